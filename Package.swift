@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "disparity",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "StatsEngine", targets: ["StatsEngine"]),
+        .executable(name: "disparity", targets: ["disparity"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .target(
+            name: "StatsEngine",
+            dependencies: ["CLapack"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "disparity",
+            dependencies: [
+                "StatsEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "StatsEngineTests",
+            dependencies: ["StatsEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,138 @@
+import Foundation
+
+/// Reads a CSV file into a columnar `Table` on all cores.
+///
+/// The file is split into chunks at record boundaries (quote-aware only when the file has a
+/// quote at all), each chunk is parsed by one worker into its own column buffers, and the
+/// chunks are joined. Columns start numeric; a text cell turns a column categorical, and only
+/// then are earlier cells re-read as text, so the common all-numeric case reads every byte once.
+public enum CSVReader {
+    /// Reads `path`, or standard input when `path` is `-`.
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
+        let bytes = try path == "-" ? readStandardInput() : readFile(path)
+        return try parse(bytes, source: path == "-" ? "<stdin>" : path, options: options)
+    }
+
+    /// Parses CSV text held in memory; `source` names it in errors.
+    public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions()) throws -> Table {
+        try bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, buffer.count > 0 else {
+                throw DisparityError.data(file: source, "the file is empty (expected a header row)")
+            }
+            do {
+                return try parse(base, count: buffer.count, source: source, options: options)
+            } catch let error as CSVSyntaxError {
+                throw DisparityError.data(file: source, line: lineNumber(of: error.offset, in: base), error.message)
+            }
+        }
+    }
+
+    private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions) throws -> Table {
+        var start = 0
+        if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let delimiter = options.delimiter ?? detectDelimiter(bytes, from: start, end: count)
+        let decimalComma = options.decimalComma ?? (delimiter == ASCII.semicolon)
+        let (names, bodyStart) = try readHeader(bytes, from: start, end: count, delimiter: delimiter, source: source)
+        let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count)
+        let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
+
+        var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
+        var failures = [Error?](repeating: nil, count: boundaries.count - 1)
+        chunks.withUnsafeMutableBufferPointer { chunkSlots in
+            failures.withUnsafeMutableBufferPointer { failureSlots in
+                let slots = UnsafeSendable((chunkSlots, failureSlots))
+                DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
+                    do {
+                        slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1], decimalComma: decimalComma)
+                    } catch {
+                        slots.value.1[k] = error
+                    }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        var parsed = chunks.map { $0! }
+        let rows = parsed.reduce(0) { $0 + $1.recordCount }
+        guard rows > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
+        try rereadTextColumns(&parsed, tokenizer: tokenizer, boundaries: boundaries)
+        let columns = (0..<names.count).map { join(column: $0, of: parsed, rows: rows) }
+        return Table(source: source, names: names, columns: columns)
+    }
+
+    /// Parses the records of one chunk.
+    private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool) throws -> ChunkColumns {
+        let bytes = tokenizer.bytes
+        let chunkTokenizer = CSVTokenizer(bytes: bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
+        var out = ChunkColumns(columns: tokenizer.fieldCount, expectedRecords: max(16, (end - start) / (8 * tokenizer.fieldCount)))
+        let records = try chunkTokenizer.scan(from: start) { record, column, field in
+            if out.codes[column] != nil {
+                out.codes[column]!.append(out.code(of: field, column: column, bytes: bytes))
+                return
+            }
+            if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &out.decimals[column]) {
+                out.numbers[column].append(v)
+            } else if MissingToken.matches(bytes, field) {
+                out.numbers[column].append(.nan)
+            } else {
+                out.becomeText(column: column, at: record)
+                out.codes[column]!.append(out.code(of: field, column: column, bytes: bytes))
+            }
+        }.records
+        out.recordCount = records
+        let pending = (0..<tokenizer.fieldCount).filter { out.codes[$0] != nil && out.textFrom[$0] > 0 }
+        if !pending.isEmpty {
+            try rereadText(&out, columns: pending, tokenizer: chunkTokenizer, from: start, records: pending.map { out.textFrom[$0] }.max()!)
+        }
+        return out
+    }
+
+    /// Fills the text of records that were read as numbers before their column turned to text.
+    private static func rereadText(_ chunk: inout ChunkColumns, columns: [Int], tokenizer: CSVTokenizer, from start: Int, records: Int) throws {
+        var wanted = [Bool](repeating: false, count: tokenizer.fieldCount)
+        for c in columns { wanted[c] = true }
+        try tokenizer.scan(from: start, recordLimit: records) { record, column, field in
+            guard wanted[column], record < chunk.textFrom[column] else { return }
+            chunk.codes[column]![record] = chunk.code(of: field, column: column, bytes: tokenizer.bytes)
+        }
+    }
+
+    /// A column that is text in any chunk is text in all: chunks that read it as numbers read it again.
+    private static func rereadTextColumns(_ chunks: inout [ChunkColumns], tokenizer: CSVTokenizer, boundaries: [Int]) throws {
+        let textColumns = (0..<tokenizer.fieldCount).filter { c in chunks.contains { $0.codes[c] != nil } }
+        for k in chunks.indices {
+            let stale = textColumns.filter { chunks[k].codes[$0] == nil }
+            guard !stale.isEmpty else { continue }
+            for c in stale { chunks[k].becomeText(column: c, at: chunks[k].recordCount) }
+            let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: boundaries[k + 1], delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
+            try rereadText(&chunks[k], columns: stale, tokenizer: chunkTokenizer, from: boundaries[k], records: chunks[k].recordCount)
+        }
+    }
+
+    /// Concatenates one column across chunks, merging the chunks' level dictionaries into one sorted one.
+    private static func join(column c: Int, of chunks: [ChunkColumns], rows: Int) -> Column {
+        guard chunks[0].codes[c] != nil else {
+            var values = [Double]()
+            values.reserveCapacity(rows)
+            for chunk in chunks { values.append(contentsOf: chunk.numbers[c]) }
+            let decimals = chunks.map { $0.decimals[c] }.max()!
+            return .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
+        }
+        let levels = LevelOrder.sorted(Array(Set(chunks.flatMap { $0.levels[c] })))
+        var global: [String: Int32] = [:]
+        for (i, l) in levels.enumerated() { global[l] = Int32(i) }
+        var codes = [Int32]()
+        codes.reserveCapacity(rows)
+        for chunk in chunks {
+            let map = chunk.levels[c].map { global[$0]! }
+            for code in chunk.codes[c]! { codes.append(code < 0 ? code : map[Int(code)]) }
+        }
+        return .categorical(CategoricalColumn(codes: codes, levels: levels))
+    }
+}
+
+/// Wraps values that are shared across `concurrentPerform` workers where each worker writes
+/// only its own slot; the compiler cannot see that discipline, the code keeps it.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

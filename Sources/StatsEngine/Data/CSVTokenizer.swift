@@ -1,0 +1,102 @@
+/// One field of a CSV record as a byte range into the file; nothing is copied unless the field
+/// holds doubled quotes, which only `text` needs to undo.
+struct CSVField {
+    var start: Int
+    var end: Int
+    /// The field was quoted and contains `""` pairs standing for one quote each.
+    var hasEscapedQuotes: Bool
+
+    /// The field's text, UTF-8 decoded (invalid bytes become U+FFFD rather than failing).
+    func text(_ bytes: UnsafePointer<UInt8>) -> String {
+        let raw = UnsafeBufferPointer(start: bytes + start, count: end - start)
+        guard hasEscapedQuotes else { return String(decoding: raw, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var k = 0
+        while k < raw.count {
+            out.append(raw[k])
+            k += raw[k] == ASCII.quote ? 2 : 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Where a record is malformed: a byte offset (turned into a line number only when reporting)
+/// and what is wrong there.
+struct CSVSyntaxError: Error {
+    var offset: Int
+    var message: String
+}
+
+/// RFC 4180 tokenizer over a byte range that starts at a record boundary. It visits every
+/// field of every record, so the reader's type inference and its rare text re-scans share one
+/// grammar. Blank lines are skipped when records have more than one field. It only reads the
+/// bytes it points at, so workers may share it.
+struct CSVTokenizer: @unchecked Sendable {
+    let bytes: UnsafePointer<UInt8>
+    let end: Int
+    let delimiter: UInt8
+    let fieldCount: Int
+
+    /// Calls `visit(record, column, field)` for each field of up to `recordLimit` records from
+    /// `start`; returns the number of records read and the offset just past the last one.
+    @inline(__always) @discardableResult
+    func scan(from start: Int, recordLimit: Int = .max, _ visit: (Int, Int, CSVField) throws -> Void) throws -> (records: Int, end: Int) {
+        var pos = start
+        var record = 0
+        while pos < end, record < recordLimit {
+            if fieldCount > 1 {
+                if bytes[pos] == ASCII.newline { pos += 1; continue }
+                if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline { pos += 2; continue }
+            }
+            var column = 0
+            while true {
+                var field: CSVField
+                if pos < end, bytes[pos] == ASCII.quote {
+                    let open = pos
+                    pos += 1
+                    var escaped = false
+                    while true {
+                        guard pos < end else { throw CSVSyntaxError(offset: open, message: "unterminated quoted field") }
+                        if bytes[pos] == ASCII.quote {
+                            if pos + 1 < end, bytes[pos + 1] == ASCII.quote { escaped = true; pos += 2; continue }
+                            break
+                        }
+                        pos += 1
+                    }
+                    field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
+                    pos += 1
+                    if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, bytes[pos] != ASCII.carriageReturn {
+                        throw CSVSyntaxError(offset: pos, message: "unexpected character after a closing quote")
+                    }
+                } else {
+                    let fieldStart = pos
+                    while pos < end {
+                        let b = bytes[pos]
+                        if b == delimiter || b == ASCII.newline { break }
+                        pos += 1
+                    }
+                    var fieldEnd = pos
+                    if fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn, pos >= end || bytes[pos] == ASCII.newline {
+                        fieldEnd -= 1
+                    }
+                    field = CSVField(start: fieldStart, end: fieldEnd, hasEscapedQuotes: false)
+                }
+                guard column < fieldCount else {
+                    throw CSVSyntaxError(offset: field.start, message: "more fields than the header's \(fieldCount)")
+                }
+                try visit(record, column, field)
+                column += 1
+                if pos < end, bytes[pos] == delimiter { pos += 1; continue }
+                if pos < end, bytes[pos] == ASCII.carriageReturn { pos += 1 }
+                if pos < end, bytes[pos] == ASCII.newline { pos += 1 }
+                break
+            }
+            if column != fieldCount {
+                throw CSVSyntaxError(offset: max(start, pos - 1), message: "\(column) field\(column == 1 ? "" : "s") where the header has \(fieldCount)")
+            }
+            record += 1
+        }
+        return (record, pos)
+    }
+}

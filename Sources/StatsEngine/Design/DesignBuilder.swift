@@ -1,0 +1,167 @@
+/// Resolving a `DesignSpec` against a table, with the checks R's `svydesign` makes (and a few it
+/// does not), each failing with the file, line and column at fault.
+extension SurveyDesign {
+    public init(spec: DesignSpec, table: Table) throws {
+        let n = table.rowCount
+        let source = table.source
+
+        func identifiers(_ name: String, role: String) throws -> CategoricalColumn {
+            let column = try table.categorical(name)
+            if let row = column.codes.firstIndex(where: { $0 < 0 }) {
+                throw DisparityError.data(file: source, line: row + 2, column: name, "missing \(role) identifier")
+            }
+            return column
+        }
+
+        // Strata.
+        var stratum = [Int32](repeating: 0, count: n)
+        var strataLabels = ["1"]
+        if let name = spec.strata {
+            let column = try identifiers(name, role: "stratum")
+            stratum = column.codes
+            strataLabels = column.levels
+        }
+
+        // Primary sampling units.
+        var psu = [Int32](repeating: 0, count: n)
+        var psuStratum: [Int32] = []
+        var psuLabels: [String] = []
+        if let name = spec.clusters.first {
+            let column = try identifiers(name, role: "cluster")
+            if spec.nest {
+                var index: [Int64: Int32] = [:]
+                let width = Int64(column.levels.count)
+                for r in 0..<n {
+                    let key = Int64(stratum[r]) * width + Int64(column.codes[r])
+                    if let p = index[key] { psu[r] = p; continue }
+                    let p = Int32(psuStratum.count)
+                    index[key] = p
+                    psu[r] = p
+                    psuStratum.append(stratum[r])
+                    psuLabels.append("\(strataLabels[Int(stratum[r])])/\(column.levels[Int(column.codes[r])])")
+                }
+            } else {
+                psu = column.codes
+                psuLabels = column.levels
+                psuStratum = [Int32](repeating: -1, count: column.levels.count)
+                for r in 0..<n {
+                    let p = Int(psu[r])
+                    if psuStratum[p] < 0 { psuStratum[p] = stratum[r]; continue }
+                    if psuStratum[p] != stratum[r] {
+                        throw DisparityError.data(
+                            file: source, line: r + 2, column: name,
+                            "cluster '\(psuLabels[p])' lies in strata '\(strataLabels[Int(psuStratum[p])])' and '\(strataLabels[Int(stratum[r])])'; use --nest if cluster ids repeat across strata")
+                    }
+                }
+            }
+        } else {
+            psu = (0..<n).map { Int32($0) }
+            psuStratum = stratum
+            psuLabels = (0..<n).map { "row \($0 + 2)" }
+        }
+        var psuCount = [Int](repeating: 0, count: strataLabels.count)
+        for h in psuStratum { psuCount[Int(h)] += 1 }
+
+        // Finite population correction, stage one: constant within each stratum.
+        var psuPopulation = [Double](repeating: .infinity, count: strataLabels.count)
+        if let name = spec.fpc.first {
+            let values = try Self.positiveNumbers(table, name)
+            let fractions = values.allSatisfy { $0 <= 1 }
+            var seen = [Double?](repeating: nil, count: strataLabels.count)
+            for r in 0..<n {
+                let h = Int(stratum[r])
+                if let v = seen[h], v != values[r] {
+                    throw DisparityError.data(file: source, line: r + 2, column: name, "the fpc differs within stratum '\(strataLabels[h])' (\(v) and \(values[r]))")
+                }
+                seen[h] = values[r]
+            }
+            for h in 0..<strataLabels.count {
+                guard let v = seen[h] else { continue }
+                let population = fractions ? Double(psuCount[h]) / v : v
+                if population < Double(psuCount[h]) * (1 - 1e-12) {
+                    throw DisparityError.data(file: source, column: name, "stratum '\(strataLabels[h])' has \(psuCount[h]) sampled PSUs but a population of \(NumberFormat.label(population))")
+                }
+                psuPopulation[h] = population
+            }
+        }
+
+        // Second stage: units nested in PSUs.
+        var secondStage: SecondStage? = nil
+        if spec.clusters.count >= 2 {
+            let name = spec.clusters[1]
+            let column = try identifiers(name, role: "second-stage unit")
+            var index: [Int64: Int32] = [:]
+            let width = Int64(column.levels.count)
+            var unit = [Int32](repeating: 0, count: n)
+            var unitPSU: [Int32] = []
+            for r in 0..<n {
+                let key = Int64(psu[r]) * width + Int64(column.codes[r])
+                if let u = index[key] { unit[r] = u; continue }
+                let u = Int32(unitPSU.count)
+                index[key] = u
+                unit[r] = u
+                unitPSU.append(psu[r])
+            }
+            var unitCount = [Int](repeating: 0, count: psuStratum.count)
+            for p in unitPSU { unitCount[Int(p)] += 1 }
+            var unitPopulation = [Double](repeating: .infinity, count: psuStratum.count)
+            if spec.fpc.count >= 2 {
+                let fpcName = spec.fpc[1]
+                let values = try Self.positiveNumbers(table, fpcName)
+                let fractions = values.allSatisfy { $0 <= 1 }
+                var seen = [Double?](repeating: nil, count: psuStratum.count)
+                for r in 0..<n {
+                    let p = Int(psu[r])
+                    if let v = seen[p], v != values[r] {
+                        throw DisparityError.data(file: source, line: r + 2, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels[p])'")
+                    }
+                    seen[p] = values[r]
+                }
+                for p in 0..<psuStratum.count {
+                    let population = fractions ? Double(unitCount[p]) / seen[p]! : seen[p]!
+                    if population < Double(unitCount[p]) * (1 - 1e-12) {
+                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels[p])' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
+                    }
+                    unitPopulation[p] = population
+                }
+            }
+            secondStage = SecondStage(unit: unit, unitPSU: unitPSU, unitCount: unitCount, unitPopulation: unitPopulation)
+        } else if spec.fpc.count >= 2 {
+            throw DisparityError.usage("--fpc names two stages but --cluster names one")
+        }
+
+        // Weights: given, or implied by the fpc as R does, or one.
+        var weights: [Double]
+        if let name = spec.weights {
+            weights = try table.numeric(name)
+            for r in 0..<n where !(weights[r] >= 0) {
+                throw DisparityError.data(file: source, line: r + 2, column: name, weights[r].isNaN ? "missing weight" : "negative weight \(weights[r])")
+            }
+        } else if spec.fpc.isEmpty {
+            weights = [Double](repeating: 1, count: n)
+        } else {
+            weights = (0..<n).map { r in
+                let p = Int(psu[r])
+                let h = Int(psuStratum[p])
+                var w = psuPopulation[h] / Double(psuCount[h])
+                if let s = secondStage, s.unitPopulation[p].isFinite {
+                    w *= s.unitPopulation[p] / Double(s.unitCount[p])
+                }
+                return w
+            }
+        }
+
+        self.init(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels,
+                  psu: psu, psuStratum: psuStratum, psuLabels: psuLabels, psuCount: psuCount,
+                  psuPopulation: psuPopulation, secondStage: secondStage)
+    }
+
+    /// A numeric design column whose every value is present and positive.
+    private static func positiveNumbers(_ table: Table, _ name: String) throws -> [Double] {
+        let values = try table.numeric(name)
+        if let r = values.firstIndex(where: { !($0 > 0) }) {
+            throw DisparityError.data(file: table.source, line: r + 2, column: name, values[r].isNaN ? "missing fpc" : "the fpc must be positive (found \(values[r]))")
+        }
+        return values
+    }
+}

@@ -1,0 +1,40 @@
+/// What a stratum with a single PSU contributes to a variance: R survey's `survey.lonely.psu`.
+public enum LonelyPSU: String, Sendable, CaseIterable {
+    /// Stop with an error naming the stratum (the default, as in R).
+    case fail
+    /// Contribute nothing.
+    case remove
+    /// Treat the PSU as sampled with certainty: nothing.
+    case certainty
+    /// Centre the stratum at the grand mean instead of its own mean.
+    case adjust
+    /// Leave the stratum out and scale the others' sum up to all strata.
+    case average
+}
+
+/// The survey design as the user names it: columns of the data, before they are read.
+public struct DesignSpec: Sendable, Equatable {
+    public var weights: String?
+    public var strata: String?
+    /// Primary sampling unit, then optionally the second-stage unit.
+    public var clusters: [String]
+    /// Population size or sampling fraction per stage, in the order of `clusters`.
+    public var fpc: [String]
+    /// PSU identifiers repeat across strata and are unique only within them.
+    public var nest: Bool
+    public var lonelyPSU: LonelyPSU
+    /// Apply the lonely-PSU rule also to a stratum that has one PSU within a domain only
+    /// (R's `survey.adjust.domain.lonely`).
+    public var adjustDomainLonely: Bool
+
+    public init(weights: String? = nil, strata: String? = nil, clusters: [String] = [], fpc: [String] = [],
+                nest: Bool = false, lonelyPSU: LonelyPSU = .fail, adjustDomainLonely: Bool = false) {
+        self.weights = weights
+        self.strata = strata
+        self.clusters = clusters
+        self.fpc = fpc
+        self.nest = nest
+        self.lonelyPSU = lonelyPSU
+        self.adjustDomainLonely = adjustDomainLonely
+    }
+}

@@ -1,0 +1,79 @@
+/// A survey design resolved against a table: per-row weights and dense stratum, PSU and
+/// second-stage codes, with the per-stratum and per-PSU counts and finite population corrections
+/// that the variance engine needs. Everything is computed once, in one pass per column.
+public struct SurveyDesign: Sendable {
+    public let spec: DesignSpec
+    public let source: String
+    public let rowCount: Int
+    /// Sampling weights (inverse inclusion probabilities).
+    public let weights: [Double]
+
+    /// Stratum of each row, `0..<strataLabels.count`.
+    public let stratum: [Int32]
+    public let strataLabels: [String]
+    /// PSU of each row, unique across the design, `0..<psuStratum.count`.
+    public let psu: [Int32]
+    public let psuStratum: [Int32]
+    public let psuLabels: [String]
+    /// Number of PSUs sampled in each stratum (the full design's, also for domains).
+    public let psuCount: [Int]
+    /// Population PSUs per stratum (`.infinity` without an fpc).
+    public let psuPopulation: [Double]
+
+    /// The second stage, present when two cluster columns are given.
+    public let secondStage: SecondStage?
+
+    /// Second-stage units within PSUs.
+    public struct SecondStage: Sendable {
+        /// Unit of each row, unique across the design.
+        public let unit: [Int32]
+        public let unitPSU: [Int32]
+        /// Units sampled in each PSU.
+        public let unitCount: [Int]
+        /// Population units per PSU (`.infinity` without a second-stage fpc).
+        public let unitPopulation: [Double]
+    }
+
+    public var strataCount: Int { strataLabels.count }
+    public var psuTotal: Int { psuStratum.count }
+
+    /// Whether the variance includes the second stage: only with fpcs at both stages, as in
+    /// R's `svyrecvar` (with replacement at stage one the first stage carries it all).
+    public var usesSecondStage: Bool {
+        secondStage != nil && spec.fpc.count >= 2 && psuPopulation.contains { $0.isFinite }
+    }
+
+    /// Design degrees of freedom of the rows `rows` (nil: all), as R's `degf`: PSUs minus strata
+    /// among the rows with a non-zero weight.
+    public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
+        var psuSeen = [Bool](repeating: false, count: psuTotal)
+        var strataSeen = [Bool](repeating: false, count: strataCount)
+        var psus = 0, strata = 0
+        func visit(_ r: Int) {
+            guard weights[r] != 0 else { return }
+            let p = Int(psu[r])
+            if !psuSeen[p] { psuSeen[p] = true; psus += 1 }
+            let h = Int(stratum[r])
+            if !strataSeen[h] { strataSeen[h] = true; strata += 1 }
+        }
+        if let rows { for r in rows { visit(Int(r)) } } else { for r in 0..<rowCount { visit(r) } }
+        return psus - strata
+    }
+
+    init(spec: DesignSpec, source: String, weights: [Double], stratum: [Int32], strataLabels: [String],
+         psu: [Int32], psuStratum: [Int32], psuLabels: [String], psuCount: [Int], psuPopulation: [Double],
+         secondStage: SecondStage?) {
+        self.spec = spec
+        self.source = source
+        self.rowCount = weights.count
+        self.weights = weights
+        self.stratum = stratum
+        self.strataLabels = strataLabels
+        self.psu = psu
+        self.psuStratum = psuStratum
+        self.psuLabels = psuLabels
+        self.psuCount = psuCount
+        self.psuPopulation = psuPopulation
+        self.secondStage = secondStage
+    }
+}

@@ -1,0 +1,28 @@
+/// Every failure the engine reports: one line that names the file, line, column, stratum or
+/// term at fault, so a batch job's log says what to fix without a stack trace.
+public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Whether the caller asked for something impossible (exit 2) or the data or design made
+    /// the analysis fail (exit 1).
+    public enum Kind: Sendable, Equatable { case usage, data, analysis }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// A problem at a place in an input file; `line` is 1-based as editors show it.
+    public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ", column '\(column)'" }
+        return DisparityError(.data, "\(place): \(message)")
+    }
+
+    public static func usage(_ message: String) -> DisparityError { DisparityError(.usage, message) }
+    public static func analysis(_ message: String) -> DisparityError { DisparityError(.analysis, message) }
+
+    public var description: String { message }
+}

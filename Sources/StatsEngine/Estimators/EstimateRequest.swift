@@ -1,0 +1,99 @@
+/// The descriptive statistics of `disparity estimate`.
+public enum Statistic: String, Sendable, CaseIterable {
+    case mean, total, sd, proportion, ratio, quantile
+    case lowerMean = "lower-mean"
+}
+
+/// How confidence intervals of proportions are formed (R's `svyciprop` methods and Wilson's).
+public enum ProportionInterval: String, Sendable, CaseIterable {
+    /// Normal or t around the estimate, as `confint(svymean(...))`.
+    case wald
+    /// t with the design df on the logit scale: `svyciprop`'s default.
+    case logit
+    /// Beta (Clopper-Pearson) with the Korn-Graubard effective sample size: `svyciprop(method = "beta")`.
+    case kornGraubard = "korn-graubard"
+    /// Wilson's score interval on the Kish effective sample size.
+    case wilson
+}
+
+/// Which reference distribution confidence intervals use.
+public enum DegreesOfFreedom: Sendable, Equatable {
+    /// Each statistic's R default: normal for means, totals and ratios; the design df for
+    /// quantiles and for logit and Korn-Graubard proportions.
+    case automatic
+    case normal
+    /// Student t with the design's (domain's) degrees of freedom: PSUs minus strata.
+    case design
+    case fixed(Double)
+
+    public init(parsing text: String) throws {
+        switch text {
+        case "auto": self = .automatic
+        case "normal", "inf", "Inf": self = .normal
+        case "design": self = .design
+        default:
+            guard let v = Double(text), v > 0 else {
+                throw DisparityError.usage("--df must be design, normal or a positive number (got '\(text)')")
+            }
+            self = .fixed(v)
+        }
+    }
+}
+
+/// One `disparity estimate` analysis.
+public struct EstimateRequest: Sendable {
+    public var statistic: Statistic
+    public var variable: String
+    public var by: [String]
+    /// Quantile probability for `quantile` and `lower-mean`.
+    public var q: Double
+    public var denominator: String?
+    public var level: Double
+    public var degreesOfFreedom: DegreesOfFreedom
+    public var proportionInterval: ProportionInterval
+
+    public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
+                level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
+        self.statistic = statistic
+        self.variable = variable
+        self.by = by
+        self.q = q
+        self.denominator = denominator
+        self.level = level
+        self.degreesOfFreedom = degreesOfFreedom
+        self.proportionInterval = proportionInterval
+    }
+
+    /// Rejects impossible options before any data is touched.
+    public func validate() throws {
+        guard q > 0, q < 1 else { throw DisparityError.usage("--q must lie strictly between 0 and 1 (got \(q))") }
+        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
+        if statistic == .ratio, denominator == nil { throw DisparityError.usage("the ratio statistic needs --denominator COL") }
+    }
+}
+
+/// One row of `disparity estimate` output (INTERFACE.md's estimate row).
+public struct EstimateRow: Sendable, Equatable {
+    public var variable: String
+    public var statistic: String
+    /// Grouping column → level, in `--by` order; empty without `--by`.
+    public var group: [(column: String, level: String)]
+    public var category: String?
+    public var estimate: Double
+    public var standardError: Double?
+    public var confidenceLow: Double?
+    public var confidenceHigh: Double?
+    /// Degrees of freedom of the interval; nil where the normal was used.
+    public var df: Double?
+    /// Unweighted rows used.
+    public var n: Int
+    /// Design effect (variance over that of a simple random sample of the same size), where defined.
+    public var designEffect: Double?
+
+    public static func == (a: EstimateRow, b: EstimateRow) -> Bool {
+        a.variable == b.variable && a.statistic == b.statistic && a.group.map(\.column) == b.group.map(\.column)
+            && a.group.map(\.level) == b.group.map(\.level) && a.category == b.category && a.estimate == b.estimate
+            && a.standardError == b.standardError && a.confidenceLow == b.confidenceLow
+            && a.confidenceHigh == b.confidenceHigh && a.df == b.df && a.n == b.n && a.designEffect == b.designEffect
+    }
+}

@@ -1,0 +1,45 @@
+/// R survey's default quantile rule (`qrule_math`): the smallest value whose weighted cumulative
+/// share reaches p, computed as R does (cumulative sums in extended precision, ties in original
+/// row order) so that boundary cases agree with R exactly.
+struct SortedSample {
+    /// Values in increasing order (ties by row), with zero-weight rows dropped as R does.
+    let values: [Double]
+    /// Running totals of the weights in that order.
+    let cumulativeWeights: [Double]
+    let totalWeight: Double
+
+    init(_ y: [Double], _ w: [Double], rows: [Int32]) {
+        let kept = rows.filter { w[Int($0)] != 0 }
+        let order = kept.sorted { a, b in
+            let ya = y[Int(a)], yb = y[Int(b)]
+            return ya < yb || (ya == yb && a < b)
+        }
+        values = order.map { y[Int($0)] }
+        #if arch(x86_64) || arch(i386)
+        var running: Float80 = 0
+        cumulativeWeights = order.map { running += Float80(w[Int($0)]); return Double(running) }
+        var total: Float80 = 0
+        for r in kept { total += Float80(w[Int(r)]) }
+        totalWeight = Double(total)
+        #else
+        var running = 0.0
+        cumulativeWeights = order.map { running += w[Int($0)]; return running }
+        totalWeight = kept.reduce(0.0) { $0 + w[Int($1)] }
+        #endif
+    }
+
+    /// The p-quantile by R's "math" rule.
+    func quantile(_ p: Double) -> Double {
+        let target = p * totalWeight
+        // Last position whose cumulative weight does not exceed the target (binary search).
+        var lo = 0, hi = cumulativeWeights.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulativeWeights[mid] <= target { lo = mid + 1 } else { hi = mid }
+        }
+        let position = lo - 1
+        guard position >= 0 else { return values[0] }
+        if p - cumulativeWeights[position] / totalWeight == 0 { return values[position] }
+        return values[min(position + 1, values.count - 1)]
+    }
+}

@@ -1,0 +1,56 @@
+/// `disparity estimate` output: INTERFACE.md's estimate rows, with the design effect after them.
+extension Report {
+    public static func estimates(_ rows: [EstimateRow], request: EstimateRequest, design: SurveyDesign) -> Report {
+        let groupColumns = request.by
+        var tabular = Tabular(columns: ["variable", "statistic"] + groupColumns
+                              + ["category", "estimate", "std_error", "conf_low", "conf_high", "df", "n", "deff"])
+        for row in rows {
+            let levels = groupColumns.map { name in row.group.first { $0.column == name }?.level }
+            tabular.rows.append([.text(row.variable), .text(row.statistic)] + levels.map { .text($0) }
+                                + [.text(row.category), .number(row.estimate), .number(row.standardError),
+                                   .number(row.confidenceLow), .number(row.confidenceHigh), .number(row.df),
+                                   .integer(row.n), .number(row.designEffect)])
+        }
+        let results: [JSONValue] = rows.map { row in
+            .object([
+                ("variable", .string(row.variable)),
+                ("statistic", .string(row.statistic)),
+                ("group", row.group.isEmpty ? .null : .object(row.group.map { ($0.column, .string($0.level)) })),
+                ("category", .string(row.category)),
+                ("estimate", .number(row.estimate)),
+                ("std_error", .number(row.standardError)),
+                ("conf_low", .number(row.confidenceLow)),
+                ("conf_high", .number(row.confidenceHigh)),
+                ("df", .number(row.df)),
+                ("n", .number(Double(row.n))),
+                ("deff", .number(row.designEffect)),
+            ])
+        }
+        let json: JSONValue = .object([
+            ("command", .string("estimate")),
+            ("design", design.summary),
+            ("level", .number(request.level)),
+            ("results", .array(results)),
+        ])
+        return Report(tabular: tabular, json: json)
+    }
+}
+
+extension SurveyDesign {
+    /// The design as JSON output describes it: the options and the counts they resolved to.
+    public var summary: JSONValue {
+        .object([
+            ("data", .string(source)),
+            ("weights", .string(spec.weights)),
+            ("strata", .string(spec.strata)),
+            ("cluster", spec.clusters.isEmpty ? .null : .array(spec.clusters.map { .string($0) })),
+            ("fpc", spec.fpc.isEmpty ? .null : .array(spec.fpc.map { .string($0) })),
+            ("nest", .bool(spec.nest)),
+            ("lonely_psu", .string(spec.lonelyPSU.rawValue)),
+            ("rows", .number(Double(rowCount))),
+            ("strata_count", .number(Double(strataCount))),
+            ("psu_count", .number(Double(psuTotal))),
+            ("df", .number(Double(degreesOfFreedom()))),
+        ])
+    }
+}

@@ -1,0 +1,144 @@
+/// The one variance routine: turns influence values into a covariance matrix for any design by
+/// Taylor linearization, totalling them by PSU within strata with the with-replacement
+/// approximation at the first stage, the finite population correction, and the second stage
+/// where both stages' fpcs are given. It reproduces R survey's `svyrecvar` (`onestrat`,
+/// `onestage`, `multistage`), lonely-PSU rules included, in one pass over the rows plus work
+/// proportional to the PSUs they touch.
+public struct VarianceEngine: Sendable {
+    public let design: SurveyDesign
+
+    public init(design: SurveyDesign) { self.design = design }
+
+    /// Covariance of the statistics whose influence values are given.
+    public func covariance(_ influence: Influence) throws -> Covariance {
+        let k = influence.width
+        let stageOne = psuTotals(influence)
+        var result = try combineStrata(
+            groups: stageOne.groups, totals: stageOne.totals, width: k,
+            sampled: { design.psuCount[$0] }, population: { design.psuPopulation[$0] },
+            label: { "stratum '\(design.strataLabels[$0])'" }, stage: 1)
+        if design.usesSecondStage, let second = design.secondStage {
+            let stageTwo = unitTotals(influence, second)
+            for (p, units) in stageTwo.groups {
+                let h = Int(design.psuStratum[p])
+                let weight = Double(design.psuCount[h]) / design.psuPopulation[h]
+                guard weight > 0 else { continue }
+                let within = try combineStrata(
+                    groups: [(p, units)], totals: stageTwo.totals, width: k,
+                    sampled: { second.unitCount[$0] }, population: { second.unitPopulation[$0] },
+                    label: { "PSU '\(design.psuLabels[$0])'" }, stage: 2)
+                for i in 0..<(k * k) { result[i] += weight * within[i] }
+            }
+        }
+        return Covariance(size: k, values: result)
+    }
+
+    /// Totals of the influence values by PSU, grouped by stratum: (stratum, [slot]) pairs and a
+    /// slot-major table of totals.
+    private func psuTotals(_ influence: Influence) -> (groups: [(Int, [Int])], totals: [Double]) {
+        groupedTotals(influence, unitOfRow: design.psu, unitCount: design.psuTotal, parentCount: design.strataCount) { Int(design.psuStratum[$0]) }
+    }
+
+    /// Totals by second-stage unit, grouped by PSU.
+    private func unitTotals(_ influence: Influence, _ second: SurveyDesign.SecondStage) -> (groups: [(Int, [Int])], totals: [Double]) {
+        groupedTotals(influence, unitOfRow: second.unit, unitCount: second.unitPSU.count, parentCount: design.psuTotal) { Int(second.unitPSU[$0]) }
+    }
+
+    /// Sums influence values into one slot per sampling unit touched, and lists the slots of
+    /// each parent (stratum or PSU) in order of first appearance.
+    private func groupedTotals(_ influence: Influence, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
+                               parent: (Int) -> Int) -> (groups: [(Int, [Int])], totals: [Double]) {
+        let k = influence.width
+        var slotOfUnit = [Int32](repeating: -1, count: unitCount)
+        var units: [Int] = []
+        var totals: [Double] = []
+        influence.values.withUnsafeBufferPointer { values in
+            for (i, row) in influence.rows.enumerated() {
+                let u = Int(unitOfRow[Int(row)])
+                var slot = Int(slotOfUnit[u])
+                if slot < 0 {
+                    slot = units.count
+                    slotOfUnit[u] = Int32(slot)
+                    units.append(u)
+                    totals.append(contentsOf: repeatElement(0, count: k))
+                }
+                for j in 0..<k { totals[slot * k + j] += values[i * k + j] }
+            }
+        }
+        var groupIndex = [Int32](repeating: -1, count: parentCount)
+        var groups: [(Int, [Int])] = []
+        for (slot, u) in units.enumerated() {
+            let g = parent(u)
+            if groupIndex[g] >= 0 { groups[Int(groupIndex[g])].1.append(slot) } else {
+                groupIndex[g] = Int32(groups.count)
+                groups.append((g, [slot]))
+            }
+        }
+        return (groups, totals)
+    }
+
+    /// R's `onestage`: the sum over strata of each stratum's `onestrat` contribution, rescaled
+    /// for strata that the `average` rule leaves out.
+    private func combineStrata(groups: [(Int, [Int])], totals: [Double], width k: Int,
+                               sampled: (Int) -> Int, population: (Int) -> Double,
+                               label: (Int) -> String, stage: Int) throws -> [Double] {
+        var sum = [Double](repeating: 0, count: k * k)
+        var included = 0
+        for (h, slots) in groups {
+            if let part = try oneStratum(slots: slots, totals: totals, width: k, sampled: sampled(h),
+                                         population: population(h), label: label(h), stage: stage) {
+                for i in 0..<(k * k) { sum[i] += part[i] }
+                included += 1
+            }
+        }
+        guard included < groups.count else { return sum }
+        let scale = included == 0 ? 0 : Double(groups.count) / Double(included)
+        return sum.map { $0 * scale }
+    }
+
+    /// R's `onestrat`: the scaled sum of squares of the unit totals about their mean, where units
+    /// of the stratum that the domain does not touch count as zero totals. Nil means "left out"
+    /// (the `average` rule).
+    private func oneStratum(slots: [Int], totals: [Double], width k: Int, sampled n: Int,
+                            population: Double, label: String, stage: Int) throws -> [Double]? {
+        let f = population.isFinite ? (population - Double(n)) / population : 1
+        if f < 1e-7 { return [Double](repeating: 0, count: k * k) }
+        let present = slots.count
+        let rule = design.spec.lonelyPSU
+        let domainLonely = design.spec.adjustDomainLonely
+        if n == 1 {
+            switch rule {
+            case .fail:
+                let unit = stage == 1 ? "PSU" : "second-stage unit"
+                throw DisparityError.analysis("\(design.source): \(label) has only one \(unit) at stage \(stage); choose --lonely-psu remove, certainty, adjust or average")
+            case .average: return nil
+            case .remove, .certainty, .adjust: break
+            }
+        }
+        if present == 1, n > 1, domainLonely, rule == .average { return nil }
+        let centre = rule != .adjust || present > 1 || (n > 1 && !domainLonely)
+        var mean = [Double](repeating: 0, count: k)
+        if centre {
+            for s in slots { for j in 0..<k { mean[j] += totals[s * k + j] } }
+            for j in 0..<k { mean[j] /= Double(n) }
+        }
+        let scale = n > 1 ? f * Double(n) / Double(n - 1) : f
+        var out = [Double](repeating: 0, count: k * k)
+        var deviation = [Double](repeating: 0, count: k)
+        for s in slots {
+            for j in 0..<k { deviation[j] = totals[s * k + j] - mean[j] }
+            for a in 0..<k { for b in a..<k { out[a * k + b] += deviation[a] * deviation[b] } }
+        }
+        let absent = Double(n - present)
+        if absent > 0 {
+            for a in 0..<k { for b in a..<k { out[a * k + b] += absent * mean[a] * mean[b] } }
+        }
+        for a in 0..<k {
+            for b in a..<k {
+                out[a * k + b] *= scale
+                out[b * k + a] = out[a * k + b]
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import StatsEngine
+
+struct EstimateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "estimate",
+        abstract: "Means, totals, standard deviations, proportions, ratios, quantiles and lower-tail means, with design-based CIs."
+    )
+
+    @Argument(help: "mean, total, sd, proportion, ratio, quantile or lower-mean.")
+    var statistic: String
+
+    @Argument(help: "The variable to estimate.")
+    var variable: String
+
+    @Option(help: "Domains: COL[,COL] (each domain keeps the whole design).")
+    var by: String?
+
+    @Option(help: "Quantile probability for quantile and lower-mean.")
+    var q: Double = 0.5
+
+    @Option(help: "Denominator column for ratio.")
+    var denominator: String?
+
+    @Option(help: "Confidence level.")
+    var level: Double = 0.95
+
+    @Option(help: "Interval distribution: design (t with PSUs minus strata), normal, a number, or auto (R's default per statistic).")
+    var df: String = "auto"
+
+    @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald, logit, korn-graubard or wilson.")
+    var ciMethod: String = "wald"
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var design: DesignOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard let stat = Statistic(rawValue: statistic) else {
+            throw DisparityError.usage("unknown statistic '\(statistic)' (choose \(Statistic.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let method = ProportionInterval(rawValue: ciMethod) else {
+            throw DisparityError.usage("--ci-method must be one of \(ProportionInterval.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(ciMethod)')")
+        }
+        let request = EstimateRequest(statistic: stat, variable: variable, by: DesignOptions.list(by), q: q,
+                                      denominator: denominator, level: level,
+                                      degreesOfFreedom: try DegreesOfFreedom(parsing: df), proportionInterval: method)
+        try request.validate()
+        let spec = try design.spec()
+        _ = try output.resolvedFormat()
+        let table = try data.readTable()
+        let surveyDesign = try SurveyDesign(spec: spec, table: table)
+        let rows = try DescriptiveEstimator(table: table, design: surveyDesign).estimate(request)
+        try output.emit(.estimates(rows, request: request, design: surveyDesign))
+    }
+}

@@ -1,0 +1,100 @@
+import XCTest
+@testable import StatsEngine
+
+final class CSVReaderTests: XCTestCase {
+    private func read(_ text: String, _ options: CSVOptions = CSVOptions()) throws -> Table {
+        try CSVReader.parse(Array(text.utf8), source: "t.csv", options: options)
+    }
+
+    private func numbers(_ t: Table, _ name: String) throws -> [Double?] {
+        try t.numeric(name).map { $0.isNaN ? nil : $0 }
+    }
+
+    private func labels(_ t: Table, _ name: String) throws -> [String?] {
+        let c = try t.categorical(name)
+        return c.codes.map { $0 < 0 ? nil : c.levels[Int($0)] }
+    }
+
+    private func assertError(_ text: String, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try read(text), file: file, line: line) { error in
+            let message = (error as? DisparityError)?.message ?? "\(error)"
+            XCTAssert(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
+            XCTAssertFalse(message.contains("\n"), "one line", file: file, line: line)
+        }
+    }
+
+    func testTypesAndMissingTokens() throws {
+        let t = try read("a,b,c\n1,x,\n2.5,NA,.\nNA,y,3e2\n")
+        XCTAssertEqual(t.rowCount, 3)
+        XCTAssertEqual(try numbers(t, "a"), [1, 2.5, nil])
+        XCTAssertEqual(try labels(t, "b"), ["x", nil, "y"])
+        XCTAssertEqual(try numbers(t, "c"), [nil, nil, 300])
+    }
+
+    func testSemicolonWithDecimalCommaAndBOM() throws {
+        let t = try read("\u{FEFF}navn;løn;vægt\nÆble;12,5;1\nØst;-0,25;2\n")
+        XCTAssertEqual(t.names, ["navn", "løn", "vægt"])
+        XCTAssertEqual(try numbers(t, "løn"), [12.5, -0.25])
+        XCTAssertEqual(try labels(t, "navn"), ["Æble", "Øst"])
+    }
+
+    func testDecimalOverride() throws {
+        let t = try read("a;b\n1.5;2\n", CSVOptions(decimalComma: false))
+        XCTAssertEqual(try numbers(t, "a"), [1.5])
+    }
+
+    func testTabDelimiterDetected() throws {
+        let t = try read("a\tb\n1\t2\n")
+        XCTAssertEqual(try numbers(t, "b"), [2])
+    }
+
+    func testQuotedFieldsWithDelimitersNewlinesAndDoubledQuotes() throws {
+        let t = try read("id,text,v\n1,\"a, b\",1\n2,\"line\nbreak\",2\n3,\"say \"\"hi\"\"\",3\r\n4,\"\",4")
+        XCTAssertEqual(try labels(t, "text"), ["a, b", "line\nbreak", "say \"hi\"", nil])
+        XCTAssertEqual(try numbers(t, "v"), [1, 2, 3, 4])
+    }
+
+    func testCategoricalLevelsSortNumericallyWhenAllAreNumbers() throws {
+        let t = try read("g,h\n10,b\n2,a\nx,c\n")
+        XCTAssertEqual(try t.categorical("h").levels, ["a", "b", "c"])
+        XCTAssertEqual(LevelOrder.sorted(["10", "2", "1.5"]), ["1.5", "2", "10"])
+        XCTAssertEqual(try labels(t, "g"), ["10", "2", "x"])
+    }
+
+    func testExactNumberParsing() throws {
+        let cells = ["0.1", "123456789012345678", "1e-300", "-2.2250738585072014e-308", "9007199254740993", "3.141592653589793238462643"]
+        let t = try read("x\n" + cells.joined(separator: "\n") + "\n")
+        XCTAssertEqual(try t.numeric("x"), cells.map { Double($0)! })
+    }
+
+    /// A column that is numeric for many chunks and turns to text late must keep every cell's
+    /// original text, in every chunk.
+    func testColumnTurningToTextAcrossChunks() throws {
+        var text = "id,code\n"
+        for i in 0..<300_000 { text += "\(i),\(i % 7)\n" }
+        text += "300000,unknown\n"
+        let t = try read(text)
+        XCTAssertEqual(t.rowCount, 300_001)
+        let codes = try labels(t, "code")
+        XCTAssertEqual(codes[0], "0")
+        XCTAssertEqual(codes[123_456], "\(123_456 % 7)")
+        XCTAssertEqual(codes.last!, "unknown")
+        XCTAssertEqual(try t.categorical("code").levels, ["0", "1", "2", "3", "4", "5", "6", "unknown"])
+        XCTAssertEqual(try t.numeric("id")[299_999], 299_999)
+    }
+
+    func testMalformedFilesFailWithLineNumbers() {
+        assertError("", contains: "empty")
+        assertError("a,b\n", contains: "no data rows")
+        assertError("a,b\n1,2\n3\n", contains: "t.csv:3")
+        assertError("a,b\n1,2\n3,4,5\n", contains: "t.csv:3")
+        assertError("a,b\n1,2\n\"3,4\n", contains: "unterminated quoted field")
+        assertError("a,a\n1,2\n", contains: "twice")
+    }
+
+    func testUnknownAndNonNumericColumnsAreNamed() throws {
+        let t = try read("a,b\n1,x\n")
+        XCTAssertThrowsError(try t.numeric("zz")) { XCTAssert("\($0)".contains("'zz'")) }
+        XCTAssertThrowsError(try t.numeric("b")) { XCTAssert("\($0)".contains("t.csv:2, column 'b'")) }
+    }
+}

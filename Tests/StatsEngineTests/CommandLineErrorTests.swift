@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+
+/// Bad input through the real command line: each case must fail with one line on standard
+/// error that names the place at fault, a non-zero exit, and no output file.
+final class CommandLineErrorTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private let good = """
+    stratum,psu,w,y,g
+    1,1,2,10,a
+    1,1,2,11,b
+    1,2,3,12,a
+    2,3,1,13,b
+    2,4,2,,a
+    2,4,2,15,b
+
+    """
+
+    /// Runs `disparity` with `arguments` on `csv`, writing to an output file that must not appear.
+    private func assertFails(_ csv: String, _ arguments: [String], code: Int32 = 1, mentions fragments: [String],
+                             file: StaticString = #filePath, line: UInt = #line) throws {
+        let data = directory.appendingPathComponent("data.csv")
+        try csv.write(to: data, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.json")
+        let result = try CommandLine.run(arguments + ["--data", data.path, "--output", output.path])
+        XCTAssertEqual(result.status, code, "exit status; stderr: \(result.stderr)", file: file, line: line)
+        let message = result.stderr.trimmingCharacters(in: .newlines)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, "one line: \(message)", file: file, line: line)
+        for fragment in fragments {
+            XCTAssert(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "no output file", file: file, line: line)
+    }
+
+    private let mean = ["estimate", "mean", "y", "--weights", "w", "--strata", "stratum", "--cluster", "psu"]
+
+    func testGoodInputSucceeds() throws {
+        let data = directory.appendingPathComponent("data.csv")
+        try good.write(to: data, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.json")
+        let result = try CommandLine.run(mean + ["--data", data.path, "--output", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
+        XCTAssertEqual(json?["command"] as? String, "estimate")
+    }
+
+    func testRaggedRow() throws {
+        try assertFails(good + "3,5,1\n", mean, mentions: ["data.csv:8", "3 fields"])
+    }
+
+    func testUnterminatedQuote() throws {
+        try assertFails(good + "3,5,1,\"7,a\n", mean, mentions: ["data.csv:8", "unterminated"])
+    }
+
+    func testNonNumericWeight() throws {
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,heavy,12"), mean, mentions: ["data.csv:4", "'w'", "heavy"])
+    }
+
+    func testNegativeWeight() throws {
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,-3,12"), mean, mentions: ["data.csv:4", "'w'", "negative"])
+    }
+
+    func testMissingWeightStratumAndCluster() throws {
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,,12"), mean, mentions: ["data.csv:4", "'w'", "missing weight"])
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: ",2,3,12"), mean, mentions: ["data.csv:4", "'stratum'", "missing"])
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,NA,3,12"), mean, mentions: ["data.csv:4", "'psu'", "missing"])
+    }
+
+    func testUnknownColumn() throws {
+        try assertFails(good, ["estimate", "mean", "income", "--weights", "w"], mentions: ["'income'", "no such column"])
+    }
+
+    func testEmptyAndHeaderOnlyFiles() throws {
+        try assertFails("", mean, mentions: ["data.csv", "empty"])
+        try assertFails("stratum,psu,w,y,g\n", mean, mentions: ["data.csv", "no data rows"])
+    }
+
+    func testSinglePSUStratumUnderFail() throws {
+        try assertFails(good + "3,5,1,7,a\n", mean, mentions: ["stratum '3'", "only one PSU"])
+    }
+
+    func testDomainWithoutRows() throws {
+        try assertFails(good + "3,5,1,,c\n3,6,1,,c\n", mean + ["--by", "g"], mentions: ["g=c", "no rows with a value of 'y'"])
+    }
+
+    func testQuantileProbabilityOutsideUnitInterval() throws {
+        try assertFails(good, ["estimate", "quantile", "y", "--q", "1.5"], code: 2, mentions: ["--q"])
+        try assertFails(good, ["estimate", "lower-mean", "y", "--q", "0"], code: 2, mentions: ["--q"])
+    }
+
+    func testUnknownStatisticIsAUsageError() throws {
+        try assertFails(good, ["estimate", "median", "y"], code: 2, mentions: ["unknown statistic 'median'"])
+    }
+}
+
+/// Runs the built `disparity` executable.
+enum CommandLine {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The executable beside the test bundle (SwiftPM puts both in the products folder).
+    static var executable: URL {
+        let here = Bundle.main.bundleURL
+        let candidates = [here, here.deletingLastPathComponent()].map { $0.appendingPathComponent("disparity") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}

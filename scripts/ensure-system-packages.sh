@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages disparity builds against (LAPACK, BLAS, OpenBLAS behind
+# libblas.so.3) when any is missing. Safe to run again: it does nothing when all are there.
+set -euo pipefail
+needed=(liblapack-dev libblas-dev libopenblas-dev)
+missing=()
+for p in "${needed[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
