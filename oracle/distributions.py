@@ -218,8 +218,8 @@ def quantile(dist, params, p, start, lower, upper):
             lo = x
         else:
             hi = x
-        deriv = dens / tail
-        nx = x - gx / deriv
+        deriv = dens / tail if tail > 0 else mp.mpf(0)
+        nx = x - gx / deriv if deriv > 0 else lo - 1
         if not (lo < nx < hi):
             nx = mp.sqrt(lo * hi) if lo > 0 and hi > 4 * lo else (lo + hi) / 2
         if abs(nx - x) <= mp.mpf(10) ** -45 * abs(nx):

@@ -67,6 +67,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Write to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Flag(help: "Print the time each phase took to standard error.")
+    var timings = false
+
     func resolvedFormat() throws -> OutputFormat {
         if let format {
             guard let f = OutputFormat(rawValue: format) else { throw DisparityError.usage("--format must be table, csv or json (got '\(format)')") }

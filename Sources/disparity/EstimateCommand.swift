@@ -48,9 +48,11 @@ struct EstimateCommand: ParsableCommand {
         try request.validate()
         let spec = try design.spec()
         _ = try output.resolvedFormat()
-        let table = try data.readTable()
-        let surveyDesign = try SurveyDesign(spec: spec, table: table)
-        let rows = try DescriptiveEstimator(table: table, design: surveyDesign).estimate(request)
-        try output.emit(.estimates(rows, request: request, design: surveyDesign))
+        let timer = PhaseTimer(enabled: output.timings)
+        let table = try timer.measure("read") { try data.readTable() }
+        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
+        let rows = try timer.measure("estimate") { try DescriptiveEstimator(table: table, design: surveyDesign).estimate(request) }
+        try timer.measure("write") { try output.emit(.estimates(rows, request: request, design: surveyDesign)) }
+        timer.report()
     }
 }

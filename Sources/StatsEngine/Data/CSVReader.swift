@@ -61,24 +61,10 @@ public enum CSVReader {
 
     /// Parses the records of one chunk.
     private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool) throws -> ChunkColumns {
-        let bytes = tokenizer.bytes
-        let chunkTokenizer = CSVTokenizer(bytes: bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
-        var out = ChunkColumns(columns: tokenizer.fieldCount, expectedRecords: max(16, (end - start) / (8 * tokenizer.fieldCount)))
-        let records = try chunkTokenizer.scan(from: start) { record, column, field in
-            if out.codes[column] != nil {
-                out.codes[column]!.append(out.code(of: field, column: column, bytes: bytes))
-                return
-            }
-            if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &out.decimals[column]) {
-                out.numbers[column].append(v)
-            } else if MissingToken.matches(bytes, field) {
-                out.numbers[column].append(.nan)
-            } else {
-                out.becomeText(column: column, at: record)
-                out.codes[column]!.append(out.code(of: field, column: column, bytes: bytes))
-            }
-        }.records
-        out.recordCount = records
+        let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
+        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma,
+                               expectedRecords: max(16, (end - start) / (6 * tokenizer.fieldCount)))
+        out.recordCount = try chunkTokenizer.scan(from: start, visitor: &out).records
         let pending = (0..<tokenizer.fieldCount).filter { out.codes[$0] != nil && out.textFrom[$0] > 0 }
         if !pending.isEmpty {
             try rereadText(&out, columns: pending, tokenizer: chunkTokenizer, from: start, records: pending.map { out.textFrom[$0] }.max()!)
@@ -92,7 +78,7 @@ public enum CSVReader {
         for c in columns { wanted[c] = true }
         try tokenizer.scan(from: start, recordLimit: records) { record, column, field in
             guard wanted[column], record < chunk.textFrom[column] else { return }
-            chunk.codes[column]![record] = chunk.code(of: field, column: column, bytes: tokenizer.bytes)
+            chunk.codes[column]![record] = chunk.code(of: field, column: column)
         }
     }
 
@@ -113,7 +99,11 @@ public enum CSVReader {
         guard chunks[0].codes[c] != nil else {
             var values = [Double]()
             values.reserveCapacity(rows)
-            for chunk in chunks { values.append(contentsOf: chunk.numbers[c]) }
+            for chunk in chunks {
+                chunk.numbers.withUnsafeBufferPointer { cells in
+                    for r in 0..<chunk.recordCount { values.append(cells[r * chunk.width + c]) }
+                }
+            }
             let decimals = chunks.map { $0.decimals[c] }.max()!
             return .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
         }

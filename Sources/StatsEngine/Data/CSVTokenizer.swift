@@ -28,6 +28,21 @@ struct CSVSyntaxError: Error {
     var message: String
 }
 
+/// What a tokenizer pass does with the fields it finds.
+protocol CSVVisitor {
+    /// May consume the unquoted field starting at `position` whole, returning the offset just
+    /// past it (at its delimiter or line end); nil hands the field to `visit` instead.
+    mutating func consumeField(record: Int, column: Int, at position: Int) -> Int?
+    mutating func visit(record: Int, column: Int, field: CSVField) throws
+}
+
+/// A visitor that sees every field through one closure.
+struct CSVFieldVisitor: CSVVisitor {
+    let body: (Int, Int, CSVField) throws -> Void
+    func consumeField(record: Int, column: Int, at position: Int) -> Int? { nil }
+    func visit(record: Int, column: Int, field: CSVField) throws { try body(record, column, field) }
+}
+
 /// RFC 4180 tokenizer over a byte range that starts at a record boundary. It visits every
 /// field of every record, so the reader's type inference and its rare text re-scans share one
 /// grammar. Blank lines are skipped when records have more than one field. It only reads the
@@ -40,8 +55,17 @@ struct CSVTokenizer: @unchecked Sendable {
 
     /// Calls `visit(record, column, field)` for each field of up to `recordLimit` records from
     /// `start`; returns the number of records read and the offset just past the last one.
-    @inline(__always) @discardableResult
+    @discardableResult
     func scan(from start: Int, recordLimit: Int = .max, _ visit: (Int, Int, CSVField) throws -> Void) throws -> (records: Int, end: Int) {
+        try withoutActuallyEscaping(visit) { body in
+            var visitor = CSVFieldVisitor(body: body)
+            return try scan(from: start, recordLimit: recordLimit, visitor: &visitor)
+        }
+    }
+
+    /// The tokenizer pass with a visitor that may take numeric fields in one step.
+    @inline(__always)
+    func scan<V: CSVVisitor>(from start: Int, recordLimit: Int = .max, visitor: inout V) throws -> (records: Int, end: Int) {
         var pos = start
         var record = 0
         while pos < end, record < recordLimit {
@@ -51,41 +75,45 @@ struct CSVTokenizer: @unchecked Sendable {
             }
             var column = 0
             while true {
-                var field: CSVField
-                if pos < end, bytes[pos] == ASCII.quote {
-                    let open = pos
-                    pos += 1
-                    var escaped = false
-                    while true {
-                        guard pos < end else { throw CSVSyntaxError(offset: open, message: "unterminated quoted field") }
-                        if bytes[pos] == ASCII.quote {
-                            if pos + 1 < end, bytes[pos + 1] == ASCII.quote { escaped = true; pos += 2; continue }
-                            break
-                        }
-                        pos += 1
-                    }
-                    field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
-                    pos += 1
-                    if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, bytes[pos] != ASCII.carriageReturn {
-                        throw CSVSyntaxError(offset: pos, message: "unexpected character after a closing quote")
-                    }
-                } else {
-                    let fieldStart = pos
-                    while pos < end {
-                        let b = bytes[pos]
-                        if b == delimiter || b == ASCII.newline { break }
-                        pos += 1
-                    }
-                    var fieldEnd = pos
-                    if fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn, pos >= end || bytes[pos] == ASCII.newline {
-                        fieldEnd -= 1
-                    }
-                    field = CSVField(start: fieldStart, end: fieldEnd, hasEscapedQuotes: false)
-                }
                 guard column < fieldCount else {
-                    throw CSVSyntaxError(offset: field.start, message: "more fields than the header's \(fieldCount)")
+                    throw CSVSyntaxError(offset: pos, message: "more fields than the header's \(fieldCount)")
                 }
-                try visit(record, column, field)
+                if pos < end, bytes[pos] != ASCII.quote, let stop = visitor.consumeField(record: record, column: column, at: pos) {
+                    pos = stop
+                } else {
+                    var field: CSVField
+                    if pos < end, bytes[pos] == ASCII.quote {
+                        let open = pos
+                        pos += 1
+                        var escaped = false
+                        while true {
+                            guard pos < end else { throw CSVSyntaxError(offset: open, message: "unterminated quoted field") }
+                            if bytes[pos] == ASCII.quote {
+                                if pos + 1 < end, bytes[pos + 1] == ASCII.quote { escaped = true; pos += 2; continue }
+                                break
+                            }
+                            pos += 1
+                        }
+                        field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
+                        pos += 1
+                        if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, bytes[pos] != ASCII.carriageReturn {
+                            throw CSVSyntaxError(offset: pos, message: "unexpected character after a closing quote")
+                        }
+                    } else {
+                        let fieldStart = pos
+                        while pos < end {
+                            let b = bytes[pos]
+                            if b == delimiter || b == ASCII.newline { break }
+                            pos += 1
+                        }
+                        var fieldEnd = pos
+                        if fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn, pos >= end || bytes[pos] == ASCII.newline {
+                            fieldEnd -= 1
+                        }
+                        field = CSVField(start: fieldStart, end: fieldEnd, hasEscapedQuotes: false)
+                    }
+                    try visitor.visit(record: record, column: column, field: field)
+                }
                 column += 1
                 if pos < end, bytes[pos] == delimiter { pos += 1; continue }
                 if pos < end, bytes[pos] == ASCII.carriageReturn { pos += 1 }

@@ -1,7 +1,14 @@
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
-/// and turns to text at its first cell that is neither missing nor a number.
-struct ChunkColumns {
-    var numbers: [[Double]]
+/// and turns to text at its first cell that is neither missing nor a number. Numbers are kept
+/// row-major in one flat buffer (one append per cell, no per-column bookkeeping on the hot
+/// path) and split into columns when the chunks are joined.
+struct ChunkColumns: CSVVisitor {
+    let bytes: UnsafePointer<UInt8>
+    let delimiter: UInt8
+    let decimalComma: Bool
+    let width: Int
+    /// Cell values, record by record; text columns hold a placeholder.
+    var numbers: [Double] = []
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
     var levels: [[String]]
@@ -12,22 +19,50 @@ struct ChunkColumns {
     var decimals: [Int]
     var recordCount = 0
 
-    init(columns: Int, expectedRecords: Int) {
-        numbers = (0..<columns).map { _ in
-            var a = [Double]()
-            a.reserveCapacity(expectedRecords)
-            return a
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, expectedRecords: Int) {
+        bytes = tokenizer.bytes
+        delimiter = tokenizer.delimiter
+        self.decimalComma = decimalComma
+        width = tokenizer.fieldCount
+        numbers.reserveCapacity(expectedRecords * width)
+        codes = Array(repeating: nil, count: width)
+        levels = Array(repeating: [], count: width)
+        levelIndex = Array(repeating: [:], count: width)
+        textFrom = Array(repeating: 0, count: width)
+        decimals = Array(repeating: 0, count: width)
+    }
+
+    /// The fast path: a numeric column's unquoted cell that is a plain number.
+    @inline(__always)
+    mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
+        guard codes[column] == nil,
+              let (value, stop) = NumberParser.parsePrefix(bytes, position, Int.max, decimalComma: decimalComma,
+                                                           delimiter: delimiter, decimals: &decimals[column])
+        else { return nil }
+        numbers.append(value)
+        return stop
+    }
+
+    /// Every other cell: missing tokens, numbers with blanks or quotes, and text.
+    mutating func visit(record: Int, column: Int, field: CSVField) {
+        if codes[column] != nil {
+            numbers.append(0)
+            codes[column]!.append(code(of: field, column: column))
+            return
         }
-        codes = Array(repeating: nil, count: columns)
-        levels = Array(repeating: [], count: columns)
-        levelIndex = Array(repeating: [:], count: columns)
-        textFrom = Array(repeating: 0, count: columns)
-        decimals = Array(repeating: 0, count: columns)
+        if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
+            numbers.append(v)
+        } else if MissingToken.matches(bytes, field) {
+            numbers.append(.nan)
+        } else {
+            becomeText(column: column, at: record)
+            numbers.append(0)
+            codes[column]!.append(code(of: field, column: column))
+        }
     }
 
     /// The local code of a text cell (missing tokens give -1).
-    @inline(__always)
-    mutating func code(of field: CSVField, column: Int, bytes: UnsafePointer<UInt8>) -> Int32 {
+    mutating func code(of field: CSVField, column: Int) -> Int32 {
         if MissingToken.matches(bytes, field) { return CategoricalColumn.missingCode }
         let text = field.text(bytes)
         if let c = levelIndex[column][text] { return c }
@@ -40,9 +75,12 @@ struct ChunkColumns {
     /// Turns column `column` to text from record `record` on.
     mutating func becomeText(column: Int, at record: Int) {
         codes[column] = Array(repeating: -2, count: record)
-        codes[column]!.reserveCapacity(numbers[column].capacity)
         textFrom[column] = record
-        numbers[column] = []
+    }
+
+    /// The numbers of column `column`, in record order.
+    func numbers(ofColumn column: Int) -> [Double] {
+        (0..<recordCount).map { numbers[$0 * width + column] }
     }
 }
 

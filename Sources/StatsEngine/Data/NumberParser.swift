@@ -1,79 +1,90 @@
 import Foundation
 
 /// Reads decimal numbers straight from CSV bytes, exactly as `strtod` would but without its cost
-/// on the common case: up to 19 significant digits with a power of ten within ±22 are converted
-/// exactly by one IEEE multiplication or division (Clinger's fast path); anything else goes to
-/// `strtod`, which is correctly rounded.
+/// on the common case: up to 18 digits with a power of ten within ±22 are converted exactly by
+/// one IEEE multiplication or division (Clinger's fast path); anything else goes to `strtod`,
+/// which is correctly rounded.
 enum NumberParser {
+    /// Powers of ten that doubles hold exactly.
     private static let powersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
+    private static let mantissaLimit: UInt64 = 1_000_000_000_000_000_000  // 10^18: ten more still fits
+    private static let exactLimit: UInt64 = 1 << 53
 
-    /// The number spelled by `bytes[start..<end]`, or nil when the text is not a number.
+    /// The number spelled by all of `bytes[start..<end]`, or nil when the text is not a number.
     /// Surrounding blanks are ignored; `decimalComma` makes `,` the decimal mark instead of `.`.
     /// `decimals` is raised to the number's decimal places when it is an exact short decimal,
     /// and to `Int.max` otherwise (see `NumericColumn.decimals`).
-    @inline(__always)
     static func parse(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool, decimals: inout Int) -> Double? {
         var s = start, e = end
         while s < e, bytes[s] == 0x20 { s += 1 }
         while e > s, bytes[e - 1] == 0x20 { e -= 1 }
-        if s == e { return nil }
+        guard let (value, stop) = parsePrefix(bytes, s, e, decimalComma: decimalComma, delimiter: 0x20, decimals: &decimals),
+              stop == e else { return nil }
+        return value
+    }
+
+    /// Reads a number starting at `start` that ends at the end of its CSV field (a delimiter, a
+    /// line break or `end`), returning it and the offset where it stopped; nil when the field
+    /// is not just a number. This lets the reader parse numeric fields without scanning them
+    /// twice.
+    @inline(__always)
+    static func parsePrefix(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool,
+                            delimiter: UInt8, decimals: inout Int) -> (Double, Int)? {
         let mark: UInt8 = decimalComma ? 0x2C : 0x2E
-        var i = s
+        var i = start
         var negative = false
-        if bytes[i] == 0x2D || bytes[i] == 0x2B { negative = bytes[i] == 0x2D; i += 1 }
+        if i < end, bytes[i] == 0x2D || bytes[i] == 0x2B { negative = bytes[i] == 0x2D; i += 1 }
         var mantissa: UInt64 = 0
-        var significant = 0
         var exponent = 0
         var digits = 0
-        while i < e, bytes[i] &- 0x30 < 10 {
-            let d = UInt64(bytes[i] &- 0x30)
-            if significant < 19 {
-                if mantissa != 0 || d != 0 { significant += 1 }
-                mantissa = mantissa &* 10 &+ d
-            } else {
-                exponent += 1; significant += 1
-            }
+        var overflow = false
+        while i < end {
+            let d = bytes[i] &- 0x30
+            if d >= 10 { break }
+            if mantissa < mantissaLimit { mantissa = mantissa &* 10 &+ UInt64(d) } else { overflow = true }
             digits += 1; i += 1
         }
-        if i < e, bytes[i] == mark {
+        if i < end, bytes[i] == mark {
             i += 1
-            while i < e, bytes[i] &- 0x30 < 10 {
-                let d = UInt64(bytes[i] &- 0x30)
-                if significant < 19 {
-                    if mantissa != 0 || d != 0 { significant += 1 }
-                    mantissa = mantissa &* 10 &+ d
-                    exponent -= 1
-                } else { significant += 1 }
+            while i < end {
+                let d = bytes[i] &- 0x30
+                if d >= 10 { break }
+                if mantissa < mantissaLimit { mantissa = mantissa &* 10 &+ UInt64(d); exponent -= 1 } else { overflow = true }
                 digits += 1; i += 1
             }
         }
         if digits == 0 { return nil }
-        if i < e, bytes[i] | 0x20 == 0x65 {  // e or E
+        if i < end, bytes[i] | 0x20 == 0x65 {  // e or E
             i += 1
             var expNegative = false
-            if i < e, bytes[i] == 0x2D || bytes[i] == 0x2B { expNegative = bytes[i] == 0x2D; i += 1 }
-            var value = 0
-            var expDigits = 0
-            while i < e, bytes[i] &- 0x30 < 10 {
-                if value < 100_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
+            if i < end, bytes[i] == 0x2D || bytes[i] == 0x2B { expNegative = bytes[i] == 0x2D; i += 1 }
+            var value = 0, expDigits = 0
+            while i < end {
+                let d = bytes[i] &- 0x30
+                if d >= 10 { break }
+                if value < 100_000 { value = value * 10 + Int(d) }
                 expDigits += 1; i += 1
             }
             if expDigits == 0 { return nil }
             exponent += expNegative ? -value : value
         }
-        if i != e { return nil }
-        if significant <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+        if i < end {
+            let b = bytes[i]
+            guard b == delimiter || b == ASCII.newline || b == ASCII.carriageReturn else { return nil }
+        }
+        if !overflow, mantissa <= exactLimit, exponent >= -22, exponent <= 22 {
             if -exponent > decimals { decimals = -exponent }
             let m = Double(mantissa)
             let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
-            return negative ? -v : v
+            return (negative ? -v : v, i)
         }
         decimals = .max
-        return slowPath(bytes, s, e, mark: mark)
+        guard let v = slowPath(bytes, start, i, mark: mark) else { return nil }
+        return (v, i)
     }
 
     /// Correct rounding for long or extreme numbers through the C library, on a private copy
-    /// with the decimal mark normalised to a point.
+    /// with the decimal mark normalised to a point. Overflow to infinity is not a number here.
     private static func slowPath(_ bytes: UnsafePointer<UInt8>, _ s: Int, _ e: Int, mark: UInt8) -> Double? {
         var text = [CChar](repeating: 0, count: e - s + 1)
         for k in 0..<(e - s) { text[k] = CChar(bitPattern: bytes[s + k] == mark ? 0x2E : bytes[s + k]) }

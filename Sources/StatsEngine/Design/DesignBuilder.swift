@@ -25,7 +25,7 @@ extension SurveyDesign {
         // Primary sampling units.
         var psu = [Int32](repeating: 0, count: n)
         var psuStratum: [Int32] = []
-        var psuLabels: [String] = []
+        var psuLabels: [String]? = []
         if let name = spec.clusters.first {
             let column = try identifiers(name, role: "cluster")
             if spec.nest {
@@ -38,7 +38,7 @@ extension SurveyDesign {
                     index[key] = p
                     psu[r] = p
                     psuStratum.append(stratum[r])
-                    psuLabels.append("\(strataLabels[Int(stratum[r])])/\(column.levels[Int(column.codes[r])])")
+                    psuLabels!.append("\(strataLabels[Int(stratum[r])])/\(column.levels[Int(column.codes[r])])")
                 }
             } else {
                 psu = column.codes
@@ -50,14 +50,14 @@ extension SurveyDesign {
                     if psuStratum[p] != stratum[r] {
                         throw DisparityError.data(
                             file: source, line: r + 2, column: name,
-                            "cluster '\(psuLabels[p])' lies in strata '\(strataLabels[Int(psuStratum[p])])' and '\(strataLabels[Int(stratum[r])])'; use --nest if cluster ids repeat across strata")
+                            "cluster '\(psuLabels![p])' lies in strata '\(strataLabels[Int(psuStratum[p])])' and '\(strataLabels[Int(stratum[r])])'; use --nest if cluster ids repeat across strata")
                     }
                 }
             }
         } else {
             psu = (0..<n).map { Int32($0) }
             psuStratum = stratum
-            psuLabels = (0..<n).map { "row \($0 + 2)" }
+            psuLabels = nil
         }
         var psuCount = [Int](repeating: 0, count: strataLabels.count)
         for h in psuStratum { psuCount[Int(h)] += 1 }
@@ -113,14 +113,14 @@ extension SurveyDesign {
                 for r in 0..<n {
                     let p = Int(psu[r])
                     if let v = seen[p], v != values[r] {
-                        throw DisparityError.data(file: source, line: r + 2, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels[p])'")
+                        throw DisparityError.data(file: source, line: r + 2, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels?[p] ?? "row \(p + 2)")'")
                     }
                     seen[p] = values[r]
                 }
                 for p in 0..<psuStratum.count {
                     let population = fractions ? Double(unitCount[p]) / seen[p]! : seen[p]!
                     if population < Double(unitCount[p]) * (1 - 1e-12) {
-                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels[p])' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
+                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? "row \(p + 2)")' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
                     }
                     unitPopulation[p] = population
                 }
@@ -152,7 +152,7 @@ extension SurveyDesign {
         }
 
         self.init(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels,
-                  psu: psu, psuStratum: psuStratum, psuLabels: psuLabels, psuCount: psuCount,
+                  psu: psu, psuStratum: psuStratum, psuNames: psuLabels, psuCount: psuCount,
                   psuPopulation: psuPopulation, secondStage: secondStage)
     }
 

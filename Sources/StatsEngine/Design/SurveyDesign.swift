@@ -14,7 +14,8 @@ public struct SurveyDesign: Sendable {
     /// PSU of each row, unique across the design, `0..<psuStratum.count`.
     public let psu: [Int32]
     public let psuStratum: [Int32]
-    public let psuLabels: [String]
+    /// PSU names for messages; nil when each row is its own PSU (named by its line).
+    let psuNames: [String]?
     /// Number of PSUs sampled in each stratum (the full design's, also for domains).
     public let psuCount: [Int]
     /// Population PSUs per stratum (`.infinity` without an fpc).
@@ -35,6 +36,9 @@ public struct SurveyDesign: Sendable {
     }
 
     public var strataCount: Int { strataLabels.count }
+
+    /// The name of PSU `p` as messages show it.
+    public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? "row \(p + 2)" }
     public var psuTotal: Int { psuStratum.count }
 
     /// Whether the variance includes the second stage: only with fpcs at both stages, as in
@@ -61,7 +65,7 @@ public struct SurveyDesign: Sendable {
     }
 
     init(spec: DesignSpec, source: String, weights: [Double], stratum: [Int32], strataLabels: [String],
-         psu: [Int32], psuStratum: [Int32], psuLabels: [String], psuCount: [Int], psuPopulation: [Double],
+         psu: [Int32], psuStratum: [Int32], psuNames: [String]?, psuCount: [Int], psuPopulation: [Double],
          secondStage: SecondStage?) {
         self.spec = spec
         self.source = source
@@ -71,7 +75,7 @@ public struct SurveyDesign: Sendable {
         self.strataLabels = strataLabels
         self.psu = psu
         self.psuStratum = psuStratum
-        self.psuLabels = psuLabels
+        self.psuNames = psuNames
         self.psuCount = psuCount
         self.psuPopulation = psuPopulation
         self.secondStage = secondStage

@@ -45,7 +45,8 @@ public enum FisherF {
             guard let r = evaluate(f, df1: df1, df2: df2) else { return (.nan, .nan) }
             let tail = upperTail ? r.upper : r.lower
             if !(tail > 0) { return (-.infinity, .nan) }
-            return (log(tail) - logTarget, (upperTail ? -r.density : r.density) / tail)
+            let ratio = exp(r.logDensity - log(tail))
+            return (log(tail) - logTarget, upperTail ? -ratio : ratio)
         }
     }
 
@@ -53,13 +54,13 @@ public enum FisherF {
         df1 > 0 && df2 > 0 && df1 != .infinity && df2 != .infinity
     }
 
-    /// (cdf, survival, density) at f; nil for NaN or invalid input.
+    /// (cdf, survival, log density) at f; nil for NaN or invalid input.
     private static func evaluate(_ f: Double, df1: Double, df2: Double)
-        -> (lower: Double, upper: Double, density: Double)?
+        -> (lower: Double, upper: Double, logDensity: Double)?
     {
         if f.isNaN || df1.isNaN || df2.isNaN || !valid(df1, df2) { return nil }
-        if f <= 0 { return (0, 1, 0) }
-        if f == .infinity { return (1, 0, 0) }
+        if f <= 0 { return (0, 1, -.infinity) }
+        if f == .infinity { return (1, 0, -.infinity) }
         let a = df1 / 2, b = df2 / 2
         let x: Double, y: Double, delta: Double
         let numerator = df1 * f
@@ -76,7 +77,7 @@ public enum FisherF {
         }
         let pair = DistributionNumerics.incompleteBetaPair(a: a, b: b, x: x, y: y, delta: delta)
         // dx/df = x·y/f, so the F density is the beta power term over f.
-        let density = exp(DistributionNumerics.logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta)) / f
-        return (pair.lower, pair.upper, density)
+        let logDensity = DistributionNumerics.logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta) - log(f)
+        return (pair.lower, pair.upper, logDensity)
     }
 }

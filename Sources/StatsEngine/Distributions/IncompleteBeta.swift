@@ -50,11 +50,6 @@ extension DistributionNumerics {
         return (termA + termB) + rest
     }
 
-    /// The beta density x^(a-1)·y^(b-1)/B(a,b) from the same scaled power term.
-    static func betaDensity(a: Double, b: Double, x: Double, y: Double, delta: Double) -> Double {
-        exp(logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta)) / (x * y)
-    }
-
     /// Returns (I_x(a,b), 1 - I_x(a,b)), each to full relative accuracy.
     ///
     /// `y` must be 1 - x and `delta` must be x·b - y·a, each accurate
@@ -124,15 +119,16 @@ extension DistributionNumerics {
         return exp(logPrefactor) / f
     }
 
-    /// Solves I_x(a, b) = target (target ≤ ½) for x.  See
-    /// `inverseRegularizedIncompleteBeta`.
-    static func inverseBetaLowerTail(target: Double, a: Double, b: Double) -> Double {
-        if target == 0 { return 0 }
+    /// Solves for x in (0, ½] the equation I_x(a, b) = target (`targetIsLower`)
+    /// or 1 - I_x(a, b) = target (otherwise), given that the root is ≤ ½.
+    /// See `inverseRegularizedIncompleteBeta`.
+    static func inverseBetaBelowHalf(target: Double, targetIsLower: Bool, a: Double, b: Double) -> Double {
+        if target == 0 && targetIsLower { return 0 }
         let logTarget = log(target)
         // --- starting value: AS 109 (Majumder & Bhattacharjee 1973, after
         // Carter 1947 / Abramowitz & Stegun 26.5.22), with an exact normal
-        // deviate instead of the original rational approximation.
-        let z = -Normal.quantile(target)
+        // deviate z (upper-tail deviate of the lower-tail probability).
+        let z = targetIsLower ? -Normal.quantile(target) : Normal.quantile(target)
         let logBeta = lgamma(a) + lgamma(b) - lgamma(a + b)
         var x0: Double
         if a > 1 && b > 1 {
@@ -146,24 +142,30 @@ extension DistributionNumerics {
             let r = 2 * b
             let t9 = 1 / (9 * b)
             let chi = r * pow(1 - t9 + z * sqrt(t9), 3)
+            let lowerP = targetIsLower ? target : 1 - target
             if chi <= 0 {
-                x0 = -expm1((log1p(-target) + log(b) + logBeta) / b)
+                x0 = -expm1((log1p(-lowerP) + log(b) + logBeta) / b)
             } else {
                 let tt = (4 * a + r - 2) / chi
-                x0 = tt <= 1 ? exp((log(target * a) + logBeta) / a) : 1 - 2 / (tt + 1)
+                x0 = tt <= 1 ? exp((log(lowerP * a) + logBeta) / a) : 1 - 2 / (tt + 1)
             }
         }
-        // Small-x asymptote I_x ≈ xᵃ/(a·B(a,b)) is exact in the far lower tail.
-        let power = exp((logTarget + log(a) + logBeta) / a)
-        if !(x0 > 0 && x0 < 1) || (power < x0 && power > 0) { x0 = power }
-        if !(x0 > 0 && x0 < 1) { x0 = a / (a + b) }
+        if targetIsLower {
+            // Small-x asymptote I_x ≈ xᵃ/(a·B(a,b)), exact in the far lower tail.
+            let power = exp((logTarget + log(a) + logBeta) / a)
+            if !(x0 > 0 && x0 < 0.5) || (power < x0 && power > 0) { x0 = power }
+        }
+        if !(x0 > 0 && x0 < 0.5) { x0 = min(a / (a + b), 0.25) }
 
-        return solveMonotone(initial: x0, lower: 0, upper: 1, increasing: true) { x in
+        // The bracket reaches slightly past ½ so that a root at exactly ½ is interior.
+        return solveMonotone(initial: x0, lower: 0, upper: 0.5 + 0x1p-20, increasing: targetIsLower) { x in
             let (y, delta) = betaComplementAndDelta(x: x, a: a, b: b)
-            let tail = incompleteBetaPair(a: a, b: b, x: x, y: y, delta: delta).lower
+            let pair = incompleteBetaPair(a: a, b: b, x: x, y: y, delta: delta)
+            let tail = targetIsLower ? pair.lower : pair.upper
             if !(tail > 0) { return (-.infinity, .nan) }
-            let density = betaDensity(a: a, b: b, x: x, y: y, delta: delta)
-            return (log(tail) - logTarget, density / tail)
+            // density/tail = xᵃ⁻¹yᵇ⁻¹/(B(a,b)·tail), formed in logs (no underflow).
+            let ratio = exp(logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta) - log(x) - log(y) - log(tail))
+            return (log(tail) - logTarget, targetIsLower ? ratio : -ratio)
         }
     }
 }
@@ -192,9 +194,9 @@ public func regularizedIncompleteBetaComplement(x: Double, a: Double, b: Double)
 /// Inverse of the regularized incomplete beta function: the x in [0, 1] with
 /// I_x(a, b) = p, or with 1 - I_x(a, b) = p when `upper` is true.
 ///
-/// The smaller tail is always solved (via the symmetry I_x(a,b) = 1 - I_{1-x}(b,a)
-/// for the upper one, so that a solution near 1 is found as 1 - y with y
-/// accurate).  Starting value: AS 109's normal/chi-square approximation or the
+/// The smaller tail probability is always the target, and the equation is
+/// solved for whichever of x and 1 - x is ≤ ½ (via I_x(a,b) = 1 - I_{1-x}(b,a)),
+/// so both tiny and near-1 answers carry full relative precision.  Starting value: AS 109's normal/chi-square approximation or the
 /// small-x asymptote xᵃ/(a·B(a,b)), whichever is appropriate; refinement:
 /// safeguarded Newton on log I_x, bracketed in (0, 1).  p = 0 and 1 give the
 /// bounds 0 and 1; NaN or invalid input gives NaN.
@@ -204,12 +206,20 @@ public func inverseRegularizedIncompleteBeta(p: Double, a: Double, b: Double, up
     {
         return .nan
     }
-    // The smaller of p and 1 - p is exact in double precision, so always solve for that tail.
+    if p == 0 { return upper ? 1 : 0 }
+    if p == 1 { return upper ? 0 : 1 }
+    // Work with the smaller of p and 1 - p (exact in double precision) ...
     let small = min(p, 1 - p)
-    let solveForX = upper ? p > 0.5 : p <= 0.5
-    if solveForX {
-        return DistributionNumerics.inverseBetaLowerTail(target: small, a: a, b: b)
+    let smallIsLower = upper ? p > 0.5 : p <= 0.5
+    // ... and with whichever of x and 1 - x is ≤ ½, so the answer carries
+    // full relative precision at both ends: the root is below ½ exactly when
+    // the tail probabilities at ½ exceed the target on the target's side.
+    let half = DistributionNumerics.incompleteBetaPair(a: a, b: b, x: 0.5, y: 0.5, delta: 0.5 * (b - a))
+    let rootBelowHalf = smallIsLower ? half.lower > small : half.upper < small
+    if rootBelowHalf {
+        return DistributionNumerics.inverseBetaBelowHalf(target: small, targetIsLower: smallIsLower, a: a, b: b)
     }
-    // I_{1-x}(b, a) = small: solve for y = 1 - x, which is then accurate even near x = 1.
-    return 1 - DistributionNumerics.inverseBetaLowerTail(target: small, a: b, b: a)
+    // By symmetry, y = 1 - x solves I_y(b, a) = 1 - I_x(a, b), with y ≤ ½.
+    let y = DistributionNumerics.inverseBetaBelowHalf(target: small, targetIsLower: !smallIsLower, a: b, b: a)
+    return 1 - y
 }

@@ -111,25 +111,44 @@ enum DistributionNumerics {
     ) -> Double {
         var lo = lower
         var hi = upper
+        var gLo = Double.nan
+        var gHi = Double.nan
         var x = initial
         if !(x > lo && x < hi) { x = bisect(lo, hi) }
         var closeSteps = 0
         for _ in 0..<maxIterations {
             let (g, dg) = evaluate(x)
-            if g == 0 { return x }
-            if g.isNaN {
-                // Outside the representable region (e.g. a tail underflowed):
-                // treat as "too far" using the side nearest the initial guess.
-                return x
+            if g == 0 || g.isNaN { return x }
+            if (g < 0) == increasing {
+                lo = x
+                gLo = g
+            } else {
+                hi = x
+                gHi = g
             }
-            if (g < 0) == increasing { lo = x } else { hi = x }
             var next = x - g / dg
-            if !(next > lo && next < hi) { next = bisect(lo, hi) }
+            // Newton has reached the rounding level of x.
             if next == x { return x }
+            let isNewton = next > lo && next < hi
+            if !isNewton {
+                // Newton left the bracket (typically an overshoot of a convex
+                // tail): use the secant through the bracket ends when both are
+                // known and it lands well inside, otherwise bisect.
+                let width = hi - lo
+                let secant = lo - gLo * width / (gHi - gLo)
+                if width.isFinite && gLo.isFinite && gHi.isFinite
+                    && secant > lo + width / 64 && secant < hi - width / 64
+                {
+                    next = secant
+                } else {
+                    next = bisect(lo, hi)
+                }
+                if next == lo || next == hi { return x }
+            }
             let step = abs(next - x)
             let scale = max(abs(next), Double.leastNormalMagnitude)
             if step <= 1e-15 * scale { return next }
-            if step <= 1e-10 * scale {
+            if isNewton && step <= 1e-10 * scale {
                 closeSteps += 1
                 if closeSteps >= 3 { return next }
             }
@@ -157,12 +176,12 @@ enum DistributionNumerics {
 // MARK: - Regularized incomplete gamma
 
 extension DistributionNumerics {
-    /// `xᵃ·e⁻ˣ / Γ(a)` computed as `√(a/2π)·exp(a·log1pmx((x-a)/a) - stirlingError(a))`.
+    /// `log(xᵃ·e⁻ˣ / Γ(a))` computed as `log√(a/2π) + a·log1pmx((x-a)/a) - stirlingError(a)`.
     ///
     /// This is the Temme/DiDonato–Morris scaling: the large, nearly cancelling
     /// terms `a·log x`, `x` and `lgamma(a)` never appear, so the result keeps
     /// full relative accuracy for a up to ~1e7 and into the far tails.
-    static func gammaPowerTerm(a: Double, x: Double) -> Double {
+    static func logGammaPowerTerm(a: Double, x: Double) -> Double {
         let t = (x - a) / a
         let exponent: Double
         if t > -0.5 && t < 1 {
@@ -170,7 +189,12 @@ extension DistributionNumerics {
         } else {
             exponent = a * (log(x) - log(a)) - (x - a)
         }
-        return sqrt(a / (2 * Double.pi)) * exp(exponent - stirlingError(a))
+        return exponent - stirlingError(a) + 0.5 * log(a / (2 * Double.pi))
+    }
+
+    /// `xᵃ·e⁻ˣ / Γ(a)`; see `logGammaPowerTerm`.
+    static func gammaPowerTerm(a: Double, x: Double) -> Double {
+        exp(logGammaPowerTerm(a: a, x: x))
     }
 
     /// Returns (P(a,x), Q(a,x)) with both computed so that neither loses
@@ -271,13 +295,11 @@ public func inverseRegularizedIncompleteGamma(a: Double, p: Double, upper: Bool 
     return DistributionNumerics.solveMonotone(initial: x0, lower: 0, upper: .infinity, increasing: !useUpper) { x in
         let pair = DistributionNumerics.incompleteGammaPair(a: a, x: x)
         let tail = useUpper ? pair.q : pair.p
-        let density = DistributionNumerics.gammaPowerTerm(a: a, x: x) / x
-        if tail == 0 || tail.isNaN {
-            // Far beyond the representable tail: push back towards the bulk.
-            return (useUpper ? -Double.infinity : -Double.infinity, .nan)
-        }
-        let value = log(tail) - logTarget
-        let derivative = (useUpper ? -density : density) / tail
-        return (value, derivative)
+        // Far beyond the representable tail: report "too far out" (-∞) so
+        // the solver moves back towards the bulk.
+        if !(tail > 0) { return (-.infinity, .nan) }
+        // d log(tail)/dx = ±density/tail, formed in logs to avoid underflow.
+        let ratio = exp(DistributionNumerics.logGammaPowerTerm(a: a, x: x) - log(x) - log(tail))
+        return (log(tail) - logTarget, useUpper ? -ratio : ratio)
     }
 }

@@ -60,7 +60,7 @@ public enum StudentT {
                 initial: start, lower: 0, upper: .infinity, increasing: false
             ) { t in
                 guard let split = halves(t, df: df), split.tail > 0 else { return (-.infinity, .nan) }
-                return (log(split.tail) - logTarget, -split.density / split.tail)
+                return (log(split.tail) - logTarget, -exp(split.logDensity - log(split.tail)))
             }
         } else {
             // Centre: I_y(½, ν/2) = 1 - 2q = 2|p - ½| with y = t²/(ν+t²).
@@ -73,7 +73,7 @@ public enum StudentT {
                 initial: start, lower: 0, upper: .infinity, increasing: true
             ) { t in
                 guard let split = halves(t, df: df), split.central > 0 else { return (-.infinity, .nan) }
-                return (log(split.central) - logTarget, split.density / split.central)
+                return (log(split.central) - logTarget, exp(split.logDensity - log(split.central)))
             }
         }
         return sign * t
@@ -85,38 +85,46 @@ public enum StudentT {
     private static let normalLimit = 1e25
 
     /// For |t|: the one-sided tail P(T > |t|), the central mass P(0 < T < |t|),
-    /// and the density at t.  Returns nil for NaN or invalid input.
-    static func halves(_ t: Double, df: Double) -> (tail: Double, central: Double, density: Double)? {
+    /// and the log of the density at t.  Returns nil for NaN or invalid input.
+    static func halves(_ t: Double, df: Double) -> (tail: Double, central: Double, logDensity: Double)? {
         if t.isNaN || df.isNaN || !(df > 0) { return nil }
         let at = abs(t)
         if df == .infinity || df > normalLimit {
-            return (Normal.survival(at), 0.5 - Normal.survival(at), Normal.density(at))
+            return (Normal.survival(at), 0.5 - Normal.survival(at), -0.5 * at * at - DistributionNumerics.logSqrtTwoPi)
         }
-        if at == .infinity { return (0, 0.5, 0) }
+        if at == .infinity { return (0, 0.5, -.infinity) }
         if at == 0 {
             let a = df / 2
             let logB = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
-            return (0.5, 0, exp(-logB) / sqrt(df))
+            return (0.5, 0, -logB - 0.5 * log(df))
         }
         let a = df / 2
         let b = 0.5
+        let r = (df / at) / at                 // ν/t²
+        if r < 1e-250 {
+            // |t| so large that x = ν/(ν+t²) ≈ ν/t² may underflow: use the
+            // leading term I_x(a,½) = xᵃ/(a·B(a,½))·(1 + O(x)), exact here.
+            let logX = log(df) - 2 * log(at)
+            let logB = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
+            let tail = 0.5 * exp(a * logX - log(a) - logB)
+            return (tail, 0.5 - tail, a * logX - logB - log(at))
+        }
         // x = ν/(ν+t²), y = t²/(ν+t²), δ = x·b - y·a = ν(1-t²)/(2(ν+t²)).
         let x: Double, y: Double, delta: Double
         let t2 = at * at
-        if t2.isFinite && t2 < 1e300 {
+        if t2 < 1e300 {
             let s = df + t2
             x = df / s
             y = t2 / s
             delta = df * ((1 - at) * (1 + at)) / (2 * s)
         } else {
-            let r = (df / at) / at             // ν/t², tiny
             x = r / (1 + r)
             y = 1 / (1 + r)
             delta = (r - df) / (2 * (1 + r))
         }
         let pair = DistributionNumerics.incompleteBetaPair(a: a, b: b, x: x, y: y, delta: delta)
         // d/dt of the tail: the beta power term over |t| (dx/dt = -2xy/t).
-        let density = exp(DistributionNumerics.logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta)) / at
-        return (0.5 * pair.lower, 0.5 * pair.upper, density)
+        let logDensity = DistributionNumerics.logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta) - log(at)
+        return (0.5 * pair.lower, 0.5 * pair.upper, logDensity)
     }
 }

@@ -26,7 +26,7 @@ public struct VarianceEngine: Sendable {
                 let within = try combineStrata(
                     groups: [(p, units)], totals: stageTwo.totals, width: k,
                     sampled: { second.unitCount[$0] }, population: { second.unitPopulation[$0] },
-                    label: { "PSU '\(design.psuLabels[$0])'" }, stage: 2)
+                    label: { "PSU '\(design.psuLabel($0))'" }, stage: 2)
                 for i in 0..<(k * k) { result[i] += weight * within[i] }
             }
         }
