@@ -55,8 +55,14 @@ public enum CSVReader {
         let rows = parsed.reduce(0) { $0 + $1.recordCount }
         guard rows > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         try rereadTextColumns(&parsed, tokenizer: tokenizer, boundaries: boundaries)
-        let columns = (0..<names.count).map { join(column: $0, of: parsed, rows: rows) }
-        return Table(source: source, names: names, columns: columns)
+        var columns = [Column?](repeating: nil, count: names.count)
+        columns.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable((slots, parsed))
+            DispatchQueue.concurrentPerform(iterations: names.count) { c in
+                shared.value.0[c] = join(column: c, of: shared.value.1, rows: rows)
+            }
+        }
+        return Table(source: source, names: names, columns: columns.map { $0! })
     }
 
     /// Parses the records of one chunk.

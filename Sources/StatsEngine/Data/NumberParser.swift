@@ -5,8 +5,36 @@ import Foundation
 /// one IEEE multiplication or division (Clinger's fast path); anything else goes to `strtod`,
 /// which is correctly rounded.
 enum NumberParser {
-    /// Powers of ten that doubles hold exactly.
-    private static let powersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
+    /// 10^k for 0 ≤ k ≤ 22, the powers of ten that doubles hold exactly (a constant table,
+    /// with no lazy global to check on every call).
+    @inline(__always)
+    private static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
     private static let mantissaLimit: UInt64 = 1_000_000_000_000_000_000  // 10^18: ten more still fits
     private static let exactLimit: UInt64 = 1 << 53
 
@@ -75,7 +103,7 @@ enum NumberParser {
         if !overflow, mantissa <= exactLimit, exponent >= -22, exponent <= 22 {
             if -exponent > decimals { decimals = -exponent }
             let m = Double(mantissa)
-            let v = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+            let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
             return (negative ? -v : v, i)
         }
         decimals = .max

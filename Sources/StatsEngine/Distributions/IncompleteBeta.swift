@@ -15,9 +15,12 @@ import Foundation
 //   (TOMS 708 "BRCOMP"), in which the two exponent terms are both ≤ 0, so
 //   nothing cancels even for a, b ~ 1e7.
 // * The tail on the near side of the mean (λ ≥ 0 after a possible swap
-//   a↔b, x↔y) is computed directly, by the power series (BPSER) when b·x is
-//   small and otherwise by the continued fraction of BFRAC, evaluated with
-//   the modified Lentz algorithm.  The other tail is 1 minus it, which never
+//   a↔b, x↔y) is computed directly, by the power series (BPSER) when x ≤ 0.7
+//   and b·x ≤ 0.7 or b ≤ 1, and otherwise by the continued fraction of BFRAC,
+//   evaluated with the modified Lentz algorithm.  Together these replace the
+//   asymptotic expansions of TOMS 708 (BASYM, BGRAT): the fraction needs
+//   O(√max(a,b)) terms at worst, a few thousand for shapes ~1e7, which is
+//   fast enough and keeps full accuracy.  The other tail is 1 minus it, which never
 //   cancels because the near-side tail is at most ~½ (≲0.95 for extremely
 //   skewed shapes such as a = 0.01, b = 1e7).
 
@@ -74,8 +77,9 @@ extension DistributionNumerics {
     }
 
     /// BPSER: I_x(a,b) = xᵃ/B(a,b)·[1/a + Σⱼ (1-b)(2-b)…(j-b)/j!·xʲ/(a+j)].
-    /// Used for b·x ≤ 0.7 (terms shrink like (bx)ʲ/j!, cancellation ≤ e^0.7)
-    /// or b ≤ 1, x ≤ 0.3 (all terms positive).
+    /// Used for x ≤ 0.7 with either b·x ≤ 0.7 (terms shrink like (bx)ʲ/j!,
+    /// cancellation ≤ e^0.7) or b ≤ 1 (all terms positive, shrinking like xʲ).
+    /// The prefactor xᵃ/B(a,b) is the scaled power term divided by yᵇ.
     static func betaPowerSeries(a: Double, b: Double, x: Double, y: Double, delta: Double) -> Double {
         let logY = x < 0.5 ? log1p(-x) : log(y)
         let logPrefactor = logBetaPowerTerm(a: a, b: b, x: x, y: y, delta: delta) - b * logY

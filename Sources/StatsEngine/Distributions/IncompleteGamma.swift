@@ -97,6 +97,9 @@ enum DistributionNumerics {
     /// geometric when the bracket spans orders of magnitude on the positive
     /// axis — so the iteration can never diverge.
     ///
+    /// If the root lies beyond the representable range the bracket runs into
+    /// ±∞ or 0 and that limit is returned.
+    ///
     /// Iteration stops when a Newton step is below 1e-15 relative, or three
     /// steps after the step size first fell below 1e-10 relative (at that
     /// point quadratic convergence has already reached full precision, and any
@@ -126,7 +129,9 @@ enum DistributionNumerics {
                 hi = x
                 gHi = g
             }
-            var next = x - g / dg
+            // A zero or infinite derivative (density under/overflow at the
+            // edge of the double range) yields NaN here and forces bisection.
+            var next = dg.isFinite && dg != 0 ? x - g / dg : .nan
             // Newton has reached the rounding level of x.
             if next == x { return x }
             let isNewton = next > lo && next < hi
@@ -143,6 +148,9 @@ enum DistributionNumerics {
                 } else {
                     next = bisect(lo, hi)
                 }
+                // The root lies beyond the representable range (the answer
+                // overflows to ±∞ or underflows to 0): return that limit.
+                if next.isInfinite || next == 0 { return next }
                 if next == lo || next == hi { return x }
             }
             let step = abs(next - x)
@@ -272,7 +280,8 @@ public func inverseRegularizedIncompleteGamma(a: Double, p: Double, upper: Bool 
     let logTarget = log(target)
 
     // --- starting value ---
-    let z = Normal.quantile(useUpper ? 1 - target : target)
+    // Normal deviate of the lower-tail probability, from the small tail (no 1 - p).
+    let z = useUpper ? -Normal.quantile(target) : Normal.quantile(target)
     let c = 1 / (9 * a)
     let wh = a * pow(max(1 - c + z * sqrt(c), 0), 3)
     var x0 = wh
@@ -282,12 +291,13 @@ public func inverseRegularizedIncompleteGamma(a: Double, p: Double, upper: Bool 
         if !(wh > 0) || small < wh { x0 = small }
         if !(x0 > 0) { x0 = Double.leastNormalMagnitude }
     } else {
-        // Q ≈ xᵃ⁻¹e⁻ˣ/Γ(a): iterate x = -log(q·Γ(a)) + (a-1)·log x.
-        if a < 1 || logTarget < -20 || !(wh > 0) {
-            var x = max(wh, 1, a)
+        // Q ≈ xᵃ⁻¹e⁻ˣ/Γ(a): iterate x = -log(q·Γ(a)) + (a-1)·log x (a contraction
+        // for x ≫ a; for large a Wilson–Hilferty is already excellent).
+        if a < 50 && (a < 1 || logTarget < -20 || !(wh > 0)) {
+            var x = max(wh.isFinite ? wh : 0, 1, a)
             let base = -(logTarget + lgamma(a))
             for _ in 0..<8 { x = max(base + (a - 1) * log(x), 1e-3) }
-            if !(wh > 0) || x > wh { x0 = x }
+            if !(wh > 0) || !wh.isFinite || x > wh { x0 = x }
         }
     }
     if !(x0 > 0) || !x0.isFinite { x0 = max(a, 1) }

@@ -89,7 +89,12 @@ public struct DescriptiveEstimator: Sendable {
             // R's svyvar: n counts the domain's rows with a non-zero weight, analysed value
             // present or not, and the variance is svymean((y - ȳ)² n/(n-1)).
             let n = Double(domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) })
-            guard n > 1 else { throw EmptyDomain(variable: request.variable) }
+            guard n > 1 else {
+                // One observation has no spread to estimate: the row says so with nulls.
+                return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
+                                    estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil,
+                                    df: nil, n: used.count, designEffect: nil)]
+            }
             let factor = n / (n - 1)
             let variance = spread / W * factor
             for (i, r) in used.enumerated() {

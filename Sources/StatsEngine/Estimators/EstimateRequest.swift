@@ -79,6 +79,8 @@ public struct EstimateRow: Sendable, Equatable {
     /// Grouping column → level, in `--by` order; empty without `--by`.
     public var group: [(column: String, level: String)]
     public var category: String?
+    /// NaN where the statistic does not exist (a standard deviation of one observation);
+    /// every output format shows that as null, never as NaN.
     public var estimate: Double
     public var standardError: Double?
     public var confidenceLow: Double?
