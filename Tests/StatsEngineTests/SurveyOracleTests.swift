@@ -3,14 +3,17 @@ import XCTest
 @testable import StatsEngine
 
 /// The engine against R survey 4.1.1 on small designs of every kind the engine supports:
-/// stratified with fpc, one-stage cluster (weighted and not), two-stage with fpcs at both
-/// stages, and nested strata with a lonely PSU within a domain under each lonely-PSU rule.
+/// stratified with fpc (as population sizes and as sampling fractions), one-stage cluster
+/// (weighted and not), two-stage with fpcs at both stages (with weights, and with the weights
+/// implied by the fpcs), nested strata with a lonely PSU within a domain under each lonely-PSU
+/// rule, and a design with two strata of a single PSU under each rule.
 ///
 /// `Fixtures/survey/expected.csv` and its data sets come from `oracle/survey_fixtures.R`
 /// (rerun with `Rscript oracle/survey_fixtures.R` from the package root). Each row of it is one
 /// expected output row; rows sharing a `case` are one engine request. Every number must agree
 /// to 1e-6 relative (1e-12 absolute near zero); an empty field means the engine must leave
-/// the value out too.
+/// the value out too, except `deff`: R's design effect, given for means, totals and Wald
+/// proportions where R has a finite one, and checked only where given.
 final class SurveyOracleTests: XCTestCase {
     func testEngineMatchesRSurvey() throws {
         guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: "Fixtures/survey") else {
@@ -30,6 +33,7 @@ final class SurveyOracleTests: XCTestCase {
         var tables: [String: Table] = [:]
         var mismatches: [String] = []
         var checked = 0
+        var deffsChecked = 0
         for id in order {
             let expected = cases[id]!
             let first = expected[0]
@@ -83,6 +87,10 @@ final class SurveyOracleTests: XCTestCase {
                 compare("conf_low", ours.confidenceLow)
                 compare("conf_high", ours.confidenceHigh)
                 compare("df_value", ours.df)
+                if !row["deff"].isEmpty {
+                    compare("deff", ours.designEffect)
+                    deffsChecked += 1
+                }
                 if !fields.isEmpty { mismatches.append("\(place): " + fields.joined(separator: "; ")) }
                 checked += 1
             }
@@ -92,8 +100,46 @@ final class SurveyOracleTests: XCTestCase {
         // leaves rows unchecked.
         XCTAssertEqual(checked, records.count, "expected rows compared against the engine")
         XCTAssertGreaterThan(checked, 100, "expected rows compared against the engine")
+        XCTAssertGreaterThan(deffsChecked, 100, "design effects compared against the engine")
         if !mismatches.isEmpty {
             XCTFail("\(mismatches.count) disagreements with R survey:\n" + mismatches.joined(separator: "\n"))
+        }
+    }
+
+    /// Under the default rule (`--lonely-psu fail`) a design with strata of a single PSU is an
+    /// error naming such a stratum, as R's "Stratum (...) has only one PSU at stage 1" is, for
+    /// every statistic with and without domains. lonely.csv's single-PSU strata are Ærø and
+    /// Bornholm; the others (Fyn, Sjælland, Jylland) have three to five PSUs.
+    func testLonelyPSUFailNamesTheStratum() throws {
+        guard let url = Bundle.module.url(forResource: "lonely", withExtension: "csv", subdirectory: "Fixtures/survey") else {
+            return XCTFail("Fixtures/survey/lonely.csv is missing from the test bundle")
+        }
+        let table = try CSVReader.read(path: url.path)
+        let spec = DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], lonelyPSU: .fail)
+        let design = try SurveyDesign(spec: spec, table: table)
+        let estimator = DescriptiveEstimator(table: table, design: design)
+        let lonelyStrata = ["Ærø", "Bornholm"]
+        let otherStrata = ["Fyn", "Sjælland", "Jylland"]
+        let requests: [EstimateRequest] = [Statistic.mean, .total, .proportion, .ratio, .quantile].flatMap { statistic in
+            [[], ["region"]].map { by in
+                EstimateRequest(statistic: statistic, variable: statistic == .proportion ? "cat" : (statistic == .ratio ? "num" : "y"),
+                                by: by, denominator: statistic == .ratio ? "x" : nil)
+            }
+        }
+        for request in requests {
+            let what = "\(request.statistic.rawValue)\(request.by.isEmpty ? "" : " by region")"
+            do {
+                let rows = try estimator.estimate(request)
+                XCTFail("\(what): expected an error for the single-PSU strata, got \(rows.count) rows")
+            } catch let error as DisparityError {
+                XCTAssertTrue(error.message.contains("only one PSU"), "\(what): \(error.message)")
+                XCTAssertTrue(lonelyStrata.contains { error.message.contains("'\($0)'") },
+                              "\(what): the message names no single-PSU stratum: \(error.message)")
+                XCTAssertFalse(otherStrata.contains { error.message.contains("'\($0)'") },
+                               "\(what): the message names a stratum with several PSUs: \(error.message)")
+            } catch {
+                XCTFail("\(what): expected a DisparityError, got \(error)")
+            }
         }
     }
 
@@ -208,7 +254,7 @@ private enum OracleCSV {
         guard let header = rows.first else { throw OracleFailure("expected.csv is empty") }
         let columns = ["case", "data", "weights", "strata", "cluster", "fpc", "nest", "lonely", "adjust_domain_lonely",
                        "statistic", "variable", "by", "q", "denominator", "ci_method", "df", "group", "category",
-                       "estimate", "std_error", "conf_low", "conf_high", "df_value"]
+                       "estimate", "std_error", "conf_low", "conf_high", "df_value", "deff"]
         guard header == columns else { throw OracleFailure("expected.csv has columns \(header), not \(columns)") }
         return try rows.dropFirst().enumerated().map { index, fields in
             guard fields.count == header.count else {

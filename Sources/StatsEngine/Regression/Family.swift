@@ -1,0 +1,81 @@
+import Foundation
+
+/// The GLM families of `disparity regress`, each with its canonical link, as R's `gaussian()`,
+/// `quasibinomial()` and `quasipoisson()` (survey-weighted fits use quasi-likelihood: the
+/// dispersion is estimated, and the design-based variance does not depend on it).
+public enum Family: String, Sendable, CaseIterable {
+    case gaussian, binomial, poisson
+
+    /// μ = g⁻¹(η).
+    @inline(__always) func mean(_ eta: Double) -> Double {
+        switch self {
+        case .gaussian: return eta
+        case .binomial:
+            // Bounded away from 0 and 1 as R's binomial()$linkinv.
+            let e = eta < -30 ? 2.220446e-16 : eta > 30 ? 1 - 2.220446e-16 : 1 / (1 + exp(-eta))
+            return e
+        case .poisson: return max(exp(eta), 2.220446e-16)
+        }
+    }
+
+    /// dμ/dη.
+    @inline(__always) func meanDerivative(_ mu: Double) -> Double {
+        switch self {
+        case .gaussian: return 1
+        case .binomial: return max(mu * (1 - mu), 2.220446e-16)
+        case .poisson: return mu
+        }
+    }
+
+    /// V(μ).
+    @inline(__always) func variance(_ mu: Double) -> Double {
+        switch self {
+        case .gaussian: return 1
+        case .binomial: return mu * (1 - mu)
+        case .poisson: return mu
+        }
+    }
+
+    /// g(μ), for starting values.
+    func link(_ mu: Double) -> Double {
+        switch self {
+        case .gaussian: return mu
+        case .binomial: return log(mu / (1 - mu))
+        case .poisson: return log(mu)
+        }
+    }
+
+    /// The starting mean R uses: (w·y + 0.5)/(w + 1) for binomial, y + 0.1 for Poisson.
+    func start(_ y: Double) -> Double {
+        switch self {
+        case .gaussian: return y
+        case .binomial: return (y + 0.5) / 2
+        case .poisson: return y + 0.1
+        }
+    }
+
+    /// Unit deviance contribution, for the convergence test.
+    func deviance(_ y: Double, _ mu: Double) -> Double {
+        switch self {
+        case .gaussian: return (y - mu) * (y - mu)
+        case .binomial:
+            func term(_ a: Double, _ b: Double) -> Double { a > 0 ? a * log(a / b) : 0 }
+            return 2 * (term(y, mu) + term(1 - y, 1 - mu))
+        case .poisson: return 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu))
+        }
+    }
+
+    /// Checks the response suits the family; the error names the first offending row.
+    func validate(response y: [Double], rows: [Int32], name: String, source: String) throws {
+        for (i, v) in y.enumerated() {
+            switch self {
+            case .gaussian: return
+            case .binomial where v != 0 && v != 1:
+                throw DisparityError.data(file: source, line: Int(rows[i]) + 2, column: name, "a binomial response must be 0 or 1 (found \(NumberFormat.label(v)))")
+            case .poisson where v < 0:
+                throw DisparityError.data(file: source, line: Int(rows[i]) + 2, column: name, "a Poisson response must not be negative (found \(NumberFormat.label(v)))")
+            default: continue
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+/// Parses R model formulas (`y ~ a + b*c + factor(d) + I(x^2) - 1`) into a response and a
+/// right-hand side, reporting any problem with the character position where it occurs.
+struct FormulaParser {
+    private let text: [Character]
+    private let source: String
+    private var position = 0
+
+    init(_ source: String) {
+        self.source = source
+        self.text = Array(source)
+    }
+
+    /// The response variable and the right-hand side.
+    static func parse(_ formula: String) throws -> (response: ModelVariable, rhs: FormulaNode) {
+        var parser = FormulaParser(formula)
+        parser.skipSpace()
+        guard let tilde = parser.text.firstIndex(of: "~") else {
+            throw parser.error("a formula needs '~' between the response and the terms", at: 0)
+        }
+        guard tilde > 0, !parser.text[0..<tilde].allSatisfy(\.isWhitespace) else {
+            throw parser.error("the response is missing before '~'", at: tilde)
+        }
+        let response = try parser.variable()
+        parser.skipSpace()
+        guard parser.peek == "~" else { throw parser.error("expected '~' after the response", at: parser.position) }
+        parser.position += 1
+        let rhs = try parser.sum()
+        parser.skipSpace()
+        if parser.position < parser.text.count {
+            throw parser.error("unexpected '\(parser.text[parser.position])'", at: parser.position)
+        }
+        return (response, rhs)
+    }
+
+    /// A one-line error that quotes the formula and points at a character.
+    func error(_ message: String, at index: Int) -> DisparityError {
+        DisparityError.usage("formula '\(source)': \(message) (at character \(index + 1))")
+    }
+
+    // MARK: formula operators, lowest precedence first
+
+    private mutating func sum() throws -> FormulaNode {
+        var node = accept("-") ? FormulaNode.difference(.empty, try product()) : try product()
+        while true {
+            skipSpace()
+            if accept("+") { node = .sum(node, try product()) } else if accept("-") { node = .difference(node, try product()) } else { return node }
+        }
+    }
+
+    private mutating func product() throws -> FormulaNode {
+        var node = try interaction()
+        while accept("*") { node = .crossing(node, try interaction()) }
+        return node
+    }
+
+    private mutating func interaction() throws -> FormulaNode {
+        var node = try power()
+        while accept(":") { node = .interaction(node, try power()) }
+        return node
+    }
+
+    private mutating func power() throws -> FormulaNode {
+        let node = try atom()
+        guard accept("^") else { return node }
+        skipSpace()
+        let start = position
+        guard case .number(let k)? = try? numberLiteral(), k >= 1, k == k.rounded() else {
+            throw error("'^' in a formula takes a whole number (write I(x^2) for a power of a number)", at: start)
+        }
+        return .power(node, Int(k))
+    }
+
+    private mutating func atom() throws -> FormulaNode {
+        skipSpace()
+        let start = position
+        if accept("(") {
+            let inner = try sum()
+            guard accept(")") else { throw error("missing ')'", at: position) }
+            return inner
+        }
+        if let c = peek, c.isNumber {
+            guard case .number(let v) = try numberLiteral(), v == 0 || v == 1 else {
+                throw error("only 0 or 1 may stand alone in a formula", at: start)
+            }
+            return .intercept(v == 1)
+        }
+        return .variable(try variable())
+    }
+
+    // MARK: variables
+
+    private mutating func variable() throws -> ModelVariable {
+        skipSpace()
+        let start = position
+        let name = try identifier()
+        skipSpace()
+        guard accept("(") else { return .column(name) }
+        switch name {
+        case "factor", "as.factor":
+            skipSpace()
+            let column = try identifier()
+            guard accept(")") else { throw error("factor() takes one column name", at: position) }
+            return .factor(column)
+        case "I":
+            let e = try arithmetic()
+            guard accept(")") else { throw error("missing ')'", at: position) }
+            return .expression(e, label: "I(\(e.text))")
+        case _ where ArithmeticExpression.functions.contains(name):
+            let e = try arithmetic()
+            guard accept(")") else { throw error("missing ')'", at: position) }
+            let call = ArithmeticExpression.call(name, e)
+            return .expression(call, label: call.text)
+        default:
+            throw error("unknown function '\(name)' (use factor, I, log, exp, sqrt, abs, log10 or log2)", at: start)
+        }
+    }
+
+    private mutating func arithmetic() throws -> ArithmeticExpression {
+        var node = try arithmeticTerm()
+        while true {
+            skipSpace()
+            if accept("+") { node = .binary("+", node, try arithmeticTerm()) } else if accept("-") { node = .binary("-", node, try arithmeticTerm()) } else { return node }
+        }
+    }
+
+    private mutating func arithmeticTerm() throws -> ArithmeticExpression {
+        var node = try arithmeticFactor()
+        while true {
+            skipSpace()
+            if accept("*") { node = .binary("*", node, try arithmeticFactor()) } else if accept("/") { node = .binary("/", node, try arithmeticFactor()) } else { return node }
+        }
+    }
+
+    private mutating func arithmeticFactor() throws -> ArithmeticExpression {
+        skipSpace()
+        if accept("-") { return .negate(try arithmeticFactor()) }
+        let base = try arithmeticAtom()
+        skipSpace()
+        if accept("^") { return .binary("^", base, try arithmeticFactor()) }
+        return base
+    }
+
+    private mutating func arithmeticAtom() throws -> ArithmeticExpression {
+        skipSpace()
+        let start = position
+        if accept("(") {
+            let e = try arithmetic()
+            guard accept(")") else { throw error("missing ')'", at: position) }
+            return e
+        }
+        if let c = peek, c.isNumber || c == "." && position + 1 < text.count && text[position + 1].isNumber {
+            return try numberLiteral()
+        }
+        let name = try identifier()
+        skipSpace()
+        if accept("(") {
+            guard ArithmeticExpression.functions.contains(name) else {
+                throw error("unknown function '\(name)' (use log, exp, sqrt, abs, log10 or log2)", at: start)
+            }
+            let e = try arithmetic()
+            guard accept(")") else { throw error("missing ')'", at: position) }
+            return .call(name, e)
+        }
+        return .column(name)
+    }
+
+    // MARK: tokens
+
+    private var peek: Character? { position < text.count ? text[position] : nil }
+
+    private mutating func skipSpace() {
+        while let c = peek, c.isWhitespace { position += 1 }
+    }
+
+    private mutating func accept(_ c: Character) -> Bool {
+        skipSpace()
+        guard peek == c else { return false }
+        position += 1
+        return true
+    }
+
+    /// A column name: letters, digits, `_` and `.` (not starting with a digit), or any text in backquotes.
+    private mutating func identifier() throws -> String {
+        skipSpace()
+        let start = position
+        if accept("`") {
+            let nameStart = position
+            while let c = peek, c != "`" { position += 1 }
+            guard peek == "`" else { throw error("unterminated backquoted name", at: start) }
+            let name = String(text[nameStart..<position])
+            position += 1
+            return name
+        }
+        while let c = peek, c.isLetter || c.isNumber || c == "_" || c == "." { position += 1 }
+        guard position > start, !text[start].isNumber else {
+            throw error(peek.map { "expected a column name, found '\($0)'" } ?? "the formula ends where a column name is expected", at: start)
+        }
+        return String(text[start..<position])
+    }
+
+    private mutating func numberLiteral() throws -> ArithmeticExpression {
+        skipSpace()
+        let start = position
+        while let c = peek, c.isNumber || c == "." || c == "e" || c == "E" ||
+            ((c == "-" || c == "+") && position > start && (text[position - 1] == "e" || text[position - 1] == "E")) {
+            position += 1
+        }
+        guard let v = Double(String(text[start..<position])) else { throw error("malformed number", at: start) }
+        return .number(v)
+    }
+}

@@ -1,0 +1,78 @@
+/// The parsed form of an R model formula, before it is expanded into terms.
+///
+/// Formula operators (`+ - * : ^` and parentheses) combine *variables*; anything else is a
+/// variable: a column name, `factor(col)`, or a numeric expression such as `I(x^2)` or
+/// `log(income)` whose own `+ - * / ^` are arithmetic.
+indirect enum FormulaNode: Equatable {
+    /// Nothing: what a leading `-` subtracts from (`~ -1 + x`).
+    case empty
+    case variable(ModelVariable)
+    case intercept(Bool)
+    case sum(FormulaNode, FormulaNode)
+    case difference(FormulaNode, FormulaNode)
+    case crossing(FormulaNode, FormulaNode)
+    case interaction(FormulaNode, FormulaNode)
+    case power(FormulaNode, Int)
+}
+
+/// A variable of a model: what one column (or, for factors, one group of columns) of the
+/// design matrix is made from.
+public enum ModelVariable: Hashable, Sendable {
+    /// A column as it is: numeric columns enter as numbers, text columns as factors.
+    case column(String)
+    /// `factor(col)`: the column's values as categories.
+    case factor(String)
+    /// A numeric expression, with its label as written in canonical form (`I(x^2)`, `log(x)`).
+    case expression(ArithmeticExpression, label: String)
+
+    /// The name R gives the variable in coefficient names.
+    public var label: String {
+        switch self {
+        case .column(let name): return name
+        case .factor(let name): return "factor(\(name))"
+        case .expression(_, let label): return label
+        }
+    }
+
+    /// The columns of the data the variable reads.
+    public var columns: [String] {
+        switch self {
+        case .column(let name), .factor(let name): return [name]
+        case .expression(let e, _): return e.columns
+        }
+    }
+}
+
+/// Arithmetic inside `I()`, `log()` and the like, evaluated row by row.
+public indirect enum ArithmeticExpression: Hashable, Sendable {
+    case number(Double)
+    case column(String)
+    case negate(ArithmeticExpression)
+    case binary(Character, ArithmeticExpression, ArithmeticExpression)
+    case call(String, ArithmeticExpression)
+
+    /// Functions a formula may apply to numbers.
+    static let functions: Set<String> = ["log", "exp", "sqrt", "abs", "log10", "log2"]
+
+    var columns: [String] {
+        switch self {
+        case .number: return []
+        case .column(let c): return [c]
+        case .negate(let e), .call(_, let e): return e.columns
+        case .binary(_, let a, let b): return a.columns + b.columns.filter { !a.columns.contains($0) }
+        }
+    }
+
+    /// Canonical R-like text: spaces around + and -, none around * / ^.
+    var text: String {
+        switch self {
+        case .number(let v): return NumberFormat.label(v)
+        case .column(let c): return c
+        case .negate(let e): return "-" + e.text
+        case .binary(let op, let a, let b):
+            let spaced = op == "+" || op == "-"
+            return a.text + (spaced ? " \(op) " : "\(op)") + b.text
+        case .call(let f, let e): return "\(f)(\(e.text))"
+        }
+    }
+}

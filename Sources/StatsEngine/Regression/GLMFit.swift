@@ -1,0 +1,109 @@
+import Foundation
+
+/// A fitted generalized linear model: the coefficients and what the variance estimators need.
+struct GLMFit {
+    var coefficients: [Double]
+    var aliased: [Bool]
+    /// (X'ΩX)⁻¹ with the final working weights Ω.
+    var unscaledCovariance: [Double]
+    var mean: [Double]
+    /// Working weights ω = w·(dμ/dη)²/V(μ).
+    var workingWeights: [Double]
+    /// Per row, the factor that turns xᵢ into the estimating function: w·(y−μ)·(dμ/dη)/V(μ).
+    var scoreFactor: [Double]
+    var iterations: Int
+    var converged: Bool
+    var deviance: Double
+    var extendedPrecision: Bool
+    var rank: Int { aliased.filter { !$0 }.count }
+}
+
+/// Iteratively reweighted least squares with survey weights as prior weights, as R's `glm.fit`
+/// (same starting values, the relative-deviance convergence test with ε = 1e-8, at most 25
+/// iterations by default), each step solved by `LeastSquares`.
+struct IRLS {
+    let family: Family
+    var tolerance = 1e-8
+    var maximumIterations = 25
+
+    func fit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
+        let n = x.rowCount, p = x.columnCount
+        let y = x.response
+        var mu = y.map(family.start)
+        var eta = mu.map(family.link)
+        var deviance = Double.infinity
+        var solution: LeastSquaresFit? = nil
+        var omega = [Double](repeating: 0, count: n)
+        var z = [Double](repeating: 0, count: n)
+        var converged = false
+        var iteration = 0
+        while iteration < maximumIterations {
+            iteration += 1
+            for i in 0..<n {
+                let d = family.meanDerivative(mu[i])
+                z[i] = eta[i] + (y[i] - mu[i]) / d
+                omega[i] = w[i] * d * d / family.variance(mu[i])
+            }
+            let step = LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega)
+            solution = step
+            let beta = step.coefficients.map { $0.isNaN ? 0 : $0 }
+            eta = Self.linearPredictor(x.values, n: n, p: p, beta: beta)
+            mu = eta.map(family.mean)
+            var newDeviance = 0.0
+            for i in 0..<n { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
+            if family == .gaussian || abs(newDeviance - deviance) / (abs(newDeviance) + 0.1) < tolerance {
+                deviance = newDeviance
+                converged = true
+                break
+            }
+            deviance = newDeviance
+        }
+        let final = solution!
+        if family != .gaussian {
+            try SeparationCheck.check(family: family, mean: mu, y: y, weights: w, design: x, coefficients: final.coefficients, converged: converged)
+        }
+        // Working weights and score factors at the final estimate.
+        var scoreFactor = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let d = family.meanDerivative(mu[i])
+            let v = family.variance(mu[i])
+            omega[i] = w[i] * d * d / v
+            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
+        }
+        let last = family == .gaussian ? final : LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega)
+        return GLMFit(coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
+                      mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
+                      converged: converged, deviance: deviance, extendedPrecision: final.extendedPrecision)
+    }
+
+    static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {
+        var eta = [Double](repeating: 0, count: n)
+        for j in 0..<p where beta[j] != 0 {
+            let b = beta[j]
+            for i in 0..<n { eta[i] += b * x[j * n + i] }
+        }
+        return eta
+    }
+}
+
+/// Perfect or quasi-complete separation in logistic and Poisson fits: fitted means pinned at
+/// their bounds while the coefficients run off. Reported as an error naming the term with the
+/// largest coefficient rather than as a fit with meaningless huge estimates.
+enum SeparationCheck {
+    static func check(family: Family, mean mu: [Double], y: [Double], weights w: [Double], design: DesignMatrix,
+                      coefficients: [Double], converged: Bool) throws {
+        let eps = 10 * 2.220446e-16
+        var pinned = 0
+        for i in mu.indices where w[i] > 0 {
+            if family == .binomial, mu[i] < eps || mu[i] > 1 - eps { pinned += 1 }
+            if family == .poisson, mu[i] < eps, y[i] == 0 { pinned += 1 }
+        }
+        guard pinned > 0 || !converged else { return }
+        let (index, _) = coefficients.enumerated().filter { !$0.element.isNaN }.max { abs($0.element) < abs($1.element) } ?? (0, 0)
+        let term = design.names[index]
+        if pinned > 0 {
+            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with probability 0 or 1; the term '\(term)' perfectly predicts the outcome for them, so its coefficient does not exist")
+        }
+        throw DisparityError.analysis("formula '\(design.formula.text)': the fit did not converge in the allowed iterations (largest coefficient: '\(term)')")
+    }
+}

@@ -1,0 +1,67 @@
+/// A model variable read from the table: numbers for every row (NaN missing), or a factor's
+/// codes and levels with the name its coefficients carry.
+enum ResolvedVariable {
+    case numeric([Double])
+    case factor(codes: [Int32], levels: [String], base: String)
+
+    func markMissing(_ keep: inout [Bool]) {
+        switch self {
+        case .numeric(let v): for i in keep.indices where v[i].isNaN { keep[i] = false }
+        case .factor(let c, _, _): for i in keep.indices where c[i] < 0 { keep[i] = false }
+        }
+    }
+}
+
+/// Reads the variables of a formula from a table, with errors that name the formula.
+struct VariableResolver {
+    let table: Table
+    let formula: ModelFormula
+
+    func resolve(_ v: ModelVariable) throws -> ResolvedVariable {
+        switch v {
+        case .column(let name):
+            switch try column(name) {
+            case .numeric(let c): return .numeric(c.values)
+            case .categorical(let c): return .factor(codes: c.codes, levels: c.levels, base: name)
+            }
+        case .factor(let name):
+            _ = try column(name)
+            let c = try table.categorical(name)
+            return .factor(codes: c.codes, levels: c.levels, base: name)
+        case .expression:
+            return .numeric(try numeric(v, role: "term"))
+        }
+    }
+
+    /// A variable that must be numeric (the response, expressions).
+    func numeric(_ v: ModelVariable, role: String) throws -> [Double] {
+        switch v {
+        case .column(let name):
+            guard case .numeric(let c) = try column(name) else {
+                throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': the \(role) '\(name)' must be numeric")
+            }
+            return c.values
+        case .factor(let name):
+            throw DisparityError.usage("formula '\(formula.text)': factor(\(name)) cannot be the \(role)")
+        case .expression(let e, let label):
+            for name in e.columns { _ = try column(name) }
+            return try ArithmeticEvaluation(table: table, label: "formula '\(formula.text)', \(label)").values(e)
+        }
+    }
+
+    private func column(_ name: String) throws -> Column {
+        guard table.names.contains(name) else {
+            let position = formula.text.range(of: name).map { formula.text.distance(from: formula.text.startIndex, to: $0.lowerBound) + 1 }
+            throw DisparityError.data(file: table.source, column: name,
+                                      "formula '\(formula.text)': no such column\(position.map { " (at character \($0))" } ?? "")")
+        }
+        let column = try table.column(name)
+        if case .numeric(let c) = column, c.values.allSatisfy(\.isNaN) {
+            throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': every value is missing")
+        }
+        if case .categorical(let c) = column, c.codes.allSatisfy({ $0 < 0 }) {
+            throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': every value is missing")
+        }
+        return column
+    }
+}
