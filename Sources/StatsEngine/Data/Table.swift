@@ -40,6 +40,14 @@ public struct Table: Sendable {
         }
     }
 
+    /// The same table with column `name` replaced (same length), for counterfactual predictions.
+    public func replacing(_ name: String, with column: Column) throws -> Table {
+        guard let i = indexByName[name] else { throw DisparityError.data(file: source, column: name, "no such column") }
+        var copy = self
+        copy.columns[i] = column
+        return copy
+    }
+
     /// The column `name` as categories; a numeric column is coded by its distinct values,
     /// which is what `factor(x)` and grouping by a numeric id mean.
     public func categorical(_ name: String) throws -> CategoricalColumn {

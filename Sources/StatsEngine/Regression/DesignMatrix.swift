@@ -12,6 +12,8 @@ public struct DesignMatrix: Sendable {
     public let termOfColumn: [Int]
     public let response: [Double]
     public let formula: ModelFormula
+    /// The levels each factor variable was coded with (reference first).
+    public let factorLevels: [ModelVariable: [String]]
 
     public var rowCount: Int { rows.count }
     public var columnCount: Int { names.count }
@@ -19,7 +21,9 @@ public struct DesignMatrix: Sendable {
     /// Column `j` as a buffer slice.
     public func column(_ j: Int) -> ArraySlice<Double> { values[(j * rows.count)..<((j + 1) * rows.count)] }
 
-    public init(formula: ModelFormula, table: Table) throws {
+    /// The model matrix of `formula` on `table`. `fixedLevels` codes factors with given levels
+    /// instead of those present (for counterfactual predictions on a fitted model's coding).
+    public init(formula: ModelFormula, table: Table, fixedLevels: [ModelVariable: [String]]? = nil) throws {
         self.formula = formula
         let resolver = VariableResolver(table: table, formula: formula)
         let response = try resolver.numeric(formula.response, role: "response")
@@ -36,7 +40,7 @@ public struct DesignMatrix: Sendable {
         var factors: [ModelVariable: PresentLevels] = [:]
         for (v, r) in resolved {
             if case .factor(let codes, let levels, let base) = r {
-                let present = PresentLevels(codes: codes, levels: levels, rows: rows)
+                let present = PresentLevels(codes: codes, levels: levels, rows: rows, fixed: fixedLevels?[v])
                 if present.levels.count < 2 {
                     throw DisparityError.data(file: table.source, column: base,
                                               "formula '\(formula.text)': factor '\(base)' has \(present.levels.count == 1 ? "only the level '\(present.levels[0])'" : "no levels") in the rows used; a factor needs two or more")
@@ -81,6 +85,7 @@ public struct DesignMatrix: Sendable {
             for c in combined { builder.append(name: c.name, term: t, values: c.values) }
         }
         self.rows = rows
+        self.factorLevels = factors.mapValues(\.levels)
         self.values = builder.values
         self.names = builder.names
         self.termOfColumn = builder.terms
@@ -108,7 +113,13 @@ private struct PresentLevels {
     /// Per used row, its level's position in `levels`.
     let codes: [Int]
 
-    init(codes all: [Int32], levels allLevels: [String], rows: [Int32]) {
+    init(codes all: [Int32], levels allLevels: [String], rows: [Int32], fixed: [String]?) {
+        if let fixed {
+            let position = Dictionary(uniqueKeysWithValues: fixed.enumerated().map { ($1, $0) })
+            levels = fixed
+            codes = rows.map { position[allLevels[Int(all[Int($0)])]] ?? -1 }
+            return
+        }
         var present = [Bool](repeating: false, count: allLevels.count)
         for r in rows { present[Int(all[Int(r)])] = true }
         var newCode = [Int](repeating: -1, count: allLevels.count)

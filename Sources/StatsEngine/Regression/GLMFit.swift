@@ -2,6 +2,7 @@ import Foundation
 
 /// A fitted generalized linear model: the coefficients and what the variance estimators need.
 struct GLMFit {
+    var family: Family
     var coefficients: [Double]
     var aliased: [Bool]
     /// (X'ΩX)⁻¹ with the final working weights Ω.
@@ -71,7 +72,7 @@ struct IRLS {
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
         let last = family == .gaussian ? final : LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega)
-        return GLMFit(coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
+        return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, extendedPrecision: final.extendedPrecision)
     }

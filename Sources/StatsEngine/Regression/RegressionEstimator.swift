@@ -1,0 +1,110 @@
+import Foundation
+
+/// `disparity regress`: survey-weighted linear, logistic and Poisson regression with R's formula
+/// syntax, fitted by IRLS on `LeastSquares`, with design-based (through the one variance
+/// engine), classical, HC0–HC3 or cluster-robust standard errors, Wald tests of groups of
+/// terms and average marginal effects.
+public struct RegressionEstimator: Sendable {
+    public let table: Table
+    public let design: SurveyDesign
+
+    public init(table: Table, design: SurveyDesign) {
+        self.table = table
+        self.design = design
+    }
+
+    public func fit(_ request: RegressionRequest) throws -> RegressionResult {
+        guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
+        let formula = try ModelFormula(request.formula)
+        let x = try DesignMatrix(formula: formula, table: table)
+        try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
+        let weights = x.rows.map { design.weights[Int($0)] }
+        let fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
+            .fit(x, weights: weights)
+        let influence = CoefficientInfluence(design: x, fit: fit)
+        let (covariance, df) = try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
+
+        let k = influence.rank
+        let critical = df > 0 ? StudentT.quantile(1 - (1 - request.level) / 2, df: df) : Double.nan
+        var rows: [CoefficientRow] = []
+        var position = 0
+        for j in 0..<x.columnCount {
+            guard !fit.aliased[j] else {
+                rows.append(CoefficientRow(term: x.names[j], estimate: nil, standardError: nil, statistic: nil, pValue: nil, confidenceLow: nil, confidenceHigh: nil))
+                continue
+            }
+            let estimate = fit.coefficients[j]
+            let se = covariance[position * k + position].squareRoot()
+            position += 1
+            rows.append(Self.inference(term: x.names[j], estimate: estimate, se: se, df: df, critical: critical))
+        }
+        let aliasedNames = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
+        let tests = try TermTests(design: x, kept: influence.kept, coefficients: fit.coefficients, covariance: covariance, df: df)
+            .run(requested: request.tests)
+        var effects: [CoefficientRow] = []
+        if request.marginalEffects {
+            guard request.family == .binomial else {
+                throw DisparityError.usage("--marginal-effects needs --family binomial")
+            }
+            effects = try MarginalEffects(estimator: self, formula: formula, design: x, fit: fit, influence: influence,
+                                          covariance: covariance, type: request.covariance, weights: weights)
+                .compute(level: request.level, df: df)
+        }
+        return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
+                                coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: x.rowCount, rank: k,
+                                aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
+                                deviance: fit.deviance, tests: tests, marginalEffects: effects)
+    }
+
+    /// Estimate, SE, t, two-sided p and interval on the t distribution with `df` (no interval
+    /// when the design leaves no degrees of freedom).
+    static func inference(term: String, estimate: Double, se: Double, df: Double, critical: Double) -> CoefficientRow {
+        let t = se > 0 ? estimate / se : nil
+        let p = t.flatMap { df > 0 ? 2 * StudentT.survival(abs($0), df: df) : nil }
+        let ok = critical.isFinite
+        return CoefficientRow(term: term, estimate: estimate, standardError: se, statistic: t, pValue: p,
+                              confidenceLow: ok ? estimate - critical * se : nil,
+                              confidenceHigh: ok ? estimate + critical * se : nil)
+    }
+
+    /// The covariance of the estimable coefficients (rank × rank) and the residual df for
+    /// intervals and tests, by the requested method.
+    func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
+                               weights: [Double]) throws -> ([Double], Double) {
+        let n = x.rowCount, k = influence.rank
+        switch type {
+        case .design:
+            let v = try VarianceEngine(design: design).covariance(Influence(rows: x.rows, width: k, values: influence.values))
+            return (v.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - k))
+        case .classical:
+            var dispersion = 1.0
+            if fit.family == .gaussian {
+                var s = 0.0
+                for i in 0..<n { s += weights[i] * (x.response[i] - fit.mean[i]) * (x.response[i] - fit.mean[i]) }
+                dispersion = s / Double(n - k)
+            }
+            return (influence.bread.map { $0 * dispersion }, Double(n - k))
+        case .hc0, .hc1:
+            var v = OuterProducts.sum(influence.values, width: k)
+            if type == .hc1 { v = v.map { $0 * Double(n) / Double(n - k) } }
+            return (v, Double(n - k))
+        case .hc2, .hc3:
+            let h = influence.leverages(design: x, fit: fit)
+            let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
+            return (OuterProducts.sum(influence.values, width: k, rowScale: scale), Double(n - k))
+        case .cluster:
+            var slot = [Int32](repeating: -1, count: design.psuTotal)
+            var groups = [Int32](repeating: 0, count: n)
+            var count: Int32 = 0
+            for (i, r) in x.rows.enumerated() {
+                let p = Int(design.psu[Int(r)])
+                if slot[p] < 0 { slot[p] = count; count += 1 }
+                groups[i] = slot[p]
+            }
+            let g = Double(count)
+            guard count > 1 else { throw DisparityError.analysis("--vcov cluster needs two or more clusters (--cluster)") }
+            let factor = g / (g - 1) * Double(n - 1) / Double(n - k)
+            return (OuterProducts.sum(influence.values, width: k, groups: groups, groupCount: Int(count)).map { $0 * factor }, g - 1)
+        }
+    }
+}

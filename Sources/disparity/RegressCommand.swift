@@ -1,0 +1,54 @@
+import ArgumentParser
+import StatsEngine
+
+struct RegressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regress",
+        abstract: "Survey-weighted linear, logistic and Poisson regression with R formulas."
+    )
+
+    @Argument(help: "R formula, e.g. \"score ~ minority + age + factor(edu)\".")
+    var formula: String
+
+    @Option(help: "gaussian, binomial or poisson.")
+    var family: String = "gaussian"
+
+    @Option(help: "design, classical, hc0, hc1, hc2, hc3 or cluster.")
+    var vcov: String = "design"
+
+    @Option(help: "Confidence level.")
+    var level: Double = 0.95
+
+    @Option(name: .customLong("test"), help: "Wald-test a group of terms jointly, e.g. \"factor(edu)\" or \"x1 + x2\" (repeatable).")
+    var tests: [String] = []
+
+    @Flag(name: .customLong("marginal-effects"), help: "Average marginal effects in percentage points (binomial).")
+    var marginalEffects = false
+
+    @Option(name: .customLong("max-iterations"), help: "IRLS iteration limit.")
+    var maxIterations: Int = 25
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var design: DesignOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard let family = Family(rawValue: family) else {
+            throw DisparityError.usage("--family must be gaussian, binomial or poisson (got '\(self.family)')")
+        }
+        guard let covariance = CovarianceType(rawValue: vcov) else {
+            throw DisparityError.usage("--vcov must be one of \(CovarianceType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(vcov)')")
+        }
+        let request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
+                                        marginalEffects: marginalEffects, maximumIterations: maxIterations)
+        _ = try ModelFormula(formula)
+        let spec = try design.spec()
+        _ = try output.resolvedFormat()
+        let timer = PhaseTimer(enabled: output.timings)
+        let table = try timer.measure("read") { try data.readTable() }
+        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
+        let result = try timer.measure("fit") { try RegressionEstimator(table: table, design: surveyDesign).fit(request) }
+        try timer.measure("write") { try output.emit(.regression(result, design: surveyDesign)) }
+        timer.report()
+    }
+}
