@@ -28,6 +28,9 @@ struct RegressCommand: ParsableCommand {
     @Option(name: .customLong("max-iterations"), help: "IRLS iteration limit.")
     var maxIterations: Int = 25
 
+    @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")
+    var allowAliased = false
+
     @OptionGroup var data: DataOptions
     @OptionGroup var design: DesignOptions
     @OptionGroup var output: OutputOptions
@@ -40,7 +43,8 @@ struct RegressCommand: ParsableCommand {
             throw DisparityError.usage("--vcov must be one of \(CovarianceType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(vcov)')")
         }
         let request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
-                                        marginalEffects: marginalEffects, maximumIterations: maxIterations)
+                                        marginalEffects: marginalEffects, maximumIterations: maxIterations,
+                                        allowAliased: allowAliased)
         _ = try ModelFormula(formula)
         let spec = try design.spec()
         _ = try output.resolvedFormat()

@@ -1,39 +1,47 @@
 import Foundation
 
-/// Evaluates a formula's numeric expression on every row of a table. A missing input gives a
-/// missing result; a value outside a function's domain (log of zero, square root of a negative
-/// number) is an error that names the row, rather than a silent NaN.
+/// Evaluates a formula's numeric expression on rows of a table, in double or double-double. A
+/// missing input gives a missing result (NaN); a value outside a function's domain (log of
+/// zero, square root of a negative number, division by zero) is an error that names the row,
+/// rather than a silent NaN.
 struct ArithmeticEvaluation {
     let table: Table
     let label: String
+    /// The rows to evaluate; all when nil.
+    var rows: [Int32]? = nil
 
-    func values(_ e: ArithmeticExpression) throws -> [Double] {
+    private var indices: [Int] { rows.map { $0.map(Int.init) } ?? Array(0..<table.rowCount) }
+
+    func values<T: ModelScalar>(_ e: ArithmeticExpression, as _: T.Type = T.self) throws -> [T] {
         switch e {
-        case .number(let v): return [Double](repeating: v, count: table.rowCount)
-        case .column(let name): return try table.numeric(name)
-        case .negate(let inner): return try values(inner).map { -$0 }
+        case .number(let v): return [T](repeating: T(v), count: indices.count)
+        case .column(let name):
+            let column = try table.numericColumn(name)
+            return indices.map { T.lift(column, $0) }
+        case .negate(let inner): return try values(inner, as: T.self).map { -$0 }
         case .binary(let op, let a, let b):
-            let x = try values(a), y = try values(b)
-            switch op {
-            case "+": return zip(x, y).map(+)
-            case "-": return zip(x, y).map(-)
-            case "*": return zip(x, y).map(*)
-            case "/":
-                return try zip(x, y).enumerated().map { i, p in
-                    if p.1 == 0, !p.0.isNaN { throw domainError(row: i, "division by zero") }
-                    return p.0 / p.1
-                }
-            default:
-                return try zip(x, y).enumerated().map { i, p in
-                    let v = Self.power(p.0, p.1)
-                    if v.isNaN, !p.0.isNaN, !p.1.isNaN { throw domainError(row: i, "\(p.0)^\(p.1) is not a real number") }
-                    return v
+            let x: [T] = try values(a), y: [T] = try values(b)
+            return try (0..<x.count).map { i in
+                let (p, q) = (x[i], y[i])
+                if p.doubleValue.isNaN || q.doubleValue.isNaN { return T(.nan) }
+                switch op {
+                case "+": return p + q
+                case "-": return p - q
+                case "*": return p * q
+                case "/":
+                    if q.doubleValue == 0 { throw domainError(i, "division by zero") }
+                    return p / q
+                default:
+                    let r = T.power(p, q.doubleValue)
+                    if !r.doubleValue.isFinite { throw domainError(i, "\(p.doubleValue)^\(q.doubleValue) is not a finite real number") }
+                    return r
                 }
             }
         case .call(let f, let inner):
-            let x = try values(inner)
-            return try x.enumerated().map { i, v in
-                guard !v.isNaN else { return v }
+            let x: [T] = try values(inner)
+            return try x.enumerated().map { i, t in
+                let v = t.doubleValue
+                guard !v.isNaN else { return t }
                 let r: Double
                 switch f {
                 case "log": r = v > 0 ? log(v) : .nan
@@ -41,20 +49,15 @@ struct ArithmeticEvaluation {
                 case "log2": r = v > 0 ? log2(v) : .nan
                 case "exp": r = exp(v)
                 case "sqrt": r = v >= 0 ? v.squareRoot() : .nan
-                default: r = abs(v)
+                default: return v < 0 ? -t : t
                 }
-                guard r.isFinite else { throw domainError(row: i, "\(f)(\(v)) is not a finite number") }
-                return r
+                guard r.isFinite else { throw domainError(i, "\(f)(\(v)) is not a finite number") }
+                return T(r)
             }
         }
     }
 
-    /// x^y as R computes it: x*x for squares, the C library's (nearly correctly rounded) pow otherwise.
-    static func power(_ x: Double, _ y: Double) -> Double {
-        y == 2 ? x * x : pow(x, y)
-    }
-
-    private func domainError(row: Int, _ message: String) -> DisparityError {
-        DisparityError.data(file: table.source, line: row + 2, "\(label): \(message)")
+    private func domainError(_ i: Int, _ message: String) -> DisparityError {
+        DisparityError.data(file: table.source, line: indices[i] + 2, "\(label): \(message)")
     }
 }

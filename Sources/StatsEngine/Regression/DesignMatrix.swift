@@ -13,18 +13,19 @@ public struct DesignMatrix: Sendable {
     public let response: [Double]
     public let formula: ModelFormula
     /// The levels each factor variable was coded with (reference first).
-    public let factorLevels: [ModelVariable: [String]]
+    public var factorLevels: [ModelVariable: [String]] { factors.mapValues(\.levels) }
+
+    private let table: Table
+    private let factors: [ModelVariable: PresentLevels]
 
     public var rowCount: Int { rows.count }
     public var columnCount: Int { names.count }
-
-    /// Column `j` as a buffer slice.
-    public func column(_ j: Int) -> ArraySlice<Double> { values[(j * rows.count)..<((j + 1) * rows.count)] }
 
     /// The model matrix of `formula` on `table`. `fixedLevels` codes factors with given levels
     /// instead of those present (for counterfactual predictions on a fitted model's coding).
     public init(formula: ModelFormula, table: Table, fixedLevels: [ModelVariable: [String]]? = nil) throws {
         self.formula = formula
+        self.table = table
         let resolver = VariableResolver(table: table, formula: formula)
         let response = try resolver.numeric(formula.response, role: "response")
         var resolved: [ModelVariable: ResolvedVariable] = [:]
@@ -40,7 +41,7 @@ public struct DesignMatrix: Sendable {
         var factors: [ModelVariable: PresentLevels] = [:]
         for (v, r) in resolved {
             if case .factor(let codes, let levels, let base) = r {
-                let present = PresentLevels(codes: codes, levels: levels, rows: rows, fixed: fixedLevels?[v])
+                let present = PresentLevels(codes: codes, levels: levels, rows: rows, fixed: fixedLevels?[v], base: base)
                 if present.levels.count < 2 {
                     throw DisparityError.data(file: table.source, column: base,
                                               "formula '\(formula.text)': factor '\(base)' has \(present.levels.count == 1 ? "only the level '\(present.levels[0])'" : "no levels") in the rows used; a factor needs two or more")
@@ -48,72 +49,93 @@ public struct DesignMatrix: Sendable {
                 factors[v] = present
             }
         }
+        self.rows = rows
+        self.factors = factors
+        self.response = rows.map { response[Int($0)] }
+        let built = Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [Double] in
+            guard case .numeric(let values) = resolved[v]! else { preconditionFailure("numeric variable") }
+            return rows.map { values[Int($0)] }
+        }
+        self.values = built.values
+        self.names = built.names
+        self.termOfColumn = built.terms
+    }
 
-        var builder = ColumnBuilder(rowCount: rows.count)
-        if formula.hasIntercept { builder.append(name: "(Intercept)", term: -1, values: [Double](repeating: 1, count: rows.count)) }
-        for (t, term) in formula.terms.enumerated() {
-            // Each variable's columns within this term: numbers as one column, factors coded by
-            // contrasts when the term without the factor is in the model (R's rule), else by
-            // one indicator per level.
-            var pieces: [[(name: String, values: [Double])]] = []
-            for v in term.variables {
-                switch resolved[v]! {
-                case .numeric(let values):
-                    pieces.append([(v.label, rows.map { values[Int($0)] })])
-                case .factor(_, _, let base):
-                    let present = factors[v]!
-                    let rest = term.variables.filter { $0 != v }
-                    let marginPresent = rest.isEmpty ? formula.hasIntercept
-                        : formula.terms.contains { Set($0.variables) == Set(rest) }
-                    let first = marginPresent ? 1 : 0
-                    pieces.append((first..<present.levels.count).map { level in
-                        ("\(base)[\(present.levels[level])]", present.codes.map { $0 == level ? 1.0 : 0.0 })
-                    })
-                }
+    /// The same matrix in double-double, numeric inputs lifted exactly from their decimals.
+    func extendedValues() throws -> [DoubleDouble] {
+        let evaluation = ArithmeticEvaluation(table: table, label: "formula '\(formula.text)'", rows: rows)
+        return try Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [DoubleDouble] in
+            switch v {
+            case .column(let name): return try evaluation.values(.column(name))
+            case .expression(let e, _): return try evaluation.values(e)
+            case .factor: preconditionFailure("numeric variable")
             }
-            // Products, the earlier variables varying fastest (R's column order).
-            var combined: [(name: String, values: [Double])] = [("", [Double](repeating: 1, count: rows.count))]
-            for (k, piece) in pieces.enumerated() {
-                var next: [(String, [Double])] = []
+        }.values
+    }
+
+    /// The response in double-double, lifted exactly from its decimals.
+    func extendedResponse() throws -> [DoubleDouble] {
+        let evaluation = ArithmeticEvaluation(table: table, label: "formula '\(formula.text)'", rows: rows)
+        switch formula.response {
+        case .column(let name): return try evaluation.values(.column(name))
+        case .expression(let e, _): return try evaluation.values(e)
+        case .factor: return response.map { DoubleDouble($0) }
+        }
+    }
+
+    /// Builds the columns term by term in any arithmetic: numbers as one column, factors coded
+    /// by contrasts with the first level when the term without the factor is in the model (R's
+    /// rule), else by one indicator per level; interactions as products, the earlier
+    /// variables varying fastest (R's column order).
+    private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
+                                                numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
+        var values: [T] = [], names: [String] = [], terms: [Int] = []
+        if formula.hasIntercept {
+            values += [T](repeating: T(1), count: n)
+            names.append("(Intercept)")
+            terms.append(-1)
+        }
+        for (t, term) in formula.terms.enumerated() {
+            var combined: [(name: String, values: [T])] = [("", [T](repeating: T(1), count: n))]
+            for (k, v) in term.variables.enumerated() {
+                let piece: [(name: String, values: [T])]
+                if let present = factors[v] {
+                    let rest = term.variables.filter { $0 != v }
+                    let marginPresent = rest.isEmpty ? formula.hasIntercept : formula.terms.contains { Set($0.variables) == Set(rest) }
+                    piece = ((marginPresent ? 1 : 0)..<present.levels.count).map { level in
+                        ("\(present.base)[\(present.levels[level])]", present.codes.map { T($0 == level ? 1 : 0) })
+                    }
+                } else {
+                    piece = [(v.label, try numeric(v))]
+                }
+                var next: [(name: String, values: [T])] = []
                 for p in piece {
                     for c in combined {
-                        next.append((k == 0 ? p.name : c.name + ":" + p.name, zip(c.values, p.values).map(*)))
+                        next.append((k == 0 ? p.name : c.name + ":" + p.name, k == 0 ? p.values : zip(c.values, p.values).map(*)))
                     }
                 }
                 combined = next
             }
-            for c in combined { builder.append(name: c.name, term: t, values: c.values) }
+            for c in combined {
+                values += c.values
+                names.append(c.name)
+                terms.append(t)
+            }
         }
-        self.rows = rows
-        self.factorLevels = factors.mapValues(\.levels)
-        self.values = builder.values
-        self.names = builder.names
-        self.termOfColumn = builder.terms
-        self.response = rows.map { response[Int($0)] }
-    }
-}
-
-/// Columns appended one by one into column-major storage.
-private struct ColumnBuilder {
-    let rowCount: Int
-    var values: [Double] = []
-    var names: [String] = []
-    var terms: [Int] = []
-
-    mutating func append(name: String, term: Int, values column: [Double]) {
-        values.append(contentsOf: column)
-        names.append(name)
-        terms.append(term)
+        return (values, names, terms)
     }
 }
 
 /// A factor's levels that occur in the rows used (R drops unused levels), recoded densely.
-private struct PresentLevels {
+private struct PresentLevels: Sendable {
     let levels: [String]
     /// Per used row, its level's position in `levels`.
     let codes: [Int]
+    /// The name coefficients carry: `base[level]`.
+    let base: String
 
-    init(codes all: [Int32], levels allLevels: [String], rows: [Int32], fixed: [String]?) {
+    init(codes all: [Int32], levels allLevels: [String], rows: [Int32], fixed: [String]?, base: String) {
+        self.base = base
         if let fixed {
             let position = Dictionary(uniqueKeysWithValues: fixed.enumerated().map { ($1, $0) })
             levels = fixed

@@ -15,6 +15,9 @@ struct GLMFit {
     var iterations: Int
     var converged: Bool
     var deviance: Double
+    /// The weighted residual sum of squares of the last least-squares step (for gaussian fits,
+    /// the RSS in the precision it was solved in).
+    var residualSumOfSquares: Double
     var extendedPrecision: Bool
     var rank: Int { aliased.filter { !$0 }.count }
 }
@@ -38,6 +41,8 @@ struct IRLS {
         var z = [Double](repeating: 0, count: n)
         var converged = false
         var iteration = 0
+        let exact = ExactInputs(design: { try x.extendedValues() },
+                                response: family == .gaussian ? { try x.extendedResponse() } : nil)
         while iteration < maximumIterations {
             iteration += 1
             for i in 0..<n {
@@ -45,7 +50,7 @@ struct IRLS {
                 z[i] = eta[i] + (y[i] - mu[i]) / d
                 omega[i] = w[i] * d * d / family.variance(mu[i])
             }
-            let step = LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega)
+            let step = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact)
             solution = step
             let beta = step.coefficients.map { $0.isNaN ? 0 : $0 }
             eta = Self.linearPredictor(x.values, n: n, p: p, beta: beta)
@@ -71,10 +76,11 @@ struct IRLS {
             omega[i] = w[i] * d * d / v
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
-        let last = family == .gaussian ? final : LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega)
+        let last = family == .gaussian ? final : try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact)
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
-                      converged: converged, deviance: deviance, extendedPrecision: final.extendedPrecision)
+                      converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
+                      extendedPrecision: final.extendedPrecision)
     }
 
     static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {

@@ -10,6 +10,8 @@ struct LeastSquaresFit {
     var unscaledCovariance: [Double]
     /// Whether the problem took the double-double path.
     var extendedPrecision: Bool
+    /// Σ ωᵢ(zᵢ − xᵢ'β)², in the precision of the path that solved the problem.
+    var residualSumOfSquares: Double
 
     var rank: Int { aliased.filter { !$0 }.count }
 }
@@ -32,9 +34,14 @@ enum LeastSquares {
     /// Problems of at most this many n·p² operations always take the careful path.
     static let smallProblem = 4_000_000
 
-    static func fit(x: [Double], rows n: Int, columns p: Int, response z: [Double], weights omega: [Double]) -> LeastSquaresFit {
+    /// Solves the problem; `exact` supplies the design (and, when it is the data's own, the
+    /// response) in double-double for the careful path, else they are widened from doubles.
+    static func fit(x: [Double], rows n: Int, columns p: Int, response z: [Double], weights omega: [Double],
+                    exact: ExactInputs? = nil) throws -> LeastSquaresFit {
         if n * p * p > smallProblem, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega) { return fast }
-        return householder(x: x, n: n, p: p, z: z, omega: omega)
+        let wideX = try exact?.design() ?? x.map { DoubleDouble($0) }
+        let wideZ = try exact?.response?() ?? z.map { DoubleDouble($0) }
+        return householder(x: wideX, n: n, p: p, z: wideZ, omega: omega)
     }
 
     // MARK: fast path
@@ -96,6 +103,7 @@ enum LeastSquares {
         let residual = Blas.residual(a, rows: n, columns: p, coefficients: beta, response: b)
         let correction = solveNormal(Blas.transposedProduct(a, rows: n, columns: p, vector: residual))
         for j in kept { beta[j] += correction[j] }
+        let finalResidual = Blas.residual(a, rows: n, columns: p, coefficients: beta, response: b)
 
         let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: p, kept: kept)
         aliased = aliased.map { $0 }
@@ -103,19 +111,20 @@ enum LeastSquares {
             coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] / scale[$0] },
             aliased: aliased,
             unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: scale),
-            extendedPrecision: false)
+            extendedPrecision: false,
+            residualSumOfSquares: finalResidual.reduce(0) { $0 + $1 * $1 })
     }
 
     // MARK: careful path
 
-    private static func householder(x: [Double], n: Int, p: Int, z: [Double], omega: [Double]) -> LeastSquaresFit {
+    private static func householder(x: [DoubleDouble], n: Int, p: Int, z: [DoubleDouble], omega: [Double]) -> LeastSquaresFit {
         var a = [DoubleDouble](repeating: .zero, count: n * p)
         var b = [DoubleDouble](repeating: .zero, count: n)
         var norms = [Double](repeating: 0, count: p)
         for i in 0..<n {
-            let root = DoubleDouble(omega[i]).squareRoot()
-            b[i] = root * DoubleDouble(z[i])
-            for j in 0..<p { a[j * n + i] = root * DoubleDouble(x[j * n + i]) }
+            let root = omega[i] == 1 ? DoubleDouble(1) : DoubleDouble(omega[i]).squareRoot()
+            b[i] = root * z[i]
+            for j in 0..<p { a[j * n + i] = root * x[j * n + i] }
         }
         for j in 0..<p {
             var s = DoubleDouble.zero
@@ -163,11 +172,36 @@ enum LeastSquares {
             beta[j] = s / r[j * p + j]
         }
         let inverse = TriangularInverse.of(r, size: p, kept: kept)
+        // Q'b below the rank is the residual vector rotated: its squares sum to the RSS.
+        var rss = DoubleDouble.zero
+        for i in kept.count..<n { rss += b[i] * b[i] }
         return LeastSquaresFit(
             coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0].value },
             aliased: aliased,
             unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: nil),
-            extendedPrecision: true)
+            extendedPrecision: true,
+            residualSumOfSquares: rss.value)
+    }
+}
+
+/// The inputs of a least-squares problem in double-double, computed only if the careful path
+/// needs them (and then once, however many IRLS steps use them).
+final class ExactInputs {
+    private let makeDesign: () throws -> [DoubleDouble]
+    private var cached: [DoubleDouble]?
+    /// The exact response, where the working response is the data's own (linear models).
+    let response: (() throws -> [DoubleDouble])?
+
+    init(design: @escaping () throws -> [DoubleDouble], response: (() throws -> [DoubleDouble])?) {
+        self.makeDesign = design
+        self.response = response
+    }
+
+    func design() throws -> [DoubleDouble] {
+        if let cached { return cached }
+        let values = try makeDesign()
+        cached = values
+        return values
     }
 }
 

@@ -21,6 +21,10 @@ public struct RegressionEstimator: Sendable {
         let weights = x.rows.map { design.weights[Int($0)] }
         let fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
             .fit(x, weights: weights)
+        if !request.allowAliased, fit.aliased.contains(true) {
+            let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
+            throw DisparityError.analysis("formula '\(request.formula)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(names.count == 1 ? "it" : "them"), or pass --allow-aliased to report \(names.count == 1 ? "it" : "them") as NA like R)")
+        }
         let influence = CoefficientInfluence(design: x, fit: fit)
         let (covariance, df) = try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
@@ -77,12 +81,7 @@ public struct RegressionEstimator: Sendable {
             let v = try VarianceEngine(design: design).covariance(Influence(rows: x.rows, width: k, values: influence.values))
             return (v.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - k))
         case .classical:
-            var dispersion = 1.0
-            if fit.family == .gaussian {
-                var s = 0.0
-                for i in 0..<n { s += weights[i] * (x.response[i] - fit.mean[i]) * (x.response[i] - fit.mean[i]) }
-                dispersion = s / Double(n - k)
-            }
+            let dispersion = fit.family == .gaussian ? fit.residualSumOfSquares / Double(n - k) : 1
             return (influence.bread.map { $0 * dispersion }, Double(n - k))
         case .hc0, .hc1:
             var v = OuterProducts.sum(influence.values, width: k)

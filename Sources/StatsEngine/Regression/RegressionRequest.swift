@@ -11,9 +11,14 @@ public struct RegressionRequest: Sendable {
     public var marginalEffects: Bool
     public var maximumIterations: Int
     public var tolerance: Double
+    /// Fit anyway when terms are aliased, reporting them with null estimates as R reports NA;
+    /// by default an aliased term is an error that names it.
+    public var allowAliased: Bool
 
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
-                tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8) {
+                tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8,
+                allowAliased: Bool = false) {
+        self.allowAliased = allowAliased
         self.formula = formula
         self.family = family
         self.covariance = covariance

@@ -45,7 +45,7 @@ struct VariableResolver {
             throw DisparityError.usage("formula '\(formula.text)': factor(\(name)) cannot be the \(role)")
         case .expression(let e, let label):
             for name in e.columns { _ = try column(name) }
-            return try ArithmeticEvaluation(table: table, label: "formula '\(formula.text)', \(label)").values(e)
+            return try ArithmeticEvaluation(table: table, label: "formula '\(formula.text)', \(label)").values(e, as: Double.self)
         }
     }
 
