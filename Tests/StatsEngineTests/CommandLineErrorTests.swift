@@ -26,20 +26,9 @@ final class CommandLineErrorTests: XCTestCase {
 
     """
 
-    /// Runs `disparity` with `arguments` on `csv`, writing to an output file that must not appear.
     private func assertFails(_ csv: String, _ arguments: [String], code: Int32 = 1, mentions fragments: [String],
                              file: StaticString = #filePath, line: UInt = #line) throws {
-        let data = directory.appendingPathComponent("data.csv")
-        try csv.write(to: data, atomically: true, encoding: .utf8)
-        let output = directory.appendingPathComponent("out.json")
-        let result = try CommandLine.run(arguments + ["--data", data.path, "--output", output.path])
-        XCTAssertEqual(result.status, code, "exit status; stderr: \(result.stderr)", file: file, line: line)
-        let message = result.stderr.trimmingCharacters(in: .newlines)
-        XCTAssertEqual(message.split(separator: "\n").count, 1, "one line: \(message)", file: file, line: line)
-        for fragment in fragments {
-            XCTAssert(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
-        }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "no output file", file: file, line: line)
+        try assertCommandFails(in: directory, csv, arguments, code: code, mentions: fragments, file: file, line: line)
     }
 
     private let mean = ["estimate", "mean", "y", "--weights", "w", "--strata", "stratum", "--cluster", "psu"]
@@ -101,6 +90,24 @@ final class CommandLineErrorTests: XCTestCase {
     func testUnknownStatisticIsAUsageError() throws {
         try assertFails(good, ["estimate", "median", "y"], code: 2, mentions: ["unknown statistic 'median'"])
     }
+}
+
+/// Runs `disparity` with `arguments` on `csv`, writing to an output file that must not appear.
+/// Runs `disparity` with `arguments` on `csv` in `directory`, writing to an output file that must
+/// not appear, and checks the one-line error, its words and the exit status.
+func assertCommandFails(in directory: URL, _ csv: String, _ arguments: [String], code: Int32 = 1, mentions fragments: [String],
+                    file: StaticString = #filePath, line: UInt = #line) throws {
+    let data = directory.appendingPathComponent("data.csv")
+    try csv.write(to: data, atomically: true, encoding: .utf8)
+    let output = directory.appendingPathComponent("out.json")
+    let result = try CommandLine.run(arguments + ["--data", data.path, "--output", output.path])
+    XCTAssertEqual(result.status, code, "exit status; stderr: \(result.stderr)", file: file, line: line)
+    let message = result.stderr.trimmingCharacters(in: .newlines)
+    XCTAssertEqual(message.split(separator: "\n").count, 1, "one line: \(message)", file: file, line: line)
+    for fragment in fragments {
+        XCTAssert(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "no output file", file: file, line: line)
 }
 
 /// Runs the built `disparity` executable.

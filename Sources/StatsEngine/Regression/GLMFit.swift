@@ -106,7 +106,16 @@ enum SeparationCheck {
             if family == .poisson, mu[i] < eps, y[i] == 0 { pinned += 1 }
         }
         guard pinned > 0 || !converged else { return }
-        let (index, _) = coefficients.enumerated().filter { !$0.element.isNaN }.max { abs($0.element) < abs($1.element) } ?? (0, 0)
+        // The term whose coefficient moves the linear predictor most: |βⱼ|·sd(xⱼ), intercept aside.
+        let n = design.rowCount
+        func influence(_ j: Int) -> Double {
+            guard !coefficients[j].isNaN, design.termOfColumn[j] >= 0 else { return -1 }
+            let column = design.values[(j * n)..<((j + 1) * n)]
+            let mean = column.reduce(0, +) / Double(n)
+            let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, n - 1))).squareRoot()
+            return abs(coefficients[j]) * sd
+        }
+        let index = (0..<design.columnCount).max { influence($0) < influence($1) } ?? 0
         let term = design.names[index]
         if pinned > 0 {
             throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with probability 0 or 1; the term '\(term)' perfectly predicts the outcome for them, so its coefficient does not exist")

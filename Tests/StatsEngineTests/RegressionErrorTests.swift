@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Bad regression input through the command line: each a one-line error that names the term,
+/// column or row at fault, exit status 1 (data) or 2 (usage), and no output file.
+final class RegressionErrorTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-regress-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    /// 40 rows: y linear in x, a 0/1 outcome, a count, a three-level factor, a constant factor,
+    /// an all-missing column and x2 = 2·x.
+    private var data: String {
+        var text = "y,x,x2,b,count,g,one,empty\n"
+        for i in 0..<40 {
+            let x = Double(i % 10)
+            text += "\(3 + 2 * x + Double((i * 7) % 5)),\(x),\(2 * x),\(i % 3 == 0 ? 1 : 0),\(i % 4),\(["a", "b", "c"][i % 3]),k,\n"
+        }
+        return text
+    }
+
+    private func assertFails(_ csv: String, _ arguments: [String], code: Int32 = 1, mentions: [String],
+                             file: StaticString = #filePath, line: UInt = #line) throws {
+        try assertCommandFails(in: directory, csv, ["regress"] + arguments, code: code, mentions: mentions, file: file, line: line)
+    }
+
+    func testSingularDesignNamesTheAliasedTerm() throws {
+        try assertFails(data, ["y ~ x + x2 + g"], mentions: ["singular design", "x2", "--allow-aliased"])
+    }
+
+    func testAliasedTermsAreReportedWhenAllowed() throws {
+        let data = directory.appendingPathComponent("d.csv")
+        try self.data.write(to: data, atomically: true, encoding: .utf8)
+        let result = try CommandLine.run(["regress", "y ~ x + x2", "--allow-aliased", "--data", data.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["aliased"] as? [String], ["x2"])
+        let rows = json["results"] as! [[String: Any]]
+        XCTAssertTrue(rows[2]["estimate"] is NSNull)
+    }
+
+    func testFactorWithOneLevel() throws {
+        try assertFails(data, ["y ~ x + one"], mentions: ["factor 'one'", "only the level 'k'"])
+    }
+
+    func testAllMissingColumn() throws {
+        try assertFails(data, ["y ~ x + empty"], mentions: ["'empty'", "every value is missing"])
+    }
+
+    func testBinomialOutcomeMustBeZeroOrOne() throws {
+        try assertFails(data, ["count ~ x", "--family", "binomial"], mentions: ["data.csv:4", "'count'", "0 or 1", "found 2"])
+    }
+
+    func testSeparation() throws {
+        var text = "b,x\n"
+        for i in 0..<30 { text += "\(i < 15 ? 0 : 1),\(i)\n" }
+        try assertFails(text, ["b ~ x", "--family", "binomial"], mentions: ["separation", "'x'"])
+    }
+
+    func testNegativeCountForPoisson() throws {
+        try assertFails(data.replacingOccurrences(of: ",3,b,k,", with: ",-3,b,k,"), ["count ~ x", "--family", "poisson"],
+                        mentions: ["'count'", "must not be negative"])
+    }
+
+    func testMalformedFormulaPointsAtTheCharacter() throws {
+        try assertFails(data, ["y ~ x + (g"], code: 2, mentions: ["formula 'y ~ x + (g'", "missing ')'", "character 11"])
+        try assertFails(data, ["y x"], code: 2, mentions: ["needs '~'"])
+        try assertFails(data, ["y ~ x + spline(x)"], code: 2, mentions: ["unknown function 'spline'", "character 9"])
+    }
+
+    func testUnknownColumnIsNamedWithItsPlace() throws {
+        try assertFails(data, ["y ~ x + agee"], mentions: ["'agee'", "no such column", "character 9"])
+    }
+
+    func testLogOfZeroNamesTheRow() throws {
+        try assertFails(data, ["y ~ log(x)"], mentions: ["data.csv:2", "log(0.0)"])
+    }
+}
+
+/// Formula expansion and coding against R's `terms()` and `model.matrix()` conventions.
+final class FormulaTests: XCTestCase {
+    func testExpansionAndOrdering() throws {
+        XCTAssertEqual(try ModelFormula("y ~ a*b").terms.map(\.label), ["a", "b", "a:b"])
+        XCTAssertEqual(try ModelFormula("y ~ a:b + a").terms.map(\.label), ["a", "a:b"])
+        XCTAssertEqual(try ModelFormula("y ~ (a + b + c)^2").terms.map(\.label), ["a", "b", "c", "a:b", "a:c", "b:c"])
+        XCTAssertEqual(try ModelFormula("y ~ a*b - a:b").terms.map(\.label), ["a", "b"])
+        XCTAssertFalse(try ModelFormula("y ~ x - 1").hasIntercept)
+        XCTAssertFalse(try ModelFormula("y ~ 0 + x").hasIntercept)
+        XCTAssertFalse(try ModelFormula("y ~ -1 + x").hasIntercept)
+        XCTAssertEqual(try ModelFormula("y ~ I(x^2) + log(z + 1)").terms.map(\.label), ["I(x^2)", "log(z + 1)"])
+    }
+
+    func testFactorCodingAndNames() throws {
+        let table = try CSVReader.parse(Array("y,x,f,g\n1,1,a,u\n2,2,b,v\n3,3,c,u\n4,5,a,v\n5,4,b,u\n6,7,c,v\n".utf8), source: "t.csv")
+        let m = try DesignMatrix(formula: ModelFormula("y ~ x*f + f:g"), table: table)
+        XCTAssertEqual(m.names, ["(Intercept)", "x", "f[b]", "f[c]", "x:f[b]", "x:f[c]", "f[a]:g[v]", "f[b]:g[v]", "f[c]:g[v]"])
+        let noIntercept = try DesignMatrix(formula: ModelFormula("y ~ f - 1"), table: table)
+        XCTAssertEqual(noIntercept.names, ["f[a]", "f[b]", "f[c]"])
+    }
+}
