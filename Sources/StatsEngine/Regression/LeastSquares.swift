@@ -37,8 +37,8 @@ enum LeastSquares {
     /// Solves the problem; `exact` supplies the design (and, when it is the data's own, the
     /// response) in double-double for the careful path, else they are widened from doubles.
     static func fit(x: [Double], rows n: Int, columns p: Int, response z: [Double], weights omega: [Double],
-                    exact: ExactInputs? = nil) throws -> LeastSquaresFit {
-        if n * p * p > smallProblem, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega) { return fast }
+                    exact: ExactInputs? = nil, carefulUpTo small: Int = smallProblem) throws -> LeastSquaresFit {
+        if n * p * p > small, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega) { return fast }
         let wideX = try exact?.design() ?? x.map { DoubleDouble($0) }
         let wideZ = try exact?.response?() ?? z.map { DoubleDouble($0) }
         return householder(x: wideX, n: n, p: p, z: wideZ, omega: omega)
@@ -47,27 +47,13 @@ enum LeastSquares {
     // MARK: fast path
 
     private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double]) -> LeastSquaresFit? {
-        let root = omega.map { $0.squareRoot() }
-        var a = [Double](repeating: 0, count: n * p)
-        var scale = [Double](repeating: 0, count: p)
-        a.withUnsafeMutableBufferPointer { a in
-            for j in 0..<p {
-                var s = 0.0
-                for i in 0..<n {
-                    let v = root[i] * x[j * n + i]
-                    a[j * n + i] = v
-                    s += v * v
-                }
-                scale[j] = s.squareRoot()
-                if scale[j] > 0 {
-                    let inverse = 1 / scale[j]
-                    for i in 0..<n { a[j * n + i] *= inverse }
-                }
-            }
-        }
-        let b = (0..<n).map { root[$0] * z[$0] }
-        let gram = Blas.gram(a, rows: n, columns: p)
-        var aliased = scale.map { $0 == 0 }
+        let (rawGram, rawProduct) = BlockedProducts.gram(x, rows: n, columns: p, weights: omega, vector: z)
+        // Equilibrate: the Gram matrix of the columns scaled to unit weighted norm.
+        let scale = (0..<p).map { rawGram[$0 * p + $0].squareRoot() }
+        let aliased = scale.map { $0 == 0 }
+        var gram = rawGram
+        for j in 0..<p where !aliased[j] { for k in 0..<p where !aliased[k] { gram[j * p + k] /= scale[j] * scale[k] } }
+        let product = (0..<p).map { aliased[$0] ? 0 : rawProduct[$0] / scale[$0] }
 
         // In-order Cholesky: r is the row-major upper factor of the scaled Gram matrix.
         var r = [Double](repeating: 0, count: p * p)
@@ -98,21 +84,26 @@ enum LeastSquares {
             }
             return u
         }
-        var beta = solveNormal(Blas.transposedProduct(a, rows: n, columns: p, vector: b))
-        // One step of iterative refinement: solve again for the residual's projection.
-        let residual = Blas.residual(a, rows: n, columns: p, coefficients: beta, response: b)
-        let correction = solveNormal(Blas.transposedProduct(a, rows: n, columns: p, vector: residual))
-        for j in kept { beta[j] += correction[j] }
-        let finalResidual = Blas.residual(a, rows: n, columns: p, coefficients: beta, response: b)
-
+        let scaledBeta = solveNormal(product)
+        var beta = (0..<p).map { aliased[$0] ? 0 : scaledBeta[$0] / scale[$0] }
+        // One step of iterative refinement on the residuals: β += (X'ΩX)⁻¹X'Ω(z − Xβ). The RSS
+        // after it follows from the residuals before it: ‖r − Xδ‖² = ‖r‖² − 2δ'X'Ωr + δ'X'ΩXδ.
+        let (projection, rss) = BlockedProducts.residualProjection(x, rows: n, columns: p, weights: omega, vector: z, coefficients: beta)
+        let scaledDelta = solveNormal((0..<p).map { aliased[$0] ? 0 : projection[$0] / scale[$0] })
+        let delta = (0..<p).map { aliased[$0] ? 0 : scaledDelta[$0] / scale[$0] }
+        var quadratic = 0.0, cross = 0.0
+        for j in kept {
+            cross += delta[j] * projection[j]
+            for k in kept { quadratic += delta[j] * rawGram[j * p + k] * delta[k] }
+            beta[j] += delta[j]
+        }
         let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: p, kept: kept)
-        aliased = aliased.map { $0 }
         return LeastSquaresFit(
-            coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] / scale[$0] },
+            coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] },
             aliased: aliased,
             unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: scale),
             extendedPrecision: false,
-            residualSumOfSquares: finalResidual.reduce(0) { $0 + $1 * $1 })
+            residualSumOfSquares: max(0, rss - 2 * cross + quadratic))
     }
 
     // MARK: careful path

@@ -1,0 +1,95 @@
+import CLapack
+import Foundation
+
+/// Weighted cross-products of a tall column-major matrix, X'ΩX and X'Ωv, computed in row blocks
+/// that stay in cache and split across all cores, so that a million-row design is read once
+/// per product without ever materialising √Ω·X.
+enum BlockedProducts {
+    static let blockRows = 2048
+
+    /// X'ΩX (p × p, symmetric, full) and X'Ωv (p).
+    static func gram(_ x: [Double], rows n: Int, columns p: Int, weights omega: [Double], vector v: [Double]) -> (gram: [Double], product: [Double]) {
+        let parts = partitioned(n) { range -> [Double] in
+            var gram = [Double](repeating: 0, count: p * p + p)
+            var block = [Double](repeating: 0, count: blockRows * p)
+            var rhs = [Double](repeating: 0, count: blockRows)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let m = min(blockRows, range.upperBound - start)
+                fill(&block, &rhs, x: x, n: n, p: p, omega: omega, v: v, start: start, count: m)
+                var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, inc: Int32 = 1
+                gram.withUnsafeMutableBufferPointer { g in
+                    dsyrk_(&uplo, &trans, &pp, &mm, &one, block, &ld, &one, g.baseAddress!, &pp)
+                    dgemv_(&trans, &mm, &pp, &one, block, &ld, rhs, &inc, &one, g.baseAddress! + p * p, &inc)
+                }
+                start += m
+            }
+            return gram
+        }
+        var total = [Double](repeating: 0, count: p * p + p)
+        for part in parts { for i in total.indices { total[i] += part[i] } }
+        var gram = Array(total[0..<(p * p)])
+        for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
+        return (gram, Array(total[(p * p)...]))
+    }
+
+    /// X'Ω(v − Xβ) and Σω(v − Xβ)²: the residuals' projection and their weighted sum of squares.
+    static func residualProjection(_ x: [Double], rows n: Int, columns p: Int, weights omega: [Double], vector v: [Double],
+                                   coefficients beta: [Double]) -> (projection: [Double], sumOfSquares: Double) {
+        let finite = beta.map { $0.isNaN ? 0 : $0 }
+        let parts = partitioned(n) { range -> [Double] in
+            var out = [Double](repeating: 0, count: p + 1)
+            var block = [Double](repeating: 0, count: blockRows * p)
+            var residual = [Double](repeating: 0, count: blockRows)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let m = min(blockRows, range.upperBound - start)
+                fill(&block, &residual, x: x, n: n, p: p, omega: omega, v: v, start: start, count: m)
+                var transN = CChar(UInt8(ascii: "N")), transT = CChar(UInt8(ascii: "T"))
+                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, minusOne = -1.0, inc: Int32 = 1
+                dgemv_(&transN, &mm, &pp, &minusOne, block, &ld, finite, &inc, &one, &residual, &inc)
+                out.withUnsafeMutableBufferPointer { o in
+                    dgemv_(&transT, &mm, &pp, &one, block, &ld, residual, &inc, &one, o.baseAddress!, &inc)
+                }
+                for i in 0..<m { out[p] += residual[i] * residual[i] }
+                start += m
+            }
+            return out
+        }
+        var total = [Double](repeating: 0, count: p + 1)
+        for part in parts { for i in total.indices { total[i] += part[i] } }
+        return (Array(total[0..<p]), total[p])
+    }
+
+    /// √ω-scaled rows `start..<start+count` of X into a block (leading dimension `blockRows`) and of v into `rhs`.
+    @inline(__always)
+    private static func fill(_ block: inout [Double], _ rhs: inout [Double], x: [Double], n: Int, p: Int, omega: [Double],
+                             v: [Double], start: Int, count m: Int) {
+        x.withUnsafeBufferPointer { x in
+            block.withUnsafeMutableBufferPointer { b in
+                for i in 0..<m { rhs[i] = omega[start + i].squareRoot() }
+                for j in 0..<p {
+                    let column = x.baseAddress! + j * n + start
+                    let target = b.baseAddress! + j * blockRows
+                    for i in 0..<m { target[i] = rhs[i] * column[i] }
+                }
+            }
+        }
+        for i in 0..<m { rhs[i] *= v[start + i] }
+    }
+
+    /// Runs `body` on contiguous row ranges, one per core, and returns each range's result.
+    static func partitioned(_ n: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [[Double]] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (4 * blockRows)))
+        var results = [[Double]](repeating: [], count: workers)
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lower = n * w / workers, upper = n * (w + 1) / workers
+                shared.value[w] = body(lower..<upper)
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,46 @@
+import XCTest
+@testable import StatsEngine
+
+/// The two least-squares paths agree, and the fast one hands ill-conditioned problems over.
+final class LeastSquaresPathTests: XCTestCase {
+    private func problem(n: Int, p: Int, collinearity: Double, seed: UInt64) -> (x: [Double], z: [Double], w: [Double]) {
+        var rng = SplitMix64(seed: seed)
+        var x = [Double](repeating: 1, count: n * p)
+        for j in 1..<p { for i in 0..<n { x[j * n + i] = rng.normal() * Double(j) + 3 } }
+        // The last column nearly repeats the second.
+        for i in 0..<n { x[(p - 1) * n + i] = x[n + i] + collinearity * rng.normal() }
+        let z = (0..<n).map { i in (0..<p).reduce(0.0) { $0 + Double($1 + 1) * x[$1 * n + i] } + rng.normal() }
+        let w = (0..<n).map { _ in 0.5 + rng.uniform() }
+        return (x, z, w)
+    }
+
+    func testFastPathMatchesDoubleDoublePath() throws {
+        let (n, p) = (20_000, 8)
+        let (x, z, w) = problem(n: n, p: p, collinearity: 1, seed: 7)
+        let fast = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: 0)
+        let careful = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: .max)
+        XCTAssertFalse(fast.extendedPrecision)
+        XCTAssertTrue(careful.extendedPrecision)
+        for j in 0..<p { assertClose(fast.coefficients[j], careful.coefficients[j], rel: 1e-11, "coefficient \(j)") }
+        for i in 0..<(p * p) { assertClose(fast.unscaledCovariance[i], careful.unscaledCovariance[i], rel: 1e-9, floor: 1e-14, "covariance \(i)") }
+        assertClose(fast.residualSumOfSquares, careful.residualSumOfSquares, rel: 1e-10, "RSS")
+    }
+
+    func testIllConditionedProblemsEscalate() throws {
+        let (n, p) = (20_000, 6)
+        let (x, z, w) = problem(n: n, p: p, collinearity: 1e-5, seed: 9)
+        let fit = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: 0)
+        XCTAssertTrue(fit.extendedPrecision)
+        XCTAssertFalse(fit.aliased.contains(true))
+    }
+
+    func testExactCollinearityIsAliasedInModelOrder() throws {
+        let (n, p) = (1_000, 4)
+        var (x, z, w) = problem(n: n, p: p, collinearity: 0, seed: 11)
+        for i in 0..<n { x[2 * n + i] = 2 * x[n + i] - x[i] }
+        z = z.map { $0 + 1 }
+        let fit = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w)
+        XCTAssertEqual(fit.aliased, [false, false, true, true])
+        XCTAssertTrue(fit.coefficients[2].isNaN)
+    }
+}
