@@ -1,3 +1,5 @@
+import Foundation
+
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
 /// and turns to text at its first cell that is neither missing nor a number. Numbers are kept
 /// row-major in one flat buffer (one append per cell, no per-column bookkeeping on the hot
@@ -13,6 +15,8 @@ struct ChunkColumns: CSVVisitor {
     var codes: [[Int32]?]
     var levels: [[String]]
     var levelIndex: [[String: Int32]]
+    /// Per column, each level's bytes as written (empty when written with escaped quotes).
+    var levelBytes: [[[UInt8]]]
     /// Records before the column turned to text, whose text must be re-read.
     var textFrom: [Int]
     /// Per column: the most decimal places of any number (`Int.max` when not exact).
@@ -28,6 +32,7 @@ struct ChunkColumns: CSVVisitor {
         codes = Array(repeating: nil, count: width)
         levels = Array(repeating: [], count: width)
         levelIndex = Array(repeating: [:], count: width)
+        levelBytes = Array(repeating: [], count: width)
         textFrom = Array(repeating: 0, count: width)
         decimals = Array(repeating: 0, count: width)
     }
@@ -61,14 +66,22 @@ struct ChunkColumns: CSVVisitor {
         }
     }
 
-    /// The local code of a text cell (missing tokens give -1).
+    /// The local code of a text cell (missing tokens give -1). Columns with few levels are
+    /// matched on their bytes first, so the common case makes no string at all.
     mutating func code(of field: CSVField, column: Int) -> Int32 {
         if MissingToken.matches(bytes, field) { return CategoricalColumn.missingCode }
+        if !field.hasEscapedQuotes, levels[column].count <= 16 {
+            let length = field.end - field.start
+            for (c, level) in levelBytes[column].enumerated() where level.count == length {
+                if level.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes + field.start, length) == 0 }) { return Int32(c) }
+            }
+        }
         let text = field.text(bytes)
         if let c = levelIndex[column][text] { return c }
         let c = Int32(levels[column].count)
         levels[column].append(text)
         levelIndex[column][text] = c
+        levelBytes[column].append(field.hasEscapedQuotes ? [] : Array(UnsafeBufferPointer(start: bytes + field.start, count: field.end - field.start)))
         return c
     }
 

@@ -60,7 +60,27 @@ public struct Table: Sendable {
 
 extension CategoricalColumn {
     /// Codes the distinct values of a numeric column in numeric order, labelled as R prints them.
+    /// Identifier columns of whole numbers in a modest range (strata, PSU ids) are coded by
+    /// direct indexing, without hashing a million doubles.
     public init(numbers: [Double]) {
+        var low = Double.infinity, high = -Double.infinity, whole = true
+        for v in numbers where !v.isNaN {
+            low = min(low, v)
+            high = max(high, v)
+            if whole, v != v.rounded() { whole = false }
+        }
+        if whole, low.isFinite, high - low < 16_000_000 {
+            let width = Int(high - low) + 1
+            var present = [Int32](repeating: -1, count: width)
+            for v in numbers where !v.isNaN { present[Int(v - low)] = 0 }
+            var levels: [String] = []
+            for k in 0..<width where present[k] == 0 {
+                present[k] = Int32(levels.count)
+                levels.append(NumberFormat.label(low + Double(k)))
+            }
+            self.init(codes: numbers.map { $0.isNaN ? CategoricalColumn.missingCode : present[Int($0 - low)] }, levels: levels)
+            return
+        }
         let distinct = Array(Set(numbers.filter { !$0.isNaN })).sorted()
         var index: [Double: Int32] = [:]
         index.reserveCapacity(distinct.count)

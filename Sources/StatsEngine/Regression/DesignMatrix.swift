@@ -83,10 +83,11 @@ public struct DesignMatrix: Sendable {
         }
     }
 
-    /// Builds the columns term by term in any arithmetic: numbers as one column, factors coded
-    /// by contrasts with the first level when the term without the factor is in the model (R's
-    /// rule), else by one indicator per level; interactions as products, the earlier
-    /// variables varying fastest (R's column order).
+    /// Builds the columns term by term in any arithmetic: numbers as one column; a factor by
+    /// contrasts with its first level, unless the rest of its term is not contained in an
+    /// earlier term (then one indicator per level) — R's `TermCode` rule — and, without an
+    /// intercept, the first factor of the model by indicators; interactions as products, the
+    /// earlier variables varying fastest (R's column order).
     private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
                                                 numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
         var values: [T] = [], names: [String] = [], terms: [Int] = []
@@ -95,14 +96,19 @@ public struct DesignMatrix: Sendable {
             names.append("(Intercept)")
             terms.append(-1)
         }
+        var fullCodingPending = !formula.hasIntercept
         for (t, term) in formula.terms.enumerated() {
             var combined: [(name: String, values: [T])] = [("", [T](repeating: T(1), count: n))]
             for (k, v) in term.variables.enumerated() {
                 let piece: [(name: String, values: [T])]
                 if let present = factors[v] {
-                    let rest = term.variables.filter { $0 != v }
-                    let marginPresent = rest.isEmpty ? formula.hasIntercept : formula.terms.contains { Set($0.variables) == Set(rest) }
-                    piece = ((marginPresent ? 1 : 0)..<present.levels.count).map { level in
+                    let rest = Set(term.variables.filter { $0 != v })
+                    var indicators = !rest.isEmpty && !formula.terms[0..<t].contains { rest.isSubset(of: Set($0.variables)) }
+                    if fullCodingPending {
+                        indicators = true
+                        fullCodingPending = false
+                    }
+                    piece = ((indicators ? 0 : 1)..<present.levels.count).map { level in
                         ("\(present.base)[\(present.levels[level])]", present.codes.map { T($0 == level ? 1 : 0) })
                     }
                 } else {

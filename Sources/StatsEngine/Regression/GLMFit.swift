@@ -50,7 +50,8 @@ struct IRLS {
                 z[i] = eta[i] + (y[i] - mu[i]) / d
                 omega[i] = w[i] * d * d / family.variance(mu[i])
             }
-            let step = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact)
+            let step = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact,
+                                            refine: family == .gaussian)
             solution = step
             let beta = step.coefficients.map { $0.isNaN ? 0 : $0 }
             eta = Self.linearPredictor(x.values, n: n, p: p, beta: beta)
@@ -76,7 +77,8 @@ struct IRLS {
             omega[i] = w[i] * d * d / v
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
-        let last = family == .gaussian ? final : try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact)
+        let last = family == .gaussian ? final
+            : try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact, refine: false)
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,

@@ -10,7 +10,8 @@ struct LeastSquaresFit {
     var unscaledCovariance: [Double]
     /// Whether the problem took the double-double path.
     var extendedPrecision: Bool
-    /// Σ ωᵢ(zᵢ − xᵢ'β)², in the precision of the path that solved the problem.
+    /// Σ ωᵢ(zᵢ − xᵢ'β)², in the precision of the path that solved the problem (NaN when the
+    /// fast path was asked not to refine).
     var residualSumOfSquares: Double
 
     var rank: Int { aliased.filter { !$0 }.count }
@@ -36,9 +37,11 @@ enum LeastSquares {
 
     /// Solves the problem; `exact` supplies the design (and, when it is the data's own, the
     /// response) in double-double for the careful path, else they are widened from doubles.
+    /// `refine: false` skips the fast path's refinement pass, for IRLS steps whose solution is
+    /// only a stepping stone.
     static func fit(x: [Double], rows n: Int, columns p: Int, response z: [Double], weights omega: [Double],
-                    exact: ExactInputs? = nil, carefulUpTo small: Int = smallProblem) throws -> LeastSquaresFit {
-        if n * p * p > small, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega) { return fast }
+                    exact: ExactInputs? = nil, refine: Bool = true, carefulUpTo small: Int = smallProblem) throws -> LeastSquaresFit {
+        if n * p * p > small, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega, refine: refine) { return fast }
         let wideX = try exact?.design() ?? x.map { DoubleDouble($0) }
         let wideZ = try exact?.response?() ?? z.map { DoubleDouble($0) }
         return householder(x: wideX, n: n, p: p, z: wideZ, omega: omega)
@@ -46,7 +49,7 @@ enum LeastSquares {
 
     // MARK: fast path
 
-    private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double]) -> LeastSquaresFit? {
+    private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double], refine: Bool) -> LeastSquaresFit? {
         let (rawGram, rawProduct) = BlockedProducts.gram(x, rows: n, columns: p, weights: omega, vector: z)
         // Equilibrate: the Gram matrix of the columns scaled to unit weighted norm.
         let scale = (0..<p).map { rawGram[$0 * p + $0].squareRoot() }
@@ -86,6 +89,13 @@ enum LeastSquares {
         }
         let scaledBeta = solveNormal(product)
         var beta = (0..<p).map { aliased[$0] ? 0 : scaledBeta[$0] / scale[$0] }
+        let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: p, kept: kept)
+        func result(_ rss: Double) -> LeastSquaresFit {
+            LeastSquaresFit(coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] }, aliased: aliased,
+                            unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: scale),
+                            extendedPrecision: false, residualSumOfSquares: rss)
+        }
+        guard refine else { return result(.nan) }
         // One step of iterative refinement on the residuals: β += (X'ΩX)⁻¹X'Ω(z − Xβ). The RSS
         // after it follows from the residuals before it: ‖r − Xδ‖² = ‖r‖² − 2δ'X'Ωr + δ'X'ΩXδ.
         let (projection, rss) = BlockedProducts.residualProjection(x, rows: n, columns: p, weights: omega, vector: z, coefficients: beta)
@@ -97,13 +107,7 @@ enum LeastSquares {
             for k in kept { quadratic += delta[j] * rawGram[j * p + k] * delta[k] }
             beta[j] += delta[j]
         }
-        let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: p, kept: kept)
-        return LeastSquaresFit(
-            coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] },
-            aliased: aliased,
-            unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: scale),
-            extendedPrecision: false,
-            residualSumOfSquares: max(0, rss - 2 * cross + quadratic))
+        return result(max(0, rss - 2 * cross + quadratic))
     }
 
     // MARK: careful path

@@ -15,6 +15,8 @@ public struct ModelFormula: Sendable, Equatable {
     public let response: ModelVariable
     public let hasIntercept: Bool
     public let terms: [Term]
+    /// The right-hand side's variables in order of first appearance.
+    public let variables: [ModelVariable]
 
     public init(_ text: String) throws {
         let (response, rhs) = try FormulaParser.parse(text)
@@ -23,8 +25,16 @@ public struct ModelFormula: Sendable, Equatable {
         self.text = text
         self.response = response
         self.hasIntercept = intercept
-        // Stable sort by degree, as R's terms(keep.order = FALSE).
-        self.terms = expanded.enumerated().sorted { ($0.element.variables.count, $0.offset) < ($1.element.variables.count, $1.offset) }.map(\.element)
+        // R's variable order: first appearance in the formula as written. Each term lists its
+        // variables in that order (so `x:num` after `num` is `num:x`), and the terms are
+        // stably sorted by degree, as R's terms(keep.order = FALSE).
+        var order: [ModelVariable] = []
+        for term in expanded { for v in term.variables where !order.contains(v) { order.append(v) } }
+        self.variables = order
+        let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        self.terms = expanded.enumerated()
+            .sorted { ($0.element.variables.count, $0.offset) < ($1.element.variables.count, $1.offset) }
+            .map { Term(variables: $0.element.variables.sorted { rank[$0]! < rank[$1]! }) }
         if terms.isEmpty && !hasIntercept {
             throw DisparityError.usage("formula '\(text)': the model has no terms and no intercept")
         }
