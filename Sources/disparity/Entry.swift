@@ -8,6 +8,7 @@ import StatsEngine
 @main
 enum Entry {
     static func main() {
+        AllocatorTuning.reuseLargeAllocations()
         do {
             var command = try Disparity.parseAsRoot()
             try command.run()

@@ -81,6 +81,7 @@ enum BlockedProducts {
 
     /// Runs `body` on contiguous row ranges, one per core, and returns each range's result.
     static func partitioned(_ n: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [[Double]] {
+        BlasThreading.useSingleThread()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (4 * blockRows)))
         var results = [[Double]](repeating: [], count: workers)
         results.withUnsafeMutableBufferPointer { slots in

@@ -91,6 +91,10 @@ public struct DesignMatrix: Sendable {
     private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
                                                 numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
         var values: [T] = [], names: [String] = [], terms: [Int] = []
+        let widest = formula.terms.reduce(1) { total, term in
+            total + term.variables.reduce(1) { $0 * (factors[$1]?.levels.count ?? 1) }
+        }
+        values.reserveCapacity(n * widest)
         if formula.hasIntercept {
             values += [T](repeating: T(1), count: n)
             names.append("(Intercept)")

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Keeps OpenBLAS (Debian's libblas.so.3 when libopenblas is installed) single-threaded: the
+/// engine splits its large products over the cores itself, in cache-sized blocks, and OpenBLAS
+/// threads started for each small block only spin and yield against ours (measured: a fifth of
+/// a regression's time). Looked up at run time, so the reference BLAS works unchanged.
+enum BlasThreading {
+    private static let configured: Bool = {
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        if let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "openblas_set_num_threads") {
+            unsafeBitCast(symbol, to: SetThreads.self)(1)
+        }
+        return true
+    }()
+
+    /// Call before BLAS work; effective once per process.
+    static func useSingleThread() { _ = configured }
+}

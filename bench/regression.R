@@ -1,0 +1,14 @@
+# R's side of the regression benchmark: svyglm gaussian and quasibinomial with 15 coefficients
+# on the generated survey file, timed per step. Usage: Rscript bench/regression.R FILE
+suppressMessages({ library(data.table); library(survey) })
+file <- commandArgs(TRUE)[1]
+setDTthreads(2)
+t <- function(label, expr) {
+  s <- proc.time()[["elapsed"]]; force(expr); e <- proc.time()[["elapsed"]] - s
+  cat(sprintf("%s %.3f\n", label, e)); invisible(expr)
+}
+d <- t("read", fread(file))
+des <- t("design", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
+rhs <- "minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
+t("linear", svyglm(as.formula(paste("score ~", rhs)), des))
+t("logistic", svyglm(as.formula(paste("unemployed ~", rhs)), des, family = quasibinomial()))
