@@ -3,10 +3,7 @@
 suppressMessages({ library(data.table); library(survey) })
 file <- commandArgs(TRUE)[1]
 setDTthreads(2)
-t <- function(label, expr) {
-  s <- proc.time()[["elapsed"]]; force(expr); e <- proc.time()[["elapsed"]] - s
-  cat(sprintf("%s %.3f\n", label, e)); invisible(expr)
-}
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "timing.R"))
 d <- t("read", fread(file))
 des <- t("design", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
 t("mean", svymean(~score, des))

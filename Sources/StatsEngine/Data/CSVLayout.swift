@@ -30,35 +30,33 @@ extension CSVReader {
         [UInt8](FileHandle.standardInput.readDataToEndOfFile())
     }
 
-    /// The most frequent of `,` `;` and tab outside quotes on the header line (comma on a tie).
-    static func detectDelimiter(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> UInt8 {
-        var counts: [UInt8: Int] = [ASCII.comma: 0, ASCII.semicolon: 0, ASCII.tab: 0]
+    /// Walks the header line, calling `visit` with each byte outside quotes; returns where the
+    /// line ends (its newline or the end of the data).
+    private static func walkHeaderLine(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, _ visit: (UInt8) -> Void) -> Int {
         var inQuotes = false
         var pos = start
         while pos < end {
             let b = bytes[pos]
             if b == ASCII.quote { inQuotes.toggle() } else if !inQuotes {
                 if b == ASCII.newline { break }
-                if counts[b] != nil { counts[b]! += 1 }
+                visit(b)
             }
             pos += 1
         }
+        return pos
+    }
+
+    /// The most frequent of `,` `;` and tab outside quotes on the header line (comma on a tie).
+    static func detectDelimiter(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> UInt8 {
+        var counts: [UInt8: Int] = [ASCII.comma: 0, ASCII.semicolon: 0, ASCII.tab: 0]
+        _ = walkHeaderLine(bytes, from: start, end: end) { b in if counts[b] != nil { counts[b]! += 1 } }
         return [ASCII.comma, ASCII.semicolon, ASCII.tab].max { counts[$0]! < counts[$1]! } ?? ASCII.comma
     }
 
     /// Column names from the first record, and where the data records begin.
     static func readHeader(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8, source: String) throws -> ([String], Int) {
         var fieldCount = 1
-        var inQuotes = false
-        var pos = start
-        while pos < end {
-            let b = bytes[pos]
-            if b == ASCII.quote { inQuotes.toggle() } else if !inQuotes {
-                if b == ASCII.newline { break }
-                if b == delimiter { fieldCount += 1 }
-            }
-            pos += 1
-        }
+        let pos = walkHeaderLine(bytes, from: start, end: end) { b in if b == delimiter { fieldCount += 1 } }
         if pos == start || (pos == start + 1 && bytes[start] == ASCII.carriageReturn) {
             throw DisparityError.data(file: source, line: 1, "the header row is empty")
         }

@@ -184,11 +184,7 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
-        let w = design.weights
-        let used = try present(domain, [y], request.variable)
-        let sample = SortedSample(y, w, rows: used)
-        guard !sample.values.isEmpty else { throw EmptyDomain(variable: request.variable) }
-        let estimate = sample.quantile(request.q)
+        let (used, sample, estimate) = try quantileOf(request, y, domain: domain)
         // Woodruff: an interval for the share at or below the estimate, mapped back through the
         // quantile function; R uses the design df of the rows analysed by default.
         let (share, values) = belowShare(y, used: used, threshold: estimate)
@@ -213,10 +209,7 @@ public struct DescriptiveEstimator: Sendable {
     /// and the density at q̂ cancels, so no density estimate is needed.
     private func lowerMean(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let w = design.weights
-        let used = try present(domain, [y], request.variable)
-        let sample = SortedSample(y, w, rows: used)
-        guard !sample.values.isEmpty else { throw EmptyDomain(variable: request.variable) }
-        let q = sample.quantile(request.q)
+        let (used, _, q) = try quantileOf(request, y, domain: domain)
         let lower = used.filter { y[Int($0)] <= q }
         let (mean, B) = WeightedMean.of(y, w, rows: lower)
         let (_, W) = WeightedMean.of(y, w, rows: used)
@@ -231,6 +224,14 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     // MARK: helpers
+
+    /// The domain's rows with a value, their weighted order, and the requested quantile.
+    private func quantileOf(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> ([Int32], SortedSample, Double) {
+        let used = try present(domain, [y], request.variable)
+        let sample = SortedSample(y, design.weights, rows: used)
+        guard !sample.values.isEmpty else { throw EmptyDomain(variable: request.variable) }
+        return (used, sample, sample.quantile(request.q))
+    }
 
     /// The domain's rows where every given column has a value.
     private func present(_ domain: [Int32], _ columns: [[Double]], _ variable: String) throws -> [Int32] {
