@@ -112,19 +112,12 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     private func ratio(_ request: EstimateRequest, _ y: [Double], _ x: [Double], domain: [Int32]) throws -> [EstimateRow] {
-        let w = design.weights
         let used = try present(domain, [y, x], request.variable)
-        let (my, W) = WeightedMean.of(y, w, rows: used)
-        let (mx, _) = WeightedMean.of(x, w, rows: used)
-        guard mx != 0 else {
+        guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
             throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero, so the ratio is undefined")
         }
-        let ratio = my / mx
-        let X = mx * W
-        var values = [Double](repeating: 0, count: used.count)
-        for (i, r) in used.enumerated() { values[i] = w[Int(r)] * (y[Int(r)] - ratio * x[Int(r)]) / X }
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
-        return [row(request, estimate: ratio, se: v.squareRoot(), domain: domain, used: used)]
+        let v = try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0]
+        return [row(request, estimate: ratio.estimate, se: v.squareRoot(), domain: domain, used: used)]
     }
 
     private func proportions(_ request: EstimateRequest, _ factor: CategoricalColumn, domain: [Int32]) throws -> [EstimateRow] {
@@ -201,26 +194,13 @@ public struct DescriptiveEstimator: Sendable {
         return [result]
     }
 
-    /// The mean of the values at or below the q-quantile (the "weakest 25 %" measure).
-    ///
-    /// Linearization: with F the share at or below the estimated quantile q̂ and L the lower mean,
-    /// the influence of row i is (wᵢ/W)·[q̂ − L + (yᵢ − q̂)·1{yᵢ ≤ q̂}/F]. This is the expected-
-    /// shortfall influence function: the term in q̂ carries the quantile's own sampling error,
-    /// and the density at q̂ cancels, so no density estimate is needed.
+    /// The mean of the values at or below the q-quantile (the "weakest 25 %" measure), with the
+    /// linearization of `Linearization.lowerMean`.
     private func lowerMean(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
-        let w = design.weights
         let (used, _, q) = try quantileOf(request, y, domain: domain)
-        let lower = used.filter { y[Int($0)] <= q }
-        let (mean, B) = WeightedMean.of(y, w, rows: lower)
-        let (_, W) = WeightedMean.of(y, w, rows: used)
-        let share = B / W
-        var values = [Double](repeating: 0, count: used.count)
-        for (i, r) in used.enumerated() {
-            let yi = y[Int(r)]
-            values[i] = w[Int(r)] / W * (q - mean + (yi <= q ? (yi - q) / share : 0))
-        }
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
-        return [row(request, estimate: mean, se: v.squareRoot(), domain: domain, used: used)]
+        let lower = Linearization.lowerMean(y, design.weights, rows: used, cut: q)
+        let v = try engine.covariance(Influence(rows: used, width: 1, values: lower.values))[0, 0]
+        return [row(request, estimate: lower.estimate, se: v.squareRoot(), domain: domain, used: used)]
     }
 
     // MARK: helpers

@@ -1,0 +1,159 @@
+/// `disparity gap`: a statistic in a focal group minus (and over) the same in a reference
+/// group, with design-based standard errors that include the covariance of the two domains
+/// (they share strata and PSUs), as `svyby(..., covmat = TRUE)` + `svycontrast` in R.
+///
+/// Both groups' influence values go to the variance engine in one call (two columns, each zero
+/// outside its group); the difference's variance is v₁₁ + v₂₂ − 2v₁₂ and the ratio's follows by
+/// the delta method. Quantiles are linearized through Woodruff's interval: the influence of
+/// the share below the estimate, times the slope of the quantile function that the interval
+/// implies, so no kernel density is needed.
+public struct GapEstimator: Sendable {
+    public let table: Table
+    public let design: SurveyDesign
+    private let engine: VarianceEngine
+
+    public init(table: Table, design: SurveyDesign) {
+        self.table = table
+        self.design = design
+        self.engine = VarianceEngine(design: design)
+    }
+
+    public func estimate(_ request: GapRequest) throws -> [GapRow] {
+        try request.validate()
+        let groups = try table.categorical(request.group)
+        guard let referenceCode = groups.levels.firstIndex(of: request.reference) else {
+            throw DisparityError.data(file: table.source, column: request.group,
+                                      "the reference level '\(request.reference)' does not occur (levels: \(groups.levels.joined(separator: ", ")))")
+        }
+        var focalCodes = groups.levels.indices.filter { $0 != referenceCode }
+        if let focal = request.focal {
+            guard let code = groups.levels.firstIndex(of: focal) else {
+                throw DisparityError.data(file: table.source, column: request.group,
+                                          "the focal level '\(focal)' does not occur (levels: \(groups.levels.joined(separator: ", ")))")
+            }
+            focalCodes = [code]
+        }
+        let statistic = try statisticFunction(request)
+        let reference = try statistic(rows(of: referenceCode, groups), request.reference)
+        var out: [GapRow] = []
+        for code in focalCodes {
+            let label = groups.levels[code]
+            let focal = try statistic(rows(of: code, groups), label)
+            out += try compare(focal, reference, label: label, request)
+        }
+        return out
+    }
+
+    private func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
+        (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) ? Int32($0) : nil }
+    }
+
+    /// The focal, reference, difference and ratio rows of one comparison.
+    private func compare(_ f: Linearized, _ r: Linearized, label: String, _ request: GapRequest) throws -> [GapRow] {
+        var values = [Double](repeating: 0, count: 2 * (f.rows.count + r.rows.count))
+        for (i, v) in f.values.enumerated() { values[2 * i] = v }
+        for (i, v) in r.values.enumerated() { values[2 * (f.rows.count + i) + 1] = v }
+        let cov = try engine.covariance(Influence(rows: f.rows + r.rows, width: 2, values: values))
+        let (a, b) = (f.estimate, r.estimate)
+        let differenceVariance = max(0, cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
+        let ratio = a / b
+        let ratioVariance = max(0, ratio * ratio * (cov[0, 0] / (a * a) + cov[1, 1] / (b * b) - 2 * cov[0, 1] / (a * b)))
+        let df: Double?
+        switch request.degreesOfFreedom {
+        case .automatic, .normal: df = nil
+        case .design: df = Double(design.degreesOfFreedom(rows: f.rows + r.rows))
+        case .fixed(let v): df = v
+        }
+        let z = Intervals.critical(level: request.level, df: df)
+        func row(_ component: GapRow.Component, _ estimate: Double, _ variance: Double, n: Int, scale: Double) -> GapRow {
+            let se = variance.squareRoot() * scale
+            let e = estimate * scale
+            return GapRow(focal: label, component: component, estimate: e, standardError: se,
+                          confidenceLow: z.map { e - $0 * se }, confidenceHigh: z.map { e + $0 * se }, df: df, n: n,
+                          verdict: nil, targetPValue: nil)
+        }
+        let s = request.scale
+        var difference = row(.difference, a - b, differenceVariance, n: f.rows.count + r.rows.count, scale: s)
+        if let target = request.target, let low = difference.confidenceLow, let high = difference.confidenceHigh {
+            difference.verdict = target.verdict(low: low, high: high)
+            difference.targetPValue = target.pValue(estimate: difference.estimate, standardError: difference.standardError, df: df)
+        }
+        var rows = [row(.focal, a, cov[0, 0], n: f.rows.count, scale: s), row(.reference, b, cov[1, 1], n: r.rows.count, scale: s), difference]
+        if b != 0, a.isFinite { rows.append(row(.ratio, ratio, ratioVariance, n: f.rows.count + r.rows.count, scale: 1)) }
+        return rows
+    }
+
+    /// The per-group linearization of the requested statistic, its columns read once.
+    private func statisticFunction(_ request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
+        let w = design.weights
+        func present(_ rows: [Int32], _ columns: [[Double]], _ level: String) throws -> [Int32] {
+            let used = rows.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
+            guard !used.isEmpty else {
+                throw DisparityError.data(file: table.source, column: request.variable,
+                                          "group \(request.group)=\(level) has no rows with a value of '\(request.variable)'")
+            }
+            return used
+        }
+        switch request.statistic {
+        case .mean:
+            let y = try table.numeric(request.variable)
+            return { rows, level in Linearization.mean(y, w, rows: try present(rows, [y], level)) }
+        case .proportion:
+            let y = try indicator(request)
+            return { rows, level in Linearization.mean(y, w, rows: try present(rows, [y], level)) }
+        case .ratio:
+            let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!)
+            return { rows, level in
+                guard let r = Linearization.ratio(y, x, w, rows: try present(rows, [y, x], level)) else {
+                    throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero in group \(request.group)=\(level)")
+                }
+                return r
+            }
+        case .lowerMean:
+            let y = try table.numeric(request.variable)
+            return { rows, level in
+                let used = try present(rows, [y], level)
+                return Linearization.lowerMean(y, w, rows: used, cut: SortedSample(y, w, rows: used).quantile(request.q))
+            }
+        case .quantile:
+            let y = try table.numeric(request.variable)
+            return { rows, level in try quantile(y, rows: try present(rows, [y], level), level: level, request) }
+        }
+    }
+
+    /// 1{y = category} (or y itself for a 0/1 variable), NaN where y is missing.
+    private func indicator(_ request: GapRequest) throws -> [Double] {
+        if let category = request.category {
+            let c = try table.categorical(request.variable)
+            guard let code = c.levels.firstIndex(of: category) else {
+                throw DisparityError.data(file: table.source, column: request.variable, "the category '\(category)' does not occur")
+            }
+            return c.codes.map { $0 < 0 ? .nan : ($0 == Int32(code) ? 1 : 0) }
+        }
+        let y = try table.numeric(request.variable)
+        if let r = y.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
+            throw DisparityError.data(file: table.source, line: r + 2, column: request.variable,
+                                      "a proportion needs a 0/1 variable (found \(NumberFormat.label(y[r]))); name the counted level with --category")
+        }
+        return y
+    }
+
+    /// A quantile's Woodruff linearization: −(slope)·(influence of the share at or below it),
+    /// with the slope (q_high − q_low)/(2z·SE_share) from the interval `estimate` reports.
+    private func quantile(_ y: [Double], rows: [Int32], level: String, _ request: GapRequest) throws -> Linearized {
+        let w = design.weights
+        let sample = SortedSample(y, w, rows: rows)
+        let q = sample.quantile(request.q)
+        var indicator = [Double](repeating: .nan, count: y.count)
+        for r in rows { indicator[Int(r)] = y[Int(r)] <= q ? 1 : 0 }
+        let below = Linearization.mean(indicator, w, rows: rows)
+        let se = try engine.covariance(Influence(rows: rows, width: 1, values: below.values))[0, 0].squareRoot()
+        let z = Normal.quantile(0.975)
+        let (lowShare, highShare) = (below.estimate - z * se, below.estimate + z * se)
+        guard se > 0, lowShare >= 0, highShare <= 1 else {
+            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of '\(request.variable)' in group \(request.group)=\(level) has no Woodruff interval to linearize it with")
+        }
+        let slope = (sample.quantile(highShare) - sample.quantile(lowShare)) / (2 * z * se)
+        return Linearized(estimate: q, rows: rows, values: below.values.map { -slope * $0 })
+    }
+}

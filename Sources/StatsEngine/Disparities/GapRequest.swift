@@ -1,0 +1,65 @@
+/// What a gap compares.
+public enum GapStatistic: String, Sendable, CaseIterable {
+    case mean, proportion, ratio, quantile
+    case lowerMean = "lower-mean"
+}
+
+/// One `disparity gap` analysis: a statistic in focal groups against a reference group.
+public struct GapRequest: Sendable {
+    public var variable: String
+    public var group: String
+    public var reference: String
+    /// Nil compares every other level with the reference.
+    public var focal: String?
+    public var statistic: GapStatistic
+    public var denominator: String?
+    public var q: Double
+    /// For a proportion of a categorical variable, the category counted (a 0/1 variable counts 1).
+    public var category: String?
+    /// 100 reports proportions and rates in percentage points (`--scale pp`).
+    public var scale: Double
+    public var level: Double
+    public var degreesOfFreedom: DegreesOfFreedom
+    public var target: Target?
+
+    public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
+                denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,
+                degreesOfFreedom: DegreesOfFreedom = .normal, target: Target? = nil) {
+        self.variable = variable
+        self.group = group
+        self.reference = reference
+        self.focal = focal
+        self.statistic = statistic
+        self.denominator = denominator
+        self.q = q
+        self.category = category
+        self.scale = scale
+        self.level = level
+        self.degreesOfFreedom = degreesOfFreedom
+        self.target = target
+    }
+
+    public func validate() throws {
+        guard q > 0, q < 1 else { throw DisparityError.usage("--q must lie strictly between 0 and 1 (got \(q))") }
+        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
+        if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
+        if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level '\(focal)'") }
+    }
+}
+
+/// One row of `disparity gap` output: a component of the comparison of one focal level.
+public struct GapRow: Sendable {
+    public enum Component: String, Sendable { case focal, reference, difference, ratio }
+
+    public var focal: String
+    public var component: Component
+    public var estimate: Double
+    public var standardError: Double
+    public var confidenceLow: Double?
+    public var confidenceHigh: Double?
+    public var df: Double?
+    public var n: Int
+    /// On the difference row when a target was given.
+    public var verdict: Target.Verdict?
+    public var targetPValue: Double?
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import StatsEngine
+
+struct GapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gap",
+        abstract: "A statistic in focal groups against a reference group: difference and ratio, with a target verdict."
+    )
+
+    @Argument(help: "The variable compared.")
+    var variable: String
+
+    @Option(help: "The grouping column.")
+    var group: String
+
+    @Option(help: "The reference level.")
+    var reference: String
+
+    @Option(help: "The focal level (default: every other level).")
+    var focal: String?
+
+    @Option(help: "mean, proportion, ratio, quantile or lower-mean.")
+    var stat: String = "mean"
+
+    @Option(help: "Denominator column for --stat ratio.")
+    var denominator: String?
+
+    @Option(help: "Quantile probability for quantile and lower-mean.")
+    var q: Double = 0.5
+
+    @Option(help: "For a proportion of a categorical variable: the category counted.")
+    var category: String?
+
+    @Option(help: "pp reports proportions and rates in percentage points.")
+    var scale: String?
+
+    @Option(help: "Target for the difference, e.g. \"<= 5.8\" (in the reported scale).")
+    var target: String?
+
+    @Option(help: "Oaxaca-Blinder adjustment covariates, e.g. \"age + factor(edu)\".")
+    var adjust: String?
+
+    @Option(help: "Confidence level.")
+    var level: Double = 0.95
+
+    @Option(help: "Interval distribution: normal (default), design, or a number.")
+    var df: String = "normal"
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var design: DesignOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        guard let statistic = GapStatistic(rawValue: stat) else {
+            throw DisparityError.usage("--stat must be one of \(GapStatistic.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stat)')")
+        }
+        if let scale, scale != "pp" { throw DisparityError.usage("--scale takes pp (got '\(scale)')") }
+        if adjust != nil { throw DisparityError.usage("--adjust (the Oaxaca-Blinder decomposition) is not available yet") }
+        let request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
+                                 denominator: denominator, q: q, category: category, scale: scale == "pp" ? 100 : 1, level: level,
+                                 degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)))
+        try request.validate()
+        let spec = try design.spec()
+        _ = try output.resolvedFormat()
+        let timer = PhaseTimer(enabled: output.timings)
+        let table = try timer.measure("read") { try data.readTable() }
+        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
+        let rows = try timer.measure("estimate") { try GapEstimator(table: table, design: surveyDesign).estimate(request) }
+        try timer.measure("write") { try output.emit(.gaps(rows, request: request, design: surveyDesign)) }
+        timer.report()
+    }
+}
