@@ -23,16 +23,12 @@ final class RobustCovarianceTests: XCTestCase {
         guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: Self.folder) else {
             return XCTFail("\(Self.folder)/expected.csv is missing from the test bundle")
         }
-        let records = try FixtureRecords(String(contentsOf: url, encoding: .utf8))
-        XCTAssertGreaterThan(records.rows.count, 50, "expected.csv has too few rows")
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: [
+            "case", "data", "formula", "family", "covariance", "weights", "cluster", "term",
+            "estimate", "std_error", "p_value", "conf_low", "conf_high", "df"], file: "expected.csv")
+        XCTAssertGreaterThan(records.count, 50, "expected.csv has too few rows")
 
-        var order: [String] = []
-        var cases: [String: [[String: String]]] = [:]
-        for row in records.rows {
-            let id = row["case"]!
-            if cases[id] == nil { order.append(id) }
-            cases[id, default: []].append(row)
-        }
+        let (order, cases) = OracleFixture.cases(records)
 
         var tables: [String: Table] = [:]
         var mismatches: [String] = []
@@ -45,25 +41,16 @@ final class RobustCovarianceTests: XCTestCase {
             do {
                 let requestFields = ["data", "formula", "family", "covariance", "weights", "cluster", "df"]
                 for row in expected.dropFirst() where requestFields.contains(where: { row[$0] != first[$0] }) {
-                    throw DisparityError.usage("rows of the case disagree on the request")
+                    throw OracleFailure("rows of the case disagree on the request")
                 }
-                let data = first["data"]!
-                if tables[data] == nil {
-                    guard let dataURL = Bundle.module.url(forResource: data, withExtension: "csv", subdirectory: Self.folder) else {
-                        throw DisparityError.usage("data set \(data).csv is missing")
-                    }
-                    tables[data] = try CSVReader.read(path: dataURL.path)
+                let table = try OracleFixture.table(first["data"], in: Self.folder, cache: &tables)
+                guard let family = Family(rawValue: first["family"]),
+                      let covariance = CovarianceType(rawValue: first["covariance"]) else {
+                    throw OracleFailure("unknown family or covariance")
                 }
-                let table = tables[data]!
-                guard let family = Family(rawValue: first["family"]!),
-                      let covariance = CovarianceType(rawValue: first["covariance"]!) else {
-                    throw DisparityError.usage("unknown family or covariance")
-                }
-                let weights = first["weights"]!, cluster = first["cluster"]!
-                let spec = DesignSpec(weights: weights.isEmpty ? nil : weights, clusters: cluster.isEmpty ? [] : [cluster])
-                let design = try SurveyDesign(spec: spec, table: table)
+                let design = try SurveyDesign(spec: first.designSpec(), table: table)
                 // GLMs converged far past R's 1e-8 so the comparison sees the estimator, not IRLS.
-                let request = RegressionRequest(formula: first["formula"]!, family: family, covariance: covariance,
+                let request = RegressionRequest(formula: first["formula"], family: family, covariance: covariance,
                                                 maximumIterations: 50, tolerance: family == .gaussian ? 1e-8 : 1e-12)
                 result = try RegressionEstimator(table: table, design: design).fit(request)
             } catch {
@@ -71,15 +58,15 @@ final class RobustCovarianceTests: XCTestCase {
                 continue
             }
             if !result.converged { mismatches.append("\(id): the engine's fit did not converge") }
-            if let df = Double(first["df"]!), result.dfResidual != df {
+            if let df = Double(first["df"]), result.dfResidual != df {
                 mismatches.append("\(id): df \(result.dfResidual) vs expected \(df)")
             }
-            let expectedTerms = Set(expected.map { $0["term"]! })
+            let expectedTerms = Set(expected.map { $0["term"] })
             let extra = result.coefficients.map(\.term).filter { !expectedTerms.contains($0) }
             if !extra.isEmpty { mismatches.append("\(id): terms not in the fixture: \(extra.joined(separator: ", "))") }
 
             for row in expected {
-                let term = row["term"]!
+                let term = row["term"]
                 let found = result.coefficients.filter { $0.term == term }
                 guard found.count == 1 else {
                     mismatches.append("\(id) \(term): \(found.count) engine rows (engine terms: \(result.coefficients.map(\.term).joined(separator: ", ")))")
@@ -89,8 +76,8 @@ final class RobustCovarianceTests: XCTestCase {
                 var fields: [String] = []
                 for (name, actual) in [("estimate", ours.estimate), ("std_error", ours.standardError), ("p_value", ours.pValue),
                                        ("conf_low", ours.confidenceLow), ("conf_high", ours.confidenceHigh)] {
-                    guard let wanted = Double(row[name]!) else {
-                        fields.append("\(name): unreadable expected value '\(row[name]!)'")
+                    guard let wanted = Double(row[name]) else {
+                        fields.append("\(name): unreadable expected value '\(row[name])'")
                         continue
                     }
                     guard let actual else {
@@ -109,28 +96,9 @@ final class RobustCovarianceTests: XCTestCase {
         }
         print("statsmodels oracle: \(order.count) cases, \(compared) rows; worst relative difference: "
               + worst.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1e", $0.value))" }.joined(separator: ", "))
-        XCTAssertEqual(compared, records.rows.count, "every fixture row must be compared")
+        XCTAssertEqual(compared, records.count, "every fixture row must be compared")
         if !mismatches.isEmpty {
             XCTFail("\(mismatches.count) mismatches against statsmodels (\(compared) rows compared):\n" + mismatches.joined(separator: "\n"))
-        }
-    }
-}
-
-/// A header-first CSV with no quoting (the fixture's fields contain no commas or quotes).
-private struct FixtureRecords {
-    let rows: [[String: String]]
-
-    init(_ text: String) throws {
-        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard let header = lines.first?.components(separatedBy: ",") else {
-            throw DisparityError.usage("expected.csv is empty")
-        }
-        rows = try lines.dropFirst().enumerated().map { index, line in
-            let fields = line.components(separatedBy: ",")
-            guard fields.count == header.count else {
-                throw DisparityError.usage("expected.csv line \(index + 2): \(fields.count) fields, header has \(header.count)")
-            }
-            return Dictionary(uniqueKeysWithValues: zip(header, fields))
         }
     }
 }

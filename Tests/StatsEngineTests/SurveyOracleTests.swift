@@ -19,16 +19,14 @@ final class SurveyOracleTests: XCTestCase {
         guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: "Fixtures/survey") else {
             return XCTFail("Fixtures/survey/expected.csv is missing from the test bundle")
         }
-        let records = try OracleCSV.records(String(contentsOf: url, encoding: .utf8))
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: [
+            "case", "data", "weights", "strata", "cluster", "fpc", "nest", "lonely", "adjust_domain_lonely",
+            "statistic", "variable", "by", "q", "denominator", "ci_method", "df", "group", "category",
+            "estimate", "std_error", "conf_low", "conf_high", "df_value", "deff"], file: "expected.csv")
         XCTAssertGreaterThan(records.count, 100, "expected.csv has too few rows")
 
         // Requests in file order, each with its expected rows.
-        var order: [String] = []
-        var cases: [String: [OracleRow]] = [:]
-        for record in records {
-            if cases[record["case"]] == nil { order.append(record["case"]) }
-            cases[record["case"], default: []].append(record)
-        }
+        let (order, cases) = OracleFixture.cases(records)
 
         var tables: [String: Table] = [:]
         var mismatches: [String] = []
@@ -42,13 +40,7 @@ final class SurveyOracleTests: XCTestCase {
                 for row in expected.dropFirst() where row.request != first.request {
                     throw OracleFailure("rows of the case disagree on the design or request")
                 }
-                if tables[first["data"]] == nil {
-                    guard let dataURL = Bundle.module.url(forResource: first["data"], withExtension: "csv", subdirectory: "Fixtures/survey") else {
-                        throw OracleFailure("data set \(first["data"]).csv is missing")
-                    }
-                    tables[first["data"]] = try CSVReader.read(path: dataURL.path)
-                }
-                let table = tables[first["data"]]!
+                let table = try OracleFixture.table(first["data"], in: "Fixtures/survey", cache: &tables)
                 let design = try SurveyDesign(spec: first.designSpec(), table: table)
                 outputs = try DescriptiveEstimator(table: table, design: design).estimate(first.estimateRequest())
             } catch {
@@ -67,20 +59,9 @@ final class SurveyOracleTests: XCTestCase {
                 }
                 let ours = found[0]
                 var fields: [String] = []
+                // Relative agreement to 1e-6, absolute 1e-12 near zero; both absent also agrees.
                 func compare(_ name: String, _ actual: Double?) {
-                    let expectedText = row[name]
-                    let wanted: Double?
-                    if expectedText.isEmpty {
-                        wanted = nil
-                    } else if let v = Double(expectedText) {
-                        wanted = v
-                    } else {
-                        fields.append("\(name): unreadable expected value '\(expectedText)'")
-                        return
-                    }
-                    if !Self.agree(actual, wanted) {
-                        fields.append("\(name): R \(wanted.map { "\($0)" } ?? "none"), ours \(actual.map { "\($0)" } ?? "none")")
-                    }
+                    OracleFixture.compare(row, name, actual, absolute: 1e-12, into: &fields)
                 }
                 compare("estimate", ours.estimate)
                 compare("std_error", ours.standardError)
@@ -142,46 +123,14 @@ final class SurveyOracleTests: XCTestCase {
             }
         }
     }
-
-    /// Relative agreement to 1e-6, absolute 1e-12 near zero; both absent also agrees.
-    static func agree(_ actual: Double?, _ expected: Double?) -> Bool {
-        switch (actual, expected) {
-        case (nil, nil): return true
-        case let (a?, e?):
-            guard a.isFinite, e.isFinite else { return a == e || (a.isNaN && e.isNaN) }
-            return abs(a - e) <= max(1e-6 * abs(e), 1e-12)
-        default: return false
-        }
-    }
 }
 
-private struct OracleFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// One row of expected.csv, its fields by column name.
-private struct OracleRow {
-    let fields: [String: String]
-
-    subscript(_ name: String) -> String { fields[name] ?? "" }
-
+/// The engine call a row of expected.csv describes (its design is `designSpec()`).
+private extension OracleRecord {
     /// The fields that define the engine call (equal across the rows of one case).
     var request: [String] {
         ["data", "weights", "strata", "cluster", "fpc", "nest", "lonely", "adjust_domain_lonely",
          "statistic", "variable", "by", "q", "denominator", "ci_method", "df"].map { self[$0] }
-    }
-
-    func designSpec() throws -> DesignSpec {
-        guard let lonely = LonelyPSU(rawValue: self["lonely"]) else { throw OracleFailure("unknown lonely rule '\(self["lonely"])'") }
-        return DesignSpec(
-            weights: self["weights"].isEmpty ? nil : self["weights"],
-            strata: self["strata"].isEmpty ? nil : self["strata"],
-            clusters: Self.list(self["cluster"]),
-            fpc: Self.list(self["fpc"]),
-            nest: try Self.flag(self["nest"]),
-            lonelyPSU: lonely,
-            adjustDomainLonely: try Self.flag(self["adjust_domain_lonely"]))
     }
 
     func estimateRequest() throws -> EstimateRequest {
@@ -202,65 +151,5 @@ private struct OracleRow {
             level: 0.95,
             degreesOfFreedom: try DegreesOfFreedom(parsing: self["df"]),
             proportionInterval: interval)
-    }
-
-    private static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    private static func flag(_ text: String) throws -> Bool {
-        switch text {
-        case "TRUE": return true
-        case "FALSE": return false
-        default: throw OracleFailure("expected TRUE or FALSE, found '\(text)'")
-        }
-    }
-}
-
-/// A minimal RFC 4180 reader for the fixture (quoted fields, doubled quotes, CRLF), kept apart
-/// from the engine's own CSV reader so that the expected values do not pass through it.
-private enum OracleCSV {
-    static func records(_ text: String) throws -> [OracleRow] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var i = 0
-        func endField() { row.append(field); field = "" }
-        func endRow() { endField(); rows.append(row); row = [] }
-        while i < scalars.count {
-            let c = scalars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < scalars.count, scalars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { quoted = false }
-                } else {
-                    field.unicodeScalars.append(c)
-                }
-            } else {
-                switch c {
-                case "\"": quoted = true
-                case ",": endField()
-                case "\r": break
-                case "\n": endRow()
-                default: field.unicodeScalars.append(c)
-                }
-            }
-            i += 1
-        }
-        if quoted { throw OracleFailure("expected.csv ends inside a quoted field") }
-        if !field.isEmpty || !row.isEmpty { endRow() }
-        guard let header = rows.first else { throw OracleFailure("expected.csv is empty") }
-        let columns = ["case", "data", "weights", "strata", "cluster", "fpc", "nest", "lonely", "adjust_domain_lonely",
-                       "statistic", "variable", "by", "q", "denominator", "ci_method", "df", "group", "category",
-                       "estimate", "std_error", "conf_low", "conf_high", "df_value", "deff"]
-        guard header == columns else { throw OracleFailure("expected.csv has columns \(header), not \(columns)") }
-        return try rows.dropFirst().enumerated().map { index, fields in
-            guard fields.count == header.count else {
-                throw OracleFailure("expected.csv line \(index + 2) has \(fields.count) fields, not \(header.count)")
-            }
-            return OracleRow(fields: Dictionary(uniqueKeysWithValues: zip(header, fields)))
-        }
     }
 }
