@@ -37,8 +37,14 @@ struct GapCommand: ParsableCommand {
     @Option(help: "Target for the difference, e.g. \"<= 5.8\" (in the reported scale).")
     var target: String?
 
-    @Option(help: "Oaxaca-Blinder adjustment covariates, e.g. \"age + factor(edu)\".")
+    @Option(help: "Oaxaca-Blinder decomposition on these covariates, e.g. \"age + factor(edu)\".")
     var adjust: String?
+
+    @Flag(help: "Decompose with pooled coefficients (a regression on both groups with a group indicator).")
+    var pooled = false
+
+    @Flag(help: "Add the threefold decomposition: endowments, coefficients, interaction.")
+    var threefold = false
 
     @Option(help: "Confidence level.")
     var level: Double = 0.95
@@ -55,10 +61,10 @@ struct GapCommand: ParsableCommand {
             throw DisparityError.usage("--stat must be one of \(GapStatistic.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stat)')")
         }
         if let scale, scale != "pp" { throw DisparityError.usage("--scale takes pp (got '\(scale)')") }
-        if adjust != nil { throw DisparityError.usage("--adjust (the Oaxaca-Blinder decomposition) is not available yet") }
         let request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
                                  denominator: denominator, q: q, category: category, scale: scale == "pp" ? 100 : 1, level: level,
-                                 degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)))
+                                 degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
+                                 adjust: adjust, pooled: pooled, threefold: threefold)
         try request.validate()
         let spec = try design.spec()
         _ = try output.resolvedFormat()

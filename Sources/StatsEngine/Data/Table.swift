@@ -40,6 +40,11 @@ public struct Table: Sendable {
         }
     }
 
+    /// The table with one more column (same length), for variables a computation derives.
+    public func adding(_ name: String, _ column: Column) -> Table {
+        Table(source: source, names: names + [name], columns: columns + [column])
+    }
+
     /// The same table with column `name` replaced (same length), for counterfactual predictions.
     public func replacing(_ name: String, with column: Column) throws -> Table {
         guard let i = indexByName[name] else { throw DisparityError.data(file: source, column: name, "no such column") }

@@ -65,7 +65,7 @@ public struct GapEstimator: Sendable {
         case .fixed(let v): df = v
         }
         let z = Intervals.critical(level: request.level, df: df)
-        func row(_ component: GapRow.Component, _ estimate: Double, _ variance: Double, n: Int, scale: Double) -> GapRow {
+        func row(_ component: String, _ estimate: Double, _ variance: Double, n: Int, scale: Double) -> GapRow {
             let se = variance.squareRoot() * scale
             let e = estimate * scale
             return GapRow(focal: label, component: component, estimate: e, standardError: se,
@@ -73,13 +73,21 @@ public struct GapEstimator: Sendable {
                           verdict: nil, targetPValue: nil)
         }
         let s = request.scale
-        var difference = row(.difference, a - b, differenceVariance, n: f.rows.count + r.rows.count, scale: s)
+        var difference = row("difference", a - b, differenceVariance, n: f.rows.count + r.rows.count, scale: s)
         if let target = request.target, let low = difference.confidenceLow, let high = difference.confidenceHigh {
             difference.verdict = target.verdict(low: low, high: high)
             difference.targetPValue = target.pValue(estimate: difference.estimate, standardError: difference.standardError, df: df)
         }
-        var rows = [row(.focal, a, cov[0, 0], n: f.rows.count, scale: s), row(.reference, b, cov[1, 1], n: r.rows.count, scale: s), difference]
-        if b != 0, a.isFinite { rows.append(row(.ratio, ratio, ratioVariance, n: f.rows.count + r.rows.count, scale: 1)) }
+        var rows = [row("focal", a, cov[0, 0], n: f.rows.count, scale: s), row("reference", b, cov[1, 1], n: r.rows.count, scale: s), difference]
+        if b != 0, a.isFinite { rows.append(row("ratio", ratio, ratioVariance, n: f.rows.count + r.rows.count, scale: 1)) }
+        if let covariates = request.adjust {
+            let groups = try table.categorical(request.group)
+            let parts = try OaxacaBlinder(estimator: RegressionEstimator(table: table, design: design))
+                .decompose(outcome: request.variable, covariates: covariates, groups: groups, groupName: request.group,
+                           focal: label, reference: request.reference, weighting: request.pooled ? .pooled : .reference,
+                           threefold: request.threefold)
+            rows += parts.map { row($0.name, $0.estimate, $0.variance, n: $0.n, scale: s) }
+        }
         return rows
     }
 

@@ -21,10 +21,20 @@ public struct GapRequest: Sendable {
     public var level: Double
     public var degreesOfFreedom: DegreesOfFreedom
     public var target: Target?
+    /// Covariates of an Oaxaca-Blinder decomposition of the difference (`--adjust "x1 + x2"`).
+    public var adjust: String?
+    /// Pooled coefficients (with a group indicator) instead of the reference group's.
+    public var pooled: Bool
+    /// Also the threefold decomposition: endowments, coefficients, interaction.
+    public var threefold: Bool
 
     public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
                 denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,
-                degreesOfFreedom: DegreesOfFreedom = .normal, target: Target? = nil) {
+                degreesOfFreedom: DegreesOfFreedom = .normal, target: Target? = nil, adjust: String? = nil,
+                pooled: Bool = false, threefold: Bool = false) {
+        self.adjust = adjust
+        self.pooled = pooled
+        self.threefold = threefold
         self.variable = variable
         self.group = group
         self.reference = reference
@@ -44,15 +54,21 @@ public struct GapRequest: Sendable {
         guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
         if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level '\(focal)'") }
+        if adjust != nil, statistic != .mean, statistic != .proportion {
+            throw DisparityError.usage("--adjust decomposes a gap in a mean or a proportion (got --stat \(statistic.rawValue))")
+        }
+        if adjust != nil, category != nil {
+            throw DisparityError.usage("--adjust needs a numeric outcome: decompose a 0/1 variable rather than --category")
+        }
     }
 }
 
 /// One row of `disparity gap` output: a component of the comparison of one focal level.
 public struct GapRow: Sendable {
-    public enum Component: String, Sendable { case focal, reference, difference, ratio }
-
     public var focal: String
-    public var component: Component
+    /// focal, reference, difference, ratio, and with an adjustment explained, unexplained
+    /// (endowments, coefficients, interaction) and per-term `explained[term]`, `unexplained[term]`.
+    public var component: String
     public var estimate: Double
     public var standardError: Double
     public var confidenceLow: Double?

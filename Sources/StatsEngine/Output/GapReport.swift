@@ -5,9 +5,9 @@ extension Report {
         var tabular = Tabular(columns: ["variable", "statistic", "group", "focal", "reference", "component", "estimate",
                                         "std_error", "conf_low", "conf_high", "df", "n", "target", "verdict", "target_p_value"])
         for row in rows {
-            let onTarget = row.component == .difference && request.target != nil
+            let onTarget = row.component == "difference" && request.target != nil
             tabular.rows.append([.text(request.variable), .text(request.statistic.rawValue), .text(request.group),
-                                 .text(row.focal), .text(request.reference), .text(row.component.rawValue),
+                                 .text(row.focal), .text(request.reference), .text(row.component),
                                  .number(row.estimate), .number(row.standardError), .number(row.confidenceLow),
                                  .number(row.confidenceHigh), .number(row.df), .integer(row.n),
                                  .text(onTarget ? request.target!.description : nil), .text(row.verdict?.rawValue),
@@ -17,11 +17,11 @@ extension Report {
             var fields: [(String, JSONValue)] = [
                 ("variable", .string(request.variable)), ("statistic", .string(request.statistic.rawValue)),
                 ("group", .object([(request.group, .string(row.focal))])), ("reference", .string(request.reference)),
-                ("component", .string(row.component.rawValue)), ("estimate", .number(row.estimate)),
+                ("component", .string(row.component)), ("estimate", .number(row.estimate)),
                 ("std_error", .number(row.standardError)), ("conf_low", .number(row.confidenceLow)),
                 ("conf_high", .number(row.confidenceHigh)), ("df", .number(row.df)), ("n", .number(Double(row.n))),
             ]
-            if let target = request.target, row.component == .difference {
+            if let target = request.target, row.component == "difference" {
                 fields.append(("target", .object([
                     ("operator", .string(target.comparison.rawValue)), ("value", .number(target.value)),
                     ("verdict", .string(row.verdict?.rawValue)), ("p_value", .number(row.targetPValue)),

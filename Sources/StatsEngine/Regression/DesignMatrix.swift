@@ -22,8 +22,9 @@ public struct DesignMatrix: Sendable {
     public var columnCount: Int { names.count }
 
     /// The model matrix of `formula` on `table`. `fixedLevels` codes factors with given levels
-    /// instead of those present (for counterfactual predictions on a fitted model's coding).
-    public init(formula: ModelFormula, table: Table, fixedLevels: [ModelVariable: [String]]? = nil) throws {
+    /// instead of those present (for counterfactual predictions on a fitted model's coding, or
+    /// one coding across groups); `within` restricts the model to a domain (rows marked true).
+    public init(formula: ModelFormula, table: Table, fixedLevels: [ModelVariable: [String]]? = nil, within: [Bool]? = nil) throws {
         self.formula = formula
         self.table = table
         let resolver = VariableResolver(table: table, formula: formula)
@@ -33,6 +34,7 @@ public struct DesignMatrix: Sendable {
 
         // Rows with the response and every variable present.
         var keep = response.map { !$0.isNaN }
+        if let within { for i in keep.indices where !within[i] { keep[i] = false } }
         for variable in resolved.values { variable.markMissing(&keep) }
         let rows = keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
         guard !rows.isEmpty else {

@@ -16,16 +16,8 @@ public struct RegressionEstimator: Sendable {
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
         let formula = try ModelFormula(request.formula)
-        let x = try DesignMatrix(formula: formula, table: table)
-        try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
-        let weights = x.rows.map { design.weights[Int($0)] }
-        let fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
-            .fit(x, weights: weights)
-        if !request.allowAliased, fit.aliased.contains(true) {
-            let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
-            throw DisparityError.analysis("formula '\(request.formula)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(names.count == 1 ? "it" : "them"), or pass --allow-aliased to report \(names.count == 1 ? "it" : "them") as NA like R)")
-        }
-        let influence = CoefficientInfluence(design: x, fit: fit)
+        let model = try linearized(formula, request: request)
+        let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
         let (covariance, df) = try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
@@ -58,6 +50,31 @@ public struct RegressionEstimator: Sendable {
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: x.rowCount, rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
                                 deviance: fit.deviance, tests: tests, marginalEffects: effects)
+    }
+
+    /// A fitted model with what every variance needs: the design matrix, the fit, the
+    /// coefficients' influence values and the rows' weights.
+    struct LinearizedModel {
+        let design: DesignMatrix
+        let fit: GLMFit
+        let influence: CoefficientInfluence
+        let weights: [Double]
+    }
+
+    /// Fits `formula` (on the rows marked in `within`, the design kept whole, as R's subset
+    /// designs), failing on aliased terms unless the request allows them.
+    func linearized(_ formula: ModelFormula, request: RegressionRequest, within: [Bool]? = nil,
+                    fixedLevels: [ModelVariable: [String]]? = nil) throws -> LinearizedModel {
+        let x = try DesignMatrix(formula: formula, table: table, fixedLevels: fixedLevels, within: within)
+        try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
+        let weights = x.rows.map { design.weights[Int($0)] }
+        let fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
+            .fit(x, weights: weights)
+        if !request.allowAliased, fit.aliased.contains(true) {
+            let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
+            throw DisparityError.analysis("formula '\(formula.text)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(names.count == 1 ? "it" : "them"), or pass --allow-aliased to report \(names.count == 1 ? "it" : "them") as NA like R)")
+        }
+        return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
     }
 
     /// Estimate, SE, t, two-sided p and interval on the t distribution with `df` (no interval
