@@ -1,0 +1,86 @@
+import Foundation
+
+/// Design-aware bootstrap by Rao and Wu's rescaling (Rao, Wu & Yue 1992): in each stratum with
+/// n_h PSUs, n_h − 1 PSUs are drawn with replacement and every row's weight is rescaled by
+/// 1 − λ + λ·(n_h/(n_h − 1))·r, with r the number of times its PSU was drawn and
+/// λ = √(1 − f_h) carrying the stage-one finite population correction. A stratum with one PSU
+/// keeps its weights. The variance of a statistic is the spread of its replicates,
+/// Σ(θ*_b − θ̄*)²/(B − 1).
+///
+/// Each replicate draws from its own generator, seeded by (seed, replicate), so the replicates
+/// — and every result — are the same whatever the number of threads that compute them.
+public struct RaoWuBootstrap: Sendable {
+    public let design: SurveyDesign
+    public let replicates: Int
+    public let seed: UInt64
+
+    public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
+        guard replicates >= 2 else { throw DisparityError.usage("the bootstrap needs at least 2 replicates (got \(replicates))") }
+        self.design = design
+        self.replicates = replicates
+        self.seed = seed
+    }
+
+    /// Replicate `b`'s weight for every row.
+    public func weights(replicate b: Int) -> [Double] {
+        var random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(b + 1))
+        var draws = [Double](repeating: 0, count: design.psuTotal)
+        var psusOf = [[Int]](repeating: [], count: design.strataCount)
+        for p in 0..<design.psuTotal { psusOf[Int(design.psuStratum[p])].append(p) }
+        var factor = [Double](repeating: 1, count: design.psuTotal)
+        for h in 0..<design.strataCount {
+            let psus = psusOf[h]
+            let n = psus.count
+            guard n > 1 else { continue }
+            for _ in 0..<(n - 1) { draws[psus[Int(random.next() % UInt64(n))]] += 1 }
+            let f = design.psuPopulation[h].isFinite ? Double(n) / design.psuPopulation[h] : 0
+            let lambda = (1 - f).squareRoot()
+            for p in psus { factor[p] = 1 - lambda + lambda * Double(n) / Double(n - 1) * draws[p] }
+        }
+        return (0..<design.rowCount).map { design.weights[$0] * factor[Int(design.psu[$0])] }
+    }
+
+    /// The covariance of a vector statistic from its values on every replicate design, computed
+    /// on all cores.
+    public func covariance(_ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> Covariance {
+        var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: replicates) { b in
+                shared.value[b] = Result { try statistic(design.reweighted(weights(replicate: b))) }
+            }
+        }
+        let values = try results.map { try $0!.get() }
+        let k = values[0].count
+        var mean = [Double](repeating: 0, count: k)
+        for v in values { for j in 0..<k { mean[j] += v[j] / Double(replicates) } }
+        var out = [Double](repeating: 0, count: k * k)
+        for v in values {
+            for a in 0..<k { for c in 0..<k { out[a * k + c] += (v[a] - mean[a]) * (v[c] - mean[c]) / Double(replicates - 1) } }
+        }
+        return Covariance(size: k, values: out)
+    }
+}
+
+/// SplitMix64: a small, fast generator whose streams are fixed by their seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension SurveyDesign {
+    /// The same design with other weights (a bootstrap replicate).
+    public func reweighted(_ weights: [Double]) -> SurveyDesign {
+        SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
+                     psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
+                     secondStage: secondStage)
+    }
+}
