@@ -46,6 +46,12 @@ struct GapCommand: ParsableCommand {
     @Flag(help: "Add the threefold decomposition: endowments, coefficients, interaction.")
     var threefold = false
 
+    @Option(help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
+    var bootstrap: Int?
+
+    @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
+    var seed: UInt64 = 1
+
     @Option(help: "Confidence level.")
     var level: Double = 0.95
 
@@ -64,7 +70,7 @@ struct GapCommand: ParsableCommand {
         let request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
                                  denominator: denominator, q: q, category: category, scale: scale == "pp" ? 100 : 1, level: level,
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
-                                 adjust: adjust, pooled: pooled, threefold: threefold)
+                                 adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
         try request.validate()
         let spec = try design.spec()
         _ = try output.resolvedFormat()

@@ -41,7 +41,34 @@ public struct GapEstimator: Sendable {
             let focal = try statistic(rows(of: code, groups), label)
             out += try compare(focal, reference, label: label, request)
         }
+        if let replicates = request.bootstrapReplicates {
+            out = try bootstrapped(out, request, replicates: replicates)
+        }
         return out
+    }
+
+    /// The rows with standard errors, intervals and verdicts from the Rao-Wu bootstrap: the
+    /// spread of every row's estimate over replicate designs (Wald intervals on it).
+    private func bootstrapped(_ rows: [GapRow], _ request: GapRequest, replicates: Int) throws -> [GapRow] {
+        var copy = request
+        copy.bootstrapReplicates = nil
+        let single = copy, table = self.table
+        let covariance = try RaoWuBootstrap(design: design, replicates: replicates, seed: request.seed).covariance { replicate in
+            try GapEstimator(table: table, design: replicate).estimate(single).map(\.estimate)
+        }
+        return rows.enumerated().map { i, row in
+            var row = row
+            row.standardError = covariance[i, i].squareRoot()
+            if let z = Intervals.critical(level: request.level, df: row.df) {
+                row.confidenceLow = row.estimate - z * row.standardError
+                row.confidenceHigh = row.estimate + z * row.standardError
+            }
+            if let target = request.target, row.component == "difference", let low = row.confidenceLow, let high = row.confidenceHigh {
+                row.verdict = target.verdict(low: low, high: high)
+                row.targetPValue = target.pValue(estimate: row.estimate, standardError: row.standardError, df: row.df)
+            }
+            return row
+        }
     }
 
     private func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {

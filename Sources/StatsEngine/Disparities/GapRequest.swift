@@ -27,11 +27,16 @@ public struct GapRequest: Sendable {
     public var pooled: Bool
     /// Also the threefold decomposition: endowments, coefficients, interaction.
     public var threefold: Bool
+    /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
+    public var bootstrapReplicates: Int?
+    public var seed: UInt64
 
     public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
                 denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,
                 degreesOfFreedom: DegreesOfFreedom = .normal, target: Target? = nil, adjust: String? = nil,
-                pooled: Bool = false, threefold: Bool = false) {
+                pooled: Bool = false, threefold: Bool = false, bootstrapReplicates: Int? = nil, seed: UInt64 = 1) {
+        self.bootstrapReplicates = bootstrapReplicates
+        self.seed = seed
         self.adjust = adjust
         self.pooled = pooled
         self.threefold = threefold
