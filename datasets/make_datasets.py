@@ -29,16 +29,16 @@ WAVES = (2010, 2024)
 # bilingual: share of bilingual grade-9 pupils; safety: district effect on the safety items.
 DISTRICTS = [
     # name,                       adults, minority, deprived, bilingual, safety, schools
-    ("Indre By",                    4100, -2.75, 0.03, 0.09, -0.05, 4),
-    ("Østerbro",                    5500, -2.65, 0.05, 0.10, 0.10, 7),
-    ("Nørrebro",                    5500, -1.55, 0.38, 0.42, -0.10, 6),
-    ("Vesterbro-Kongens Enghave",   5300, -2.00, 0.20, 0.28, -0.10, 6),
-    ("Valby",                       4300, -2.05, 0.15, 0.25, 0.05, 6),
-    ("Vanløse",                     2700, -2.35, 0.08, 0.17, 0.15, 4),
-    ("Brønshøj-Husum",              2950, -1.95, 0.15, 0.30, 0.05, 5),
-    ("Bispebjerg",                  3650, -1.45, 0.40, 0.48, -0.10, 5),
-    ("Amager Øst",                  4250, -2.40, 0.10, 0.18, 0.10, 6),
-    ("Amager Vest",                 5700, -1.75, 0.32, 0.36, -0.05, 7),
+    ("Indre By",                    3810, -2.75, 0.03, 0.09, -0.05, 4),
+    ("Østerbro",                    5120, -2.65, 0.05, 0.10, 0.10, 7),
+    ("Nørrebro",                    5120, -1.55, 0.38, 0.42, -0.10, 6),
+    ("Vesterbro-Kongens Enghave",   4930, -2.00, 0.20, 0.28, -0.10, 6),
+    ("Valby",                       4000, -2.05, 0.15, 0.25, 0.05, 6),
+    ("Vanløse",                     2510, -2.35, 0.08, 0.17, 0.15, 4),
+    ("Brønshøj-Husum",              2740, -1.95, 0.15, 0.30, 0.05, 5),
+    ("Bispebjerg",                  3390, -1.45, 0.40, 0.48, -0.10, 5),
+    ("Amager Øst",                  3950, -2.40, 0.10, 0.18, 0.10, 6),
+    ("Amager Vest",                 5300, -1.75, 0.32, 0.36, -0.05, 7),
 ]
 NAMES = [d[0] for d in DISTRICTS]
 ND = len(DISTRICTS)
@@ -51,7 +51,7 @@ RS_PER_BLOCK = 12     # resident survey: residents per sampled block (SRSWOR)
 RS_MISSING = 0.02     # item nonresponse, MCAR, per item
 LF_BLOCKS = 30        # labour force survey: blocks per district (SRSWOR)
 LF_PER_BLOCK = 24     # labour force survey: persons 18-66 per sampled block (all when fewer)
-STAFF = 12000         # municipal workforce register
+STAFF = 10000         # municipal workforce register
 MANAGER_SHARE = 0.065
 
 
@@ -123,13 +123,13 @@ def make_items(P):
     for w in WAVES:
         t = 1.0 if w == 2024 else 0.0
         e = lambda s, size: rng.normal(0, s, size)
-        inc = 2.65 - 1.40 * mino - 0.30 * dep + t * (0.12 + 0.30 * mino + 0.20 * dep) \
+        inc = 2.65 - 1.40 * mino - 0.30 * dep + t * (0.12 + 0.20 * mino + 0.15 * dep) \
             + u_inc[bidx] + e(0.12, B)[bidx] + v_inc
         dis = -2.75 + 1.75 * mino + 0.25 * dep - t * (0.06 + 0.16 * mino) \
             + u_dis[bidx] + e(0.12, B)[bidx] + v_dis
-        srv = -1.75 + 0.45 * mino + 0.85 * dep + t * (0.10 + 0.55 * dep + 0.25 * dep * mino) \
+        srv = -1.75 + 0.45 * mino + 0.85 * dep + t * (0.06 + 0.35 * dep + 0.15 * dep * mino) \
             + u_srv[bidx] + e(0.12, B)[bidx] + v_srv
-        lat = 3.95 + saf_d[dist] - 0.62 * dep - 0.08 * mino + t * (0.07 + 0.33 * dep) \
+        lat = 4.05 + saf_d[dist] - 0.62 * dep - 0.08 * mino + t * (0.07 + 0.33 * dep) \
             + u_saf[bidx] + e(0.10, B)[bidx] + v_saf
         items[w] = {
             "included": bern(rng, expit(inc)),
@@ -173,9 +173,9 @@ def make_labour(P):
     part = 2.05 + e_part + age_part - 0.55 * mino - 1.35 * student
     u_blk = rng.normal(0, 0.30, P["B"])
     inlf = bern(rng, expit(part))
-    e_un = np.array([0.95, 0.75, 0.35, 0.15, 0.0])[edu]
+    e_un = np.array([1.35, 1.05, 0.45, 0.20, 0.0])[edu]
     age_un = np.where(age <= 24, 0.55, np.where(age <= 29, 0.25, np.where(age >= 60, 0.25, 0.0)))
-    un_lin = -3.30 + e_un + age_un + 0.72 * mino + 0.20 * dep + u_blk[bidx]
+    un_lin = -3.40 + e_un + age_un + 0.66 * mino + 0.20 * dep + u_blk[bidx]
     unemp = inlf * bern(rng, expit(un_lin))
     status = np.where(inlf == 0, 2, np.where(unemp == 1, 1, 0))
     return dict(sel=sel, n=n, id=sel + 1, district=P["district"][sel], block=P["block"][sel],
@@ -242,7 +242,7 @@ def make_pupils():
             mu = 512 + eff - 52 * bil + (4 if t else 0) + (6 * bil if t else 0)
             score = mu + sd * z
             if t:   # the weakest quarter of bilingual pupils improves more by 2024
-                lift = np.maximum(0.0, -0.674 - z) * 38 + np.where(z < -0.674, 14, 0)
+                lift = np.maximum(0.0, -0.674 - z) * 24 + np.where(z < -0.674, 8, 0)
                 score = score + bil * lift
             score = np.clip(score, 100, 900)
             for b, s in zip(bil, score):

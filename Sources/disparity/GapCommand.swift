@@ -46,6 +46,15 @@ struct GapCommand: ParsableCommand {
     @Flag(help: "Add the threefold decomposition: endowments, coefficients, interaction.")
     var threefold = false
 
+    @Option(help: "Column telling waves apart: also compare the current wave with the baseline (changes and difference in differences).")
+    var period: String?
+
+    @Option(help: "The baseline wave's value of --period.")
+    var baseline: String?
+
+    @Option(help: "The current wave's value of --period.")
+    var current: String?
+
     @Option(help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
     var bootstrap: Int?
 
@@ -67,10 +76,18 @@ struct GapCommand: ParsableCommand {
             throw DisparityError.usage("--stat must be one of \(GapStatistic.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(stat)')")
         }
         if let scale, scale != "pp" { throw DisparityError.usage("--scale takes pp (got '\(scale)')") }
-        let request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
+        var waves: Period?
+        if let period {
+            guard let baseline, let current else { throw DisparityError.usage("--period needs --baseline and --current") }
+            waves = Period(column: period, baseline: baseline, current: current)
+        } else if baseline != nil || current != nil {
+            throw DisparityError.usage("--baseline and --current need --period")
+        }
+        var request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
                                  denominator: denominator, q: q, category: category, scale: scale == "pp" ? 100 : 1, level: level,
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
                                  adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
+        request.period = waves
         try request.validate()
         let spec = try design.spec()
         _ = try output.resolvedFormat()

@@ -34,12 +34,21 @@ public struct GapEstimator: Sendable {
             focalCodes = [code]
         }
         let statistic = try statisticFunction(request)
-        let reference = try statistic(rows(of: referenceCode, groups), request.reference)
+        // Cells: the groups now (or overall), then at the baseline when a period is given.
+        let periods = try request.period.map { try PeriodCells(table: table, period: $0) }
+        func cells(_ code: Int, _ label: String) throws -> [Linearized] {
+            let all = rows(of: code, groups)
+            guard let periods else { return [try statistic(all, label)] }
+            return [try statistic(periods.current(all), "\(label), \(periods.period.column)=\(periods.period.current)"),
+                    try statistic(periods.baseline(all), "\(label), \(periods.period.column)=\(periods.period.baseline)")]
+        }
+        let reference = try cells(referenceCode, request.reference)
         var out: [GapRow] = []
         for code in focalCodes {
             let label = groups.levels[code]
-            let focal = try statistic(rows(of: code, groups), label)
-            out += try compare(focal, reference, label: label, request)
+            let focal = try cells(code, label)
+            let ordered = periods == nil ? [focal[0], reference[0]] : [focal[0], reference[0], focal[1], reference[1]]
+            out += try compare(ordered, label: label, request)
         }
         if let replicates = request.bootstrapReplicates {
             out = try bootstrapped(out, request, replicates: replicates)
@@ -75,47 +84,60 @@ public struct GapEstimator: Sendable {
         (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) ? Int32($0) : nil }
     }
 
-    /// The focal, reference, difference and ratio rows of one comparison.
-    private func compare(_ f: Linearized, _ r: Linearized, label: String, _ request: GapRequest) throws -> [GapRow] {
-        var values = [Double](repeating: 0, count: 2 * (f.rows.count + r.rows.count))
-        for (i, v) in f.values.enumerated() { values[2 * i] = v }
-        for (i, v) in r.values.enumerated() { values[2 * (f.rows.count + i) + 1] = v }
-        let cov = try engine.covariance(Influence(rows: f.rows + r.rows, width: 2, values: values))
-        let (a, b) = (f.estimate, r.estimate)
-        let differenceVariance = max(0, cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
-        let ratio = a / b
-        let ratioVariance = max(0, ratio * ratio * (cov[0, 0] / (a * a) + cov[1, 1] / (b * b) - 2 * cov[0, 1] / (a * b)))
+    /// The rows of one comparison: focal, reference, difference and ratio, and with a period
+    /// the same at the baseline and the changes (the change in the difference is the
+    /// difference in differences).
+    private func compare(_ cells: [Linearized], label: String, _ request: GapRequest) throws -> [GapRow] {
+        let c = try CellEstimates(cells, engine: engine)
         let df: Double?
         switch request.degreesOfFreedom {
         case .automatic, .normal: df = nil
-        case .design: df = Double(design.degreesOfFreedom(rows: f.rows + r.rows))
+        case .design: df = Double(design.degreesOfFreedom(rows: c.rows))
         case .fixed(let v): df = v
         }
         let z = Intervals.critical(level: request.level, df: df)
-        func row(_ component: String, _ estimate: Double, _ variance: Double, n: Int, scale: Double) -> GapRow {
-            let se = variance.squareRoot() * scale
-            let e = estimate * scale
+        func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) -> GapRow {
+            let se = value.variance.squareRoot() * scale
+            let e = value.estimate * scale
             return GapRow(focal: label, component: component, estimate: e, standardError: se,
-                          confidenceLow: z.map { e - $0 * se }, confidenceHigh: z.map { e + $0 * se }, df: df, n: n,
+                          confidenceLow: z.map { e - $0 * se }, confidenceHigh: z.map { e + $0 * se }, df: df, n: c.count(used),
                           verdict: nil, targetPValue: nil)
         }
         let s = request.scale
-        var difference = row("difference", a - b, differenceVariance, n: f.rows.count + r.rows.count, scale: s)
+        var difference = row("difference", c.contrast(Self.unit(cells.count, [0: 1, 1: -1])), cells: [0, 1], scale: s)
         if let target = request.target, let low = difference.confidenceLow, let high = difference.confidenceHigh {
             difference.verdict = target.verdict(low: low, high: high)
             difference.targetPValue = target.pValue(estimate: difference.estimate, standardError: difference.standardError, df: df)
         }
-        var rows = [row("focal", a, cov[0, 0], n: f.rows.count, scale: s), row("reference", b, cov[1, 1], n: r.rows.count, scale: s), difference]
-        if b != 0, a.isFinite { rows.append(row("ratio", ratio, ratioVariance, n: f.rows.count + r.rows.count, scale: 1)) }
+        var rows = [row("focal", c.contrast(Self.unit(cells.count, [0: 1])), cells: [0], scale: s),
+                    row("reference", c.contrast(Self.unit(cells.count, [1: 1])), cells: [1], scale: s), difference]
+        if c.estimates[1] != 0 { rows.append(row("ratio", c.ratio(0, 1), cells: [0, 1], scale: 1)) }
+        if cells.count == 4 {
+            rows += [row("baseline focal", c.contrast(Self.unit(4, [2: 1])), cells: [2], scale: s),
+                     row("baseline reference", c.contrast(Self.unit(4, [3: 1])), cells: [3], scale: s),
+                     row("baseline difference", c.contrast(Self.unit(4, [2: 1, 3: -1])), cells: [2, 3], scale: s),
+                     row("change focal", c.contrast(Self.unit(4, [0: 1, 2: -1])), cells: [0, 2], scale: s),
+                     row("change reference", c.contrast(Self.unit(4, [1: 1, 3: -1])), cells: [1, 3], scale: s),
+                     row("change difference", c.contrast([1, -1, -1, 1]), cells: [0, 1, 2, 3], scale: s)]
+        }
         if let covariates = request.adjust {
             let groups = try table.categorical(request.group)
             let parts = try OaxacaBlinder(estimator: RegressionEstimator(table: table, design: design))
                 .decompose(outcome: request.variable, covariates: covariates, groups: groups, groupName: request.group,
                            focal: label, reference: request.reference, weighting: request.pooled ? .pooled : .reference,
                            threefold: request.threefold)
-            rows += parts.map { row($0.name, $0.estimate, $0.variance, n: $0.n, scale: s) }
+            rows += parts.map { part in
+                var r = row(part.name, (part.estimate, part.variance), cells: [], scale: s)
+                r.n = part.n
+                return r
+            }
         }
         return rows
+    }
+
+    /// A coefficient vector of length `n` with the given entries.
+    private static func unit(_ n: Int, _ entries: [Int: Double]) -> [Double] {
+        (0..<n).map { entries[$0] ?? 0 }
     }
 
     /// The per-group linearization of the requested statistic, its columns read once.

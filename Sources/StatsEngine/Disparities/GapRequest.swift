@@ -27,6 +27,8 @@ public struct GapRequest: Sendable {
     public var pooled: Bool
     /// Also the threefold decomposition: endowments, coefficients, interaction.
     public var threefold: Bool
+    /// Compare a current wave with a baseline wave too (changes and difference in differences).
+    public var period: Period?
     /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
     public var bootstrapReplicates: Int?
     public var seed: UInt64
@@ -65,6 +67,19 @@ public struct GapRequest: Sendable {
         if adjust != nil, category != nil {
             throw DisparityError.usage("--adjust needs a numeric outcome: decompose a 0/1 variable rather than --category")
         }
+    }
+}
+
+/// Two waves (or years) of a column: the current one and the baseline it is compared with.
+public struct Period: Sendable, Equatable {
+    public var column: String
+    public var baseline: String
+    public var current: String
+
+    public init(column: String, baseline: String, current: String) {
+        self.column = column
+        self.baseline = baseline
+        self.current = current
     }
 }
 

@@ -1,0 +1,25 @@
+/// Splits rows into a period's current and baseline waves.
+struct PeriodCells {
+    let period: Period
+    private let codes: [Int32]
+    private let current: Int32
+    private let baseline: Int32
+
+    init(table: Table, period: Period) throws {
+        let column = try table.categorical(period.column)
+        func code(_ value: String) throws -> Int32 {
+            guard let i = column.levels.firstIndex(of: value) else {
+                throw DisparityError.data(file: table.source, column: period.column,
+                                          "the wave '\(value)' does not occur (values: \(column.levels.joined(separator: ", ")))")
+            }
+            return Int32(i)
+        }
+        self.period = period
+        self.codes = column.codes
+        self.current = try code(period.current)
+        self.baseline = try code(period.baseline)
+    }
+
+    func current(_ rows: [Int32]) -> [Int32] { rows.filter { codes[Int($0)] == current } }
+    func baseline(_ rows: [Int32]) -> [Int32] { rows.filter { codes[Int($0)] == baseline } }
+}
