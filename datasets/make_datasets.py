@@ -354,12 +354,14 @@ def main():
                   [origin_text(m) for m in S["minority"]], [EDUCATION[e] for e in S["edu"]],
                   [NAMES[d] for d in S["district"]]))
 
-    truth = compute_truth()
-    with open(os.path.join(HERE, "truth.json"), "w", encoding="utf-8", newline="\n") as f:
-        json.dump(truth, f, ensure_ascii=False, indent=2)
-        f.write("\n")
+    truth = exact_to_float(compute_truth())
+    path = os.path.join(HERE, "truth.json")
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(truth, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
     write_barometer()
-    update_readme(truth)
+    with open(path, encoding="utf-8") as fh:
+        update_readme(json.load(fh))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,8 +394,21 @@ def lower_mean(values, q):
     return qv, Fraction(sum(below), len(below)), len(below)
 
 
-def f(x, digits=None):
-    return float(x)
+def f(x):
+    """True values are kept as exact Fractions until `exact_to_float` rounds them once."""
+    return x
+
+
+def exact_to_float(x):
+    if isinstance(x, dict):
+        return {k: exact_to_float(v) for k, v in x.items()}
+    if isinstance(x, Fraction):
+        return float(x)
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    return x
 
 
 def compute_truth():
@@ -531,13 +546,35 @@ def compute_truth():
         "labour_population_18_66": len(lab["id"]), "pupils": {str(y): int((pu["year"] == str(y)).sum()) for y in WAVES},
         "schools": len(np.unique(pu["school"])), "municipal_employees": len(st["id"]),
     }
+    # --- the seven goals of barometer.yaml, in each goal's scale --------------------------------
+    def period(base, cur, **extra):
+        return dict(extra, baseline=base, current=cur, change=cur - base)
+    inc, dis, sv, sf = T["included"], T["discriminated"], T["uses_services"], T["safety_index"]
+    T["goals"] = {
+        "1": period(pupils["2010"]["bilingual"]["lower_mean_25"], pupils["2024"]["bilingual"]["lower_mean_25"],
+                    what="lower mean (q = 0.25) of score, bilingual pupils", scale="score points"),
+        "2": {"what": "unemployment rate minority minus majority", "scale": "pp",
+              "current": T["unemployment"]["gap_pp"], "target": "<= 5.8"},
+        "3": {"what": "minority share among managers", "scale": "percent",
+              "current": 100 * rep["managers"]["minority_share"], "target": ">= 10"},
+        "4": period(100 * sv["2010"]["minority_deprived"], 100 * sv["2024"]["minority_deprived"],
+                    what="share using municipal services, minorities in deprived areas", scale="percent"),
+        "5": period(sf["2010"]["deprived_area"]["1"], sf["2024"]["deprived_area"]["1"],
+                    what="safety index, deprived areas", scale="index 0-100", target=">= 70"),
+        "6": period(inc["2010"]["gap_pp"], inc["2024"]["gap_pp"],
+                    what="share feeling included, minority minus majority", scale="pp"),
+        "7": period(dis["2010"]["gap_pp"], dis["2024"]["gap_pp"],
+                    what="share experiencing discrimination, minority minus majority", scale="pp"),
+    }
     return T
 
 
 BAROMETER = """\
 # Integrationsbarometer for København: the seven goals on the bundled synthetic data.
 # Made by make_datasets.py; paths are relative to this file. Targets are on the current
-# estimate, in the goal's scale (scale: pp = percent / percentage points).
+# estimate, in the goal's scale (scale: pp = percent / percentage points). The resident survey
+# holds two independent samples (waves): its design uses the wave-specific stratum and psu
+# columns and the two-stage fpc; see README.md.
 title: "Integrationsbarometer for København"
 level: 0.95
 goals:
@@ -580,7 +617,7 @@ goals:
   - id: "4"
     label: "Flere etniske minoriteter i de udsatte byområder bruger kommunens tilbud"
     data: resident_survey.csv
-    design: {weights: weight, strata: stratum, cluster: psu}
+    design: {weights: weight, strata: stratum, cluster: "psu,id", fpc: "blocks_in_district,residents_in_block"}
     stat: proportion
     variable: uses_services
     category: 1
@@ -593,7 +630,7 @@ goals:
   - id: "5"
     label: "Tryghedsindekset i de udsatte byområder: mindst 70"
     data: resident_survey.csv
-    design: {weights: weight, strata: stratum, cluster: psu}
+    design: {weights: weight, strata: stratum, cluster: "psu,id", fpc: "blocks_in_district,residents_in_block"}
     stat: mean
     variable: safety_index
     subset: "deprived_area == 1"
@@ -605,7 +642,7 @@ goals:
   - id: "6"
     label: "Flere etniske minoriteter føler sig inkluderet i samfundet: forskellen til majoriteten skal mindskes"
     data: resident_survey.csv
-    design: {weights: weight, strata: stratum, cluster: psu}
+    design: {weights: weight, strata: stratum, cluster: "psu,id", fpc: "blocks_in_district,residents_in_block"}
     stat: proportion
     variable: included
     category: 1
@@ -620,7 +657,7 @@ goals:
   - id: "7"
     label: "Færre etniske minoriteter oplever diskrimination: forskellen til majoriteten skal mindskes"
     data: resident_survey.csv
-    design: {weights: weight, strata: stratum, cluster: psu}
+    design: {weights: weight, strata: stratum, cluster: "psu,id", fpc: "blocks_in_district,residents_in_block"}
     stat: proportion
     variable: discriminated
     category: 1
@@ -656,6 +693,17 @@ def readme_tables(T):
     add = L.append
     add("Generated by `make_datasets.py` from `truth.json` (shares in %, gaps and changes in")
     add("percentage points, minority minus majority, 2024 minus 2010). Full precision is in `truth.json`.")
+    add("")
+    add("**The seven goals** (`truth.json` → `goals`, in each goal's scale)")
+    add("")
+    add("| goal | true value | 2010 | 2024 | change | target |")
+    add("| --- | --- | --- | --- | --- | --- |")
+    for gid, g in T["goals"].items():
+        if "baseline" in g:
+            add(f"| {gid} | {g['what']} ({g['scale']}) | {g['baseline']:.3f} | {g['current']:.3f} | "
+                f"{g['change']:+.3f} | {g.get('target', '')} |")
+        else:
+            add(f"| {gid} | {g['what']} ({g['scale']}) | | {g['current']:.3f} | | {g.get('target', '')} |")
     add("")
     U = T["unemployment"]; A = U["adjusted"]
     add("**Goal 2, unemployment** (population_labour.csv, unemployed / labour force, ages 18–66)")

@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
 # The main job on the bundled data: builds disparity in release mode (installing what it needs
-# when missing) and runs the standard analyses on datasets/, printing tables.
+# when missing) and runs the integration barometer and goal 2's decomposition on datasets/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
 swift build -c release --product disparity >&2
 bin=.build/release/disparity
-data=datasets/survey_sample.csv
-design=(--data "$data" --weights weight --strata stratum --cluster psu)
-echo "== Mean score by minority status"
-"$bin" estimate mean score --by minority "${design[@]}" --format table
-echo "== Unemployment share by minority status (Korn-Graubard intervals)"
-"$bin" estimate proportion unemployed --by minority --ci-method korn-graubard "${design[@]}" --format table
-echo "== Lower quartile of scores and the mean of the weakest 25 % (goal 1)"
-"$bin" estimate quantile score --q 0.25 --by minority "${design[@]}" --format table
-"$bin" estimate lower-mean score --q 0.25 --by minority "${design[@]}" --format table
+# The seven goals of the city's integration policy, with verdicts (datasets/barometer.yaml).
+"$bin" barometer datasets/barometer.yaml --format table
+echo
+# Goal 2 in detail: over-unemployment of minorities, raw and explained by education and age.
+"$bin" gap unemployed --stat proportion --subset "in_labour_force == 1" --group origin --reference majority \
+  --focal minority --scale pp --target "<= 5.8" --adjust "factor(education) + age" \
+  --data datasets/labour_force.csv --weights weight --strata district --cluster psu --format table

@@ -46,6 +46,9 @@ struct GapCommand: ParsableCommand {
     @Flag(help: "Add the threefold decomposition: endowments, coefficients, interaction.")
     var threefold = false
 
+    @Option(help: "Only these rows, e.g. \"in_labour_force == 1\" (conditions col == value or col != value joined by &; the design is kept).")
+    var subset: String?
+
     @Option(help: "Column telling waves apart: also compare the current wave with the baseline (changes and difference in differences).")
     var period: String?
 
@@ -88,6 +91,7 @@ struct GapCommand: ParsableCommand {
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
                                  adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
         request.period = waves
+        request.subset = try subset.map(RowFilter.init(parsing:))
         try request.validate()
         let spec = try design.spec()
         _ = try output.resolvedFormat()

@@ -33,14 +33,19 @@ public struct GapEstimator: Sendable {
             }
             focalCodes = [code]
         }
-        let statistic = try statisticFunction(request)
+        let statistic = try linearizer(for: request)
+        let domain = try request.subset?.rows(of: table)
+        func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
+            (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) && domain?[$0] != false ? Int32($0) : nil }
+        }
         // Cells: the groups now (or overall), then at the baseline when a period is given.
         let periods = try request.period.map { try PeriodCells(table: table, period: $0) }
         func cells(_ code: Int, _ label: String) throws -> [Linearized] {
             let all = rows(of: code, groups)
-            guard let periods else { return [try statistic(all, label)] }
-            return [try statistic(periods.current(all), "\(label), \(periods.period.column)=\(periods.period.current)"),
-                    try statistic(periods.baseline(all), "\(label), \(periods.period.column)=\(periods.period.baseline)")]
+            let name = "group \(request.group)=\(label)"
+            guard let periods else { return [try statistic(all, name)] }
+            return [try statistic(periods.current(all), "\(name), \(periods.period.column)=\(periods.period.current)"),
+                    try statistic(periods.baseline(all), "\(name), \(periods.period.column)=\(periods.period.baseline)")]
         }
         let reference = try cells(referenceCode, request.reference)
         var out: [GapRow] = []
@@ -78,10 +83,6 @@ public struct GapEstimator: Sendable {
             }
             return row
         }
-    }
-
-    private func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
-        (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) ? Int32($0) : nil }
     }
 
     /// The rows of one comparison: focal, reference, difference and ratio, and with a period
@@ -123,9 +124,9 @@ public struct GapEstimator: Sendable {
         if let covariates = request.adjust {
             let groups = try table.categorical(request.group)
             let parts = try OaxacaBlinder(estimator: RegressionEstimator(table: table, design: design))
-                .decompose(outcome: request.variable, covariates: covariates, groups: groups, groupName: request.group,
-                           focal: label, reference: request.reference, weighting: request.pooled ? .pooled : .reference,
-                           threefold: request.threefold)
+                .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
+                           reference: request.reference, domain: try request.subset?.rows(of: table),
+                           weighting: request.pooled ? .pooled : .reference, threefold: request.threefold)
             rows += parts.map { part in
                 var r = row(part.name, (part.estimate, part.variance), cells: [], scale: s)
                 r.n = part.n
@@ -140,41 +141,42 @@ public struct GapEstimator: Sendable {
         (0..<n).map { entries[$0] ?? 0 }
     }
 
-    /// The per-group linearization of the requested statistic, its columns read once.
-    private func statisticFunction(_ request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
+    /// The per-cell linearization of the requested statistic, its columns read once. The
+    /// second argument names the cell in errors.
+    func linearizer(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
         let w = design.weights
-        func present(_ rows: [Int32], _ columns: [[Double]], _ level: String) throws -> [Int32] {
+        func present(_ rows: [Int32], _ columns: [[Double]], _ cell: String) throws -> [Int32] {
             let used = rows.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
             guard !used.isEmpty else {
                 throw DisparityError.data(file: table.source, column: request.variable,
-                                          "group \(request.group)=\(level) has no rows with a value of '\(request.variable)'")
+                                          "\(cell) has no rows with a value of '\(request.variable)'")
             }
             return used
         }
         switch request.statistic {
         case .mean:
             let y = try table.numeric(request.variable)
-            return { rows, level in Linearization.mean(y, w, rows: try present(rows, [y], level)) }
+            return { rows, cell in Linearization.mean(y, w, rows: try present(rows, [y], cell)) }
         case .proportion:
             let y = try indicator(request)
-            return { rows, level in Linearization.mean(y, w, rows: try present(rows, [y], level)) }
+            return { rows, cell in Linearization.mean(y, w, rows: try present(rows, [y], cell)) }
         case .ratio:
             let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!)
-            return { rows, level in
-                guard let r = Linearization.ratio(y, x, w, rows: try present(rows, [y, x], level)) else {
-                    throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero in group \(request.group)=\(level)")
+            return { rows, cell in
+                guard let r = Linearization.ratio(y, x, w, rows: try present(rows, [y, x], cell)) else {
+                    throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero in \(cell)")
                 }
                 return r
             }
         case .lowerMean:
             let y = try table.numeric(request.variable)
-            return { rows, level in
-                let used = try present(rows, [y], level)
+            return { rows, cell in
+                let used = try present(rows, [y], cell)
                 return Linearization.lowerMean(y, w, rows: used, cut: SortedSample(y, w, rows: used).quantile(request.q))
             }
         case .quantile:
             let y = try table.numeric(request.variable)
-            return { rows, level in try quantile(y, rows: try present(rows, [y], level), level: level, request) }
+            return { rows, cell in try quantile(y, rows: try present(rows, [y], cell), cell: cell, request) }
         }
     }
 
@@ -197,7 +199,7 @@ public struct GapEstimator: Sendable {
 
     /// A quantile's Woodruff linearization: −(slope)·(influence of the share at or below it),
     /// with the slope (q_high − q_low)/(2z·SE_share) from the interval `estimate` reports.
-    private func quantile(_ y: [Double], rows: [Int32], level: String, _ request: GapRequest) throws -> Linearized {
+    private func quantile(_ y: [Double], rows: [Int32], cell: String, _ request: GapRequest) throws -> Linearized {
         let w = design.weights
         let sample = SortedSample(y, w, rows: rows)
         let q = sample.quantile(request.q)
@@ -208,7 +210,7 @@ public struct GapEstimator: Sendable {
         let z = Normal.quantile(0.975)
         let (lowShare, highShare) = (below.estimate - z * se, below.estimate + z * se)
         guard se > 0, lowShare >= 0, highShare <= 1 else {
-            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of '\(request.variable)' in group \(request.group)=\(level) has no Woodruff interval to linearize it with")
+            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of '\(request.variable)' in \(cell) has no Woodruff interval to linearize it with")
         }
         let slope = (sample.quantile(highShare) - sample.quantile(lowShare)) / (2 * z * se)
         return Linearized(estimate: q, rows: rows, values: below.values.map { -slope * $0 })

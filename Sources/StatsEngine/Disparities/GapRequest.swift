@@ -29,6 +29,8 @@ public struct GapRequest: Sendable {
     public var threefold: Bool
     /// Compare a current wave with a baseline wave too (changes and difference in differences).
     public var period: Period?
+    /// Restrict every group to a domain (the design kept whole).
+    public var subset: RowFilter?
     /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
     public var bootstrapReplicates: Int?
     public var seed: UInt64

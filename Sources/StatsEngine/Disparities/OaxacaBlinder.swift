@@ -25,11 +25,15 @@ struct OaxacaBlinder {
 
     let estimator: RegressionEstimator
 
-    func decompose(outcome: String, covariates: String, groups: CategoricalColumn, groupName: String,
-                   focal: String, reference: String, weighting: Weighting, threefold: Bool) throws -> [Component] {
+    /// Decomposes the gap between `focal` and `reference` (levels of `groups`), within the rows
+    /// marked in `domain` when given.
+    func decompose(outcome: String, covariates: String, groups: CategoricalColumn, focal: String, reference: String,
+                   domain: [Bool]?, weighting: Weighting, threefold: Bool) throws -> [Component] {
         let table = estimator.table
         let focalCode = Int32(groups.levels.firstIndex(of: focal)!), referenceCode = Int32(groups.levels.firstIndex(of: reference)!)
-        let inFocal = groups.codes.map { $0 == focalCode }, inReference = groups.codes.map { $0 == referenceCode }
+        let inDomain = domain ?? [Bool](repeating: true, count: groups.codes.count)
+        let inFocal = groups.codes.indices.map { groups.codes[$0] == focalCode && inDomain[$0] }
+        let inReference = groups.codes.indices.map { groups.codes[$0] == referenceCode && inDomain[$0] }
         let formula = try ModelFormula("\(Self.quoted(outcome)) ~ \(covariates)")
         guard formula.hasIntercept else { throw DisparityError.usage("--adjust '\(covariates)': the decomposition needs an intercept") }
         let request = RegressionRequest(formula: formula.text)
@@ -52,7 +56,7 @@ struct OaxacaBlinder {
         let betaF = f.fit.coefficients, betaR = r.fit.coefficients
         var betaStar = betaR
         if weighting == .pooled {
-            let indicator = groups.codes.map { $0 == focalCode ? 1.0 : ($0 == referenceCode ? 0.0 : Double.nan) }
+            let indicator = groups.codes.indices.map { inFocal[$0] ? 1.0 : (inReference[$0] ? 0.0 : Double.nan) }
             let pooledTable = table.adding(".focal", .numeric(NumericColumn(indicator)))
             let pooledFormula = try ModelFormula("\(formula.text) + .focal")
             let pooled = try RegressionEstimator(table: pooledTable, design: estimator.design)

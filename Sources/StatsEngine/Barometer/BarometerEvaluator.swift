@@ -1,0 +1,128 @@
+import Foundation
+
+/// A goal's result: the current estimate (a level, or a gap between groups), the baseline and
+/// the change where the goal has a period, the verdict and one plain sentence.
+public struct GoalResult: Sendable {
+    public struct Estimate: Sendable {
+        public var value: Double
+        public var standardError: Double
+        public var low: Double?
+        public var high: Double?
+    }
+
+    public var goal: BarometerConfig.Goal
+    public var current: Estimate
+    public var baseline: Estimate?
+    public var change: Estimate?
+    public var verdict: Target.Verdict?
+    public var sentence: String
+    public var n: Int
+}
+
+/// Evaluates every goal of a barometer configuration with the engine's estimators: a level
+/// through the cell machinery, a gap through `GapEstimator`; each data file read once.
+public struct BarometerEvaluator {
+    public let config: BarometerConfig
+
+    public init(config: BarometerConfig) { self.config = config }
+
+    public func evaluate() throws -> [GoalResult] {
+        var tables: [String: Table] = [:]
+        return try config.goals.map { goal in
+            do {
+                let path = config.folder.appendingPathComponent(goal.data).path
+                if tables[path] == nil { tables[path] = try CSVReader.read(path: path) }
+                return try evaluate(goal, table: tables[path]!)
+            } catch let error as DisparityError {
+                throw DisparityError(error.kind, "goal \(goal.id) (\(goal.label)): \(error.message)")
+            }
+        }
+    }
+
+    private func evaluate(_ goal: BarometerConfig.Goal, table: Table) throws -> GoalResult {
+        let design = try SurveyDesign(spec: goal.design, table: table)
+        let request = GapRequest(variable: goal.variable, group: goal.group ?? "", reference: goal.reference ?? "", focal: goal.focal,
+                                 statistic: goal.statistic, denominator: goal.denominator, q: goal.q, category: goal.category,
+                                 scale: goal.scale, level: config.level, target: goal.target)
+        var full = request
+        full.period = goal.period
+        full.subset = goal.subset
+        try full.validate()
+        let estimator = GapEstimator(table: table, design: design)
+        let z = Intervals.critical(level: config.level, df: nil)!
+        func estimate(_ value: Double, _ variance: Double) -> GoalResult.Estimate {
+            let se = variance.squareRoot()
+            return GoalResult.Estimate(value: value, standardError: se, low: value - z * se, high: value + z * se)
+        }
+        var result: GoalResult
+        if goal.group != nil {
+            guard goal.focal != nil else { throw DisparityError.usage("a gap goal needs 'focal'") }
+            let rows = try estimator.estimate(full)
+            func pick(_ name: String) -> GoalResult.Estimate? {
+                rows.first { $0.component == name }.map {
+                    GoalResult.Estimate(value: $0.estimate, standardError: $0.standardError, low: $0.confidenceLow, high: $0.confidenceHigh)
+                }
+            }
+            result = GoalResult(goal: goal, current: pick("difference")!, baseline: pick("baseline difference"),
+                                change: pick("change difference"), verdict: nil, sentence: "",
+                                n: rows.first { $0.component == "difference" }!.n)
+        } else {
+            let domain = try goal.subset?.rows(of: table)
+            let all = (0..<table.rowCount).compactMap { domain?[$0] != false ? Int32($0) : nil }
+            let linearize = try estimator.linearizer(for: request)
+            var cells: [Linearized]
+            if let period = goal.period {
+                let waves = try PeriodCells(table: table, period: period)
+                cells = [try linearize(waves.current(all), "\(period.column)=\(period.current)"),
+                         try linearize(waves.baseline(all), "\(period.column)=\(period.baseline)")]
+            } else {
+                cells = [try linearize(all, goal.subset.map { "the subset \($0.text)" } ?? "the data")]
+            }
+            let c = try CellEstimates(cells, engine: VarianceEngine(design: design))
+            let s = goal.scale
+            func scaled(_ e: (estimate: Double, variance: Double)) -> GoalResult.Estimate { estimate(e.estimate * s, e.variance * s * s) }
+            result = GoalResult(goal: goal, current: scaled(c.contrast(cells.count == 2 ? [1, 0] : [1])),
+                                baseline: cells.count == 2 ? scaled(c.contrast([0, 1])) : nil,
+                                change: cells.count == 2 ? scaled(c.contrast([1, -1])) : nil,
+                                verdict: nil, sentence: "", n: c.rowCounts[0])
+        }
+        result.verdict = Self.verdict(goal, current: result.current, change: result.change)
+        result.sentence = Self.sentence(goal, result)
+        return result
+    }
+
+    /// Against the target where there is one; otherwise whether the change since the baseline
+    /// went the better way (met), the worse way (not met) or cannot be told from zero.
+    static func verdict(_ goal: BarometerConfig.Goal, current: GoalResult.Estimate, change: GoalResult.Estimate?) -> Target.Verdict? {
+        if let target = goal.target, let low = current.low, let high = current.high { return target.verdict(low: low, high: high) }
+        guard let change, let higher = goal.higherIsBetter, let low = change.low, let high = change.high else { return nil }
+        return Target(comparison: higher ? .above : .below, value: 0).verdict(low: low, high: high)
+    }
+
+    /// One plain sentence for the think tank.
+    static func sentence(_ goal: BarometerConfig.Goal, _ r: GoalResult) -> String {
+        let unit = goal.scale == 100 ? " pp" : ""
+        func number(_ v: Double) -> String { String(format: abs(v) >= 100 ? "%.0f" : "%.1f", v) }
+        func interval(_ e: GoalResult.Estimate) -> String {
+            guard let low = e.low, let high = e.high else { return "" }
+            return " (95 % CI \(number(low)) to \(number(high)))"
+        }
+        let what = goal.group != nil ? "The gap (\(goal.focal!) minus \(goal.reference!))" : "The estimate"
+        var text = "\(what) is \(number(r.current.value))\(unit)\(interval(r.current))"
+        if let change = r.change, let period = goal.period {
+            text += ", a change of \(change.value >= 0 ? "+" : "")\(number(change.value))\(unit)\(interval(change)) since \(period.baseline)"
+        }
+        switch r.verdict {
+        case .met?:
+            text += goal.target != nil ? "; the target \(goal.target!.description)\(unit) is met." : "; it has improved."
+        case .notMet?:
+            text += goal.target != nil ? "; the target \(goal.target!.description)\(unit) is not met." : "; it has worsened."
+        case .inconclusive?:
+            text += goal.target != nil ? "; the data cannot yet tell whether the target \(goal.target!.description)\(unit) is met."
+                : "; the change cannot be told from no change."
+        case nil:
+            text += "."
+        }
+        return text
+    }
+}
