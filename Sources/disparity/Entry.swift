@@ -37,6 +37,6 @@ struct Disparity: ParsableCommand {
         commandName: "disparity",
         abstract: "Disparities between population groups in survey and registry microdata.",
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, BarometerCommand.self]
+        subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self]
     )
 }

@@ -4,8 +4,9 @@ import XCTest
 
 /// Coverage on the bundled synthetic population (datasets/): 200 samples drawn as the bundled
 /// surveys were (stratified two-stage, without replacement), each giving 95 % intervals for the
-/// unemployment gap (goal 2), the safety index in deprived areas (goal 5) and the lower-mean of
-/// bilingual pupils' scores (goal 1). The share of intervals that cover the population's true
+/// unemployment gap (goal 2), the representation index of minorities among municipal managers
+/// against a sampled labour force (goal 3), the safety index in deprived areas (goal 5) and the
+/// lower-mean of bilingual pupils' scores (goal 1). The share of intervals that cover the population's true
 /// value must be consistent with 95 %: within 3.5 binomial SDs (about ±5.4 points at 200).
 final class CoverageTests: XCTestCase {
     static let replications = 200
@@ -64,7 +65,7 @@ final class CoverageTests: XCTestCase {
 
     private let twoStage = DesignSpec(weights: "w", strata: "district", clusters: ["block", "id"], fpc: ["fpc1", "fpc2"])
 
-    func testUnemploymentGapAndSafetyIndexCoverTheTruth() throws {
+    func testGapRepresentationAndSafetyIndexCoverTheTruth() throws {
         var rng = SplitMix64(seed: 20261125)
         // Goal 2: minority minus majority unemployment rate among labour-force members.
         let labour = try population("population_labour.csv")
@@ -88,7 +89,15 @@ final class CoverageTests: XCTestCase {
         let deprivedRows = deprived.indices.filter { deprived[$0] == 1 }
         let indexTruth = deprivedRows.reduce(0.0) { $0 + index[$1] } / Double(deprivedRows.count)
 
-        var gapCovered = 0, indexCovered = 0
+        // Goal 3: managers' minority share over the labour force's, against the census truth.
+        let staffTable = try population("municipal_staff.csv")
+        let staff = RepresentationSource(table: staffTable, design: try SurveyDesign(spec: DesignSpec(), table: staffTable), census: true)
+        let managers = try RowFilter(parsing: "role == manager")
+        let managerShare = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(), table: labour), census: true))
+            .estimate(RepresentationRequest(column: "origin", focal: "minority", subset: managers, benchmarkSubset: try RowFilter(parsing: "status != outside")))
+        let representationTruth = managerShare.first { $0.component == "index" }!.estimate
+
+        var gapCovered = 0, indexCovered = 0, representationCovered = 0
         for _ in 0..<Self.replications {
             let ls = twoStageSample(district: lDistrict, block: lBlock, blocks: 30, persons: 24, rng: &rng)
             let lt = sampleTable(ls, district: lDistrict, block: lBlock, extra: [("minority", minority), ("lf", inForce), ("unemployed", unemployed)])
@@ -97,6 +106,14 @@ final class CoverageTests: XCTestCase {
             let rows = try GapEstimator(table: lt, design: SurveyDesign(spec: twoStage, table: lt)).estimate(gap)
             let d = rows.first { $0.component == "difference" }!
             if d.confidenceLow! <= gapTruth, gapTruth <= d.confidenceHigh! { gapCovered += 1 }
+
+            let sampledLabour = sampleTable(ls, district: lDistrict, block: lBlock, extra: [("minority", minority), ("lf", inForce)])
+                .adding("origin", .categorical(CategoricalColumn(labels: ls.rows.map { origin.levels[Int(origin.codes[$0])] })))
+            let representation = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(
+                table: sampledLabour, design: SurveyDesign(spec: twoStage, table: sampledLabour), census: false))
+                .estimate(RepresentationRequest(column: "origin", focal: "minority", subset: managers, benchmarkSubset: try RowFilter(parsing: "lf == 1")))
+                .first { $0.component == "index" }!
+            if representation.confidenceLow <= representationTruth, representationTruth <= representation.confidenceHigh { representationCovered += 1 }
 
             let rs = twoStageSample(district: rDistrict, block: rBlock, blocks: 30, persons: 12, rng: &rng)
             let rt = sampleTable(rs, district: rDistrict, block: rBlock, extra: [("deprived", deprived), ("index", index)])
@@ -107,6 +124,7 @@ final class CoverageTests: XCTestCase {
         }
         assertCoverage(gapCovered, "the unemployment gap (truth \(gapTruth) pp)")
         assertCoverage(indexCovered, "the safety index in deprived areas (truth \(indexTruth))")
+        assertCoverage(representationCovered, "the managers' representation index (truth \(representationTruth))")
     }
 
     /// Goal 1: the mean of the weakest 25 % of bilingual pupils' scores in 2024, from stratified

@@ -1,0 +1,175 @@
+/// Representation of a group in a workforce against its share in a benchmark population (the
+/// labour force): the group's share among the staff, its share in the benchmark, their
+/// difference and ratio (the representation index), and, standardised for a characteristic
+/// such as education, the share the staff would have if it kept its own education mix but each
+/// education level mirrored the benchmark: E = Σₑ sₑ·mₑ, with sₑ the staff's share at level e
+/// and mₑ the group's share of the benchmark at that level.
+///
+/// The staff and the benchmark are independent data sets, each with its own design (a register
+/// is declared a census: no sampling variance). Every quantity is a smooth function of the
+/// staff's shares and the benchmark's shares; their influence values go to each data set's
+/// variance engine, and the delta method combines the two independent covariances.
+public struct RepresentationRequest: Sendable {
+    public var column: String
+    public var focal: String
+    /// Only these staff rows (managers, say).
+    public var subset: RowFilter?
+    /// Only these benchmark rows (labour-force members, say).
+    public var benchmarkSubset: RowFilter?
+    /// Standardise for this characteristic, which both data sets must have.
+    public var standardise: String?
+    public var level: Double
+    /// 100 for percentage points.
+    public var scale: Double
+
+    public init(column: String, focal: String, subset: RowFilter? = nil, benchmarkSubset: RowFilter? = nil,
+                standardise: String? = nil, level: Double = 0.95, scale: Double = 100) {
+        self.column = column
+        self.focal = focal
+        self.subset = subset
+        self.benchmarkSubset = benchmarkSubset
+        self.standardise = standardise
+        self.level = level
+        self.scale = scale
+    }
+}
+
+/// One data set of a representation comparison: its table, design, and whether it is a census.
+public struct RepresentationSource: Sendable {
+    public var table: Table
+    public var design: SurveyDesign
+    public var census: Bool
+
+    public init(table: Table, design: SurveyDesign, census: Bool) {
+        self.table = table
+        self.design = design
+        self.census = census
+    }
+}
+
+public struct RepresentationRow: Sendable {
+    /// share, benchmark, difference, index, and with standardisation expected,
+    /// standardised difference, standardised index.
+    public var component: String
+    public var estimate: Double
+    public var standardError: Double
+    public var confidenceLow: Double
+    public var confidenceHigh: Double
+}
+
+public struct RepresentationEstimator: Sendable {
+    public let staff: RepresentationSource
+    public let benchmark: RepresentationSource
+
+    public init(staff: RepresentationSource, benchmark: RepresentationSource) {
+        self.staff = staff
+        self.benchmark = benchmark
+    }
+
+    public func estimate(_ request: RepresentationRequest) throws -> [RepresentationRow] {
+        // The characteristic's levels among the staff compared (managers may lack some).
+        let levels = try request.standardise.map { name -> [String] in
+            let column = try staff.table.categorical(name)
+            let domain = try request.subset?.rows(of: staff.table)
+            var present = Set<String>()
+            for i in 0..<staff.table.rowCount where domain?[i] != false && column.codes[i] >= 0 { present.insert(column.levels[Int(column.codes[i])]) }
+            return LevelOrder.sorted(Array(present))
+        } ?? []
+        // θ_S = [P, s₁…s_E] on the staff; θ_B = [B, m₁…m_E] on the benchmark.
+        let s = try shares(staff, request, subset: request.subset, levels: levels, withinLevels: false)
+        let b = try shares(benchmark, request, subset: request.benchmarkSubset, levels: levels, withinLevels: true)
+        let z = Normal.quantile(1 - (1 - request.level) / 2)
+        let k = levels.count + 1
+        func row(_ name: String, _ value: Double, staffGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
+            var v = 0.0
+            for a in 0..<k { for c in 0..<k {
+                v += staffGradient[a] * s.covariance[a, c] * staffGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]
+            } }
+            let se = max(0, v).squareRoot() * scale
+            let e = value * scale
+            return RepresentationRow(component: name, estimate: e, standardError: se, confidenceLow: e - z * se, confidenceHigh: e + z * se)
+        }
+        let P = s.values[0], B = b.values[0]
+        func unit(_ i: Int) -> [Double] { (0..<k).map { $0 == i ? 1 : 0 } }
+        let none = [Double](repeating: 0, count: k)
+        let sc = request.scale
+        var rows = [
+            row("share", P, staffGradient: unit(0), benchmarkGradient: none, scale: sc),
+            row("benchmark", B, staffGradient: none, benchmarkGradient: unit(0), scale: sc),
+            row("difference", P - B, staffGradient: unit(0), benchmarkGradient: unit(0).map { -$0 }, scale: sc),
+            row("index", P / B, staffGradient: unit(0).map { $0 / B }, benchmarkGradient: unit(0).map { -$0 * P / (B * B) }, scale: 1),
+        ]
+        if !levels.isEmpty {
+            let shareAt = Array(s.values.dropFirst()), groupAt = Array(b.values.dropFirst())
+            let E = zip(shareAt, groupAt).reduce(0) { $0 + $1.0 * $1.1 }
+            let dES = [0] + groupAt, dEB = [0] + shareAt
+            rows += [
+                row("expected", E, staffGradient: dES, benchmarkGradient: dEB, scale: sc),
+                row("standardised difference", P - E, staffGradient: zip(unit(0), dES).map { $0 - $1 }, benchmarkGradient: dEB.map { -$0 }, scale: sc),
+                row("standardised index", P / E, staffGradient: zip(unit(0), dES).map { $0 / E - $1 * P / (E * E) },
+                    benchmarkGradient: dEB.map { -$0 * P / (E * E) }, scale: 1),
+            ]
+        }
+        return rows
+    }
+
+    /// The group's overall share and, per level of the standardising characteristic, either the
+    /// level's share of the rows (`withinLevels` false: the staff's mix) or the group's share
+    /// within the level (true: the benchmark's), with their joint covariance.
+    private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
+                        levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance) {
+        let table = source.table
+        let group = try table.categorical(request.column)
+        guard let focal = group.levels.firstIndex(of: request.focal) else {
+            throw DisparityError.data(file: table.source, column: request.column, "the level '\(request.focal)' does not occur")
+        }
+        let domain = try subset?.rows(of: table)
+        let characteristic = try request.standardise.map { try table.categorical($0) }
+        var codeOf = [Int32](repeating: -1, count: characteristic?.levels.count ?? 0)
+        if let characteristic {
+            for (i, l) in characteristic.levels.enumerated() { codeOf[i] = Int32(levels.firstIndex(of: l) ?? -1) }
+            if withinLevels, let missing = levels.first(where: { !characteristic.levels.contains($0) }) {
+                throw DisparityError.data(file: table.source, column: request.standardise!, "the level '\(missing)' of the staff does not occur in the benchmark")
+            }
+        }
+        // The benchmark's overall share counts all its rows; the staff's mix only rows with a level.
+        let rows = (0..<table.rowCount).compactMap { i -> Int32? in
+            guard domain?[i] != false, group.codes[i] >= 0 else { return nil }
+            if !withinLevels, let characteristic, characteristic.codes[i] < 0 { return nil }
+            return Int32(i)
+        }
+        guard !rows.isEmpty else { throw DisparityError.data(file: table.source, "no rows in the comparison\(subset.map { " (subset \($0.text))" } ?? "")") }
+        let w = source.design.weights
+        let k = levels.count + 1
+        let level = rows.map { r in
+            characteristic.map { c in c.codes[Int(r)] < 0 ? -1 : Int(codeOf[Int(c.codes[Int(r)])]) } ?? -1
+        }
+        let isFocal = rows.map { group.codes[Int($0)] == Int32(focal) ? 1.0 : 0.0 }
+        let W = rows.reduce(0.0) { $0 + w[Int($1)] }
+        var totals = [Double](repeating: 0, count: k), weightAt = [Double](repeating: 0, count: k)
+        for (i, r) in rows.enumerated() {
+            let wi = w[Int(r)]
+            totals[0] += wi * isFocal[i]
+            if level[i] >= 0 {
+                weightAt[level[i] + 1] += wi
+                totals[level[i] + 1] += wi * (withinLevels ? isFocal[i] : 1)
+            }
+        }
+        var values = [totals[0] / W]
+        for e in 1..<k {
+            guard weightAt[e] > 0 else { throw DisparityError.data(file: table.source, column: request.standardise, "no rows at level '\(levels[e - 1])'") }
+            values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
+        }
+        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k))) }
+        var influence = [Double](repeating: 0, count: rows.count * k)
+        for (i, r) in rows.enumerated() {
+            let wi = w[Int(r)]
+            influence[i * k] = wi * (isFocal[i] - values[0]) / W
+            for e in 1..<k {
+                let at = level[i] + 1 == e ? 1.0 : 0.0
+                influence[i * k + e] = withinLevels ? wi * at * (isFocal[i] - values[e]) / weightAt[e] : wi * (at - values[e]) / W
+            }
+        }
+        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)))
+    }
+}

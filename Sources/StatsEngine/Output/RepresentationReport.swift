@@ -1,0 +1,15 @@
+/// `disparity representation` output: one row per component (shares and differences in pp).
+extension Report {
+    public static func representation(_ rows: [RepresentationRow], request: RepresentationRequest) -> Report {
+        let tabular = Tabular(columns: ["column", "focal", "subset", "standardise", "component", "estimate", "std_error", "conf_low", "conf_high"],
+                              rows: rows.map { row in
+                                  [.text(request.column), .text(request.focal), .text(request.subset?.text), .text(request.standardise),
+                                   .text(row.component), .number(row.estimate), .number(row.standardError),
+                                   .number(row.confidenceLow), .number(row.confidenceHigh)]
+                              })
+        return Report(tabular: tabular, json: .object([
+            ("command", .string("representation")), ("scale", .string("pp")), ("level", .number(request.level)),
+            ("results", .array(tabular.jsonRows())),
+        ]))
+    }
+}
