@@ -43,6 +43,10 @@ public struct DescriptiveEstimator: Sendable {
             let factor = try table.categorical(name)
             return { try self.proportions(request, factor, domain: $0) }
         }
+        if request.statistic == .index {
+            let y = try request.index!.values(in: table)
+            return { try self.moment(request, y, domain: $0) }
+        }
         let column = try table.numericColumn(name)
         let y = column.values
         switch request.statistic {
@@ -58,7 +62,7 @@ public struct DescriptiveEstimator: Sendable {
             return { try self.quantile(request, y, domain: $0) }
         case .lowerMean:
             return { try self.lowerMean(request, y, domain: $0) }
-        case .proportion:
+        case .proportion, .index:
             preconditionFailure("handled above")
         }
     }
@@ -77,7 +81,7 @@ public struct DescriptiveEstimator: Sendable {
         let estimate: Double
         var srsVariance: Double? = nil
         switch request.statistic {
-        case .mean:
+        case .mean, .index:
             estimate = mean
             for (i, r) in used.enumerated() { values[i] = w[Int(r)] * (y[Int(r)] - mean) / W }
             srsVariance = unitVariance * (W - Double(observed)) / (W * Double(observed))

@@ -2,6 +2,8 @@
 public enum Statistic: String, Sendable, CaseIterable {
     case mean, total, sd, proportion, ratio, quantile
     case lowerMean = "lower-mean"
+    /// The mean of a composite index of several items (`CompositeIndex`).
+    case index
 }
 
 /// How confidence intervals of proportions are formed (R's `svyciprop` methods and Wilson's).
@@ -51,6 +53,8 @@ public struct EstimateRequest: Sendable {
     public var level: Double
     public var degreesOfFreedom: DegreesOfFreedom
     public var proportionInterval: ProportionInterval
+    /// The composite index's definition, for the `index` statistic (whose variable names its items).
+    public var index: CompositeIndex?
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
@@ -69,6 +73,7 @@ public struct EstimateRequest: Sendable {
         guard q > 0, q < 1 else { throw DisparityError.usage("--q must lie strictly between 0 and 1 (got \(q))") }
         guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("the ratio statistic needs --denominator COL") }
+        if statistic == .index, index == nil { throw DisparityError.usage("the index statistic needs its items, e.g. index safe_day,safe_night,safe_home --item-range 1,5") }
     }
 }
 
