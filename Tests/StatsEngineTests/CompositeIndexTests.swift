@@ -17,8 +17,8 @@ final class CompositeIndexTests: XCTestCase {
         XCTAssertEqual(index.count, 4)
         for (a, b) in zip(index, precomputed) {
             XCTAssertEqual(a.group.map(\.level), b.group.map(\.level))
-            assertClose(a.estimate, b.estimate, rel: 1e-9, "index")
-            assertClose(a.standardError, b.standardError, rel: 1e-7, "SE")
+            assertClose(a.estimate, b.estimate, rel: 1e-6, "index (the generator wrote its index to 6 decimals)")
+            assertClose(a.standardError, b.standardError, rel: 1e-6, "SE")
             XCTAssertEqual(a.n, b.n)
         }
     }
