@@ -46,6 +46,9 @@ struct GapCommand: ParsableCommand {
     @Flag(help: "Add the threefold decomposition: endowments, coefficients, interaction.")
     var threefold = false
 
+    @Flag(help: "Decompose a 0/1 outcome with logistic regressions (Fairlie / Yun) instead of linear ones.")
+    var logit = false
+
     @Option(help: "Only these rows, e.g. \"in_labour_force == 1\" (conditions col == value or col != value joined by &; the design is kept).")
     var subset: String?
 
@@ -91,6 +94,7 @@ struct GapCommand: ParsableCommand {
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
                                  adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
         request.period = waves
+        request.logit = logit
         request.subset = try subset.map(RowFilter.init(parsing:))
         try request.validate()
         let spec = try design.spec()

@@ -123,10 +123,16 @@ public struct GapEstimator: Sendable {
         }
         if let covariates = request.adjust {
             let groups = try table.categorical(request.group)
-            let parts = try OaxacaBlinder(estimator: RegressionEstimator(table: table, design: design))
-                .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
-                           reference: request.reference, domain: try request.subset?.rows(of: table),
-                           weighting: request.pooled ? .pooled : .reference, threefold: request.threefold)
+            let regression = RegressionEstimator(table: table, design: design)
+            let domain = try request.subset?.rows(of: table)
+            let parts = request.logit
+                ? try NonlinearDecomposition(estimator: regression)
+                    .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
+                               reference: request.reference, domain: domain)
+                : try OaxacaBlinder(estimator: regression)
+                    .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
+                               reference: request.reference, domain: domain,
+                               weighting: request.pooled ? .pooled : .reference, threefold: request.threefold)
             rows += parts.map { part in
                 var r = row(part.name, (part.estimate, part.variance), cells: [], scale: s)
                 r.n = part.n

@@ -27,6 +27,8 @@ public struct GapRequest: Sendable {
     public var pooled: Bool
     /// Also the threefold decomposition: endowments, coefficients, interaction.
     public var threefold: Bool
+    /// Decompose a 0/1 outcome with logistic regressions (Fairlie / Yun) instead of linear ones.
+    public var logit: Bool = false
     /// Compare a current wave with a baseline wave too (changes and difference in differences).
     public var period: Period?
     /// Restrict every group to a domain (the design kept whole).
@@ -65,6 +67,12 @@ public struct GapRequest: Sendable {
         if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level '\(focal)'") }
         if adjust != nil, statistic != .mean, statistic != .proportion {
             throw DisparityError.usage("--adjust decomposes a gap in a mean or a proportion (got --stat \(statistic.rawValue))")
+        }
+        if logit, adjust == nil || statistic != .proportion {
+            throw DisparityError.usage("--logit decomposes a proportion: it needs --stat proportion and --adjust")
+        }
+        if logit, pooled || threefold {
+            throw DisparityError.usage("--logit gives the twofold decomposition with the reference group's coefficients (no --pooled or --threefold)")
         }
         if adjust != nil, category != nil {
             throw DisparityError.usage("--adjust needs a numeric outcome: decompose a 0/1 variable rather than --category")
