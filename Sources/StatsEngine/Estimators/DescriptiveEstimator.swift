@@ -21,6 +21,9 @@ public struct DescriptiveEstimator: Sendable {
         try request.validate()
         let domains = try Domains(table: table, by: request.by)
         let statistic = try statisticFunction(request)
+        if let replicates = request.bootstrapReplicates {
+            return try bootstrapped(request, replicates: replicates)
+        }
         var out: [EstimateRow] = []
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
@@ -35,6 +38,28 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     private struct EmptyDomain: Error { let variable: String }
+
+    /// The rows with standard errors from the Rao-Wu bootstrap (Wald intervals on them, with the
+    /// df the statistic would use).
+    private func bootstrapped(_ request: EstimateRequest, replicates: Int) throws -> [EstimateRow] {
+        var copy = request
+        copy.bootstrapReplicates = nil
+        let single = copy, table = self.table
+        let rows = try estimate(single)
+        let covariance = try RaoWuBootstrap(design: design, replicates: replicates, seed: request.seed).covariance { replicate in
+            try DescriptiveEstimator(table: table, design: replicate).estimate(single).map(\.estimate)
+        }
+        return rows.enumerated().map { i, row in
+            var row = row
+            let se = covariance[i, i].squareRoot()
+            row.standardError = se.isFinite ? se : nil
+            if let se = row.standardError, let z = Intervals.critical(level: request.level, df: row.df) {
+                (row.confidenceLow, row.confidenceHigh) = Intervals.wald(row.estimate, se, critical: z)
+            }
+            row.designEffect = nil
+            return row
+        }
+    }
 
     /// The per-domain computation for the requested statistic, with its columns read once.
     private func statisticFunction(_ request: EstimateRequest) throws -> ([Int32]) throws -> [EstimateRow] {

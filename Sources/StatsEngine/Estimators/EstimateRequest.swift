@@ -55,6 +55,9 @@ public struct EstimateRequest: Sendable {
     public var proportionInterval: ProportionInterval
     /// The composite index's definition, for the `index` statistic (whose variable names its items).
     public var index: CompositeIndex?
+    /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
+    public var bootstrapReplicates: Int?
+    public var seed: UInt64 = 1
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
