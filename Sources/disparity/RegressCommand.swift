@@ -13,8 +13,14 @@ struct RegressCommand: ParsableCommand {
     @Option(help: "gaussian, binomial or poisson.")
     var family: String = "gaussian"
 
-    @Option(help: "design, classical, hc0, hc1, hc2, hc3 or cluster.")
+    @Option(help: "design, classical, hc0, hc1, hc2, hc3, cluster or bootstrap.")
     var vcov: String = "design"
+
+    @Option(help: "Replicates for --vcov bootstrap.")
+    var replicates: Int = 500
+
+    @Option(help: "Seed of --vcov bootstrap (the same numbers on any machine and thread count).")
+    var seed: UInt64 = 1
 
     @Option(help: "Confidence level.")
     var level: Double = 0.95
@@ -42,9 +48,11 @@ struct RegressCommand: ParsableCommand {
         guard let covariance = CovarianceType(rawValue: vcov) else {
             throw DisparityError.usage("--vcov must be one of \(CovarianceType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(vcov)')")
         }
-        let request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
+        var request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
                                         marginalEffects: marginalEffects, maximumIterations: maxIterations,
                                         allowAliased: allowAliased)
+        request.replicates = replicates
+        request.seed = seed
         _ = try ModelFormula(formula)
         let spec = try design.spec()
         _ = try output.resolvedFormat()

@@ -28,6 +28,23 @@ final class BootstrapAndOaxacaTests: XCTestCase {
         XCTAssertEqual(try a.covariance(mean).values, try b.covariance(mean).values, "the same on any run, threads or not")
     }
 
+    /// Replicates must be independent draws: neighbouring replicates' rescaling factors are
+    /// uncorrelated (streams seeded one step apart would overlap and make them strongly so).
+    func testNeighbouringReplicatesAreUncorrelated() throws {
+        let (_, design) = try fixture()
+        let bootstrap = try RaoWuBootstrap(design: design, replicates: 200, seed: 7)
+        var total = 0.0
+        for b in 0..<100 {
+            let u = zip(bootstrap.weights(replicate: b), design.weights).map { $0 / $1 }
+            let v = zip(bootstrap.weights(replicate: b + 1), design.weights).map { $0 / $1 }
+            let mu = u.reduce(0, +) / Double(u.count), mv = v.reduce(0, +) / Double(v.count)
+            var suv = 0.0, suu = 0.0, svv = 0.0
+            for i in u.indices { suv += (u[i] - mu) * (v[i] - mv); suu += (u[i] - mu) * (u[i] - mu); svv += (v[i] - mv) * (v[i] - mv) }
+            total += suv / (suu * svv).squareRoot()
+        }
+        XCTAssertEqual(total / 100, 0, accuracy: 0.05, "mean correlation of neighbouring replicates")
+    }
+
     /// For a mean the Rao-Wu bootstrap with n_h − 1 draws is unbiased for the linearization
     /// variance: with 2000 replicates the two SEs agree within Monte Carlo error (about 1.6 %).
     func testBootstrapAgreesWithLinearizationForAMean() throws {

@@ -10,6 +10,9 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     case hc0, hc1, hc2, hc3
     /// Cluster-robust by the design's PSUs with Stata's CR1 correction G/(G−1)·(n−1)/(n−p).
     case cluster
+    /// The spread of the coefficients refitted on Rao-Wu bootstrap replicates of the design
+    /// (`replicates` and `seed` of the request); the design df.
+    case bootstrap
 }
 
 /// Per-row influence values of the estimable coefficients, Uᵢ'(X'ΩX)⁻¹ with Uᵢ the estimating

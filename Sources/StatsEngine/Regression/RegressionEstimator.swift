@@ -18,7 +18,9 @@ public struct RegressionEstimator: Sendable {
         let formula = try ModelFormula(request.formula)
         let model = try linearized(formula, request: request)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let (covariance, df) = try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
+        let (covariance, df) = request.covariance == .bootstrap
+            ? try bootstrapCovariance(formula, request: request, x: x, kept: influence.kept)
+            : try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
         let critical = df > 0 ? StudentT.quantile(1 - (1 - request.level) / 2, df: df) : Double.nan
@@ -88,6 +90,19 @@ public struct RegressionEstimator: Sendable {
                               confidenceHigh: ok ? estimate + critical * se : nil)
     }
 
+    /// The covariance of the estimable coefficients from refits on Rao-Wu bootstrap replicates,
+    /// with the design df as for the linearized covariance.
+    private func bootstrapCovariance(_ formula: ModelFormula, request: RegressionRequest, x: DesignMatrix,
+                                     kept: [Int]) throws -> ([Double], Double) {
+        let table = self.table
+        let levels = x.factorLevels
+        let covariance = try RaoWuBootstrap(design: design, replicates: request.replicates, seed: request.seed).covariance { replicate in
+            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, fixedLevels: levels)
+            return kept.map { refit.fit.coefficients[$0] }
+        }
+        return (covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
+    }
+
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
     /// intervals and tests, by the requested method.
     func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
@@ -108,6 +123,8 @@ public struct RegressionEstimator: Sendable {
             let h = influence.leverages(design: x, fit: fit)
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
             return (OuterProducts.sum(influence.values, width: k, rowScale: scale), Double(n - k))
+        case .bootstrap:
+            preconditionFailure("computed by bootstrapCovariance")
         case .cluster:
             var slot = [Int32](repeating: -1, count: design.psuTotal)
             var groups = [Int32](repeating: 0, count: n)

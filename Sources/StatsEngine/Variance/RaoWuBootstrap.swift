@@ -23,7 +23,9 @@ public struct RaoWuBootstrap: Sendable {
 
     /// Replicate `b`'s weight for every row.
     public func weights(replicate b: Int) -> [Double] {
-        var random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(b + 1))
+        // Each replicate's stream starts at a scrambled function of (seed, b): consecutive
+        // seeds of SplitMix64 would give overlapping, shifted streams.
+        var random = SplitMix64(seed: SplitMix64.scramble(seed ^ SplitMix64.scramble(UInt64(b) &+ 0xD1B5_4A32_D192_ED03)))
         var draws = [Double](repeating: 0, count: design.psuTotal)
         var psusOf = [[Int]](repeating: [], count: design.strataCount)
         for p in 0..<design.psuTotal { psusOf[Int(design.psuStratum[p])].append(p) }
@@ -69,7 +71,12 @@ struct SplitMix64: RandomNumberGenerator {
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.scramble(state)
+    }
+
+    /// SplitMix64's output function: a bijective mix of all 64 bits.
+    static func scramble(_ x: UInt64) -> UInt64 {
+        var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
