@@ -10,16 +10,29 @@ import XCTest
 /// proportions of a 0/1 variable in percentage points and of a text category, ratios, and the
 /// focal and reference rows of quantiles (Woodruff SE of `svyquantile`).
 ///
+/// Change over time (`period`: column wave, baseline 2021, current 2023): the four cells (focal
+/// and reference, current and baseline) from one `svyby(~y, ~interaction(region, wave), covmat =
+/// TRUE)` and every row — the current wave's focal, reference, difference and ratio, the baseline
+/// focal, reference and difference, the changes of focal and reference and the change of the
+/// difference — by `svycontrast`, on two independent waves (`waves_indep`: no stratum or PSU in
+/// both, so no covariance between the waves) and a panel (`waves_panel`: the same PSUs and persons
+/// in both waves, whose covariance shrinks the changes' SEs severalfold); with a `subset` domain
+/// (`bin == 1`, and `bin == 1 & cat != "æble"`), which R restricts by `subset(des, ...)`, the design
+/// kept whole.
+///
 /// `Fixtures/gap/expected.csv` comes from `oracle/gap_fixtures.R` (rerun with
 /// `Rscript oracle/gap_fixtures.R` from the package root); its data sets are those of
-/// `Fixtures/survey` plus `Fixtures/gap/twostage_na.csv`. Each row is one expected output row;
+/// `Fixtures/survey` plus `Fixtures/gap/twostage_na.csv`, `waves_indep.csv` and
+/// `waves_panel.csv` (simulated by the script). Each row is one expected output row;
 /// rows sharing a `case` are one engine request. Every number must agree to 1e-6 relative
-/// (1e-12 absolute near zero), the row counts exactly.
+/// (1e-12 absolute near zero), the row counts exactly. The fixture's `period`, `baseline`,
+/// `current` and `subset` columns (empty for requests without) set `GapRequest.period` and
+/// `GapRequest.subset`.
 final class GapOracleTests: XCTestCase {
     static let columns = [
         "case", "data", "weights", "strata", "cluster", "fpc", "nest",
         "statistic", "variable", "denominator", "category", "q", "scale", "df", "reference", "focal",
-        "level", "component", "estimate", "std_error", "conf_low", "conf_high", "df_value", "n"]
+        "period", "baseline", "current", "subset", "level", "component", "estimate", "std_error", "conf_low", "conf_high", "df_value", "n"]
 
     func testEngineMatchesRSurvey() throws {
         let records = try Self.expectedRecords()
@@ -53,6 +66,57 @@ final class GapOracleTests: XCTestCase {
         XCTAssertTrue(result.mismatches.contains { $0.contains("[Syd reference]") && $0.contains("std_error") }, "\(result.mismatches)")
         XCTAssertTrue(result.mismatches.contains { $0.contains("[Syd difference]") && $0.contains("n: R") }, "\(result.mismatches)")
         XCTAssertTrue(result.mismatches.contains { $0.contains("[Vest ratio]") }, "\(result.mismatches)")
+    }
+
+    /// The change-over-time rows are in the fixture and compared: independent waves and the
+    /// panel, with and without a subset, every period component.
+    func testPeriodCasesAreChecked() throws {
+        let records = try Self.expectedRecords()
+        let period = records.filter { !$0["period"].isEmpty }
+        for data in ["waves_indep", "waves_panel"] {
+            for component in ["baseline focal", "baseline reference", "baseline difference",
+                              "change focal", "change reference", "change difference"] {
+                XCTAssertTrue(period.contains { $0["data"] == data && $0["component"] == component && $0["subset"].isEmpty }, "\(data) \(component)")
+                XCTAssertTrue(period.contains { $0["data"] == data && $0["component"] == component && !$0["subset"].isEmpty }, "\(data) \(component) subset")
+            }
+        }
+        let result = Self.disagreements(period)
+        XCTAssertEqual(result.checked, period.count, "period rows compared against the engine")
+        XCTAssertTrue(result.mismatches.isEmpty, result.mismatches.joined(separator: "\n"))
+    }
+
+    /// The period and subset fields reach the engine and the period rows are compared: a panel
+    /// change's SE moved by 1e-5 relative is reported; without the period the engine gives none
+    /// of the baseline and change rows; without the subset every number differs.
+    func testComparisonDetectsPerturbedPeriodCase() throws {
+        let records = try Self.expectedRecords()
+        func rows(_ id: String) -> [OracleRecord] { records.filter { $0["case"] == id } }
+        let panel = rows("waves_panel/mean/y/scale=1/df=normal/Syd-vs-Nord/wave=2021->2023")
+        let subset = rows("waves_indep/mean/y/scale=1/df=normal/Syd-vs-Nord/wave=2021->2023/subset=bin == 1")
+        XCTAssertEqual(panel.count, 10)
+        XCTAssertEqual(subset.count, 10)
+        XCTAssertTrue(Self.disagreements(panel + subset).mismatches.isEmpty)
+
+        func edited(_ rows: [OracleRecord], _ change: (inout [String: String]) -> Void) -> [OracleRecord] {
+            rows.map { var fields = $0.fields; change(&fields); return OracleRecord(fields: fields) }
+        }
+        let moved = edited(panel) { fields in
+            if fields["component"] == "change difference" { fields["std_error"] = "\(Double(fields["std_error"]!)! * (1 + 1e-5))" }
+        }
+        var result = Self.disagreements(moved)
+        XCTAssertEqual(result.checked, 10)
+        XCTAssertEqual(result.mismatches.count, 1, result.mismatches.joined(separator: "\n"))
+        XCTAssertTrue(result.mismatches.contains { $0.contains("[Syd change difference]") && $0.contains("std_error") }, "\(result.mismatches)")
+
+        result = Self.disagreements(edited(panel) { $0["period"] = ""; $0["baseline"] = ""; $0["current"] = "" })
+        XCTAssertEqual(result.checked, 4)
+        XCTAssertTrue(result.mismatches.contains { $0.contains("the engine gave 4 rows, R 10") }, "\(result.mismatches)")
+        XCTAssertEqual(result.mismatches.filter { $0.contains("0 matching output rows") }.count, 6, "\(result.mismatches)")
+
+        result = Self.disagreements(edited(subset) { $0["subset"] = "" })
+        XCTAssertEqual(result.checked, 10)
+        XCTAssertEqual(result.mismatches.count, 10, result.mismatches.joined(separator: "\n"))
+        XCTAssertTrue(result.mismatches.allSatisfy { $0.contains("n: R") }, "\(result.mismatches)")
     }
 
     static func expectedRecords() throws -> [OracleRecord] {
@@ -123,7 +187,7 @@ private extension OracleRecord {
     /// The fields that define the engine call (equal across the rows of one case).
     var gapCall: [String] {
         ["data", "weights", "strata", "cluster", "fpc", "nest", "statistic", "variable", "denominator",
-         "category", "q", "scale", "df", "reference", "focal"].map { self[$0] }
+         "category", "q", "scale", "df", "reference", "focal", "period", "baseline", "current", "subset"].map { self[$0] }
     }
 
     func gapRequest() throws -> GapRequest {
@@ -133,7 +197,7 @@ private extension OracleRecord {
             guard let v = Double(self[name]) else { throw OracleFailure("unreadable \(name) '\(self[name])'") }
             return v
         }
-        return GapRequest(
+        var request = GapRequest(
             variable: self["variable"],
             group: "region",
             reference: self["reference"],
@@ -145,5 +209,13 @@ private extension OracleRecord {
             scale: try number("scale", default: 1),
             level: 0.95,
             degreesOfFreedom: try DegreesOfFreedom(parsing: self["df"]))
+        switch (self["period"].isEmpty, self["baseline"].isEmpty, self["current"].isEmpty) {
+        case (true, true, true): break
+        case (false, false, false):
+            request.period = Period(column: self["period"], baseline: self["baseline"], current: self["current"])
+        default: throw OracleFailure("period, baseline and current must be given together")
+        }
+        if !self["subset"].isEmpty { request.subset = try RowFilter(parsing: self["subset"]) }
+        return request
     }
 }
