@@ -12,6 +12,8 @@ enum Entry {
         do {
             var command = try Disparity.parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
         } catch let error as DisparityError {
             fail(error.message, code: error.kind == .usage ? 2 : 1)
         } catch {
@@ -37,6 +39,6 @@ struct Disparity: ParsableCommand {
         commandName: "disparity",
         abstract: "Disparities between population groups in survey and registry microdata.",
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self]
+        subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self, RunCommand.self]
     )
 }

@@ -35,18 +35,7 @@ public struct BarometerConfig: Sendable {
 
     public static func load(path: String) throws -> BarometerConfig {
         let url = URL(fileURLWithPath: path)
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw DisparityError.data(file: path, "cannot read the barometer configuration")
-        }
-        let node: Node
-        do {
-            guard let parsed = try Yams.compose(yaml: text) else { throw DisparityError.data(file: path, "the configuration is empty") }
-            node = parsed
-        } catch let error as DisparityError { throw error } catch {
-            throw DisparityError.data(file: path, "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
-        }
-        let root = ConfigNode(node: node, path: path, place: "")
+        let root = try ConfigNode.load(path: path)
         guard let goalNodes = root["goals"]?.sequence, !goalNodes.isEmpty else {
             throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
         }
@@ -79,7 +68,7 @@ public struct BarometerConfig: Sendable {
             throw at.error("direction must be 'higher' or 'lower' (got '\(direction!)')")
         }
         return Goal(
-            id: id, label: try required("label"), data: try required("data"), design: try designSpec(at["design"], at),
+            id: id, label: try required("label"), data: try required("data"), design: try at["design"]?.designSpec() ?? DesignSpec(),
             statistic: statistic, variable: try required("variable"), q: try at["q"].map { try $0.number() } ?? 0.5,
             denominator: at["denominator"]?.scalar, category: at["category"]?.scalar,
             subset: try at["subset"]?.scalar.map(RowFilter.init(parsing:)),
@@ -88,41 +77,4 @@ public struct BarometerConfig: Sendable {
             higherIsBetter: direction.map { $0 == "higher" })
     }
 
-    private static func designSpec(_ node: ConfigNode?, _ goal: ConfigNode) throws -> DesignSpec {
-        guard let node else { return DesignSpec() }
-        func list(_ key: String) -> [String] {
-            node[key]?.scalar.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-        }
-        let rule = node["lonely-psu"]?.scalar ?? "fail"
-        guard let lonely = LonelyPSU(rawValue: rule) else { throw goal.error("design: lonely-psu '\(rule)' is not a rule") }
-        return DesignSpec(weights: node["weights"]?.scalar, strata: node["strata"]?.scalar, clusters: list("cluster"),
-                          fpc: list("fpc"), nest: node["nest"]?.scalar == "true", lonelyPSU: lonely,
-                          adjustDomainLonely: node["adjust-domain-lonely"]?.scalar == "true")
-    }
-}
-
-/// A YAML node with the place it stands, for errors that name the goal and key.
-struct ConfigNode {
-    let node: Node
-    let path: String
-    let place: String
-
-    subscript(key: String) -> ConfigNode? {
-        guard let mapping = node.mapping, let value = mapping[key] else { return nil }
-        return ConfigNode(node: value, path: path, place: place.isEmpty ? key : "\(place), \(key)")
-    }
-
-    var scalar: String? { node.scalar?.string }
-    var sequence: [ConfigNode]? { node.sequence.map { $0.map { ConfigNode(node: $0, path: path, place: place) } } }
-
-    func named(_ name: String) -> ConfigNode { ConfigNode(node: node, path: path, place: name) }
-
-    func number() throws -> Double {
-        guard let text = scalar, let v = Double(text) else { throw error("expected a number") }
-        return v
-    }
-
-    func error(_ message: String) -> DisparityError {
-        DisparityError.data(file: path, line: node.mark.map { $0.line }, "\(place): \(message)")
-    }
 }

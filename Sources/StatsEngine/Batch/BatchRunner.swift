@@ -1,0 +1,118 @@
+import Foundation
+
+/// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
+/// and writes every output file atomically — `NAME.csv` per analysis, `results.json`, a Jupyter
+/// notebook and a manifest (input checksums, version, time, the spec, timings). An analysis that
+/// fails is reported and the others complete.
+public struct BatchRunner {
+    public static let version = "0.2.0"
+
+    /// What happened to each analysis.
+    public struct Outcome: Sendable {
+        public var name: String
+        public var command: String
+        public var report: Report?
+        public var error: String?
+        public var seconds: Double
+    }
+
+    public let spec: RunSpec
+
+    public init(spec: RunSpec) { self.spec = spec }
+
+    /// Runs everything and writes into `directory` (created if needed); `progress` is told
+    /// (finished, total) as analyses complete. Returns the outcomes in spec order.
+    public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
+        let started = Date()
+        var timings: [(String, Double)] = []
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let start = DispatchTime.now()
+            defer { timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)) }
+            return try body()
+        }
+        let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
+        let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
+        let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DisparityError.data(file: directory, "cannot create the output folder: \(error.localizedDescription)")
+        }
+
+        let analyses = spec.analyses
+        var outcomes = [Outcome?](repeating: nil, count: analyses.count)
+        let counter = ProgressCounter(total: analyses.count, report: progress)
+        outcomes.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: analyses.count) { i in
+                let analysis = analyses[i]
+                let start = DispatchTime.now()
+                var outcome = Outcome(name: analysis.name, command: analysis.command, report: nil, error: nil, seconds: 0)
+                do { outcome.report = try analysis.run(table, design) } catch { outcome.error = "\(error)" }
+                outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                shared.value[i] = outcome
+                counter.finishOne()
+            }
+        }
+        let results = outcomes.map { $0! }
+        try timed("write") {
+            for outcome in results {
+                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(), to: "\(directory)/\(outcome.name).csv") }
+            }
+            try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: "\(directory)/results.json")
+            try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: "\(directory)/results.ipynb")
+        }
+        let manifest = manifestDocument(results, inputBytes: bytes, started: started, timings: timings)
+        try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: "\(directory)/manifest.json")
+        return results
+    }
+
+    /// `{"analyses": [{"name", "command", ...the command's JSON}]}`; a failed analysis carries `error`.
+    static func resultsDocument(_ results: [Outcome]) -> JSONValue {
+        .object([("analyses", .array(results.map { outcome in
+            var fields: [(String, JSONValue)] = [("name", .string(outcome.name)), ("command", .string(outcome.command))]
+            if let report = outcome.report, case .object(let body) = report.json {
+                fields += body.filter { $0.0 != "command" }
+            } else {
+                fields.append(("error", .string(outcome.error)))
+            }
+            return .object(fields)
+        }))])
+    }
+
+    private func manifestDocument(_ results: [Outcome], inputBytes: [UInt8], started: Date, timings: [(String, Double)]) -> JSONValue {
+        let stamp = ISO8601DateFormatter().string(from: started)
+        let total = timings.reduce(0) { $0 + $1.1 } + results.reduce(0) { $0 + $1.seconds }
+        return .object([
+            ("tool", .string("disparity")), ("version", .string(Self.version)), ("started", .string(stamp)),
+            ("spec", .object([("path", .string(spec.path)), ("sha256", .string(SHA256.hex(Array(spec.text.utf8)))), ("text", .string(spec.text))])),
+            ("inputs", .array([.object([("path", .string(spec.data)), ("bytes", .number(Double(inputBytes.count))),
+                                        ("sha256", .string(SHA256.hex(inputBytes)))])])),
+            ("timings", .array((timings.map { ($0.0, $0.1) } + results.map { ("analysis \($0.name)", $0.seconds) }).map { name, seconds in
+                .object([("step", .string(name)), ("seconds", .number(seconds)), ("share", .number(total > 0 ? seconds / total : 0))])
+            })),
+            ("failed", .array(results.filter { $0.error != nil }.map { .string($0.name) })),
+        ])
+    }
+}
+
+/// Counts finished analyses across threads for the progress display.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private let total: Int
+    private let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func finishOne() {
+        lock.lock()
+        done += 1
+        let now = done
+        lock.unlock()
+        report?(now, total)
+    }
+}
