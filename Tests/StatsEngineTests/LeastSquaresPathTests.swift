@@ -44,3 +44,24 @@ final class LeastSquaresPathTests: XCTestCase {
         XCTAssertTrue(fit.coefficients[2].isNaN)
     }
 }
+
+/// The fused IRLS pass (one read of the design per iteration) gives the general loop's fit.
+final class FusedIRLSTests: XCTestCase {
+    func testFusedLogisticMatchesTheGeneralLoop() throws {
+        var rng = SplitMix64(seed: 21)
+        let n = 30_000
+        var columns: [[Double]] = [(0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.uniform() }]
+        let w = (0..<n).map { _ in 0.5 + rng.uniform() }
+        columns.append((0..<n).map { i in rng.uniform() < 1 / (1 + exp(-(-0.5 + 0.8 * columns[0][i] - 0.4 * columns[1][i] + columns[2][i]))) ? 1 : 0 })
+        let table = Table(source: "simulated", names: ["a", "b", "c", "y"], columns: columns.map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a * b + c"), table: table)
+        let fused = try IRLS(family: .binomial, tolerance: 1e-12, fusedAbove: 0).fit(x, weights: w)
+        let general = try IRLS(family: .binomial, tolerance: 1e-12, fusedAbove: .max).fit(x, weights: w)
+        for j in 0..<x.columnCount { assertClose(fused.coefficients[j], general.coefficients[j], rel: 1e-9, "coefficient \(j)") }
+        for i in fused.unscaledCovariance.indices {
+            assertClose(fused.unscaledCovariance[i], general.unscaledCovariance[i], rel: 1e-8, floor: 1e-12, "covariance \(i)")
+        }
+        assertClose(fused.deviance, general.deviance, rel: 1e-10, "deviance")
+        XCTAssertEqual(fused.iterations, general.iterations)
+    }
+}

@@ -29,9 +29,12 @@ struct IRLS {
     let family: Family
     var tolerance = 1e-8
     var maximumIterations = 25
+    /// Problems above this many n·p² operations take the fused path.
+    var fusedAbove = LeastSquares.smallProblem
 
     func fit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
+        if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w) { return fused }
         let y = x.response
         var mu = y.map(family.start)
         var eta = mu.map(family.link)
@@ -83,6 +86,44 @@ struct IRLS {
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
                       extendedPrecision: final.extendedPrecision)
+    }
+
+    /// The large-sample path: one fused pass over the design per iteration (`IRLSPass`), whose
+    /// last pass also gives the weights at the estimate for the covariance. Nil hands an
+    /// ill-conditioned problem to the general loop.
+    private func fusedFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit? {
+        let n = x.rowCount, p = x.columnCount, y = x.response
+        let pass = IRLSPass(family: family, x: x.values, rows: n, columns: p, weights: w, response: y)
+        var beta: [Double]? = nil
+        var previous = Double.infinity
+        var iteration = 0
+        var converged = false
+        var state = pass.run(beta: nil)
+        previous = state.deviance
+        var system: NormalEquations
+        while true {
+            guard let current = NormalEquations(gram: state.gram, size: p) else { return nil }
+            system = current
+            if converged || iteration == maximumIterations { break }
+            beta = system.solve(state.product)
+            iteration += 1
+            state = pass.run(beta: beta)
+            if abs(state.deviance - previous) / (abs(state.deviance) + 0.1) < tolerance { converged = true }
+            previous = state.deviance
+        }
+        let final = system.fit(beta!, residualSumOfSquares: .nan)
+        let mu = state.eta.map(family.mean)
+        try SeparationCheck.check(family: family, mean: mu, y: y, weights: w, design: x, coefficients: final.coefficients, converged: converged)
+        var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
+            omega[i] = w[i] * d * d / v
+            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
+        }
+        return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
+                      unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
+                      iterations: iteration, converged: converged, deviance: state.deviance, residualSumOfSquares: .nan,
+                      extendedPrecision: false)
     }
 
     static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {

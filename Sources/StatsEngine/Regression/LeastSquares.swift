@@ -51,63 +51,20 @@ enum LeastSquares {
 
     private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double], refine: Bool) -> LeastSquaresFit? {
         let (rawGram, rawProduct) = BlockedProducts.gram(x, rows: n, columns: p, weights: omega, vector: z)
-        // Equilibrate: the Gram matrix of the columns scaled to unit weighted norm.
-        let scale = (0..<p).map { rawGram[$0 * p + $0].squareRoot() }
-        let aliased = scale.map { $0 == 0 }
-        var gram = rawGram
-        for j in 0..<p where !aliased[j] { for k in 0..<p where !aliased[k] { gram[j * p + k] /= scale[j] * scale[k] } }
-        let product = (0..<p).map { aliased[$0] ? 0 : rawProduct[$0] / scale[$0] }
-
-        // In-order Cholesky: r is the row-major upper factor of the scaled Gram matrix.
-        var r = [Double](repeating: 0, count: p * p)
-        for j in 0..<p where !aliased[j] {
-            var d = gram[j * p + j]
-            for k in 0..<j where !aliased[k] { d -= r[k * p + j] * r[k * p + j] }
-            if d < normalEquationsFloor * gram[j * p + j] { return nil }
-            let rjj = d.squareRoot()
-            r[j * p + j] = rjj
-            for l in (j + 1)..<p where !aliased[l] {
-                var s = gram[j * p + l]
-                for k in 0..<j where !aliased[k] { s -= r[k * p + j] * r[k * p + l] }
-                r[j * p + l] = s / rjj
-            }
-        }
-        let kept = (0..<p).filter { !aliased[$0] }
-        func solveNormal(_ rhs: [Double]) -> [Double] {
-            var u = [Double](repeating: 0, count: p)
-            for j in kept {
-                var s = rhs[j]
-                for k in kept where k < j { s -= r[k * p + j] * u[k] }
-                u[j] = s / r[j * p + j]
-            }
-            for j in kept.reversed() {
-                var s = u[j]
-                for l in kept where l > j { s -= r[j * p + l] * u[l] }
-                u[j] = s / r[j * p + j]
-            }
-            return u
-        }
-        let scaledBeta = solveNormal(product)
-        var beta = (0..<p).map { aliased[$0] ? 0 : scaledBeta[$0] / scale[$0] }
-        let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: p, kept: kept)
-        func result(_ rss: Double) -> LeastSquaresFit {
-            LeastSquaresFit(coefficients: (0..<p).map { aliased[$0] ? .nan : beta[$0] }, aliased: aliased,
-                            unscaledCovariance: TriangularInverse.covariance(inverse, size: p, kept: kept, scale: scale),
-                            extendedPrecision: false, residualSumOfSquares: rss)
-        }
-        guard refine else { return result(.nan) }
+        guard let system = NormalEquations(gram: rawGram, size: p) else { return nil }
+        var beta = system.solve(rawProduct)
+        guard refine else { return system.fit(beta, residualSumOfSquares: .nan) }
         // One step of iterative refinement on the residuals: β += (X'ΩX)⁻¹X'Ω(z − Xβ). The RSS
         // after it follows from the residuals before it: ‖r − Xδ‖² = ‖r‖² − 2δ'X'Ωr + δ'X'ΩXδ.
         let (projection, rss) = BlockedProducts.residualProjection(x, rows: n, columns: p, weights: omega, vector: z, coefficients: beta)
-        let scaledDelta = solveNormal((0..<p).map { aliased[$0] ? 0 : projection[$0] / scale[$0] })
-        let delta = (0..<p).map { aliased[$0] ? 0 : scaledDelta[$0] / scale[$0] }
+        let delta = system.solve(projection)
         var quadratic = 0.0, cross = 0.0
-        for j in kept {
+        for j in system.kept {
             cross += delta[j] * projection[j]
-            for k in kept { quadratic += delta[j] * rawGram[j * p + k] * delta[k] }
+            for k in system.kept { quadratic += delta[j] * rawGram[j * p + k] * delta[k] }
             beta[j] += delta[j]
         }
-        return result(max(0, rss - 2 * cross + quadratic))
+        return system.fit(beta, residualSumOfSquares: max(0, rss - 2 * cross + quadratic))
     }
 
     // MARK: careful path
@@ -197,6 +154,66 @@ final class ExactInputs {
         let values = try makeDesign()
         cached = values
         return values
+    }
+}
+
+/// The normal equations X'ΩX β = X'Ωz of a well-conditioned problem: the Gram matrix
+/// equilibrated to unit diagonal and factored by an in-order Cholesky. Nil when a column's
+/// residual on the earlier ones is so small that the factor would lose more than six digits.
+struct NormalEquations {
+    let size: Int
+    let scale: [Double]
+    let aliased: [Bool]
+    let kept: [Int]
+    /// Row-major upper Cholesky factor of the equilibrated Gram matrix.
+    private let r: [Double]
+
+    init?(gram: [Double], size p: Int) {
+        let scale = (0..<p).map { gram[$0 * p + $0].squareRoot() }
+        let aliased = scale.map { $0 == 0 }
+        var r = [Double](repeating: 0, count: p * p)
+        for j in 0..<p where !aliased[j] {
+            var d = gram[j * p + j] / (scale[j] * scale[j])
+            for k in 0..<j where !aliased[k] { d -= r[k * p + j] * r[k * p + j] }
+            if d < LeastSquares.normalEquationsFloor { return nil }
+            let rjj = d.squareRoot()
+            r[j * p + j] = rjj
+            for l in (j + 1)..<p where !aliased[l] {
+                var s = gram[j * p + l] / (scale[j] * scale[l])
+                for k in 0..<j where !aliased[k] { s -= r[k * p + j] * r[k * p + l] }
+                r[j * p + l] = s / rjj
+            }
+        }
+        self.size = p
+        self.scale = scale
+        self.aliased = aliased
+        self.kept = (0..<p).filter { !aliased[$0] }
+        self.r = r
+    }
+
+    /// (X'ΩX)⁻¹·v for an unscaled right-hand side v = X'Ω(·); zero at aliased columns.
+    func solve(_ v: [Double]) -> [Double] {
+        let p = size
+        var u = [Double](repeating: 0, count: p)
+        for j in kept {
+            var s = v[j] / scale[j]
+            for k in kept where k < j { s -= r[k * p + j] * u[k] }
+            u[j] = s / r[j * p + j]
+        }
+        for j in kept.reversed() {
+            var s = u[j]
+            for l in kept where l > j { s -= r[j * p + l] * u[l] }
+            u[j] = s / r[j * p + j]
+        }
+        return (0..<p).map { aliased[$0] ? 0 : u[$0] / scale[$0] }
+    }
+
+    /// The fit with coefficients β and (X'ΩX)⁻¹ from the factor.
+    func fit(_ beta: [Double], residualSumOfSquares: Double) -> LeastSquaresFit {
+        let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: size, kept: kept)
+        return LeastSquaresFit(coefficients: (0..<size).map { aliased[$0] ? .nan : beta[$0] }, aliased: aliased,
+                               unscaledCovariance: TriangularInverse.covariance(inverse, size: size, kept: kept, scale: scale),
+                               extendedPrecision: false, residualSumOfSquares: residualSumOfSquares)
     }
 }
 
