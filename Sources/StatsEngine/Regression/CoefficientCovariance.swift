@@ -1,4 +1,5 @@
 import CLapack
+import Foundation
 
 /// How the covariance of regression coefficients is estimated.
 public enum CovarianceType: String, Sendable, CaseIterable {
@@ -33,33 +34,38 @@ struct CoefficientInfluence {
         var bread = [Double](repeating: 0, count: rank * rank)
         for (a, i) in kept.enumerated() { for (b, j) in kept.enumerated() { bread[a * rank + b] = fit.unscaledCovariance[i * p + j] } }
         self.bread = bread
-        // Scores sᵢ·xᵢ for the kept columns, column-major n × rank.
-        var scores = [Double](repeating: 0, count: n * rank)
-        for (a, j) in kept.enumerated() {
-            for i in 0..<n { scores[a * n + i] = fit.scoreFactor[i] * x.values[j * n + i] }
-        }
-        values = Self.timesBread(scores, rows: n, rank: rank, bread: bread)
+        values = Self.scoresTimesBread(x.values, rows: n, columns: kept, score: fit.scoreFactor, bread: bread)
     }
 
-    /// (S·B) in row-major layout: computed as the column-major k × n product B·Sᵀ.
-    static func timesBread(_ s: [Double], rows n: Int, rank k: Int, bread: [Double]) -> [Double] {
+    /// Rows sᵢ·xᵢ' (over the kept columns) times the bread, row-major, computed block by block
+    /// on all cores so that no n × rank intermediate is ever materialised.
+    static func scoresTimesBread(_ x: [Double], rows n: Int, columns kept: [Int], score: [Double], bread: [Double]) -> [Double] {
+        let k = kept.count, blockRows = BlockedProducts.blockRows
         var out = [Double](repeating: 0, count: n * k)
         guard k > 0, n > 0 else { return out }
-        var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
-        var kk = Int32(k), nn = Int32(n), one = 1.0, zero = 0.0
-        dgemm_(&transA, &transB, &kk, &nn, &kk, &one, bread, &kk, s, &nn, &zero, &out, &kk)
+        let blocks = (n + blockRows - 1) / blockRows
+        BlasThreading.useSingleThread()
+        out.withUnsafeMutableBufferPointer { buffer in
+            let target = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: blocks) { b in
+                let start = b * blockRows, m = min(blockRows, n - start)
+                var block = [Double](repeating: 0, count: m * k)
+                for (a, j) in kept.enumerated() { for i in 0..<m { block[a * m + i] = score[start + i] * x[j * n + start + i] } }
+                var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
+                var kk = Int32(k), mm = Int32(m), one = 1.0, zero = 0.0
+                dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero, target.value.baseAddress! + start * k, &kk)
+            }
+        }
         return out
     }
 
     /// Hat values hᵢ = ωᵢ·xᵢ'(X'ΩX)⁻¹xᵢ, for HC2 and HC3.
     func leverages(design x: DesignMatrix, fit: GLMFit) -> [Double] {
         let n = x.rowCount
-        var columns = [Double](repeating: 0, count: n * rank)
-        for (a, j) in kept.enumerated() { for i in 0..<n { columns[a * n + i] = x.values[j * n + i] } }
-        let projected = Self.timesBread(columns, rows: n, rank: rank, bread: bread)
+        let projected = Self.scoresTimesBread(x.values, rows: n, columns: kept, score: [Double](repeating: 1, count: n), bread: bread)
         return (0..<n).map { i in
             var h = 0.0
-            for a in 0..<rank { h += columns[a * n + i] * projected[i * rank + a] }
+            for (a, j) in kept.enumerated() { h += x.values[j * n + i] * projected[i * rank + a] }
             return fit.workingWeights[i] * h
         }
     }
