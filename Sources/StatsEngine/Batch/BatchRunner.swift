@@ -31,6 +31,8 @@ public struct BatchRunner {
             return try body()
         }
         let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
+        // The input's checksum for the manifest is computed alongside the analyses.
+        let checksum = BackgroundValue { SHA256.hex(bytes) }
         let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
         do {
@@ -62,7 +64,7 @@ public struct BatchRunner {
             try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: "\(directory)/results.json")
             try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: "\(directory)/results.ipynb")
         }
-        let manifest = manifestDocument(results, inputBytes: bytes, started: started, timings: timings)
+        let manifest = manifestDocument(results, inputBytes: bytes.count, checksum: checksum.value, started: started, timings: timings)
         try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: "\(directory)/manifest.json")
         return results
     }
@@ -80,19 +82,38 @@ public struct BatchRunner {
         }))])
     }
 
-    private func manifestDocument(_ results: [Outcome], inputBytes: [UInt8], started: Date, timings: [(String, Double)]) -> JSONValue {
+    private func manifestDocument(_ results: [Outcome], inputBytes: Int, checksum: String, started: Date, timings: [(String, Double)]) -> JSONValue {
         let stamp = ISO8601DateFormatter().string(from: started)
         let total = timings.reduce(0) { $0 + $1.1 } + results.reduce(0) { $0 + $1.seconds }
         return .object([
             ("tool", .string("disparity")), ("version", .string(Self.version)), ("started", .string(stamp)),
             ("spec", .object([("path", .string(spec.path)), ("sha256", .string(SHA256.hex(Array(spec.text.utf8)))), ("text", .string(spec.text))])),
-            ("inputs", .array([.object([("path", .string(spec.data)), ("bytes", .number(Double(inputBytes.count))),
-                                        ("sha256", .string(SHA256.hex(inputBytes)))])])),
+            ("inputs", .array([.object([("path", .string(spec.data)), ("bytes", .number(Double(inputBytes))),
+                                        ("sha256", .string(checksum))])])),
             ("timings", .array((timings.map { ($0.0, $0.1) } + results.map { ("analysis \($0.name)", $0.seconds) }).map { name, seconds in
                 .object([("step", .string(name)), ("seconds", .number(seconds)), ("share", .number(total > 0 ? seconds / total : 0))])
             })),
             ("failed", .array(results.filter { $0.error != nil }.map { .string($0.name) })),
         ])
+    }
+}
+
+/// A value computed on another thread, waited for when it is read.
+private final class BackgroundValue<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let group = DispatchGroup()
+
+    init(_ compute: @escaping @Sendable () -> T) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.result = compute()
+            self.group.leave()
+        }
+    }
+
+    var value: T {
+        group.wait()
+        return result!
     }
 }
 
