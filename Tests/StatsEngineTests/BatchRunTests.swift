@@ -83,7 +83,8 @@ final class BatchRunTests: XCTestCase {
     }
 }
 
-/// SHA-256 against Python's hashlib on the padding edge cases.
+/// SHA-256 (both the libcrypto path and the portable one) against Python's hashlib on the
+/// padding edge cases.
 final class SHA256Tests: XCTestCase {
     func testKnownDigests() {
         let cases: [(String, String)] = [
@@ -94,6 +95,9 @@ final class SHA256Tests: XCTestCase {
             (String(repeating: "a", count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
             (String(repeating: "x", count: 1000), "44f8354494a5ba03ba1792a8d3e9c534c47a9181980fde7a3f44b06ef2ae7c7f"),
         ]
-        for (text, digest) in cases { XCTAssertEqual(SHA256.hex(Array(text.utf8)), digest, "\(text.count) bytes") }
+        for (text, digest) in cases {
+            XCTAssertEqual(SHA256.hex(Array(text.utf8)), digest, "\(text.count) bytes")
+            XCTAssertEqual(SHA256.portableHex(Array(text.utf8)), digest, "\(text.count) bytes, portable")
+        }
     }
 }
