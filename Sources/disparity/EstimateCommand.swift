@@ -68,13 +68,8 @@ struct EstimateCommand: ParsableCommand {
             request.index = try CompositeIndex(items: DesignOptions.list(variable), weights: weights, low: range[0], high: range[1])
         }
         try request.validate()
-        let spec = try design.spec()
-        _ = try output.resolvedFormat()
-        let timer = PhaseTimer(enabled: output.timings)
-        let table = try timer.measure("read") { try data.readTable() }
-        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
-        let rows = try timer.measure("estimate") { try DescriptiveEstimator(table: table, design: surveyDesign).estimate(request) }
-        try timer.measure("write") { try output.emit(.estimates(rows, request: request, design: surveyDesign)) }
-        timer.report()
+        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
+            .estimates(try DescriptiveEstimator(table: table, design: design).estimate(request), request: request, design: design)
+        }
     }
 }

@@ -97,13 +97,8 @@ struct GapCommand: ParsableCommand {
         request.logit = logit
         request.subset = try subset.map(RowFilter.init(parsing:))
         try request.validate()
-        let spec = try design.spec()
-        _ = try output.resolvedFormat()
-        let timer = PhaseTimer(enabled: output.timings)
-        let table = try timer.measure("read") { try data.readTable() }
-        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
-        let rows = try timer.measure("estimate") { try GapEstimator(table: table, design: surveyDesign).estimate(request) }
-        try timer.measure("write") { try output.emit(.gaps(rows, request: request, design: surveyDesign)) }
-        timer.report()
+        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
+            .gaps(try GapEstimator(table: table, design: design).estimate(request), request: request, design: design)
+        }
     }
 }

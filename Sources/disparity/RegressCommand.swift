@@ -54,13 +54,8 @@ struct RegressCommand: ParsableCommand {
         request.replicates = replicates
         request.seed = seed
         _ = try ModelFormula(formula)
-        let spec = try design.spec()
-        _ = try output.resolvedFormat()
-        let timer = PhaseTimer(enabled: output.timings)
-        let table = try timer.measure("read") { try data.readTable() }
-        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
-        let result = try timer.measure("fit") { try RegressionEstimator(table: table, design: surveyDesign).fit(request) }
-        try timer.measure("write") { try output.emit(.regression(result, design: surveyDesign)) }
-        timer.report()
+        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
+            .regression(try RegressionEstimator(table: table, design: design).fit(request), design: design)
+        }
     }
 }
