@@ -98,3 +98,22 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertThrowsError(try t.numeric("b")) { XCTAssert("\($0)".contains("t.csv:2, column 'b'")) }
     }
 }
+
+/// A number that ends the data (no final newline) is read up to the data's end and no further,
+/// whatever bytes follow in memory.
+final class CSVBoundaryTests: XCTestCase {
+    func testFastNumberPathStopsAtTheEndOfTheData() {
+        let backing = Array("123456789".utf8)
+        backing.withUnsafeBufferPointer { buffer in
+            let tokenizer = CSVTokenizer(bytes: buffer.baseAddress!, end: 3, delimiter: ASCII.comma, fieldCount: 1)
+            var columns = ChunkColumns(tokenizer: tokenizer, decimalComma: false, expectedRecords: 1)
+            XCTAssertEqual(columns.consumeField(record: 0, column: 0, at: 0), 3)
+            XCTAssertEqual(columns.numbers, [123])
+        }
+    }
+
+    func testLastNumberWithoutNewline() throws {
+        let table = try CSVReader.parse(Array("a,b\n1,2\n3,4".utf8), source: "t.csv")
+        XCTAssertEqual(try table.numeric("b"), [2, 4])
+    }
+}

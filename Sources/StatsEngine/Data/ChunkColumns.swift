@@ -6,6 +6,8 @@ import Foundation
 /// path) and split into columns when the chunks are joined.
 struct ChunkColumns: CSVVisitor {
     let bytes: UnsafePointer<UInt8>
+    /// Where the chunk's bytes end: a number may not be read past it.
+    let end: Int
     let delimiter: UInt8
     let decimalComma: Bool
     let width: Int
@@ -25,6 +27,7 @@ struct ChunkColumns: CSVVisitor {
 
     init(tokenizer: CSVTokenizer, decimalComma: Bool, expectedRecords: Int) {
         bytes = tokenizer.bytes
+        end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
         width = tokenizer.fieldCount
@@ -41,7 +44,7 @@ struct ChunkColumns: CSVVisitor {
     @inline(__always)
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
         guard codes[column] == nil,
-              let (value, stop) = NumberParser.parsePrefix(bytes, position, Int.max, decimalComma: decimalComma,
+              let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
                                                            delimiter: delimiter, decimals: &decimals[column])
         else { return nil }
         numbers.append(value)
