@@ -165,14 +165,8 @@ final class GapOracleTests: XCTestCase {
                 }
                 let ours = found[0]
                 var fields: [String] = []
-                func compare(_ name: String, _ actual: Double?) {
-                    OracleFixture.compare(row, name, actual, absolute: 1e-12, into: &fields)
-                }
-                compare("estimate", ours.estimate)
-                compare("std_error", ours.standardError)
-                compare("conf_low", ours.confidenceLow)
-                compare("conf_high", ours.confidenceHigh)
-                compare("df_value", ours.df)
+                OracleFixture.compareInterval(row, estimate: ours.estimate, standardError: ours.standardError,
+                                              low: ours.confidenceLow, high: ours.confidenceHigh, df: ours.df, into: &fields)
                 if String(ours.n) != row["n"] { fields.append("n: R \(row["n"]), ours \(ours.n)") }
                 if !fields.isEmpty { mismatches.append("\(place): " + fields.joined(separator: "; ")) }
                 checked += 1

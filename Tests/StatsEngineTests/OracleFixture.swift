@@ -77,6 +77,15 @@ enum OracleFixture {
 
     /// Compares the expected field `name` of an R fixture's `row` (empty: the engine must give
     /// none) with the engine's value and notes a disagreement in `fields`.
+    /// Compares the fields every interval row has — estimate, std_error, conf_low, conf_high and
+    /// df_value — to 1e-6 relative (1e-12 absolute near zero).
+    static func compareInterval(_ row: OracleRecord, estimate: Double?, standardError: Double?, low: Double?, high: Double?,
+                                df: Double?, into fields: inout [String]) {
+        for (name, actual) in [("estimate", estimate), ("std_error", standardError), ("conf_low", low), ("conf_high", high), ("df_value", df)] {
+            compare(row, name, actual, absolute: 1e-12, into: &fields)
+        }
+    }
+
     static func compare(_ row: OracleRecord, _ name: String, _ actual: Double?, absolute: Double = 0, into fields: inout [String]) {
         let text = row[name]
         let wanted: Double?

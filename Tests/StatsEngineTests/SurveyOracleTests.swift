@@ -60,16 +60,10 @@ final class SurveyOracleTests: XCTestCase {
                 let ours = found[0]
                 var fields: [String] = []
                 // Relative agreement to 1e-6, absolute 1e-12 near zero; both absent also agrees.
-                func compare(_ name: String, _ actual: Double?) {
-                    OracleFixture.compare(row, name, actual, absolute: 1e-12, into: &fields)
-                }
-                compare("estimate", ours.estimate)
-                compare("std_error", ours.standardError)
-                compare("conf_low", ours.confidenceLow)
-                compare("conf_high", ours.confidenceHigh)
-                compare("df_value", ours.df)
+                OracleFixture.compareInterval(row, estimate: ours.estimate, standardError: ours.standardError,
+                                              low: ours.confidenceLow, high: ours.confidenceHigh, df: ours.df, into: &fields)
                 if !row["deff"].isEmpty {
-                    compare("deff", ours.designEffect)
+                    OracleFixture.compare(row, "deff", ours.designEffect, absolute: 1e-12, into: &fields)
                     deffsChecked += 1
                 }
                 if !fields.isEmpty { mismatches.append("\(place): " + fields.joined(separator: "; ")) }
