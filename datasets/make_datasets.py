@@ -555,8 +555,9 @@ def compute_truth():
                     what="lower mean (q = 0.25) of score, bilingual pupils", scale="score points"),
         "2": {"what": "unemployment rate minority minus majority", "scale": "pp",
               "current": T["unemployment"]["gap_pp"], "target": "<= 5.8"},
-        "3": {"what": "minority share among managers", "scale": "percent",
-              "current": 100 * rep["managers"]["minority_share"], "target": ">= 10"},
+        "3": {"what": "education-standardised representation index of minorities among managers "
+                      "(their share over the share expected from their education mix and the labour force)",
+              "scale": "index", "current": rep["managers"]["ratio_to_expected"], "target": ">= 0.9"},
         "4": period(100 * sv["2010"]["minority_deprived"], 100 * sv["2024"]["minority_deprived"],
                     what="share using municipal services, minorities in deprived areas", scale="percent"),
         "5": period(sf["2010"]["deprived_area"]["1"], sf["2024"]["deprived_area"]["1"],
@@ -604,15 +605,18 @@ goals:
     target: "<= 5.8"
     direction: lower
   - id: "3"
-    label: "Etniske minoriteters andel af kommunens ledere: mindst 10 procent"
+    label: "Kommunens ledere afspejler arbejdsstyrken: uddannelsesstandardiseret repræsentationsindeks for etniske minoriteter mindst 0,9"
+    measure: representation
     data: municipal_staff.csv
     design: {}
-    stat: proportion
+    census: true
     variable: origin
-    category: minority
+    focal: minority
     subset: "role == manager"
-    scale: pp
-    target: ">= 10"
+    standardise: education
+    report: standardised index
+    benchmark: {data: labour_force.csv, design: {weights: weight, strata: district, cluster: psu}, subset: "in_labour_force == 1"}
+    target: ">= 0.9"
     direction: higher
   - id: "4"
     label: "Flere etniske minoriteter i de udsatte byområder bruger kommunens tilbud"

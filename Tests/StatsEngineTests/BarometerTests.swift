@@ -16,7 +16,7 @@ final class BarometerTests: XCTestCase {
             let t = try XCTUnwrap(truth[r.goal.id], "goal \(r.goal.id)")
             let current = try XCTUnwrap(t["current"] as? Double)
             XCTAssertFalse(r.sentence.isEmpty)
-            if r.goal.data == "pupils.csv" || r.goal.data == "municipal_staff.csv" {
+            if r.goal.representation == nil, r.goal.data == "pupils.csv" || r.goal.data == "municipal_staff.csv" {
                 // Censuses: the estimate is the population value itself.
                 assertClose(r.current.value, current, rel: 1e-9, "goal \(r.goal.id)")
             } else {
@@ -27,8 +27,11 @@ final class BarometerTests: XCTestCase {
                 assertClose(r.baseline?.value, baseline, rel: 1e-9, "goal \(r.goal.id) baseline")
             }
         }
-        // Goal 3's census share of managers (5.5 %) is far below its target of 10 %.
-        XCTAssertEqual(results.first { $0.goal.id == "3" }?.verdict, .notMet)
+        // Goal 3: managers' education-standardised representation index (about 0.46) is far below
+        // its target of 0.9; the labour-force benchmark is a sample, so it has a standard error.
+        let representation = try XCTUnwrap(results.first { $0.goal.id == "3" })
+        XCTAssertEqual(representation.verdict, .notMet)
+        XCTAssertGreaterThan(representation.current.standardError, 0)
         let json = Report.barometer(results, config: config).json.serialized()
         let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         XCTAssertEqual((parsed?["goals"] as? [[String: Any]])?.count, 7)
@@ -65,5 +68,9 @@ final class BarometerTests: XCTestCase {
         assertFails("goals:\n  - {label: T, data: d.csv, stat: median, variable: y}\n", mentions: ["stat 'median'"])
         assertFails("goals:\n  - {label: T, data: d.csv, variable: y, target: 'about 3'}\n", mentions: ["--target"])
         assertFails("goals:\n  - {label: T, data: d.csv, variable: y, group: g}\n", mentions: ["'group' needs 'reference'"])
+        assertFails("goals:\n  - {label: T, data: d.csv, variable: g, focal: a, measure: representation}\n", mentions: ["needs 'benchmark'"])
+        assertFails("goals:\n  - {label: T, data: d.csv, variable: g, focal: a, measure: representation, benchmark: {data: d.csv}, report: 'standardised index'}\n",
+                    mentions: ["report 'standardised index'"])
+        assertFails("goals:\n  - {label: T, data: d.csv, variable: y, measure: survey}\n", mentions: ["measure 'survey'"])
     }
 }

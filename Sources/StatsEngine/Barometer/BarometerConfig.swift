@@ -31,6 +31,21 @@ public struct BarometerConfig: Sendable {
         public var target: Target?
         /// Which way is better: judges the change since the baseline where no target is given.
         public var higherIsBetter: Bool?
+        /// For a representation goal (`measure: representation`): the benchmark and the component
+        /// reported; `variable` and `focal` then name the group, `subset` the staff compared.
+        public var representation: RepresentationGoal?
+    }
+
+    /// A representation goal's benchmark (the labour force) and what it reports.
+    public struct RepresentationGoal: Sendable {
+        public var benchmarkData: String
+        public var benchmarkDesign: DesignSpec
+        public var benchmarkSubset: RowFilter?
+        public var benchmarkCensus: Bool
+        public var staffCensus: Bool
+        public var standardise: String?
+        /// index, difference, standardised index or standardised difference.
+        public var component: String
     }
 
     public static func load(path: String) throws -> BarometerConfig {
@@ -67,6 +82,26 @@ public struct BarometerConfig: Sendable {
         guard direction == nil || direction == "higher" || direction == "lower" else {
             throw at.error("direction must be 'higher' or 'lower' (got '\(direction!)')")
         }
+        var representation: RepresentationGoal?
+        if at["measure"]?.scalar == "representation" {
+            guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
+                throw at.error("a representation goal needs 'benchmark' with its 'data'")
+            }
+            let standardise = at["standardise"]?.scalar
+            let component = at["report"]?.scalar ?? (standardise == nil ? "index" : "standardised index")
+            guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
+                  standardise != nil || !component.hasPrefix("standardised") else {
+                throw at.error("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
+            }
+            guard at["focal"]?.scalar != nil else { throw at.error("a representation goal needs 'focal'") }
+            representation = RepresentationGoal(
+                benchmarkData: data, benchmarkDesign: try benchmark["design"]?.designSpec() ?? DesignSpec(),
+                benchmarkSubset: try benchmark["subset"]?.scalar.map(RowFilter.init(parsing:)),
+                benchmarkCensus: benchmark["census"]?.scalar == "true", staffCensus: at["census"]?.scalar == "true",
+                standardise: standardise, component: component)
+        } else if let measure = at["measure"]?.scalar, measure != "estimate" {
+            throw at.error("measure '\(measure)' is not estimate or representation")
+        }
         return Goal(
             id: id, label: try required("label"), data: try required("data"), design: try at["design"]?.designSpec() ?? DesignSpec(),
             statistic: statistic, variable: try required("variable"), q: try at["q"].map { try $0.number() } ?? 0.5,
@@ -74,7 +109,7 @@ public struct BarometerConfig: Sendable {
             subset: try at["subset"]?.scalar.map(RowFilter.init(parsing:)),
             group: group, focal: at["focal"]?.scalar, reference: at["reference"]?.scalar, period: period,
             scale: at["scale"]?.scalar == "pp" ? 100 : 1, target: try at["target"]?.scalar.map(Target.init(parsing:)),
-            higherIsBetter: direction.map { $0 == "higher" })
+            higherIsBetter: direction.map { $0 == "higher" }, representation: representation)
     }
 
 }

@@ -30,9 +30,15 @@ public struct BarometerEvaluator {
         var tables: [String: Table] = [:]
         return try config.goals.map { goal in
             do {
-                let path = config.folder.appendingPathComponent(goal.data).path
-                if tables[path] == nil { tables[path] = try CSVReader.read(path: path) }
-                return try evaluate(goal, table: tables[path]!)
+                func table(_ name: String) throws -> Table {
+                    let path = config.folder.appendingPathComponent(name).path
+                    if tables[path] == nil { tables[path] = try CSVReader.read(path: path) }
+                    return tables[path]!
+                }
+                if let representation = goal.representation {
+                    return try evaluate(goal, representation, staff: table(goal.data), benchmark: table(representation.benchmarkData))
+                }
+                return try evaluate(goal, table: table(goal.data))
             } catch let error as DisparityError {
                 throw DisparityError(error.kind, "goal \(goal.id) (\(goal.label)): \(error.message)")
             }
@@ -91,6 +97,25 @@ public struct BarometerEvaluator {
         return result
     }
 
+    /// A representation goal: the group's share of the staff against the benchmark's.
+    private func evaluate(_ goal: BarometerConfig.Goal, _ r: BarometerConfig.RepresentationGoal, staff: Table, benchmark: Table) throws -> GoalResult {
+        guard goal.period == nil else { throw DisparityError.usage("a representation goal has no period") }
+        let estimator = RepresentationEstimator(
+            staff: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
+            benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: r.benchmarkDesign, table: benchmark),
+                                            census: r.benchmarkCensus))
+        let rows = try estimator.estimate(RepresentationRequest(column: goal.variable, focal: goal.focal!, subset: goal.subset,
+                                                                benchmarkSubset: r.benchmarkSubset, standardise: r.standardise,
+                                                                level: config.level))
+        let row = rows.first { $0.component == r.component }!
+        var result = GoalResult(goal: goal, current: GoalResult.Estimate(value: row.estimate, standardError: row.standardError,
+                                                                          low: row.confidenceLow, high: row.confidenceHigh),
+                                baseline: nil, change: nil, verdict: nil, sentence: "", n: staff.rowCount)
+        result.verdict = Self.verdict(goal, current: result.current, change: nil)
+        result.sentence = Self.sentence(goal, result)
+        return result
+    }
+
     /// Against the target where there is one; otherwise whether the change since the baseline
     /// went the better way (met), the worse way (not met) or cannot be told from zero.
     static func verdict(_ goal: BarometerConfig.Goal, current: GoalResult.Estimate, change: GoalResult.Estimate?) -> Target.Verdict? {
@@ -102,12 +127,13 @@ public struct BarometerEvaluator {
     /// One plain sentence for the think tank.
     static func sentence(_ goal: BarometerConfig.Goal, _ r: GoalResult) -> String {
         let unit = goal.scale == 100 ? " pp" : ""
-        func number(_ v: Double) -> String { String(format: abs(v) >= 100 ? "%.0f" : "%.1f", v) }
+        func number(_ v: Double) -> String { String(format: abs(v) >= 100 ? "%.0f" : abs(v) < 10 ? "%.2f" : "%.1f", v) }
         func interval(_ e: GoalResult.Estimate) -> String {
             guard let low = e.low, let high = e.high else { return "" }
             return " (95 % CI \(number(low)) to \(number(high)))"
         }
-        let what = goal.group != nil ? "The gap (\(goal.focal!) minus \(goal.reference!))" : "The estimate"
+        let what = goal.representation.map { "The \($0.component) of \(goal.focal!) representation" }
+            ?? (goal.group != nil ? "The gap (\(goal.focal!) minus \(goal.reference!))" : "The estimate")
         var text = "\(what) is \(number(r.current.value))\(unit)\(interval(r.current))"
         if let change = r.change, let period = goal.period {
             text += ", a change of \(change.value >= 0 ? "+" : "")\(number(change.value))\(unit)\(interval(change)) since \(period.baseline)"

@@ -6,7 +6,7 @@ extension Report {
                        "change_std_error", "change_conf_low", "change_conf_high", "target", "verdict", "n", "sentence"]
         var tabular = Tabular(columns: columns)
         for r in results {
-            tabular.rows.append([.text(r.goal.id), .text(r.goal.label), .text(r.goal.statistic.rawValue),
+            tabular.rows.append([.text(r.goal.id), .text(r.goal.label), .text(r.goal.representation != nil ? "representation" : r.goal.statistic.rawValue),
                                  .number(r.current.value), .number(r.current.standardError), .number(r.current.low),
                                  .number(r.current.high), .number(r.baseline?.value), .number(r.change?.value),
                                  .number(r.change?.standardError), .number(r.change?.low), .number(r.change?.high),
@@ -20,7 +20,8 @@ extension Report {
         let goals: [JSONValue] = results.map { r in
             .object([
                 ("id", .string(r.goal.id)), ("label", .string(r.goal.label)), ("data", .string(r.goal.data)),
-                ("statistic", .string(r.goal.statistic.rawValue)), ("variable", .string(r.goal.variable)),
+                ("statistic", .string(r.goal.representation.map { "representation: \($0.component)" } ?? r.goal.statistic.rawValue)),
+                ("variable", .string(r.goal.variable)),
                 ("group", .string(r.goal.group)), ("focal", .string(r.goal.focal)), ("reference", .string(r.goal.reference)),
                 ("subset", .string(r.goal.subset?.text)), ("scale", .string(r.goal.scale == 100 ? "pp" : "unit")),
                 ("estimate", .number(r.current.value)), ("std_error", .number(r.current.standardError)),
