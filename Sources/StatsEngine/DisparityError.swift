@@ -8,9 +8,11 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
     public let kind: Kind
     public let message: String
 
+    /// Control characters in quoted data (a newline inside a cell) are escaped, so the message
+    /// stays on one line.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message
+        self.message = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
     }
 
     /// A problem at a place in an input file; `line` is 1-based as editors show it.

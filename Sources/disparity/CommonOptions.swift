@@ -81,7 +81,7 @@ struct OutputOptions: ParsableArguments {
 
     func emit(_ report: Report) throws {
         let text = report.rendered(as: try resolvedFormat())
-        if let output { try AtomicFile.write(text, to: output) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+        if let output { try AtomicFile.write(text, to: output) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
     }
 }
 

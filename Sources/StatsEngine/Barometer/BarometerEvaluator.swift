@@ -127,9 +127,12 @@ public struct BarometerEvaluator {
     /// One plain sentence for the think tank.
     static func sentence(_ goal: BarometerConfig.Goal, _ r: GoalResult) -> String {
         let unit = goal.scale == 100 ? " pp" : ""
-        func number(_ v: Double) -> String { String(format: abs(v) >= 100 ? "%.0f" : abs(v) < 10 ? "%.2f" : "%.1f", v) }
+        func number(_ v: Double) -> String {
+            guard v.isFinite else { return "not available" }
+            return String(format: abs(v) >= 100 ? "%.0f" : abs(v) < 10 ? "%.2f" : "%.1f", v)
+        }
         func interval(_ e: GoalResult.Estimate) -> String {
-            guard let low = e.low, let high = e.high else { return "" }
+            guard let low = e.low, let high = e.high, low.isFinite, high.isFinite else { return "" }
             return " (95 % CI \(number(low)) to \(number(high)))"
         }
         let what = goal.representation.map { "The \($0.component) of \(goal.focal!) representation" }

@@ -55,8 +55,22 @@ private struct AnalysisBuilder {
     func number(_ key: String) throws -> Double? { try node[key].map { try $0.number() } }
     func flag(_ key: String) -> Bool { string(key) == "true" }
 
+    /// The keys each command takes; any other is an error (a misspelt option must not be
+    /// silently ignored).
+    private static let keys: [String: Set<String>] = [
+        "estimate": ["stat", "variable", "by", "q", "denominator", "df", "ci-method", "item-range", "item-weights", "bootstrap", "seed"],
+        "regress": ["formula", "family", "vcov", "test", "marginal-effects", "max-iterations", "allow-aliased", "replicates", "seed"],
+        "gap": ["variable", "group", "reference", "focal", "stat", "denominator", "q", "category", "scale", "df", "target", "adjust",
+                "pooled", "threefold", "logit", "subset", "period", "baseline", "current", "bootstrap", "seed"],
+    ]
+
     func analysis() throws -> RunSpec.Analysis {
         let command = try required("command")
+        if let allowed = Self.keys[command] {
+            for key in node.keys where !allowed.contains(key) && !["name", "command", "level"].contains(key) {
+                throw node.error("'\(key)' is not an option of \(command) (the design and the data are set once, at the top of the spec)")
+            }
+        }
         let level = try number("level") ?? 0.95
         switch command {
         case "estimate":

@@ -38,6 +38,15 @@ enum NumberParser {
     private static let mantissaLimit: UInt64 = 1_000_000_000_000_000_000  // 10^18: ten more still fits
     private static let exactLimit: UInt64 = 1 << 53
 
+    /// Whether `text` reads as a number by the CSV grammar (so "nan", "inf" and "0x10" do not).
+    static func isNumber(_ text: String) -> Bool {
+        var decimals = 0
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return false }
+        return bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, bytes.count, decimalComma: false, decimals: &decimals) != nil }
+            || (text.contains(",") && !text.contains(".") && bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, bytes.count, decimalComma: true, decimals: &decimals) != nil })
+    }
+
     /// The number spelled by all of `bytes[start..<end]`, or nil when the text is not a number.
     /// Surrounding blanks are ignored; `decimalComma` makes `,` the decimal mark instead of `.`.
     /// `decimals` is raised to the number's decimal places when it is an exact short decimal,

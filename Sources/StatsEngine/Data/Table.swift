@@ -34,7 +34,7 @@ public struct Table: Sendable {
         switch try column(name) {
         case .numeric(let c): return c
         case .categorical(let c):
-            let row = c.codes.firstIndex { $0 >= 0 && Double(c.levels[Int($0)]) == nil } ?? 0
+            let row = c.codes.firstIndex { $0 >= 0 && !NumberParser.isNumber(c.levels[Int($0)]) } ?? 0
             let cell = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
             throw DisparityError.data(file: source, line: row + 2, column: name, "expected a number, found '\(cell)'")
         }

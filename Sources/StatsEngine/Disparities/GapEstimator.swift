@@ -157,6 +157,9 @@ public struct GapEstimator: Sendable {
                 throw DisparityError.data(file: table.source, column: request.variable,
                                           "\(cell) has no rows with a value of '\(request.variable)'")
             }
+            guard used.contains(where: { w[Int($0)] > 0 }) else {
+                throw DisparityError.data(file: table.source, column: request.variable, "\(cell) has no rows with a positive weight")
+            }
             return used
         }
         switch request.statistic {

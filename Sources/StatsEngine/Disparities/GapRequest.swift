@@ -68,6 +68,9 @@ public struct GapRequest: Sendable {
         if adjust != nil, statistic != .mean, statistic != .proportion {
             throw DisparityError.usage("--adjust decomposes a gap in a mean or a proportion (got --stat \(statistic.rawValue))")
         }
+        if let period, period.baseline == period.current {
+            throw DisparityError.usage("the baseline and the current wave are both '\(period.current)'")
+        }
         if logit, adjust == nil || statistic != .proportion {
             throw DisparityError.usage("--logit decomposes a proportion: it needs --stat proportion and --adjust")
         }

@@ -43,6 +43,7 @@ public struct Target: Sendable, Equatable {
 
     /// The verdict of the interval [low, high].
     public func verdict(low: Double, high: Double) -> Verdict {
+        guard low.isFinite, high.isFinite else { return .inconclusive }
         let (a, b) = (isSatisfied(by: low), isSatisfied(by: high))
         if a && b { return .met }
         if !a && !b { return .notMet }

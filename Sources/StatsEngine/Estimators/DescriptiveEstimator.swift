@@ -161,17 +161,29 @@ public struct DescriptiveEstimator: Sendable {
             shares[Int(factor.codes[Int(r)])] += w[Int(r)]
         }
         shares = shares.map { $0 / W }
-        var values = [Double](repeating: 0, count: used.count * k)
-        for (i, r) in used.enumerated() {
-            let c = Int(factor.codes[Int(r)])
-            let scale = w[Int(r)] / W
-            for j in 0..<k { values[i * k + j] = scale * ((j == c ? 1 : 0) - shares[j]) }
+        // Each category's variance. The joint call costs k² per stratum, so a variable with
+        // very many categories (a proportion of a continuous variable, say) goes category by
+        // category instead.
+        var variances = [Double](repeating: 0, count: k)
+        if k <= 64 {
+            var values = [Double](repeating: 0, count: used.count * k)
+            for (i, r) in used.enumerated() {
+                let c = Int(factor.codes[Int(r)])
+                let scale = w[Int(r)] / W
+                for j in 0..<k { values[i * k + j] = scale * ((j == c ? 1 : 0) - shares[j]) }
+            }
+            let covariance = try engine.covariance(Influence(rows: used, width: k, values: values))
+            for j in 0..<k { variances[j] = covariance[j, j] }
+        } else {
+            for j in 0..<k {
+                let values = used.map { r in w[Int(r)] / W * ((Int(factor.codes[Int(r)]) == j ? 1 : 0) - shares[j]) }
+                variances[j] = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
+            }
         }
-        let covariance = try engine.covariance(Influence(rows: used, width: k, values: values))
         let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
         return (0..<k).map { j in
             let p = shares[j]
-            let variance = covariance[j, j]
+            let variance = variances[j]
             var result = EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [],
                                      category: factor.levels[j], estimate: p, standardError: variance.squareRoot(),
                                      confidenceLow: nil, confidenceHigh: nil, df: nil, n: used.count, designEffect: nil)

@@ -67,6 +67,9 @@ public enum Family: String, Sendable, CaseIterable {
 
     /// Checks the response suits the family; the error names the first offending row.
     func validate(response y: [Double], rows: [Int32], name: String, source: String) throws {
+        if self != .gaussian, y.allSatisfy({ $0 == 0 }) {
+            throw DisparityError.data(file: source, column: name, "the outcome is 0 in every row used, so a \(rawValue) model has no finite estimate")
+        }
         for (i, v) in y.enumerated() {
             switch self {
             case .gaussian: return

@@ -64,8 +64,8 @@ struct FormulaParser {
         guard accept("^") else { return node }
         skipSpace()
         let start = position
-        guard case .number(let k)? = try? numberLiteral(), k >= 1, k == k.rounded() else {
-            throw error("'^' in a formula takes a whole number (write I(x^2) for a power of a number)", at: start)
+        guard case .number(let k)? = try? numberLiteral(), k >= 1, k <= 16, k == k.rounded() else {
+            throw error("'^' in a formula takes a whole number from 1 to 16 (write I(x^2) for a power of a number)", at: start)
         }
         return .power(node, Int(k))
     }

@@ -15,6 +15,7 @@ public struct RegressionEstimator: Sendable {
 
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
+        guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }
         let formula = try ModelFormula(request.formula)
         let model = try linearized(formula, request: request)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
@@ -82,7 +83,7 @@ public struct RegressionEstimator: Sendable {
     /// Estimate, SE, t, two-sided p and interval on the t distribution with `df` (no interval
     /// when the design leaves no degrees of freedom).
     static func inference(term: String, estimate: Double, se: Double, df: Double, critical: Double) -> CoefficientRow {
-        let t = se > 0 ? estimate / se : nil
+        let t = se > 0 && se.isFinite ? estimate / se : nil
         let p = t.flatMap { df > 0 ? 2 * StudentT.survival(abs($0), df: df) : nil }
         let ok = critical.isFinite
         return CoefficientRow(term: term, estimate: estimate, standardError: se, statistic: t, pValue: p,

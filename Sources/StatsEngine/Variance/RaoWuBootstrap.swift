@@ -15,7 +15,9 @@ public struct RaoWuBootstrap: Sendable {
     public let seed: UInt64
 
     public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
-        guard replicates >= 2 else { throw DisparityError.usage("the bootstrap needs at least 2 replicates (got \(replicates))") }
+        guard replicates >= 2, replicates <= 100_000 else {
+            throw DisparityError.usage("the bootstrap takes 2 to 100000 replicates (got \(replicates))")
+        }
         self.design = design
         self.replicates = replicates
         self.seed = seed

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Edge cases found by adversarial testing: each must be a clear one-line error (or a sound
+/// answer), never a crash, a wrong verdict or a replaced device file.
+final class EdgeCaseTests: XCTestCase {
+    private func table(_ text: String) throws -> Table { try CSVReader.parse(Array(text.utf8), source: "t.csv") }
+
+    private func assertError(_ body: @autoclosure () throws -> Any, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            let message = "\(error)"
+            XCTAssert(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
+            XCTAssertFalse(message.contains("\n"), "one line", file: file, line: line)
+        }
+    }
+
+    func testQuantileGapOnAGroupWithOnlyZeroWeights() throws {
+        var text = "y,g,w\n"
+        for i in 1...10 { text += "\(i),a,1\n" }
+        text += "11,b,0\n12,b,0\n"
+        let t = try table(text)
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w"), table: t)
+        for stat in [GapStatistic.quantile, .lowerMean, .mean] {
+            assertError(try GapEstimator(table: t, design: design).estimate(GapRequest(variable: "y", group: "g", reference: "a", statistic: stat)),
+                        "g=b has no rows with a positive weight")
+        }
+    }
+
+    func testFormulaAndIterationLimits() throws {
+        assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
+        let t = try table("y,x\n1,2\n2,3\n3,5\n")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        assertError(try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ x", maximumIterations: 0)),
+                    "--max-iterations must be at least 1")
+        assertError(try RaoWuBootstrap(design: design, replicates: 1_000_000_000, seed: 1), "2 to 100000 replicates")
+    }
+
+    func testControlCharactersStayOnOneLine() throws {
+        let t = try table("y,g\n1,a\n\"x\ny\",b\n")
+        assertError(try t.numeric("y"), "found 'x\\u{a}y'")
+    }
+
+    func testNonNumbersAreNamedWhereTheyAre() throws {
+        for bad in ["nan", "inf", "0x10", "1e400"] {
+            let t = try table("y\n1\n2\n\(bad)\n4\n")
+            assertError(try t.numeric("y"), "t.csv:4, column 'y': expected a number, found '\(bad)'")
+        }
+    }
+
+    func testVerdictsNeedAnInterval() {
+        let target = Target(comparison: .atMost, value: 1)
+        XCTAssertEqual(target.verdict(low: .nan, high: .nan), .inconclusive)
+        XCTAssertEqual(target.verdict(low: -.infinity, high: 0), .inconclusive)
+    }
+
+    func testBaselineMustDifferFromCurrent() {
+        var request = GapRequest(variable: "y", group: "g", reference: "a")
+        request.period = Period(column: "wave", baseline: "2024", current: "2024")
+        assertError(try request.validate(), "both '2024'")
+    }
+
+    func testAllZeroCountOutcome() throws {
+        let t = try table("y,x\n0,1\n0,2\n0,3\n0,4\n")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        assertError(try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ x", family: .poisson)),
+                    "the outcome is 0 in every row")
+    }
+
+    func testRunSpecRejectsUnknownAnalysisKeys() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = folder.appendingPathComponent("s.yaml")
+        try "data: d.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, weights: w}\n".write(to: spec, atomically: true, encoding: .utf8)
+        assertError(try RunSpec.load(path: spec.path), "'weights' is not an option of estimate")
+    }
+
+    /// Writing to a device (here /dev/null) writes through it and leaves it a device.
+    func testOutputToADeviceKeepsTheDevice() throws {
+        try AtomicFile.write("x", to: "/dev/null")
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a character device")
+    }
+}
