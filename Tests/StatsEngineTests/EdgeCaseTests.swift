@@ -84,3 +84,25 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a character device")
     }
 }
+
+/// Term tests and scales: an untestable automatic term test is left out rather than failing the
+/// fit, and percentage points are only for shares and rates.
+final class TermTestAndScaleTests: XCTestCase {
+    func testSingularAutomaticTermTestIsLeftOut() throws {
+        var text = "y,g\n"
+        for i in 0..<12 { text += "\(Double(i % 5) + Double(i) / 10),\(i % 6)\n" }
+        let t = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+        // Six clusters, one stratum: 5 design df, fewer than the 5 coefficients of factor(g) need.
+        let design = try SurveyDesign(spec: DesignSpec(clusters: ["g"]), table: t)
+        let result = try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ factor(g)"))
+        XCTAssertEqual(result.coefficients.count, 6)
+        XCTAssertTrue(result.tests.isEmpty)
+    }
+
+    func testPercentagePointsOnlyForSharesAndRates() {
+        var request = GapRequest(variable: "y", group: "g", reference: "a", statistic: .mean, scale: 100)
+        XCTAssertThrowsError(try request.validate()) { XCTAssert("\($0)".contains("--scale pp")) }
+        request.statistic = .proportion
+        XCTAssertNoThrow(try request.validate())
+    }
+}

@@ -68,6 +68,9 @@ public struct GapRequest: Sendable {
         if adjust != nil, statistic != .mean, statistic != .proportion {
             throw DisparityError.usage("--adjust decomposes a gap in a mean or a proportion (got --stat \(statistic.rawValue))")
         }
+        if scale != 1, statistic != .proportion, statistic != .ratio {
+            throw DisparityError.usage("--scale pp reports proportions and rates in percentage points; --stat \(statistic.rawValue) has its own unit")
+        }
         if let period, period.baseline == period.current {
             throw DisparityError.usage("the baseline and the current wave are both '\(period.current)'")
         }

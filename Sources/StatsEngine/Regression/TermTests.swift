@@ -15,7 +15,9 @@ struct TermTests {
         var tests: [TermTest] = []
         for (t, term) in design.formula.terms.enumerated() {
             let columns = kept.indices.filter { design.termOfColumn[kept[$0]] == t }
-            if columns.count > 1 { tests.append(try test(columns, label: term.label)) }
+            // A term whose covariance cannot be inverted (a factor with more levels than the
+            // design has degrees of freedom) is not tested unless asked for.
+            if columns.count > 1, let result = try? test(columns, label: term.label) { tests.append(result) }
         }
         for text in requested {
             let wanted = try ModelFormula("y ~ " + text).terms
