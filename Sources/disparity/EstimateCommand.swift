@@ -22,22 +22,22 @@ struct EstimateCommand: ParsableCommand {
     @Option(help: "Domains: COL[,COL] (each domain keeps the whole design).")
     var by: String?
 
-    @Option(help: "Quantile probability for quantile and lower-mean.")
+    @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean.")
     var q: Double = 0.5
 
     @Option(help: "Denominator column for ratio.")
     var denominator: String?
 
-    @Option(help: "Confidence level.")
+    @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(help: "Interval distribution: design (t with PSUs minus strata), normal, a number, or auto (R's default per statistic).")
+    @Option(parsing: .unconditional, help: "Interval distribution: design (t with PSUs minus strata), normal, a number, or auto (R's default per statistic).")
     var df: String = "auto"
 
     @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald, logit, korn-graubard or wilson.")
     var ciMethod: String = "wald"
 
-    @Option(help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
+    @Option(parsing: .unconditional, help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
     var bootstrap: Int?
 
     @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")

@@ -25,7 +25,7 @@ struct GapCommand: ParsableCommand {
     @Option(help: "Denominator column for --stat ratio.")
     var denominator: String?
 
-    @Option(help: "Quantile probability for quantile and lower-mean.")
+    @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean.")
     var q: Double = 0.5
 
     @Option(help: "For a proportion of a categorical variable: the category counted.")
@@ -61,16 +61,16 @@ struct GapCommand: ParsableCommand {
     @Option(help: "The current wave's value of --period.")
     var current: String?
 
-    @Option(help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
+    @Option(parsing: .unconditional, help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
     var bootstrap: Int?
 
     @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
     var seed: UInt64 = 1
 
-    @Option(help: "Confidence level.")
+    @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(help: "Interval distribution: normal (default), design, or a number.")
+    @Option(parsing: .unconditional, help: "Interval distribution: normal (default), design, or a number.")
     var df: String = "normal"
 
     @OptionGroup var data: DataOptions

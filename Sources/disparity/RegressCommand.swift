@@ -16,13 +16,13 @@ struct RegressCommand: ParsableCommand {
     @Option(help: "design, classical, hc0, hc1, hc2, hc3, cluster or bootstrap.")
     var vcov: String = "design"
 
-    @Option(help: "Replicates for --vcov bootstrap.")
+    @Option(parsing: .unconditional, help: "Replicates for --vcov bootstrap.")
     var replicates: Int = 500
 
     @Option(help: "Seed of --vcov bootstrap (the same numbers on any machine and thread count).")
     var seed: UInt64 = 1
 
-    @Option(help: "Confidence level.")
+    @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
 
     @Option(name: .customLong("test"), help: "Wald-test a group of terms jointly, e.g. \"factor(edu)\" or \"x1 + x2\" (repeatable).")
@@ -31,7 +31,7 @@ struct RegressCommand: ParsableCommand {
     @Flag(name: .customLong("marginal-effects"), help: "Average marginal effects in percentage points (binomial).")
     var marginalEffects = false
 
-    @Option(name: .customLong("max-iterations"), help: "IRLS iteration limit.")
+    @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "IRLS iteration limit.")
     var maxIterations: Int = 25
 
     @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")

@@ -46,7 +46,7 @@ struct RepresentationCommand: ParsableCommand {
     @Flag(name: .customLong("benchmark-census"), help: "The benchmark is a complete register: no sampling variance.")
     var benchmarkCensus = false
 
-    @Option(help: "Confidence level.")
+    @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
 
     @OptionGroup var data: DataOptions

@@ -85,6 +85,7 @@ final class CommandLineErrorTests: XCTestCase {
     func testQuantileProbabilityOutsideUnitInterval() throws {
         try assertFails(good, ["estimate", "quantile", "y", "--q", "1.5"], code: 2, mentions: ["--q"])
         try assertFails(good, ["estimate", "lower-mean", "y", "--q", "0"], code: 2, mentions: ["--q"])
+        try assertFails(good, ["estimate", "quantile", "y", "--q", "-0.1"], code: 2, mentions: ["--q must lie strictly between 0 and 1 (got -0.1)"])
     }
 
     func testUnknownStatisticIsAUsageError() throws {
