@@ -120,19 +120,7 @@ designs <- list(
                   fpc = "fpc1,fpc2", nest = FALSE)
 )
 
-formula_of <- function(columns) {
-  as.formula(paste("~", paste(strsplit(columns, ",")[[1]], collapse = " + ")))
-}
-
-build_design <- function(spec) {
-  d <- data[[spec$data]]
-  ids <- if (spec$cluster == "") ~1 else formula_of(spec$cluster)
-  args <- list(ids = ids, data = d, nest = spec$nest)
-  if (spec$strata != "") args$strata <- formula_of(spec$strata)
-  if (spec$fpc != "") args$fpc <- formula_of(spec$fpc)
-  if (spec$weights != "") args$weights <- formula_of(spec$weights)
-  suppressWarnings(do.call(svydesign, args))   # unweighted: "assuming equal probability"
-}
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "common.R"))
 
 # ---------------------------------------------------------------------------------------------
 # The fits: design, family, formula, requested joint tests ("+"-lists of term labels).
