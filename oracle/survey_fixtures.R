@@ -259,6 +259,12 @@ emit <- function(case, spec, lonely, adl, statistic, variable, by, q, denominato
 z975 <- qnorm(0.975)
 
 # The domains of a request: the whole design, or one subset per region level.
+# The df policy (docs/statistics.md): a statistic's design df, and svyciprop's row count, are
+# those of the rows that have the analysed variable, R's degf(subset(design, !is.na(y))); R's
+# own svymean and svyciprop with na.rm = TRUE keep the df of the rows before NA removal (only
+# svyquantile removes them first), so the rows are removed here before they are called.
+present <- function(des, variable) des[!is.na(des$variables[[variable]]), ]
+
 domains <- function(des, d, by) {
   if (by == "") return(list(list(group = "", des = des)))
   lapply(sort(unique(d[[by]])), function(L) {
@@ -288,7 +294,7 @@ moment_case <- function(spec, des, lonely, adl, statistic, by, df) {
                 paste0("lonely=", lonely, if (adl) "+domain" else ""), sep = "/")
   if (by == "") {
     m <- f(~y, des, na.rm = TRUE, deff = TRUE)
-    dfv <- if (df == "design") degf(des) else NA
+    dfv <- if (df == "design") degf(present(des, "y")) else NA
     ci <- if (df == "design") confint(m, df = dfv) else confint(m)
     emit(case, spec, lonely, adl, statistic, "y", by, NA, "", "", df, "", "",
          coef(m), SE(m), ci[1, 1], ci[1, 2], dfv, deff(m))
@@ -299,8 +305,8 @@ moment_case <- function(spec, des, lonely, adl, statistic, by, df) {
     L <- dom$group
     key <- which(as.character(b[[by]]) == L)
     stopifnot(length(key) == 1)
-    dfv <- if (df == "design") degf(subset(des, region == L)) else NA
-    same(dfv, if (df == "design") degf(dom$des) else NA)
+    dfv <- if (df == "design") degf(present(subset(des, region == L), "y")) else NA
+    same(dfv, if (df == "design") degf(present(dom$des, "y")) else NA)
     ci <- if (df == "design") confint(b, df = dfv) else confint(b)
     # cross-check: the subset design gives the same numbers as svyby
     m <- f(~y, dom$des, na.rm = TRUE, deff = TRUE)
@@ -370,7 +376,7 @@ proportion_case <- function(spec, des, variable, by, method, df, lonely = "fail"
       same(unlist(b[key, paste0("DEff.", est_cols)]), dm)
       dm <- unlist(b[key, paste0("DEff.", est_cols)])
     }
-    dfv <- degf(dom$des)
+    dfv <- degf(present(dom$des, variable))
     for (lev in levels) {
       key <- which(names_m == as.character(lev))
       p <- coef(m)[[key]]
@@ -382,8 +388,7 @@ proportion_case <- function(spec, des, variable, by, method, df, lonely = "fail"
              if (df == "design") dfv else NA, dm[[key]])
       } else {
         indicator <- eval(bquote(~I(.(as.name(variable)) == .(lev))))
-        cp <- svyciprop(indicator, dom$des, method = if (method == "logit") "logit" else "beta",
-                        na.rm = TRUE)
+        cp <- svyciprop(indicator, present(dom$des, variable), method = if (method == "logit") "logit" else "beta")
         ci <- attr(cp, "ci")
         stopifnot(abs(cp[[1]] - p) < 1e-8, abs(sqrt(attr(cp, "var")[[1]]) - se) < 1e-10)
         emit(case, spec, lonely, FALSE, "proportion", variable, by, NA, "", method, "auto",

@@ -43,6 +43,12 @@ struct DesignOptions: ParsableArguments {
     @Flag(name: .customLong("adjust-domain-lonely"), help: "Apply the lonely-PSU rule to strata with one PSU inside a domain too (R's survey.adjust.domain.lonely).")
     var adjustDomainLonely = false
 
+    @Option(parsing: .unconditional, help: "Variances from this many Rao-Wu bootstrap replicates instead of linearization, for every statistic.")
+    var bootstrap: Int?
+
+    @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
+    var seed: UInt64 = 1
+
     func spec() throws -> DesignSpec {
         guard let rule = LonelyPSU(rawValue: lonelyPSU) else {
             throw DisparityError.usage("--lonely-psu must be one of \(LonelyPSU.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(lonelyPSU)')")
@@ -51,7 +57,8 @@ struct DesignOptions: ParsableArguments {
         let fpcs = Self.list(fpc)
         guard clusters.count <= 2, fpcs.count <= 2 else { throw DisparityError.usage("--cluster and --fpc take at most two stages") }
         return DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
-                          lonelyPSU: rule, adjustDomainLonely: adjustDomainLonely)
+                          lonelyPSU: rule, adjustDomainLonely: adjustDomainLonely,
+                          varianceMethod: try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) } ?? .linearization)
     }
 
     static func list(_ text: String?) -> [String] {
@@ -80,7 +87,9 @@ struct OutputOptions: ParsableArguments {
     }
 
     func emit(_ report: Report) throws {
-        let text = report.rendered(as: try resolvedFormat())
+        let format = try resolvedFormat()
+        let text = report.rendered(as: format)
+        if format == .csv { for note in report.notes { FileHandle.standardError.write(Data("disparity: note: \(note)\n".utf8)) } }
         if let output { try AtomicFile.write(text, to: output) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
     }
 }

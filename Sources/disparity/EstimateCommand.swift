@@ -37,12 +37,6 @@ struct EstimateCommand: ParsableCommand {
     @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald, logit, korn-graubard or wilson.")
     var ciMethod: String = "wald"
 
-    @Option(parsing: .unconditional, help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
-    var bootstrap: Int?
-
-    @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
-    var seed: UInt64 = 1
-
     @OptionGroup var data: DataOptions
     @OptionGroup var design: DesignOptions
     @OptionGroup var output: OutputOptions
@@ -57,8 +51,6 @@ struct EstimateCommand: ParsableCommand {
         var request = EstimateRequest(statistic: stat, variable: variable, by: DesignOptions.list(by), q: q,
                                       denominator: denominator, level: level,
                                       degreesOfFreedom: try DegreesOfFreedom(parsing: df), proportionInterval: method)
-        request.bootstrapReplicates = bootstrap
-        request.seed = seed
         if stat == .index {
             let range = DesignOptions.list(itemRange).compactMap(Double.init)
             guard range.count == 2 else { throw DisparityError.usage("index needs --item-range low,high (e.g. 1,5)") }

@@ -61,17 +61,11 @@ struct GapCommand: ParsableCommand {
     @Option(help: "The current wave's value of --period.")
     var current: String?
 
-    @Option(parsing: .unconditional, help: "Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.")
-    var bootstrap: Int?
-
-    @Option(help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
-    var seed: UInt64 = 1
-
     @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
 
-    @Option(parsing: .unconditional, help: "Interval distribution: normal (default), design, or a number.")
-    var df: String = "normal"
+    @Option(parsing: .unconditional, help: "Interval distribution: auto (R's default per statistic: normal, t with the design df for quantiles), normal, design, or a number.")
+    var df: String = "auto"
 
     @OptionGroup var data: DataOptions
     @OptionGroup var design: DesignOptions
@@ -92,7 +86,7 @@ struct GapCommand: ParsableCommand {
         var request = GapRequest(variable: variable, group: group, reference: reference, focal: focal, statistic: statistic,
                                  denominator: denominator, q: q, category: category, scale: scale == "pp" ? 100 : 1, level: level,
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
-                                 adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
+                                 adjust: adjust, pooled: pooled, threefold: threefold)
         request.period = waves
         request.logit = logit
         request.subset = try subset.map(RowFilter.init(parsing:))

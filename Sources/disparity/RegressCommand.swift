@@ -13,14 +13,8 @@ struct RegressCommand: ParsableCommand {
     @Option(help: "gaussian, binomial or poisson.")
     var family: String = "gaussian"
 
-    @Option(help: "design, classical, hc0, hc1, hc2, hc3, cluster or bootstrap.")
+    @Option(help: "design (linearization, or the design's replicates with --bootstrap), classical, hc0, hc1, hc2, hc3 or cluster.")
     var vcov: String = "design"
-
-    @Option(parsing: .unconditional, help: "Replicates for --vcov bootstrap.")
-    var replicates: Int = 500
-
-    @Option(help: "Seed of --vcov bootstrap (the same numbers on any machine and thread count).")
-    var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Confidence level.")
     var level: Double = 0.95
@@ -48,11 +42,9 @@ struct RegressCommand: ParsableCommand {
         guard let covariance = CovarianceType(rawValue: vcov) else {
             throw DisparityError.usage("--vcov must be one of \(CovarianceType.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(vcov)')")
         }
-        var request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
+        let request = RegressionRequest(formula: formula, family: family, covariance: covariance, level: level, tests: tests,
                                         marginalEffects: marginalEffects, maximumIterations: maxIterations,
                                         allowAliased: allowAliased)
-        request.replicates = replicates
-        request.seed = seed
         _ = try ModelFormula(formula)
         try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
             .regression(try RegressionEstimator(table: table, design: design).fit(request), design: design)

@@ -25,7 +25,7 @@ final class BootstrapAndOaxacaTests: XCTestCase {
             let rows = (0..<y.count).filter { !y[$0].isNaN }.map { Int32($0) }
             return [Linearization.mean(y, d.weights, rows: rows).estimate]
         }
-        XCTAssertEqual(try a.covariance(mean).values, try b.covariance(mean).values, "the same on any run, threads or not")
+        XCTAssertEqual(try a.covariance(mean).covariance.values, try b.covariance(mean).covariance.values, "the same on any run, threads or not")
     }
 
     /// Replicates must be independent draws: neighbouring replicates' rescaling factors are
@@ -54,7 +54,7 @@ final class BootstrapAndOaxacaTests: XCTestCase {
         let linear = Linearization.mean(y, design.weights, rows: rows)
         let se = try VarianceEngine(design: design).covariance(Influence(rows: rows, width: 1, values: linear.values))[0, 0].squareRoot()
         let boot = try RaoWuBootstrap(design: design, replicates: 2000, seed: 1)
-            .covariance { [Linearization.mean(y, $0.weights, rows: rows).estimate] }[0, 0].squareRoot()
+            .covariance { [Linearization.mean(y, $0.weights, rows: rows).estimate] }.covariance[0, 0].squareRoot()
         XCTAssertEqual(boot / se, 1, accuracy: 0.07)
     }
 
@@ -112,7 +112,7 @@ final class BootstrapAndOaxacaTests: XCTestCase {
         let covariance = try bootstrap.covariance { replicate in
             let parts = try GapEstimator(table: table, design: replicate).estimate(request)
             return ["explained", "unexplained"].map { name in parts.first { $0.component == name }!.estimate }
-        }
+        }.covariance
         // Monte Carlo error of a bootstrap SE from 400 replicates is about 3.5 %; allow 12 %.
         XCTAssertEqual(covariance[0, 0].squareRoot() / (try value("explained").standardError), 1, accuracy: 0.12)
         XCTAssertEqual(covariance[1, 1].squareRoot() / (try value("unexplained").standardError), 1, accuracy: 0.12)
@@ -154,7 +154,7 @@ final class BootstrapAndOaxacaTests: XCTestCase {
         let covariance = try RaoWuBootstrap(design: design, replicates: 400, seed: 13).covariance { replicate in
             let parts = try GapEstimator(table: table, design: replicate).estimate(request)
             return ["explained", "unexplained"].map { name in parts.first { $0.component == name }!.estimate }
-        }
+        }.covariance
         XCTAssertEqual(covariance[0, 0].squareRoot() / explained.standardError, 1, accuracy: 0.12)
         XCTAssertEqual(covariance[1, 1].squareRoot() / unexplained.standardError, 1, accuracy: 0.12)
     }

@@ -78,8 +78,8 @@ final class CommandLineErrorTests: XCTestCase {
         try assertFails(good + "3,5,1,7,a\n", mean, mentions: ["stratum '3'", "only one PSU"])
     }
 
-    func testDomainWithoutRows() throws {
-        try assertFails(good + "3,5,1,,c\n3,6,1,,c\n", mean + ["--by", "g"], mentions: ["g=c", "no rows with a value of 'y'"])
+    func testNoRowsWithAValueAtAll() throws {
+        try assertFails("stratum,psu,w,y,g\n1,1,1,,a\n1,2,1,,b\n", mean, mentions: ["the data", "no rows with a value of 'y'"])
     }
 
     func testQuantileProbabilityOutsideUnitInterval() throws {

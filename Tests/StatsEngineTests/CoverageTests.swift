@@ -113,7 +113,7 @@ final class CoverageTests: XCTestCase {
                 table: sampledLabour, design: SurveyDesign(spec: twoStage, table: sampledLabour), census: false))
                 .estimate(RepresentationRequest(column: "origin", focal: "minority", subset: managers, benchmarkSubset: try RowFilter(parsing: "lf == 1")))
                 .first { $0.component == "index" }!
-            if representation.confidenceLow <= representationTruth, representationTruth <= representation.confidenceHigh { representationCovered += 1 }
+            if let low = representation.confidenceLow, let high = representation.confidenceHigh, low <= representationTruth, representationTruth <= high { representationCovered += 1 }
 
             let rs = twoStageSample(district: rDistrict, block: rBlock, blocks: 30, persons: 12, rng: &rng)
             let rt = sampleTable(rs, district: rDistrict, block: rBlock, extra: [("deprived", deprived), ("index", index)])

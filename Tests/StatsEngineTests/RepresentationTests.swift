@@ -54,7 +54,7 @@ final class RepresentationTests: XCTestCase {
             let r = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: labour, design: replicate, census: false))
                 .estimate(request)
             return [r.first { $0.component == "expected" }!.estimate]
-        }
+        }.covariance
         // Monte Carlo error of a bootstrap SE from 500 replicates is about 3 %; allow 12 %.
         XCTAssertEqual(bootstrap[0, 0].squareRoot() / row("expected").standardError, 1, accuracy: 0.12)
     }

@@ -54,16 +54,10 @@ public struct BarometerEvaluator {
         full.period = goal.period
         full.subset = goal.subset
         try full.validate()
-        let estimator = GapEstimator(table: table, design: design)
-        let z = Intervals.critical(level: config.level, df: nil)!
-        func estimate(_ value: Double, _ variance: Double) -> GoalResult.Estimate {
-            let se = variance.squareRoot()
-            return GoalResult.Estimate(value: value, standardError: se, low: value - z * se, high: value + z * se)
-        }
         var result: GoalResult
         if goal.group != nil {
             guard goal.focal != nil else { throw DisparityError.usage("a gap goal needs 'focal'") }
-            let rows = try estimator.estimate(full)
+            let rows = try GapEstimator(table: table, design: design).estimate(full)
             func pick(_ name: String) -> GoalResult.Estimate? {
                 rows.first { $0.component == name }.map {
                     GoalResult.Estimate(value: $0.estimate, standardError: $0.standardError, low: $0.confidenceLow, high: $0.confidenceHigh)
@@ -73,24 +67,20 @@ public struct BarometerEvaluator {
                                 change: pick("change difference"), verdict: nil, sentence: "",
                                 n: rows.first { $0.component == "difference" }!.n)
         } else {
-            let domain = try goal.subset?.rows(of: table)
-            let all = (0..<table.rowCount).compactMap { domain?[$0] != false ? Int32($0) : nil }
-            let linearize = try estimator.linearizer(for: request)
-            var cells: [Linearized]
-            if let period = goal.period {
-                let waves = try PeriodCells(table: table, period: period)
-                cells = [try linearize(waves.current(all), "\(period.column)=\(period.current)"),
-                         try linearize(waves.baseline(all), "\(period.column)=\(period.baseline)")]
-            } else {
-                cells = [try linearize(all, goal.subset.map { "the subset \($0.text)" } ?? "the data")]
+            let level = try LevelEstimates(goal: goal, request: request, table: table, design: design)
+            var variances = level.variances
+            if let replicated = try design.replicateCovariance(estimates: level.estimates, { replicate in
+                try LevelEstimates(goal: goal, request: request, table: table, design: replicate).estimates
+            }) {
+                variances = level.estimates.indices.map { replicated.covariance[$0, $0] }
             }
-            let c = try CellEstimates(cells, engine: VarianceEngine(design: design))
-            let s = goal.scale
-            func scaled(_ e: (estimate: Double, variance: Double)) -> GoalResult.Estimate { estimate(e.estimate * s, e.variance * s * s) }
-            result = GoalResult(goal: goal, current: scaled(c.contrast(cells.count == 2 ? [1, 0] : [1])),
-                                baseline: cells.count == 2 ? scaled(c.contrast([0, 1])) : nil,
-                                change: cells.count == 2 ? scaled(c.contrast([1, -1])) : nil,
-                                verdict: nil, sentence: "", n: c.rowCounts[0])
+            let estimates = zip(level.estimates, variances).map { e, v in
+                let inferred = Inferred.wald(e, variance: v, df: nil, level: config.level).scaled(by: goal.scale)
+                return GoalResult.Estimate(value: inferred.estimate, standardError: inferred.standardError ?? .nan,
+                                           low: inferred.low, high: inferred.high)
+            }
+            result = GoalResult(goal: goal, current: estimates[0], baseline: estimates.count == 3 ? estimates[1] : nil,
+                                change: estimates.count == 3 ? estimates[2] : nil, verdict: nil, sentence: "", n: level.n)
         }
         result.verdict = Self.verdict(goal, current: result.current, change: result.change)
         result.sentence = Self.sentence(goal, result)

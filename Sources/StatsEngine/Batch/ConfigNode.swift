@@ -55,11 +55,17 @@ extension ConfigNode {
     func designSpec() throws -> DesignSpec {
         let rule = self["lonely-psu"]?.scalar ?? "fail"
         guard let lonely = LonelyPSU(rawValue: rule) else { throw error("lonely-psu '\(rule)' is not one of fail, remove, certainty, adjust, average") }
-        for key in keys where !["weights", "strata", "cluster", "fpc", "nest", "lonely-psu", "adjust-domain-lonely"].contains(key) {
+        for key in keys where !["weights", "strata", "cluster", "fpc", "nest", "lonely-psu", "adjust-domain-lonely", "bootstrap", "seed"].contains(key) {
             throw error("unknown design option '\(key)'")
         }
         return DesignSpec(weights: self["weights"]?.scalar, strata: self["strata"]?.scalar, clusters: self["cluster"]?.list ?? [],
                           fpc: self["fpc"]?.list ?? [], nest: self["nest"]?.scalar == "true", lonelyPSU: lonely,
-                          adjustDomainLonely: self["adjust-domain-lonely"]?.scalar == "true")
+                          adjustDomainLonely: self["adjust-domain-lonely"]?.scalar == "true",
+                          varianceMethod: try self["bootstrap"].map { node in
+                              guard let n = Int(node.scalar ?? ""), let seed = UInt64(self["seed"]?.scalar ?? "1") else {
+                                  throw node.error("bootstrap and seed take whole numbers")
+                              }
+                              return try VarianceMethod.checkedBootstrap(replicates: n, seed: seed)
+                          } ?? .linearization)
     }
 }

@@ -58,10 +58,10 @@ private struct AnalysisBuilder {
     /// The keys each command takes; any other is an error (a misspelt option must not be
     /// silently ignored).
     private static let keys: [String: Set<String>] = [
-        "estimate": ["stat", "variable", "by", "q", "denominator", "df", "ci-method", "item-range", "item-weights", "bootstrap", "seed"],
-        "regress": ["formula", "family", "vcov", "test", "marginal-effects", "max-iterations", "allow-aliased", "replicates", "seed"],
+        "estimate": ["stat", "variable", "by", "q", "denominator", "df", "ci-method", "item-range", "item-weights"],
+        "regress": ["formula", "family", "vcov", "test", "marginal-effects", "max-iterations", "allow-aliased"],
         "gap": ["variable", "group", "reference", "focal", "stat", "denominator", "q", "category", "scale", "df", "target", "adjust",
-                "pooled", "threefold", "logit", "subset", "period", "baseline", "current", "bootstrap", "seed"],
+                "pooled", "threefold", "logit", "subset", "period", "baseline", "current"],
     ]
 
     func analysis() throws -> RunSpec.Analysis {
@@ -84,8 +84,6 @@ private struct AnalysisBuilder {
                 request.index = try CompositeIndex(items: request.variable.split(separator: ",").map(String.init),
                                                    weights: node["item-weights"]?.list.compactMap(Double.init), low: range[0], high: range[1])
             }
-            request.bootstrapReplicates = try number("bootstrap").map(Int.init)
-            request.seed = UInt64(try number("seed") ?? 1)
             try request.validate()
             let finished = request
             return RunSpec.Analysis(name: name, command: command) { table, design in
@@ -95,11 +93,9 @@ private struct AnalysisBuilder {
             let familyText = string("family") ?? "gaussian", vcovText = string("vcov") ?? "design"
             guard let family = Family(rawValue: familyText) else { throw node.error("family '\(familyText)' is not gaussian, binomial or poisson") }
             guard let vcov = CovarianceType(rawValue: vcovText) else { throw node.error("vcov '\(vcovText)' is not a covariance type") }
-            var request = RegressionRequest(formula: try required("formula"), family: family, covariance: vcov, level: level,
+            let request = RegressionRequest(formula: try required("formula"), family: family, covariance: vcov, level: level,
                                             tests: node["test"]?.list ?? [], marginalEffects: flag("marginal-effects"),
                                             maximumIterations: Int(try number("max-iterations") ?? 25), allowAliased: flag("allow-aliased"))
-            request.replicates = Int(try number("replicates") ?? 500)
-            request.seed = UInt64(try number("seed") ?? 1)
             _ = try ModelFormula(request.formula)
             let finished = request
             return RunSpec.Analysis(name: name, command: command) { table, design in
@@ -113,8 +109,7 @@ private struct AnalysisBuilder {
                                      category: string("category"), scale: string("scale") == "pp" ? 100 : 1, level: level,
                                      degreesOfFreedom: try DegreesOfFreedom(parsing: string("df") ?? "normal"),
                                      target: try string("target").map(Target.init(parsing:)), adjust: string("adjust"),
-                                     pooled: flag("pooled"), threefold: flag("threefold"),
-                                     bootstrapReplicates: try number("bootstrap").map(Int.init), seed: UInt64(try number("seed") ?? 1))
+                                     pooled: flag("pooled"), threefold: flag("threefold"))
             request.logit = flag("logit")
             request.subset = try string("subset").map(RowFilter.init(parsing:))
             if let period = string("period") {

@@ -26,9 +26,13 @@ public struct DesignSpec: Sendable, Equatable {
     /// Apply the lonely-PSU rule also to a stratum that has one PSU within a domain only
     /// (R's `survey.adjust.domain.lonely`).
     public var adjustDomainLonely: Bool
+    /// How statistics become variances on this design: linearization or replicates.
+    public var varianceMethod: VarianceMethod
 
     public init(weights: String? = nil, strata: String? = nil, clusters: [String] = [], fpc: [String] = [],
-                nest: Bool = false, lonelyPSU: LonelyPSU = .fail, adjustDomainLonely: Bool = false) {
+                nest: Bool = false, lonelyPSU: LonelyPSU = .fail, adjustDomainLonely: Bool = false,
+                varianceMethod: VarianceMethod = .linearization) {
+        self.varianceMethod = varianceMethod
         self.weights = weights
         self.strata = strata
         self.clusters = clusters
@@ -36,5 +40,26 @@ public struct DesignSpec: Sendable, Equatable {
         self.nest = nest
         self.lonelyPSU = lonelyPSU
         self.adjustDomainLonely = adjustDomainLonely
+    }
+}
+
+/// How a design turns statistics into variances: R's `svydesign` (linearization of influence
+/// values) or a replicate design (R's `svrepdesign`/`as.svrepdesign`: the statistic re-estimated
+/// on replicate weights). Chosen once, on the design, for every statistic and command.
+public enum VarianceMethod: Sendable, Equatable {
+    /// Taylor linearization through the variance engine (R's `svyrecvar`).
+    case linearization
+    /// Rao-Wu rescaling bootstrap with this many replicates, seeded (`RaoWuBootstrap`).
+    case bootstrap(replicates: Int, seed: UInt64)
+}
+
+extension VarianceMethod {
+    /// The Rao-Wu bootstrap with `replicates` replicates.
+    /// - Throws: `DisparityError.usage` unless 2 ≤ replicates ≤ 100,000.
+    public static func checkedBootstrap(replicates: Int, seed: UInt64) throws -> VarianceMethod {
+        guard replicates >= RaoWuBootstrap.replicateRange.lowerBound, replicates <= RaoWuBootstrap.replicateRange.upperBound else {
+            throw DisparityError.usage("--bootstrap takes \(RaoWuBootstrap.replicateRange.lowerBound) to \(RaoWuBootstrap.replicateRange.upperBound) replicates (got \(replicates))")
+        }
+        return .bootstrap(replicates: replicates, seed: seed)
     }
 }

@@ -2,11 +2,12 @@
 /// group, with design-based standard errors that include the covariance of the two domains
 /// (they share strata and PSUs), as `svyby(..., covmat = TRUE)` + `svycontrast` in R.
 ///
-/// Both groups' influence values go to the variance engine in one call (two columns, each zero
-/// outside its group); the difference's variance is v₁₁ + v₂₂ − 2v₁₂ and the ratio's follows by
-/// the delta method. Quantiles are linearized through Woodruff's interval: the influence of
-/// the share below the estimate, times the slope of the quantile function that the interval
-/// implies, so no kernel density is needed.
+/// Every compared cell's influence values go to the variance engine together
+/// (`JointEstimates`): each cell's own row reports its domain's standard error, as `svyby`
+/// does, and contrasts use the joint covariance over the whole design; the difference's
+/// variance is v₁₁ + v₂₂ − 2v₁₂ and the ratio's follows by the delta method. Quantiles are
+/// linearized through Woodruff's interval (`WoodruffQuantile`), with the same df as
+/// `estimate quantile`, so a cell's SE is the same in both commands.
 public struct GapEstimator: Sendable {
     public let table: Table
     public let design: SurveyDesign
@@ -18,7 +19,15 @@ public struct GapEstimator: Sendable {
         self.engine = VarianceEngine(design: design)
     }
 
+    /// The rows of every focal level's comparison with the reference, in level order.
+    /// Standard errors follow the design's variance method (linearization or replicates).
+    /// - Throws: `DisparityError` naming the level, cell or column at fault.
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
+        try replicated(try linearized(request), request)
+    }
+
+    /// The rows with linearization standard errors.
+    private func linearized(_ request: GapRequest) throws -> [GapRow] {
         try request.validate()
         let groups = try table.categorical(request.group)
         guard let referenceCode = groups.levels.firstIndex(of: request.reference) else {
@@ -38,6 +47,7 @@ public struct GapEstimator: Sendable {
         func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
             (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) && domain?[$0] != false ? Int32($0) : nil }
         }
+        let scope = try self.scope(request, domain: domain)
         // Cells: the groups now (or overall), then at the baseline when a period is given.
         let periods = try request.period.map { try PeriodCells(table: table, period: $0) }
         func cells(_ code: Int, _ label: String) throws -> [Linearized] {
@@ -53,34 +63,26 @@ public struct GapEstimator: Sendable {
             let label = groups.levels[code]
             let focal = try cells(code, label)
             let ordered = periods == nil ? [focal[0], reference[0]] : [focal[0], reference[0], focal[1], reference[1]]
-            out += try compare(ordered, label: label, request)
-        }
-        if let replicates = request.bootstrapReplicates {
-            out = try bootstrapped(out, request, replicates: replicates)
+            out += try compare(ordered, scope: scope, label: label, request)
         }
         return out
     }
 
-    /// The rows with standard errors, intervals and verdicts from the Rao-Wu bootstrap: the
-    /// spread of every row's estimate over replicate designs (Wald intervals on it).
-    private func bootstrapped(_ rows: [GapRow], _ request: GapRequest, replicates: Int) throws -> [GapRow] {
-        var copy = request
-        copy.bootstrapReplicates = nil
-        let single = copy, table = self.table
-        let covariance = try RaoWuBootstrap(design: design, replicates: replicates, seed: request.seed).covariance { replicate in
-            try GapEstimator(table: table, design: replicate).estimate(single).map(\.estimate)
-        }
+    /// The rows with standard errors, intervals and verdicts from the design's replicates: the
+    /// spread of every row's estimate over the replicate designs (Wald intervals on it).
+    private func replicated(_ rows: [GapRow], _ request: GapRequest) throws -> [GapRow] {
+        let table = self.table
+        guard let replicated = try design.replicateCovariance(estimates: rows.map(\.estimate), { replicate in
+            try GapEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+        }) else { return rows }
         return rows.enumerated().map { i, row in
             var row = row
-            row.standardError = covariance[i, i].squareRoot()
-            if let z = Intervals.critical(level: request.level, df: row.df) {
-                row.confidenceLow = row.estimate - z * row.standardError
-                row.confidenceHigh = row.estimate + z * row.standardError
+            row.inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)
+            if let target = request.target, row.component == "difference" {
+                row.verdict = row.inferred.verdict(against: target)
+                row.targetPValue = row.inferred.pValue(against: target)
             }
-            if let target = request.target, row.component == "difference", let low = row.confidenceLow, let high = row.confidenceHigh {
-                row.verdict = target.verdict(low: low, high: high)
-                row.targetPValue = target.pValue(estimate: row.estimate, standardError: row.standardError, df: row.df)
-            }
+            row.note = replicated.note
             return row
         }
     }
@@ -88,27 +90,21 @@ public struct GapEstimator: Sendable {
     /// The rows of one comparison: focal, reference, difference and ratio, and with a period
     /// the same at the baseline and the changes (the change in the difference is the
     /// difference in differences).
-    private func compare(_ cells: [Linearized], label: String, _ request: GapRequest) throws -> [GapRow] {
-        let c = try CellEstimates(cells, engine: engine)
-        let df: Double?
-        switch request.degreesOfFreedom {
-        case .automatic, .normal: df = nil
-        case .design: df = Double(design.degreesOfFreedom(rows: c.rows))
-        case .fixed(let v): df = v
-        }
-        let z = Intervals.critical(level: request.level, df: df)
+    private func compare(_ cells: [Linearized], scope: [Int32], label: String, _ request: GapRequest) throws -> [GapRow] {
+        let c = try JointEstimates(cells, engine: engine, scope: scope)
+        let comparedRows = c.rows(Array(cells.indices))
+        let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: comparedRows) }
         func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) -> GapRow {
-            let se = value.variance.squareRoot() * scale
-            let e = value.estimate * scale
-            return GapRow(focal: label, component: component, estimate: e, standardError: se,
-                          confidenceLow: z.map { e - $0 * se }, confidenceHigh: z.map { e + $0 * se }, df: df, n: c.count(used),
+            let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
+            return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
+                          confidenceLow: inferred.low, confidenceHigh: inferred.high, df: df, n: c.count(used),
                           verdict: nil, targetPValue: nil)
         }
         let s = request.scale
         var difference = row("difference", c.contrast(Self.unit(cells.count, [0: 1, 1: -1])), cells: [0, 1], scale: s)
-        if let target = request.target, let low = difference.confidenceLow, let high = difference.confidenceHigh {
-            difference.verdict = target.verdict(low: low, high: high)
-            difference.targetPValue = target.pValue(estimate: difference.estimate, standardError: difference.standardError, df: df)
+        if let target = request.target {
+            difference.verdict = difference.inferred.verdict(against: target)
+            difference.targetPValue = difference.inferred.pValue(against: target)
         }
         var rows = [row("focal", c.contrast(Self.unit(cells.count, [0: 1])), cells: [0], scale: s),
                     row("reference", c.contrast(Self.unit(cells.count, [1: 1])), cells: [1], scale: s), difference]
@@ -206,22 +202,26 @@ public struct GapEstimator: Sendable {
         return y
     }
 
-    /// A quantile's Woodruff linearization: −(slope)·(influence of the share at or below it),
-    /// with the slope (q_high − q_low)/(2z·SE_share) from the interval `estimate` reports.
+    /// A quantile cell linearized through its Woodruff interval, with the df `estimate quantile`
+    /// uses on the same rows.
     private func quantile(_ y: [Double], rows: [Int32], cell: String, _ request: GapRequest) throws -> Linearized {
-        let w = design.weights
-        let sample = SortedSample(y, w, rows: rows)
-        let q = sample.quantile(request.q)
-        var indicator = [Double](repeating: .nan, count: y.count)
-        for r in rows { indicator[Int(r)] = y[Int(r)] <= q ? 1 : 0 }
-        let below = Linearization.mean(indicator, w, rows: rows)
-        let se = try engine.covariance(Influence(rows: rows, width: 1, values: below.values))[0, 0].squareRoot()
-        let z = Normal.quantile(0.975)
-        let (lowShare, highShare) = (below.estimate - z * se, below.estimate + z * se)
-        guard se > 0, lowShare >= 0, highShare <= 1 else {
+        let df = request.degreesOfFreedom.resolved(designByDefault: true) { design.degreesOfFreedom(rows: rows) }
+        let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine)
+        guard let linearized = woodruff.linearized else {
             throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of '\(request.variable)' in \(cell) has no Woodruff interval to linearize it with")
         }
-        let slope = (sample.quantile(highShare) - sample.quantile(lowShare)) / (2 * z * se)
-        return Linearized(estimate: q, rows: rows, values: below.values.map { -slope * $0 })
+        return linearized
+    }
+
+    /// The design the cells are drawn from: the rows in `domain` (nil: all) that have every
+    /// analysed value, as R's `svyby` over `subset(design, !is.na(y))`.
+    func scope(_ request: GapRequest, domain: [Bool]?) throws -> [Int32] {
+        let analysed: [[Double]]
+        switch request.statistic {
+        case .proportion: analysed = [try indicator(request)]
+        case .ratio: analysed = [try table.numeric(request.variable), try table.numeric(request.denominator!)]
+        case .mean, .quantile, .lowerMean: analysed = [try table.numeric(request.variable)]
+        }
+        return (0..<Int32(table.rowCount)).filter { r in domain?[Int(r)] != false && analysed.allSatisfy { !$0[Int(r)].isNaN } }
     }
 }

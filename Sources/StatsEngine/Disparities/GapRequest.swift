@@ -33,16 +33,11 @@ public struct GapRequest: Sendable {
     public var period: Period?
     /// Restrict every group to a domain (the design kept whole).
     public var subset: RowFilter?
-    /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
-    public var bootstrapReplicates: Int?
-    public var seed: UInt64
 
     public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
                 denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,
-                degreesOfFreedom: DegreesOfFreedom = .normal, target: Target? = nil, adjust: String? = nil,
-                pooled: Bool = false, threefold: Bool = false, bootstrapReplicates: Int? = nil, seed: UInt64 = 1) {
-        self.bootstrapReplicates = bootstrapReplicates
-        self.seed = seed
+                degreesOfFreedom: DegreesOfFreedom = .automatic, target: Target? = nil, adjust: String? = nil,
+                pooled: Bool = false, threefold: Bool = false) {
         self.adjust = adjust
         self.pooled = pooled
         self.threefold = threefold
@@ -114,4 +109,16 @@ public struct GapRow: Sendable {
     /// On the difference row when a target was given.
     public var verdict: Target.Verdict?
     public var targetPValue: Double?
+    /// What qualifies the row (replicates left out), nil for most rows.
+    public var note: String? = nil
+
+    /// The estimate, SE, df and interval as one value.
+    public var inferred: Inferred {
+        get { Inferred(estimate: estimate, standardError: standardError.isFinite ? standardError : nil, df: df,
+                       low: confidenceLow, high: confidenceHigh) }
+        set {
+            (estimate, standardError, df) = (newValue.estimate, newValue.standardError ?? .nan, newValue.df)
+            (confidenceLow, confidenceHigh) = (newValue.low, newValue.high)
+        }
+    }
 }

@@ -53,8 +53,8 @@ public struct RepresentationRow: Sendable {
     public var component: String
     public var estimate: Double
     public var standardError: Double
-    public var confidenceLow: Double
-    public var confidenceHigh: Double
+    public var confidenceLow: Double?
+    public var confidenceHigh: Double?
 }
 
 public struct RepresentationEstimator: Sendable {
@@ -78,16 +78,15 @@ public struct RepresentationEstimator: Sendable {
         // θ_S = [P, s₁…s_E] on the staff; θ_B = [B, m₁…m_E] on the benchmark.
         let s = try shares(staff, request, subset: request.subset, levels: levels, withinLevels: false)
         let b = try shares(benchmark, request, subset: request.benchmarkSubset, levels: levels, withinLevels: true)
-        let z = Normal.quantile(1 - (1 - request.level) / 2)
         let k = levels.count + 1
         func row(_ name: String, _ value: Double, staffGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
                 v += staffGradient[a] * s.covariance[a, c] * staffGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]
             } }
-            let se = max(0, v).squareRoot() * scale
-            let e = value * scale
-            return RepresentationRow(component: name, estimate: e, standardError: se, confidenceLow: e - z * se, confidenceHigh: e + z * se)
+            let inferred = Inferred.wald(value, variance: max(0, v), df: nil, level: request.level).scaled(by: scale)
+            return RepresentationRow(component: name, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
+                                     confidenceLow: inferred.low, confidenceHigh: inferred.high)
         }
         let P = s.values[0], B = b.values[0]
         func unit(_ i: Int) -> [Double] { (0..<k).map { $0 == i ? 1 : 0 } }
@@ -161,6 +160,13 @@ public struct RepresentationEstimator: Sendable {
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
         guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k))) }
+        let estimator = self
+        if let replicated = try source.design.replicateCovariance(estimates: values, { replicate in
+            try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
+                                 subset: subset, levels: levels, withinLevels: withinLevels).values
+        }) {
+            return (values, replicated.covariance)
+        }
         var influence = [Double](repeating: 0, count: rows.count * k)
         for (i, r) in rows.enumerated() {
             let wi = w[Int(r)]

@@ -17,13 +17,35 @@ public struct DescriptiveEstimator: Sendable {
         self.engine = VarianceEngine(design: design)
     }
 
+    /// One row per domain (and per category for proportions), in domain order. A domain with
+    /// no usable rows gives a row of nulls with a note, and every other domain is computed.
+    /// Standard errors follow the design's variance method: linearization, or the replicate
+    /// spread of the same rows (`SurveyDesign.replicateCovariance`).
+    /// - Throws: `DisparityError` for unknown columns, impossible options, or data with no
+    ///   usable rows at all.
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
+        let rows = try linearized(request)
+        let table = self.table
+        guard let replicated = try design.replicateCovariance(estimates: rows.map(\.estimate), { replicate in
+            try DescriptiveEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+        }) else { return rows }
+        return rows.enumerated().map { i, row in
+            var row = row
+            guard row.estimate.isFinite else { return row }
+            let inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)
+            row.standardError = inferred.standardError
+            (row.confidenceLow, row.confidenceHigh) = (inferred.low, inferred.high)
+            row.designEffect = nil
+            row.note = row.note ?? replicated.note
+            return row
+        }
+    }
+
+    /// The rows with linearization standard errors.
+    private func linearized(_ request: EstimateRequest) throws -> [EstimateRow] {
         try request.validate()
         let domains = try Domains(table: table, by: request.by)
         let statistic = try statisticFunction(request)
-        if let replicates = request.bootstrapReplicates {
-            return try bootstrapped(request, replicates: replicates)
-        }
         var out: [EstimateRow] = []
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
@@ -31,35 +53,18 @@ public struct DescriptiveEstimator: Sendable {
                 out += try statistic(domains.rows[d]).map { var row = $0; row.group = group; return row }
             } catch let error as EmptyDomain {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
-                throw DisparityError.data(file: table.source, column: request.variable, "\(place) has no rows with a value of '\(error.variable)'")
+                guard !group.isEmpty else {
+                    throw DisparityError.data(file: table.source, column: request.variable, "\(place) has no rows with a value of '\(error.variable)'")
+                }
+                out.append(EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: group, category: nil,
+                                       estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil, df: nil, n: 0,
+                                       designEffect: nil, note: "\(place) has no rows with a value of '\(error.variable)'"))
             }
         }
         return out
     }
 
     private struct EmptyDomain: Error { let variable: String }
-
-    /// The rows with standard errors from the Rao-Wu bootstrap (Wald intervals on them, with the
-    /// df the statistic would use).
-    private func bootstrapped(_ request: EstimateRequest, replicates: Int) throws -> [EstimateRow] {
-        var copy = request
-        copy.bootstrapReplicates = nil
-        let single = copy, table = self.table
-        let rows = try estimate(single)
-        let covariance = try RaoWuBootstrap(design: design, replicates: replicates, seed: request.seed).covariance { replicate in
-            try DescriptiveEstimator(table: table, design: replicate).estimate(single).map(\.estimate)
-        }
-        return rows.enumerated().map { i, row in
-            var row = row
-            let se = covariance[i, i].squareRoot()
-            row.standardError = se.isFinite ? se : nil
-            if let se = row.standardError, let z = Intervals.critical(level: request.level, df: row.df) {
-                (row.confidenceLow, row.confidenceHigh) = Intervals.wald(row.estimate, se, critical: z)
-            }
-            row.designEffect = nil
-            return row
-        }
-    }
 
     /// The per-domain computation for the requested statistic, with its columns read once.
     private func statisticFunction(_ request: EstimateRequest) throws -> ([Int32]) throws -> [EstimateRow] {
@@ -132,10 +137,10 @@ public struct DescriptiveEstimator: Sendable {
             }
             let sd = variance.squareRoot()
             let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
-            return [row(request, estimate: sd, se: sd > 0 ? v.squareRoot() / (2 * sd) : 0, domain: domain, used: used)]
+            return [row(request, estimate: sd, se: sd > 0 ? v.squareRoot() / (2 * sd) : 0, used: used)]
         }
         let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
-        var result = row(request, estimate: estimate, se: v.squareRoot(), domain: domain, used: used)
+        var result = row(request, estimate: estimate, se: v.squareRoot(), used: used)
         if let srs = srsVariance, srs > 0, srs.isFinite { result.designEffect = v / srs }
         return [result]
     }
@@ -146,7 +151,7 @@ public struct DescriptiveEstimator: Sendable {
             throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero, so the ratio is undefined")
         }
         let v = try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0]
-        return [row(request, estimate: ratio.estimate, se: v.squareRoot(), domain: domain, used: used)]
+        return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
     }
 
     private func proportions(_ request: EstimateRequest, _ factor: CategoricalColumn, domain: [Int32]) throws -> [EstimateRow] {
@@ -190,24 +195,28 @@ public struct DescriptiveEstimator: Sendable {
             let unitVariance = p * (1 - p) * Double(observed) / Double(observed - 1)
             let srs = unitVariance * (W - Double(observed)) / (W * Double(observed))
             if observed > 1, srs > 0, srs.isFinite { result.designEffect = variance / srs }
-            let domainDF = Double(design.degreesOfFreedom(rows: domain))
+            let se = variance.squareRoot()
             switch request.proportionInterval {
             case .wald:
-                setWald(&result, request, domain: domain)
+                result.inferred = Inferred.wald(p, standardError: se, df: degreesOfFreedom(request, rows: used, designByDefault: false),
+                                                level: request.level)
             case .logit:
-                let df = chosenDF(request, automatic: domainDF, domain: domain)
+                let df = degreesOfFreedom(request, rows: used, designByDefault: true)
                 if let z = Intervals.critical(level: request.level, df: df) {
-                    (result.confidenceLow, result.confidenceHigh) = Intervals.logit(p, variance.squareRoot(), critical: z)
+                    (result.confidenceLow, result.confidenceHigh) = Intervals.logit(p, se, critical: z)
                     result.df = df
                 }
             case .kornGraubard:
-                let rows = domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
-                if let (low, high) = Intervals.kornGraubard(p, variance: variance, rows: rows, df: domainDF, level: request.level) {
+                // svyciprop(method = "beta") on the rows that have the variable: its t ratio
+                // uses their count.
+                let rows = observed
+                let df = Double(design.degreesOfFreedom(rows: used))
+                if let (low, high) = Intervals.kornGraubard(p, variance: variance, rows: rows, df: df, level: request.level) {
                     (result.confidenceLow, result.confidenceHigh) = (low, high)
-                    result.df = domainDF
+                    result.df = df
                 }
             case .wilson:
-                let df = chosenDF(request, automatic: nil, domain: domain)
+                let df = degreesOfFreedom(request, rows: used, designByDefault: false)
                 if let z = Intervals.critical(level: request.level, df: df) {
                     (result.confidenceLow, result.confidenceHigh) = Intervals.wilson(p, variance: variance, rows: observed, critical: z)
                     result.df = df
@@ -218,21 +227,13 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
-        let (used, sample, estimate) = try quantileOf(request, y, domain: domain)
-        // Woodruff: an interval for the share at or below the estimate, mapped back through the
-        // quantile function; R uses the design df of the rows analysed by default.
-        let (share, values) = belowShare(y, used: used, threshold: estimate)
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
-        let df = chosenDF(request, automatic: Double(design.degreesOfFreedom(rows: used)), domain: used)
-        var result = EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
-                                 estimate: estimate, standardError: nil, confidenceLow: nil, confidenceHigh: nil,
-                                 df: df, n: used.count, designEffect: nil)
-        guard let z = Intervals.critical(level: request.level, df: df) else { return [result] }
-        let (low, high) = Intervals.wald(share, v.squareRoot(), critical: z)
-        result.confidenceLow = low < 0 ? nil : sample.quantile(low)
-        result.confidenceHigh = high > 1 ? nil : sample.quantile(high)
-        if let l = result.confidenceLow, let h = result.confidenceHigh { result.standardError = (h - l) / (2 * z) }
-        return [result]
+        let used = try present(domain, [y], request.variable)
+        guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw EmptyDomain(variable: request.variable) }
+        let df = degreesOfFreedom(request, rows: used, designByDefault: true)
+        let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine)
+        return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
+                            estimate: woodruff.estimate, standardError: woodruff.standardError, confidenceLow: woodruff.low,
+                            confidenceHigh: woodruff.high, df: df, n: used.count, designEffect: nil)]
     }
 
     /// The mean of the values at or below the q-quantile (the "weakest 25 %" measure), with the
@@ -241,7 +242,7 @@ public struct DescriptiveEstimator: Sendable {
         let (used, _, q) = try quantileOf(request, y, domain: domain)
         let lower = Linearization.lowerMean(y, design.weights, rows: used, cut: q)
         let v = try engine.covariance(Influence(rows: used, width: 1, values: lower.values))[0, 0]
-        return [row(request, estimate: lower.estimate, se: v.squareRoot(), domain: domain, used: used)]
+        return [row(request, estimate: lower.estimate, se: v.squareRoot(), used: used)]
     }
 
     // MARK: helpers
@@ -261,43 +262,18 @@ public struct DescriptiveEstimator: Sendable {
         return used
     }
 
-    /// The weighted share of `used` rows at or below `threshold`, and its influence values.
-    private func belowShare(_ y: [Double], used: [Int32], threshold: Double) -> (Double, [Double]) {
-        let w = design.weights
-        var W = 0.0, below = 0.0
-        for r in used {
-            W += w[Int(r)]
-            if y[Int(r)] <= threshold { below += w[Int(r)] }
-        }
-        let share = below / W
-        let values = used.map { r in w[Int(r)] * ((y[Int(r)] <= threshold ? 1 : 0) - share) / W }
-        return (share, values)
+    /// The df of an interval on `rows` by the one policy (`DegreesOfFreedom`).
+    private func degreesOfFreedom(_ request: EstimateRequest, rows: [Int32], designByDefault: Bool) -> Double? {
+        request.degreesOfFreedom.resolved(designByDefault: designByDefault) { design.degreesOfFreedom(rows: rows) }
     }
 
-    /// The df an interval uses: the statistic's R default (`automatic`, nil = normal) unless
-    /// the user chose.
-    private func chosenDF(_ request: EstimateRequest, automatic: Double?, domain: [Int32]) -> Double? {
-        switch request.degreesOfFreedom {
-        case .automatic: return automatic
-        case .normal: return nil
-        case .design: return Double(design.degreesOfFreedom(rows: domain))
-        case .fixed(let v): return v
-        }
-    }
-
-    /// A Wald-interval row.
-    private func row(_ request: EstimateRequest, estimate: Double, se: Double, domain: [Int32], used: [Int32]) -> EstimateRow {
+    /// A Wald-interval row on the rows used.
+    private func row(_ request: EstimateRequest, estimate: Double, se: Double, used: [Int32]) -> EstimateRow {
         var result = EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
                                  estimate: estimate, standardError: se, confidenceLow: nil, confidenceHigh: nil,
                                  df: nil, n: used.count, designEffect: nil)
-        setWald(&result, request, domain: domain)
+        result.inferred = Inferred.wald(estimate, standardError: se, df: degreesOfFreedom(request, rows: used, designByDefault: false),
+                                        level: request.level)
         return result
-    }
-
-    private func setWald(_ result: inout EstimateRow, _ request: EstimateRequest, domain: [Int32]) {
-        let df = chosenDF(request, automatic: nil, domain: domain)
-        guard let se = result.standardError, let z = Intervals.critical(level: request.level, df: df) else { return }
-        (result.confidenceLow, result.confidenceHigh) = Intervals.wald(result.estimate, se, critical: z)
-        result.df = df
     }
 }

@@ -18,30 +18,6 @@ public enum ProportionInterval: String, Sendable, CaseIterable {
     case wilson
 }
 
-/// Which reference distribution confidence intervals use.
-public enum DegreesOfFreedom: Sendable, Equatable {
-    /// Each statistic's R default: normal for means, totals and ratios; the design df for
-    /// quantiles and for logit and Korn-Graubard proportions.
-    case automatic
-    case normal
-    /// Student t with the design's (domain's) degrees of freedom: PSUs minus strata.
-    case design
-    case fixed(Double)
-
-    public init(parsing text: String) throws {
-        switch text {
-        case "auto": self = .automatic
-        case "normal", "inf", "Inf": self = .normal
-        case "design": self = .design
-        default:
-            guard let v = Double(text), v > 0 else {
-                throw DisparityError.usage("--df must be design, normal or a positive number (got '\(text)')")
-            }
-            self = .fixed(v)
-        }
-    }
-}
-
 /// One `disparity estimate` analysis.
 public struct EstimateRequest: Sendable {
     public var statistic: Statistic
@@ -55,9 +31,6 @@ public struct EstimateRequest: Sendable {
     public var proportionInterval: ProportionInterval
     /// The composite index's definition, for the `index` statistic (whose variable names its items).
     public var index: CompositeIndex?
-    /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
-    public var bootstrapReplicates: Int?
-    public var seed: UInt64 = 1
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
@@ -99,11 +72,23 @@ public struct EstimateRow: Sendable, Equatable {
     public var n: Int
     /// Design effect (variance over that of a simple random sample of the same size), where defined.
     public var designEffect: Double?
+    /// Why a value is missing (a domain without usable rows) or what qualifies it.
+    public var note: String? = nil
+
+    /// The estimate, SE, df and interval as one value.
+    public var inferred: Inferred {
+        get { Inferred(estimate: estimate, standardError: standardError, df: df, low: confidenceLow, high: confidenceHigh) }
+        set {
+            (estimate, standardError, df) = (newValue.estimate, newValue.standardError, newValue.df)
+            (confidenceLow, confidenceHigh) = (newValue.low, newValue.high)
+        }
+    }
 
     public static func == (a: EstimateRow, b: EstimateRow) -> Bool {
         a.variable == b.variable && a.statistic == b.statistic && a.group.map(\.column) == b.group.map(\.column)
             && a.group.map(\.level) == b.group.map(\.level) && a.category == b.category && a.estimate == b.estimate
             && a.standardError == b.standardError && a.confidenceLow == b.confidenceLow
             && a.confidenceHigh == b.confidenceHigh && a.df == b.df && a.n == b.n && a.designEffect == b.designEffect
+            && a.note == b.note
     }
 }

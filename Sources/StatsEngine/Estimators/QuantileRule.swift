@@ -38,8 +38,10 @@ struct SortedSample {
             let mid = (lo + hi) / 2
             if cumulativeWeights[mid] <= target { lo = mid + 1 } else { hi = mid }
         }
-        let position = lo - 1
-        guard position >= 0 else { return values[0] }
+        // R's qs(): when even the smallest value's weight exceeds the target, `last()` falls
+        // back to position 1 and the rule then takes the next value up, so R's "math" rule
+        // returns the second smallest value there; matched exactly (docs/statistics.md).
+        let position = max(lo - 1, 0)
         if p - cumulativeWeights[position] / totalWeight == 0 { return values[position] }
         return values[min(position + 1, values.count - 1)]
     }

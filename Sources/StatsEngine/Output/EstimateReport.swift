@@ -2,14 +2,16 @@
 extension Report {
     public static func estimates(_ rows: [EstimateRow], request: EstimateRequest, design: SurveyDesign) -> Report {
         let groupColumns = request.by
+        let notes = Array(Set(rows.compactMap(\.note))).sorted()
         var tabular = Tabular(columns: ["variable", "statistic"] + groupColumns
-                              + ["category", "estimate", "std_error", "conf_low", "conf_high", "df", "n", "deff"])
+                              + ["category", "estimate", "std_error", "conf_low", "conf_high", "df", "n", "deff"]
+                              + (notes.isEmpty ? [] : ["note"]))
         for row in rows {
             let levels = groupColumns.map { name in row.group.first { $0.column == name }?.level }
             tabular.rows.append([.text(row.variable), .text(row.statistic)] + levels.map { .text($0) }
                                 + [.text(row.category), .number(row.estimate), .number(row.standardError),
                                    .number(row.confidenceLow), .number(row.confidenceHigh), .number(row.df),
-                                   .integer(row.n), .number(row.designEffect)])
+                                   .integer(row.n), .number(row.designEffect)] + (notes.isEmpty ? [] : [.text(row.note)]))
         }
         let results: [JSONValue] = rows.map { row in
             .object([
@@ -24,6 +26,7 @@ extension Report {
                 ("df", .number(row.df)),
                 ("n", .number(Double(row.n))),
                 ("deff", .number(row.designEffect)),
+                ("note", .string(row.note)),
             ])
         }
         let json: JSONValue = .object([
@@ -32,7 +35,7 @@ extension Report {
             ("level", .number(request.level)),
             ("results", .array(results)),
         ])
-        return Report(tabular: tabular, json: json)
+        return Report(tabular: tabular, json: json, notes: notes)
     }
 }
 

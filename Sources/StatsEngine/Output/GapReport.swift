@@ -29,6 +29,7 @@ extension Report {
             } else {
                 fields.append(("target", .null))
             }
+            fields.append(("note", .string(row.note)))
             return .object(fields)
         }
         let json: JSONValue = .object([
@@ -38,6 +39,6 @@ extension Report {
             ("level", .number(request.level)),
             ("results", .array(results)),
         ])
-        return Report(tabular: tabular, json: json)
+        return Report(tabular: tabular, json: json, notes: Array(Set(rows.compactMap(\.note))).sorted())
     }
 }

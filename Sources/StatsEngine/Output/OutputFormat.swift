@@ -8,17 +8,24 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 public struct Report: Sendable {
     public var tabular: Tabular
     public var json: JSONValue
+    /// What qualifies the results as a whole (rows left null, replicates left out): under the
+    /// table, in JSON's `notes`, and on standard error for CSV, so none goes unseen.
+    public var notes: [String]
 
-    public init(tabular: Tabular, json: JSONValue) {
+    public init(tabular: Tabular, json: JSONValue, notes: [String] = []) {
         self.tabular = tabular
         self.json = json
+        self.notes = notes
     }
 
     public func rendered(as format: OutputFormat) -> String {
         switch format {
-        case .table: return tabular.table()
+        case .table: return tabular.table() + notes.map { "note: \($0)\n" }.joined()
         case .csv: return tabular.csv()
-        case .json: return json.serialized(pretty: true) + "\n"
+        case .json:
+            guard !notes.isEmpty, case .object(var fields) = json else { return json.serialized(pretty: true) + "\n" }
+            fields.append(("notes", .array(notes.map { .string($0) })))
+            return JSONValue.object(fields).serialized(pretty: true) + "\n"
         }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 
 /// How the covariance of regression coefficients is estimated.
 public enum CovarianceType: String, Sendable, CaseIterable {
-    /// Design-based (Taylor linearization through the variance engine), as R's `svyglm`.
+    /// Design-based, as R's `svyglm`: Taylor linearization through the variance engine, or
+    /// the replicate spread of refitted coefficients on a replicate design (`--bootstrap`).
     case design
     /// Model-based: φ·(X'ΩX)⁻¹, φ estimated for gaussian, 1 for binomial and Poisson.
     case classical
@@ -11,9 +12,6 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     case hc0, hc1, hc2, hc3
     /// Cluster-robust by the design's PSUs with Stata's CR1 correction G/(G−1)·(n−1)/(n−p).
     case cluster
-    /// The spread of the coefficients refitted on Rao-Wu bootstrap replicates of the design
-    /// (`replicates` and `seed` of the request); the design df.
-    case bootstrap
 }
 
 /// Per-row influence values of the estimable coefficients, Uᵢ'(X'ΩX)⁻¹ with Uᵢ the estimating

@@ -55,7 +55,7 @@ struct MarginalEffects {
         }
         gradients = gradients.map { $0 / W }
         let variance: [Double]
-        if type == .design {
+        if type == .design, estimator.design.spec.varianceMethod == .linearization {
             var values = [Double](repeating: 0, count: n * m)
             for i in 0..<n {
                 for c in 0..<m {

@@ -19,9 +19,8 @@ public struct RegressionEstimator: Sendable {
         let formula = try ModelFormula(request.formula)
         let model = try linearized(formula, request: request)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let (covariance, df) = request.covariance == .bootstrap
-            ? try bootstrapCovariance(formula, request: request, x: x, kept: influence.kept)
-            : try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
+        let (covariance, df) = try replicateCovariance(formula, request: request, model: model)
+            ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
         let critical = df > 0 ? StudentT.quantile(1 - (1 - request.level) / 2, df: df) : Double.nan
@@ -91,17 +90,20 @@ public struct RegressionEstimator: Sendable {
                               confidenceHigh: ok ? estimate + critical * se : nil)
     }
 
-    /// The covariance of the estimable coefficients from refits on Rao-Wu bootstrap replicates,
-    /// with the design df as for the linearized covariance.
-    private func bootstrapCovariance(_ formula: ModelFormula, request: RegressionRequest, x: DesignMatrix,
-                                     kept: [Int]) throws -> ([Double], Double) {
+    /// With `--vcov design` on a replicate design: the covariance of the estimable coefficients
+    /// from refits on the replicate weights, with the design df as for the linearized
+    /// covariance. Nil under linearization or another covariance type.
+    private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest,
+                                     model: LinearizedModel) throws -> ([Double], Double)? {
+        guard request.covariance == .design else { return nil }
         let table = self.table
+        let (x, kept) = (model.design, model.influence.kept)
         let levels = x.factorLevels
-        let covariance = try RaoWuBootstrap(design: design, replicates: request.replicates, seed: request.seed).covariance { replicate in
+        guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
             let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, fixedLevels: levels)
             return kept.map { refit.fit.coefficients[$0] }
-        }
-        return (covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
+        }) else { return nil }
+        return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
     }
 
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
@@ -124,8 +126,6 @@ public struct RegressionEstimator: Sendable {
             let h = influence.leverages(design: x, fit: fit)
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
             return (OuterProducts.sum(influence.values, width: k, rowScale: scale), Double(n - k))
-        case .bootstrap:
-            preconditionFailure("computed by bootstrapCovariance")
         case .cluster:
             var slot = [Int32](repeating: -1, count: design.psuTotal)
             var groups = [Int32](repeating: 0, count: n)

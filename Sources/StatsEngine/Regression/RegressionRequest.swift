@@ -14,9 +14,6 @@ public struct RegressionRequest: Sendable {
     /// Fit anyway when terms are aliased, reporting them with null estimates as R reports NA;
     /// by default an aliased term is an error that names it.
     public var allowAliased: Bool
-    /// Replicates and seed for `--vcov bootstrap`.
-    public var replicates: Int = 500
-    public var seed: UInt64 = 1
 
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
                 tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8,

@@ -14,9 +14,12 @@ public struct RaoWuBootstrap: Sendable {
     public let replicates: Int
     public let seed: UInt64
 
+    /// How many replicates a bootstrap may have.
+    public static let replicateRange = 2...100_000
+
     public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
-        guard replicates >= 2, replicates <= 100_000 else {
-            throw DisparityError.usage("the bootstrap takes 2 to 100000 replicates (got \(replicates))")
+        guard Self.replicateRange.contains(replicates) else {
+            throw DisparityError.usage("--bootstrap takes 2 to 100000 replicates (got \(replicates))")
         }
         self.design = design
         self.replicates = replicates
@@ -45,8 +48,9 @@ public struct RaoWuBootstrap: Sendable {
     }
 
     /// The covariance of a vector statistic from its values on every replicate design, computed
-    /// on all cores.
-    public func covariance(_ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> Covariance {
+    /// on all cores. Replicates on which the statistic cannot be estimated are left out (see
+    /// `SurveyDesign.replicateCovariance`); without `estimates`, every value is required.
+    public func covariance(estimates: [Double]? = nil, _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
         var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
         results.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
@@ -54,15 +58,34 @@ public struct RaoWuBootstrap: Sendable {
                 shared.value[b] = Result { try statistic(design.reweighted(weights(replicate: b))) }
             }
         }
-        let values = try results.map { try $0!.get() }
-        let k = values[0].count
+        let k = estimates?.count ?? results.lazy.compactMap { try? $0!.get().count }.first ?? 0
+        let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
+        var values: [[Double]] = []
+        var firstFailure: Error?
+        for result in results {
+            switch result! {
+            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
+                values.append(v)
+            case .success:
+                continue
+            case .failure(let error as DisparityError) where error.kind != .usage:
+                firstFailure = firstFailure ?? error
+            case .failure(let error):
+                throw error
+            }
+        }
+        guard values.count >= 2 else {
+            throw firstFailure ?? DisparityError.analysis("\(design.source): fewer than two bootstrap replicates gave an estimate")
+        }
+        let used = Double(values.count)
         var mean = [Double](repeating: 0, count: k)
-        for v in values { for j in 0..<k { mean[j] += v[j] / Double(replicates) } }
+        for v in values { for j in 0..<k { mean[j] += v[j] / used } }
         var out = [Double](repeating: 0, count: k * k)
         for v in values {
-            for a in 0..<k { for c in 0..<k { out[a * k + c] += (v[a] - mean[a]) * (v[c] - mean[c]) / Double(replicates - 1) } }
+            for a in 0..<k { for c in 0..<k { out[a * k + c] += (v[a] - mean[a]) * (v[c] - mean[c]) / (used - 1) } }
         }
-        return Covariance(size: k, values: out)
+        return ReplicateCovariance(covariance: Covariance(size: k, values: out), replicates: values.count,
+                                   dropped: replicates - values.count)
     }
 }
 
@@ -86,9 +109,11 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 extension SurveyDesign {
-    /// The same design with other weights (a bootstrap replicate).
+    /// The same design with other weights (a bootstrap replicate), its variance by linearization.
     public func reweighted(_ weights: [Double]) -> SurveyDesign {
-        SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
+        var spec = self.spec
+        spec.varianceMethod = .linearization
+        return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
                      psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
                      secondStage: secondStage)
     }

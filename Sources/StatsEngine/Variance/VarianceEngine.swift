@@ -7,18 +7,36 @@
 public struct VarianceEngine: Sendable {
     public let design: SurveyDesign
 
+    /// The tolerance below which a sampling fraction's complement counts as zero: a stratum
+    /// sampled completely contributes no variance (R's `onestrat`, `f < 0.0000001`).
+    static let censusTolerance = 1e-7
+
+    /// Which sampling units count as present: the strata and PSUs whose totals enter the sums.
+    public enum Scope: Sendable {
+        /// The units the influence rows touch: a domain's own subset design, as
+        /// `svymean(~y, subset(design, domain))` (and `svyby`'s standard errors).
+        case domain
+        /// The units of these rows, zero totals where no influence value falls: the design that
+        /// R's `svyby(..., covmat = TRUE)` totals the joint influence functions over, so that
+        /// every entry of a joint covariance is the same whichever other cells are estimated.
+        case rows([Int32])
+    }
+
     public init(design: SurveyDesign) { self.design = design }
 
-    /// Covariance of the statistics whose influence values are given.
-    public func covariance(_ influence: Influence) throws -> Covariance {
+    /// Covariance of the statistics whose influence values are given: a `width` × `width`
+    /// matrix in the statistics' units squared.
+    /// - Throws: `DisparityError.analysis` naming the stratum (or PSU) with a single PSU (or
+    ///   second-stage unit) under `--lonely-psu fail`.
+    public func covariance(_ influence: Influence, scope: Scope = .domain) throws -> Covariance {
         let k = influence.width
-        let stageOne = psuTotals(influence)
+        let stageOne = psuTotals(influence, scope)
         var result = try combineStrata(
             groups: stageOne.groups, totals: stageOne.totals, width: k,
             sampled: { design.psuCount[$0] }, population: { design.psuPopulation[$0] },
             label: { "stratum '\(design.strataLabels[$0])'" }, stage: 1)
         if design.usesSecondStage, let second = design.secondStage {
-            let stageTwo = unitTotals(influence, second)
+            let stageTwo = unitTotals(influence, second, scope)
             for (p, units) in stageTwo.groups {
                 let h = Int(design.psuStratum[p])
                 let weight = Double(design.psuCount[h]) / design.psuPopulation[h]
@@ -35,23 +53,31 @@ public struct VarianceEngine: Sendable {
 
     /// Totals of the influence values by PSU, grouped by stratum: (stratum, [slot]) pairs and a
     /// slot-major table of totals.
-    private func psuTotals(_ influence: Influence) -> (groups: [(Int, [Int])], totals: [Double]) {
-        groupedTotals(influence, unitOfRow: design.psu, unitCount: design.psuTotal, parentCount: design.strataCount) { Int(design.psuStratum[$0]) }
+    private func psuTotals(_ influence: Influence, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+        groupedTotals(influence, scope, unitOfRow: design.psu, unitCount: design.psuTotal, parentCount: design.strataCount) { Int(design.psuStratum[$0]) }
     }
 
     /// Totals by second-stage unit, grouped by PSU.
-    private func unitTotals(_ influence: Influence, _ second: SurveyDesign.SecondStage) -> (groups: [(Int, [Int])], totals: [Double]) {
-        groupedTotals(influence, unitOfRow: second.unit, unitCount: second.unitPSU.count, parentCount: design.psuTotal) { Int(second.unitPSU[$0]) }
+    private func unitTotals(_ influence: Influence, _ second: SurveyDesign.SecondStage, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+        groupedTotals(influence, scope, unitOfRow: second.unit, unitCount: second.unitPSU.count, parentCount: design.psuTotal) { Int(second.unitPSU[$0]) }
     }
 
     /// Sums influence values into one slot per sampling unit touched, and lists the slots of
     /// each parent (stratum or PSU) in order of first appearance.
-    private func groupedTotals(_ influence: Influence, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
+    private func groupedTotals(_ influence: Influence, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
                                parent: (Int) -> Int) -> (groups: [(Int, [Int])], totals: [Double]) {
         let k = influence.width
         var slotOfUnit = [Int32](repeating: -1, count: unitCount)
         var units: [Int] = []
         var totals: [Double] = []
+        if case .rows(let present) = scope {
+            for row in present where slotOfUnit[Int(unitOfRow[Int(row)])] < 0 {
+                let u = Int(unitOfRow[Int(row)])
+                slotOfUnit[u] = Int32(units.count)
+                units.append(u)
+            }
+            totals = [Double](repeating: 0, count: units.count * k)
+        }
         influence.values.withUnsafeBufferPointer { values in
             for (i, row) in influence.rows.enumerated() {
                 let u = Int(unitOfRow[Int(row)])
@@ -102,7 +128,7 @@ public struct VarianceEngine: Sendable {
     private func oneStratum(slots: [Int], totals: [Double], width k: Int, sampled n: Int,
                             population: Double, label: String, stage: Int) throws -> [Double]? {
         let f = population.isFinite ? (population - Double(n)) / population : 1
-        if f < 1e-7 { return [Double](repeating: 0, count: k * k) }
+        if f < Self.censusTolerance { return [Double](repeating: 0, count: k * k) }
         let present = slots.count
         let rule = design.spec.lonelyPSU
         let domainLonely = design.spec.adjustDomainLonely
