@@ -1,0 +1,89 @@
+import XCTest
+@testable import StatsEngine
+
+/// The variance method as a property of the design: with `--bootstrap` every command's
+/// standard errors are the replicate spread of its own estimates (the same numbers as the
+/// bootstrap computed by hand), and a replicate in which a cell is empty is left out as R's
+/// `svrVar` leaves out replicates with NA estimates, with a note.
+final class ReplicateVarianceTests: XCTestCase {
+    private static let replicates = 60, seed: UInt64 = 9
+
+    private func designs(_ table: Table, _ spec: DesignSpec) throws -> (linear: SurveyDesign, boot: SurveyDesign) {
+        var boot = spec
+        boot.varianceMethod = .bootstrap(replicates: Self.replicates, seed: Self.seed)
+        return (try SurveyDesign(spec: spec, table: table), try SurveyDesign(spec: boot, table: table))
+    }
+
+    private func byHand(_ design: SurveyDesign, _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> Covariance {
+        try RaoWuBootstrap(design: design, replicates: Self.replicates, seed: Self.seed).covariance(statistic).covariance
+    }
+
+    func testEstimateAndGapUseTheDesignsBootstrap() throws {
+        let table = try FixtureFiles.table("nested", in: "svyglm")
+        let spec = DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true)
+        let (linear, boot) = try designs(table, spec)
+        let request = EstimateRequest(statistic: .mean, variable: "y", by: ["region"])
+        let rows = try DescriptiveEstimator(table: table, design: boot).estimate(request)
+        let covariance = try byHand(linear) { d in try DescriptiveEstimator(table: table, design: d).estimate(request).map(\.estimate) }
+        for (i, row) in rows.enumerated() {
+            XCTAssertEqual(row.standardError!, covariance[i, i].squareRoot(), accuracy: 1e-12)
+            XCTAssertNil(row.designEffect, "no design effect from replicates")
+            XCTAssertEqual(row.confidenceHigh! - row.estimate, 1.959963984540054 * row.standardError!, accuracy: 1e-9)
+        }
+
+        let gap = GapRequest(variable: "y", group: "region", reference: rows[0].group[0].level, target: try Target(parsing: "<= 100"))
+        let gaps = try GapEstimator(table: table, design: boot).estimate(gap)
+        let gapCovariance = try byHand(linear) { d in try GapEstimator(table: table, design: d).estimate(gap).map(\.estimate) }
+        for (i, row) in gaps.enumerated() {
+            XCTAssertEqual(row.standardError, gapCovariance[i, i].squareRoot(), accuracy: 1e-12, row.component)
+        }
+        XCTAssertNotNil(gaps.first { $0.component == "difference" }?.verdict)
+    }
+
+    func testRegressionAndRepresentationUseTheDesignsBootstrap() throws {
+        let table = try FixtureFiles.table("nested", in: "svyglm")
+        let (linear, boot) = try designs(table, DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true))
+        let request = RegressionRequest(formula: "y ~ x + z")
+        let fit = try RegressionEstimator(table: table, design: boot).fit(request)
+        let covariance = try byHand(linear) { d in
+            try RegressionEstimator(table: table, design: d).fit(request).coefficients.map { $0.estimate! }
+        }
+        for (i, row) in fit.coefficients.enumerated() {
+            XCTAssertEqual(row.standardError!, covariance[i, i].squareRoot(), accuracy: 1e-9 * covariance[i, i].squareRoot(), row.term)
+        }
+
+        // Representation: staff and benchmark are independent samples, each with its own method.
+        let staff = RepresentationSource(table: table, design: linear, census: true)
+        let representation = RepresentationRequest(column: "region", focal: "Nord")
+        let rows = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: table, design: boot, census: false))
+            .estimate(representation)
+        let benchmark = try byHand(linear) { d in
+            try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: table, design: d, census: false))
+                .estimate(representation).map(\.estimate)
+        }
+        // The benchmark's share carries the replicate variance; the index's follows from it by
+        // the delta method, as with linearization.
+        let share = try XCTUnwrap(rows.firstIndex { $0.component == "benchmark" })
+        XCTAssertEqual(rows[share].standardError, benchmark[share, share].squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(rows[0].standardError, 0, "the staff is a census")
+    }
+
+    /// A domain with few PSUs is empty in some replicates: those replicates are left out of
+    /// every row's variance (R's svrVar with na.omit) and the output says how many.
+    func testReplicatesInWhichACellIsEmptyAreLeftOutWithANote() throws {
+        var csv = "stratum,psu,g,y\n"
+        for p in 1...6 { for i in 0..<3 { csv += "1,\(p),\(p == 1 ? "rare" : "common"),\(p * 3 + i)\n" } }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "small.csv")
+        var spec = DesignSpec(strata: "stratum", clusters: ["psu"])
+        spec.varianceMethod = .bootstrap(replicates: 200, seed: 3)
+        let design = try SurveyDesign(spec: spec, table: table)
+        let rows = try DescriptiveEstimator(table: table, design: design).estimate(EstimateRequest(statistic: .mean, variable: "y", by: ["g"]))
+        XCTAssertEqual(rows.count, 2)
+        let note = try XCTUnwrap(rows[0].note)
+        XCTAssertTrue(note.contains("replicates gave no estimate"), note)
+        XCTAssertTrue(rows.allSatisfy { $0.standardError.map { $0 > 0 && $0.isFinite } ?? false })
+        let dropped = Int(note.split(separator: " ")[0])!
+        // With 5 of 6 PSUs drawn per replicate, PSU 1 is missed with probability (5/6)^5 ≈ 0.40.
+        XCTAssertEqual(Double(dropped) / 200, 0.40, accuracy: 0.12)
+    }
+}
