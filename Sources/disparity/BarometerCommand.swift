@@ -13,7 +13,6 @@ struct BarometerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        _ = try output.resolvedFormat()
         let timer = PhaseTimer(enabled: output.timings)
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config) }
         let results = try timer.measure("estimate") { try BarometerEvaluator(config: configuration).evaluate() }

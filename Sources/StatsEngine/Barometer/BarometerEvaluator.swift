@@ -47,15 +47,9 @@ public struct BarometerEvaluator {
 
     private func evaluate(_ goal: BarometerConfig.Goal, table: Table) throws -> GoalResult {
         let design = try SurveyDesign(spec: goal.design, table: table)
-        let request = GapRequest(variable: goal.variable, group: goal.group ?? "", reference: goal.reference ?? "", focal: goal.focal,
-                                 statistic: goal.statistic, denominator: goal.denominator, q: goal.q, category: goal.category,
-                                 scale: goal.scale, level: config.level, target: goal.target)
-        var full = request
-        full.period = goal.period
-        full.subset = goal.subset
-        try full.validate()
+        let request = goal.request
         let estimator = GapEstimator(table: table, design: design)
-        let z = Intervals.critical(level: config.level, df: nil)!
+        let z = Intervals.critical(level: request.level, df: nil)!
         func estimate(_ value: Double, _ variance: Double) -> GoalResult.Estimate {
             let se = variance.squareRoot()
             return GoalResult.Estimate(value: value, standardError: se, low: value - z * se, high: value + z * se)
@@ -63,7 +57,7 @@ public struct BarometerEvaluator {
         var result: GoalResult
         if goal.group != nil {
             guard goal.focal != nil else { throw DisparityError.usage("a gap goal needs 'focal'") }
-            let rows = try estimator.estimate(full)
+            let rows = try estimator.estimate(request)
             func pick(_ name: String) -> GoalResult.Estimate? {
                 rows.first { $0.component == name }.map {
                     GoalResult.Estimate(value: $0.estimate, standardError: $0.standardError, low: $0.confidenceLow, high: $0.confidenceHigh)
@@ -104,9 +98,7 @@ public struct BarometerEvaluator {
             staff: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
             benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: r.benchmarkDesign, table: benchmark),
                                             census: r.benchmarkCensus))
-        let rows = try estimator.estimate(RepresentationRequest(column: goal.variable, focal: goal.focal!, subset: goal.subset,
-                                                                benchmarkSubset: r.benchmarkSubset, standardise: r.standardise,
-                                                                level: config.level))
+        let rows = try estimator.estimate(r.request)
         let row = rows.first { $0.component == r.component }!
         var result = GoalResult(goal: goal, current: GoalResult.Estimate(value: row.estimate, standardError: row.standardError,
                                                                           low: row.confidenceLow, high: row.confidenceHigh),

@@ -49,17 +49,3 @@ struct ConfigNode {
         DisparityError.data(file: path, line: node.mark.map { $0.line }, "\(place): \(message)")
     }
 }
-
-extension ConfigNode {
-    /// A design given by the long names of the command line's design options.
-    func designSpec() throws -> DesignSpec {
-        let rule = self["lonely-psu"]?.scalar ?? "fail"
-        guard let lonely = LonelyPSU(rawValue: rule) else { throw error("lonely-psu '\(rule)' is not one of fail, remove, certainty, adjust, average") }
-        for key in keys where !["weights", "strata", "cluster", "fpc", "nest", "lonely-psu", "adjust-domain-lonely"].contains(key) {
-            throw error("unknown design option '\(key)'")
-        }
-        return DesignSpec(weights: self["weights"]?.scalar, strata: self["strata"]?.scalar, clusters: self["cluster"]?.list ?? [],
-                          fpc: self["fpc"]?.list ?? [], nest: self["nest"]?.scalar == "true", lonelyPSU: lonely,
-                          adjustDomainLonely: self["adjust-domain-lonely"]?.scalar == "true")
-    }
-}

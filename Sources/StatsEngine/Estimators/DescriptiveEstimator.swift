@@ -19,7 +19,7 @@ public struct DescriptiveEstimator: Sendable {
 
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
         try request.validate()
-        let domains = try Domains(table: table, by: request.by)
+        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
         let statistic = try statisticFunction(request)
         if let replicates = request.bootstrapReplicates {
             return try bootstrapped(request, replicates: replicates)

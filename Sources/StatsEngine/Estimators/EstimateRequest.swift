@@ -58,6 +58,8 @@ public struct EstimateRequest: Sendable {
     /// Standard errors from this many Rao-Wu bootstrap replicates instead of linearization.
     public var bootstrapReplicates: Int?
     public var seed: UInt64 = 1
+    /// Only these rows (`--subset`): each domain is intersected with them, the design kept whole.
+    public var subset: RowFilter?
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {

@@ -17,10 +17,11 @@ public struct RegressionEstimator: Sendable {
         guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
         guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }
         let formula = try ModelFormula(request.formula)
-        let model = try linearized(formula, request: request)
+        let subset = try request.subset?.rows(of: table)
+        let model = try linearized(formula, request: request, within: subset)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
         let (covariance, df) = request.covariance == .bootstrap
-            ? try bootstrapCovariance(formula, request: request, x: x, kept: influence.kept)
+            ? try bootstrapCovariance(formula, request: request, x: x, kept: influence.kept, within: subset)
             : try coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
@@ -94,11 +95,11 @@ public struct RegressionEstimator: Sendable {
     /// The covariance of the estimable coefficients from refits on Rao-Wu bootstrap replicates,
     /// with the design df as for the linearized covariance.
     private func bootstrapCovariance(_ formula: ModelFormula, request: RegressionRequest, x: DesignMatrix,
-                                     kept: [Int]) throws -> ([Double], Double) {
+                                     kept: [Int], within: [Bool]?) throws -> ([Double], Double) {
         let table = self.table
         let levels = x.factorLevels
         let covariance = try RaoWuBootstrap(design: design, replicates: request.replicates, seed: request.seed).covariance { replicate in
-            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, fixedLevels: levels)
+            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, within: within, fixedLevels: levels)
             return kept.map { refit.fit.coefficients[$0] }
         }
         return (covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))

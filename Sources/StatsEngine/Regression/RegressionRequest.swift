@@ -17,6 +17,9 @@ public struct RegressionRequest: Sendable {
     /// Replicates and seed for `--vcov bootstrap`.
     public var replicates: Int = 500
     public var seed: UInt64 = 1
+    /// Only these rows (`--subset`): they leave the fit as rows with missing values do, the
+    /// design kept whole (R's `svyglm` on `subset(design, ...)`).
+    public var subset: RowFilter?
 
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
                 tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8,
