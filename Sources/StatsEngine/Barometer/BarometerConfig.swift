@@ -88,12 +88,12 @@ public struct BarometerConfig: Sendable {
         guard direction == nil || direction == "higher" || direction == "lower" else {
             throw at.usageError("direction must be 'higher' or 'lower' (got '\(direction!)')")
         }
-        let label = try required("label"), data = try required("data")
         let design = try at["design"]?.designSpec() ?? DesignSpec()
         let levelArgument = "--level=\(level)"
         switch at["measure"]?.scalar {
         case "representation"?:
             let representation = try representationGoal(at, level: levelArgument, lonelyPSU: design.lonelyPSU)
+            let label = try required("label"), data = try required("data")
             var request = GapRequest(variable: representation.request.column, group: "", reference: "",
                                      focal: representation.request.focal, level: representation.request.level,
                                      target: try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } })
@@ -108,6 +108,7 @@ public struct BarometerConfig: Sendable {
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: goalKeys)
                 .decode(at, adding: [levelArgument])
             let request = try at.placing { try options.request(requiringGroup: false) }
+            let label = try required("label"), data = try required("data")
             return Goal(id: id, label: label, data: data, design: design, request: request,
                         higherIsBetter: direction.map { $0 == "higher" }, representation: nil)
         case let measure?:
