@@ -17,11 +17,6 @@ struct ConfigNode {
 
     func named(_ name: String) -> ConfigNode { ConfigNode(node: node, path: path, place: name) }
 
-    func number() throws -> Double {
-        guard let text = scalar, let v = Double(text) else { throw error("expected a number") }
-        return v
-    }
-
     /// Parses a YAML or JSON document, with errors naming the file.
     static func load(path: String) throws -> ConfigNode {
         let text: String
@@ -38,12 +33,6 @@ struct ConfigNode {
 
     /// The keys of a mapping, in file order.
     var keys: [String] { node.mapping?.keys.compactMap { $0.string } ?? [] }
-
-    /// A comma list, or a YAML sequence of scalars.
-    var list: [String] {
-        if let items = node.sequence { return items.compactMap { $0.string } }
-        return scalar.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-    }
 
     func error(_ message: String) -> DisparityError {
         DisparityError.data(file: path, line: node.mark.map { $0.line }, "\(place): \(message)")
