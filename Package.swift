@@ -16,7 +16,10 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .target(
             name: "StatsEngine",
-            dependencies: ["CLapack", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "CLapack", .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -3,6 +3,9 @@ import Yams
 
 /// The monitoring configuration `disparity barometer` reads: a YAML file listing the policy's
 /// goals, each a measure on a data set with its design, and how to judge it (datasets/barometer.yaml).
+/// A goal's analysis keys are those of `disparity gap` (or, for `measure: representation`, of
+/// `disparity representation`), decoded through the same option declarations; every other key
+/// is one of the goal's own, and an unknown key is an error that suggests the nearest valid one.
 public struct BarometerConfig: Sendable {
     public var title: String
     public var level: Double
@@ -16,100 +19,148 @@ public struct BarometerConfig: Sendable {
         public var label: String
         public var data: String
         public var design: DesignSpec
-        public var statistic: GapStatistic
-        public var variable: String
-        public var q: Double
-        public var denominator: String?
-        public var category: String?
-        public var subset: RowFilter?
-        /// A gap between two groups (focal minus reference) rather than a level.
-        public var group: String?
-        public var focal: String?
-        public var reference: String?
-        public var period: Period?
-        public var scale: Double
-        public var target: Target?
+        /// The analysis: a gap between groups, or a level where `group` is empty.
+        public var request: GapRequest
         /// Which way is better: judges the change since the baseline where no target is given.
         public var higherIsBetter: Bool?
         /// For a representation goal (`measure: representation`): the benchmark and the component
         /// reported; `variable` and `focal` then name the group, `subset` the staff compared.
         public var representation: RepresentationGoal?
+
+        public var statistic: GapStatistic { request.statistic }
+        public var variable: String { request.variable }
+        public var subset: RowFilter? { request.subset }
+        /// A gap between two groups (focal minus reference) rather than a level.
+        public var group: String? { request.group.isEmpty ? nil : request.group }
+        public var focal: String? { request.focal }
+        public var reference: String? { request.reference.isEmpty ? nil : request.reference }
+        public var period: Period? { request.period }
+        public var scale: Double { request.scale }
+        public var target: Target? { request.target }
     }
 
     /// A representation goal's benchmark (the labour force) and what it reports.
     public struct RepresentationGoal: Sendable {
+        public var request: RepresentationRequest
         public var benchmarkData: String
         public var benchmarkDesign: DesignSpec
-        public var benchmarkSubset: RowFilter?
         public var benchmarkCensus: Bool
         public var staffCensus: Bool
-        public var standardise: String?
         /// index, difference, standardised index or standardised difference.
         public var component: String
     }
 
+    /// The goal's own keys (not options of gap or representation).
+    static let goalKeys: Set<String> = ["id", "label", "data", "design", "measure", "direction", "report", "benchmark"]
+    /// Gap options that have no meaning for a goal on a level (no `group`).
+    static let gapOnlyKeys = ["focal", "reference", "adjust", "pooled", "threefold", "logit", "df"]
+
+    /// Reads and checks the configuration; errors name the file, the goal and the key.
     public static func load(path: String) throws -> BarometerConfig {
         let url = URL(fileURLWithPath: path)
         let root = try ConfigNode.load(path: path)
+        try root.rejectUnknownKeys(["title", "level", "goals"])
         guard let goalNodes = root["goals"]?.sequence, !goalNodes.isEmpty else {
             throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
         }
+        let level = try root["level"].map { node in
+            try node.placing {
+                guard let text = node.scalar, let v = Double(text), v > 0, v < 1 else {
+                    throw DisparityError.usage("'\(node.scalar ?? "")' is not a confidence level strictly between 0 and 1")
+                }
+                return v
+            }
+        } ?? 0.95
         return BarometerConfig(
-            title: root["title"]?.scalar ?? "Barometer",
-            level: try root["level"].map { try $0.number() } ?? 0.95,
-            goals: try goalNodes.enumerated().map { try goal($1, index: $0) },
+            title: root["title"]?.scalar ?? "Barometer", level: level,
+            goals: try goalNodes.enumerated().map { try goal($1, index: $0, level: level) },
             folder: url.deletingLastPathComponent())
     }
 
-    private static func goal(_ node: ConfigNode, index: Int) throws -> Goal {
+    private static func goal(_ node: ConfigNode, index: Int, level: Double) throws -> Goal {
         let id = node["id"]?.scalar ?? "\(index + 1)"
         let at = node.named("goal \(id)")
         func required(_ key: String) throws -> String {
             guard let value = at[key]?.scalar, !value.isEmpty else { throw at.error("'\(key)' is missing") }
             return value
         }
-        let statText = at["stat"]?.scalar ?? "mean"
-        guard let statistic = GapStatistic(rawValue: statText) else {
-            throw at.error("stat '\(statText)' is not one of \(GapStatistic.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        var period: Period?
-        if let column = at["period"]?.scalar {
-            period = Period(column: column, baseline: try required("baseline"), current: try required("current"))
-        }
-        let group = at["group"]?.scalar
-        if group != nil, at["reference"]?.scalar == nil { throw at.error("'group' needs 'reference' (and 'focal')") }
         let direction = at["direction"]?.scalar
         guard direction == nil || direction == "higher" || direction == "lower" else {
-            throw at.error("direction must be 'higher' or 'lower' (got '\(direction!)')")
+            throw at.usageError("direction must be 'higher' or 'lower' (got '\(direction!)')")
         }
-        var representation: RepresentationGoal?
-        if at["measure"]?.scalar == "representation" {
-            guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
-                throw at.error("a representation goal needs 'benchmark' with its 'data'")
+        let design = try at["design"]?.designSpec() ?? DesignSpec()
+        let levelArgument = "--level=\(level)"
+        switch at["measure"]?.scalar {
+        case "representation"?:
+            let representation = try representationGoal(at, level: levelArgument, lonelyPSU: design.lonelyPSU)
+            let label = try required("label"), data = try required("data")
+            var request = GapRequest(variable: representation.request.column, group: "", reference: "",
+                                     focal: representation.request.focal, level: representation.request.level,
+                                     target: try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } })
+            request.subset = representation.request.subset
+            return Goal(id: id, label: label, data: data, design: design, request: request,
+                        higherIsBetter: direction.map { $0 == "higher" }, representation: representation)
+        case nil, "estimate"?:
+            if at["group"] != nil, at["reference"] == nil { throw at.usageError("'group' needs 'reference' (and 'focal')") }
+            if at["group"] == nil, let key = gapOnlyKeys.first(where: { at[$0] != nil }) {
+                throw at.usageError("'\(key)' needs 'group': a goal without one estimates a level")
             }
-            let standardise = at["standardise"]?.scalar
-            let component = at["report"]?.scalar ?? (standardise == nil ? "index" : "standardised index")
-            guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
-                  standardise != nil || !component.hasPrefix("standardised") else {
-                throw at.error("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
-            }
-            guard at["focal"]?.scalar != nil else { throw at.error("a representation goal needs 'focal'") }
-            representation = RepresentationGoal(
-                benchmarkData: data, benchmarkDesign: try benchmark["design"]?.designSpec() ?? DesignSpec(),
-                benchmarkSubset: try benchmark["subset"]?.scalar.map(RowFilter.init(parsing:)),
-                benchmarkCensus: benchmark["census"]?.scalar == "true", staffCensus: at["census"]?.scalar == "true",
-                standardise: standardise, component: component)
-        } else if let measure = at["measure"]?.scalar, measure != "estimate" {
-            throw at.error("measure '\(measure)' is not estimate or representation")
+            let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: goalKeys)
+                .decode(at, adding: [levelArgument])
+            let request = try at.placing { try options.request(requiringGroup: false) }
+            let label = try required("label"), data = try required("data")
+            return Goal(id: id, label: label, data: data, design: design, request: request,
+                        higherIsBetter: direction.map { $0 == "higher" }, representation: nil)
+        case let measure?:
+            throw at.usageError("measure '\(measure)' is not estimate or representation\(NearestName.hint(for: measure, among: ["estimate", "representation"]))")
         }
-        return Goal(
-            id: id, label: try required("label"), data: try required("data"), design: try at["design"]?.designSpec() ?? DesignSpec(),
-            statistic: statistic, variable: try required("variable"), q: try at["q"].map { try $0.number() } ?? 0.5,
-            denominator: at["denominator"]?.scalar, category: at["category"]?.scalar,
-            subset: try at["subset"]?.scalar.map(RowFilter.init(parsing:)),
-            group: group, focal: at["focal"]?.scalar, reference: at["reference"]?.scalar, period: period,
-            scale: at["scale"]?.scalar == "pp" ? 100 : 1, target: try at["target"]?.scalar.map(Target.init(parsing:)),
-            higherIsBetter: direction.map { $0 == "higher" }, representation: representation)
     }
 
+    /// A representation goal: `disparity representation`'s options, the benchmark given as a
+    /// block `benchmark: {data, design, subset, census}`.
+    private static func representationGoal(_ at: ConfigNode, level: String, lonelyPSU: LonelyPSU) throws -> RepresentationGoal {
+        guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
+            throw at.usageError("a representation goal needs 'benchmark' with its 'data'")
+        }
+        try benchmark.rejectUnknownKeys(["data", "design", "subset", "census"])
+        var extra = [level, "--benchmark=\(data)"]
+        if let subset = benchmark["subset"]?.scalar { extra.append("--benchmark-subset=\(subset)") }
+        if benchmark["census"]?.scalar == "true" { extra.append("--benchmark-census") }
+        guard at["focal"]?.scalar != nil else { throw at.usageError("a representation goal needs 'focal'") }
+        let options = try SpecArguments<RepresentationOptions>(positionalKeys: RepresentationOptions.positionalKeys,
+                                                               ownKeys: goalKeys.union(["target"]))
+            .decode(at, adding: extra)
+        let component = at["report"]?.scalar ?? (options.standardise == nil ? "index" : "standardised index")
+        guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
+              options.standardise != nil || !component.hasPrefix("standardised") else {
+            throw at.usageError("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
+        }
+        return RepresentationGoal(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
+                                  benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(lonelyPSU: lonelyPSU),
+                                  benchmarkCensus: options.benchmarkCensus, staffCensus: options.census, component: component)
+    }
+}
+
+extension ConfigNode {
+    /// Fails on a key of this mapping outside `allowed`, suggesting the nearest allowed one.
+    func rejectUnknownKeys(_ allowed: Set<String>) throws {
+        for key in keys where !allowed.contains(key) {
+            throw self[key]!.usageError("unknown key '\(key)' in \(place.isEmpty ? "the file" : place)\(NearestName.hint(for: key, among: allowed.sorted()))",
+                                        placed: false)
+        }
+    }
+}
+
+extension BarometerConfig {
+    /// The configuration with every goal's designs (and benchmarks') using `method`; unchanged
+    /// when nil.
+    public func withVarianceMethod(_ method: VarianceMethod?) -> BarometerConfig {
+        guard let method else { return self }
+        var copy = self
+        for i in copy.goals.indices {
+            copy.goals[i].design.varianceMethod = method
+            copy.goals[i].representation?.benchmarkDesign.varianceMethod = method
+        }
+        return copy
+    }
 }

@@ -47,17 +47,11 @@ public struct BarometerEvaluator {
 
     private func evaluate(_ goal: BarometerConfig.Goal, table: Table) throws -> GoalResult {
         let design = try SurveyDesign(spec: goal.design, table: table)
-        let request = GapRequest(variable: goal.variable, group: goal.group ?? "", reference: goal.reference ?? "", focal: goal.focal,
-                                 statistic: goal.statistic, denominator: goal.denominator, q: goal.q, category: goal.category,
-                                 scale: goal.scale, level: config.level, target: goal.target)
-        var full = request
-        full.period = goal.period
-        full.subset = goal.subset
-        try full.validate()
+        let request = goal.request
         var result: GoalResult
         if goal.group != nil {
             guard goal.focal != nil else { throw DisparityError.usage("a gap goal needs 'focal'") }
-            let rows = try GapEstimator(table: table, design: design).estimate(full)
+            let rows = try GapEstimator(table: table, design: design).estimate(request)
             func pick(_ name: String) -> GoalResult.Estimate? {
                 rows.first { $0.component == name }.map {
                     GoalResult.Estimate(value: $0.estimate, standardError: $0.standardError, low: $0.confidenceLow, high: $0.confidenceHigh)
@@ -94,9 +88,7 @@ public struct BarometerEvaluator {
             staff: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
             benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: r.benchmarkDesign, table: benchmark),
                                             census: r.benchmarkCensus))
-        let rows = try estimator.estimate(RepresentationRequest(column: goal.variable, focal: goal.focal!, subset: goal.subset,
-                                                                benchmarkSubset: r.benchmarkSubset, standardise: r.standardise,
-                                                                level: config.level))
+        let rows = try estimator.estimate(r.request)
         let row = rows.first { $0.component == r.component }!
         var result = GoalResult(goal: goal, current: GoalResult.Estimate(value: row.estimate, standardError: row.standardError,
                                                                           low: row.confidenceLow, high: row.confidenceHigh),

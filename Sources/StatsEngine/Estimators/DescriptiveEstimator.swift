@@ -44,7 +44,7 @@ public struct DescriptiveEstimator: Sendable {
     /// The rows with linearization standard errors.
     private func linearized(_ request: EstimateRequest) throws -> [EstimateRow] {
         try request.validate()
-        let domains = try Domains(table: table, by: request.by)
+        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
         let statistic = try statisticFunction(request)
         var out: [EstimateRow] = []
         for d in domains.rows.indices {

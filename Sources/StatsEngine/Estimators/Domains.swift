@@ -20,6 +20,16 @@ public struct Domains: Sendable {
         self.rows = rows
     }
 
+    /// The domains restricted to the rows marked true in `keep` (a `--subset`); without `keep`,
+    /// the domains themselves. A `--by` domain left with no rows is dropped; the whole sample
+    /// stays, possibly empty, for the estimator to report.
+    public func within(_ keep: [Bool]?) -> Domains {
+        guard let keep else { return self }
+        let restricted = rows.map { $0.filter { keep[Int($0)] } }
+        let kept = restricted.indices.filter { columns.isEmpty || !restricted[$0].isEmpty }
+        return Domains(columns: columns, labels: kept.map { labels[$0] }, rows: kept.map { restricted[$0] })
+    }
+
     /// Domains of the level combinations of `columns`, ordered by the first column's levels,
     /// then the second's.
     public init(table: Table, by columns: [String]) throws {

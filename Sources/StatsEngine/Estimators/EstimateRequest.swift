@@ -31,6 +31,8 @@ public struct EstimateRequest: Sendable {
     public var proportionInterval: ProportionInterval
     /// The composite index's definition, for the `index` statistic (whose variable names its items).
     public var index: CompositeIndex?
+    /// Only these rows (`--subset`): each domain is intersected with them, the design kept whole.
+    public var subset: RowFilter?
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {

@@ -17,9 +17,10 @@ public struct RegressionEstimator: Sendable {
         guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
         guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }
         let formula = try ModelFormula(request.formula)
-        let model = try linearized(formula, request: request)
+        let subset = try request.subset?.rows(of: table)
+        let model = try linearized(formula, request: request, within: subset)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let (covariance, df) = try replicateCovariance(formula, request: request, model: model)
+        let (covariance, df) = try replicateCovariance(formula, request: request, model: model, within: subset)
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
@@ -94,13 +95,13 @@ public struct RegressionEstimator: Sendable {
     /// from refits on the replicate weights, with the design df as for the linearized
     /// covariance. Nil under linearization or another covariance type.
     private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest,
-                                     model: LinearizedModel) throws -> ([Double], Double)? {
+                                     model: LinearizedModel, within: [Bool]?) throws -> ([Double], Double)? {
         guard request.covariance == .design else { return nil }
         let table = self.table
         let (x, kept) = (model.design, model.influence.kept)
         let levels = x.factorLevels
         guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
-            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, fixedLevels: levels)
+            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, within: within, fixedLevels: levels)
             return kept.map { refit.fit.coefficients[$0] }
         }) else { return nil }
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))

@@ -14,6 +14,9 @@ public struct RegressionRequest: Sendable {
     /// Fit anyway when terms are aliased, reporting them with null estimates as R reports NA;
     /// by default an aliased term is an error that names it.
     public var allowAliased: Bool
+    /// Only these rows (`--subset`): they leave the fit as rows with missing values do, the
+    /// design kept whole (R's `svyglm` on `subset(design, ...)`).
+    public var subset: RowFilter?
 
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
                 tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8,

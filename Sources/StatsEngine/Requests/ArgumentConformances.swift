@@ -1,0 +1,21 @@
+import ArgumentParser
+
+// The engine's choices are read from the command line, run specs and barometer goals alike
+// through ArgumentParser: each is a String raw-value enum, so its raw values are the words
+// accepted and `--help` lists them.
+
+extension Statistic: ExpressibleByArgument {}
+extension GapStatistic: ExpressibleByArgument {}
+extension ProportionInterval: ExpressibleByArgument {}
+extension LonelyPSU: ExpressibleByArgument {}
+extension Family: ExpressibleByArgument {}
+extension CovarianceType: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--scale`: `pp` reports proportions and rates in percentage points.
+public enum ReportScale: String, Sendable, CaseIterable, ExpressibleByArgument {
+    case pp
+
+    /// The factor estimates are multiplied by.
+    public var factor: Double { 100 }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+/// Output format and destination (`--format`, `--output`, `--timings`).
+public struct OutputOptions: ParsableArguments {
+    @Option(help: "table, csv or json (table on a terminal; otherwise from --output's extension, else csv).")
+    public var format: OutputFormat?
+
+    @Option(help: "Write to this file (atomically) instead of standard output.")
+    public var output: String?
+
+    @Flag(help: "Print the time each phase took to standard error.")
+    public var timings = false
+
+    public init() {}
+
+    /// `--format`, else the output file's extension, else a table on a terminal and CSV elsewhere.
+    public func resolvedFormat() -> OutputFormat {
+        if let format { return format }
+        if let output, let f = OutputFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) { return f }
+        return isatty(STDOUT_FILENO) == 1 && output == nil ? .table : .csv
+    }
+
+    /// Writes the report atomically to `--output`, or to standard output.
+    public func emit(_ report: Report) throws {
+        let text = report.rendered(as: resolvedFormat())
+        if let output { try AtomicFile.write(text, to: output) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+
+/// The options of `disparity regress`, declared once for the command line and run specs (key
+/// `formula` for the argument).
+public struct RegressOptions: ParsableArguments {
+    @Argument(help: "R formula, e.g. \"score ~ minority + age + factor(edu)\".")
+    public var formula: String
+
+    @Option(help: "gaussian, binomial or poisson.")
+    public var family: Family = .gaussian
+
+    @Option(help: "design (linearization, or the design's replicates with --bootstrap), classical, hc0, hc1, hc2, hc3 or cluster.")
+    public var vcov: CovarianceType = .design
+
+    @Option(parsing: .unconditional, help: "Confidence level.")
+    public var level: Double = 0.95
+
+    @Option(name: .customLong("test"), help: "Wald-test a group of terms jointly, e.g. \"factor(edu)\" or \"x1 + x2\" (repeatable).")
+    public var tests: [String] = []
+
+    @Flag(name: .customLong("marginal-effects"), help: "Average marginal effects in percentage points (binomial).")
+    public var marginalEffects = false
+
+    @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "IRLS iteration limit.")
+    public var maxIterations: Int = 25
+
+    @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")
+    public var allowAliased = false
+
+    @Option(help: RowFilter.help)
+    public var subset: String?
+
+    /// Keys that hold the positional arguments in run specs, in order.
+    public static let positionalKeys = ["formula"]
+
+    public init() {}
+
+    /// The request, its formula parsed once to report syntax errors before any data is read.
+    public func request() throws -> RegressionRequest {
+        var request = RegressionRequest(formula: formula, family: family, covariance: vcov, level: level, tests: tests,
+                                        marginalEffects: marginalEffects, maximumIterations: maxIterations,
+                                        allowAliased: allowAliased)
+        request.subset = try subset.map(RowFilter.init(parsing:))
+        _ = try ModelFormula(formula)
+        return request
+    }
+}

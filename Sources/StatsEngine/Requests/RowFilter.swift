@@ -1,0 +1,121 @@
+import ArgumentParser
+
+/// A domain written as conditions on columns, `bilingual == 1 & role != manager & age >= 30`:
+/// the rows it keeps form a subpopulation, the design staying whole (R's `subset(design, ...)`).
+/// `==` and `!=` compare labels (a numeric column by its printed values); `<`, `<=`, `>`, `>=`
+/// compare numbers and need a numeric column. A row missing a compared value is not in the domain.
+public struct RowFilter: Sendable, Equatable {
+    /// How a condition compares a column with its value.
+    public enum Comparison: String, Sendable, CaseIterable {
+        case equal = "==", notEqual = "!="
+        case lessOrEqual = "<=", greaterOrEqual = ">="
+        case less = "<", greater = ">"
+
+        /// Whether the comparison is on numbers (`<`, `<=`, `>`, `>=`).
+        public var isNumeric: Bool { self != .equal && self != .notEqual }
+
+        func holds(_ x: Double, _ v: Double) -> Bool {
+            switch self {
+            case .less: return x < v
+            case .lessOrEqual: return x <= v
+            case .greater: return x > v
+            case .greaterOrEqual: return x >= v
+            case .equal: return x == v
+            case .notEqual: return x != v
+            }
+        }
+    }
+
+    /// One `column OP value`.
+    public struct Condition: Sendable, Equatable {
+        public var column: String
+        public var comparison: Comparison
+        public var value: String
+    }
+
+    /// The help text of every command's `--subset`.
+    public static let help: ArgumentHelp = "Only these rows, e.g. \"in_labour_force == 1 & age >= 30\" (conditions joined by &: == and != on labels, <, <=, >, >= on numbers; the design is kept whole, as R's subset(design, ...))."
+
+    public let conditions: [Condition]
+    public let text: String
+
+    /// Parses conditions `column OP value` joined by `&`; a value may be quoted ('a b' or "a&b").
+    /// A malformed condition, or a comparison `<`..`>=` with a value that is not a number, is a
+    /// usage error.
+    public init(parsing text: String) throws {
+        self.text = text
+        conditions = try Self.clauses(text).map { clause in
+            guard let (range, comparison) = Self.operatorRange(in: clause) else {
+                throw DisparityError.usage("subset '\(text)': each condition must read 'column OP value' with OP one of == != < <= > >= (got '\(clause)')")
+            }
+            let column = clause[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            var value = clause[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.first == "\"" || value.first == "'", value.last == value.first { value = String(value.dropFirst().dropLast()) }
+            guard !column.isEmpty, !value.isEmpty else {
+                throw DisparityError.usage("subset '\(text)': each condition needs a column and a value (got '\(clause)')")
+            }
+            if comparison.isNumeric, Self.number(value) == nil {
+                throw DisparityError.usage("subset '\(text)': '\(comparison.rawValue)' compares numbers, and '\(value)' is not one")
+            }
+            return Condition(column: column, comparison: comparison, value: value)
+        }
+    }
+
+    /// A finite number written in `text`.
+    private static func number(_ text: String) -> Double? { Double(text).flatMap { $0.isFinite ? $0 : nil } }
+
+    /// The conditions' texts: `text` split at each `&` outside quotes.
+    private static func clauses(_ text: String) -> [String] {
+        var parts: [String] = [], current = "", quote: Character?
+        for c in text {
+            if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c } else if c == "&" {
+                parts.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue
+            }
+            current.append(c)
+        }
+        return parts + [current.trimmingCharacters(in: .whitespaces)]
+    }
+
+    /// The first comparison operator in `clause` (two-character ones before `<` and `>`).
+    private static func operatorRange(in clause: String) -> (Range<String.Index>, Comparison)? {
+        var i = clause.startIndex
+        while i < clause.endIndex {
+            for comparison in Comparison.allCases where clause[i...].hasPrefix(comparison.rawValue) {
+                return (i..<clause.index(i, offsetBy: comparison.rawValue.count), comparison)
+            }
+            i = clause.index(after: i)
+        }
+        return nil
+    }
+
+    /// Per row of `table`, whether it is in the domain (missing values are not). An unknown
+    /// column, a label that does not occur, or an order comparison on a categorical column is a
+    /// data error naming the column.
+    public func rows(of table: Table) throws -> [Bool] {
+        var keep = [Bool](repeating: true, count: table.rowCount)
+        for condition in conditions {
+            if condition.comparison.isNumeric {
+                guard case .numeric(let column) = try table.column(condition.column) else {
+                    throw DisparityError.data(file: table.source, column: condition.column,
+                                              "subset '\(text)': '\(condition.comparison.rawValue)' compares numbers, and the column is not numeric")
+                }
+                let v = Self.number(condition.value)!
+                for i in keep.indices where keep[i] {
+                    let x = column.values[i]
+                    keep[i] = !x.isNaN && condition.comparison.holds(x, v)
+                }
+                continue
+            }
+            let column = try table.categorical(condition.column)
+            guard let code = column.levels.firstIndex(of: condition.value) else {
+                throw DisparityError.data(file: table.source, column: condition.column,
+                                          "subset '\(text)': the value '\(condition.value)' does not occur (values: \(column.levels.prefix(12).joined(separator: ", ")))")
+            }
+            for i in keep.indices where keep[i] {
+                let c = column.codes[i]
+                keep[i] = c >= 0 && ((c == Int32(code)) == (condition.comparison == .equal))
+            }
+        }
+        return keep
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+
+/// Decodes a YAML mapping (a run-spec analysis, a barometer goal, a design block) through the
+/// same option declaration as the command line: the mapping becomes an argument list — each key
+/// `--key=value` (the `=` form, so values starting with '-' stay values), `true` sets a flag and
+/// `false` leaves it out, a sequence is joined with ',' (or repeated for a repeatable option),
+/// and the keys holding positional arguments come last after `--` — which ArgumentParser then
+/// parses. Its errors become one-line usage errors (exit 2) that name the file, the place, the
+/// key and the value as written, with the nearest valid key suggested for an unknown one.
+struct SpecArguments<Options: ParsableArguments> {
+    /// The keys that hold the positional arguments, in order.
+    var positionalKeys: [String] = []
+    /// Keys of the mapping handled elsewhere (not options).
+    var ownKeys: Set<String> = []
+    /// What an unknown key is called in errors ("key", "design option").
+    var noun = "key"
+
+    func decode(_ node: ConfigNode, adding extra: [String] = []) throws -> Options {
+        let catalog = OptionCatalog(Options.self)
+        var options: [String] = [], positionals: [String] = []
+        for key in positionalKeys {
+            guard let value = node[key]?.scalar else { throw node.usageError("'\(key)' is missing") }
+            positionals.append(value)
+        }
+        for key in node.keys where !positionalKeys.contains(key) && !ownKeys.contains(key) {
+            let value = node[key]!
+            guard let entry = catalog[key] else {
+                let hint = NearestName.hint(for: key, among: catalog.names + positionalKeys + ownKeys.sorted())
+                throw value.usageError("unknown \(noun) '\(key)' in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
+            }
+            if entry.isFlag {
+                switch value.scalar {
+                case "true"?: options.append("--\(key)")
+                case "false"?: break
+                default: throw value.usageError("'\(value.scalar ?? "")' is not true or false")
+                }
+            } else if let items = value.sequence {
+                let texts = try items.map { item -> String in
+                    guard let text = item.scalar else { throw value.usageError("expected a value or a list of values") }
+                    return text
+                }
+                options += entry.isRepeating ? texts.map { "--\(key)=\($0)" } : ["--\(key)=\(texts.joined(separator: ","))"]
+            } else if let text = value.scalar {
+                options.append("--\(key)=\(text)")
+            } else {
+                throw value.usageError("expected a value, not a mapping")
+            }
+        }
+        let argv = extra + options + (positionals.isEmpty ? [] : ["--"] + positionals)
+        do {
+            return try Options.parse(argv)
+        } catch {
+            throw node.usageError(rephrased(Options.message(for: error), catalog: catalog, node: node))
+        }
+    }
+
+    /// ArgumentParser's message in the spec's terms: keys instead of options, values as written.
+    private func rephrased(_ message: String, catalog: OptionCatalog, node: ConfigNode) -> String {
+        func key(_ name: String) -> String {
+            if name.hasPrefix("<"), let i = catalog.positionals.firstIndex(of: String(name.dropFirst().dropLast())), i < positionalKeys.count {
+                return positionalKeys[i]
+            }
+            return name.hasPrefix("--") ? String(name.dropFirst(2)) : name
+        }
+        func captures(_ pattern: String) -> [String]? {
+            guard let regex = try? Regex(pattern), let match = message.firstMatch(of: regex) else { return nil }
+            return match.output.map { $0.substring.map(String.init) ?? "" }
+        }
+        if let m = captures(#"^The value '(.*)' is invalid for '(--[\w-]+|<[\w-]+>)[^']*'(?::\s*(.*)|\.)?"#) {
+            let name = key(m[2])
+            let written = node[name]?.scalar ?? m[1]
+            let reason = m.count > 3 && !m[3].isEmpty ? m[3]
+                : catalog[name].map { $0.values.isEmpty ? "" : "choose \($0.values.joined(separator: ", "))" } ?? ""
+            return "\(name) '\(written)' is not a valid value\(reason.isEmpty ? "" : ": \(reason)")"
+        }
+        if let m = captures(#"^Missing expected argument '(--[\w-]+|<[\w-]+>)"#) { return "'\(key(m[1]))' is missing" }
+        if let m = captures(#"^Missing value for '(--[\w-]+)"#) { return "'\(key(m[1]))' needs a value" }
+        return message.split(separator: "\n").first.map(String.init) ?? message
+    }
+}
+
+extension ConfigNode {
+    /// A usage error (exit 2) at this node: the file and line, and the place unless `placed` is false.
+    func usageError(_ message: String, placed: Bool = true) -> DisparityError {
+        let file = path + (node.mark.map { ":\($0.line)" } ?? "")
+        return DisparityError(.usage, "\(file): \(placed && !place.isEmpty ? "\(place): " : "")\(message)")
+    }
+
+    /// Runs `body`, placing a usage error it throws at this node (so a request's own checks
+    /// name the analysis or goal).
+    func placing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DisparityError where error.kind == .usage {
+            throw usageError(error.message)
+        }
+    }
+
+    /// A design given by the long names of the design options (`DesignOptions`).
+    func designSpec() throws -> DesignSpec {
+        let options = try SpecArguments<DesignOptions>(noun: "design option").decode(self)
+        return try placing { try options.spec() }
+    }
+}

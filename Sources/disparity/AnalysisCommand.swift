@@ -1,0 +1,16 @@
+import StatsEngine
+
+/// The common life of an analysis command: check the options, read the data, resolve the
+/// design, compute, write — each phase timed for `--timings`.
+enum AnalysisCommand {
+    static func run(data: DataOptions, design: DesignOptions, output: OutputOptions,
+                    _ compute: (Table, SurveyDesign) throws -> Report) throws {
+        let spec = try design.spec()
+        let timer = PhaseTimer(enabled: output.timings)
+        let table = try timer.measure("read") { try data.readTable() }
+        let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
+        let report = try timer.measure("estimate") { try compute(table, surveyDesign) }
+        try timer.measure("write") { try output.emit(report) }
+        timer.report()
+    }
+}

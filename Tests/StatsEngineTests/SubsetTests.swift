@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// `--subset`: parsing of every operator, each operator giving the estimates of the same rows
+/// taken as a domain, R's degf(subset(design, ...)), and R survey's svymean and svyglm on
+/// subset(design, ...) (Fixtures/subset/expected.csv, from oracle/subset_fixtures.R).
+final class SubsetTests: XCTestCase {
+    private func nested() throws -> (Table, SurveyDesign) {
+        let table = try FixtureFiles.table("nested", in: "svyglm")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true), table: table)
+        return (table, design)
+    }
+
+    func testParsing() throws {
+        let filter = try RowFilter(parsing: "x <= 6 & y >= 2 & a < 1 & b > 0 & c == 'p & q' & d != \"r s\"")
+        XCTAssertEqual(filter.conditions.map(\.comparison), [.lessOrEqual, .greaterOrEqual, .less, .greater, .equal, .notEqual])
+        XCTAssertEqual(filter.conditions.map(\.column), ["x", "y", "a", "b", "c", "d"])
+        XCTAssertEqual(filter.conditions.map(\.value), ["6", "2", "1", "0", "p & q", "r s"])
+        XCTAssertThrowsError(try RowFilter(parsing: "x < high")) { XCTAssert("\($0)".contains("'high' is not one")) }
+        XCTAssertThrowsError(try RowFilter(parsing: "x = 1")) { XCTAssert("\($0)".contains("column OP value")) }
+        let (table, _) = try nested()
+        XCTAssertThrowsError(try RowFilter(parsing: "region < 3").rows(of: table)) {
+            XCTAssert("\($0)".contains("column 'region'") && "\($0)".contains("not numeric"), "\($0)")
+        }
+    }
+
+    /// Each operator: the subset's estimates (mean, its SE, design df) equal those of the
+    /// same rows as a `--by` domain of an indicator column; the df is PSUs minus strata of those rows.
+    func testSubsetEqualsTheDomainOfItsRows() throws {
+        let (table, design) = try nested()
+        for text in ["x < 6", "x <= 6", "x > 5", "x >= 5", "region == Syd", "region != Nord", "x >= 4 & region != Øst"] {
+            let filter = try RowFilter(parsing: text)
+            let keep = try filter.rows(of: table)
+            let marked = table.adding("inside", .numeric(NumericColumn(keep.map { $0 ? 1 : 0 })))
+            var request = EstimateRequest(statistic: .mean, variable: "y", degreesOfFreedom: .design)
+            request.subset = filter
+            let subset = try DescriptiveEstimator(table: table, design: design).estimate(request)
+            request.subset = nil
+            request.by = ["inside"]
+            let domain = try DescriptiveEstimator(table: marked, design: design).estimate(request).first { $0.group.first?.level == "1" }
+            XCTAssertEqual(subset.count, 1, text)
+            assertClose(subset[0].estimate, try XCTUnwrap(domain).estimate, rel: 1e-12, text)
+            assertClose(subset[0].standardError, domain?.standardError, rel: 1e-12, text)
+            XCTAssertEqual(subset[0].df, domain?.df, text)
+            XCTAssertEqual(subset[0].n, domain?.n, text)
+            // degf(subset(design, ...)): PSUs minus strata among the subset's rows with weight.
+            let y = try table.numeric("y"), psu = try table.numeric("psu"), stratum = try table.numeric("stratum"), w = try table.numeric("w")
+            let rows = keep.indices.filter { keep[$0] && !y[$0].isNaN && w[$0] != 0 }
+            let psus = Set(rows.map { "\(stratum[$0])/\(psu[$0])" }).count, strata = Set(rows.map { stratum[$0] }).count
+            XCTAssertEqual(subset[0].df, Double(psus - strata), text)
+        }
+    }
+
+    /// R survey: svymean(~x, subset(design, ...)) with degf, and svyglm(y ~ x + z + num, subset(design, ...)).
+    func testSubsetMatchesRSurvey() throws {
+        let (table, design) = try nested()
+        let url = try FixtureFiles.url("expected", "csv", in: "subset")
+        let expected = try CSVReader.read(path: url.path)
+        let cases = try expected.categorical("case"), kinds = try expected.categorical("kind"), subsets = try expected.categorical("subset")
+        let formulas = try expected.categorical("formula"), terms = try expected.categorical("term")
+        let estimates = try expected.numeric("estimate"), errors = try expected.numeric("std_error"), dfs = try expected.numeric("df")
+        func text(_ c: CategoricalColumn, _ i: Int) -> String { c.levels[Int(c.codes[i])] }
+        var checked = 0
+        for name in Set((0..<expected.rowCount).map { text(cases, $0) }).sorted() {
+            let rows = (0..<expected.rowCount).filter { text(cases, $0) == name }
+            let first = rows[0]
+            let filter = try RowFilter(parsing: text(subsets, first))
+            if text(kinds, first) == "mean" {
+                var request = EstimateRequest(statistic: .mean, variable: text(formulas, first), degreesOfFreedom: .design)
+                request.subset = filter
+                let row = try DescriptiveEstimator(table: table, design: design).estimate(request)[0]
+                assertClose(row.estimate, estimates[first], rel: 1e-9, name)
+                assertClose(row.standardError, errors[first], rel: 1e-6, name)
+                XCTAssertEqual(row.df, dfs[first], name)
+            } else {
+                var request = RegressionRequest(formula: text(formulas, first))
+                request.subset = filter
+                let fit = try RegressionEstimator(table: table, design: design).fit(request)
+                XCTAssertEqual(fit.dfResidual, dfs[first], name)
+                XCTAssertEqual(fit.coefficients.map(\.term), rows.map { text(terms, $0) }, name)
+                for (coefficient, i) in zip(fit.coefficients, rows) {
+                    assertClose(coefficient.estimate, estimates[i], rel: 1e-6, "\(name) \(coefficient.term)")
+                    assertClose(coefficient.standardError, errors[i], rel: 1e-6, "\(name) \(coefficient.term) SE")
+                }
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 10)
+    }
+
+    /// --subset on the command line of estimate and regress.
+    func testSubsetOnTheCommandLine() throws {
+        let data = try FixtureFiles.url("nested", "csv", in: "svyglm").path
+        let design = ["--data", data, "--weights", "w", "--strata", "stratum", "--cluster", "psu", "--nest", "--format", "json"]
+        for arguments in [["estimate", "mean", "y", "--subset", "x >= 5 & region != Nord"], ["regress", "y ~ x", "--subset", "x < 6"],
+                          ["gap", "y", "--group", "region", "--reference", "Nord", "--subset", "x > 4"]] {
+            let result = try CommandLine.run(arguments + design)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+        }
+        let bad = try CommandLine.run(["estimate", "mean", "y", "--subset", "region >= 2"] + design)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssert(bad.stderr.contains("'region'"), bad.stderr)
+    }
+}
