@@ -49,6 +49,9 @@ struct GapCommand: ParsableCommand {
     @Flag(help: "Decompose a 0/1 outcome with logistic regressions (Fairlie / Yun) instead of linear ones.")
     var logit = false
 
+    @Flag(help: "Normalise categorical covariates (Yun 2005): per-term detail independent of the omitted level.")
+    var normalize = false
+
     @Option(help: "Only these rows, e.g. \"in_labour_force == 1\" (conditions col == value or col != value joined by &; the design is kept).")
     var subset: String?
 
@@ -95,6 +98,7 @@ struct GapCommand: ParsableCommand {
                                  adjust: adjust, pooled: pooled, threefold: threefold, bootstrapReplicates: bootstrap, seed: seed)
         request.period = waves
         request.logit = logit
+        request.normalize = normalize
         request.subset = try subset.map(RowFilter.init(parsing:))
         try request.validate()
         try AnalysisCommand.run(data: data, design: design, output: output) { table, design in

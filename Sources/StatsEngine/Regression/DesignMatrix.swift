@@ -64,6 +64,13 @@ public struct DesignMatrix: Sendable {
         self.termOfColumn = built.terms
     }
 
+    /// The factor and level of an indicator column named `base[level]` (R's `x[L]` naming),
+    /// or nil for any other column (numbers, interactions, the intercept).
+    static func factorLevel(ofColumnNamed name: String) -> (variable: String, level: String)? {
+        guard name.hasSuffix("]"), !name.contains(":"), let open = name.firstIndex(of: "[") else { return nil }
+        return (String(name[..<open]), String(name[name.index(after: open)..<name.index(before: name.endIndex)]))
+    }
+
     /// Most memory the model matrix and its coefficients' covariance may take, in bytes.
     static let memoryBudget = 4.0 * 1024 * 1024 * 1024
 

@@ -244,8 +244,7 @@ struct SeparationCheck {
         var clauses: [String] = []
         if used.allSatisfy({ value($0) == 0 || value($0) == 1 }) {
             // A factor level's indicator `base[level]` reads as base=level; a 0/1 column as col=v.
-            let level: (String, String)? = name.hasSuffix("]") && !name.contains(":")
-                ? name.firstIndex(of: "[").map { (String(name[..<$0]), String(name[name.index(after: $0)..<name.index(before: name.endIndex)])) } : nil
+            let level = DesignMatrix.factorLevel(ofColumnNamed: name)
             for v in [1.0, 0.0] {
                 let rows = used.filter { value($0) == v }
                 guard Set(rows).isSubset(of: Set(separated)), let c = uniformOutcome(rows) else { continue }
