@@ -7,7 +7,8 @@
 /// groups with a group indicator (Jann's `oaxaca, pooled`): explained = (x̄_f − x̄_r)'β*,
 /// unexplained = x̄_f'(β_f − β*) + x̄_r'(β* − β_r). The threefold variant splits the gap into
 /// endowments (x̄_f − x̄_r)'β_r, coefficients x̄_r'(β_f − β_r) and their interaction
-/// (x̄_f − x̄_r)'(β_f − β_r). Detail rows give each term's share.
+/// (x̄_f − x̄_r)'(β_f − β_r). Detail rows give each term's share; with normalisation
+/// (`Normalization`, Yun 2005) a factor's detail does not depend on its omitted level.
 ///
 /// Standard errors: every component is a function of the groups' covariate means and
 /// coefficients; their influence values (means: wᵢ(xᵢ − x̄)/W; coefficients: the survey-weighted
