@@ -128,7 +128,8 @@ public struct GapEstimator: Sendable {
                 : try OaxacaBlinder(estimator: regression)
                     .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
                                reference: request.reference, domain: domain,
-                               weighting: request.pooled ? .pooled : .reference, threefold: request.threefold)
+                               weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
+                               normalize: request.normalize)
             rows += parts.map { part in
                 var r = row(part.name, (part.estimate, part.variance), cells: [], scale: s)
                 r.n = part.n

@@ -29,6 +29,9 @@ public struct GapRequest: Sendable {
     public var threefold: Bool
     /// Decompose a 0/1 outcome with logistic regressions (Fairlie / Yun) instead of linear ones.
     public var logit: Bool = false
+    /// Normalise each categorical covariate's coefficients (Yun 2005; `--normalize`), so the
+    /// per-term detail of the decomposition does not depend on the omitted level.
+    public var normalize: Bool = false
     /// Compare a current wave with a baseline wave too (changes and difference in differences).
     public var period: Period?
     /// Restrict every group to a domain (the design kept whole).
@@ -74,6 +77,9 @@ public struct GapRequest: Sendable {
         }
         if logit, pooled || threefold {
             throw DisparityError.usage("--logit gives the twofold decomposition with the reference group's coefficients (no --pooled or --threefold)")
+        }
+        if normalize, adjust == nil || logit {
+            throw DisparityError.usage("--normalize applies to the linear decomposition: it needs --adjust (and no --logit)")
         }
         if adjust != nil, category != nil {
             throw DisparityError.usage("--adjust needs a numeric outcome: decompose a 0/1 variable rather than --category")

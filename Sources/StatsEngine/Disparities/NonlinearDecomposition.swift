@@ -16,16 +16,10 @@ struct NonlinearDecomposition {
 
     func decompose(outcome: String, covariates: String, groups: CategoricalColumn, focal: String, reference: String,
                    domain: [Bool]?) throws -> [OaxacaBlinder.Component] {
-        let table = estimator.table
-        let focalCode = Int32(groups.levels.firstIndex(of: focal)!), referenceCode = Int32(groups.levels.firstIndex(of: reference)!)
-        let inDomain = domain ?? [Bool](repeating: true, count: groups.codes.count)
-        let inFocal = groups.codes.indices.map { groups.codes[$0] == focalCode && inDomain[$0] }
-        let inReference = groups.codes.indices.map { groups.codes[$0] == referenceCode && inDomain[$0] }
-        let formula = try ModelFormula("\(OaxacaBlinder.quoted(outcome)) ~ \(covariates)")
-        let request = RegressionRequest(formula: formula.text, family: .binomial)
-        let levels = try DesignMatrix(formula: formula, table: table, within: zip(inFocal, inReference).map { $0 || $1 }).factorLevels
-        let f = try estimator.linearized(formula, request: request, within: inFocal, fixedLevels: levels)
-        let r = try estimator.linearized(formula, request: request, within: inReference, fixedLevels: levels)
+        let models = try GroupModels(estimator: estimator, outcome: outcome, covariates: covariates, family: .binomial,
+                                     groups: groups, focal: focal, reference: reference, domain: domain)
+        try models.requireCoefficients(of: .reference, for: "the logistic decomposition (its prediction of the focal group at the reference coefficients)")
+        let (f, r) = (models.focal, models.reference)
         let p = f.design.columnCount
 
         /// Fitted probabilities of a group's rows under coefficients β, their weighted mean and
@@ -44,26 +38,29 @@ struct NonlinearDecomposition {
             }
             return (values, mean, gradient)
         }
-        let ff = predicted(f, f.fit.coefficients), fr = predicted(f, r.fit.coefficients), rr = predicted(r, r.fit.coefficients)
+        let betaF = OaxacaBlinder.estimable(f.fit.coefficients), betaR = OaxacaBlinder.estimable(r.fit.coefficients)
+        let ff = predicted(f, betaF), fr = predicted(f, betaR), rr = predicted(r, betaR)
         let explained = fr.mean - rr.mean, unexplained = ff.mean - fr.mean
 
         // Influence values of [explained, unexplained] on the two groups' rows.
         let rows = f.design.rows + r.design.rows
         var values = [Double](repeating: 0, count: rows.count * 2)
         let Wf = f.weights.reduce(0, +), Wr = r.weights.reduce(0, +)
-        let k = p
+        // Coefficient influence values cover the estimable columns (a column the focal group
+        // lacks has none; its gradient there is 0 anyway).
+        let kf = f.influence.rank, kr = r.influence.rank
         for i in 0..<f.design.rowCount {
             let w = f.weights[i] / Wf
             values[2 * i] = w * (fr.values[i] - fr.mean)
             values[2 * i + 1] = w * ((ff.values[i] - fr.values[i]) - unexplained)
-            for j in 0..<k { values[2 * i + 1] += ff.gradient[j] * f.influence.values[i * k + j] }
+            for (a, j) in f.influence.kept.enumerated() { values[2 * i + 1] += ff.gradient[j] * f.influence.values[i * kf + a] }
         }
         for i in 0..<r.design.rowCount {
             let at = f.design.rowCount + i
             values[2 * at] = -r.weights[i] / Wr * (rr.values[i] - rr.mean)
             // β_r moves P̄(X_f, β_r) (in both parts, with opposite signs) and P̄(X_r, β_r).
-            for j in 0..<k {
-                let b = r.influence.values[i * k + j]
+            for (a, j) in r.influence.kept.enumerated() {
+                let b = r.influence.values[i * kr + a]
                 values[2 * at] += (fr.gradient[j] - rr.gradient[j]) * b
                 values[2 * at + 1] -= fr.gradient[j] * b
             }

@@ -51,6 +51,7 @@ public struct DesignMatrix: Sendable {
                 factors[v] = present
             }
         }
+        try Self.refuseOversized(formula: formula, rowCount: rows.count, factors: factors)
         self.rows = rows
         self.factors = factors
         self.response = rows.map { response[Int($0)] }
@@ -61,6 +62,35 @@ public struct DesignMatrix: Sendable {
         self.values = built.values
         self.names = built.names
         self.termOfColumn = built.terms
+    }
+
+    /// The factor and level of an indicator column named `base[level]` (R's `x[L]` naming),
+    /// or nil for any other column (numbers, interactions, the intercept).
+    static func factorLevel(ofColumnNamed name: String) -> (variable: String, level: String)? {
+        guard name.hasSuffix("]"), !name.contains(":"), let open = name.firstIndex(of: "[") else { return nil }
+        return (String(name[..<open]), String(name[name.index(after: open)..<name.index(before: name.endIndex)]))
+    }
+
+    /// Most memory the model matrix and its coefficients' covariance may take, in bytes.
+    static let memoryBudget = 4.0 * 1024 * 1024 * 1024
+
+    /// The number of columns `formula` expands to on these factors (an upper bound: one per
+    /// level of every factor in every term), in floating point so that products of wide
+    /// factors cannot overflow.
+    private static func columnBound(formula: ModelFormula, factors: [ModelVariable: PresentLevels]) -> Double {
+        formula.terms.reduce(formula.hasIntercept ? 1 : 0) { total, term in
+            total + term.variables.reduce(1.0) { $0 * Double(factors[$1]?.levels.count ?? 1) }
+        }
+    }
+
+    /// Refuses, before anything is allocated, a model whose matrix (`n × p` doubles, twice that
+    /// for the careful least-squares path) and covariance (`p × p`) would exceed `memoryBudget`.
+    private static func refuseOversized(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels]) throws {
+        let p = columnBound(formula: formula, factors: factors)
+        let bytes = Double(MemoryLayout<Double>.size) * (3 * Double(n) * p + p * p)
+        guard bytes > memoryBudget else { return }
+        let gigabytes = { (b: Double) in NumberFormat.label((b / 1e8).rounded(.up) / 10) }
+        throw DisparityError.analysis("formula '\(formula.text)': the model would have \(NumberFormat.label(p)) columns for \(n) rows and need \(gigabytes(bytes)) GB (at most \(gigabytes(memoryBudget))); drop terms or merge factor levels")
     }
 
     /// The same matrix in double-double, numeric inputs lifted exactly from their decimals.
@@ -93,10 +123,7 @@ public struct DesignMatrix: Sendable {
     private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
                                                 numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
         var values: [T] = [], names: [String] = [], terms: [Int] = []
-        let widest = formula.terms.reduce(1) { total, term in
-            total + term.variables.reduce(1) { $0 * (factors[$1]?.levels.count ?? 1) }
-        }
-        values.reserveCapacity(n * widest)
+        values.reserveCapacity(n * Int(columnBound(formula: formula, factors: factors)))
         if formula.hasIntercept {
             values += [T](repeating: T(1), count: n)
             names.append("(Intercept)")

@@ -1,9 +1,22 @@
 /// Parses R model formulas (`y ~ a + b*c + factor(d) + I(x^2) - 1`) into a response and a
 /// right-hand side, reporting any problem with the character position where it occurs.
+///
+/// The parser is recursive descent, so its recursion (and that of everything that walks the
+/// tree it builds) is bounded: parentheses, function calls, unary minus and `^` may nest at
+/// most `maximumNesting` levels, and a formula may hold at most `maximumOperators` operators
+/// (each one a node of the tree). Beyond either bound the formula is a usage error naming the
+/// character position, never a stack overflow.
 struct FormulaParser {
+    /// Deepest nesting of parentheses, calls, unary minus and `^` a formula may use.
+    static let maximumNesting = 200
+    /// Most operators (formula and arithmetic) one formula may contain.
+    static let maximumOperators = 1000
+
     private let text: [Character]
     private let source: String
     private var position = 0
+    private var nesting = 0
+    private var operators = 0
 
     init(_ source: String) {
         self.source = source
@@ -32,36 +45,68 @@ struct FormulaParser {
         return (response, rhs)
     }
 
-    /// A one-line error that quotes the formula and points at a character.
+    /// Longest formula an error quotes whole; a longer one is quoted by its start.
+    static let quotedLength = 80
+
+    /// A one-line error that quotes the formula (its first `quotedLength` characters when
+    /// longer) and points at a character.
     func error(_ message: String, at index: Int) -> DisparityError {
-        DisparityError.usage("formula '\(source)': \(message) (at character \(index + 1))")
+        let quoted = text.count > Self.quotedLength ? String(text.prefix(Self.quotedLength)) + "…" : source
+        return DisparityError.usage("formula '\(quoted)': \(message) (at character \(index + 1))")
+    }
+
+    // MARK: bounds
+
+    /// Runs `body` one nesting level deeper, refusing to go beyond `maximumNesting`.
+    private mutating func nested<T>(_ body: (inout FormulaParser) throws -> T) throws -> T {
+        guard nesting < Self.maximumNesting else {
+            throw error("nested more than \(Self.maximumNesting) levels deep", at: position)
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
+
+    /// Counts an operator just read (at `position - 1`), refusing more than `maximumOperators`.
+    private mutating func countOperator() throws {
+        operators += 1
+        guard operators <= Self.maximumOperators else {
+            throw error("more than \(Self.maximumOperators) operators", at: position - 1)
+        }
+    }
+
+    /// Accepts `c` as an operator, counting it.
+    private mutating func acceptOperator(_ c: Character) throws -> Bool {
+        guard accept(c) else { return false }
+        try countOperator()
+        return true
     }
 
     // MARK: formula operators, lowest precedence first
 
     private mutating func sum() throws -> FormulaNode {
-        var node = accept("-") ? FormulaNode.difference(.empty, try product()) : try product()
+        var node = try acceptOperator("-") ? FormulaNode.difference(.empty, try product()) : try product()
         while true {
             skipSpace()
-            if accept("+") { node = .sum(node, try product()) } else if accept("-") { node = .difference(node, try product()) } else { return node }
+            if try acceptOperator("+") { node = .sum(node, try product()) } else if try acceptOperator("-") { node = .difference(node, try product()) } else { return node }
         }
     }
 
     private mutating func product() throws -> FormulaNode {
         var node = try interaction()
-        while accept("*") { node = .crossing(node, try interaction()) }
+        while try acceptOperator("*") { node = .crossing(node, try interaction()) }
         return node
     }
 
     private mutating func interaction() throws -> FormulaNode {
         var node = try power()
-        while accept(":") { node = .interaction(node, try power()) }
+        while try acceptOperator(":") { node = .interaction(node, try power()) }
         return node
     }
 
     private mutating func power() throws -> FormulaNode {
         let node = try atom()
-        guard accept("^") else { return node }
+        guard try acceptOperator("^") else { return node }
         skipSpace()
         let start = position
         guard case .number(let k)? = try? numberLiteral(), k >= 1, k <= 16, k == k.rounded() else {
@@ -74,7 +119,7 @@ struct FormulaParser {
         skipSpace()
         let start = position
         if accept("(") {
-            let inner = try sum()
+            let inner = try nested { try $0.sum() }
             guard accept(")") else { throw error("missing ')'", at: position) }
             return inner
         }
@@ -102,11 +147,11 @@ struct FormulaParser {
             guard accept(")") else { throw error("factor() takes one column name", at: position) }
             return .factor(column)
         case "I":
-            let e = try arithmetic()
+            let e = try nested { try $0.arithmetic() }
             guard accept(")") else { throw error("missing ')'", at: position) }
             return .expression(e, label: "I(\(e.text))")
         case _ where ArithmeticExpression.functions.contains(name):
-            let e = try arithmetic()
+            let e = try nested { try $0.arithmetic() }
             guard accept(")") else { throw error("missing ')'", at: position) }
             let call = ArithmeticExpression.call(name, e)
             return .expression(call, label: call.text)
@@ -119,7 +164,7 @@ struct FormulaParser {
         var node = try arithmeticTerm()
         while true {
             skipSpace()
-            if accept("+") { node = .binary("+", node, try arithmeticTerm()) } else if accept("-") { node = .binary("-", node, try arithmeticTerm()) } else { return node }
+            if try acceptOperator("+") { node = .binary("+", node, try arithmeticTerm()) } else if try acceptOperator("-") { node = .binary("-", node, try arithmeticTerm()) } else { return node }
         }
     }
 
@@ -127,16 +172,16 @@ struct FormulaParser {
         var node = try arithmeticFactor()
         while true {
             skipSpace()
-            if accept("*") { node = .binary("*", node, try arithmeticFactor()) } else if accept("/") { node = .binary("/", node, try arithmeticFactor()) } else { return node }
+            if try acceptOperator("*") { node = .binary("*", node, try arithmeticFactor()) } else if try acceptOperator("/") { node = .binary("/", node, try arithmeticFactor()) } else { return node }
         }
     }
 
     private mutating func arithmeticFactor() throws -> ArithmeticExpression {
         skipSpace()
-        if accept("-") { return .negate(try arithmeticFactor()) }
+        if try acceptOperator("-") { return .negate(try nested { try $0.arithmeticFactor() }) }
         let base = try arithmeticAtom()
         skipSpace()
-        if accept("^") { return .binary("^", base, try arithmeticFactor()) }
+        if try acceptOperator("^") { return .binary("^", base, try nested { try $0.arithmeticFactor() }) }
         return base
     }
 
@@ -144,7 +189,7 @@ struct FormulaParser {
         skipSpace()
         let start = position
         if accept("(") {
-            let e = try arithmetic()
+            let e = try nested { try $0.arithmetic() }
             guard accept(")") else { throw error("missing ')'", at: position) }
             return e
         }
@@ -157,7 +202,7 @@ struct FormulaParser {
             guard ArithmeticExpression.functions.contains(name) else {
                 throw error("unknown function '\(name)' (use log, exp, sqrt, abs, log10 or log2)", at: start)
             }
-            let e = try arithmetic()
+            let e = try nested { try $0.arithmetic() }
             guard accept(")") else { throw error("missing ')'", at: position) }
             return .call(name, e)
         }

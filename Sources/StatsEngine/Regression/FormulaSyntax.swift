@@ -54,13 +54,19 @@ public indirect enum ArithmeticExpression: Hashable, Sendable {
     /// Functions a formula may apply to numbers.
     static let functions: Set<String> = ["log", "exp", "sqrt", "abs", "log10", "log2"]
 
+    /// The columns the expression reads, in order of first appearance (one walk of the tree).
     var columns: [String] {
-        switch self {
-        case .number: return []
-        case .column(let c): return [c]
-        case .negate(let e), .call(_, let e): return e.columns
-        case .binary(_, let a, let b): return a.columns + b.columns.filter { !a.columns.contains($0) }
+        var seen = Set<String>(), ordered: [String] = []
+        func collect(_ e: ArithmeticExpression) {
+            switch e {
+            case .number: return
+            case .column(let c): if seen.insert(c).inserted { ordered.append(c) }
+            case .negate(let inner), .call(_, let inner): collect(inner)
+            case .binary(_, let a, let b): collect(a); collect(b)
+            }
         }
+        collect(self)
+        return ordered
     }
 
     /// Canonical R-like text: spaces around + and -, none around * / ^.

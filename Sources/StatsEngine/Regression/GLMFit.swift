@@ -44,6 +44,7 @@ struct IRLS {
         var z = [Double](repeating: 0, count: n)
         var converged = false
         var iteration = 0
+        var previous: [Double]? = nil, current: [Double]? = nil
         let exact = ExactInputs(design: { try x.extendedValues() },
                                 response: family == .gaussian ? { try x.extendedResponse() } : nil)
         while iteration < maximumIterations {
@@ -57,6 +58,7 @@ struct IRLS {
                                             refine: family == .gaussian)
             solution = step
             let beta = step.coefficients.map { $0.isNaN ? 0 : $0 }
+            (previous, current) = (current, beta)
             eta = Self.linearPredictor(x.values, n: n, p: p, beta: beta)
             mu = eta.map(family.mean)
             var newDeviance = 0.0
@@ -70,7 +72,8 @@ struct IRLS {
         }
         let final = solution!
         if family != .gaussian {
-            try SeparationCheck.check(family: family, mean: mu, y: y, weights: w, design: x, coefficients: final.coefficients, converged: converged)
+            try SeparationCheck(family: family, design: x, weights: w, mean: mu)
+                .check(coefficients: current!, previous: previous, converged: converged, iterations: iteration)
         }
         // Working weights and score factors at the final estimate.
         var scoreFactor = [Double](repeating: 0, count: n)
@@ -94,7 +97,7 @@ struct IRLS {
     private func fusedFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit? {
         let n = x.rowCount, p = x.columnCount, y = x.response
         let pass = IRLSPass(family: family, x: x.values, rows: n, columns: p, weights: w, response: y)
-        var beta: [Double]? = nil
+        var beta: [Double]? = nil, previousBeta: [Double]? = nil
         var previous = Double.infinity
         var iteration = 0
         var converged = false
@@ -105,7 +108,7 @@ struct IRLS {
             guard let current = NormalEquations(gram: state.gram, size: p) else { return nil }
             system = current
             if converged || iteration == maximumIterations { break }
-            beta = system.solve(state.product)
+            (previousBeta, beta) = (beta, system.solve(state.product))
             iteration += 1
             state = pass.run(beta: beta)
             if abs(state.deviance - previous) / (abs(state.deviance) + 0.1) < tolerance { converged = true }
@@ -113,7 +116,8 @@ struct IRLS {
         }
         let final = system.fit(beta!, residualSumOfSquares: .nan)
         let mu = state.eta.map(family.mean)
-        try SeparationCheck.check(family: family, mean: mu, y: y, weights: w, design: x, coefficients: final.coefficients, converged: converged)
+        try SeparationCheck(family: family, design: x, weights: w, mean: mu)
+            .check(coefficients: beta!, previous: previousBeta, converged: converged, iterations: iteration)
         var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
@@ -136,33 +140,132 @@ struct IRLS {
     }
 }
 
-/// Perfect or quasi-complete separation in logistic and Poisson fits: fitted means pinned at
-/// their bounds while the coefficients run off. Reported as an error naming the term with the
-/// largest coefficient rather than as a fit with meaningless huge estimates.
-enum SeparationCheck {
-    static func check(family: Family, mean mu: [Double], y: [Double], weights w: [Double], design: DesignMatrix,
-                      coefficients: [Double], converged: Bool) throws {
-        let eps = 10 * 2.220446e-16
-        var pinned = 0
-        for i in mu.indices where w[i] > 0 {
-            if family == .binomial, mu[i] < eps || mu[i] > 1 - eps { pinned += 1 }
-            if family == .poisson, mu[i] < eps, y[i] == 0 { pinned += 1 }
+/// Complete or quasi-complete separation in logistic and Poisson fits, where the maximum
+/// likelihood estimate does not exist: some coefficient is infinite.
+///
+/// Separation means a direction b ≠ 0 along which the likelihood rises for ever: for a logistic
+/// model xᵢ'b ≥ 0 where yᵢ = 1 and xᵢ'b ≤ 0 where yᵢ = 0 (Albert & Anderson 1984; strict for
+/// some rows), for a Poisson model xᵢ'b ≤ 0 where yᵢ = 0 and xᵢ'b = 0 where yᵢ > 0. IRLS then
+/// walks along b: once the separated rows' fitted means are near their bounds, each Newton
+/// step moves their linear predictor by about one unit (the step of log(1 + e^−η) is 1 when
+/// e^−η is small), while the deviance test may still declare convergence. The check takes the
+/// last step β_k − β_{k−1} as the candidate b and accepts it when (a) it still moves some
+/// row's linear predictor by at least `divergentStep`, (b) it satisfies the sign conditions
+/// on every row to `directionTolerance` of its largest move, and (c) the rows it moves are
+/// fitted within `boundaryTolerance` of their outcome. A fit that has converged moves its
+/// linear predictor by a vanishing step, so (a) keeps real fits clear of false alarms.
+///
+/// The error names the term with the largest move, standardised by its column's SD, and the
+/// cell it separates ("all rows with grp=1 have y=1"). A fit that reaches the iteration limit
+/// without separation is an error too (never reported as converged).
+struct SeparationCheck {
+    /// Smallest change of some row's linear predictor in the last IRLS step that counts as
+    /// divergence (a diverging direction moves it by about 1 per step).
+    static let divergentStep = 0.5
+    /// Rows whose move along the candidate direction is below this share of the largest move
+    /// count as not moved (on the separating hyperplane).
+    static let directionTolerance = 1e-3
+    /// How close to its outcome a separated row's fitted mean must be.
+    static let boundaryTolerance = 1e-6
+    /// Fitted probabilities (and Poisson means) within this of their bound are numerically 0
+    /// or 1, as R's `glm.fit` warns (10 machine epsilons).
+    static let pinnedTolerance = 10 * Double.ulpOfOne
+
+    let family: Family
+    let design: DesignMatrix
+    let weights: [Double]
+    let mean: [Double]
+
+    /// Throws when the fit separates or did not converge. `coefficients` are the last IRLS
+    /// step's, `previous` the step's before (nil after a single iteration).
+    func check(coefficients: [Double], previous: [Double]?, converged: Bool, iterations: Int) throws {
+        guard family != .gaussian else { return }
+        let y = design.response
+        if let previous, let message = separation(step: zip(coefficients, previous).map { $0 - $1 }, y: y) {
+            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
-        guard pinned > 0 || !converged else { return }
-        // The term whose coefficient moves the linear predictor most: |βⱼ|·sd(xⱼ), intercept aside.
-        let n = design.rowCount
-        func influence(_ j: Int) -> Double {
-            guard !coefficients[j].isNaN, design.termOfColumn[j] >= 0 else { return -1 }
-            let column = design.values[(j * n)..<((j + 1) * n)]
-            let mean = column.reduce(0, +) / Double(n)
-            let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, n - 1))).squareRoot()
-            return abs(coefficients[j]) * sd
+        guard converged else {
+            throw DisparityError.analysis("formula '\(design.formula.text)': the fit did not converge in \(iterations) iteration\(iterations == 1 ? "" : "s") (raise --max-iterations)")
         }
-        let index = (0..<design.columnCount).max { influence($0) < influence($1) } ?? 0
-        let term = design.names[index]
+        let pinned = mean.indices.filter { i in
+            weights[i] > 0 && (family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance)
+        }.count
         if pinned > 0 {
-            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with probability 0 or 1; the term '\(term)' perfectly predicts the outcome for them, so its coefficient does not exist")
+            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
         }
-        throw DisparityError.analysis("formula '\(design.formula.text)': the fit did not converge in the allowed iterations (largest coefficient: '\(term)')")
+    }
+
+    /// The description of the separation the step reveals, or nil.
+    private func separation(step b: [Double], y: [Double]) -> String? {
+        let x = design.values, n = design.rowCount, p = design.columnCount
+        let move = IRLS.linearPredictor(x, n: n, p: p, beta: b.map { $0.isNaN ? 0 : $0 })
+        let used = (0..<n).filter { weights[$0] > 0 }
+        let largest = used.reduce(0.0) { max($0, abs(move[$1])) }
+        guard largest >= Self.divergentStep else { return nil }
+        let tolerance = Self.directionTolerance * largest
+        var separated: [Int] = []
+        for i in used {
+            let d = move[i]
+            switch family {
+            case .binomial where (y[i] == 1 ? d : -d) < -tolerance: return nil
+            case .poisson where y[i] > 0 ? abs(d) > tolerance : d > tolerance: return nil
+            default: break
+            }
+            if abs(d) > tolerance {
+                guard abs(y[i] - mean[i]) < Self.boundaryTolerance else { return nil }
+                separated.append(i)
+            }
+        }
+        // The term that moves the linear predictor most: |bⱼ|·sd(xⱼ), intercept aside.
+        func spread(_ j: Int) -> Double {
+            guard design.termOfColumn[j] >= 0, !b[j].isNaN else { return -1 }
+            let column = used.map { x[j * n + $0] }
+            let m = column.reduce(0, +) / Double(column.count)
+            return abs(b[j]) * (column.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(column.count)).squareRoot()
+        }
+        guard let j = (0..<p).max(by: { spread($0) < spread($1) }), spread(j) > 0 else {
+            return "\(separated.count) rows are fitted with their outcome exactly"
+        }
+        return "'\(design.names[j])' separates the outcome: " + cells(column: j, upward: b[j] > 0, used: used, y: y, separated: separated)
+    }
+
+    /// Which rows the term separates, as checked statements about the data: for a 0/1 column
+    /// each value whose rows all share one outcome; for other columns the thresholds beyond
+    /// which they do.
+    private func cells(column j: Int, upward: Bool, used: [Int], y: [Double], separated: [Int]) -> String {
+        let n = design.rowCount, x = design.values
+        let value = { (i: Int) in x[j * n + i] }
+        let outcome = design.formula.response.label
+        let name = design.names[j]
+        func uniformOutcome(_ rows: [Int]) -> Double? {
+            guard let first = rows.first, rows.allSatisfy({ y[$0] == y[first] }) else { return nil }
+            return y[first]
+        }
+        var clauses: [String] = []
+        if used.allSatisfy({ value($0) == 0 || value($0) == 1 }) {
+            // A factor level's indicator `base[level]` reads as base=level; a 0/1 column as col=v.
+            let level = DesignMatrix.factorLevel(ofColumnNamed: name)
+            for v in [1.0, 0.0] {
+                let rows = used.filter { value($0) == v }
+                guard Set(rows).isSubset(of: Set(separated)), let c = uniformOutcome(rows) else { continue }
+                let cell = level.map { v == 1 ? "\($0.0)=\($0.1)" : "\($0.0)≠\($0.1)" } ?? "\(name)=\(NumberFormat.label(v))"
+                clauses.append("all rows with \(cell) have \(outcome)=\(NumberFormat.label(c))")
+            }
+        } else {
+            // Rows beyond the separated rows' extreme value on each side.
+            for side in family == .binomial ? [1.0, 0.0] : [0.0] {
+                let high = (side == 1) == upward
+                let values = separated.filter { y[$0] == side }.map(value)
+                guard let edge = high ? values.min() : values.max() else { continue }
+                let beyond = used.filter { high ? value($0) >= edge : value($0) <= edge }
+                guard uniformOutcome(beyond) == side else { continue }
+                clauses.append("all rows with \(name) \(high ? "≥" : "≤") \(NumberFormat.label(edge)) have \(outcome)=\(NumberFormat.label(side))")
+            }
+        }
+        if clauses.isEmpty {
+            let bound = family == .binomial ? "probability 0 or 1" : "mean 0"
+            return "\(separated.count) row\(separated.count == 1 ? " is" : "s are") fitted with \(bound) along a direction led by '\(name)'"
+        }
+        return clauses.joined(separator: " and ")
     }
 }

@@ -8,7 +8,6 @@ public struct ModelFormula: Sendable, Equatable {
         /// `a:b` as R labels the term.
         public var label: String { variables.map(\.label).joined(separator: ":") }
 
-        func sameSet(as other: Term) -> Bool { Set(variables) == Set(other.variables) }
     }
 
     public let text: String
@@ -28,8 +27,8 @@ public struct ModelFormula: Sendable, Equatable {
         // R's variable order: first appearance in the formula as written. Each term lists its
         // variables in that order (so `x:num` after `num` is `num:x`), and the terms are
         // stably sorted by degree, as R's terms(keep.order = FALSE).
-        var order: [ModelVariable] = []
-        for term in expanded { for v in term.variables where !order.contains(v) { order.append(v) } }
+        var order: [ModelVariable] = [], seen = Set<ModelVariable>()
+        for term in expanded { for v in term.variables where seen.insert(v).inserted { order.append(v) } }
         self.variables = order
         let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         self.terms = expanded.enumerated()
@@ -42,10 +41,14 @@ public struct ModelFormula: Sendable, Equatable {
 
     /// All columns of the data the formula reads, response first.
     public var columns: [String] {
-        var seen: [String] = []
-        for c in response.columns + terms.flatMap({ $0.variables.flatMap(\.columns) }) where !seen.contains(c) { seen.append(c) }
-        return seen
+        var seen = Set<String>(), ordered: [String] = []
+        for c in response.columns + terms.flatMap({ $0.variables.flatMap(\.columns) }) where seen.insert(c).inserted { ordered.append(c) }
+        return ordered
     }
+
+    /// Most terms a formula may expand to (`(a + b + … )^k` and crossings of long sums grow
+    /// combinatorially); beyond it the formula is refused before the terms are built.
+    static let maximumTerms = 4096
 
     private static func expand(_ node: FormulaNode, intercept: inout Bool, formula: String) throws -> [Term] {
         switch node {
@@ -57,7 +60,7 @@ public struct ModelFormula: Sendable, Equatable {
             intercept = present
             return []
         case .sum(let a, let b):
-            return union(try expand(a, intercept: &intercept, formula: formula), try expand(b, intercept: &intercept, formula: formula))
+            return try union(try expand(a, intercept: &intercept, formula: formula), try expand(b, intercept: &intercept, formula: formula), formula: formula)
         case .difference(let a, let b):
             let kept = try expand(a, intercept: &intercept, formula: formula)
             if case .intercept(let one) = b {
@@ -65,38 +68,65 @@ public struct ModelFormula: Sendable, Equatable {
                 return kept
             }
             var ignored = true
-            let removed = try expand(b, intercept: &ignored, formula: formula)
-            return kept.filter { t in !removed.contains { $0.sameSet(as: t) } }
+            let removed = Set(try expand(b, intercept: &ignored, formula: formula).map { Set($0.variables) })
+            return kept.filter { !removed.contains(Set($0.variables)) }
         case .interaction(let a, let b):
-            return interact(try expand(a, intercept: &intercept, formula: formula), try expand(b, intercept: &intercept, formula: formula))
+            let left = try expand(a, intercept: &intercept, formula: formula)
+            let right = try expand(b, intercept: &intercept, formula: formula)
+            try refuseMoreThanMaximumTerms(Double(left.count) * Double(right.count), formula: formula)
+            return try interact(left, right, formula: formula)
         case .crossing(let a, let b):
             let left = try expand(a, intercept: &intercept, formula: formula)
             let right = try expand(b, intercept: &intercept, formula: formula)
-            return union(union(left, right), interact(left, right))
+            try refuseMoreThanMaximumTerms(Double(left.count) * Double(right.count), formula: formula)
+            return try union(try union(left, right, formula: formula), try interact(left, right, formula: formula), formula: formula)
         case .power(let a, let k):
             let base = try expand(a, intercept: &intercept, formula: formula)
+            // The expansion holds the non-empty sets of at most k of the base's variables that are
+            // unions of base terms: count that bound before building anything.
+            let variables = Set(base.flatMap(\.variables)).count
+            var bound = 0.0, choose = 1.0
+            for size in 1...max(1, min(k * (base.map(\.variables.count).max() ?? 1), variables)) {
+                choose = choose * Double(variables - size + 1) / Double(size)
+                bound += choose
+            }
+            try refuseMoreThanMaximumTerms(bound, formula: formula)
             var result = base
-            for _ in 1..<max(1, k) { result = union(result, interact(result, base)) }
+            for _ in 1..<max(1, k) { result = try union(result, try interact(result, base, formula: formula), formula: formula) }
             return result
         }
     }
 
-    private static func union(_ a: [Term], _ b: [Term]) -> [Term] {
+    /// A usage error when a formula would expand to more than `maximumTerms` terms.
+    private static func refuseMoreThanMaximumTerms(_ count: Double, formula: String) throws {
+        guard count <= Double(maximumTerms) else {
+            throw DisparityError.usage("formula '\(formula)': the model would have \(NumberFormat.label(count.rounded())) terms (at most \(maximumTerms)); drop or merge terms")
+        }
+    }
+
+    /// The terms of `a`, then those of `b` whose variable set is new (linear time).
+    private static func union(_ a: [Term], _ b: [Term], formula: String) throws -> [Term] {
+        var seen = Set(a.map { Set($0.variables) })
         var out = a
-        for t in b where !out.contains(where: { $0.sameSet(as: t) }) { out.append(t) }
+        for t in b where seen.insert(Set(t.variables)).inserted { out.append(t) }
+        try refuseMoreThanMaximumTerms(Double(out.count), formula: formula)
         return out
     }
 
-    private static func interact(_ a: [Term], _ b: [Term]) -> [Term] {
+    /// Every term of `a` with every term of `b`, each variable set once (callers bound the
+    /// product's size first), refused when the result exceeds `maximumTerms`.
+    private static func interact(_ a: [Term], _ b: [Term], formula: String) throws -> [Term] {
+        var seen = Set<Set<ModelVariable>>()
         var out: [Term] = []
         for x in a {
             for y in b {
                 var vars = x.variables
-                for v in y.variables where !vars.contains(v) { vars.append(v) }
-                let t = Term(variables: vars)
-                if !out.contains(where: { $0.sameSet(as: t) }) { out.append(t) }
+                let present = Set(vars)
+                for v in y.variables where !present.contains(v) { vars.append(v) }
+                if seen.insert(Set(vars)).inserted { out.append(Term(variables: vars)) }
             }
         }
+        try refuseMoreThanMaximumTerms(Double(out.count), formula: formula)
         return out
     }
 }

@@ -45,6 +45,9 @@ public struct GapOptions: ParsableArguments {
     @Flag(help: "Decompose a 0/1 outcome with logistic regressions (Fairlie / Yun) instead of linear ones.")
     public var logit = false
 
+    @Flag(help: "Normalise categorical covariates (Yun 2005): per-term detail independent of the omitted level.")
+    public var normalize = false
+
     @Option(help: RowFilter.help)
     public var subset: String?
 
@@ -88,6 +91,7 @@ public struct GapOptions: ParsableArguments {
                                  adjust: adjust, pooled: pooled, threefold: threefold)
         request.period = waves
         request.logit = logit
+        request.normalize = normalize
         request.subset = try subset.map(RowFilter.init(parsing:))
         try request.validate()
         return request

@@ -1,0 +1,99 @@
+import XCTest
+@testable import StatsEngine
+
+/// Separation in logistic and Poisson regression: the maximum-likelihood estimate does not
+/// exist (a coefficient is infinite) exactly when a direction b ≠ 0 has xᵢ'b ≥ 0 where y = 1
+/// and xᵢ'b ≤ 0 where y = 0 (logistic; Albert & Anderson 1984), or xᵢ'b ≤ 0 where y = 0 and
+/// xᵢ'b = 0 where y > 0 (Poisson). Each data set below has such a direction by construction
+/// (or, for the controls, provably none), so the right answer is known without an oracle: a
+/// one-line error naming the term and the cell, never a finite coefficient.
+final class SeparationTests: XCTestCase {
+    private func fit(_ table: Table, _ formula: String, family: Family, weights: String? = nil, cluster: String? = nil,
+                     maximumIterations: Int = 25) throws -> RegressionResult {
+        let design = try SurveyDesign(spec: DesignSpec(weights: weights, clusters: cluster.map { [$0] } ?? []), table: table)
+        return try RegressionEstimator(table: table, design: design)
+            .fit(RegressionRequest(formula: formula, family: family, maximumIterations: maximumIterations))
+    }
+
+    private func assertSeparation(_ table: Table, _ formula: String, family: Family = .binomial, weights: String? = nil,
+                                  cluster: String? = nil, mentions: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try fit(table, formula, family: family, weights: weights, cluster: cluster), file: file, line: line) { error in
+            let message = "\(error)"
+            XCTAssertEqual((error as? DisparityError)?.kind, .analysis, file: file, line: line)
+            XCTAssertFalse(message.contains("\n"), file: file, line: line)
+            for fragment in mentions + ["separation", "coefficient is infinite"] {
+                XCTAssertTrue(message.contains(fragment), "'\(message)' lacks '\(fragment)'", file: file, line: line)
+            }
+        }
+    }
+
+    private func table(_ columns: [String: [Double]]) -> Table {
+        let names = columns.keys.sorted()
+        return Table(source: "simulated", names: names, columns: names.map { .numeric(NumericColumn(columns[$0]!)) })
+    }
+
+    /// The reported case: y = grp (complete), and grp = 1 always y = 1 (quasi-complete); the
+    /// fits used to stop at grp = 53.13 and 21.40 with p < 1e-8 and `converged: true`.
+    func testReportedCompleteAndQuasiCompleteSeparation() throws {
+        assertSeparation(try FixtureFiles.table("sep", in: "separation"), "y ~ grp + x", weights: "w", cluster: "psu",
+                         mentions: ["'grp' separates the outcome", "all rows with grp=1 have y=1", "all rows with grp=0 have y=0"])
+        assertSeparation(try FixtureFiles.table("quasisep", in: "separation"), "y ~ grp + x", weights: "w", cluster: "psu",
+                         mentions: ["'grp' separates the outcome: all rows with grp=1 have y=1;"])
+    }
+
+    /// A factor level whose rows all have y = 1 (quasi-complete: the other levels are mixed).
+    func testFactorLevelQuasiSeparation() throws {
+        var rng = SplitMix64(seed: 3)
+        var g: [Double] = [], x: [Double] = [], y: [Double] = []
+        for i in 0..<120 {
+            let level = Double(i % 3), v = rng.normal()
+            g.append(level); x.append(v)
+            y.append(level == 2 ? 1 : (rng.uniform() < 1 / (1 + exp(-v)) ? 1 : 0))
+        }
+        assertSeparation(table(["g": g, "x": x, "y": y]), "y ~ x + factor(g)",
+                         mentions: ["'g[2]' separates the outcome", "all rows with g=2 have y=1"])
+    }
+
+    /// A continuous predictor: y = 0 below 10, y = 1 above, both at 10 (quasi-complete).
+    func testContinuousQuasiSeparation() throws {
+        let x = (0..<40).map { Double($0 / 2) }
+        let y = x.enumerated().map { i, v in v < 10 ? 0.0 : v > 10 ? 1 : Double(i % 2) }
+        assertSeparation(table(["x": x, "y": y]), "y ~ x",
+                         mentions: ["'x' separates the outcome", "all rows with x ≥ 11 have y=1", "all rows with x ≤ 9 have y=0"])
+    }
+
+    /// Poisson: a level with no events has a fitted mean tending to 0 (coefficient −∞).
+    func testPoissonLevelWithoutEvents() throws {
+        var rng = SplitMix64(seed: 9)
+        var g: [Double] = [], count: [Double] = []
+        for i in 0..<90 {
+            let level = Double(i % 3)
+            g.append(level)
+            count.append(level == 1 ? 0 : Double(Int(rng.uniform() * 5)))
+        }
+        assertSeparation(table(["g": g, "count": count]), "count ~ factor(g)", family: .poisson,
+                         mentions: ["'g[1]' separates the outcome", "all rows with g=1 have count=0"])
+    }
+
+    /// Controls: nearly separated data (one row on the wrong side) have a finite estimate, large
+    /// but converged; an ordinary logistic fit is untouched.
+    func testNearSeparationStillFits() throws {
+        let x = (0..<30).map(Double.init)
+        var y = x.map { $0 < 15 ? 0.0 : 1 }
+        y[20] = 0
+        let result = try fit(table(["x": x, "y": y]), "y ~ x", family: .binomial)
+        XCTAssertTrue(result.converged)
+        XCTAssertTrue(result.coefficients[1].estimate!.isFinite)
+    }
+
+    /// Reaching the iteration limit is an error that says so, never a fit reported as converged.
+    func testIterationLimitIsAnError() throws {
+        var rng = SplitMix64(seed: 4)
+        let x = (0..<200).map { _ in rng.normal() }
+        let y = x.map { rng.uniform() < 1 / (1 + exp(-2 * $0)) ? 1.0 : 0 }
+        XCTAssertThrowsError(try fit(table(["x": x, "y": y]), "y ~ x", family: .binomial, maximumIterations: 2)) { error in
+            XCTAssertTrue("\(error)".contains("did not converge in 2 iterations (raise --max-iterations)"), "\(error)")
+        }
+        XCTAssertTrue(try fit(table(["x": x, "y": y]), "y ~ x", family: .binomial).converged)
+    }
+}
