@@ -25,7 +25,7 @@ struct RepresentationCommand: ParsableCommand {
              RepresentationSource(table: benchmarkTable, design: try SurveyDesign(spec: benchmarkSpec, table: benchmarkTable),
                                   census: options.benchmarkCensus))
         }
-        let rows = try timer.measure("estimate") { try RepresentationEstimator(staff: sources.0, benchmark: sources.1).estimate(request) }
+        let rows = try timer.measure("estimate") { try RepresentationEstimator(population: sources.0, benchmark: sources.1).estimate(request) }
         try timer.measure("write") { try output.emit(.representation(rows, request: request)) }
         timer.report()
     }

@@ -93,7 +93,7 @@ final class CoverageTests: XCTestCase {
         let staffTable = try population("municipal_staff.csv")
         let staff = RepresentationSource(table: staffTable, design: try SurveyDesign(spec: DesignSpec(), table: staffTable), census: true)
         let managers = try RowFilter(parsing: "role == manager")
-        let managerShare = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(), table: labour), census: true))
+        let managerShare = try RepresentationEstimator(population: staff, benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(), table: labour), census: true))
             .estimate(RepresentationRequest(column: "origin", focal: "minority", subset: managers, benchmarkSubset: try RowFilter(parsing: "status != outside")))
         let representationTruth = managerShare.first { $0.component == "index" }!.estimate
 
@@ -109,7 +109,7 @@ final class CoverageTests: XCTestCase {
 
             let sampledLabour = sampleTable(ls, district: lDistrict, block: lBlock, extra: [("minority", minority), ("lf", inForce)])
                 .adding("origin", .categorical(CategoricalColumn(labels: ls.rows.map { origin.levels[Int(origin.codes[$0])] })))
-            let representation = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(
+            let representation = try RepresentationEstimator(population: staff, benchmark: RepresentationSource(
                 table: sampledLabour, design: SurveyDesign(spec: twoStage, table: sampledLabour), census: false))
                 .estimate(RepresentationRequest(column: "origin", focal: "minority", subset: managers, benchmarkSubset: try RowFilter(parsing: "lf == 1")))
                 .first { $0.component == "index" }!

@@ -55,10 +55,10 @@ final class ReplicateVarianceTests: XCTestCase {
         // Representation: staff and benchmark are independent samples, each with its own method.
         let staff = RepresentationSource(table: table, design: linear, census: true)
         let representation = RepresentationRequest(column: "region", focal: "Nord")
-        let rows = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: table, design: boot, census: false))
+        let rows = try RepresentationEstimator(population: staff, benchmark: RepresentationSource(table: table, design: boot, census: false))
             .estimate(representation)
         let benchmark = try byHand(linear) { d in
-            try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: table, design: d, census: false))
+            try RepresentationEstimator(population: staff, benchmark: RepresentationSource(table: table, design: d, census: false))
                 .estimate(representation).map(\.estimate)
         }
         // The benchmark's share carries the replicate variance; the index's follows from it by

@@ -18,7 +18,7 @@ final class RepresentationTests: XCTestCase {
         let truth = try XCTUnwrap((try JSONSerialization.jsonObject(with: truthData) as? [String: Any])?["representation"] as? [String: Any])
         for (key, subset) in [("managers", "role == manager"), ("staff", "role == staff"), ("all_employees", nil)] {
             let expected = try XCTUnwrap(truth[key] as? [String: Double], key)
-            let rows = try RepresentationEstimator(staff: staff, benchmark: benchmark).estimate(RepresentationRequest(
+            let rows = try RepresentationEstimator(population: staff, benchmark: benchmark).estimate(RepresentationRequest(
                 column: "origin", focal: "minority", subset: try subset.map(RowFilter.init(parsing:)),
                 benchmarkSubset: try RowFilter(parsing: "status != outside"), standardise: "education"))
             func value(_ c: String) -> Double { rows.first { $0.component == c }!.estimate }
@@ -41,7 +41,7 @@ final class RepresentationTests: XCTestCase {
         let staff = RepresentationSource(table: staffTable, design: try SurveyDesign(spec: DesignSpec(), table: staffTable), census: true)
         let request = RepresentationRequest(column: "origin", focal: "minority", subset: try RowFilter(parsing: "role == manager"),
                                             benchmarkSubset: try RowFilter(parsing: "in_labour_force == 1"), standardise: "education")
-        let rows = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: labour, design: labourDesign, census: false))
+        let rows = try RepresentationEstimator(population: staff, benchmark: RepresentationSource(table: labour, design: labourDesign, census: false))
             .estimate(request)
         func row(_ c: String) -> RepresentationRow { rows.first { $0.component == c }! }
 
@@ -51,7 +51,7 @@ final class RepresentationTests: XCTestCase {
         assertClose(row("benchmark").standardError, 100 * proportion.standardError!, rel: 1e-10, "benchmark SE")
 
         let bootstrap = try RaoWuBootstrap(design: labourDesign, replicates: 500, seed: 3).covariance { replicate in
-            let r = try RepresentationEstimator(staff: staff, benchmark: RepresentationSource(table: labour, design: replicate, census: false))
+            let r = try RepresentationEstimator(population: staff, benchmark: RepresentationSource(table: labour, design: replicate, census: false))
                 .estimate(request)
             return [r.first { $0.component == "expected" }!.estimate]
         }.covariance

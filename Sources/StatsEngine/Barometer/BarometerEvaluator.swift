@@ -85,7 +85,7 @@ public struct BarometerEvaluator {
     private func evaluate(_ goal: BarometerConfig.Goal, _ r: BarometerConfig.RepresentationGoal, staff: Table, benchmark: Table) throws -> GoalResult {
         guard goal.period == nil else { throw DisparityError.usage("a representation goal has no period") }
         let estimator = RepresentationEstimator(
-            staff: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
             benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: r.benchmarkDesign, table: benchmark),
                                             census: r.benchmarkCensus))
         let rows = try estimator.estimate(r.request)

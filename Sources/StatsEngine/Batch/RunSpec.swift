@@ -90,7 +90,7 @@ private struct AnalysisDecoder {
             return RunSpec.Analysis(name: name, command: command) { table, design in
                 let benchmark = try CSVReader.read(path: benchmarkPath)
                 let estimator = RepresentationEstimator(
-                    staff: RepresentationSource(table: table, design: design, census: census),
+                    population: RepresentationSource(table: table, design: design, census: census),
                     benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: benchmarkSpec, table: benchmark),
                                                     census: benchmarkCensus))
                 return .representation(try estimator.estimate(request), request: request)

@@ -1,6 +1,10 @@
 /// Resolving a `DesignSpec` against a table, with the checks R's `svydesign` makes (and a few it
 /// does not), each failing with the file, line and column at fault.
 extension SurveyDesign {
+    /// How far below the sampled count a population size from fractions may fall by rounding
+    /// (a fraction n/N written to 15 digits) before it is an error.
+    static let populationRounding = 1e-12
+
     public init(spec: DesignSpec, table: Table) throws {
         let n = table.rowCount
         let source = table.source
@@ -78,7 +82,7 @@ extension SurveyDesign {
             for h in 0..<strataLabels.count {
                 guard let v = seen[h] else { continue }
                 let population = fractions ? Double(psuCount[h]) / v : v
-                if population < Double(psuCount[h]) * (1 - 1e-12) {
+                if population < Double(psuCount[h]) * (1 - Self.populationRounding) {
                     throw DisparityError.data(file: source, column: name, "stratum '\(strataLabels[h])' has \(psuCount[h]) sampled PSUs but a population of \(NumberFormat.label(population))")
                 }
                 psuPopulation[h] = population
@@ -119,7 +123,7 @@ extension SurveyDesign {
                 }
                 for p in 0..<psuStratum.count {
                     let population = fractions ? Double(unitCount[p]) / seen[p]! : seen[p]!
-                    if population < Double(unitCount[p]) * (1 - 1e-12) {
+                    if population < Double(unitCount[p]) * (1 - Self.populationRounding) {
                         throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? "row \(p + 2)")' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
                     }
                     unitPopulation[p] = population

@@ -1,18 +1,19 @@
-/// Representation of a group in a workforce against its share in a benchmark population (the
-/// labour force): the group's share among the staff, its share in the benchmark, their
-/// difference and ratio (the representation index), and, standardised for a characteristic
-/// such as education, the share the staff would have if it kept its own education mix but each
-/// education level mirrored the benchmark: E = Σₑ sₑ·mₑ, with sₑ the staff's share at level e
-/// and mₑ the group's share of the benchmark at that level.
+/// Representation of a group in a population (a workforce, say) against its share in a
+/// benchmark population (the labour force): the group's share P in the population, its share B in
+/// the benchmark, their difference and ratio (the representation index P/B), and, standardised
+/// for a characteristic such as education, the share E the population would have if it kept its
+/// own mix of the characteristic but each level mirrored the benchmark: E = Σₑ sₑ·mₑ, with sₑ
+/// the population's share at level e and mₑ the group's share of the benchmark at that level.
 ///
-/// The staff and the benchmark are independent data sets, each with its own design (a register
-/// is declared a census: no sampling variance). Every quantity is a smooth function of the
-/// staff's shares and the benchmark's shares; their influence values go to each data set's
-/// variance engine, and the delta method combines the two independent covariances.
+/// The population and the benchmark are independent data sets, each with its own design (a
+/// register is declared a census: no sampling variance). Every quantity is a smooth function of
+/// the two data sets' shares; their influence values go to each data set's variance engine (or
+/// its replicates), and the delta method adds the two independent covariances.
 public struct RepresentationRequest: Sendable {
+    /// The column naming the group, and the group's level in it.
     public var column: String
     public var focal: String
-    /// Only these staff rows (managers, say).
+    /// Only these population rows (managers, say).
     public var subset: RowFilter?
     /// Only these benchmark rows (labour-force members, say).
     public var benchmarkSubset: RowFilter?
@@ -58,31 +59,31 @@ public struct RepresentationRow: Sendable {
 }
 
 public struct RepresentationEstimator: Sendable {
-    public let staff: RepresentationSource
+    public let population: RepresentationSource
     public let benchmark: RepresentationSource
 
-    public init(staff: RepresentationSource, benchmark: RepresentationSource) {
-        self.staff = staff
+    public init(population: RepresentationSource, benchmark: RepresentationSource) {
+        self.population = population
         self.benchmark = benchmark
     }
 
     public func estimate(_ request: RepresentationRequest) throws -> [RepresentationRow] {
-        // The characteristic's levels among the staff compared (managers may lack some).
+        // The characteristic's levels among the population compared (managers may lack some).
         let levels = try request.standardise.map { name -> [String] in
-            let column = try staff.table.categorical(name)
-            let domain = try request.subset?.rows(of: staff.table)
+            let column = try population.table.categorical(name)
+            let domain = try request.subset?.rows(of: population.table)
             var present = Set<String>()
-            for i in 0..<staff.table.rowCount where domain?[i] != false && column.codes[i] >= 0 { present.insert(column.levels[Int(column.codes[i])]) }
+            for i in 0..<population.table.rowCount where domain?[i] != false && column.codes[i] >= 0 { present.insert(column.levels[Int(column.codes[i])]) }
             return LevelOrder.sorted(Array(present))
         } ?? []
-        // θ_S = [P, s₁…s_E] on the staff; θ_B = [B, m₁…m_E] on the benchmark.
-        let s = try shares(staff, request, subset: request.subset, levels: levels, withinLevels: false)
+        // θ_S = [P, s₁…s_E] on the population; θ_B = [B, m₁…m_E] on the benchmark.
+        let s = try shares(population, request, subset: request.subset, levels: levels, withinLevels: false)
         let b = try shares(benchmark, request, subset: request.benchmarkSubset, levels: levels, withinLevels: true)
         let k = levels.count + 1
-        func row(_ name: String, _ value: Double, staffGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
+        func row(_ name: String, _ value: Double, populationGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
-                v += staffGradient[a] * s.covariance[a, c] * staffGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]
+                v += populationGradient[a] * s.covariance[a, c] * populationGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]
             } }
             let inferred = Inferred.wald(value, variance: max(0, v), df: nil, level: request.level).scaled(by: scale)
             return RepresentationRow(component: name, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
@@ -93,19 +94,19 @@ public struct RepresentationEstimator: Sendable {
         let none = [Double](repeating: 0, count: k)
         let sc = request.scale
         var rows = [
-            row("share", P, staffGradient: unit(0), benchmarkGradient: none, scale: sc),
-            row("benchmark", B, staffGradient: none, benchmarkGradient: unit(0), scale: sc),
-            row("difference", P - B, staffGradient: unit(0), benchmarkGradient: unit(0).map { -$0 }, scale: sc),
-            row("index", P / B, staffGradient: unit(0).map { $0 / B }, benchmarkGradient: unit(0).map { -$0 * P / (B * B) }, scale: 1),
+            row("share", P, populationGradient: unit(0), benchmarkGradient: none, scale: sc),
+            row("benchmark", B, populationGradient: none, benchmarkGradient: unit(0), scale: sc),
+            row("difference", P - B, populationGradient: unit(0), benchmarkGradient: unit(0).map { -$0 }, scale: sc),
+            row("index", P / B, populationGradient: unit(0).map { $0 / B }, benchmarkGradient: unit(0).map { -$0 * P / (B * B) }, scale: 1),
         ]
         if !levels.isEmpty {
             let shareAt = Array(s.values.dropFirst()), groupAt = Array(b.values.dropFirst())
             let E = zip(shareAt, groupAt).reduce(0) { $0 + $1.0 * $1.1 }
             let dES = [0] + groupAt, dEB = [0] + shareAt
             rows += [
-                row("expected", E, staffGradient: dES, benchmarkGradient: dEB, scale: sc),
-                row("standardised difference", P - E, staffGradient: zip(unit(0), dES).map { $0 - $1 }, benchmarkGradient: dEB.map { -$0 }, scale: sc),
-                row("standardised index", P / E, staffGradient: zip(unit(0), dES).map { $0 / E - $1 * P / (E * E) },
+                row("expected", E, populationGradient: dES, benchmarkGradient: dEB, scale: sc),
+                row("standardised difference", P - E, populationGradient: zip(unit(0), dES).map { $0 - $1 }, benchmarkGradient: dEB.map { -$0 }, scale: sc),
+                row("standardised index", P / E, populationGradient: zip(unit(0), dES).map { $0 / E - $1 * P / (E * E) },
                     benchmarkGradient: dEB.map { -$0 * P / (E * E) }, scale: 1),
             ]
         }
@@ -113,7 +114,7 @@ public struct RepresentationEstimator: Sendable {
     }
 
     /// The group's overall share and, per level of the standardising characteristic, either the
-    /// level's share of the rows (`withinLevels` false: the staff's mix) or the group's share
+    /// level's share of the rows (`withinLevels` false: the population's mix) or the group's share
     /// within the level (true: the benchmark's), with their joint covariance.
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
                         levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance) {
@@ -128,10 +129,10 @@ public struct RepresentationEstimator: Sendable {
         if let characteristic {
             for (i, l) in characteristic.levels.enumerated() { codeOf[i] = Int32(levels.firstIndex(of: l) ?? -1) }
             if withinLevels, let missing = levels.first(where: { !characteristic.levels.contains($0) }) {
-                throw DisparityError.data(file: table.source, column: request.standardise!, "the level '\(missing)' of the staff does not occur in the benchmark")
+                throw DisparityError.data(file: table.source, column: request.standardise!, "the level '\(missing)' of the population does not occur in the benchmark")
             }
         }
-        // The benchmark's overall share counts all its rows; the staff's mix only rows with a level.
+        // The benchmark's overall share counts all its rows; the population's mix only rows with a level.
         let rows = (0..<table.rowCount).compactMap { i -> Int32? in
             guard domain?[i] != false, group.codes[i] >= 0 else { return nil }
             if !withinLevels, let characteristic, characteristic.codes[i] < 0 { return nil }

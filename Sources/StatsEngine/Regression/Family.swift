@@ -6,15 +6,22 @@ import Foundation
 public enum Family: String, Sendable, CaseIterable {
     case gaussian, binomial, poisson
 
+    /// R's `.Machine$double.eps`, the bound `binomial()` and `poisson()` keep means and
+    /// variances away from 0 and 1 with.
+    static let machineEpsilon = 2.220446e-16
+    /// |η| beyond which R's `binomial()$linkinv` returns the bound instead of the logistic.
+    static let logitSaturation = 30.0
+
     /// μ = g⁻¹(η).
     @inline(__always) func mean(_ eta: Double) -> Double {
         switch self {
         case .gaussian: return eta
         case .binomial:
             // Bounded away from 0 and 1 as R's binomial()$linkinv.
-            let e = eta < -30 ? 2.220446e-16 : eta > 30 ? 1 - 2.220446e-16 : 1 / (1 + exp(-eta))
-            return e
-        case .poisson: return max(exp(eta), 2.220446e-16)
+            if eta < -Self.logitSaturation { return Self.machineEpsilon }
+            if eta > Self.logitSaturation { return 1 - Self.machineEpsilon }
+            return 1 / (1 + exp(-eta))
+        case .poisson: return max(exp(eta), Self.machineEpsilon)
         }
     }
 
@@ -22,7 +29,7 @@ public enum Family: String, Sendable, CaseIterable {
     @inline(__always) func meanDerivative(_ mu: Double) -> Double {
         switch self {
         case .gaussian: return 1
-        case .binomial: return max(mu * (1 - mu), 2.220446e-16)
+        case .binomial: return max(mu * (1 - mu), Self.machineEpsilon)
         case .poisson: return mu
         }
     }

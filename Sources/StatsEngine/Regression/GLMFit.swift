@@ -27,8 +27,8 @@ struct GLMFit {
 /// iterations by default), each step solved by `LeastSquares`.
 struct IRLS {
     let family: Family
-    var tolerance = 1e-8
-    var maximumIterations = 25
+    var tolerance = RegressionRequest.defaultTolerance
+    var maximumIterations = RegressionRequest.defaultMaximumIterations
     /// Problems above this many n·p² operations take the fused path.
     var fusedAbove = LeastSquares.smallProblem
 

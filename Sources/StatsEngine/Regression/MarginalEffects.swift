@@ -10,6 +10,9 @@ import Foundation
 /// wᵢ(gᵢ − AME)/W plus the gradient times the coefficients' influence, as Stata's
 /// `margins` after `svy`); otherwise by the delta method G'VG.
 struct MarginalEffects {
+    /// The central difference step of a continuous covariate's effect, in its standard
+    /// deviations (statsmodels' `get_margeff` uses a comparable relative step).
+    static let relativeStep = 1e-5
     let estimator: RegressionEstimator
     let formula: ModelFormula
     let design: DesignMatrix
@@ -110,7 +113,7 @@ struct MarginalEffects {
             } else {
                 let mean = used.reduce(0, +) / Double(used.count)
                 let sd = (used.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, used.count - 1))).squareRoot()
-                let h = 1e-5 * (sd > 0 ? sd : max(1, abs(mean)))
+                let h = Self.relativeStep * (sd > 0 ? sd : max(1, abs(mean)))
                 out.append(Contrast(label: name, high: try shifted(name, values) { $0 + h }, low: try shifted(name, values) { $0 - h }, divisor: 2 * h))
             }
         }

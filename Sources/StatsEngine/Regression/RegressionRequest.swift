@@ -18,8 +18,14 @@ public struct RegressionRequest: Sendable {
     /// design kept whole (R's `svyglm` on `subset(design, ...)`).
     public var subset: RowFilter?
 
+    /// R's `glm.control()` defaults: the relative change in deviance that ends IRLS, and the
+    /// iteration limit.
+    public static let defaultTolerance = 1e-8
+    public static let defaultMaximumIterations = 25
+
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
-                tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = 25, tolerance: Double = 1e-8,
+                tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = defaultMaximumIterations,
+                tolerance: Double = defaultTolerance,
                 allowAliased: Bool = false) {
         self.allowAliased = allowAliased
         self.formula = formula
