@@ -26,6 +26,9 @@ struct GLMFit {
 /// (same starting values, the relative-deviance convergence test with ε = 1e-8, at most 25
 /// iterations by default), each step solved by `LeastSquares`.
 struct IRLS {
+    /// The iteration limit was reached before the deviance settled; the caller words the error.
+    struct NonConvergence: Error { let iterations: Int }
+
     let family: Family
     var tolerance = RegressionRequest.defaultTolerance
     var maximumIterations = RegressionRequest.defaultMaximumIterations
@@ -184,9 +187,7 @@ struct SeparationCheck {
         if let previous, let message = separation(step: zip(coefficients, previous).map { $0 - $1 }, y: y) {
             throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
-        guard converged else {
-            throw DisparityError.analysis("formula '\(design.formula.text)': the fit did not converge in \(iterations) iteration\(iterations == 1 ? "" : "s") (raise --max-iterations)")
-        }
+        guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
         let pinned = mean.indices.filter { i in
             weights[i] > 0 && (family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance)
         }.count

@@ -18,7 +18,7 @@ public struct RegressionEstimator: Sendable {
         guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }
         let formula = try ModelFormula(request.formula)
         let subset = try request.subset?.rows(of: table)
-        let model = try linearized(formula, request: request, within: subset)
+        let model = try linearized(formula, request: request, within: subset, regressOptions: true)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
         let (covariance, df) = try replicateCovariance(formula, request: request, model: model, within: subset)
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
@@ -65,17 +65,25 @@ public struct RegressionEstimator: Sendable {
     }
 
     /// Fits `formula` (on the rows marked in `within`, the design kept whole, as R's subset
-    /// designs), failing on aliased terms unless the request allows them.
+    /// designs), failing on aliased terms unless the request allows them. `regressOptions` says
+    /// the fit is `disparity regress`'s own, whose errors may then suggest its options
+    /// (`--allow-aliased`, `--max-iterations`); fits inside other commands suggest none.
     func linearized(_ formula: ModelFormula, request: RegressionRequest, within: [Bool]? = nil,
-                    fixedLevels: [ModelVariable: [String]]? = nil) throws -> LinearizedModel {
+                    fixedLevels: [ModelVariable: [String]]? = nil, regressOptions: Bool = false) throws -> LinearizedModel {
         let x = try DesignMatrix(formula: formula, table: table, fixedLevels: fixedLevels, within: within)
         try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
         let weights = x.rows.map { design.weights[Int($0)] }
-        let fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
-            .fit(x, weights: weights)
+        let fit: GLMFit
+        do {
+            fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
+                .fit(x, weights: weights)
+        } catch let failure as IRLS.NonConvergence {
+            throw DisparityError.analysis("formula '\(formula.text)': the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
+        }
         if !request.allowAliased, fit.aliased.contains(true) {
             let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
-            throw DisparityError.analysis("formula '\(formula.text)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(names.count == 1 ? "it" : "them"), or pass --allow-aliased to report \(names.count == 1 ? "it" : "them") as NA like R)")
+            let them = names.count == 1 ? "it" : "them"
+            throw DisparityError.analysis("formula '\(formula.text)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
     }
