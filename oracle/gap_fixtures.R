@@ -244,8 +244,11 @@ linear_case <- function(spec, des, r) {
       same(confint(diff), coef(diff)[[1]] + c(-1, 1) * crit * SE(diff)[[1]])
     }
     s <- r$scale
-    emit(case, spec, r, f, "focal", s * est_f, s * se_f, crit, dfv, nf)
-    emit(case, spec, r, f, "reference", s * est_r, s * se_r, crit, dfv, nr)
+    # Each row's df is that of the rows of its own cells (docs/statistics.md's df policy).
+    own <- function(L) if (r$df == "design") degf(des[keep & d$region %in% L, ]) else NA
+    crit_of <- function(dfv) if (is.na(dfv)) z975 else qt(0.975, dfv)
+    emit(case, spec, r, f, "focal", s * est_f, s * se_f, crit_of(own(f)), own(f), nf)
+    emit(case, spec, r, f, "reference", s * est_r, s * se_r, crit_of(own(ref)), own(ref), nr)
     emit(case, spec, r, f, "difference", s * coef(diff)[[1]], s * SE(diff)[[1]], crit, dfv, nf + nr)
     emit(case, spec, r, f, "ratio", coef(rat)[[1]], SE(rat)[[1]], crit, dfv, nf + nr)
   }
@@ -497,19 +500,25 @@ period_case <- function(spec, des, r, cross_wave) {
       se_indep <- sqrt(Vb[cf, cf] + Vb[bf0, bf0])
       stopifnot(abs(se_change / se_indep - 1) > 0.05)
     }
-    if (r$df == "design") {
-      dfv <- degf(des[keep & d$region %in% c(f, ref) & d$wave %in% c(r$baseline, r$current), ])
-      crit <- qt(0.975, dfv)
-    } else {
-      dfv <- NA
-      crit <- z975
-    }
+    # Each row's df is that of the rows of its own cells (docs/statistics.md's df policy):
+    # cells 1-4 are (focal, current), (reference, current), (focal, baseline), (reference, baseline).
+    cell_rows <- list(keep & d$region %in% f & d$wave %in% r$current, keep & d$region %in% ref & d$wave %in% r$current,
+                      keep & d$region %in% f & d$wave %in% r$baseline, keep & d$region %in% ref & d$wave %in% r$baseline)
+    row_cells <- list(1, 2, 1:2, 3, 4, 3:4, c(1, 3), c(2, 4), 1:4)
+    df_of <- function(cells) if (r$df == "design") degf(des[Reduce(`|`, cell_rows[cells]), ]) else NA
+    crit_of <- function(dfv) if (is.na(dfv)) z975 else qt(0.975, dfv)
     s <- r$scale
     n <- c(count(f, r$current), count(ref, r$current), count(f, r$baseline), count(ref, r$baseline))
     ns <- c(n[1], n[2], n[1] + n[2], n[3], n[4], n[3] + n[4], n[1] + n[3], n[2] + n[4], sum(n))
-    for (k in 1:3) emit(case, spec, r, f, PERIOD_ROWS[k], s * coef(con)[[k]], s * SE(con)[[k]], crit, dfv, ns[k])
-    emit(case, spec, r, f, "ratio", coef(rat)[[1]], SE(rat)[[1]], crit, dfv, n[1] + n[2])
-    for (k in 4:9) emit(case, spec, r, f, PERIOD_ROWS[k], s * coef(con)[[k]], s * SE(con)[[k]], crit, dfv, ns[k])
+    for (k in 1:3) {
+      dfv <- df_of(row_cells[[k]])
+      emit(case, spec, r, f, PERIOD_ROWS[k], s * coef(con)[[k]], s * SE(con)[[k]], crit_of(dfv), dfv, ns[k])
+    }
+    emit(case, spec, r, f, "ratio", coef(rat)[[1]], SE(rat)[[1]], crit_of(df_of(1:2)), df_of(1:2), n[1] + n[2])
+    for (k in 4:9) {
+      dfv <- df_of(row_cells[[k]])
+      emit(case, spec, r, f, PERIOD_ROWS[k], s * coef(con)[[k]], s * SE(con)[[k]], crit_of(dfv), dfv, ns[k])
+    }
   }
 }
 

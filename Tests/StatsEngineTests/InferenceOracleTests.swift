@@ -82,6 +82,11 @@ final class InferenceOracleTests: XCTestCase {
                 let row = try XCTUnwrap(gaps.first { $0.focal == record["group"] && $0.component == "difference" })
                 check(record, row.estimate, row.standardError, row.confidenceLow, row.confidenceHigh, row.df)
             }
+            // A gap's focal and reference rows are the same cells as `estimate --by`'s rows: same df.
+            for gap in gaps where gap.component == "focal" || gap.component == "reference" {
+                let level = gap.component == "focal" ? gap.focal : "a"
+                XCTAssertEqual(gap.df, byZ.first { $0.group[0].level == level }?.df, "\(file) \(gap.component) \(level)")
+            }
         }
     }
 

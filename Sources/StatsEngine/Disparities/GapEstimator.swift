@@ -92,9 +92,11 @@ public struct GapEstimator: Sendable {
     /// difference in differences).
     private func compare(_ cells: [Linearized], scope: [Int32], label: String, _ request: GapRequest) throws -> [GapRow] {
         let c = try JointEstimates(cells, engine: engine, scope: scope)
-        let comparedRows = c.rows(Array(cells.indices))
-        let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: comparedRows) }
+        // Each row's df is that of the rows of its own cells (the df policy); a decomposition's
+        // parts rest on both groups' current cells.
         func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) -> GapRow {
+            let cellsUsed = used.isEmpty ? [0, 1] : used
+            let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(cellsUsed)) }
             let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
             return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
                           confidenceLow: inferred.low, confidenceHigh: inferred.high, df: df, n: c.count(used),
