@@ -18,7 +18,7 @@ public struct OutputOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
-        if let width, width < 20 { throw DisparityError.usage("--width must be at least 20 (got \(width))") }
+        if let width, width < 20 { throw ValidationError("--width must be at least 20 (got \(width))") }
     }
 
     /// `--format`, else the output file's extension, else a table on a terminal and CSV elsewhere.
