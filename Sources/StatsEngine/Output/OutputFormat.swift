@@ -8,9 +8,12 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 public struct Report: Sendable {
     /// One table of the terminal view, under its title.
     public struct Section: Sendable {
+        /// The line above the table (none for the main one).
         public var title: String?
+        /// The rows shown.
         public var tabular: Tabular
 
+        /// A table under `title`.
         public init(title: String?, tabular: Tabular) {
             self.title = title
             self.tabular = tabular
@@ -19,6 +22,7 @@ public struct Report: Sendable {
 
     /// The rows of the CSV file: one rectangular table.
     public var tabular: Tabular
+    /// The whole JSON document.
     public var json: JSONValue
     /// What qualifies the results as a whole (rows left null, replicates left out): under the
     /// table, in JSON's `notes`, and on standard error for CSV, so none goes unseen.
@@ -29,6 +33,7 @@ public struct Report: Sendable {
     /// The tables of the terminal view, in order; by default `tabular` alone.
     public var sections: [Section]
 
+    /// A report whose terminal view is `sections` (by default the CSV rows themselves).
     public init(tabular: Tabular, json: JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil) {
         self.tabular = tabular
         self.json = json

@@ -23,11 +23,12 @@ public struct TerminalTable {
     }
 
     /// The header block and the table (in panels where it must be) of `tabular`, preceded by
-    /// `facts` (name and value pairs that describe the whole table).
+    /// `facts` (name and value pairs that describe the whole table). A table without rows shows
+    /// its column names.
     public func render(_ tabular: Tabular, facts: [(String, String)] = []) -> String {
         var header = facts
         var columns: [Column] = []
-        for column in Column.all(of: tabular) where column.cells.contains(where: { $0 != nil }) {
+        for column in Column.all(of: tabular) where tabular.rows.isEmpty || column.cells.contains(where: { $0 != nil }) {
             if tabular.rows.count >= 2, !column.numeric, let value = column.cells[0], column.cells.allSatisfy({ $0 == value }) {
                 header.append((column.name, value))
             } else {

@@ -17,6 +17,7 @@ public struct OutputOptions: ParsableArguments {
 
     public init() {}
 
+    /// A width too narrow for any table is a usage error.
     public func validate() throws {
         if let width, width < 20 { throw ValidationError("--width must be at least 20 (got \(width))") }
     }
