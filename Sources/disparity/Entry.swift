@@ -38,7 +38,7 @@ struct Disparity: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disparity",
         abstract: "Disparities between population groups in survey and registry microdata.",
-        version: "0.1.0",
+        version: Release.version,
         subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self, RunCommand.self]
     )
 }

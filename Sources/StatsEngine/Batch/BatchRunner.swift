@@ -5,8 +5,6 @@ import Foundation
 /// notebook and a manifest (input checksums, version, time, the spec, timings). An analysis that
 /// fails is reported and the others complete.
 public struct BatchRunner {
-    public static let version = "0.2.0"
-
     /// What happened to each analysis.
     public struct Outcome: Sendable {
         public var name: String
@@ -86,7 +84,7 @@ public struct BatchRunner {
         let stamp = ISO8601DateFormatter().string(from: started)
         let total = timings.reduce(0) { $0 + $1.1 } + results.reduce(0) { $0 + $1.seconds }
         return .object([
-            ("tool", .string("disparity")), ("version", .string(Self.version)), ("started", .string(stamp)),
+            ("tool", .string("disparity")), ("version", .string(Release.version)), ("started", .string(stamp)),
             ("spec", .object([("path", .string(spec.path)), ("sha256", .string(SHA256.hex(Array(spec.text.utf8)))), ("text", .string(spec.text))])),
             ("inputs", .array([.object([("path", .string(spec.data)), ("bytes", .number(Double(inputBytes))),
                                         ("sha256", .string(checksum))])])),

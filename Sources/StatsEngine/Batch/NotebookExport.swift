@@ -5,7 +5,7 @@
 public enum NotebookExport {
     public static func notebook(for results: [BatchRunner.Outcome], spec: RunSpec) -> String {
         var cells: [JSONValue] = [
-            markdown("# Disparity results\n\nAnalyses of `\(fileName(spec.data))` made by `disparity run`. "
+            markdown("# Disparity results\n\nAnalyses of `\(fileName(spec.data))` made by `disparity run` \(Release.version). "
                      + "Each table below is reloaded from the CSV file of the same name; `results.json` holds everything, "
                      + "`manifest.json` how the run was made."),
             code("import json\nimport pandas as pd\nimport matplotlib\nmatplotlib.use(\"Agg\")\nimport matplotlib.pyplot as plt\n\n"
@@ -50,6 +50,7 @@ public enum NotebookExport {
             ("metadata", .object([
                 ("kernelspec", .object([("display_name", .string("Python 3")), ("language", .string("python")), ("name", .string("python3"))])),
                 ("language_info", .object([("name", .string("python"))])),
+                ("disparity", .object([("version", .string(Release.version))])),
             ])),
             ("nbformat", .number(4)),
             ("nbformat_minor", .number(5)),

@@ -34,6 +34,21 @@ public struct Inferred: Sendable, Equatable {
         return result
     }
 
+    /// The Wald statistic estimate / SE (t where `df` is given, z where it is nil); nil without a
+    /// positive, finite standard error.
+    public var statistic: Double? {
+        guard let se = standardError, se > 0, se.isFinite else { return nil }
+        return estimate / se
+    }
+
+    /// The two-sided p-value of the hypothesis that the quantity is zero: Student t with `df`, the
+    /// normal where `df` is nil; nil without a statistic or where the t has no degrees of freedom.
+    public var twoSidedPValue: Double? {
+        guard let statistic else { return nil }
+        guard let df else { return 2 * Normal.survival(abs(statistic)) }
+        return df > 0 ? 2 * StudentT.survival(abs(statistic), df: df) : nil
+    }
+
     /// The same quantity in other units (`--scale pp` multiplies by 100).
     public func scaled(by factor: Double) -> Inferred {
         guard factor != 1 else { return self }

@@ -1,5 +1,6 @@
 /// `disparity barometer` output: one row per goal (INTERFACE.md: a `goals` array, each with its
-/// `verdict`).
+/// `verdict`). The terminal table puts what a reader looks for first (the verdict, the target,
+/// the estimate with its interval) beside the goal's label, and the sentence last.
 extension Report {
     public static func barometer(_ results: [GoalResult], config: BarometerConfig) -> Report {
         let columns = ["id", "label", "statistic", "estimate", "std_error", "conf_low", "conf_high", "baseline", "change",
@@ -34,6 +35,9 @@ extension Report {
         }
         let json: JSONValue = .object([("command", .string("barometer")), ("title", .string(config.title)),
                                        ("level", .number(config.level)), ("goals", .array(goals))])
-        return Report(tabular: tabular, json: json)
+        let display = tabular.selecting(["id", "label", "verdict", "target", "statistic", "estimate", "conf_low", "conf_high",
+                                         "std_error", "baseline", "change", "change_conf_low", "change_conf_high",
+                                         "change_std_error", "n", "sentence"])
+        return Report(tabular: tabular, json: json, facts: [("title", config.title)], sections: [Section(title: nil, tabular: display)])
     }
 }

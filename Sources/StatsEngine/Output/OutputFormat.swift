@@ -3,24 +3,54 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, csv, json
 }
 
-/// A command's result in a form every format can be made from: the rows (for CSV and the
-/// table) and the whole JSON document (rows plus command-specific fields).
+/// A command's result in a form every format can be made from: the rows (for CSV), the whole
+/// JSON document (rows plus command-specific fields), and what a person reads in the table.
 public struct Report: Sendable {
+    /// One table of the terminal view, under its title.
+    public struct Section: Sendable {
+        /// The line above the table (none for the main one).
+        public var title: String?
+        /// The rows shown.
+        public var tabular: Tabular
+
+        /// A table under `title`.
+        public init(title: String?, tabular: Tabular) {
+            self.title = title
+            self.tabular = tabular
+        }
+    }
+
+    /// The rows of the CSV file: one rectangular table.
     public var tabular: Tabular
+    /// The whole JSON document.
     public var json: JSONValue
     /// What qualifies the results as a whole (rows left null, replicates left out): under the
     /// table, in JSON's `notes`, and on standard error for CSV, so none goes unseen.
     public var notes: [String]
+    /// Facts about the whole result shown in the table's header block (a model's formula and
+    /// family), as name and value.
+    public var facts: [(String, String)]
+    /// The tables of the terminal view, in order; by default `tabular` alone.
+    public var sections: [Section]
 
-    public init(tabular: Tabular, json: JSONValue, notes: [String] = []) {
+    /// A report whose terminal view is `sections` (by default the CSV rows themselves).
+    public init(tabular: Tabular, json: JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil) {
         self.tabular = tabular
         self.json = json
         self.notes = notes
+        self.facts = facts
+        self.sections = sections ?? [Section(title: nil, tabular: tabular)]
     }
 
-    public func rendered(as format: OutputFormat) -> String {
+    /// The report in `format`; a table is laid out for a terminal `width` characters wide.
+    public func rendered(as format: OutputFormat, width: Int = TerminalWidth.fallback) -> String {
         switch format {
-        case .table: return tabular.table() + notes.map { "note: \($0)\n" }.joined()
+        case .table:
+            let layout = TerminalTable(width: width)
+            let tables = sections.enumerated().map { i, section in
+                (section.title.map { layout.paragraph($0) + "\n" } ?? "") + layout.render(section.tabular, facts: i == 0 ? facts : [])
+            }
+            return tables.joined(separator: "\n") + (notes.isEmpty ? "" : "\n") + notes.map { layout.paragraph("note: \($0)", indent: 6) }.joined()
         case .csv: return tabular.csv()
         case .json:
             guard !notes.isEmpty, case .object(var fields) = json else { return json.serialized(pretty: true) + "\n" }

@@ -1,5 +1,8 @@
-/// `disparity regress` output: INTERFACE.md's regression rows, plus the fit's facts, the Wald
-/// tests of term groups and the average marginal effects in JSON.
+/// `disparity regress` output: INTERFACE.md's regression rows, the Wald tests of term groups and
+/// the average marginal effects. JSON holds each once (`results`, `tests`, `marginal_effects`);
+/// the CSV file is one table whose `section` column says which a row is (`coefficient`,
+/// `marginal_effect`, `term_test`), with the tests' `ndf` and `ddf`; the terminal table shows
+/// them as sections under the model's facts.
 extension Report {
     public static func regression(_ result: RegressionResult, design: SurveyDesign) -> Report {
         let columns = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
@@ -7,18 +10,21 @@ extension Report {
             [.text(row.term), .number(row.estimate), .number(row.standardError), .number(row.statistic),
              .number(row.pValue), .number(row.confidenceLow), .number(row.confidenceHigh)]
         }
-        let tabular = Tabular(columns: columns, rows: result.coefficients.map(cells))
-        func json(_ rows: [CoefficientRow]) -> JSONValue { .array(Tabular(columns: columns, rows: rows.map(cells)).jsonRows()) }
-        let tests: [JSONValue] = result.tests.map { test in
-            .object([
-                ("terms", .string(test.terms)),
-                ("df", .number(Double(test.numeratorDF))),
-                ("df_denominator", .number(test.denominatorDF)),
-                ("statistic", .number(test.statistic)),
-                ("test", .string(test.denominatorDF == nil ? "chisq" : "F")),
-                ("p_value", .number(test.pValue)),
-            ])
+        let coefficients = Tabular(columns: columns, rows: result.coefficients.map(cells))
+        let effects = Tabular(columns: columns, rows: result.marginalEffects.map(cells))
+        let tests = Tabular(columns: ["terms", "test", "statistic", "ndf", "ddf", "p_value"], rows: result.tests.map { test in
+            [.text(test.terms), .text(test.denominatorDF == nil ? "chisq" : "F"), .number(test.statistic),
+             .integer(test.numeratorDF), .number(test.denominatorDF), .number(test.pValue)]
+        })
+
+        var csv = Tabular(columns: columns + ["section", "ndf", "ddf"])
+        csv.rows += result.coefficients.map { cells($0) + [.text("coefficient"), .integer(nil), .number(nil)] }
+        csv.rows += result.marginalEffects.map { cells($0) + [.text("marginal_effect"), .integer(nil), .number(nil)] }
+        csv.rows += result.tests.map { test in
+            [.text(test.terms), .number(nil), .number(nil), .number(test.statistic), .number(test.pValue), .number(nil), .number(nil),
+             .text("term_test"), .integer(test.numeratorDF), .number(test.denominatorDF)]
         }
+
         let document: JSONValue = .object([
             ("command", .string("regress")),
             ("design", design.summary),
@@ -32,10 +38,27 @@ extension Report {
             ("converged", .bool(result.converged)),
             ("iterations", .number(Double(result.iterations))),
             ("deviance", .number(result.deviance)),
-            ("results", json(result.coefficients)),
-            ("tests", .array(tests)),
-            ("marginal_effects", json(result.marginalEffects)),
+            ("results", .array(coefficients.jsonRows())),
+            ("tests", .array(result.tests.map { test in
+                .object([
+                    ("terms", .string(test.terms)),
+                    ("df", .number(Double(test.numeratorDF))),
+                    ("df_denominator", .number(test.denominatorDF)),
+                    ("statistic", .number(test.statistic)),
+                    ("test", .string(test.denominatorDF == nil ? "chisq" : "F")),
+                    ("p_value", .number(test.pValue)),
+                ])
+            })),
+            ("marginal_effects", .array(effects.jsonRows())),
         ])
-        return Report(tabular: tabular, json: document)
+
+        var facts = [("formula", result.formula), ("family", result.family.rawValue), ("vcov", result.covariance.rawValue),
+                     ("n", String(result.n)), ("df_residual", Tabular.readable(result.dfResidual))]
+        if !result.aliased.isEmpty { facts.append(("aliased", result.aliased.joined(separator: ", "))) }
+        if !result.converged { facts.append(("converged", "no, after \(result.iterations) iterations")) }
+        var sections = [Section(title: nil, tabular: coefficients)]
+        if !effects.rows.isEmpty { sections.append(Section(title: "Average marginal effects (percentage points)", tabular: effects)) }
+        if !tests.rows.isEmpty { sections.append(Section(title: "Wald tests", tabular: tests)) }
+        return Report(tabular: csv, json: document, facts: facts, sections: sections)
     }
 }

@@ -34,31 +34,15 @@ public struct Tabular: Sendable {
         return out
     }
 
-    /// A fixed-width table for people: numbers to six significant digits, right-aligned.
-    public func table() -> String {
-        let cells: [[String]] = rows.map { row in
-            row.map { cell in
-                switch cell {
-                case .text(let s): return s ?? "-"
-                case .number(let v): return v.flatMap { $0.isFinite ? Tabular.readable($0) : nil } ?? "-"
-                case .integer(let v): return v.map(String.init) ?? "-"
-                case .flag(let b): return b.map { $0 ? "yes" : "no" } ?? "-"
-                }
-            }
-        }
-        var widths = columns.map(\.count)
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        func line(_ values: [String], numericRow: [Cell]?) -> String {
-            values.enumerated().map { i, v in
-                let pad = String(repeating: " ", count: widths[i] - v.count)
-                if let numericRow, case .text = numericRow[i] { return v + pad }
-                return numericRow == nil ? v + pad : pad + v
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var out = line(columns, numericRow: nil) + "\n"
-        out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-        for (row, text) in zip(rows, cells) { out += line(text, numericRow: row) + "\n" }
-        return out
+    /// A table for people on a terminal `width` characters wide (`TerminalTable`).
+    public func table(width: Int) -> String {
+        TerminalTable(width: width).render(self)
+    }
+
+    /// The columns called `names`, in that order.
+    public func selecting(_ names: [String]) -> Tabular {
+        let indices = names.map { name in columns.firstIndex(of: name)! }
+        return Tabular(columns: names, rows: rows.map { row in indices.map { row[$0] } })
     }
 
     /// JSON objects, one per row, keyed by column.
@@ -75,6 +59,7 @@ public struct Tabular: Sendable {
         }
     }
 
+    /// A number for people: integers in full, others to six significant digits.
     static func readable(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e9 { return String(Int64(v)) }
         return String(format: "%.6g", v)
@@ -83,5 +68,18 @@ public struct Tabular: Sendable {
     static func quoteCSV(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension Tabular.Cell {
+    /// The cell as a person reads it: numbers to six significant digits, flags as yes or no;
+    /// nil where the value is missing.
+    var readable: String? {
+        switch self {
+        case .text(let s): return s
+        case .number(let v): return v.flatMap { $0.isFinite ? Tabular.readable($0) : nil }
+        case .integer(let v): return v.map(String.init)
+        case .flag(let b): return b.map { $0 ? "yes" : "no" }
+        }
     }
 }

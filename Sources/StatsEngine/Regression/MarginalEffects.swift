@@ -79,10 +79,9 @@ struct MarginalEffects {
             }
             variance = v
         }
-        let critical = df > 0 ? StudentT.quantile(1 - (1 - level) / 2, df: df) : Double.nan
         return contrasts.enumerated().map { c, contrast in
-            RegressionEstimator.inference(term: contrast.label, estimate: 100 * estimates[c],
-                                          se: 100 * variance[c * m + c].squareRoot(), df: df, critical: critical)
+            CoefficientRow(term: contrast.label, .wald(100 * estimates[c], standardError: 100 * variance[c * m + c].squareRoot(),
+                                                       df: df, level: level))
         }
     }
 

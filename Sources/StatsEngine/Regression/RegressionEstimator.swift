@@ -24,18 +24,17 @@ public struct RegressionEstimator: Sendable {
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
-        let critical = df > 0 ? StudentT.quantile(1 - (1 - request.level) / 2, df: df) : Double.nan
         var rows: [CoefficientRow] = []
         var position = 0
         for j in 0..<x.columnCount {
             guard !fit.aliased[j] else {
-                rows.append(CoefficientRow(term: x.names[j], estimate: nil, standardError: nil, statistic: nil, pValue: nil, confidenceLow: nil, confidenceHigh: nil))
+                rows.append(CoefficientRow(term: x.names[j], nil))
                 continue
             }
             let estimate = fit.coefficients[j]
             let se = covariance[position * k + position].squareRoot()
             position += 1
-            rows.append(Self.inference(term: x.names[j], estimate: estimate, se: se, df: df, critical: critical))
+            rows.append(CoefficientRow(term: x.names[j], .wald(estimate, standardError: se, df: df, level: request.level)))
         }
         let aliasedNames = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
         let tests = try TermTests(design: x, kept: influence.kept, coefficients: fit.coefficients, covariance: covariance, df: df)
@@ -86,17 +85,6 @@ public struct RegressionEstimator: Sendable {
             throw DisparityError.analysis("formula '\(formula.text)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
-    }
-
-    /// Estimate, SE, t, two-sided p and interval on the t distribution with `df` (no interval
-    /// when the design leaves no degrees of freedom).
-    static func inference(term: String, estimate: Double, se: Double, df: Double, critical: Double) -> CoefficientRow {
-        let t = se > 0 && se.isFinite ? estimate / se : nil
-        let p = t.flatMap { df > 0 ? 2 * StudentT.survival(abs($0), df: df) : nil }
-        let ok = critical.isFinite
-        return CoefficientRow(term: term, estimate: estimate, standardError: se, statistic: t, pValue: p,
-                              confidenceLow: ok ? estimate - critical * se : nil,
-                              confidenceHigh: ok ? estimate + critical * se : nil)
     }
 
     /// With `--vcov design` on a replicate design: the covariance of the estimable coefficients

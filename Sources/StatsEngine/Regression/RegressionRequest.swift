@@ -50,6 +50,16 @@ public struct CoefficientRow: Sendable, Equatable {
     public var confidenceHigh: Double?
 }
 
+extension CoefficientRow {
+    /// A row with the statistic, two-sided p-value and interval of `inferred` (the one inference
+    /// layer); an aliased coefficient is a row of nils.
+    init(term: String, _ inferred: Inferred?) {
+        self.init(term: term, estimate: inferred?.estimate, standardError: inferred?.standardError,
+                  statistic: inferred?.statistic, pValue: inferred?.twoSidedPValue,
+                  confidenceLow: inferred?.low, confidenceHigh: inferred?.high)
+    }
+}
+
 /// A Wald test that a group of coefficients are all zero (R's `regTermTest`).
 public struct TermTest: Sendable, Equatable {
     public var terms: String
