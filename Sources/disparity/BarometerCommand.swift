@@ -16,14 +16,26 @@ struct BarometerCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
     var seed: UInt64 = 1
 
+    @Option(help: "The period to evaluate (the configuration's last by default).")
+    var period: String?
+
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold figures resting on fewer observations (Statistics Denmark: 3).")
+    var minCell: Int = BarometerEvaluator.defaultMinimumCell
+
+    @Option(help: "Language of labels and sentences: da or en.")
+    var lang: ReportLanguage = .da
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let timer = PhaseTimer(enabled: output.timings)
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
-        let results = try timer.measure("estimate") { try BarometerEvaluator(config: configuration).evaluate() }
-        try timer.measure("write") { try output.emit(.barometer(results, config: configuration)) }
+        guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
+        let result = try timer.measure("estimate") {
+            try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)
+        }
+        try timer.measure("write") { try output.emit(.barometer(result, language: lang)) }
         timer.report()
     }
 }

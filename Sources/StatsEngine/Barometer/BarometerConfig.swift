@@ -1,68 +1,61 @@
 import Foundation
-import Yams
 
-/// The monitoring configuration `disparity barometer` reads: a YAML file listing the policy's
-/// goals, each a measure on a data set with its design, and how to judge it (datasets/barometer.yaml).
-/// A goal's analysis keys are those of `disparity gap` (or, for `measure: representation`, of
-/// `disparity representation`), decoded through the same option declarations; every other key
-/// is one of the goal's own, and an unknown key is an error that suggests the nearest valid one.
+/// The monitoring configuration `disparity barometer` reads (datasets/barometer.yaml): the
+/// policy's goals, each judged by one kind of verdict and measured by one or more measures on a
+/// data set with its design, followed over the periods of a schedule from a baseline.
+///
+/// A measure's analysis keys are those of `disparity gap` (a measure without `group` is a level),
+/// or of `disparity representation` for `measure: representation`, decoded through the same
+/// option declarations as the command line; every other key is the measure's or the goal's own,
+/// and an unknown key is an error that suggests the nearest valid one.
 public struct BarometerConfig: Sendable {
     public var title: String
+    /// The confidence level of every interval (0.95 by default).
     public var level: Double
+    public var schedule: PeriodSchedule
     public var goals: [Goal]
     /// The folder data paths are relative to.
     public var folder: URL
+    /// The configuration file, for checksums and messages.
+    public var path: String
 
-    /// One goal: what to estimate, on which rows, compared with what, judged how.
+    /// What kind of verdict a goal takes.
+    public enum GoalKind: String, Sendable, CaseIterable {
+        /// A rise (or fall) since the baseline: judged on the change's interval against zero.
+        case direction
+        /// A level to reach (`<= 5.8`): judged on the current interval against the target.
+        case target
+        /// An equivalence band (`within 0.9..1.1`): met where the whole interval lies inside.
+        case band
+    }
+
+    /// Which way is better.
+    public enum Direction: String, Sendable, CaseIterable {
+        case higher, lower
+    }
+
+    /// One policy goal.
     public struct Goal: Sendable {
         public var id: String
+        /// The policy's own words.
         public var label: String
-        public var data: String
-        public var design: DesignSpec
-        /// The analysis: a gap between groups, or a level where `group` is empty.
-        public var request: GapRequest
-        /// Which way is better: judges the change since the baseline where no target is given.
-        public var higherIsBetter: Bool?
-        /// For a representation goal (`measure: representation`): the benchmark and the component
-        /// reported; `variable` and `focal` then name the group, `subset` the staff compared.
-        public var representation: RepresentationGoal?
-
-        public var statistic: GapStatistic { request.statistic }
-        public var variable: String { request.variable }
-        public var subset: RowFilter? { request.subset }
-        /// A gap between two groups (focal minus reference) rather than a level.
-        public var group: String? { request.group.isEmpty ? nil : request.group }
-        public var focal: String? { request.focal }
-        public var reference: String? { request.reference.isEmpty ? nil : request.reference }
-        public var period: Period? { request.period }
-        public var scale: Double { request.scale }
-        public var target: Target? { request.target }
+        public var kind: GoalKind
+        public var direction: Direction?
+        /// The target of a `target` or `band` goal, in its measures' reported unit.
+        public var target: Target?
+        /// The measures: the ones judged, and `context` ones reported beside them.
+        public var measures: [BarometerMeasure]
     }
 
-    /// A representation goal's benchmark (the labour force) and what it reports.
-    public struct RepresentationGoal: Sendable {
-        public var request: RepresentationRequest
-        public var benchmarkData: String
-        public var benchmarkDesign: DesignSpec
-        public var benchmarkCensus: Bool
-        public var staffCensus: Bool
-        /// index, difference, standardised index or standardised difference.
-        public var component: String
-    }
+    /// The goal's own keys.
+    static let goalKeys: Set<String> = ["id", "label", "kind", "direction", "target", "data", "design", "measures"]
 
-    /// The goal's own keys (not options of gap or representation).
-    static let goalKeys: Set<String> = ["id", "label", "data", "design", "measure", "direction", "report", "benchmark"]
-    /// Gap options that have no meaning for a goal on a level (no `group`).
-    static let gapOnlyKeys = ["focal", "reference", "adjust", "pooled", "threefold", "logit", "df"]
-
-    /// Reads and checks the configuration; errors name the file, the goal and the key.
+    /// Reads and checks the configuration; errors name the file, line, goal, measure and key.
+    /// - Throws: `DisparityError.usage` for an unknown key or impossible value, `.data` for an
+    ///   unreadable file.
     public static func load(path: String) throws -> BarometerConfig {
-        let url = URL(fileURLWithPath: path)
         let root = try ConfigNode.load(path: path)
-        try root.rejectUnknownKeys(["title", "level", "goals"])
-        guard let goalNodes = root["goals"]?.sequence, !goalNodes.isEmpty else {
-            throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
-        }
+        try root.rejectUnknownKeys(["title", "level", "periods", "goals"])
         let level = try root["level"].map { node in
             try node.placing {
                 guard let text = node.scalar, let v = Double(text), v > 0, v < 1 else {
@@ -71,73 +64,65 @@ public struct BarometerConfig: Sendable {
                 return v
             }
         } ?? 0.95
-        return BarometerConfig(
-            title: root["title"]?.scalar ?? "Barometer", level: level,
-            goals: try goalNodes.enumerated().map { try goal($1, index: $0, level: level) },
-            folder: url.deletingLastPathComponent())
+        guard let periods = root["periods"] else {
+            throw root.usageError("'periods' is missing: {column: period, baseline: \"2010\", order: [\"2010\", ...]}")
+        }
+        try periods.rejectUnknownKeys(["column", "baseline", "order"])
+        let schedule = try periods.placing {
+            try PeriodSchedule(column: periods["column"]?.scalar ?? "period", order: periods["order"]?.sequence?.compactMap(\.scalar) ?? [],
+                               baseline: periods["baseline"]?.scalar ?? "")
+        }
+        guard let goalNodes = root["goals"]?.sequence, !goalNodes.isEmpty else {
+            throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
+        }
+        var ids = Set<String>()
+        let goals = try goalNodes.enumerated().map { index, node -> Goal in
+            let goal = try Self.goal(node, index: index, level: level)
+            guard ids.insert(goal.id).inserted else { throw node.usageError("goal id '\(goal.id)' is used twice", placed: false) }
+            return goal
+        }
+        var measureIDs = Set<String>()
+        for measure in goals.flatMap(\.measures) where !measureIDs.insert(measure.id).inserted {
+            throw DisparityError.usage("\(path): measure id '\(measure.id)' is used twice")
+        }
+        return BarometerConfig(title: root["title"]?.scalar ?? "Barometer", level: level, schedule: schedule, goals: goals,
+                               folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path)
     }
 
     private static func goal(_ node: ConfigNode, index: Int, level: Double) throws -> Goal {
         let id = node["id"]?.scalar ?? "\(index + 1)"
         let at = node.named("goal \(id)")
-        func required(_ key: String) throws -> String {
-            guard let value = at[key]?.scalar, !value.isEmpty else { throw at.error("'\(key)' is missing") }
-            return value
+        try at.rejectUnknownKeys(goalKeys)
+        guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
+        let kindText = at["kind"]?.scalar ?? "direction"
+        guard let kind = GoalKind(rawValue: kindText) else {
+            throw at.usageError("kind '\(kindText)' is not one of \(GoalKind.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: kindText, among: GoalKind.allCases.map(\.rawValue)))")
         }
-        let direction = at["direction"]?.scalar
-        guard direction == nil || direction == "higher" || direction == "lower" else {
-            throw at.usageError("direction must be 'higher' or 'lower' (got '\(direction!)')")
+        let direction = try at["direction"]?.scalar.map { text -> Direction in
+            guard let d = Direction(rawValue: text) else { throw at.usageError("direction must be 'higher' or 'lower' (got '\(text)')") }
+            return d
         }
-        let design = try at["design"]?.designSpec() ?? DesignSpec()
-        let levelArgument = "--level=\(level)"
-        switch at["measure"]?.scalar {
-        case "representation"?:
-            let representation = try representationGoal(at, level: levelArgument, lonelyPSU: design.lonelyPSU)
-            let label = try required("label"), data = try required("data")
-            var request = GapRequest(variable: representation.request.column, group: "", reference: "",
-                                     focal: representation.request.focal, level: representation.request.level,
-                                     target: try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } })
-            request.subset = representation.request.subset
-            return Goal(id: id, label: label, data: data, design: design, request: request,
-                        higherIsBetter: direction.map { $0 == "higher" }, representation: representation)
-        case nil, "estimate"?:
-            if at["group"] != nil, at["reference"] == nil { throw at.usageError("'group' needs 'reference' (and 'focal')") }
-            if at["group"] == nil, let key = gapOnlyKeys.first(where: { at[$0] != nil }) {
-                throw at.usageError("'\(key)' needs 'group': a goal without one estimates a level")
-            }
-            let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: goalKeys)
-                .decode(at, adding: [levelArgument])
-            let request = try at.placing { try options.request(requiringGroup: false) }
-            let label = try required("label"), data = try required("data")
-            return Goal(id: id, label: label, data: data, design: design, request: request,
-                        higherIsBetter: direction.map { $0 == "higher" }, representation: nil)
-        case let measure?:
-            throw at.usageError("measure '\(measure)' is not estimate or representation\(NearestName.hint(for: measure, among: ["estimate", "representation"]))")
+        let target = try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } }
+        switch kind {
+        case .direction where direction == nil:
+            throw at.usageError("a goal of kind direction needs 'direction: higher' or 'lower'")
+        case .target where target == nil || target?.comparison == .within:
+            throw at.usageError("a goal of kind target needs 'target' such as \"<= 5.8\" (a band is kind: band)")
+        case .band where target?.comparison != .within:
+            throw at.usageError("a goal of kind band needs 'target' such as \"within 0.9..1.1\"")
+        default: break
         }
-    }
-
-    /// A representation goal: `disparity representation`'s options, the benchmark given as a
-    /// block `benchmark: {data, design, subset, census}`.
-    private static func representationGoal(_ at: ConfigNode, level: String, lonelyPSU: LonelyPSU) throws -> RepresentationGoal {
-        guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
-            throw at.usageError("a representation goal needs 'benchmark' with its 'data'")
+        guard let measureNodes = at["measures"]?.sequence, !measureNodes.isEmpty else {
+            throw at.usageError("'measures' lists no measures")
         }
-        try benchmark.rejectUnknownKeys(["data", "design", "subset", "census"])
-        var extra = [level, "--benchmark=\(data)"]
-        if let subset = benchmark["subset"]?.scalar { extra.append("--benchmark-subset=\(subset)") }
-        if benchmark["census"]?.scalar == "true" { extra.append("--benchmark-census") }
-        guard at["focal"]?.scalar != nil else { throw at.usageError("a representation goal needs 'focal'") }
-        let options = try SpecArguments<RepresentationOptions>(positionalKeys: RepresentationOptions.positionalKeys,
-                                                               ownKeys: goalKeys.union(["target"]))
-            .decode(at, adding: extra)
-        let component = at["report"]?.scalar ?? (options.standardise == nil ? "index" : "standardised index")
-        guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
-              options.standardise != nil || !component.hasPrefix("standardised") else {
-            throw at.usageError("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
+        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec())
+        let measures = try measureNodes.enumerated().map { i, m in
+            try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }
-        return RepresentationGoal(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
-                                  benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(lonelyPSU: lonelyPSU),
-                                  benchmarkCensus: options.benchmarkCensus, staffCensus: options.census, component: component)
+        guard measures.contains(where: { !$0.context }) else {
+            throw at.usageError("every measure is context: at least one must be judged")
+        }
+        return Goal(id: id, label: label, kind: kind, direction: direction, target: target, measures: measures)
     }
 }
 
@@ -152,14 +137,19 @@ extension ConfigNode {
 }
 
 extension BarometerConfig {
-    /// The configuration with every goal's designs (and benchmarks') using `method`; unchanged
-    /// when nil.
+    /// The configuration with every measure's designs (and benchmarks') using `method`;
+    /// unchanged when nil.
     public func withVarianceMethod(_ method: VarianceMethod?) -> BarometerConfig {
         guard let method else { return self }
         var copy = self
-        for i in copy.goals.indices {
-            copy.goals[i].design.varianceMethod = method
-            copy.goals[i].representation?.benchmarkDesign.varianceMethod = method
+        for g in copy.goals.indices {
+            for m in copy.goals[g].measures.indices {
+                copy.goals[g].measures[m].design.varianceMethod = method
+                if case .representation(var r) = copy.goals[g].measures[m].kind {
+                    r.benchmarkDesign.varianceMethod = method
+                    copy.goals[g].measures[m].kind = .representation(r)
+                }
+            }
         }
         return copy
     }

@@ -1,139 +1,195 @@
 import Foundation
 
-/// A goal's result: the current estimate (a level, or a gap between groups), the baseline and
-/// the change where the goal has a period, the verdict and one plain sentence.
-public struct GoalResult: Sendable {
-    public struct Estimate: Sendable {
-        public var value: Double
-        public var standardError: Double
-        public var low: Double?
-        public var high: Double?
-    }
-
-    public var goal: BarometerConfig.Goal
-    public var current: Estimate
-    public var baseline: Estimate?
-    public var change: Estimate?
-    public var verdict: Target.Verdict?
-    public var sentence: String
-    public var n: Int
-}
-
-/// Evaluates every goal of a barometer configuration with the engine's estimators: a level
-/// through the cell machinery, a gap through `GapEstimator`; each data file read once.
+/// Evaluates a barometer configuration at one period: every goal's measures with their figures
+/// now, at the baseline and at the previous wave, the changes since both, breakdowns, disclosure
+/// control, and the verdicts. Each data file is read once.
 public struct BarometerEvaluator {
     public let config: BarometerConfig
+    /// Disclosure control: figures resting on fewer unweighted observations are withheld
+    /// (Statistics Denmark's rule for results leaving its research servers is 3).
+    public let minimumCell: Int
+    /// Reads a data file (`CSVReader` by default); the command line passes its own options.
+    let read: (String) throws -> Table
 
-    public init(config: BarometerConfig) { self.config = config }
+    public static let defaultMinimumCell = 3
 
-    public func evaluate() throws -> [GoalResult] {
+    public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell,
+                read: @escaping (String) throws -> Table = { try CSVReader.read(path: $0) }) {
+        self.config = config
+        self.minimumCell = minimumCell
+        self.read = read
+    }
+
+    /// The barometer at `period` (the schedule's last when nil).
+    /// - Throws: `DisparityError` naming the goal and measure (and the file, column or key) at fault.
+    public func evaluate(period: String? = nil) throws -> BarometerResult {
+        let period = try config.schedule.resolve(period)
         var tables: [String: Table] = [:]
-        return try config.goals.map { goal in
-            do {
-                func table(_ name: String) throws -> Table {
-                    let path = config.folder.appendingPathComponent(name).path
-                    if tables[path] == nil { tables[path] = try CSVReader.read(path: path) }
-                    return tables[path]!
-                }
-                if let representation = goal.representation {
-                    return try evaluate(goal, representation, staff: table(goal.data), benchmark: table(representation.benchmarkData))
-                }
-                return try evaluate(goal, table: table(goal.data))
-            } catch let error as DisparityError {
-                throw DisparityError(error.kind, "goal \(goal.id) (\(goal.label)): \(error.message)")
-            }
+        func table(_ name: String) throws -> Table {
+            let path = name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path
+            if let t = tables[path] { return t }
+            let t = try read(path)
+            tables[path] = t
+            return t
         }
+        let goals = try config.goals.map { goal in
+            GoalResult(goal: goal, measures: try goal.measures.map { measure in
+                do {
+                    return try evaluate(measure, of: goal, at: period, table: table)
+                } catch let error as DisparityError {
+                    throw DisparityError(error.kind, "goal \(goal.id), measure \(measure.id): \(error.message)")
+                }
+            })
+        }
+        return BarometerResult(title: config.title, period: period, baseline: config.schedule.baseline, level: config.level,
+                               goals: goals, minimumCell: minimumCell)
     }
 
-    private func evaluate(_ goal: BarometerConfig.Goal, table: Table) throws -> GoalResult {
-        let design = try SurveyDesign(spec: goal.design, table: table)
-        let request = goal.request
-        var result: GoalResult
-        if goal.group != nil {
-            guard goal.focal != nil else { throw DisparityError.usage("a gap goal needs 'focal'") }
-            let rows = try GapEstimator(table: table, design: design).estimate(request)
-            func pick(_ name: String) -> GoalResult.Estimate? {
-                rows.first { $0.component == name }.map {
-                    GoalResult.Estimate(value: $0.estimate, standardError: $0.standardError, low: $0.confidenceLow, high: $0.confidenceHigh)
+    private func evaluate(_ measure: BarometerMeasure, of goal: BarometerConfig.Goal, at period: String,
+                          table: (String) throws -> Table) throws -> MeasureResult {
+        let data = try table(measure.data)
+        let waves = try self.waves(of: data, at: period)
+        var result: MeasureResult
+        switch measure.kind {
+        case .level(let request), .gap(let request):
+            let design = try SurveyDesign(spec: measure.design, table: data)
+            let figures = try WaveContrasts(request, table: data, design: design, periodColumn: config.schedule.column, waves: waves,
+                                            domain: nil, minimumCell: minimumCell, level: config.level)
+            result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
+                                   current: figures.current, baseline: figures.baseline, previous: figures.previous,
+                                   changeSinceBaseline: figures.changeSinceBaseline, changeSincePrevious: figures.changeSincePrevious,
+                                   n: figures.n, population: figures.population, verdict: nil, official: nil, breakdown: [],
+                                   notes: figures.notes)
+            if let by = measure.by {
+                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves)
+            }
+        case .decomposition(let request, let component):
+            let design = try SurveyDesign(spec: measure.design, table: data)
+            var n = 0, population = 0.0
+            let figures = try WaveByWave(waves: waves, minimumCell: minimumCell, level: config.level) { wave in
+                var atWave = request
+                atWave.subset = RowFilter.and(request.subset, config.schedule.column, equals: wave)
+                let rows = try GapEstimator(table: data, design: design).estimate(atWave)
+                guard let row = rows.first(where: { $0.component == component }) else {
+                    throw DisparityError.usage("the decomposition has no part '\(component)'")
                 }
+                let cells = rows.filter { $0.component == "focal" || $0.component == "reference" }
+                if wave == waves.current {
+                    n = cells.reduce(0) { $0 + $1.n }
+                    population = try self.population(atWave, data, design)
+                }
+                return WaveByWave.AtWave(value: row.inferred, smallestCell: cells.map(\.n).min() ?? 0,
+                                         strata: [try strata(atWave.subset, data, design)])
             }
-            result = GoalResult(goal: goal, current: pick("difference")!, baseline: pick("baseline difference"),
-                                change: pick("change difference"), verdict: nil, sentence: "",
-                                n: rows.first { $0.component == "difference" }!.n)
-        } else {
-            let level = try LevelEstimates(goal: goal, request: request, table: table, design: design)
-            var variances = level.variances
-            if let replicated = try design.replicateCovariance(estimates: level.estimates, { replicate in
-                try LevelEstimates(goal: goal, request: request, table: table, design: replicate).estimates
-            }) {
-                variances = level.estimates.indices.map { replicated.covariance[$0, $0] }
-            }
-            let estimates = zip(level.estimates, variances).map { e, v in
-                let inferred = Inferred.wald(e, variance: v, df: nil, level: config.level).scaled(by: goal.scale)
-                return GoalResult.Estimate(value: inferred.estimate, standardError: inferred.standardError ?? .nan,
-                                           low: inferred.low, high: inferred.high)
-            }
-            result = GoalResult(goal: goal, current: estimates[0], baseline: estimates.count == 3 ? estimates[1] : nil,
-                                change: estimates.count == 3 ? estimates[2] : nil, verdict: nil, sentence: "", n: level.n)
+            result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
+                                   current: figures.current, baseline: figures.baseline, previous: figures.previous,
+                                   changeSinceBaseline: figures.changeSinceBaseline, changeSincePrevious: figures.changeSincePrevious,
+                                   n: n, population: population, verdict: nil, official: nil, breakdown: [], notes: figures.notes)
+        case .representation(let representation):
+            result = try evaluate(measure, representation, population: data, benchmark: table(representation.benchmarkData),
+                                  waves: waves, period: period)
         }
-        result.verdict = Self.verdict(goal, current: result.current, change: result.change)
-        result.sentence = Self.sentence(goal, result)
+        if !measure.context { (result.verdict, result.official) = Self.verdicts(goal, result) }
         return result
     }
 
-    /// A representation goal: the group's share of the staff against the benchmark's.
-    private func evaluate(_ goal: BarometerConfig.Goal, _ r: BarometerConfig.RepresentationGoal, staff: Table, benchmark: Table) throws -> GoalResult {
-        guard goal.period == nil else { throw DisparityError.usage("a representation goal has no period") }
-        let estimator = RepresentationEstimator(
-            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: goal.design, table: staff), census: r.staffCensus),
-            benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: r.benchmarkDesign, table: benchmark),
-                                            census: r.benchmarkCensus))
-        let rows = try estimator.estimate(r.request)
-        let row = rows.first { $0.component == r.component }!
-        var result = GoalResult(goal: goal, current: GoalResult.Estimate(value: row.estimate, standardError: row.standardError,
-                                                                          low: row.confidenceLow, high: row.confidenceHigh),
-                                baseline: nil, change: nil, verdict: nil, sentence: "", n: staff.rowCount)
-        result.verdict = Self.verdict(goal, current: result.current, change: nil)
-        result.sentence = Self.sentence(goal, result)
-        return result
+    /// The data's waves for `period`: its latest at or before it, its latest at or before the
+    /// baseline (nil when that is the current one) and the one before the current.
+    private func waves(of data: Table, at period: String) throws -> WaveContrasts.Waves {
+        let column = try data.categorical(config.schedule.column)
+        var present = Set<String>()
+        for code in column.codes where code >= 0 { present.insert(column.levels[Int(code)]) }
+        let unknown = present.subtracting(config.schedule.order)
+        if let label = unknown.sorted().first {
+            throw DisparityError.data(file: data.source, column: config.schedule.column,
+                                      "the period '\(label)' is not in the configuration's periods\(NearestName.hint(for: label, among: config.schedule.order))")
+        }
+        guard let current = config.schedule.latest(atOrBefore: period, among: present) else {
+            throw DisparityError.data(file: data.source, column: config.schedule.column, "no wave at or before \(period)")
+        }
+        let baseline = config.schedule.latest(atOrBefore: config.schedule.baseline, among: present)
+        return WaveContrasts.Waves(current: current, baseline: baseline == current ? nil : baseline,
+                                   previous: config.schedule.latest(before: current, among: present))
     }
 
-    /// Against the target where there is one; otherwise whether the change since the baseline
-    /// went the better way (met), the worse way (not met) or cannot be told from zero.
-    static func verdict(_ goal: BarometerConfig.Goal, current: GoalResult.Estimate, change: GoalResult.Estimate?) -> Target.Verdict? {
-        if let target = goal.target, let low = current.low, let high = current.high { return target.verdict(low: low, high: high) }
-        guard let change, let higher = goal.higherIsBetter, let low = change.low, let high = change.high else { return nil }
-        return Target(comparison: higher ? .above : .below, value: 0).verdict(low: low, high: high)
+    /// One row per level of `by` among the current wave's rows: the level's figure and its
+    /// change since the baseline.
+    private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
+                           waves: WaveContrasts.Waves) throws -> [BreakdownRow] {
+        let column = try table.categorical(by)
+        let periods = try table.categorical(config.schedule.column)
+        let currentCode = Int32(periods.levels.firstIndex(of: waves.current)!)
+        var present = Set<Int32>()
+        for r in 0..<table.rowCount where periods.codes[r] == currentCode && column.codes[r] >= 0 { present.insert(column.codes[r]) }
+        let levels = present.map { column.levels[Int($0)] }
+        return try LevelOrder.sorted(levels).map { level in
+            let code = Int32(column.levels.firstIndex(of: level)!)
+            let domain = column.codes.map { $0 == code }
+            let figures = try WaveContrasts(request, table: table, design: design, periodColumn: config.schedule.column,
+                                            waves: WaveContrasts.Waves(current: waves.current, baseline: waves.baseline, previous: nil),
+                                            domain: domain, minimumCell: minimumCell, level: config.level)
+            return BreakdownRow(level: level, current: figures.current, changeSinceBaseline: figures.changeSinceBaseline,
+                                n: figures.n, population: figures.population)
+        }
     }
 
-    /// One plain sentence for the think tank.
-    static func sentence(_ goal: BarometerConfig.Goal, _ r: GoalResult) -> String {
-        let unit = goal.scale == 100 ? " pp" : ""
-        func number(_ v: Double) -> String {
-            guard v.isFinite else { return "not available" }
-            return String(format: abs(v) >= 100 ? "%.0f" : abs(v) < 10 ? "%.2f" : "%.1f", v)
+    /// A representation measure: at each of the population's waves, the benchmark's latest
+    /// wave at or before it.
+    private func evaluate(_ measure: BarometerMeasure, _ r: BarometerMeasure.Representation, population: Table, benchmark: Table,
+                          waves: WaveContrasts.Waves, period: String) throws -> MeasureResult {
+        let populationDesign = try SurveyDesign(spec: measure.design, table: population)
+        let benchmarkDesign = try SurveyDesign(spec: r.benchmarkDesign, table: benchmark)
+        let benchmarkWaves = try self.waves(of: benchmark, at: period)
+        let column = config.schedule.column
+        var n = 0
+        let figures = try WaveByWave(waves: waves, minimumCell: minimumCell, level: config.level) { wave in
+            let benchmarkWave = try self.waves(of: benchmark, at: wave)
+            var request = r.request
+            request.subset = RowFilter.and(r.request.subset, column, equals: wave)
+            request.benchmarkSubset = RowFilter.and(r.request.benchmarkSubset, column, equals: benchmarkWave.current)
+            let rows = try RepresentationEstimator(
+                population: RepresentationSource(table: population, design: populationDesign, census: r.populationCensus),
+                benchmark: RepresentationSource(table: benchmark, design: benchmarkDesign, census: r.benchmarkCensus)).estimate(request)
+            let row = rows.first { $0.component == r.component }!
+            // The cells: the group's rows in the population compared and in the benchmark.
+            let group = try population.categorical(r.request.column), benchmarkGroup = try benchmark.categorical(r.request.column)
+            let inPopulation = try request.subset!.rows(of: population), inBenchmark = try request.benchmarkSubset!.rows(of: benchmark)
+            let focalRows = (0..<population.rowCount).filter { inPopulation[$0] && group.codes[$0] >= 0 && group.levels[Int(group.codes[$0])] == r.request.focal }
+            let focalBenchmark = (0..<benchmark.rowCount).filter { inBenchmark[$0] && benchmarkGroup.codes[$0] >= 0
+                && benchmarkGroup.levels[Int(benchmarkGroup.codes[$0])] == r.request.focal }.count
+            if wave == waves.current { n = inPopulation.filter { $0 }.count }
+            let value = Inferred(estimate: row.estimate, standardError: row.standardError.isFinite ? row.standardError : nil,
+                                 df: nil, low: row.confidenceLow, high: row.confidenceHigh)
+            return WaveByWave.AtWave(value: value, smallestCell: min(focalRows.count, focalBenchmark),
+                                     strata: [r.populationCensus ? [] : try strata(request.subset, population, populationDesign),
+                                              r.benchmarkCensus ? [] : try strata(request.benchmarkSubset, benchmark, benchmarkDesign)])
         }
-        func interval(_ e: GoalResult.Estimate) -> String {
-            guard let low = e.low, let high = e.high, low.isFinite, high.isFinite else { return "" }
-            return " (95 % CI \(number(low)) to \(number(high)))"
+        var notes = figures.notes
+        if benchmarkWaves.current != waves.current {
+            notes.append("the benchmark is \(r.benchmarkData)'s wave \(benchmarkWaves.current)")
         }
-        let what = goal.representation.map { "The \($0.component) of \(goal.focal!) representation" }
-            ?? (goal.group != nil ? "The gap (\(goal.focal!) minus \(goal.reference!))" : "The estimate")
-        var text = "\(what) is \(number(r.current.value))\(unit)\(interval(r.current))"
-        if let change = r.change, let period = goal.period {
-            text += ", a change of \(change.value >= 0 ? "+" : "")\(number(change.value))\(unit)\(interval(change)) since \(period.baseline)"
+        return MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
+                             current: figures.current, baseline: figures.baseline, previous: figures.previous,
+                             changeSinceBaseline: figures.changeSinceBaseline, changeSincePrevious: figures.changeSincePrevious,
+                             n: n, population: nil, verdict: nil, official: nil, breakdown: [], notes: notes)
+    }
+
+    /// The strata a filter's rows occupy (for the independence of two waves).
+    private func strata(_ filter: RowFilter?, _ table: Table, _ design: SurveyDesign) throws -> Set<Int32> {
+        let keep = try filter?.rows(of: table)
+        var out = Set<Int32>()
+        for r in 0..<table.rowCount where keep?[r] != false && design.weights[r] != 0 { out.insert(design.stratum[r]) }
+        return out
+    }
+
+    /// Σ weights of the rows a gap request compares (both groups, the rows that have the variable).
+    private func population(_ request: GapRequest, _ table: Table, _ design: SurveyDesign) throws -> Double {
+        let scope = try GapEstimator(table: table, design: design).scope(request, domain: try request.subset?.rows(of: table))
+        let groups = try table.categorical(request.group)
+        let compared = Set([request.focal, request.reference].compactMap { $0 })
+        return scope.reduce(0.0) { total, r in
+            let c = groups.codes[Int(r)]
+            return c >= 0 && compared.contains(groups.levels[Int(c)]) ? total + design.weights[Int(r)] : total
         }
-        switch r.verdict {
-        case .met?:
-            text += goal.target != nil ? "; the target \(goal.target!.description)\(unit) is met." : "; it has improved."
-        case .notMet?:
-            text += goal.target != nil ? "; the target \(goal.target!.description)\(unit) is not met." : "; it has worsened."
-        case .inconclusive?:
-            text += goal.target != nil ? "; the data cannot yet tell whether the target \(goal.target!.description)\(unit) is met."
-                : "; the change cannot be told from no change."
-        case nil:
-            text += "."
-        }
-        return text
     }
 }

@@ -1,43 +1,152 @@
-/// `disparity barometer` output: one row per goal (INTERFACE.md: a `goals` array, each with its
-/// `verdict`). The terminal table puts what a reader looks for first (the verdict, the target,
-/// the estimate with its interval) beside the goal's label, and the sentence last.
+/// `disparity barometer` output at one period. CSV: one row per measure (and per breakdown
+/// level), with the figure now, at the baseline and at the previous wave, both changes, the
+/// target, both verdicts, the rows and weighted population used, and what disclosure control
+/// withheld. JSON: the goals (INTERFACE.md: a `goals` array, each with its `verdict`), each with
+/// its measures. Table: one section per goal, the figures as "estimate [low; high]".
 extension Report {
-    public static func barometer(_ results: [GoalResult], config: BarometerConfig) -> Report {
-        let columns = ["id", "label", "statistic", "estimate", "std_error", "conf_low", "conf_high", "baseline", "change",
-                       "change_std_error", "change_conf_low", "change_conf_high", "target", "verdict", "n", "sentence"]
-        var tabular = Tabular(columns: columns)
-        for r in results {
-            tabular.rows.append([.text(r.goal.id), .text(r.goal.label), .text(r.goal.representation != nil ? "representation" : r.goal.statistic.rawValue),
-                                 .number(r.current.value), .number(r.current.standardError), .number(r.current.low),
-                                 .number(r.current.high), .number(r.baseline?.value), .number(r.change?.value),
-                                 .number(r.change?.standardError), .number(r.change?.low), .number(r.change?.high),
-                                 .text(r.goal.target?.description), .text(r.verdict?.rawValue), .integer(r.n), .text(r.sentence)])
+    public static func barometer(_ result: BarometerResult, language: ReportLanguage = .da) -> Report {
+        var tabular = Tabular(columns: BarometerColumns.all)
+        var sections: [Section] = []
+        var goals: [JSONValue] = []
+        for goal in result.goals {
+            var display = Tabular(columns: language == .da
+                ? ["mål", "", "enhed", "nu", "ændring siden basis", "ændring siden sidst", "vurdering", "officiel"]
+                : ["measure", "", "unit", "now", "change since baseline", "change since previous", "verdict", "official"])
+            for m in goal.measures {
+                tabular.rows.append(BarometerColumns.row(m, goal: goal, result: result, language: language))
+                for b in m.breakdown { tabular.rows.append(BarometerColumns.row(b, of: m, goal: goal, result: result)) }
+                display.rows.append([.text(m.measure.id), .text(m.measure.label + (m.measure.context ? (language == .da ? " (baggrund)" : " (context)") : "")),
+                                     .text(language.unit(m.measure.unit).trimmingCharacters(in: .whitespaces)),
+                                     .text(Self.shown(m.current, m, language)), .text(m.changeSinceBaseline.map { Self.shown($0, m, language, signed: true) }),
+                                     .text(m.changeSincePrevious.map { Self.shown($0, m, language, signed: true) }),
+                                     .text(m.verdict.map { Self.word($0, language) }), .text(m.official.map { Self.word($0, language) })])
+                for b in m.breakdown {
+                    display.rows.append([.text(""), .text("  \(m.measure.by!) = \(b.level)"), .text(""), .text(Self.shown(b.current, m, language)),
+                                         .text(b.changeSinceBaseline.map { Self.shown($0, m, language, signed: true) }), .text(nil), .text(nil), .text(nil)])
+                }
+            }
+            let title = (language == .da ? "Mål " : "Goal ") + "\(goal.goal.id): \(goal.goal.label)"
+                + (goal.goal.target.map { target in
+                    let unit = goal.measures.first { !$0.measure.context }?.measure.unit ?? .index
+                    return language == .da ? " (mål: \(language.target(target, unit: unit)))" : " (target: \(language.target(target, unit: unit)))"
+                } ?? "")
+            sections.append(Section(title: title, tabular: display))
+            goals.append(BarometerColumns.json(goal, result: result, language: language))
         }
-        func estimate(_ e: GoalResult.Estimate?) -> JSONValue {
-            guard let e else { return .null }
-            return .object([("estimate", .number(e.value)), ("std_error", .number(e.standardError)),
-                            ("conf_low", .number(e.low)), ("conf_high", .number(e.high))])
+        var notes = result.goals.flatMap { g in g.measures.flatMap { m in m.notes.map { "measure \(m.measure.id): \($0)" } } }
+        if result.suppressedCount > 0 {
+            notes.append("\(result.suppressedCount) figure\(result.suppressedCount == 1 ? "" : "s") withheld: resting on fewer than \(result.minimumCell) observations (shown as ..)")
         }
-        let goals: [JSONValue] = results.map { r in
+        let json: JSONValue = .object([
+            ("command", .string("barometer")), ("title", .string(result.title)), ("period", .string(result.period)),
+            ("baseline", .string(result.baseline)), ("level", .number(result.level)), ("min_cell", .number(Double(result.minimumCell))),
+            ("suppressed", .number(Double(result.suppressedCount))), ("goals", .array(goals)),
+        ])
+        return Report(tabular: tabular, json: json, notes: notes,
+                      facts: [("title", result.title), (language == .da ? "periode" : "period", result.period),
+                              (language == .da ? "basis" : "baseline", result.baseline)],
+                      sections: sections)
+    }
+
+    /// "412.3 [405.1; 419.5]" (the interval in brackets), ".." when withheld, "-" when not estimable.
+    static func shown(_ f: Figure, _ m: MeasureResult, _ language: ReportLanguage, signed: Bool = false) -> String {
+        guard f.suppressed == nil else { return ".." }
+        guard let v = f.value else { return "-" }
+        let d = m.measure.unit.decimals + 1
+        let sign = signed && v.estimate > 0 ? "+" : ""
+        var text = sign + language.number(v.estimate, decimals: d)
+        if let low = v.low, let high = v.high { text += " [\(language.number(low, decimals: d)); \(language.number(high, decimals: d))]" }
+        return text
+    }
+
+    static func word(_ verdict: Target.Verdict, _ language: ReportLanguage) -> String {
+        guard language == .da else { return verdict.rawValue }
+        switch verdict {
+        case .met: return "nået"
+        case .notMet: return "ikke nået"
+        case .inconclusive: return "uafklaret"
+        }
+    }
+
+    static func word(_ verdict: OfficialVerdict, _ language: ReportLanguage) -> String {
+        guard language == .da else { return verdict.rawValue }
+        switch verdict {
+        case .met: return "nået"
+        case .notMet: return "ikke nået"
+        case .improved: return "forbedret"
+        case .unchanged: return "uændret"
+        case .worsened: return "forværret"
+        }
+    }
+}
+
+/// The barometer's CSV columns and JSON objects.
+enum BarometerColumns {
+    static let all = ["period", "goal", "kind", "measure", "label", "unit", "context", "by", "level", "wave",
+                      "estimate", "std_error", "conf_low", "conf_high", "baseline_wave", "baseline", "change", "change_std_error",
+                      "change_conf_low", "change_conf_high", "previous_wave", "previous", "change_previous", "change_previous_std_error",
+                      "change_previous_conf_low", "change_previous_conf_high", "target", "verdict", "official_verdict", "n",
+                      "population", "suppressed", "sentence"]
+
+    static func cells(_ f: Figure?) -> [Tabular.Cell] {
+        [.number(f?.value?.estimate), .number(f?.value?.standardError), .number(f?.value?.low), .number(f?.value?.high)]
+    }
+
+    static func row(_ m: MeasureResult, goal: GoalResult, result: BarometerResult, language: ReportLanguage) -> [Tabular.Cell] {
+        let suppressed = [m.current, m.baseline, m.previous, m.changeSinceBaseline, m.changeSincePrevious].compactMap { $0?.suppressed }.first
+        return [.text(result.period), .text(goal.goal.id), .text(goal.goal.kind.rawValue), .text(m.measure.id), .text(m.measure.label),
+                .text(m.measure.unit.rawValue), .flag(m.measure.context), .text(m.measure.by), .text(nil), .text(m.wave)]
+            + cells(m.current) + [.text(m.baselineWave), .number(m.baseline?.value?.estimate)] + cells(m.changeSinceBaseline)
+            + [.text(m.previousWave), .number(m.previous?.value?.estimate)] + cells(m.changeSincePrevious)
+            + [.text(goal.goal.target?.description), .text(m.verdict?.rawValue), .text(m.official?.rawValue), .integer(m.n),
+               .number(m.population), .text(suppressed), .text(m.sentence(goal.goal, level: result.level, language: language))]
+    }
+
+    static func row(_ b: BreakdownRow, of m: MeasureResult, goal: GoalResult, result: BarometerResult) -> [Tabular.Cell] {
+        [.text(result.period), .text(goal.goal.id), .text(goal.goal.kind.rawValue), .text(m.measure.id), .text(m.measure.label),
+         .text(m.measure.unit.rawValue), .flag(m.measure.context), .text(m.measure.by), .text(b.level), .text(m.wave)]
+            + cells(b.current) + [.text(m.baselineWave), .number(nil)] + cells(b.changeSinceBaseline)
+            + [.text(nil), .number(nil)] + cells(nil)
+            + [.text(nil), .text(nil), .text(nil), .integer(b.n), .number(b.population),
+               .text(b.current.suppressed ?? b.changeSinceBaseline?.suppressed), .text(nil)]
+    }
+
+    /// A figure: its numbers, or nulls with the reason it is withheld.
+    static func json(_ f: Figure?) -> JSONValue {
+        guard let f else { return .null }
+        return .object([("estimate", .number(f.value?.estimate)), ("std_error", .number(f.value?.standardError)),
+                        ("conf_low", .number(f.value?.low)), ("conf_high", .number(f.value?.high)), ("df", .number(f.value?.df)),
+                        ("suppressed", .string(f.suppressed))])
+    }
+
+    static func json(_ target: Target?) -> JSONValue {
+        guard let target else { return .null }
+        return .object([("operator", .string(target.comparison.rawValue)), ("value", .number(target.value)), ("upper", .number(target.upper))])
+    }
+
+    static func json(_ goal: GoalResult, result: BarometerResult, language: ReportLanguage) -> JSONValue {
+        let judged = goal.measures.filter { !$0.measure.context }.map(\.verdict)
+        let verdict: Target.Verdict? = judged.contains(where: { $0 == nil }) ? nil
+            : judged.contains(.notMet) ? .notMet : judged.allSatisfy({ $0 == .met }) ? .met : .inconclusive
+        let measures: [JSONValue] = goal.measures.map { m in
             .object([
-                ("id", .string(r.goal.id)), ("label", .string(r.goal.label)), ("data", .string(r.goal.data)),
-                ("statistic", .string(r.goal.representation.map { "representation: \($0.component)" } ?? r.goal.statistic.rawValue)),
-                ("variable", .string(r.goal.variable)),
-                ("group", .string(r.goal.group)), ("focal", .string(r.goal.focal)), ("reference", .string(r.goal.reference)),
-                ("subset", .string(r.goal.subset?.text)), ("scale", .string(r.goal.scale == 100 ? "pp" : "unit")),
-                ("estimate", .number(r.current.value)), ("std_error", .number(r.current.standardError)),
-                ("conf_low", .number(r.current.low)), ("conf_high", .number(r.current.high)),
-                ("baseline", estimate(r.baseline)), ("change", estimate(r.change)),
-                ("target", r.goal.target.map { .object([("operator", .string($0.comparison.rawValue)), ("value", .number($0.value))]) } ?? .null),
-                ("direction", .string(r.goal.higherIsBetter.map { $0 ? "higher" : "lower" })),
-                ("verdict", .string(r.verdict?.rawValue)), ("n", .number(Double(r.n))), ("sentence", .string(r.sentence)),
+                ("id", .string(m.measure.id)), ("label", .string(m.measure.label)), ("unit", .string(m.measure.unit.rawValue)),
+                ("context", .bool(m.measure.context)), ("data", .string(m.measure.data)), ("wave", .string(m.wave)),
+                ("baseline_wave", .string(m.baselineWave)), ("previous_wave", .string(m.previousWave)),
+                ("estimate", json(m.current)), ("baseline", json(m.baseline)), ("previous", json(m.previous)),
+                ("change_since_baseline", json(m.changeSinceBaseline)), ("change_since_previous", json(m.changeSincePrevious)),
+                ("n", .number(Double(m.n))), ("population", .number(m.population)),
+                ("verdict", .string(m.verdict?.rawValue)), ("official_verdict", .string(m.official?.rawValue)),
+                ("sentence", .string(m.sentence(goal.goal, level: result.level, language: language))),
+                ("breakdown", m.measure.by.map { by in .object([("by", .string(by)), ("levels", .array(m.breakdown.map { b in
+                    .object([("level", .string(b.level)), ("estimate", json(b.current)), ("change_since_baseline", json(b.changeSinceBaseline)),
+                             ("n", .number(Double(b.n))), ("population", .number(b.population))])
+                }))]) } ?? .null),
+                ("notes", .array(m.notes.map { .string($0) })),
             ])
         }
-        let json: JSONValue = .object([("command", .string("barometer")), ("title", .string(config.title)),
-                                       ("level", .number(config.level)), ("goals", .array(goals))])
-        let display = tabular.selecting(["id", "label", "verdict", "target", "statistic", "estimate", "conf_low", "conf_high",
-                                         "std_error", "baseline", "change", "change_conf_low", "change_conf_high",
-                                         "change_std_error", "n", "sentence"])
-        return Report(tabular: tabular, json: json, facts: [("title", config.title)], sections: [Section(title: nil, tabular: display)])
+        return .object([("id", .string(goal.goal.id)), ("label", .string(goal.goal.label)), ("kind", .string(goal.goal.kind.rawValue)),
+                        ("direction", .string(goal.goal.direction?.rawValue)), ("target", json(goal.goal.target)),
+                        ("verdict", .string(verdict?.rawValue)), ("measures", .array(measures))])
     }
 }

@@ -47,10 +47,13 @@ public struct Report: Sendable {
         switch format {
         case .table:
             let layout = TerminalTable(width: width)
+            // The facts describe the whole report: above the first section's title when it has one.
+            let titled = sections.first?.title != nil && !facts.isEmpty
+            let lead = titled ? layout.render(Tabular(columns: []), facts: facts) + "\n" : ""
             let tables = sections.enumerated().map { i, section in
-                (section.title.map { layout.paragraph($0) + "\n" } ?? "") + layout.render(section.tabular, facts: i == 0 ? facts : [])
+                (section.title.map { layout.paragraph($0) + "\n" } ?? "") + layout.render(section.tabular, facts: i == 0 && !titled ? facts : [])
             }
-            return tables.joined(separator: "\n") + (notes.isEmpty ? "" : "\n") + notes.map { layout.paragraph("note: \($0)", indent: 6) }.joined()
+            return lead + tables.joined(separator: "\n") + (notes.isEmpty ? "" : "\n") + notes.map { layout.paragraph("note: \($0)", indent: 6) }.joined()
         case .csv: return tabular.csv()
         case .json:
             guard !notes.isEmpty, case .object(var fields) = json else { return json.serialized(pretty: true) + "\n" }

@@ -61,6 +61,23 @@ public struct RowFilter: Sendable, Equatable {
         }
     }
 
+    /// This filter and `column == value` (a wave, a breakdown level); the value is written
+    /// quoted in `text`, so labels with spaces or `&` stay one value.
+    public func and(_ column: String, equals value: String) -> RowFilter {
+        RowFilter(conditions: conditions + [Condition(column: column, comparison: .equal, value: value)],
+                  text: (conditions.isEmpty ? "" : text + " & ") + "\(column) == \"\(value)\"")
+    }
+
+    /// `column == value` alone, or added to `filter` when there is one.
+    public static func and(_ filter: RowFilter?, _ column: String, equals value: String) -> RowFilter {
+        (filter ?? RowFilter(conditions: [], text: "")).and(column, equals: value)
+    }
+
+    private init(conditions: [Condition], text: String) {
+        self.conditions = conditions
+        self.text = text
+    }
+
     /// A finite number written in `text`.
     private static func number(_ text: String) -> Double? { Double(text).flatMap { $0.isFinite ? $0 : nil } }
 

@@ -1,0 +1,148 @@
+/// One measure of a barometer goal: what is estimated, on which data and design, in which unit,
+/// and whether it is judged or reported as context.
+public struct BarometerMeasure: Sendable {
+    public var id: String
+    public var label: String
+    public var unit: MeasureUnit
+    /// Reported beside the judged measures, without a verdict.
+    public var context: Bool
+    /// The data file, relative to the configuration.
+    public var data: String
+    public var design: DesignSpec
+    public var kind: Kind
+    /// A column to break the measure down by (every level its own row).
+    public var by: String?
+
+    /// What the measure estimates.
+    public enum Kind: Sendable {
+        /// A statistic on the measure's rows (a `gap` request without a group).
+        case level(GapRequest)
+        /// Focal minus reference (`gap`'s difference).
+        case gap(GapRequest)
+        /// One part of an Oaxaca-Blinder (or Fairlie/Yun) decomposition of a gap: `component`
+        /// is `explained`, `unexplained`, or with `threefold` endowments, coefficients, interaction.
+        case decomposition(GapRequest, component: String)
+        /// A group's representation in a population against a benchmark.
+        case representation(Representation)
+    }
+
+    /// A representation measure: the request, the benchmark and the component reported.
+    public struct Representation: Sendable {
+        public var request: RepresentationRequest
+        public var benchmarkData: String
+        public var benchmarkDesign: DesignSpec
+        public var benchmarkCensus: Bool
+        public var populationCensus: Bool
+        /// index, difference, standardised index or standardised difference.
+        public var component: String
+    }
+
+    /// A goal's `data` and `design`, which its measures inherit unless they set their own.
+    struct Inherited {
+        var data: String?
+        var design: DesignSpec?
+    }
+
+    /// The measure's own keys (not options of gap or representation).
+    static let ownKeys: Set<String> = ["id", "label", "unit", "context", "by", "report", "measure", "benchmark", "data", "design"]
+
+    /// Decodes one entry of a goal's `measures`.
+    init(_ node: ConfigNode, goal: String, index: Int, inherited: Inherited, level: Double) throws {
+        id = node["id"]?.scalar ?? "\(goal)\(String(UnicodeScalar(UInt8(97 + min(index, 25)))))"
+        let at = node.named("goal \(goal), measure \(id)")
+        guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
+        self.label = label
+        let unitText = at["unit"]?.scalar ?? ""
+        guard let unit = MeasureUnit(rawValue: unitText) else {
+            throw at.usageError("unit '\(unitText)' is not one of \(MeasureUnit.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: unitText, among: MeasureUnit.allCases.map(\.rawValue)))")
+        }
+        self.unit = unit
+        context = try Self.flag(at, "context")
+        guard let data = at["data"]?.scalar ?? inherited.data else { throw at.usageError("'data' is missing (on the measure or its goal)") }
+        self.data = data
+        design = try at["design"]?.designSpec() ?? inherited.design ?? DesignSpec()
+        by = at["by"]?.scalar
+        let levelArgument = "--level=\(level)"
+        switch at["measure"]?.scalar {
+        case "representation"?:
+            kind = .representation(try Self.representation(at, level: levelArgument, lonelyPSU: design.lonelyPSU))
+            guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
+        case nil, "gap"?:
+            let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
+                .decode(at, adding: [levelArgument])
+            let request = try at.placing { try options.request(requiringGroup: false) }
+            guard request.period == nil else {
+                throw at.usageError("'period' belongs to the configuration's 'periods', not to a measure")
+            }
+            if let report = at["report"]?.scalar {
+                guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
+                let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])
+                guard parts.contains(report) else {
+                    throw at.usageError("report '\(report)' is not one of \(parts.joined(separator: ", "))\(NearestName.hint(for: report, among: parts))")
+                }
+                kind = .decomposition(request, component: report)
+            } else if request.adjust != nil {
+                throw at.usageError("a measure with 'adjust' needs 'report: explained' or 'unexplained' (the part it reports)")
+            } else {
+                kind = request.group.isEmpty ? .level(request) : .gap(request)
+            }
+            let shares = [GapStatistic.proportion, .ratio].contains(request.statistic)
+            if shares, unit == .percent || unit == .percentagePoints, request.scale != 100 {
+                throw at.usageError("unit '\(unit.rawValue)' reports shares in percent: add 'scale: pp'")
+            }
+            if by != nil, !request.group.isEmpty { throw at.usageError("a breakdown ('by') is for a level measure (without 'group')") }
+        case let other?:
+            throw at.usageError("measure '\(other)' is not gap or representation\(NearestName.hint(for: other, among: ["gap", "representation"]))")
+        }
+    }
+
+    private static func flag(_ at: ConfigNode, _ key: String) throws -> Bool {
+        switch at[key]?.scalar {
+        case nil, "false"?: return false
+        case "true"?: return true
+        case let text?: throw at.usageError("\(key) '\(text)' is not true or false")
+        }
+    }
+
+    /// `disparity representation`'s options, the benchmark given as a block
+    /// `benchmark: {data, design, subset, census}`.
+    private static func representation(_ at: ConfigNode, level: String, lonelyPSU: LonelyPSU) throws -> Representation {
+        guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
+            throw at.usageError("a representation measure needs 'benchmark' with its 'data'")
+        }
+        try benchmark.rejectUnknownKeys(["data", "design", "subset", "census"])
+        var extra = [level, "--benchmark=\(data)"]
+        if let subset = benchmark["subset"]?.scalar { extra.append("--benchmark-subset=\(subset)") }
+        if benchmark["census"]?.scalar == "true" { extra.append("--benchmark-census") }
+        let options = try SpecArguments<RepresentationOptions>(positionalKeys: RepresentationOptions.positionalKeys,
+                                                               ownKeys: ownKeys)
+            .decode(at, adding: extra)
+        let component = at["report"]?.scalar ?? (options.standardise == nil ? "index" : "standardised index")
+        guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
+              options.standardise != nil || !component.hasPrefix("standardised") else {
+            throw at.usageError("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
+        }
+        return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
+                              benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(lonelyPSU: lonelyPSU),
+                              benchmarkCensus: options.benchmarkCensus, populationCensus: options.census, component: component)
+    }
+}
+
+/// The unit a measure is reported in, and the precision its official (rounded) figure has.
+public enum MeasureUnit: String, Sendable, CaseIterable {
+    case scorePoints = "score points"
+    case percentagePoints = "pp"
+    case percent = "%"
+    case indexPoints = "index points"
+    /// A ratio such as a representation index (1 = parity).
+    case index
+
+    /// Decimals of the published figure: the national barometer's style of rounding.
+    public var decimals: Int {
+        switch self {
+        case .scorePoints, .percent: return 0
+        case .percentagePoints, .indexPoints: return 1
+        case .index: return 2
+        }
+    }
+}

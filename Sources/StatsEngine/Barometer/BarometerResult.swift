@@ -1,0 +1,91 @@
+/// The barometer at one period: every goal's measures with their figures and verdicts.
+public struct BarometerResult: Sendable {
+    public var title: String
+    /// The period evaluated.
+    public var period: String
+    public var baseline: String
+    public var level: Double
+    public var goals: [GoalResult]
+    /// Disclosure control's threshold: figures resting on fewer observations are withheld.
+    public var minimumCell: Int
+
+    /// How many figures (estimates, changes, breakdown cells) disclosure control withheld.
+    public var suppressedCount: Int {
+        goals.flatMap(\.measures).reduce(0) { $0 + $1.suppressedCount }
+    }
+}
+
+/// One goal at one period.
+public struct GoalResult: Sendable {
+    public var goal: BarometerConfig.Goal
+    public var measures: [MeasureResult]
+}
+
+/// One measure at one period: its figures now, at the baseline and at the previous wave, the
+/// changes since both, the rows and weighted population they rest on, and (unless context) the
+/// statistical and the official verdict.
+public struct MeasureResult: Sendable {
+    public var measure: BarometerMeasure
+    /// The data's wave used as "now": its latest at or before the period evaluated.
+    public var wave: String
+    public var baselineWave: String?
+    /// The data's wave before `wave`, nil at the first.
+    public var previousWave: String?
+    public var current: Figure
+    public var baseline: Figure?
+    public var previous: Figure?
+    public var changeSinceBaseline: Figure?
+    public var changeSincePrevious: Figure?
+    /// Unweighted rows the current estimate uses (all cells of a gap).
+    public var n: Int
+    /// The weighted population the current estimate speaks for (Σ weights of its rows); nil for
+    /// a representation measure, which speaks for two populations.
+    public var population: Double?
+    /// From the interval: met, not met or inconclusive (nil for context measures and where
+    /// there is nothing to judge yet, as at the baseline).
+    public var verdict: Target.Verdict?
+    /// The national barometer's style: the rounded figure against the target or the baseline.
+    public var official: OfficialVerdict?
+    public var breakdown: [BreakdownRow]
+    /// What qualifies the figures (a change without a standard error, replicates left out).
+    public var notes: [String]
+
+    /// Figures withheld by disclosure control, breakdown cells included.
+    public var suppressedCount: Int {
+        ([current] + [baseline, previous, changeSinceBaseline, changeSincePrevious].compactMap { $0 })
+            .filter { $0.suppressed != nil }.count
+            + breakdown.reduce(0) { $0 + ($1.current.suppressed != nil ? 1 : 0) + ($1.changeSinceBaseline?.suppressed != nil ? 1 : 0) }
+    }
+}
+
+/// One published figure: the estimate with its inference in the measure's unit, or the reason
+/// it is withheld.
+public struct Figure: Sendable {
+    /// Nil when withheld (see `suppressed`) or not estimable.
+    public var value: Inferred?
+    /// Why the figure is withheld (disclosure control), nil when shown.
+    public var suppressed: String?
+    /// The fewest unweighted observations among the cells the figure rests on.
+    public var smallestCell: Int
+}
+
+/// A level measure broken down by a column: one level's figure now and its change since the
+/// baseline.
+public struct BreakdownRow: Sendable {
+    public var level: String
+    public var current: Figure
+    public var changeSinceBaseline: Figure?
+    public var n: Int
+    public var population: Double
+}
+
+/// The verdict in the national barometer's style, read off the rounded figure.
+public enum OfficialVerdict: String, Sendable {
+    /// The rounded figure satisfies the target (or lies in the band).
+    case met
+    case notMet = "not met"
+    /// The rounded figure moved the better way since the rounded baseline.
+    case improved
+    case unchanged
+    case worsened
+}

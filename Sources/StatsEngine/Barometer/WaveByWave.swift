@@ -1,0 +1,55 @@
+/// Figures estimated wave by wave, without a joint covariance across waves: a part of a
+/// decomposition, a representation index. A change then has a standard error only where the
+/// two waves are independent samples — their rows share no stratum of the design (each wave
+/// drawn on its own, as the bundled surveys are) — and otherwise only its estimate, with a note.
+struct WaveByWave {
+    /// One wave's figure, the fewest observations among its cells, and the strata its rows
+    /// occupy in each design it rests on (empty for a census, which has no sampling variance).
+    struct AtWave {
+        var value: Inferred
+        var smallestCell: Int
+        var strata: [Set<Int32>]
+    }
+
+    var current: Figure
+    var baseline: Figure?
+    var previous: Figure?
+    var changeSinceBaseline: Figure?
+    var changeSincePrevious: Figure?
+    var notes: [String] = []
+
+    init(waves: WaveContrasts.Waves, minimumCell: Int, level: Double, estimate: (String) throws -> AtWave) throws {
+        let now = try estimate(waves.current)
+        func figure(_ at: AtWave) -> Figure {
+            at.smallestCell < minimumCell
+                ? Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: at.smallestCell)
+                : Figure(value: at.value, suppressed: nil, smallestCell: at.smallestCell)
+        }
+        var notes: [String] = []
+        func change(to then: AtWave, _ wave: String) -> Figure {
+            let smallest = min(now.smallestCell, then.smallestCell)
+            guard smallest >= minimumCell else {
+                return Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallest)
+            }
+            let estimate = now.value.estimate - then.value.estimate
+            let independent = zip(now.strata, then.strata).allSatisfy { $0.isDisjoint(with: $1) }
+            guard independent, let a = now.value.standardError, let b = then.value.standardError else {
+                notes.append("the change since \(wave) has no standard error: the two figures rest on overlapping samples (strata in common), whose covariance is not estimated here")
+                return Figure(value: Inferred(estimate: estimate, standardError: nil, df: nil, low: nil, high: nil),
+                              suppressed: nil, smallestCell: smallest)
+            }
+            return Figure(value: Inferred.wald(estimate, variance: a * a + b * b, df: nil, level: level), suppressed: nil,
+                          smallestCell: smallest)
+        }
+        current = figure(now)
+        if let wave = waves.baseline {
+            let then = try estimate(wave)
+            (baseline, changeSinceBaseline) = (figure(then), change(to: then, wave))
+        }
+        if let wave = waves.previous {
+            let then = try estimate(wave)
+            (previous, changeSincePrevious) = (figure(then), change(to: then, wave))
+        }
+        self.notes = notes
+    }
+}

@@ -1,0 +1,122 @@
+/// A level or a gap measured at up to three waves of one data set — now, the baseline and the
+/// previous wave — with the changes since both, every figure's variance from one joint
+/// covariance of the cells (the waves may share PSUs, as a panel or a register of schools does)
+/// or from the design's replicates.
+struct WaveContrasts {
+    /// The waves compared: `baseline` and `previous` are nil where they do not exist (at the
+    /// baseline itself, or at a data set's first wave).
+    struct Waves {
+        var current: String
+        var baseline: String?
+        var previous: String?
+    }
+
+    var current: Figure
+    var baseline: Figure?
+    var previous: Figure?
+    var changeSinceBaseline: Figure?
+    var changeSincePrevious: Figure?
+    /// Rows of the current cells.
+    var n: Int
+    /// Σ weights of the current cells' rows.
+    var population: Double
+    var notes: [String]
+
+    /// - Parameters:
+    ///   - request: a `gap` request; without a group it is a level.
+    ///   - domain: rows allowed besides the request's subset (a breakdown level), nil for all.
+    ///   - minimumCell: figures resting on a cell with fewer rows are withheld.
+    init(_ request: GapRequest, table: Table, design: SurveyDesign, periodColumn: String, waves: Waves,
+         domain: [Bool]?, minimumCell: Int, level: Double) throws {
+        let estimator = GapEstimator(table: table, design: design)
+        let subset = try request.subset?.rows(of: table)
+        let allowed: [Bool]? = subset.map { s in domain.map { d in zip(s, d).map { $0 && $1 } } ?? s } ?? domain
+        let scope = try estimator.scope(request, domain: allowed)
+        let periods = try table.categorical(periodColumn)
+        let groups = request.group.isEmpty ? nil : try table.categorical(request.group)
+        let linearize = try estimator.linearizer(for: request)
+        // The distinct waves, and per wave one cell (a level) or two (focal, reference).
+        let waveList = [waves.current, waves.baseline, waves.previous].compactMap { $0 }.reduce(into: [String]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
+        let sides: [(label: String, code: Int32?)] = try groups.map { g in
+            try [request.focal!, request.reference].map { level -> (String, Int32?) in
+                guard let code = g.levels.firstIndex(of: level) else {
+                    throw DisparityError.data(file: table.source, column: request.group, "the level '\(level)' does not occur")
+                }
+                return ("\(request.group)=\(level)", Int32(code))
+            }
+        } ?? [("", nil)]
+        var cells: [Linearized] = []
+        for wave in waveList {
+            guard let waveCode = periods.levels.firstIndex(of: wave).map(Int32.init) else {
+                throw DisparityError.data(file: table.source, column: periodColumn, "the wave '\(wave)' does not occur")
+            }
+            for side in sides {
+                let rows = (0..<table.rowCount).compactMap { r -> Int32? in
+                    guard periods.codes[r] == waveCode, allowed?[r] != false else { return nil }
+                    if let code = side.code, groups!.codes[r] != code { return nil }
+                    return Int32(r)
+                }
+                let name = [side.label, "\(periodColumn)=\(wave)"].filter { !$0.isEmpty }.joined(separator: ", ")
+                cells.append(try linearize(rows, name))
+            }
+        }
+        let k = sides.count
+        func cell(_ wave: String, _ side: Int) -> Int { waveList.firstIndex(of: wave)! * k + side }
+        /// A figure's contrast over the cells of the given waves (a level: the wave's cell; a gap: focal − reference).
+        func contrast(_ terms: [(wave: String, sign: Double)]) -> (coefficients: [Double], cells: [Int]) {
+            var c = [Double](repeating: 0, count: cells.count)
+            var used: [Int] = []
+            for term in terms {
+                c[cell(term.wave, 0)] += term.sign
+                used.append(cell(term.wave, 0))
+                if k == 2 {
+                    c[cell(term.wave, 1)] -= term.sign
+                    used.append(cell(term.wave, 1))
+                }
+            }
+            return (c, used)
+        }
+        var definitions = [contrast([(waves.current, 1)])]
+        if let b = waves.baseline { definitions += [contrast([(b, 1)]), contrast([(waves.current, 1), (b, -1)])] }
+        if let p = waves.previous { definitions += [contrast([(p, 1)]), contrast([(waves.current, 1), (p, -1)])] }
+
+        let joint = try JointEstimates(cells, engine: VarianceEngine(design: design), scope: scope)
+        let linear = definitions.map { joint.contrast($0.coefficients) }
+        var variances = linear.map(\.variance)
+        var notes: [String] = []
+        let estimates = linear.map(\.estimate)
+        if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
+            try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
+                              domain: domain, minimumCell: 0, level: level).estimates
+        }) {
+            variances = estimates.indices.map { replicated.covariance[$0, $0] }
+            if let note = replicated.note { notes.append(note) }
+        }
+        let figures = definitions.indices.map { i -> Figure in
+            let used = definitions[i].cells
+            let smallest = used.map { joint.rowCounts[$0] }.min() ?? 0
+            if smallest < minimumCell {
+                return Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallest)
+            }
+            let df = request.degreesOfFreedom.resolved(designByDefault: request.statistic == .quantile) {
+                design.degreesOfFreedom(rows: joint.rows(used))
+            }
+            return Figure(value: Inferred.wald(estimates[i], variance: variances[i], df: df, level: level).scaled(by: request.scale),
+                          suppressed: nil, smallestCell: smallest)
+        }
+        current = figures[0]
+        var next = 1
+        if waves.baseline != nil { (baseline, changeSinceBaseline) = (figures[next], figures[next + 1]); next += 2 }
+        if waves.previous != nil { (previous, changeSincePrevious) = (figures[next], figures[next + 1]) }
+        let currentCells = (0..<k).map { cell(waves.current, $0) }
+        n = currentCells.reduce(0) { $0 + joint.rowCounts[$1] }
+        population = currentCells.reduce(0.0) { total, c in cells[c].rows.reduce(total) { $0 + design.weights[Int($1)] } }
+        self.notes = notes
+        self.estimates = estimates
+    }
+
+    /// Every figure's estimate in the statistic's own unit, in definition order (for replicates).
+    private(set) var estimates: [Double] = []
+}

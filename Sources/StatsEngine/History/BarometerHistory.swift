@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+
+/// The barometer's history: every evaluated period's figures in an SQLite file (through GRDB),
+/// with the configuration's and the data files' SHA-256, the version and the time, so that the
+/// report can show each measure's trend over all stored periods and a reader can tell exactly
+/// what each period rests on.
+///
+/// Storing a period is one transaction: the period's earlier run, if any, is replaced (never
+/// duplicated), and a failure anywhere leaves the file as it was.
+public struct BarometerHistory {
+    private let queue: DatabaseQueue
+    public let path: String
+
+    /// One stored period's provenance.
+    public struct Run: Sendable, Equatable {
+        public var period: String
+        public var configSHA256: String
+        /// File name → SHA-256 of every data file the period's figures rest on.
+        public var dataSHA256: [String: String]
+        public var version: String
+        /// ISO 8601, UTC.
+        public var time: String
+    }
+
+    /// One measure's stored figure at one period (the whole measure: no breakdown level).
+    public struct Point: Sendable, Equatable {
+        public var period: String
+        public var wave: String
+        public var estimate: Double?
+        public var low: Double?
+        public var high: Double?
+        public var suppressed: String?
+    }
+
+    /// Opens (creating when missing) the history at `path`.
+    /// - Throws: `DisparityError.data` naming the file when it cannot be opened or is not a history.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            queue = try DatabaseQueue(path: path)
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw DisparityError.data(file: path, "not a barometer history (SQLite said: \(error.message ?? "\(error.resultCode)"))")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("period", .text)
+                t.column("config_sha256", .text).notNull()
+                t.column("data_sha256", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("time", .text).notNull()
+            }
+            try db.create(table: "figures") { t in
+                t.column("period", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("goal", .text).notNull()
+                t.column("measure", .text).notNull()
+                t.column("level", .text).notNull()
+                t.column("wave", .text).notNull()
+                for name in ["estimate", "std_error", "conf_low", "conf_high", "change", "change_std_error", "change_conf_low",
+                             "change_conf_high", "population"] {
+                    t.column(name, .double)
+                }
+                t.column("n", .integer)
+                t.column("verdict", .text)
+                t.column("official_verdict", .text)
+                t.column("suppressed", .text)
+                t.primaryKey(["period", "goal", "measure", "level"])
+            }
+        }
+        return migrator
+    }
+
+    /// Stores `result` as its period's run, replacing an earlier run of the same period, in one
+    /// transaction.
+    public func store(_ result: BarometerResult, configSHA256: String, dataSHA256: [String: String], version: String,
+                      time: Date = Date()) throws {
+        let stamp = ISO8601DateFormatter().string(from: time)
+        let data = String(decoding: try JSONSerialization.data(withJSONObject: dataSHA256, options: [.sortedKeys]), as: UTF8.self)
+        try write {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM runs WHERE period = ?", arguments: [result.period])
+                try db.execute(sql: "INSERT INTO runs (period, config_sha256, data_sha256, version, time) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [result.period, configSHA256, data, version, stamp])
+                for goal in result.goals {
+                    for m in goal.measures {
+                        try insert(db, result.period, goal.goal.id, m.measure.id, level: "", wave: m.wave, m.current,
+                                   change: m.changeSinceBaseline, n: m.n, population: m.population,
+                                   verdict: m.verdict?.rawValue, official: m.official?.rawValue)
+                        for b in m.breakdown {
+                            try insert(db, result.period, goal.goal.id, m.measure.id, level: b.level, wave: m.wave, b.current,
+                                       change: b.changeSinceBaseline, n: b.n, population: b.population, verdict: nil, official: nil)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func insert(_ db: Database, _ period: String, _ goal: String, _ measure: String, level: String, wave: String,
+                        _ figure: Figure, change: Figure?, n: Int, population: Double?, verdict: String?, official: String?) throws {
+        let v = figure.value, c = change?.value
+        try db.execute(sql: """
+            INSERT INTO figures (period, goal, measure, level, wave, estimate, std_error, conf_low, conf_high, change,
+                                 change_std_error, change_conf_low, change_conf_high, population, n, verdict, official_verdict, suppressed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [period, goal, measure, level, wave, v?.estimate, v?.standardError, v?.low, v?.high, c?.estimate,
+                             c?.standardError, c?.low, c?.high, population, n, verdict, official,
+                             figure.suppressed ?? change?.suppressed])
+    }
+
+    /// The stored runs, in the schedule's order.
+    public func runs(in schedule: PeriodSchedule) throws -> [Run] {
+        let rows = try read { try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs") } }
+        return try rows.map { row in
+            let json: String = row["data_sha256"]
+            let data = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] ?? [:]
+            return Run(period: row["period"], configSHA256: row["config_sha256"], dataSHA256: data, version: row["version"], time: row["time"])
+        }.sorted { (schedule.position($0.period) ?? .max) < (schedule.position($1.period) ?? .max) }
+    }
+
+    /// A measure's figures over every stored period, in the schedule's order (breakdown level
+    /// `level`, or the whole measure).
+    public func trend(goal: String, measure: String, level: String = "", in schedule: PeriodSchedule) throws -> [Point] {
+        let rows = try read {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT period, wave, estimate, conf_low, conf_high, suppressed FROM figures WHERE goal = ? AND measure = ? AND level = ?",
+                                 arguments: [goal, measure, level])
+            }
+        }
+        return rows.map { Point(period: $0["period"], wave: $0["wave"], estimate: $0["estimate"], low: $0["conf_low"],
+                                high: $0["conf_high"], suppressed: $0["suppressed"]) }
+            .sorted { (schedule.position($0.period) ?? .max) < (schedule.position($1.period) ?? .max) }
+    }
+
+    private func write(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as DatabaseError {
+            throw DisparityError.data(file: path, "the history could not be written (SQLite said: \(error.message ?? "\(error.resultCode)")); it is unchanged")
+        }
+    }
+
+    private func read<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError {
+            throw DisparityError.data(file: path, "the history could not be read (SQLite said: \(error.message ?? "\(error.resultCode)"))")
+        }
+    }
+}
