@@ -25,6 +25,9 @@ struct BarometerCommand: ParsableCommand {
     @Option(help: "Language of labels and sentences: da or en.")
     var lang: ReportLanguage = .da
 
+    @Option(help: "Store the period's figures in this SQLite history (created when missing; the period's earlier run is replaced).")
+    var history: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -35,7 +38,10 @@ struct BarometerCommand: ParsableCommand {
         let result = try timer.measure("estimate") {
             try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)
         }
-        try timer.measure("write") { try output.emit(.barometer(result, language: lang)) }
+        try timer.measure("write") {
+            if let history { try BarometerHistory(path: history).store(result, config: configuration) }
+            try output.emit(.barometer(result, language: lang))
+        }
         timer.report()
     }
 }
