@@ -68,12 +68,12 @@ public struct BarometerMeasure: Sendable {
             kind = .representation(try Self.representation(at, level: levelArgument, lonelyPSU: design.lonelyPSU))
             guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
         case nil, "gap"?:
+            if let key = ["period", "baseline", "current"].first(where: { at[$0] != nil }) {
+                throw at.usageError("'\(key)' belongs to the configuration's 'periods', not to a measure")
+            }
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
             let request = try at.placing { try options.request(requiringGroup: false) }
-            guard request.period == nil else {
-                throw at.usageError("'period' belongs to the configuration's 'periods', not to a measure")
-            }
             if let report = at["report"]?.scalar {
                 guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
                 let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])
