@@ -19,9 +19,11 @@ struct BarometerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try output.refuseReplacing([config])
         let timer = PhaseTimer(enabled: output.timings)
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
+        try output.refuseReplacing(configuration.dataFiles)
         let results = try timer.measure("estimate") { try BarometerEvaluator(config: configuration).evaluate() }
         try timer.measure("write") { try output.emit(.barometer(results, config: configuration)) }
         timer.report()

@@ -18,6 +18,8 @@ public struct BarometerConfig: Sendable {
         public var id: String
         public var label: String
         public var data: String
+        /// How the goal's CSV files are read: the data options (`DataOptions`) among its keys.
+        public var csv: CSVOptions
         public var design: DesignSpec
         /// The analysis: a gap between groups, or a level where `group` is empty.
         public var request: GapRequest
@@ -50,8 +52,8 @@ public struct BarometerConfig: Sendable {
         public var component: String
     }
 
-    /// The goal's own keys (not options of gap or representation).
-    static let goalKeys: Set<String> = ["id", "label", "data", "design", "measure", "direction", "report", "benchmark"]
+    /// The goal's own keys (not options of gap or representation), the data options among them.
+    static let goalKeys = Set(["id", "label", "design", "measure", "direction", "report", "benchmark"] + OptionCatalog(DataOptions.self).names)
     /// Gap options that have no meaning for a goal on a level (no `group`).
     static let gapOnlyKeys = ["focal", "reference", "adjust", "pooled", "threefold", "logit", "df"]
 
@@ -89,6 +91,8 @@ public struct BarometerConfig: Sendable {
             throw at.usageError("direction must be 'higher' or 'lower' (got '\(direction!)')")
         }
         let design = try at["design"]?.designSpec() ?? DesignSpec()
+        let dataOptions = try SpecArguments<DataOptions>(ownKeys: Set(at.keys).subtracting(OptionCatalog(DataOptions.self).names)).decode(at)
+        let csv = try at.placing { try dataOptions.csvOptions() }
         let levelArgument = "--level=\(level)"
         switch at["measure"]?.scalar {
         case "representation"?:
@@ -98,7 +102,7 @@ public struct BarometerConfig: Sendable {
                                      focal: representation.request.focal, level: representation.request.level,
                                      target: try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } })
             request.subset = representation.request.subset
-            return Goal(id: id, label: label, data: data, design: design, request: request,
+            return Goal(id: id, label: label, data: data, csv: csv, design: design, request: request,
                         higherIsBetter: direction.map { $0 == "higher" }, representation: representation)
         case nil, "estimate"?:
             if at["group"] != nil, at["reference"] == nil { throw at.usageError("'group' needs 'reference' (and 'focal')") }
@@ -109,7 +113,7 @@ public struct BarometerConfig: Sendable {
                 .decode(at, adding: [levelArgument])
             let request = try at.placing { try options.request(requiringGroup: false) }
             let label = try required("label"), data = try required("data")
-            return Goal(id: id, label: label, data: data, design: design, request: request,
+            return Goal(id: id, label: label, data: data, csv: csv, design: design, request: request,
                         higherIsBetter: direction.map { $0 == "higher" }, representation: nil)
         case let measure?:
             throw at.usageError("measure '\(measure)' is not estimate or representation\(NearestName.hint(for: measure, among: ["estimate", "representation"]))")
@@ -152,6 +156,11 @@ extension ConfigNode {
 }
 
 extension BarometerConfig {
+    /// Every data file the goals read (their data and benchmarks), as paths from the working folder.
+    public var dataFiles: [String] {
+        goals.flatMap { [$0.data] + ($0.representation.map { [$0.benchmarkData] } ?? []) }.map { folder.appendingPathComponent($0).path }
+    }
+
     /// The configuration with every goal's designs (and benchmarks') using `method`; unchanged
     /// when nil.
     public func withVarianceMethod(_ method: VarianceMethod?) -> BarometerConfig {

@@ -27,13 +27,14 @@ public struct BarometerEvaluator {
     public init(config: BarometerConfig) { self.config = config }
 
     public func evaluate() throws -> [GoalResult] {
-        var tables: [String: Table] = [:]
+        struct Source: Hashable { var path: String; var options: CSVOptions }
+        var tables: [Source: Table] = [:]
         return try config.goals.map { goal in
             do {
                 func table(_ name: String) throws -> Table {
-                    let path = config.folder.appendingPathComponent(name).path
-                    if tables[path] == nil { tables[path] = try CSVReader.read(path: path) }
-                    return tables[path]!
+                    let source = Source(path: config.folder.appendingPathComponent(name).path, options: goal.csv)
+                    if tables[source] == nil { tables[source] = try CSVReader.read(path: source.path, options: source.options) }
+                    return tables[source]!
                 }
                 if let representation = goal.representation {
                     return try evaluate(goal, representation, staff: table(goal.data), benchmark: table(representation.benchmarkData))
