@@ -92,6 +92,25 @@ final class EncodingTests: XCTestCase {
                        String(high[..<96].map { Character(Unicode.Scalar($0)) }) + "€ŠŸ")
     }
 
+    /// A barometer goal takes the data options as keys: its file is read with them.
+    func testBarometerGoalEncoding() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-enc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: path("collide_cp1252"), toPath: directory.appendingPathComponent("towns.csv").path)
+        let goal = "goals:\n  - {id: 1, label: score, data: towns.csv, variable: score, subset: \"by == Søby\"%@}\n"
+        let config = directory.appendingPathComponent("b.yaml")
+        try String(format: goal, ", encoding: cp1252").write(to: config, atomically: true, encoding: .utf8)
+        let result = try BarometerEvaluator(config: try BarometerConfig.load(path: config.path)).evaluate()[0]
+        assertClose(result.current.value, 11)
+        // R: SE(svymean(~score, subset(svydesign(ids=~1, data=d), by == "Søby"))).
+        assertClose(result.current.standardError, 0.7905694150, rel: 1e-9)
+        try String(format: goal, "").write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try BarometerEvaluator(config: try BarometerConfig.load(path: config.path)).evaluate()) {
+            XCTAssert("\($0)".contains("not UTF-8") && "\($0)".contains("--encoding"), "\($0)")
+        }
+    }
+
     /// The command line: a clean one-line error without the option, R's numbers with it.
     func testCommandLine() throws {
         let file = try path("collide_cp1252")

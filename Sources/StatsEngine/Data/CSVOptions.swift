@@ -15,6 +15,8 @@ public struct CSVOptions: Sendable, Hashable {
     /// size and the core count. Tests set it small so that small files are split too.
     var chunkSize: Int?
 
+    /// Options that detect the delimiter and decimal mark, read UTF-8, and know only the
+    /// standard missing cells unless told otherwise.
     public init(delimiter: UInt8? = nil, decimalComma: Bool? = nil, encoding: TextEncoding = .utf8, missingCodes: [String] = []) {
         self.delimiter = delimiter
         self.decimalComma = decimalComma

@@ -2,6 +2,7 @@
 /// (and must be valid); the others are transcoded to UTF-8 once, before parsing, so the parser
 /// and its UTF-8 checks see one encoding.
 public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
+    /// UTF-8, the default: read as it is, invalid bytes an error.
     case utf8 = "utf-8"
     /// Windows code page 1252 (Danish Excel's "CSV (semikolonsepareret)"); `cp1252` is accepted too.
     case windows1252 = "windows-1252"
