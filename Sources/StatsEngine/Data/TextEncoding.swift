@@ -43,11 +43,14 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
     ]
 
-    /// Transcodes a one-byte-per-character encoding; ASCII bytes are copied as they are.
+    /// Transcodes a one-byte-per-character encoding; ASCII bytes are copied as they are, and
+    /// an all-ASCII text is returned without a copy.
     private static func singleByte(_ bytes: [UInt8], _ codePoint: (UInt8) -> UInt32) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { $0 >= 0x80 }) else { return bytes }
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + bytes.count / 8)
-        for b in bytes {
+        out.append(contentsOf: bytes[..<first])
+        for b in bytes[first...] {
             if b < 0x80 { out.append(b); continue }
             appendUTF8(codePoint(b), to: &out)
         }
