@@ -82,18 +82,18 @@ final class RequestSchemaTests: XCTestCase {
     func testEveryGoalKeyIsAcceptedInBarometerGoals() throws {
         for entry in OptionCatalog(GapOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            let base = ["label: T", "data: d.csv", "variable: y", "group: g", "reference: p", "focal: q"].filter { !$0.hasPrefix(entry.name + ":") }
-            assertAccepted(barometerError("{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "goal \(entry.name)")
+            let base = ["label: T", "unit: score points", "variable: y", "group: g", "reference: p", "focal: q"].filter { !$0.hasPrefix(entry.name + ":") }
+            assertAccepted(barometerError(measure: "{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "measure \(entry.name)")
         }
         for entry in OptionCatalog(RepresentationOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            let base = ["label: T", "data: d.csv", "variable: g", "focal: p", "measure: representation", "benchmark: {data: d.csv}"]
+            let base = ["label: T", "unit: index", "variable: g", "focal: p", "measure: representation", "benchmark: {data: d.csv}"]
                 .filter { !$0.hasPrefix(entry.name + ":") }
-            assertAccepted(barometerError("{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "representation goal \(entry.name)")
+            assertAccepted(barometerError(measure: "{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "representation measure \(entry.name)")
         }
         for entry in OptionCatalog(DesignOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            assertAccepted(barometerError("{label: T, data: d.csv, variable: y, design: {\(entry.name): \(value)}}"), "goal design \(entry.name)")
+            assertAccepted(barometerError(measure: "{label: T, unit: '%', variable: y, design: {\(entry.name): \(value)}}"), "measure design \(entry.name)")
         }
     }
 
@@ -104,10 +104,10 @@ final class RequestSchemaTests: XCTestCase {
         let run = loadError(spec: "data: d.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g, reference: p, subsets: 'x >= 1'}\n")
         XCTAssert(run.contains("unknown key 'subsets' in analysis 'a'; did you mean 'subset'?"), run)
         XCTAssert(run.contains("s.yaml:3"), run)
-        let goal = barometerError("{id: '5', label: T, data: d.csv, variable: y, subsets: 'x >= 1'}")
-        XCTAssert(goal.contains("unknown key 'subsets' in goal 5; did you mean 'subset'?"), goal)
-        XCTAssert(barometerError("{lable: T, data: d.csv, variable: y}").contains("did you mean 'label'?"))
-        XCTAssert(barometerError("{label: T, data: d.csv, variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
+        let goal = barometerError(measure: "{id: 5a, label: T, unit: '%', variable: y, subsets: 'x >= 1'}")
+        XCTAssert(goal.contains("unknown key 'subsets' in goal 5, measure 5a; did you mean 'subset'?"), goal)
+        XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y}", goalKeys: "lable: T").contains("did you mean 'label'?"))
+        XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
         XCTAssert(loadError(spec: "data: d.csv\ndelimitr: ','\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n")
             .contains("did you mean 'delimiter'?"))
     }
@@ -158,10 +158,17 @@ final class RequestSchemaTests: XCTestCase {
         } catch { return "\(error)" }
     }
 
-    private func barometerError(_ goal: String) -> String {
+    /// The error (empty: none) of a configuration whose goal 5 holds `measure`, with the goal's
+    /// other keys `goalKeys`.
+    private func barometerError(measure: String, goalKeys: String = "label: T") -> String {
         let config = directory.appendingPathComponent("b.yaml")
         do {
-            try "goals:\n  - \(goal)\n".write(to: config, atomically: true, encoding: .utf8)
+            try """
+            periods: {column: g, baseline: p, order: [p, q]}
+            goals:
+              - {id: '5', \(goalKeys), kind: direction, direction: higher, data: d.csv, measures: [\(measure)]}
+
+            """.write(to: config, atomically: true, encoding: .utf8)
             _ = try BarometerConfig.load(path: config.path)
             return ""
         } catch { return "\(error)" }

@@ -10,8 +10,8 @@ extension Report {
         var goals: [JSONValue] = []
         for goal in result.goals {
             var display = Tabular(columns: language == .da
-                ? ["mål", "", "enhed", "nu", "ændring siden basis", "ændring siden sidst", "vurdering", "officiel"]
-                : ["measure", "", "unit", "now", "change since baseline", "change since previous", "verdict", "official"])
+                ? ["nr", "indikator", "enhed", "nu", "ændring siden basis", "ændring siden sidst", "vurdering", "officiel"]
+                : ["no", "measure", "unit", "now", "change since baseline", "change since previous", "verdict", "official"])
             for m in goal.measures {
                 tabular.rows.append(BarometerColumns.row(m, goal: goal, result: result, language: language))
                 for b in m.breakdown { tabular.rows.append(BarometerColumns.row(b, of: m, goal: goal, result: result)) }
