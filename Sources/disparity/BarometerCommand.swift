@@ -28,6 +28,9 @@ struct BarometerCommand: ParsableCommand {
     @Option(help: "Store the period's figures in this SQLite history (created when missing; the period's earlier run is replaced).")
     var history: String?
 
+    @Flag(name: .customLong("every-period"), help: "With --history: evaluate and store every period up to --period (or the last) in turn; the output shows the last.")
+    var everyPeriod = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -37,13 +40,17 @@ struct BarometerCommand: ParsableCommand {
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
         try output.refuseReplacing(configuration.dataFiles)
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
-        let result = try timer.measure("estimate") {
-            try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)
+        guard !everyPeriod || history != nil else { throw DisparityError.usage("--every-period stores each period: it needs --history FILE") }
+        let last = try configuration.schedule.resolve(period)
+        let periods = everyPeriod ? Array(configuration.schedule.order.prefix(through: configuration.schedule.position(last)!)) : [last]
+        let evaluator = BarometerEvaluator(config: configuration, minimumCell: minCell)
+        let store = try history.map { try BarometerHistory(path: $0) }
+        var result: BarometerResult?
+        for p in periods {
+            result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
+            try timer.measure("write") { try store?.store(result!, config: configuration) }
         }
-        try timer.measure("write") {
-            if let history { try BarometerHistory(path: history).store(result, config: configuration) }
-            try output.emit(.barometer(result, language: lang))
-        }
+        try timer.measure("write") { try output.emit(.barometer(result!, language: lang)) }
         timer.report()
     }
 }
