@@ -1,8 +1,9 @@
 import Foundation
 
 /// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
-/// and writes every output file atomically — `NAME.csv` per analysis, `results.json`, a Jupyter
-/// notebook and a manifest (input checksums, version, time, the spec, timings). An analysis that
+/// and writes every output file atomically — `NAME.csv` per analysis (in the spec's `csv-style`),
+/// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
+/// manifest (input checksums, version, time, the spec, timings). An analysis that
 /// fails is reported and the others complete.
 public struct BatchRunner {
     /// What happened to each analysis.
@@ -57,8 +58,10 @@ public struct BatchRunner {
         let results = outcomes.map { $0! }
         try timed("write") {
             for outcome in results {
-                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(), to: "\(directory)/\(outcome.name).csv") }
+                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(style: spec.csvStyle), to: "\(directory)/\(outcome.name).csv") }
             }
+            try Workbook(sheets: results.compactMap { outcome in outcome.report.map { (outcome.name, $0.tabular) } })
+                .write(to: "\(directory)/results.xlsx")
             try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: "\(directory)/results.json")
             try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: "\(directory)/results.ipynb")
         }
