@@ -36,6 +36,10 @@ public struct Workbook {
 
     /// The workbook as libxlsxwriter writes it.
     private func writeDraft(to file: String, target: String) throws {
+        // Made here first, so an unwritable folder is one plain error (libxlsxwriter would print its own).
+        let probe = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard probe >= 0 else { throw DisparityError(.data, "\(target): cannot write: \(String(cString: strerror(errno)))") }
+        close(probe)
         guard let workbook = workbook_new(file) else { throw Self.failure(target, "cannot create the workbook") }
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
