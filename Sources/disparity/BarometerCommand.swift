@@ -31,9 +31,11 @@ struct BarometerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try output.refuseReplacing([config] + (history.map { [$0] } ?? []))
         let timer = PhaseTimer(enabled: output.timings)
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
+        try output.refuseReplacing(configuration.dataFiles)
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
         let result = try timer.measure("estimate") {
             try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)

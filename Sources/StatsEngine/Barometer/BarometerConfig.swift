@@ -48,7 +48,8 @@ public struct BarometerConfig: Sendable {
     }
 
     /// The goal's own keys.
-    static let goalKeys: Set<String> = ["id", "label", "kind", "direction", "target", "data", "design", "measures"]
+    static let goalKeys: Set<String> = Set(["id", "label", "kind", "direction", "target", "data", "design", "measures"])
+        .union(BarometerMeasure.dataOptionKeys)
 
     /// Reads and checks the configuration; errors name the file, line, goal, measure and key.
     /// - Throws: `DisparityError.usage` for an unknown key or impossible value, `.data` for an
@@ -115,7 +116,8 @@ public struct BarometerConfig: Sendable {
         guard let measureNodes = at["measures"]?.sequence, !measureNodes.isEmpty else {
             throw at.usageError("'measures' lists no measures")
         }
-        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec())
+        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec(),
+                                                   csv: try BarometerMeasure.csvOptions(at, data: at["data"]?.scalar ?? "-"))
         let measures = try measureNodes.enumerated().map { i, m in
             try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }
@@ -137,6 +139,15 @@ extension ConfigNode {
 }
 
 extension BarometerConfig {
+    /// Every data file the measures read (their data and benchmarks), as paths from the working folder.
+    public var dataFiles: [String] {
+        let names = goals.flatMap(\.measures).flatMap { m -> [String] in
+            if case .representation(let r) = m.kind { return [m.data, r.benchmarkData] }
+            return [m.data]
+        }
+        return Array(Set(names)).sorted().map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+    }
+
     /// The configuration with every measure's designs (and benchmarks') using `method`;
     /// unchanged when nil.
     public func withVarianceMethod(_ method: VarianceMethod?) -> BarometerConfig {

@@ -64,6 +64,11 @@ public struct OutputOptions: ParsableArguments {
         return kind
     }
 
+    /// Refuses (exit 2) an `--output` that is one of `inputs`, before anything is read.
+    public func refuseReplacing(_ inputs: [String]) throws {
+        if let output { try OutputGuard.refuse([("--output", output)], overwriting: inputs) }
+    }
+
     /// Writes the report atomically to `--output`, or to standard output.
     public func emit(_ report: Report) throws {
         guard case .text(let format) = try kind() else { return try Workbook(report: report).write(to: output!) }
