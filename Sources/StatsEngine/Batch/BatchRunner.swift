@@ -23,7 +23,7 @@ public struct BatchRunner {
     /// (finished, total) as analyses complete. Returns the outcomes in spec order. A file the run
     /// would write that is one of its inputs is refused (a usage error) before anything is read.
     public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
-        let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.ipynb", "manifest.json"]
+        let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.xlsx", "results.ipynb", "manifest.json"]
         try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
         let started = Date()
         var timings: [(String, Double)] = []
