@@ -18,6 +18,8 @@ public struct RunSpec: Sendable {
     public var csv: CSVOptions
     public var design: DesignSpec
     public var analyses: [Analysis]
+    /// How the analyses' CSV files are spelled (`csv-style: danish` at the top of the spec).
+    public var csvStyle: CSVStyle
     /// The specification's own text, kept in the manifest.
     public var text: String
     public var path: String
@@ -29,11 +31,17 @@ public struct RunSpec: Sendable {
     /// errors naming the file, the analysis and the key.
     public static func load(path: String) throws -> RunSpec {
         let root = try ConfigNode.load(path: path)
-        let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses"]).decode(root)
+        let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
         let csv = try root.placing { try dataOptions.csvOptions() }
         let design = try root["design"]?.designSpec() ?? DesignSpec()
+        let csvStyle = try root["csv-style"].map { node in
+            guard let style = node.scalar.flatMap(CSVStyle.init(rawValue:)) else {
+                throw node.usageError("csv-style '\(node.scalar ?? "")' is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return style
+        } ?? .standard
         guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw root.usageError("'analyses' lists no analysis") }
         var names = Set<String>()
         let analyses = try entries.enumerated().map { index, entry -> Analysis in
@@ -45,7 +53,7 @@ public struct RunSpec: Sendable {
             guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
             return try AnalysisDecoder(node: at, name: name, lonelyPSU: design.lonelyPSU, csv: csv, resolve: resolved).analysis()
         }
-        return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses,
+        return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses, csvStyle: csvStyle,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)
     }
 }
@@ -67,7 +75,7 @@ private struct AnalysisDecoder {
         // The data, the design and the output are set once, for the whole spec.
         let shared = OptionCatalog(DataOptions.self).names + OptionCatalog(DesignOptions.self).names + OptionCatalog(OutputOptions.self).names
         if let key = node.keys.first(where: shared.contains) {
-            throw node.usageError("'\(key)' is not an option of \(command) (the design and the data are set once, at the top of the spec)")
+            throw node.usageError("'\(key)' is not an option of \(command) (the design, the data and csv-style are set once, at the top of the spec)")
         }
         switch command {
         case "estimate":
