@@ -113,19 +113,40 @@ final class RequestSchemaTests: XCTestCase {
     }
 
     /// f13: spec numbers are refused as the command line refuses them (exit 2, key and value as written).
-    /// A bootstrap key inside an analysis is refused too: the variance method is the design's.
+    /// The variance method's keys (`bootstrap`, `seed`) are checked alike in an analysis and in the design.
+    /// A bootstrap chosen for one analysis gives that analysis the numbers a bootstrap design
+    /// gives it; the other analyses keep linearization.
+    func testBootstrapPerAnalysisEqualsTheDesignsBootstrap() throws {
+        let spec = directory.appendingPathComponent("s.yaml")
+        func reports(_ design: String, _ analysis: String) throws -> [String] {
+            try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n  - {name: l, command: estimate, stat: mean, variable: y}\n"
+                .write(to: spec, atomically: true, encoding: .utf8)
+            let run = try RunSpec.load(path: spec.path)
+            let table = try CSVReader.read(path: run.data)
+            let design = try SurveyDesign(spec: run.design, table: table)
+            return try run.analyses.map { try $0.run(table, design).rendered(as: .csv) }
+        }
+        let perAnalysis = try reports("weights: w, strata: stratum, cluster: psu", ", bootstrap: 40, seed: 5")
+        let wholeDesign = try reports("weights: w, strata: stratum, cluster: psu, bootstrap: 40, seed: 5", "")
+        let linear = try reports("weights: w, strata: stratum, cluster: psu", "")
+        XCTAssertEqual(perAnalysis[0], wholeDesign[0])
+        XCTAssertNotEqual(perAnalysis[0], linear[0])
+        XCTAssertEqual(perAnalysis[1], linear[1])
+    }
+
     func testInvalidSpecNumbersAreUsageErrors() throws {
         for (pair, fragment) in [("bootstrap: 1e30", "bootstrap '1e30'"), ("bootstrap: 9.3e18", "bootstrap '9.3e18'"),
                                  ("bootstrap: 50, seed: -1", "seed '-1'"), ("bootstrap: 50, seed: nan", "seed 'nan'"),
                                  ("bootstrap: 50, seed: 1e30", "seed '1e30'"), ("q: abc", "q 'abc'")] {
             let spec = directory.appendingPathComponent("s.yaml")
-            // The bootstrap is the design's variance method: its keys go in the design block.
-            let (design, analysis) = pair.hasPrefix("bootstrap") ? (pair, "") : ("weights: w", ", " + pair)
-            try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n"
-                .write(to: spec, atomically: true, encoding: .utf8)
-            XCTAssertThrowsError(try RunSpec.load(path: spec.path), pair) { error in
-                XCTAssertEqual((error as? DisparityError)?.kind, .usage, pair)
-                XCTAssert("\(error)".contains(fragment), "\(error) lacks \(fragment)")
+            // The bootstrap (the variance method) may be chosen per analysis or for the whole design.
+            for (design, analysis) in [("weights: w", ", " + pair)] + (pair.hasPrefix("bootstrap") ? [(pair, "")] : []) {
+                try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n"
+                    .write(to: spec, atomically: true, encoding: .utf8)
+                XCTAssertThrowsError(try RunSpec.load(path: spec.path), pair) { error in
+                    XCTAssertEqual((error as? DisparityError)?.kind, .usage, pair)
+                    XCTAssert("\(error)".contains(fragment), "\(error) lacks \(fragment)")
+                }
             }
         }
         let cli = try CommandLine.run(["estimate", "mean", "y", "--data=\(directory.path)/d.csv", "--bootstrap", "50", "--seed", "-1"])
