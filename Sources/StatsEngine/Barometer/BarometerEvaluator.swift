@@ -53,6 +53,7 @@ public struct BarometerEvaluator {
                           table: (String) throws -> Table) throws -> MeasureResult {
         let data = try table(measure.data)
         let waves = try self.waves(of: data, at: period)
+        let minimumCell = measure.minimumCell ?? self.minimumCell
         var result: MeasureResult
         switch measure.kind {
         case .level(let request), .gap(let request):
@@ -65,7 +66,7 @@ public struct BarometerEvaluator {
                                    n: figures.n, population: figures.population, verdict: nil, official: nil, breakdown: [],
                                    notes: figures.notes)
             if let by = measure.by {
-                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves)
+                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves, minimumCell: minimumCell)
             }
         case .decomposition(let request, let component):
             let design = try SurveyDesign(spec: measure.design, table: data)
@@ -91,7 +92,7 @@ public struct BarometerEvaluator {
                                    n: n, population: population, verdict: nil, official: nil, breakdown: [], notes: figures.notes)
         case .representation(let representation):
             result = try evaluate(measure, representation, population: data, benchmark: table(representation.benchmarkData),
-                                  waves: waves, period: period)
+                                  waves: waves, period: period, minimumCell: minimumCell)
         }
         if !measure.context { (result.verdict, result.official) = Self.verdicts(goal, result) }
         return result
@@ -119,7 +120,7 @@ public struct BarometerEvaluator {
     /// One row per level of `by` among the current wave's rows: the level's figure and its
     /// change since the baseline.
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
-                           waves: WaveContrasts.Waves) throws -> [BreakdownRow] {
+                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> [BreakdownRow] {
         let column = try table.categorical(by)
         let periods = try table.categorical(config.schedule.column)
         let currentCode = Int32(periods.levels.firstIndex(of: waves.current)!)
@@ -140,7 +141,7 @@ public struct BarometerEvaluator {
     /// A representation measure: at each of the population's waves, the benchmark's latest
     /// wave at or before it.
     private func evaluate(_ measure: BarometerMeasure, _ r: BarometerMeasure.Representation, population: Table, benchmark: Table,
-                          waves: WaveContrasts.Waves, period: String) throws -> MeasureResult {
+                          waves: WaveContrasts.Waves, period: String, minimumCell: Int) throws -> MeasureResult {
         let populationDesign = try SurveyDesign(spec: measure.design, table: population)
         let benchmarkDesign = try SurveyDesign(spec: r.benchmarkDesign, table: benchmark)
         let benchmarkWaves = try self.waves(of: benchmark, at: period)
