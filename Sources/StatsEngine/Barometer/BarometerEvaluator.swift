@@ -3,12 +3,15 @@ import Foundation
 /// Evaluates a barometer configuration at one period: every goal's measures with their figures
 /// now, at the baseline and at the previous wave, the changes since both, breakdowns, disclosure
 /// control, and the verdicts. Each data file is read once.
-public struct BarometerEvaluator {
+public struct BarometerEvaluator: Sendable {
     public let config: BarometerConfig
     /// Disclosure control: figures resting on fewer unweighted observations are withheld
     /// (Statistics Denmark's rule for results leaving its research servers is 3).
     public let minimumCell: Int
     public static let defaultMinimumCell = 3
+    /// Tables already in memory, by the name a measure gives its data or benchmark in the
+    /// configuration: used instead of reading that file (simulations evaluate many samples).
+    var tables: [String: Table] = [:]
 
     public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
@@ -24,6 +27,7 @@ public struct BarometerEvaluator {
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
+                    if let t = self.tables[name] { return t }
                     let source = Source(path: name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path, options: measure.csv)
                     if let t = tables[source] { return t }
                     let t = try CSVReader.read(path: source.path, options: source.options)
