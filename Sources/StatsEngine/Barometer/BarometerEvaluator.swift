@@ -3,25 +3,37 @@ import Foundation
 /// Evaluates a barometer configuration at one period: every goal's measures with their figures
 /// now, at the baseline and at the previous wave, the changes since both, breakdowns, disclosure
 /// control, and the verdicts. Each data file is read once.
-public struct BarometerEvaluator {
+public struct BarometerEvaluator: Sendable {
     public let config: BarometerConfig
     /// Disclosure control: figures resting on fewer unweighted observations are withheld
     /// (Statistics Denmark's rule for results leaving its research servers is 3).
     public let minimumCell: Int
     public static let defaultMinimumCell = 3
+    /// Tables already in memory, by the name a measure gives its data or benchmark in the
+    /// configuration: used instead of reading that file (simulations evaluate many samples).
+    var tables: [String: Table] = [:]
 
     /// The data files read so far, by path and reading options: every period evaluated by
     /// this evaluator reads each file once.
-    private let tables = TableCache()
+    private let files = TableCache()
 
     public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
         self.minimumCell = minimumCell
     }
 
-    private final class TableCache {
+    /// Files read, shared by the copies of an evaluator (one barometer run reads each once).
+    private final class TableCache: @unchecked Sendable {
         struct Source: Hashable { var path: String; var options: CSVOptions }
-        var tables: [Source: Table] = [:]
+        private let lock = NSLock()
+        private var tables: [Source: Table] = [:]
+
+        func table(_ source: Source) throws -> Table {
+            if let t = lock.withLock({ tables[source] }) { return t }
+            let t = try CSVReader.read(path: source.path, options: source.options)
+            lock.withLock { tables[source] = t }
+            return t
+        }
     }
 
     /// The barometer at `period` (the schedule's last when nil).
@@ -31,12 +43,10 @@ public struct BarometerEvaluator {
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
+                    if let t = self.tables[name] { return t }
                     let source = TableCache.Source(path: name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path,
                                                    options: measure.csv)
-                    if let t = tables.tables[source] { return t }
-                    let t = try CSVReader.read(path: source.path, options: source.options)
-                    tables.tables[source] = t
-                    return t
+                    return try files.table(source)
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)
