@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
-/// and writes every output file atomically — `NAME.csv` per analysis (in the spec's `csv-style`),
+/// and writes the output folder all or nothing (`OutputFolder`) — `NAME.csv` per analysis (in the spec's `csv-style`),
 /// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
 /// manifest (input checksums, version, time, the spec, timings). An analysis that
 /// fails is reported and the others complete.
@@ -39,11 +39,7 @@ public struct BatchRunner {
         // for on every way out: a failure's exit must not race the hashing thread (in libcrypto).
         let checksum = BackgroundValue { SHA256.hex(bytes) }
         defer { _ = checksum.value }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw DisparityError.data(file: directory, "cannot create the output folder: \(error.localizedDescription)")
-        }
+        let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses
         var outcomes = [Outcome?](repeating: nil, count: analyses.count)
@@ -61,17 +57,23 @@ public struct BatchRunner {
             }
         }
         let results = outcomes.map { $0! }
-        try timed("write") {
-            for outcome in results {
-                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(style: spec.csvStyle), to: "\(directory)/\(outcome.name).csv") }
+        do {
+            try timed("write") {
+                for outcome in results {
+                    if let report = outcome.report { try AtomicFile.write(report.tabular.csv(style: spec.csvStyle), to: folder.path("\(outcome.name).csv")) }
+                }
+                try Workbook(sheets: results.compactMap { outcome in outcome.report.map { (outcome.name, $0.tabular) } })
+                    .write(to: folder.path("results.xlsx"))
+                try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: folder.path("results.json"))
+                try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: folder.path("results.ipynb"))
             }
-            try Workbook(sheets: results.compactMap { outcome in outcome.report.map { (outcome.name, $0.tabular) } })
-                .write(to: "\(directory)/results.xlsx")
-            try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: "\(directory)/results.json")
-            try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: "\(directory)/results.ipynb")
+            let manifest = manifestDocument(results, inputBytes: bytes.count, checksum: checksum.value, started: started, timings: timings)
+            try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: folder.path("manifest.json"))
+            try folder.commit()
+        } catch {
+            folder.discard()
+            throw error
         }
-        let manifest = manifestDocument(results, inputBytes: bytes.count, checksum: checksum.value, started: started, timings: timings)
-        try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: "\(directory)/manifest.json")
         return results
     }
 

@@ -47,8 +47,8 @@ public struct RunSpec: Sendable {
         let analyses = try entries.enumerated().map { index, entry -> Analysis in
             let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
             let at = entry.named("analysis '\(name)'")
-            guard name.range(of: "^[A-Za-z0-9_.-]+$", options: .regularExpression) != nil else {
-                throw at.usageError("a name may hold letters, digits, '_', '-' and '.' only (it names the CSV file)")
+            guard name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$", options: .regularExpression) != nil else {
+                throw at.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
             }
             guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
             return try AnalysisDecoder(node: at, name: name, design: design, csv: csv, resolve: resolved).analysis()

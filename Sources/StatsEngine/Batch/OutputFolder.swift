@@ -1,0 +1,104 @@
+import Foundation
+
+/// A run's output folder written all or nothing: every file goes into a staging folder beside
+/// the target (`.NAME.partial-PID`), which then takes the target's place in one atomic exchange
+/// (Linux `renameat2(RENAME_EXCHANGE)`), so the target holds either the complete new set or the
+/// complete previous one, never a mix. The previous set is then removed. An interrupted run
+/// (SIGINT, SIGTERM) removes its staging folder; a killed one leaves it, and the next run into
+/// the same target removes it.
+///
+/// The target must be the run's own: missing, empty, or a previous run's folder (it holds
+/// `manifest.json`), so that exchanging it can never take away anything else.
+final class OutputFolder: @unchecked Sendable {
+    let target: URL
+    let staging: URL
+    private let fileManager = FileManager.default
+    private var interruption: [DispatchSourceSignal] = []
+
+    /// Prepares the staging folder for `path`.
+    /// - Throws: `DisparityError.usage` when the target holds files of its own, `.data` when a
+    ///   folder cannot be made.
+    init(_ path: String) throws {
+        target = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw DisparityError.usage("--out \(path): name a folder of its own for the run's outputs (not '.')")
+        }
+        var isFolder: ObjCBool = false
+        if fileManager.fileExists(atPath: target.path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw DisparityError.usage("--out \(path) is a file, not a folder") }
+            let contents = (try? fileManager.contentsOfDirectory(atPath: target.path)) ?? []
+            guard contents.isEmpty || contents.contains("manifest.json") else {
+                throw DisparityError.usage("--out \(path) holds files that are not a run's outputs (\(contents.sorted().prefix(3).joined(separator: ", "))); name a new or a previous run's folder")
+            }
+        }
+        // Staging folders left by killed runs into the same target.
+        let prefix = ".\(name).partial-"
+        for entry in (try? fileManager.contentsOfDirectory(atPath: parent.path)) ?? [] where entry.hasPrefix(prefix) {
+            if let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0 {
+                try? fileManager.removeItem(at: parent.appendingPathComponent(entry))
+            }
+        }
+        staging = parent.appendingPathComponent("\(prefix)\(getpid())")
+        do {
+            try? fileManager.removeItem(at: staging)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw DisparityError.data(file: path, "cannot create the output folder: \(error.localizedDescription)")
+        }
+        removeOnInterruption()
+    }
+
+    /// Where the file `name` is written before the exchange.
+    func path(_ name: String) -> String { staging.appendingPathComponent(name).path }
+
+    /// Puts the staged set in the target's place, atomically, and removes the previous set.
+    /// - Throws: `DisparityError.data` when the exchange fails (the target is then unchanged).
+    func commit() throws {
+        defer { interruption.forEach { $0.cancel() } }
+        if fileManager.fileExists(atPath: target.path) {
+            guard Self.exchange(staging.path, target.path) else {
+                discard()
+                throw DisparityError.data(file: target.path, "could not replace the folder's previous outputs (\(String(cString: strerror(errno)))); it is unchanged")
+            }
+            try? fileManager.removeItem(at: staging)  // now the previous set
+        } else {
+            guard rename(staging.path, target.path) == 0 else {
+                discard()
+                throw DisparityError.data(file: target.path, "could not create the output folder (\(String(cString: strerror(errno))))")
+            }
+        }
+    }
+
+    /// Removes the staging folder (a run that failed before writing its outputs).
+    func discard() {
+        try? fileManager.removeItem(at: staging)
+    }
+
+    /// SIGINT and SIGTERM remove the staging folder and end the process as those signals do.
+    private func removeOnInterruption() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let staging = self.staging
+            source.setEventHandler {
+                try? FileManager.default.removeItem(at: staging)
+                FileHandle.standardError.write(Data("disparity: interrupted; the output folder is unchanged\n".utf8))
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            interruption.append(source)
+        }
+    }
+
+    /// `renameat2(RENAME_EXCHANGE)`: swaps two paths atomically (looked up at run time: the C
+    /// library declares it only for GNU sources).
+    private static func exchange(_ a: String, _ b: String) -> Bool {
+        typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: Renameat2.self)
+        let renameExchange: UInt32 = 1 << 1
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+    }
+}

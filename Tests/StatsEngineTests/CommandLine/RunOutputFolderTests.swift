@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// `run --out DIR` writes its folder all or nothing: a new run replaces a previous run's set
+/// whole, a failure leaves the previous set, an interrupted run leaves no staging folder, and a
+/// folder holding other files (or `.`) is refused before any work.
+final class RunOutputFolderTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "g,y\na,1\nb,2\na,3\nb,5\n".write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    private func spec(_ analyses: String) throws -> String {
+        let path = directory.appendingPathComponent("s.yaml")
+        try "data: d.csv\nanalyses:\n\(analyses)".write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+
+    private func files(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    func testANewRunReplacesThePreviousSetWhole() throws {
+        let out = directory.appendingPathComponent("out")
+        let first = try CommandLine.run(["run", try spec("  - {name: one, command: estimate, stat: mean, variable: y}\n"), "--out", out.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(try files(out).contains("one.csv"))
+        let second = try CommandLine.run(["run", try spec("  - {name: two, command: estimate, stat: mean, variable: y}\n"), "--out", out.path])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try files(out), ["manifest.json", "results.ipynb", "results.json", "results.xlsx", "two.csv"], "no file of the previous set")
+        XCTAssertEqual(try files(directory).filter { $0.hasPrefix(".") }, [], "no staging folder left")
+    }
+
+    func testAFolderWithOtherFilesOrTheWorkingFolderIsRefused() throws {
+        let analyses = try spec("  - {name: m, command: estimate, stat: mean, variable: y}\n")
+        for out in [directory.path, directory.path + "/.", "."] {
+            let result = try CommandLine.run(["run", analyses, "--out", out])
+            XCTAssertEqual(result.status, 2, "\(out): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        }
+        XCTAssertEqual(try files(directory), ["d.csv", "s.yaml"], "nothing written, nothing replaced")
+    }
+
+    func testAStagingFolderLeftByAKilledRunIsRemoved() throws {
+        let out = directory.appendingPathComponent("out")
+        // No process has this id (above Linux's pid_max of 4194304).
+        let stale = directory.appendingPathComponent(".out.partial-4999999")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try "half".write(to: stale.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        let result = try CommandLine.run(["run", try spec("  - {name: m, command: estimate, stat: mean, variable: y}\n"), "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+    }
+
+    func testAnInterruptedRunLeavesThePreviousSetAndNoStagingFolder() throws {
+        let out = directory.appendingPathComponent("out")
+        let analyses = try spec("  - {name: m, command: estimate, stat: mean, variable: y}\n")
+        XCTAssertEqual(try CommandLine.run(["run", analyses, "--out", out.path]).status, 0)
+        let before = try Data(contentsOf: out.appendingPathComponent("m.csv"))
+        // A run that takes a while (a large bootstrap), interrupted with SIGINT.
+        let slow = try spec("  - {name: m, command: estimate, stat: mean, variable: y, bootstrap: 100000}\n")
+        let process = Process()
+        process.executableURL = CommandLine.executable
+        process.arguments = ["run", slow, "--out", out.path]
+        process.standardError = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 128 + SIGINT)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("m.csv")), before, "the previous set is untouched")
+        XCTAssertEqual(try files(directory).filter { $0.hasPrefix(".") }, [], "no staging folder left")
+    }
+
+    func testNamesThatCannotBeFileNamesAreRefusedBeforeAnyWork() throws {
+        let long = String(repeating: "n", count: 250)
+        let result = try CommandLine.run(["run", try spec("  - {name: \(long), command: estimate, stat: mean, variable: y}\n"),
+                                          "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+}
