@@ -2,10 +2,13 @@
 /// term at fault, so a batch job's log says what to fix without a stack trace.
 public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Whether the caller asked for something impossible (exit 2) or the data or design made
-    /// the analysis fail (exit 1).
+    /// the analysis fail (exit 1): `usage` for a request that cannot be carried out as asked,
+    /// `data` for unreadable or invalid input, `analysis` for data that make the method fail.
     public enum Kind: Sendable, Equatable { case usage, data, analysis }
 
+    /// The kind of failure.
     public let kind: Kind
+    /// The one-line message, control characters escaped.
     public let message: String
 
     /// Control characters in quoted data (a newline inside a cell) are escaped, so the message
@@ -23,8 +26,11 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
         return DisparityError(.data, "\(place): \(message)")
     }
 
+    /// A request that cannot be carried out as asked (exit status 2).
     public static func usage(_ message: String) -> DisparityError { DisparityError(.usage, message) }
+    /// Data or a design that make the analysis fail (exit status 1).
     public static func analysis(_ message: String) -> DisparityError { DisparityError(.analysis, message) }
 
+    /// The message, as printed on standard error.
     public var description: String { message }
 }

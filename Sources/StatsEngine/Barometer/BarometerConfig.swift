@@ -9,10 +9,13 @@ import Foundation
 /// option declarations as the command line; every other key is the measure's or the goal's own,
 /// and an unknown key is an error that suggests the nearest valid one.
 public struct BarometerConfig: Sendable {
+    /// The barometer's title, printed at the head of the report.
     public var title: String
     /// The confidence level of every interval (0.95 by default).
     public var level: Double
+    /// The periods the barometer follows, in order, and its baseline.
     public var schedule: PeriodSchedule
+    /// The goals, in configuration order.
     public var goals: [Goal]
     /// The folder data paths are relative to.
     public var folder: URL
@@ -31,15 +34,19 @@ public struct BarometerConfig: Sendable {
 
     /// Which way is better.
     public enum Direction: String, Sendable, CaseIterable {
+        /// Higher figures are better (a rise is an improvement), or lower ones are.
         case higher, lower
     }
 
     /// One policy goal.
     public struct Goal: Sendable {
+        /// The goal's id, unique in the configuration; measure ids default to it plus a letter.
         public var id: String
         /// The policy's own words.
         public var label: String
+        /// How the goal is judged.
         public var kind: GoalKind
+        /// Which way is better; required for, and used only by, a `direction` goal.
         public var direction: Direction?
         /// The target of a `target` or `band` goal, in its measures' reported unit.
         public var target: Target?

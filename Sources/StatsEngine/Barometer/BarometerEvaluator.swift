@@ -4,10 +4,12 @@ import Foundation
 /// now, at the baseline and at the previous wave, the changes since both, breakdowns, disclosure
 /// control, and the verdicts. Each data file is read once.
 public struct BarometerEvaluator: Sendable {
+    /// The configuration evaluated.
     public let config: BarometerConfig
     /// Disclosure control: figures resting on fewer unweighted observations are withheld
     /// (Statistics Denmark's rule for results leaving its research servers is 3).
     public let minimumCell: Int
+    /// Statistics Denmark's rule: 3 observations.
     public static let defaultMinimumCell = 3
     /// Tables already in memory, by the name a measure gives its data or benchmark in the
     /// configuration: used instead of reading that file (simulations evaluate many samples).
@@ -17,6 +19,7 @@ public struct BarometerEvaluator: Sendable {
     /// this evaluator reads each file once.
     private let files = TableCache()
 
+    /// An evaluator of `config`; `minimumCell` 1 withholds nothing.
     public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
         self.minimumCell = minimumCell
@@ -59,6 +62,9 @@ public struct BarometerEvaluator: Sendable {
                                goals: goals, minimumCell: minimumCell)
     }
 
+    /// One measure at `period`: its figures at the current, baseline and previous waves, the
+    /// changes, breakdown rows, disclosure control (the measure's `min-cell` or the evaluator's)
+    /// and the goal's verdicts.
     private func evaluate(_ measure: BarometerMeasure, of goal: BarometerConfig.Goal, at period: String,
                           table: (String) throws -> Table) throws -> MeasureResult {
         let data = try table(measure.data)

@@ -1,8 +1,11 @@
 /// One measure of a barometer goal: what is estimated, on which data and design, in which unit,
 /// and whether it is judged or reported as context.
 public struct BarometerMeasure: Sendable {
+    /// The measure's id, unique in the configuration (default: goal id plus a letter, `1a`).
     public var id: String
+    /// The measure's label as the report prints it.
     public var label: String
+    /// The unit the figures are reported in, which also fixes the official figure's rounding.
     public var unit: MeasureUnit
     /// Reported beside the judged measures, without a verdict.
     public var context: Bool
@@ -11,7 +14,9 @@ public struct BarometerMeasure: Sendable {
     /// How the measure's CSV files (data and benchmark) are read: the data options
     /// (`DataOptions`: delimiter, decimal, encoding, na) among its keys or its goal's.
     public var csv: CSVOptions
+    /// The survey design of the data: the measure's own, else its goal's, else `DesignSpec()`.
     public var design: DesignSpec
+    /// What the measure estimates.
     public var kind: Kind
     /// A column to break the measure down by (every level its own row).
     public var by: String?
@@ -33,10 +38,15 @@ public struct BarometerMeasure: Sendable {
 
     /// A representation measure: the request, the benchmark and the component reported.
     public struct Representation: Sendable {
+        /// The representation analysis (population subset, focal group, standardisation).
         public var request: RepresentationRequest
+        /// The benchmark data file, relative to the configuration.
         public var benchmarkData: String
+        /// The benchmark's design.
         public var benchmarkDesign: DesignSpec
+        /// The benchmark is a complete register (no sampling variance).
         public var benchmarkCensus: Bool
+        /// The measure's data are a complete register (no sampling variance).
         public var populationCensus: Bool
         /// index, difference, standardised index or standardised difference.
         public var component: String
@@ -153,9 +163,13 @@ public struct BarometerMeasure: Sendable {
 
 /// The unit a measure is reported in, and the precision its official (rounded) figure has.
 public enum MeasureUnit: String, Sendable, CaseIterable {
+    /// A score's own points (a test score, say): published without decimals.
     case scorePoints = "score points"
+    /// Percentage points: a share (×100) or a difference of shares, published with one decimal.
     case percentagePoints = "pp"
+    /// Percent: a share ×100, published without decimals.
     case percent = "%"
+    /// Points of a composite index, published with one decimal.
     case indexPoints = "index points"
     /// A ratio such as a representation index (1 = parity).
     case index

@@ -1,10 +1,14 @@
 /// The barometer at one period: every goal's measures with their figures and verdicts.
 public struct BarometerResult: Sendable {
+    /// The barometer's title, from its configuration.
     public var title: String
     /// The period evaluated.
     public var period: String
+    /// The configuration's baseline period, which changes are measured from.
     public var baseline: String
+    /// The confidence level of every interval and verdict, a share in 0…1.
     public var level: Double
+    /// One per goal of the configuration, in configuration order.
     public var goals: [GoalResult]
     /// Disclosure control's threshold: figures resting on fewer observations are withheld.
     public var minimumCell: Int
@@ -17,7 +21,9 @@ public struct BarometerResult: Sendable {
 
 /// One goal at one period.
 public struct GoalResult: Sendable {
+    /// The goal as configured.
     public var goal: BarometerConfig.Goal
+    /// One per measure of the goal, in configuration order.
     public var measures: [MeasureResult]
 }
 
@@ -25,16 +31,24 @@ public struct GoalResult: Sendable {
 /// changes since both, the rows and weighted population they rest on, and (unless context) the
 /// statistical and the official verdict.
 public struct MeasureResult: Sendable {
+    /// The measure as configured.
     public var measure: BarometerMeasure
     /// The data's wave used as "now": its latest at or before the period evaluated.
     public var wave: String
+    /// The data's wave used as the baseline (its latest at or before the baseline period); nil
+    /// when the data have none.
     public var baselineWave: String?
     /// The data's wave before `wave`, nil at the first.
     public var previousWave: String?
+    /// The figure at `wave`, in the measure's unit.
     public var current: Figure
+    /// The figure at `baselineWave`; nil without one.
     public var baseline: Figure?
+    /// The figure at `previousWave`; nil at the first wave.
     public var previous: Figure?
+    /// Current minus baseline figure, in the measure's unit (percentage points for shares).
     public var changeSinceBaseline: Figure?
+    /// Current minus previous figure, in the measure's unit (percentage points for shares).
     public var changeSincePrevious: Figure?
     /// Unweighted rows the current estimate uses (all cells of a gap).
     public var n: Int
@@ -46,6 +60,7 @@ public struct MeasureResult: Sendable {
     public var verdict: Target.Verdict?
     /// The national barometer's style: the rounded figure against the target or the baseline.
     public var official: OfficialVerdict?
+    /// For a measure with a `breakdown` column: one row per level of that column, in level order.
     public var breakdown: [BreakdownRow]
     /// What qualifies the figures (a change without a standard error, replicates left out).
     public var notes: [String]
@@ -72,10 +87,15 @@ public struct Figure: Sendable {
 /// A level measure broken down by a column: one level's figure now and its change since the
 /// baseline.
 public struct BreakdownRow: Sendable {
+    /// The level of the breakdown column.
     public var level: String
+    /// The level's figure at the current wave.
     public var current: Figure
+    /// The level's change since the baseline wave; nil without a baseline.
     public var changeSinceBaseline: Figure?
+    /// Unweighted rows the level's current estimate uses.
     public var n: Int
+    /// The weighted population of the level (Σ weights of its rows).
     public var population: Double
 }
 
@@ -83,9 +103,12 @@ public struct BreakdownRow: Sendable {
 public enum OfficialVerdict: String, Sendable {
     /// The rounded figure satisfies the target (or lies in the band).
     case met
+    /// The rounded figure misses the target (or lies outside the band).
     case notMet = "not met"
     /// The rounded figure moved the better way since the rounded baseline.
     case improved
+    /// The rounded figure equals the rounded baseline.
     case unchanged
+    /// The rounded figure moved the worse way since the rounded baseline.
     case worsened
 }

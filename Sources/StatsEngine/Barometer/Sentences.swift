@@ -2,6 +2,7 @@ import Foundation
 
 /// The language of the barometer's words: Danish (its readers') or English.
 public enum ReportLanguage: String, Sendable, CaseIterable {
+    /// Danish or English.
     case da, en
 
     /// A number as this language writes it, to `decimals` places (Danish: decimal comma, a minus sign).

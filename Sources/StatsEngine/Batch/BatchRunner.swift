@@ -8,15 +8,22 @@ import Foundation
 public struct BatchRunner {
     /// What happened to each analysis.
     public struct Outcome: Sendable {
+        /// The analysis's name, as in the spec.
         public var name: String
+        /// The analysis's command (`estimate`, `regress`, `gap`, `representation`).
         public var command: String
+        /// The analysis's report; nil when it failed.
         public var report: Report?
+        /// The failure's message (a `DisparityError`'s one line); nil when it succeeded.
         public var error: String?
+        /// The analysis's wall-clock time, in seconds.
         public var seconds: Double
     }
 
+    /// The batch to run.
     public let spec: RunSpec
 
+    /// A runner of `spec`.
     public init(spec: RunSpec) { self.spec = spec }
 
     /// Runs everything and writes into `directory` (created if needed); `progress` is told

@@ -3,6 +3,7 @@
 /// It holds code and no outputs, so it is the same for the same spec and results, and runs
 /// wherever the output folder is.
 public enum NotebookExport {
+    /// The notebook's JSON text for `results` (in spec order) of `spec`, code cells without outputs.
     public static func notebook(for results: [BatchRunner.Outcome], spec: RunSpec) -> String {
         var cells: [JSONValue] = [
             markdown("# Disparity results\n\nAnalyses of `\(fileName(spec.data))` made by `disparity run` \(Release.version). "

@@ -5,8 +5,11 @@ import Foundation
 /// (INTERFACE.md), decoded through the commands' own option declarations (`EstimateOptions`,
 /// `RegressOptions`, `GapOptions`, `RepresentationOptions`). YAML or JSON.
 public struct RunSpec: Sendable {
+    /// One named analysis of the batch.
     public struct Analysis: Sendable {
+        /// The analysis's name: letters, digits, `_`, `-`, `.`; it names the output file.
         public var name: String
+        /// The command: `estimate`, `regress`, `gap` or `representation`.
         public var command: String
         /// Files the analysis reads besides the spec's data (a representation's benchmark).
         public var inputs: [String] = []
@@ -14,14 +17,19 @@ public struct RunSpec: Sendable {
         let run: @Sendable (Table, SurveyDesign) throws -> Report
     }
 
+    /// The data file (`data` key), resolved against the spec's folder; `-` is standard input.
     public var data: String
+    /// How the data file is read (the spec's data options).
     public var csv: CSVOptions
+    /// The design shared by every analysis (the spec's `design:` block).
     public var design: DesignSpec
+    /// The analyses, in spec order.
     public var analyses: [Analysis]
     /// How the analyses' CSV files are spelled (`csv-style: danish` at the top of the spec).
     public var csvStyle: CSVStyle
     /// The specification's own text, kept in the manifest.
     public var text: String
+    /// The spec file's path.
     public var path: String
 
     /// Every file the run reads: the spec, its data and the analyses' own inputs.

@@ -17,6 +17,9 @@ enum YAMLShape {
         var expectingKey = true
     }
 
+    /// Walks `text`'s libyaml events, counting nodes with aliases expanded.
+    /// - Throws: `DisparityError.usage` naming `path` and the line for a mapping key that is not
+    ///   a plain value or a document beyond `maximumNodes` nodes.
     static func check(_ text: String, path: String) throws {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }

@@ -4,11 +4,15 @@ import Foundation
 public struct Table: Sendable {
     /// Where the data came from, named in every error about it.
     public let source: String
+    /// Column names, one per column, in column order.
     public let names: [String]
+    /// The columns, in the order of `names`, each `rowCount` long.
     public private(set) var columns: [Column]
+    /// The number of rows (data lines), the same for every column.
     public let rowCount: Int
     private let indexByName: [String: Int]
 
+    /// A table of equally long columns, one name per column (a precondition).
     public init(source: String, names: [String], columns: [Column]) {
         precondition(names.count == columns.count, "one name per column")
         self.source = source
@@ -143,6 +147,7 @@ extension CategoricalColumn {
 
 /// How numbers appear as labels and level names: integers without a trailing ".0", as R does.
 public enum NumberFormat {
+    /// `v` as a label: whole numbers below 1e15 without a decimal part (`3`, not `3.0`).
     public static func label(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"

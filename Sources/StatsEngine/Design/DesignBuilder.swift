@@ -5,6 +5,12 @@ extension SurveyDesign {
     /// (a fraction n/N written to 15 digits) before it is an error.
     static let populationRounding = 1e-12
 
+    /// Resolves `spec` against `table`: per-row weights (from `--weights`, else N_h/n_h with an
+    /// fpc as R's `svydesign`, else 1), stratum and PSU codes, counts and population sizes.
+    /// - Throws: `DisparityError.data` naming the file, line and column for a missing stratum or
+    ///   PSU id, a missing or negative weight, a missing or non-positive fpc, an fpc that differs
+    ///   within a stratum (or PSU), a population smaller than the sample, or a PSU id in two strata
+    ///   without `--nest`; `.usage` when `--fpc` names two stages but `--cluster` one.
     public init(spec: DesignSpec, table: Table) throws {
         let n = table.rowCount
         let source = table.source

@@ -14,7 +14,9 @@ public enum LonelyPSU: String, Sendable, CaseIterable {
 
 /// The survey design as the user names it: columns of the data, before they are read.
 public struct DesignSpec: Sendable, Equatable {
+    /// The sampling-weight column; nil weighs rows 1 (or N_h/n_h with an fpc).
     public var weights: String?
+    /// The stratum column; nil is one stratum.
     public var strata: String?
     /// Primary sampling unit, then optionally the second-stage unit.
     public var clusters: [String]
@@ -22,6 +24,7 @@ public struct DesignSpec: Sendable, Equatable {
     public var fpc: [String]
     /// PSU identifiers repeat across strata and are unique only within them.
     public var nest: Bool
+    /// What a stratum with one PSU contributes (R's `survey.lonely.psu`).
     public var lonelyPSU: LonelyPSU
     /// Apply the lonely-PSU rule also to a stratum that has one PSU within a domain only
     /// (R's `survey.adjust.domain.lonely`).
@@ -29,6 +32,7 @@ public struct DesignSpec: Sendable, Equatable {
     /// How statistics become variances on this design: linearization or replicates.
     public var varianceMethod: VarianceMethod
 
+    /// A design; the defaults are simple random sampling with replacement, weights 1.
     public init(weights: String? = nil, strata: String? = nil, clusters: [String] = [], fpc: [String] = [],
                 nest: Bool = false, lonelyPSU: LonelyPSU = .fail, adjustDomainLonely: Bool = false,
                 varianceMethod: VarianceMethod = .linearization) {

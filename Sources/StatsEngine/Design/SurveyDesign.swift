@@ -2,17 +2,23 @@
 /// second-stage codes, with the per-stratum and per-PSU counts and finite population corrections
 /// that the variance engine needs. Everything is computed once, in one pass per column.
 public struct SurveyDesign: Sendable {
+    /// The design options it was resolved from.
     public let spec: DesignSpec
+    /// The data file, named in errors about the design.
     public let source: String
+    /// The number of table rows: the length of every per-row array.
     public let rowCount: Int
     /// Sampling weights (inverse inclusion probabilities).
     public let weights: [Double]
 
     /// Stratum of each row, `0..<strataLabels.count`.
     public let stratum: [Int32]
+    /// Stratum labels, one per stratum code: the stratum column's levels in factor order (one
+    /// stratum, "1", without `--strata`).
     public let strataLabels: [String]
     /// PSU of each row, unique across the design, `0..<psuStratum.count`.
     public let psu: [Int32]
+    /// The stratum of each PSU, one per PSU.
     public let psuStratum: [Int32]
     /// PSU names for messages; nil when each row is its own PSU (named by its line).
     let psuNames: [String]?
@@ -28,6 +34,7 @@ public struct SurveyDesign: Sendable {
     public struct SecondStage: Sendable {
         /// Unit of each row, unique across the design.
         public let unit: [Int32]
+        /// The PSU of each unit, one per second-stage unit.
         public let unitPSU: [Int32]
         /// Units sampled in each PSU.
         public let unitCount: [Int]
@@ -35,10 +42,12 @@ public struct SurveyDesign: Sendable {
         public let unitPopulation: [Double]
     }
 
+    /// The number of strata.
     public var strataCount: Int { strataLabels.count }
 
     /// The name of PSU `p` as messages show it.
     public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? "row \(p + 2)" }
+    /// The number of PSUs in the design (all strata).
     public var psuTotal: Int { psuStratum.count }
 
     /// Whether the variance includes the second stage: only with fpcs at both stages, as in

@@ -9,10 +9,13 @@
 /// linearized through Woodruff's interval (`WoodruffQuantile`), with the same df as
 /// `estimate quantile`, so a cell's SE is the same in both commands.
 public struct GapEstimator: Sendable {
+    /// The data the cells are estimated on.
     public let table: Table
+    /// The design the cells' joint covariance is computed under.
     public let design: SurveyDesign
     private let engine: VarianceEngine
 
+    /// An estimator of gaps on `table` under `design`.
     public init(table: Table, design: SurveyDesign) {
         self.table = table
         self.design = design

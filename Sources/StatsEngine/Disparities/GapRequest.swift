@@ -1,25 +1,37 @@
 /// What a gap compares.
 public enum GapStatistic: String, Sendable, CaseIterable {
+    /// A (weighted) mean, a proportion of a category or 0/1 variable, a ratio of two totals
+    /// (`--denominator`), or a quantile at `q`.
     case mean, proportion, ratio, quantile
+    /// The mean of the values at or below the `q`-quantile (the weakest share; see docs/statistics.md).
     case lowerMean = "lower-mean"
 }
 
 /// One `disparity gap` analysis: a statistic in focal groups against a reference group.
 public struct GapRequest: Sendable {
+    /// The analysed column.
     public var variable: String
+    /// The column whose levels are compared; empty for a barometer goal on a level.
     public var group: String
+    /// The level every other is compared with.
     public var reference: String
     /// Nil compares every other level with the reference.
     public var focal: String?
+    /// The statistic compared.
     public var statistic: GapStatistic
+    /// The denominator column of `.ratio`.
     public var denominator: String?
+    /// The probability of `.quantile` and `.lowerMean`, strictly between 0 and 1.
     public var q: Double
     /// For a proportion of a categorical variable, the category counted (a 0/1 variable counts 1).
     public var category: String?
     /// 100 reports proportions and rates in percentage points (`--scale pp`).
     public var scale: Double
+    /// The confidence level, a share strictly between 0 and 1.
     public var level: Double
+    /// The df of intervals: R's default per statistic, the design df, the normal or a number.
     public var degreesOfFreedom: DegreesOfFreedom
+    /// A target for the difference (in the reported scale), giving each difference row a verdict.
     public var target: Target?
     /// Covariates of an Oaxaca-Blinder decomposition of the difference (`--adjust "x1 + x2"`).
     public var adjust: String?
@@ -39,6 +51,8 @@ public struct GapRequest: Sendable {
     /// Which rows are withheld for resting on too few observations (`--min-cell`).
     public var disclosure: DisclosureControl = .none
 
+    /// A request with the given options; `logit`, `normalize`, `period`, `subset` and
+    /// `disclosure` are set afterwards.
     public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
                 denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,
                 degreesOfFreedom: DegreesOfFreedom = .automatic, target: Target? = nil, adjust: String? = nil,
@@ -60,6 +74,12 @@ public struct GapRequest: Sendable {
         self.target = target
     }
 
+    /// Checks the options against each other.
+    /// - Throws: `DisparityError.usage` for `q` or `level` outside (0, 1), a ratio without a
+    ///   denominator, a focal level equal to the reference, `adjust` with a statistic other than a
+    ///   mean or proportion, `scale` with a statistic other than a proportion or ratio, equal
+    ///   waves, `logit` without a proportion and `adjust` (or with `pooled`/`threefold`),
+    ///   `normalize` without `adjust` or with `logit`, or `adjust` with `category`.
     public func validate() throws {
         try ProbabilityOptions.validate(q: q, level: level)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
@@ -90,10 +110,14 @@ public struct GapRequest: Sendable {
 
 /// Two waves (or years) of a column: the current one and the baseline it is compared with.
 public struct Period: Sendable, Equatable {
+    /// The column telling waves apart.
     public var column: String
+    /// The baseline wave's value of `column`.
     public var baseline: String
+    /// The current wave's value of `column`.
     public var current: String
 
+    /// The waves `baseline` and `current` of `column`.
     public init(column: String, baseline: String, current: String) {
         self.column = column
         self.baseline = baseline
@@ -103,18 +127,27 @@ public struct Period: Sendable, Equatable {
 
 /// One row of `disparity gap` output: a component of the comparison of one focal level.
 public struct GapRow: Sendable {
+    /// The focal level this row belongs to.
     public var focal: String
     /// focal, reference, difference, ratio, and with an adjustment explained, unexplained
     /// (endowments, coefficients, interaction) and per-term `explained[term]`, `unexplained[term]`.
     public var component: String
+    /// The component's estimate, in the statistic's reported unit (a ratio row: unitless).
     public var estimate: Double
+    /// The standard error of `estimate`, in its unit; NaN where none exists.
     public var standardError: Double
+    /// The lower end of the confidence interval; nil where none exists.
     public var confidenceLow: Double?
+    /// The upper end of the confidence interval; nil where none exists.
     public var confidenceHigh: Double?
+    /// The df of the interval; nil where the normal was used.
     public var df: Double?
+    /// The unweighted count of rows used by the component's cells.
     public var n: Int
     /// On the difference row when a target was given.
     public var verdict: Target.Verdict?
+    /// On the difference row when a target was given: the one-sided p-value that the target is
+    /// not met (`Target.pValue`); small values are evidence that it is met.
     public var targetPValue: Double?
     /// What qualifies the row (replicates left out), nil for most rows.
     public var note: String? = nil

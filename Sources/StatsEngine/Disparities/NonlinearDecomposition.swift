@@ -14,6 +14,8 @@ import Foundation
 struct NonlinearDecomposition {
     let estimator: RegressionEstimator
 
+    /// The explained and unexplained parts of the focal-minus-reference gap in the share of
+    /// `outcome`, from logistic fits of `covariates` in each group, with their SEs.
     func decompose(outcome: String, covariates: String, groups: CategoricalColumn, focal: String, reference: String,
                    domain: [Bool]?) throws -> [OaxacaBlinder.Component] {
         let models = try GroupModels(estimator: estimator, outcome: outcome, covariates: covariates, family: .binomial,

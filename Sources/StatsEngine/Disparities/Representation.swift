@@ -12,6 +12,7 @@
 public struct RepresentationRequest: Sendable {
     /// The column naming the group, and the group's level in it.
     public var column: String
+    /// The group's level in `column`.
     public var focal: String
     /// Only these population rows (managers, say).
     public var subset: RowFilter?
@@ -19,10 +20,12 @@ public struct RepresentationRequest: Sendable {
     public var benchmarkSubset: RowFilter?
     /// Standardise for this characteristic, which both data sets must have.
     public var standardise: String?
+    /// The confidence level, a share strictly between 0 and 1.
     public var level: Double
     /// 100 for percentage points.
     public var scale: Double
 
+    /// A request; by default shares are reported in percentage points (`scale` 100).
     public init(column: String, focal: String, subset: RowFilter? = nil, benchmarkSubset: RowFilter? = nil,
                 standardise: String? = nil, level: Double = 0.95, scale: Double = 100) {
         self.column = column
@@ -37,10 +40,14 @@ public struct RepresentationRequest: Sendable {
 
 /// One data set of a representation comparison: its table, design, and whether it is a census.
 public struct RepresentationSource: Sendable {
+    /// The data set's rows.
     public var table: Table
+    /// The data set's design (weights, strata, PSUs, or replicate weights).
     public var design: SurveyDesign
+    /// A census (a register) has no sampling variance: its shares carry zero covariance.
     public var census: Bool
 
+    /// A data set to compare.
     public init(table: Table, design: SurveyDesign, census: Bool) {
         self.table = table
         self.design = design
@@ -48,25 +55,44 @@ public struct RepresentationSource: Sendable {
     }
 }
 
+/// One row of `disparity representation` output. Shares and differences are in the request's
+/// scale (percentage points by default); indices are unitless ratios. Intervals are Wald
+/// intervals on the normal.
 public struct RepresentationRow: Sendable {
     /// share, benchmark, difference, index, and with standardisation expected,
     /// standardised difference, standardised index.
     public var component: String
+    /// The component's estimate (a share, difference or index).
     public var estimate: Double
+    /// The standard error of `estimate`, by the delta method over both data sets' covariances.
     public var standardError: Double
+    /// The lower end of the confidence interval; nil where none exists.
     public var confidenceLow: Double?
+    /// The upper end of the confidence interval; nil where none exists.
     public var confidenceHigh: Double?
 }
 
+/// `disparity representation`: the group's share in a population against its share in an
+/// independent benchmark, optionally standardised for a characteristic (see
+/// `RepresentationRequest`), with delta-method standard errors.
 public struct RepresentationEstimator: Sendable {
+    /// The population whose composition is judged (the workforce).
     public let population: RepresentationSource
+    /// The benchmark population (the labour force).
     public let benchmark: RepresentationSource
 
+    /// An estimator comparing `population` with `benchmark`.
     public init(population: RepresentationSource, benchmark: RepresentationSource) {
         self.population = population
         self.benchmark = benchmark
     }
 
+    /// The rows `share`, `benchmark`, `difference`, `index` and, with `standardise`, `expected`,
+    /// `standardised difference`, `standardised index`, in that order.
+    /// - Throws: `DisparityError.data` when a column is missing, the focal level does not occur,
+    ///   no rows remain after the subset, a level of the characteristic in the population is
+    ///   absent from the benchmark or has no rows; `.analysis` from the variance engine (a lonely
+    ///   PSU under `--lonely-psu fail`).
     public func estimate(_ request: RepresentationRequest) throws -> [RepresentationRow] {
         // The characteristic's levels among the population compared (managers may lack some).
         let levels = try request.standardise.map { name -> [String] in

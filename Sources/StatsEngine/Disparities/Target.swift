@@ -4,11 +4,13 @@
 public struct Target: Sendable, Equatable {
     /// How the estimate is compared with the target's value (or band).
     public enum Operator: String, Sendable, CaseIterable {
+        /// The estimate at most (`<=`), below (`<`), at least (`>=`) or above (`>`) `value`.
         case atMost = "<=", below = "<", atLeast = ">=", above = ">"
         /// Inside the closed band [value, upper]: an equivalence target.
         case within
     }
 
+    /// The verdict of a confidence interval against the target (`verdict(low:high:)`).
     public enum Verdict: String, Sendable {
         /// The whole confidence interval satisfies the target.
         case met
@@ -18,12 +20,14 @@ public struct Target: Sendable, Equatable {
         case inconclusive
     }
 
+    /// How the estimate is compared with `value`.
     public let comparison: Operator
     /// The bound (for `within`, the band's lower end), in the measure's reported unit.
     public let value: Double
     /// The band's upper end for `within`; nil otherwise.
     public let upper: Double?
 
+    /// A target; `upper` is kept only for `.within`.
     public init(comparison: Operator, value: Double, upper: Double? = nil) {
         self.comparison = comparison
         self.value = value

@@ -4,12 +4,18 @@
 /// the mean's: the items' joint variation and the design are carried through the one variance
 /// engine without further approximation.
 public struct CompositeIndex: Sendable, Equatable {
+    /// The item columns, in the order given.
     public var items: [String]
+    /// One non-negative weight per item, in `items` order, not all zero; relative (equal by default).
     public var weights: [Double]
     /// The items' common scale, e.g. 1...5 for a Likert item.
     public var low: Double
+    /// The upper end of the items' common scale.
     public var high: Double
 
+    /// An index of `items` on the scale `low...high`, weighted equally unless `weights` is given.
+    /// - Throws: `DisparityError.usage` without items, with a weight count other than the item
+    ///   count, with negative or all-zero weights, or unless `high > low`.
     public init(items: [String], weights: [Double]? = nil, low: Double, high: Double) throws {
         guard !items.isEmpty else { throw DisparityError.usage("an index needs at least one item") }
         let weights = weights ?? [Double](repeating: 1, count: items.count)

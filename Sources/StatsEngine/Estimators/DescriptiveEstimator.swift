@@ -7,10 +7,14 @@
 /// `svyby(..., na.rm = TRUE)` does. The data are grouped once; each domain then costs time in
 /// proportion to its own rows.
 public struct DescriptiveEstimator: Sendable {
+    /// The data estimated on.
     public let table: Table
+    /// The design every standard error is computed under.
     public let design: SurveyDesign
+    /// The variance engine on `design`.
     public let engine: VarianceEngine
 
+    /// An estimator on `table` under `design`.
     public init(table: Table, design: SurveyDesign) {
         self.table = table
         self.design = design
@@ -106,6 +110,9 @@ public struct DescriptiveEstimator: Sendable {
 
     // MARK: statistics
 
+    /// The mean (`svymean`), total (`svytotal`), standard deviation (`svyvar`) or composite index
+    /// (its row values' mean) of `y` on a domain: one row, with its SE from the variance engine
+    /// and, for a mean, index or total, the design effect (`svymean(..., deff = TRUE)`).
     private func moment(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let w = design.weights
         let used = try present(domain, [y], request.variable)
@@ -152,6 +159,8 @@ public struct DescriptiveEstimator: Sendable {
         return [result]
     }
 
+    /// The ratio of the weighted totals of `y` and `x` (R's `svyratio`), by linearization.
+    /// - Throws: `DisparityError.analysis` when the denominator's weighted total is zero.
     private func ratio(_ request: EstimateRequest, _ y: [Double], _ x: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let used = try present(domain, [y, x], request.variable)
         guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
@@ -161,6 +170,8 @@ public struct DescriptiveEstimator: Sendable {
         return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
     }
 
+    /// One row per category of `factor` that occurs in the domain, in level order: the weighted
+    /// share of the domain's rows with a value, with the requested interval (`ProportionInterval`).
     private func proportions(_ request: EstimateRequest, _ factor: CategoricalColumn, domain: [Int32]) throws -> [EstimateRow] {
         let w = design.weights
         let used = domain.filter { factor.codes[Int($0)] >= 0 }
@@ -236,6 +247,8 @@ public struct DescriptiveEstimator: Sendable {
         }
     }
 
+    /// The q-quantile by R's `qrule="math"` with Woodruff's interval and SE (`WoodruffQuantile`),
+    /// t on the domain's design df by default, as `svyquantile`.
     private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let used = try present(domain, [y], request.variable)
         guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw EmptyDomain(variable: request.variable) }

@@ -14,6 +14,7 @@ public struct Domains: Sendable {
         Domains(columns: [], labels: [[]], rows: [(0..<rowCount).map { Int32($0) }])
     }
 
+    /// Domains from parallel arrays: one entry of `labels` and `rows` per domain.
     public init(columns: [String], labels: [[String]], rows: [[Int32]]) {
         self.columns = columns
         self.labels = labels

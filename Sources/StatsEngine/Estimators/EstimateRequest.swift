@@ -1,6 +1,10 @@
 /// The descriptive statistics of `disparity estimate`.
 public enum Statistic: String, Sendable, CaseIterable {
+    /// The weighted mean (`svymean`), total (`svytotal`), standard deviation (`svyvar`, square
+    /// root), proportion of each category (`svymean` of indicators), ratio of totals (`svyratio`)
+    /// or quantile (`svyquantile`, `qrule="math"`).
     case mean, total, sd, proportion, ratio, quantile
+    /// The mean of the values at or below the `q`-quantile (see docs/statistics.md).
     case lowerMean = "lower-mean"
     /// The mean of a composite index of several items (`CompositeIndex`).
     case index
@@ -20,14 +24,21 @@ public enum ProportionInterval: String, Sendable, CaseIterable {
 
 /// One `disparity estimate` analysis.
 public struct EstimateRequest: Sendable {
+    /// The statistic estimated.
     public var statistic: Statistic
+    /// The analysed column (for `index`, its items, comma-separated).
     public var variable: String
+    /// Domain columns (`--by`): one row per combination of their levels; empty for the whole sample.
     public var by: [String]
     /// Quantile probability for `quantile` and `lower-mean`.
     public var q: Double
+    /// The denominator column of `ratio`.
     public var denominator: String?
+    /// The confidence level, a share strictly between 0 and 1.
     public var level: Double
+    /// The df of intervals: R's default per statistic, the design df, the normal or a number.
     public var degreesOfFreedom: DegreesOfFreedom
+    /// How intervals of proportions are formed (`--ci-method`).
     public var proportionInterval: ProportionInterval
     /// The composite index's definition, for the `index` statistic (whose variable names its items).
     public var index: CompositeIndex?
@@ -36,6 +47,7 @@ public struct EstimateRequest: Sendable {
     /// Which rows are withheld for resting on too few observations (`--min-cell`).
     public var disclosure: DisclosureControl = .none
 
+    /// A request with the given options; `index`, `subset` and `disclosure` are set afterwards.
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
         self.statistic = statistic
@@ -58,16 +70,22 @@ public struct EstimateRequest: Sendable {
 
 /// One row of `disparity estimate` output (INTERFACE.md's estimate row).
 public struct EstimateRow: Sendable, Equatable {
+    /// The analysed column (for `index`, the items as given).
     public var variable: String
+    /// The statistic's name as requested (`mean`, `lower-mean`, ...).
     public var statistic: String
     /// Grouping column → level, in `--by` order; empty without `--by`.
     public var group: [(column: String, level: String)]
+    /// For a proportion, the category this row's share is of; nil otherwise.
     public var category: String?
     /// NaN where the statistic does not exist (a standard deviation of one observation);
     /// every output format shows that as null, never as NaN.
     public var estimate: Double
+    /// The standard error of `estimate`, in its unit; nil where none exists.
     public var standardError: Double?
+    /// The lower end of the confidence interval; nil where none exists.
     public var confidenceLow: Double?
+    /// The upper end of the confidence interval; nil where none exists.
     public var confidenceHigh: Double?
     /// Degrees of freedom of the interval; nil where the normal was used.
     public var df: Double?
@@ -93,6 +111,7 @@ public struct EstimateRow: Sendable, Equatable {
         }
     }
 
+    /// Field-by-field equality; `group` compared by columns and levels.
     public static func == (a: EstimateRow, b: EstimateRow) -> Bool {
         a.variable == b.variable && a.statistic == b.statistic && a.group.map(\.column) == b.group.map(\.column)
             && a.group.map(\.level) == b.group.map(\.level) && a.category == b.category && a.estimate == b.estimate

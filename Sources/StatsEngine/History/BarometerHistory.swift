@@ -10,14 +10,18 @@ import GRDB
 /// duplicated), and a failure anywhere leaves the file as it was.
 public struct BarometerHistory {
     private let queue: DatabaseQueue
+    /// The SQLite file's path, named in every error about it.
     public let path: String
 
     /// One stored period's provenance.
     public struct Run: Sendable, Equatable {
+        /// The period evaluated (the key of the run).
         public var period: String
+        /// SHA-256 (lowercase hex) of the configuration file.
         public var configSHA256: String
         /// File name → SHA-256 of every data file the period's figures rest on.
         public var dataSHA256: [String: String]
+        /// The disparity release that computed the figures (`Release.version`).
         public var version: String
         /// ISO 8601, UTC.
         public var time: String
@@ -25,11 +29,17 @@ public struct BarometerHistory {
 
     /// One measure's stored figure at one period (the whole measure: no breakdown level).
     public struct Point: Sendable, Equatable {
+        /// The period evaluated.
         public var period: String
+        /// The data's wave used as "now" for the period.
         public var wave: String
+        /// The estimate in the measure's unit; nil when withheld or not estimable.
         public var estimate: Double?
+        /// The lower end of the confidence interval, in the measure's unit.
         public var low: Double?
+        /// The upper end of the confidence interval, in the measure's unit.
         public var high: Double?
+        /// Why the figure (or its change) was withheld by disclosure control; nil when shown.
         public var suppressed: String?
     }
 

@@ -6,6 +6,7 @@ public struct DisclosureControl: Sendable, Equatable {
     /// The fewest observations a published figure may rest on.
     public var minimumCell: Int
 
+    /// A threshold taken as given (0 withholds nothing); see `init(checked:)` for user input.
     public init(minimumCell: Int) { self.minimumCell = minimumCell }
 
     /// `--min-cell N` as given on the command line or in a spec.

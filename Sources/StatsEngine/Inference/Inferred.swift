@@ -2,14 +2,18 @@
 /// itself. The single place where a variance becomes an interval, a p-value or a verdict, for
 /// every command (as a statsmodels results object does for its parameters).
 public struct Inferred: Sendable, Equatable {
+    /// The point estimate, in the statistic's unit.
     public var estimate: Double
     /// Nil where no standard error exists (a single observation, a degenerate interval).
     public var standardError: Double?
     /// Degrees of freedom of the interval; nil where the normal was used.
     public var df: Double?
+    /// The lower end of the confidence interval, in the estimate's unit; nil where none exists.
     public var low: Double?
+    /// The upper end of the confidence interval, in the estimate's unit; nil where none exists.
     public var high: Double?
 
+    /// Wraps numbers already computed; `wald` computes the interval itself.
     public init(estimate: Double, standardError: Double?, df: Double?, low: Double?, high: Double?) {
         self.estimate = estimate
         self.standardError = standardError

@@ -2,8 +2,11 @@
 /// `values[i]`): what the variance engine needs, and what disparity measures combine across
 /// domains.
 public struct Linearized: Sendable {
+    /// The statistic's value, in its unit.
     public var estimate: Double
+    /// The rows the statistic is computed on (its domain's rows with the analysed values).
     public var rows: [Int32]
+    /// One influence value per entry of `rows`, in the same order, in the statistic's unit.
     public var values: [Double]
 }
 

@@ -2,6 +2,7 @@
 public struct ReplicateCovariance: Sendable {
     /// `k × k`, in the statistics' units squared.
     public let covariance: Covariance
+    /// The replicates the covariance rests on (those left out not counted).
     public let replicates: Int
     /// Replicates left out because a statistic could not be estimated on them (a cell with no
     /// rows or no weight in that replicate): R's `svrVar` drops such replicates too.

@@ -9,6 +9,7 @@ public enum AllocatorTuning {
     private static let trimThreshold: Int32 = -1
     private static let mmapMaximum: Int32 = -4
 
+    /// Sets glibc's `mallopt` so large allocations come from the reusable heap; call once at start.
     public static func reuseLargeAllocations() {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") else { return }

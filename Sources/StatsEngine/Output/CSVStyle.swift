@@ -6,6 +6,7 @@
 /// numbers, a UTF-8 byte-order mark so Excel takes the text as UTF-8 (æ, ø, å), and CRLF line
 /// ends as Excel itself writes them.
 public enum CSVStyle: String, Sendable, CaseIterable {
+    /// RFC 4180 with `,` and `.`, or Excel's Danish CSV with `;`, `,`, a BOM and CRLF.
     case standard, danish
 
     /// The field separator.

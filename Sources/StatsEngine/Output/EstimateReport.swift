@@ -1,5 +1,7 @@
 /// `disparity estimate` output: INTERFACE.md's estimate rows, with the design effect after them.
 extension Report {
+    /// The report of `estimate`: one row per estimate row (variable, statistic, the `--by`
+    /// columns, category, estimate, std_error, conf_low, conf_high, df, n, deff, and note when any).
     public static func estimates(_ rows: [EstimateRow], request: EstimateRequest, design: SurveyDesign) -> Report {
         let groupColumns = request.by
         let notes = Array(Set(rows.compactMap(\.note))).sorted()

@@ -1,6 +1,8 @@
 /// `disparity gap` output: one row per component of each comparison, the target's verdict on
 /// the difference rows.
 extension Report {
+    /// The report of `gap`: one row per component row, with the target, verdict and one-sided
+    /// target p-value on difference rows when a target was given.
     public static func gaps(_ rows: [GapRow], request: GapRequest, design: SurveyDesign) -> Report {
         var tabular = Tabular(columns: ["variable", "statistic", "group", "focal", "reference", "component", "estimate",
                                         "std_error", "conf_low", "conf_high", "df", "n", "target", "verdict", "target_p_value"])

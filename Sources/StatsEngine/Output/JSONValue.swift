@@ -1,13 +1,20 @@
 /// A JSON document with keys kept in the order written, so output reads in INTERFACE.md's
 /// column order. Non-finite numbers become `null`: the output never holds NaN.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// JSON's `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number; a non-finite one is written as `null`.
     case number(Double)
+    /// A string, escaped as JSON requires.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object: key–value pairs in the order written (keys are not deduplicated).
     case object([(String, JSONValue)])
 
+    /// Equal when both serialize to the same compact text.
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
     /// A number, or null where it does not exist.
@@ -16,6 +23,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         return .number(value)
     }
 
+    /// A string, or null where there is none.
     public static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
 
     /// Compact JSON text, or pretty-printed with two-space indents.
@@ -82,6 +90,8 @@ public indirect enum JSONValue: Sendable, Equatable {
 /// Number spellings for machine-read output: the shortest text that reads back to the same
 /// double, integers without a fractional part.
 public enum NumberText {
+    /// `v` as the shortest text that reads back to the same double; whole numbers below 1e15
+    /// without a fractional part.
     public static func shortest(_ v: Double) -> String {
         if v == v.rounded(.towardZero), abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"

@@ -4,6 +4,9 @@
 /// `marginal_effect`, `term_test`), with the tests' `ndf` and `ddf`; the terminal table shows
 /// them as sections under the model's facts, a workbook as sheets.
 extension Report {
+    /// The report of `regress`: coefficient rows, term tests and marginal effects, with the
+    /// model's facts (design, formula, family, vcov, n, residual df, rank, aliased terms,
+    /// convergence, iterations, deviance).
     public static func regression(_ result: RegressionResult, design: SurveyDesign) -> Report {
         let columns = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
         func cells(_ row: CoefficientRow) -> [Tabular.Cell] {

@@ -1,5 +1,6 @@
 /// `disparity representation` output: one row per component (shares and differences in pp).
 extension Report {
+    /// The report of `representation`: one row per component, in the estimator's order.
     public static func representation(_ rows: [RepresentationRow], request: RepresentationRequest) -> Report {
         let tabular = Tabular(columns: ["column", "focal", "subset", "standardise", "component", "estimate", "std_error", "conf_low", "conf_high"],
                               rows: rows.map { row in

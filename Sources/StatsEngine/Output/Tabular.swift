@@ -3,16 +3,24 @@ import Foundation
 /// Rows of named cells, the common form of every command's output before it becomes CSV, a
 /// terminal table or JSON. Cells are typed so each format spells them its own way.
 public struct Tabular: Sendable {
+    /// One typed cell; nil is a missing value (empty in CSV, `null` in JSON).
     public enum Cell: Sendable, Equatable {
+        /// Text.
         case text(String?)
+        /// A number; a non-finite one is shown as missing.
         case number(Double?)
+        /// A count.
         case integer(Int?)
+        /// A true/false value.
         case flag(Bool?)
     }
 
+    /// Column names, in output order.
     public var columns: [String]
+    /// One array of cells per row, each as long as `columns`, in output order.
     public var rows: [[Cell]]
 
+    /// A table with these columns and, optionally, rows.
     public init(columns: [String], rows: [[Cell]] = []) {
         self.columns = columns
         self.rows = rows

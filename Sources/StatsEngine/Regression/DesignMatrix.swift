@@ -7,10 +7,13 @@ public struct DesignMatrix: Sendable {
     public let rows: [Int32]
     /// Column-major values, `rows.count × names.count`.
     public let values: [Double]
+    /// Coefficient names, one per column, in column order.
     public let names: [String]
     /// Per column, the index of its term in `formula.terms`, or -1 for the intercept.
     public let termOfColumn: [Int]
+    /// The response, one value per entry of `rows`, in the same order.
     public let response: [Double]
+    /// The formula the matrix was built from.
     public let formula: ModelFormula
     /// The levels each factor variable was coded with (reference first).
     public var factorLevels: [ModelVariable: [String]] { factors.mapValues(\.levels) }
@@ -18,7 +21,9 @@ public struct DesignMatrix: Sendable {
     private let table: Table
     private let factors: [ModelVariable: PresentLevels]
 
+    /// The number of rows the model uses.
     public var rowCount: Int { rows.count }
+    /// The number of columns (coefficients, aliased ones included).
     public var columnCount: Int { names.count }
 
     /// The model matrix of `formula` on `table`. `fixedLevels` codes factors with given levels

@@ -4,6 +4,8 @@ import Foundation
 /// `quasibinomial()` and `quasipoisson()` (survey-weighted fits use quasi-likelihood: the
 /// dispersion is estimated, and the design-based variance does not depend on it).
 public enum Family: String, Sendable, CaseIterable {
+    /// Identity link (`gaussian()`), logit link (`quasibinomial()`, a 0/1 response), log
+    /// link (`quasipoisson()`, a non-negative response).
     case gaussian, binomial, poisson
 
     /// R's `.Machine$double.eps`, the bound `binomial()` and `poisson()` keep means and

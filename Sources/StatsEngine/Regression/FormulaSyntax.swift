@@ -45,10 +45,15 @@ public enum ModelVariable: Hashable, Sendable {
 
 /// Arithmetic inside `I()`, `log()` and the like, evaluated row by row.
 public indirect enum ArithmeticExpression: Hashable, Sendable {
+    /// A numeric literal.
     case number(Double)
+    /// A column's value in the row.
     case column(String)
+    /// Unary minus.
     case negate(ArithmeticExpression)
+    /// `+`, `-`, `*`, `/` or `^` applied to two operands.
     case binary(Character, ArithmeticExpression, ArithmeticExpression)
+    /// One of `functions` (`log`, `exp`, `sqrt`, `abs`, `log10`, `log2`) applied to its argument.
     case call(String, ArithmeticExpression)
 
     /// Functions a formula may apply to numbers.

@@ -35,6 +35,11 @@ struct IRLS {
     /// Problems above this many n·p² operations take the fused path.
     var fusedAbove = LeastSquares.smallProblem
 
+    /// Fits the model by IRLS as R's `glm.fit`: R's starting values, weighted least squares on the
+    /// working response each step, stopping when the deviance changes by less than `tolerance`
+    /// relatively. Large non-gaussian problems take the fused path.
+    /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
+    ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
     func fit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
         if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w) { return fused }
@@ -133,6 +138,8 @@ struct IRLS {
                       extendedPrecision: false)
     }
 
+    /// η = Xβ for a column-major n × p matrix `x`: one value per row; coefficients that are
+    /// exactly 0 (or aliased and zeroed) are skipped.
     static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {
         var eta = [Double](repeating: 0, count: n)
         for j in 0..<p where beta[j] != 0 {

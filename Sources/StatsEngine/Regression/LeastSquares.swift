@@ -49,6 +49,9 @@ enum LeastSquares {
 
     // MARK: fast path
 
+    /// The fast path: the Cholesky solution of the equilibrated normal equations X'ΩXβ = X'Ωz,
+    /// with one step of iterative refinement when `refine`; nil when the Gram matrix is not
+    /// positive definite enough, so the caller takes the careful path.
     private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double], refine: Bool) -> LeastSquaresFit? {
         let (rawGram, rawProduct) = BlockedProducts.gram(x, rows: n, columns: p, weights: omega, vector: z)
         guard let system = NormalEquations(gram: rawGram, size: p) else { return nil }
@@ -69,6 +72,9 @@ enum LeastSquares {
 
     // MARK: careful path
 
+    /// The careful path: Householder QR of Ω^½X in double-double arithmetic, columns in order
+    /// (no pivoting); a column whose remaining norm falls to 1e-11 of its own norm or below is
+    /// aliased and skipped (R's `glm.fit` tolerance).
     private static func householder(x: [DoubleDouble], n: Int, p: Int, z: [DoubleDouble], omega: [Double]) -> LeastSquaresFit {
         var a = [DoubleDouble](repeating: .zero, count: n * p)
         var b = [DoubleDouble](repeating: .zero, count: n)

@@ -30,6 +30,9 @@ struct MarginalEffects {
         let divisor: Double
     }
 
+    /// One row per contrast (`x[L]` or `x`), in percentage points, with Wald intervals on `df`.
+    /// - Throws: `DisparityError` from building the counterfactual design matrices or from the
+    ///   variance engine.
     func compute(level: Double, df: Double) throws -> [CoefficientRow] {
         let contrasts = try self.contrasts()
         let n = design.rowCount, k = influence.rank, m = contrasts.count

@@ -4,19 +4,27 @@
 public struct ModelFormula: Sendable, Equatable {
     /// One term: a set of variables, kept in the order first written.
     public struct Term: Hashable, Sendable {
+        /// The term's variables, in the order first written.
         public let variables: [ModelVariable]
         /// `a:b` as R labels the term.
         public var label: String { variables.map(\.label).joined(separator: ":") }
 
     }
 
+    /// The formula as written.
     public let text: String
+    /// The left-hand side.
     public let response: ModelVariable
+    /// Whether the model has an intercept (no `- 1` or `+ 0`).
     public let hasIntercept: Bool
+    /// The right-hand side's terms, ordered by degree, then as written.
     public let terms: [Term]
     /// The right-hand side's variables in order of first appearance.
     public let variables: [ModelVariable]
 
+    /// Parses and expands `text` (`y ~ a*b + factor(g) - 1`).
+    /// - Throws: `DisparityError.usage` naming the formula for a syntax error, too deep nesting or
+    ///   too many operators, more than 4096 terms, or a model with no terms and no intercept.
     public init(_ text: String) throws {
         let (response, rhs) = try FormulaParser.parse(text)
         var intercept = true
@@ -50,6 +58,11 @@ public struct ModelFormula: Sendable, Equatable {
     /// combinatorially); beyond it the formula is refused before the terms are built.
     static let maximumTerms = 4096
 
+    /// Expands a parsed right-hand side into its terms as R's `terms()`: `+` unions, `:`
+    /// interacts, `*` both, `^` the interactions up to that order, `-` removes; `1`/`0` set
+    /// `intercept`.
+    /// - Throws: `DisparityError.usage` naming `formula` when the expansion would exceed
+    ///   `maximumTerms` (counted before the terms are built).
     private static func expand(_ node: FormulaNode, intercept: inout Bool, formula: String) throws -> [Term] {
         switch node {
         case .empty:

@@ -5,14 +5,24 @@ import Foundation
 /// engine), classical, HC0–HC3 or cluster-robust standard errors, Wald tests of groups of
 /// terms and average marginal effects.
 public struct RegressionEstimator: Sendable {
+    /// The data the formulas' variables are read from.
     public let table: Table
+    /// The survey design of `table`'s rows: weights, strata and PSUs for the design-based covariance.
     public let design: SurveyDesign
 
+    /// An estimator of models on `table` under `design`.
     public init(table: Table, design: SurveyDesign) {
         self.table = table
         self.design = design
     }
 
+    /// Fits the request's model (R's `svyglm`, or `glm` with `--vcov classical`) and computes its
+    /// coefficient rows, covariance, Wald tests and, if asked, average marginal effects.
+    /// - Throws: `DisparityError.usage` for a level outside (0, 1), fewer than one iteration, a
+    ///   formula that does not parse, an unknown `--test` term, or marginal effects of a
+    ///   non-binomial family; `.data` when no row has every variable or the response does not fit
+    ///   the family; `.analysis` when the fit does not converge, terms are aliased (unless
+    ///   allowed), a tested covariance is singular or `--vcov cluster` has one cluster.
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
         guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }

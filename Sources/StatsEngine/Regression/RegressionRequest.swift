@@ -1,15 +1,21 @@
 /// One `disparity regress` analysis.
 public struct RegressionRequest: Sendable {
+    /// The model in R's formula syntax (`y ~ x + factor(g)`), parsed by `ModelFormula`.
     public var formula: String
+    /// The GLM family and its canonical link (`--family`).
     public var family: Family
+    /// How coefficient standard errors are computed (`--vcov`); `.design` by default.
     public var covariance: CovarianceType
+    /// The confidence level of the intervals, a share strictly between 0 and 1.
     public var level: Double
     /// Extra Wald tests: each a `+`-separated list of term labels tested jointly. Every term
     /// with more than one coefficient is tested on its own as well.
     public var tests: [String]
     /// Average marginal effects (binomial family), in percentage points.
     public var marginalEffects: Bool
+    /// The IRLS iteration limit (`--max-iterations`, at least 1); reaching it is an error.
     public var maximumIterations: Int
+    /// The relative change in deviance that ends IRLS (`glm.control(epsilon)`).
     public var tolerance: Double
     /// Fit anyway when terms are aliased, reporting them with null estimates as R reports NA;
     /// by default an aliased term is an error that names it.
@@ -18,11 +24,12 @@ public struct RegressionRequest: Sendable {
     /// design kept whole (R's `svyglm` on `subset(design, ...)`).
     public var subset: RowFilter?
 
-    /// R's `glm.control()` defaults: the relative change in deviance that ends IRLS, and the
-    /// iteration limit.
+    /// R's `glm.control()` default `epsilon`: the relative change in deviance that ends IRLS.
     public static let defaultTolerance = 1e-8
+    /// R's `glm.control()` default `maxit`: the iteration limit.
     public static let defaultMaximumIterations = 25
 
+    /// Creates a request with R's defaults for everything but the formula; `subset` starts nil.
     public init(formula: String, family: Family = .gaussian, covariance: CovarianceType = .design, level: Double = 0.95,
                 tests: [String] = [], marginalEffects: Bool = false, maximumIterations: Int = defaultMaximumIterations,
                 tolerance: Double = defaultTolerance,
@@ -41,12 +48,19 @@ public struct RegressionRequest: Sendable {
 
 /// One coefficient (INTERFACE.md's regression row); nil numbers are aliased or undefined.
 public struct CoefficientRow: Sendable, Equatable {
+    /// The coefficient's name (INTERFACE.md): `(Intercept)`, `x`, `x[L]` for level L of a factor, `a:b`.
     public var term: String
+    /// The coefficient on the link scale, per unit of the term; for a marginal effect, in percentage points.
     public var estimate: Double?
+    /// The standard error of `estimate`, in its unit.
     public var standardError: Double?
+    /// The t (or z) statistic, estimate over standard error.
     public var statistic: Double?
+    /// The two-sided p-value of the statistic: Student t on `RegressionResult.dfResidual`.
     public var pValue: Double?
+    /// The lower end of the confidence interval, in the estimate's unit.
     public var confidenceLow: Double?
+    /// The upper end of the confidence interval, in the estimate's unit.
     public var confidenceHigh: Double?
 }
 
@@ -62,28 +76,49 @@ extension CoefficientRow {
 
 /// A Wald test that a group of coefficients are all zero (R's `regTermTest`).
 public struct TermTest: Sendable, Equatable {
+    /// The tested terms' labels, as given to `--test` (or the one term tested on its own).
     public var terms: String
+    /// The numerator df: how many estimable coefficients are tested jointly.
     public var numeratorDF: Int
     /// Denominator df of the F test; nil means a chi-square test.
     public var denominatorDF: Double?
+    /// The Wald statistic: F = β'V⁻¹β/q, or the chi-square β'V⁻¹β when `denominatorDF` is nil.
     public var statistic: Double
+    /// The p-value of the statistic, a share in 0…1.
     public var pValue: Double
 }
 
 /// A fitted regression with its inference.
 public struct RegressionResult: Sendable {
+    /// The formula as requested.
     public var formula: String
+    /// The family the model was fitted with.
     public var family: Family
+    /// The covariance type behind every standard error.
     public var covariance: CovarianceType
+    /// One row per design-matrix column, in column order (aliased columns included, with nils).
     public var coefficients: [CoefficientRow]
+    /// The coefficients' covariance: rank × rank over the estimable coefficients in column order,
+    /// row-major, in the coefficients' units squared.
     public var covarianceMatrix: [Double]
+    /// The residual df of intervals and tests: design df + 1 − rank for `.design` (R's `svyglm`),
+    /// n − rank for the classical and HC types, clusters − 1 for `.cluster`.
     public var dfResidual: Double
+    /// The number of rows used in the fit (rows with every model variable, inside the subset).
     public var n: Int
+    /// The number of estimable (non-aliased) coefficients.
     public var rank: Int
+    /// Labels of the aliased coefficients, in column order; empty unless `allowAliased`.
     public var aliased: [String]
+    /// Whether IRLS met the tolerance; a fit that reaches the iteration limit throws instead.
     public var converged: Bool
+    /// The number of IRLS iterations taken.
     public var iterations: Int
+    /// The weighted deviance of the fit (the residual sum of squares for the gaussian family).
     public var deviance: Double
+    /// Wald tests: every term with more than one coefficient, then the requested `tests`.
     public var tests: [TermTest]
+    /// Average marginal effects in percentage points: one per data column the terms use, or per
+    /// non-reference level of a factor (labelled `x[L]`); empty unless requested.
     public var marginalEffects: [CoefficientRow]
 }

@@ -16,6 +16,7 @@ extension ReportLanguage: ExpressibleByArgument {}
 
 /// `--scale`: `pp` reports proportions and rates in percentage points.
 public enum ReportScale: String, Sendable, CaseIterable, ExpressibleByArgument {
+    /// Percentage points: estimates and SEs multiplied by 100.
     case pp
 
     /// The factor estimates are multiplied by.

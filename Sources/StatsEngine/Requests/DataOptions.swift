@@ -5,21 +5,27 @@ import ArgumentParser
 /// and barometer goals (a goal's keys). They apply to every CSV file the command reads
 /// (`representation`'s benchmark too).
 public struct DataOptions: ParsableArguments {
+    /// `--data`: the CSV file to analyse; `-` reads standard input.
     @Option(help: "CSV file to analyse ('-' reads standard input).")
     public var data: String
 
+    /// `--delimiter`: `,`, `;`, `|` or `tab`; detected when nil.
     @Option(help: "Field delimiter: , ; | or tab (detected when omitted).")
     public var delimiter: String?
 
+    /// `--decimal`: `.` or `,`; nil is a comma with the `;` delimiter, else a point.
     @Option(help: "Decimal mark: . or , (a comma by default when the delimiter is ;).")
     public var decimal: String?
 
+    /// `--encoding`: `utf-8` (default), `windows-1252`/`cp1252`, `latin1` or `utf-16`.
     @Option(help: "Character encoding: utf-8 (the default; invalid bytes are an error), windows-1252 (cp1252), latin1 or utf-16.")
     public var encoding: String?
 
+    /// `--na`: more cell texts meaning missing, comma-separated, besides empty, `NA` and `.`.
     @Option(help: "More cell texts that mean missing, comma-separated (\"ved ikke,9999\"), besides empty, NA and '.'.")
     public var na: String?
 
+    /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
     /// How to read the CSV; a delimiter, decimal mark, encoding or missing-code list not

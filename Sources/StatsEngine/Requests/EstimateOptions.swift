@@ -10,44 +10,57 @@ public struct EstimateOptions: ParsableArguments {
                   }
                   return statistic
               })
+    /// The statistic (first positional argument).
     public var statistic: Statistic
 
+    /// The variable (second positional argument); for `index`, its items, comma-separated.
     @Argument(help: "The variable to estimate (for index: its items, comma-separated).")
     public var variable: String
 
+    /// `--item-range`: the index items' common range, `low,high`.
     @Option(name: .customLong("item-range"), help: "For index: the items' common range, low,high (e.g. 1,5).")
     public var itemRange: String?
 
+    /// `--item-weights`: one weight per index item, comma-separated; equal by default.
     @Option(name: .customLong("item-weights"), help: "For index: one weight per item (equal by default).")
     public var itemWeights: String?
 
+    /// `--by`: domain columns, comma-separated.
     @Option(help: "Domains: COL[,COL] (each domain keeps the whole design).")
     public var by: String?
 
+    /// `--subset`: a row filter, parsed by `RowFilter(parsing:)`.
     @Option(help: RowFilter.help)
     public var subset: String?
 
+    /// `--q`: the probability of a quantile or lower-mean, strictly between 0 and 1.
     @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean.")
     public var q: Double = 0.5
 
+    /// `--denominator`: the denominator column of a ratio.
     @Option(help: "Denominator column for ratio.")
     public var denominator: String?
 
+    /// `--level`: the confidence level, a share strictly between 0 and 1.
     @Option(parsing: .unconditional, help: "Confidence level.")
     public var level: Double = 0.95
 
+    /// `--df`: `auto`, `normal`, `design` or a number, parsed by `DegreesOfFreedom(parsing:)`.
     @Option(parsing: .unconditional, help: "Interval distribution: design (t with PSUs minus strata), normal, a number, or auto (R's default per statistic).")
     public var df: String = "auto"
 
+    /// `--ci-method`: how intervals of proportions are formed.
     @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald, logit, korn-graubard or wilson.")
     public var ciMethod: ProportionInterval = .wald
 
     /// Keys that hold the positional arguments in run specs, in order.
     public static let positionalKeys = ["stat", "variable"]
 
+    /// `--min-cell`: the fewest unweighted observations a row may rest on (1 withholds nothing).
     @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold rows resting on fewer unweighted observations (1, the default, withholds nothing; Statistics Denmark's rule is 3, the barometer's default).")
     public var minCell: Int = 1
 
+    /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
     /// The validated request; impossible combinations are usage errors.

@@ -3,26 +3,34 @@ import Foundation
 
 /// Output format and destination (`--format`, `--output`, `--csv-style`, `--width`, `--timings`).
 public struct OutputOptions: ParsableArguments {
+    /// `--format`: table, csv or json; nil chooses by the output's extension and the terminal (`kind()`).
     @Option(help: "table, csv or json (table on a terminal; otherwise from --output's extension, else csv).")
     public var format: OutputFormat?
 
+    /// `--output`: the file written atomically; nil writes standard output.
     @Option(help: "Write to this file (atomically) instead of standard output: .csv, .json, .txt (a table) or .xlsx (an Excel workbook); another extension needs --format.")
     public var output: String?
 
+    /// `--csv-style`: how CSV is spelled; nil is `standard`.
     @Option(help: "CSV spelling: standard (RFC 4180) or danish (';', decimal comma, a UTF-8 BOM, CRLF: what Danish Excel opens).")
     public var csvStyle: CSVStyle?
 
+    /// `--width`: the longest table line, in characters; nil uses the terminal's width.
     @Option(help: "Lay a table out for lines of at most this many characters (default: the terminal's width, else $COLUMNS, else 100).")
     public var width: Int?
 
+    /// `--timings`: print each phase's time to standard error.
     @Flag(help: "Print the time each phase took to standard error.")
     public var timings = false
 
+    /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
     /// What is written: text in a format, or an Excel workbook.
     public enum Kind: Equatable, Sendable {
+        /// Text in this format.
         case text(OutputFormat)
+        /// An Excel workbook (`.xlsx`).
         case workbook
     }
 

@@ -3,36 +3,46 @@ import ArgumentParser
 /// The options of `disparity regress`, declared once for the command line and run specs (key
 /// `formula` for the argument).
 public struct RegressOptions: ParsableArguments {
+    /// The model in R's formula syntax (positional argument).
     @Argument(help: "R formula, e.g. \"score ~ minority + age + factor(edu)\".")
     public var formula: String
 
+    /// `--family`: the GLM family.
     @Option(help: "gaussian, binomial or poisson.")
     public var family: Family = .gaussian
 
+    /// `--vcov`: how coefficient standard errors are computed.
     @Option(help: "design (linearization, or the design's replicates with --bootstrap), classical, hc0, hc1, hc2, hc3 or cluster.")
     public var vcov: CovarianceType = .design
 
+    /// `--level`: the confidence level, a share strictly between 0 and 1.
     @Option(parsing: .unconditional, help: "Confidence level.")
     public var level: Double = 0.95
 
+    /// `--test`: groups of terms to Wald-test jointly, one per use of the option.
     @Option(name: .customLong("test"), help: "Wald-test a group of terms jointly, e.g. \"factor(edu)\" or \"x1 + x2\" (repeatable).")
     public var tests: [String] = []
 
+    /// `--marginal-effects`: add average marginal effects in percentage points (binomial only).
     @Flag(name: .customLong("marginal-effects"), help: "Average marginal effects in percentage points (binomial).")
     public var marginalEffects = false
 
+    /// `--max-iterations`: the IRLS iteration limit; R's `glm.control` default 25.
     @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "IRLS iteration limit.")
     public var maxIterations: Int = 25
 
+    /// `--allow-aliased`: report aliased terms as null instead of failing.
     @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")
     public var allowAliased = false
 
+    /// `--subset`: a row filter, parsed by `RowFilter(parsing:)`.
     @Option(help: RowFilter.help)
     public var subset: String?
 
     /// Keys that hold the positional arguments in run specs, in order.
     public static let positionalKeys = ["formula"]
 
+    /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
     /// The request, its formula parsed once to report syntax errors before any data is read.

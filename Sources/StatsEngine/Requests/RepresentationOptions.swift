@@ -3,51 +3,66 @@ import ArgumentParser
 /// The options of `disparity representation`, declared once for the command line, run specs
 /// (key `variable` for the argument) and barometer representation goals.
 public struct RepresentationOptions: ParsableArguments {
+    /// The column that holds the group (positional argument).
     @Argument(help: "The column that holds the group (e.g. origin).")
     public var column: String
 
+    /// `--focal`: the group's level in `column`.
     @Option(help: "The group's level (e.g. minority).")
     public var focal: String
 
+    /// `--subset`: only these population rows, parsed by `RowFilter(parsing:)`.
     @Option(help: "Only these staff rows, e.g. \"role == manager\" (conditions joined by &; ==, != on labels, <, <=, >, >= on numbers).")
     public var subset: String?
 
+    /// `--census`: the population data are a complete register (no sampling variance).
     @Flag(help: "The staff data are a complete register: no sampling variance.")
     public var census = false
 
+    /// `--standardise`: the characteristic to standardise for, present in both data sets.
     @Option(help: "Standardise for this characteristic of both data sets (e.g. education).")
     public var standardise: String?
 
+    /// `--benchmark`: the path of the benchmark CSV file.
     @Option(help: "The benchmark data (CSV), e.g. a labour force survey.")
     public var benchmark: String
 
+    /// `--benchmark-subset`: only these benchmark rows, parsed by `RowFilter(parsing:)`.
     @Option(name: .customLong("benchmark-subset"), help: "Only these benchmark rows, e.g. \"in_labour_force == 1\".")
     public var benchmarkSubset: String?
 
+    /// `--benchmark-weights`: the benchmark's sampling-weight column.
     @Option(name: .customLong("benchmark-weights"), help: "Benchmark sampling weights.")
     public var benchmarkWeights: String?
 
+    /// `--benchmark-strata`: the benchmark's stratum column.
     @Option(name: .customLong("benchmark-strata"), help: "Benchmark strata.")
     public var benchmarkStrata: String?
 
+    /// `--benchmark-cluster`: the benchmark's PSU (and second-stage unit) columns, comma-separated.
     @Option(name: .customLong("benchmark-cluster"), help: "Benchmark PSU[,SSU].")
     public var benchmarkCluster: String?
 
+    /// `--benchmark-fpc`: the benchmark's fpc columns, one per stage, comma-separated.
     @Option(name: .customLong("benchmark-fpc"), help: "Benchmark fpc per stage.")
     public var benchmarkFPC: String?
 
+    /// `--benchmark-nest`: the benchmark's PSU ids repeat across strata.
     @Flag(name: .customLong("benchmark-nest"), help: "Benchmark PSU ids repeat across strata.")
     public var benchmarkNest = false
 
+    /// `--benchmark-census`: the benchmark is a complete register (no sampling variance).
     @Flag(name: .customLong("benchmark-census"), help: "The benchmark is a complete register: no sampling variance.")
     public var benchmarkCensus = false
 
+    /// `--level`: the confidence level, a share strictly between 0 and 1.
     @Option(parsing: .unconditional, help: "Confidence level.")
     public var level: Double = 0.95
 
     /// Keys that hold the positional arguments in run specs and goals, in order.
     public static let positionalKeys = ["variable"]
 
+    /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
     /// The request (its subsets parsed).

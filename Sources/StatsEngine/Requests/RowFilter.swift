@@ -7,8 +7,11 @@ import ArgumentParser
 public struct RowFilter: Sendable, Equatable {
     /// How a condition compares a column with its value.
     public enum Comparison: String, Sendable, CaseIterable {
+        /// Label equality (`==`) and inequality (`!=`).
         case equal = "==", notEqual = "!="
+        /// Numeric `<=` and `>=`.
         case lessOrEqual = "<=", greaterOrEqual = ">="
+        /// Numeric `<` and `>`.
         case less = "<", greater = ">"
 
         /// Whether the comparison is on numbers (`<`, `<=`, `>`, `>=`).
@@ -28,15 +31,20 @@ public struct RowFilter: Sendable, Equatable {
 
     /// One `column OP value`.
     public struct Condition: Sendable, Equatable {
+        /// The column compared.
         public var column: String
+        /// The comparison.
         public var comparison: Comparison
+        /// The value as written, quotes removed.
         public var value: String
     }
 
     /// The help text of every command's `--subset`.
     public static let help: ArgumentHelp = "Only these rows, e.g. \"in_labour_force == 1 & age >= 30\" (conditions joined by &: == and != on labels, <, <=, >, >= on numbers; the design is kept whole, as R's subset(design, ...))."
 
+    /// The conditions, all of which a row must meet, in the order written.
     public let conditions: [Condition]
+    /// The filter as written, for messages and output.
     public let text: String
 
     /// Parses conditions `column OP value` joined by `&`; a value may be quoted ('a b' or "a&b").

@@ -15,6 +15,11 @@ struct SpecArguments<Options: ParsableArguments> {
     /// What an unknown key is called in errors ("key", "design option").
     var noun = "key"
 
+    /// Turns `node`'s keys into command-line arguments (`--key=value`, flags for `true`, lists
+    /// joined by commas or repeated) plus `extra`, and parses them with `Options`' declaration.
+    /// - Throws: `DisparityError.usage` naming the place for a missing positional key, an unknown
+    ///   key (with the nearest valid one), a flag that is not true or false, a mapping where a
+    ///   value belongs, or an argument the declaration rejects.
     func decode(_ node: ConfigNode, adding extra: [String] = []) throws -> Options {
         let catalog = OptionCatalog(Options.self)
         var options: [String] = [], positionals: [String] = []

@@ -3,10 +3,15 @@
 /// statistic `j`; rows outside `rows` carry zero. `rows` is the (sub)design the statistic is
 /// computed on, as R's subset designs: a domain's rows with the analysed values present.
 public struct Influence: Sendable {
+    /// The table rows the statistics are computed on.
     public var rows: [Int32]
+    /// The number of statistics: columns of `values`.
     public var width: Int
+    /// rows.count × width, row-major: `values[i * width + j]` is row `rows[i]`'s value for
+    /// statistic `j`, in the statistic's unit.
     public var values: [Double]
 
+    /// Influence values for `rows`; `values.count` must be `rows.count * width` (a precondition).
     public init(rows: [Int32], width: Int, values: [Double]) {
         precondition(values.count == rows.count * width, "one value per row and statistic")
         self.rows = rows
@@ -17,14 +22,18 @@ public struct Influence: Sendable {
 
 /// A symmetric covariance matrix of `size` statistics, row-major.
 public struct Covariance: Sendable {
+    /// The number of statistics: the matrix is size × size.
     public let size: Int
+    /// size × size, row-major, in the statistics' units squared (entry i, j: unit_i · unit_j).
     public var values: [Double]
 
+    /// A covariance matrix from size × size row-major values (not checked for symmetry).
     public init(size: Int, values: [Double]) {
         self.size = size
         self.values = values
     }
 
+    /// The covariance of statistics `i` and `j`.
     public subscript(i: Int, j: Int) -> Double { values[i * size + j] }
 
     /// Standard errors, the square roots of the diagonal.

@@ -10,13 +10,18 @@ import Foundation
 /// Each replicate draws from its own generator, seeded by (seed, replicate), so the replicates
 /// — and every result — are the same whatever the number of threads that compute them.
 public struct RaoWuBootstrap: Sendable {
+    /// The design the replicates resample.
     public let design: SurveyDesign
+    /// The number of replicates B, in `replicateRange`.
     public let replicates: Int
+    /// The random generator's seed: the same seed gives the same replicates on any machine.
     public let seed: UInt64
 
     /// How many replicates a bootstrap may have.
     public static let replicateRange = 2...100_000
 
+    /// A bootstrap of `replicates` replicates.
+    /// - Throws: `DisparityError.usage` when `replicates` is outside `replicateRange`.
     public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
         guard Self.replicateRange.contains(replicates) else {
             throw DisparityError.usage("--bootstrap takes 2 to 100000 replicates (got \(replicates))")

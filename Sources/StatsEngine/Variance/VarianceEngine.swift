@@ -5,6 +5,7 @@
 /// `onestage`, `multistage`), lonely-PSU rules included, in one pass over the rows plus work
 /// proportional to the PSUs they touch.
 public struct VarianceEngine: Sendable {
+    /// The design whose strata, PSUs and fpcs the influence values are totalled over.
     public let design: SurveyDesign
 
     /// The tolerance below which a sampling fraction's complement counts as zero: a stratum
@@ -22,6 +23,7 @@ public struct VarianceEngine: Sendable {
         case rows([Int32])
     }
 
+    /// An engine on `design`.
     public init(design: SurveyDesign) { self.design = design }
 
     /// Covariance of the statistics whose influence values are given: a `width` × `width`
