@@ -26,7 +26,7 @@ public struct BarometerEvaluator {
         let period = try config.schedule.resolve(period)
         var tables: [String: Table] = [:]
         func table(_ name: String) throws -> Table {
-            let path = name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path
+            let path = config.path(of: name)
             if let t = tables[path] { return t }
             let t = try read(path)
             tables[path] = t
