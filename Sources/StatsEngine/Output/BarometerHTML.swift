@@ -315,7 +315,7 @@ private struct Page {
             return false
         }
         let shown = gaps + parts
-        let cards = shown.map { m in
+        let cards = shown.map { m -> String in
             let role: String
             switch m.measure.kind {
             case .decomposition(_, let component): role = componentName(component)

@@ -58,8 +58,8 @@ enum SVG {
     }
 
     /// A target as the charts label it: "mål ≤ 5,8", "target 0.90–1.10".
-    static func targetLabel(_ target: Target, _ language: ReportLanguage, decimals: Int) -> String {
-        let d = max(decimals, ReportLanguage.decimals(of: target.value), target.upper.map(ReportLanguage.decimals) ?? 0)
+    static func targetLabel(_ target: Target, _ language: ReportLanguage) -> String {
+        let d = max(ReportLanguage.decimals(of: target.value), target.upper.map(ReportLanguage.decimals) ?? 0)
         let value = language.number(target.value, decimals: d)
         let word = language == .da ? "mål" : "target"
         switch target.comparison {
@@ -73,8 +73,8 @@ enum SVG {
 
     /// A horizontal target drawn across the plot between `left` and `right`: a dashed line at
     /// a bound, a shaded band for `within`, labelled at the right.
-    static func target(_ target: Target, scale y: ChartScale, left: Double, right: Double, language: ReportLanguage, decimals: Int) -> String {
-        let label = targetLabel(target, language, decimals: decimals)
+    static func target(_ target: Target, scale y: ChartScale, left: Double, right: Double, language: ReportLanguage) -> String {
+        let label = targetLabel(target, language)
         if target.comparison == .within, let upper = target.upper {
             let top = y(upper), bottom = y(target.value)
             return "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" class=\"band\"/>"
@@ -142,7 +142,7 @@ struct TrendChart {
         out += SVG.text(da ? "Periode" : "Period", x: (left + right) / 2, y: height - 6, anchor: "middle", cls: "axis-title")
         out += SVG.text(unitName, x: 0, y: 0, anchor: "middle", cls: "axis-title",
                         extra: " transform=\"translate(14 \(SVG.n((top + bottom) / 2))) rotate(-90)\"")
-        if let target { out += SVG.target(target, scale: y, left: left, right: right, language: language, decimals: decimals) }
+        if let target { out += SVG.target(target, scale: y, left: left, right: right, language: language) }
         let baselineMark = marks.first { $0.period == baseline && $0.estimate != nil }
         if let b = baselineMark?.estimate {
             out += SVG.line(left, y(b), right, y(b), cls: "reference")
@@ -165,7 +165,10 @@ struct TrendChart {
             let cls = m.period == baseline ? "point baseline" : m.period == current ? "point current" : "point"
             out += "<circle cx=\"\(SVG.n(px))\" cy=\"\(SVG.n(y(e)))\" r=\"\(m.period == current ? 5.5 : 4)\" class=\"\(cls)\"/>"
             if m.period == current {
-                out += SVG.text(language.number(e, decimals: decimals), x: px + 9, y: y(e) - 7, cls: "value")
+                // Left of the point near the right edge, where the target's label sits.
+                let nearEnd = px > right - 2 * slot
+                out += SVG.text(language.number(e, decimals: decimals), x: nearEnd ? px - 9 : px + 9, y: y(e) + 4,
+                                anchor: nearEnd ? "end" : "start", cls: "value")
             }
         }
         out += legend(x: left, y: 14)
@@ -230,7 +233,7 @@ struct IntervalChart {
             out += SVG.line(x(target.value), top - 6, x(target.value), bottom, cls: "target")
         }
         if let target {
-            out += SVG.text(SVG.targetLabel(target, language, decimals: decimals), x: x(target.value), y: top - 10, anchor: "middle", cls: "target-label")
+            out += SVG.text(SVG.targetLabel(target, language), x: x(target.value), y: top - 10, anchor: "middle", cls: "target-label")
         }
         if let reference {
             out += SVG.line(x(reference.value), top - 6, x(reference.value), bottom, cls: "reference")
