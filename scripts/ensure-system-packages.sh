@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages disparity builds against (LAPACK, BLAS, OpenBLAS behind
-# libblas.so.3; SQLite for GRDB's barometer history) when any is missing. Safe to run again: it does nothing when all are there.
+# libblas.so.3; SQLite for GRDB's barometer history) when any is missing, and any further
+# packages named as arguments (the tests' own). Safe to run again: it does nothing when all are there.
 set -euo pipefail
-needed=(liblapack-dev libblas-dev libopenblas-dev libsqlite3-dev)
+needed=(liblapack-dev libblas-dev libopenblas-dev libsqlite3-dev "$@")
 missing=()
 for p in "${needed[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

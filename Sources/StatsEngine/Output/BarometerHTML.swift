@@ -617,7 +617,8 @@ private struct Page {
     .tag{display:inline-block;margin-left:.4em;padding:0 .4em;border:1px solid var(--muted);border-radius:3px;font-size:.7rem;font-weight:500;color:var(--muted);text-transform:uppercase;letter-spacing:.05em;vertical-align:middle}
     .breakdown,.decomposition{margin-top:14px;padding-top:10px;border-top:1px dashed var(--rule)}
     .decomposition{margin:12px 0;padding:14px 16px;border:1px solid var(--rule);border-radius:8px}
-    .breakdown-body{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:20px;align-items:start}
+    .breakdown-body figure{margin-top:10px}
+    .context-body .figures{max-width:560px}
     .parts{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:12px;margin-bottom:10px}
     .part{padding:10px 12px;border-radius:6px;background:var(--soft)}
     .part p{margin:0}
@@ -634,6 +635,7 @@ private struct Page {
     .scroll{overflow-x:auto}
     footer{margin-top:2rem;font-size:.75rem;color:var(--muted)}
     svg.chart{display:block;width:100%;height:auto;font-family:inherit}
+    .decomposition svg.chart,.breakdown svg.chart{max-width:640px}
     svg .grid{stroke:#e8ebee;stroke-width:1}
     svg .axis{stroke:#3b4148;stroke-width:1}
     svg .tick{font-size:11px;fill:#3b4148}
@@ -653,7 +655,7 @@ private struct Page {
     svg .target-label{font-size:11px;font-weight:700;fill:#a3262c}
     svg .value{font-size:12px;font-weight:700;fill:#000}
     svg .withheld{font-size:15px;font-weight:800;fill:#3b4148}
-    @media (max-width:860px){main{padding:20px 16px}.measure-body,.breakdown-body{grid-template-columns:1fr}.verdicts{grid-template-columns:1fr}}
+    @media (max-width:860px){main{padding:20px 16px}.measure-body{grid-template-columns:1fr}.verdicts{grid-template-columns:1fr}}
     @media print{@page{size:A4;margin:14mm}html{font-size:10pt}body{background:#fff}main{max-width:none;padding:0}.measure,.decomposition,figure,tr{break-inside:avoid}h2,h3,h4{break-after:avoid}a{color:inherit;text-decoration:none}.scroll{overflow:visible}.badge{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
     """
 }

@@ -72,17 +72,14 @@ enum SVG {
     }
 
     /// A horizontal target drawn across the plot between `left` and `right`: a dashed line at
-    /// a bound, a shaded band for `within`, labelled at the right.
-    static func target(_ target: Target, scale y: ChartScale, left: Double, right: Double, language: ReportLanguage) -> String {
-        let label = targetLabel(target, language)
-        if target.comparison == .within, let upper = target.upper {
-            let top = y(upper), bottom = y(target.value)
-            return "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" class=\"band\"/>"
-                + line(left, top, right, top, cls: "band-edge") + line(left, bottom, right, bottom, cls: "band-edge")
-                + text(label, x: right - 4, y: top - 4, anchor: "end", cls: "target-label")
+    /// a bound, a shaded band with dashed edges for `within` (labelled in the legend).
+    static func target(_ target: Target, scale y: ChartScale, left: Double, right: Double) -> String {
+        guard target.comparison == .within, let upper = target.upper else {
+            return line(left, y(target.value), right, y(target.value), cls: "target")
         }
-        let at = y(target.value)
-        return line(left, at, right, at, cls: "target") + text(label, x: right - 4, y: at - 5, anchor: "end", cls: "target-label")
+        let top = y(upper), bottom = y(target.value)
+        return "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" class=\"band\"/>"
+            + line(left, top, right, top, cls: "band-edge") + line(left, bottom, right, bottom, cls: "band-edge")
     }
 }
 
@@ -142,7 +139,7 @@ struct TrendChart {
         out += SVG.text(da ? "Periode" : "Period", x: (left + right) / 2, y: height - 6, anchor: "middle", cls: "axis-title")
         out += SVG.text(unitName, x: 0, y: 0, anchor: "middle", cls: "axis-title",
                         extra: " transform=\"translate(14 \(SVG.n((top + bottom) / 2))) rotate(-90)\"")
-        if let target { out += SVG.target(target, scale: y, left: left, right: right, language: language) }
+        if let target { out += SVG.target(target, scale: y, left: left, right: right) }
         let baselineMark = marks.first { $0.period == baseline && $0.estimate != nil }
         if let b = baselineMark?.estimate {
             out += SVG.line(left, y(b), right, y(b), cls: "reference")
@@ -175,7 +172,7 @@ struct TrendChart {
         return out + "</svg>"
     }
 
-    /// The key above the plot: estimate, interval, baseline.
+    /// The key above the plot: estimate, interval, baseline, target.
     private func legend(x: Double, y: Double) -> String {
         let da = language == .da
         let percent = language.number(level * 100, decimals: 0)
@@ -186,6 +183,12 @@ struct TrendChart {
             out += "<circle cx=\"\(SVG.n(x + 264))\" cy=\"\(SVG.n(y - 4))\" r=\"4\" class=\"point baseline\"/>"
                 + SVG.line(x + 274, y - 4, x + 294, y - 4, cls: "reference")
                 + SVG.text(da ? "basis" : "baseline", x: x + 300, y: y, cls: "legend")
+        }
+        if let target {
+            out += target.comparison == .within
+                ? "<rect x=\"\(SVG.n(x + 360))\" y=\"\(SVG.n(y - 10))\" width=\"22\" height=\"12\" class=\"band\"/>"
+                : SVG.line(x + 360, y - 4, x + 382, y - 4, cls: "target")
+            out += SVG.text(SVG.targetLabel(target, language), x: x + 388, y: y, cls: "target-label")
         }
         return out
     }
