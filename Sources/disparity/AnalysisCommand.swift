@@ -5,6 +5,7 @@ import StatsEngine
 enum AnalysisCommand {
     static func run(data: DataOptions, design: DesignOptions, output: OutputOptions,
                     _ compute: (Table, SurveyDesign) throws -> Report) throws {
+        try output.refuseReplacing([data.data])
         let spec = try design.spec()
         let timer = PhaseTimer(enabled: output.timings)
         let table = try timer.measure("read") { try data.readTable() }

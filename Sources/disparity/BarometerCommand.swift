@@ -35,11 +35,12 @@ struct BarometerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try refuseReplacing([config] + (history.map { [$0] } ?? []))
         let timer = PhaseTimer(enabled: output.timings)
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
+        try refuseReplacing(configuration.dataFiles)
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
-        if let report { try refuseOverwritingAnInput(report, configuration) }
         let result = try timer.measure("estimate") {
             try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)
         }
@@ -59,14 +60,14 @@ struct BarometerCommand: ParsableCommand {
         timer.report()
     }
 
-    /// A usage error when `report` names the configuration, a data file, the history or --output:
-    /// the report would destroy what it is made from.
-    private func refuseOverwritingAnInput(_ report: String, _ configuration: BarometerConfig) throws {
-        func canonical(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let inputs = [("the configuration", config)] + configuration.dataFiles.map { ("a data file", configuration.path(of: $0)) }
-            + [history.map { ("the history", $0) }, output.output.map { ("--output", $0) }].compactMap { $0 }
-        if let (what, path) = inputs.first(where: { canonical($0.1) == canonical(report) }) {
-            throw DisparityError.usage("--report '\(report)' is \(what) (\(path)): choose another file")
+    /// Refuses (exit 2) an --output or --report that is one of `inputs`, or a report that is
+    /// --output itself, before anything is read or written.
+    private func refuseReplacing(_ inputs: [String]) throws {
+        try output.refuseReplacing(inputs)
+        guard let report else { return }
+        try OutputGuard.refuse([("--report", report)], overwriting: inputs)
+        if let path = output.output, URL(fileURLWithPath: path).standardizedFileURL == URL(fileURLWithPath: report).standardizedFileURL {
+            throw DisparityError.usage("--report \(report) is also --output: choose another file")
         }
     }
 }

@@ -13,12 +13,13 @@ struct RepresentationCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try output.refuseReplacing([data.data, options.benchmark])
         let request = try options.request()
         let staffSpec = try design.spec()
         let benchmarkSpec = options.benchmarkSpec(lonelyPSU: staffSpec.lonelyPSU)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {
-            (try data.readTable(), try CSVReader.read(path: options.benchmark))
+            (try data.readTable(), try CSVReader.read(path: options.benchmark, options: data.csvOptions()))
         }
         let sources = try timer.measure("design") {
             (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: staffSpec, table: staffTable), census: options.census),

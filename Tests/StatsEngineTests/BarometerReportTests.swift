@@ -116,13 +116,16 @@ final class BarometerReportTests: XCTestCase {
         let config = folder.appendingPathComponent("barometer.yaml")
         try FileManager.default.copyItem(at: CoverageTests.datasets.appendingPathComponent("barometer.yaml"), to: config)
         let history = folder.appendingPathComponent("h.sqlite").path
-        for (path, what) in [(config.path, "the configuration"), (folder.appendingPathComponent("pupils.csv").path, "a data file"),
-                             (CoverageTests.datasets.appendingPathComponent("labour_force.csv").path, "a data file"), (history, "the history")] {
+        FileManager.default.createFile(atPath: history, contents: Data())
+        for path in [config.path, folder.appendingPathComponent("pupils.csv").path, CoverageTests.datasets.appendingPathComponent("labour_force.csv").path, history] {
             let run = try CommandLine.run(["barometer", config.path, "--history", history, "--report", path, "--format", "csv"])
             XCTAssertEqual(run.status, 2, run.stderr)
-            XCTAssertTrue(run.stderr.contains("is \(what)"), run.stderr)
+            XCTAssertTrue(run.stderr.contains("--report \(path) is an input of this command"), run.stderr)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: history), "refused before anything was written")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: history)).count, 0, "refused before anything was written")
+        let same = try CommandLine.run(["barometer", config.path, "--report", folder.appendingPathComponent("x.html").path,
+                                        "--output", folder.appendingPathComponent("./x.html").path])
+        XCTAssertEqual(same.status, 2, same.stderr)
         let report = folder.appendingPathComponent("report.html").path
         let run = try CommandLine.run(["barometer", config.path, "--lang", "en", "--report", report, "--format", "csv"])
         XCTAssertEqual(run.status, 0, run.stderr)

@@ -2,60 +2,194 @@ import Foundation
 import XCTest
 @testable import StatsEngine
 
-/// The barometer on the bundled data, and bad configurations.
+/// The barometer on the bundled data over every period against the population's truth
+/// (datasets/truth.json), its history, disclosure control, verdicts and configuration errors.
 final class BarometerTests: XCTestCase {
-    func testBundledBarometerAgainstThePopulationTruth() throws {
-        let yaml = CoverageTests.datasets.appendingPathComponent("barometer.yaml").path
-        let config = try BarometerConfig.load(path: yaml)
-        XCTAssertEqual(config.goals.count, 7)
-        XCTAssertTrue(config.goals[5].label.contains("føle"), "UTF-8 labels")
-        let result = try BarometerEvaluator(config: config).evaluate()
-        let truthData = try Data(contentsOf: CoverageTests.datasets.appendingPathComponent("truth.json"))
-        let truth = try XCTUnwrap((try JSONSerialization.jsonObject(with: truthData) as? [String: Any])?["goals"] as? [String: [String: Any]])
-        for goal in result.goals {
-            let measures = try XCTUnwrap(truth[goal.goal.id]?["measures"] as? [String: [String: Double]], "goal \(goal.goal.id)")
-            for m in goal.measures {
-                let value = try XCTUnwrap(m.current.value, m.measure.id)
-                let current = try XCTUnwrap(measures[m.measure.id]?[m.wave], "\(m.measure.id) at \(m.wave)")
-                XCTAssertFalse(m.sentence(goal.goal, level: result.level, language: .da).isEmpty)
-                if let se = value.standardError, se > 0 {
-                    // Samples: within four standard errors of the truth.
-                    XCTAssertLessThan(abs(value.estimate - current), 4 * se, m.measure.id)
-                } else {
-                    // Censuses: the estimate is the population value itself.
-                    assertClose(value.estimate, current, rel: 1e-9, m.measure.id)
-                }
-            }
-        }
-        // Goal 3: managers' education-standardised representation index is far below its band
-        // 0.9..1.1; the labour-force benchmark is a sample, so it has a standard error.
-        let managers = try XCTUnwrap(result.goals.first { $0.goal.id == "3" }?.measures.first { $0.measure.id == "3b" })
-        XCTAssertEqual(managers.verdict, .notMet)
-        XCTAssertGreaterThan(managers.current.value?.standardError ?? 0, 0)
-        let json = Report.barometer(result).json.serialized()
-        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        XCTAssertEqual((parsed?["goals"] as? [[String: Any]])?.count, 7)
-        XCTAssertTrue((parsed?["goals"] as? [[String: Any]])?.allSatisfy { $0["verdict"] != nil } ?? false)
+    private static let configPath = CoverageTests.datasets.appendingPathComponent("barometer.yaml").path
+
+    private func truth() throws -> [String: Any] {
+        let data = try Data(contentsOf: CoverageTests.datasets.appendingPathComponent("truth.json"))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    /// `yaml`'s goals under a one-period schedule, beside a small data file `d.csv`.
-    private func load(_ yaml: String) throws -> BarometerConfig {
+    /// At every period each measure uses its data's latest wave; census figures equal the truth
+    /// exactly, sample figures (and breakdown cells) lie within four standard errors of it.
+    func testEveryPeriodAgainstThePopulationTruth() throws {
+        let config = try BarometerConfig.load(path: Self.configPath)
+        XCTAssertEqual(config.goals.count, 7)
+        XCTAssertEqual(config.schedule.order.count, 9)
+        let truth = try truth()
+        let goals = try XCTUnwrap(truth["goals"] as? [String: [String: Any]])
+        let census = ["pupils.csv", "municipal_staff.csv"]
+        var compared = 0
+        for period in config.schedule.order {
+            let result = try BarometerEvaluator(config: config).evaluate(period: period)
+            XCTAssertEqual(result.period, period)
+            for goal in result.goals {
+                let measures = try XCTUnwrap(goals[goal.goal.id]?["measures"] as? [String: [String: Double]], "goal \(goal.goal.id)")
+                for m in goal.measures {
+                    let waves = try XCTUnwrap(measures[m.measure.id], "measure \(m.measure.id)")
+                    XCTAssertEqual(m.wave, config.schedule.latest(atOrBefore: period, among: Set(waves.keys)), "\(m.measure.id) at \(period)")
+                    let expected = try XCTUnwrap(waves[m.wave])
+                    let value = try XCTUnwrap(m.current.value, "\(m.measure.id) at \(period)")
+                    // A representation measure's benchmark is a sample even where its population is a census.
+                    let isCensus = census.contains(m.measure.data) && !m.measure.kind.isRepresentation
+                    if isCensus {
+                        assertClose(value.estimate, expected, rel: 1e-9, "\(m.measure.id) at \(period): a census equals the truth")
+                    } else {
+                        let se = try XCTUnwrap(value.standardError)
+                        XCTAssertLessThan(abs(value.estimate - expected), 4 * se, "\(m.measure.id) at \(period): \(value.estimate) vs truth \(expected)")
+                    }
+                    compared += 1
+                    if let baseline = m.baseline?.value, let base = waves[config.schedule.baseline], isCensus {
+                        assertClose(baseline.estimate, base, rel: 1e-9, "\(m.measure.id) baseline")
+                    }
+                }
+            }
+            // Goal 5's breakdown by marked area.
+            let areas = try XCTUnwrap((goals["5"]?["by"] as? [String: [String: [String: Double]]])?["area"])
+            let safety = try XCTUnwrap(result.goals.first { $0.goal.id == "5" }?.measures.first)
+            XCTAssertEqual(Set(safety.breakdown.map(\.level)), Set(areas.keys))
+            for row in safety.breakdown {
+                let expected = try XCTUnwrap(areas[row.level]?[safety.wave])
+                let value = try XCTUnwrap(row.current.value)
+                XCTAssertLessThan(abs(value.estimate - expected), 4 * value.standardError!, "area \(row.level) at \(period)")
+            }
+        }
+        XCTAssertGreaterThan(compared, 100)
+    }
+
+    /// Verdicts at the last period: the managers' representation index (about 0.69) lies wholly
+    /// outside the band 0.9..1.1 (not met); the JSON carries every goal with its verdict.
+    func testVerdictsAndOutputs() throws {
+        let config = try BarometerConfig.load(path: Self.configPath)
+        let result = try BarometerEvaluator(config: config).evaluate()
+        let managers = try XCTUnwrap(result.goals.first { $0.goal.id == "3" }?.measures.first { $0.measure.id == "3b" })
+        XCTAssertEqual(managers.verdict, .notMet)
+        XCTAssertEqual(managers.official, .notMet)
+        let pupils = try XCTUnwrap(result.goals.first { $0.goal.id == "1" }?.measures.first)
+        XCTAssertEqual(pupils.verdict, .met, "the weakest quarter has risen by about 20 points, far beyond its SE")
+        XCTAssertEqual(pupils.official, .improved)
+        XCTAssertTrue(result.goals.flatMap(\.measures).filter(\.measure.context).allSatisfy { $0.verdict == nil && $0.official == nil })
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(Report.barometer(result).json.serialized().utf8)) as? [String: Any])
+        let goals = try XCTUnwrap(json["goals"] as? [[String: Any]])
+        XCTAssertEqual(goals.count, 7)
+        XCTAssertTrue(goals.allSatisfy { $0.keys.contains("verdict") })
+        let english = Report.barometer(result, language: .en).rendered(as: .csv)
+        XCTAssertTrue(english.contains("The target, between 0.90 and 1.10, is not met."), english)
+        let danish = Report.barometer(result).rendered(as: .csv)
+        XCTAssertTrue(danish.contains("Målet, mellem 0,90 og 1,10, er ikke nået."))
+    }
+
+    /// The history keeps every period: a repeated period replaces its run, and a store that fails
+    /// halfway (a duplicated figure breaks the primary key after earlier rows were written)
+    /// leaves the file exactly as it was.
+    func testHistoryKeepsEveryPeriodThroughARepeatedAndAFailedRun() throws {
+        let config = try BarometerConfig.load(path: Self.configPath)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let history = try BarometerHistory(path: path)
+        let periods = ["2010", "2011H1", "2011H2"]
+        var results: [String: BarometerResult] = [:]
+        for period in periods {
+            results[period] = try BarometerEvaluator(config: config).evaluate(period: period)
+            try history.store(results[period]!, config: config, time: Date(timeIntervalSince1970: 0))
+        }
+        try history.store(results["2011H1"]!, config: config, time: Date(timeIntervalSince1970: 86_400))
+        var runs = try history.runs(in: config.schedule)
+        XCTAssertEqual(runs.map(\.period), periods, "one run per period, in time order")
+        XCTAssertEqual(runs[1].time, "1970-01-02T00:00:00Z", "the repeated period replaced its run")
+        XCTAssertEqual(runs[0].version, Release.version)
+        XCTAssertEqual(runs[0].dataSHA256.keys.sorted(), ["labour_force.csv", "municipal_staff.csv", "pupils.csv", "resident_survey.csv"])
+        let trend = try history.trend(goal: "1", measure: "1a", in: config.schedule)
+        XCTAssertEqual(trend.map(\.period), periods)
+        XCTAssertEqual(trend[2].wave, "2011H1", "pupils have no 2011H2 wave: the period reports the latest")
+        let stored = try XCTUnwrap(trend.last?.estimate)
+        assertClose(stored, results["2011H2"]!.goals[0].measures[0].current.value?.estimate, rel: 0, "stored exactly")
+
+        var broken = try BarometerEvaluator(config: config).evaluate(period: "2012H1")
+        broken.goals[1].measures.append(broken.goals[1].measures[0])
+        XCTAssertThrowsError(try history.store(broken, config: config)) { error in
+            XCTAssertTrue("\(error)".contains("unchanged"), "\(error)")
+        }
+        runs = try history.runs(in: config.schedule)
+        XCTAssertEqual(runs.map(\.period), periods, "the failed period left nothing behind")
+        XCTAssertEqual(try history.trend(goal: "1", measure: "1a", in: config.schedule).count, 3)
+    }
+
+    /// Disclosure control, counted by hand: with a minimum cell of 3, the breakdown level with two
+    /// rows and the gap whose focal group has two rows are withheld; nothing else is.
+    func testDisclosureControlWithholdsExactlyTheSmallCells() throws {
+        let csv = """
+        period,area,g,y
+        2010,north,a,1
+        2010,north,a,2
+        2010,north,b,3
+        2010,south,a,4
+        2010,south,b,5
+        2010,south,b,6
+        2010,west,b,7
+        2010,west,b,8
+        2011,north,a,2
+        2011,north,a,3
+        2011,north,b,5
+        2011,south,b,6
+        2011,south,b,7
+        2011,south,a,8
+        2011,west,b,9
+        2011,west,b,9
+        2011,west,b,1
+
+        """
+        let config = try load(csv, """
+        periods: {column: period, baseline: "2010", order: ["2010", "2011"]}
+        goals:
+          - id: "1"
+            label: Test
+            kind: direction
+            direction: higher
+            data: d.csv
+            measures:
+              - {id: m1, label: level, unit: score points, variable: y, by: area}
+              - {id: m2, label: gap, unit: score points, variable: y, group: g, focal: a, reference: b}
+        """)
+        let result = try BarometerEvaluator(config: config, minimumCell: 3).evaluate()
+        let level = result.goals[0].measures[0], gap = result.goals[0].measures[1]
+        XCTAssertNotNil(level.current.value)
+        // Breakdown cells (2011, 2010): north 3, 3; south 3, 3; west 3, 2 → west's change withheld.
+        let west = try XCTUnwrap(level.breakdown.first { $0.level == "west" })
+        XCTAssertNotNil(west.current.value)
+        XCTAssertNil(west.changeSinceBaseline?.value)
+        XCTAssertEqual(west.changeSinceBaseline?.suppressed, "rests on fewer than 3 observations")
+        XCTAssertEqual(level.breakdown.filter { $0.current.suppressed != nil || $0.changeSinceBaseline?.suppressed != nil }.count, 1)
+        // The gap's cells: a has 3 rows in 2010 and 3 in 2011, b 5 and 5 → shown; at 4 all are withheld.
+        XCTAssertNotNil(gap.current.value)
+        XCTAssertEqual(result.suppressedCount, 1)
+        let strict = try BarometerEvaluator(config: config, minimumCell: 4).evaluate()
+        XCTAssertNil(strict.goals[0].measures[1].current.value)
+        XCTAssertNil(strict.goals[0].measures[1].verdict, "no verdict on a withheld figure")
+        let report = Report.barometer(strict)
+        XCTAssertTrue(report.rendered(as: .table, width: 120).contains(".."))
+        XCTAssertTrue(report.notes.contains { $0.contains("withheld") })
+        let json = report.rendered(as: .json)
+        XCTAssertTrue(json.contains("\"suppressed\": \"rests on fewer than 4 observations\""), json)
+        XCTAssertFalse(json.contains("NaN"))
+    }
+
+    private func load(_ csv: String, _ yaml: String) throws -> BarometerConfig {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("barometer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        try "period,g,y\n2010,a,1\n2010,b,2\n2010,a,3\n2010,b,4\n".write(to: folder.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        try csv.write(to: folder.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
         let path = folder.appendingPathComponent("b.yaml")
-        try ("periods: {column: period, baseline: \"2010\", order: [\"2010\"]}\n" + yaml).write(to: path, atomically: true, encoding: .utf8)
+        try yaml.write(to: path, atomically: true, encoding: .utf8)
         return try BarometerConfig.load(path: path.path)
     }
 
-    /// A configuration of one direction goal (id `id`) with one measure of these keys.
-    private func goal(_ measure: String, id: String = "1", data: String = "data: d.csv, ") -> String {
-        "goals:\n  - {id: \"\(id)\", label: Test, kind: direction, direction: higher, \(data)measures: [{label: M, unit: score points, \(measure)}]}\n"
-    }
+    private static let data = "period,g,y\n2010,a,1\n2010,b,2\n2010,a,3\n2010,b,4\n2011,a,2\n2011,b,2\n2011,a,5\n2011,b,4\n"
+    private static let head = "periods: {column: period, baseline: \"2010\", order: [\"2010\", \"2011\"]}\n"
 
     private func assertFails(_ yaml: String, evaluate: Bool = false, mentions: [String], file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try { let c = try load(yaml); if evaluate { _ = try BarometerEvaluator(config: c).evaluate() } }(),
+        XCTAssertThrowsError(try { let c = try load(Self.data, yaml); if evaluate { _ = try BarometerEvaluator(config: c).evaluate() } }(),
                              file: file, line: line) { error in
             let message = "\(error)"
             XCTAssertFalse(message.contains("\n"), "one line: \(message)", file: file, line: line)
@@ -63,21 +197,39 @@ final class BarometerTests: XCTestCase {
         }
     }
 
-    func testGoalNamingAMissingColumn() {
-        assertFails(goal("stat: mean, variable: income", id: "x1"), evaluate: true, mentions: ["goal x1", "'income'", "no such column"])
+    private func goal(_ measure: String, _ extra: String = "kind: direction, direction: higher") -> String {
+        Self.head + "goals:\n  - {id: x1, label: Test, data: d.csv, \(extra), measures: [\(measure)]}\n"
+    }
+
+    func testMeasureNamingAMissingColumn() {
+        assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
+                    mentions: ["goal x1, measure m", "'income'", "no such column"])
     }
 
     func testMalformedConfigurations() {
         assertFails("goals: [", mentions: ["not valid YAML"])
-        assertFails("title: nothing\n", mentions: ["no goals"])
-        assertFails(goal("stat: mean, variable: y", data: ""), mentions: ["goal 1", "'data' is missing"])
-        assertFails(goal("stat: median, variable: y"), mentions: ["stat 'median'"])
-        assertFails("goals:\n  - {label: T, kind: target, target: 'about 3', data: d.csv, measures: [{label: M, unit: score points, variable: y}]}\n",
-                    mentions: ["about 3"])
-        assertFails(goal("variable: y, group: g"), mentions: ["measure 1a", "'reference' is missing"])
-        assertFails(goal("variable: g, focal: a, measure: representation"), mentions: ["needs 'benchmark'"])
-        assertFails(goal("variable: g, focal: a, measure: representation, benchmark: {data: d.csv}, report: 'standardised index'"),
-                    mentions: ["report 'standardised index'"])
-        assertFails(goal("variable: y, measure: survey"), mentions: ["measure 'survey'"])
+        assertFails(Self.head + "title: nothing\n", mentions: ["no goals"])
+        assertFails("goals:\n  - {label: T, data: d.csv, direction: higher, measures: [{label: L, unit: '%', variable: y}]}\n",
+                    mentions: ["'periods' is missing"])
+        assertFails(goal("{label: L, unit: '%', stat: median, variable: y}"), mentions: ["stat 'median'"])
+        assertFails(goal("{label: L, unit: percent, variable: y}"), mentions: ["unit 'percent'"])
+        assertFails(goal("{label: L, unit: '%', variable: y, subsets: 'g == a'}"), mentions: ["unknown key 'subsets'", "did you mean 'subset'?"])
+        assertFails(goal("{label: L, unit: '%', variable: y, group: g}"), mentions: ["measure x1a", "'reference' is missing"])
+        assertFails(goal("{label: L, unit: index, variable: g, focal: a, measure: representation}"), mentions: ["needs 'benchmark'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: target, direction: lower"), mentions: ["kind target needs 'target'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: band, target: '<= 3'"), mentions: ["kind band needs 'target'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: direction"), mentions: ["'direction: higher' or 'lower'"])
+        assertFails(goal("{label: L, unit: '%', variable: y, context: true}"), mentions: ["every measure is context"])
+        assertFails(goal("{label: L, unit: '%', stat: proportion, variable: y}"), mentions: ["scale: pp"])
+        assertFails(goal("{label: L, unit: '%', variable: y, period: period}"), mentions: ["'period' belongs to the configuration's 'periods'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "baseline: \"2010\"", with: "baseline: \"2009\""),
+                    mentions: ["baseline '2009' is not in 'order'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "[\"2010\", \"2011\"]", with: "[\"2010\"]"),
+                    evaluate: true, mentions: ["the period '2011' is not in the configuration's periods"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: feeling, direction: higher"), mentions: ["kind 'feeling'"])
     }
+}
+
+extension BarometerMeasure.Kind {
+    var isRepresentation: Bool { if case .representation = self { return true } else { return false } }
 }

@@ -48,7 +48,8 @@ public struct BarometerConfig: Sendable {
     }
 
     /// The goal's own keys.
-    static let goalKeys: Set<String> = ["id", "label", "kind", "direction", "target", "data", "design", "measures"]
+    static let goalKeys: Set<String> = Set(["id", "label", "kind", "direction", "target", "data", "design", "measures"])
+        .union(BarometerMeasure.dataOptionKeys)
 
     /// Reads and checks the configuration; errors name the file, line, goal, measure and key.
     /// - Throws: `DisparityError.usage` for an unknown key or impossible value, `.data` for an
@@ -115,7 +116,8 @@ public struct BarometerConfig: Sendable {
         guard let measureNodes = at["measures"]?.sequence, !measureNodes.isEmpty else {
             throw at.usageError("'measures' lists no measures")
         }
-        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec())
+        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec(),
+                                                   csv: try BarometerMeasure.csvOptions(at, data: at["data"]?.scalar ?? "-"))
         let measures = try measureNodes.enumerated().map { i, m in
             try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }
@@ -139,7 +141,7 @@ extension ConfigNode {
 extension BarometerConfig {
     /// Every data file the measures read, benchmarks included, as the configuration names
     /// them, in the order of first use.
-    public var dataFiles: [String] {
+    public var dataFileNames: [String] {
         var seen = Set<String>()
         return goals.flatMap(\.measures).flatMap { measure -> [String] in
             if case .representation(let r) = measure.kind { return [measure.data, r.benchmarkData] }
@@ -161,9 +163,12 @@ extension BarometerConfig {
             return SHA256.hex(Array(data))
         }
         var files: [String: String] = [:]
-        for name in dataFiles { files[name] = try digest(path(of: name)) }
+        for name in dataFileNames { files[name] = try digest(path(of: name)) }
         return (try digest(path), files)
     }
+
+    /// Every data file the measures read (their data and benchmarks), as paths from the working folder.
+    public var dataFiles: [String] { dataFileNames.sorted().map(path(of:)) }
 
     /// The configuration with every measure's designs (and benchmarks') using `method`;
     /// unchanged when nil.

@@ -8,32 +8,28 @@ public struct BarometerEvaluator {
     /// Disclosure control: figures resting on fewer unweighted observations are withheld
     /// (Statistics Denmark's rule for results leaving its research servers is 3).
     public let minimumCell: Int
-    /// Reads a data file (`CSVReader` by default); the command line passes its own options.
-    let read: (String) throws -> Table
-
     public static let defaultMinimumCell = 3
 
-    public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell,
-                read: @escaping (String) throws -> Table = { try CSVReader.read(path: $0) }) {
+    public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
         self.minimumCell = minimumCell
-        self.read = read
     }
 
     /// The barometer at `period` (the schedule's last when nil).
     /// - Throws: `DisparityError` naming the goal and measure (and the file, column or key) at fault.
     public func evaluate(period: String? = nil) throws -> BarometerResult {
         let period = try config.schedule.resolve(period)
-        var tables: [String: Table] = [:]
-        func table(_ name: String) throws -> Table {
-            let path = config.path(of: name)
-            if let t = tables[path] { return t }
-            let t = try read(path)
-            tables[path] = t
-            return t
-        }
+        struct Source: Hashable { var path: String; var options: CSVOptions }
+        var tables: [Source: Table] = [:]
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
+                func table(_ name: String) throws -> Table {
+                    let source = Source(path: config.path(of: name), options: measure.csv)
+                    if let t = tables[source] { return t }
+                    let t = try CSVReader.read(path: source.path, options: source.options)
+                    tables[source] = t
+                    return t
+                }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)
                 } catch let error as DisparityError {

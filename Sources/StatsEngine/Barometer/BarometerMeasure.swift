@@ -8,6 +8,9 @@ public struct BarometerMeasure: Sendable {
     public var context: Bool
     /// The data file, relative to the configuration.
     public var data: String
+    /// How the measure's CSV files (data and benchmark) are read: the data options
+    /// (`DataOptions`: delimiter, decimal, encoding, na) among its keys or its goal's.
+    public var csv: CSVOptions
     public var design: DesignSpec
     public var kind: Kind
     /// A column to break the measure down by (every level its own row).
@@ -41,10 +44,24 @@ public struct BarometerMeasure: Sendable {
     struct Inherited {
         var data: String?
         var design: DesignSpec?
+        var csv: CSVOptions?
     }
 
+    /// The data options (`DataOptions`) a goal or measure may carry, `data` itself aside.
+    static let dataOptionKeys = Set(OptionCatalog(DataOptions.self).names).subtracting(["data"])
+
     /// The measure's own keys (not options of gap or representation).
-    static let ownKeys: Set<String> = ["id", "label", "unit", "context", "by", "report", "measure", "benchmark", "data", "design"]
+    static let ownKeys: Set<String> = Set(["id", "label", "unit", "context", "by", "report", "measure", "benchmark", "data", "design"])
+        .union(dataOptionKeys)
+
+    /// The data options among `node`'s keys, decoded through `DataOptions` as on the command
+    /// line; nil when it has none.
+    static func csvOptions(_ node: ConfigNode, data: String) throws -> CSVOptions? {
+        guard node.keys.contains(where: dataOptionKeys.contains) else { return nil }
+        let options = try SpecArguments<DataOptions>(ownKeys: Set(node.keys).subtracting(dataOptionKeys))
+            .decode(node, adding: ["--data=\(data)"])
+        return try node.placing { try options.csvOptions() }
+    }
 
     /// Decodes one entry of a goal's `measures`.
     init(_ node: ConfigNode, goal: String, index: Int, inherited: Inherited, level: Double) throws {
@@ -60,6 +77,7 @@ public struct BarometerMeasure: Sendable {
         context = try Self.flag(at, "context")
         guard let data = at["data"]?.scalar ?? inherited.data else { throw at.usageError("'data' is missing (on the measure or its goal)") }
         self.data = data
+        csv = try Self.csvOptions(at, data: data) ?? inherited.csv ?? CSVOptions()
         design = try at["design"]?.designSpec() ?? inherited.design ?? DesignSpec()
         by = at["by"]?.scalar
         let levelArgument = "--level=\(level)"
@@ -68,12 +86,12 @@ public struct BarometerMeasure: Sendable {
             kind = .representation(try Self.representation(at, level: levelArgument, lonelyPSU: design.lonelyPSU))
             guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
         case nil, "gap"?:
+            if let key = ["period", "baseline", "current"].first(where: { at[$0] != nil }) {
+                throw at.usageError("'\(key)' belongs to the configuration's 'periods', not to a measure")
+            }
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
             let request = try at.placing { try options.request(requiringGroup: false) }
-            guard request.period == nil else {
-                throw at.usageError("'period' belongs to the configuration's 'periods', not to a measure")
-            }
             if let report = at["report"]?.scalar {
                 guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
                 let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])

@@ -19,8 +19,11 @@ public struct BatchRunner {
     public init(spec: RunSpec) { self.spec = spec }
 
     /// Runs everything and writes into `directory` (created if needed); `progress` is told
-    /// (finished, total) as analyses complete. Returns the outcomes in spec order.
+    /// (finished, total) as analyses complete. Returns the outcomes in spec order. A file the run
+    /// would write that is one of its inputs is refused (a usage error) before anything is read.
     public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
+        let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.ipynb", "manifest.json"]
+        try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
         let started = Date()
         var timings: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -29,10 +32,12 @@ public struct BatchRunner {
             return try body()
         }
         let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
-        // The input's checksum for the manifest is computed alongside the analyses.
-        let checksum = BackgroundValue { SHA256.hex(bytes) }
         let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
+        // The input's checksum for the manifest is computed alongside the analyses, and waited
+        // for on every way out: a failure's exit must not race the hashing thread (in libcrypto).
+        let checksum = BackgroundValue { SHA256.hex(bytes) }
+        defer { _ = checksum.value }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -24,6 +24,7 @@ struct ConfigNode {
             throw DisparityError.data(file: path, "cannot read the file")
         }
         do {
+            try YAMLShape.check(text, path: path)
             guard let node = try Yams.compose(yaml: text) else { throw DisparityError.data(file: path, "the file is empty") }
             return ConfigNode(node: node, path: path, place: "")
         } catch let error as DisparityError { throw error } catch {

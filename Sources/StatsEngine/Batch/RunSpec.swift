@@ -8,6 +8,8 @@ public struct RunSpec: Sendable {
     public struct Analysis: Sendable {
         public var name: String
         public var command: String
+        /// Files the analysis reads besides the spec's data (a representation's benchmark).
+        public var inputs: [String] = []
         /// Builds the analysis's report from the table and design.
         let run: @Sendable (Table, SurveyDesign) throws -> Report
     }
@@ -19,6 +21,9 @@ public struct RunSpec: Sendable {
     /// The specification's own text, kept in the manifest.
     public var text: String
     public var path: String
+
+    /// Every file the run reads: the spec, its data and the analyses' own inputs.
+    public var inputs: [String] { [path, data] + analyses.flatMap(\.inputs) }
 
     /// Reads and checks the spec: unknown keys, invalid values and impossible requests are usage
     /// errors naming the file, the analysis and the key.
@@ -38,7 +43,7 @@ public struct RunSpec: Sendable {
                 throw at.usageError("a name may hold letters, digits, '_', '-' and '.' only (it names the CSV file)")
             }
             guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
-            return try AnalysisDecoder(node: at, name: name, lonelyPSU: design.lonelyPSU, resolve: resolved).analysis()
+            return try AnalysisDecoder(node: at, name: name, lonelyPSU: design.lonelyPSU, csv: csv, resolve: resolved).analysis()
         }
         return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)
@@ -51,6 +56,8 @@ private struct AnalysisDecoder {
     let node: ConfigNode
     let name: String
     let lonelyPSU: LonelyPSU
+    /// How the spec's CSV files are read (the benchmark as the data).
+    let csv: CSVOptions
     let resolve: (String) -> String
 
     static let commands = ["estimate", "regress", "gap", "representation"]
@@ -86,9 +93,9 @@ private struct AnalysisDecoder {
             options.benchmark = resolve(options.benchmark)
             let request = try node.placing { try options.request() }
             let benchmarkSpec = options.benchmarkSpec(lonelyPSU: lonelyPSU)
-            let (benchmarkPath, census, benchmarkCensus) = (options.benchmark, options.census, options.benchmarkCensus)
-            return RunSpec.Analysis(name: name, command: command) { table, design in
-                let benchmark = try CSVReader.read(path: benchmarkPath)
+            let (benchmarkPath, census, benchmarkCensus, csv) = (options.benchmark, options.census, options.benchmarkCensus, csv)
+            return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath]) { table, design in
+                let benchmark = try CSVReader.read(path: benchmarkPath, options: csv)
                 let estimator = RepresentationEstimator(
                     population: RepresentationSource(table: table, design: design, census: census),
                     benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: benchmarkSpec, table: benchmark),

@@ -31,13 +31,15 @@ extension CSVReader {
     }
 
     /// Walks the header line, calling `visit` with each byte outside quotes; returns where the
-    /// line ends (its newline or the end of the data).
-    private static func walkHeaderLine(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, _ visit: (UInt8) -> Void) -> Int {
-        var inQuotes = false
+    /// line ends (its newline or the end of the data). A quote opens a quoted field only at the
+    /// start of a field, as the tokenizer reads it; `separators` are the bytes that end a field.
+    private static func walkHeaderLine(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, separators: [UInt8],
+                                       _ visit: (UInt8) -> Void) -> Int {
+        var quotes = QuoteState()
         var pos = start
         while pos < end {
             let b = bytes[pos]
-            if b == ASCII.quote { inQuotes.toggle() } else if !inQuotes {
+            if !quotes.step(b, isSeparator: separators.contains(b)) {
                 if b == ASCII.newline { break }
                 visit(b)
             }
@@ -49,21 +51,22 @@ extension CSVReader {
     /// The most frequent of `,` `;` and tab outside quotes on the header line (comma on a tie).
     static func detectDelimiter(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> UInt8 {
         var counts: [UInt8: Int] = [ASCII.comma: 0, ASCII.semicolon: 0, ASCII.tab: 0]
-        _ = walkHeaderLine(bytes, from: start, end: end) { b in if counts[b] != nil { counts[b]! += 1 } }
-        return [ASCII.comma, ASCII.semicolon, ASCII.tab].max { counts[$0]! < counts[$1]! } ?? ASCII.comma
+        let candidates = [ASCII.comma, ASCII.semicolon, ASCII.tab]
+        _ = walkHeaderLine(bytes, from: start, end: end, separators: candidates) { b in if counts[b] != nil { counts[b]! += 1 } }
+        return candidates.max { counts[$0]! < counts[$1]! } ?? ASCII.comma
     }
 
     /// Column names from the first record, and where the data records begin.
     static func readHeader(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8, source: String) throws -> ([String], Int) {
         var fieldCount = 1
-        let pos = walkHeaderLine(bytes, from: start, end: end) { b in if b == delimiter { fieldCount += 1 } }
+        let pos = walkHeaderLine(bytes, from: start, end: end, separators: [delimiter]) { b in if b == delimiter { fieldCount += 1 } }
         if pos == start || (pos == start + 1 && bytes[start] == ASCII.carriageReturn) {
             throw DisparityError.data(file: source, line: 1, "the header row is empty")
         }
         var names = [String](repeating: "", count: fieldCount)
         let header = CSVTokenizer(bytes: bytes, end: end, delimiter: delimiter, fieldCount: fieldCount)
         let bodyStart = try header.scan(from: start, recordLimit: 1) { _, column, field in
-            names[column] = field.text(bytes).trimmingCharacters(in: .whitespaces)
+            names[column] = try field.text(bytes, column: column).trimmingCharacters(in: .whitespaces)
         }.end
         var seen = Set<String>()
         for i in names.indices {
@@ -75,12 +78,14 @@ extension CSVReader {
         return (names, bodyStart)
     }
 
-    /// Offsets that split the records into chunks for the workers; each offset starts a record.
-    /// Only a file with quotes needs the sequential quote-aware walk, since a quoted field may
-    /// hold a newline.
-    static func chunkBoundaries(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> [Int] {
+    /// Offsets that split the records into chunks for the workers, about `target` bytes apart
+    /// (nil: from the size and core count); each offset starts a record. A file without quotes
+    /// is split at any newline; otherwise the walk follows the tokenizer's quoting rule
+    /// (`QuoteState`), so a stray quote inside an unquoted field cannot put a boundary inside a
+    /// record and every file parses the same at any size and core count.
+    static func chunkBoundaries(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int, delimiter: UInt8, target: Int? = nil) -> [Int] {
         let length = end - start
-        let target = max(1 << 20, length / (8 * ProcessInfo.processInfo.activeProcessorCount))
+        let target = max(1, min(length, target ?? max(1 << 20, length / (8 * ProcessInfo.processInfo.activeProcessorCount))))
         var boundaries = [start]
         if length > 0, memchr(bytes + start, Int32(ASCII.quote), length) == nil {
             var pos = start + target
@@ -91,12 +96,12 @@ extension CSVReader {
                 pos += target
             }
         } else {
-            var inQuotes = false
+            var quotes = QuoteState()
             var next = start + target
             var pos = start
             while pos < end {
                 let b = bytes[pos]
-                if b == ASCII.quote { inQuotes.toggle() } else if b == ASCII.newline, !inQuotes, pos + 1 >= next, pos + 1 < end {
+                if !quotes.step(b, isSeparator: b == delimiter), b == ASCII.newline, pos + 1 >= next, pos + 1 < end {
                     boundaries.append(pos + 1)
                     next = pos + 1 + target
                 }
@@ -112,5 +117,34 @@ extension CSVReader {
         var line = 1
         for i in 0..<offset where bytes[i] == ASCII.newline { line += 1 }
         return line
+    }
+}
+
+/// The tokenizer's quoting rule, byte by byte: a quote opens a quoted field only as the first
+/// byte of a field; inside one, a quote closes it unless another follows (an escaped quote); a
+/// quote elsewhere is a literal character of an unquoted field.
+struct QuoteState {
+    private enum Place { case fieldStart, unquoted, quoted, closingQuote }
+    private var place = Place.fieldStart
+
+    /// Takes the next byte (`isSeparator`: it is the field delimiter); returns whether the byte
+    /// belongs to a quoted field (its quotes included), so that a newline it returns false for
+    /// ends a record.
+    @inline(__always)
+    mutating func step(_ b: UInt8, isSeparator: Bool) -> Bool {
+        switch place {
+        case .quoted:
+            if b == ASCII.quote { place = .closingQuote }
+            return true
+        case .closingQuote where b == ASCII.quote:
+            place = .quoted
+            return true
+        case .fieldStart where b == ASCII.quote:
+            place = .quoted
+            return true
+        default:
+            place = isSeparator || b == ASCII.newline ? .fieldStart : .unquoted
+            return false
+        }
     }
 }

@@ -1,13 +1,27 @@
+import Foundation
+
 /// How to read a delimited text file; every field nil means "detect", as INTERFACE.md requires.
-public struct CSVOptions: Sendable {
+public struct CSVOptions: Sendable, Hashable {
     /// Field separator (`,`, `;` or tab); nil detects it from the header line.
     public var delimiter: UInt8?
     /// Whether `,` is the decimal mark; nil means yes exactly when the delimiter is `;`.
     public var decimalComma: Bool?
+    /// The character encoding of the file's bytes; anything but UTF-8 is transcoded before parsing.
+    public var encoding: TextEncoding
+    /// Cell texts that mean "missing" besides the empty cell, `NA` and `.` (`--na`), compared
+    /// with the cell's text as written, blanks around it ignored.
+    public var missingCodes: [String]
+    /// The size in bytes the reader aims at for each parallel chunk; nil chooses it from the file
+    /// size and the core count. Tests set it small so that small files are split too.
+    var chunkSize: Int?
 
-    public init(delimiter: UInt8? = nil, decimalComma: Bool? = nil) {
+    /// Options that detect the delimiter and decimal mark, read UTF-8, and know only the
+    /// standard missing cells unless told otherwise.
+    public init(delimiter: UInt8? = nil, decimalComma: Bool? = nil, encoding: TextEncoding = .utf8, missingCodes: [String] = []) {
         self.delimiter = delimiter
         self.decimalComma = decimalComma
+        self.encoding = encoding
+        self.missingCodes = missingCodes
     }
 
     /// Parses the `--delimiter` spelling: one character, or `tab`/`\t`.
@@ -26,6 +40,14 @@ public struct CSVOptions: Sendable {
         case ",", "comma": return true
         default: throw DisparityError.usage("--decimal must be '.' or ',' (got '\(text)')")
         }
+    }
+
+    /// Parses the `--na` spelling: codes separated by commas (`"ved ikke,9999"`), blanks
+    /// around each ignored; an empty list is a usage error.
+    public static func missingCodes(named text: String) throws -> [String] {
+        let codes = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !codes.isEmpty else { throw DisparityError.usage("--na needs at least one code, e.g. --na \"ved ikke,9999\"") }
+        return codes
     }
 }
 

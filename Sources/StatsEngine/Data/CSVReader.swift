@@ -13,28 +13,42 @@ public enum CSVReader {
         return try parse(bytes, source: path == "-" ? "<stdin>" : path, options: options)
     }
 
-    /// Parses CSV text held in memory; `source` names it in errors.
+    /// Parses CSV text held in memory; `source` names it in errors. Bytes in another encoding
+    /// than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is checked as its cells
+    /// are read, so invalid bytes are an error naming the line and column, never U+FFFD.
     public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        try bytes.withUnsafeBufferPointer { buffer in
+        if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
+        }
+        return try options.encoding.utf8Bytes(bytes, source: source).withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress, buffer.count > 0 else {
                 throw DisparityError.data(file: source, "the file is empty (expected a header row)")
             }
+            var names: [String]? = nil
             do {
-                return try parse(base, count: buffer.count, source: source, options: options)
+                return try parse(base, count: buffer.count, source: source, options: options, names: &names)
             } catch let error as CSVSyntaxError {
-                throw DisparityError.data(file: source, line: lineNumber(of: error.offset, in: base), error.message)
+                let line = lineNumber(of: error.offset, in: base)
+                guard let names else {
+                    throw DisparityError.data(file: source, line: line, "\(error.column.map { "the header's field \($0 + 1): " } ?? "")\(error.message)")
+                }
+                throw DisparityError.data(file: source, line: line, column: error.column.map { names[$0] }, error.message)
             }
         }
     }
 
-    private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions) throws -> Table {
+    /// Parses the bytes; `names` is set as soon as the header is read, for the caller's errors.
+    private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions,
+                              names header: inout [String]?) throws -> Table {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let delimiter = options.delimiter ?? detectDelimiter(bytes, from: start, end: count)
         let decimalComma = options.decimalComma ?? (delimiter == ASCII.semicolon)
         let (names, bodyStart) = try readHeader(bytes, from: start, end: count, delimiter: delimiter, source: source)
-        let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count)
+        header = names
+        let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count, delimiter: delimiter, target: options.chunkSize)
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
+        let missing = MissingCells(options.missingCodes)
 
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
         var failures = [Error?](repeating: nil, count: boundaries.count - 1)
@@ -43,7 +57,8 @@ public enum CSVReader {
                 let slots = UnsafeSendable((chunkSlots, failureSlots))
                 DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
                     do {
-                        slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1], decimalComma: decimalComma)
+                        slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
+                                                          decimalComma: decimalComma, missing: missing)
                     } catch {
                         slots.value.1[k] = error
                     }
@@ -66,9 +81,10 @@ public enum CSVReader {
     }
 
     /// Parses the records of one chunk.
-    private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool) throws -> ChunkColumns {
+    private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool,
+                                   missing: MissingCells) throws -> ChunkColumns {
         let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
-        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma,
+        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing,
                                expectedRecords: max(16, (end - start) / (6 * tokenizer.fieldCount)))
         out.recordCount = try chunkTokenizer.scan(from: start, visitor: &out).records
         let pending = (0..<tokenizer.fieldCount).filter { out.codes[$0] != nil && out.textFrom[$0] > 0 }
@@ -84,7 +100,7 @@ public enum CSVReader {
         for c in columns { wanted[c] = true }
         try tokenizer.scan(from: start, recordLimit: records) { record, column, field in
             guard wanted[column], record < chunk.textFrom[column] else { return }
-            chunk.codes[column]![record] = chunk.code(of: field, column: column)
+            chunk.codes[column]![record] = try chunk.code(of: field, column: column)
         }
     }
 

@@ -6,18 +6,44 @@ struct CSVField {
     /// The field was quoted and contains `""` pairs standing for one quote each.
     var hasEscapedQuotes: Bool
 
-    /// The field's text, UTF-8 decoded (invalid bytes become U+FFFD rather than failing).
-    func text(_ bytes: UnsafePointer<UInt8>) -> String {
+    /// The field's text; bytes that are not valid UTF-8 are an error at the first of them
+    /// (never a replacement character, which would merge distinct labels), naming `column`.
+    func text(_ bytes: UnsafePointer<UInt8>, column: Int?) throws -> String {
         let raw = UnsafeBufferPointer(start: bytes + start, count: end - start)
-        guard hasEscapedQuotes else { return String(decoding: raw, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
+        var decoded: String?
+        if hasEscapedQuotes {
+            var out: [UInt8] = []
+            out.reserveCapacity(raw.count)
+            var k = 0
+            while k < raw.count {
+                out.append(raw[k])
+                k += raw[k] == ASCII.quote ? 2 : 1
+            }
+            decoded = String(validating: out, as: UTF8.self)
+        } else {
+            decoded = String(validating: raw, as: UTF8.self)
+        }
+        guard let decoded else { throw CSVSyntaxError.notUTF8(raw, at: start, column: column) }
+        return decoded
+    }
+}
+
+extension CSVSyntaxError {
+    /// The error for a field that is not valid UTF-8: at its first invalid byte, with the byte
+    /// and the way out (a file saved by Danish Excel is Windows-1252).
+    static func notUTF8(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, column: Int?) -> CSVSyntaxError {
         var k = 0
         while k < raw.count {
-            out.append(raw[k])
-            k += raw[k] == ASCII.quote ? 2 : 1
+            let b = raw[k]
+            let length = b < 0x80 ? 1 : b >= 0xC2 && b < 0xE0 ? 2 : b >= 0xE0 && b < 0xF0 ? 3 : b >= 0xF0 && b < 0xF5 ? 4 : 0
+            guard length > 0, k + length <= raw.count, (1..<length).allSatisfy({ raw[k + $0] & 0xC0 == 0x80 }),
+                  String(validating: UnsafeBufferPointer(rebasing: raw[k..<(k + length)]), as: UTF8.self) != nil else { break }
+            k += length
         }
-        return String(decoding: out, as: UTF8.self)
+        let byte = k < raw.count ? raw[k] : raw[0]
+        let hex = String(byte, radix: 16, uppercase: true)
+        return CSVSyntaxError(offset: start + min(k, max(raw.count - 1, 0)), column: column,
+                              message: "not UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)); re-save the file as UTF-8 or pass --encoding windows-1252 (or latin1, utf-16)")
     }
 }
 
@@ -25,6 +51,8 @@ struct CSVField {
 /// and what is wrong there.
 struct CSVSyntaxError: Error {
     var offset: Int
+    /// The column of the field at fault, when one is.
+    var column: Int? = nil
     var message: String
 }
 

@@ -10,6 +10,7 @@ struct ChunkColumns: CSVVisitor {
     let end: Int
     let delimiter: UInt8
     let decimalComma: Bool
+    let missing: MissingCells
     let width: Int
     /// Cell values, record by record; text columns hold a placeholder.
     var numbers: [Double] = []
@@ -25,11 +26,12 @@ struct ChunkColumns: CSVVisitor {
     var decimals: [Int]
     var recordCount = 0
 
-    init(tokenizer: CSVTokenizer, decimalComma: Bool, expectedRecords: Int) {
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), expectedRecords: Int) {
         bytes = tokenizer.bytes
         end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
+        self.missing = missing
         width = tokenizer.fieldCount
         numbers.reserveCapacity(expectedRecords * width)
         codes = Array(repeating: nil, count: width)
@@ -47,39 +49,43 @@ struct ChunkColumns: CSVVisitor {
               let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
                                                            delimiter: delimiter, decimals: &decimals[column])
         else { return nil }
-        numbers.append(value)
+        if missing.hasNumericCodes, missing.matches(bytes, CSVField(start: position, end: stop, hasEscapedQuotes: false)) {
+            numbers.append(.nan)
+        } else {
+            numbers.append(value)
+        }
         return stop
     }
 
     /// Every other cell: missing tokens, numbers with blanks or quotes, and text.
-    mutating func visit(record: Int, column: Int, field: CSVField) {
+    mutating func visit(record: Int, column: Int, field: CSVField) throws {
         if codes[column] != nil {
             numbers.append(0)
-            codes[column]!.append(code(of: field, column: column))
+            codes[column]!.append(try code(of: field, column: column))
             return
         }
-        if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
-            numbers.append(v)
-        } else if MissingToken.matches(bytes, field) {
+        if missing.matches(bytes, field) {
             numbers.append(.nan)
+        } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
+            numbers.append(v)
         } else {
             becomeText(column: column, at: record)
             numbers.append(0)
-            codes[column]!.append(code(of: field, column: column))
+            codes[column]!.append(try code(of: field, column: column))
         }
     }
 
     /// The local code of a text cell (missing tokens give -1). Columns with few levels are
     /// matched on their bytes first, so the common case makes no string at all.
-    mutating func code(of field: CSVField, column: Int) -> Int32 {
-        if MissingToken.matches(bytes, field) { return CategoricalColumn.missingCode }
+    mutating func code(of field: CSVField, column: Int) throws -> Int32 {
+        if missing.matches(bytes, field) { return CategoricalColumn.missingCode }
         if !field.hasEscapedQuotes, levels[column].count <= 16 {
             let length = field.end - field.start
             for (c, level) in levelBytes[column].enumerated() where level.count == length {
                 if level.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes + field.start, length) == 0 }) { return Int32(c) }
             }
         }
-        let text = field.text(bytes)
+        let text = try field.text(bytes, column: column)
         if let c = levelIndex[column][text] { return c }
         let c = Int32(levels[column].count)
         levels[column].append(text)
@@ -93,25 +99,35 @@ struct ChunkColumns: CSVVisitor {
         codes[column] = Array(repeating: -2, count: record)
         textFrom[column] = record
     }
-
-    /// The numbers of column `column`, in record order.
-    func numbers(ofColumn column: Int) -> [Double] {
-        (0..<recordCount).map { numbers[$0 * width + column] }
-    }
 }
 
-/// The cells INTERFACE.md counts as missing: empty, `NA` and `.` (blanks around them ignored).
-enum MissingToken {
+/// The cells that are missing: those INTERFACE.md names (empty, `NA` and `.`) and the file's own
+/// codes from `--na`, each compared with the cell's bytes, blanks around them ignored.
+struct MissingCells: Sendable {
+    /// The `--na` codes as UTF-8 bytes.
+    let codes: [[UInt8]]
+    /// Some code reads as a number (`9999`), so numbers must be checked against the codes too.
+    let hasNumericCodes: Bool
+
+    init(_ codes: [String]) {
+        self.codes = codes.map { Array($0.utf8) }
+        hasNumericCodes = codes.contains { NumberParser.isNumber($0) }
+    }
+
     @inline(__always)
-    static func matches(_ bytes: UnsafePointer<UInt8>, _ field: CSVField) -> Bool {
+    func matches(_ bytes: UnsafePointer<UInt8>, _ field: CSVField) -> Bool {
         var s = field.start, e = field.end
         while s < e, bytes[s] == 0x20 { s += 1 }
         while e > s, bytes[e - 1] == 0x20 { e -= 1 }
         switch e - s {
         case 0: return true
-        case 1: return bytes[s] == 0x2E
-        case 2: return bytes[s] == 0x4E && bytes[s + 1] == 0x41
-        default: return false
+        case 1 where bytes[s] == 0x2E: return true
+        case 2 where bytes[s] == 0x4E && bytes[s + 1] == 0x41: return true
+        default: break
         }
+        for code in codes where code.count == e - s {
+            if code.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes + s, e - s) == 0 }) { return true }
+        }
+        return false
     }
 }

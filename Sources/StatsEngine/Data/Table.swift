@@ -1,3 +1,5 @@
+import Foundation
+
 /// A columnar data set: what every estimator reads. Rows are positions `0..<rowCount`.
 public struct Table: Sendable {
     /// Where the data came from, named in every error about it.
@@ -26,18 +28,62 @@ public struct Table: Sendable {
         return columns[i]
     }
 
-    /// The numeric column `name`; a categorical one is an error that shows an offending cell.
+    /// The numeric column `name`; a categorical one is an error that shows an offending cell
+    /// (see `numericColumn`).
     public func numeric(_ name: String) throws -> [Double] { try numericColumn(name).values }
 
-    /// The numeric column `name` with what the reader learnt of its spelling.
+    /// The numeric column `name` with what the reader learnt of its spelling. A categorical
+    /// column is an error naming its first text cell (line and text), how many cells are text,
+    /// and the option that would read it: `--na` for a missing-value code, `--decimal` for the
+    /// other decimal mark; digit grouping (`1.234,5`) is named as such, which no option reads.
     public func numericColumn(_ name: String) throws -> NumericColumn {
         switch try column(name) {
         case .numeric(let c): return c
-        case .categorical(let c):
-            let row = c.codes.firstIndex { $0 >= 0 && !NumberParser.isNumber(c.levels[Int($0)]) } ?? 0
-            let cell = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
-            throw DisparityError.data(file: source, line: row + 2, column: name, "expected a number, found '\(cell)'")
+        case .categorical(let c): throw notNumeric(name, c)
         }
+    }
+
+    /// The column `name` as the categories of a proportion: like `categorical`, but a column
+    /// that looks numeric — more than 20 distinct numbers and text in at most 5 % of its cells —
+    /// is the error `numericColumn` gives, since its categories would be its numbers.
+    public func proportionCategories(_ name: String) throws -> CategoricalColumn {
+        let categories = try categorical(name)
+        guard case .categorical = try column(name) else { return categories }
+        let isText = categories.levels.map { !NumberParser.isNumber($0) }
+        let numbers = isText.filter { !$0 }.count
+        guard numbers > 20 else { return categories }
+        var text = 0, present = 0
+        for code in categories.codes where code >= 0 {
+            present += 1
+            if isText[Int(code)] { text += 1 }
+        }
+        if text > 0, text * 20 <= present { throw notNumeric(name, categories) }
+        return categories
+    }
+
+    /// Why the categorical column `name` is not numeric, at its first offending cell.
+    private func notNumeric(_ name: String, _ c: CategoricalColumn) -> DisparityError {
+        let isText = c.levels.map { !NumberParser.isNumber($0) }
+        let strict = c.levels.map { Double($0.trimmingCharacters(in: .whitespaces)) != nil }
+        // Text first; only where every cell is a number in one decimal mark or the other, the
+        // first that is not one with a point.
+        let offends = isText.contains(true) ? isText : strict.map { !$0 }
+        let row = c.codes.firstIndex { $0 >= 0 && offends[Int($0)] } ?? 0
+        let cell = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
+        let offending = c.codes.filter { $0 >= 0 && offends[Int($0)] }.count
+        let present = c.codes.filter { $0 >= 0 }.count
+        let hint: String
+        if cell.range(of: #"^\s*[+-]?\d{1,3}([.,' ]\d{3})+([.,]\d+)?\s*$"#, options: .regularExpression) != nil,
+           cell.filter({ ".,' ".contains($0) }).count > 1 || !NumberParser.isNumber(cell) {
+            hint = "a number with digit grouping (thousands separators), which no option reads: save the column without them"
+        } else if NumberParser.isNumber(cell) {
+            hint = "a number with the other decimal mark: --decimal \(cell.contains(",") ? "," : ".") reads it"
+        } else {
+            let codes = Array(Set(c.levels.filter { !NumberParser.isNumber($0) })).sorted().prefix(3)
+            hint = "if it marks a missing value, pass --na \"\(codes.joined(separator: ","))\""
+        }
+        return DisparityError.data(file: source, line: row + 2, column: name,
+                                   "expected a number, found '\(cell)' (\(offending) of \(present) cells are not numbers); \(hint)")
     }
 
     /// The table with one more column (same length), for variables a computation derives.

@@ -70,7 +70,7 @@ public struct DescriptiveEstimator: Sendable {
     private func statisticFunction(_ request: EstimateRequest) throws -> ([Int32]) throws -> [EstimateRow] {
         let name = request.variable
         if request.statistic == .proportion {
-            let factor = try table.categorical(name)
+            let factor = try table.proportionCategories(name)
             return { try self.proportions(request, factor, domain: $0) }
         }
         if request.statistic == .index {

@@ -375,7 +375,7 @@ private struct Page {
     func appendix() -> String {
         let run = context.runs.first { $0.period == result.period } ?? context.runs.last
         var files = ""
-        for file in config.dataFiles {
+        for file in config.dataFileNames {
             let uses = designs(of: file)
             let waves = Set(result.goals.flatMap(\.measures).filter { $0.measure.data == file }
                 .flatMap { [$0.wave, $0.baselineWave, $0.previousWave].compactMap { $0 } })

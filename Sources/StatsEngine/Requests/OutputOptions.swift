@@ -29,6 +29,11 @@ public struct OutputOptions: ParsableArguments {
         return isatty(STDOUT_FILENO) == 1 && output == nil ? .table : .csv
     }
 
+    /// Refuses (exit 2) an `--output` that is one of `inputs`, before anything is read.
+    public func refuseReplacing(_ inputs: [String]) throws {
+        if let output { try OutputGuard.refuse([("--output", output)], overwriting: inputs) }
+    }
+
     /// Writes the report atomically to `--output`, or to standard output.
     public func emit(_ report: Report) throws {
         let text = report.rendered(as: resolvedFormat(), width: width ?? TerminalWidth.current())

@@ -1,0 +1,107 @@
+/// The character encodings a CSV file may be read in (`--encoding`). UTF-8 is read as it is
+/// (and must be valid); the others are transcoded to UTF-8 once, before parsing, so the parser
+/// and its UTF-8 checks see one encoding.
+public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
+    /// UTF-8, the default: read as it is, invalid bytes an error.
+    case utf8 = "utf-8"
+    /// Windows code page 1252 (Danish Excel's "CSV (semikolonsepareret)"); `cp1252` is accepted too.
+    case windows1252 = "windows-1252"
+    /// ISO 8859-1: each byte is the code point of the same number.
+    case latin1
+    /// UTF-16 with its byte-order mark (little-endian without one, as Windows writes it).
+    case utf16 = "utf-16"
+
+    /// Parses the `--encoding` spelling (any case; `utf8`, `cp1252`, `latin-1`, `iso-8859-1`,
+    /// `utf16` as aliases); anything else is a usage error listing the choices.
+    public init(named text: String) throws {
+        switch text.lowercased() {
+        case "utf-8", "utf8": self = .utf8
+        case "windows-1252", "cp1252", "windows1252": self = .windows1252
+        case "latin1", "latin-1", "iso-8859-1", "iso8859-1": self = .latin1
+        case "utf-16", "utf16": self = .utf16
+        default:
+            throw DisparityError.usage("--encoding must be utf-8, windows-1252 (cp1252), latin1 or utf-16 (got '\(text)')")
+        }
+    }
+
+    /// The bytes as UTF-8: unchanged for `.utf8`, else transcoded (a UTF-16 byte-order mark is
+    /// dropped). A UTF-16 text with an odd byte count or an unpaired surrogate is an error
+    /// naming `source` and the line.
+    func utf8Bytes(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+        switch self {
+        case .utf8: return bytes
+        case .latin1: return Self.singleByte(bytes) { UInt32($0) }
+        case .windows1252: return Self.singleByte(bytes) { $0 >= 0x80 && $0 < 0xA0 ? UInt32(Self.cp1252High[Int($0 - 0x80)]) : UInt32($0) }
+        case .utf16: return try Self.utf16(bytes, source: source)
+        }
+    }
+
+    /// Code points 0x80–0x9F of Windows-1252 (the five undefined bytes map to the C1 control
+    /// of the same number, as WHATWG's encoding standard does).
+    private static let cp1252High: [UInt16] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ]
+
+    /// Transcodes a one-byte-per-character encoding; ASCII bytes are copied as they are, and
+    /// an all-ASCII text is returned without a copy.
+    private static func singleByte(_ bytes: [UInt8], _ codePoint: (UInt8) -> UInt32) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { $0 >= 0x80 }) else { return bytes }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        out.append(contentsOf: bytes[..<first])
+        for b in bytes[first...] {
+            if b < 0x80 { out.append(b); continue }
+            appendUTF8(codePoint(b), to: &out)
+        }
+        return out
+    }
+
+    private static func utf16(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+        var bigEndian = false, start = 0
+        if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { bigEndian = true; start = 2 }
+        else if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { start = 2 }
+        guard (bytes.count - start) % 2 == 0 else {
+            throw DisparityError.data(file: source, "not UTF-16: an odd number of bytes (check --encoding)")
+        }
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count - start) / 2 + 16)
+        var line = 1
+        var pending: UInt32? = nil
+        var i = start
+        while i < bytes.count {
+            let unit = bigEndian ? UInt32(bytes[i]) << 8 | UInt32(bytes[i + 1]) : UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i])
+            i += 2
+            if let high = pending {
+                guard unit >= 0xDC00, unit < 0xE000 else { break }
+                appendUTF8(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00), to: &out)
+                pending = nil
+            } else if unit >= 0xD800, unit < 0xDC00 {
+                pending = unit
+            } else if unit >= 0xDC00, unit < 0xE000 {
+                pending = unit
+                break
+            } else {
+                if unit == 0x0A { line += 1 }
+                appendUTF8(unit, to: &out)
+            }
+        }
+        if pending != nil {
+            throw DisparityError.data(file: source, line: line, "not UTF-16: an unpaired surrogate (check --encoding)")
+        }
+        return out
+    }
+
+    @inline(__always)
+    private static func appendUTF8(_ c: UInt32, to out: inout [UInt8]) {
+        switch c {
+        case ..<0x80: out.append(UInt8(c))
+        case ..<0x800: out.append(UInt8(0xC0 | c >> 6)); out.append(UInt8(0x80 | c & 0x3F))
+        case ..<0x10000:
+            out.append(UInt8(0xE0 | c >> 12)); out.append(UInt8(0x80 | c >> 6 & 0x3F)); out.append(UInt8(0x80 | c & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | c >> 18)); out.append(UInt8(0x80 | c >> 12 & 0x3F))
+            out.append(UInt8(0x80 | c >> 6 & 0x3F)); out.append(UInt8(0x80 | c & 0x3F))
+        }
+    }
+}

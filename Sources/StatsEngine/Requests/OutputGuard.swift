@@ -1,0 +1,31 @@
+import Foundation
+
+/// The one check every command makes before it reads anything: no file it would write may be
+/// one of its inputs (the data, a benchmark, a configuration or spec, a goal's data). Files are
+/// compared by identity — device and inode of what the path resolves to, symlinks followed —
+/// so `./data.csv`, an absolute path or a symlink to the data are caught as well as the name.
+public enum OutputGuard {
+    /// Throws a usage error (exit 2), "`option` `path` is an input of this command", for the
+    /// first output in `outputs` that is the same file as one of `inputs`. Paths that do not
+    /// exist yet and `-` (standard input) are never inputs.
+    public static func refuse(_ outputs: [(option: String, path: String)], overwriting inputs: [String]) throws {
+        let identities = Set(inputs.filter { $0 != "-" }.compactMap(identity))
+        guard !identities.isEmpty else { return }
+        for (option, path) in outputs {
+            if let id = identity(path), identities.contains(id) {
+                throw DisparityError.usage("\(option) \(path) is an input of this command")
+            }
+        }
+    }
+
+    private struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    private static func identity(_ path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}

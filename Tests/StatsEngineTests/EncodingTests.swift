@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Character encodings (`--encoding`): a CSV must be valid UTF-8 unless told otherwise; the
+/// others are transcoded, so Danish labels stay distinct. The right numbers are R's:
+/// `svyby(~score, ~by, svydesign(ids=~1, data=read.csv(..., sep=";", dec=",",
+/// fileEncoding="CP1252")), svymean)` (shared case 05).
+final class EncodingTests: XCTestCase {
+    private func path(_ name: String) throws -> String { try FixtureFiles.url(name, "csv", in: "encoding").path }
+
+    private func means(_ file: String, _ encoding: TextEncoding, variable: String = "score", by: String = "by",
+                       weights: String? = nil) throws -> [String: (Double, Double)] {
+        let table = try CSVReader.read(path: path(file), options: CSVOptions(encoding: encoding))
+        let design = try SurveyDesign(spec: DesignSpec(weights: weights), table: table)
+        let rows = try DescriptiveEstimator(table: table, design: design)
+            .estimate(EstimateRequest(statistic: .mean, variable: variable, by: [by]))
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.group.first!.1, ($0.estimate, $0.standardError!)) })
+    }
+
+    /// R's svyby means and SEs of the case-05 towns.
+    private func assertTowns(_ found: [String: (Double, Double)], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Set(found.keys), ["Sæby", "Skive", "Søby"], file: file, line: line)
+        assertClose(found["Sæby"]?.0, 32, file: file, line: line)
+        assertClose(found["Sæby"]?.1, 1.5811388, rel: 1e-7, file: file, line: line)
+        assertClose(found["Skive"]?.0, 20, file: file, line: line)
+        assertClose(found["Skive"]?.1, 0, file: file, line: line)
+        assertClose(found["Søby"]?.0, 11, file: file, line: line)
+        assertClose(found["Søby"]?.1, 0.7905694, rel: 1e-7, file: file, line: line)
+    }
+
+    func testWindows1252GivesRightDomains() throws {
+        assertTowns(try means("collide_cp1252", .windows1252))
+        assertTowns(try means("collide_cp1252", .latin1))
+        assertTowns(try means("collide_utf8", .utf8))
+    }
+
+    func testDanishExcelExports() throws {
+        assertTowns(try means("excel_utf8_bom", .utf8))
+        assertTowns(try means("excel_cp1252", .windows1252))
+        assertTowns(try means("excel_utf16", .utf16))
+        assertTowns(try means("excel_utf16be", .utf16))
+        let table = try CSVReader.read(path: path("excel_cp1252"), options: CSVOptions(encoding: .windows1252))
+        guard case .categorical(let notes) = try table.column("note") else { return XCTFail("note is text") }
+        XCTAssert(notes.levels.contains("Søby – 5 €"), "\(notes.levels)")
+    }
+
+    /// A header name in Latin-1 (`vægt`) is read with the option and an error without it.
+    /// R: svyby(~indkomst, ~bydel, svydesign(ids=~1, weights=~vægt, data=d), svymean).
+    func testLatin1HeaderName() throws {
+        let found = try means("latin1", .latin1, variable: "indkomst", by: "bydel", weights: "vægt")
+        XCTAssertEqual(found.count, 4)
+        assertClose(found["Nørrebro"]?.0, 288.6076923, rel: 1e-9)
+        assertClose(found["Nørrebro"]?.1, 0.7590130676, rel: 1e-9)
+        assertClose(found["Østerbro"]?.0, 323.4625)
+        assertClose(found["Østerbro"]?.1, 6.4267317401, rel: 1e-9)
+        XCTAssertThrowsError(try CSVReader.read(path: path("latin1"))) { error in
+            let message = "\(error)"
+            XCTAssert(message.contains("latin1.csv:1") && message.contains("field 2") && message.contains("--encoding windows-1252"), message)
+        }
+    }
+
+    func testInvalidUTF8IsAnErrorNamingLineAndColumn() throws {
+        XCTAssertThrowsError(try CSVReader.read(path: path("collide_cp1252"))) { error in
+            XCTAssertEqual("\(error)", "\(try! self.path("collide_cp1252")):2, column 'by': not UTF-8 (byte 0xF8); re-save the file as UTF-8 or pass --encoding windows-1252 (or latin1, utf-16)")
+        }
+        // Past the first chunk, in a column that turned to text late, in a quoted field.
+        var text = "id,label\n" + (1...5000).map { "\($0),\($0)\n" }.joined()
+        var bytes = Array(text.utf8) + [0x39, 0x2C, 0x22, 0x53, 0xE6, 0x62, 0x79, 0x22, 0x0A]
+        var options = CSVOptions()
+        options.chunkSize = 1000
+        XCTAssertThrowsError(try CSVReader.parse(bytes, source: "t.csv", options: options)) { error in
+            XCTAssert("\(error)".hasPrefix("t.csv:5002, column 'label': not UTF-8 (byte 0xE6)"), "\(error)")
+        }
+        // A truncated sequence at the end of a field, and UTF-16 read as UTF-8.
+        text = "a,b\n1,x\n"
+        bytes = Array(text.utf8) + [0x32, 0x2C, 0xC3, 0x0A]
+        XCTAssertThrowsError(try CSVReader.parse(bytes, source: "t.csv")) { XCTAssert("\($0)".hasPrefix("t.csv:3, column 'b': not UTF-8 (byte 0xC3)"), "\($0)") }
+        let utf16 = try Array(Data(contentsOf: URL(fileURLWithPath: path("excel_utf16"))))
+        XCTAssertThrowsError(try CSVReader.parse(utf16, source: "u.csv")) { XCTAssert("\($0)".contains("--encoding utf-16"), "\($0)") }
+    }
+
+    func testEncodingNames() throws {
+        XCTAssertEqual(try TextEncoding(named: "cp1252"), .windows1252)
+        XCTAssertEqual(try TextEncoding(named: "UTF-8"), .utf8)
+        XCTAssertEqual(try TextEncoding(named: "latin1"), .latin1)
+        XCTAssertEqual(try TextEncoding(named: "utf-16"), .utf16)
+        XCTAssertThrowsError(try TextEncoding(named: "ebcdic"))
+        // Every Windows-1252 byte above 0x7F transcodes to the character Python's codec gives.
+        let high = Array(UInt8(0xA0)...UInt8(0xFF)) + [0x80, 0x8A, 0x9F]
+        XCTAssertEqual(String(decoding: try TextEncoding.windows1252.utf8Bytes(high, source: "t"), as: UTF8.self),
+                       String(high[..<96].map { Character(Unicode.Scalar($0)) }) + "€ŠŸ")
+    }
+
+    /// A barometer goal takes the data options as keys: its file is read with them.
+    func testBarometerGoalEncoding() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-enc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The cp1252 towns file with a period column, written through Foundation's own encoder.
+        let towns = "by;score;period\nSøby;10,0;2010\nSøby;12,0;2010\nSæby;30,0;2010\nSæby;34,0;2010\nSkive;20,0;2010\n"
+        try XCTUnwrap(towns.data(using: .windowsCP1252)).write(to: directory.appendingPathComponent("towns.csv"))
+        let goal = """
+        periods: {column: period, baseline: "2010", order: ["2010"]}
+        goals:
+          - {id: "1", label: score, kind: target, target: ">= 5", data: towns.csv%@,
+             measures: [{id: m, label: Søby, unit: score points, variable: score, subset: "by == Søby"}]}
+        """
+        let config = directory.appendingPathComponent("b.yaml")
+        try String(format: goal, ", encoding: cp1252").write(to: config, atomically: true, encoding: .utf8)
+        // Two rows: below Statistics Denmark's minimum cell of 3, so that control is lowered here.
+        let result = try BarometerEvaluator(config: try BarometerConfig.load(path: config.path), minimumCell: 1).evaluate()
+        let value = try XCTUnwrap(result.goals[0].measures[0].current.value)
+        assertClose(value.estimate, 11)
+        // R: SE(svymean(~score, subset(svydesign(ids=~1, data=d), by == "Søby"))).
+        assertClose(value.standardError, 0.7905694150, rel: 1e-9)
+        try String(format: goal, "").write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try BarometerEvaluator(config: try BarometerConfig.load(path: config.path)).evaluate()) {
+            XCTAssert("\($0)".contains("not UTF-8") && "\($0)".contains("--encoding"), "\($0)")
+        }
+    }
+
+    /// The command line: a clean one-line error without the option, R's numbers with it.
+    func testCommandLine() throws {
+        let file = try path("collide_cp1252")
+        let failed = try CommandLine.run(["estimate", "mean", "score", "--by", "by", "--data", file, "--format", "csv"])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertEqual(failed.stderr.split(separator: "\n").count, 1, failed.stderr)
+        XCTAssert(failed.stderr.contains("--encoding windows-1252") && !failed.stderr.contains("\u{FFFD}"), failed.stderr)
+        let run = try CommandLine.run(["estimate", "mean", "score", "--by", "by", "--data", file, "--format", "csv", "--encoding", "windows-1252"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssert(run.stdout.contains("score,mean,Sæby,,32,1.58113883") && run.stdout.contains("score,mean,Søby,,11,0.79056941"), run.stdout)
+        let bad = try CommandLine.run(["estimate", "mean", "score", "--data", file, "--encoding", "ebcdic"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+    }
+}

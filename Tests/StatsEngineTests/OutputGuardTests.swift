@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// An output that is one of the command's inputs is refused (exit 2) before anything is read,
+/// whatever its spelling, and the input is unchanged (shared case f07). Through the binary, run
+/// in a scratch folder holding the case's data and barometer configuration.
+final class OutputGuardTests: XCTestCase {
+    private var directory: URL!
+    private var original = Data()
+    private let design = ["--weights", "weight", "--strata", "stratum", "--cluster", "psu"]
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-guard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, ext) in [("data", "csv"), ("barometer", "yaml")] {
+            let source = try FixtureFiles.url(name, ext, in: "samepath")
+            try FileManager.default.copyItem(at: source, to: directory.appendingPathComponent("\(name).\(ext)"))
+        }
+        original = try Data(contentsOf: directory.appendingPathComponent("data.csv"))
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("link.csv").path, withDestinationPath: "data.csv")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs the binary with the scratch folder as the working folder and checks the refusal.
+    private func assertRefused(_ arguments: [String], naming output: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let barometer = try Data(contentsOf: directory.appendingPathComponent("barometer.yaml"))
+        let result = try CommandLine.run(arguments)
+        XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
+        XCTAssertEqual(result.stderr, "disparity: \(output) is an input of this command\n", file: file, line: line)
+        XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("data.csv")), original, "data.csv unchanged", file: file, line: line)
+        XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("barometer.yaml")), barometer, file: file, line: line)
+    }
+
+    func testEverySpellingOfTheDataIsRefused() throws {
+        let mean = ["estimate", "mean", "score"] + design
+        try assertRefused(mean + ["--data", "data.csv", "--output", "data.csv"], naming: "--output data.csv")
+        try assertRefused(mean + ["--data", "data.csv", "--output", "./data.csv"], naming: "--output ./data.csv")
+        let absolute = directory.appendingPathComponent("data.csv").path
+        try assertRefused(mean + ["--data", "data.csv", "--output", absolute], naming: "--output \(absolute)")
+        try assertRefused(mean + ["--data", "link.csv", "--output", "data.csv"], naming: "--output data.csv")
+        try assertRefused(mean + ["--data", "data.csv", "--output", "link.csv"], naming: "--output link.csv")
+        try assertRefused(["regress", "score ~ age", "--data", "data.csv", "--output", "data.csv"] + design, naming: "--output data.csv")
+        try assertRefused(["gap", "score", "--group", "minority", "--reference", "0", "--data", "./data.csv", "--output", "data.csv"] + design,
+                          naming: "--output data.csv")
+    }
+
+    func testBenchmarkConfigAndGoalDataAreRefused() throws {
+        try FileManager.default.copyItem(atPath: directory.appendingPathComponent("data.csv").path,
+                                         toPath: directory.appendingPathComponent("staff.csv").path)
+        try assertRefused(["representation", "grp", "--focal", "A", "--census", "--benchmark", "data.csv", "--data", "staff.csv",
+                           "--output", "data.csv"], naming: "--output data.csv")
+        try assertRefused(["barometer", "barometer.yaml", "--format", "csv", "--output", "barometer.yaml"], naming: "--output barometer.yaml")
+        try assertRefused(["barometer", "barometer.yaml", "--format", "csv", "--output", "./data.csv"], naming: "--output ./data.csv")
+    }
+
+    func testRunNeverWritesOverItsInputs() throws {
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try "data: data.csv\ndesign: {weights: weight, strata: stratum, cluster: psu}\nanalyses:\n  - {name: data, command: estimate, stat: mean, variable: score}\n"
+            .write(to: spec, atomically: true, encoding: .utf8)
+        try assertRefused(["run", "spec.yaml", "--out", "."], naming: "--out ./data.csv")
+        // A spec named like a file the run writes.
+        try "data: data.csv\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: score}\n"
+            .write(to: directory.appendingPathComponent("results.json"), atomically: true, encoding: .utf8)
+        try assertRefused(["run", "results.json", "--out", "."], naming: "--out ./results.json")
+        // An output elsewhere still works.
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let result = try CommandLine.run(["run", "spec.yaml", "--out", "out"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/data.csv").path))
+    }
+}
