@@ -11,19 +11,33 @@ import XCTest
 final class BarometerReportTests: XCTestCase {
     static let periods = ["2010", "2012H2", "2014H2"]
 
-    /// The bundled configuration evaluated at `periods` into a new history, and the report of
-    /// the last period in `language`.
-    private func report(language: ReportLanguage, minimumCell: Int = BarometerEvaluator.defaultMinimumCell) throws -> (String, BarometerResult) {
+    /// The bundled configuration evaluated at `periods` into a new history (once for all tests),
+    /// with what the report draws from it.
+    struct Evaluated: Sendable {
+        var config: BarometerConfig
+        var result: BarometerResult
+        var context: BarometerHTML.Context
+    }
+
+    static let evaluated = Result<Evaluated, any Error> {
         let config = try BarometerConfig.load(path: CoverageTests.datasets.appendingPathComponent("barometer.yaml").path)
-        let history = try BarometerHistory(path: temporaryFolder().appendingPathComponent("h.sqlite").path)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-history-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let history = try BarometerHistory(path: folder.appendingPathComponent("h.sqlite").path)
         var result: BarometerResult?
-        for period in Self.periods {
-            result = try BarometerEvaluator(config: config, minimumCell: minimumCell).evaluate(period: period)
+        for period in periods {
+            result = try BarometerEvaluator(config: config).evaluate(period: period)
             try history.store(result!, config: config)
         }
-        let context = try BarometerHTML.Context.stored(in: history, config: config)
-        XCTAssertEqual(context.runs.map(\.period), Self.periods)
-        return (BarometerHTML.render(result!, config: config, context: context, language: language), result!)
+        return Evaluated(config: config, result: result!, context: try .stored(in: history, config: config))
+    }
+
+    /// The report of the last period in `language`.
+    private func report(language: ReportLanguage) throws -> (String, BarometerResult) {
+        let e = try Self.evaluated.get()
+        XCTAssertEqual(e.context.runs.map(\.period), Self.periods)
+        return (BarometerHTML.render(e.result, config: e.config, context: e.context, language: language), e.result)
     }
 
     private func temporaryFolder() throws -> URL {
