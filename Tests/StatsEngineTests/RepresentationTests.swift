@@ -15,20 +15,27 @@ final class RepresentationTests: XCTestCase {
         let staff = RepresentationSource(table: staffTable, design: try SurveyDesign(spec: DesignSpec(), table: staffTable), census: true)
         let benchmark = RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(), table: labour), census: true)
         let truthData = try Data(contentsOf: CoverageTests.datasets.appendingPathComponent("truth.json"))
-        let truth = try XCTUnwrap((try JSONSerialization.jsonObject(with: truthData) as? [String: Any])?["representation"] as? [String: Any])
-        for (key, subset) in [("managers", "role == manager"), ("staff", "role == staff"), ("all_employees", nil)] {
-            let expected = try XCTUnwrap(truth[key] as? [String: Double], key)
-            let rows = try RepresentationEstimator(population: staff, benchmark: benchmark).estimate(RepresentationRequest(
-                column: "origin", focal: "minority", subset: try subset.map(RowFilter.init(parsing:)),
-                benchmarkSubset: try RowFilter(parsing: "status != outside"), standardise: "education"))
-            func value(_ c: String) -> Double { rows.first { $0.component == c }!.estimate }
-            assertClose(value("share"), 100 * expected["minority_share"]!, rel: 1e-12, "\(key) share")
-            assertClose(value("difference"), expected["difference_pp"]!, rel: 1e-12, "\(key) difference")
-            assertClose(value("index"), expected["ratio"]!, rel: 1e-12, "\(key) index")
-            assertClose(value("expected"), 100 * expected["education_standardised_expected_share"]!, rel: 1e-12, "\(key) expected")
-            assertClose(value("standardised difference"), expected["difference_from_expected_pp"]!, rel: 1e-12, "\(key) std difference")
-            assertClose(value("standardised index"), expected["ratio_to_expected"]!, rel: 1e-12, "\(key) std index")
-            XCTAssertTrue(rows.allSatisfy { $0.standardError == 0 }, "a census on both sides has no sampling error")
+        let details = (try JSONSerialization.jsonObject(with: truthData) as? [String: Any])?["details"] as? [String: Any]
+        let periods = try XCTUnwrap(details?["representation"] as? [String: [String: Any]])
+        // The staff register's snapshot at a period against the labour force of its year.
+        for (period, year) in [("2010", "2010"), ("2014H2", "2014")] {
+            let truth = try XCTUnwrap(periods[period])
+            let benchmarkShare = try XCTUnwrap(truth["benchmark_minority_share"] as? Double)
+            for (key, subset) in [("managers", "role == manager"), ("staff", "role == staff"), ("all_employees", nil)] {
+                let expected = try XCTUnwrap(truth[key] as? [String: Double], key)
+                let rows = try RepresentationEstimator(population: staff, benchmark: benchmark).estimate(RepresentationRequest(
+                    column: "origin", focal: "minority", subset: try RowFilter(parsing: "period == \(period)" + (subset.map { " & \($0)" } ?? "")),
+                    benchmarkSubset: try RowFilter(parsing: "status_\(year) != outside"), standardise: "education"))
+                func value(_ c: String) -> Double { rows.first { $0.component == c }!.estimate }
+                let share = expected["minority_share"]!, expectedShare = expected["expected_share"]!
+                assertClose(value("share"), 100 * share, rel: 1e-12, "\(period) \(key) share")
+                assertClose(value("difference"), 100 * (share - benchmarkShare), rel: 1e-9, "\(period) \(key) difference")
+                assertClose(value("index"), expected["index"]!, rel: 1e-12, "\(period) \(key) index")
+                assertClose(value("expected"), 100 * expectedShare, rel: 1e-12, "\(period) \(key) expected")
+                assertClose(value("standardised difference"), 100 * (share - expectedShare), rel: 1e-9, "\(period) \(key) std difference")
+                assertClose(value("standardised index"), expected["standardised_index"]!, rel: 1e-12, "\(period) \(key) std index")
+                XCTAssertTrue(rows.allSatisfy { $0.standardError == 0 }, "a census on both sides has no sampling error")
+            }
         }
     }
 
