@@ -104,9 +104,10 @@ final class RequestSchemaTests: XCTestCase {
         let run = loadError(spec: "data: d.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g, reference: p, subsets: 'x >= 1'}\n")
         XCTAssert(run.contains("unknown key 'subsets' in analysis 'a'; did you mean 'subset'?"), run)
         XCTAssert(run.contains("s.yaml:3"), run)
-        let goal = barometerError("{id: '5', label: T, data: d.csv, variable: y, subsets: 'x >= 1'}")
-        XCTAssert(goal.contains("unknown key 'subsets' in goal 5; did you mean 'subset'?"), goal)
-        XCTAssert(barometerError("{lable: T, data: d.csv, variable: y}").contains("did you mean 'label'?"))
+        let measure = barometerError("{id: '5', label: T, data: d.csv, variable: y, subsets: 'x >= 1'}")
+        XCTAssert(measure.contains("unknown key 'subsets' in goal G, measure 5; did you mean 'subset'?"), measure)
+        let goal = configurationError("goals:\n  - {id: '5', lable: T, kind: direction, direction: higher, measures: [{label: M, unit: score points, data: d.csv, variable: y}]}\n")
+        XCTAssert(goal.contains("unknown key 'lable' in goal 5; did you mean 'label'?"), goal)
         XCTAssert(barometerError("{label: T, data: d.csv, variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
         XCTAssert(loadError(spec: "data: d.csv\ndelimitr: ','\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n")
             .contains("did you mean 'delimiter'?"))
@@ -158,10 +159,18 @@ final class RequestSchemaTests: XCTestCase {
         } catch { return "\(error)" }
     }
 
-    private func barometerError(_ goal: String) -> String {
+    /// The error loading a one-period configuration whose one goal (id G) has `measure` as its
+    /// one measure (in score points unless it names its unit); empty when it loads.
+    private func barometerError(_ measure: String) -> String {
+        let unit = measure.contains("unit:") ? "" : "unit: score points, "
+        return configurationError("goals:\n  - {id: G, label: G, kind: direction, direction: higher, measures: [{\(unit)\(measure.dropFirst())]}\n")
+    }
+
+    /// The error loading a configuration of these goals under a one-period schedule.
+    private func configurationError(_ goals: String) -> String {
         let config = directory.appendingPathComponent("b.yaml")
         do {
-            try "goals:\n  - \(goal)\n".write(to: config, atomically: true, encoding: .utf8)
+            try ("periods: {column: period, baseline: \"2010\", order: [\"2010\"]}\n" + goals).write(to: config, atomically: true, encoding: .utf8)
             _ = try BarometerConfig.load(path: config.path)
             return ""
         } catch { return "\(error)" }
