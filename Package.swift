@@ -15,10 +15,11 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter"),
         .target(
             name: "StatsEngine",
             dependencies: [
-                "CLapack", .product(name: "Yams", package: "Yams"),
+                "CLapack", "CXLSXWriter", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # The main job on the bundled data: builds disparity in release mode (installing what it needs
-# when missing) and runs the integration barometer and goal 2's decomposition on datasets/.
+# when missing), runs the integration barometer over every period 2010-2014H2 into a fresh
+# history, prints the latest period as a table that fits the terminal, and writes the think
+# tank's report and workbook. Outputs go to out/ (README: "Main job").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
 swift build -c release --product disparity >&2
 bin=.build/release/disparity
-# The seven goals of the city's integration policy, with verdicts (datasets/barometer.yaml).
-"$bin" barometer datasets/barometer.yaml --format table
+mkdir -p out
+rm -f out/barometer.sqlite
+# Every period in turn into the history; the table shows the last (2014H2).
+"$bin" barometer datasets/barometer.yaml --every-period --history out/barometer.sqlite --format table
+# The report (HTML, Danish) and the workbook of the latest period, with the trends from the history.
+"$bin" barometer datasets/barometer.yaml --history out/barometer.sqlite --report out/barometer.html --output out/barometer.xlsx
 echo
-# Goal 2 in detail: over-unemployment of minorities, raw and explained by education and age.
-"$bin" gap unemployed --stat proportion --subset "in_labour_force == 1" --group origin --reference majority \
+echo "history: out/barometer.sqlite   report: out/barometer.html   workbook: out/barometer.xlsx" >&2
+echo
+# Goal 2 in detail: over-unemployment of minorities in 2014, raw and explained by education and age.
+"$bin" gap unemployed --stat proportion --subset "period == 2014H2 & in_labour_force == 1" --group origin --reference majority \
   --focal minority --scale pp --target "<= 5.8" --adjust "factor(education) + age" \
-  --data datasets/labour_force.csv --weights weight --strata district --cluster psu --format table
+  --data datasets/labour_force.csv --weights weight --strata stratum --cluster psu --format table

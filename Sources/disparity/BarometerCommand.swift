@@ -29,6 +29,9 @@ struct BarometerCommand: ParsableCommand {
     @Option(help: "Store the period's figures in this SQLite history (created when missing; the period's earlier run is replaced).")
     var history: String?
 
+    @Flag(name: .customLong("every-period"), help: "With --history: evaluate and store every period up to --period (or the last) in turn; the output shows the last.")
+    var everyPeriod = false
+
     @Option(help: "Write the think tank's report to this HTML file (self-contained, atomically; in --lang's language), with trends over the --history.")
     var report: String?
 
@@ -41,21 +44,23 @@ struct BarometerCommand: ParsableCommand {
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
         try refuseReplacing(configuration.dataFiles)
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
-        let result = try timer.measure("estimate") {
-            try BarometerEvaluator(config: configuration, minimumCell: minCell).evaluate(period: period)
+        guard !everyPeriod || history != nil else { throw DisparityError.usage("--every-period stores each period: it needs --history FILE") }
+        let last = try configuration.schedule.resolve(period)
+        let periods = everyPeriod ? Array(configuration.schedule.order.prefix(through: configuration.schedule.position(last)!)) : [last]
+        let evaluator = BarometerEvaluator(config: configuration, minimumCell: minCell)
+        let store = try history.map { try BarometerHistory(path: $0) }
+        var result: BarometerResult?
+        for p in periods {
+            result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
+            try timer.measure("write") { try store?.store(result!, config: configuration) }
         }
         try timer.measure("write") {
-            let stored = try history.map { path in
-                let history = try BarometerHistory(path: path)
-                try history.store(result, config: configuration)
-                return history
-            }
             if let report {
-                let context = try stored.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
-                    ?? BarometerHTML.Context.unstored(result, config: configuration)
-                try AtomicFile.write(BarometerHTML.render(result, config: configuration, context: context, language: lang), to: report)
+                let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
+                    ?? BarometerHTML.Context.unstored(result!, config: configuration)
+                try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
             }
-            try output.emit(.barometer(result, language: lang))
+            try output.emit(.barometer(result!, language: lang))
         }
         timer.report()
     }

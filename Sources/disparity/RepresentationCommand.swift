@@ -15,14 +15,14 @@ struct RepresentationCommand: ParsableCommand {
     func run() throws {
         try output.refuseReplacing([data.data, options.benchmark])
         let request = try options.request()
-        let staffSpec = try design.spec()
-        let benchmarkSpec = options.benchmarkSpec(lonelyPSU: staffSpec.lonelyPSU)
+        let populationSpec = try design.spec()
+        let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {
             (try data.readTable(), try CSVReader.read(path: options.benchmark, options: data.csvOptions()))
         }
         let sources = try timer.measure("design") {
-            (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: staffSpec, table: staffTable), census: options.census),
+            (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: populationSpec, table: staffTable), census: options.census),
              RepresentationSource(table: benchmarkTable, design: try SurveyDesign(spec: benchmarkSpec, table: benchmarkTable),
                                   census: options.benchmarkCensus))
         }

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The spec (YAML or JSON).")
     var spec: String
 
-    @Option(help: "Output folder: results.json, NAME.csv per analysis, results.ipynb, manifest.json.")
+    @Option(help: "Output folder: results.json, NAME.csv per analysis, results.xlsx, results.ipynb, manifest.json.")
     var out: String
 
     @Flag(help: "Print the time each phase took to standard error.")

@@ -10,24 +10,31 @@ public struct BarometerEvaluator {
     public let minimumCell: Int
     public static let defaultMinimumCell = 3
 
+    /// The data files read so far, by path and reading options: every period evaluated by
+    /// this evaluator reads each file once.
+    private let tables = TableCache()
+
     public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
         self.minimumCell = minimumCell
+    }
+
+    private final class TableCache {
+        struct Source: Hashable { var path: String; var options: CSVOptions }
+        var tables: [Source: Table] = [:]
     }
 
     /// The barometer at `period` (the schedule's last when nil).
     /// - Throws: `DisparityError` naming the goal and measure (and the file, column or key) at fault.
     public func evaluate(period: String? = nil) throws -> BarometerResult {
         let period = try config.schedule.resolve(period)
-        struct Source: Hashable { var path: String; var options: CSVOptions }
-        var tables: [Source: Table] = [:]
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
-                    let source = Source(path: config.path(of: name), options: measure.csv)
-                    if let t = tables[source] { return t }
+                    let source = TableCache.Source(path: config.path(of: name), options: measure.csv)
+                    if let t = tables.tables[source] { return t }
                     let t = try CSVReader.read(path: source.path, options: source.options)
-                    tables[source] = t
+                    tables.tables[source] = t
                     return t
                 }
                 do {

@@ -83,7 +83,7 @@ public struct BarometerMeasure: Sendable {
         let levelArgument = "--level=\(level)"
         switch at["measure"]?.scalar {
         case "representation"?:
-            kind = .representation(try Self.representation(at, level: levelArgument, lonelyPSU: design.lonelyPSU))
+            kind = .representation(try Self.representation(at, level: levelArgument, like: design))
             guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
         case nil, "gap"?:
             if let key = ["period", "baseline", "current"].first(where: { at[$0] != nil }) {
@@ -124,7 +124,7 @@ public struct BarometerMeasure: Sendable {
 
     /// `disparity representation`'s options, the benchmark given as a block
     /// `benchmark: {data, design, subset, census}`.
-    private static func representation(_ at: ConfigNode, level: String, lonelyPSU: LonelyPSU) throws -> Representation {
+    private static func representation(_ at: ConfigNode, level: String, like design: DesignSpec) throws -> Representation {
         guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
             throw at.usageError("a representation measure needs 'benchmark' with its 'data'")
         }
@@ -141,7 +141,7 @@ public struct BarometerMeasure: Sendable {
             throw at.usageError("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
         }
         return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
-                              benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(lonelyPSU: lonelyPSU),
+                              benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(like: design),
                               benchmarkCensus: options.benchmarkCensus, populationCensus: options.census, component: component)
     }
 }

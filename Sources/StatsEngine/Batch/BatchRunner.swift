@@ -1,8 +1,9 @@
 import Foundation
 
 /// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
-/// and writes every output file atomically — `NAME.csv` per analysis, `results.json`, a Jupyter
-/// notebook and a manifest (input checksums, version, time, the spec, timings). An analysis that
+/// and writes every output file atomically — `NAME.csv` per analysis (in the spec's `csv-style`),
+/// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
+/// manifest (input checksums, version, time, the spec, timings). An analysis that
 /// fails is reported and the others complete.
 public struct BatchRunner {
     /// What happened to each analysis.
@@ -22,7 +23,7 @@ public struct BatchRunner {
     /// (finished, total) as analyses complete. Returns the outcomes in spec order. A file the run
     /// would write that is one of its inputs is refused (a usage error) before anything is read.
     public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
-        let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.ipynb", "manifest.json"]
+        let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.xlsx", "results.ipynb", "manifest.json"]
         try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
         let started = Date()
         var timings: [(String, Double)] = []
@@ -62,8 +63,10 @@ public struct BatchRunner {
         let results = outcomes.map { $0! }
         try timed("write") {
             for outcome in results {
-                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(), to: "\(directory)/\(outcome.name).csv") }
+                if let report = outcome.report { try AtomicFile.write(report.tabular.csv(style: spec.csvStyle), to: "\(directory)/\(outcome.name).csv") }
             }
+            try Workbook(sheets: results.compactMap { outcome in outcome.report.map { (outcome.name, $0.tabular) } })
+                .write(to: "\(directory)/results.xlsx")
             try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: "\(directory)/results.json")
             try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: "\(directory)/results.ipynb")
         }

@@ -12,13 +12,15 @@ public enum NotebookExport {
                  + "results = json.load(open(\"results.json\", encoding=\"utf-8\"))\n"
                  + "[(a[\"name\"], a[\"command\"], \"error\" in a) for a in results[\"analyses\"]]"),
         ]
+        // A Danish CSV (`csv-style: danish`) is read with its separator, decimal comma and BOM.
+        let readOptions = spec.csvStyle == .danish ? ", sep=\";\", decimal=\",\", encoding=\"utf-8-sig\"" : ""
         for outcome in results {
             guard outcome.report != nil else {
                 cells.append(markdown("## \(outcome.name)\n\nThis analysis failed: \(outcome.error ?? "")"))
                 continue
             }
             cells.append(markdown("## \(outcome.name) (`\(outcome.command)`)"))
-            cells.append(code("table = pd.read_csv(\"\(outcome.name).csv\")\ntable"))
+            cells.append(code("table = pd.read_csv(\"\(outcome.name).csv\"\(readOptions))\ntable"))
             if outcome.command == "gap" {
                 cells.append(code("""
                 differences = table[table["component"] == "difference"]

@@ -18,6 +18,8 @@ public struct RunSpec: Sendable {
     public var csv: CSVOptions
     public var design: DesignSpec
     public var analyses: [Analysis]
+    /// How the analyses' CSV files are spelled (`csv-style: danish` at the top of the spec).
+    public var csvStyle: CSVStyle
     /// The specification's own text, kept in the manifest.
     public var text: String
     public var path: String
@@ -29,11 +31,17 @@ public struct RunSpec: Sendable {
     /// errors naming the file, the analysis and the key.
     public static func load(path: String) throws -> RunSpec {
         let root = try ConfigNode.load(path: path)
-        let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses"]).decode(root)
+        let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
         let csv = try root.placing { try dataOptions.csvOptions() }
         let design = try root["design"]?.designSpec() ?? DesignSpec()
+        let csvStyle = try root["csv-style"].map { node in
+            guard let style = node.scalar.flatMap(CSVStyle.init(rawValue:)) else {
+                throw node.usageError("csv-style '\(node.scalar ?? "")' is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return style
+        } ?? .standard
         guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw root.usageError("'analyses' lists no analysis") }
         var names = Set<String>()
         let analyses = try entries.enumerated().map { index, entry -> Analysis in
@@ -43,9 +51,9 @@ public struct RunSpec: Sendable {
                 throw at.usageError("a name may hold letters, digits, '_', '-' and '.' only (it names the CSV file)")
             }
             guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
-            return try AnalysisDecoder(node: at, name: name, lonelyPSU: design.lonelyPSU, csv: csv, resolve: resolved).analysis()
+            return try AnalysisDecoder(node: at, name: name, design: design, csv: csv, resolve: resolved).analysis()
         }
-        return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses,
+        return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses, csvStyle: csvStyle,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)
     }
 }
@@ -55,7 +63,8 @@ public struct RunSpec: Sendable {
 private struct AnalysisDecoder {
     let node: ConfigNode
     let name: String
-    let lonelyPSU: LonelyPSU
+    /// The spec's design (a representation benchmark takes its lonely-PSU rule).
+    let design: DesignSpec
     /// How the spec's CSV files are read (the benchmark as the data).
     let csv: CSVOptions
     let resolve: (String) -> String
@@ -64,11 +73,26 @@ private struct AnalysisDecoder {
 
     func analysis() throws -> RunSpec.Analysis {
         guard let command = node["command"]?.scalar, !command.isEmpty else { throw node.usageError("'command' is missing") }
-        // The data, the design and the output are set once, for the whole spec.
-        let shared = OptionCatalog(DataOptions.self).names + OptionCatalog(DesignOptions.self).names + OptionCatalog(OutputOptions.self).names
+        // The data, the design and the output are set once, for the whole spec; the variance
+        // method (`bootstrap`, `seed`) may differ by analysis.
+        let varianceKeys: Set<String> = ["bootstrap", "seed"]
+        let shared = (OptionCatalog(DataOptions.self).names + OptionCatalog(DesignOptions.self).names + OptionCatalog(OutputOptions.self).names)
+            .filter { !varianceKeys.contains($0) }
         if let key = node.keys.first(where: shared.contains) {
-            throw node.usageError("'\(key)' is not an option of \(command) (the design and the data are set once, at the top of the spec)")
+            throw node.usageError("'\(key)' is not an option of \(command) (the design, the data and csv-style are set once, at the top of the spec)")
         }
+        let analysis = try self.analysis(command)
+        guard node.keys.contains(where: varianceKeys.contains) else { return analysis }
+        let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
+        let method = try node.placing { try options.spec().varianceMethod }
+        let run = analysis.run
+        return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs) { table, design in
+            try run(table, design.with(varianceMethod: method))
+        }
+    }
+
+    /// The analysis of `command`, with the spec's design.
+    private func analysis(_ command: String) throws -> RunSpec.Analysis {
         switch command {
         case "estimate":
             let options = try decoder(EstimateOptions.self, EstimateOptions.positionalKeys).decode(node)
@@ -92,10 +116,13 @@ private struct AnalysisDecoder {
             var options = try decoder(RepresentationOptions.self, RepresentationOptions.positionalKeys).decode(node)
             options.benchmark = resolve(options.benchmark)
             let request = try node.placing { try options.request() }
-            let benchmarkSpec = options.benchmarkSpec(lonelyPSU: lonelyPSU)
+            let benchmarkSpec = options.benchmarkSpec(like: design)
             let (benchmarkPath, census, benchmarkCensus, csv) = (options.benchmark, options.census, options.benchmarkCensus, csv)
             return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath]) { table, design in
                 let benchmark = try CSVReader.read(path: benchmarkPath, options: csv)
+                // The benchmark's variance follows the analysis's method.
+                var benchmarkSpec = benchmarkSpec
+                benchmarkSpec.varianceMethod = design.spec.varianceMethod
                 let estimator = RepresentationEstimator(
                     population: RepresentationSource(table: table, design: design, census: census),
                     benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: benchmarkSpec, table: benchmark),
@@ -108,6 +135,6 @@ private struct AnalysisDecoder {
     }
 
     private func decoder<T>(_ type: T.Type, _ positionals: [String]) -> SpecArguments<T> {
-        SpecArguments<T>(positionalKeys: positionals, ownKeys: ["name", "command"])
+        SpecArguments<T>(positionalKeys: positionals, ownKeys: ["name", "command", "bootstrap", "seed"])
     }
 }

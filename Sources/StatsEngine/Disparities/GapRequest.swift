@@ -59,8 +59,7 @@ public struct GapRequest: Sendable {
     }
 
     public func validate() throws {
-        guard q > 0, q < 1 else { throw DisparityError.usage("--q must lie strictly between 0 and 1 (got \(q))") }
-        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
+        try ProbabilityOptions.validate(q: q, level: level)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
         if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level '\(focal)'") }
         if adjust != nil, statistic != .mean, statistic != .proportion {

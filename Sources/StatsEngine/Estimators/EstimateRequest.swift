@@ -48,8 +48,7 @@ public struct EstimateRequest: Sendable {
 
     /// Rejects impossible options before any data is touched.
     public func validate() throws {
-        guard q > 0, q < 1 else { throw DisparityError.usage("--q must lie strictly between 0 and 1 (got \(q))") }
-        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1 (got \(level))") }
+        try ProbabilityOptions.validate(q: q, level: level)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("the ratio statistic needs --denominator COL") }
         if statistic == .index, index == nil { throw DisparityError.usage("the index statistic needs its items, e.g. index safe_day,safe_night,safe_home --item-range 1,5") }
     }

@@ -67,3 +67,4 @@ public struct Inferred: Sendable, Equatable {
         standardError.flatMap { target.pValue(estimate: estimate, standardError: $0, df: df) }
     }
 }
+

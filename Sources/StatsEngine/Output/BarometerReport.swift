@@ -1,20 +1,21 @@
 /// `disparity barometer` output at one period. CSV: one row per measure (and per breakdown
 /// level), with the figure now, at the baseline and at the previous wave, both changes, the
 /// target, both verdicts, the rows and weighted population used, and what disclosure control
-/// withheld. JSON: the goals (INTERFACE.md: a `goals` array, each with its `verdict`), each with
+/// withheld; a workbook holds these rows per goal, one sheet each, and all together ("all"). JSON: the goals (INTERFACE.md: a `goals` array, each with its `verdict`), each with
 /// its measures. Table: one section per goal, the figures as "estimate [low; high]".
 extension Report {
     public static func barometer(_ result: BarometerResult, language: ReportLanguage = .da) -> Report {
         var tabular = Tabular(columns: BarometerColumns.all)
-        var sections: [Section] = []
+        var sections: [Section] = [], sheets: [Section] = []
         var goals: [JSONValue] = []
         for goal in result.goals {
             var display = Tabular(columns: language == .da
-                ? ["mål", "", "enhed", "nu", "ændring siden basis", "ændring siden sidst", "vurdering", "officiel"]
-                : ["measure", "", "unit", "now", "change since baseline", "change since previous", "verdict", "official"])
+                ? ["nr", "indikator", "enhed", "nu", "ændring siden basis", "ændring siden sidst", "vurdering", "officiel"]
+                : ["no", "measure", "unit", "now", "change since baseline", "change since previous", "verdict", "official"])
+            var goalRows = Tabular(columns: tabular.columns)
             for m in goal.measures {
-                tabular.rows.append(BarometerColumns.row(m, goal: goal, result: result, language: language))
-                for b in m.breakdown { tabular.rows.append(BarometerColumns.row(b, of: m, goal: goal, result: result)) }
+                goalRows.rows.append(BarometerColumns.row(m, goal: goal, result: result, language: language))
+                for b in m.breakdown { goalRows.rows.append(BarometerColumns.row(b, of: m, goal: goal, result: result)) }
                 display.rows.append([.text(m.measure.id), .text(m.measure.label + (m.measure.context ? (language == .da ? " (baggrund)" : " (context)") : "")),
                                      .text(language.unit(m.measure.unit).trimmingCharacters(in: .whitespaces)),
                                      .text(Self.shown(m.current, m, language)), .text(m.changeSinceBaseline.map { Self.shown($0, m, language, signed: true) }),
@@ -31,6 +32,8 @@ extension Report {
                     return language == .da ? " (mål: \(language.target(target, unit: unit)))" : " (target: \(language.target(target, unit: unit)))"
                 } ?? "")
             sections.append(Section(title: title, tabular: display))
+            sheets.append(Section(title: (language == .da ? "Mål " : "Goal ") + "\(goal.goal.id) \(goal.goal.label)", tabular: goalRows))
+            tabular.rows += goalRows.rows
             goals.append(BarometerColumns.json(goal, result: result, language: language))
         }
         var notes = result.goals.flatMap { g in g.measures.flatMap { m in m.notes.map { "measure \(m.measure.id): \($0)" } } }
@@ -45,7 +48,7 @@ extension Report {
         return Report(tabular: tabular, json: json, notes: notes,
                       facts: [("title", result.title), (language == .da ? "periode" : "period", result.period),
                               (language == .da ? "basis" : "baseline", result.baseline)],
-                      sections: sections)
+                      sections: sections, sheets: sheets + [Section(title: "all", tabular: tabular)])
     }
 
     /// "412.3 [405.1; 419.5]" (the interval in brackets), ".." when withheld, "-" when not estimable.

@@ -32,18 +32,25 @@ public struct Report: Sendable {
     public var facts: [(String, String)]
     /// The tables of the terminal view, in order; by default `tabular` alone.
     public var sections: [Section]
+    /// The sheets of the Excel workbook (`--output FILE.xlsx`), each titled with its sheet's name;
+    /// by default `tabular` alone, as "results".
+    public var sheets: [Section]
 
-    /// A report whose terminal view is `sections` (by default the CSV rows themselves).
-    public init(tabular: Tabular, json: JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil) {
+    /// A report whose terminal view is `sections` and whose workbook is `sheets` (each by default
+    /// the CSV rows themselves).
+    public init(tabular: Tabular, json: JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil,
+                sheets: [Section]? = nil) {
         self.tabular = tabular
         self.json = json
         self.notes = notes
         self.facts = facts
         self.sections = sections ?? [Section(title: nil, tabular: tabular)]
+        self.sheets = sheets ?? [Section(title: "results", tabular: tabular)]
     }
 
-    /// The report in `format`; a table is laid out for a terminal `width` characters wide.
-    public func rendered(as format: OutputFormat, width: Int = TerminalWidth.fallback) -> String {
+    /// The report in `format`; a table is laid out for a terminal `width` characters wide, CSV
+    /// is spelled in `csvStyle`.
+    public func rendered(as format: OutputFormat, width: Int = TerminalWidth.fallback, csvStyle: CSVStyle = .standard) -> String {
         switch format {
         case .table:
             let layout = TerminalTable(width: width)
@@ -54,7 +61,7 @@ public struct Report: Sendable {
                 (section.title.map { layout.paragraph($0) + "\n" } ?? "") + layout.render(section.tabular, facts: i == 0 && !titled ? facts : [])
             }
             return lead + tables.joined(separator: "\n") + (notes.isEmpty ? "" : "\n") + notes.map { layout.paragraph("note: \($0)", indent: 6) }.joined()
-        case .csv: return tabular.csv()
+        case .csv: return tabular.csv(style: csvStyle)
         case .json:
             guard !notes.isEmpty, case .object(var fields) = json else { return json.serialized(pretty: true) + "\n" }
             fields.append(("notes", .array(notes.map { .string($0) })))

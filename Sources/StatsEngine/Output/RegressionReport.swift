@@ -2,7 +2,7 @@
 /// the average marginal effects. JSON holds each once (`results`, `tests`, `marginal_effects`);
 /// the CSV file is one table whose `section` column says which a row is (`coefficient`,
 /// `marginal_effect`, `term_test`), with the tests' `ndf` and `ddf`; the terminal table shows
-/// them as sections under the model's facts.
+/// them as sections under the model's facts, a workbook as sheets.
 extension Report {
     public static func regression(_ result: RegressionResult, design: SurveyDesign) -> Report {
         let columns = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
@@ -56,9 +56,15 @@ extension Report {
                      ("n", String(result.n)), ("df_residual", Tabular.readable(result.dfResidual))]
         if !result.aliased.isEmpty { facts.append(("aliased", result.aliased.joined(separator: ", "))) }
         if !result.converged { facts.append(("converged", "no, after \(result.iterations) iterations")) }
-        var sections = [Section(title: nil, tabular: coefficients)]
-        if !effects.rows.isEmpty { sections.append(Section(title: "Average marginal effects (percentage points)", tabular: effects)) }
-        if !tests.rows.isEmpty { sections.append(Section(title: "Wald tests", tabular: tests)) }
-        return Report(tabular: csv, json: document, facts: facts, sections: sections)
+        var sections = [Section(title: nil, tabular: coefficients)], sheets = [Section(title: "coefficients", tabular: coefficients)]
+        if !effects.rows.isEmpty {
+            sections.append(Section(title: "Average marginal effects (percentage points)", tabular: effects))
+            sheets.append(Section(title: "marginal effects", tabular: effects))
+        }
+        if !tests.rows.isEmpty {
+            sections.append(Section(title: "Wald tests", tabular: tests))
+            sheets.append(Section(title: "Wald tests", tabular: tests))
+        }
+        return Report(tabular: csv, json: document, facts: facts, sections: sections, sheets: sheets)
     }
 }

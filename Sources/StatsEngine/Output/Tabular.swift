@@ -18,18 +18,22 @@ public struct Tabular: Sendable {
         self.rows = rows
     }
 
-    /// RFC 4180 CSV: numbers in shortest round-trip form, missing as empty cells.
-    public func csv() -> String {
-        var out = columns.map(Tabular.quoteCSV).joined(separator: ",") + "\n"
+    /// CSV in `style` (RFC 4180 by default): numbers in shortest round-trip form (with the
+    /// style's decimal mark), missing as empty cells.
+    public func csv(style: CSVStyle = .standard) -> String {
+        func quoted(_ s: String) -> String { Tabular.quoteCSV(s, separator: style.separator) }
+        var out = style.preamble + columns.map(quoted).joined(separator: String(style.separator)) + style.lineEnd
         for row in rows {
             out += row.map { cell -> String in
                 switch cell {
-                case .text(let s): return s.map(Tabular.quoteCSV) ?? ""
-                case .number(let v): return v.flatMap { $0.isFinite ? NumberText.shortest($0) : nil } ?? ""
+                case .text(let s): return s.map(quoted) ?? ""
+                case .number(let v):
+                    let text = v.flatMap { $0.isFinite ? NumberText.shortest($0) : nil } ?? ""
+                    return style.decimalMark == "." ? text : text.replacingOccurrences(of: ".", with: String(style.decimalMark))
                 case .integer(let v): return v.map(String.init) ?? ""
                 case .flag(let b): return b.map { $0 ? "true" : "false" } ?? ""
                 }
-            }.joined(separator: ",") + "\n"
+            }.joined(separator: String(style.separator)) + style.lineEnd
         }
         return out
     }
@@ -65,8 +69,8 @@ public struct Tabular: Sendable {
         return String(format: "%.6g", v)
     }
 
-    static func quoteCSV(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    static func quoteCSV(_ s: String, separator: Character) -> String {
+        guard s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -121,13 +121,21 @@ struct MarginalEffects {
 
     private func shifted(_ name: String, _ values: [Double], _ change: (Double) -> Double) throws -> DesignMatrix {
         let table = try estimator.table.replacing(name, with: .numeric(NumericColumn(values.map { $0.isNaN ? $0 : change($0) })))
-        return try DesignMatrix(formula: formula, table: table, fixedLevels: design.factorLevels)
+        return try DesignMatrix(formula: formula, table: table, fixedLevels: design.factorLevels, within: fittedRows)
+    }
+
+    /// The rows the model was fitted on (a `--subset` and missing values leave the others out),
+    /// so that every counterfactual design matrix has the fit's rows in the fit's order.
+    private var fittedRows: [Bool] {
+        var mask = [Bool](repeating: false, count: estimator.table.rowCount)
+        for r in design.rows { mask[Int(r)] = true }
+        return mask
     }
 
     private func counterfactual(_ name: String, level: String, codes: CategoricalColumn) throws -> DesignMatrix {
         let code = Int32(codes.levels.firstIndex(of: level)!)
         let column = CategoricalColumn(codes: codes.codes.map { $0 < 0 ? $0 : code }, levels: codes.levels)
         let table = try estimator.table.replacing(name, with: .categorical(column))
-        return try DesignMatrix(formula: formula, table: table, fixedLevels: design.factorLevels)
+        return try DesignMatrix(formula: formula, table: table, fixedLevels: design.factorLevels, within: fittedRows)
     }
 }

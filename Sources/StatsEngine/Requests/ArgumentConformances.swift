@@ -11,6 +11,7 @@ extension LonelyPSU: ExpressibleByArgument {}
 extension Family: ExpressibleByArgument {}
 extension CovarianceType: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}
+extension CSVStyle: ExpressibleByArgument {}
 extension ReportLanguage: ExpressibleByArgument {}
 
 /// `--scale`: `pp` reports proportions and rates in percentage points.

@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
 
-/// Output format and destination (`--format`, `--output`, `--width`, `--timings`).
+/// Output format and destination (`--format`, `--output`, `--csv-style`, `--width`, `--timings`).
 public struct OutputOptions: ParsableArguments {
     @Option(help: "table, csv or json (table on a terminal; otherwise from --output's extension, else csv).")
     public var format: OutputFormat?
 
-    @Option(help: "Write to this file (atomically) instead of standard output.")
+    @Option(help: "Write to this file (atomically) instead of standard output: .csv, .json, .txt (a table) or .xlsx (an Excel workbook); another extension needs --format.")
     public var output: String?
+
+    @Option(help: "CSV spelling: standard (RFC 4180) or danish (';', decimal comma, a UTF-8 BOM, CRLF: what Danish Excel opens).")
+    public var csvStyle: CSVStyle?
 
     @Option(help: "Lay a table out for lines of at most this many characters (default: the terminal's width, else $COLUMNS, else 100).")
     public var width: Int?
@@ -17,16 +20,48 @@ public struct OutputOptions: ParsableArguments {
 
     public init() {}
 
-    /// A width too narrow for any table is a usage error.
-    public func validate() throws {
-        if let width, width < 20 { throw ValidationError("--width must be at least 20 (got \(width))") }
+    /// What is written: text in a format, or an Excel workbook.
+    public enum Kind: Equatable, Sendable {
+        case text(OutputFormat)
+        case workbook
     }
 
-    /// `--format`, else the output file's extension, else a table on a terminal and CSV elsewhere.
-    public func resolvedFormat() -> OutputFormat {
-        if let format { return format }
-        if let output, let f = OutputFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) { return f }
-        return isatty(STDOUT_FILENO) == 1 && output == nil ? .table : .csv
+    /// The extensions `--output` knows and what each writes.
+    public static let extensions: [(String, Kind)] = [("csv", .text(.csv)), ("json", .text(.json)), ("txt", .text(.table)),
+                                                      ("table", .text(.table)), ("xlsx", .workbook)]
+
+    /// A width too narrow for any table, or an output whose extension is unknown or contradicts
+    /// `--format`, is a usage error.
+    public func validate() throws {
+        if let width, width < 20 { throw ValidationError("--width must be at least 20 (got \(width))") }
+        _ = try kind()
+    }
+
+    /// `--format`, else the output file's extension, else CSV with `--csv-style` or a name
+    /// without extension, else a table on a terminal and CSV elsewhere. An `.xlsx` output is a
+    /// workbook and takes no `--format`; `.csv` and `.json` take only their own; `.txt` takes
+    /// any; another extension needs `--format`; `--csv-style` needs CSV.
+    public func kind() throws -> Kind {
+        let ext = output.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
+        let named = Self.extensions.first { $0.0 == ext }?.1
+        let kind: Kind
+        switch (named, format) {
+        case (.workbook?, let format?):
+            throw ValidationError("--output \(output!) writes an Excel workbook, not --format \(format.rawValue): leave out --format or name a .\(format == .table ? "txt" : format.rawValue) file")
+        case (.text(let implied)?, let format?) where format != implied && ext != "txt":
+            throw ValidationError("--output \(output!) is a .\(ext) file but --format is \(format.rawValue): name a .\(format == .table ? "txt" : format.rawValue) file or leave out --format")
+        case (let named?, nil): kind = named
+        case (_, let format?): kind = .text(format)
+        case (nil, nil) where !ext.isEmpty:
+            let known = Self.extensions.map { "." + $0.0 }.joined(separator: ", ")
+            throw ValidationError("--output \(output!): unknown extension '.\(ext)' (known: \(known)); give --format to write it anyway")
+        case (nil, nil):
+            kind = csvStyle != nil || output != nil || isatty(STDOUT_FILENO) != 1 ? .text(.csv) : .text(.table)
+        }
+        if let csvStyle, kind != .text(.csv) {
+            throw ValidationError("--csv-style \(csvStyle.rawValue) applies to CSV output only (--format csv or a .csv file)")
+        }
+        return kind
     }
 
     /// Refuses (exit 2) an `--output` that is one of `inputs`, before anything is read.
@@ -36,7 +71,8 @@ public struct OutputOptions: ParsableArguments {
 
     /// Writes the report atomically to `--output`, or to standard output.
     public func emit(_ report: Report) throws {
-        let text = report.rendered(as: resolvedFormat(), width: width ?? TerminalWidth.current())
+        guard case .text(let format) = try kind() else { return try Workbook(report: report).write(to: output!) }
+        let text = report.rendered(as: format, width: width ?? TerminalWidth.current(), csvStyle: csvStyle ?? .standard)
         if let output { try AtomicFile.write(text, to: output) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
     }
 }

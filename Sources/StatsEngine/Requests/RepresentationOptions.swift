@@ -57,9 +57,10 @@ public struct RepresentationOptions: ParsableArguments {
                               standardise: standardise, level: level)
     }
 
-    /// The benchmark's design, with the staff design's lonely-PSU rule.
-    public func benchmarkSpec(lonelyPSU: LonelyPSU) -> DesignSpec {
+    /// The benchmark's design, with the population design's lonely-PSU rule and variance method.
+    public func benchmarkSpec(like population: DesignSpec) -> DesignSpec {
         DesignSpec(weights: benchmarkWeights, strata: benchmarkStrata, clusters: DesignOptions.list(benchmarkCluster),
-                   fpc: DesignOptions.list(benchmarkFPC), nest: benchmarkNest, lonelyPSU: lonelyPSU)
+                   fpc: DesignOptions.list(benchmarkFPC), nest: benchmarkNest, lonelyPSU: population.lonelyPSU,
+                   varianceMethod: population.varianceMethod)
     }
 }

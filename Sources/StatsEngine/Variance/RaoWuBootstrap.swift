@@ -109,12 +109,17 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 extension SurveyDesign {
+    /// The same design with another variance method (a run spec's analysis may choose its own).
+    public func with(varianceMethod: VarianceMethod) -> SurveyDesign { copy(weights: weights, varianceMethod: varianceMethod) }
+
     /// The same design with other weights (a bootstrap replicate), its variance by linearization.
-    public func reweighted(_ weights: [Double]) -> SurveyDesign {
+    public func reweighted(_ weights: [Double]) -> SurveyDesign { copy(weights: weights, varianceMethod: .linearization) }
+
+    private func copy(weights: [Double], varianceMethod: VarianceMethod) -> SurveyDesign {
         var spec = self.spec
-        spec.varianceMethod = .linearization
+        spec.varianceMethod = varianceMethod
         return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
-                     psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
-                     secondStage: secondStage)
+                            psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
+                            secondStage: secondStage)
     }
 }

@@ -9,7 +9,7 @@ final class VersionTests: XCTestCase {
         let cli = try CommandLine.run(["--version"])
         XCTAssertEqual(cli.stdout.trimmingCharacters(in: .whitespacesAndNewlines), Release.version)
 
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = FixtureFiles.repository
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-version-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         let run = try CommandLine.run(["run", root.appendingPathComponent("datasets/run.yaml").path, "--out", out.path])

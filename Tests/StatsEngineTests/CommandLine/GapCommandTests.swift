@@ -2,30 +2,9 @@ import Foundation
 import XCTest
 @testable import StatsEngine
 
-/// Targets and their verdicts, and bad `gap` input through the command line.
-final class GapTests: XCTestCase {
-    func testTargetParsingAndVerdicts() throws {
-        let t = try Target(parsing: "<= 5.8")
-        XCTAssertEqual(t, Target(comparison: .atMost, value: 5.8))
-        XCTAssertEqual(try Target(parsing: ">=0").comparison, .atLeast)
-        XCTAssertEqual(try Target(parsing: " < -1.5 ").value, -1.5)
-        XCTAssertEqual(t.verdict(low: 3, high: 5.8), .met)
-        XCTAssertEqual(t.verdict(low: 5.9, high: 8), .notMet)
-        XCTAssertEqual(t.verdict(low: 4, high: 7), .inconclusive)
-        XCTAssertEqual(try Target(parsing: "> 0").verdict(low: -1, high: 2), .inconclusive)
-        for bad in ["5.8", "=< 5.8", "<= five", "", "<="] {
-            XCTAssertThrowsError(try Target(parsing: bad), bad) { XCTAssert("\($0)".contains("--target")) }
-        }
-    }
-
-    /// The one-sided p-value that the target is met: normal tail of (estimate − target)/SE.
-    func testTargetPValue() throws {
-        let t = try Target(parsing: "<= 5.8")
-        XCTAssertEqual(t.pValue(estimate: 5.8, standardError: 1, df: nil)!, 0.5, accuracy: 1e-15)
-        XCTAssertEqual(t.pValue(estimate: 5.8 - 1.959963984540054, standardError: 1, df: nil)!, 0.025, accuracy: 1e-12)
-        XCTAssertEqual(try Target(parsing: ">= 0").pValue(estimate: 1.959963984540054, standardError: 1, df: nil)!, 0.025, accuracy: 1e-12)
-    }
-
+/// Bad `gap` input through the command line: each a one-line error naming the level, group or
+/// value at fault.
+final class GapCommandTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {

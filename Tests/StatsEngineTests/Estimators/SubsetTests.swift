@@ -102,4 +102,47 @@ final class SubsetTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssert(bad.stderr.contains("'region'"), bad.stderr)
     }
+
+    /// Average marginal effects after `--subset` are those of the same model fitted on the
+    /// subset's rows alone (the counterfactual predictions use the fitted rows only).
+    func testMarginalEffectsAfterASubsetEqualThoseOnTheSubsetsRows() throws {
+        let (table, design) = try nested()
+        let within = try RowFilter(parsing: "region != Syd")
+        var request = RegressionRequest(formula: "bin ~ x + factor(cat)", family: .binomial, marginalEffects: true)
+        request.subset = within
+        let subset = try RegressionEstimator(table: table, design: design).fit(request)
+        // The same rows as a table of their own, under the classical covariance (which needs no design).
+        let keep = try within.rows(of: table)
+        let rows = (0..<table.rowCount).filter { keep[$0] }
+        let alone = try CSVReader.parse(Array(try Self.csv(table, rows: rows).utf8), source: "alone.csv")
+        var plain = RegressionRequest(formula: "bin ~ x + factor(cat)", family: .binomial, marginalEffects: true)
+        plain.covariance = .classical
+        var classical = request
+        classical.covariance = .classical
+        let reference = try RegressionEstimator(table: alone, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: alone)).fit(plain)
+        let same = try RegressionEstimator(table: table, design: design).fit(classical)
+        XCTAssertEqual(subset.marginalEffects.count, reference.marginalEffects.count)
+        for (a, b) in zip(same.marginalEffects, reference.marginalEffects) {
+            assertClose(a.estimate, b.estimate, rel: 1e-9, a.term)
+            assertClose(a.standardError, b.standardError, rel: 1e-9, a.term)
+        }
+        for (a, b) in zip(subset.marginalEffects, reference.marginalEffects) {
+            assertClose(a.estimate, b.estimate, rel: 1e-9, a.term)
+            XCTAssertNotEqual(a.estimate, 0, a.term)
+        }
+    }
+
+    /// The rows of `table` as CSV text (numbers in shortest form, labels as they are).
+    private static func csv(_ table: Table, rows: [Int]) throws -> String {
+        var text = table.names.joined(separator: ",") + "\n"
+        for r in rows {
+            text += try table.names.map { name -> String in
+                switch try table.column(name) {
+                case .numeric(let c): return c.values[r].isNaN ? "" : NumberText.shortest(c.values[r])
+                case .categorical(let c): return c.codes[r] < 0 ? "" : c.levels[Int(c.codes[r])]
+                }
+            }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
 }

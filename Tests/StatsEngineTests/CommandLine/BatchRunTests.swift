@@ -31,7 +31,7 @@ final class BatchRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("analysis 'broken' failed"), result.stderr)
         XCTAssertTrue(result.stderr.contains("'nosuchcolumn'"), result.stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        XCTAssertEqual(files, ["good_gap.csv", "good_mean.csv", "manifest.json", "results.ipynb", "results.json"], "no partial or temporary files")
+        XCTAssertEqual(files, ["good_gap.csv", "good_mean.csv", "manifest.json", "results.ipynb", "results.json", "results.xlsx"], "no partial or temporary files")
         let mean = try CSVReader.read(path: out.appendingPathComponent("good_mean.csv").path)
         XCTAssertEqual(mean.rowCount, 2)
         XCTAssertEqual(try CSVReader.read(path: out.appendingPathComponent("good_gap.csv").path).rowCount, 4)

@@ -82,18 +82,18 @@ final class RequestSchemaTests: XCTestCase {
     func testEveryGoalKeyIsAcceptedInBarometerGoals() throws {
         for entry in OptionCatalog(GapOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            let base = ["label: T", "data: d.csv", "variable: y", "group: g", "reference: p", "focal: q"].filter { !$0.hasPrefix(entry.name + ":") }
-            assertAccepted(barometerError("{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "goal \(entry.name)")
+            let base = ["label: T", "unit: score points", "variable: y", "group: g", "reference: p", "focal: q"].filter { !$0.hasPrefix(entry.name + ":") }
+            assertAccepted(barometerError(measure: "{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "measure \(entry.name)")
         }
         for entry in OptionCatalog(RepresentationOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            let base = ["label: T", "data: d.csv", "variable: g", "focal: p", "measure: representation", "benchmark: {data: d.csv}"]
+            let base = ["label: T", "unit: index", "variable: g", "focal: p", "measure: representation", "benchmark: {data: d.csv}"]
                 .filter { !$0.hasPrefix(entry.name + ":") }
-            assertAccepted(barometerError("{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "representation goal \(entry.name)")
+            assertAccepted(barometerError(measure: "{\((base + ["\(entry.name): \(value)"]).joined(separator: ", "))}"), "representation measure \(entry.name)")
         }
         for entry in OptionCatalog(DesignOptions.self).entries {
             let value = entry.isFlag ? "true" : "'\(sample(entry))'"
-            assertAccepted(barometerError("{label: T, data: d.csv, variable: y, design: {\(entry.name): \(value)}}"), "goal design \(entry.name)")
+            assertAccepted(barometerError(measure: "{label: T, unit: '%', variable: y, design: {\(entry.name): \(value)}}"), "measure design \(entry.name)")
         }
     }
 
@@ -104,29 +104,49 @@ final class RequestSchemaTests: XCTestCase {
         let run = loadError(spec: "data: d.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g, reference: p, subsets: 'x >= 1'}\n")
         XCTAssert(run.contains("unknown key 'subsets' in analysis 'a'; did you mean 'subset'?"), run)
         XCTAssert(run.contains("s.yaml:3"), run)
-        let measure = barometerError("{id: '5', label: T, data: d.csv, variable: y, subsets: 'x >= 1'}")
-        XCTAssert(measure.contains("unknown key 'subsets' in goal G, measure 5; did you mean 'subset'?"), measure)
-        let goal = configurationError("goals:\n  - {id: '5', lable: T, kind: direction, direction: higher, measures: [{label: M, unit: score points, data: d.csv, variable: y}]}\n")
-        XCTAssert(goal.contains("unknown key 'lable' in goal 5; did you mean 'label'?"), goal)
-        XCTAssert(barometerError("{label: T, data: d.csv, variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
+        let goal = barometerError(measure: "{id: 5a, label: T, unit: '%', variable: y, subsets: 'x >= 1'}")
+        XCTAssert(goal.contains("unknown key 'subsets' in goal 5, measure 5a; did you mean 'subset'?"), goal)
+        XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y}", goalKeys: "lable: T").contains("did you mean 'label'?"))
+        XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
         XCTAssert(loadError(spec: "data: d.csv\ndelimitr: ','\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n")
             .contains("did you mean 'delimiter'?"))
     }
 
     /// f13: spec numbers are refused as the command line refuses them (exit 2, key and value as written).
-    /// A bootstrap key inside an analysis is refused too: the variance method is the design's.
+    /// The variance method's keys (`bootstrap`, `seed`) are checked alike in an analysis and in the design.
+    /// A bootstrap chosen for one analysis gives that analysis the numbers a bootstrap design
+    /// gives it; the other analyses keep linearization.
+    func testBootstrapPerAnalysisEqualsTheDesignsBootstrap() throws {
+        let spec = directory.appendingPathComponent("s.yaml")
+        func reports(_ design: String, _ analysis: String) throws -> [String] {
+            try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n  - {name: l, command: estimate, stat: mean, variable: y}\n"
+                .write(to: spec, atomically: true, encoding: .utf8)
+            let run = try RunSpec.load(path: spec.path)
+            let table = try CSVReader.read(path: run.data)
+            let design = try SurveyDesign(spec: run.design, table: table)
+            return try run.analyses.map { try $0.run(table, design).rendered(as: .csv) }
+        }
+        let perAnalysis = try reports("weights: w, strata: stratum, cluster: psu", ", bootstrap: 40, seed: 5")
+        let wholeDesign = try reports("weights: w, strata: stratum, cluster: psu, bootstrap: 40, seed: 5", "")
+        let linear = try reports("weights: w, strata: stratum, cluster: psu", "")
+        XCTAssertEqual(perAnalysis[0], wholeDesign[0])
+        XCTAssertNotEqual(perAnalysis[0], linear[0])
+        XCTAssertEqual(perAnalysis[1], linear[1])
+    }
+
     func testInvalidSpecNumbersAreUsageErrors() throws {
         for (pair, fragment) in [("bootstrap: 1e30", "bootstrap '1e30'"), ("bootstrap: 9.3e18", "bootstrap '9.3e18'"),
                                  ("bootstrap: 50, seed: -1", "seed '-1'"), ("bootstrap: 50, seed: nan", "seed 'nan'"),
                                  ("bootstrap: 50, seed: 1e30", "seed '1e30'"), ("q: abc", "q 'abc'")] {
             let spec = directory.appendingPathComponent("s.yaml")
-            // The bootstrap is the design's variance method: its keys go in the design block.
-            let (design, analysis) = pair.hasPrefix("bootstrap") ? (pair, "") : ("weights: w", ", " + pair)
-            try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n"
-                .write(to: spec, atomically: true, encoding: .utf8)
-            XCTAssertThrowsError(try RunSpec.load(path: spec.path), pair) { error in
-                XCTAssertEqual((error as? DisparityError)?.kind, .usage, pair)
-                XCTAssert("\(error)".contains(fragment), "\(error) lacks \(fragment)")
+            // The bootstrap (the variance method) may be chosen per analysis or for the whole design.
+            for (design, analysis) in [("weights: w", ", " + pair)] + (pair.hasPrefix("bootstrap") ? [(pair, "")] : []) {
+                try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n"
+                    .write(to: spec, atomically: true, encoding: .utf8)
+                XCTAssertThrowsError(try RunSpec.load(path: spec.path), pair) { error in
+                    XCTAssertEqual((error as? DisparityError)?.kind, .usage, pair)
+                    XCTAssert("\(error)".contains(fragment), "\(error) lacks \(fragment)")
+                }
             }
         }
         let cli = try CommandLine.run(["estimate", "mean", "y", "--data=\(directory.path)/d.csv", "--bootstrap", "50", "--seed", "-1"])
@@ -159,18 +179,17 @@ final class RequestSchemaTests: XCTestCase {
         } catch { return "\(error)" }
     }
 
-    /// The error loading a one-period configuration whose one goal (id G) has `measure` as its
-    /// one measure (in score points unless it names its unit); empty when it loads.
-    private func barometerError(_ measure: String) -> String {
-        let unit = measure.contains("unit:") ? "" : "unit: score points, "
-        return configurationError("goals:\n  - {id: G, label: G, kind: direction, direction: higher, measures: [{\(unit)\(measure.dropFirst())]}\n")
-    }
-
-    /// The error loading a configuration of these goals under a one-period schedule.
-    private func configurationError(_ goals: String) -> String {
+    /// The error (empty: none) of a configuration whose goal 5 holds `measure`, with the goal's
+    /// other keys `goalKeys`.
+    private func barometerError(measure: String, goalKeys: String = "label: T") -> String {
         let config = directory.appendingPathComponent("b.yaml")
         do {
-            try ("periods: {column: period, baseline: \"2010\", order: [\"2010\"]}\n" + goals).write(to: config, atomically: true, encoding: .utf8)
+            try """
+            periods: {column: g, baseline: p, order: [p, q]}
+            goals:
+              - {id: '5', \(goalKeys), kind: direction, direction: higher, data: d.csv, measures: [\(measure)]}
+
+            """.write(to: config, atomically: true, encoding: .utf8)
             _ = try BarometerConfig.load(path: config.path)
             return ""
         } catch { return "\(error)" }

@@ -4,6 +4,14 @@ import XCTest
 
 /// Access to the committed fixtures (oracle outputs and reference data sets).
 enum FixtureFiles {
+    /// The repository's root folder (this file is Tests/StatsEngineTests/Support/FixtureFiles.swift).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    /// The bundled data (`datasets/`).
+    static let datasets = repository.appendingPathComponent("datasets")
+    /// The test sources' fixture folder, for tests that remake their fixtures on request.
+    static let sourceFixtures = repository.appendingPathComponent("Tests/StatsEngineTests/Fixtures")
+
     static func url(_ name: String, _ ext: String, in folder: String) throws -> URL {
         let sub = folder.isEmpty ? "Fixtures" : "Fixtures/\(folder)"
         guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: sub) else {

@@ -10,8 +10,7 @@ import XCTest
 /// value must be consistent with 95 %: within 3.5 binomial SDs (about ±5.4 points at 200).
 final class CoverageTests: XCTestCase {
     static let replications = 200
-    static let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("datasets")
+    static let datasets = FixtureFiles.datasets
 
     private func population(_ name: String) throws -> Table {
         try CSVReader.read(path: Self.datasets.appendingPathComponent(name).path)
