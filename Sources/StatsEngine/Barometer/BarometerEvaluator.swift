@@ -3,25 +3,37 @@ import Foundation
 /// Evaluates a barometer configuration at one period: every goal's measures with their figures
 /// now, at the baseline and at the previous wave, the changes since both, breakdowns, disclosure
 /// control, and the verdicts. Each data file is read once.
-public struct BarometerEvaluator {
+public struct BarometerEvaluator: Sendable {
     public let config: BarometerConfig
     /// Disclosure control: figures resting on fewer unweighted observations are withheld
     /// (Statistics Denmark's rule for results leaving its research servers is 3).
     public let minimumCell: Int
     public static let defaultMinimumCell = 3
+    /// Tables already in memory, by the name a measure gives its data or benchmark in the
+    /// configuration: used instead of reading that file (simulations evaluate many samples).
+    var tables: [String: Table] = [:]
 
     /// The data files read so far, by path and reading options: every period evaluated by
     /// this evaluator reads each file once.
-    private let tables = TableCache()
+    private let files = TableCache()
 
     public init(config: BarometerConfig, minimumCell: Int = defaultMinimumCell) {
         self.config = config
         self.minimumCell = minimumCell
     }
 
-    private final class TableCache {
+    /// Files read, shared by the copies of an evaluator (one barometer run reads each once).
+    private final class TableCache: @unchecked Sendable {
         struct Source: Hashable { var path: String; var options: CSVOptions }
-        var tables: [Source: Table] = [:]
+        private let lock = NSLock()
+        private var tables: [Source: Table] = [:]
+
+        func table(_ source: Source) throws -> Table {
+            if let t = lock.withLock({ tables[source] }) { return t }
+            let t = try CSVReader.read(path: source.path, options: source.options)
+            lock.withLock { tables[source] = t }
+            return t
+        }
     }
 
     /// The barometer at `period` (the schedule's last when nil).
@@ -31,11 +43,8 @@ public struct BarometerEvaluator {
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
-                    let source = TableCache.Source(path: config.path(of: name), options: measure.csv)
-                    if let t = tables.tables[source] { return t }
-                    let t = try CSVReader.read(path: source.path, options: source.options)
-                    tables.tables[source] = t
-                    return t
+                    if let t = self.tables[name] { return t }
+                    return try files.table(TableCache.Source(path: config.path(of: name), options: measure.csv))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)
@@ -52,6 +61,7 @@ public struct BarometerEvaluator {
                           table: (String) throws -> Table) throws -> MeasureResult {
         let data = try table(measure.data)
         let waves = try self.waves(of: data, at: period)
+        let minimumCell = measure.minimumCell ?? self.minimumCell
         var result: MeasureResult
         switch measure.kind {
         case .level(let request), .gap(let request):
@@ -64,7 +74,7 @@ public struct BarometerEvaluator {
                                    n: figures.n, population: figures.population, verdict: nil, official: nil, breakdown: [],
                                    notes: figures.notes)
             if let by = measure.by {
-                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves)
+                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves, minimumCell: minimumCell)
             }
         case .decomposition(let request, let component):
             let design = try SurveyDesign(spec: measure.design, table: data)
@@ -90,7 +100,7 @@ public struct BarometerEvaluator {
                                    n: n, population: population, verdict: nil, official: nil, breakdown: [], notes: figures.notes)
         case .representation(let representation):
             result = try evaluate(measure, representation, population: data, benchmark: table(representation.benchmarkData),
-                                  waves: waves, period: period)
+                                  waves: waves, period: period, minimumCell: minimumCell)
         }
         if !measure.context { (result.verdict, result.official) = Self.verdicts(goal, result) }
         return result
@@ -118,7 +128,7 @@ public struct BarometerEvaluator {
     /// One row per level of `by` among the current wave's rows: the level's figure and its
     /// change since the baseline.
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
-                           waves: WaveContrasts.Waves) throws -> [BreakdownRow] {
+                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> [BreakdownRow] {
         let column = try table.categorical(by)
         let periods = try table.categorical(config.schedule.column)
         let currentCode = Int32(periods.levels.firstIndex(of: waves.current)!)
@@ -139,7 +149,7 @@ public struct BarometerEvaluator {
     /// A representation measure: at each of the population's waves, the benchmark's latest
     /// wave at or before it.
     private func evaluate(_ measure: BarometerMeasure, _ r: BarometerMeasure.Representation, population: Table, benchmark: Table,
-                          waves: WaveContrasts.Waves, period: String) throws -> MeasureResult {
+                          waves: WaveContrasts.Waves, period: String, minimumCell: Int) throws -> MeasureResult {
         let populationDesign = try SurveyDesign(spec: measure.design, table: population)
         let benchmarkDesign = try SurveyDesign(spec: r.benchmarkDesign, table: benchmark)
         let benchmarkWaves = try self.waves(of: benchmark, at: period)

@@ -15,6 +15,8 @@ public struct BarometerMeasure: Sendable {
     public var kind: Kind
     /// A column to break the measure down by (every level its own row).
     public var by: String?
+    /// The measure's own disclosure threshold (`min-cell`), overriding the barometer's.
+    public var minimumCell: Int?
 
     /// What the measure estimates.
     public enum Kind: Sendable {
@@ -91,7 +93,10 @@ public struct BarometerMeasure: Sendable {
             }
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
-            let request = try at.placing { try options.request(requiringGroup: false) }
+            var request = try at.placing { try options.request(requiringGroup: false) }
+            if at["min-cell"] != nil { minimumCell = request.disclosure.minimumCell }
+            // The barometer withholds figures itself, cell by cell across waves.
+            request.disclosure = .none
             if let report = at["report"]?.scalar {
                 guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
                 let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])

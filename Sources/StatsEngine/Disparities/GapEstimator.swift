@@ -77,6 +77,7 @@ public struct GapEstimator: Sendable {
         }) else { return rows }
         return rows.enumerated().map { i, row in
             var row = row
+            guard row.estimate.isFinite else { return row }
             row.inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)
             if let target = request.target, row.component == "difference" {
                 row.verdict = row.inferred.verdict(against: target)
@@ -94,8 +95,18 @@ public struct GapEstimator: Sendable {
         let c = try JointEstimates(cells, engine: engine, scope: scope)
         // Each row's df is that of the rows of its own cells (the df policy); a decomposition's
         // parts rest on both groups' current cells.
+        // Disclosure control counts each cell's rows and, for a proportion, the rows counted.
+        let counted = request.statistic == .proportion ? try indicator(request) : nil
+        let smallest = cells.map { cell -> Int in
+            let positives = counted.map { y in cell.rows.reduce(0) { $0 + (y[Int($1)] == 1 ? 1 : 0) } } ?? 0
+            return positives > 0 ? min(positives, cell.rows.count) : cell.rows.count
+        }
         func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) -> GapRow {
             let cellsUsed = used.isEmpty ? [0, 1] : used
+            if let reason = request.disclosure.reason(smallestCell: cellsUsed.map { smallest[$0] }.min()!) {
+                return GapRow(focal: label, component: component, estimate: .nan, standardError: .nan, confidenceLow: nil,
+                              confidenceHigh: nil, df: nil, n: c.count(used), verdict: nil, targetPValue: nil, note: reason)
+            }
             let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(cellsUsed)) }
             let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
             return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
@@ -104,7 +115,7 @@ public struct GapEstimator: Sendable {
         }
         let s = request.scale
         var difference = row("difference", c.contrast(Self.unit(cells.count, [0: 1, 1: -1])), cells: [0, 1], scale: s)
-        if let target = request.target {
+        if let target = request.target, difference.note == nil {
             difference.verdict = difference.inferred.verdict(against: target)
             difference.targetPValue = difference.inferred.pValue(against: target)
         }

@@ -36,6 +36,8 @@ public struct GapRequest: Sendable {
     public var period: Period?
     /// Restrict every group to a domain (the design kept whole).
     public var subset: RowFilter?
+    /// Which rows are withheld for resting on too few observations (`--min-cell`).
+    public var disclosure: DisclosureControl = .none
 
     public init(variable: String, group: String, reference: String, focal: String? = nil, statistic: GapStatistic = .mean,
                 denominator: String? = nil, q: Double = 0.5, category: String? = nil, scale: Double = 1, level: Double = 0.95,

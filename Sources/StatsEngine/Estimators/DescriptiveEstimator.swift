@@ -61,7 +61,14 @@ public struct DescriptiveEstimator: Sendable {
                                        designEffect: nil, note: "\(place) has no rows with a value of '\(error.variable)'"))
             }
         }
-        return out
+        return out.map { row in
+            guard row.estimate.isFinite, let reason = request.disclosure.reason(smallestCell: row.smallestCell) else { return row }
+            var withheld = row
+            withheld.inferred = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
+            withheld.designEffect = nil
+            withheld.note = reason
+            return withheld
+        }
     }
 
     private struct EmptyDomain: Error { let variable: String }
@@ -160,10 +167,12 @@ public struct DescriptiveEstimator: Sendable {
         guard !used.isEmpty else { throw EmptyDomain(variable: request.variable) }
         let k = factor.levels.count
         var shares = [Double](repeating: 0, count: k)
+        var counts = [Int](repeating: 0, count: k)
         var W = 0.0
         for r in used {
             W += w[Int(r)]
             shares[Int(factor.codes[Int(r)])] += w[Int(r)]
+            counts[Int(factor.codes[Int(r)])] += 1
         }
         shares = shares.map { $0 / W }
         // Each category's variance. The joint call costs k² per stratum, so a variable with
@@ -192,6 +201,7 @@ public struct DescriptiveEstimator: Sendable {
             var result = EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [],
                                      category: factor.levels[j], estimate: p, standardError: variance.squareRoot(),
                                      confidenceLow: nil, confidenceHigh: nil, df: nil, n: used.count, designEffect: nil)
+            result.categoryCount = counts[j]
             let unitVariance = p * (1 - p) * Double(observed) / Double(observed - 1)
             let srs = unitVariance * (W - Double(observed)) / (W * Double(observed))
             if observed > 1, srs > 0, srs.isFinite { result.designEffect = variance / srs }

@@ -33,6 +33,8 @@ public struct EstimateRequest: Sendable {
     public var index: CompositeIndex?
     /// Only these rows (`--subset`): each domain is intersected with them, the design kept whole.
     public var subset: RowFilter?
+    /// Which rows are withheld for resting on too few observations (`--min-cell`).
+    public var disclosure: DisclosureControl = .none
 
     public init(statistic: Statistic, variable: String, by: [String] = [], q: Double = 0.5, denominator: String? = nil,
                 level: Double = 0.95, degreesOfFreedom: DegreesOfFreedom = .automatic, proportionInterval: ProportionInterval = .wald) {
@@ -73,8 +75,14 @@ public struct EstimateRow: Sendable, Equatable {
     public var n: Int
     /// Design effect (variance over that of a simple random sample of the same size), where defined.
     public var designEffect: Double?
-    /// Why a value is missing (a domain without usable rows) or what qualifies it.
+    /// Why a value is missing (a domain without usable rows, disclosure control) or what qualifies it.
     public var note: String? = nil
+    /// The fewest unweighted observations the figure rests on: the rows used, or for a
+    /// proportion the rows in its category if fewer (disclosure control counts these; an empty
+    /// category describes nobody, so it does not count).
+    public var smallestCell: Int { categoryCount.flatMap { $0 > 0 ? min($0, n) : nil } ?? n }
+    /// For a proportion, the rows in its category.
+    var categoryCount: Int? = nil
 
     /// The estimate, SE, df and interval as one value.
     public var inferred: Inferred {

@@ -35,7 +35,7 @@ extension Report {
             ("level", .number(request.level)),
             ("results", .array(results)),
         ])
-        return Report(tabular: tabular, json: json, notes: notes)
+        return Report(tabular: tabular, json: json, notes: Report.counted(rows.map(\.note)))
     }
 }
 

@@ -39,6 +39,6 @@ extension Report {
             ("level", .number(request.level)),
             ("results", .array(results)),
         ])
-        return Report(tabular: tabular, json: json, notes: Array(Set(rows.compactMap(\.note))).sorted())
+        return Report(tabular: tabular, json: json, notes: Report.counted(rows.map(\.note)))
     }
 }

@@ -68,4 +68,11 @@ public struct Report: Sendable {
             return JSONValue.object(fields).serialized(pretty: true) + "\n"
         }
     }
+
+    /// The rows' notes, each once with how many rows it qualifies ("2 rows: withheld: …").
+    static func counted(_ notes: [String?]) -> [String] {
+        var counts: [String: Int] = [:]
+        for note in notes.compactMap({ $0 }) { counts[note, default: 0] += 1 }
+        return counts.keys.sorted().map { note in "\(counts[note]!) row\(counts[note]! == 1 ? "" : "s"): \(note)" }
+    }
 }

@@ -45,6 +45,9 @@ public struct EstimateOptions: ParsableArguments {
     /// Keys that hold the positional arguments in run specs, in order.
     public static let positionalKeys = ["stat", "variable"]
 
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold rows resting on fewer unweighted observations (1, the default, withholds nothing; Statistics Denmark's rule is 3, the barometer's default).")
+    public var minCell: Int = 1
+
     public init() {}
 
     /// The validated request; impossible combinations are usage errors.
@@ -53,6 +56,7 @@ public struct EstimateOptions: ParsableArguments {
                                       denominator: denominator, level: level,
                                       degreesOfFreedom: try DegreesOfFreedom(parsing: df), proportionInterval: ciMethod)
         request.subset = try subset.map(RowFilter.init(parsing:))
+        request.disclosure = try DisclosureControl(checked: minCell)
         if statistic == .index {
             let range = DesignOptions.list(itemRange).compactMap(Double.init)
             guard range.count == 2 else { throw DisparityError.usage("index needs --item-range low,high (e.g. 1,5)") }

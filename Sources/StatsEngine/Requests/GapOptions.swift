@@ -69,6 +69,9 @@ public struct GapOptions: ParsableArguments {
     /// Keys that hold the positional arguments in run specs and goals, in order.
     public static let positionalKeys = ["variable"]
 
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold rows resting on fewer unweighted observations (1, the default, withholds nothing; Statistics Denmark's rule is 3, the barometer's default).")
+    public var minCell: Int = 1
+
     public init() {}
 
     /// The validated request. `--group` and `--reference` are required unless `requiringGroup`
@@ -93,6 +96,7 @@ public struct GapOptions: ParsableArguments {
         request.logit = logit
         request.normalize = normalize
         request.subset = try subset.map(RowFilter.init(parsing:))
+        request.disclosure = try DisclosureControl(checked: minCell)
         try request.validate()
         return request
     }

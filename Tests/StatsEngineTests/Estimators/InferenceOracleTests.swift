@@ -50,7 +50,7 @@ final class InferenceOracleTests: XCTestCase {
             }
             let report = Report.estimates(rows, request: EstimateRequest(statistic: statistic, variable: "income", by: ["grp"]), design: design)
             XCTAssertFalse(report.rendered(as: .json).contains("NaN"))
-            XCTAssertEqual(report.notes, ["domain grp=b has no rows with a value of 'income'"])
+            XCTAssertEqual(report.notes, ["1 row: domain grp=b has no rows with a value of 'income'"])
         }
     }
 
