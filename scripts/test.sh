@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the build and the notebook and spreadsheet checks need when
-# missing (Debian's LAPACK/BLAS, libxlsxwriter; pip's nbformat, nbclient, ipykernel, pandas,
-# matplotlib, openpyxl), builds the package with
+# Runs every test: installs what the build and the notebook, spreadsheet and report checks need
+# when missing (Debian's LAPACK/BLAS, libxlsxwriter, and chromium, whose headless mode draws the
+# barometer's HTML report; pip's nbformat, nbclient, ipykernel, pandas, matplotlib, openpyxl),
+# builds the package with
 # its tests, and runs them (XCTest; the suite has no Swift Testing tests). Tests need no R: the
 # oracles' outputs are committed fixtures. Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system-packages.sh
+bash scripts/ensure-system-packages.sh chromium
 # The notebook tests validate and execute notebooks with these, the spreadsheet tests read
 # workbooks with openpyxl (test tooling, not the product).
 python3 -c "import nbformat, nbclient, ipykernel, pandas, matplotlib, openpyxl" 2>/dev/null ||

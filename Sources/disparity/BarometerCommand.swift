@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StatsEngine
 
 struct BarometerCommand: ParsableCommand {
@@ -31,14 +32,17 @@ struct BarometerCommand: ParsableCommand {
     @Flag(name: .customLong("every-period"), help: "With --history: evaluate and store every period up to --period (or the last) in turn; the output shows the last.")
     var everyPeriod = false
 
+    @Option(help: "Write the think tank's report to this HTML file (self-contained, atomically; in --lang's language), with trends over the --history.")
+    var report: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try output.refuseReplacing([config] + (history.map { [$0] } ?? []))
+        try refuseReplacing([config] + (history.map { [$0] } ?? []))
         let timer = PhaseTimer(enabled: output.timings)
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
-        try output.refuseReplacing(configuration.dataFiles)
+        try refuseReplacing(configuration.dataFiles)
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
         guard !everyPeriod || history != nil else { throw DisparityError.usage("--every-period stores each period: it needs --history FILE") }
         let last = try configuration.schedule.resolve(period)
@@ -50,7 +54,25 @@ struct BarometerCommand: ParsableCommand {
             result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
             try timer.measure("write") { try store?.store(result!, config: configuration) }
         }
-        try timer.measure("write") { try output.emit(.barometer(result!, language: lang)) }
+        try timer.measure("write") {
+            if let report {
+                let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
+                    ?? BarometerHTML.Context.unstored(result!, config: configuration)
+                try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
+            }
+            try output.emit(.barometer(result!, language: lang))
+        }
         timer.report()
+    }
+
+    /// Refuses (exit 2) an --output or --report that is one of `inputs`, or a report that is
+    /// --output itself, before anything is read or written.
+    private func refuseReplacing(_ inputs: [String]) throws {
+        try output.refuseReplacing(inputs)
+        guard let report else { return }
+        try OutputGuard.refuse([("--report", report)], overwriting: inputs)
+        if let path = output.output, URL(fileURLWithPath: path).standardizedFileURL == URL(fileURLWithPath: report).standardizedFileURL {
+            throw DisparityError.usage("--report \(report) is also --output: choose another file")
+        }
     }
 }

@@ -146,14 +146,36 @@ extension ConfigNode {
 }
 
 extension BarometerConfig {
-    /// Every data file the measures read (their data and benchmarks), as paths from the working folder.
-    public var dataFiles: [String] {
-        let names = goals.flatMap(\.measures).flatMap { m -> [String] in
-            if case .representation(let r) = m.kind { return [m.data, r.benchmarkData] }
-            return [m.data]
-        }
-        return Array(Set(names)).sorted().map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+    /// Every data file the measures read, benchmarks included, as the configuration names
+    /// them, in the order of first use.
+    public var dataFileNames: [String] {
+        var seen = Set<String>()
+        return goals.flatMap(\.measures).flatMap { measure -> [String] in
+            if case .representation(let r) = measure.kind { return [measure.data, r.benchmarkData] }
+            return [measure.data]
+        }.filter { seen.insert($0).inserted }
     }
+
+    /// The path of a data file as named in the configuration: absolute, or relative to its folder.
+    public func path(of file: String) -> String {
+        file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path
+    }
+
+    /// The SHA-256 of the configuration file and of every data file (by the name the
+    /// configuration gives it), as read now.
+    /// - Throws: `DisparityError.data` naming a file that cannot be read.
+    public func checksums() throws -> (config: String, data: [String: String]) {
+        func digest(_ path: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else { throw DisparityError.data(file: path, "cannot read the file") }
+            return SHA256.hex(Array(data))
+        }
+        var files: [String: String] = [:]
+        for name in dataFileNames { files[name] = try digest(path(of: name)) }
+        return (try digest(path), files)
+    }
+
+    /// Every data file the measures read (their data and benchmarks), as paths from the working folder.
+    public var dataFiles: [String] { dataFileNames.sorted().map(path(of:)) }
 
     /// The configuration with every measure's designs (and benchmarks') using `method`;
     /// unchanged when nil.

@@ -47,9 +47,7 @@ public struct BarometerEvaluator: Sendable {
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
                     if let t = self.tables[name] { return t }
-                    let source = TableCache.Source(path: name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path,
-                                                   options: measure.csv)
-                    return try files.table(source)
+                    return try files.table(TableCache.Source(path: config.path(of: name), options: measure.csv))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)

@@ -30,7 +30,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
     }
 
     /// Decimals a target was written with (5.8: 1).
-    private static func decimals(of x: Double) -> Int {
+    static func decimals(of x: Double) -> Int {
         (0...6).first { abs(x * pow(10, Double($0)) - (x * pow(10, Double($0))).rounded()) < 1e-9 } ?? 6
     }
 

@@ -8,11 +8,7 @@ extension BarometerEvaluator {
     /// national barometer reads them. Both are nil where the figures are withheld or there is
     /// nothing to judge yet (at the baseline).
     static func verdicts(_ goal: BarometerConfig.Goal, _ r: MeasureResult) -> (Target.Verdict?, OfficialVerdict?) {
-        let decimals = r.measure.unit.decimals
-        func rounded(_ x: Double) -> Double {
-            let scale = pow(10, Double(decimals))
-            return (x * scale).rounded(.toNearestOrAwayFromZero) / scale
-        }
+        let rounded = r.measure.unit.published
         switch goal.kind {
         case .target, .band:
             guard let target = goal.target, let current = r.current.value else { return (nil, nil) }
@@ -25,5 +21,13 @@ extension BarometerEvaluator {
             let official: OfficialVerdict = step == 0 ? .unchanged : better.isSatisfied(by: step) ? .improved : .worsened
             return (change.verdict(against: better), official)
         }
+    }
+}
+
+extension MeasureUnit {
+    /// `x` rounded as the figure is published: to `decimals` places, halves away from zero.
+    public func published(_ x: Double) -> Double {
+        let scale = pow(10, Double(decimals))
+        return (x * scale).rounded(.toNearestOrAwayFromZero) / scale
     }
 }

@@ -164,18 +164,7 @@ extension BarometerHistory {
     /// Stores `result` with the SHA-256 of `config`'s file and of every data file its measures
     /// read (benchmarks included), the release version and the time.
     public func store(_ result: BarometerResult, config: BarometerConfig, time: Date = Date()) throws {
-        func digest(_ path: String) throws -> String {
-            guard let data = FileManager.default.contents(atPath: path) else { throw DisparityError.data(file: path, "cannot read the file") }
-            return SHA256.hex(Array(data))
-        }
-        var files: [String: String] = [:]
-        for measure in config.goals.flatMap(\.measures) {
-            var names = [measure.data]
-            if case .representation(let r) = measure.kind { names.append(r.benchmarkData) }
-            for name in names where files[name] == nil {
-                files[name] = try digest(name.hasPrefix("/") ? name : config.folder.appendingPathComponent(name).path)
-            }
-        }
-        try store(result, configSHA256: try digest(config.path), dataSHA256: files, version: Release.version, time: time)
+        let sums = try config.checksums()
+        try store(result, configSHA256: sums.config, dataSHA256: sums.data, version: Release.version, time: time)
     }
 }
