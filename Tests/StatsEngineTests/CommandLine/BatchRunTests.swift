@@ -4,16 +4,8 @@ import XCTest
 
 /// `disparity run`: a failing analysis among good ones, the notebook against the committed
 /// example (validated and executed with nbformat and nbclient), and bad specs.
-final class BatchRunTests: XCTestCase {
-    private var directory: URL!
+final class BatchRunTests: ScratchFolderTestCase {
     private static let root = CoverageTests.datasets.deletingLastPathComponent()
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     func testFailingAnalysisIsNamedAndTheOthersComplete() throws {
         let spec = directory.appendingPathComponent("spec.yaml")

@@ -3,17 +3,7 @@ import XCTest
 
 /// Bad input through the real command line: each case must fail with one line on standard
 /// error that names the place at fault, a non-zero exit, and no output file.
-final class CommandLineErrorTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
+final class CommandLineErrorTests: ScratchFolderTestCase {
 
     private let good = """
     stratum,psu,w,y,g

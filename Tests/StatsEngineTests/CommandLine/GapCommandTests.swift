@@ -4,15 +4,7 @@ import XCTest
 
 /// Bad `gap` input through the command line: each a one-line error naming the level, group or
 /// value at fault.
-final class GapCommandTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-gap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+final class GapCommandTests: ScratchFolderTestCase {
 
     private let data = """
     origin,unemployed,lf

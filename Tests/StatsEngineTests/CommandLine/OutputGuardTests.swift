@@ -4,24 +4,18 @@ import XCTest
 /// An output that is one of the command's inputs is refused (exit 2) before anything is read,
 /// whatever its spelling, and the input is unchanged (shared case f07). Through the binary, run
 /// in a scratch folder holding the case's data and barometer configuration.
-final class OutputGuardTests: XCTestCase {
-    private var directory: URL!
+final class OutputGuardTests: ScratchFolderTestCase {
     private var original = Data()
     private let design = ["--weights", "weight", "--strata", "stratum", "--cluster", "psu"]
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-guard-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         for (name, ext) in [("data", "csv"), ("barometer", "yaml")] {
             let source = try FixtureFiles.url(name, ext, in: "samepath")
             try FileManager.default.copyItem(at: source, to: directory.appendingPathComponent("\(name).\(ext)"))
         }
         original = try Data(contentsOf: directory.appendingPathComponent("data.csv"))
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("link.csv").path, withDestinationPath: "data.csv")
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Runs the binary with the scratch folder as the working folder and checks the refusal.

@@ -4,15 +4,7 @@ import XCTest
 
 /// Bad regression input through the command line: each a one-line error that names the term,
 /// column or row at fault, exit status 1 (data) or 2 (usage), and no output file.
-final class RegressionErrorTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-regress-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+final class RegressionErrorTests: ScratchFolderTestCase {
 
     /// 40 rows: y linear in x, a 0/1 outcome, a count, a three-level factor, a constant factor,
     /// an all-missing column and x2 = 2·x.

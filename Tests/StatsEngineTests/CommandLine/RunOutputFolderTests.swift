@@ -5,16 +5,12 @@ import XCTest
 /// `run --out DIR` writes its folder all or nothing: a new run replaces a previous run's set
 /// whole, a failure leaves the previous set, an interrupted run leaves no staging folder, and a
 /// folder holding other files (or `.`) is refused before any work.
-final class RunOutputFolderTests: XCTestCase {
-    private var directory: URL!
+final class RunOutputFolderTests: ScratchFolderTestCase {
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         try "g,y\na,1\nb,2\na,3\nb,5\n".write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     private func spec(_ analyses: String) throws -> String {
         let path = directory.appendingPathComponent("s.yaml")

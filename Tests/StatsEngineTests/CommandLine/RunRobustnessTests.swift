@@ -4,19 +4,13 @@ import XCTest
 /// `disparity run` on hostile or failing specs, through the built binary: a failing run exits
 /// with its one-line error every time (no crash racing the checksum thread, case f02), and a
 /// YAML alias used as a mapping key is refused in milliseconds (case f05).
-final class RunRobustnessTests: XCTestCase {
-    private var directory: URL!
+final class RunRobustnessTests: ScratchFolderTestCase {
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         var text = "stratum,psu,weight,score\n"
         for i in 0..<2_000 { text += "\(i % 4),\(i % 40),\(1 + i % 3),\(Double(i % 97) / 3)\n" }
         try text.write(to: directory.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
     }
 
     private func write(_ name: String, _ text: String) throws -> String {

@@ -7,16 +7,8 @@ import XCTest
 /// follow Excel's rules, `--csv-style danish` parses back to the same numbers, an unknown or
 /// contradicting output extension is a usage error, the workbook is written atomically, and
 /// `run --out` writes results.xlsx.
-final class SpreadsheetOutputTests: XCTestCase {
-    private var directory: URL!
+final class SpreadsheetOutputTests: ScratchFolderTestCase {
     private static let script = CoverageTests.datasets.deletingLastPathComponent().appendingPathComponent("scripts/check_spreadsheet.py")
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("disparity-xlsx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     /// Runs python3 with `arguments`; its exit status, standard output and standard error.
     private func python(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {

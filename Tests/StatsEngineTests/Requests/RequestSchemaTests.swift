@@ -7,17 +7,13 @@ import XCTest
 /// (so a new option is covered without touching this file), is accepted by the command line,
 /// by `run` specs and (for goal keys) by barometer goals; unknown keys fail in each place with
 /// the nearest valid one suggested; spec numbers are checked as the command line checks them.
-final class RequestSchemaTests: XCTestCase {
-    private var directory: URL!
+final class RequestSchemaTests: ScratchFolderTestCase {
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try super.setUpWithError()
         try "stratum,psu,w,y,x,g,a,b\n1,1,2,10,1,p,1,2\n1,2,2,11,2,q,2,3\n2,3,3,12,3,p,3,4\n2,4,1,13,4,q,4,5\n"
             .write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     /// The analysis commands: name, option struct catalog, the positional values on the command line.
     private let commands: [(name: String, catalog: OptionCatalog, positionals: [String], keys: [String])] = [
