@@ -39,6 +39,6 @@ struct Disparity: ParsableCommand {
         commandName: "disparity",
         abstract: "Disparities between population groups in survey and registry microdata.",
         version: Release.version,
-        subcommands: [EstimateCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self, RunCommand.self]
+        subcommands: [EstimateCommand.self, TableCommand.self, RegressCommand.self, GapCommand.self, RepresentationCommand.self, BarometerCommand.self, RunCommand.self]
     )
 }

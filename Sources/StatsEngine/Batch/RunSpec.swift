@@ -3,13 +3,13 @@ import Foundation
 /// A batch of analyses (`disparity run SPEC --out DIR`): one data set and design, read once, and
 /// a list of named analyses whose keys are the long names of the command line's options
 /// (INTERFACE.md), decoded through the commands' own option declarations (`EstimateOptions`,
-/// `RegressOptions`, `GapOptions`, `RepresentationOptions`). YAML or JSON.
+/// `TableOptions`, `RegressOptions`, `GapOptions`, `RepresentationOptions`). YAML or JSON.
 public struct RunSpec: Sendable {
     /// One named analysis of the batch.
     public struct Analysis: Sendable {
         /// The analysis's name: letters, digits, `_`, `-`, `.`; it names the output file.
         public var name: String
-        /// The command: `estimate`, `regress`, `gap` or `representation`.
+        /// The command: `estimate`, `table`, `regress`, `gap` or `representation`.
         public var command: String
         /// Files the analysis reads besides the spec's data (a representation's benchmark).
         public var inputs: [String] = []
@@ -77,7 +77,7 @@ private struct AnalysisDecoder {
     let csv: CSVOptions
     let resolve: (String) -> String
 
-    static let commands = ["estimate", "regress", "gap", "representation"]
+    static let commands = ["estimate", "table", "regress", "gap", "representation"]
 
     func analysis() throws -> RunSpec.Analysis {
         guard let command = node["command"]?.scalar, !command.isEmpty else { throw node.usageError("'command' is missing") }
@@ -107,6 +107,12 @@ private struct AnalysisDecoder {
             let request = try node.placing { try options.request() }
             return RunSpec.Analysis(name: name, command: command) { table, design in
                 .estimates(try DescriptiveEstimator(table: table, design: design).estimate(request), request: request, design: design)
+            }
+        case "table":
+            let options = try decoder(TableOptions.self, TableOptions.positionalKeys).decode(node)
+            let request = try node.placing { try options.request() }
+            return RunSpec.Analysis(name: name, command: command) { table, design in
+                .crossTables(try CrossTableEstimator(table: table, design: design).estimate(request), request: request, design: design)
             }
         case "regress":
             let options = try decoder(RegressOptions.self, RegressOptions.positionalKeys).decode(node)

@@ -1,0 +1,199 @@
+/// `disparity table ROW COL`: the weighted cell, row and column proportions of a two-way table
+/// with design-based SEs, and the test of independence of R's `svychisq`.
+///
+/// Per domain, every statistic — the K cell shares (`svymean(~interaction(ROW, COL))`), the K
+/// row shares (`svyby(~COL, ~ROW, svymean)`), the K column shares and the Wald contrasts — is
+/// one column of a single influence matrix, so the variance engine runs once (or the bootstrap
+/// recomputes them all on each replicate). Rows missing ROW or COL leave the table, as
+/// `na.rm = TRUE`; the levels are those present in the domain.
+public struct CrossTableEstimator: Sendable {
+    /// The data estimated on.
+    public let table: Table
+    /// The design every standard error is computed under.
+    public let design: SurveyDesign
+
+    /// More distinct numbers than this make a numeric column continuous: not a table variable.
+    public static let maximumNumericLevels = 50
+
+    /// An estimator on `table` under `design`.
+    public init(table: Table, design: SurveyDesign) {
+        self.table = table
+        self.design = design
+    }
+
+    /// One cross-table per domain, in domain order.
+    /// - Throws: `DisparityError` for unknown or continuous columns, or a table without rows.
+    public func estimate(_ request: CrossTableRequest) throws -> [CrossTable] {
+        try request.validate()
+        let rowFactor = try categories(request.row), colFactor = try categories(request.column)
+        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+        let layouts = domains.rows.indices.map { d in
+            Layout(domain: zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) },
+                   rows: domains.rows[d], rowFactor: rowFactor, colFactor: colFactor)
+        }
+        if domains.columns.isEmpty, layouts.allSatisfy({ $0.used.isEmpty }) {
+            throw DisparityError.data(file: table.source, "no row has values of both '\(request.row)' and '\(request.column)'")
+        }
+        let engine = VarianceEngine(design: design)
+        var estimates: [[Double]] = [], covariances: [[Double]] = []
+        for layout in layouts {
+            let (theta, influence) = layout.statistics(design.weights)
+            estimates.append(theta)
+            guard !layout.used.isEmpty else { covariances.append([]); continue }
+            let covariance = try engine.covariance(Influence(rows: layout.used, width: theta.count, values: influence))
+            covariances.append(covariance.values)
+        }
+        var note: String? = nil
+        let all = estimates.flatMap { $0 }
+        if let replicated = try design.replicateCovariance(estimates: all, { replicate in
+            layouts.flatMap { $0.statistics(replicate.weights).theta }
+        }) {
+            note = replicated.note
+            var offset = 0
+            for (d, theta) in estimates.enumerated() {
+                let width = theta.count
+                covariances[d] = (0..<(width * width)).map { replicated.covariance[offset + $0 / width, offset + $0 % width] }
+                offset += width
+            }
+        }
+        return layouts.indices.map { d in
+            table(layouts[d], theta: estimates[d], covariance: covariances[d], request: request, note: note)
+        }
+    }
+
+    /// The column `name` as table categories.
+    /// - Throws: `DisparityError.data` for a numeric column with more than `maximumNumericLevels` values.
+    private func categories(_ name: String) throws -> CategoricalColumn {
+        let factor = try table.proportionCategories(name)
+        if case .numeric = try table.column(name), factor.levels.count > Self.maximumNumericLevels {
+            throw DisparityError.data(file: table.source, column: name,
+                                      "'\(name)' is continuous (\(factor.levels.count) distinct numbers): a table needs categories; group it first (at most \(Self.maximumNumericLevels) values)")
+        }
+        return factor
+    }
+
+    /// The cells and the test of one domain from its statistics and their covariance.
+    private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, note: String?) -> CrossTable {
+        let k = layout.nr * layout.nc, width = theta.count
+        func inferred(_ i: Int) -> Inferred {
+            guard theta[i].isFinite, !v.isEmpty else { return Inferred(estimate: theta[i], standardError: nil, df: nil, low: nil, high: nil) }
+            return Inferred.wald(theta[i], variance: v[i * width + i], df: nil, level: request.level)
+        }
+        let withheld = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
+        var cells: [CrossTableCell] = []
+        for j in 0..<layout.nc {
+            for i in 0..<layout.nr {
+                let c = i + j * layout.nr
+                var cell = CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
+                                          cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
+                                          n: layout.counts[c], note: note)
+                if let reason = request.disclosure.reason(smallestCell: layout.counts[c]) {
+                    (cell.cell, cell.rowShare, cell.columnShare, cell.note) = (withheld, withheld, withheld, reason)
+                }
+                cells.append(cell)
+            }
+        }
+        var result = CrossTable(domain: layout.domain, cells: cells, test: nil, testNote: nil)
+        guard layout.nr > 1, layout.nc > 1, !v.isEmpty else {
+            result.testNote = "no test: the table needs two levels of each variable"
+            return result
+        }
+        let nu = Double(design.degreesOfFreedom(rows: layout.rows))
+        switch request.test {
+        case .f, .chisq:
+            let block = (0..<(k * k)).map { v[($0 / k) * width + $0 % k] }
+            result.test = IndependenceTests.raoScott(request.test, p: Array(theta[0..<k]), covariance: block,
+                                                     nr: layout.nr, nc: layout.nc, rows: layout.rows.count, df: nu)
+        case .wald, .adjWald:
+            let q = width - 3 * k
+            let block = (0..<(q * q)).map { v[(3 * k + $0 / q) * width + 3 * k + $0 % q] }
+            result.test = IndependenceTests.wald(request.test, y: Array(theta[(3 * k)...]), covariance: block, df: nu)
+        }
+        if result.test == nil { result.testNote = "no test: its covariance matrix is singular or the design has too few degrees of freedom" }
+        return result
+    }
+}
+
+/// One domain's table: its rows, the levels present and each used row's cell.
+private struct Layout {
+    let domain: [(column: String, level: String)]
+    /// The domain's rows, missing values included (R's N and the design df).
+    let rows: [Int32]
+    /// The rows with both variables.
+    let used: [Int32]
+    let rowOf: [Int], colOf: [Int]
+    let rowLevels: [String], colLevels: [String]
+    let counts: [Int]
+    var nr: Int { rowLevels.count }
+    var nc: Int { colLevels.count }
+
+    init(domain: [(column: String, level: String)], rows: [Int32], rowFactor: CategoricalColumn, colFactor: CategoricalColumn) {
+        self.domain = domain
+        self.rows = rows
+        func present(_ factor: CategoricalColumn) -> (levels: [String], index: [Int]) {
+            var seen = [Bool](repeating: false, count: factor.levels.count)
+            for r in rows where factor.codes[Int(r)] >= 0 { seen[Int(factor.codes[Int(r)])] = true }
+            var index = [Int](repeating: -1, count: factor.levels.count), levels: [String] = []
+            for (l, s) in seen.enumerated() where s { index[l] = levels.count; levels.append(factor.levels[l]) }
+            return (levels, index)
+        }
+        let (rl, ri) = present(rowFactor), (cl, ci) = present(colFactor)
+        (rowLevels, colLevels) = (rl, cl)
+        var used: [Int32] = [], rowOf: [Int] = [], colOf: [Int] = []
+        var counts = [Int](repeating: 0, count: rl.count * cl.count)
+        for r in rows {
+            let a = rowFactor.codes[Int(r)], b = colFactor.codes[Int(r)]
+            guard a >= 0, b >= 0 else { continue }
+            used.append(r)
+            rowOf.append(ri[Int(a)])
+            colOf.append(ci[Int(b)])
+            counts[ri[Int(a)] + ci[Int(b)] * rl.count] += 1
+        }
+        (self.used, self.rowOf, self.colOf, self.counts) = (used, rowOf, colOf, counts)
+    }
+
+    /// The statistics under weights `w` — cell shares, row shares, column shares (K each, row
+    /// levels fastest) and the Wald contrasts of rows and columns after the first — and their
+    /// influence values on `used`, row-major.
+    func statistics(_ w: [Double]) -> (theta: [Double], influence: [Double]) {
+        let k = nr * nc, q = max(0, (nr - 1) * (nc - 1)), width = 3 * k + q
+        var totals = [Double](repeating: 0, count: k), rowTotals = [Double](repeating: 0, count: nr)
+        var colTotals = [Double](repeating: 0, count: nc), whole = 0.0
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)]
+            totals[rowOf[i] + colOf[i] * nr] += x
+            rowTotals[rowOf[i]] += x
+            colTotals[colOf[i]] += x
+            whole += x
+        }
+        var theta = [Double](repeating: .nan, count: width)
+        for c in 0..<k {
+            let (a, b) = (c % nr, c / nr)
+            theta[c] = totals[c] / whole
+            theta[k + c] = totals[c] / rowTotals[a]
+            theta[2 * k + c] = totals[c] / colTotals[b]
+        }
+        var contrasts: [(Int, Int)] = []
+        for b in 1..<max(1, nc) { for a in 1..<max(1, nr) { contrasts.append((a, b)) } }
+        for (s, (a, b)) in contrasts.enumerated() {
+            theta[3 * k + s] = totals[a + b * nr] - rowTotals[a] * colTotals[b] / whole
+        }
+        var influence = [Double](repeating: 0, count: used.count * width)
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)], a = rowOf[i], b = colOf[i], base = i * width
+            for c in 0..<k { influence[base + c] = x * ((c == a + b * nr ? 1 : 0) - theta[c]) / whole }
+            if rowTotals[a] > 0 {
+                for j in 0..<nc { influence[base + k + a + j * nr] = x * ((j == b ? 1 : 0) - theta[k + a + j * nr]) / rowTotals[a] }
+            }
+            if colTotals[b] > 0 {
+                for l in 0..<nr { influence[base + 2 * k + l + b * nr] = x * ((l == a ? 1 : 0) - theta[2 * k + l + b * nr]) / colTotals[b] }
+            }
+            for (s, (ra, cb)) in contrasts.enumerated() {
+                let (rt, ct) = (rowTotals[ra], colTotals[cb])
+                influence[base + 3 * k + s] = x * ((a == ra && b == cb ? 1 : 0) - (a == ra ? ct / whole : 0)
+                                                   - (b == cb ? rt / whole : 0) + rt * ct / (whole * whole))
+            }
+        }
+        return (theta, influence)
+    }
+}

@@ -1,0 +1,57 @@
+/// `disparity table` output: one row per cell, the test of independence beside it.
+extension Report {
+    /// The report of `table`. CSV and the table: the `--by` columns, ROW, COL, the cell's share
+    /// (`estimate`, `std_error`, `conf_low`, `conf_high`), `row_share…` and `col_share…` with
+    /// theirs, `n`, `note` when any, then the domain's test repeated on each of its rows
+    /// (`test`, `test_statistic`, `test_ndf`, `test_ddf`, `test_p_value`). JSON: `results` (the
+    /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` — or, with
+    /// `--by`, `tests`, one per domain with its `group`.
+    public static func crossTables(_ tables: [CrossTable], request: CrossTableRequest, design: SurveyDesign) -> Report {
+        let cells = tables.flatMap { table in table.cells.map { (table, $0) } }
+        let notes = cells.compactMap(\.1.note) + tables.compactMap(\.testNote)
+        let hasNotes = !notes.isEmpty
+        let shares = ["", "row_share", "col_share"]
+        let shareColumns = shares.flatMap { prefix in
+            ["estimate", "std_error", "conf_low", "conf_high"].map { prefix.isEmpty ? $0 : ($0 == "estimate" ? prefix : "\(prefix)_\($0)") }
+        }
+        var tabular = Tabular(columns: request.by + [request.row, request.column] + shareColumns + ["n"] + (hasNotes ? ["note"] : [])
+                              + ["test", "test_statistic", "test_ndf", "test_ddf", "test_p_value"])
+        for (table, cell) in cells {
+            let values = [cell.cell, cell.rowShare, cell.columnShare].flatMap { inferred -> [Tabular.Cell] in
+                [.number(inferred.estimate), .number(inferred.standardError), .number(inferred.low), .number(inferred.high)]
+            }
+            let test = table.test
+            tabular.rows.append(cell.group.map { .text($0.level) } + values + [.integer(cell.n)]
+                                + (hasNotes ? [.text(cell.note ?? table.testNote)] : [])
+                                + [.text(test?.method.rawValue), .number(test?.statistic), .number(test?.ndf), .number(test?.ddf),
+                                   .number(test?.pValue)])
+        }
+        func group(_ pairs: [(column: String, level: String)]) -> JSONValue {
+            pairs.isEmpty ? .null : .object(pairs.map { ($0.column, .string($0.level)) })
+        }
+        let results: [JSONValue] = cells.map { _, cell in
+            .object([("group", group(cell.group))]
+                    + zip(shareColumns, [cell.cell, cell.rowShare, cell.columnShare].flatMap {
+                        [$0.estimate, $0.standardError, $0.low, $0.high] }).map { ($0, JSONValue.number($1)) }
+                    + [("n", .number(Double(cell.n))), ("note", .string(cell.note))])
+        }
+        func test(_ table: CrossTable) -> JSONValue {
+            var fields: [(String, JSONValue)] = request.by.isEmpty ? [] : [("group", group(table.domain))]
+            fields += [("statistic", .number(table.test?.statistic)), ("ndf", .number(table.test?.ndf)),
+                       ("ddf", .number(table.test?.ddf)), ("p_value", .number(table.test?.pValue)),
+                       ("method", .string(request.test.rawValue))]
+            if let note = table.testNote { fields.append(("note", .string(note))) }
+            return .object(fields)
+        }
+        let json: JSONValue = .object([
+            ("command", .string("table")),
+            ("design", design.summary),
+            ("row", .string(request.row)),
+            ("col", .string(request.column)),
+            ("level", .number(request.level)),
+            ("results", .array(results)),
+            request.by.isEmpty ? ("test", tables.first.map(test) ?? .null) : ("tests", .array(tables.map(test))),
+        ])
+        return Report(tabular: tabular, json: json, notes: Report.counted(notes))
+    }
+}

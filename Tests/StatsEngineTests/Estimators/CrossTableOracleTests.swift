@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// `disparity table` against R survey (Fixtures/table/expected.csv, from oracle/table_fixtures.R):
+/// cell shares (svymean of the interaction), row and column shares (svyby) with their SEs, and
+/// svychisq's F, Chisq, Wald and adjWald (statistic, ndf, ddf, p-value), to 1e-6 relative, on a
+/// stratified cluster design (nest = TRUE) and a two-stage design with fpcs at both stages.
+final class CrossTableOracleTests: XCTestCase {
+    static let columns = ["case", "data", "weights", "strata", "cluster", "fpc", "nest", "row", "col", "kind", "row_level",
+                          "col_level", "estimate", "std_error", "method", "statistic", "ndf", "ddf", "p_value"]
+
+    func testMatchesRSurvey() throws {
+        let url = try FixtureFiles.url("expected", "csv", in: "table")
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: Self.columns, file: "table/expected.csv")
+        let (order, cases) = OracleFixture.cases(records)
+        XCTAssertEqual(order, ["nested", "twostage"])
+        var cache: [String: Table] = [:]
+        var checked = 0, worst = 0.0
+        for name in order {
+            let rows = cases[name]!
+            let first = rows[0]
+            let table = try OracleFixture.table(first["data"], in: "Fixtures/survey", cache: &cache)
+            let design = try SurveyDesign(spec: first.designSpec(), table: table)
+            var request = CrossTableRequest(row: first["row"], column: first["col"])
+            let cells = try CrossTableEstimator(table: table, design: design).estimate(request)[0].cells
+            func cell(_ record: OracleRecord) -> CrossTableCell? {
+                cells.first { $0.group[0].level == record["row_level"] && $0.group[1].level == record["col_level"] }
+            }
+            for record in rows {
+                var fields: [String] = []
+                func compare(_ field: String, _ actual: Double?) {
+                    OracleFixture.compare(record, field, actual, absolute: 1e-12, into: &fields)
+                    if let a = actual, let e = Double(record[field]), e != 0 { worst = max(worst, abs(a - e) / abs(e)) }
+                }
+                let label = "\(name) \(record["kind"]) \(record["row_level"]) \(record["col_level"]) \(record["method"])"
+                switch record["kind"] {
+                case "cell", "row_share", "col_share":
+                    let found = try XCTUnwrap(cell(record), label)
+                    let inferred = record["kind"] == "cell" ? found.cell : record["kind"] == "row_share" ? found.rowShare : found.columnShare
+                    compare("estimate", inferred.estimate)
+                    compare("std_error", inferred.standardError)
+                case "test":
+                    request.test = try XCTUnwrap(IndependenceTest(name: record["method"]), label)
+                    let test = try XCTUnwrap(try CrossTableEstimator(table: table, design: design).estimate(request)[0].test, label)
+                    XCTAssertEqual(test.method.rawValue, record["method"], label)
+                    compare("statistic", test.statistic)
+                    compare("ndf", test.ndf)
+                    compare("ddf", test.ddf)
+                    compare("p_value", test.pValue)
+                default:
+                    XCTFail("unknown kind \(record["kind"])")
+                }
+                XCTAssert(fields.isEmpty, "\(label): \(fields.joined(separator: "; "))")
+                checked += 1
+            }
+            XCTAssertEqual(cells.count, rows.filter { $0["kind"] == "cell" }.count, name)
+        }
+        XCTAssertEqual(checked, records.count)
+        print("CrossTableOracleTests: \(checked) records, worst relative error \(worst)")
+    }
+
+    /// The cell counts sum to the rows with both variables, the shares of each row level (and
+    /// of each column level) sum to 1, and --min-cell withholds exactly the small cells.
+    func testSharesAndDisclosure() throws {
+        let table = try FixtureFiles.table("nested", in: "survey")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true), table: table)
+        var request = CrossTableRequest(row: "region", column: "cat")
+        let cells = try CrossTableEstimator(table: table, design: design).estimate(request)[0].cells
+        assertClose(cells.map(\.cell.estimate).reduce(0, +), 1, rel: 1e-12, "cells")
+        for level in Set(cells.map { $0.group[0].level }) {
+            assertClose(cells.filter { $0.group[0].level == level }.map(\.rowShare.estimate).reduce(0, +), 1, rel: 1e-12, level)
+        }
+        let smallest = try XCTUnwrap(cells.map(\.n).min())
+        request.disclosure = DisclosureControl(minimumCell: smallest + 1)
+        let withheld = try CrossTableEstimator(table: table, design: design).estimate(request)[0]
+        for (cell, original) in zip(withheld.cells, cells) {
+            XCTAssertEqual(cell.cell.estimate.isNaN, original.n <= smallest)
+            XCTAssertEqual(cell.note != nil, original.n <= smallest)
+        }
+        XCTAssertNotNil(withheld.test)
+    }
+}
