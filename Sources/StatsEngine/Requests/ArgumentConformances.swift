@@ -22,3 +22,9 @@ public enum ReportScale: String, Sendable, CaseIterable, ExpressibleByArgument {
     /// The factor estimates are multiplied by.
     public var factor: Double { 100 }
 }
+
+/// `--test` of `table`: R's svychisq names, matched regardless of case.
+extension IndependenceTest: ExpressibleByArgument {
+    /// The test named `argument` in any case (`f`, `chisq`, `ADJWALD`).
+    public init?(argument: String) { self.init(name: argument) }
+}

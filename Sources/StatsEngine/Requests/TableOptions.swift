@@ -12,13 +12,7 @@ public struct TableOptions: ParsableArguments {
     public var col: String
 
     /// `--test`: R's svychisq statistic, any case.
-    @Option(help: "Test of independence (R's svychisq): F (Rao-Scott second order, the default), Chisq (first order), Wald or adjWald; any case.",
-            transform: { text in
-                guard let test = IndependenceTest(name: text) else {
-                    throw ValidationError("unknown test '\(text)' (choose \(IndependenceTest.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                return test
-            })
+    @Option(help: "Test of independence (R's svychisq): F (Rao-Scott second order, the default), Chisq (first order), Wald or adjWald; any case.")
     public var test: IndependenceTest = .f
 
     /// `--by`: domain columns, comma-separated.

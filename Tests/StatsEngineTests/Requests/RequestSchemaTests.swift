@@ -18,6 +18,7 @@ final class RequestSchemaTests: ScratchFolderTestCase {
     /// The analysis commands: name, option struct catalog, the positional values on the command line.
     private let commands: [(name: String, catalog: OptionCatalog, positionals: [String], keys: [String])] = [
         ("estimate", OptionCatalog(EstimateOptions.self), ["mean", "y"], EstimateOptions.positionalKeys),
+        ("table", OptionCatalog(TableOptions.self), ["g", "a"], TableOptions.positionalKeys),
         ("regress", OptionCatalog(RegressOptions.self), ["y ~ x"], RegressOptions.positionalKeys),
         ("gap", OptionCatalog(GapOptions.self), ["y"], GapOptions.positionalKeys),
         ("representation", OptionCatalog(RepresentationOptions.self), ["g"], RepresentationOptions.positionalKeys),

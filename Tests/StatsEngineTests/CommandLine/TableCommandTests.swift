@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// `disparity table` through the real command line: a continuous variable is a one-line error,
+/// `--test` takes R's names in any case (and refuses others as usage errors), `--by` gives a test
+/// per domain, and a run spec's `command: table` with `row`/`col` keys gives the same numbers.
+final class TableCommandTests: ScratchFolderTestCase {
+    /// 60 rows: a continuous `income` (60 distinct values), categories `g` and `h`, two strata.
+    private var csv: String {
+        var text = "stratum,psu,w,income,g,h,k\n"
+        for i in 0..<60 {
+            text += "\(i % 2 + 1),\(i % 6 + 1),\(1 + Double(i % 5) / 2),\(1000 + i * 17),\(["a", "b", "c"][i % 3]),\(["x", "y"][(i / 3) % 2]),\(i % 2)\n"
+        }
+        return text
+    }
+
+    private let design = ["--weights", "w", "--strata", "stratum", "--cluster", "psu", "--nest"]
+
+    private func data() throws -> String {
+        let url = directory.appendingPathComponent("t.csv")
+        try csv.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    private func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CommandLine.run(["table"] + arguments + design + ["--data", try data(), "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    func testContinuousVariableIsAnError() throws {
+        try assertCommandFails(in: directory, csv, ["table", "income", "g"] + design, code: 1, mentions: ["'income' is continuous", "60 distinct"])
+        try assertCommandFails(in: directory, csv, ["table", "g", "income"] + design, code: 1, mentions: ["'income' is continuous"])
+    }
+
+    func testTestNamesInAnyCase() throws {
+        for (given, method) in [("F", "F"), ("f", "F"), ("chisq", "Chisq"), ("CHISQ", "Chisq"), ("adjwald", "adjWald"), ("adjWald", "adjWald"), ("wald", "Wald")] {
+            let output = try json(["g", "h", "--test", given])
+            let test = try XCTUnwrap(output["test"] as? [String: Any], given)
+            XCTAssertEqual(test["method"] as? String, method, given)
+            XCTAssertNotNil(test["statistic"] as? Double, given)
+            XCTAssertNotNil(test["p_value"] as? Double, given)
+            XCTAssertEqual(test["ddf"] is NSNull, method == "Chisq", given)
+            XCTAssertEqual((output["results"] as? [Any])?.count, 6, given)
+        }
+        try assertCommandFails(in: directory, csv, ["table", "g", "h", "--test", "pearson"] + design, code: 2, mentions: ["pearson"])
+    }
+
+    func testByGivesATestPerDomainAndMinCellWithholds() throws {
+        let output = try json(["g", "h", "--by", "k", "--min-cell", "6"])
+        let tests = try XCTUnwrap(output["tests"] as? [[String: Any]])
+        XCTAssertEqual(tests.count, 2)
+        XCTAssertEqual((tests[0]["group"] as? [String: String])?["k"], "0")
+        let rows = try XCTUnwrap(output["results"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 12)
+        for row in rows {
+            let withheld = (row["n"] as? Double ?? 0) < 6
+            XCTAssertEqual(row["estimate"] is NSNull, withheld)
+            XCTAssertEqual(row["row_share"] is NSNull, withheld)
+        }
+    }
+
+    func testRunSpecMatchesTheCommandLine() throws {
+        let path = try data()
+        try "data: t.csv\ndesign: {weights: w, strata: stratum, cluster: psu, nest: true}\nanalyses:\n  - {name: t, command: table, row: g, col: h, test: chisq}\n"
+            .write(to: directory.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let run = try CommandLine.run(["run", directory.appendingPathComponent("s.yaml").path, "--out", out.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let csv = try String(contentsOf: out.appendingPathComponent("t.csv"), encoding: .utf8)
+        let cli = try CommandLine.run(["table", "g", "h", "--test", "Chisq", "--data", path, "--format", "csv"] + design)
+        XCTAssertEqual(csv, cli.stdout)
+        XCTAssert(csv.hasPrefix("g,h,estimate,std_error,conf_low,conf_high,row_share,"), csv)
+    }
+}
