@@ -3,6 +3,7 @@
 # What it makes: Tests/StatsEngineTests/Fixtures/table/expected.csv, one row per number group:
 #   case        id of one design (a data set of Fixtures/survey/ and its design columns)
 #   data,weights,strata,cluster,fpc,nest   the design, as oracle/common.R builds it
+#   subset      disparity's --subset (R's subset(design, ...)), empty for the whole design
 #   row,col     the cross-table's variables (region, cat)
 #   kind        cell      svymean(~interaction(row, col), na.rm = TRUE): share of the population
 #               row_share svyby(~col, ~row, svymean): share within the row level
@@ -22,18 +23,21 @@ source("oracle/common.R")
 
 designs <- list(
   list(id = "nested", data = "nested", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE),
-  list(id = "twostage", data = "twostage", weights = "w", strata = "stratum", cluster = "psu,ssu", fpc = "fpc1,fpc2", nest = FALSE)
+  list(id = "twostage", data = "twostage", weights = "w", strata = "stratum", cluster = "psu,ssu", fpc = "fpc1,fpc2", nest = FALSE),
+  list(id = "nested_subset", data = "nested", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE,
+       subset = "x > 5", r = quote(x > 5))
 )
 rowvar <- "region"; colvar <- "cat"
 rows <- list()
 add <- function(spec, kind, rl, cl, est, se, method = "", stat = NA, ndf = NA, ddf = NA, p = NA) {
   rows[[length(rows) + 1]] <<- data.frame(case = spec$id, data = spec$data, weights = spec$weights, strata = spec$strata,
-    cluster = spec$cluster, fpc = spec$fpc, nest = spec$nest, row = rowvar, col = colvar, kind = kind,
+    cluster = spec$cluster, fpc = spec$fpc, nest = spec$nest, subset = if (is.null(spec$subset)) "" else spec$subset, row = rowvar, col = colvar, kind = kind,
     row_level = rl, col_level = cl, estimate = est, std_error = se, method = method, statistic = stat,
     ndf = ndf, ddf = ddf, p_value = p, stringsAsFactors = FALSE)
 }
 for (spec in designs) {
   des <- build_design(spec)
+  if (!is.null(spec$r)) des <- eval(bquote(subset(des, .(spec$r))))   # disparity's --subset
   v <- des$variables
   rl <- levels(factor(v[[rowvar]])); cl <- levels(factor(v[[colvar]]))
   cells <- svymean(~interaction(factor(region), factor(cat)), des, na.rm = TRUE)

@@ -5,16 +5,17 @@ import XCTest
 /// `disparity table` against R survey (Fixtures/table/expected.csv, from oracle/table_fixtures.R):
 /// cell shares (svymean of the interaction), row and column shares (svyby) with their SEs, and
 /// svychisq's F, Chisq, Wald and adjWald (statistic, ndf, ddf, p-value), to 1e-6 relative, on a
-/// stratified cluster design (nest = TRUE) and a two-stage design with fpcs at both stages.
+/// stratified cluster design (nest = TRUE), the same under `--subset` (R's subset(design, ...)) and
+/// a two-stage design with fpcs at both stages.
 final class CrossTableOracleTests: XCTestCase {
-    static let columns = ["case", "data", "weights", "strata", "cluster", "fpc", "nest", "row", "col", "kind", "row_level",
+    static let columns = ["case", "data", "weights", "strata", "cluster", "fpc", "nest", "subset", "row", "col", "kind", "row_level",
                           "col_level", "estimate", "std_error", "method", "statistic", "ndf", "ddf", "p_value"]
 
     func testMatchesRSurvey() throws {
         let url = try FixtureFiles.url("expected", "csv", in: "table")
         let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: Self.columns, file: "table/expected.csv")
         let (order, cases) = OracleFixture.cases(records)
-        XCTAssertEqual(order, ["nested", "twostage"])
+        XCTAssertEqual(order, ["nested", "twostage", "nested_subset"])
         var cache: [String: Table] = [:]
         var checked = 0, worst = 0.0
         for name in order {
@@ -23,6 +24,7 @@ final class CrossTableOracleTests: XCTestCase {
             let table = try OracleFixture.table(first["data"], in: "Fixtures/survey", cache: &cache)
             let design = try SurveyDesign(spec: first.designSpec(), table: table)
             var request = CrossTableRequest(row: first["row"], column: first["col"])
+            request.subset = first["subset"].isEmpty ? nil : try RowFilter(parsing: first["subset"])
             let cells = try CrossTableEstimator(table: table, design: design).estimate(request)[0].cells
             func cell(_ record: OracleRecord) -> CrossTableCell? {
                 cells.first { $0.group[0].level == record["row_level"] && $0.group[1].level == record["col_level"] }
