@@ -106,6 +106,14 @@ public struct ReplicateWeightsSpec: Sendable, Equatable {
 }
 
 extension VarianceMethod {
+    /// The method for another, independent sample's design (a representation benchmark): the
+    /// same bootstrap, but linearization instead of replicate weights, whose columns belong to
+    /// the data they came with.
+    public var forIndependentSample: VarianceMethod {
+        if case .replicateWeights = self { return .linearization }
+        return self
+    }
+
     /// The Rao-Wu bootstrap with `replicates` replicates.
     /// - Throws: `DisparityError.usage` unless 2 ≤ replicates ≤ 100,000.
     public static func checkedBootstrap(replicates: Int, seed: UInt64) throws -> VarianceMethod {

@@ -171,6 +171,28 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
                                mentions: ["r2", "data.csv:3", "negative replicate weight"])
     }
 
+    /// The replicate options are design keys of a run spec too; R's JK1 mse standard error.
+    func testRunSpecDesign() throws {
+        guard let data = Bundle.module.url(forResource: "rep_jk1", withExtension: "csv", subdirectory: "Fixtures/replicate") else {
+            return XCTFail("rep_jk1.csv is missing")
+        }
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try """
+        data: \(data.path)
+        design: {weights: w, replicate-weights: "repw*", replicate-type: jk1, mse: true}
+        analyses:
+          - {name: m, command: estimate, stat: mean, variable: y}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try CommandLine.run(["run", spec.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let text = try String(contentsOf: out.appendingPathComponent("results.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"mse\": true") || text.contains("\"mse\":true"), "the design block names mse")
+        let mean = try CSVReader.read(path: out.appendingPathComponent("m.csv").path)
+        // R: svymean(~y, svrepdesign(..., type = "JK1", mse = TRUE)), expected.csv case jk1_mse/mean.
+        XCTAssertEqual(try mean.numeric("std_error")[0], 2.4044154592929523, accuracy: 1e-9)
+    }
+
     func testJKnWithoutRscales() throws {
         try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jkn"],
                                code: 2, mentions: ["jkn", "--replicate-rscales"])
