@@ -136,7 +136,7 @@ private struct AnalysisDecoder {
                 let benchmark = try CSVReader.read(path: benchmarkPath, options: csv)
                 // The benchmark's variance follows the analysis's method.
                 var benchmarkSpec = benchmarkSpec
-                benchmarkSpec.varianceMethod = design.spec.varianceMethod
+                benchmarkSpec.varianceMethod = design.spec.varianceMethod.forIndependentSample
                 let estimator = RepresentationEstimator(
                     population: RepresentationSource(table: table, design: design, census: census),
                     benchmark: RepresentationSource(table: benchmark, design: try SurveyDesign(spec: benchmarkSpec, table: benchmark),

@@ -55,9 +55,65 @@ public enum VarianceMethod: Sendable, Equatable {
     case linearization
     /// Rao-Wu rescaling bootstrap with this many replicates, seeded (`RaoWuBootstrap`).
     case bootstrap(replicates: Int, seed: UInt64)
+    /// Replicate weight columns of the data (R's `svrepdesign`, `combined.weights = TRUE`).
+    case replicateWeights(ReplicateWeightsSpec)
+}
+
+/// How replicate estimates combine into a variance: R's `svrepdesign` `type`.
+public enum ReplicateType: String, Sendable, CaseIterable {
+    /// Delete-one-PSU jackknife, unstratified; default scale (R−1)/R.
+    case jk1
+    /// Stratified delete-one jackknife; needs `rscales` ((n_h−1)/n_h per replicate).
+    case jkn
+    /// Balanced repeated replication; scale 1/R.
+    case brr
+    /// Fay's BRR with rho; scale 1/(R(1−ρ)²).
+    case fay
+    /// Bootstrap replicates; scale 1/(R−1).
+    case bootstrap
+    /// Successive difference replication (R's `successive-difference`); scale 4/R.
+    case sdr
+    /// Any other scheme; scale 1 unless given.
+    case other
+}
+
+/// Replicate weight columns as the user names them, and how their estimates combine (R's
+/// `svrepdesign` arguments); resolved against a table by `SurveyDesign.init(spec:table:)`.
+public struct ReplicateWeightsSpec: Sendable, Equatable {
+    /// A comma list of columns, or a glob (`*`, `?`) matched against the columns in file order.
+    public var columns: String
+    /// How replicates combine (R's `type`).
+    public var type: ReplicateType
+    /// Fay's rho (type `fay` only).
+    public var rho: Double?
+    /// The overall scale; nil takes R's default for the type.
+    public var scale: Double?
+    /// Per-replicate scales: one value for all, or one per replicate; nil is 1 each.
+    public var rscales: [Double]?
+    /// Deviations about the full-sample estimate rather than the replicates' mean.
+    public var mse: Bool
+
+    /// A replicate-weights design; `type` `fay` needs `rho`, `jkn` needs `rscales`.
+    public init(columns: String, type: ReplicateType, rho: Double? = nil, scale: Double? = nil,
+                rscales: [Double]? = nil, mse: Bool = false) {
+        self.columns = columns
+        self.type = type
+        self.rho = rho
+        self.scale = scale
+        self.rscales = rscales
+        self.mse = mse
+    }
 }
 
 extension VarianceMethod {
+    /// The method for another, independent sample's design (a representation benchmark): the
+    /// same bootstrap, but linearization instead of replicate weights, whose columns belong to
+    /// the data they came with.
+    public var forIndependentSample: VarianceMethod {
+        if case .replicateWeights = self { return .linearization }
+        return self
+    }
+
     /// The Rao-Wu bootstrap with `replicates` replicates.
     /// - Throws: `DisparityError.usage` unless 2 ≤ replicates ≤ 100,000.
     public static func checkedBootstrap(replicates: Int, seed: UInt64) throws -> VarianceMethod {

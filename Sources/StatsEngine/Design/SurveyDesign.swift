@@ -30,6 +30,9 @@ public struct SurveyDesign: Sendable {
     /// The second stage, present when two cluster columns are given.
     public let secondStage: SecondStage?
 
+    /// The replicate weights of a replicate-weights design (`--replicate-weights`), else nil.
+    public let replicateWeights: ReplicateWeights?
+
     /// Second-stage units within PSUs.
     public struct SecondStage: Sendable {
         /// Unit of each row, unique across the design.
@@ -57,8 +60,12 @@ public struct SurveyDesign: Sendable {
     }
 
     /// Design degrees of freedom of the rows `rows` (nil: all), as R's `degf`: PSUs minus strata
-    /// among the rows with a non-zero weight.
+    /// among the rows with a non-zero weight; on a replicate-weights design, the rank of the
+    /// replicate weights of those rows minus 1 (R's `degf` of the subset replicate design).
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
+        if case .replicateWeights = spec.varianceMethod, let replicateWeights {
+            return replicateWeights.degreesOfFreedom(rows: rows)
+        }
         var psuSeen = [Bool](repeating: false, count: psuTotal)
         var strataSeen = [Bool](repeating: false, count: strataCount)
         var psus = 0, strata = 0
@@ -75,7 +82,7 @@ public struct SurveyDesign: Sendable {
 
     init(spec: DesignSpec, source: String, weights: [Double], stratum: [Int32], strataLabels: [String],
          psu: [Int32], psuStratum: [Int32], psuNames: [String]?, psuCount: [Int], psuPopulation: [Double],
-         secondStage: SecondStage?) {
+         secondStage: SecondStage?, replicateWeights: ReplicateWeights? = nil) {
         self.spec = spec
         self.source = source
         self.rowCount = weights.count
@@ -88,5 +95,6 @@ public struct SurveyDesign: Sendable {
         self.psuCount = psuCount
         self.psuPopulation = psuPopulation
         self.secondStage = secondStage
+        self.replicateWeights = replicateWeights
     }
 }

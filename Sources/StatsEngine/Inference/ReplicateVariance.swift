@@ -38,6 +38,11 @@ extension SurveyDesign {
             return nil
         case let .bootstrap(replicates, seed):
             return try RaoWuBootstrap(design: self, replicates: replicates, seed: seed).covariance(estimates: estimates, statistic)
+        case .replicateWeights:
+            guard let replicateWeights else {
+                throw DisparityError.usage("\(source): the replicate weights of the design were not read")
+            }
+            return try replicateWeights.covariance(design: self, estimates: estimates, statistic)
         }
     }
 }

@@ -441,6 +441,8 @@ private struct Page {
         if d.strata == nil, d.clusters.isEmpty { parts.append(t("ingen strata eller klynger", "no strata or clusters")) }
         if case .bootstrap(let replicates, let seed) = d.varianceMethod {
             parts.append(t("Rao-Wu-bootstrap med \(replicates) replikater (seed \(seed))", "Rao-Wu bootstrap of \(replicates) replicates (seed \(seed))"))
+        } else if case .replicateWeights(let r) = d.varianceMethod {
+            parts.append(t("replikatvægte \(r.columns) (\(r.type.rawValue)\(r.mse ? ", mse" : ""))", "replicate weights \(r.columns) (\(r.type.rawValue)\(r.mse ? ", mse" : ""))"))
         } else {
             parts.append(t("linearisering", "linearization"))
         }

@@ -44,7 +44,7 @@ extension Report {
 extension SurveyDesign {
     /// The design as JSON output describes it: the options and the counts they resolved to.
     public var summary: JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("data", .string(source)),
             ("weights", .string(spec.weights)),
             ("strata", .string(spec.strata)),
@@ -56,6 +56,27 @@ extension SurveyDesign {
             ("strata_count", .number(Double(strataCount))),
             ("psu_count", .number(Double(psuTotal))),
             ("df", .number(Double(degreesOfFreedom()))),
+        ]
+        if case .replicateWeights = spec.varianceMethod, let r = replicateWeights {
+            fields.append(("replicates", r.summary))
+        }
+        return .object(fields)
+    }
+}
+
+extension ReplicateWeights {
+    /// The replicate settings as JSON output names them: type, count, scale, rscales, mse.
+    public var summary: JSONValue {
+        let distinct = Set(rscales)
+        return .object([
+            ("type", .string(type.rawValue)),
+            ("count", .number(Double(count))),
+            ("columns", .array([.string(columns.first), .string(columns.last)])),
+            ("fay_rho", rho.map { .number($0) } ?? .null),
+            ("scale", .number(scale)),
+            ("rscales", distinct.count == 1 ? .number(rscales[0])
+                : .object([("min", .number(rscales.min()!)), ("max", .number(rscales.max()!)), ("distinct", .number(Double(distinct.count)))])),
+            ("mse", .bool(mse)),
         ])
     }
 }

@@ -8,6 +8,7 @@ extension Statistic: ExpressibleByArgument {}
 extension GapStatistic: ExpressibleByArgument {}
 extension ProportionInterval: ExpressibleByArgument {}
 extension LonelyPSU: ExpressibleByArgument {}
+extension ReplicateType: ExpressibleByArgument {}
 extension Family: ExpressibleByArgument {}
 extension CovarianceType: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}

@@ -40,17 +40,65 @@ public struct DesignOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
     public var seed: UInt64 = 1
 
+    /// `--replicate-weights`: replicate weight columns, a comma list or a glob such as `repw*`
+    /// (R's `svrepdesign` `repweights`, full replicate weights); nil: no replicate weights.
+    @Option(name: .customLong("replicate-weights"), help: "Replicate weight columns (full weights): a comma list or a glob such as 'repw*', matched in file order.")
+    public var replicateWeights: String?
+
+    /// `--replicate-type`: how replicates combine (R's `type`).
+    @Option(name: .customLong("replicate-type"), help: "How replicates combine: jk1, jkn, brr, fay, bootstrap, sdr or other (R's svrepdesign type).")
+    public var replicateType: ReplicateType?
+
+    /// `--fay-rho`: Fay's rho for `--replicate-type fay`.
+    @Option(name: .customLong("fay-rho"), help: "Fay's rho, for --replicate-type fay.")
+    public var fayRho: Double?
+
+    /// `--replicate-scale`: the overall scale (R's `scale`); nil takes R's default for the type.
+    @Option(name: .customLong("replicate-scale"), help: "Overall scale of the replicate variance (default: R's for the type).")
+    public var replicateScale: Double?
+
+    /// `--replicate-rscales`: per-replicate scales, one or one per replicate (R's `rscales`).
+    @Option(name: .customLong("replicate-rscales"), help: "Per-replicate scales R1,R2,... (one for all, or one per replicate; jkn needs them).")
+    public var replicateRscales: String?
+
+    /// `--mse`: deviations about the full-sample estimate (R's `mse = TRUE`).
+    @Flag(name: .customLong("mse"), help: "Replicate deviations about the full-sample estimate, not the replicates' mean (R's mse=TRUE).")
+    public var mse = false
+
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The design; more than two stages is a usage error.
+    /// The design; more than two stages, or replicate settings without `--replicate-weights`
+    /// (or with `--bootstrap`, or without `--replicate-type`), is a usage error.
     public func spec() throws -> DesignSpec {
         let clusters = Self.list(cluster)
         let fpcs = Self.list(fpc)
         guard clusters.count <= 2, fpcs.count <= 2 else { throw DisparityError.usage("--cluster and --fpc take at most two stages") }
         return DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
                           lonelyPSU: lonelyPSU, adjustDomainLonely: adjustDomainLonely,
-                          varianceMethod: try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) } ?? .linearization)
+                          varianceMethod: try varianceMethod())
+    }
+
+    /// Linearization, the Rao-Wu bootstrap or replicate weights, from the options.
+    private func varianceMethod() throws -> VarianceMethod {
+        guard let replicateWeights else {
+            let given = [(replicateType != nil, "--replicate-type"), (fayRho != nil, "--fay-rho"), (replicateScale != nil, "--replicate-scale"),
+                         (replicateRscales != nil, "--replicate-rscales"), (mse, "--mse")].filter(\.0).map(\.1)
+            if let first = given.first { throw DisparityError.usage("\(first) needs --replicate-weights") }
+            return try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) } ?? .linearization
+        }
+        guard bootstrap == nil else { throw DisparityError.usage("--replicate-weights and --bootstrap cannot be combined") }
+        guard let replicateType else {
+            throw DisparityError.usage("--replicate-weights needs --replicate-type (\(ReplicateType.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let rscales = try replicateRscales.map { text in
+            try Self.list(text).map { item in
+                guard let v = Double(item) else { throw DisparityError.usage("--replicate-rscales takes numbers (got '\(item)')") }
+                return v
+            }
+        }
+        return .replicateWeights(ReplicateWeightsSpec(columns: replicateWeights, type: replicateType, rho: fayRho, scale: replicateScale,
+                                                      rscales: rscales, mse: mse))
     }
 
     /// A comma list, each item trimmed ("a, b" is ["a", "b"]).

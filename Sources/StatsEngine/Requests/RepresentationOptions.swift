@@ -72,10 +72,11 @@ public struct RepresentationOptions: ParsableArguments {
                               standardise: standardise, level: level)
     }
 
-    /// The benchmark's design, with the population design's lonely-PSU rule and variance method.
+    /// The benchmark's design, with the population design's lonely-PSU rule and variance method
+    /// (linearization when the population has replicate weights: those are the data's columns).
     public func benchmarkSpec(like population: DesignSpec) -> DesignSpec {
         DesignSpec(weights: benchmarkWeights, strata: benchmarkStrata, clusters: DesignOptions.list(benchmarkCluster),
                    fpc: DesignOptions.list(benchmarkFPC), nest: benchmarkNest, lonelyPSU: population.lonelyPSU,
-                   varianceMethod: population.varianceMethod)
+                   varianceMethod: population.varianceMethod.forIndependentSample)
     }
 }

@@ -125,6 +125,6 @@ extension SurveyDesign {
         spec.varianceMethod = varianceMethod
         return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
                             psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
-                            secondStage: secondStage)
+                            secondStage: secondStage, replicateWeights: replicateWeights)
     }
 }

@@ -1,0 +1,224 @@
+import Foundation
+
+/// Replicate weight columns resolved against a table (R's `svrepdesign` with
+/// `combined.weights = TRUE`): each replicate is a full set of weights, and the variance of a
+/// statistic is R's `svrVar`, scale·Σ_r rscale_r (θ_r − θ̄)(θ_r − θ̄)ᵀ, with θ̄ the mean of the
+/// replicates (those with rscale > 0) or, with `mse`, the full-sample estimate.
+///
+/// The statistic is recomputed on each replicate (a design carrying that replicate's weights),
+/// so a statistic costs R + 1 evaluations, spread over all cores.
+public struct ReplicateWeights: Sendable {
+    /// The replicate weight columns, in file order.
+    public let columns: [String]
+    /// How the replicates combine.
+    public let type: ReplicateType
+    /// Fay's rho (type `fay`), else nil.
+    public let rho: Double?
+    /// The overall scale (given, or R's default for the type).
+    public let scale: Double
+    /// One scale per replicate.
+    public let rscales: [Double]
+    /// Deviations about the full-sample estimate (R's `mse = TRUE`).
+    public let mse: Bool
+    /// The replicate weights, row-major: row i, replicate r at `i * count + r`.
+    let values: [Double]
+
+    /// The number of replicates R.
+    public var count: Int { columns.count }
+
+    /// R's tolerance of `qr` in `degf` for replicate designs.
+    static let rankTolerance = 1e-5
+
+    /// Resolves `spec` against `table`.
+    /// - Throws: `DisparityError.usage` when the columns match nothing, fewer than two replicates
+    ///   are found, or the type's settings are wrong (Fay without rho, JKn without rscales,
+    ///   rscales of the wrong length); `.data` naming the column and line for a missing,
+    ///   non-numeric or negative replicate weight.
+    public init(spec: ReplicateWeightsSpec, table: Table) throws {
+        var columns: [String] = []
+        for item in DesignOptions.list(spec.columns) where !item.isEmpty {
+            let matched: [String]
+            if item.contains("*") || item.contains("?") {
+                matched = table.names.filter { Self.glob(item, matches: $0) }
+            } else {
+                matched = table.names.contains(item) ? [item] : []
+            }
+            guard !matched.isEmpty else {
+                throw DisparityError.usage("--replicate-weights '\(spec.columns)': '\(item)' matches no column of \(table.source)")
+            }
+            for name in matched where !columns.contains(name) { columns.append(name) }
+        }
+        guard columns.count >= 2 else {
+            throw DisparityError.usage("--replicate-weights '\(spec.columns)' gives \(columns.count) replicate column; at least two are needed")
+        }
+        let r = columns.count
+        // Settings, as R's svrepdesign checks and defaults them.
+        if spec.type == .fay {
+            guard let rho = spec.rho, rho >= 0, rho < 1 else { throw DisparityError.usage("--replicate-type fay needs --fay-rho in [0, 1)") }
+        } else if spec.rho != nil {
+            throw DisparityError.usage("--fay-rho applies only to --replicate-type fay")
+        }
+        if let scale = spec.scale, !(scale > 0 && scale.isFinite) {
+            throw DisparityError.usage("--replicate-scale must be a positive number")
+        }
+        var rscales = [Double](repeating: 1, count: r)
+        if let given = spec.rscales {
+            guard given.count == 1 || given.count == r else {
+                throw DisparityError.usage("--replicate-rscales has \(given.count) values; it needs 1 or one per replicate (\(r))")
+            }
+            guard given.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw DisparityError.usage("--replicate-rscales must be non-negative numbers") }
+            rscales = given.count == 1 ? [Double](repeating: given[0], count: r) : given
+        } else if spec.type == .jkn {
+            throw DisparityError.usage("--replicate-type jkn needs --replicate-rscales (R: 'Must provide rscales for combined JKn weights')")
+        }
+        let n = Double(r)
+        let defaultScale: Double
+        switch spec.type {
+        case .jk1: defaultScale = (n - 1) / n
+        case .jkn, .other: defaultScale = 1
+        case .brr: defaultScale = 1 / n
+        case .fay: defaultScale = 1 / (n * (1 - spec.rho!) * (1 - spec.rho!))
+        case .bootstrap: defaultScale = 1 / (n - 1)
+        case .sdr: defaultScale = 4 / n
+        }
+        // The weights, row-major, checked.
+        var values = [Double](repeating: 0, count: table.rowCount * r)
+        for (j, name) in columns.enumerated() {
+            let column = try table.numeric(name)
+            for i in 0..<table.rowCount {
+                let w = column[i]
+                guard w >= 0 else {
+                    throw DisparityError.data(file: table.source, line: i + 2, column: name,
+                                              w.isNaN ? "missing replicate weight" : "negative replicate weight \(w)")
+                }
+                values[i * r + j] = w
+            }
+        }
+        self.columns = columns
+        self.type = spec.type
+        self.rho = spec.rho
+        self.scale = spec.scale ?? defaultScale
+        self.rscales = rscales
+        self.mse = spec.mse
+        self.values = values
+    }
+
+    /// Whether `name` matches the glob `pattern` (`*` any run, `?` one character).
+    static func glob(_ pattern: String, matches name: String) -> Bool {
+        let p = Array(pattern), s = Array(name)
+        var pi = 0, si = 0, star = -1, mark = 0
+        while si < s.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == s[si] {
+                pi += 1; si += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = si; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; si = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+
+    /// Replicate `j`'s weight for every row.
+    public func weights(replicate j: Int) -> [Double] {
+        let r = count
+        return (0..<(values.count / r)).map { values[$0 * r + j] }
+    }
+
+    /// R's `degf` of a replicate design restricted to `rows` (nil: all): the rank of the
+    /// replicate weight matrix (R's `qr`, tolerance 1e-5) minus 1.
+    ///
+    /// The rank is found as R's `dqrdc2` finds it, column by column in order, a column counting
+    /// when its residual after the counted ones keeps more than the tolerance of its norm; the
+    /// residuals come from a Cholesky factorisation of the Gram matrix.
+    public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
+        let r = count
+        var gram = [Double](repeating: 0, count: r * r)
+        func add(_ i: Int) {
+            let base = i * r
+            for a in 0..<r {
+                let va = values[base + a]
+                guard va != 0 else { continue }
+                for b in a..<r { gram[a * r + b] += va * values[base + b] }
+            }
+        }
+        if let rows { for i in rows { add(Int(i)) } } else { for i in 0..<(values.count / r) { add(i) } }
+        // Sequential Cholesky with the dqrdc2 test; l[a*r+k] for accepted columns k.
+        var accepted: [Int] = []
+        var l = [Double](repeating: 0, count: r * r)
+        let tol2 = Self.rankTolerance * Self.rankTolerance
+        for j in 0..<r {
+            let norm2 = gram[j * r + j]
+            var residual = norm2
+            var row = [Double](repeating: 0, count: accepted.count)
+            for (m, k) in accepted.enumerated() {
+                var v = gram[min(k, j) * r + max(k, j)]
+                for q in 0..<m { v -= row[q] * l[k * r + q] }
+                row[m] = v / l[k * r + m]
+                residual -= row[m] * row[m]
+            }
+            guard norm2 > 0, residual > tol2 * norm2 else { continue }
+            let m = accepted.count
+            for q in 0..<m { l[j * r + q] = row[q] }
+            l[j * r + m] = residual.squareRoot()
+            accepted.append(j)
+        }
+        return accepted.count - 1
+    }
+
+    /// The covariance of a vector statistic over the replicates, as R's `svrVar`. Replicates on
+    /// which the statistic fails, or is not finite where the full sample is, are left out with
+    /// their rscales (R's `na.action`).
+    /// - Throws: the statistic's error when no replicate gives an estimate.
+    func covariance(design: SurveyDesign, estimates: [Double],
+                    _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
+        let r = count
+        var results = [Result<[Double], Error>?](repeating: nil, count: r)
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: r) { j in
+                shared.value[j] = Result { try statistic(design.reweighted(weights(replicate: j))) }
+            }
+        }
+        let k = estimates.count
+        let required = estimates.indices.filter { estimates[$0].isFinite }
+        var values: [[Double]] = []
+        var scales: [Double] = []
+        var firstFailure: Error?
+        for (j, result) in results.enumerated() {
+            switch result! {
+            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
+                values.append(v)
+                scales.append(rscales[j])
+            case .success:
+                continue
+            case .failure(let error as DisparityError) where error.kind != .usage:
+                firstFailure = firstFailure ?? error
+            case .failure(let error):
+                throw error
+            }
+        }
+        guard !values.isEmpty else {
+            throw firstFailure ?? DisparityError.analysis("\(design.source): no replicate gave an estimate")
+        }
+        var centre = estimates
+        if !mse {
+            let positive = values.indices.filter { scales[$0] > 0 }
+            centre = [Double](repeating: 0, count: k)
+            for i in positive { for a in 0..<k { centre[a] += values[i][a] } }
+            for a in 0..<k { centre[a] /= Double(positive.count) }
+        }
+        var out = [Double](repeating: 0, count: k * k)
+        for (i, v) in values.enumerated() {
+            let s = scale * scales[i]
+            for a in 0..<k {
+                let da = v[a] - centre[a]
+                for c in 0..<k { out[a * k + c] += s * da * (v[c] - centre[c]) }
+            }
+        }
+        return ReplicateCovariance(covariance: Covariance(size: k, values: out), replicates: values.count, dropped: r - values.count)
+    }
+}

@@ -1,0 +1,209 @@
+import ArgumentParser
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Replicate-weight designs against R survey 4.1.1's `svrepdesign` (oracle/replicate_fixtures.R):
+/// JK1, JKn, BRR, Fay (rho 0.3), bootstrap and JK1 with `mse`, each for a mean, a total, a ratio,
+/// a proportion, means by domain (with R's `degf` of each domain), the median (R's
+/// `interval.type = "quantile"`), a gap and a linear and a logistic svyglm. Designs are built
+/// from the command-line options, so the option parsing and the glob are checked too. Estimates
+/// and standard errors must agree to 1e-6 relative; degrees of freedom exactly.
+final class ReplicateWeightOracleTests: XCTestCase {
+    static let columns = ["case", "data", "type", "rho", "rscales", "mse", "command", "statistic", "variable", "by", "q",
+                          "denominator", "df", "formula", "family", "reference", "focal", "group", "category", "term",
+                          "estimate", "std_error", "df_value"]
+    static let tolerance = 1e-6
+
+    func testEngineMatchesRSvrepdesign() throws {
+        guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: "Fixtures/replicate") else {
+            throw OracleFailure("Fixtures/replicate/expected.csv is missing")
+        }
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: Self.columns, file: "replicate/expected.csv")
+        let (order, cases) = OracleFixture.cases(records)
+        var tables: [String: Table] = [:]
+        var mismatches: [String] = []
+        var worst = 0.0
+        var checked = 0
+        var types = Set<String>()
+
+        func compare(_ place: String, _ name: String, _ ours: Double?, _ text: String) {
+            guard let wanted = Double(text) else { mismatches.append("\(place): unreadable \(name) '\(text)'"); return }
+            guard let ours, ours.isFinite else { mismatches.append("\(place): \(name) R \(wanted), ours none"); return }
+            let relative = abs(ours - wanted) / max(abs(wanted), 1e-12)
+            worst = max(worst, relative)
+            if relative > Self.tolerance { mismatches.append("\(place): \(name) R \(wanted), ours \(ours) (relative \(relative))") }
+        }
+        func compareDF(_ place: String, _ ours: Double?, _ text: String) {
+            if text.isEmpty {
+                if ours != nil { mismatches.append("\(place): df R normal, ours \(ours!)") }
+            } else if ours != Double(text) {
+                mismatches.append("\(place): df R \(text), ours \(ours.map { "\($0)" } ?? "normal")")
+            }
+        }
+
+        for id in order {
+            let expected = cases[id]!
+            let first = expected[0]
+            do {
+                let table = try OracleFixture.table(first["data"], in: "Fixtures/replicate", cache: &tables)
+                var arguments = ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", first["type"]]
+                if !first["rho"].isEmpty { arguments += ["--fay-rho", first["rho"]] }
+                if !first["rscales"].isEmpty { arguments += ["--replicate-rscales", first["rscales"]] }
+                if try OracleFixture.flag(first["mse"]) { arguments.append("--mse") }
+                let design = try SurveyDesign(spec: DesignOptions.parse(arguments).spec(), table: table)
+                types.insert(first["type"] + (design.replicateWeights!.mse ? "+mse" : ""))
+                switch first["command"] {
+                case "estimate":
+                    let rows = try DescriptiveEstimator(table: table, design: design).estimate(first.replicateEstimateRequest())
+                    for row in expected {
+                        let found = rows.filter { ($0.group.first?.level ?? "") == row["group"] && ($0.category ?? "") == row["category"] }
+                        let place = "\(id) [\(row["group"])\(row["category"])]"
+                        guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
+                        compare(place, "estimate", found[0].estimate, row["estimate"])
+                        compare(place, "std_error", found[0].standardError, row["std_error"])
+                        compareDF(place, found[0].df, row["df_value"])
+                        checked += 1
+                    }
+                case "gap":
+                    let request = GapRequest(variable: first["variable"], group: "region", reference: first["reference"], focal: first["focal"],
+                                             statistic: .mean, level: 0.95, degreesOfFreedom: .automatic)
+                    let rows = try GapEstimator(table: table, design: design).estimate(request)
+                    guard let difference = rows.first(where: { $0.focal == first["focal"] && $0.component == "difference" }) else {
+                        mismatches.append("\(id): no difference row"); continue
+                    }
+                    compare(id, "estimate", difference.estimate, first["estimate"])
+                    compare(id, "std_error", difference.standardError, first["std_error"])
+                    checked += 1
+                case "regress":
+                    guard let family = Family(rawValue: first["family"]) else { throw OracleFailure("unknown family \(first["family"])") }
+                    let fit = try RegressionEstimator(table: table, design: design)
+                        .fit(RegressionRequest(formula: first["formula"], family: family, covariance: .design, level: 0.95, tests: []))
+                    guard fit.coefficients.count == expected.count else {
+                        mismatches.append("\(id): \(fit.coefficients.count) coefficients, R \(expected.count)"); continue
+                    }
+                    compareDF(id, fit.dfResidual, first["df_value"])
+                    for row in expected {
+                        guard let ours = fit.coefficients.first(where: {
+                            // R's regionSyd is the engine's region[Syd].
+                            $0.term.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "") == row["term"]
+                        }) else {
+                            mismatches.append("\(id): no coefficient \(row["term"])"); continue
+                        }
+                        compare("\(id) [\(row["term"])]", "estimate", ours.estimate, row["estimate"])
+                        compare("\(id) [\(row["term"])]", "std_error", ours.standardError, row["std_error"])
+                        checked += 1
+                    }
+                default:
+                    throw OracleFailure("unknown command \(first["command"])")
+                }
+            } catch {
+                mismatches.append("\(id): the engine failed: \(error)")
+            }
+        }
+        XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
+        XCTAssertEqual(checked, records.count, "every expected row compared")
+        XCTAssertEqual(types, ["jk1", "jk1+mse", "jkn", "brr", "fay", "bootstrap"])
+        print("replicate oracle: \(checked) rows, worst relative error \(worst)")
+    }
+
+    /// The design's JSON block names every replicate setting.
+    func testSummaryNamesTheReplicateSettings() throws {
+        var tables: [String: Table] = [:]
+        let table = try OracleFixture.table("rep_fay", in: "Fixtures/replicate", cache: &tables)
+        let options = try DesignOptions.parse(["--weights", "w", "--replicate-weights", "repw1,repw2,repw3,repw4",
+                                               "--replicate-type", "fay", "--fay-rho", "0.3", "--mse"])
+        let design = try SurveyDesign(spec: options.spec(), table: table)
+        guard case .object(let fields) = design.summary, let block = fields.first(where: { $0.0 == "replicates" })?.1,
+              case .object(let settings) = block else { return XCTFail("no replicates block") }
+        let values = Dictionary(uniqueKeysWithValues: settings)
+        XCTAssertEqual(values["type"], .string("fay"))
+        XCTAssertEqual(values["count"], .number(4))
+        XCTAssertEqual(values["mse"], .bool(true))
+        XCTAssertEqual(values["scale"], .number(1 / (4 * 0.7 * 0.7)))
+    }
+
+    /// R's defaults of `svrepdesign`'s scale per type, and a given scale winning.
+    func testDefaultScales() throws {
+        var tables: [String: Table] = [:]
+        let table = try OracleFixture.table("rep_brr", in: "Fixtures/replicate", cache: &tables)
+        func scale(_ arguments: [String]) throws -> Double {
+            let options = try DesignOptions.parse(["--weights", "w", "--replicate-weights", "repw*"] + arguments)
+            return try SurveyDesign(spec: options.spec(), table: table).replicateWeights!.scale
+        }
+        let r = Double(try SurveyDesign(spec: DesignOptions.parse(["--replicate-weights", "repw*", "--replicate-type", "other"]).spec(),
+                                        table: table).replicateWeights!.count)
+        XCTAssertEqual(try scale(["--replicate-type", "jk1"]), (r - 1) / r, accuracy: 1e-15)
+        XCTAssertEqual(try scale(["--replicate-type", "brr"]), 1 / r, accuracy: 1e-15)
+        XCTAssertEqual(try scale(["--replicate-type", "fay", "--fay-rho", "0.5"]), 1 / (r * 0.25), accuracy: 1e-15)
+        XCTAssertEqual(try scale(["--replicate-type", "bootstrap"]), 1 / (r - 1), accuracy: 1e-15)
+        XCTAssertEqual(try scale(["--replicate-type", "sdr"]), 4 / r, accuracy: 1e-15)
+        XCTAssertEqual(try scale(["--replicate-type", "other"]), 1)
+        XCTAssertEqual(try scale(["--replicate-type", "jkn", "--replicate-rscales", "0.5"]), 1)
+        XCTAssertEqual(try scale(["--replicate-type", "jk1", "--replicate-scale", "2.5"]), 2.5)
+    }
+
+    func testGlob() {
+        XCTAssertTrue(ReplicateWeights.glob("repw*", matches: "repw12"))
+        XCTAssertTrue(ReplicateWeights.glob("r?pw*", matches: "repw"))
+        XCTAssertFalse(ReplicateWeights.glob("repw*", matches: "w"))
+        XCTAssertFalse(ReplicateWeights.glob("repw?", matches: "repw12"))
+        XCTAssertTrue(ReplicateWeights.glob("*w*2", matches: "repw12"))
+    }
+}
+
+/// Bad replicate input: one-line errors naming what is wrong.
+final class ReplicateWeightErrorTests: ScratchFolderTestCase {
+    static let csv = "y,w,r1,r2,r3\n1,1,1,0,2\n2,1,2,1,0\n3,2,0,2,2\n"
+
+    func testReplicateColumnsMatchingNothing() throws {
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "repw*", "--replicate-type", "jk1"],
+                               code: 2, mentions: ["repw*", "matches no column"])
+    }
+
+    func testNonNumericReplicateWeight() throws {
+        try assertCommandFails(in: directory, "y,w,r1,r2\n1,1,1,0\n2,1,x,1\n", ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"],
+                               mentions: ["r1", "data.csv:3"])
+    }
+
+    func testNegativeReplicateWeight() throws {
+        try assertCommandFails(in: directory, "y,w,r1,r2\n1,1,1,0\n2,1,1,-1\n", ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r1,r2", "--replicate-type", "brr"],
+                               mentions: ["r2", "data.csv:3", "negative replicate weight"])
+    }
+
+    /// The replicate options are design keys of a run spec too; R's JK1 mse standard error.
+    func testRunSpecDesign() throws {
+        guard let data = Bundle.module.url(forResource: "rep_jk1", withExtension: "csv", subdirectory: "Fixtures/replicate") else {
+            return XCTFail("rep_jk1.csv is missing")
+        }
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try """
+        data: \(data.path)
+        design: {weights: w, replicate-weights: "repw*", replicate-type: jk1, mse: true}
+        analyses:
+          - {name: m, command: estimate, stat: mean, variable: y}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try CommandLine.run(["run", spec.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let text = try String(contentsOf: out.appendingPathComponent("results.json"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"mse\": true") || text.contains("\"mse\":true"), "the design block names mse")
+        let mean = try CSVReader.read(path: out.appendingPathComponent("m.csv").path)
+        // R: svymean(~y, svrepdesign(..., type = "JK1", mse = TRUE)), expected.csv case jk1_mse/mean.
+        XCTAssertEqual(try mean.numeric("std_error")[0], 2.4044154592929523, accuracy: 1e-9)
+    }
+
+    func testJKnWithoutRscales() throws {
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jkn"],
+                               code: 2, mentions: ["jkn", "--replicate-rscales"])
+    }
+}
+
+private extension OracleRecord {
+    func replicateEstimateRequest() throws -> EstimateRequest {
+        guard let statistic = Statistic(rawValue: self["statistic"]) else { throw OracleFailure("unknown statistic '\(self["statistic"])'") }
+        return EstimateRequest(statistic: statistic, variable: self["variable"], by: self["by"].isEmpty ? [] : [self["by"]],
+                               q: Double(self["q"]) ?? 0.5, denominator: self["denominator"].isEmpty ? nil : self["denominator"],
+                               level: 0.95, degreesOfFreedom: try DegreesOfFreedom(parsing: self["df"]), proportionInterval: .wald)
+    }
+}

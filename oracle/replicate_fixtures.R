@@ -1,0 +1,123 @@
+# replicate_fixtures.R -- the independent oracle for disparity's replicate-weight designs
+# (R's svrepdesign with combined.weights = TRUE).
+#
+# What it makes (under Tests/StatsEngineTests/Fixtures/replicate/):
+#   rep_<type>.csv  the complete rows (y, bin, cat, x, num, region) of survey/nested.csv with
+#                   the full-sample weight w and replicate weights repw1..repwR made in R by
+#                   as.svrepdesign(nested design, type) (JK1: its PSUs without strata) and written from weights(rdes, "analysis"):
+#                   jk1 (JK1), jkn (JKn), brr (BRR), fay (Fay, rho 0.3), boot (bootstrap, 50)
+#   expected.csv    R's estimates and standard errors for each case, one row per output row
+#
+# The oracle design is svrepdesign(data = <the CSV as read back>, repweights = "repw[0-9]+",
+# weights = ~w, type, combined.weights = TRUE) with R's default scale (and rscales, except JKn,
+# where rscales are the as.svrepdesign ones, written to the `rscales` column); case jk1_mse has
+# mse = TRUE. Cases per type: mean, total, ratio num/x, proportion of cat, mean by region (with
+# degf(subset(rdes, region == level)) intervals), the median (svyquantile with
+# interval.type = "quantile": the replicate spread of the quantile, as the engine computes it;
+# R's default for replicate designs, "mean", is the Woodruff interval on the replicate CDF), a
+# gap (svyby mean by region, svycontrast Syd - Nord), a linear svyglm y ~ x + region and a
+# logistic svyglm bin ~ x + y (quasibinomial).
+#
+# Columns of expected.csv:
+#   case, data, type, rho, rscales, mse           the design (rscales comma-joined, 17 digits)
+#   command, statistic, variable, by, q, denominator, df, formula, family, reference, focal
+#   group, category, term                          which output row
+#   estimate, std_error, df_value                  R's numbers (df_value: the interval's df, or
+#                                                  the regression's df.residual; empty: normal)
+#
+# How to rerun (from the package root; needs R with survey 4.1.1):
+#   Rscript oracle/replicate_fixtures.R
+
+suppressPackageStartupMessages(library(survey))
+stopifnot(packageVersion("survey") == "4.1.1")
+RNGkind("Mersenne-Twister", "Inversion", "Rejection")
+set.seed(20261129)
+
+if (!file.exists("Package.swift")) stop("run from the package root: Rscript oracle/replicate_fixtures.R")
+outdir <- file.path("Tests", "StatsEngineTests", "Fixtures", "replicate")
+dir.create(outdir, recursive = TRUE, showWarnings = FALSE)
+
+num17 <- function(x) { x <- as.numeric(x); ifelse(is.na(x), "", sprintf("%.17g", x)) }
+src <- read.csv(file.path("Tests", "StatsEngineTests", "Fixtures", "survey", "nested.csv"),
+                encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = c("", "NA"))
+src <- src[complete.cases(src[, c("y", "bin", "cat", "x", "num", "region")]), ]
+rownames(src) <- NULL
+des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, nest = TRUE, data = src)
+# JK1 needs an unstratified design: the same PSUs, strata ignored.
+src$psu_id <- paste(src$stratum, src$psu, sep = "/")
+des_unstrat <- svydesign(ids = ~psu_id, weights = ~w, data = src)
+src$psu_id <- NULL
+
+types <- list(
+  jk1 = list(type = "JK1"),
+  jkn = list(type = "JKn"),
+  brr = list(type = "BRR", large = "merge"),
+  fay = list(type = "Fay", fay.rho = 0.3, large = "merge"),
+  boot = list(type = "bootstrap", replicates = 50))
+
+rows <- list()
+add <- function(...) rows[[length(rows) + 1]] <<- data.frame(..., stringsAsFactors = FALSE)
+
+for (name in names(types)) {
+  t <- types[[name]]
+  rdes0 <- suppressWarnings(do.call(as.svrepdesign, c(list(design = if (t$type == "JK1") des_unstrat else des, compress = FALSE), t)))
+  W <- weights(rdes0, "analysis")
+  colnames(W) <- paste0("repw", seq_len(ncol(W)))
+  out <- src
+  out <- cbind(out, apply(W, 2, num17), stringsAsFactors = FALSE)
+  path <- file.path(outdir, paste0("rep_", name, ".csv"))
+  write.csv(out, path, row.names = FALSE, fileEncoding = "UTF-8", na = "",
+            quote = which(names(out) %in% names(src)[sapply(src, is.character)]))
+  data <- read.csv(path, encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = c("", "NA"))
+  rho <- if (t$type == "Fay") t$fay.rho else NULL
+  rscales <- if (t$type == "JKn") as.numeric(num17(rdes0$rscales)) else NULL
+  rscales_text <- if (is.null(rscales)) "" else paste(num17(rscales), collapse = ",")
+  designs <- list()
+  designs[[name]] <- suppressWarnings(svrepdesign(data = data, repweights = "repw[0-9]+", weights = ~w, type = t$type,
+                                                  rho = rho, rscales = rscales, combined.weights = TRUE, mse = FALSE))
+  if (name == "jk1") designs[["jk1_mse"]] <- suppressWarnings(svrepdesign(data = data, repweights = "repw[0-9]+", weights = ~w,
+                                                  type = "JK1", combined.weights = TRUE, mse = TRUE))
+  for (cname in names(designs)) {
+    r <- designs[[cname]]
+    base <- list(data = paste0("rep_", name), type = tolower(t$type), rho = if (is.null(rho)) "" else num17(rho),
+                 rscales = rscales_text, mse = if (isTRUE(r$mse)) "TRUE" else "FALSE")
+    row <- function(case, command, statistic = "", variable = "", by = "", q = "", denominator = "", df = "auto",
+                    formula = "", family = "", reference = "", focal = "", group = "", category = "", term = "",
+                    estimate, se, df_value = "") {
+      do.call(add, c(list(case = paste(cname, case, sep = "/")), base,
+                     list(command = command, statistic = statistic, variable = variable, by = by, q = q,
+                          denominator = denominator, df = df, formula = formula, family = family,
+                          reference = reference, focal = focal, group = group, category = category, term = term,
+                          estimate = num17(estimate), std_error = num17(se), df_value = df_value)))
+    }
+    m <- svymean(~y, r); row("mean", "estimate", "mean", "y", estimate = coef(m), se = SE(m))
+    m <- svytotal(~y, r); row("total", "estimate", "total", "y", estimate = coef(m), se = SE(m))
+    m <- svyratio(~num, ~x, r); row("ratio", "estimate", "ratio", "num", denominator = "x", estimate = coef(m), se = SE(m))
+    m <- svymean(~factor(cat), r)
+    for (i in seq_along(coef(m))) row("proportion", "estimate", "proportion", "cat", category = sub("factor\\(cat\\)", "", names(coef(m))[i]),
+                                      estimate = coef(m)[i], se = SE(m)[i])
+    b <- svyby(~y, ~region, r, svymean, covmat = TRUE)
+    for (lv in rownames(b)) {
+      df <- degf(subset(r, region == lv))
+      row("mean_by_region", "estimate", "mean", "y", by = "region", df = "design", group = lv,
+          estimate = coef(b)[[lv]], se = SE(b)[[which(rownames(b) == lv)]], df_value = as.character(df))
+    }
+    q <- svyquantile(~y, r, 0.5, interval.type = "quantile")
+    row("median", "estimate", "quantile", "y", q = "0.5", estimate = q$y[1, "quantile"], se = q$y[1, 4],
+        df_value = as.character(degf(r)))
+    g <- svycontrast(b, c(Nord = -1, Syd = 1))
+    row("gap", "gap", "mean", "y", reference = "Nord", focal = "Syd", estimate = coef(g), se = SE(g))
+    for (fit in list(list(f = y ~ x + region, fam = gaussian(), fam_name = "gaussian"),
+                     list(f = bin ~ x + y, fam = quasibinomial(), fam_name = "binomial"))) {
+      model <- svyglm(fit$f, r, family = fit$fam)
+      ftext <- paste(deparse(fit$f), collapse = "")
+      for (term in names(coef(model))) {
+        row(paste0("glm_", fit$fam_name), "regress", formula = ftext, family = fit$fam_name, term = term,
+            estimate = coef(model)[term], se = SE(model)[term], df_value = as.character(model$df.residual))
+      }
+    }
+  }
+}
+expected <- do.call(rbind, rows)
+write.csv(expected, file.path(outdir, "expected.csv"), row.names = FALSE, fileEncoding = "UTF-8")
+cat(nrow(expected), "expected rows\n")
