@@ -1,3 +1,4 @@
+import ArgumentParser
 import StatsEngine
 
 /// The common life of an analysis command: check the options, read the data, resolve the
@@ -13,5 +14,24 @@ enum AnalysisCommand {
         let report = try timer.measure("estimate") { try compute(table, surveyDesign) }
         try timer.measure("write") { try output.emit(report) }
         timer.report()
+    }
+}
+
+/// A command that runs one analysis of one data set: its options, the shared data, design and
+/// output options, and the one way such a command runs (`AnalysisCommand.run`).
+protocol ReportingCommand: ParsableCommand {
+    associatedtype Options: AnalysisOptions
+    var options: Options { get }
+    var data: DataOptions { get }
+    var design: DesignOptions { get }
+    var output: OutputOptions { get }
+}
+
+extension ReportingCommand {
+    func run() throws {
+        let request = try options.checkedRequest()
+        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
+            try Options.report(request, table: table, design: design)
+        }
     }
 }

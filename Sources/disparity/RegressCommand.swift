@@ -1,7 +1,7 @@
 import ArgumentParser
 import StatsEngine
 
-struct RegressCommand: ParsableCommand {
+struct RegressCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "regress",
         abstract: "Survey-weighted linear, logistic and Poisson regression with R formulas."
@@ -11,11 +11,4 @@ struct RegressCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var design: DesignOptions
     @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let request = try options.request()
-        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
-            .regression(try RegressionEstimator(table: table, design: design).fit(request), design: design)
-        }
-    }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import StatsEngine
 
-struct TableCommand: ParsableCommand {
+struct TableCommand: ReportingCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
         abstract: "Cross-tables: weighted cell, row and column proportions with design-based CIs, and the Rao-Scott test of independence."
@@ -11,11 +11,4 @@ struct TableCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var design: DesignOptions
     @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let request = try options.request()
-        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
-            .crossTables(try CrossTableEstimator(table: table, design: design).estimate(request), request: request, design: design)
-        }
-    }
 }

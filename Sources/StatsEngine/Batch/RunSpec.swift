@@ -102,30 +102,10 @@ private struct AnalysisDecoder {
     /// The analysis of `command`, with the spec's design.
     private func analysis(_ command: String) throws -> RunSpec.Analysis {
         switch command {
-        case "estimate":
-            let options = try decoder(EstimateOptions.self, EstimateOptions.positionalKeys).decode(node)
-            let request = try node.placing { try options.request() }
-            return RunSpec.Analysis(name: name, command: command) { table, design in
-                .estimates(try DescriptiveEstimator(table: table, design: design).estimate(request), request: request, design: design)
-            }
-        case "table":
-            let options = try decoder(TableOptions.self, TableOptions.positionalKeys).decode(node)
-            let request = try node.placing { try options.request() }
-            return RunSpec.Analysis(name: name, command: command) { table, design in
-                .crossTables(try CrossTableEstimator(table: table, design: design).estimate(request), request: request, design: design)
-            }
-        case "regress":
-            let options = try decoder(RegressOptions.self, RegressOptions.positionalKeys).decode(node)
-            let request = try node.placing { try options.request() }
-            return RunSpec.Analysis(name: name, command: command) { table, design in
-                .regression(try RegressionEstimator(table: table, design: design).fit(request), design: design)
-            }
-        case "gap":
-            let options = try decoder(GapOptions.self, GapOptions.positionalKeys).decode(node)
-            let request = try node.placing { try options.request() }
-            return RunSpec.Analysis(name: name, command: command) { table, design in
-                .gaps(try GapEstimator(table: table, design: design).estimate(request), request: request, design: design)
-            }
+        case "estimate": return try analysis(EstimateOptions.self, command)
+        case "table": return try analysis(TableOptions.self, command)
+        case "regress": return try analysis(RegressOptions.self, command)
+        case "gap": return try analysis(GapOptions.self, command)
         case "representation":
             var options = try decoder(RepresentationOptions.self, RepresentationOptions.positionalKeys).decode(node)
             options.benchmark = resolve(options.benchmark)
@@ -146,6 +126,13 @@ private struct AnalysisDecoder {
         default:
             throw node.usageError("command '\(command)' is not \(Self.commands.joined(separator: ", "))\(NearestName.hint(for: command, among: Self.commands))")
         }
+    }
+
+    /// An analysis of the spec's data and design through its command's options.
+    private func analysis<Options: AnalysisOptions>(_ type: Options.Type, _ command: String) throws -> RunSpec.Analysis {
+        let options = try decoder(Options.self, Options.positionalKeys).decode(node)
+        let request = try node.placing { try options.checkedRequest() }
+        return RunSpec.Analysis(name: name, command: command) { table, design in try Options.report(request, table: table, design: design) }
     }
 
     private func decoder<T>(_ type: T.Type, _ positionals: [String]) -> SpecArguments<T> {
