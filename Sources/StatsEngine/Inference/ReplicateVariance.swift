@@ -1,3 +1,5 @@
+import Foundation
+
 /// A covariance from replicate estimates, and how many replicates it rests on.
 public struct ReplicateCovariance: Sendable {
     /// `k × k`, in the statistics' units squared.
@@ -44,5 +46,54 @@ extension SurveyDesign {
             }
             return try replicateWeights.covariance(design: self, estimates: estimates, statistic)
         }
+    }
+}
+
+/// A vector statistic evaluated on every replicate design, on all cores: the values of the
+/// replicates that gave one (in replicate order, with their indices), the rest left out as R's
+/// `svrVar` leaves out replicates with NA estimates.
+struct ReplicateEstimates {
+    /// One vector per kept replicate.
+    let values: [[Double]]
+    /// The replicate index of each kept vector.
+    let kept: [Int]
+    /// Replicates evaluated.
+    let total: Int
+
+    /// - Parameters:
+    ///   - estimates: the full sample's values; an entry that is not finite there is not required
+    ///     on the replicates. Nil: every value is required.
+    /// - Throws: a usage error from the statistic at once; its first data or analysis error when
+    ///   fewer than `minimum` replicates give an estimate.
+    init(replicates: Int, design: SurveyDesign, weights: @Sendable (Int) -> [Double], estimates: [Double]?, minimum: Int,
+         _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws {
+        var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
+        results.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: replicates) { b in
+                shared.value[b] = Result { try statistic(design.reweighted(weights(b))) }
+            }
+        }
+        let k = estimates?.count ?? results.lazy.compactMap { try? $0!.get().count }.first ?? 0
+        let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
+        var values: [[Double]] = [], kept: [Int] = []
+        var firstFailure: Error?
+        for (b, result) in results.enumerated() {
+            switch result! {
+            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
+                values.append(v)
+                kept.append(b)
+            case .success:
+                continue
+            case .failure(let error as DisparityError) where error.kind != .usage:
+                firstFailure = firstFailure ?? error
+            case .failure(let error):
+                throw error
+            }
+        }
+        guard values.count >= minimum else {
+            throw firstFailure ?? DisparityError.analysis("\(design.source): fewer than \(minimum) replicates gave an estimate")
+        }
+        (self.values, self.kept, total) = (values, kept, replicates)
     }
 }

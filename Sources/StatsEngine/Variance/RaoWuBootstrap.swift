@@ -56,32 +56,11 @@ public struct RaoWuBootstrap: Sendable {
     /// on all cores. Replicates on which the statistic cannot be estimated are left out (see
     /// `SurveyDesign.replicateCovariance`); without `estimates`, every value is required.
     public func covariance(estimates: [Double]? = nil, _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
-        var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
-        results.withUnsafeMutableBufferPointer { slots in
-            let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: replicates) { b in
-                shared.value[b] = Result { try statistic(design.reweighted(weights(replicate: b))) }
-            }
-        }
-        let k = estimates?.count ?? results.lazy.compactMap { try? $0!.get().count }.first ?? 0
-        let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
-        var values: [[Double]] = []
-        var firstFailure: Error?
-        for result in results {
-            switch result! {
-            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
-                values.append(v)
-            case .success:
-                continue
-            case .failure(let error as DisparityError) where error.kind != .usage:
-                firstFailure = firstFailure ?? error
-            case .failure(let error):
-                throw error
-            }
-        }
-        guard values.count >= 2 else {
-            throw firstFailure ?? DisparityError.analysis("\(design.source): fewer than two bootstrap replicates gave an estimate")
-        }
+        let bootstrap = self
+        let evaluated = try ReplicateEstimates(replicates: replicates, design: design, weights: { bootstrap.weights(replicate: $0) },
+                                               estimates: estimates, minimum: 2, statistic)
+        let values = evaluated.values
+        let k = values[0].count
         let used = Double(values.count)
         var mean = [Double](repeating: 0, count: k)
         for v in values { for j in 0..<k { mean[j] += v[j] / used } }

@@ -176,34 +176,12 @@ public struct ReplicateWeights: Sendable {
     func covariance(design: SurveyDesign, estimates: [Double],
                     _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
         let r = count
-        var results = [Result<[Double], Error>?](repeating: nil, count: r)
-        results.withUnsafeMutableBufferPointer { slots in
-            let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: r) { j in
-                shared.value[j] = Result { try statistic(design.reweighted(weights(replicate: j))) }
-            }
-        }
+        let replicates = self
+        let evaluated = try ReplicateEstimates(replicates: r, design: design, weights: { replicates.weights(replicate: $0) },
+                                               estimates: estimates, minimum: 1, statistic)
+        let values = evaluated.values
+        let scales = evaluated.kept.map { rscales[$0] }
         let k = estimates.count
-        let required = estimates.indices.filter { estimates[$0].isFinite }
-        var values: [[Double]] = []
-        var scales: [Double] = []
-        var firstFailure: Error?
-        for (j, result) in results.enumerated() {
-            switch result! {
-            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
-                values.append(v)
-                scales.append(rscales[j])
-            case .success:
-                continue
-            case .failure(let error as DisparityError) where error.kind != .usage:
-                firstFailure = firstFailure ?? error
-            case .failure(let error):
-                throw error
-            }
-        }
-        guard !values.isEmpty else {
-            throw firstFailure ?? DisparityError.analysis("\(design.source): no replicate gave an estimate")
-        }
         var centre = estimates
         if !mse {
             let positive = values.indices.filter { scales[$0] > 0 }
