@@ -114,6 +114,9 @@ public struct BarometerConfig: Sendable {
         switch kind {
         case .direction where direction == nil:
             throw at.usageError("a goal of kind direction needs 'direction: higher' or 'lower'")
+        case .direction where target != nil:
+            // A direction goal is judged on its change; a target there would never be applied.
+            throw at.usageError("a goal of kind direction is judged on its change since the baseline: its 'target' would not be used (use kind: target or band)")
         case .target where target == nil || target?.comparison == .within:
             throw at.usageError("a goal of kind target needs 'target' such as \"<= 5.8\" (a band is kind: band)")
         case .band where target?.comparison != .within:

@@ -219,6 +219,8 @@ final class BarometerTests: XCTestCase {
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: target, direction: lower"), mentions: ["kind target needs 'target'"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: band, target: '<= 3'"), mentions: ["kind band needs 'target'"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: direction"), mentions: ["'direction: higher' or 'lower'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: direction, direction: higher, target: '>= 3'"),
+                    mentions: ["its 'target' would not be used"])
         assertFails(goal("{label: L, unit: '%', variable: y, context: true}"), mentions: ["every measure is context"])
         assertFails(goal("{label: L, unit: '%', stat: proportion, variable: y}"), mentions: ["scale: pp"])
         assertFails(goal("{label: L, unit: '%', variable: y, period: period}"), mentions: ["'period' belongs to the configuration's 'periods'"])
