@@ -4,8 +4,8 @@ extension Report {
     /// (`estimate`, `std_error`, `conf_low`, `conf_high`), `row_share…` and `col_share…` with
     /// theirs, `n`, `note` when any, then the domain's test repeated on each of its rows
     /// (`test`, `test_statistic`, `test_ndf`, `test_ddf`, `test_p_value`). JSON: `results` (the
-    /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` — or, with
-    /// `--by`, `tests`, one per domain with its `group`.
+    /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` (INTERFACE's
+    /// name) — with `--by`, an array of tests, one per domain with its `group`.
     public static func crossTables(_ tables: [CrossTable], request: CrossTableRequest, design: SurveyDesign) -> Report {
         let cells = tables.flatMap { table in table.cells.map { (table, $0) } }
         let notes = cells.compactMap(\.1.note) + tables.compactMap(\.testNote)
@@ -50,7 +50,7 @@ extension Report {
             ("col", .string(request.column)),
             ("level", .number(request.level)),
             ("results", .array(results)),
-            request.by.isEmpty ? ("test", tables.first.map(test) ?? .null) : ("tests", .array(tables.map(test))),
+            ("test", request.by.isEmpty ? tables.first.map(test) ?? .null : .array(tables.map(test))),
         ])
         return Report(tabular: tabular, json: json, notes: Report.counted(notes))
     }

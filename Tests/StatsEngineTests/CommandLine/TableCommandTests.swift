@@ -48,7 +48,7 @@ final class TableCommandTests: ScratchFolderTestCase {
 
     func testByGivesATestPerDomainAndMinCellWithholds() throws {
         let output = try json(["g", "h", "--by", "k", "--min-cell", "6"])
-        let tests = try XCTUnwrap(output["tests"] as? [[String: Any]])
+        let tests = try XCTUnwrap(output["test"] as? [[String: Any]])
         XCTAssertEqual(tests.count, 2)
         XCTAssertEqual((tests[0]["group"] as? [String: String])?["k"], "0")
         let rows = try XCTUnwrap(output["results"] as? [[String: Any]])
