@@ -91,7 +91,7 @@ struct WaveContrasts {
             try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
                               domain: domain, minimumCell: 0, level: level).estimates
         }) {
-            variances = estimates.indices.map { replicated.covariance[$0, $0] }
+            variances = estimates.indices.map { replicated[$0, $0] }
             if let note = replicated.note { notes.append(note) }
         }
         let figures = definitions.indices.map { i -> Figure in

@@ -52,7 +52,7 @@ public struct CrossTableEstimator: Sendable {
             var offset = 0
             for (d, theta) in estimates.enumerated() {
                 let width = theta.count
-                covariances[d] = (0..<(width * width)).map { replicated.covariance[offset + $0 / width, offset + $0 % width] }
+                covariances[d] = (0..<(width * width)).map { replicated[offset + $0 / width, offset + $0 % width] }
                 offset += width
             }
         }

@@ -29,10 +29,18 @@ public struct DescriptiveEstimator: Sendable {
     ///   usable rows at all.
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
         let rows = try linearized(request)
+        guard design.spec.varianceMethod != .linearization else { return rows }
         let table = self.table
-        guard let replicated = try design.replicateCovariance(estimates: rows.map(\.estimate), { replicate in
-            try DescriptiveEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
-        }) else { return rows }
+        let estimates = rows.map(\.estimate)
+        let replicated: ReplicateCovariance?
+        if let totals = try ratiosOfTotals(request) {
+            replicated = try design.replicateCovariance(estimates: estimates, totals)
+        } else {
+            replicated = try design.replicateCovariance(estimates: estimates) { replicate in
+                try DescriptiveEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+            }
+        }
+        guard let replicated else { return rows }
         return rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
@@ -76,6 +84,42 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     private struct EmptyDomain: Error { let variable: String }
+
+    /// The request's statistics as weighted totals and their ratios, in the order of
+    /// `linearized` (a domain without rows one statistic, not estimated), for the replicates'
+    /// one-pass evaluation; nil for statistics that are not ratios of totals (quantiles, SDs).
+    private func ratiosOfTotals(_ request: EstimateRequest) throws -> RatiosOfTotals? {
+        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+        var totals = RatiosOfTotals()
+        switch request.statistic {
+        case .mean, .total, .index, .ratio:
+            let y = request.statistic == .index ? try request.index!.values(in: table) : try table.numeric(request.variable)
+            let x = request.statistic == .ratio ? try table.numeric(request.denominator!) : nil
+            for domain in domains.rows {
+                let used = domain.filter { !y[Int($0)].isNaN && !(x?[Int($0)].isNaN ?? false) }
+                guard !used.isEmpty else { totals.addMissingStatistic(); continue }
+                let numerator = totals.addTotal(rows: used) { y[Int($0)] }
+                switch request.statistic {
+                case .total: totals.addStatistic(numerator: numerator, denominator: nil)
+                case .ratio: totals.addStatistic(numerator: numerator, denominator: totals.addTotal(rows: used) { x![Int($0)] })
+                default: totals.addStatistic(numerator: numerator, denominator: totals.addTotal(rows: used) { _ in 1 })
+                }
+            }
+        case .proportion:
+            let factor = try table.proportionCategories(request.variable)
+            let k = factor.levels.count
+            for domain in domains.rows {
+                let used = domain.filter { factor.codes[Int($0)] >= 0 }
+                guard !used.isEmpty else { totals.addMissingStatistic(); continue }
+                let first = totals.addIndicatorTotals(k, rows: used) { Int(factor.codes[Int($0)]) }
+                let all = totals.addTotal(rows: used) { _ in 1 }
+                for j in 0..<k { totals.addStatistic(numerator: first + j, denominator: all) }
+            }
+        case .sd, .quantile, .lowerMean:
+            return nil
+        }
+        return totals
+    }
 
     /// The per-domain computation for the requested statistic, with its columns read once.
     private func statisticFunction(_ request: EstimateRequest) throws -> ([Int32]) throws -> [EstimateRow] {

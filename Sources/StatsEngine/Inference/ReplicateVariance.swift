@@ -1,14 +1,46 @@
 import Foundation
 
-/// A covariance from replicate estimates, and how many replicates it rests on.
+/// A covariance from replicate estimates, Σ_r s_r (θ_r − c)(θ_r − c)ᵀ over the kept replicates
+/// (R's `svrVar`), and how many replicates it rests on. The replicates' deviations are kept, so
+/// a single variance costs one pass over the replicates whatever the number of statistics.
 public struct ReplicateCovariance: Sendable {
-    /// `k × k`, in the statistics' units squared.
-    public let covariance: Covariance
+    /// Per kept replicate, its statistics minus the centre c, in the statistics' units.
+    private let deviations: [[Double]]
+    /// Per kept replicate, its factor s_r in the sum.
+    private let factors: [Double]
+    /// The number of statistics.
+    public let size: Int
     /// The replicates the covariance rests on (those left out not counted).
     public let replicates: Int
     /// Replicates left out because a statistic could not be estimated on them (a cell with no
     /// rows or no weight in that replicate): R's `svrVar` drops such replicates too.
     public let dropped: Int
+
+    /// The covariance of replicate `values` about `centre`, replicate r weighted by `factors[r]`.
+    init(values: [[Double]], centre: [Double], factors: [Double], dropped: Int) {
+        deviations = values.map { v in zip(v, centre).map { $0 - $1 } }
+        self.factors = factors
+        size = centre.count
+        replicates = values.count
+        self.dropped = dropped
+    }
+
+    /// The covariance of statistics `i` and `j`, in their units' product.
+    public subscript(i: Int, j: Int) -> Double {
+        zip(deviations, factors).reduce(0) { $0 + $1.1 * $1.0[i] * $1.0[j] }
+    }
+
+    /// The whole `size × size` matrix (for a few statistics: it costs size² per replicate).
+    public var covariance: Covariance {
+        var out = [Double](repeating: 0, count: size * size)
+        for (d, s) in zip(deviations, factors) {
+            for a in 0..<size where d[a] != 0 {
+                let sa = s * d[a]
+                for c in 0..<size { out[a * size + c] += sa * d[c] }
+            }
+        }
+        return Covariance(size: size, values: out)
+    }
 
     /// A note for the output when replicates were dropped, nil otherwise.
     public var note: String? {
@@ -17,7 +49,7 @@ public struct ReplicateCovariance: Sendable {
 
     /// The standard error of statistic `i`, nil where it does not exist.
     public func standardError(_ i: Int) -> Double? {
-        let v = covariance[i, i]
+        let v = self[i, i]
         return v.isFinite && v >= 0 ? v.squareRoot() : nil
     }
 }
@@ -41,11 +73,43 @@ extension SurveyDesign {
         case let .bootstrap(replicates, seed):
             return try RaoWuBootstrap(design: self, replicates: replicates, seed: seed).covariance(estimates: estimates, statistic)
         case .replicateWeights:
-            guard let replicateWeights else {
-                throw DisparityError.usage("\(source): the replicate weights of the design were not read")
-            }
-            return try replicateWeights.covariance(design: self, estimates: estimates, statistic)
+            return try readReplicateWeights().covariance(design: self, estimates: estimates, statistic)
         }
+    }
+
+    /// The covariance of means, totals, proportions and ratios (`RatiosOfTotals`) under the
+    /// design's replicate method, all replicates in one pass over the rows; nil under
+    /// linearization. Replicates on which a statistic required by `estimates` is not finite are
+    /// dropped, as by `replicateCovariance(estimates:_:)`, whose results this equals.
+    /// - Throws: `DisparityError.analysis` when too few replicates give an estimate.
+    public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals) throws -> ReplicateCovariance? {
+        precondition(statistics.count == estimates.count, "one description per estimate")
+        switch spec.varianceMethod {
+        case .linearization:
+            return nil
+        case let .bootstrap(replicates, seed):
+            let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
+            let values = bootstrap.factorBlocks { factors, width in
+                statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu)
+            }
+            return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
+        case .replicateWeights:
+            let replicateWeights = try readReplicateWeights()
+            let values = replicateWeights.values.withUnsafeBufferPointer {
+                statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil)
+            }
+            return replicateWeights.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 1, design: self),
+                                            estimates: estimates)
+        }
+    }
+
+    /// The design's replicate weights.
+    /// - Throws: `DisparityError.usage` when a replicate-weights design lost them (a programming error).
+    private func readReplicateWeights() throws -> ReplicateWeights {
+        guard let replicateWeights else {
+            throw DisparityError.usage("\(source): the replicate weights of the design were not read")
+        }
+        return replicateWeights
     }
 }
 
@@ -74,12 +138,24 @@ struct ReplicateEstimates {
                 shared.value[b] = Result { try statistic(design.reweighted(weights(b))) }
             }
         }
-        let k = estimates?.count ?? results.lazy.compactMap { try? $0!.get().count }.first ?? 0
+        try self.init(results: results.map { $0! }, design: design, estimates: estimates, minimum: minimum)
+    }
+
+    /// The replicates' values computed together (`RatiosOfTotals`): a replicate whose required
+    /// values are not all finite is left out.
+    /// - Throws: `DisparityError.analysis` when fewer than `minimum` replicates give an estimate.
+    init(values: [[Double]], estimates: [Double], minimum: Int, design: SurveyDesign) throws {
+        try self.init(results: values.map { .success($0) }, design: design, estimates: estimates, minimum: minimum)
+    }
+
+    private init(results: [Result<[Double], Error>], design: SurveyDesign, estimates: [Double]?, minimum: Int) throws {
+        let replicates = results.count
+        let k = estimates?.count ?? results.lazy.compactMap { try? $0.get().count }.first ?? 0
         let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
         var values: [[Double]] = [], kept: [Int] = []
         var firstFailure: Error?
         for (b, result) in results.enumerated() {
-            switch result! {
+            switch result {
             case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
                 values.append(v)
                 kept.append(b)

@@ -33,15 +33,19 @@ public struct RaoWuBootstrap: Sendable {
 
     /// Replicate `b`'s weight for every row.
     public func weights(replicate b: Int) -> [Double] {
+        let factor = factors(replicate: b)
+        return (0..<design.rowCount).map { design.weights[$0] * factor[Int(design.psu[$0])] }
+    }
+
+    /// Replicate `b`'s rescaling factor for every PSU: a row's replicate weight is its sampling
+    /// weight times its PSU's factor.
+    func factors(replicate b: Int) -> [Double] {
         // Each replicate's stream starts at a scrambled function of (seed, b): consecutive
         // seeds of SplitMix64 would give overlapping, shifted streams.
         var random = SplitMix64(seed: SplitMix64.scramble(seed ^ SplitMix64.scramble(UInt64(b) &+ 0xD1B5_4A32_D192_ED03)))
         var draws = [Double](repeating: 0, count: design.psuTotal)
-        var psusOf = [[Int]](repeating: [], count: design.strataCount)
-        for p in 0..<design.psuTotal { psusOf[Int(design.psuStratum[p])].append(p) }
         var factor = [Double](repeating: 1, count: design.psuTotal)
-        for h in 0..<design.strataCount {
-            let psus = psusOf[h]
+        for (h, psus) in psusByStratum.enumerated() {
             let n = psus.count
             guard n > 1 else { continue }
             for _ in 0..<(n - 1) { draws[psus[Int(random.next() % UInt64(n))]] += 1 }
@@ -49,26 +53,58 @@ public struct RaoWuBootstrap: Sendable {
             let lambda = (1 - f).squareRoot()
             for p in psus { factor[p] = 1 - lambda + lambda * Double(n) / Double(n - 1) * draws[p] }
         }
-        return (0..<design.rowCount).map { design.weights[$0] * factor[Int(design.psu[$0])] }
+        return factor
     }
+
+    /// The PSUs of each stratum, in PSU order.
+    private var psusByStratum: [[Int]] {
+        var psusOf = [[Int]](repeating: [], count: design.strataCount)
+        for p in 0..<design.psuTotal { psusOf[Int(design.psuStratum[p])].append(p) }
+        return psusOf
+    }
+
+    /// The replicates' values from `evaluate`, given the PSU factors of a block of replicates
+    /// (PSUs × block, row-major) and the block's width; blocks keep the factors to about
+    /// `blockBytes` however many PSUs and replicates there are.
+    func factorBlocks(_ evaluate: (UnsafeBufferPointer<Double>, Int) -> [[Double]]) -> [[Double]] {
+        let psus = max(1, design.psuTotal)
+        let width = max(1, min(replicates, Self.blockBytes / (8 * psus)))
+        var values: [[Double]] = []
+        values.reserveCapacity(replicates)
+        var block = [Double](repeating: 0, count: psus * width)
+        for start in stride(from: 0, to: replicates, by: width) {
+            let columns = min(width, replicates - start)
+            var perReplicate = [[Double]](repeating: [], count: columns)
+            perReplicate.withUnsafeMutableBufferPointer { slots in
+                let shared = UnsafeSendable(slots)
+                DispatchQueue.concurrentPerform(iterations: columns) { c in shared.value[c] = factors(replicate: start + c) }
+            }
+            for c in 0..<columns { for p in 0..<design.psuTotal { block[p * columns + c] = perReplicate[c][p] } }
+            values += block.withUnsafeBufferPointer { evaluate(UnsafeBufferPointer(rebasing: $0[0..<(psus * columns)]), columns) }
+        }
+        return values
+    }
+
+    /// The memory a block of PSU factors may take.
+    static let blockBytes = 64 << 20
 
     /// The covariance of a vector statistic from its values on every replicate design, computed
     /// on all cores. Replicates on which the statistic cannot be estimated are left out (see
     /// `SurveyDesign.replicateCovariance`); without `estimates`, every value is required.
     public func covariance(estimates: [Double]? = nil, _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
         let bootstrap = self
-        let evaluated = try ReplicateEstimates(replicates: replicates, design: design, weights: { bootstrap.weights(replicate: $0) },
-                                               estimates: estimates, minimum: 2, statistic)
+        return combine(try ReplicateEstimates(replicates: replicates, design: design, weights: { bootstrap.weights(replicate: $0) },
+                                              estimates: estimates, minimum: 2, statistic))
+    }
+
+    /// The replicates' spread Σ(θ*_b − θ̄*)(θ*_b − θ̄*)ᵀ/(B − 1) over the kept replicates.
+    func combine(_ evaluated: ReplicateEstimates) -> ReplicateCovariance {
         let values = evaluated.values
         let k = values[0].count
         let used = Double(values.count)
         var mean = [Double](repeating: 0, count: k)
         for v in values { for j in 0..<k { mean[j] += v[j] / used } }
-        var out = [Double](repeating: 0, count: k * k)
-        for v in values {
-            for a in 0..<k { for c in 0..<k { out[a * k + c] += (v[a] - mean[a]) * (v[c] - mean[c]) / (used - 1) } }
-        }
-        return ReplicateCovariance(covariance: Covariance(size: k, values: out), replicates: values.count,
+        return ReplicateCovariance(values: values, centre: mean, factors: [Double](repeating: 1 / (used - 1), count: values.count),
                                    dropped: replicates - values.count)
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 /// statistic is R's `svrVar`, scale·Σ_r rscale_r (θ_r − θ̄)(θ_r − θ̄)ᵀ, with θ̄ the mean of the
 /// replicates (those with rscale > 0) or, with `mse`, the full-sample estimate.
 ///
-/// The statistic is recomputed on each replicate (a design carrying that replicate's weights),
-/// so a statistic costs R + 1 evaluations, spread over all cores.
+/// A statistic is recomputed on each replicate (a design carrying that replicate's weights), so
+/// it costs R + 1 evaluations spread over all cores; means, totals, proportions and ratios
+/// (`RatiosOfTotals`) take all replicates in one pass over the rows instead.
 public struct ReplicateWeights: Sendable {
     /// The replicate weight columns, in file order.
     public let columns: [String]
@@ -175,10 +176,15 @@ public struct ReplicateWeights: Sendable {
     /// - Throws: the statistic's error when no replicate gives an estimate.
     func covariance(design: SurveyDesign, estimates: [Double],
                     _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
-        let r = count
         let replicates = self
-        let evaluated = try ReplicateEstimates(replicates: r, design: design, weights: { replicates.weights(replicate: $0) },
+        let evaluated = try ReplicateEstimates(replicates: count, design: design, weights: { replicates.weights(replicate: $0) },
                                                estimates: estimates, minimum: 1, statistic)
+        return combine(evaluated, estimates: estimates)
+    }
+
+    /// R's `svrVar` of the kept replicates' values: scale·Σ rscale_r (θ_r − θ̄)(θ_r − θ̄)ᵀ, θ̄
+    /// the mean of the replicates with rscale > 0 or, with `mse`, the full-sample `estimates`.
+    func combine(_ evaluated: ReplicateEstimates, estimates: [Double]) -> ReplicateCovariance {
         let values = evaluated.values
         let scales = evaluated.kept.map { rscales[$0] }
         let k = estimates.count
@@ -189,14 +195,6 @@ public struct ReplicateWeights: Sendable {
             for i in positive { for a in 0..<k { centre[a] += values[i][a] } }
             for a in 0..<k { centre[a] /= Double(positive.count) }
         }
-        var out = [Double](repeating: 0, count: k * k)
-        for (i, v) in values.enumerated() {
-            let s = scale * scales[i]
-            for a in 0..<k {
-                let da = v[a] - centre[a]
-                for c in 0..<k { out[a * k + c] += s * da * (v[c] - centre[c]) }
-            }
-        }
-        return ReplicateCovariance(covariance: Covariance(size: k, values: out), replicates: values.count, dropped: r - values.count)
+        return ReplicateCovariance(values: values, centre: centre, factors: scales.map { scale * $0 }, dropped: count - values.count)
     }
 }

@@ -40,6 +40,26 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertNotNil(gaps.first { $0.component == "difference" }?.verdict)
     }
 
+    /// Means, totals, proportions and ratios take every replicate in one pass over the rows
+    /// (`RatiosOfTotals`); their standard errors equal re-estimating on each replicate design.
+    func testOnePassReplicatesEqualReestimation() throws {
+        let table = try FixtureFiles.table("nested", in: "svyglm")
+        let (linear, boot) = try designs(table, DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true))
+        var ratio = EstimateRequest(statistic: .ratio, variable: "y", by: ["region"])
+        ratio.denominator = "x"
+        let requests = [EstimateRequest(statistic: .mean, variable: "y", by: ["region", "bin"]),
+                        EstimateRequest(statistic: .total, variable: "x"),
+                        EstimateRequest(statistic: .proportion, variable: "cat", by: ["region"]), ratio]
+        for request in requests {
+            let rows = try DescriptiveEstimator(table: table, design: boot).estimate(request)
+            let covariance = try byHand(linear) { d in try DescriptiveEstimator(table: table, design: d).estimate(request).map(\.estimate) }
+            for (i, row) in rows.enumerated() {
+                let expected = covariance[i, i].squareRoot()
+                XCTAssertEqual(row.standardError!, expected, accuracy: 1e-12 * expected, "\(request.statistic) row \(i)")
+            }
+        }
+    }
+
     func testRegressionAndRepresentationUseTheDesignsBootstrap() throws {
         let table = try FixtureFiles.table("nested", in: "svyglm")
         let (linear, boot) = try designs(table, DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true))
