@@ -37,15 +37,21 @@ struct IRLS {
 
     /// Fits the model by IRLS as R's `glm.fit`: R's starting values, weighted least squares on the
     /// working response each step, stopping when the deviance changes by less than `tolerance`
-    /// relatively. Large non-gaussian problems take the fused path.
+    /// relatively. Large non-gaussian problems take the fused path. `start`, when given, are the
+    /// starting coefficients (R's `glm.fit(start =)`, as `svyglm` refits replicates from the
+    /// full-sample estimate), one per column, 0 for aliased ones.
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
-    func fit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
+    func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
-        if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w) { return fused }
+        if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w, start: start) { return fused }
         let y = x.response
         var mu = y.map(family.start)
         var eta = mu.map(family.link)
+        if let start {
+            eta = Self.linearPredictor(x.values, n: n, p: p, beta: start)
+            mu = eta.map(family.mean)
+        }
         var deviance = Double.infinity
         var solution: LeastSquaresFit? = nil
         var omega = [Double](repeating: 0, count: n)
@@ -102,14 +108,14 @@ struct IRLS {
     /// The large-sample path: one fused pass over the design per iteration (`IRLSPass`), whose
     /// last pass also gives the weights at the estimate for the covariance. Nil hands an
     /// ill-conditioned problem to the general loop.
-    private func fusedFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit? {
+    private func fusedFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit? {
         let n = x.rowCount, p = x.columnCount, y = x.response
         let pass = IRLSPass(family: family, x: x.values, rows: n, columns: p, weights: w, response: y)
-        var beta: [Double]? = nil, previousBeta: [Double]? = nil
+        var beta: [Double]? = start, previousBeta: [Double]? = nil
         var previous = Double.infinity
         var iteration = 0
         var converged = false
-        var state = pass.run(beta: nil)
+        var state = pass.run(beta: start)
         previous = state.deviance
         var system: NormalEquations
         while true {

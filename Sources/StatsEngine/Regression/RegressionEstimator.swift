@@ -30,7 +30,7 @@ public struct RegressionEstimator: Sendable {
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let (covariance, df) = try replicateCovariance(formula, request: request, model: model, within: subset)
+        let (covariance, df) = try replicateCovariance(formula, request: request, model: model)
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
@@ -101,14 +101,22 @@ public struct RegressionEstimator: Sendable {
     /// from refits on the replicate weights, with the design df as for the linearized
     /// covariance. Nil under linearization or another covariance type.
     private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest,
-                                     model: LinearizedModel, within: [Bool]?) throws -> ([Double], Double)? {
+                                     model: LinearizedModel) throws -> ([Double], Double)? {
         guard request.covariance == .design else { return nil }
-        let table = self.table
         let (x, kept) = (model.design, model.influence.kept)
-        let levels = x.factorLevels
+        // Each replicate refits the same design matrix on its weights, starting from the
+        // full-sample estimate as R's svyglm does; a replicate whose fit fails is dropped.
+        let irls = IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
+        let start = model.fit.coefficients.map { $0.isNaN ? 0 : $0 }
+        let text = formula.text
         guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
-            let refit = try RegressionEstimator(table: table, design: replicate).linearized(formula, request: request, within: within, fixedLevels: levels)
-            return kept.map { refit.fit.coefficients[$0] }
+            let refit: GLMFit
+            do {
+                refit = try irls.fit(x, weights: x.rows.map { replicate.weights[Int($0)] }, start: start)
+            } catch let failure as IRLS.NonConvergence {
+                throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
+            }
+            return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
         }) else { return nil }
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
     }
