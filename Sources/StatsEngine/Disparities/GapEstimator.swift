@@ -26,11 +26,32 @@ public struct GapEstimator: Sendable {
     /// Standard errors follow the design's variance method (linearization or replicates).
     /// - Throws: `DisparityError` naming the level, cell or column at fault.
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
-        try replicated(try linearized(request), request)
+        let comparisons = try self.comparisons(request)
+        return try replicated(try linearized(comparisons, request), comparisons, request)
+    }
+
+    /// One focal level's comparison with the reference: its cells (focal, reference, and with a
+    /// period the same at the baseline).
+    struct Comparison {
+        let label: String
+        let cells: [Linearized]
     }
 
     /// The rows with linearization standard errors.
     private func linearized(_ request: GapRequest) throws -> [GapRow] {
+        try linearized(try comparisons(request), request)
+    }
+
+    /// The rows of `comparisons` with linearization standard errors.
+    private func linearized(_ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
+        let scope = try self.scope(request, domain: try request.subset?.rows(of: table))
+        var out: [GapRow] = []
+        for comparison in comparisons { out += try compare(comparison.cells, scope: scope, label: comparison.label, request) }
+        return out
+    }
+
+    /// Every focal level's cells, in level order.
+    private func comparisons(_ request: GapRequest) throws -> [Comparison] {
         try request.validate()
         let groups = try table.categorical(request.group)
         guard let referenceCode = groups.levels.firstIndex(of: request.reference) else {
@@ -50,7 +71,6 @@ public struct GapEstimator: Sendable {
         func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
             (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) && domain?[$0] != false ? Int32($0) : nil }
         }
-        let scope = try self.scope(request, domain: domain)
         // Cells: the groups now (or overall), then at the baseline when a period is given.
         let periods = try request.period.map { try PeriodCells(table: table, period: $0) }
         func cells(_ code: Int, _ label: String) throws -> [Linearized] {
@@ -61,23 +81,36 @@ public struct GapEstimator: Sendable {
                     try statistic(periods.baseline(all), "\(name), \(periods.period.column)=\(periods.period.baseline)")]
         }
         let reference = try cells(referenceCode, request.reference)
-        var out: [GapRow] = []
-        for code in focalCodes {
+        return try focalCodes.map { code in
             let label = groups.levels[code]
             let focal = try cells(code, label)
-            let ordered = periods == nil ? [focal[0], reference[0]] : [focal[0], reference[0], focal[1], reference[1]]
-            out += try compare(ordered, scope: scope, label: label, request)
+            return Comparison(label: label, cells: periods == nil ? [focal[0], reference[0]] : [focal[0], reference[0], focal[1], reference[1]])
         }
-        return out
     }
 
     /// The rows with standard errors, intervals and verdicts from the design's replicates: the
-    /// spread of every row's estimate over the replicate designs (Wald intervals on it).
-    private func replicated(_ rows: [GapRow], _ request: GapRequest) throws -> [GapRow] {
+    /// spread of every row's estimate over the replicate designs (Wald intervals on it). Means,
+    /// proportions and ratios without `--adjust` take every replicate's cells in one pass over
+    /// the rows (`RatiosOfTotals`), the rows following from the cells as in `compare`.
+    private func replicated(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
+        guard design.spec.varianceMethod != .linearization else { return rows }
         let table = self.table
-        guard let replicated = try design.replicateCovariance(estimates: rows.map(\.estimate), { replicate in
-            try GapEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
-        }) else { return rows }
+        let estimates = rows.map(\.estimate)
+        let replicated: ReplicateCovariance?
+        if request.adjust == nil, let cells = try cellTotals(comparisons, request) {
+            let width = comparisons[0].cells.count
+            let functions = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.function) })
+            let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.enumerated().map { ($1.label, $0) })
+            let recipes = rows.map { (comparisonOf[$0.focal]!, functions[$0.component]!) }
+            replicated = try design.replicateCovariance(estimates: estimates, cells) { values in
+                recipes.map { k, function in function.value(Array(values[(k * width)..<((k + 1) * width)])) }
+            }
+        } else {
+            replicated = try design.replicateCovariance(estimates: estimates) { replicate in
+                try GapEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+            }
+        }
+        guard let replicated else { return rows }
         return rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
@@ -89,6 +122,24 @@ public struct GapEstimator: Sendable {
             row.note = replicated.note
             return row
         }
+    }
+
+    /// The comparisons' cells (in order) as ratios of weighted totals, for the replicates'
+    /// one-pass evaluation; nil for quantiles and lower means.
+    private func cellTotals(_ comparisons: [Comparison], _ request: GapRequest) throws -> RatiosOfTotals? {
+        let numerator: [Double], denominator: [Double]?
+        switch request.statistic {
+        case .mean: (numerator, denominator) = (try table.numeric(request.variable), nil)
+        case .proportion: (numerator, denominator) = (try indicator(request), nil)
+        case .ratio: (numerator, denominator) = (try table.numeric(request.variable), try table.numeric(request.denominator!))
+        case .quantile, .lowerMean: return nil
+        }
+        var totals = RatiosOfTotals()
+        for cell in comparisons.flatMap(\.cells) {
+            let top = totals.addTotal(rows: cell.rows) { numerator[Int($0)] }
+            totals.addStatistic(numerator: top, denominator: totals.addTotal(rows: cell.rows) { denominator?[Int($0)] ?? 1 })
+        }
+        return totals
     }
 
     /// The rows of one comparison: focal, reference, difference and ratio, and with a period
@@ -116,22 +167,17 @@ public struct GapEstimator: Sendable {
                           confidenceLow: inferred.low, confidenceHigh: inferred.high, df: df, n: c.count(used),
                           verdict: nil, targetPValue: nil)
         }
-        let s = request.scale
-        var difference = row("difference", c.contrast(Self.unit(cells.count, [0: 1, 1: -1])), cells: [0, 1], scale: s)
-        if let target = request.target, difference.note == nil {
-            difference.verdict = difference.inferred.verdict(against: target)
-            difference.targetPValue = difference.inferred.pValue(against: target)
-        }
-        var rows = [row("focal", c.contrast(Self.unit(cells.count, [0: 1])), cells: [0], scale: s),
-                    row("reference", c.contrast(Self.unit(cells.count, [1: 1])), cells: [1], scale: s), difference]
-        if c.estimates[1] != 0 { rows.append(row("ratio", c.ratio(0, 1), cells: [0, 1], scale: 1)) }
-        if cells.count == 4 {
-            rows += [row("baseline focal", c.contrast(Self.unit(4, [2: 1])), cells: [2], scale: s),
-                     row("baseline reference", c.contrast(Self.unit(4, [3: 1])), cells: [3], scale: s),
-                     row("baseline difference", c.contrast(Self.unit(4, [2: 1, 3: -1])), cells: [2, 3], scale: s),
-                     row("change focal", c.contrast(Self.unit(4, [0: 1, 2: -1])), cells: [0, 2], scale: s),
-                     row("change reference", c.contrast(Self.unit(4, [1: 1, 3: -1])), cells: [1, 3], scale: s),
-                     row("change difference", c.contrast([1, -1, -1, 1]), cells: [0, 1, 2, 3], scale: s)]
+        var rows: [GapRow] = []
+        for part in CellFunction.rows(cells: cells.count) {
+            if case .ratio = part.function, c.estimates[1] == 0 { continue }
+            let scale: Double
+            if case .ratio = part.function { scale = 1 } else { scale = request.scale }
+            var r = row(part.component, part.function.estimate(c), cells: part.cells, scale: scale)
+            if part.component == "difference", let target = request.target, r.note == nil {
+                r.verdict = r.inferred.verdict(against: target)
+                r.targetPValue = r.inferred.pValue(against: target)
+            }
+            rows.append(r)
         }
         if let covariates = request.adjust {
             let groups = try table.categorical(request.group)
@@ -147,7 +193,7 @@ public struct GapEstimator: Sendable {
                                weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
                                normalize: request.normalize)
             rows += parts.map { part in
-                var r = row(part.name, (part.estimate, part.variance), cells: [], scale: s)
+                var r = row(part.name, (part.estimate, part.variance), cells: [], scale: request.scale)
                 r.n = part.n
                 return r
             }
@@ -155,10 +201,6 @@ public struct GapEstimator: Sendable {
         return rows
     }
 
-    /// A coefficient vector of length `n` with the given entries.
-    private static func unit(_ n: Int, _ entries: [Int: Double]) -> [Double] {
-        (0..<n).map { entries[$0] ?? 0 }
-    }
 
     /// The per-cell linearization of the requested statistic, its columns read once. The
     /// second argument names the cell in errors.

@@ -80,23 +80,25 @@ extension SurveyDesign {
     /// The covariance of means, totals, proportions and ratios (`RatiosOfTotals`) under the
     /// design's replicate method, all replicates in one pass over the rows; nil under
     /// linearization. Replicates on which a statistic required by `estimates` is not finite are
-    /// dropped, as by `replicateCovariance(estimates:_:)`, whose results this equals.
+    /// dropped, as by `replicateCovariance(estimates:_:)`, whose results this equals. With
+    /// `transform`, the estimates are that function of the statistics (a gap's rows of its cells).
     /// - Throws: `DisparityError.analysis` when too few replicates give an estimate.
-    public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals) throws -> ReplicateCovariance? {
-        precondition(statistics.count == estimates.count, "one description per estimate")
+    public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals,
+                                    transform: (([Double]) -> [Double])? = nil) throws -> ReplicateCovariance? {
+        let transform = transform ?? { $0 }
         switch spec.varianceMethod {
         case .linearization:
             return nil
         case let .bootstrap(replicates, seed):
             let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
             let values = bootstrap.factorBlocks { factors, width in
-                statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu)
+                statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu).map(transform)
             }
             return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
         case .replicateWeights:
             let replicateWeights = try readReplicateWeights()
             let values = replicateWeights.values.withUnsafeBufferPointer {
-                statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil)
+                statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil).map(transform)
             }
             return replicateWeights.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 1, design: self),
                                             estimates: estimates)

@@ -58,6 +58,21 @@ final class ReplicateVarianceTests: XCTestCase {
                 XCTAssertEqual(row.standardError!, expected, accuracy: 1e-12 * expected, "\(request.statistic) row \(i)")
             }
         }
+        // Gaps: every region against the first, a proportion between two periods (bin as the
+        // period) and a ratio; each row follows from its replicate's cells.
+        var proportion = GapRequest(variable: "num", group: "region", reference: "Nord", statistic: .proportion)
+        proportion.period = Period(column: "bin", baseline: "0", current: "1")
+        var ratioGap = GapRequest(variable: "y", group: "region", reference: "Nord", statistic: .ratio)
+        ratioGap.denominator = "x"
+        for gap in [GapRequest(variable: "y", group: "region", reference: "Nord"), proportion, ratioGap] {
+            let rows = try GapEstimator(table: table, design: boot).estimate(gap)
+            let covariance = try byHand(linear) { d in try GapEstimator(table: table, design: d).estimate(gap).map(\.estimate) }
+            XCTAssertGreaterThanOrEqual(rows.count, 8)
+            for (i, row) in rows.enumerated() {
+                let expected = covariance[i, i].squareRoot()
+                XCTAssertEqual(row.standardError, expected, accuracy: 1e-12 * expected, "\(gap.statistic) \(row.focal) \(row.component)")
+            }
+        }
     }
 
     func testRegressionAndRepresentationUseTheDesignsBootstrap() throws {
