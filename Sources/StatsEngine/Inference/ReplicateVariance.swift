@@ -64,16 +64,27 @@ struct ReplicateEstimates {
     ///   - estimates: the full sample's values; an entry that is not finite there is not required
     ///     on the replicates. Nil: every value is required.
     /// - Throws: a usage error from the statistic at once; its first data or analysis error when
-    ///   fewer than `minimum` replicates give an estimate.
-    init(replicates: Int, design: SurveyDesign, weights: @Sendable (Int) -> [Double], estimates: [Double]?, minimum: Int,
+    ///   fewer than `minimum` replicates give an estimate; the first error of `weights` (a
+    ///   replicate that cannot be calibrated) at once.
+    init(replicates: Int, design: SurveyDesign, weights: @Sendable (Int) throws -> [Double], estimates: [Double]?, minimum: Int,
          _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws {
         var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
+        var weightFailures = [Error?](repeating: nil, count: replicates)
         results.withUnsafeMutableBufferPointer { slots in
-            let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: replicates) { b in
-                shared.value[b] = Result { try statistic(design.reweighted(weights(b))) }
+            weightFailures.withUnsafeMutableBufferPointer { failures in
+                let (shared, failed) = (UnsafeSendable(slots), UnsafeSendable(failures))
+                DispatchQueue.concurrentPerform(iterations: replicates) { b in
+                    do {
+                        let w = try weights(b)
+                        shared.value[b] = Result { try statistic(design.reweighted(w)) }
+                    } catch {
+                        failed.value[b] = error
+                        shared.value[b] = .failure(error)
+                    }
+                }
             }
         }
+        if let failure = weightFailures.lazy.compactMap({ $0 }).first { throw failure }
         let k = estimates?.count ?? results.lazy.compactMap { try? $0!.get().count }.first ?? 0
         let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
         var values: [[Double]] = [], kept: [Int] = []
