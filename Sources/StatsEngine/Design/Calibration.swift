@@ -151,7 +151,8 @@ public struct Calibration: Sendable {
             var tmat = [Double](repeating: 0, count: p * p)
             crossProduct(x, rows: n, columns: p, weights: (0..<n).map { d[$0] * slope[$0] }, into: &tmat)
             guard var step = SmallLinearSystem.solve(tmat, misfit(), n: p, m: 1) else {
-                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration failed at iteration \(iteration): no unit within the bounds is left to move \(worst(misfit(), names, population).name)\(spec.bounds == nil ? "" : " (the bounds \(bounds(spec)) may be infeasible)")")
+                let furthest = worst(misfit(), names, population)
+                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge: at iteration \(iteration) no weight is left free to move \(furthest.name), off its total by \(furthest.relative) (relative)\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
             }
             for j in 0..<p { eta[j] += step[j] }
             evaluate()
