@@ -23,7 +23,8 @@
 #   jk1_post     postStratify(svrepdesign JK1, ~district, ...)
 #   boot_raking  calibrate(svrepdesign bootstrap, ~sex + agegrp + origin, pop, calfun = "raking")
 # Every calibrate() call converges fully: epsilon = 1e-13, maxit = 500 (R's defaults stop at
-# 1e-7). Statistics: mean, total, ratio y/x, proportion of cat, mean by origin (with the
+# 1e-7). Statistics: mean, total, ratio y/x, proportion of cat, the cells of the cross-table
+# sex x cat (shares of the population, svymean of the crossed factor), mean by origin (with the
 # domain's degf), the median (linearization: svyquantile ci = TRUE, the Woodruff interval;
 # replicates: interval.type = "quantile"), a gap (mean of M minus mean of F: svyby + svycontrast
 # on replicates, the delta method on domain totals on linearization designs), a
@@ -169,6 +170,12 @@ for (cs in cases) {
   m <- svymean(~factor(cat), r)
   for (i in seq_along(coef(m))) row("proportion", "estimate", "proportion", "cat", category = sub("factor\\(cat\\)", "", names(coef(m))[i]),
                                     estimate = coef(m)[i], se = SE(m)[i])
+  rc <- update(r, sexcat = factor(paste(sex, cat, sep = "|")))
+  m <- svymean(~sexcat, rc)
+  for (i in seq_along(coef(m))) {
+    level <- strsplit(sub("^sexcat", "", names(coef(m))[i]), "|", fixed = TRUE)[[1]]
+    row("table_cells", "table", variable = "sex", by = "cat", group = level[1], category = level[2], estimate = coef(m)[i], se = SE(m)[i])
+  }
   b <- svyby(~y, ~origin, r, svymean)
   for (lv in rownames(b)) {
     row("mean_by_origin", "estimate", "mean", "y", by = "origin", df = "design", group = lv,

@@ -8,7 +8,7 @@ import XCTest
 /// linear with bounds on a stratified cluster design (linearization: the influence values
 /// replaced by the calibration regression's residuals), and linear calibration,
 /// post-stratification and raking of JK1 and bootstrap replicate designs (each replicate
-/// calibrated). For each: a mean, a total, a ratio, a proportion, means by domain (with their
+/// calibrated). For each: a mean, a total, a ratio, a proportion, the cells of a cross-table, means by domain (with their
 /// df), the median, a gap, a gaussian and a logistic svyglm, and the calibrated weights. Designs
 /// are built from the command-line options. Estimates and standard errors agree to 1e-8
 /// relative (R converged to 1e-13); degrees of freedom exactly.
@@ -75,6 +75,18 @@ final class CalibrationOracleTests: XCTestCase {
                         compare(place, "estimate", found[0].estimate, row["estimate"])
                         compare(place, "std_error", found[0].standardError, row["std_error"])
                         compareDF(place, found[0].df, row["df_value"])
+                        checked += 1
+                    }
+                case "table":
+                    let cells = try CrossTableEstimator(table: table, design: design).estimate(CrossTableRequest(row: first["variable"], column: first["by"]))[0].cells
+                    XCTAssertEqual(cells.count, expected.count, id)
+                    for row in expected {
+                        let place = "\(id) [\(row["group"])|\(row["category"])]"
+                        guard let cell = cells.first(where: { $0.group[0].level == row["group"] && $0.group[1].level == row["category"] }) else {
+                            mismatches.append("\(place): no cell"); continue
+                        }
+                        compare(place, "estimate", cell.cell.estimate, row["estimate"])
+                        compare(place, "std_error", cell.cell.standardError, row["std_error"])
                         checked += 1
                     }
                 case "gap":
