@@ -121,7 +121,6 @@ public struct Calibration: Sendable {
         var d = weights
         var sampleTotal = [Double](repeating: 0, count: p)
         for j in 0..<p { for i in 0..<n { sampleTotal[j] += x[j * n + i] * d[i] } }
-        try checkFeasible(spec, x: x, names: names, population: population, weights: d, what: what)
         // R's pre-scaling for weights far below the totals (not on unbounded linear calibration,
         // which R solves directly).
         var scale = 1.0
@@ -132,6 +131,8 @@ public struct Calibration: Sendable {
                 for i in 0..<n { d[i] *= scale }
             }
         }
+        // Bounds apply to the g-weights of the (rescaled) weights, as in R.
+        try checkFeasible(spec, x: x, names: names, population: population, weights: d, what: what)
         var eta = [Double](repeating: 0, count: p)
         var u = [Double](repeating: 0, count: n)
         var g = [Double](repeating: 1, count: n), slope = [Double](repeating: 0, count: n)
