@@ -259,6 +259,7 @@ extension Calibration {
             ("bounds", spec.bounds.map { .array([.number($0.lowerBound), .number($0.upperBound)]) } ?? .null),
             ("constraints", .number(Double(count))),
             ("totals", .string(spec.totals)),
+            ("within", .string(spec.within)),
             ("iterations", .number(Double(iterations))),
         ])
     }

@@ -2,7 +2,7 @@
 /// row (R's `model.matrix(formula, model.frame(design))`) and the population total of each of
 /// its columns, matched from a `PopulationTotals` file. `--poststratify COL` is the formula
 /// `~ factor(COL) - 1` and `--rake "A,B"` is `~ factor(A) + factor(B)` whose population size is
-/// the sum of A's levels.
+/// the sum of A's levels. With `within`, each level of that column is calibrated on its own.
 struct CalibrationModel {
     /// Column-major, `rowCount × names.count`, every table row.
     let x: [Double]
@@ -100,9 +100,30 @@ struct CalibrationModel {
             throw DisparityError.data(file: totals.source, line: unused.line, "'\(unused.variable)' is not a variable of the calibration model '\(formula.text)'")
         }
         if let population { totalOf["(Intercept)"] = population }
-        self.x = matrix.values
-        self.names = matrix.names
-        self.population = matrix.names.map { totalOf[$0]! }
-        self.rowCount = table.rowCount
+        let n = table.rowCount
+        var x = matrix.values, names = matrix.names
+        var totals = matrix.names.map { totalOf[$0]! }
+        if let within = spec.within {
+            // Each level its own calibration: the columns times the level's indicator.
+            let levels = try table.categorical(within)
+            if let row = levels.codes.firstIndex(where: { $0 < 0 }) {
+                throw DisparityError.data(file: table.source, line: row + 2, column: within, "missing value of the column each level of which is calibrated")
+            }
+            let p = names.count
+            var split = [Double](repeating: 0, count: n * p * levels.levels.count)
+            for l in levels.levels.indices {
+                for j in 0..<p {
+                    let target = (l * p + j) * n
+                    for i in 0..<n where levels.codes[i] == l { split[target + i] = x[j * n + i] }
+                }
+            }
+            x = split
+            names = levels.levels.flatMap { level in names.map { "\(within)=\(level): \($0)" } }
+            totals = levels.levels.flatMap { _ in totals }
+        }
+        self.x = x
+        self.names = names
+        self.population = totals
+        self.rowCount = n
     }
 }

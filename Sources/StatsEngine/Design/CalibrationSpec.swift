@@ -33,6 +33,9 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var function: CalibrationFunction
     /// Bounds (L, U) on the g-weights, L < 1 < U (R's `bounds`); nil is unbounded.
     public var bounds: ClosedRange<Double>?
+    /// A column whose levels are calibrated separately, each to the same totals (a barometer's
+    /// waves): the model's columns interacted with the level's indicator. Nil: the whole sample.
+    public var within: String?
 
     /// A calibration; `logit` needs `bounds`.
     public init(model: Model, totals: String, function: CalibrationFunction = .linear, bounds: ClosedRange<Double>? = nil) {
@@ -54,13 +57,15 @@ public struct CalibrationSpec: Sendable, Equatable {
 
 extension BarometerConfig {
     /// The configuration with every measure's calibration totals file resolved against the
-    /// configuration's folder, as its data files are.
+    /// configuration's folder, as its data files are, and each wave (period) calibrated to the
+    /// totals on its own: the waves are samples of the population at different times.
     func resolvingTotals() -> BarometerConfig {
         var copy = self
         for g in copy.goals.indices {
             for m in copy.goals[g].measures.indices {
                 if let totals = copy.goals[g].measures[m].design.calibration?.totals {
                     copy.goals[g].measures[m].design.calibration?.totals = path(of: totals)
+                    copy.goals[g].measures[m].design.calibration?.within = schedule.column
                 }
             }
         }

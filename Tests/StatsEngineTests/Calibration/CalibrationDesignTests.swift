@@ -77,4 +77,37 @@ final class CalibrationDesignTests: ScratchFolderTestCase {
         XCTAssertEqual(a.standardError!, b.standardError!, accuracy: 1e-10 * b.standardError!)
         XCTAssertGreaterThan(abs(a.standardError! - c.standardError!), 1e-3 * c.standardError!, "calibration changes the bootstrap SE")
     }
+
+    /// A barometer calibrates each wave to the totals (totals beside the configuration): every
+    /// wave's calibrated weights reproduce the population's margins.
+    func testBarometerCalibratesEachWave() throws {
+        for name in ["calib", "totals_rake"] {
+            try FileManager.default.copyItem(at: fixture(name), to: directory.appendingPathComponent("\(name).csv"))
+        }
+        let config = directory.appendingPathComponent("b.yaml")
+        try """
+        periods: {column: stratum, baseline: '1', order: ['1', '2', '3', '4']}
+        goals:
+          - {id: '1', label: T, kind: direction, direction: higher, data: calib.csv,
+             design: {weights: w, rake: "sex,agegrp,origin", totals: totals_rake.csv}, measures: [{label: M, unit: score points, variable: y}]}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let loaded = try BarometerConfig.load(path: config.path)
+        let spec = try XCTUnwrap(loaded.goals[0].measures[0].design.calibration)
+        XCTAssertEqual(spec.within, "stratum")
+        XCTAssertEqual(spec.totals, directory.appendingPathComponent("totals_rake.csv").path)
+        let table = try CSVReader.read(path: directory.appendingPathComponent("calib.csv").path)
+        let design = try SurveyDesign(spec: loaded.goals[0].measures[0].design, table: table)
+        let strata = try table.numeric("stratum"), sex = try table.categorical("sex")
+        let totals = try PopulationTotals(path: spec.totals).entries
+        let population = totals.filter { $0.variable == "sex" }.reduce(0) { $0 + $1.total }
+        let males = try XCTUnwrap(totals.first { $0.variable == "sex" && $0.level == "M" }).total
+        for wave in 1...4 {
+            let rows = (0..<table.rowCount).filter { strata[$0] == Double(wave) }
+            XCTAssertEqual(rows.reduce(0) { $0 + design.weights[$1] }, population, accuracy: 1e-6, "wave \(wave)")
+            let m = rows.filter { sex.levels[Int(sex.codes[$0])] == "M" }.reduce(0) { $0 + design.weights[$1] }
+            XCTAssertEqual(m, males, accuracy: 1e-6, "wave \(wave)")
+        }
+        let result = try CommandLine.run(["barometer", config.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
 }
