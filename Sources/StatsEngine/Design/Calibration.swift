@@ -57,8 +57,7 @@ public struct Calibration: Sendable {
         self.x = model.x
         self.baseWeights = weights
         let n = model.rowCount, p = model.names.count
-        var gram = [Double](repeating: 0, count: p * p)
-        Self.crossProduct(x, rows: n, columns: p, weights: weights, into: &gram)
+        let gram = Self.crossProduct(x, rows: n, columns: p, weights: weights)
         var identity = [Double](repeating: 0, count: p * p)
         for j in 0..<p { identity[j * p + j] = 1 }
         guard let inverse = SmallLinearSystem.solve(gram, identity, n: p, m: p) else {
@@ -149,8 +148,7 @@ public struct Calibration: Sendable {
         evaluate()
         var iteration = 1
         while true {
-            var tmat = [Double](repeating: 0, count: p * p)
-            crossProduct(x, rows: n, columns: p, weights: (0..<n).map { d[$0] * slope[$0] }, into: &tmat)
+            let tmat = crossProduct(x, rows: n, columns: p, weights: (0..<n).map { d[$0] * slope[$0] })
             guard var step = SmallLinearSystem.solve(tmat, misfit(), n: p, m: 1) else {
                 let furthest = worst(misfit(), names, population)
                 throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge: at iteration \(iteration) no weight is left free to move \(furthest.name), off its total by \(furthest.relative) (relative)\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
@@ -209,9 +207,9 @@ public struct Calibration: Sendable {
         }
     }
 
-    /// XᵀΩX of a column-major n × p matrix into a row-major p × p matrix.
-    private static func crossProduct(_ x: [Double], rows n: Int, columns p: Int, weights: [Double], into out: inout [Double]) {
-        out = BlockedProducts.gram(x, rows: n, columns: p, weights: weights, vector: [Double](repeating: 0, count: n)).gram
+    /// XᵀΩX (p × p, row-major) of a column-major n × p matrix, Ω ≥ 0.
+    private static func crossProduct(_ x: [Double], rows n: Int, columns p: Int, weights: [Double]) -> [Double] {
+        BlockedProducts.gram(x, rows: n, columns: p, weights: weights, vector: [Double](repeating: 0, count: n)).gram
     }
 }
 
