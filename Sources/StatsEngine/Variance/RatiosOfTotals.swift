@@ -91,6 +91,13 @@ public struct RatiosOfTotals: Sendable {
         }
     }
 
+    /// The statistics under one set of row weights.
+    func statistics(weights w: [Double]) -> [Double] {
+        var t = [Double](repeating: 0, count: totalCount)
+        for e in rows.indices { t[Int(slots[e])] += values[e] * w[Int(rows[e])] }
+        return t.withUnsafeBufferPointer(statistics)
+    }
+
     /// The statistics under every replicate whose weight of row i is
     /// `rowScale[i] · factors[key(i) · replicates + r]` (replicate weights: scale 1 and the row
     /// itself as key; a bootstrap: the sampling weight and the row's PSU), computed in one pass

@@ -27,10 +27,13 @@ public struct VarianceEngine: Sendable {
     public init(design: SurveyDesign) { self.design = design }
 
     /// Covariance of the statistics whose influence values are given: a `width` × `width`
-    /// matrix in the statistics' units squared.
+    /// matrix in the statistics' units squared. On a calibrated design the influence values are
+    /// first replaced by the residuals of the calibration regression (R's `svyrecvar` with
+    /// `postStrata`), on every row of the design.
     /// - Throws: `DisparityError.analysis` naming the stratum (or PSU) with a single PSU (or
     ///   second-stage unit) under `--lonely-psu fail`.
     public func covariance(_ influence: Influence, scope: Scope = .domain) throws -> Covariance {
+        let influence = design.calibration?.residuals(of: influence) ?? influence
         let k = influence.width
         let stageOne = psuTotals(influence, scope)
         var result = try combineStrata(
