@@ -3,7 +3,9 @@ with Python's svy (Polars with a Rust core), timed per step as "step seconds" li
 line, in batch.R's format. With --check, also prints the estimates as "check NAME estimate se"
 lines (bench/compare_batch.py puts them next to disparity's and R's).
 Usage: python3 bench/batch_svy.py FILE [--check]
-svy is benchmark tooling only, never a dependency of disparity (pip install svy)."""
+svy is benchmark tooling only, never a dependency of disparity (pip install svy).
+svy sets its design up lazily: svy.Sample is cheap and the first estimate (the mean) carries a
+one-time cost of seconds on 1M rows, so compare design + mean, not each alone."""
 import os
 import sys
 import time

@@ -12,9 +12,8 @@ such lines with `python3 bench/report.py steps MANIFEST [--analyses]` (--analyse
 analyses, for a run of one analysis). check reads DIR/check-TOOL.txt
 ("check NAME estimate se [low high]" lines; disparity's from its batch DIR/results.json when it
 has no such file) and prints them side by side, or only the largest differences when there are
-many.""" 
+many."""
 import json
-import math
 import statistics
 import sys
 from pathlib import Path
