@@ -11,7 +11,8 @@ public struct Table: Sendable {
     /// The number of rows (data lines), the same for every column.
     public let rowCount: Int
     /// What the file says about each column (SPSS, Stata, SAS files), in column order; empty for
-    /// a CSV file.
+    /// a CSV file. Columns a computation adds (`adding`) have none, so it may be shorter than
+    /// `columns`.
     public private(set) var metadata: [ColumnMetadata]
     private let indexByName: [String: Int]
     /// The columns looked up so far, when there is metadata to report on them.
