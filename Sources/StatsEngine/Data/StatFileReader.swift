@@ -4,7 +4,8 @@ import Foundation
 /// Reads SPSS (`.sav`, `.zsav`), Stata (`.dta`) and SAS (`.sas7bdat`, `.xpt`) files through
 /// ReadStat into the same columnar `Table` the CSV reader makes, streaming: ReadStat reads the
 /// file in buffered pieces and hands over one value at a time, which lands straight in its
-/// column's array, so the file itself is never held in memory.
+/// column's array, so the file itself is never held in memory (`StatFileInput` reads it in
+/// 1 MiB pieces).
 ///
 /// What the values become:
 /// - Numbers are doubles; a 4-byte float is the shortest decimal that rounds to it (Stata's
@@ -23,6 +24,8 @@ enum StatFileReader {
         guard let parser = readstat_parser_init() else { throw DisparityError.data(file: path, "ReadStat could not start") }
         defer { readstat_parser_free(parser) }
         let builder = StatTableBuilder(family: family, options: options)
+        let input = StatFileInput(capacity: options.inputBufferSize)
+        input.install(on: parser)
         readstat_set_metadata_handler(parser) { metadata, context in
             StatTableBuilder.of(context).expectRows(Int(readstat_get_row_count(metadata)))
             return Int32(READSTAT_HANDLER_OK)
@@ -49,7 +52,7 @@ enum StatFileReader {
             guard status == READSTAT_OK else { throw DisparityError.data(file: path, "ReadStat: \(String(cString: readstat_error_message(status)))") }
         }
         let context = Unmanaged.passUnretained(builder).toOpaque()
-        let status: readstat_error_t = withExtendedLifetime(builder) {
+        let status: readstat_error_t = withExtendedLifetime((builder, input)) {
             switch name {
             case "sav": return readstat_parse_sav(parser, path, context)
             case "dta": return readstat_parse_dta(parser, path, context)

@@ -10,6 +10,9 @@ public struct ReadOptions: Sendable, Hashable {
     public var encoding: TextEncoding?
     /// `--codes`: labelled numeric columns keep their codes instead of becoming categories.
     public var keepCodes: Bool
+    /// The bytes `StatFileInput` reads at a time; tests set it small so that small files cross
+    /// its boundaries too.
+    var inputBufferSize = 1 << 20
 
     /// Options that detect the CSV spelling, read files in their own encoding and turn labelled
     /// columns into categories, unless told otherwise.

@@ -59,6 +59,18 @@ final class StatFileReaderTests: ScratchFolderTestCase {
         guard case .categorical = try csv.column("sex"), case .numeric = try codes.column("sex") else { return XCTFail("labels and codes") }
     }
 
+    /// ReadStat's reads and seeks cross the input buffer's boundaries alike.
+    func testSmallInputBuffersReadTheSameTable() throws {
+        let codes = try CSVReader.read(path: path("people_codes", "csv"))
+        for ext in labelled + unlabelled {
+            for size in [1, 7, 4096] {
+                var options = ReadOptions(keepCodes: true)
+                options.inputBufferSize = size
+                try assertSameColumns(try read(ext, options), codes, "\(ext) buffer \(size)")
+            }
+        }
+    }
+
     /// Value labels name the categories, in code order; a code without a label (4) is named by
     /// itself; `--codes` keeps the numbers; the metadata lists the labels.
     func testValueLabelsBecomeCategoriesInCodeOrder() throws {
