@@ -236,6 +236,29 @@ final class StatFileReaderTests: ScratchFolderTestCase {
                        SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: path("people", "sav"))))))
     }
 
+    /// Barometer measures read binary files as their CSV twins, `codes: true` among a goal's keys.
+    func testBarometerMeasuresReadBinaryFiles() throws {
+        func barometer(_ data: String, category: String, codes: Bool = false) throws -> String {
+            let config = directory.appendingPathComponent("b.yaml")
+            try """
+            periods: {column: stratum, baseline: '1', order: ['1', '2', '3', '4']}
+            goals:
+              - {id: '1', label: T, kind: direction, direction: higher, data: \(data), design: {weights: weight}\(codes ? ", codes: true" : ""), measures: [{label: Income, unit: score points, variable: income, by: sex}, {label: Employed, unit: '%', variable: employed, stat: proportion, category: '\(category)', scale: pp}]}
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let result = try CommandLine.run(["barometer", config.path, "--format", "csv"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return result.stdout
+        }
+        let fromCSV = try barometer(try path("people", "csv"), category: "yes")
+        let fromCodes = try barometer(try path("people_codes", "csv"), category: "1")
+        XCTAssert(fromCSV.contains("Employed"), fromCSV)
+        for ext in labelled {
+            XCTAssertEqual(try barometer(try path("people", ext), category: "yes"), fromCSV, ext)
+            XCTAssertEqual(try barometer(try path("people", ext), category: "1", codes: true), fromCodes, "\(ext) codes")
+        }
+    }
+
     /// A Stata 13 file declares no encoding: ReadStat reads it as Windows-1252, `--encoding`
     /// names another, and a wrong one is an error that says so.
     func testEncodingOfAnOldFile() throws {
