@@ -5,7 +5,9 @@
 #   people.csv         labelled columns as their labels, user-missing codes empty, the date ISO
 #   people_codes.csv   the same with the labelled columns as their numeric codes
 #   latin1.dta         a Stata 13 file (no declared encoding) whose text is Latin-1 bytes
-# Run from the repository root: Rscript oracle/statfiles.R
+#   empty.dta          columns and no rows
+# Run from the repository root: Rscript oracle/statfiles.R (the binary files embed the time they
+# were written, so a new run changes their bytes, not their data).
 suppressPackageStartupMessages(library(haven))
 out <- "Tests/StatsEngineTests/Fixtures/statfiles"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
@@ -100,3 +102,5 @@ for (word in c("Søren", "Åse")) {
   bytes[at:(at + length(utf8) - 1)] <- latin1[seq_along(utf8)]
 }
 writeBin(bytes, path)
+
+write_dta(data.frame(id = numeric(0), name = character(0)), file.path(out, "empty.dta"))

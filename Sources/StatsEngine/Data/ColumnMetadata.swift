@@ -44,6 +44,7 @@ public struct ColumnMetadata: Sendable, Equatable {
         self.valueLabels = valueLabels
     }
 
+    /// Equal when every field is, value labels in the same order.
     public static func == (a: ColumnMetadata, b: ColumnMetadata) -> Bool {
         a.name == b.name && a.label == b.label && a.kind == b.kind && a.format == b.format && a.unit == b.unit
             && a.valueLabels.map(\.code) == b.valueLabels.map(\.code) && a.valueLabels.map(\.label) == b.valueLabels.map(\.label)

@@ -23,7 +23,7 @@ enum StatFileReader {
     static func read(path: String, parser name: String, family: StatFileFamily, options: ReadOptions) throws -> Table {
         guard let parser = readstat_parser_init() else { throw DisparityError.data(file: path, "ReadStat could not start") }
         defer { readstat_parser_free(parser) }
-        let builder = StatTableBuilder(family: family, options: options)
+        let builder = StatTableBuilder(source: path, family: family, options: options)
         let input = StatFileInput(capacity: options.inputBufferSize)
         input.install(on: parser)
         readstat_set_metadata_handler(parser) { metadata, context in
@@ -70,7 +70,7 @@ enum StatFileReader {
             }
             throw DisparityError.data(file: path, "is not a readable \(family.rawValue) file: \(message)")
         }
-        return try builder.table(source: path)
+        return try builder.table()
     }
 }
 

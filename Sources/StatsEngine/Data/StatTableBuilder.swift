@@ -24,6 +24,8 @@ final class StatTableBuilder {
         var count: Int { isText ? codes.count : numbers.count }
     }
 
+    /// The file, named in errors.
+    private let source: String
     private let family: StatFileFamily
     private let keepCodes: Bool
     /// `--na` codes: as text (strings and value labels) and those that are numbers.
@@ -43,7 +45,9 @@ final class StatTableBuilder {
     private static let powers: [Double] = (0...NumericColumn.maximumDecimals).map { pow10($0) }
     private static func pow10(_ k: Int) -> Double { (0..<k).reduce(1.0) { r, _ in r * 10 } }
 
-    init(family: StatFileFamily, options: ReadOptions) {
+    /// A builder for the file `source` of `family`, read with `options`.
+    init(source: String, family: StatFileFamily, options: ReadOptions) {
+        self.source = source
         self.family = family
         self.keepCodes = options.keepCodes
         self.missingTexts = Set(options.csv.missingCodes)
@@ -74,7 +78,7 @@ final class StatTableBuilder {
     func add(_ value: readstat_value_t, of variable: UnsafeMutablePointer<readstat_variable_t>) -> Int32 {
         let c = Int(readstat_variable_get_index(variable))
         guard c < variables.count else {
-            failure = DisparityError.data(file: "", "ReadStat gave a value of an undeclared variable")
+            failure = DisparityError.data(file: source, "ReadStat gave a value of an undeclared variable")
             return Int32(READSTAT_HANDLER_ABORT)
         }
         let missing = readstat_value_is_missing(value, variable) != 0
@@ -128,9 +132,9 @@ final class StatTableBuilder {
     }
 
     /// The table of everything read, with each column's metadata.
-    /// - Throws: a data error naming `source` when it has no variables or rows, or its columns
+    /// - Throws: a data error naming the file when it has no variables or rows, or its columns
     ///   differ in length (a file cut short).
-    func table(source: String) throws -> Table {
+    func table() throws -> Table {
         guard let first = variables.first else { throw DisparityError.data(file: source, "has no variables") }
         let rows = first.count
         guard rows > 0 else { throw DisparityError.data(file: source, "has no rows") }

@@ -25,7 +25,13 @@ public struct ReadOptions: Sendable, Hashable {
 
 /// The statistical packages whose files `StatFileReader` reads.
 public enum StatFileFamily: String, Sendable {
-    case spss = "SPSS", stata = "Stata", sas = "SAS"
+    /// SPSS (`.sav`, `.zsav`): dates in seconds since 1582-10-14, user-defined missing values.
+    case spss = "SPSS"
+    /// Stata (`.dta`): dates in days since 1960-01-01, missing values `.a`–`.z`.
+    case stata = "Stata"
+    /// SAS (`.sas7bdat`, `.xpt`): dates in days since 1960-01-01, missing values `.A`–`.Z`,
+    /// no value labels (they live in format catalogs).
+    case sas = "SAS"
 }
 
 /// Reads a data file by its extension: `.csv`, `.txt`, `.tsv` (and standard input, `-`) as
@@ -33,7 +39,10 @@ public enum StatFileFamily: String, Sendable {
 public enum TableFile {
     /// The formats, by extension (lower case, without the dot).
     public enum Format: Sendable, Equatable {
+        /// Delimited text, read by `CSVReader`.
         case csv
+        /// A statistical package's file, read by `StatFileReader` with ReadStat's parser named
+        /// `parse` (`sav`, `dta`, `sas7bdat`, `xport`).
         case stat(StatFileFamily, parse: String)
     }
 

@@ -291,6 +291,9 @@ final class StatFileReaderTests: ScratchFolderTestCase {
         XCTAssertThrowsError(try TableFile.read(path: fake.path)) { error in
             XCTAssert("\(error)".hasPrefix("\(fake.path): is not a readable SAS file: "), "\(error)")
         }
+        XCTAssertThrowsError(try TableFile.read(path: path("empty", "dta"))) { error in
+            XCTAssert("\(error)".hasSuffix("empty.dta: has no rows"), "\(error)")
+        }
         let data = try path("people", "dta")
         let cases: [([String], Int32, String)] = [
             (["--data", directory.appendingPathComponent("d.dat").path], 2, "unknown extension '.dat'"),
