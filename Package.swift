@@ -16,10 +16,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter"),
+        .systemLibrary(name: "CReadStat", path: "Sources/CReadStat"),
         .target(
             name: "StatsEngine",
             dependencies: [
-                "CLapack", "CXLSXWriter", .product(name: "Yams", package: "Yams"),
+                "CLapack", "CXLSXWriter", "CReadStat", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

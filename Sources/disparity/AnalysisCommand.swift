@@ -11,7 +11,7 @@ enum AnalysisCommand {
         let timer = PhaseTimer(enabled: output.timings)
         let table = try timer.measure("read") { try data.readTable() }
         let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
-        let report = try timer.measure("estimate") { try compute(table, surveyDesign) }
+        let report = try timer.measure("estimate") { try compute(table, surveyDesign) }.describing(columns: table.usedMetadata)
         try timer.measure("write") { try output.emit(report) }
         timer.report()
     }

@@ -19,7 +19,7 @@ struct RepresentationCommand: ParsableCommand {
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {
-            (try data.readTable(), try CSVReader.read(path: options.benchmark, options: data.csvOptions()))
+            (try data.readTable(), try TableFile.read(path: options.benchmark, options: data.readOptions()))
         }
         let sources = try timer.measure("design") {
             (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: populationSpec, table: staffTable), census: options.census),
@@ -27,7 +27,7 @@ struct RepresentationCommand: ParsableCommand {
                                   census: options.benchmarkCensus))
         }
         let rows = try timer.measure("estimate") { try RepresentationEstimator(population: sources.0, benchmark: sources.1).estimate(request) }
-        try timer.measure("write") { try output.emit(.representation(rows, request: request)) }
+        try timer.measure("write") { try output.emit(Report.representation(rows, request: request).describing(columns: staffTable.usedMetadata)) }
         timer.report()
     }
 }

@@ -27,13 +27,13 @@ public struct BarometerEvaluator: Sendable {
 
     /// Files read, shared by the copies of an evaluator (one barometer run reads each once).
     private final class TableCache: @unchecked Sendable {
-        struct Source: Hashable { var path: String; var options: CSVOptions }
+        struct Source: Hashable { var path: String; var options: ReadOptions }
         private let lock = NSLock()
         private var tables: [Source: Table] = [:]
 
         func table(_ source: Source) throws -> Table {
             if let t = lock.withLock({ tables[source] }) { return t }
-            let t = try CSVReader.read(path: source.path, options: source.options)
+            let t = try TableFile.read(path: source.path, options: source.options)
             lock.withLock { tables[source] = t }
             return t
         }
@@ -47,7 +47,7 @@ public struct BarometerEvaluator: Sendable {
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
                 func table(_ name: String) throws -> Table {
                     if let t = self.tables[name] { return t }
-                    return try files.table(TableCache.Source(path: config.path(of: name), options: measure.csv))
+                    return try files.table(TableCache.Source(path: config.path(of: name), options: measure.reading))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)

@@ -11,9 +11,9 @@ public struct BarometerMeasure: Sendable {
     public var context: Bool
     /// The data file, relative to the configuration.
     public var data: String
-    /// How the measure's CSV files (data and benchmark) are read: the data options
-    /// (`DataOptions`: delimiter, decimal, encoding, na) among its keys or its goal's.
-    public var csv: CSVOptions
+    /// How the measure's data files (data and benchmark) are read: the data options
+    /// (`DataOptions`: delimiter, decimal, encoding, na, codes) among its keys or its goal's.
+    public var reading: ReadOptions
     /// The survey design of the data: the measure's own, else its goal's, else `DesignSpec()`.
     public var design: DesignSpec
     /// What the measure estimates.
@@ -56,7 +56,7 @@ public struct BarometerMeasure: Sendable {
     struct Inherited {
         var data: String?
         var design: DesignSpec?
-        var csv: CSVOptions?
+        var reading: ReadOptions?
     }
 
     /// The data options (`DataOptions`) a goal or measure may carry, `data` itself aside.
@@ -68,11 +68,11 @@ public struct BarometerMeasure: Sendable {
 
     /// The data options among `node`'s keys, decoded through `DataOptions` as on the command
     /// line; nil when it has none.
-    static func csvOptions(_ node: ConfigNode, data: String) throws -> CSVOptions? {
+    static func readOptions(_ node: ConfigNode, data: String) throws -> ReadOptions? {
         guard node.keys.contains(where: dataOptionKeys.contains) else { return nil }
         let options = try SpecArguments<DataOptions>(ownKeys: Set(node.keys).subtracting(dataOptionKeys))
             .decode(node, adding: ["--data=\(data)"])
-        return try node.placing { try options.csvOptions() }
+        return try node.placing { try options.readOptions() }
     }
 
     /// Decodes one entry of a goal's `measures`.
@@ -89,7 +89,7 @@ public struct BarometerMeasure: Sendable {
         context = try Self.flag(at, "context")
         guard let data = at["data"]?.scalar ?? inherited.data else { throw at.usageError("'data' is missing (on the measure or its goal)") }
         self.data = data
-        csv = try Self.csvOptions(at, data: data) ?? inherited.csv ?? CSVOptions()
+        reading = try Self.readOptions(at, data: data) ?? inherited.reading ?? ReadOptions()
         design = try at["design"]?.designSpec() ?? inherited.design ?? DesignSpec()
         by = at["by"]?.scalar
         let levelArgument = "--level=\(level)"

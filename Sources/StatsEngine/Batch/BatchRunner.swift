@@ -39,13 +39,25 @@ public struct BatchRunner {
             defer { timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)) }
             return try body()
         }
-        let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
-        let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
-        let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
-        // The input's checksum for the manifest is computed alongside the analyses, and waited
-        // for on every way out: a failure's exit must not race the hashing thread (in libcrypto).
-        let checksum = BackgroundValue { SHA256.hex(bytes) }
+        // The input's checksum for the manifest: a CSV's bytes, read once, are hashed alongside
+        // the analyses, and waited for on every way out (a failure's exit must not race the
+        // hashing thread, in libcrypto); an SPSS, Stata or SAS file is hashed first and then read
+        // by ReadStat, so its bytes are not held while the analyses run.
+        let format = try TableFile.format(of: spec.data)
+        try TableFile.refuseInapplicable(spec.reading, format: format, path: spec.data)
+        let table: Table, inputBytes: Int, checksum: BackgroundValue<String>
+        if format == .csv {
+            let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
+            table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv) }
+            (inputBytes, checksum) = (bytes.count, BackgroundValue { SHA256.hex(bytes) })
+        } else {
+            let bytes = try timed("read") { try CSVReader.readFile(spec.data) }
+            let hex = SHA256.hex(bytes)
+            (inputBytes, checksum) = (bytes.count, BackgroundValue { hex })
+            table = try timed("parse") { try TableFile.read(path: spec.data, options: spec.reading) }
+        }
         defer { _ = checksum.value }
+        let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
         let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses
@@ -57,7 +69,13 @@ public struct BatchRunner {
                 let analysis = analyses[i]
                 let start = DispatchTime.now()
                 var outcome = Outcome(name: analysis.name, command: analysis.command, report: nil, error: nil, seconds: 0)
-                do { outcome.report = try analysis.run(table, design) } catch { outcome.error = "\(error)" }
+                do {
+                    // Each analysis records the columns it uses, for its JSON's `columns` block.
+                    let recording = table.recordingAnew()
+                    outcome.report = try analysis.run(recording, design).describing(columns: recording.usedMetadata)
+                } catch {
+                    outcome.error = "\(error)"
+                }
                 outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 shared.value[i] = outcome
                 counter.finishOne()
@@ -74,7 +92,7 @@ public struct BatchRunner {
                 try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: folder.path("results.json"))
                 try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: folder.path("results.ipynb"))
             }
-            let manifest = manifestDocument(results, inputBytes: bytes.count, checksum: checksum.value, started: started, timings: timings)
+            let manifest = manifestDocument(results, inputBytes: inputBytes, checksum: checksum.value, started: started, timings: timings)
             try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: folder.path("manifest.json"))
             try folder.commit()
         } catch {

@@ -20,7 +20,7 @@ public struct RunSpec: Sendable {
     /// The data file (`data` key), resolved against the spec's folder; `-` is standard input.
     public var data: String
     /// How the data file is read (the spec's data options).
-    public var csv: CSVOptions
+    public var reading: ReadOptions
     /// The design shared by every analysis (the spec's `design:` block).
     public var design: DesignSpec
     /// The analyses, in spec order.
@@ -42,7 +42,7 @@ public struct RunSpec: Sendable {
         let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
-        let csv = try root.placing { try dataOptions.csvOptions() }
+        let reading = try root.placing { try dataOptions.readOptions() }
         var design = try root["design"]?.designSpec() ?? DesignSpec()
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
         let csvStyle = try root["csv-style"].map { node in
@@ -60,9 +60,9 @@ public struct RunSpec: Sendable {
                 throw at.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
             }
             guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
-            return try AnalysisDecoder(node: at, name: name, design: design, csv: csv, resolve: resolved).analysis()
+            return try AnalysisDecoder(node: at, name: name, design: design, reading: reading, resolve: resolved).analysis()
         }
-        return RunSpec(data: resolved(dataOptions.data), csv: csv, design: design, analyses: analyses, csvStyle: csvStyle,
+        return RunSpec(data: resolved(dataOptions.data), reading: reading, design: design, analyses: analyses, csvStyle: csvStyle,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)
     }
 }
@@ -74,8 +74,8 @@ private struct AnalysisDecoder {
     let name: String
     /// The spec's design (a representation benchmark takes its lonely-PSU rule).
     let design: DesignSpec
-    /// How the spec's CSV files are read (the benchmark as the data).
-    let csv: CSVOptions
+    /// How the spec's data files are read (the benchmark as the data).
+    let reading: ReadOptions
     let resolve: (String) -> String
 
     static let commands = ["estimate", "table", "regress", "gap", "representation"]
@@ -112,9 +112,9 @@ private struct AnalysisDecoder {
             options.benchmark = resolve(options.benchmark)
             let request = try node.placing { try options.request() }
             let benchmarkSpec = options.benchmarkSpec(like: design)
-            let (benchmarkPath, census, benchmarkCensus, csv) = (options.benchmark, options.census, options.benchmarkCensus, csv)
+            let (benchmarkPath, census, benchmarkCensus, reading) = (options.benchmark, options.census, options.benchmarkCensus, reading)
             return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath]) { table, design in
-                let benchmark = try CSVReader.read(path: benchmarkPath, options: csv)
+                let benchmark = try TableFile.read(path: benchmarkPath, options: reading)
                 // The benchmark's variance follows the analysis's method.
                 var benchmarkSpec = benchmarkSpec
                 benchmarkSpec.varianceMethod = design.spec.varianceMethod.forIndependentSample

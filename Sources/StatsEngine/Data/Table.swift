@@ -10,18 +10,28 @@ public struct Table: Sendable {
     public private(set) var columns: [Column]
     /// The number of rows (data lines), the same for every column.
     public let rowCount: Int
+    /// What the file says about each column (SPSS, Stata, SAS files), in column order; empty for
+    /// a CSV file. Columns a computation adds (`adding`) have none, so it may be shorter than
+    /// `columns`.
+    public private(set) var metadata: [ColumnMetadata]
     private let indexByName: [String: Int]
+    /// The columns looked up so far, when there is metadata to report on them.
+    private var usage: ColumnUsage?
 
-    /// A table of equally long columns, one name per column (a precondition).
-    public init(source: String, names: [String], columns: [Column]) {
+    /// A table of equally long columns, one name per column (a precondition), and metadata for
+    /// every column or none.
+    public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = []) {
         precondition(names.count == columns.count, "one name per column")
+        precondition(metadata.isEmpty || metadata.count == columns.count, "metadata for every column or none")
         self.source = source
         self.names = names
         self.columns = columns
         self.rowCount = columns.first?.count ?? 0
+        self.metadata = metadata
         var index: [String: Int] = [:]
         for (i, n) in names.enumerated() { index[n] = i }
         self.indexByName = index
+        self.usage = metadata.isEmpty ? nil : ColumnUsage()
     }
 
     /// The column called `name`, or an error naming it and the file.
@@ -29,7 +39,23 @@ public struct Table: Sendable {
         guard let i = indexByName[name] else {
             throw DisparityError.data(file: source, column: name, "no such column (columns: \(names.joined(separator: ", ")))")
         }
+        usage?.record(i)
         return columns[i]
+    }
+
+    /// The metadata of the columns looked up so far (by the design and the analysis), in column
+    /// order: what the JSON output's `columns` block lists. Empty for a CSV file.
+    public var usedMetadata: [ColumnMetadata] {
+        guard let usage else { return [] }
+        return usage.recorded.filter { $0 < metadata.count }.map { metadata[$0] }
+    }
+
+    /// The same table recording its own column lookups from now on, starting from those recorded
+    /// so far: one per analysis of a batch, which share the data and design.
+    public func recordingAnew() -> Table {
+        var copy = self
+        copy.usage = usage.map { ColumnUsage($0.recorded) }
+        return copy
     }
 
     /// The numeric column `name`; a categorical one is an error that shows an offending cell
@@ -43,7 +69,11 @@ public struct Table: Sendable {
     public func numericColumn(_ name: String) throws -> NumericColumn {
         switch try column(name) {
         case .numeric(let c): return c
-        case .categorical(let c): throw notNumeric(name, c)
+        case .categorical(let c):
+            if let i = indexByName[name], i < metadata.count, metadata[i].kind == .categories {
+                throw DisparityError.data(file: source, column: name, "expected numbers, but its value labels make it categorical (\(c.levels.prefix(3).joined(separator: ", "))\(c.levels.count > 3 ? ", …" : "")): --codes reads its numeric codes")
+            }
+            throw notNumeric(name, c)
         }
     }
 
@@ -92,7 +122,10 @@ public struct Table: Sendable {
 
     /// The table with one more column (same length), for variables a computation derives.
     public func adding(_ name: String, _ column: Column) -> Table {
-        Table(source: source, names: names + [name], columns: columns + [column])
+        var table = Table(source: source, names: names + [name], columns: columns + [column])
+        table.metadata = metadata
+        table.usage = usage
+        return table
     }
 
     /// The same table with column `name` replaced (same length), for counterfactual predictions.
@@ -111,6 +144,20 @@ public struct Table: Sendable {
         case .numeric(let c): return CategoricalColumn(numbers: c.values)
         }
     }
+}
+
+/// The columns of a table looked up so far, shared by the copies of the table (one lock, taken
+/// once per column lookup, never per row).
+private final class ColumnUsage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var indices: Set<Int>
+
+    init(_ indices: [Int] = []) { self.indices = Set(indices) }
+
+    func record(_ index: Int) { lock.withLock { _ = indices.insert(index) } }
+
+    /// The column indices recorded, in column order.
+    var recorded: [Int] { lock.withLock { indices.sorted() } }
 }
 
 extension CategoricalColumn {

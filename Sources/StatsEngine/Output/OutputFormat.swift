@@ -48,6 +48,17 @@ public struct Report: Sendable {
         self.sheets = sheets ?? [Section(title: "results", tabular: tabular)]
     }
 
+    /// The report with a `columns` block in its JSON: what the data file says about the columns
+    /// the analysis used (`ColumnMetadata`: name, label, type, format, unit). Unchanged when
+    /// there is none (a CSV file), so CSV-based JSON output stays as it was.
+    public func describing(columns: [ColumnMetadata]) -> Report {
+        guard !columns.isEmpty, case .object(var fields) = json else { return self }
+        fields.append(("columns", .array(columns.map(\.json))))
+        var report = self
+        report.json = .object(fields)
+        return report
+    }
+
     /// The report in `format`; a table is laid out for a terminal `width` characters wide, CSV
     /// is spelled in `csvStyle`.
     public func rendered(as format: OutputFormat, width: Int = TerminalWidth.fallback, csvStyle: CSVStyle = .standard) -> String {
