@@ -39,13 +39,19 @@ public struct BatchRunner {
             defer { timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)) }
             return try body()
         }
-        let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
-        let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
+        // The input's bytes live only until the table is built and their checksum (for the
+        // manifest) is taken alongside the parse; the checksum is waited for on every way out:
+        // a failure's exit must not race the hashing thread (in libcrypto).
+        let (table, inputSize, checksum) = try { () throws -> (Table, Int, String) in
+            let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
+            let checksum = BackgroundValue { withExtendedLifetime(bytes) { SHA256.hex(bytes.buffer) } }
+            defer { _ = checksum.value }
+            let table = try timed("parse") {
+                try withExtendedLifetime(bytes) { try CSVReader.parse(bytes.buffer, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
+            }
+            return (table, bytes.buffer.count, checksum.value)
+        }()
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
-        // The input's checksum for the manifest is computed alongside the analyses, and waited
-        // for on every way out: a failure's exit must not race the hashing thread (in libcrypto).
-        let checksum = BackgroundValue { SHA256.hex(bytes) }
-        defer { _ = checksum.value }
         let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses
@@ -74,7 +80,7 @@ public struct BatchRunner {
                 try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: folder.path("results.json"))
                 try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: folder.path("results.ipynb"))
             }
-            let manifest = manifestDocument(results, inputBytes: bytes.count, checksum: checksum.value, started: started, timings: timings)
+            let manifest = manifestDocument(results, inputBytes: inputSize, checksum: checksum, started: started, timings: timings)
             try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: folder.path("manifest.json"))
             try folder.commit()
         } catch {

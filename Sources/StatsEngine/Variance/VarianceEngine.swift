@@ -31,6 +31,13 @@ public struct VarianceEngine: Sendable {
     /// - Throws: `DisparityError.analysis` naming the stratum (or PSU) with a single PSU (or
     ///   second-stage unit) under `--lonely-psu fail`.
     public func covariance(_ influence: Influence, scope: Scope = .domain) throws -> Covariance {
+        try covariance(InfluenceBlocks(influence), scope: scope)
+    }
+
+    /// Covariance of the statistics whose influence values are produced block by block
+    /// (`InfluenceBlocks`), never held for all rows at once: the same totals, in the same order,
+    /// as `covariance(_:scope:)` on the values the blocks produce.
+    public func covariance(_ influence: InfluenceBlocks, scope: Scope = .domain) throws -> Covariance {
         let k = influence.width
         let stageOne = psuTotals(influence, scope)
         var result = try combineStrata(
@@ -55,18 +62,18 @@ public struct VarianceEngine: Sendable {
 
     /// Totals of the influence values by PSU, grouped by stratum: (stratum, [slot]) pairs and a
     /// slot-major table of totals.
-    private func psuTotals(_ influence: Influence, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+    private func psuTotals(_ influence: InfluenceBlocks, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
         groupedTotals(influence, scope, unitOfRow: design.psu, unitCount: design.psuTotal, parentCount: design.strataCount) { Int(design.psuStratum[$0]) }
     }
 
     /// Totals by second-stage unit, grouped by PSU.
-    private func unitTotals(_ influence: Influence, _ second: SurveyDesign.SecondStage, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+    private func unitTotals(_ influence: InfluenceBlocks, _ second: SurveyDesign.SecondStage, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
         groupedTotals(influence, scope, unitOfRow: second.unit, unitCount: second.unitPSU.count, parentCount: design.psuTotal) { Int(second.unitPSU[$0]) }
     }
 
     /// Sums influence values into one slot per sampling unit touched, and lists the slots of
     /// each parent (stratum or PSU) in order of first appearance.
-    private func groupedTotals(_ influence: Influence, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
+    private func groupedTotals(_ influence: InfluenceBlocks, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
                                parent: (Int) -> Int) -> (groups: [(Int, [Int])], totals: [Double]) {
         let k = influence.width
         var slotOfUnit = [Int32](repeating: -1, count: unitCount)
@@ -80,9 +87,9 @@ public struct VarianceEngine: Sendable {
             }
             totals = [Double](repeating: 0, count: units.count * k)
         }
-        influence.values.withUnsafeBufferPointer { values in
-            for (i, row) in influence.rows.enumerated() {
-                let u = Int(unitOfRow[Int(row)])
+        influence.forEachBlock { block, values in
+            for (i, position) in block.enumerated() {
+                let u = Int(unitOfRow[Int(influence.rows[position])])
                 var slot = Int(slotOfUnit[u])
                 if slot < 0 {
                     slot = units.count
