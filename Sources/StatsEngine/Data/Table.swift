@@ -7,10 +7,12 @@ public struct Table: Sendable {
     /// Column names, one per column, in column order.
     public let names: [String]
     /// The columns, in the order of `names`, each `rowCount` long.
-    public private(set) var columns: [Column]
+    public let columns: [Column]
     /// The number of rows (data lines), the same for every column.
     public let rowCount: Int
     private let indexByName: [String: Int]
+    /// Model matrix columns that analyses of this table share (`DesignMatrix`).
+    let modelColumns = ModelColumnsCache()
 
     /// A table of equally long columns, one name per column (a precondition).
     public init(source: String, names: [String], columns: [Column]) {
@@ -98,9 +100,9 @@ public struct Table: Sendable {
     /// The same table with column `name` replaced (same length), for counterfactual predictions.
     public func replacing(_ name: String, with column: Column) throws -> Table {
         guard let i = indexByName[name] else { throw DisparityError.data(file: source, column: name, "no such column") }
-        var copy = self
-        copy.columns[i] = column
-        return copy
+        var replaced = columns
+        replaced[i] = column
+        return Table(source: source, names: names, columns: replaced)
     }
 
     /// The column `name` as categories; a numeric column is coded by its distinct values,
