@@ -88,16 +88,22 @@ public struct VarianceEngine: Sendable {
             totals = [Double](repeating: 0, count: units.count * k)
         }
         influence.forEachBlock { block, values in
-            for (i, position) in block.enumerated() {
+            // The block's slots first (new units get theirs), then its values added row by row.
+            let slots = block.map { position -> Int32 in
                 let u = Int(unitOfRow[Int(influence.rows[position])])
-                var slot = Int(slotOfUnit[u])
-                if slot < 0 {
-                    slot = units.count
-                    slotOfUnit[u] = Int32(slot)
+                if slotOfUnit[u] < 0 {
+                    slotOfUnit[u] = Int32(units.count)
                     units.append(u)
-                    totals.append(contentsOf: repeatElement(0, count: k))
                 }
-                for j in 0..<k { totals[slot * k + j] += values[i * k + j] }
+                return slotOfUnit[u]
+            }
+            if totals.count < units.count * k { totals.append(contentsOf: repeatElement(0, count: units.count * k - totals.count)) }
+            guard k > 0 else { return }
+            totals.withUnsafeMutableBufferPointer { totals in
+                for (i, slot) in slots.enumerated() {
+                    let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
+                    for j in 0..<k { target[j] += source[j] }
+                }
             }
         }
         var groupIndex = [Int32](repeating: -1, count: parentCount)
