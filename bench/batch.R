@@ -1,5 +1,6 @@
 # R's side of bench/run-batch.sh: the same five analyses as bench/batch.yaml with data.table and
-# survey, timed as a whole and per step. Usage: Rscript bench/batch.R FILE
+# survey, timed as a whole and per step. With --check, also prints the estimates as
+# "check NAME estimate se" lines (bench/compare_batch.py). Usage: Rscript bench/batch.R FILE [--check]
 suppressMessages({ library(data.table); library(survey) })
 source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "timing.R"))
 file <- commandArgs(TRUE)[1]
@@ -8,12 +9,23 @@ start <- proc.time()[["elapsed"]]
 d <- t("read", fread(file))
 des <- t("design", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
 rhs <- "minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
-t("mean", svymean(~score, des))
-t("gap", {
+m <- t("mean", svymean(~score, des))
+g <- t("gap", {
   b <- svyby(~score, ~minority, des, svymean, covmat = TRUE)
   svycontrast(b, c(-1, 1))
 })
-t("linear", svyglm(as.formula(paste("score ~", rhs)), des))
-t("logistic", svyglm(as.formula(paste("unemployed ~", rhs)), des, family = quasibinomial()))
-t("quantile", svyquantile(~score, des, 0.25, ci = TRUE))
+lin <- t("linear", svyglm(as.formula(paste("score ~", rhs)), des))
+logi <- t("logistic", svyglm(as.formula(paste("unemployed ~", rhs)), des, family = quasibinomial()))
+q <- t("quantile", svyquantile(~score, des, 0.25, ci = TRUE))
 cat(sprintf("total %.3f\n", proc.time()[["elapsed"]] - start))
+if ("--check" %in% commandArgs(TRUE)) {
+  line <- function(name, est, se, ...) cat(sprintf("check %s %s\n", name, paste(sprintf("%.17g", c(est, se, ...)), collapse = " ")))
+  line("mean", coef(m), SE(m))
+  line("gap", coef(g), SE(g))
+  for (model in c("linear", "logistic")) {
+    fit <- if (model == "linear") lin else logi
+    terms <- sub("^factor\\(edu\\)(.*)$", "edu[\\1]", names(coef(fit)))
+    for (i in seq_along(terms)) line(paste0(model, ":", terms[i]), coef(fit)[i], SE(fit)[i])
+  }
+  line("quantile", coef(q), SE(q), confint(q))
+}

@@ -1,28 +1,82 @@
 #!/usr/bin/env bash
-# The batch benchmark: bench/batch.yaml in one `disparity run` (release build) against R
-# (data.table + survey) doing the same steps, on the generated survey of ROWS rows. Prints both
-# wall clocks, the ratio, disparity's peak memory and the share of its time per step.
-# Usage: bash bench/run-batch.sh [ROWS] [--skip-r]   (default 1000000)
+# The batch benchmark, side by side: bench/batch.yaml in one `disparity run` (release build), R
+# (data.table + survey, bench/batch.R) and Python's svy (bench/batch_svy.py) doing the same steps
+# on the generated survey of ROWS rows. Prints per step (read+parse, design, mean, gap, linear,
+# logistic, quantile, total) the median seconds of each tool over the runs, the ratios R/disparity
+# and svy/disparity, the whole process's wall clock and each tool's peak memory.
+#
+# Usage: bash bench/run-batch.sh [ROWS] [--runs N] [--skip-r] [--skip-svy] [--isolated] [--check]
+#   ROWS        rows of the generated survey (default 1000000; 10000000 works, R then takes minutes)
+#   --runs N    median of N runs of each tool (default 1)
+#   --isolated  disparity's analysis rows from one `disparity run` per analysis: a batch runs its
+#               analyses concurrently, so their times in one run overlap and include contention
+#   --check     also print the three tools' estimates and SEs side by side (bench/report.py check)
+# Needs python3 with numpy (and svy for its column), R with data.table and survey.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=${1:-1000000}
+rows=1000000 runs=1 skip_r= skip_svy= isolated= check=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift ;;
+    --skip-r) skip_r=1 ;;
+    --skip-svy) skip_svy=1 ;;
+    --isolated) isolated=1 ;;
+    --check) check=1 ;;
+    [0-9]*) rows=$1 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
 mkdir -p bench/out
-[ -f "bench/out/survey_${rows}.csv" ] || python3 ../shared/bench/gen_survey.py "$rows" "bench/out/survey_${rows}.csv" 7
+file=bench/out/survey_${rows}.csv
+[ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
 ln -sf "survey_${rows}.csv" bench/out/survey.csv
 swift build -c release --product disparity >&2
-rm -rf bench/out/batch
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o bench/out/batch-peak.txt .build/release/disparity run bench/batch.yaml --out bench/out/batch
-ours=$(echo "$(date +%s.%N) - $start" | bc -l)
-peak=$(tail -1 bench/out/batch-peak.txt)
-python3 - "$ours" <<'PY'
-import json, sys
-manifest = json.load(open("bench/out/batch/manifest.json"))
-total = float(sys.argv[1])
-print(f"disparity wall clock {total:.3f} s; steps: " + ", ".join(f"{t['step']} {t['seconds']:.3f} s ({100 * t['seconds'] / total:.0f} %)" for t in manifest["timings"]))
-PY
-echo "disparity peak memory: $((peak / 1024)) MiB"
-if [ "${2:-}" != "--skip-r" ]; then
-  theirs=$(Rscript bench/batch.R "bench/out/survey_${rows}.csv" | tee /dev/stderr | awk '/^total/ {print $2}')
-  printf 'R wall clock %.3f s; disparity is %.1fx faster\n' "$theirs" "$(echo "$theirs / $ours" | bc -l)"
+bin=.build/release/disparity
+runs_dir=bench/out/batch-runs
+rm -rf "$runs_dir" && mkdir -p "$runs_dir"
+
+# Appends "process SECONDS" and "peak KB" from /usr/bin/time's record to a run file.
+measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
+
+for run in $(seq "$runs"); do
+  rm -rf bench/out/batch
+  /usr/bin/time -f "%e %M" -o "$runs_dir/time" "$bin" run bench/batch.yaml --out bench/out/batch
+  {
+    if [ -n "$isolated" ]; then
+      python3 bench/report.py steps bench/out/batch/manifest.json | grep -E '^(read|design) '
+      # One analysis per run: the batch's spec with the other analyses' lines removed.
+      grep -oE '^  - \{name: [a-z_]+' bench/batch.yaml | sed 's/.*name: //' | while read -r name; do
+        grep -vE '^  - \{name: ' bench/batch.yaml | sed 's|^data: out/|data: |' > bench/out/isolated.yaml
+        grep -E "^  - \{name: $name," bench/batch.yaml >> bench/out/isolated.yaml
+        rm -rf bench/out/isolated && "$bin" run bench/out/isolated.yaml --out bench/out/isolated
+        python3 bench/report.py steps bench/out/isolated/manifest.json --analyses
+      done
+    else
+      python3 bench/report.py steps bench/out/batch/manifest.json
+    fi
+    echo "total $(cut -d' ' -f1 "$runs_dir/time")"
+    measured "$runs_dir/time"
+  } > "$runs_dir/disparity-$run.txt"
+  if [ -z "$skip_r" ]; then
+    /usr/bin/time -f "%e %M" -o "$runs_dir/time" Rscript bench/batch.R "$file" ${check:+--check} > "$runs_dir/R-$run.txt"
+    measured "$runs_dir/time" >> "$runs_dir/R-$run.txt"
+  fi
+  if [ -z "$skip_svy" ]; then
+    /usr/bin/time -f "%e %M" -o "$runs_dir/time" python3 bench/batch_svy.py "$file" ${check:+--check} > "$runs_dir/svy-$run.txt"
+    measured "$runs_dir/time" >> "$runs_dir/svy-$run.txt"
+  fi
+  echo "run $run of $runs done" >&2
+done
+
+echo "batch benchmark on $rows rows ($(basename "$file"))"
+python3 bench/report.py table "$runs_dir" read design mean gap linear logistic quantile total
+echo "read = read+parse (disparity times them apart); total = the script's own clock for R and svy, the process's"
+echo "for disparity; process = the whole process (R and Python start-up and library loading included)."
+[ -n "$isolated" ] && echo "disparity's analysis rows: each analysis alone in its own run (--isolated)." ||
+  echo "disparity runs the five analyses concurrently: their rows overlap in time (see --isolated)."
+if [ -n "$check" ]; then
+  cp bench/out/batch/results.json "$runs_dir/results.json"
+  for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
+  python3 bench/report.py check "$runs_dir"
 fi

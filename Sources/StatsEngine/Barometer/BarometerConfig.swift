@@ -94,7 +94,7 @@ public struct BarometerConfig: Sendable {
             throw DisparityError.usage("\(path): measure id '\(measure.id)' is used twice")
         }
         return BarometerConfig(title: root["title"]?.scalar ?? "Barometer", level: level, schedule: schedule, goals: goals,
-                               folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path)
+                               folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path).resolvingTotals()
     }
 
     private static func goal(_ node: ConfigNode, index: Int, level: Double) throws -> Goal {

@@ -43,7 +43,8 @@ public struct RunSpec: Sendable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
         let csv = try root.placing { try dataOptions.csvOptions() }
-        let design = try root["design"]?.designSpec() ?? DesignSpec()
+        var design = try root["design"]?.designSpec() ?? DesignSpec()
+        if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
         let csvStyle = try root["csv-style"].map { node in
             guard let style = node.scalar.flatMap(CSVStyle.init(rawValue:)) else {
                 throw node.usageError("csv-style '\(node.scalar ?? "")' is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -10,8 +10,8 @@ extension SurveyDesign {
     /// - Throws: `DisparityError.data` naming the file, line and column for a missing stratum or
     ///   PSU id, a missing or negative weight, a missing or non-positive fpc, an fpc that differs
     ///   within a stratum (or PSU), a population smaller than the sample, or a PSU id in two strata
-    ///   without `--nest`; `.usage` when `--fpc` names two stages but `--cluster` one; and
-    ///   `ReplicateWeights`'s errors for replicate weight columns.
+    ///   without `--nest`; `.usage` when `--fpc` names two stages but `--cluster` one;
+    ///   `ReplicateWeights`'s errors for replicate weight columns; and `calibrated`'s errors.
     public init(spec: DesignSpec, table: Table) throws {
         let n = table.rowCount
         let source = table.source
@@ -171,6 +171,7 @@ extension SurveyDesign {
         self.init(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels,
                   psu: psu, psuStratum: psuStratum, psuNames: psuLabels, psuCount: psuCount,
                   psuPopulation: psuPopulation, secondStage: secondStage, replicateWeights: replicateWeights)
+        if let calibration = spec.calibration { self = try calibrated(calibration, table: table) }
     }
 
     /// A numeric design column whose every value is present and positive.

@@ -31,12 +31,16 @@ public struct DesignSpec: Sendable, Equatable {
     public var adjustDomainLonely: Bool
     /// How statistics become variances on this design: linearization or replicates.
     public var varianceMethod: VarianceMethod
+    /// Calibration of the weights to population totals, applied after the design (and its
+    /// replicates) are built; nil: none.
+    public var calibration: CalibrationSpec?
 
     /// A design; the defaults are simple random sampling with replacement, weights 1.
     public init(weights: String? = nil, strata: String? = nil, clusters: [String] = [], fpc: [String] = [],
                 nest: Bool = false, lonelyPSU: LonelyPSU = .fail, adjustDomainLonely: Bool = false,
-                varianceMethod: VarianceMethod = .linearization) {
+                varianceMethod: VarianceMethod = .linearization, calibration: CalibrationSpec? = nil) {
         self.varianceMethod = varianceMethod
+        self.calibration = calibration
         self.weights = weights
         self.strata = strata
         self.clusters = clusters

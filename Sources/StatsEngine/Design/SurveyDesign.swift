@@ -33,6 +33,10 @@ public struct SurveyDesign: Sendable {
     /// The replicate weights of a replicate-weights design (`--replicate-weights`), else nil.
     public let replicateWeights: ReplicateWeights?
 
+    /// The calibration of the weights to population totals (`--calibrate`, `--poststratify`,
+    /// `--rake`), else nil: `weights` (and the replicates) are then the calibrated weights.
+    public let calibration: Calibration?
+
     /// Second-stage units within PSUs.
     public struct SecondStage: Sendable {
         /// Unit of each row, unique across the design.
@@ -61,9 +65,11 @@ public struct SurveyDesign: Sendable {
 
     /// Design degrees of freedom of the rows `rows` (nil: all), as R's `degf`: PSUs minus strata
     /// among the rows with a non-zero weight; on a replicate-weights design, the rank of the
-    /// replicate weights of those rows minus 1 (R's `degf` of the subset replicate design).
+    /// replicate weights of those rows minus 1 (R's `degf` of the subset replicate design; for the
+    /// whole of a design calibrated iteratively, the replicates' before calibration, as R keeps it).
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
         if case .replicateWeights = spec.varianceMethod, let replicateWeights {
+            if let kept = calibration?.replicateDegreesOfFreedom, rows?.count ?? rowCount == rowCount { return kept }
             return replicateWeights.degreesOfFreedom(rows: rows)
         }
         var psuSeen = [Bool](repeating: false, count: psuTotal)
@@ -82,7 +88,7 @@ public struct SurveyDesign: Sendable {
 
     init(spec: DesignSpec, source: String, weights: [Double], stratum: [Int32], strataLabels: [String],
          psu: [Int32], psuStratum: [Int32], psuNames: [String]?, psuCount: [Int], psuPopulation: [Double],
-         secondStage: SecondStage?, replicateWeights: ReplicateWeights? = nil) {
+         secondStage: SecondStage?, replicateWeights: ReplicateWeights? = nil, calibration: Calibration? = nil) {
         self.spec = spec
         self.source = source
         self.rowCount = weights.count
@@ -96,5 +102,6 @@ public struct SurveyDesign: Sendable {
         self.psuPopulation = psuPopulation
         self.secondStage = secondStage
         self.replicateWeights = replicateWeights
+        self.calibration = calibration
     }
 }

@@ -136,8 +136,7 @@ public struct GapEstimator: Sendable {
         }
         var totals = RatiosOfTotals()
         for cell in comparisons.flatMap(\.cells) {
-            let top = totals.addTotal(rows: cell.rows) { numerator[Int($0)] }
-            totals.addStatistic(numerator: top, denominator: totals.addTotal(rows: cell.rows) { denominator?[Int($0)] ?? 1 })
+            totals.addRatio(rows: cell.rows, { numerator[Int($0)] }, over: { denominator?[Int($0)] ?? 1 })
         }
         return totals
     }

@@ -75,9 +75,11 @@ public struct CrossTableEstimator: Sendable {
     /// The cells and the test of one domain from its statistics and their covariance.
     private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, note: String?) -> CrossTable {
         let k = layout.nr * layout.nc, width = theta.count
+        let df = layout.used.isEmpty ? nil
+            : request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: layout.used) }
         func inferred(_ i: Int) -> Inferred {
             guard theta[i].isFinite, !v.isEmpty else { return Inferred(estimate: theta[i], standardError: nil, df: nil, low: nil, high: nil) }
-            return Inferred.wald(theta[i], variance: v[i * width + i], df: nil, level: request.level)
+            return Inferred.wald(theta[i], variance: v[i * width + i], df: df, level: request.level)
         }
         let withheld = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
         var cells: [CrossTableCell] = []

@@ -32,6 +32,10 @@ public struct CrossTableRequest: Sendable {
     public var test: IndependenceTest = .f
     /// The confidence level of the intervals, a share strictly between 0 and 1.
     public var level: Double = 0.95
+    /// The distribution of the cells' intervals (`--df`): by default the normal, as
+    /// `confint(svymean(...))`; `design` takes t with the design df of the domain's rows that
+    /// have both variables.
+    public var degreesOfFreedom: DegreesOfFreedom = .automatic
     /// Which cells are withheld for resting on too few observations (`--min-cell`).
     public var disclosure: DisclosureControl = .none
 
@@ -49,7 +53,8 @@ public struct CrossTableRequest: Sendable {
 }
 
 /// One cell of a cross-table: its share of the population and its shares within its row and
-/// its column, each with a design-based SE and a normal (Wald) interval, as `confint(svymean(...))`.
+/// its column, each with a design-based SE and a Wald interval (normal by default, as
+/// `confint(svymean(...))`; t with `--df`).
 public struct CrossTableCell: Sendable {
     /// `--by` column → level, then the row and column variables → the cell's levels.
     public var group: [(column: String, level: String)]

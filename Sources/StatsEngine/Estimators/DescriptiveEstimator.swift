@@ -98,11 +98,10 @@ public struct DescriptiveEstimator: Sendable {
             for domain in domains.rows {
                 let used = domain.filter { !y[Int($0)].isNaN && !(x?[Int($0)].isNaN ?? false) }
                 guard !used.isEmpty else { totals.addMissingStatistic(); continue }
-                let numerator = totals.addTotal(rows: used) { y[Int($0)] }
                 switch request.statistic {
-                case .total: totals.addStatistic(numerator: numerator, denominator: nil)
-                case .ratio: totals.addStatistic(numerator: numerator, denominator: totals.addTotal(rows: used) { x![Int($0)] })
-                default: totals.addStatistic(numerator: numerator, denominator: totals.addTotal(rows: used) { _ in 1 })
+                case .total: totals.addTotal(rows: used) { y[Int($0)] }
+                case .ratio: totals.addRatio(rows: used, { y[Int($0)] }, over: { x![Int($0)] })
+                default: totals.addRatio(rows: used, { y[Int($0)] }, over: { _ in 1 })
                 }
             }
         case .proportion:
@@ -111,9 +110,7 @@ public struct DescriptiveEstimator: Sendable {
             for domain in domains.rows {
                 let used = domain.filter { factor.codes[Int($0)] >= 0 }
                 guard !used.isEmpty else { totals.addMissingStatistic(); continue }
-                let first = totals.addIndicatorTotals(k, rows: used) { Int(factor.codes[Int($0)]) }
-                let all = totals.addTotal(rows: used) { _ in 1 }
-                for j in 0..<k { totals.addStatistic(numerator: first + j, denominator: all) }
+                totals.addShares(k, rows: used) { Int(factor.codes[Int($0)]) }
             }
         case .sd, .quantile, .lowerMean:
             return nil

@@ -84,13 +84,18 @@ extension SurveyDesign {
     /// `transform`, the estimates are that function of the statistics (a gap's rows of its cells).
     /// - Throws: `DisparityError.analysis` when too few replicates give an estimate.
     public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals,
-                                    transform: (([Double]) -> [Double])? = nil) throws -> ReplicateCovariance? {
-        let transform = transform ?? { $0 }
+                                    transform: (@Sendable ([Double]) -> [Double])? = nil) throws -> ReplicateCovariance? {
+        let transform: @Sendable ([Double]) -> [Double] = transform ?? { $0 }
         switch spec.varianceMethod {
         case .linearization:
             return nil
         case let .bootstrap(replicates, seed):
             let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
+            if calibration != nil {
+                // A calibrated replicate is no longer its PSUs' factors times the weights: each
+                // replicate's statistics come from its own calibrated weights.
+                return try bootstrap.covariance(estimates: estimates) { transform(statistics.statistics(weights: $0.weights)) }
+            }
             let values = bootstrap.factorBlocks { factors, width in
                 statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu).map(transform)
             }
@@ -130,16 +135,27 @@ struct ReplicateEstimates {
     ///   - estimates: the full sample's values; an entry that is not finite there is not required
     ///     on the replicates. Nil: every value is required.
     /// - Throws: a usage error from the statistic at once; its first data or analysis error when
-    ///   fewer than `minimum` replicates give an estimate.
-    init(replicates: Int, design: SurveyDesign, weights: @Sendable (Int) -> [Double], estimates: [Double]?, minimum: Int,
+    ///   fewer than `minimum` replicates give an estimate; the first error of `weights` (a
+    ///   replicate that cannot be calibrated) at once.
+    init(replicates: Int, design: SurveyDesign, weights: @Sendable (Int) throws -> [Double], estimates: [Double]?, minimum: Int,
          _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws {
         var results = [Result<[Double], Error>?](repeating: nil, count: replicates)
+        var weightFailures = [Error?](repeating: nil, count: replicates)
         results.withUnsafeMutableBufferPointer { slots in
-            let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: replicates) { b in
-                shared.value[b] = Result { try statistic(design.reweighted(weights(b))) }
+            weightFailures.withUnsafeMutableBufferPointer { failures in
+                let (shared, failed) = (UnsafeSendable(slots), UnsafeSendable(failures))
+                DispatchQueue.concurrentPerform(iterations: replicates) { b in
+                    do {
+                        let w = try weights(b)
+                        shared.value[b] = Result { try statistic(design.reweighted(w)) }
+                    } catch {
+                        failed.value[b] = error
+                        shared.value[b] = .failure(error)
+                    }
+                }
             }
         }
+        if let failure = weightFailures.lazy.compactMap({ $0 }).first { throw failure }
         try self.init(results: results.map { $0! }, design: design, estimates: estimates, minimum: minimum)
     }
 

@@ -2,7 +2,7 @@
 extension Report {
     /// The report of `table`. CSV and the table: the `--by` columns, ROW, COL, the cell's share
     /// (`estimate`, `std_error`, `conf_low`, `conf_high`), `row_share…` and `col_share…` with
-    /// theirs, `n`, `note` when any, then the domain's test repeated on each of its rows
+    /// theirs, `n`, `df` (null for the normal), `note` when any, then the domain's test repeated on each of its rows
     /// (`test`, `test_statistic`, `test_ndf`, `test_ddf`, `test_p_value`). JSON: `results` (the
     /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` (INTERFACE's
     /// name) — with `--by`, an array of tests, one per domain with its `group`.
@@ -14,14 +14,14 @@ extension Report {
         let shareColumns = shares.flatMap { prefix in
             ["estimate", "std_error", "conf_low", "conf_high"].map { prefix.isEmpty ? $0 : ($0 == "estimate" ? prefix : "\(prefix)_\($0)") }
         }
-        var tabular = Tabular(columns: request.by + [request.row, request.column] + shareColumns + ["n"] + (hasNotes ? ["note"] : [])
+        var tabular = Tabular(columns: request.by + [request.row, request.column] + shareColumns + ["n", "df"] + (hasNotes ? ["note"] : [])
                               + ["test", "test_statistic", "test_ndf", "test_ddf", "test_p_value"])
         for (table, cell) in cells {
             let values = [cell.cell, cell.rowShare, cell.columnShare].flatMap { inferred -> [Tabular.Cell] in
                 [.number(inferred.estimate), .number(inferred.standardError), .number(inferred.low), .number(inferred.high)]
             }
             let test = table.test
-            tabular.rows.append(cell.group.map { .text($0.level) } + values + [.integer(cell.n)]
+            tabular.rows.append(cell.group.map { .text($0.level) } + values + [.integer(cell.n), .number(cell.cell.df)]
                                 + (hasNotes ? [.text(cell.note ?? table.testNote)] : [])
                                 + [.text(test?.method.rawValue), .number(test?.statistic), .number(test?.ndf), .number(test?.ddf),
                                    .number(test?.pValue)])
@@ -33,7 +33,7 @@ extension Report {
             .object([("group", group(cell.group))]
                     + zip(shareColumns, [cell.cell, cell.rowShare, cell.columnShare].flatMap {
                         [$0.estimate, $0.standardError, $0.low, $0.high] }).map { ($0, JSONValue.number($1)) }
-                    + [("n", .number(Double(cell.n))), ("note", .string(cell.note))])
+                    + [("n", .number(Double(cell.n))), ("df", .number(cell.cell.df)), ("note", .string(cell.note))])
         }
         func test(_ table: CrossTable) -> JSONValue {
             var fields: [(String, JSONValue)] = request.by.isEmpty ? [] : [("group", group(table.domain))]

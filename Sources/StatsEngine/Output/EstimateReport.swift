@@ -60,6 +60,7 @@ extension SurveyDesign {
         if case .replicateWeights = spec.varianceMethod, let r = replicateWeights {
             fields.append(("replicates", r.summary))
         }
+        if let calibration { fields.append(("calibration", calibration.summary)) }
         return .object(fields)
     }
 }

@@ -254,3 +254,22 @@ struct FormulaParser {
         return .number(v)
     }
 }
+
+extension FormulaParser {
+    /// The right-hand side of a one-sided formula (`~ a + b`, a calibration model).
+    /// - Throws: `DisparityError.usage` pointing at the character, as `parse`, and when anything
+    ///   but blanks stands before the `~`.
+    static func parseRightHandSide(_ formula: String) throws -> FormulaNode {
+        var parser = FormulaParser(formula)
+        parser.skipSpace()
+        guard parser.accept("~") else {
+            throw parser.error("a one-sided formula starts with '~' (as \"~ x1 + x2\")", at: parser.position)
+        }
+        let rhs = try parser.sum()
+        parser.skipSpace()
+        if parser.position < parser.text.count {
+            throw parser.error("unexpected '\(parser.text[parser.position])'", at: parser.position)
+        }
+        return rhs
+    }
+}

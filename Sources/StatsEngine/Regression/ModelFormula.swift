@@ -26,7 +26,18 @@ public struct ModelFormula: Sendable, Equatable {
     /// - Throws: `DisparityError.usage` naming the formula for a syntax error, too deep nesting or
     ///   too many operators, more than 4096 terms, or a model with no terms and no intercept.
     public init(_ text: String) throws {
-        let (response, rhs) = try FormulaParser.parse(text)
+        try self.init(text, parsed: try FormulaParser.parse(text))
+    }
+
+    /// Parses and expands a one-sided formula `~ a + factor(b)` (a calibration model); its
+    /// response is the constant 1, so no row is left out for it.
+    /// - Throws: as `init(_:)`, and when anything but blanks stands before `~`.
+    public init(rightHandSide text: String) throws {
+        try self.init(text, parsed: (.expression(.number(1), label: "1"), try FormulaParser.parseRightHandSide(text)))
+    }
+
+    private init(_ text: String, parsed: (response: ModelVariable, rhs: FormulaNode)) throws {
+        let (response, rhs) = parsed
         var intercept = true
         let expanded = try Self.expand(rhs, intercept: &intercept, formula: text)
         self.text = text

@@ -104,15 +104,18 @@ public struct RegressionEstimator: Sendable {
                                      model: LinearizedModel) throws -> ([Double], Double)? {
         guard request.covariance == .design else { return nil }
         let (x, kept) = (model.design, model.influence.kept)
-        // Each replicate refits the same design matrix on its weights, starting from the
-        // full-sample estimate as R's svyglm does; a replicate whose fit fails is dropped.
+        // Each replicate refits the same design matrix on its weights scaled to sum to 1,
+        // starting from the full-sample estimate, as R's svyglm.svyrep.design does (the scale
+        // sets where its deviance test stops); a replicate whose fit fails is dropped.
         let irls = IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
         let start = model.fit.coefficients.map { $0.isNaN ? 0 : $0 }
         let text = formula.text
         guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
             let refit: GLMFit
             do {
-                refit = try irls.fit(x, weights: x.rows.map { replicate.weights[Int($0)] }, start: start)
+                let weights = x.rows.map { replicate.weights[Int($0)] }
+                let total = weights.reduce(0, +)
+                refit = try irls.fit(x, weights: weights.map { $0 / total }, start: start)
             } catch let failure as IRLS.NonConvergence {
                 throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
             }

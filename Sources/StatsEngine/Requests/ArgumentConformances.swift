@@ -9,6 +9,7 @@ extension GapStatistic: ExpressibleByArgument {}
 extension ProportionInterval: ExpressibleByArgument {}
 extension LonelyPSU: ExpressibleByArgument {}
 extension ReplicateType: ExpressibleByArgument {}
+extension CalibrationFunction: ExpressibleByArgument {}
 extension Family: ExpressibleByArgument {}
 extension CovarianceType: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}

@@ -65,6 +65,30 @@ public struct DesignOptions: ParsableArguments {
     @Flag(name: .customLong("mse"), help: "Replicate deviations about the full-sample estimate, not the replicates' mean (R's mse=TRUE).")
     public var mse = false
 
+    /// `--calibrate`: a one-sided formula whose model matrix the weights are calibrated on.
+    @Option(help: "Calibrate the weights to the population totals of --totals on this one-sided formula, e.g. \"~ sex + factor(agegroup) + income\" (R's calibrate).")
+    public var calibrate: String?
+
+    /// `--poststratify`: post-stratify the weights on this column's levels.
+    @Option(help: "Post-stratify the weights to the totals of --totals for this column's levels (R's postStratify).")
+    public var poststratify: String?
+
+    /// `--rake`: rake the weights to the margins of these columns, to full convergence.
+    @Option(help: "Rake the weights to the --totals margins of these columns, COL1,COL2 (R's calibrate with calfun=\"raking\", fully converged).")
+    public var rake: String?
+
+    /// `--totals`: the population totals file of a calibration.
+    @Option(help: "Population totals for --calibrate, --poststratify or --rake: a CSV 'variable,level,total' (every level of each factor; '(Intercept)' is the population size).")
+    public var totals: String?
+
+    /// `--calfun`: the calibration distance function (R's `calfun`).
+    @Option(help: "Calibration distance: linear, raking or logit (R's calfun; logit needs --bounds).")
+    public var calfun: CalibrationFunction?
+
+    /// `--bounds`: bounds LO,HI on the calibration g-weights (R's `bounds`).
+    @Option(help: "Bounds LO,HI on the calibration g-weights, LO < 1 < HI (R's bounds).")
+    public var bounds: String?
+
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
@@ -76,7 +100,7 @@ public struct DesignOptions: ParsableArguments {
         guard clusters.count <= 2, fpcs.count <= 2 else { throw DisparityError.usage("--cluster and --fpc take at most two stages") }
         return DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
                           lonelyPSU: lonelyPSU, adjustDomainLonely: adjustDomainLonely,
-                          varianceMethod: try varianceMethod())
+                          varianceMethod: try varianceMethod(), calibration: try calibrationSpec())
     }
 
     /// Linearization, the Rao-Wu bootstrap or replicate weights, from the options.

@@ -27,6 +27,10 @@ public struct TableOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Confidence level.")
     public var level: Double = 0.95
 
+    /// `--df`: `auto` (the normal), `normal`, `design` or a number, parsed by `DegreesOfFreedom(parsing:)`.
+    @Option(parsing: .unconditional, help: "Cell intervals: auto or normal (the normal, as R's confint(svymean)), design (t with the domain's design df), or a number.")
+    public var df: String = "auto"
+
     /// `--min-cell`: the fewest unweighted observations a cell may rest on (1 withholds nothing).
     @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold cells with fewer unweighted observations (1, the default, withholds nothing).")
     public var minCell: Int = 1
@@ -44,6 +48,7 @@ public struct TableOptions: ParsableArguments {
         request.subset = try subset.map(RowFilter.init(parsing:))
         request.test = test
         request.level = level
+        request.degreesOfFreedom = try DegreesOfFreedom(parsing: df)
         request.disclosure = try DisclosureControl(checked: minCell)
         try request.validate()
         return request

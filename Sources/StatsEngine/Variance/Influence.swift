@@ -39,6 +39,14 @@ public struct InfluenceBlocks {
         self.forEachBlock = produce
     }
 
+    /// All the blocks' values, held.
+    public func held() -> Influence {
+        var values = [Double]()
+        values.reserveCapacity(rows.count * width)
+        forEachBlock { _, block in values.append(contentsOf: block) }
+        return Influence(rows: rows, width: width, values: values)
+    }
+
     /// The held values of `influence` as one block.
     public init(_ influence: Influence) {
         self.init(rows: influence.rows, width: influence.width) { body in

@@ -31,14 +31,15 @@ public struct RaoWuBootstrap: Sendable {
         self.seed = seed
     }
 
-    /// Replicate `b`'s weight for every row.
+    /// Replicate `b`'s weight for every row: the design's weights before any calibration, resampled.
     public func weights(replicate b: Int) -> [Double] {
         let factor = factors(replicate: b)
-        return (0..<design.rowCount).map { design.weights[$0] * factor[Int(design.psu[$0])] }
+        let base = design.calibration?.baseWeights ?? design.weights
+        return (0..<design.rowCount).map { base[$0] * factor[Int(design.psu[$0])] }
     }
 
-    /// Replicate `b`'s rescaling factor for every PSU: a row's replicate weight is its sampling
-    /// weight times its PSU's factor.
+    /// Replicate `b`'s rescaling factor for every PSU: a row's replicate weight (before any
+    /// calibration) is its weight times its PSU's factor.
     func factors(replicate b: Int) -> [Double] {
         // Each replicate's stream starts at a scrambled function of (seed, b): consecutive
         // seeds of SplitMix64 would give overlapping, shifted streams.
@@ -54,6 +55,14 @@ public struct RaoWuBootstrap: Sendable {
             for p in psus { factor[p] = 1 - lambda + lambda * Double(n) / Double(n - 1) * draws[p] }
         }
         return factor
+    }
+
+    /// Replicate `b`'s weights calibrated as the full sample's were (R's order: replicates
+    /// first, then each calibrated); without calibration, `weights(replicate:)`.
+    /// - Throws: the calibration's error for this replicate.
+    func analysisWeights(replicate b: Int) throws -> [Double] {
+        let weights = weights(replicate: b)
+        return try design.calibration?.calibrate(weights, what: "\(design.source): bootstrap replicate \(b + 1)") ?? weights
     }
 
     /// The PSUs of each stratum, in PSU order.
@@ -93,7 +102,7 @@ public struct RaoWuBootstrap: Sendable {
     /// `SurveyDesign.replicateCovariance`); without `estimates`, every value is required.
     public func covariance(estimates: [Double]? = nil, _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance {
         let bootstrap = self
-        return combine(try ReplicateEstimates(replicates: replicates, design: design, weights: { bootstrap.weights(replicate: $0) },
+        return combine(try ReplicateEstimates(replicates: replicates, design: design, weights: { try bootstrap.analysisWeights(replicate: $0) },
                                               estimates: estimates, minimum: 2, statistic))
     }
 
@@ -130,16 +139,18 @@ struct SplitMix64: RandomNumberGenerator {
 
 extension SurveyDesign {
     /// The same design with another variance method (a run spec's analysis may choose its own).
-    public func with(varianceMethod: VarianceMethod) -> SurveyDesign { copy(weights: weights, varianceMethod: varianceMethod) }
+    public func with(varianceMethod: VarianceMethod) -> SurveyDesign { copy(weights: weights, varianceMethod: varianceMethod, calibration: calibration) }
 
-    /// The same design with other weights (a bootstrap replicate), its variance by linearization.
-    public func reweighted(_ weights: [Double]) -> SurveyDesign { copy(weights: weights, varianceMethod: .linearization) }
+    /// The same design with other weights (a bootstrap replicate), its variance by linearization
+    /// and without calibration (a replicate's weights are calibrated already; only its estimates
+    /// are used).
+    public func reweighted(_ weights: [Double]) -> SurveyDesign { copy(weights: weights, varianceMethod: .linearization, calibration: nil) }
 
-    private func copy(weights: [Double], varianceMethod: VarianceMethod) -> SurveyDesign {
+    private func copy(weights: [Double], varianceMethod: VarianceMethod, calibration: Calibration?) -> SurveyDesign {
         var spec = self.spec
         spec.varianceMethod = varianceMethod
         return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
                             psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
-                            secondStage: secondStage, replicateWeights: replicateWeights)
+                            secondStage: secondStage, replicateWeights: replicateWeights, calibration: calibration)
     }
 }

@@ -28,29 +28,50 @@ public struct RatiosOfTotals: Sendable {
     /// The number of statistics described.
     public var count: Int { numerator.count }
 
-    /// A new total, with `values[i]` added for row `rows[i]`; returns its index.
-    public mutating func addTotal(rows: [Int32], values: (Int32) -> Double) -> Int {
-        let t = totalCount
-        totalCount += 1
-        self.rows += rows
-        slots += repeatElement(Int32(t), count: rows.count)
-        self.values += rows.map(values)
-        return t
+    /// A statistic that is the total Σ w·y over `rows`.
+    public mutating func addTotal(rows: [Int32], _ y: (Int32) -> Double) {
+        let t = newTotals(1)
+        for r in rows { add(r, t, y(r)) }
+        addStatistic(numerator: t, denominator: nil)
     }
 
-    /// Several totals over the same rows, where each row adds 1 to the total `slot(row)` (an
-    /// indicator per category); returns the first total's index, the others following.
-    public mutating func addIndicatorTotals(_ count: Int, rows: [Int32], slot: (Int32) -> Int) -> Int {
-        let first = totalCount
+    /// A statistic that is the ratio Σ w·y / Σ w·x over `rows` (a mean when x is 1).
+    public mutating func addRatio(rows: [Int32], _ y: (Int32) -> Double, over x: (Int32) -> Double) {
+        let t = newTotals(2)
+        for r in rows {
+            add(r, t, y(r))
+            add(r, t + 1, x(r))
+        }
+        addStatistic(numerator: t, denominator: t + 1)
+    }
+
+    /// `count` statistics, the shares of the weight of `rows` in each category (`category(row)`
+    /// in `0..<count`): proportions.
+    public mutating func addShares(_ count: Int, rows: [Int32], category: (Int32) -> Int) {
+        let first = newTotals(count + 1)
+        for r in rows {
+            add(r, first + category(r), 1)
+            add(r, first + count, 1)
+        }
+        for j in 0..<count { addStatistic(numerator: first + j, denominator: first + count) }
+    }
+
+    /// Reserves `count` new totals; returns the first one's index.
+    private mutating func newTotals(_ count: Int) -> Int {
         totalCount += count
-        self.rows += rows
-        slots += rows.map { Int32(first + slot($0)) }
-        values += repeatElement(1, count: rows.count)
-        return first
+        return totalCount - count
+    }
+
+    /// An entry: row `r` adds `value` times its weight to total `t`. A row's entries are kept
+    /// together, so each row's replicate weights are read once.
+    private mutating func add(_ r: Int32, _ t: Int, _ value: Double) {
+        rows.append(r)
+        slots.append(Int32(t))
+        values.append(value)
     }
 
     /// A statistic: the ratio of two totals, or a total alone when `denominator` is nil.
-    public mutating func addStatistic(numerator: Int, denominator: Int?) {
+    private mutating func addStatistic(numerator: Int, denominator: Int?) {
         self.numerator.append(numerator)
         self.denominator.append(denominator ?? -1)
     }
@@ -68,6 +89,13 @@ public struct RatiosOfTotals: Sendable {
             guard n >= 0 else { return .nan }
             return d >= 0 ? t[n] / t[d] : t[n]
         }
+    }
+
+    /// The statistics under one set of row weights.
+    func statistics(weights w: [Double]) -> [Double] {
+        var t = [Double](repeating: 0, count: totalCount)
+        for e in rows.indices { t[Int(slots[e])] += values[e] * w[Int(rows[e])] }
+        return t.withUnsafeBufferPointer(statistics)
     }
 
     /// The statistics under every replicate whose weight of row i is

@@ -1,3 +1,4 @@
+import CLapack
 import Foundation
 
 /// Replicate weight columns resolved against a table (R's `svrepdesign` with
@@ -82,17 +83,21 @@ public struct ReplicateWeights: Sendable {
         case .bootstrap: defaultScale = 1 / (n - 1)
         case .sdr: defaultScale = 4 / n
         }
-        // The weights, row-major, checked.
-        var values = [Double](repeating: 0, count: table.rowCount * r)
-        for (j, name) in columns.enumerated() {
-            let column = try table.numeric(name)
-            for i in 0..<table.rowCount {
-                let w = column[i]
-                guard w >= 0 else {
-                    throw DisparityError.data(file: table.source, line: i + 2, column: name,
-                                              w.isNaN ? "missing replicate weight" : "negative replicate weight \(w)")
-                }
-                values[i * r + j] = w
+        // The weights checked column by column, then laid out row-major a block of rows at a
+        // time (a block's rows stay in cache while every column is written into them).
+        let data = try columns.map { try table.numeric($0) }
+        for (name, column) in zip(columns, data) {
+            if let i = column.firstIndex(where: { !($0 >= 0) }) {
+                throw DisparityError.data(file: table.source, line: i + 2, column: name,
+                                          column[i].isNaN ? "missing replicate weight" : "negative replicate weight \(column[i])")
+            }
+        }
+        let rowCount = table.rowCount
+        var values = [Double](repeating: 0, count: rowCount * r)
+        for start in stride(from: 0, to: rowCount, by: Self.blockRows) {
+            let end = min(rowCount, start + Self.blockRows)
+            for (j, column) in data.enumerated() {
+                for i in start..<end { values[i * r + j] = column[i] }
             }
         }
         self.columns = columns
@@ -137,16 +142,7 @@ public struct ReplicateWeights: Sendable {
     /// residuals come from a Cholesky factorisation of the Gram matrix.
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
         let r = count
-        var gram = [Double](repeating: 0, count: r * r)
-        func add(_ i: Int) {
-            let base = i * r
-            for a in 0..<r {
-                let va = values[base + a]
-                guard va != 0 else { continue }
-                for b in a..<r { gram[a * r + b] += va * values[base + b] }
-            }
-        }
-        if let rows { for i in rows { add(Int(i)) } } else { for i in 0..<(values.count / r) { add(i) } }
+        let gram = self.gram(rows: rows)
         // Sequential Cholesky with the dqrdc2 test; l[a*r+k] for accepted columns k.
         var accepted: [Int] = []
         var l = [Double](repeating: 0, count: r * r)
@@ -168,6 +164,37 @@ public struct ReplicateWeights: Sendable {
             accepted.append(j)
         }
         return accepted.count - 1
+    }
+
+    /// Rows per block when the weights are laid out or multiplied.
+    static let blockRows = 2048
+
+    /// WᵀW of the replicate weights of `rows` (nil: all), R × R (symmetric, full), by BLAS's
+    /// `dsyrk` on blocks of rows.
+    private func gram(rows: [Int32]?) -> [Double] {
+        let r = count
+        let n = rows?.count ?? values.count / r
+        var gram = [Double](repeating: 0, count: r * r)
+        var block = [Double](repeating: 0, count: rows == nil ? 0 : Self.blockRows * r)
+        var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "N"))
+        var rr = Int32(r), one = 1.0
+        values.withUnsafeBufferPointer { v in
+            for start in stride(from: 0, to: n, by: Self.blockRows) {
+                var m = Int32(min(Self.blockRows, n - start))
+                // Column-major, the weights of a block are an R × m matrix M; WᵀW adds M·Mᵀ.
+                if let rows {
+                    for (i, row) in rows[start..<(start + Int(m))].enumerated() {
+                        for a in 0..<r { block[i * r + a] = v[Int(row) * r + a] }
+                    }
+                    dsyrk_(&uplo, &trans, &rr, &m, &one, block, &rr, &one, &gram, &rr)
+                } else {
+                    dsyrk_(&uplo, &trans, &rr, &m, &one, v.baseAddress! + start * r, &rr, &one, &gram, &rr)
+                }
+            }
+        }
+        // The upper triangle, column-major, is entry (a, b), a ≤ b, at a + b·R; mirror it.
+        for b in 0..<r { for a in 0..<b { gram[b + a * r] = gram[a + b * r] } }
+        return gram
     }
 
     /// The covariance of a vector statistic over the replicates, as R's `svrVar`. Replicates on

@@ -27,17 +27,26 @@ public struct VarianceEngine: Sendable {
     public init(design: SurveyDesign) { self.design = design }
 
     /// Covariance of the statistics whose influence values are given: a `width` × `width`
-    /// matrix in the statistics' units squared.
+    /// matrix in the statistics' units squared. On a calibrated design the influence values are
+    /// first replaced by the residuals of the calibration regression (R's `svyrecvar` with
+    /// `postStrata`), on every row of the design.
     /// - Throws: `DisparityError.analysis` naming the stratum (or PSU) with a single PSU (or
     ///   second-stage unit) under `--lonely-psu fail`.
     public func covariance(_ influence: Influence, scope: Scope = .domain) throws -> Covariance {
-        try covariance(InfluenceBlocks(influence), scope: scope)
+        try totalled(InfluenceBlocks(design.calibration?.residuals(of: influence) ?? influence), scope: scope)
     }
 
     /// Covariance of the statistics whose influence values are produced block by block
     /// (`InfluenceBlocks`), never held for all rows at once: the same totals, in the same order,
-    /// as `covariance(_:scope:)` on the values the blocks produce.
+    /// as `covariance(_:scope:)` on the values the blocks produce. On a calibrated design the
+    /// blocks are gathered first, since the calibration residuals need every row at once.
     public func covariance(_ influence: InfluenceBlocks, scope: Scope = .domain) throws -> Covariance {
+        guard design.calibration == nil else { return try covariance(influence.held(), scope: scope) }
+        return try totalled(influence, scope: scope)
+    }
+
+    /// The covariance from the influence values' totals by sampling unit.
+    private func totalled(_ influence: InfluenceBlocks, scope: Scope) throws -> Covariance {
         let k = influence.width
         let stageOne = psuTotals(influence, scope)
         var result = try combineStrata(

@@ -46,6 +46,21 @@ final class TableCommandTests: ScratchFolderTestCase {
         try assertCommandFails(in: directory, csv, ["table", "g", "h", "--test", "pearson"] + design, code: 2, mentions: ["pearson"])
     }
 
+    /// Cell intervals are normal by default (R's `confint(svymean(...))`, `df` null); `--df design`
+    /// takes t with the design df of the rows in the table: 6 PSUs in 2 strata, 4.
+    func testDfChoosesTheIntervalsDistribution() throws {
+        for (arguments, df, critical) in [([String](), nil as Double?, 1.959963984540054), (["--df", "design"], 4, 2.7764451051977987),
+                                          (["--df", "12"], 12, 2.1788128296672284)] {
+            let rows = try XCTUnwrap(try json(["g", "h"] + arguments)["results"] as? [[String: Any]])
+            XCTAssertEqual(rows.count, 6)
+            for row in rows {
+                XCTAssertEqual(row["df"] as? Double, df, "\(arguments)")
+                let estimate = try XCTUnwrap(row["row_share"] as? Double), se = try XCTUnwrap(row["row_share_std_error"] as? Double)
+                XCTAssertEqual(try XCTUnwrap(row["row_share_conf_high"] as? Double) - estimate, critical * se, accuracy: 1e-12, "\(arguments)")
+            }
+        }
+    }
+
     func testByGivesATestPerDomainAndMinCellWithholds() throws {
         let output = try json(["g", "h", "--by", "k", "--min-cell", "6"])
         let tests = try XCTUnwrap(output["test"] as? [[String: Any]])

@@ -199,7 +199,8 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
     }
 }
 
-private extension OracleRecord {
+extension OracleRecord {
+    /// The estimate request of an oracle row (statistic, variable, by, q, denominator, df columns).
     func replicateEstimateRequest() throws -> EstimateRequest {
         guard let statistic = Statistic(rawValue: self["statistic"]) else { throw OracleFailure("unknown statistic '\(self["statistic"])'") }
         return EstimateRequest(statistic: statistic, variable: self["variable"], by: self["by"].isEmpty ? [] : [self["by"]],

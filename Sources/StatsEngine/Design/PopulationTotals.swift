@@ -1,0 +1,62 @@
+/// A population totals file for calibration: CSV `variable,level,total`, one row per level of
+/// each factor (the reference level included), one row with an empty level per numeric
+/// variable, and `(Intercept)` for the population size. Read with the project's CSV reader
+/// (delimiter and decimal comma detected).
+public struct PopulationTotals: Sendable {
+    /// One row of the file.
+    public struct Entry: Sendable {
+        /// The variable (a column name, a numeric term's label, or `(Intercept)`).
+        public let variable: String
+        /// The factor level, nil for a numeric variable and `(Intercept)`.
+        public let level: String?
+        /// The population total.
+        public let total: Double
+        /// The file line (1-based, the header is line 1).
+        public let line: Int
+    }
+
+    /// The file, named in errors.
+    public let source: String
+    /// The rows, in file order.
+    public let entries: [Entry]
+
+    /// Reads `path`.
+    /// - Throws: `DisparityError.data` naming the file (and line) when it cannot be read, lacks
+    ///   one of the columns `variable`, `level`, `total`, has a missing variable, a total that is
+    ///   not a finite number, or the same variable and level twice.
+    public init(path: String) throws {
+        let table = try CSVReader.read(path: path)
+        try self.init(table: table)
+    }
+
+    /// The totals of an already read table (tests, readers of other formats).
+    public init(table: Table) throws {
+        source = table.source
+        for name in ["variable", "level", "total"] where !table.names.contains(name) {
+            throw DisparityError.data(file: source, "a totals file needs the columns variable, level, total (no column '\(name)')")
+        }
+        let variables = try table.categorical("variable")
+        let levels = try table.categorical("level")
+        let totals: [Double]
+        switch try table.column("total") {
+        case .numeric(let c): totals = c.values
+        case .categorical(let c):
+            let row = c.codes.firstIndex { $0 >= 0 && Double(c.levels[Int($0)]) == nil } ?? 0
+            let text = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
+            throw DisparityError.data(file: source, line: row + 2, column: "total", "the total '\(text)' is not a number")
+        }
+        var seen = Set<String>()
+        var entries: [Entry] = []
+        for r in 0..<table.rowCount {
+            guard variables.codes[r] >= 0 else { throw DisparityError.data(file: source, line: r + 2, column: "variable", "missing variable") }
+            guard totals[r].isFinite else { throw DisparityError.data(file: source, line: r + 2, column: "total", "missing total") }
+            let variable = variables.levels[Int(variables.codes[r])]
+            let level = levels.codes[r] >= 0 ? levels.levels[Int(levels.codes[r])] : nil
+            guard seen.insert(variable + "\u{0}" + (level ?? "")).inserted else {
+                throw DisparityError.data(file: source, line: r + 2, "'\(variable)'\(level.map { " level '\($0)'" } ?? "") is listed twice")
+            }
+            entries.append(Entry(variable: variable, level: level, total: totals[r], line: r + 2))
+        }
+        self.entries = entries
+    }
+}

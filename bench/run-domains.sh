@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The many-domains benchmark, side by side: the mean of score with its SE in each of ~6,860
+# municipality-by-age domains of a 50,000-row clustered survey (bench/gen_domains.py), by
+# `disparity estimate mean score --by municipality,age`, R's svyby (bench/domains.R) and svy's
+# estimation.mean(by=...) (bench/domains_svy.py). Prints the median seconds per step (read,
+# design, domains, total), the ratios to disparity, the whole process's wall clock and peak memory.
+#
+# Usage: bash bench/run-domains.sh [ROWS] [--runs N] [--skip-r] [--skip-svy] [--check]
+#   ROWS      rows of the generated file (default 50000)
+#   --check   also compare the three tools' domain estimates and SEs (bench/report.py check)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=50000 runs=1 skip_r= skip_svy= check=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --runs) runs=$2; shift ;;
+    --skip-r) skip_r=1 ;;
+    --skip-svy) skip_svy=1 ;;
+    --check) check=1 ;;
+    [0-9]*) rows=$1 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+mkdir -p bench/out
+file=bench/out/domains_${rows}.csv
+[ -f "$file" ] || python3 bench/gen_domains.py "$rows" "$file" 7
+swift build -c release --product disparity >&2
+bin=.build/release/disparity
+runs_dir=bench/out/domains-runs
+rm -rf "$runs_dir" && mkdir -p "$runs_dir"
+
+measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
+
+for run in $(seq "$runs"); do
+  # --timings prints "timings: read X s, design X s, estimate X s, write X s" on standard error.
+  /usr/bin/time -f "%e %M" -o "$runs_dir/time" "$bin" estimate mean score --by municipality,age --data "$file" \
+    --weights weight --strata stratum --cluster psu --format csv --output "$runs_dir/disparity.csv" --timings 2> "$runs_dir/err"
+  {
+    grep '^timings:' "$runs_dir/err" | sed -E 's/^timings: //; s/, /\n/g; s/ s$//; s/ s\n/\n/g' | sed -E 's/ s$//; s/^estimate /domains /'
+    echo "total $(cut -d' ' -f1 "$runs_dir/time")"
+    measured "$runs_dir/time"
+  } > "$runs_dir/disparity-$run.txt"
+  if [ -z "$skip_r" ]; then
+    /usr/bin/time -f "%e %M" -o "$runs_dir/time" Rscript bench/domains.R "$file" ${check:+--check} > "$runs_dir/R-$run.txt"
+    measured "$runs_dir/time" >> "$runs_dir/R-$run.txt"
+  fi
+  if [ -z "$skip_svy" ]; then
+    /usr/bin/time -f "%e %M" -o "$runs_dir/time" python3 bench/domains_svy.py "$file" ${check:+--check} > "$runs_dir/svy-$run.txt"
+    measured "$runs_dir/time" >> "$runs_dir/svy-$run.txt"
+  fi
+  echo "run $run of $runs done" >&2
+done
+
+echo "many-domains benchmark: $rows rows, $(($(wc -l < "$runs_dir/disparity.csv") - 1)) municipality-by-age domains ($(basename "$file"))"
+python3 bench/report.py table "$runs_dir" read design domains write total
+echo "total = the script's own clock for R and svy, the process's for disparity; process = the whole process."
+if [ -n "$check" ]; then
+  python3 - "$runs_dir/disparity.csv" > "$runs_dir/check-disparity.txt" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    print(f"check {row['municipality']}.{row['age']} {row['estimate']} {row['std_error']}")
+PY
+  for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
+  python3 bench/report.py check "$runs_dir"
+fi
