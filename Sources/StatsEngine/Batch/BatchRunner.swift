@@ -39,24 +39,24 @@ public struct BatchRunner {
             defer { timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)) }
             return try body()
         }
-        // The input's checksum for the manifest: a CSV's bytes, read once, are hashed alongside
-        // the analyses, and waited for on every way out (a failure's exit must not race the
-        // hashing thread, in libcrypto); an SPSS, Stata or SAS file is hashed first and then read
-        // by ReadStat, so its bytes are not held while the analyses run.
+        // The input's bytes live only until the table is built and their checksum (for the
+        // manifest) is taken alongside the parse (an SPSS, Stata or SAS file is read by ReadStat
+        // meanwhile); the checksum is waited for on every way out: a failure's exit must not race
+        // the hashing thread (in libcrypto).
         let format = try TableFile.format(of: spec.data)
         try TableFile.refuseInapplicable(spec.reading, format: format, path: spec.data)
-        let table: Table, inputBytes: Int, checksum: BackgroundValue<String>
-        if format == .csv {
+        let (table, inputSize, checksum) = try { () throws -> (Table, Int, String) in
             let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
-            table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv) }
-            (inputBytes, checksum) = (bytes.count, BackgroundValue { SHA256.hex(bytes) })
-        } else {
-            let bytes = try timed("read") { try CSVReader.readFile(spec.data) }
-            let hex = SHA256.hex(bytes)
-            (inputBytes, checksum) = (bytes.count, BackgroundValue { hex })
-            table = try timed("parse") { try TableFile.read(path: spec.data, options: spec.reading) }
-        }
-        defer { _ = checksum.value }
+            let checksum = BackgroundValue { withExtendedLifetime(bytes) { SHA256.hex(bytes.buffer) } }
+            defer { _ = checksum.value }
+            let table = try timed("parse") {
+                guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading) }
+                return try withExtendedLifetime(bytes) {
+                    try CSVReader.parse(bytes.buffer, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv)
+                }
+            }
+            return (table, bytes.buffer.count, checksum.value)
+        }()
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
         let folder = try OutputFolder(directory)
 
@@ -92,7 +92,7 @@ public struct BatchRunner {
                 try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: folder.path("results.json"))
                 try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: folder.path("results.ipynb"))
             }
-            let manifest = manifestDocument(results, inputBytes: inputBytes, checksum: checksum.value, started: started, timings: timings)
+            let manifest = manifestDocument(results, inputBytes: inputSize, checksum: checksum, started: started, timings: timings)
             try AtomicFile.write(manifest.serialized(pretty: true) + "\n", to: folder.path("manifest.json"))
             try folder.commit()
         } catch {

@@ -13,9 +13,14 @@ public enum SHA256 {
 
     /// The digest of `bytes` as 64 lowercase hexadecimal digits.
     public static func hex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { hex($0) }
+    }
+
+    /// The digest of the bytes in `bytes` (a mapped file's, say) as 64 lowercase hexadecimal digits.
+    public static func hex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard let openSSL else { return portableHex(bytes) }
         var digest = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { data in digest.withUnsafeMutableBufferPointer { _ = openSSL(data.baseAddress, data.count, $0.baseAddress) } }
+        digest.withUnsafeMutableBufferPointer { _ = openSSL(bytes.baseAddress, bytes.count, $0.baseAddress) }
         return digest.map { String(format: "%02x", $0) }.joined()
     }
 
@@ -33,6 +38,11 @@ public enum SHA256 {
     /// The digest computed by this file's implementation. Whole blocks are hashed in place; only
     /// the padded tail is copied.
     static func portableHex(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { portableHex($0) }
+    }
+
+    /// `portableHex` of the bytes in a buffer.
+    static func portableHex(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         let whole = bytes.count / 64 * 64
         var tail = Array(bytes[whole...])
@@ -44,9 +54,7 @@ public enum SHA256 {
             h.withUnsafeMutableBufferPointer { h in
                 var w = [UInt32](repeating: 0, count: 64)
                 w.withUnsafeMutableBufferPointer { w in
-                    bytes.withUnsafeBufferPointer { data in
-                        for chunk in stride(from: 0, to: whole, by: 64) { compress(data.baseAddress! + chunk, h, w, k) }
-                    }
+                    for chunk in stride(from: 0, to: whole, by: 64) { compress(bytes.baseAddress! + chunk, h, w, k) }
                     tail.withUnsafeBufferPointer { data in
                         for chunk in stride(from: 0, to: data.count, by: 64) { compress(data.baseAddress! + chunk, h, w, k) }
                     }

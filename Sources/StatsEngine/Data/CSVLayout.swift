@@ -3,7 +3,9 @@ import Foundation
 /// The parts of reading a CSV file that come before parsing records: getting the bytes, the
 /// delimiter, the header, the chunk boundaries, and line numbers for errors.
 extension CSVReader {
-    static func readFile(_ path: String) throws -> [UInt8] {
+    /// The bytes of the file at `path`: a regular file is mapped read-only (no copy, and its
+    /// pages are given back when the result is released); anything else (a pipe) is read.
+    static func readFile(_ path: String) throws -> InputBytes {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DisparityError.data(file: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -11,23 +13,22 @@ extension CSVReader {
         guard fstat(fd, &info) == 0 else { throw DisparityError.data(file: path, "cannot read: \(String(cString: strerror(errno)))") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw DisparityError.data(file: path, "is a directory, not a CSV file") }
         let size = Int(info.st_size)
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        if (info.st_mode & S_IFMT) == S_IFREG, size > 0, let mapped = InputBytes(mapping: fd, size: size) { return mapped }
+        return try InputBytes(capacity: size) { buffer in
             var done = 0
             while done < size {
                 let n = Foundation.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 { failure = errno; break }
+                if n < 0 { throw DisparityError.data(file: path, "cannot read: \(String(cString: strerror(errno)))") }
                 if n == 0 { break }
                 done += n
             }
-            initialized = done
+            return done
         }
-        if failure != 0 { throw DisparityError.data(file: path, "cannot read: \(String(cString: strerror(failure)))") }
-        return bytes
     }
 
-    static func readStandardInput() throws -> [UInt8] {
-        [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    static func readStandardInput() throws -> InputBytes {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        return InputBytes(capacity: data.count) { data.copyBytes(to: $0) }
     }
 
     /// Walks the header line, calling `visit` with each byte outside quotes; returns where the

@@ -10,30 +10,44 @@ public enum CSVReader {
     /// Reads `path`, or standard input when `path` is `-`.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
         let bytes = try path == "-" ? readStandardInput() : readFile(path)
-        return try parse(bytes, source: path == "-" ? "<stdin>" : path, options: options)
+        return try withExtendedLifetime(bytes) { try parse(bytes.buffer, source: path == "-" ? "<stdin>" : path, options: options) }
     }
 
     /// Parses CSV text held in memory; `source` names it in errors. Bytes in another encoding
     /// than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is checked as its cells
     /// are read, so invalid bytes are an error naming the line and column, never U+FFFD.
     public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions()) throws -> Table {
+        try bytes.withUnsafeBufferPointer { try parse($0, source: source, options: options) }
+    }
+
+    /// `parse(_:source:options:)` on bytes held elsewhere (a mapped file), read in place when
+    /// they are UTF-8.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions()) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
         }
-        return try options.encoding.utf8Bytes(bytes, source: source).withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, buffer.count > 0 else {
-                throw DisparityError.data(file: source, "the file is empty (expected a header row)")
+        guard options.encoding == .utf8 else {
+            return try options.encoding.utf8Bytes(Array(bytes), source: source).withUnsafeBufferPointer {
+                try parseUTF8($0, source: source, options: options)
             }
-            var names: [String]? = nil
-            do {
-                return try parse(base, count: buffer.count, source: source, options: options, names: &names)
-            } catch let error as CSVSyntaxError {
-                let line = lineNumber(of: error.offset, in: base)
-                guard let names else {
-                    throw DisparityError.data(file: source, line: line, "\(error.column.map { "the header's field \($0 + 1): " } ?? "")\(error.message)")
-                }
-                throw DisparityError.data(file: source, line: line, column: error.column.map { names[$0] }, error.message)
+        }
+        return try parseUTF8(bytes, source: source, options: options)
+    }
+
+    /// Parses UTF-8 text, naming the line (and column) of a syntax error.
+    private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions) throws -> Table {
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            throw DisparityError.data(file: source, "the file is empty (expected a header row)")
+        }
+        var names: [String]? = nil
+        do {
+            return try parse(base, count: buffer.count, source: source, options: options, names: &names)
+        } catch let error as CSVSyntaxError {
+            let line = lineNumber(of: error.offset, in: base)
+            guard let names else {
+                throw DisparityError.data(file: source, line: line, "\(error.column.map { "the header's field \($0 + 1): " } ?? "")\(error.message)")
             }
+            throw DisparityError.data(file: source, line: line, column: error.column.map { names[$0] }, error.message)
         }
     }
 

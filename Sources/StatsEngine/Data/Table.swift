@@ -7,7 +7,7 @@ public struct Table: Sendable {
     /// Column names, one per column, in column order.
     public let names: [String]
     /// The columns, in the order of `names`, each `rowCount` long.
-    public private(set) var columns: [Column]
+    public let columns: [Column]
     /// The number of rows (data lines), the same for every column.
     public let rowCount: Int
     /// What the file says about each column (SPSS, Stata, SAS files), in column order; empty for
@@ -17,6 +17,8 @@ public struct Table: Sendable {
     private let indexByName: [String: Int]
     /// The columns looked up so far, when there is metadata to report on them.
     private var usage: ColumnUsage?
+    /// Model matrix columns that analyses of this table share (`DesignMatrix`).
+    let modelColumns = ModelColumnsCache()
 
     /// A table of equally long columns, one name per column (a precondition), and metadata for
     /// every column or none.
@@ -131,9 +133,9 @@ public struct Table: Sendable {
     /// The same table with column `name` replaced (same length), for counterfactual predictions.
     public func replacing(_ name: String, with column: Column) throws -> Table {
         guard let i = indexByName[name] else { throw DisparityError.data(file: source, column: name, "no such column") }
-        var copy = self
-        copy.columns[i] = column
-        return copy
+        var replaced = columns
+        replaced[i] = column
+        return Table(source: source, names: names, columns: replaced)
     }
 
     /// The column `name` as categories; a numeric column is coded by its distinct values,

@@ -51,18 +51,19 @@ struct NonlinearDecomposition {
         // Coefficient influence values cover the estimable columns (a column the focal group
         // lacks has none; its gradient there is 0 anyway).
         let kf = f.influence.rank, kr = r.influence.rank
+        let focalInfluence = f.influence.values(), referenceInfluence = r.influence.values()
         for i in 0..<f.design.rowCount {
             let w = f.weights[i] / Wf
             values[2 * i] = w * (fr.values[i] - fr.mean)
             values[2 * i + 1] = w * ((ff.values[i] - fr.values[i]) - unexplained)
-            for (a, j) in f.influence.kept.enumerated() { values[2 * i + 1] += ff.gradient[j] * f.influence.values[i * kf + a] }
+            for (a, j) in f.influence.kept.enumerated() { values[2 * i + 1] += ff.gradient[j] * focalInfluence[i * kf + a] }
         }
         for i in 0..<r.design.rowCount {
             let at = f.design.rowCount + i
             values[2 * at] = -r.weights[i] / Wr * (rr.values[i] - rr.mean)
             // β_r moves P̄(X_f, β_r) (in both parts, with opposite signs) and P̄(X_r, β_r).
             for (a, j) in r.influence.kept.enumerated() {
-                let b = r.influence.values[i * kr + a]
+                let b = referenceInfluence[i * kr + a]
                 values[2 * at] += (fr.gradient[j] - rr.gradient[j]) * b
                 values[2 * at + 1] -= fr.gradient[j] * b
             }

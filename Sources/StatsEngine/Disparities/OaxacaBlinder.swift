@@ -70,10 +70,10 @@ struct OaxacaBlinder {
                 throw DisparityError.analysis("the pooled model uses different rows from the two group models")
             }
             betaStar = Array(pooled.fit.coefficients.prefix(p))
-            let k = pooled.influence.rank
+            let k = pooled.influence.rank, pooledInfluence = pooled.influence.values()
             for (i, row) in pooled.design.rows.enumerated() {
                 let at = position[row]!
-                for j in 0..<p { values[at * blocks * p + 4 * p + j] = pooled.influence.values[i * k + j] }
+                for j in 0..<p { values[at * blocks * p + 4 * p + j] = pooledInfluence[i * k + j] }
             }
         }
         // Re-express every block on the decomposition's columns (with --normalize, each factor's
@@ -166,9 +166,9 @@ struct OaxacaBlinder {
     /// (an absent column's stay 0).
     private static func coefficients(_ model: RegressionEstimator.LinearizedModel, into values: inout [Double], width: Int, offset: Int,
                                      position: [Int32: Int]) {
-        let k = model.influence.rank, kept = model.influence.kept
+        let k = model.influence.rank, kept = model.influence.kept, influence = model.influence.values()
         for (i, row) in model.design.rows.enumerated() {
-            for (a, j) in kept.enumerated() { values[position[row]! * width + offset + j] = model.influence.values[i * k + a] }
+            for (a, j) in kept.enumerated() { values[position[row]! * width + offset + j] = influence[i * k + a] }
         }
     }
 

@@ -10,12 +10,8 @@ struct SortedSample {
 
     init(_ y: [Double], _ w: [Double], rows: [Int32]) {
         let kept = rows.filter { w[Int($0)] != 0 }
-        // Sorting contiguous (value, row) pairs is several times faster than sorting row
-        // numbers through a comparator that looks the values up.
-        var pairs = kept.map { (y[Int($0)], $0) }
-        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        let order = pairs.map(\.1)
-        values = pairs.map(\.0)
+        let order = RadixOrder.rows(kept, by: y)
+        values = order.map { y[Int($0)] }
         #if arch(x86_64) || arch(i386)
         var running: Float80 = 0
         cumulativeWeights = order.map { running += Float80(w[Int($0)]); return Double(running) }

@@ -16,45 +16,90 @@ public enum CovarianceType: String, Sendable, CaseIterable {
 
 /// Per-row influence values of the estimable coefficients, Uᵢ'(X'ΩX)⁻¹ with Uᵢ the estimating
 /// function, in the row-major layout the variance engine takes (rows × rank). Every
-/// coefficient covariance but the classical one is a sum over rows or clusters of these.
+/// coefficient covariance but the classical one is a sum over rows or clusters of these. They
+/// are computed when asked for, from the design and the fit's score factors: whole (`values()`)
+/// or block by block for the variance engine (`blocks(rows:)`), which needs only their totals.
 struct CoefficientInfluence {
-    let values: [Double]
     let rank: Int
     /// Estimable column indices.
     let kept: [Int]
     /// The unscaled covariance restricted to `kept` (rank × rank).
     let bread: [Double]
+    /// The design's column-major values and row count, and the fit's score factors.
+    private let x: [Double]
+    private let rowCount: Int
+    private let score: [Double]
 
     init(design x: DesignMatrix, fit: GLMFit) {
-        let n = x.rowCount, p = x.columnCount
+        let p = x.columnCount
         kept = (0..<p).filter { !fit.aliased[$0] }
         rank = kept.count
         var bread = [Double](repeating: 0, count: rank * rank)
         for (a, i) in kept.enumerated() { for (b, j) in kept.enumerated() { bread[a * rank + b] = fit.unscaledCovariance[i * p + j] } }
         self.bread = bread
-        values = Self.scoresTimesBread(x.values, rows: n, columns: kept, score: fit.scoreFactor, bread: bread)
+        self.x = x.values
+        rowCount = x.rowCount
+        score = fit.scoreFactor
     }
+
+    /// All rows' values, rowCount × rank, row-major (computed on each call).
+    func values() -> [Double] {
+        Self.scoresTimesBread(x, rows: rowCount, columns: kept, score: score, bread: bread)
+    }
+
+    /// The values in blocks of `BlockedProducts.blockRows` rows, for the variance engine;
+    /// `rows` are the design's table rows. A batch of blocks is computed on all cores at a time.
+    func blocks(rows: [Int32]) -> InfluenceBlocks {
+        let (x, n, kept, score, bread, k) = (x, rowCount, kept, score, bread, rank)
+        return InfluenceBlocks(rows: rows, width: k) { body in
+            let blockRows = BlockedProducts.blockRows
+            let batchRows = blockRows * Self.blocksPerBatch
+            var buffer = [Double](repeating: 0, count: min(n, batchRows) * k)
+            var start = 0
+            while start < n {
+                let m = min(batchRows, n - start)
+                buffer.withUnsafeMutableBufferPointer { out in
+                    Self.scoresTimesBread(x, rows: n, range: start..<(start + m), columns: kept, score: score, bread: bread, into: out.baseAddress!)
+                    body(start..<(start + m), UnsafeBufferPointer(start: out.baseAddress!, count: m * k))
+                }
+                start += m
+            }
+        }
+    }
+
+    /// Blocks computed together, in parallel, before their values are handed on.
+    private static let blocksPerBatch = 32
 
     /// Rows sᵢ·xᵢ' (over the kept columns) times the bread, row-major, computed block by block
     /// on all cores so that no n × rank intermediate is ever materialised.
     static func scoresTimesBread(_ x: [Double], rows n: Int, columns kept: [Int], score: [Double], bread: [Double]) -> [Double] {
-        let k = kept.count, blockRows = BlockedProducts.blockRows
-        var out = [Double](repeating: 0, count: n * k)
-        guard k > 0, n > 0 else { return out }
-        let blocks = (n + blockRows - 1) / blockRows
-        BlasThreading.useSingleThread()
+        var out = [Double](repeating: 0, count: n * kept.count)
         out.withUnsafeMutableBufferPointer { buffer in
-            let target = UnsafeSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: blocks) { b in
-                let start = b * blockRows, m = min(blockRows, n - start)
-                var block = [Double](repeating: 0, count: m * k)
-                for (a, j) in kept.enumerated() { for i in 0..<m { block[a * m + i] = score[start + i] * x[j * n + start + i] } }
-                var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
-                var kk = Int32(k), mm = Int32(m), one = 1.0, zero = 0.0
-                dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero, target.value.baseAddress! + start * k, &kk)
-            }
+            scoresTimesBread(x, rows: n, range: 0..<n, columns: kept, score: score, bread: bread, into: buffer.baseAddress!)
         }
         return out
+    }
+
+    /// The rows `range` of `scoresTimesBread` into `target` (its first row first), in blocks of
+    /// `BlockedProducts.blockRows` rows counted from row 0 — `range` starts on a block boundary
+    /// — so every row's value is the same whichever range it is computed in.
+    private static func scoresTimesBread(_ x: [Double], rows n: Int, range: Range<Int>, columns kept: [Int], score: [Double],
+                                         bread: [Double], into target: UnsafeMutablePointer<Double>) {
+        let k = kept.count, blockRows = BlockedProducts.blockRows
+        guard k > 0, !range.isEmpty else { return }
+        precondition(range.lowerBound % blockRows == 0, "ranges start on a block boundary")
+        let blocks = (range.count + blockRows - 1) / blockRows
+        BlasThreading.useSingleThread()
+        let shared = UnsafeSendable(target)
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            let start = range.lowerBound + b * blockRows, m = min(blockRows, range.upperBound - start)
+            var block = [Double](repeating: 0, count: m * k)
+            for (a, j) in kept.enumerated() { for i in 0..<m { block[a * m + i] = score[start + i] * x[j * n + start + i] } }
+            var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
+            var kk = Int32(k), mm = Int32(m), one = 1.0, zero = 0.0
+            dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero,
+                   shared.value + (start - range.lowerBound) * k, &kk)
+        }
     }
 
     /// Hat values hᵢ = ωᵢ·xᵢ'(X'ΩX)⁻¹xᵢ, for HC2 and HC3.

@@ -20,6 +20,8 @@ public struct DesignMatrix: Sendable {
 
     private let table: Table
     private let factors: [ModelVariable: PresentLevels]
+    /// The columns, which another model with the same right-hand side may share.
+    private let shared: ModelColumns
 
     /// The number of rows the model uses.
     public var rowCount: Int { rows.count }
@@ -60,13 +62,19 @@ public struct DesignMatrix: Sendable {
         self.rows = rows
         self.factors = factors
         self.response = rows.map { response[Int($0)] }
-        let built = Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [Double] in
-            guard case .numeric(let values) = resolved[v]! else { preconditionFailure("numeric variable") }
-            return rows.map { values[Int($0)] }
+        let key = ModelColumnsCache.Key(terms: formula.terms, hasIntercept: formula.hasIntercept, rows: rows,
+                                        levels: factors.mapValues(\.levels))
+        let shared = table.modelColumns.columns(for: key) {
+            let built = Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [Double] in
+                guard case .numeric(let values) = resolved[v]! else { preconditionFailure("numeric variable") }
+                return rows.map { values[Int($0)] }
+            }
+            return ModelColumns(key: key, values: built.values, names: built.names, terms: built.terms)
         }
-        self.values = built.values
-        self.names = built.names
-        self.termOfColumn = built.terms
+        self.shared = shared
+        self.values = shared.values
+        self.names = shared.names
+        self.termOfColumn = shared.terms
     }
 
     /// The factor and level of an indicator column named `base[level]` (R's `x[L]` naming),

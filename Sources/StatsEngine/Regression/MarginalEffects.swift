@@ -62,11 +62,12 @@ struct MarginalEffects {
         gradients = gradients.map { $0 / W }
         let variance: [Double]
         if type == .design, estimator.design.spec.varianceMethod == .linearization {
+            let coefficientInfluence = influence.values()
             var values = [Double](repeating: 0, count: n * m)
             for i in 0..<n {
                 for c in 0..<m {
                     var v = weights[i] * (perRow[i * m + c] - estimates[c]) / W
-                    for a in 0..<k { v += gradients[c * k + a] * influence.values[i * k + a] }
+                    for a in 0..<k { v += gradients[c * k + a] * coefficientInfluence[i * k + a] }
                     values[i * m + c] = v
                 }
             }

@@ -131,19 +131,19 @@ public struct RegressionEstimator: Sendable {
         let n = x.rowCount, k = influence.rank
         switch type {
         case .design:
-            let v = try VarianceEngine(design: design).covariance(Influence(rows: x.rows, width: k, values: influence.values))
+            let v = try VarianceEngine(design: design).covariance(influence.blocks(rows: x.rows))
             return (v.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - k))
         case .classical:
             let dispersion = fit.family == .gaussian ? fit.residualSumOfSquares / Double(n - k) : 1
             return (influence.bread.map { $0 * dispersion }, Double(n - k))
         case .hc0, .hc1:
-            var v = OuterProducts.sum(influence.values, width: k)
+            var v = OuterProducts.sum(influence.values(), width: k)
             if type == .hc1 { v = v.map { $0 * Double(n) / Double(n - k) } }
             return (v, Double(n - k))
         case .hc2, .hc3:
             let h = influence.leverages(design: x, fit: fit)
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
-            return (OuterProducts.sum(influence.values, width: k, rowScale: scale), Double(n - k))
+            return (OuterProducts.sum(influence.values(), width: k, rowScale: scale), Double(n - k))
         case .cluster:
             var slot = [Int32](repeating: -1, count: design.psuTotal)
             var groups = [Int32](repeating: 0, count: n)
@@ -156,7 +156,7 @@ public struct RegressionEstimator: Sendable {
             let g = Double(count)
             guard count > 1 else { throw DisparityError.analysis("--vcov cluster needs two or more clusters (--cluster)") }
             let factor = g / (g - 1) * Double(n - 1) / Double(n - k)
-            return (OuterProducts.sum(influence.values, width: k, groups: groups, groupCount: Int(count)).map { $0 * factor }, g - 1)
+            return (OuterProducts.sum(influence.values(), width: k, groups: groups, groupCount: Int(count)).map { $0 * factor }, g - 1)
         }
     }
 }

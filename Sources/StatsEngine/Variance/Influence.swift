@@ -20,6 +20,41 @@ public struct Influence: Sendable {
     }
 }
 
+/// Influence values produced in consecutive blocks of rows rather than held: what the variance
+/// engine totals by sampling unit, so that a statistic with many rows and many components (a
+/// regression's coefficients) never holds rows × width values at once.
+public struct InfluenceBlocks {
+    /// The table rows the statistics are computed on, as `Influence.rows`.
+    public let rows: [Int32]
+    /// The number of statistics: values per row.
+    public let width: Int
+    /// Calls its argument with each block in row order: the block's positions in `rows` and its
+    /// values, row-major (`width` per row, the block's first row first).
+    public let forEachBlock: ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void
+
+    /// Blocks from `produce`, which calls its argument with each block in row order.
+    public init(rows: [Int32], width: Int, forEachBlock produce: @escaping ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void) {
+        self.rows = rows
+        self.width = width
+        self.forEachBlock = produce
+    }
+
+    /// All the blocks' values, held.
+    public func held() -> Influence {
+        var values = [Double]()
+        values.reserveCapacity(rows.count * width)
+        forEachBlock { _, block in values.append(contentsOf: block) }
+        return Influence(rows: rows, width: width, values: values)
+    }
+
+    /// The held values of `influence` as one block.
+    public init(_ influence: Influence) {
+        self.init(rows: influence.rows, width: influence.width) { body in
+            influence.values.withUnsafeBufferPointer { body(0..<influence.rows.count, $0) }
+        }
+    }
+}
+
 /// A symmetric covariance matrix of `size` statistics, row-major.
 public struct Covariance: Sendable {
     /// The number of statistics: the matrix is size × size.

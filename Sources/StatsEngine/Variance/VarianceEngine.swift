@@ -33,7 +33,20 @@ public struct VarianceEngine: Sendable {
     /// - Throws: `DisparityError.analysis` naming the stratum (or PSU) with a single PSU (or
     ///   second-stage unit) under `--lonely-psu fail`.
     public func covariance(_ influence: Influence, scope: Scope = .domain) throws -> Covariance {
-        let influence = design.calibration?.residuals(of: influence) ?? influence
+        try totalled(InfluenceBlocks(design.calibration?.residuals(of: influence) ?? influence), scope: scope)
+    }
+
+    /// Covariance of the statistics whose influence values are produced block by block
+    /// (`InfluenceBlocks`), never held for all rows at once: the same totals, in the same order,
+    /// as `covariance(_:scope:)` on the values the blocks produce. On a calibrated design the
+    /// blocks are gathered first, since the calibration residuals need every row at once.
+    public func covariance(_ influence: InfluenceBlocks, scope: Scope = .domain) throws -> Covariance {
+        guard design.calibration == nil else { return try covariance(influence.held(), scope: scope) }
+        return try totalled(influence, scope: scope)
+    }
+
+    /// The covariance from the influence values' totals by sampling unit.
+    private func totalled(_ influence: InfluenceBlocks, scope: Scope) throws -> Covariance {
         let k = influence.width
         let stageOne = psuTotals(influence, scope)
         var result = try combineStrata(
@@ -58,18 +71,18 @@ public struct VarianceEngine: Sendable {
 
     /// Totals of the influence values by PSU, grouped by stratum: (stratum, [slot]) pairs and a
     /// slot-major table of totals.
-    private func psuTotals(_ influence: Influence, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+    private func psuTotals(_ influence: InfluenceBlocks, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
         groupedTotals(influence, scope, unitOfRow: design.psu, unitCount: design.psuTotal, parentCount: design.strataCount) { Int(design.psuStratum[$0]) }
     }
 
     /// Totals by second-stage unit, grouped by PSU.
-    private func unitTotals(_ influence: Influence, _ second: SurveyDesign.SecondStage, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
+    private func unitTotals(_ influence: InfluenceBlocks, _ second: SurveyDesign.SecondStage, _ scope: Scope) -> (groups: [(Int, [Int])], totals: [Double]) {
         groupedTotals(influence, scope, unitOfRow: second.unit, unitCount: second.unitPSU.count, parentCount: design.psuTotal) { Int(second.unitPSU[$0]) }
     }
 
     /// Sums influence values into one slot per sampling unit touched, and lists the slots of
     /// each parent (stratum or PSU) in order of first appearance.
-    private func groupedTotals(_ influence: Influence, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
+    private func groupedTotals(_ influence: InfluenceBlocks, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
                                parent: (Int) -> Int) -> (groups: [(Int, [Int])], totals: [Double]) {
         let k = influence.width
         var slotOfUnit = [Int32](repeating: -1, count: unitCount)
@@ -83,17 +96,23 @@ public struct VarianceEngine: Sendable {
             }
             totals = [Double](repeating: 0, count: units.count * k)
         }
-        influence.values.withUnsafeBufferPointer { values in
-            for (i, row) in influence.rows.enumerated() {
-                let u = Int(unitOfRow[Int(row)])
-                var slot = Int(slotOfUnit[u])
-                if slot < 0 {
-                    slot = units.count
-                    slotOfUnit[u] = Int32(slot)
+        influence.forEachBlock { block, values in
+            // The block's slots first (new units get theirs), then its values added row by row.
+            let slots = block.map { position -> Int32 in
+                let u = Int(unitOfRow[Int(influence.rows[position])])
+                if slotOfUnit[u] < 0 {
+                    slotOfUnit[u] = Int32(units.count)
                     units.append(u)
-                    totals.append(contentsOf: repeatElement(0, count: k))
                 }
-                for j in 0..<k { totals[slot * k + j] += values[i * k + j] }
+                return slotOfUnit[u]
+            }
+            if totals.count < units.count * k { totals.append(contentsOf: repeatElement(0, count: units.count * k - totals.count)) }
+            guard k > 0 else { return }
+            totals.withUnsafeMutableBufferPointer { totals in
+                for (i, slot) in slots.enumerated() {
+                    let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
+                    for j in 0..<k { target[j] += source[j] }
+                }
             }
         }
         var groupIndex = [Int32](repeating: -1, count: parentCount)

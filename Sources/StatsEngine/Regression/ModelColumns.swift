@@ -1,0 +1,58 @@
+import Foundation
+
+/// The columns of a model matrix — values, coefficient names and terms — which depend only on
+/// the right-hand side, the rows and the factors' levels, not on the response. Models with the
+/// same right-hand side on the same rows (a linear and a logistic regression of one batch) share
+/// one copy through the table's `ModelColumnsCache`.
+final class ModelColumns: Sendable {
+    /// What the columns were built from.
+    let key: ModelColumnsCache.Key
+    /// Column-major values, rows × names.count.
+    let values: [Double]
+    /// Coefficient names, one per column.
+    let names: [String]
+    /// Per column, the index of its term in the formula's terms, or -1 for the intercept.
+    let terms: [Int]
+
+    init(key: ModelColumnsCache.Key, values: [Double], names: [String], terms: [Int]) {
+        self.key = key
+        self.values = values
+        self.names = names
+        self.terms = terms
+    }
+}
+
+/// Model matrix columns alive in some analysis of a table, for another model to share: held
+/// weakly, so the columns go when the last model using them does. A table that changes a column
+/// gets a new cache (`Table.replacing`).
+final class ModelColumnsCache: @unchecked Sendable {
+    /// What the columns are built from: the right-hand side, the rows and the factors' levels.
+    struct Key: Equatable, Sendable {
+        let terms: [ModelFormula.Term]
+        let hasIntercept: Bool
+        let rows: [Int32]
+        let levels: [ModelVariable: [String]]
+    }
+
+    private struct Entry {
+        weak var columns: ModelColumns?
+    }
+
+    private let lock = NSLock()
+    private var entries: [Entry] = []
+
+    /// An empty cache.
+    init() {}
+
+    /// The columns for `key`: those a live model already has, else `build`'s (built while the
+    /// cache is locked, so a model asking for the same columns meanwhile waits and shares them).
+    func columns(for key: Key, build: () throws -> ModelColumns) rethrows -> ModelColumns {
+        lock.lock()
+        defer { lock.unlock() }
+        entries.removeAll { $0.columns == nil }
+        for entry in entries { if let shared = entry.columns, shared.key == key { return shared } }
+        let built = try build()
+        entries.append(Entry(columns: built))
+        return built
+    }
+}
