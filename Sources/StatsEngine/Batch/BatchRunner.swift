@@ -32,6 +32,7 @@ public struct BatchRunner {
     public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
         let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.xlsx", "results.ipynb", "manifest.json"]
         try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
+        try spec.design.refuseSavingOver(spec.inputs)
         let started = Date()
         var timings: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -42,6 +43,7 @@ public struct BatchRunner {
         let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
         let table = try timed("parse") { try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.csv) }
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
+        try design.saveReplicatesIfRequested(table: table)
         // The input's checksum for the manifest is computed alongside the analyses, and waited
         // for on every way out: a failure's exit must not race the hashing thread (in libcrypto).
         let checksum = BackgroundValue { SHA256.hex(bytes) }
