@@ -13,8 +13,10 @@
 #                    $repweights$weights): one line per PSU in R's order, `first_row` the data
 #                    row (1-based) where the PSU first appears, then f1..fR; a row's replicate
 #                    weight is its sampling weight times its PSU's factor
-#   meta.csv         per case: data, kind, fpc column, strata, replicates, scale, rscales
-#                    (comma-joined, 17 digits), degf
+#   lonely.csv       strata5.csv with a stratum 6 of one PSU (a copy of stratum 1's first PSU)
+#   meta.csv         per case: data, kind, fpc column, lonely (R's survey.lonely.psu when the
+#                    replicates were made), replicates, scale, rscales (comma-joined, 17
+#                    digits), degf
 #   expected.csv     estimates and standard errors on made designs, in the columns of
 #                    Fixtures/replicate/expected.csv (see oracle/replicate_fixtures.R), with
 #                    `kind` and `fpc` instead of `type`, `rho` and `rscales`
@@ -24,7 +26,8 @@
 #                    strata5-with-fpc, the targets of the bootstrap kinds' Monte Carlo tests
 #
 # Cases: jk1 (unstratified: psu_id), jkn and brr for H in 3, 5, 7, 12, 15, 20, 28, 36; jk1 and
-# jkn with the fpc (N1, N) for H = 5. Estimates: jk1, jkn, brr on H = 12, each with mse FALSE
+# jkn with the fpc (N1, N) for H = 5; jkn on lonely.csv under survey.lonely.psu adjust, remove,
+# certainty and average. Estimates: jk1, jkn, brr on H = 12, each with mse FALSE
 # and TRUE, and jkn with fpc on H = 5: mean, total, proportion of cat, mean by region (df =
 # degf(subset)), the median with R's default interval for replicate designs (interval.type =
 # "mean": Woodruff on the replicate variance of the share below the estimate), a gap (svyby
@@ -74,6 +77,12 @@ for (H in strata_counts) {
   datas[[as.character(H)]] <- read_back(path)
 }
 
+# A stratum with a single PSU (stratum 6, added to strata5) for R's survey.lonely.psu rules.
+lonely <- datas[["5"]]
+lonely <- rbind(lonely, transform(lonely[lonely$stratum == 1 & lonely$psu == 1, ], stratum = 6, psu_id = "6/1", N = 8))
+write.csv(lonely, file.path(outdir, "lonely.csv"), row.names = FALSE, fileEncoding = "UTF-8")
+datas[["lonely"]] <- read_back(file.path(outdir, "lonely.csv"))
+
 design_for <- function(H, kind, fpc = "") {
   d <- datas[[as.character(H)]]
   if (kind == "jk1") {
@@ -86,21 +95,25 @@ design_for <- function(H, kind, fpc = "") {
 }
 r_type <- c(jk1 = "JK1", jkn = "JKn", brr = "BRR")
 
-make <- function(H, kind, fpc = "", mse = FALSE) {
+make <- function(H, kind, fpc = "", mse = FALSE, lonely = "fail") {
   des <- design_for(H, kind, fpc)
-  stopifnot(length(unique(des$cluster[, 1])) == 2 * H)
+  stopifnot(H == "lonely" || length(unique(des$cluster[, 1])) == 2 * H)
+  old <- options(survey.lonely.psu = lonely)
+  on.exit(options(old))
   as.svrepdesign(des, type = r_type[[kind]], compress = TRUE, mse = mse)
 }
 
 # Replicate factors and settings.
 meta <- list()
 cases <- list()
-for (H in strata_counts) for (kind in c("jk1", "jkn", "brr")) cases[[length(cases) + 1]] <- list(H = H, kind = kind, fpc = "")
-cases[[length(cases) + 1]] <- list(H = 5, kind = "jk1", fpc = "N1")
-cases[[length(cases) + 1]] <- list(H = 5, kind = "jkn", fpc = "N")
+for (H in strata_counts) for (kind in c("jk1", "jkn", "brr")) cases[[length(cases) + 1]] <- list(H = H, kind = kind, fpc = "", lonely = "fail")
+cases[[length(cases) + 1]] <- list(H = 5, kind = "jk1", fpc = "N1", lonely = "fail")
+cases[[length(cases) + 1]] <- list(H = 5, kind = "jkn", fpc = "N", lonely = "fail")
+for (rule in c("adjust", "remove", "certainty", "average"))
+  cases[[length(cases) + 1]] <- list(H = "lonely", kind = "jkn", fpc = "", lonely = rule)
 for (cs in cases) {
-  r <- make(cs$H, cs$kind, cs$fpc)
-  name <- paste0(cs$kind, "_", cs$H, if (cs$fpc != "") "_fpc" else "")
+  r <- make(cs$H, cs$kind, cs$fpc, lonely = cs$lonely)
+  name <- paste0(cs$kind, "_", cs$H, if (cs$fpc != "") "_fpc" else "", if (cs$lonely != "fail") paste0("_", cs$lonely) else "")
   rw <- r$repweights
   stopifnot(inherits(rw, "repweights_compressed"))
   d <- datas[[as.character(cs$H)]]
@@ -114,8 +127,8 @@ for (cs in cases) {
   # The analysis weights are the factors times the sampling weights, as the engine makes them
   # (R's sampling weights are 1/(1/w): equal to w within a rounding).
   stopifnot(max(abs(weights(r, "analysis") - F[rw$index, ] * d$w)) <= 1e-14 * max(d$w))
-  meta[[length(meta) + 1]] <- data.frame(case = name, data = paste0("strata", cs$H), kind = cs$kind, fpc = cs$fpc,
-                                         strata = cs$H, replicates = ncol(F), scale = num17(r$scale),
+  meta[[length(meta) + 1]] <- data.frame(case = name, data = if (cs$H == "lonely") "lonely" else paste0("strata", cs$H), kind = cs$kind,
+                                         fpc = cs$fpc, lonely = cs$lonely, replicates = ncol(F), scale = num17(r$scale),
                                          rscales = paste(num17(r$rscales), collapse = ","), degf = degf(r),
                                          stringsAsFactors = FALSE)
 }

@@ -5,7 +5,7 @@ import XCTest
 
 /// `--make-replicates` against R survey 4.1.1's `as.svrepdesign` (oracle/make_replicates_fixtures.R):
 /// the replicate weights themselves (JK1, JKn and BRR for 3 to 36 strata, JK1 and JKn with an
-/// fpc), R's Hadamard matrices for 1 to 400 strata, scale, rscales and `degf`, and estimates on
+/// fpc, JKn with a one-PSU stratum under each lonely-PSU rule), R's Hadamard matrices for 1 to 400 strata, scale, rscales and `degf`, and estimates on
 /// the made designs (means, totals, proportions, domain means, the median, a gap, svyglm
 /// gaussian and binomial, with and without `mse`) to 1e-6 relative.
 final class MakeReplicatesOracleTests: XCTestCase {
@@ -30,15 +30,15 @@ final class MakeReplicatesOracleTests: XCTestCase {
     /// Every replicate weight equals R's (its PSU's factor times the sampling weight), with R's
     /// replicate count, scale, rscales and degf.
     func testReplicateWeightsEqualR() throws {
-        let meta = try OracleFixture.records(Self.fixture("meta"), columns: ["case", "data", "kind", "fpc", "strata", "replicates", "scale", "rscales", "degf"],
+        let meta = try OracleFixture.records(Self.fixture("meta"), columns: ["case", "data", "kind", "fpc", "lonely", "replicates", "scale", "rscales", "degf"],
                                              file: "made/meta.csv")
-        XCTAssertEqual(meta.count, 26)
+        XCTAssertEqual(meta.count, 30)
         var tables: [String: Table] = [:]
         for record in meta {
             let name = record["case"]
             let table = try OracleFixture.table(record["data"], in: Self.folder, cache: &tables)
-            let design = try SurveyDesign(spec: DesignOptions.parse(Self.arguments(kind: record["kind"], fpc: record["fpc"], mse: false)).spec(),
-                                          table: table)
+            let arguments = Self.arguments(kind: record["kind"], fpc: record["fpc"], mse: false) + ["--lonely-psu", record["lonely"]]
+            let design = try SurveyDesign(spec: DesignOptions.parse(arguments).spec(), table: table)
             let made = try XCTUnwrap(design.replicateWeights, name)
             let r = made.count
             XCTAssertEqual(r, Int(record["replicates"]), "\(name): replicates")
