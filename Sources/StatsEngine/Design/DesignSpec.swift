@@ -116,11 +116,10 @@ public struct ReplicateWeightsSpec: Sendable, Equatable {
 
 extension VarianceMethod {
     /// The method for another, independent sample's design (a representation benchmark): the
-    /// same bootstrap, but linearization instead of replicate weights, whose columns belong to
-    /// the data they came with.
+    /// same bootstrap, but linearization instead of replicate weights, whose columns (or
+    /// construction, for made ones) belong to the data they came with.
     public var forIndependentSample: VarianceMethod {
-        if case .replicateWeights = self { return .linearization }
-        return self
+        usesReplicateWeights ? .linearization : self
     }
 
     /// Whether variances come from replicate weights the design holds (`SurveyDesign.replicateWeights`):

@@ -312,6 +312,31 @@ final class MakeReplicatesCommandTests: ScratchFolderTestCase {
                                code: 2, mentions: ["--save-replicates needs --make-replicates or --replicate-weights"])
     }
 
+    /// Every analysis command runs on a made design; the gap's SE is R's (svycontrast on the
+    /// made JKn design); a representation benchmark keeps linearization.
+    func testEveryCommandRunsOnAMadeDesign() throws {
+        guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
+            return XCTFail("strata12.csv is missing")
+        }
+        let design = ["--data", data.path, "--weights", "w", "--strata", "stratum", "--cluster", "psu", "--nest", "--make-replicates", "jkn", "--format", "csv"]
+        for command in [["regress", "y ~ x"], ["table", "region", "cat"], ["representation", "region", "--focal", "Syd", "--benchmark", data.path],
+                        ["estimate", "proportion", "cat", "--by", "region"]] {
+            let result = try CommandLine.run(command + design)
+            XCTAssertEqual(result.status, 0, "\(command[0]): \(result.stderr)")
+        }
+        let gap = try CommandLine.run(["gap", "y", "--group", "region", "--reference", "Nord"] + design)
+        XCTAssertEqual(gap.status, 0, gap.stderr)
+        let out = directory.appendingPathComponent("gap.csv")
+        try gap.stdout.write(to: out, atomically: true, encoding: .utf8)
+        let table = try CSVReader.read(path: out.path)
+        let components = try table.categorical("component")
+        let row = try XCTUnwrap((0..<table.rowCount).first { components.levels[Int(components.codes[$0])] == "difference" })
+        let expected = try OracleFixture.records(MakeReplicatesOracleTests.fixture("expected"),
+                                                 columns: ["case", "data", "kind", "fpc", "mse"] + ReplicateOracle.resultColumns, file: "made/expected.csv")
+        let r = try XCTUnwrap(expected.first { $0["case"] == "jkn_12/gap" })
+        XCTAssertEqual(try table.numeric("std_error")[row], Double(r["std_error"])!, accuracy: 1e-9 * Double(r["std_error"])!)
+    }
+
     /// Made replicates are a design setting of run specs too.
     func testRunSpecMakesReplicates() throws {
         guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
