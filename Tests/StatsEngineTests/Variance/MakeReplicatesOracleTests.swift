@@ -337,6 +337,55 @@ final class MakeReplicatesCommandTests: ScratchFolderTestCase {
         XCTAssertEqual(try table.numeric("std_error")[row], Double(r["std_error"])!, accuracy: 1e-9 * Double(r["std_error"])!)
     }
 
+    /// A barometer measure's design may make replicates: its level's SE is the made design's
+    /// (the same as `estimate` on that wave's rows of the whole made design).
+    func testBarometerMeasureOnAMadeDesign() throws {
+        guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
+            return XCTFail("strata12.csv is missing")
+        }
+        // Two waves: the fixture's rows as 2011, and the same rows, y shifted, as 2010.
+        let lines = try String(contentsOf: data, encoding: .utf8).split(separator: "\n").map(String.init)
+        let table = try CSVReader.read(path: data.path)
+        let y = try table.numeric("y")
+        let yColumn = lines[0].split(separator: ",").firstIndex(of: "\"y\"")!
+        var csv = "period," + lines[0] + "\n"
+        for (i, line) in lines.dropFirst().enumerated() {
+            csv += "2011," + line + "\n"
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[yColumn] = "\(y[i] + 1)"
+            csv += "2010," + fields.joined(separator: ",") + "\n"
+        }
+        let file = directory.appendingPathComponent("d.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("b.yaml")
+        try """
+        periods: {column: period, baseline: "2010", order: ["2010", "2011"]}
+        goals:
+          - id: "1"
+            label: Test
+            kind: direction
+            direction: higher
+            data: d.csv
+            measures:
+              - {id: m1, label: level, unit: score points, variable: y, design: {weights: w, strata: stratum, cluster: psu, nest: true, make-replicates: jkn}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try BarometerEvaluator(config: BarometerConfig.load(path: config.path)).evaluate(period: "2011")
+        let level = try XCTUnwrap(result.goals[0].measures[0].current.value)
+        let both = try CSVReader.read(path: file.path)
+        let options = try DesignOptions.parse(["--weights", "w", "--strata", "stratum", "--cluster", "psu", "--nest", "--make-replicates", "jkn"])
+        let design = try SurveyDesign(spec: options.spec(), table: both)
+        var request = EstimateRequest(statistic: .mean, variable: "y", by: [], q: 0.5, denominator: nil, level: 0.95,
+                                      degreesOfFreedom: .automatic, proportionInterval: .wald)
+        request.subset = try RowFilter(parsing: "period == 2011")
+        let row = try DescriptiveEstimator(table: both, design: design).estimate(request)[0]
+        XCTAssertEqual(level.estimate, row.estimate, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(level.standardError), try XCTUnwrap(row.standardError), accuracy: 1e-9 * row.standardError!)
+        let linear = try DescriptiveEstimator(table: both, design: SurveyDesign(spec: DesignOptions.parse(["--weights", "w", "--strata", "stratum",
+                                                                                                             "--cluster", "psu", "--nest"]).spec(), table: both))
+            .estimate(request)[0]
+        XCTAssertNotEqual(level.standardError!, linear.standardError!, accuracy: 1e-6 * linear.standardError!, "not linearization")
+    }
+
     /// Made replicates are a design setting of run specs too.
     func testRunSpecMakesReplicates() throws {
         guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
