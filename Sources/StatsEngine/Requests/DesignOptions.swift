@@ -108,8 +108,11 @@ public struct DesignOptions: ParsableArguments {
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The design; more than two stages, or replicate settings without `--replicate-weights`
-    /// (or with `--bootstrap`, or without `--replicate-type`), is a usage error.
+    /// The design; more than two stages, replicate settings without `--replicate-weights` (or
+    /// with `--bootstrap`, or without `--replicate-type`), `--make-replicates` with
+    /// `--replicate-weights`, `--bootstrap` or replicate settings, `--replicates` without a
+    /// bootstrap kind of `--make-replicates`, or `--save-replicates` without replicates, is a
+    /// usage error.
     public func spec() throws -> DesignSpec {
         let clusters = Self.list(cluster)
         let fpcs = Self.list(fpc)
