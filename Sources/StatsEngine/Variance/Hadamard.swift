@@ -31,7 +31,7 @@ struct HadamardMatrix: Equatable {
         }
     }
 
-    /// The largest order made: larger ones (more than about 10,000 strata) are refused.
+    /// The largest order made: larger ones (16,384 strata or more) are refused.
     static let largestOrder = 16_384
 
     /// R's matrix for `n` strata (R's `hadamard(n)`).
