@@ -386,6 +386,25 @@ final class MakeReplicatesCommandTests: ScratchFolderTestCase {
         XCTAssertNotEqual(level.standardError!, linear.standardError!, accuracy: 1e-6 * linear.standardError!, "not linearization")
     }
 
+    /// Made replicates compose with calibration in R's order: made first, then each calibrated.
+    func testMadeReplicatesThenPoststratified() throws {
+        guard let folder = Bundle.module.url(forResource: "calib", withExtension: "csv", subdirectory: "Fixtures/calibration")?.deletingLastPathComponent() else {
+            return XCTFail("Fixtures/calibration is missing")
+        }
+        let result = try CommandLine.run(["estimate", "mean", "y", "--data", folder.appendingPathComponent("calib.csv").path, "--weights", "w",
+                                          "--strata", "stratum", "--cluster", "psu", "--nest", "--make-replicates", "jkn", "--poststratify", "district",
+                                          "--totals", folder.appendingPathComponent("totals_district.csv").path, "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let out = directory.appendingPathComponent("m.csv")
+        try result.stdout.write(to: out, atomically: true, encoding: .utf8)
+        let row = try CSVReader.read(path: out.path)
+        // R 4.2, survey 4.1.1: d <- read.csv("calib.csv"); t <- read.csv("totals_district.csv");
+        // p <- postStratify(as.svrepdesign(svydesign(ids = ~psu, strata = ~stratum, weights = ~w, nest = TRUE,
+        // data = d), type = "JKn"), ~district, data.frame(district = t$level, Freq = t$total)); svymean(~y, p)
+        XCTAssertEqual(try row.numeric("estimate")[0], 61.8014802810489, accuracy: 1e-12 * 61.8)
+        XCTAssertEqual(try row.numeric("std_error")[0], 0.441537905292775, accuracy: 1e-9 * 0.44)
+    }
+
     /// Made replicates are a design setting of run specs too.
     func testRunSpecMakesReplicates() throws {
         guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
