@@ -26,7 +26,7 @@
 # 1e-7). Statistics: mean, total, ratio y/x, proportion of cat, the cells of the cross-table
 # sex x cat (shares of the population, svymean of the crossed factor), mean by origin (with the
 # domain's degf), the median (linearization: svyquantile ci = TRUE, the Woodruff interval;
-# replicates: interval.type = "quantile"), a gap (mean of M minus mean of F: svyby + svycontrast
+# replicates: R's default interval.type = "mean", Woodruff on the replicate variance), a gap (mean of M minus mean of F: svyby + svycontrast
 # on replicates, the delta method on domain totals on linearization designs), a
 # gaussian svyglm y ~ x + sex, a quasibinomial svyglm bin ~ x + y, and the calibrated weights'
 # sum and sum of squares (estimate, std_error columns of the `weights` rows; replicates too).
@@ -182,7 +182,7 @@ for (cs in cases) {
         estimate = coef(b)[[lv]], se = SE(b)[[which(rownames(b) == lv)]], df_value = as.character(degf(subset(r, origin == lv))))
   }
   if (replicate) {
-    q <- svyquantile(~y, r, 0.5, interval.type = "quantile")
+    q <- svyquantile(~y, r, 0.5)   # R's default for replicate designs: interval.type = "mean"
     row("median", "estimate", "quantile", "y", q = "0.5", estimate = q$y[1, "quantile"], se = q$y[1, 4], df_value = as.character(degf(r)))
   } else {
     q <- svyquantile(~y, r, 0.5, ci = TRUE)[[1]]

@@ -11,15 +11,18 @@
 # The oracle design is svrepdesign(data = <the CSV as read back>, repweights = "repw[0-9]+",
 # weights = ~w, type, combined.weights = TRUE) with R's default scale (and rscales, except JKn,
 # where rscales are the as.svrepdesign ones, written to the `rscales` column); case jk1_mse has
-# mse = TRUE. Cases per type: mean, total, ratio num/x, proportion of cat, mean by region (with
-# degf(subset(rdes, region == level)) intervals), the median (svyquantile with
-# interval.type = "quantile": the replicate spread of the quantile, as the engine computes it;
-# R's default for replicate designs, "mean", is the Woodruff interval on the replicate CDF), a
-# gap (svyby mean by region, svycontrast Syd - Nord), a linear svyglm y ~ x + region and a
-# logistic svyglm bin ~ x + y (quasibinomial).
+# mse = TRUE. On the JKn columns also: type "successive-difference" (R's scale 4/R; cases sdr,
+# sdr_mse) and type "other" with scale 0.07 and rscales 0.5..1.5 (cases other, other_mse).
+# Cases per design: mean, total, ratio num/x, proportion of cat, mean by region (with
+# degf(subset(rdes, region == level)) intervals), the median (svyquantile with R's default for
+# replicate designs, interval.type = "mean": Woodruff's interval from the replicate variance of
+# the share at or below the estimate; SE = width / (2 qt(0.975, degf))), a gap (svyby mean by
+# region, svycontrast Syd - Nord), a linear svyglm y ~ x + region and a logistic svyglm
+# bin ~ x + y (quasibinomial).
 #
 # Columns of expected.csv:
-#   case, data, type, rho, rscales, mse           the design (rscales comma-joined, 17 digits)
+#   case, data, type, rho, scale, rscales, mse    the design (scale empty: R's default; rscales
+#                                                  comma-joined, 17 digits)
 #   command, statistic, variable, by, q, denominator, df, formula, family, reference, focal
 #   group, category, term                          which output row
 #   estimate, std_error, df_value                  R's numbers (df_value: the interval's df, or
@@ -71,16 +74,27 @@ for (name in names(types)) {
   data <- read.csv(path, encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = c("", "NA"))
   rho <- if (t$type == "Fay") t$fay.rho else NULL
   rscales <- if (t$type == "JKn") as.numeric(num17(rdes0$rscales)) else NULL
-  rscales_text <- if (is.null(rscales)) "" else paste(num17(rscales), collapse = ",")
-  designs <- list()
-  designs[[name]] <- suppressWarnings(svrepdesign(data = data, repweights = "repw[0-9]+", weights = ~w, type = t$type,
-                                                  rho = rho, rscales = rscales, combined.weights = TRUE, mse = FALSE))
-  if (name == "jk1") designs[["jk1_mse"]] <- suppressWarnings(svrepdesign(data = data, repweights = "repw[0-9]+", weights = ~w,
-                                                  type = "JK1", combined.weights = TRUE, mse = TRUE))
-  for (cname in names(designs)) {
-    r <- designs[[cname]]
-    base <- list(data = paste0("rep_", name), type = tolower(t$type), rho = if (is.null(rho)) "" else num17(rho),
-                 rscales = rscales_text, mse = if (isTRUE(r$mse)) "TRUE" else "FALSE")
+  # Each design: R's svrepdesign call and the engine's settings (type, rho, scale, rscales).
+  specs <- list()
+  specs[[name]] <- list(type = t$type, our = tolower(t$type), rho = rho, scale = NULL, rscales = rscales, mse = FALSE)
+  if (name == "jk1") specs[["jk1_mse"]] <- list(type = "JK1", our = "jk1", rho = NULL, scale = NULL, rscales = NULL, mse = TRUE)
+  if (name == "jkn") {
+    # SDR (R's scale 4/R, rscales 1) and `other` with a given scale and rscales, on these columns.
+    other_rscales <- seq(0.5, 1.5, length.out = ncol(W))
+    for (m in c(FALSE, TRUE)) {
+      suffix <- if (m) "_mse" else ""
+      specs[[paste0("sdr", suffix)]] <- list(type = "successive-difference", our = "sdr", rho = NULL, scale = NULL, rscales = NULL, mse = m)
+      specs[[paste0("other", suffix)]] <- list(type = "other", our = "other", rho = NULL, scale = 0.07, rscales = other_rscales, mse = m)
+    }
+  }
+  for (cname in names(specs)) {
+    sp <- specs[[cname]]
+    r <- suppressWarnings(svrepdesign(data = data, repweights = "repw[0-9]+", weights = ~w, type = sp$type, rho = sp$rho,
+                                      scale = sp$scale, rscales = sp$rscales, combined.weights = TRUE, mse = sp$mse))
+    base <- list(data = paste0("rep_", name), type = sp$our, rho = if (is.null(sp$rho)) "" else num17(sp$rho),
+                 scale = if (is.null(sp$scale)) "" else num17(sp$scale),
+                 rscales = if (is.null(sp$rscales)) "" else paste(num17(sp$rscales), collapse = ","),
+                 mse = if (isTRUE(r$mse)) "TRUE" else "FALSE")
     row <- function(case, command, statistic = "", variable = "", by = "", q = "", denominator = "", df = "auto",
                     formula = "", family = "", reference = "", focal = "", group = "", category = "", term = "",
                     estimate, se, df_value = "") {
@@ -102,7 +116,7 @@ for (name in names(types)) {
       row("mean_by_region", "estimate", "mean", "y", by = "region", df = "design", group = lv,
           estimate = coef(b)[[lv]], se = SE(b)[[which(rownames(b) == lv)]], df_value = as.character(df))
     }
-    q <- svyquantile(~y, r, 0.5, interval.type = "quantile")
+    q <- svyquantile(~y, r, 0.5)   # R's default for replicate designs: interval.type = "mean"
     row("median", "estimate", "quantile", "y", q = "0.5", estimate = q$y[1, "quantile"], se = q$y[1, 4],
         df_value = as.character(degf(r)))
     g <- svycontrast(b, c(Nord = -1, Syd = 1))

@@ -8,9 +8,11 @@ enum AnalysisCommand {
                     _ compute: (Table, SurveyDesign) throws -> Report) throws {
         try output.refuseReplacing([data.data])
         let spec = try design.spec()
+        try spec.refuseSavingOver([data.data])
         let timer = PhaseTimer(enabled: output.timings)
         let table = try timer.measure("read") { try data.readTable() }
         let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
+        try surveyDesign.saveReplicatesIfRequested(table: table)
         let report = try timer.measure("estimate") { try compute(table, surveyDesign) }.describing(columns: table.usedMetadata)
         try timer.measure("write") { try output.emit(report) }
         timer.report()

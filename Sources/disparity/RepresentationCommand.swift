@@ -16,6 +16,7 @@ struct RepresentationCommand: ParsableCommand {
         try output.refuseReplacing([data.data, options.benchmark])
         let request = try options.request()
         let populationSpec = try design.spec()
+        try populationSpec.refuseSavingOver([data.data, options.benchmark])
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {
@@ -26,6 +27,7 @@ struct RepresentationCommand: ParsableCommand {
              RepresentationSource(table: benchmarkTable, design: try SurveyDesign(spec: benchmarkSpec, table: benchmarkTable),
                                   census: options.benchmarkCensus))
         }
+        try sources.0.design.saveReplicatesIfRequested(table: staffTable)
         let rows = try timer.measure("estimate") { try RepresentationEstimator(population: sources.0, benchmark: sources.1).estimate(request) }
         try timer.measure("write") { try output.emit(Report.representation(rows, request: request).describing(columns: staffTable.usedMetadata)) }
         timer.report()

@@ -72,6 +72,7 @@ public struct BarometerEvaluator: Sendable {
         switch measure.kind {
         case .level(let request), .gap(let request):
             let design = try SurveyDesign(spec: measure.design, table: data)
+            try design.saveReplicatesIfRequested(table: data)
             let figures = try WaveContrasts(request, table: data, design: design, periodColumn: config.schedule.column, waves: waves,
                                             domain: nil, minimumCell: minimumCell, level: config.level)
             result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
@@ -84,6 +85,7 @@ public struct BarometerEvaluator: Sendable {
             }
         case .decomposition(let request, let component):
             let design = try SurveyDesign(spec: measure.design, table: data)
+            try design.saveReplicatesIfRequested(table: data)
             var n = 0, population = 0.0
             let figures = try WaveByWave(waves: waves, minimumCell: minimumCell, level: config.level) { wave in
                 var atWave = request
@@ -157,6 +159,7 @@ public struct BarometerEvaluator: Sendable {
     private func evaluate(_ measure: BarometerMeasure, _ r: BarometerMeasure.Representation, population: Table, benchmark: Table,
                           waves: WaveContrasts.Waves, period: String, minimumCell: Int) throws -> MeasureResult {
         let populationDesign = try SurveyDesign(spec: measure.design, table: population)
+        try populationDesign.saveReplicatesIfRequested(table: population)
         let benchmarkDesign = try SurveyDesign(spec: r.benchmarkDesign, table: benchmark)
         let benchmarkWaves = try self.waves(of: benchmark, at: period)
         let column = config.schedule.column

@@ -32,6 +32,7 @@ public struct BatchRunner {
     public func run(into directory: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Outcome] {
         let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.xlsx", "results.ipynb", "manifest.json"]
         try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
+        try spec.design.refuseSavingOver(spec.inputs)
         let started = Date()
         var timings: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -58,6 +59,7 @@ public struct BatchRunner {
             return (table, bytes.buffer.count, checksum.value)
         }()
         let design = try timed("design") { try SurveyDesign(spec: spec.design, table: table) }
+        try design.saveReplicatesIfRequested(table: table)
         let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses

@@ -171,6 +171,10 @@ extension SurveyDesign {
         self.init(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels,
                   psu: psu, psuStratum: psuStratum, psuNames: psuLabels, psuCount: psuCount,
                   psuPopulation: psuPopulation, secondStage: secondStage, replicateWeights: replicateWeights)
+        // Made replicates: from the resolved linearization design (R's as.svrepdesign).
+        if case .madeReplicates(let making) = spec.varianceMethod {
+            self = self.with(replicateWeights: try ReplicateWeights(making: making, design: self))
+        }
         if let calibration = spec.calibration { self = try calibrated(calibration, table: table) }
     }
 

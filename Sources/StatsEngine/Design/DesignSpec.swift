@@ -34,6 +34,8 @@ public struct DesignSpec: Sendable, Equatable {
     /// Calibration of the weights to population totals, applied after the design (and its
     /// replicates) are built; nil: none.
     public var calibration: CalibrationSpec?
+    /// Where to write the design's replicate weights (`--save-replicates`), nil: not written.
+    public var saveReplicates: SaveReplicatesSpec? = nil
 
     /// A design; the defaults are simple random sampling with replacement, weights 1.
     public init(weights: String? = nil, strata: String? = nil, clusters: [String] = [], fpc: [String] = [],
@@ -61,6 +63,9 @@ public enum VarianceMethod: Sendable, Equatable {
     case bootstrap(replicates: Int, seed: UInt64)
     /// Replicate weight columns of the data (R's `svrepdesign`, `combined.weights = TRUE`).
     case replicateWeights(ReplicateWeightsSpec)
+    /// Replicate weights made from the design (R's `as.svrepdesign`); thereafter as
+    /// `replicateWeights`.
+    case madeReplicates(MakeReplicatesSpec)
 }
 
 /// How replicate estimates combine into a variance: R's `svrepdesign` `type`.
@@ -111,11 +116,19 @@ public struct ReplicateWeightsSpec: Sendable, Equatable {
 
 extension VarianceMethod {
     /// The method for another, independent sample's design (a representation benchmark): the
-    /// same bootstrap, but linearization instead of replicate weights, whose columns belong to
-    /// the data they came with.
+    /// same bootstrap, but linearization instead of replicate weights, whose columns (or
+    /// construction, for made ones) belong to the data they came with.
     public var forIndependentSample: VarianceMethod {
-        if case .replicateWeights = self { return .linearization }
-        return self
+        usesReplicateWeights ? .linearization : self
+    }
+
+    /// Whether variances come from replicate weights the design holds (`SurveyDesign.replicateWeights`):
+    /// given as columns, or made from the design.
+    public var usesReplicateWeights: Bool {
+        switch self {
+        case .replicateWeights, .madeReplicates: return true
+        case .linearization, .bootstrap: return false
+        }
     }
 
     /// The Rao-Wu bootstrap with `replicates` replicates.
@@ -125,5 +138,20 @@ extension VarianceMethod {
             throw DisparityError.usage("--bootstrap takes \(RaoWuBootstrap.replicateRange.lowerBound) to \(RaoWuBootstrap.replicateRange.upperBound) replicates (got \(replicates))")
         }
         return .bootstrap(replicates: replicates, seed: seed)
+    }
+}
+
+/// `--save-replicates FILE`: the design's replicate weights written to a CSV beside a note of the
+/// options that reload them (`ReplicateWeights.save`).
+public struct SaveReplicatesSpec: Sendable, Equatable {
+    /// The CSV written.
+    public var path: String
+    /// The column identifying rows in it; nil: the data's line number.
+    public var id: String?
+
+    /// A request to write the replicate weights to `path`.
+    public init(path: String, id: String? = nil) {
+        self.path = path
+        self.id = id
     }
 }

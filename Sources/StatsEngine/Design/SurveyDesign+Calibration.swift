@@ -46,17 +46,7 @@ extension ReplicateWeights {
             let column = try columns[j]!.get()
             for i in 0..<n { values[i * r + j] = column[i] }
         }
-        return ReplicateWeights(columns: self.columns, type: type, rho: rho, scale: scale, rscales: rscales, mse: mse, values: values)
-    }
-
-    /// Replicate weights with the given settings and row-major values.
-    init(columns: [String], type: ReplicateType, rho: Double?, scale: Double, rscales: [Double], mse: Bool, values: [Double]) {
-        self.columns = columns
-        self.type = type
-        self.rho = rho
-        self.scale = scale
-        self.rscales = rscales
-        self.mse = mse
-        self.values = values
+        return ReplicateWeights(columns: self.columns, type: type, rho: rho, scale: scale, rscales: rscales, mse: mse, values: values,
+                                made: made)
     }
 }

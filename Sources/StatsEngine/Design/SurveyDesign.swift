@@ -30,7 +30,8 @@ public struct SurveyDesign: Sendable {
     /// The second stage, present when two cluster columns are given.
     public let secondStage: SecondStage?
 
-    /// The replicate weights of a replicate-weights design (`--replicate-weights`), else nil.
+    /// The replicate weights of a replicate-weights design (`--replicate-weights`, or made by
+    /// `--make-replicates`), else nil.
     public let replicateWeights: ReplicateWeights?
 
     /// The calibration of the weights to population totals (`--calibrate`, `--poststratify`,
@@ -68,7 +69,7 @@ public struct SurveyDesign: Sendable {
     /// replicate weights of those rows minus 1 (R's `degf` of the subset replicate design; for the
     /// whole of a design calibrated iteratively, the replicates' before calibration, as R keeps it).
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
-        if case .replicateWeights = spec.varianceMethod, let replicateWeights {
+        if spec.varianceMethod.usesReplicateWeights, let replicateWeights {
             if let kept = calibration?.replicateDegreesOfFreedom, rows?.count ?? rowCount == rowCount { return kept }
             return replicateWeights.degreesOfFreedom(rows: rows)
         }

@@ -28,6 +28,9 @@ public struct DescriptiveEstimator: Sendable {
     /// - Throws: `DisparityError` for unknown columns, impossible options, or data with no
     ///   usable rows at all.
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
+        if request.statistic == .quantile, design.spec.varianceMethod.usesReplicateWeights {
+            return try linearized(request, replicateShares: true)
+        }
         let rows = try linearized(request)
         guard design.spec.varianceMethod != .linearization else { return rows }
         let table = self.table
@@ -53,11 +56,13 @@ public struct DescriptiveEstimator: Sendable {
         }
     }
 
-    /// The rows with linearization standard errors.
-    private func linearized(_ request: EstimateRequest) throws -> [EstimateRow] {
+    /// The rows with linearization standard errors; with `replicateShares`, quantiles' Woodruff
+    /// intervals take the replicate variance of the share at or below them instead (R's
+    /// `svyquantile` default on a replicate design).
+    private func linearized(_ request: EstimateRequest, replicateShares: Bool = false) throws -> [EstimateRow] {
         try request.validate()
         let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
-        let statistic = try statisticFunction(request)
+        let statistic = try statisticFunction(request, replicateShares: replicateShares)
         var out: [EstimateRow] = []
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
@@ -119,7 +124,7 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     /// The per-domain computation for the requested statistic, with its columns read once.
-    private func statisticFunction(_ request: EstimateRequest) throws -> ([Int32]) throws -> [EstimateRow] {
+    private func statisticFunction(_ request: EstimateRequest, replicateShares: Bool) throws -> ([Int32]) throws -> [EstimateRow] {
         let name = request.variable
         if request.statistic == .proportion {
             let factor = try table.proportionCategories(name)
@@ -141,7 +146,7 @@ public struct DescriptiveEstimator: Sendable {
             let x = try table.numeric(request.denominator!)
             return { try self.ratio(request, y, x, domain: $0) }
         case .quantile:
-            return { try self.quantile(request, y, domain: $0) }
+            return { try self.quantile(request, y, domain: $0, replicateShares: replicateShares) }
         case .lowerMean:
             return { try self.lowerMean(request, y, domain: $0) }
         case .proportion, .index:
@@ -289,12 +294,21 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     /// The q-quantile by R's `qrule="math"` with Woodruff's interval and SE (`WoodruffQuantile`),
-    /// t on the domain's design df by default, as `svyquantile`.
-    private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
+    /// t on the domain's design df by default, as `svyquantile`. With `replicateShares` the
+    /// share's SE is its replicate spread (`SurveyDesign.replicateCovariance`) with the quantile
+    /// held at the full sample's, as R's `woodruffCI` on a replicate design.
+    private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32], replicateShares: Bool = false) throws -> [EstimateRow] {
         let used = try present(domain, [y], request.variable)
         guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw EmptyDomain(variable: request.variable) }
         let df = degreesOfFreedom(request, rows: used, designByDefault: true)
-        let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine)
+        let replicated: ((Double, [Double], Double) throws -> Double)? = !replicateShares ? nil : { [design] share, _, estimate in
+            let covariance = try design.replicateCovariance(estimates: [share]) { replicate in
+                [WoodruffQuantile.share(y, replicate.weights, rows: used, atOrBelow: estimate)]
+            }
+            return covariance?.standardError(0) ?? .nan
+        }
+        let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine,
+                                            shareStandardError: replicated)
         return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
                             estimate: woodruff.estimate, standardError: woodruff.standardError, confidenceLow: woodruff.low,
                             confidenceHigh: woodruff.high, df: df, n: used.count, designEffect: nil)]

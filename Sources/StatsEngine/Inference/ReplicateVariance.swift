@@ -72,7 +72,7 @@ extension SurveyDesign {
             return nil
         case let .bootstrap(replicates, seed):
             return try RaoWuBootstrap(design: self, replicates: replicates, seed: seed).covariance(estimates: estimates, statistic)
-        case .replicateWeights:
+        case .replicateWeights, .madeReplicates:
             return try readReplicateWeights().covariance(design: self, estimates: estimates, statistic)
         }
     }
@@ -100,7 +100,7 @@ extension SurveyDesign {
                 statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu).map(transform)
             }
             return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
-        case .replicateWeights:
+        case .replicateWeights, .madeReplicates:
             let replicateWeights = try readReplicateWeights()
             let values = replicateWeights.values.withUnsafeBufferPointer {
                 statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil).map(transform)

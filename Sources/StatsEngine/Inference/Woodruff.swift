@@ -1,6 +1,8 @@
 /// Woodruff's confidence interval for a quantile (Woodruff 1952; R's `svyquantile` with
-/// `interval.type = "mean"`): an interval for the weighted share at or below the estimate, from
-/// its design-based variance, mapped back through the quantile function. Its standard error is
+/// `interval.type = "mean"`, its default for linearization and replicate designs alike): an
+/// interval for the weighted share at or below the estimate, from its design-based variance
+/// (linearization, or the replicates' spread of the share with the estimate held fixed),
+/// mapped back through the quantile function. Its standard error is
 /// the interval's width over 2 × the critical value, as R reports it; its linearization (for
 /// contrasts between cells) is the share's influence times the slope of the quantile function
 /// that the interval implies, so that a cell's variance in a gap equals its `estimate quantile`
@@ -19,19 +21,20 @@ struct WoodruffQuantile {
     /// - Parameters:
     ///   - rows: the rows used (domain rows with a value).
     ///   - df: the interval's df (nil: normal), by the request's policy.
-    init(_ y: [Double], _ w: [Double], rows: [Int32], q: Double, level: Double, df: Double?, engine: VarianceEngine) throws {
+    ///   - shareStandardError: the standard error of the share at or below the estimate, from its
+    ///     value, its influence values and the estimate; nil takes the linearization of `engine`.
+    init(_ y: [Double], _ w: [Double], rows: [Int32], q: Double, level: Double, df: Double?, engine: VarianceEngine,
+         shareStandardError given: ((_ share: Double, _ influence: [Double], _ estimate: Double) throws -> Double)? = nil) throws {
         let sample = SortedSample(y, w, rows: rows)
         estimate = sample.quantile(q)
         self.rows = rows
-        var W = 0.0, below = 0.0
-        for r in rows {
-            W += w[Int(r)]
-            if y[Int(r)] <= estimate { below += w[Int(r)] }
-        }
-        let share = below / W
+        let share = Self.share(y, w, rows: rows, atOrBelow: estimate)
+        var W = 0.0
+        for r in rows { W += w[Int(r)] }
         let threshold = estimate
         shareInfluence = rows.map { r in w[Int(r)] * ((y[Int(r)] <= threshold ? 1 : 0) - share) / W }
-        shareStandardError = try engine.covariance(Influence(rows: rows, width: 1, values: shareInfluence))[0, 0].squareRoot()
+        shareStandardError = try given?(share, shareInfluence, estimate)
+            ?? engine.covariance(Influence(rows: rows, width: 1, values: shareInfluence))[0, 0].squareRoot()
         critical = Intervals.critical(level: level, df: df)
         guard let z = critical else {
             (low, high) = (nil, nil)
@@ -40,6 +43,17 @@ struct WoodruffQuantile {
         let (lowShare, highShare) = Intervals.wald(share, shareStandardError, critical: z)
         low = lowShare < 0 ? nil : sample.quantile(lowShare)
         high = highShare > 1 ? nil : sample.quantile(highShare)
+    }
+
+    /// The weighted share of `rows` whose value is at or below `threshold` (R's
+    /// `svymean(x <= qhat)`).
+    static func share(_ y: [Double], _ w: [Double], rows: [Int32], atOrBelow threshold: Double) -> Double {
+        var W = 0.0, below = 0.0
+        for r in rows {
+            W += w[Int(r)]
+            if y[Int(r)] <= threshold { below += w[Int(r)] }
+        }
+        return below / W
     }
 
     /// (high − low) / (2 × critical), nil without both ends.

@@ -443,6 +443,10 @@ private struct Page {
             parts.append(t("Rao-Wu-bootstrap med \(replicates) replikater (seed \(seed))", "Rao-Wu bootstrap of \(replicates) replicates (seed \(seed))"))
         } else if case .replicateWeights(let r) = d.varianceMethod {
             parts.append(t("replikatvægte \(r.columns) (\(r.type.rawValue)\(r.mse ? ", mse" : ""))", "replicate weights \(r.columns) (\(r.type.rawValue)\(r.mse ? ", mse" : ""))"))
+        } else if case .madeReplicates(let m) = d.varianceMethod {
+            let details = [m.replicates.map { "\($0) replicates" }, m.seed.map { "seed \($0)" }, m.mse ? "mse" : nil].compactMap { $0 }
+            let suffix = details.isEmpty ? "" : " (" + details.joined(separator: ", ") + ")"
+            parts.append(t("replikatvægte dannet af designet ved \(m.kind.rawValue)\(suffix)", "replicate weights made from the design by \(m.kind.rawValue)\(suffix)"))
         } else {
             parts.append(t("linearisering", "linearization"))
         }

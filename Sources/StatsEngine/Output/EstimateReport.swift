@@ -57,7 +57,7 @@ extension SurveyDesign {
             ("psu_count", .number(Double(psuTotal))),
             ("df", .number(Double(degreesOfFreedom()))),
         ]
-        if case .replicateWeights = spec.varianceMethod, let r = replicateWeights {
+        if spec.varianceMethod.usesReplicateWeights, let r = replicateWeights {
             fields.append(("replicates", r.summary))
         }
         if let calibration { fields.append(("calibration", calibration.summary)) }
@@ -66,11 +66,14 @@ extension SurveyDesign {
 }
 
 extension ReplicateWeights {
-    /// The replicate settings as JSON output names them: type, count, scale, rscales, mse.
+    /// The replicate settings as JSON output names them: type, count, scale, rscales, mse, and
+    /// for made replicates how (`made`: "made from the design by jkn") and the seed.
     public var summary: JSONValue {
         let distinct = Set(rscales)
         return .object([
             ("type", .string(type.rawValue)),
+            ("made", .string(made?.description)),
+            ("seed", made?.seed.map { .number(Double($0)) } ?? .null),
             ("count", .number(Double(count))),
             ("columns", .array([.string(columns.first), .string(columns.last)])),
             ("fay_rho", rho.map { .number($0) } ?? .null),

@@ -10,6 +10,7 @@ extension ProportionInterval: ExpressibleByArgument {}
 extension LonelyPSU: ExpressibleByArgument {}
 extension ReplicateType: ExpressibleByArgument {}
 extension CalibrationFunction: ExpressibleByArgument {}
+extension ReplicateMaking: ExpressibleByArgument {}
 extension Family: ExpressibleByArgument {}
 extension CovarianceType: ExpressibleByArgument {}
 extension OutputFormat: ExpressibleByArgument {}

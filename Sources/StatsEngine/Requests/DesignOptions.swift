@@ -89,26 +89,67 @@ public struct DesignOptions: ParsableArguments {
     @Option(help: "Bounds LO,HI on the calibration g-weights, LO < 1 < HI (R's bounds).")
     public var bounds: String?
 
+    /// `--make-replicates`: replicate weights made from the design (R's `as.svrepdesign` `type`).
+    @Option(name: .customLong("make-replicates"), help: "Make replicate weights from the design, as R's as.svrepdesign: jk1, jkn, brr, bootstrap or subbootstrap.")
+    public var makeReplicates: ReplicateMaking?
+
+    /// `--replicates`: the number of replicates of `--make-replicates bootstrap|subbootstrap`.
+    @Option(parsing: .unconditional, help: "Replicates of --make-replicates bootstrap or subbootstrap (default 50, as R); their seed is --seed.")
+    public var replicates: Int?
+
+    /// `--save-replicates`: write the design's replicate weights to this CSV.
+    @Option(name: .customLong("save-replicates"), help: "Write the replicate weights to this CSV (weight, repw1..repwR by data row), with FILE.options holding the options that reload them.")
+    public var saveReplicates: String?
+
+    /// `--save-replicates-id`: the column that identifies rows in `--save-replicates`' file.
+    @Option(name: .customLong("save-replicates-id"), help: "Column identifying the rows in --save-replicates' file (default: the data's line number).")
+    public var saveReplicatesID: String?
+
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The design; more than two stages, or replicate settings without `--replicate-weights`
-    /// (or with `--bootstrap`, or without `--replicate-type`), is a usage error.
+    /// The design; more than two stages, replicate settings without `--replicate-weights` (or
+    /// with `--bootstrap`, or without `--replicate-type`), `--make-replicates` with
+    /// `--replicate-weights`, `--bootstrap` or replicate settings, `--replicates` without a
+    /// bootstrap kind of `--make-replicates`, or `--save-replicates` without replicates, is a
+    /// usage error.
     public func spec() throws -> DesignSpec {
         let clusters = Self.list(cluster)
         let fpcs = Self.list(fpc)
         guard clusters.count <= 2, fpcs.count <= 2 else { throw DisparityError.usage("--cluster and --fpc take at most two stages") }
-        return DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
-                          lonelyPSU: lonelyPSU, adjustDomainLonely: adjustDomainLonely,
-                          varianceMethod: try varianceMethod(), calibration: try calibrationSpec())
+        var spec = DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
+                              lonelyPSU: lonelyPSU, adjustDomainLonely: adjustDomainLonely,
+                              varianceMethod: try varianceMethod(), calibration: try calibrationSpec())
+        if let saveReplicates {
+            guard spec.varianceMethod.usesReplicateWeights else {
+                throw DisparityError.usage("--save-replicates needs --make-replicates or --replicate-weights")
+            }
+            spec.saveReplicates = SaveReplicatesSpec(path: saveReplicates, id: saveReplicatesID)
+        } else if saveReplicatesID != nil {
+            throw DisparityError.usage("--save-replicates-id needs --save-replicates")
+        }
+        return spec
     }
 
-    /// Linearization, the Rao-Wu bootstrap or replicate weights, from the options.
+    /// Linearization, the Rao-Wu bootstrap, replicate weights or made replicates, from the options.
     private func varianceMethod() throws -> VarianceMethod {
+        if let makeReplicates {
+            if replicateWeights != nil { throw DisparityError.usage("--make-replicates and --replicate-weights cannot be combined") }
+            if bootstrap != nil { throw DisparityError.usage("--make-replicates and --bootstrap cannot be combined") }
+            let given = [(replicateType != nil, "--replicate-type"), (fayRho != nil, "--fay-rho"), (replicateScale != nil, "--replicate-scale"),
+                         (replicateRscales != nil, "--replicate-rscales")].filter(\.0).map(\.1)
+            if let first = given.first { throw DisparityError.usage("\(first) applies to --replicate-weights; --make-replicates uses R's settings for \(makeReplicates.rawValue)") }
+            if replicates != nil, !makeReplicates.isRandom {
+                throw DisparityError.usage("--replicates applies to --make-replicates bootstrap or subbootstrap (\(makeReplicates.rawValue) makes one replicate per PSU or Hadamard column)")
+            }
+            return .madeReplicates(MakeReplicatesSpec(kind: makeReplicates, replicates: makeReplicates.isRandom ? replicates ?? MakeReplicatesSpec.defaultReplicates : nil,
+                                                      seed: makeReplicates.isRandom ? seed : nil, mse: mse))
+        }
+        if replicates != nil { throw DisparityError.usage("--replicates needs --make-replicates bootstrap or subbootstrap") }
         guard let replicateWeights else {
             let given = [(replicateType != nil, "--replicate-type"), (fayRho != nil, "--fay-rho"), (replicateScale != nil, "--replicate-scale"),
                          (replicateRscales != nil, "--replicate-rscales"), (mse, "--mse")].filter(\.0).map(\.1)
-            if let first = given.first { throw DisparityError.usage("\(first) needs --replicate-weights") }
+            if let first = given.first { throw DisparityError.usage("\(first) needs --replicate-weights\(first == "--mse" ? " or --make-replicates" : "")") }
             return try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) } ?? .linearization
         }
         guard bootstrap == nil else { throw DisparityError.usage("--replicate-weights and --bootstrap cannot be combined") }

@@ -146,11 +146,17 @@ extension SurveyDesign {
     /// are used).
     public func reweighted(_ weights: [Double]) -> SurveyDesign { copy(weights: weights, varianceMethod: .linearization, calibration: nil) }
 
-    private func copy(weights: [Double], varianceMethod: VarianceMethod, calibration: Calibration?) -> SurveyDesign {
+    /// The same design holding `replicateWeights` (made from it, or transformed).
+    func with(replicateWeights: ReplicateWeights) -> SurveyDesign {
+        copy(weights: weights, varianceMethod: spec.varianceMethod, calibration: calibration, replicateWeights: replicateWeights)
+    }
+
+    private func copy(weights: [Double], varianceMethod: VarianceMethod, calibration: Calibration?,
+                      replicateWeights: ReplicateWeights? = nil) -> SurveyDesign {
         var spec = self.spec
         spec.varianceMethod = varianceMethod
         return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
                             psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
-                            secondStage: secondStage, replicateWeights: replicateWeights, calibration: calibration)
+                            secondStage: secondStage, replicateWeights: replicateWeights ?? self.replicateWeights, calibration: calibration)
     }
 }

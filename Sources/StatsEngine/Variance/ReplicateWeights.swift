@@ -22,6 +22,9 @@ public struct ReplicateWeights: Sendable {
     public let rscales: [Double]
     /// Deviations about the full-sample estimate (R's `mse = TRUE`).
     public let mse: Bool
+    /// How the replicates were made from the design (`--make-replicates`); nil for columns of
+    /// the data.
+    public let made: MakeReplicatesSpec?
     /// The replicate weights, row-major: row i, replicate r at `i * count + r`.
     let values: [Double]
 
@@ -30,6 +33,20 @@ public struct ReplicateWeights: Sendable {
 
     /// R's tolerance of `qr` in `degf` for replicate designs.
     static let rankTolerance = 1e-5
+
+    /// Replicate weights from their parts (made replicates; calibrated ones).
+    /// - Parameter values: row-major, `rows × columns.count`.
+    init(columns: [String], type: ReplicateType, rho: Double?, scale: Double, rscales: [Double], mse: Bool,
+         values: [Double], made: MakeReplicatesSpec?) {
+        self.columns = columns
+        self.type = type
+        self.rho = rho
+        self.scale = scale
+        self.rscales = rscales
+        self.mse = mse
+        self.values = values
+        self.made = made
+    }
 
     /// Resolves `spec` against `table`.
     /// - Throws: `DisparityError.usage` when the columns match nothing, fewer than two replicates
@@ -100,13 +117,8 @@ public struct ReplicateWeights: Sendable {
                 for i in start..<end { values[i * r + j] = column[i] }
             }
         }
-        self.columns = columns
-        self.type = spec.type
-        self.rho = spec.rho
-        self.scale = spec.scale ?? defaultScale
-        self.rscales = rscales
-        self.mse = spec.mse
-        self.values = values
+        self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
+                  mse: spec.mse, values: values, made: nil)
     }
 
     /// Whether `name` matches the glob `pattern` (`*` any run, `?` one character).

@@ -4,107 +4,35 @@ import XCTest
 @testable import StatsEngine
 
 /// Replicate-weight designs against R survey 4.1.1's `svrepdesign` (oracle/replicate_fixtures.R):
-/// JK1, JKn, BRR, Fay (rho 0.3), bootstrap and JK1 with `mse`, each for a mean, a total, a ratio,
-/// a proportion, means by domain (with R's `degf` of each domain), the median (R's
-/// `interval.type = "quantile"`), a gap and a linear and a logistic svyglm. Designs are built
+/// JK1, JKn, BRR, Fay (rho 0.3), bootstrap, JK1 with `mse`, SDR and `other` (a given scale and
+/// rscales) each with and without `mse`, each for a mean, a total, a ratio, a proportion, means
+/// by domain (with R's `degf` of each domain), the median (R's default for replicate designs,
+/// Woodruff's interval on the replicate variance), a gap and a linear and a logistic svyglm. Designs are built
 /// from the command-line options, so the option parsing and the glob are checked too. Estimates
 /// and standard errors must agree to 1e-6 relative; degrees of freedom exactly.
 final class ReplicateWeightOracleTests: XCTestCase {
-    static let columns = ["case", "data", "type", "rho", "rscales", "mse", "command", "statistic", "variable", "by", "q",
-                          "denominator", "df", "formula", "family", "reference", "focal", "group", "category", "term",
-                          "estimate", "std_error", "df_value"]
-    static let tolerance = 1e-6
+    static let columns = ["case", "data", "type", "rho", "scale", "rscales", "mse"] + ReplicateOracle.resultColumns
 
     func testEngineMatchesRSvrepdesign() throws {
         guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: "Fixtures/replicate") else {
             throw OracleFailure("Fixtures/replicate/expected.csv is missing")
         }
         let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: Self.columns, file: "replicate/expected.csv")
-        let (order, cases) = OracleFixture.cases(records)
-        var tables: [String: Table] = [:]
-        var mismatches: [String] = []
-        var worst = 0.0
-        var checked = 0
         var types = Set<String>()
-
-        func compare(_ place: String, _ name: String, _ ours: Double?, _ text: String) {
-            guard let wanted = Double(text) else { mismatches.append("\(place): unreadable \(name) '\(text)'"); return }
-            guard let ours, ours.isFinite else { mismatches.append("\(place): \(name) R \(wanted), ours none"); return }
-            let relative = abs(ours - wanted) / max(abs(wanted), 1e-12)
-            worst = max(worst, relative)
-            if relative > Self.tolerance { mismatches.append("\(place): \(name) R \(wanted), ours \(ours) (relative \(relative))") }
+        let outcome = ReplicateOracle.compare(records, folder: "Fixtures/replicate") { first, table in
+            var arguments = ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", first["type"]]
+            if !first["rho"].isEmpty { arguments += ["--fay-rho", first["rho"]] }
+            if !first["scale"].isEmpty { arguments += ["--replicate-scale", first["scale"]] }
+            if !first["rscales"].isEmpty { arguments += ["--replicate-rscales", first["rscales"]] }
+            if try OracleFixture.flag(first["mse"]) { arguments.append("--mse") }
+            let design = try SurveyDesign(spec: DesignOptions.parse(arguments).spec(), table: table)
+            types.insert(first["type"] + (design.replicateWeights!.mse ? "+mse" : ""))
+            return design
         }
-        func compareDF(_ place: String, _ ours: Double?, _ text: String) {
-            if text.isEmpty {
-                if ours != nil { mismatches.append("\(place): df R normal, ours \(ours!)") }
-            } else if ours != Double(text) {
-                mismatches.append("\(place): df R \(text), ours \(ours.map { "\($0)" } ?? "normal")")
-            }
-        }
-
-        for id in order {
-            let expected = cases[id]!
-            let first = expected[0]
-            do {
-                let table = try OracleFixture.table(first["data"], in: "Fixtures/replicate", cache: &tables)
-                var arguments = ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", first["type"]]
-                if !first["rho"].isEmpty { arguments += ["--fay-rho", first["rho"]] }
-                if !first["rscales"].isEmpty { arguments += ["--replicate-rscales", first["rscales"]] }
-                if try OracleFixture.flag(first["mse"]) { arguments.append("--mse") }
-                let design = try SurveyDesign(spec: DesignOptions.parse(arguments).spec(), table: table)
-                types.insert(first["type"] + (design.replicateWeights!.mse ? "+mse" : ""))
-                switch first["command"] {
-                case "estimate":
-                    let rows = try DescriptiveEstimator(table: table, design: design).estimate(first.replicateEstimateRequest())
-                    for row in expected {
-                        let found = rows.filter { ($0.group.first?.level ?? "") == row["group"] && ($0.category ?? "") == row["category"] }
-                        let place = "\(id) [\(row["group"])\(row["category"])]"
-                        guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
-                        compare(place, "estimate", found[0].estimate, row["estimate"])
-                        compare(place, "std_error", found[0].standardError, row["std_error"])
-                        compareDF(place, found[0].df, row["df_value"])
-                        checked += 1
-                    }
-                case "gap":
-                    let request = GapRequest(variable: first["variable"], group: "region", reference: first["reference"], focal: first["focal"],
-                                             statistic: .mean, level: 0.95, degreesOfFreedom: .automatic)
-                    let rows = try GapEstimator(table: table, design: design).estimate(request)
-                    guard let difference = rows.first(where: { $0.focal == first["focal"] && $0.component == "difference" }) else {
-                        mismatches.append("\(id): no difference row"); continue
-                    }
-                    compare(id, "estimate", difference.estimate, first["estimate"])
-                    compare(id, "std_error", difference.standardError, first["std_error"])
-                    checked += 1
-                case "regress":
-                    guard let family = Family(rawValue: first["family"]) else { throw OracleFailure("unknown family \(first["family"])") }
-                    let fit = try RegressionEstimator(table: table, design: design)
-                        .fit(RegressionRequest(formula: first["formula"], family: family, covariance: .design, level: 0.95, tests: []))
-                    guard fit.coefficients.count == expected.count else {
-                        mismatches.append("\(id): \(fit.coefficients.count) coefficients, R \(expected.count)"); continue
-                    }
-                    compareDF(id, fit.dfResidual, first["df_value"])
-                    for row in expected {
-                        guard let ours = fit.coefficients.first(where: {
-                            // R's regionSyd is the engine's region[Syd].
-                            $0.term.replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "") == row["term"]
-                        }) else {
-                            mismatches.append("\(id): no coefficient \(row["term"])"); continue
-                        }
-                        compare("\(id) [\(row["term"])]", "estimate", ours.estimate, row["estimate"])
-                        compare("\(id) [\(row["term"])]", "std_error", ours.standardError, row["std_error"])
-                        checked += 1
-                    }
-                default:
-                    throw OracleFailure("unknown command \(first["command"])")
-                }
-            } catch {
-                mismatches.append("\(id): the engine failed: \(error)")
-            }
-        }
-        XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
-        XCTAssertEqual(checked, records.count, "every expected row compared")
-        XCTAssertEqual(types, ["jk1", "jk1+mse", "jkn", "brr", "fay", "bootstrap"])
-        print("replicate oracle: \(checked) rows, worst relative error \(worst)")
+        XCTAssert(outcome.mismatches.isEmpty, "\(outcome.mismatches.count) disagreements with R:\n" + outcome.mismatches.joined(separator: "\n"))
+        XCTAssertEqual(outcome.checked, records.count, "every expected row compared")
+        XCTAssertEqual(types, ["jk1", "jk1+mse", "jkn", "brr", "fay", "bootstrap", "sdr", "sdr+mse", "other", "other+mse"])
+        print("replicate oracle: \(outcome.checked) rows, worst relative error \(outcome.worst)")
     }
 
     /// The design's JSON block names every replicate setting.

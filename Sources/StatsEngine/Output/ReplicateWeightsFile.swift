@@ -1,0 +1,65 @@
+import Foundation
+
+/// `--save-replicates FILE`: the design's replicate weights as a CSV, one line per data row in
+/// the data's order — the row's id (the `--save-replicates-id` column, else `line`, the data's
+/// line number), `weight` (the sampling weight) and `repw1…repwR` (full replicate weights) —
+/// and beside it `FILE.options`, the options that reload them as a `--replicate-weights` design
+/// once the columns are joined to the data: type, scale and rscales written in full (shortest
+/// round-trip numbers), and `--mse` when set. Both files are written atomically.
+extension SurveyDesign {
+    /// Writes the replicate weights when the design asks for it (`spec.saveReplicates`).
+    /// - Throws: `DisparityError.data` naming the table for an unknown id column; the file
+    ///   system's error naming the file.
+    public func saveReplicatesIfRequested(table: Table) throws {
+        guard let request = spec.saveReplicates, let replicates = replicateWeights else { return }
+        let ids: [String]
+        let idName: String
+        if let name = request.id {
+            let column = try table.categorical(name)
+            ids = column.codes.map { $0 < 0 ? "" : Tabular.quoteCSV(column.levels[Int($0)], separator: ",") }
+            idName = name
+        } else {
+            ids = (0..<rowCount).map { String($0 + 2) }
+            idName = "line"
+        }
+        let r = replicates.count
+        var text = ([idName, "weight"] + replicates.columns).map { Tabular.quoteCSV($0, separator: ",") }.joined(separator: ",") + "\n"
+        text.reserveCapacity(rowCount * (r + 2) * 8)
+        for i in 0..<rowCount {
+            text += ids[i]
+            text += ","
+            text += NumberText.shortest(weights[i])
+            for j in 0..<r {
+                text += ","
+                text += NumberText.shortest(replicates.values[i * r + j])
+            }
+            text += "\n"
+        }
+        try AtomicFile.write(text, to: request.path)
+        try AtomicFile.write(replicates.reloadingOptions(file: request.path) + "\n", to: request.path + ".options")
+    }
+}
+
+extension DesignSpec {
+    /// Refuses (exit 2) a `--save-replicates` file, or its `.options` note, that is one of `inputs`.
+    public func refuseSavingOver(_ inputs: [String]) throws {
+        guard let path = saveReplicates?.path else { return }
+        try OutputGuard.refuse([("--save-replicates", path), ("--save-replicates", path + ".options")], overwriting: inputs)
+    }
+}
+
+extension ReplicateWeights {
+    /// The options that read the saved replicate weights back as an equivalent replicate
+    /// design (the variance and `degf` are R's `svrepdesign` with the same settings).
+    func reloadingOptions(file: String) -> String {
+        let rscaleText = Set(rscales).count == 1 ? NumberText.shortest(rscales[0]) : rscales.map(NumberText.shortest).joined(separator: ",")
+        var options = ["--weights weight", "--replicate-weights 'repw*'", "--replicate-type \(type.rawValue)"]
+        if let rho { options.append("--fay-rho \(NumberText.shortest(rho))") }
+        options += ["--replicate-scale \(NumberText.shortest(scale))", "--replicate-rscales \(rscaleText)"]
+        if mse { options.append("--mse") }
+        let origin = made.map { " (\($0.description))" } ?? ""
+        return "# The replicate weights of \(URL(fileURLWithPath: file).lastPathComponent)\(origin): join its columns to the data by row,\n"
+            + "# then analyse with these design options (--strata, --cluster and --fpc are then not needed).\n"
+            + options.joined(separator: " ")
+    }
+}
