@@ -29,7 +29,7 @@ public struct CSVOptions: Sendable, Hashable {
         switch text {
         case "tab", "\\t", "\t": return 0x09
         case ",", ";", "|", " ": return text.utf8.first!
-        default: throw DisparityError.usage("--delimiter must be one of , ; | tab (got '\(text)')")
+        default: throw DisparityError.usage("--delimiter must be one of , ; | tab (got \(quoted: text))")
         }
     }
 
@@ -38,7 +38,7 @@ public struct CSVOptions: Sendable, Hashable {
         switch text {
         case ".", "point": return false
         case ",", "comma": return true
-        default: throw DisparityError.usage("--decimal must be '.' or ',' (got '\(text)')")
+        default: throw DisparityError.usage("--decimal must be '.' or ',' (got \(quoted: text))")
         }
     }
 
