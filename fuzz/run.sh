@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs them (README.md, "Fuzzing").
 #   fuzz/run.sh TARGET SECONDS   fuzz TARGET for SECONDS, starting from fuzz/corpus/TARGET; new
-#                                inputs go to .build-fuzz/corpus/TARGET, a crash, hang (over 25 s
-#                                ) or allocation over 2 GB to fuzz/findings/TARGET/
+#                                inputs go to .build-fuzz/corpus/TARGET, a crash, hang (an input
+#                                over 25 s) or allocation over 2 GB to fuzz/findings/TARGET/
 #   fuzz/run.sh TARGET replay    run TARGET once on every input kept in fuzz/corpus/TARGET
-#   fuzz/run.sh all SECONDS      replay every corpus, then fuzz each target for SECONDS
+#   fuzz/run.sh all SECONDS      replay every corpus, then fuzz each target for SECONDS from its
+#                                kept corpus only (what scripts/test.sh runs)
 # TARGET is CSVReaderFuzz, FormulaFuzz or SpecFuzz. The targets are built (debug, with
 # -sanitize=fuzzer,address) in .build-fuzz, apart from the normal build; Package.swift declares
 # them only when DISPARITY_FUZZ is set. Exits non-zero on any finding.
@@ -31,11 +32,12 @@ replay() {
     { tail -40 ".build-fuzz/$1-replay.log" >&2; echo "fuzz/run.sh: $1 fails on its kept corpus" >&2; exit 1; }
 }
 
+# fuzz TARGET SECONDS NEW: new inputs go to the folder NEW, which the run starts from as well.
 fuzz() {
-  mkdir -p ".build-fuzz/corpus/$1" "fuzz/findings/$1"
+  mkdir -p "$3" "fuzz/findings/$1"
   echo "fuzz/run.sh: fuzzing $1 for $2 s"
   ".build-fuzz/debug/$1" "${limits[@]}" -max_total_time="$2" -print_final_stats=1 \
-    -artifact_prefix="fuzz/findings/$1/" ".build-fuzz/corpus/$1" "fuzz/corpus/$1" >".build-fuzz/$1-fuzz.log" 2>&1 ||
+    -artifact_prefix="fuzz/findings/$1/" "$3" "fuzz/corpus/$1" >".build-fuzz/$1-fuzz.log" 2>&1 ||
     { tail -40 ".build-fuzz/$1-fuzz.log" >&2; echo "fuzz/run.sh: $1 found a failure, kept in fuzz/findings/$1/" >&2; exit 1; }
   grep -E "^stat::number_of_executed_units|^Done" ".build-fuzz/$1-fuzz.log" | sed "s/^/  /"
   rmdir "fuzz/findings/$1" "fuzz/findings" 2>/dev/null || true
@@ -48,4 +50,13 @@ for target in "${selected[@]}"; do
 done
 for target in "${selected[@]}"; do replay "$target"; done
 [ "$2" = replay ] && exit 0
-for target in "${selected[@]}"; do fuzz "$target" "$2"; done
+for target in "${selected[@]}"; do
+  if [ "$1" = all ]; then
+    # A short run of every target (scripts/test.sh) starts from the kept corpus only, so its
+    # time stays bounded whatever earlier long runs found.
+    rm -rf ".build-fuzz/corpus-short/$target"
+    fuzz "$target" "$2" ".build-fuzz/corpus-short/$target"
+  else
+    fuzz "$target" "$2" ".build-fuzz/corpus/$target"
+  fi
+done
