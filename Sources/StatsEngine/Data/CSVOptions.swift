@@ -12,8 +12,9 @@ public struct CSVOptions: Sendable, Hashable {
     /// with the cell's text as written, blanks around it ignored.
     public var missingCodes: [String]
     /// The size in bytes the reader aims at for each parallel chunk; nil chooses it from the file
-    /// size and the core count. Tests set it small so that small files are split too.
-    var chunkSize: Int?
+    /// size and the core count. Tests and the CSV fuzzer set it small so that small files are
+    /// split too.
+    public var chunkSize: Int?
 
     /// Options that detect the delimiter and decimal mark, read UTF-8, and know only the
     /// standard missing cells unless told otherwise.
