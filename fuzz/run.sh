@@ -28,7 +28,7 @@ limits=(-timeout=25 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536)
 replay() {
   local inputs=(fuzz/corpus/"$1"/*)
   echo "fuzz/run.sh: replaying ${#inputs[@]} inputs of fuzz/corpus/$1"
-  ".build-fuzz/debug/$1" "${limits[@]}" -runs="${#inputs[@]}" "${inputs[@]}" >".build-fuzz/$1-replay.log" 2>&1 ||
+  ".build-fuzz/debug/$1" "${limits[@]}" "${inputs[@]}" >".build-fuzz/$1-replay.log" 2>&1 ||
     { tail -40 ".build-fuzz/$1-replay.log" >&2; echo "fuzz/run.sh: $1 fails on its kept corpus" >&2; exit 1; }
 }
 
