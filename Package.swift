@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -40,3 +41,12 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (fuzz/run.sh): only when DISPARITY_FUZZ is set, since they link only with
+// `-sanitize=fuzzer` (they call libFuzzer's driver).
+if ProcessInfo.processInfo.environment["DISPARITY_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["StatsEngine"], path: "fuzz/targets/FuzzSupport"))
+    for name in ["CSVReaderFuzz", "FormulaFuzz", "SpecFuzz"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["StatsEngine", "FuzzSupport"], path: "fuzz/targets/\(name)"))
+    }
+}

@@ -3,7 +3,8 @@
 # when missing (Debian's LAPACK/BLAS, libxlsxwriter, and chromium, whose headless mode draws the
 # barometer's HTML report; pip's nbformat, nbclient, ipykernel, pandas, matplotlib, openpyxl),
 # builds the package with
-# its tests, and runs them (XCTest; the suite has no Swift Testing tests). Tests need no R: the
+# its tests, and runs them (XCTest; the suite has no Swift Testing tests), then the fuzzers
+# (fuzz/run.sh: the kept corpus and 20 s of fuzzing per target). Tests need no R: the
 # oracles' outputs are committed fixtures. Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
+# The libFuzzer targets (fuzz/run.sh, built apart in .build-fuzz): replay every kept input, then
+# fuzz each target for 20 s; any crash, hang or runaway allocation fails the command.
+bash fuzz/run.sh all 20 || status=1
 passed=$(grep -cE "^Test Case '.*' passed" "$log" || true)
 failed=$(grep -cE "^Test Case '.*' failed" "$log" || true)
 echo "$passed passed, $failed failed"

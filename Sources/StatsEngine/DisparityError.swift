@@ -8,21 +8,26 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// The kind of failure.
     public let kind: Kind
-    /// The one-line message, control characters escaped.
+    /// The one-line message, control characters escaped, at most `longestMessage` characters.
     public let message: String
 
+    /// The longest message: values quoted from the data are already cut short (`quoted:`
+    /// interpolation), so only a message built around a very long path reaches it.
+    public static let longestMessage = 280
+
     /// Control characters in quoted data (a newline inside a cell) are escaped, so the message
-    /// stays on one line.
+    /// stays on one line; a message over `longestMessage` characters is cut with `…`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        let line = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        self.message = line.count > Self.longestMessage ? String(line.prefix(Self.longestMessage - 1)) + "…" : line
     }
 
     /// A problem at a place in an input file; `line` is 1-based as editors show it.
     public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
         var place = file
         if let line { place += ":\(line)" }
-        if let column { place += ", column '\(column)'" }
+        if let column { place += ", column \(quoted: column)" }
         return DisparityError(.data, "\(place): \(message)")
     }
 

@@ -23,8 +23,9 @@ enum Entry {
                 exit(0)
             }
             let message = Disparity.message(for: error)
-            fail(message.isEmpty ? "\(error)" : message.split(separator: "\n").first.map(String.init) ?? message,
-                 code: code == .validationFailure ? 2 : 1)
+            let line = message.isEmpty ? "\(error)" : message.split(separator: "\n").first.map(String.init) ?? message
+            // Through DisparityError: the parser's message quotes the argument, which may be long.
+            fail(DisparityError(.usage, line).message, code: code == .validationFailure ? 2 : 1)
         }
     }
 

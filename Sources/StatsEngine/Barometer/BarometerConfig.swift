@@ -67,7 +67,7 @@ public struct BarometerConfig: Sendable {
         let level = try root["level"].map { node in
             try node.placing {
                 guard let text = node.scalar, let v = Double(text), v > 0, v < 1 else {
-                    throw DisparityError.usage("'\(node.scalar ?? "")' is not a confidence level strictly between 0 and 1")
+                    throw DisparityError.usage("\(quoted: node.scalar ?? "") is not a confidence level strictly between 0 and 1")
                 }
                 return v
             }
@@ -86,12 +86,12 @@ public struct BarometerConfig: Sendable {
         var ids = Set<String>()
         let goals = try goalNodes.enumerated().map { index, node -> Goal in
             let goal = try Self.goal(node, index: index, level: level)
-            guard ids.insert(goal.id).inserted else { throw node.usageError("goal id '\(goal.id)' is used twice", placed: false) }
+            guard ids.insert(goal.id).inserted else { throw node.usageError("goal id \(quoted: goal.id) is used twice", placed: false) }
             return goal
         }
         var measureIDs = Set<String>()
         for measure in goals.flatMap(\.measures) where !measureIDs.insert(measure.id).inserted {
-            throw DisparityError.usage("\(path): measure id '\(measure.id)' is used twice")
+            throw DisparityError.usage("\(path): measure id \(quoted: measure.id) is used twice")
         }
         return BarometerConfig(title: root["title"]?.scalar ?? "Barometer", level: level, schedule: schedule, goals: goals,
                                folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path).resolvingTotals()
@@ -104,10 +104,10 @@ public struct BarometerConfig: Sendable {
         guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
         let kindText = at["kind"]?.scalar ?? "direction"
         guard let kind = GoalKind(rawValue: kindText) else {
-            throw at.usageError("kind '\(kindText)' is not one of \(GoalKind.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: kindText, among: GoalKind.allCases.map(\.rawValue)))")
+            throw at.usageError("kind \(quoted: kindText) is not one of \(GoalKind.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: kindText, among: GoalKind.allCases.map(\.rawValue)))")
         }
         let direction = try at["direction"]?.scalar.map { text -> Direction in
-            guard let d = Direction(rawValue: text) else { throw at.usageError("direction must be 'higher' or 'lower' (got '\(text)')") }
+            guard let d = Direction(rawValue: text) else { throw at.usageError("direction must be 'higher' or 'lower' (got \(quoted: text))") }
             return d
         }
         let target = try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } }
@@ -142,7 +142,7 @@ extension ConfigNode {
     /// Fails on a key of this mapping outside `allowed`, suggesting the nearest allowed one.
     func rejectUnknownKeys(_ allowed: Set<String>) throws {
         for key in keys where !allowed.contains(key) {
-            throw self[key]!.usageError("unknown key '\(key)' in \(place.isEmpty ? "the file" : place)\(NearestName.hint(for: key, among: allowed.sorted()))",
+            throw self[key]!.usageError("unknown key \(quoted: key) in \(place.isEmpty ? "the file" : place)\(NearestName.hint(for: key, among: allowed.sorted()))",
                                         placed: false)
         }
     }

@@ -92,7 +92,7 @@ public struct BarometerEvaluator: Sendable {
                 atWave.subset = RowFilter.and(request.subset, config.schedule.column, equals: wave)
                 let rows = try GapEstimator(table: data, design: design).estimate(atWave)
                 guard let row = rows.first(where: { $0.component == component }) else {
-                    throw DisparityError.usage("the decomposition has no part '\(component)'")
+                    throw DisparityError.usage("the decomposition has no part \(quoted: component)")
                 }
                 let cells = rows.filter { $0.component == "focal" || $0.component == "reference" }
                 if wave == waves.current {
@@ -123,7 +123,7 @@ public struct BarometerEvaluator: Sendable {
         let unknown = present.subtracting(config.schedule.order)
         if let label = unknown.sorted().first {
             throw DisparityError.data(file: data.source, column: config.schedule.column,
-                                      "the period '\(label)' is not in the configuration's periods\(NearestName.hint(for: label, among: config.schedule.order))")
+                                      "the period \(quoted: label) is not in the configuration's periods\(NearestName.hint(for: label, among: config.schedule.order))")
         }
         guard let current = config.schedule.latest(atOrBefore: period, among: present) else {
             throw DisparityError.data(file: data.source, column: config.schedule.column, "no wave at or before \(period)")

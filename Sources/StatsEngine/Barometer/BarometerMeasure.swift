@@ -83,7 +83,7 @@ public struct BarometerMeasure: Sendable {
         self.label = label
         let unitText = at["unit"]?.scalar ?? ""
         guard let unit = MeasureUnit(rawValue: unitText) else {
-            throw at.usageError("unit '\(unitText)' is not one of \(MeasureUnit.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: unitText, among: MeasureUnit.allCases.map(\.rawValue)))")
+            throw at.usageError("unit \(quoted: unitText) is not one of \(MeasureUnit.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: unitText, among: MeasureUnit.allCases.map(\.rawValue)))")
         }
         self.unit = unit
         context = try Self.flag(at, "context")
@@ -99,7 +99,7 @@ public struct BarometerMeasure: Sendable {
             guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
         case nil, "gap"?:
             if let key = ["period", "baseline", "current"].first(where: { at[$0] != nil }) {
-                throw at.usageError("'\(key)' belongs to the configuration's 'periods', not to a measure")
+                throw at.usageError("\(quoted: key) belongs to the configuration's 'periods', not to a measure")
             }
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
@@ -111,7 +111,7 @@ public struct BarometerMeasure: Sendable {
                 guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
                 let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])
                 guard parts.contains(report) else {
-                    throw at.usageError("report '\(report)' is not one of \(parts.joined(separator: ", "))\(NearestName.hint(for: report, among: parts))")
+                    throw at.usageError("report \(quoted: report) is not one of \(parts.joined(separator: ", "))\(NearestName.hint(for: report, among: parts))")
                 }
                 kind = .decomposition(request, component: report)
             } else if request.adjust != nil {
@@ -121,11 +121,11 @@ public struct BarometerMeasure: Sendable {
             }
             let shares = [GapStatistic.proportion, .ratio].contains(request.statistic)
             if shares, unit == .percent || unit == .percentagePoints, request.scale != 100 {
-                throw at.usageError("unit '\(unit.rawValue)' reports shares in percent: add 'scale: pp'")
+                throw at.usageError("unit \(quoted: unit.rawValue) reports shares in percent: add 'scale: pp'")
             }
             if by != nil, !request.group.isEmpty { throw at.usageError("a breakdown ('by') is for a level measure (without 'group')") }
         case let other?:
-            throw at.usageError("measure '\(other)' is not gap or representation\(NearestName.hint(for: other, among: ["gap", "representation"]))")
+            throw at.usageError("measure \(quoted: other) is not gap or representation\(NearestName.hint(for: other, among: ["gap", "representation"]))")
         }
     }
 
@@ -133,7 +133,7 @@ public struct BarometerMeasure: Sendable {
         switch at[key]?.scalar {
         case nil, "false"?: return false
         case "true"?: return true
-        case let text?: throw at.usageError("\(key) '\(text)' is not true or false")
+        case let text?: throw at.usageError("\(key) \(quoted: text) is not true or false")
         }
     }
 
@@ -153,7 +153,7 @@ public struct BarometerMeasure: Sendable {
         let component = at["report"]?.scalar ?? (options.standardise == nil ? "index" : "standardised index")
         guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
               options.standardise != nil || !component.hasPrefix("standardised") else {
-            throw at.usageError("report '\(component)' is not index, difference, or (with standardise) standardised index or difference")
+            throw at.usageError("report \(quoted: component) is not index, difference, or (with standardise) standardised index or difference")
         }
         return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
                               benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(like: design),

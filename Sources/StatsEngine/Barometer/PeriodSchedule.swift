@@ -15,7 +15,7 @@ public struct PeriodSchedule: Sendable, Equatable {
         guard !order.isEmpty else { throw DisparityError.usage("periods: 'order' lists no periods") }
         guard Set(order).count == order.count else { throw DisparityError.usage("periods: 'order' lists a period twice") }
         guard order.contains(baseline) else {
-            throw DisparityError.usage("periods: the baseline '\(baseline)' is not in 'order' (\(order.joined(separator: ", ")))")
+            throw DisparityError.usage("periods: the baseline \(quoted: baseline) is not in 'order' (\(listed: order))")
         }
         self.column = column
         self.order = order
@@ -42,7 +42,7 @@ public struct PeriodSchedule: Sendable, Equatable {
     public func resolve(_ period: String?) throws -> String {
         guard let period else { return order.last! }
         guard position(period) != nil else {
-            throw DisparityError.usage("--period '\(period)' is not a period of the configuration (\(order.joined(separator: ", ")))\(NearestName.hint(for: period, among: order))")
+            throw DisparityError.usage("--period \(quoted: period) is not a period of the configuration (\(listed: order))\(NearestName.hint(for: period, among: order))")
         }
         return period
     }

@@ -42,7 +42,7 @@ struct WaveContrasts {
         let sides: [(label: String, code: Int32?)] = try groups.map { g in
             try [request.focal!, request.reference].map { level -> (String, Int32?) in
                 guard let code = g.levels.firstIndex(of: level) else {
-                    throw DisparityError.data(file: table.source, column: request.group, "the level '\(level)' does not occur")
+                    throw DisparityError.data(file: table.source, column: request.group, "the level \(quoted: level) does not occur")
                 }
                 return ("\(request.group)=\(level)", Int32(code))
             }
@@ -50,7 +50,7 @@ struct WaveContrasts {
         var cells: [Linearized] = []
         for wave in waveList {
             guard let waveCode = periods.levels.firstIndex(of: wave).map(Int32.init) else {
-                throw DisparityError.data(file: table.source, column: periodColumn, "the wave '\(wave)' does not occur")
+                throw DisparityError.data(file: table.source, column: periodColumn, "the wave \(quoted: wave) does not occur")
             }
             for side in sides {
                 let rows = (0..<table.rowCount).compactMap { r -> Int32? in

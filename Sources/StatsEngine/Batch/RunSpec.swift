@@ -47,7 +47,7 @@ public struct RunSpec: Sendable {
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
         let csvStyle = try root["csv-style"].map { node in
             guard let style = node.scalar.flatMap(CSVStyle.init(rawValue:)) else {
-                throw node.usageError("csv-style '\(node.scalar ?? "")' is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw node.usageError("csv-style \(quoted: node.scalar ?? "") is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return style
         } ?? .standard
@@ -55,7 +55,7 @@ public struct RunSpec: Sendable {
         var names = Set<String>()
         let analyses = try entries.enumerated().map { index, entry -> Analysis in
             let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
-            let at = entry.named("analysis '\(name)'")
+            let at = entry.named("analysis \(quoted: name)")
             guard name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$", options: .regularExpression) != nil else {
                 throw at.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
             }
@@ -88,7 +88,7 @@ private struct AnalysisDecoder {
         let shared = (OptionCatalog(DataOptions.self).names + OptionCatalog(DesignOptions.self).names + OptionCatalog(OutputOptions.self).names)
             .filter { !varianceKeys.contains($0) }
         if let key = node.keys.first(where: shared.contains) {
-            throw node.usageError("'\(key)' is not an option of \(command) (the design, the data and csv-style are set once, at the top of the spec)")
+            throw node.usageError("\(quoted: key) is not an option of \(command) (the design, the data and csv-style are set once, at the top of the spec)")
         }
         let analysis = try self.analysis(command)
         guard node.keys.contains(where: varianceKeys.contains) else { return analysis }
@@ -125,7 +125,7 @@ private struct AnalysisDecoder {
                 return .representation(try estimator.estimate(request), request: request)
             }
         default:
-            throw node.usageError("command '\(command)' is not \(Self.commands.joined(separator: ", "))\(NearestName.hint(for: command, among: Self.commands))")
+            throw node.usageError("command \(quoted: command) is not \(Self.commands.joined(separator: ", "))\(NearestName.hint(for: command, among: Self.commands))")
         }
     }
 

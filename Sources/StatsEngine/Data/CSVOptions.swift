@@ -12,8 +12,9 @@ public struct CSVOptions: Sendable, Hashable {
     /// with the cell's text as written, blanks around it ignored.
     public var missingCodes: [String]
     /// The size in bytes the reader aims at for each parallel chunk; nil chooses it from the file
-    /// size and the core count. Tests set it small so that small files are split too.
-    var chunkSize: Int?
+    /// size and the core count. Tests and the CSV fuzzer set it small so that small files are
+    /// split too.
+    public var chunkSize: Int?
 
     /// Options that detect the delimiter and decimal mark, read UTF-8, and know only the
     /// standard missing cells unless told otherwise.
@@ -29,7 +30,7 @@ public struct CSVOptions: Sendable, Hashable {
         switch text {
         case "tab", "\\t", "\t": return 0x09
         case ",", ";", "|", " ": return text.utf8.first!
-        default: throw DisparityError.usage("--delimiter must be one of , ; | tab (got '\(text)')")
+        default: throw DisparityError.usage("--delimiter must be one of , ; | tab (got \(quoted: text))")
         }
     }
 
@@ -38,7 +39,7 @@ public struct CSVOptions: Sendable, Hashable {
         switch text {
         case ".", "point": return false
         case ",", "comma": return true
-        default: throw DisparityError.usage("--decimal must be '.' or ',' (got '\(text)')")
+        default: throw DisparityError.usage("--decimal must be '.' or ',' (got \(quoted: text))")
         }
     }
 

@@ -81,6 +81,14 @@ struct CSVTokenizer: @unchecked Sendable {
     let delimiter: UInt8
     let fieldCount: Int
 
+    /// Whether `pos` holds a carriage return that ends a line: one before a line feed or at the
+    /// end. A lone carriage return inside a line is a character of its field, whichever path
+    /// reads the field, so a record never depends on a column's type.
+    @inline(__always)
+    func isLineEnd(carriageReturnAt pos: Int) -> Bool {
+        bytes[pos] == ASCII.carriageReturn && (pos + 1 == end || bytes[pos + 1] == ASCII.newline)
+    }
+
     /// Calls `visit(record, column, field)` for each field of up to `recordLimit` records from
     /// `start`; returns the number of records read and the offset just past the last one.
     @discardableResult
@@ -124,7 +132,7 @@ struct CSVTokenizer: @unchecked Sendable {
                         }
                         field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
                         pos += 1
-                        if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, bytes[pos] != ASCII.carriageReturn {
+                        if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, !isLineEnd(carriageReturnAt: pos) {
                             throw CSVSyntaxError(offset: pos, message: "unexpected character after a closing quote")
                         }
                     } else {
@@ -144,7 +152,7 @@ struct CSVTokenizer: @unchecked Sendable {
                 }
                 column += 1
                 if pos < end, bytes[pos] == delimiter { pos += 1; continue }
-                if pos < end, bytes[pos] == ASCII.carriageReturn { pos += 1 }
+                if pos < end, isLineEnd(carriageReturnAt: pos) { pos += 1 }
                 if pos < end, bytes[pos] == ASCII.newline { pos += 1 }
                 break
             }

@@ -107,7 +107,10 @@ enum NumberParser {
         }
         if i < end {
             let b = bytes[i]
-            guard b == delimiter || b == ASCII.newline || b == ASCII.carriageReturn else { return nil }
+            // A carriage return ends the field only before a line feed (or the end), as in the
+            // tokenizer; a lone one is a character of the field, read on the general path.
+            guard b == delimiter || b == ASCII.newline || (b == ASCII.carriageReturn && (i + 1 == end || bytes[i + 1] == ASCII.newline))
+            else { return nil }
         }
         if !overflow, mantissa <= exactLimit, exponent >= -22, exponent <= 22 {
             if -exponent > decimals { decimals = -exponent }

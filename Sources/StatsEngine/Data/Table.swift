@@ -39,7 +39,7 @@ public struct Table: Sendable {
     /// The column called `name`, or an error naming it and the file.
     public func column(_ name: String) throws -> Column {
         guard let i = indexByName[name] else {
-            throw DisparityError.data(file: source, column: name, "no such column (columns: \(names.joined(separator: ", ")))")
+            throw DisparityError.data(file: source, column: name, "no such column\(NearestName.hint(for: name, among: names)) (columns: \(listed: names))")
         }
         usage?.record(i)
         return columns[i]
@@ -79,7 +79,7 @@ public struct Table: Sendable {
         }
     }
 
-    /// The column `name` as the categories of a proportion: like `categorical`, but a column
+    /// The column `name` as the categories of a proportion or a model term: like `categorical`, but a column
     /// that looks numeric — more than 20 distinct numbers and text in at most 5 % of its cells —
     /// is the error `numericColumn` gives, since its categories would be its numbers.
     public func proportionCategories(_ name: String) throws -> CategoricalColumn {
@@ -116,10 +116,10 @@ public struct Table: Sendable {
             hint = "a number with the other decimal mark: --decimal \(cell.contains(",") ? "," : ".") reads it"
         } else {
             let codes = Array(Set(c.levels.filter { !NumberParser.isNumber($0) })).sorted().prefix(3)
-            hint = "if it marks a missing value, pass --na \"\(codes.joined(separator: ","))\""
+            hint = "if it marks a missing value, pass --na \"\(shortened: codes.joined(separator: ","))\""
         }
         return DisparityError.data(file: source, line: row + 2, column: name,
-                                   "expected a number, found '\(cell)' (\(offending) of \(present) cells are not numbers); \(hint)")
+                                   "expected a number, found \(quoted: cell) (\(offending) of \(present) cells are not numbers); \(hint)")
     }
 
     /// The table with one more column (same length), for variables a computation derives.

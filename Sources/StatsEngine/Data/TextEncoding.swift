@@ -20,7 +20,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         case "latin1", "latin-1", "iso-8859-1", "iso8859-1": self = .latin1
         case "utf-16", "utf16": self = .utf16
         default:
-            throw DisparityError.usage("--encoding must be utf-8, windows-1252 (cp1252), latin1 or utf-16 (got '\(text)')")
+            throw DisparityError.usage("--encoding must be utf-8, windows-1252 (cp1252), latin1 or utf-16 (got \(quoted: text))")
         }
     }
 

@@ -30,7 +30,7 @@ struct GroupModels {
         inFocal = groups.codes.indices.map { groups.codes[$0] == focalCode && inDomain[$0] }
         inReference = groups.codes.indices.map { groups.codes[$0] == referenceCode && inDomain[$0] }
         formula = try ModelFormula("\(OaxacaBlinder.quoted(outcome)) ~ \(covariates)")
-        guard formula.hasIntercept else { throw DisparityError.usage("--adjust '\(covariates)': the decomposition needs an intercept") }
+        guard formula.hasIntercept else { throw DisparityError.usage("--adjust \(quoted: covariates): the decomposition needs an intercept") }
         (focalName, referenceName) = (focal, reference)
         let request = RegressionRequest(formula: formula.text, family: family, allowAliased: true)
         let levels = try DesignMatrix(formula: formula, table: estimator.table, within: zip(inFocal, inReference).map { $0 || $1 }).factorLevels
@@ -47,7 +47,7 @@ struct GroupModels {
             let absent = (0..<x.columnCount).filter { j in (0..<n).allSatisfy { model.weights[$0] <= 0 || x.values[j * n + $0] == 0 } }
             let aliased = (0..<x.columnCount).filter { model.fit.aliased[$0] && !absent.contains($0) }.map { x.names[$0] }
             if !aliased.isEmpty {
-                throw DisparityError.analysis("group \(name) (\(role)): formula '\(formula.text)': singular design: \(aliased.joined(separator: ", ")) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")
+                throw DisparityError.analysis("group \(name) (\(role)): formula \(quoted: formula.text): singular design: \(listed: aliased) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")
             }
             return (model, absent)
         }
@@ -65,7 +65,7 @@ struct GroupModels {
         if let (variable, level) = DesignMatrix.factorLevel(ofColumnNamed: column) {
             throw DisparityError.analysis("\(variable)=\(level) has no rows in group \(name) (\(role)), but \(user) needs that group's coefficient for it; leave the level out (--subset \"\(variable) != \(level)\") or merge it with another")
         }
-        throw DisparityError.analysis("'\(column)' is 0 in every row of group \(name) (\(role)), but \(user) needs that group's coefficient for it; drop it from --adjust")
+        throw DisparityError.analysis("\(quoted: column) is 0 in every row of group \(name) (\(role)), but \(user) needs that group's coefficient for it; drop it from --adjust")
     }
 }
 
@@ -114,7 +114,7 @@ struct Normalization {
         let intercept = design.termOfColumn.firstIndex(of: -1)!
         for (t, term) in formula.terms.enumerated() {
             if term.variables.count > 1, let v = term.variables.first(where: { factors[$0] != nil }) {
-                throw DisparityError.usage("--normalize needs every factor as a main effect only: '\(term.label)' interacts '\(v.label)'")
+                throw DisparityError.usage("--normalize needs every factor as a main effect only: \(quoted: term.label) interacts \(quoted: v.label)")
             }
             guard term.variables.count == 1, let levels = factors[term.variables[0]] else { continue }
             let columns = (0..<p).filter { design.termOfColumn[$0] == t }

@@ -56,13 +56,13 @@ public struct GapEstimator: Sendable {
         let groups = try table.categorical(request.group)
         guard let referenceCode = groups.levels.firstIndex(of: request.reference) else {
             throw DisparityError.data(file: table.source, column: request.group,
-                                      "the reference level '\(request.reference)' does not occur (levels: \(groups.levels.joined(separator: ", ")))")
+                                      "the reference level \(quoted: request.reference) does not occur (levels: \(listed: groups.levels))")
         }
         var focalCodes = groups.levels.indices.filter { $0 != referenceCode }
         if let focal = request.focal {
             guard let code = groups.levels.firstIndex(of: focal) else {
                 throw DisparityError.data(file: table.source, column: request.group,
-                                          "the focal level '\(focal)' does not occur (levels: \(groups.levels.joined(separator: ", ")))")
+                                          "the focal level \(quoted: focal) does not occur (levels: \(listed: groups.levels))")
             }
             focalCodes = [code]
         }
@@ -209,7 +209,7 @@ public struct GapEstimator: Sendable {
             let used = rows.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
             guard !used.isEmpty else {
                 throw DisparityError.data(file: table.source, column: request.variable,
-                                          "\(cell) has no rows with a value of '\(request.variable)'")
+                                          "\(cell) has no rows with a value of \(quoted: request.variable)")
             }
             guard used.contains(where: { w[Int($0)] > 0 }) else {
                 throw DisparityError.data(file: table.source, column: request.variable, "\(cell) has no rows with a positive weight")
@@ -227,7 +227,7 @@ public struct GapEstimator: Sendable {
             let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!)
             return { rows, cell in
                 guard let r = Linearization.ratio(y, x, w, rows: try present(rows, [y, x], cell)) else {
-                    throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero in \(cell)")
+                    throw DisparityError.analysis("\(table.source): the weighted total of \(quoted: request.denominator!) is zero in \(cell)")
                 }
                 return r
             }
@@ -248,7 +248,7 @@ public struct GapEstimator: Sendable {
         if let category = request.category {
             let c = try table.categorical(request.variable)
             guard let code = c.levels.firstIndex(of: category) else {
-                throw DisparityError.data(file: table.source, column: request.variable, "the category '\(category)' does not occur")
+                throw DisparityError.data(file: table.source, column: request.variable, "the category \(quoted: category) does not occur")
             }
             return c.codes.map { $0 < 0 ? .nan : ($0 == Int32(code) ? 1 : 0) }
         }
@@ -266,7 +266,7 @@ public struct GapEstimator: Sendable {
         let df = request.degreesOfFreedom.resolved(designByDefault: true) { design.degreesOfFreedom(rows: rows) }
         let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine)
         guard let linearized = woodruff.linearized else {
-            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of '\(request.variable)' in \(cell) has no Woodruff interval to linearize it with")
+            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of \(quoted: request.variable) in \(cell) has no Woodruff interval to linearize it with")
         }
         return linearized
     }

@@ -83,7 +83,7 @@ public struct GapRequest: Sendable {
     public func validate() throws {
         try ProbabilityOptions.validate(q: q, level: level)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
-        if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level '\(focal)'") }
+        if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level \(quoted: focal)") }
         if adjust != nil, statistic != .mean, statistic != .proportion {
             throw DisparityError.usage("--adjust decomposes a gap in a mean or a proportion (got --stat \(statistic.rawValue))")
         }
@@ -91,7 +91,7 @@ public struct GapRequest: Sendable {
             throw DisparityError.usage("--scale pp reports proportions and rates in percentage points; --stat \(statistic.rawValue) has its own unit")
         }
         if let period, period.baseline == period.current {
-            throw DisparityError.usage("the baseline and the current wave are both '\(period.current)'")
+            throw DisparityError.usage("the baseline and the current wave are both \(quoted: period.current)")
         }
         if logit, adjust == nil || statistic != .proportion {
             throw DisparityError.usage("--logit decomposes a proportion: it needs --stat proportion and --adjust")

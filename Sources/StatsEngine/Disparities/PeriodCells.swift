@@ -10,7 +10,7 @@ struct PeriodCells {
         func code(_ value: String) throws -> Int32 {
             guard let i = column.levels.firstIndex(of: value) else {
                 throw DisparityError.data(file: table.source, column: period.column,
-                                          "the wave '\(value)' does not occur (values: \(column.levels.joined(separator: ", ")))")
+                                          "the wave \(quoted: value) does not occur (values: \(listed: column.levels))")
             }
             return Int32(i)
         }

@@ -147,7 +147,7 @@ public struct RepresentationEstimator: Sendable {
         let table = source.table
         let group = try table.categorical(request.column)
         guard let focal = group.levels.firstIndex(of: request.focal) else {
-            throw DisparityError.data(file: table.source, column: request.column, "the level '\(request.focal)' does not occur")
+            throw DisparityError.data(file: table.source, column: request.column, "the level \(quoted: request.focal) does not occur")
         }
         let domain = try subset?.rows(of: table)
         let characteristic = try request.standardise.map { try table.categorical($0) }
@@ -155,7 +155,7 @@ public struct RepresentationEstimator: Sendable {
         if let characteristic {
             for (i, l) in characteristic.levels.enumerated() { codeOf[i] = Int32(levels.firstIndex(of: l) ?? -1) }
             if withinLevels, let missing = levels.first(where: { !characteristic.levels.contains($0) }) {
-                throw DisparityError.data(file: table.source, column: request.standardise!, "the level '\(missing)' of the population does not occur in the benchmark")
+                throw DisparityError.data(file: table.source, column: request.standardise!, "the level \(quoted: missing) of the population does not occur in the benchmark")
             }
         }
         // The benchmark's overall share counts all its rows; the population's mix only rows with a level.
@@ -183,7 +183,7 @@ public struct RepresentationEstimator: Sendable {
         }
         var values = [totals[0] / W]
         for e in 1..<k {
-            guard weightAt[e] > 0 else { throw DisparityError.data(file: table.source, column: request.standardise, "no rows at level '\(levels[e - 1])'") }
+            guard weightAt[e] > 0 else { throw DisparityError.data(file: table.source, column: request.standardise, "no rows at level \(quoted: levels[e - 1])") }
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
         guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k))) }

@@ -32,7 +32,7 @@ public struct CrossTableEstimator: Sendable {
                    rows: domains.rows[d], rowFactor: rowFactor, colFactor: colFactor)
         }
         if domains.columns.isEmpty, layouts.allSatisfy({ $0.used.isEmpty }) {
-            throw DisparityError.data(file: table.source, "no row has values of both '\(request.row)' and '\(request.column)'")
+            throw DisparityError.data(file: table.source, "no row has values of both \(quoted: request.row) and \(quoted: request.column)")
         }
         let engine = VarianceEngine(design: design)
         var estimates: [[Double]] = [], covariances: [[Double]] = []
@@ -67,7 +67,7 @@ public struct CrossTableEstimator: Sendable {
         let factor = try table.proportionCategories(name)
         if case .numeric = try table.column(name), factor.levels.count > Self.maximumNumericLevels {
             throw DisparityError.data(file: table.source, column: name,
-                                      "'\(name)' is continuous (\(factor.levels.count) distinct numbers): a table needs categories; group it first (at most \(Self.maximumNumericLevels) values)")
+                                      "\(quoted: name) is continuous (\(factor.levels.count) distinct numbers): a table needs categories; group it first (at most \(Self.maximumNumericLevels) values)")
         }
         return factor
     }

@@ -71,11 +71,11 @@ public struct DescriptiveEstimator: Sendable {
             } catch let error as EmptyDomain {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
                 guard !group.isEmpty else {
-                    throw DisparityError.data(file: table.source, column: request.variable, "\(place) has no rows with a value of '\(error.variable)'")
+                    throw DisparityError.data(file: table.source, column: request.variable, "\(place) has no rows with a value of \(quoted: error.variable)")
                 }
                 out.append(EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: group, category: nil,
                                        estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil, df: nil, n: 0,
-                                       designEffect: nil, note: "\(place) has no rows with a value of '\(error.variable)'"))
+                                       designEffect: nil, note: "\(place) has no rows with a value of \(quoted: error.variable)"))
             }
         }
         return out.map { row in
@@ -210,7 +210,7 @@ public struct DescriptiveEstimator: Sendable {
     private func ratio(_ request: EstimateRequest, _ y: [Double], _ x: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let used = try present(domain, [y, x], request.variable)
         guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
-            throw DisparityError.analysis("\(table.source): the weighted total of '\(request.denominator!)' is zero, so the ratio is undefined")
+            throw DisparityError.analysis("\(table.source): the weighted total of \(quoted: request.denominator!) is zero, so the ratio is undefined")
         }
         let v = try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0]
         return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]

@@ -26,7 +26,7 @@ public enum DegreesOfFreedom: Sendable, Equatable {
         case "design": self = .design
         default:
             guard let v = Double(text), v > 0, v.isFinite else {
-                throw DisparityError.usage("--df must be auto, design, normal or a positive number (got '\(text)')")
+                throw DisparityError.usage("--df must be auto, design, normal or a positive number (got \(quoted: text))")
             }
             self = .fixed(v)
         }

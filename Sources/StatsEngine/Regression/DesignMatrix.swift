@@ -45,7 +45,7 @@ public struct DesignMatrix: Sendable {
         for variable in resolved.values { variable.markMissing(&keep) }
         let rows = keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
         guard !rows.isEmpty else {
-            throw DisparityError.data(file: table.source, "formula '\(formula.text)': no row has every variable of the model")
+            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): no row has every variable of the model")
         }
         var factors: [ModelVariable: PresentLevels] = [:]
         for (v, r) in resolved {
@@ -53,7 +53,7 @@ public struct DesignMatrix: Sendable {
                 let present = PresentLevels(codes: codes, levels: levels, rows: rows, fixed: fixedLevels?[v], base: base)
                 if present.levels.count < 2 {
                     throw DisparityError.data(file: table.source, column: base,
-                                              "formula '\(formula.text)': factor '\(base)' has \(present.levels.count == 1 ? "only the level '\(present.levels[0])'" : "no levels") in the rows used; a factor needs two or more")
+                                              "formula \(quoted: formula.text): factor \(quoted: base) has \(present.levels.count == 1 ? "only the level \(quoted: present.levels[0])" : "no levels") in the rows used; a factor needs two or more")
                 }
                 factors[v] = present
             }
@@ -103,12 +103,12 @@ public struct DesignMatrix: Sendable {
         let bytes = Double(MemoryLayout<Double>.size) * (3 * Double(n) * p + p * p)
         guard bytes > memoryBudget else { return }
         let gigabytes = { (b: Double) in NumberFormat.label((b / 1e8).rounded(.up) / 10) }
-        throw DisparityError.analysis("formula '\(formula.text)': the model would have \(NumberFormat.label(p)) columns for \(n) rows and need \(gigabytes(bytes)) GB (at most \(gigabytes(memoryBudget))); drop terms or merge factor levels")
+        throw DisparityError.analysis("formula \(quoted: formula.text): the model would have \(NumberFormat.label(p)) columns for \(n) rows and need \(gigabytes(bytes)) GB (at most \(gigabytes(memoryBudget))); drop terms or merge factor levels")
     }
 
     /// The same matrix in double-double, numeric inputs lifted exactly from their decimals.
     func extendedValues() throws -> [DoubleDouble] {
-        let evaluation = ArithmeticEvaluation(table: table, label: "formula '\(formula.text)'", rows: rows)
+        let evaluation = ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text)", rows: rows)
         return try Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [DoubleDouble] in
             switch v {
             case .column(let name): return try evaluation.values(.column(name))
@@ -120,7 +120,7 @@ public struct DesignMatrix: Sendable {
 
     /// The response in double-double, lifted exactly from its decimals.
     func extendedResponse() throws -> [DoubleDouble] {
-        let evaluation = ArithmeticEvaluation(table: table, label: "formula '\(formula.text)'", rows: rows)
+        let evaluation = ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text)", rows: rows)
         switch formula.response {
         case .column(let name): return try evaluation.values(.column(name))
         case .expression(let e, _): return try evaluation.values(e)

@@ -40,19 +40,14 @@ struct FormulaParser {
         let rhs = try parser.sum()
         parser.skipSpace()
         if parser.position < parser.text.count {
-            throw parser.error("unexpected '\(parser.text[parser.position])'", at: parser.position)
+            throw parser.error("unexpected \(quoted: parser.text[parser.position])", at: parser.position)
         }
         return (response, rhs)
     }
 
-    /// Longest formula an error quotes whole; a longer one is quoted by its start.
-    static let quotedLength = 80
-
-    /// A one-line error that quotes the formula (its first `quotedLength` characters when
-    /// longer) and points at a character.
+    /// A one-line error that quotes the formula (its start, when long) and points at a character.
     func error(_ message: String, at index: Int) -> DisparityError {
-        let quoted = text.count > Self.quotedLength ? String(text.prefix(Self.quotedLength)) + "…" : source
-        return DisparityError.usage("formula '\(quoted)': \(message) (at character \(index + 1))")
+        DisparityError.usage("formula \(quoted: source): \(message) (at character \(index + 1))")
     }
 
     // MARK: bounds
@@ -156,7 +151,7 @@ struct FormulaParser {
             let call = ArithmeticExpression.call(name, e)
             return .expression(call, label: call.text)
         default:
-            throw error("unknown function '\(name)' (use factor, I, log, exp, sqrt, abs, log10 or log2)", at: start)
+            throw error("unknown function \(quoted: name) (use factor, I, log, exp, sqrt, abs, log10 or log2)", at: start)
         }
     }
 
@@ -200,7 +195,7 @@ struct FormulaParser {
         skipSpace()
         if accept("(") {
             guard ArithmeticExpression.functions.contains(name) else {
-                throw error("unknown function '\(name)' (use log, exp, sqrt, abs, log10 or log2)", at: start)
+                throw error("unknown function \(quoted: name) (use log, exp, sqrt, abs, log10 or log2)", at: start)
             }
             let e = try nested { try $0.arithmetic() }
             guard accept(")") else { throw error("missing ')'", at: position) }
@@ -238,7 +233,7 @@ struct FormulaParser {
         }
         while let c = peek, c.isLetter || c.isNumber || c == "_" || c == "." { position += 1 }
         guard position > start, !text[start].isNumber else {
-            throw error(peek.map { "expected a column name, found '\($0)'" } ?? "the formula ends where a column name is expected", at: start)
+            throw error(peek.map { "expected a column name, found \(quoted: $0)" } ?? "the formula ends where a column name is expected", at: start)
         }
         return String(text[start..<position])
     }

@@ -198,14 +198,14 @@ struct SeparationCheck {
         guard family != .gaussian else { return }
         let y = design.response
         if let previous, let message = separation(step: zip(coefficients, previous).map { $0 - $1 }, y: y) {
-            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(message); its coefficient is infinite (drop the term or merge levels)")
+            throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
         guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
         let pinned = mean.indices.filter { i in
             weights[i] > 0 && (family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance)
         }.count
         if pinned > 0 {
-            throw DisparityError.analysis("formula '\(design.formula.text)': separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
+            throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
         }
     }
 
@@ -240,7 +240,7 @@ struct SeparationCheck {
         guard let j = (0..<p).max(by: { spread($0) < spread($1) }), spread(j) > 0 else {
             return "\(separated.count) rows are fitted with their outcome exactly"
         }
-        return "'\(design.names[j])' separates the outcome: " + cells(column: j, upward: b[j] > 0, used: used, y: y, separated: separated)
+        return "\(quoted: design.names[j]) separates the outcome: " + cells(column: j, upward: b[j] > 0, used: used, y: y, separated: separated)
     }
 
     /// Which rows the term separates, as checked statements about the data: for a 0/1 column
@@ -278,7 +278,7 @@ struct SeparationCheck {
         }
         if clauses.isEmpty {
             let bound = family == .binomial ? "probability 0 or 1" : "mean 0"
-            return "\(separated.count) row\(separated.count == 1 ? " is" : "s are") fitted with \(bound) along a direction led by '\(name)'"
+            return "\(separated.count) row\(separated.count == 1 ? " is" : "s are") fitted with \(bound) along a direction led by \(quoted: name)"
         }
         return clauses.joined(separator: " and ")
     }

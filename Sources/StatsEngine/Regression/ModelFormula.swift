@@ -54,7 +54,7 @@ public struct ModelFormula: Sendable, Equatable {
             .sorted { ($0.element.variables.count, $0.offset) < ($1.element.variables.count, $1.offset) }
             .map { Term(variables: $0.element.variables.sorted { rank[$0]! < rank[$1]! }) }
         if terms.isEmpty && !hasIntercept {
-            throw DisparityError.usage("formula '\(text)': the model has no terms and no intercept")
+            throw DisparityError.usage("formula \(quoted: text): the model has no terms and no intercept")
         }
     }
 
@@ -124,7 +124,7 @@ public struct ModelFormula: Sendable, Equatable {
     /// A usage error when a formula would expand to more than `maximumTerms` terms.
     private static func refuseMoreThanMaximumTerms(_ count: Double, formula: String) throws {
         guard count <= Double(maximumTerms) else {
-            throw DisparityError.usage("formula '\(formula)': the model would have \(NumberFormat.label(count.rounded())) terms (at most \(maximumTerms)); drop or merge terms")
+            throw DisparityError.usage("formula \(quoted: formula): the model would have \(NumberFormat.label(count.rounded())) terms (at most \(maximumTerms)); drop or merge terms")
         }
     }
 

@@ -87,12 +87,12 @@ public struct RegressionEstimator: Sendable {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
                 .fit(x, weights: weights)
         } catch let failure as IRLS.NonConvergence {
-            throw DisparityError.analysis("formula '\(formula.text)': the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
+            throw DisparityError.analysis("formula \(quoted: formula.text): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
         }
         if !request.allowAliased, fit.aliased.contains(true) {
             let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
             let them = names.count == 1 ? "it" : "them"
-            throw DisparityError.analysis("formula '\(formula.text)': singular design: \(names.joined(separator: ", ")) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
+            throw DisparityError.analysis("formula \(quoted: formula.text): singular design: \(listed: names) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
     }

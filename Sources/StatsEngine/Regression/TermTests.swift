@@ -24,11 +24,11 @@ struct TermTests {
             var columns: [Int] = []
             for w in wanted {
                 guard let t = design.formula.terms.firstIndex(where: { Set($0.variables) == Set(w.variables) }) else {
-                    throw DisparityError.usage("--test '\(text)': the model has no term '\(w.label)' (terms: \(design.formula.terms.map(\.label).joined(separator: ", ")))")
+                    throw DisparityError.usage("--test \(quoted: text): the model has no term \(quoted: w.label) (terms: \(listed: design.formula.terms.map(\.label)))")
                 }
                 columns += kept.indices.filter { design.termOfColumn[kept[$0]] == t }
             }
-            guard !columns.isEmpty else { throw DisparityError.analysis("--test '\(text)': every coefficient of these terms is aliased") }
+            guard !columns.isEmpty else { throw DisparityError.analysis("--test \(quoted: text): every coefficient of these terms is aliased") }
             tests.append(try test(columns, label: wanted.map(\.label).joined(separator: " + ")))
         }
         return tests
@@ -41,7 +41,7 @@ struct TermTests {
         var v = [Double](repeating: 0, count: q * q)
         for (a, i) in positions.enumerated() { for (b, j) in positions.enumerated() { v[a * q + b] = covariance[i * k + j] } }
         guard let inverse = SymmetricInverse.of(v, size: q) else {
-            throw DisparityError.analysis("the covariance of '\(label)' is singular, so it cannot be tested")
+            throw DisparityError.analysis("the covariance of \(quoted: label) is singular, so it cannot be tested")
         }
         var chisq = 0.0
         for a in 0..<q { for b in 0..<q { chisq += beta[a] * inverse[a * q + b] * beta[b] } }

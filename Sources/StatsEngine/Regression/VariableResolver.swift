@@ -22,7 +22,11 @@ struct VariableResolver {
         case .column(let name):
             switch try column(name) {
             case .numeric(let c): return .numeric(c.values)
-            case .categorical(let c): return .factor(codes: c.codes, levels: c.levels, base: name)
+            case .categorical:
+                // A column of numbers with a few text cells is an error naming a text cell, not a
+                // factor with one level per number.
+                let c = try table.proportionCategories(name)
+                return .factor(codes: c.codes, levels: c.levels, base: name)
             }
         case .factor(let name):
             _ = try column(name)
@@ -38,14 +42,14 @@ struct VariableResolver {
         switch v {
         case .column(let name):
             guard case .numeric(let c) = try column(name) else {
-                throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': the \(role) '\(name)' must be numeric")
+                throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): the \(role) \(quoted: name) must be numeric")
             }
             return c.values
         case .factor(let name):
-            throw DisparityError.usage("formula '\(formula.text)': factor(\(name)) cannot be the \(role)")
+            throw DisparityError.usage("formula \(quoted: formula.text): factor(\(name)) cannot be the \(role)")
         case .expression(let e, let label):
             for name in e.columns { _ = try column(name) }
-            return try ArithmeticEvaluation(table: table, label: "formula '\(formula.text)', \(label)").values(e, as: Double.self)
+            return try ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text), \(label)").values(e, as: Double.self)
         }
     }
 
@@ -53,14 +57,14 @@ struct VariableResolver {
         guard table.names.contains(name) else {
             let position = formula.text.range(of: name).map { formula.text.distance(from: formula.text.startIndex, to: $0.lowerBound) + 1 }
             throw DisparityError.data(file: table.source, column: name,
-                                      "formula '\(formula.text)': no such column\(position.map { " (at character \($0))" } ?? "")")
+                                      "formula \(quoted: formula.text): no such column\(position.map { " (at character \($0))" } ?? "")\(NearestName.hint(for: name, among: table.names))")
         }
         let column = try table.column(name)
         if case .numeric(let c) = column, c.values.allSatisfy(\.isNaN) {
-            throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': every value is missing")
+            throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): every value is missing")
         }
         if case .categorical(let c) = column, c.codes.allSatisfy({ $0 < 0 }) {
-            throw DisparityError.data(file: table.source, column: name, "formula '\(formula.text)': every value is missing")
+            throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): every value is missing")
         }
         return column
     }

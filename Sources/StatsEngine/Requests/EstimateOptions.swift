@@ -6,7 +6,7 @@ public struct EstimateOptions: ParsableArguments {
     @Argument(help: "mean, total, sd, proportion, ratio, quantile, lower-mean or index.",
               transform: { text in
                   guard let statistic = Statistic(rawValue: text) else {
-                      throw ValidationError("unknown statistic '\(text)' (choose \(Statistic.allCases.map(\.rawValue).joined(separator: ", ")))")
+                      throw ValidationError("unknown statistic \(quoted: text) (choose \(Statistic.allCases.map(\.rawValue).joined(separator: ", ")))")
                   }
                   return statistic
               })
@@ -74,7 +74,7 @@ public struct EstimateOptions: ParsableArguments {
             let range = DesignOptions.list(itemRange).compactMap(Double.init)
             guard range.count == 2 else { throw DisparityError.usage("index needs --item-range low,high (e.g. 1,5)") }
             let weights = try itemWeights.map { text -> [Double] in
-                try DesignOptions.list(text).map { guard let v = Double($0) else { throw DisparityError.usage("--item-weights: '\($0)' is not a number") }; return v }
+                try DesignOptions.list(text).map { guard let v = Double($0) else { throw DisparityError.usage("--item-weights: \(quoted: $0) is not a number") }; return v }
             }
             request.index = try CompositeIndex(items: DesignOptions.list(variable), weights: weights, low: range[0], high: range[1])
         }

@@ -54,16 +54,16 @@ public struct RowFilter: Sendable, Equatable {
         self.text = text
         conditions = try Self.clauses(text).map { clause in
             guard let (range, comparison) = Self.operatorRange(in: clause) else {
-                throw DisparityError.usage("subset '\(text)': each condition must read 'column OP value' with OP one of == != < <= > >= (got '\(clause)')")
+                throw DisparityError.usage("subset \(quoted: text): each condition must read 'column OP value' with OP one of == != < <= > >= (got \(quoted: clause))")
             }
             let column = clause[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
             var value = clause[range.upperBound...].trimmingCharacters(in: .whitespaces)
             if value.count >= 2, value.first == "\"" || value.first == "'", value.last == value.first { value = String(value.dropFirst().dropLast()) }
             guard !column.isEmpty, !value.isEmpty else {
-                throw DisparityError.usage("subset '\(text)': each condition needs a column and a value (got '\(clause)')")
+                throw DisparityError.usage("subset \(quoted: text): each condition needs a column and a value (got \(quoted: clause))")
             }
             if comparison.isNumeric, Self.number(value) == nil {
-                throw DisparityError.usage("subset '\(text)': '\(comparison.rawValue)' compares numbers, and '\(value)' is not one")
+                throw DisparityError.usage("subset \(quoted: text): \(quoted: comparison.rawValue) compares numbers, and \(quoted: value) is not one")
             }
             return Condition(column: column, comparison: comparison, value: value)
         }
@@ -122,7 +122,7 @@ public struct RowFilter: Sendable, Equatable {
             if condition.comparison.isNumeric {
                 guard case .numeric(let column) = try table.column(condition.column) else {
                     throw DisparityError.data(file: table.source, column: condition.column,
-                                              "subset '\(text)': '\(condition.comparison.rawValue)' compares numbers, and the column is not numeric")
+                                              "subset \(quoted: text): \(quoted: condition.comparison.rawValue) compares numbers, and the column is not numeric")
                 }
                 let v = Self.number(condition.value)!
                 for i in keep.indices where keep[i] {
@@ -134,7 +134,7 @@ public struct RowFilter: Sendable, Equatable {
             let column = try table.categorical(condition.column)
             guard let code = column.levels.firstIndex(of: condition.value) else {
                 throw DisparityError.data(file: table.source, column: condition.column,
-                                          "subset '\(text)': the value '\(condition.value)' does not occur (values: \(column.levels.prefix(12).joined(separator: ", ")))")
+                                          "subset \(quoted: text): the value \(quoted: condition.value) does not occur (values: \(listed: column.levels))")
             }
             for i in keep.indices where keep[i] {
                 let c = column.codes[i]

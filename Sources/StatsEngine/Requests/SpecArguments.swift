@@ -24,20 +24,20 @@ struct SpecArguments<Options: ParsableArguments> {
         let catalog = OptionCatalog(Options.self)
         var options: [String] = [], positionals: [String] = []
         for key in positionalKeys {
-            guard let value = node[key]?.scalar else { throw node.usageError("'\(key)' is missing") }
+            guard let value = node[key]?.scalar else { throw node.usageError("\(quoted: key) is missing") }
             positionals.append(value)
         }
         for key in node.keys where !positionalKeys.contains(key) && !ownKeys.contains(key) {
             let value = node[key]!
             guard let entry = catalog[key] else {
                 let hint = NearestName.hint(for: key, among: catalog.names + positionalKeys + ownKeys.sorted())
-                throw value.usageError("unknown \(noun) '\(key)' in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
+                throw value.usageError("unknown \(noun) \(quoted: key) in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
             }
             if entry.isFlag {
                 switch value.scalar {
                 case "true"?: options.append("--\(key)")
                 case "false"?: break
-                default: throw value.usageError("'\(value.scalar ?? "")' is not true or false")
+                default: throw value.usageError("\(quoted: value.scalar ?? "") is not true or false")
                 }
             } else if let items = value.sequence {
                 let texts = try items.map { item -> String in
@@ -76,10 +76,10 @@ struct SpecArguments<Options: ParsableArguments> {
             let written = node[name]?.scalar ?? m[1]
             let reason = m.count > 3 && !m[3].isEmpty ? m[3]
                 : catalog[name].map { $0.values.isEmpty ? "" : "choose \($0.values.joined(separator: ", "))" } ?? ""
-            return "\(name) '\(written)' is not a valid value\(reason.isEmpty ? "" : ": \(reason)")"
+            return "\(name) \(quoted: written) is not a valid value\(reason.isEmpty ? "" : ": \(reason)")"
         }
-        if let m = captures(#"^Missing expected argument '(--[\w-]+|<[\w-]+>)"#) { return "'\(key(m[1]))' is missing" }
-        if let m = captures(#"^Missing value for '(--[\w-]+)"#) { return "'\(key(m[1]))' needs a value" }
+        if let m = captures(#"^Missing expected argument '(--[\w-]+|<[\w-]+>)"#) { return "\(quoted: key(m[1])) is missing" }
+        if let m = captures(#"^Missing value for '(--[\w-]+)"#) { return "\(quoted: key(m[1])) needs a value" }
         return message.split(separator: "\n").first.map(String.init) ?? message
     }
 }

@@ -63,6 +63,29 @@ final class MissingCodeTests: XCTestCase {
         XCTAssertEqual(rows.map(\.category), ["1", "2", "ved ikke"])
     }
 
+    /// A regression term on a column of numbers with a few text cells is that error too, not a
+    /// factor with one coefficient per number; a real categorical term is still a factor.
+    func testModelTermOnAlmostNumericColumnFails() throws {
+        let t = try table(incomes)
+        let formula = try ModelFormula("id ~ income")
+        XCTAssertThrowsError(try DesignMatrix(formula: formula, table: t)) { error in
+            XCTAssert("\(error)".hasPrefix("d.csv:5, column 'income': expected a number, found 'ved ikke'"), "\(error)")
+        }
+        let fitted = try DesignMatrix(formula: formula, table: try table(incomes, na: ["ved ikke", "9999"]))
+        XCTAssertEqual(fitted.columnCount, 2)
+        let coded = try table("id,answer\n1,1\n2,2\n3,ved ikke\n4,2\n")
+        XCTAssertEqual(try DesignMatrix(formula: ModelFormula("id ~ answer"), table: coded).columnCount, 3)
+    }
+
+    /// A misspelt column name suggests the nearest column.
+    func testMisspeltColumnSuggestsTheNearest() throws {
+        let t = try table(incomes)
+        XCTAssertThrowsError(try t.numeric("incme")) { XCTAssert("\($0)".contains("no such column; did you mean 'income'?"), "\($0)") }
+        XCTAssertThrowsError(try DesignMatrix(formula: ModelFormula("id ~ incme"), table: t)) {
+            XCTAssert("\($0)".contains("did you mean 'income'?"), "\($0)")
+        }
+    }
+
     func testThousandsSeparatorsAndDecimalMarksAreNamed() throws {
         let grouped = try table("id;income\n1;1.234,5\n2;12,5\n")
         XCTAssertThrowsError(try grouped.numeric("income")) { error in
