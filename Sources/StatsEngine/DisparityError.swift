@@ -15,12 +15,18 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
     /// interpolation), so only a message built around a very long path reaches it.
     public static let longestMessage = 280
 
+    /// How much of a message's end a cut keeps: what to do about the problem comes last.
+    static let keptEnd = 100
+
     /// Control characters in quoted data (a newline inside a cell) are escaped, so the message
-    /// stays on one line; a message over `longestMessage` characters is cut with `…`.
+    /// stays on one line; a message over `longestMessage` characters loses its middle to `…`,
+    /// keeping the place at its start and the advice at its end.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         let line = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-        self.message = line.count > Self.longestMessage ? String(line.prefix(Self.longestMessage - 1)) + "…" : line
+        self.message = line.count > Self.longestMessage
+            ? String(line.prefix(Self.longestMessage - 1 - Self.keptEnd)) + "…" + String(line.suffix(Self.keptEnd))
+            : line
     }
 
     /// A problem at a place in an input file; `line` is 1-based as editors show it.

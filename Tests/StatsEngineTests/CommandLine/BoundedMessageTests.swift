@@ -70,5 +70,9 @@ final class BoundedMessageTests: XCTestCase {
         XCTAssertEqual(ErrorQuoting.listed([long, long]), String(repeating: "x", count: 19) + "…, " + String(repeating: "x", count: 19) + "…")
         XCTAssertEqual(DisparityError.usage(long).message.count, DisparityError.longestMessage)
         XCTAssertEqual(DisparityError.usage("a\nb").message, "a\\u{a}b")
+        // A message cut for a long path keeps its start (the place) and its end (the advice).
+        let deep = DisparityError.data(file: "/" + String(repeating: "folder/", count: 60) + "f.dta", "unreadable: pass --encoding latin1")
+        XCTAssertEqual(deep.message.count, DisparityError.longestMessage)
+        XCTAssert(deep.message.hasPrefix("/folder/") && deep.message.hasSuffix("f.dta: unreadable: pass --encoding latin1"), deep.message)
     }
 }
