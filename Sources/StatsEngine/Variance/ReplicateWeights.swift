@@ -109,13 +109,18 @@ public struct ReplicateWeights: Sendable {
                                           column[i].isNaN ? "missing replicate weight" : "negative replicate weight \(column[i])")
             }
         }
+        // Every entry is written once, so the array is not zero-filled first.
         let rowCount = table.rowCount
-        var values = [Double](repeating: 0, count: rowCount * r)
-        for start in stride(from: 0, to: rowCount, by: Self.blockRows) {
-            let end = min(rowCount, start + Self.blockRows)
-            for (j, column) in data.enumerated() {
-                for i in start..<end { values[i * r + j] = column[i] }
+        let values = [Double](unsafeUninitializedCapacity: rowCount * r) { buffer, initialized in
+            for start in stride(from: 0, to: rowCount, by: Self.blockRows) {
+                let end = min(rowCount, start + Self.blockRows)
+                for (j, column) in data.enumerated() {
+                    column.withUnsafeBufferPointer { column in
+                        for i in start..<end { (buffer.baseAddress! + i * r + j).initialize(to: column[i]) }
+                    }
+                }
             }
+            initialized = rowCount * r
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: values, made: nil)
