@@ -23,12 +23,16 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
         self.message = line.count > Self.longestMessage ? String(line.prefix(Self.longestMessage - 1)) + "…" : line
     }
 
-    /// A problem at a place in an input file; `line` is 1-based as editors show it.
+    /// A problem at a place in an input file; `line` is 1-based as editors show it. A path too
+    /// long for the message to fit in `longestMessage` keeps only its end (`…/dir/file.csv`),
+    /// so what is wrong and what to do are never the part cut.
     public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
-        var place = file
+        var place = ""
         if let line { place += ":\(line)" }
         if let column { place += ", column \(quoted: column)" }
-        return DisparityError(.data, "\(place): \(message)")
+        let rest = "\(place): \(message)"
+        let room = max(longestMessage - rest.count, 40)
+        return DisparityError(.data, (file.count > room ? "…" + String(file.suffix(room - 1)) : file) + rest)
     }
 
     /// A request that cannot be carried out as asked (exit status 2).

@@ -70,5 +70,12 @@ final class BoundedMessageTests: XCTestCase {
         XCTAssertEqual(ErrorQuoting.listed([long, long]), String(repeating: "x", count: 19) + "…, " + String(repeating: "x", count: 19) + "…")
         XCTAssertEqual(DisparityError.usage(long).message.count, DisparityError.longestMessage)
         XCTAssertEqual(DisparityError.usage("a\nb").message, "a\\u{a}b")
+        // A long path gives way to the message: its end and the whole advice stay.
+        let path = "/" + String(repeating: "deep/", count: 60) + "file.dta"
+        let advice = "is not a readable Stata file: " + String(repeating: "y", count: 150) + ": pass --encoding with the one it is in"
+        let error = DisparityError.data(file: path, line: 3, advice)
+        XCTAssertEqual(error.message.count, DisparityError.longestMessage)
+        XCTAssert(error.message.hasPrefix("…") && error.message.hasSuffix("/deep/file.dta:3: " + advice), error.message)
+        XCTAssertEqual(DisparityError.data(file: "short.csv", "x").message, "short.csv: x")
     }
 }
