@@ -25,7 +25,7 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// A problem at a place in an input file; `line` is 1-based as editors show it. A path too
     /// long for the message to fit in `longestMessage` keeps only its end (`…/dir/file.csv`),
-    /// so what is wrong and what to do are never the part cut.
+    /// down to 40 characters, before what is wrong and what to do are cut.
     public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
         var place = ""
         if let line { place += ":\(line)" }
