@@ -29,12 +29,16 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
             : line
     }
 
-    /// A problem at a place in an input file; `line` is 1-based as editors show it.
+    /// A problem at a place in an input file; `line` is 1-based as editors show it. A path too
+    /// long for the message to fit in `longestMessage` keeps only its end (`…/dir/file.csv`),
+    /// down to 40 characters, before what is wrong and what to do are cut.
     public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
-        var place = file
+        var place = ""
         if let line { place += ":\(line)" }
         if let column { place += ", column \(quoted: column)" }
-        return DisparityError(.data, "\(place): \(message)")
+        let rest = "\(place): \(message)"
+        let room = max(longestMessage - rest.count, 40)
+        return DisparityError(.data, (file.count > room ? "…" + String(file.suffix(room - 1)) : file) + rest)
     }
 
     /// A request that cannot be carried out as asked (exit status 2).

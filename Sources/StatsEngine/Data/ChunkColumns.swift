@@ -45,14 +45,17 @@ struct ChunkColumns: CSVVisitor {
     /// The fast path: a numeric column's unquoted cell that is a plain number.
     @inline(__always)
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
+        var places = 0
         guard codes[column] == nil,
               let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
-                                                           delimiter: delimiter, decimals: &decimals[column])
+                                                           delimiter: delimiter, decimals: &places)
         else { return nil }
+        // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
         if missing.hasNumericCodes, missing.matches(bytes, CSVField(start: position, end: stop, hasEscapedQuotes: false)) {
             numbers.append(.nan)
         } else {
             numbers.append(value)
+            if places > decimals[column] { decimals[column] = places }
         }
         return stop
     }

@@ -55,8 +55,10 @@ enum NumberParser {
         var s = start, e = end
         while s < e, bytes[s] == 0x20 { s += 1 }
         while e > s, bytes[e - 1] == 0x20 { e -= 1 }
-        guard let (value, stop) = parsePrefix(bytes, s, e, decimalComma: decimalComma, delimiter: 0x20, decimals: &decimals),
+        var places = 0
+        guard let (value, stop) = parsePrefix(bytes, s, e, decimalComma: decimalComma, delimiter: 0x20, decimals: &places),
               stop == e else { return nil }
+        decimals = max(decimals, places)
         return value
     }
 
@@ -81,7 +83,11 @@ enum NumberParser {
             if mantissa < mantissaLimit { mantissa = mantissa &* 10 &+ UInt64(d) } else { overflow = true }
             digits += 1; i += 1
         }
-        if i < end, bytes[i] == mark {
+        // A delimiter ends an unquoted field, so when the decimal mark is the delimiter too
+        // (`--decimal ,` with commas between fields) it is a mark only inside a quoted field
+        // (`parse`, which passes another delimiter): the fast path must not read `4,1` as 4.1
+        // across two fields while the tokenizer reads two cells.
+        if i < end, bytes[i] == mark, mark != delimiter {
             i += 1
             while i < end {
                 let d = bytes[i] &- 0x30
@@ -118,8 +124,8 @@ enum NumberParser {
             let v = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
             return (negative ? -v : v, i)
         }
-        decimals = .max
         guard let v = slowPath(bytes, start, i, mark: mark) else { return nil }
+        decimals = .max
         return (v, i)
     }
 

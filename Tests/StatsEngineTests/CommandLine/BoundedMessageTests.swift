@@ -70,9 +70,15 @@ final class BoundedMessageTests: XCTestCase {
         XCTAssertEqual(ErrorQuoting.listed([long, long]), String(repeating: "x", count: 19) + "…, " + String(repeating: "x", count: 19) + "…")
         XCTAssertEqual(DisparityError.usage(long).message.count, DisparityError.longestMessage)
         XCTAssertEqual(DisparityError.usage("a\nb").message, "a\\u{a}b")
-        // A message cut for a long path keeps its start (the place) and its end (the advice).
-        let deep = DisparityError.data(file: "/" + String(repeating: "folder/", count: 60) + "f.dta", "unreadable: pass --encoding latin1")
-        XCTAssertEqual(deep.message.count, DisparityError.longestMessage)
-        XCTAssert(deep.message.hasPrefix("/folder/") && deep.message.hasSuffix("f.dta: unreadable: pass --encoding latin1"), deep.message)
+        // A long path gives way to the message: its end and the whole advice stay.
+        let path = "/" + String(repeating: "deep/", count: 60) + "file.dta"
+        let advice = "is not a readable Stata file: " + String(repeating: "y", count: 150) + ": pass --encoding with the one it is in"
+        let error = DisparityError.data(file: path, line: 3, advice)
+        XCTAssertEqual(error.message.count, DisparityError.longestMessage)
+        XCTAssert(error.message.hasPrefix("…") && error.message.hasSuffix("/deep/file.dta:3: " + advice), error.message)
+        XCTAssertEqual(DisparityError.data(file: "short.csv", "x").message, "short.csv: x")
+        // Any message cut for length keeps its start and its end (the advice).
+        let cut = DisparityError.usage("start " + String(repeating: "z", count: 400) + " pass --x")
+        XCTAssert(cut.message.hasPrefix("start ") && cut.message.hasSuffix(" pass --x"), cut.message)
     }
 }
