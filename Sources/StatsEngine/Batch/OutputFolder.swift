@@ -41,13 +41,14 @@ final class OutputFolder: @unchecked Sendable {
             }
         }
         staging = parent.appendingPathComponent("\(prefix)\(getpid())")
+        // The handlers first, so that no interruption can leave the staging folder behind.
+        removeOnInterruption()
         do {
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
             throw DisparityError.data(file: path, "cannot create the output folder: \(error.localizedDescription)")
         }
-        removeOnInterruption()
     }
 
     /// Where the file `name` is written before the exchange.

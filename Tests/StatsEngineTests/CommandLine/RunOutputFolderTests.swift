@@ -66,7 +66,13 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         process.arguments = ["run", slow, "--out", out.path]
         process.standardError = Pipe()
         try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Interrupted once its staging folder exists (before, SIGINT would end it as it ends
+        // any process, however loaded the machine is).
+        let deadline = Date().addingTimeInterval(60)
+        while try files(directory).filter({ $0.hasPrefix(".") }).isEmpty, process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 128 + SIGINT)
