@@ -38,6 +38,7 @@
 #   Rscript oracle/make_replicates_fixtures.R
 
 suppressPackageStartupMessages(library(survey))
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "replicate_battery.R"))
 stopifnot(packageVersion("survey") == "4.1.1")
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
 options(survey.lonely.psu = "fail")
@@ -145,39 +146,8 @@ for (cs in estimate_cases) {
   r <- make(cs$H, cs$kind, cs$fpc, cs$mse)
   cname <- paste0(cs$kind, "_", cs$H, if (cs$fpc != "") "_fpc" else "", if (cs$mse) "_mse" else "")
   base <- list(data = paste0("strata", cs$H), kind = cs$kind, fpc = cs$fpc, mse = if (cs$mse) "TRUE" else "FALSE")
-  row <- function(case, command, statistic = "", variable = "", by = "", q = "", denominator = "", df = "auto",
-                  formula = "", family = "", reference = "", focal = "", group = "", category = "", term = "",
-                  estimate, se, df_value = "") {
-    do.call(add, c(list(case = paste(cname, case, sep = "/")), base,
-                   list(command = command, statistic = statistic, variable = variable, by = by, q = q,
-                        denominator = denominator, df = df, formula = formula, family = family,
-                        reference = reference, focal = focal, group = group, category = category, term = term,
-                        estimate = num17(estimate), std_error = num17(se), df_value = df_value)))
-  }
-  m <- svymean(~y, r); row("mean", "estimate", "mean", "y", estimate = coef(m), se = SE(m))
-  m <- svytotal(~y, r); row("total", "estimate", "total", "y", estimate = coef(m), se = SE(m))
-  m <- svymean(~factor(cat), r)
-  for (i in seq_along(coef(m))) row("proportion", "estimate", "proportion", "cat", category = sub("factor\\(cat\\)", "", names(coef(m))[i]),
-                                    estimate = coef(m)[i], se = SE(m)[i])
-  b <- svyby(~y, ~region, r, svymean, covmat = TRUE)
-  for (lv in rownames(b)) {
-    row("mean_by_region", "estimate", "mean", "y", by = "region", df = "design", group = lv,
-        estimate = coef(b)[[lv]], se = SE(b)[[which(rownames(b) == lv)]], df_value = as.character(degf(subset(r, region == lv))))
-  }
-  q <- svyquantile(~y, r, 0.5)   # R's default for replicate designs: interval.type = "mean"
-  row("median", "estimate", "quantile", "y", q = "0.5", estimate = q$y[1, "quantile"], se = q$y[1, 4],
-      df_value = as.character(degf(r)))
-  g <- svycontrast(b, c(Nord = -1, Syd = 1))
-  row("gap", "gap", "mean", "y", reference = "Nord", focal = "Syd", estimate = coef(g), se = SE(g))
-  for (fit in list(list(f = y ~ x + region, fam = gaussian(), fam_name = "gaussian"),
-                   list(f = bin ~ x + y, fam = quasibinomial(), fam_name = "binomial"))) {
-    model <- svyglm(fit$f, r, family = fit$fam)
-    ftext <- paste(deparse(fit$f), collapse = "")
-    for (term in names(coef(model))) {
-      row(paste0("glm_", fit$fam_name), "regress", formula = ftext, family = fit$fam_name, term = term,
-          estimate = coef(model)[term], se = SE(model)[term], df_value = as.character(model$df.residual))
-    }
-  }
+  row <- replicate_recorder(add, cname, base)
+  replicate_battery(r, row, ratio = FALSE)
 }
 write.csv(do.call(rbind, rows), file.path(outdir, "expected.csv"), row.names = FALSE, fileEncoding = "UTF-8")
 
