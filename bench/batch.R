@@ -1,13 +1,9 @@
 # R's side of bench/run-batch.sh: the same five analyses as bench/batch.yaml with data.table and
 # survey, timed as a whole and per step. With --check, also prints the estimates as
 # "check NAME estimate se" lines (bench/compare_batch.py). Usage: Rscript bench/batch.R FILE [--check]
-suppressMessages({ library(data.table); library(survey) })
 source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "timing.R"))
-file <- commandArgs(TRUE)[1]
-setDTthreads(2)
-start <- proc.time()[["elapsed"]]
 d <- t("read", fread(file))
-des <- t("design", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
+des <- t("design", stratified_design(d))
 rhs <- "minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
 m <- t("mean", svymean(~score, des))
 g <- t("gap", {

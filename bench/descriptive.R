@@ -1,11 +1,8 @@
 # R's side of bench/run.sh: the same steps as disparity on the same file, timed.
 # Usage: Rscript bench/descriptive.R FILE
-suppressMessages({ library(data.table); library(survey) })
-file <- commandArgs(TRUE)[1]
-setDTthreads(2)
 source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "timing.R"))
 d <- t("read", fread(file))
-des <- t("design", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
+des <- t("design", stratified_design(d))
 t("mean", svymean(~score, des))
 t("by", svyby(~score, ~minority + edu, des, svymean))
 t("quantile", svyquantile(~score, des, 0.25, ci = TRUE))

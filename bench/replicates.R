@@ -3,13 +3,9 @@
 # each under linearization (svydesign) and under the replicate weights (svrepdesign), timed per
 # step in bench/timing.R's format. With --check, also prints "check NAME estimate se" lines for the
 # replicate results. Usage: Rscript bench/replicates.R FILE [--check]
-suppressMessages({ library(data.table); library(survey) })
 source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "timing.R"))
-file <- commandArgs(TRUE)[1]
-setDTthreads(2)
-start <- proc.time()[["elapsed"]]
 d <- t("read", fread(file))
-lin <- t("design_lin", svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d))
+lin <- t("design_lin", stratified_design(d))
 rep <- t("design_rep", svrepdesign(data = d, weights = ~weight, repweights = "repw[0-9]+", type = "bootstrap",
                                    combined.weights = TRUE))
 f <- unemployed ~ minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8
