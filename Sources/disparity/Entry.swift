@@ -9,6 +9,7 @@ import StatsEngine
 enum Entry {
     static func main() {
         AllocatorTuning.reuseLargeAllocations()
+        BlasThreading.useSingleThread()
         do {
             var command = try Disparity.parseAsRoot()
             try command.run()

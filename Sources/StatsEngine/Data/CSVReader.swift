@@ -133,12 +133,13 @@ public enum CSVReader {
     /// Concatenates one column across chunks, merging the chunks' level dictionaries into one sorted one.
     private static func join(column c: Int, of chunks: [ChunkColumns], rows: Int) -> Column {
         guard chunks[0].codes[c] != nil else {
-            var values = [Double]()
-            values.reserveCapacity(rows)
-            for chunk in chunks {
-                chunk.numbers.withUnsafeBufferPointer { cells in
-                    for r in 0..<chunk.recordCount { values.append(cells[r * chunk.width + c]) }
+            let values = [Double](unsafeUninitializedCapacity: rows) { buffer, count in
+                var at = 0
+                for chunk in chunks {
+                    chunk.numbers.copy(column: c, records: chunk.recordCount, to: buffer.baseAddress! + at)
+                    at += chunk.recordCount
                 }
+                count = rows
             }
             let decimals = chunks.map { $0.decimals[c] }.max()!
             return .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))

@@ -1,9 +1,9 @@
 import Foundation
 
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
-/// and turns to text at its first cell that is neither missing nor a number. Numbers are kept
-/// row-major in one flat buffer (one append per cell, no per-column bookkeeping on the hot
-/// path) and split into columns when the chunks are joined.
+/// and turns to text at its first cell that is neither missing nor a number. Numbers are kept in
+/// groups of records (`RecordGroups`): one store per cell on the hot path, and runs of a column
+/// to copy when the chunks are joined.
 struct ChunkColumns: CSVVisitor {
     let bytes: UnsafePointer<UInt8>
     /// Where the chunk's bytes end: a number may not be read past it.
@@ -12,8 +12,8 @@ struct ChunkColumns: CSVVisitor {
     let decimalComma: Bool
     let missing: MissingCells
     let width: Int
-    /// Cell values, record by record; text columns hold a placeholder.
-    var numbers: [Double] = []
+    /// The numeric columns' cells; text columns' cells are not stored.
+    var numbers: RecordGroups
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
     var levels: [[String]]
@@ -33,7 +33,7 @@ struct ChunkColumns: CSVVisitor {
         self.decimalComma = decimalComma
         self.missing = missing
         width = tokenizer.fieldCount
-        numbers.reserveCapacity(expectedRecords * width)
+        numbers = RecordGroups(width: width, expectedRecords: expectedRecords)
         codes = Array(repeating: nil, count: width)
         levels = Array(repeating: [], count: width)
         levelIndex = Array(repeating: [:], count: width)
@@ -52,9 +52,9 @@ struct ChunkColumns: CSVVisitor {
         else { return nil }
         // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
         if missing.hasNumericCodes, missing.matches(bytes, CSVField(start: position, end: stop, hasEscapedQuotes: false)) {
-            numbers.append(.nan)
+            numbers.set(.nan, record: record, column: column)
         } else {
-            numbers.append(value)
+            numbers.set(value, record: record, column: column)
             if places > decimals[column] { decimals[column] = places }
         }
         return stop
@@ -63,17 +63,15 @@ struct ChunkColumns: CSVVisitor {
     /// Every other cell: missing tokens, numbers with blanks or quotes, and text.
     mutating func visit(record: Int, column: Int, field: CSVField) throws {
         if codes[column] != nil {
-            numbers.append(0)
             codes[column]!.append(try code(of: field, column: column))
             return
         }
         if missing.matches(bytes, field) {
-            numbers.append(.nan)
+            numbers.set(.nan, record: record, column: column)
         } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
-            numbers.append(v)
+            numbers.set(v, record: record, column: column)
         } else {
             becomeText(column: column, at: record)
-            numbers.append(0)
             codes[column]!.append(try code(of: field, column: column))
         }
     }

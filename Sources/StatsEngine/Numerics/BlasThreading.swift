@@ -4,7 +4,11 @@ import Foundation
 /// engine splits its large products over the cores itself, in cache-sized blocks, and OpenBLAS
 /// threads started for each small block only spin and yield against ours (measured: a fifth of
 /// a regression's time). Looked up at run time, so the reference BLAS works unchanged.
-enum BlasThreading {
+///
+/// Call it first thing in a process too: OpenBLAS starts its threads when it is loaded, and
+/// until told otherwise they spin for about a tenth of a second, taking a core from the file's
+/// parse on a two-core machine.
+public enum BlasThreading {
     private static let configured: Bool = {
         typealias SetThreads = @convention(c) (Int32) -> Void
         if let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "openblas_set_num_threads") {
@@ -13,6 +17,6 @@ enum BlasThreading {
         return true
     }()
 
-    /// Call before BLAS work; effective once per process.
-    static func useSingleThread() { _ = configured }
+    /// Call at start and before BLAS work; effective once per process.
+    public static func useSingleThread() { _ = configured }
 }
