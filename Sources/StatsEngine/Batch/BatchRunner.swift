@@ -52,9 +52,7 @@ public struct BatchRunner {
             defer { _ = checksum.value }
             let table = try timed("parse") {
                 guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading) }
-                return try withExtendedLifetime(bytes) {
-                    try CSVReader.parse(bytes.buffer, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv)
-                }
+                return try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv)
             }
             return (table, bytes.buffer.count, checksum.value)
         }()

@@ -9,8 +9,13 @@ import Foundation
 public enum CSVReader {
     /// Reads `path`, or standard input when `path` is `-`.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        let bytes = try path == "-" ? readStandardInput() : readFile(path)
-        return try withExtendedLifetime(bytes) { try parse(bytes.buffer, source: path == "-" ? "<stdin>" : path, options: options) }
+        try parse(try path == "-" ? readStandardInput() : readFile(path), source: path == "-" ? "<stdin>" : path, options: options)
+    }
+
+    /// Parses the bytes of a file or standard input (`readFile`, `readStandardInput`), giving
+    /// back each chunk's pages of a mapped file as soon as the chunk is parsed.
+    static func parse(_ input: InputBytes, source: String, options: CSVOptions = CSVOptions()) throws -> Table {
+        try withExtendedLifetime(input) { try parse(input.buffer, source: source, options: options, release: input.release) }
     }
 
     /// Parses CSV text held in memory; `source` names it in errors. Bytes in another encoding
@@ -21,8 +26,10 @@ public enum CSVReader {
     }
 
     /// `parse(_:source:options:)` on bytes held elsewhere (a mapped file), read in place when
-    /// they are UTF-8.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions()) throws -> Table {
+    /// they are UTF-8; `release` is told the byte ranges parsed, which are not needed again
+    /// unless an error is reported or a column turns to text in a later chunk.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions(),
+                             release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
         }
@@ -31,17 +38,18 @@ public enum CSVReader {
                 try parseUTF8($0, source: source, options: options)
             }
         }
-        return try parseUTF8(bytes, source: source, options: options)
+        return try parseUTF8(bytes, source: source, options: options, release: release)
     }
 
     /// Parses UTF-8 text, naming the line (and column) of a syntax error.
-    private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions) throws -> Table {
+    private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
+                                  release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw DisparityError.data(file: source, "the file is empty (expected a header row)")
         }
         var names: [String]? = nil
         do {
-            return try parse(base, count: buffer.count, source: source, options: options, names: &names)
+            return try parse(base, count: buffer.count, source: source, options: options, release: release, names: &names)
         } catch let error as CSVSyntaxError {
             let line = lineNumber(of: error.offset, in: base)
             guard let names else {
@@ -53,7 +61,7 @@ public enum CSVReader {
 
     /// Parses the bytes; `names` is set as soon as the header is read, for the caller's errors.
     private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions,
-                              names header: inout [String]?) throws -> Table {
+                              release: (@Sendable (Range<Int>) -> Void)?, names header: inout [String]?) throws -> Table {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let delimiter = options.delimiter ?? detectDelimiter(bytes, from: start, end: count)
@@ -64,17 +72,26 @@ public enum CSVReader {
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
         let missing = MissingCells(options.missingCodes)
 
+        // Each chunk writes its numbers into the final columns from an offset that leaves room
+        // for one record per line; blank lines leave gaps, closed up afterwards.
+        let capacities = recordCapacities(bytes, boundaries: boundaries)
+        let offsets = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
+        guard offsets.last! > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
         var failures = [Error?](repeating: nil, count: boundaries.count - 1)
-        chunks.withUnsafeMutableBufferPointer { chunkSlots in
-            failures.withUnsafeMutableBufferPointer { failureSlots in
-                let slots = UnsafeSendable((chunkSlots, failureSlots))
-                DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
-                    do {
-                        slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
-                                                          decimalComma: decimalComma, missing: missing)
-                    } catch {
-                        slots.value.1[k] = error
+        var numbers = try NumericStorage.columns(count: names.count, rows: offsets.last!) { columns in
+            chunks.withUnsafeMutableBufferPointer { chunkSlots in
+                failures.withUnsafeMutableBufferPointer { failureSlots in
+                    let slots = UnsafeSendable((chunkSlots, failureSlots, columns))
+                    DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
+                        do {
+                            let writer = ColumnWriter(columns: slots.value.2, offset: offsets[k], capacity: capacities[k])
+                            slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
+                                                              decimalComma: decimalComma, missing: missing, numbers: writer)
+                            release?(boundaries[k]..<boundaries[k + 1])
+                        } catch {
+                            slots.value.1[k] = error
+                        }
                     }
                 }
             }
@@ -85,22 +102,51 @@ public enum CSVReader {
         guard rows > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         try rereadTextColumns(&parsed, tokenizer: tokenizer, boundaries: boundaries)
         var columns = [Column?](repeating: nil, count: names.count)
+        for c in names.indices where parsed[0].codes[c] == nil {
+            var values = numbers[c]
+            numbers[c] = []  // so that closing up the gaps changes the column in place
+            NumericStorage.closeUp(&values, offsets: offsets, records: parsed.map(\.recordCount))
+            let decimals = parsed.map { $0.decimals[c] }.max()!
+            columns[c] = .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
+        }
+        numbers = []
+        let textColumns = names.indices.filter { columns[$0] == nil }
         columns.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable((slots, parsed))
-            DispatchQueue.concurrentPerform(iterations: names.count) { c in
-                shared.value.0[c] = join(column: c, of: shared.value.1, rows: rows)
+            DispatchQueue.concurrentPerform(iterations: textColumns.count) { k in
+                shared.value.0[textColumns[k]] = textColumn(textColumns[k], of: shared.value.1, rows: rows)
             }
         }
         return Table(source: source, names: names, columns: columns.map { $0! })
     }
 
-    /// Parses the records of one chunk.
+    /// Per chunk, the most records it can hold: its line breaks, and one more for a last line
+    /// without one.
+    private static func recordCapacities(_ bytes: UnsafePointer<UInt8>, boundaries: [Int]) -> [Int] {
+        var capacities = [Int](repeating: 0, count: boundaries.count - 1)
+        capacities.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable((slots, bytes))
+            DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
+                let (start, end) = (boundaries[k], boundaries[k + 1]), bytes = shared.value.1
+                var lines = 0
+                for i in start..<end where bytes[i] == ASCII.newline { lines += 1 }
+                shared.value.0[k] = lines + (end > start && bytes[end - 1] != ASCII.newline ? 1 : 0)
+            }
+        }
+        return capacities
+    }
+
+    /// Parses the records of one chunk, its numbers into `numbers`.
     private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool,
-                                   missing: MissingCells) throws -> ChunkColumns {
+                                   missing: MissingCells, numbers: ColumnWriter) throws -> ChunkColumns {
         let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
-        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing,
-                               expectedRecords: max(16, (end - start) / (6 * tokenizer.fieldCount)))
-        out.recordCount = try chunkTokenizer.scan(from: start, visitor: &out).records
+        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing, numbers: numbers)
+        let scanned = try chunkTokenizer.scan(from: start, recordLimit: numbers.capacity, visitor: &out)
+        // Records end at line breaks, so a chunk has no more records than lines.
+        guard scanned.end == end || scanned.records < numbers.capacity else {
+            throw CSVSyntaxError(offset: scanned.end, message: "more records than lines (an internal error: please report it)")
+        }
+        out.recordCount = scanned.records
         let pending = (0..<tokenizer.fieldCount).filter { out.codes[$0] != nil && out.textFrom[$0] > 0 }
         if !pending.isEmpty {
             try rereadText(&out, columns: pending, tokenizer: chunkTokenizer, from: start, records: pending.map { out.textFrom[$0] }.max()!)
@@ -130,20 +176,9 @@ public enum CSVReader {
         }
     }
 
-    /// Concatenates one column across chunks, merging the chunks' level dictionaries into one sorted one.
-    private static func join(column c: Int, of chunks: [ChunkColumns], rows: Int) -> Column {
-        guard chunks[0].codes[c] != nil else {
-            let values = [Double](unsafeUninitializedCapacity: rows) { buffer, count in
-                var at = 0
-                for chunk in chunks {
-                    chunk.numbers.copy(column: c, records: chunk.recordCount, to: buffer.baseAddress! + at)
-                    at += chunk.recordCount
-                }
-                count = rows
-            }
-            let decimals = chunks.map { $0.decimals[c] }.max()!
-            return .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
-        }
+    /// Concatenates a text column's codes across chunks, merging the chunks' level dictionaries
+    /// into one sorted one.
+    private static func textColumn(_ c: Int, of chunks: [ChunkColumns], rows: Int) -> Column {
         let levels = LevelOrder.sorted(Array(Set(chunks.flatMap { $0.levels[c] })))
         var global: [String: Int32] = [:]
         for (i, l) in levels.enumerated() { global[l] = Int32(i) }

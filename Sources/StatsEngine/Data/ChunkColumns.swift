@@ -1,9 +1,8 @@
 import Foundation
 
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
-/// and turns to text at its first cell that is neither missing nor a number. Numbers are kept in
-/// groups of records (`RecordGroups`): one store per cell on the hot path, and runs of a column
-/// to copy when the chunks are joined.
+/// and turns to text at its first cell that is neither missing nor a number. Numbers go straight
+/// into the table's columns (`ColumnWriter`): one store per cell on the hot path, nothing to join.
 struct ChunkColumns: CSVVisitor {
     let bytes: UnsafePointer<UInt8>
     /// Where the chunk's bytes end: a number may not be read past it.
@@ -12,8 +11,8 @@ struct ChunkColumns: CSVVisitor {
     let decimalComma: Bool
     let missing: MissingCells
     let width: Int
-    /// The numeric columns' cells; text columns' cells are not stored.
-    var numbers: RecordGroups
+    /// Where the numeric columns' cells go; text columns' cells are not stored there.
+    let numbers: ColumnWriter
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
     var levels: [[String]]
@@ -26,14 +25,14 @@ struct ChunkColumns: CSVVisitor {
     var decimals: [Int]
     var recordCount = 0
 
-    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), expectedRecords: Int) {
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), numbers: ColumnWriter) {
         bytes = tokenizer.bytes
         end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
         self.missing = missing
         width = tokenizer.fieldCount
-        numbers = RecordGroups(width: width, expectedRecords: expectedRecords)
+        self.numbers = numbers
         codes = Array(repeating: nil, count: width)
         levels = Array(repeating: [], count: width)
         levelIndex = Array(repeating: [:], count: width)

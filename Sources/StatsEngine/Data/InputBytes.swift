@@ -34,6 +34,17 @@ final class InputBytes: @unchecked Sendable {
         buffer = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size)
     }
 
+    /// Gives back the memory behind `range` of a mapped file, whose bytes have been read: its
+    /// whole pages are unmapped from the process (the file's data stays in the page cache and
+    /// is mapped again if read again), so a parse holds only the part of the file it is reading.
+    /// Bytes read into memory are kept.
+    func release(_ range: Range<Int>) {
+        guard case .mapped(let base, _) = storage else { return }
+        let page = Int(getpagesize())
+        let lower = (range.lowerBound + page - 1) / page * page, upper = range.upperBound / page * page
+        if upper > lower { _ = madvise(base + lower, upper - lower, MADV_DONTNEED) }
+    }
+
     deinit {
         switch storage {
         case .mapped(let base, let size): munmap(base, size)

@@ -24,6 +24,16 @@ struct IRLSPass {
 
     /// A pass at coefficients `beta`, or at R's starting means when nil.
     func run(beta: [Double]?) -> Result {
+        // The family is passed as a constant to an inlined body, so its switches fold away.
+        switch family {
+        case .gaussian: return run(beta: beta, family: .gaussian)
+        case .binomial: return run(beta: beta, family: .binomial)
+        case .poisson: return run(beta: beta, family: .poisson)
+        }
+    }
+
+    @inline(__always)
+    private func run(beta: [Double]?, family: Family) -> Result {
         let n = rows, p = columns, blockRows = BlockedProducts.blockRows
         var eta = [Double](repeating: 0, count: n)
         let parts = eta.withUnsafeMutableBufferPointer { etaBuffer -> [[Double]] in
@@ -31,19 +41,19 @@ struct IRLSPass {
             return BlockedProducts.partitioned(n) { range -> [Double] in
                 var out = [Double](repeating: 0, count: p * p + p + 1)
                 var block = [Double](repeating: 0, count: blockRows * p)
-                var blockEta = [Double](repeating: 0, count: blockRows)
                 var rhs = [Double](repeating: 0, count: blockRows)
                 var root = [Double](repeating: 0, count: blockRows)
                 var start = range.lowerBound
                 while start < range.upperBound {
                     let m = min(blockRows, range.upperBound - start)
+                    let blockEta = etaOut.value.baseAddress! + start
+                    var mm = Int32(m), pp = Int32(p), one = 1.0, zero = 0.0, inc: Int32 = 1
                     x.withUnsafeBufferPointer { xs in
-                        for j in 0..<p { for i in 0..<m { block[j * blockRows + i] = xs[j * n + start + i] } }
-                    }
-                    var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
-                    if let beta {
-                        var trans = CChar(UInt8(ascii: "N"))
-                        dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, &blockEta, &inc)
+                        // η of the block straight from the design's columns (leading dimension n).
+                        if let beta {
+                            var trans = CChar(UInt8(ascii: "N")), ldx = Int32(n)
+                            dgemv_(&trans, &mm, &pp, &one, xs.baseAddress! + start, &ldx, beta, &inc, &zero, blockEta, &inc)
+                        }
                     }
                     var deviance = 0.0
                     for i in 0..<m {
@@ -55,10 +65,17 @@ struct IRLSPass {
                         let omega = w * d * d / family.variance(mu)
                         root[i] = omega.squareRoot()
                         rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
-                        etaOut.value[start + i] = blockEta[i]
                     }
-                    for j in 0..<p { for i in 0..<m { block[j * blockRows + i] *= root[i] } }
-                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                    // The block of √ω-scaled rows, copied and scaled in one sweep.
+                    x.withUnsafeBufferPointer { xs in
+                        block.withUnsafeMutableBufferPointer { b in
+                            for j in 0..<p {
+                                let column = xs.baseAddress! + j * n + start, target = b.baseAddress! + j * blockRows
+                                for i in 0..<m { target[i] = column[i] * root[i] }
+                            }
+                        }
+                    }
+                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T")), ld = Int32(blockRows)
                     out.withUnsafeMutableBufferPointer { o in
                         dsyrk_(&uplo, &trans, &pp, &mm, &one, block, &ld, &one, o.baseAddress!, &pp)
                         dgemv_(&trans, &mm, &pp, &one, block, &ld, rhs, &inc, &one, o.baseAddress! + p * p, &inc)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The model matrix of a formula on a table: one column per coefficient, for the rows that
 /// have every variable the model uses (R's `na.omit`), with R's coding of categories and its
 /// coefficient names (INTERFACE.md): `(Intercept)`, `x`, `x[L]` for level L of a factor,
@@ -132,21 +134,17 @@ public struct DesignMatrix: Sendable {
     /// contrasts with its first level, unless the rest of its term is not contained in an
     /// earlier term (then one indicator per level) — R's `TermCode` rule — and, without an
     /// intercept, the first factor of the model by indicators; interactions as products, the
-    /// earlier variables varying fastest (R's column order).
+    /// earlier variables varying fastest (R's column order). The columns are planned first and
+    /// then written straight into the matrix, on all cores, each as the product of its factors
+    /// in term order (so every value is computed as R's `model.matrix` computes it).
     private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
                                                 numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
-        var values: [T] = [], names: [String] = [], terms: [Int] = []
-        values.reserveCapacity(n * Int(columnBound(formula: formula, factors: factors)))
-        if formula.hasIntercept {
-            values += [T](repeating: T(1), count: n)
-            names.append("(Intercept)")
-            terms.append(-1)
-        }
+        var plan: [PlannedColumn] = formula.hasIntercept ? [PlannedColumn(name: "(Intercept)", term: -1, factors: [])] : []
         var fullCodingPending = !formula.hasIntercept
         for (t, term) in formula.terms.enumerated() {
-            var combined: [(name: String, values: [T])] = [("", [T](repeating: T(1), count: n))]
+            var combined = [PlannedColumn(name: "", term: t, factors: [])]
             for (k, v) in term.variables.enumerated() {
-                let piece: [(name: String, values: [T])]
+                let piece: [(name: String, factor: ColumnFactor)]
                 if let present = factors[v] {
                     let rest = Set(term.variables.filter { $0 != v })
                     var indicators = !rest.isEmpty && !formula.terms[0..<t].contains { rest.isSubset(of: Set($0.variables)) }
@@ -155,27 +153,64 @@ public struct DesignMatrix: Sendable {
                         fullCodingPending = false
                     }
                     piece = ((indicators ? 0 : 1)..<present.levels.count).map { level in
-                        ("\(present.base)[\(present.levels[level])]", present.codes.map { T($0 == level ? 1 : 0) })
+                        ("\(present.base)[\(present.levels[level])]", .indicator(v, level: level))
                     }
                 } else {
-                    piece = [(v.label, try numeric(v))]
+                    piece = [(v.label, .number(v))]
                 }
-                var next: [(name: String, values: [T])] = []
-                for p in piece {
-                    for c in combined {
-                        next.append((k == 0 ? p.name : c.name + ":" + p.name, k == 0 ? p.values : zip(c.values, p.values).map(*)))
+                combined = piece.flatMap { p in
+                    combined.map { c in PlannedColumn(name: k == 0 ? p.name : c.name + ":" + p.name, term: t, factors: c.factors + [p.factor]) }
+                }
+            }
+            plan += combined
+        }
+
+        var numbers: [ModelVariable: [T]] = [:]
+        for column in plan {
+            for case .number(let v) in column.factors where numbers[v] == nil { numbers[v] = try numeric(v) }
+        }
+        let values = [T](unsafeUninitializedCapacity: n * plan.count) { buffer, count in
+            let shared = UnsafeSendable((buffer, numbers, factors, plan))
+            DispatchQueue.concurrentPerform(iterations: plan.count) { j in
+                let (buffer, numbers, factors, plan) = shared.value
+                let out = buffer.baseAddress! + j * n
+                if plan[j].factors.isEmpty { out.initialize(repeating: T(1), count: n) }
+                for (k, factor) in plan[j].factors.enumerated() {
+                    switch factor {
+                    case .number(let v):
+                        numbers[v]!.withUnsafeBufferPointer { x in
+                            if k == 0 { out.initialize(from: x.baseAddress!, count: n) } else { for i in 0..<n { out[i] = out[i] * x[i] } }
+                        }
+                    case .indicator(let v, let level):
+                        factors[v]!.codes.withUnsafeBufferPointer { codes in
+                            if k == 0 {
+                                for i in 0..<n { (out + i).initialize(to: T(codes[i] == level ? 1 : 0)) }
+                            } else {
+                                for i in 0..<n { out[i] = out[i] * T(codes[i] == level ? 1 : 0) }
+                            }
+                        }
                     }
                 }
-                combined = next
             }
-            for c in combined {
-                values += c.values
-                names.append(c.name)
-                terms.append(t)
-            }
+            count = n * plan.count
         }
-        return (values, names, terms)
+        return (values, plan.map(\.name), plan.map(\.term))
     }
+}
+
+/// One model-matrix column before it is computed: its name, its term (-1 for the intercept) and
+/// the factors whose product it is, in term order (none: the intercept's ones).
+private struct PlannedColumn {
+    var name: String
+    var term: Int
+    var factors: [ColumnFactor]
+}
+
+/// A factor of a model-matrix column: a numeric variable, or the indicator of one level of a
+/// factor variable (its position in `PresentLevels.levels`).
+private enum ColumnFactor {
+    case number(ModelVariable)
+    case indicator(ModelVariable, level: Int)
 }
 
 /// A factor's levels that occur in the rows used (R drops unused levels), recoded densely.

@@ -70,6 +70,26 @@ final class CSVChunkingTests: XCTestCase {
     /// Random RFC 4180 files — quoted fields with delimiters, doubled quotes, CRLF and newlines,
     /// stray quotes inside unquoted fields, the odd malformed record — parsed whole and in
     /// chunks of a few bytes give the same table or the same error.
+    /// Chunks write their numbers straight into the table's columns, leaving room for one
+    /// record per line; blank lines (and line breaks inside quotes) leave gaps that must be
+    /// closed up, in files with a column storage each and in wider ones written into one block.
+    func testBlankLinesAndWideFilesReadTheSameInAnyChunking() throws {
+        for width in [3, NumericStorage.nestingLimit + 5] {
+            var text = (0..<width).map { "c\($0)" }.joined(separator: ",") + "\n\n"
+            for r in 0..<40 {
+                text += (0..<width).map { c in c == 1 ? (r % 9 == 0 ? "\"t\nx\"" : "t\(r % 3)") : "\(r * width + c)" }.joined(separator: ",")
+                text += r % 4 == 0 ? "\n\n\r\n" : "\n"
+            }
+            let bytes = Array(text.utf8)
+            let whole = outcome(bytes, chunkSize: .max)
+            for size in [1, 5, 64, 300] { XCTAssertEqual(outcome(bytes, chunkSize: size), whole, "width \(width), chunks of \(size)") }
+            let table = try CSVReader.parse(bytes, source: "t.csv", options: { var o = CSVOptions(); o.chunkSize = 7; return o }())
+            XCTAssertEqual(table.rowCount, 40)
+            XCTAssertEqual(try table.numeric("c\(width - 1)"), (0..<40).map { Double($0 * width + width - 1) })
+            XCTAssertEqual(try table.categorical("c1").levels, ["t\nx", "t0", "t1", "t2"])
+        }
+    }
+
     func testRandomFilesParseTheSameInAnyChunking() {
         var generator = SplitMix64(seed: 20_251_129)
         let pieces = ["1", "2.5", "-3", "x", "a\"b", "\"q,1\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "", "NA", "\"\"", "b\"\"", "\"\"\"\""]

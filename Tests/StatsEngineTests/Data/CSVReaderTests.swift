@@ -102,13 +102,15 @@ final class CSVReaderTests: XCTestCase {
 /// A number that ends the data (no final newline) is read up to the data's end and no further,
 /// whatever bytes follow in memory.
 final class CSVBoundaryTests: XCTestCase {
-    func testFastNumberPathStopsAtTheEndOfTheData() {
+    func testFastNumberPathStopsAtTheEndOfTheData() throws {
         let backing = Array("123456789".utf8)
-        backing.withUnsafeBufferPointer { buffer in
-            let tokenizer = CSVTokenizer(bytes: buffer.baseAddress!, end: 3, delimiter: ASCII.comma, fieldCount: 1)
-            var columns = ChunkColumns(tokenizer: tokenizer, decimalComma: false, expectedRecords: 1)
-            XCTAssertEqual(columns.consumeField(record: 0, column: 0, at: 0), 3)
-            XCTAssertEqual(columns.numbers.value(record: 0, column: 0), 123)
+        _ = try NumericStorage.columns(count: 1, rows: 1) { columns in
+            backing.withUnsafeBufferPointer { buffer in
+                let tokenizer = CSVTokenizer(bytes: buffer.baseAddress!, end: 3, delimiter: ASCII.comma, fieldCount: 1)
+                var chunk = ChunkColumns(tokenizer: tokenizer, decimalComma: false, numbers: ColumnWriter(columns: columns, offset: 0, capacity: 1))
+                XCTAssertEqual(chunk.consumeField(record: 0, column: 0, at: 0), 3)
+                XCTAssertEqual(chunk.numbers.value(record: 0, column: 0), 123)
+            }
         }
     }
 
