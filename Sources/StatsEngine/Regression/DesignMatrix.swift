@@ -27,6 +27,16 @@ public struct DesignMatrix: Sendable {
 
     /// The number of rows the model uses.
     public var rowCount: Int { rows.count }
+    /// Whether the model uses every row of the table (then `rows` is `0..<table.rowCount`).
+    let usesEveryRow: Bool
+
+    /// `values`, one per table row, at the rows the model uses, in `rows` order: `values`
+    /// itself when the model uses every row.
+    func atRows(_ values: [Double]) -> [Double] { Self.gathered(values, at: rows, usesEveryRow: usesEveryRow) }
+
+    private static func gathered(_ values: [Double], at rows: [Int32], usesEveryRow: Bool) -> [Double] {
+        usesEveryRow ? values : rows.map { values[Int($0)] }
+    }
     /// The number of columns (coefficients, aliased ones included).
     public var columnCount: Int { names.count }
 
@@ -63,13 +73,16 @@ public struct DesignMatrix: Sendable {
         try Self.refuseOversized(formula: formula, rowCount: rows.count, factors: factors)
         self.rows = rows
         self.factors = factors
-        self.response = rows.map { response[Int($0)] }
+        // Rows are in table order, so a model that keeps them all reads every column as it is.
+        let usesEveryRow = rows.count == table.rowCount
+        self.usesEveryRow = usesEveryRow
+        self.response = Self.gathered(response, at: rows, usesEveryRow: usesEveryRow)
         let key = ModelColumnsCache.Key(terms: formula.terms, hasIntercept: formula.hasIntercept, rows: rows,
                                         levels: factors.mapValues(\.levels))
         let shared = table.modelColumns.columns(for: key) {
             let built = Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [Double] in
                 guard case .numeric(let values) = resolved[v]! else { preconditionFailure("numeric variable") }
-                return rows.map { values[Int($0)] }
+                return Self.gathered(values, at: rows, usesEveryRow: usesEveryRow)
             }
             return ModelColumns(key: key, values: built.values, names: built.names, terms: built.terms)
         }

@@ -110,7 +110,7 @@ struct MarginalEffects {
                 continue
             }
             let values = try table.numeric(name)
-            let used = design.rows.map { values[Int($0)] }
+            let used = design.atRows(values)
             if used.allSatisfy({ $0 == 0 || $0 == 1 }) {
                 out.append(Contrast(label: name, high: try shifted(name, values) { _ in 1 }, low: try shifted(name, values) { _ in 0 }, divisor: 1))
             } else {

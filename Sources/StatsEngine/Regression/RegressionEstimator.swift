@@ -81,7 +81,7 @@ public struct RegressionEstimator: Sendable {
                     fixedLevels: [ModelVariable: [String]]? = nil, regressOptions: Bool = false) throws -> LinearizedModel {
         let x = try DesignMatrix(formula: formula, table: table, fixedLevels: fixedLevels, within: within)
         try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
-        let weights = x.rows.map { design.weights[Int($0)] }
+        let weights = x.atRows(design.weights)
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
@@ -113,7 +113,7 @@ public struct RegressionEstimator: Sendable {
         guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
             let refit: GLMFit
             do {
-                let weights = x.rows.map { replicate.weights[Int($0)] }
+                let weights = x.atRows(replicate.weights)
                 let total = weights.reduce(0, +)
                 refit = try irls.fit(x, weights: weights.map { $0 / total }, start: start)
             } catch let failure as IRLS.NonConvergence {
