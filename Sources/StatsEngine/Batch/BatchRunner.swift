@@ -46,14 +46,16 @@ public struct BatchRunner {
         // the hashing thread (in libcrypto).
         let format = try TableFile.format(of: spec.data)
         try TableFile.refuseInapplicable(spec.reading, format: format, path: spec.data)
+        let columns = spec.columnsUsed
         let (table, inputSize, checksum) = try { () throws -> (Table, Int, String) in
             let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
             let checksum = BackgroundValue { withExtendedLifetime(bytes) { SHA256.hex(bytes.buffer) } }
             defer { _ = checksum.value }
             let table = try timed("parse") {
-                guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading) }
+                guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading.reading(columns)) }
                 return try withExtendedLifetime(bytes) {
-                    try CSVReader.parse(bytes.buffer, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv)
+                    try CSVReader.parse(bytes.buffer, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv,
+                                        columns: columns)
                 }
             }
             return (table, bytes.buffer.count, checksum.value)

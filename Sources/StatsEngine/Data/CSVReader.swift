@@ -6,42 +6,50 @@ import Foundation
 /// quote at all), each chunk is parsed by one worker into its own column buffers, and the
 /// chunks are joined. Columns start numeric; a text cell turns a column categorical, and only
 /// then are earlier cells re-read as text, so the common all-numeric case reads every byte once.
+/// Only the `columns` selected are parsed and stored; the others cost the byte scan that finds
+/// the records and checks their field count, and their cells are not checked for UTF-8.
 public enum CSVReader {
-    /// Reads `path`, or standard input when `path` is `-`.
-    public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
+    /// Reads the `columns` of `path`, or of standard input when `path` is `-`.
+    public static func read(path: String, options: CSVOptions = CSVOptions(), columns: ColumnSelection = .all) throws -> Table {
         let bytes = try path == "-" ? readStandardInput() : readFile(path)
-        return try withExtendedLifetime(bytes) { try parse(bytes.buffer, source: path == "-" ? "<stdin>" : path, options: options) }
+        return try withExtendedLifetime(bytes) {
+            try parse(bytes.buffer, source: path == "-" ? "<stdin>" : path, options: options, columns: columns)
+        }
     }
 
-    /// Parses CSV text held in memory; `source` names it in errors. Bytes in another encoding
-    /// than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is checked as its cells
-    /// are read, so invalid bytes are an error naming the line and column, never U+FFFD.
-    public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        try bytes.withUnsafeBufferPointer { try parse($0, source: source, options: options) }
+    /// Parses the `columns` of CSV text held in memory; `source` names it in errors. Bytes in
+    /// another encoding than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is
+    /// checked as its cells are read, so invalid bytes are an error naming the line and column,
+    /// never U+FFFD.
+    public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions(),
+                             columns: ColumnSelection = .all) throws -> Table {
+        try bytes.withUnsafeBufferPointer { try parse($0, source: source, options: options, columns: columns) }
     }
 
-    /// `parse(_:source:options:)` on bytes held elsewhere (a mapped file), read in place when
-    /// they are UTF-8.
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions()) throws -> Table {
+    /// `parse(_:source:options:columns:)` on bytes held elsewhere (a mapped file), read in place
+    /// when they are UTF-8.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions(),
+                             columns: ColumnSelection = .all) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
         }
         guard options.encoding == .utf8 else {
             return try options.encoding.utf8Bytes(Array(bytes), source: source).withUnsafeBufferPointer {
-                try parseUTF8($0, source: source, options: options)
+                try parseUTF8($0, source: source, options: options, columns: columns)
             }
         }
-        return try parseUTF8(bytes, source: source, options: options)
+        return try parseUTF8(bytes, source: source, options: options, columns: columns)
     }
 
     /// Parses UTF-8 text, naming the line (and column) of a syntax error.
-    private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions) throws -> Table {
+    private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
+                                  columns: ColumnSelection) throws -> Table {
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw DisparityError.data(file: source, "the file is empty (expected a header row)")
         }
         var names: [String]? = nil
         do {
-            return try parse(base, count: buffer.count, source: source, options: options, names: &names)
+            return try parse(base, count: buffer.count, source: source, options: options, columns: columns, names: &names)
         } catch let error as CSVSyntaxError {
             let line = lineNumber(of: error.offset, in: base)
             guard let names else {
@@ -53,7 +61,7 @@ public enum CSVReader {
 
     /// Parses the bytes; `names` is set as soon as the header is read, for the caller's errors.
     private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions,
-                              names header: inout [String]?) throws -> Table {
+                              columns selection: ColumnSelection, names header: inout [String]?) throws -> Table {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let delimiter = options.delimiter ?? detectDelimiter(bytes, from: start, end: count)
@@ -63,6 +71,9 @@ public enum CSVReader {
         let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count, delimiter: delimiter, target: options.chunkSize)
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
         let missing = MissingCells(options.missingCodes)
+        let kept = names.indices.filter { selection.contains(names[$0]) }
+        let placeOf = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        let places = names.indices.map { placeOf[$0] }
 
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
         var failures = [Error?](repeating: nil, count: boundaries.count - 1)
@@ -72,7 +83,7 @@ public enum CSVReader {
                 DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
                     do {
                         slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
-                                                          decimalComma: decimalComma, missing: missing)
+                                                          decimalComma: decimalComma, missing: missing, keeping: places)
                     } catch {
                         slots.value.1[k] = error
                     }
@@ -84,21 +95,21 @@ public enum CSVReader {
         let rows = parsed.reduce(0) { $0 + $1.recordCount }
         guard rows > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         try rereadTextColumns(&parsed, tokenizer: tokenizer, boundaries: boundaries)
-        var columns = [Column?](repeating: nil, count: names.count)
+        var columns = [Column?](repeating: nil, count: kept.count)
         columns.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable((slots, parsed))
-            DispatchQueue.concurrentPerform(iterations: names.count) { c in
-                shared.value.0[c] = join(column: c, of: shared.value.1, rows: rows)
+            DispatchQueue.concurrentPerform(iterations: kept.count) { k in
+                shared.value.0[k] = join(column: kept[k], of: shared.value.1, rows: rows)
             }
         }
-        return Table(source: source, names: names, columns: columns.map { $0! })
+        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names)
     }
 
-    /// Parses the records of one chunk.
+    /// Parses the records of one chunk, keeping the fields `slots` places.
     private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool,
-                                   missing: MissingCells) throws -> ChunkColumns {
+                                   missing: MissingCells, keeping slots: [Int?]) throws -> ChunkColumns {
         let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
-        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing,
+        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing, slots: slots,
                                expectedRecords: max(16, (end - start) / (6 * tokenizer.fieldCount)))
         out.recordCount = try chunkTokenizer.scan(from: start, visitor: &out).records
         let pending = (0..<tokenizer.fieldCount).filter { out.codes[$0] != nil && out.textFrom[$0] > 0 }
@@ -137,7 +148,8 @@ public enum CSVReader {
             values.reserveCapacity(rows)
             for chunk in chunks {
                 chunk.numbers.withUnsafeBufferPointer { cells in
-                    for r in 0..<chunk.recordCount { values.append(cells[r * chunk.width + c]) }
+                    let slot = chunk.slots[c]!
+                    for r in 0..<chunk.recordCount { values.append(cells[r * chunk.width + slot]) }
                 }
             }
             let decimals = chunks.map { $0.decimals[c] }.max()!

@@ -3,7 +3,9 @@ import Foundation
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
 /// and turns to text at its first cell that is neither missing nor a number. Numbers are kept
 /// row-major in one flat buffer (one append per cell, no per-column bookkeeping on the hot
-/// path) and split into columns when the chunks are joined.
+/// path) and split into columns when the chunks are joined. Columns the read skips
+/// (`ReadOptions.columns`) are walked over by the tokenizer and nothing else: no number parsed,
+/// no text decoded, nothing stored.
 struct ChunkColumns: CSVVisitor {
     let bytes: UnsafePointer<UInt8>
     /// Where the chunk's bytes end: a number may not be read past it.
@@ -11,8 +13,11 @@ struct ChunkColumns: CSVVisitor {
     let delimiter: UInt8
     let decimalComma: Bool
     let missing: MissingCells
+    /// Per column of the file: its place in a record's kept cells, nil for a skipped column.
+    let slots: [Int?]
+    /// The kept cells of a record.
     let width: Int
-    /// Cell values, record by record; text columns hold a placeholder.
+    /// Kept cells' values, record by record; text columns hold a placeholder.
     var numbers: [Double] = []
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
@@ -26,27 +31,32 @@ struct ChunkColumns: CSVVisitor {
     var decimals: [Int]
     var recordCount = 0
 
-    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), expectedRecords: Int) {
+    /// The columns of a chunk read by `tokenizer`, keeping the fields `slots` places (nil: all).
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), slots: [Int?]? = nil,
+         expectedRecords: Int) {
         bytes = tokenizer.bytes
         end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
         self.missing = missing
-        width = tokenizer.fieldCount
+        let fields = tokenizer.fieldCount
+        self.slots = slots ?? Array(0..<fields)
+        width = self.slots.lazy.compactMap { $0 }.count
         numbers.reserveCapacity(expectedRecords * width)
-        codes = Array(repeating: nil, count: width)
-        levels = Array(repeating: [], count: width)
-        levelIndex = Array(repeating: [:], count: width)
-        levelBytes = Array(repeating: [], count: width)
-        textFrom = Array(repeating: 0, count: width)
-        decimals = Array(repeating: 0, count: width)
+        codes = Array(repeating: nil, count: fields)
+        levels = Array(repeating: [], count: fields)
+        levelIndex = Array(repeating: [:], count: fields)
+        levelBytes = Array(repeating: [], count: fields)
+        textFrom = Array(repeating: 0, count: fields)
+        decimals = Array(repeating: 0, count: fields)
     }
 
-    /// The fast path: a numeric column's unquoted cell that is a plain number.
+    /// The fast path: a numeric column's unquoted cell that is a plain number. A skipped
+    /// column's cell goes to the tokenizer's byte scan, then to `visit`, which drops it.
     @inline(__always)
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
         var places = 0
-        guard codes[column] == nil,
+        guard slots[column] != nil, codes[column] == nil,
               let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
                                                            delimiter: delimiter, decimals: &places)
         else { return nil }
@@ -60,8 +70,10 @@ struct ChunkColumns: CSVVisitor {
         return stop
     }
 
-    /// Every other cell: missing tokens, numbers with blanks or quotes, and text.
+    /// Every other cell: missing tokens, numbers with blanks or quotes, and text; a skipped
+    /// column's cell is dropped.
     mutating func visit(record: Int, column: Int, field: CSVField) throws {
+        guard slots[column] != nil else { return }
         if codes[column] != nil {
             numbers.append(0)
             codes[column]!.append(try code(of: field, column: column))
