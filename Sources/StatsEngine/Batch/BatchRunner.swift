@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
+/// Runs a `RunSpec`: reads the data once (the columns the design and the analyses use), builds the design once, runs the analyses in parallel,
 /// and writes the output folder all or nothing (`OutputFolder`) — `NAME.csv` per analysis (in the spec's `csv-style`),
 /// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
 /// manifest (input checksums, version, time, the spec, timings). An analysis that

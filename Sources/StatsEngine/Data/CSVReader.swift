@@ -72,8 +72,8 @@ public enum CSVReader {
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
         let missing = MissingCells(options.missingCodes)
         let kept = names.indices.filter { selection.contains(names[$0]) }
-        let placeOf = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-        let places = names.indices.map { placeOf[$0] }
+        let slotOf = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        let fieldSlots = names.indices.map { slotOf[$0] }
 
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
         var failures = [Error?](repeating: nil, count: boundaries.count - 1)
@@ -83,7 +83,7 @@ public enum CSVReader {
                 DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
                     do {
                         slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
-                                                          decimalComma: decimalComma, missing: missing, keeping: places)
+                                                          decimalComma: decimalComma, missing: missing, slots: fieldSlots)
                     } catch {
                         slots.value.1[k] = error
                     }
@@ -102,12 +102,12 @@ public enum CSVReader {
                 shared.value.0[k] = join(column: kept[k], of: shared.value.1, rows: rows)
             }
         }
-        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names)
+        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names, rowCount: rows)
     }
 
-    /// Parses the records of one chunk, keeping the fields `slots` places.
+    /// Parses the records of one chunk, keeping the fields that have `slots` (`ChunkColumns.slots`).
     private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool,
-                                   missing: MissingCells, keeping slots: [Int?]) throws -> ChunkColumns {
+                                   missing: MissingCells, slots: [Int?]) throws -> ChunkColumns {
         let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
         var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing, slots: slots,
                                expectedRecords: max(16, (end - start) / (6 * tokenizer.fieldCount)))

@@ -154,7 +154,9 @@ final class StatTableBuilder {
     ///   differ in length (a file cut short).
     func table() throws -> Table {
         guard !fileNames.isEmpty else { throw DisparityError.data(file: source, "has no variables") }
-        guard let first = variables.first else { return Table(source: source, names: [], columns: [], fileNames: fileNames) }
+        guard let first = variables.first else {
+            return Table(source: source, names: [], columns: [], fileNames: fileNames, rowCount: max(expectedRows, 0))
+        }
         let rows = first.count
         guard rows > 0 else { throw DisparityError.data(file: source, "has no rows") }
         if let short = variables.first(where: { $0.count != rows }) ?? (expectedRows > rows ? first : nil) {

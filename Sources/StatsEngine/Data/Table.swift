@@ -26,15 +26,16 @@ public struct Table: Sendable {
 
     /// A table of equally long columns, one name per column (a precondition), and metadata for
     /// every column or none; `fileNames` are the file's columns when the reader kept only some
-    /// (nil: `names`).
-    public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = [], fileNames: [String]? = nil) {
+    /// (nil: `names`), and `rowCount` the file's rows when it kept none (nil: the columns' length).
+    public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = [], fileNames: [String]? = nil,
+                rowCount: Int? = nil) {
         precondition(names.count == columns.count, "one name per column")
         precondition(metadata.isEmpty || metadata.count == columns.count, "metadata for every column or none")
         self.source = source
         self.names = names
         self.fileNames = fileNames ?? names
         self.columns = columns
-        self.rowCount = columns.first?.count ?? 0
+        self.rowCount = columns.first?.count ?? rowCount ?? 0
         self.metadata = metadata
         var index: [String: Int] = [:]
         for (i, n) in names.enumerated() { index[n] = i }

@@ -114,6 +114,9 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
             XCTAssertEqual(table.names, ["stratum", "psu", "weight", "sex", "income"], name)
             XCTAssertEqual(table.metadata.map(\.name), table.names, "metadata only for the columns read: \(name)")
         }
+        let none = try TableFile.read(path: FixtureFiles.url("people", "dta", in: "statfiles").path, options: ReadOptions(columns: ColumnSelection(["nosuch"])))
+        XCTAssertEqual(none.rowCount, try TableFile.read(path: FixtureFiles.url("people", "dta", in: "statfiles").path).rowCount)
+        XCTAssertThrowsError(try none.column("incme")) { XCTAssertTrue("\($0)".contains("did you mean 'income'?"), "\($0)") }
     }
 
     func testRunSpecReadsTheUnionOfItsAnalysesColumns() throws {
@@ -171,6 +174,9 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
         let chunked = try CSVReader.parse(Array(csv.utf8), source: "t.csv", options: options, columns: ColumnSelection(["a", "c"]))
         XCTAssertEqual(try chunked.numeric("a"), [1, 3, 5])
         XCTAssertEqual(try chunked.numeric("c"), [2, 4, 6])
+        let none = try CSVReader.parse(Array(csv.utf8), source: "t.csv", columns: ColumnSelection(["nosuch"]))
+        XCTAssertEqual(none.names, [])
+        XCTAssertEqual(none.rowCount, 3, "a read that keeps no column still has the file's rows")
         XCTAssertThrowsError(try CSVReader.parse(Array("a,b\n1,2\n3\n".utf8), source: "t.csv", columns: ColumnSelection(["a"])),
                              "a skipped field is still counted") { error in
             XCTAssertTrue("\(error)".contains("1 field where the header has 2"), "\(error)")
