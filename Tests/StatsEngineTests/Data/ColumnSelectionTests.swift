@@ -142,6 +142,27 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
         }
     }
 
+    func testBarometerReadsEachFileForTheColumnsOfItsMeasures() throws {
+        let config = try BarometerConfig.load(path: CoverageTests.datasets.appendingPathComponent("barometer.yaml").path)
+        let used = config.columnsUsed()
+        var whole = BarometerEvaluator(config: config)
+        var skipped = 0
+        for measure in config.goals.flatMap(\.measures) {
+            var files = [measure.data]
+            if case .representation(let r) = measure.kind { files.append(r.benchmarkData) }
+            for file in files {
+                let full = try TableFile.read(path: config.path(of: file), options: measure.reading)
+                whole.tables[file] = full
+                let selection = try XCTUnwrap(used[config.path(of: file)], file)
+                XCTAssertNotEqual(selection, .all, file)
+                skipped += full.names.filter { !selection.contains($0) }.count
+            }
+        }
+        XCTAssertGreaterThan(skipped, 0, "some files are read in part")
+        let expected = Report.barometer(try whole.evaluate()).json.serialized()
+        XCTAssertEqual(Report.barometer(try BarometerEvaluator(config: config).evaluate()).json.serialized(), expected)
+    }
+
     func testUnknownColumnListsTheFilesColumnsAndAMissedOneIsABug() throws {
         let data = try writeWideSurvey()
         let table = try TableFile.read(path: data.path, options: ReadOptions(columns: ColumnSelection(["y", "commnet"])))
