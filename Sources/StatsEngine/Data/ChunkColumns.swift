@@ -31,17 +31,16 @@ struct ChunkColumns: CSVVisitor {
     var decimals: [Int]
     var recordCount = 0
 
-    /// The columns of a chunk read by `tokenizer`, keeping the fields `slots` places (nil: all).
-    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), slots: [Int?]? = nil,
-         expectedRecords: Int) {
+    /// The columns of a chunk read by `tokenizer`, keeping the fields that have `slots`.
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), slots: [Int?], expectedRecords: Int) {
         bytes = tokenizer.bytes
         end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
         self.missing = missing
         let fields = tokenizer.fieldCount
-        self.slots = slots ?? Array(0..<fields)
-        width = self.slots.lazy.compactMap { $0 }.count
+        self.slots = slots
+        width = slots.lazy.compactMap { $0 }.count
         numbers.reserveCapacity(expectedRecords * width)
         codes = Array(repeating: nil, count: fields)
         levels = Array(repeating: [], count: fields)

@@ -106,7 +106,7 @@ final class CSVBoundaryTests: XCTestCase {
         let backing = Array("123456789".utf8)
         backing.withUnsafeBufferPointer { buffer in
             let tokenizer = CSVTokenizer(bytes: buffer.baseAddress!, end: 3, delimiter: ASCII.comma, fieldCount: 1)
-            var columns = ChunkColumns(tokenizer: tokenizer, decimalComma: false, expectedRecords: 1)
+            var columns = ChunkColumns(tokenizer: tokenizer, decimalComma: false, slots: [0], expectedRecords: 1)
             XCTAssertEqual(columns.consumeField(record: 0, column: 0, at: 0), 3)
             XCTAssertEqual(columns.numbers, [123])
         }
