@@ -1,16 +1,17 @@
 import ArgumentParser
 import StatsEngine
 
-/// The common life of an analysis command: check the options, read the data, resolve the
-/// design, compute, write — each phase timed for `--timings`.
+/// The common life of an analysis command: check the options, read the data (the columns the
+/// design and the analysis use), resolve the design, compute, write — each phase timed for
+/// `--timings`.
 enum AnalysisCommand {
-    static func run(data: DataOptions, design: DesignOptions, output: OutputOptions,
+    static func run(data: DataOptions, design: DesignOptions, output: OutputOptions, columns: ColumnSelection,
                     _ compute: (Table, SurveyDesign) throws -> Report) throws {
         try output.refuseReplacing([data.data])
         let spec = try design.spec()
         try spec.refuseSavingOver([data.data])
         let timer = PhaseTimer(enabled: output.timings)
-        let table = try timer.measure("read") { try data.readTable() }
+        let table = try timer.measure("read") { try data.readTable(columns: spec.columnsUsed.union(columns)) }
         let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }
         try surveyDesign.saveReplicatesIfRequested(table: table)
         let report = try timer.measure("estimate") { try compute(table, surveyDesign) }.describing(columns: table.usedMetadata)
@@ -32,7 +33,7 @@ protocol ReportingCommand: ParsableCommand {
 extension ReportingCommand {
     func run() throws {
         let request = try options.checkedRequest()
-        try AnalysisCommand.run(data: data, design: design, output: output) { table, design in
+        try AnalysisCommand.run(data: data, design: design, output: output, columns: request.columnsUsed) { table, design in
             try Options.report(request, table: table, design: design)
         }
     }

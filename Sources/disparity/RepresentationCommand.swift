@@ -20,7 +20,9 @@ struct RepresentationCommand: ParsableCommand {
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {
-            (try data.readTable(), try TableFile.read(path: options.benchmark, options: data.readOptions()))
+            (try data.readTable(columns: populationSpec.columnsUsed.union(request.columnsUsed)),
+             try TableFile.read(path: options.benchmark,
+                                options: data.readOptions().reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))))
         }
         let sources = try timer.measure("design") {
             (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: populationSpec, table: staffTable), census: options.census),

@@ -43,11 +43,14 @@ public struct BarometerEvaluator: Sendable {
     /// - Throws: `DisparityError` naming the goal and measure (and the file, column or key) at fault.
     public func evaluate(period: String? = nil) throws -> BarometerResult {
         let period = try config.schedule.resolve(period)
+        let columns = config.columnsUsed()
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
+                // Each file is read for the columns of every measure reading it, so once.
                 func table(_ name: String) throws -> Table {
                     if let t = self.tables[name] { return t }
-                    return try files.table(TableCache.Source(path: config.path(of: name), options: measure.reading))
+                    let path = config.path(of: name)
+                    return try files.table(TableCache.Source(path: path, options: measure.reading.reading(columns[path] ?? .all)))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs a `RunSpec`: reads the data once, builds the design once, runs the analyses in parallel,
+/// Runs a `RunSpec`: reads the data once (the columns the design and the analyses use), builds the design once, runs the analyses in parallel,
 /// and writes the output folder all or nothing (`OutputFolder`) — `NAME.csv` per analysis (in the spec's `csv-style`),
 /// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
 /// manifest (input checksums, version, time, the spec, timings). An analysis that
@@ -46,13 +46,14 @@ public struct BatchRunner {
         // the hashing thread (in libcrypto).
         let format = try TableFile.format(of: spec.data)
         try TableFile.refuseInapplicable(spec.reading, format: format, path: spec.data)
+        let columns = spec.columnsUsed
         let (table, inputSize, checksum) = try { () throws -> (Table, Int, String) in
             let bytes = try timed("read") { try spec.data == "-" ? CSVReader.readStandardInput() : CSVReader.readFile(spec.data) }
             let checksum = BackgroundValue { withExtendedLifetime(bytes) { SHA256.hex(bytes.buffer) } }
             defer { _ = checksum.value }
             let table = try timed("parse") {
-                guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading) }
-                return try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv)
+                guard format == .csv else { return try TableFile.read(path: spec.data, options: spec.reading.reading(columns)) }
+                return try CSVReader.parse(bytes, source: spec.data == "-" ? "<stdin>" : spec.data, options: spec.reading.csv, columns: columns)
             }
             return (table, bytes.buffer.count, checksum.value)
         }()

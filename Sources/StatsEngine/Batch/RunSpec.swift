@@ -13,6 +13,8 @@ public struct RunSpec: Sendable {
         public var command: String
         /// Files the analysis reads besides the spec's data (a representation's benchmark).
         public var inputs: [String] = []
+        /// The columns of the spec's data the analysis reads.
+        public var columns: ColumnSelection
         /// Builds the analysis's report from the table and design.
         let run: @Sendable (Table, SurveyDesign) throws -> Report
     }
@@ -34,6 +36,9 @@ public struct RunSpec: Sendable {
 
     /// Every file the run reads: the spec, its data and the analyses' own inputs.
     public var inputs: [String] { [path, data] + analyses.flatMap(\.inputs) }
+
+    /// The columns of the data the run reads: the design's and every analysis's.
+    public var columnsUsed: ColumnSelection { analyses.map(\.columns).reduce(design.columnsUsed) { $0.union($1) } }
 
     /// Reads and checks the spec: unknown keys, invalid values and impossible requests are usage
     /// errors naming the file, the analysis and the key.
@@ -95,7 +100,7 @@ private struct AnalysisDecoder {
         let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
         let method = try node.placing { try options.spec().varianceMethod }
         let run = analysis.run
-        return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs) { table, design in
+        return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs, columns: analysis.columns) { table, design in
             try run(table, design.with(varianceMethod: method))
         }
     }
@@ -112,9 +117,10 @@ private struct AnalysisDecoder {
             options.benchmark = resolve(options.benchmark)
             let request = try node.placing { try options.request() }
             let benchmarkSpec = options.benchmarkSpec(like: design)
-            let (benchmarkPath, census, benchmarkCensus, reading) = (options.benchmark, options.census, options.benchmarkCensus, reading)
-            return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath]) { table, design in
-                let benchmark = try TableFile.read(path: benchmarkPath, options: reading)
+            let benchmarkReading = reading.reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))
+            let (benchmarkPath, census, benchmarkCensus) = (options.benchmark, options.census, options.benchmarkCensus)
+            return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath], columns: request.columnsUsed) { table, design in
+                let benchmark = try TableFile.read(path: benchmarkPath, options: benchmarkReading)
                 // The benchmark's variance follows the analysis's method.
                 var benchmarkSpec = benchmarkSpec
                 benchmarkSpec.varianceMethod = design.spec.varianceMethod.forIndependentSample
@@ -133,7 +139,9 @@ private struct AnalysisDecoder {
     private func analysis<Options: AnalysisOptions>(_ type: Options.Type, _ command: String) throws -> RunSpec.Analysis {
         let options = try decoder(Options.self, Options.positionalKeys).decode(node)
         let request = try node.placing { try options.checkedRequest() }
-        return RunSpec.Analysis(name: name, command: command) { table, design in try Options.report(request, table: table, design: design) }
+        return RunSpec.Analysis(name: name, command: command, columns: request.columnsUsed) { table, design in
+            try Options.report(request, table: table, design: design)
+        }
     }
 
     private func decoder<T>(_ type: T.Type, _ positionals: [String]) -> SpecArguments<T> {

@@ -6,50 +6,56 @@ import Foundation
 /// quote at all), each chunk is parsed by one worker into its own column buffers, and the
 /// chunks are joined. Columns start numeric; a text cell turns a column categorical, and only
 /// then are earlier cells re-read as text, so the common all-numeric case reads every byte once.
+/// Only the `columns` selected are parsed and stored; the others cost the byte scan that finds
+/// the records and checks their field count, and their cells are not checked for UTF-8.
 public enum CSVReader {
-    /// Reads `path`, or standard input when `path` is `-`.
-    public static func read(path: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        try parse(try path == "-" ? readStandardInput() : readFile(path), source: path == "-" ? "<stdin>" : path, options: options)
+    /// Reads the `columns` of `path`, or of standard input when `path` is `-`.
+    public static func read(path: String, options: CSVOptions = CSVOptions(), columns: ColumnSelection = .all) throws -> Table {
+        try parse(try path == "-" ? readStandardInput() : readFile(path), source: path == "-" ? "<stdin>" : path,
+                  options: options, columns: columns)
     }
 
-    /// Parses the bytes of a file or standard input (`readFile`, `readStandardInput`), giving
-    /// back each chunk's pages of a mapped file as soon as the chunk is parsed.
-    static func parse(_ input: InputBytes, source: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        try withExtendedLifetime(input) { try parse(input.buffer, source: source, options: options, release: input.release) }
+    /// Parses the `columns` of the bytes of a file or standard input (`readFile`,
+    /// `readStandardInput`), giving back each chunk's pages of a mapped file as soon as the
+    /// chunk is parsed.
+    static func parse(_ input: InputBytes, source: String, options: CSVOptions = CSVOptions(), columns: ColumnSelection = .all) throws -> Table {
+        try withExtendedLifetime(input) { try parse(input.buffer, source: source, options: options, columns: columns, release: input.release) }
     }
 
-    /// Parses CSV text held in memory; `source` names it in errors. Bytes in another encoding
-    /// than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is checked as its cells
-    /// are read, so invalid bytes are an error naming the line and column, never U+FFFD.
-    public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions()) throws -> Table {
-        try bytes.withUnsafeBufferPointer { try parse($0, source: source, options: options) }
+    /// Parses the `columns` of CSV text held in memory; `source` names it in errors. Bytes in
+    /// another encoding than UTF-8 are transcoded first (`options.encoding`); UTF-8 text is
+    /// checked as its cells are read, so invalid bytes are an error naming the line and column,
+    /// never U+FFFD.
+    public static func parse(_ bytes: [UInt8], source: String, options: CSVOptions = CSVOptions(),
+                             columns: ColumnSelection = .all) throws -> Table {
+        try bytes.withUnsafeBufferPointer { try parse($0, source: source, options: options, columns: columns) }
     }
 
-    /// `parse(_:source:options:)` on bytes held elsewhere (a mapped file), read in place when
-    /// they are UTF-8; `release` is told the byte ranges parsed, which are not needed again
+    /// `parse(_:source:options:columns:)` on bytes held elsewhere (a mapped file), read in place
+    /// when they are UTF-8; `release` is told the byte ranges parsed, which are not needed again
     /// unless an error is reported or a column turns to text in a later chunk.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions(),
-                             release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
+                             columns: ColumnSelection = .all, release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
         }
         guard options.encoding == .utf8 else {
             return try options.encoding.utf8Bytes(Array(bytes), source: source).withUnsafeBufferPointer {
-                try parseUTF8($0, source: source, options: options)
+                try parseUTF8($0, source: source, options: options, columns: columns)
             }
         }
-        return try parseUTF8(bytes, source: source, options: options, release: release)
+        return try parseUTF8(bytes, source: source, options: options, columns: columns, release: release)
     }
 
     /// Parses UTF-8 text, naming the line (and column) of a syntax error.
     private static func parseUTF8(_ buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
-                                  release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
+                                  columns: ColumnSelection, release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw DisparityError.data(file: source, "the file is empty (expected a header row)")
         }
         var names: [String]? = nil
         do {
-            return try parse(base, count: buffer.count, source: source, options: options, release: release, names: &names)
+            return try parse(base, count: buffer.count, source: source, options: options, columns: columns, release: release, names: &names)
         } catch let error as CSVSyntaxError {
             let line = lineNumber(of: error.offset, in: base)
             guard let names else {
@@ -60,7 +66,7 @@ public enum CSVReader {
     }
 
     /// Parses the bytes; `names` is set as soon as the header is read, for the caller's errors.
-    private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions,
+    private static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, source: String, options: CSVOptions, columns selection: ColumnSelection,
                               release: (@Sendable (Range<Int>) -> Void)?, names header: inout [String]?) throws -> Table {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
@@ -71,6 +77,9 @@ public enum CSVReader {
         let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count, delimiter: delimiter, target: options.chunkSize)
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
         let missing = MissingCells(options.missingCodes)
+        let kept = names.indices.filter { selection.contains(names[$0]) }
+        let slotOf = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        let fieldSlots = names.indices.map { slotOf[$0] }
 
         // Each chunk writes its numbers into the final columns from an offset that leaves room
         // for one record per line; blank lines leave gaps, closed up afterwards.
@@ -79,15 +88,15 @@ public enum CSVReader {
         guard offsets.last! > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
         var failures = [Error?](repeating: nil, count: boundaries.count - 1)
-        var numbers = try NumericStorage.columns(count: names.count, rows: offsets.last!) { columns in
+        var numbers = try NumericStorage.columns(count: kept.count, rows: offsets.last!) { columns in
             chunks.withUnsafeMutableBufferPointer { chunkSlots in
                 failures.withUnsafeMutableBufferPointer { failureSlots in
                     let slots = UnsafeSendable((chunkSlots, failureSlots, columns))
                     DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
                         do {
                             let writer = ColumnWriter(columns: slots.value.2, offset: offsets[k], capacity: capacities[k])
-                            slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1],
-                                                              decimalComma: decimalComma, missing: missing, numbers: writer)
+                            slots.value.0[k] = try parseChunk(tokenizer, from: boundaries[k], to: boundaries[k + 1], decimalComma: decimalComma,
+                                                              missing: missing, slots: fieldSlots, numbers: writer)
                             release?(boundaries[k]..<boundaries[k + 1])
                         } catch {
                             slots.value.1[k] = error
@@ -101,23 +110,23 @@ public enum CSVReader {
         let rows = parsed.reduce(0) { $0 + $1.recordCount }
         guard rows > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         try rereadTextColumns(&parsed, tokenizer: tokenizer, boundaries: boundaries)
-        var columns = [Column?](repeating: nil, count: names.count)
-        for c in names.indices where parsed[0].codes[c] == nil {
-            var values = numbers[c]
-            numbers[c] = []  // so that closing up the gaps changes the column in place
+        var columns = [Column?](repeating: nil, count: kept.count)
+        for (slot, c) in kept.enumerated() where parsed[0].codes[c] == nil {
+            var values = numbers[slot]
+            numbers[slot] = []  // so that closing up the gaps changes the column in place
             NumericStorage.closeUp(&values, offsets: offsets, records: parsed.map(\.recordCount))
             let decimals = parsed.map { $0.decimals[c] }.max()!
-            columns[c] = .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
+            columns[slot] = .numeric(NumericColumn(values, decimals: decimals <= NumericColumn.maximumDecimals ? decimals : nil))
         }
         numbers = []
-        let textColumns = names.indices.filter { columns[$0] == nil }
+        let textSlots = kept.indices.filter { columns[$0] == nil }
         columns.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable((slots, parsed))
-            DispatchQueue.concurrentPerform(iterations: textColumns.count) { k in
-                shared.value.0[textColumns[k]] = textColumn(textColumns[k], of: shared.value.1, rows: rows)
+            DispatchQueue.concurrentPerform(iterations: textSlots.count) { k in
+                shared.value.0[textSlots[k]] = textColumn(kept[textSlots[k]], of: shared.value.1, rows: rows)
             }
         }
-        return Table(source: source, names: names, columns: columns.map { $0! })
+        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names, rowCount: rows)
     }
 
     /// Per chunk, the most records it can hold: its line breaks, and one more for a last line
@@ -152,11 +161,12 @@ public enum CSVReader {
         return count
     }
 
-    /// Parses the records of one chunk, its numbers into `numbers`.
+    /// Parses the records of one chunk, keeping the fields that have `slots`
+    /// (`ChunkColumns.slots`), their numbers into `numbers`.
     private static func parseChunk(_ tokenizer: CSVTokenizer, from start: Int, to end: Int, decimalComma: Bool,
-                                   missing: MissingCells, numbers: ColumnWriter) throws -> ChunkColumns {
+                                   missing: MissingCells, slots: [Int?], numbers: ColumnWriter) throws -> ChunkColumns {
         let chunkTokenizer = CSVTokenizer(bytes: tokenizer.bytes, end: end, delimiter: tokenizer.delimiter, fieldCount: tokenizer.fieldCount)
-        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing, numbers: numbers)
+        var out = ChunkColumns(tokenizer: chunkTokenizer, decimalComma: decimalComma, missing: missing, slots: slots, numbers: numbers)
         let scanned = try chunkTokenizer.scan(from: start, recordLimit: numbers.capacity, visitor: &out)
         // Records end at line breaks, so a chunk has no more records than lines.
         guard scanned.end == end || scanned.records < numbers.capacity else {

@@ -3,6 +3,8 @@ import Foundation
 /// The columns of one chunk of records while it is being parsed: every column starts numeric
 /// and turns to text at its first cell that is neither missing nor a number. Numbers go straight
 /// into the table's columns (`ColumnWriter`): one store per cell on the hot path, nothing to join.
+/// Columns the read skips (`ReadOptions.columns`) are walked over by the tokenizer and nothing
+/// else: no number parsed, no text decoded, nothing stored.
 struct ChunkColumns: CSVVisitor {
     let bytes: UnsafePointer<UInt8>
     /// Where the chunk's bytes end: a number may not be read past it.
@@ -10,8 +12,10 @@ struct ChunkColumns: CSVVisitor {
     let delimiter: UInt8
     let decimalComma: Bool
     let missing: MissingCells
-    let width: Int
-    /// Where the numeric columns' cells go; text columns' cells are not stored there.
+    /// Per column of the file: its place among the kept columns (in `numbers`), nil for a
+    /// skipped column.
+    let slots: [Int?]
+    /// Where the kept numeric columns' cells go; text columns' cells are not stored there.
     let numbers: ColumnWriter
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
@@ -25,50 +29,55 @@ struct ChunkColumns: CSVVisitor {
     var decimals: [Int]
     var recordCount = 0
 
-    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), numbers: ColumnWriter) {
+    /// The columns of a chunk read by `tokenizer`, keeping the fields that have `slots`.
+    init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), slots: [Int?], numbers: ColumnWriter) {
         bytes = tokenizer.bytes
         end = tokenizer.end
         delimiter = tokenizer.delimiter
         self.decimalComma = decimalComma
         self.missing = missing
-        width = tokenizer.fieldCount
+        let fields = tokenizer.fieldCount
+        self.slots = slots
         self.numbers = numbers
-        codes = Array(repeating: nil, count: width)
-        levels = Array(repeating: [], count: width)
-        levelIndex = Array(repeating: [:], count: width)
-        levelBytes = Array(repeating: [], count: width)
-        textFrom = Array(repeating: 0, count: width)
-        decimals = Array(repeating: 0, count: width)
+        codes = Array(repeating: nil, count: fields)
+        levels = Array(repeating: [], count: fields)
+        levelIndex = Array(repeating: [:], count: fields)
+        levelBytes = Array(repeating: [], count: fields)
+        textFrom = Array(repeating: 0, count: fields)
+        decimals = Array(repeating: 0, count: fields)
     }
 
-    /// The fast path: a numeric column's unquoted cell that is a plain number.
+    /// The fast path: a kept numeric column's unquoted cell that is a plain number. A skipped
+    /// column's cell goes to the tokenizer's byte scan, then to `visit`, which drops it.
     @inline(__always)
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
         var places = 0
-        guard codes[column] == nil,
+        guard let slot = slots[column], codes[column] == nil,
               let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
                                                            delimiter: delimiter, decimals: &places)
         else { return nil }
         // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
         if missing.hasNumericCodes, missing.matches(bytes, CSVField(start: position, end: stop, hasEscapedQuotes: false)) {
-            numbers.set(.nan, record: record, column: column)
+            numbers.set(.nan, record: record, column: slot)
         } else {
-            numbers.set(value, record: record, column: column)
+            numbers.set(value, record: record, column: slot)
             if places > decimals[column] { decimals[column] = places }
         }
         return stop
     }
 
-    /// Every other cell: missing tokens, numbers with blanks or quotes, and text.
+    /// Every other cell: missing tokens, numbers with blanks or quotes, and text; a skipped
+    /// column's cell is dropped.
     mutating func visit(record: Int, column: Int, field: CSVField) throws {
+        guard let slot = slots[column] else { return }
         if codes[column] != nil {
             codes[column]!.append(try code(of: field, column: column))
             return
         }
         if missing.matches(bytes, field) {
-            numbers.set(.nan, record: record, column: column)
+            numbers.set(.nan, record: record, column: slot)
         } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
-            numbers.set(v, record: record, column: column)
+            numbers.set(v, record: record, column: slot)
         } else {
             becomeText(column: column, at: record)
             codes[column]!.append(try code(of: field, column: column))

@@ -5,7 +5,7 @@ import Foundation
 /// ReadStat into the same columnar `Table` the CSV reader makes, streaming: ReadStat reads the
 /// file in buffered pieces and hands over one value at a time, which lands straight in its
 /// column's array, so the file itself is never held in memory (`StatFileInput` reads it in
-/// 1 MiB pieces).
+/// 1 MiB pieces). Only the variables `ReadOptions.columns` selects are read.
 ///
 /// What the values become:
 /// - Numbers are doubles; a 4-byte float is the shortest decimal that rounds to it (Stata's
@@ -31,8 +31,8 @@ enum StatFileReader {
             return Int32(READSTAT_HANDLER_OK)
         }
         readstat_set_variable_handler(parser) { _, variable, labelSet, context in
-            StatTableBuilder.of(context).addVariable(variable!, labelSet: labelSet.map { String(cString: $0) })
-            return Int32(READSTAT_HANDLER_OK)
+            let kept = StatTableBuilder.of(context).addVariable(variable!, labelSet: labelSet.map { String(cString: $0) })
+            return Int32(kept ? READSTAT_HANDLER_OK : READSTAT_HANDLER_SKIP_VARIABLE)
         }
         readstat_set_value_handler(parser) { row, variable, value, context in
             StatTableBuilder.of(context).add(value, of: variable!)

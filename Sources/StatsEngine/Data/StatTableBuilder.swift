@@ -2,8 +2,9 @@ import CReadStat
 
 /// Collects what ReadStat's callbacks hand over — variables, values row by row, value labels —
 /// into one array per column, and makes the `Table` at the end (value labels may come after
-/// the data, as in Stata files). A class because ReadStat's C callbacks reach it through a
-/// context pointer.
+/// the data, as in Stata files). Only the variables `ReadOptions.columns` selects are kept: the
+/// others are declined when declared, so ReadStat never hands over their values. A class
+/// because ReadStat's C callbacks reach it through a context pointer.
 final class StatTableBuilder {
     /// One variable of the file as it is read.
     private struct Variable {
@@ -28,10 +29,17 @@ final class StatTableBuilder {
     private let source: String
     private let family: StatFileFamily
     private let keepCodes: Bool
+    /// The variables kept.
+    private let selection: ColumnSelection
     /// `--na` codes: as text (strings and value labels) and those that are numbers.
     private let missingTexts: Set<String>
     private let missingNumbers: [Double]
+    /// The kept variables, in file order.
     private var variables: [Variable] = []
+    /// Every variable's name, in file order (kept or not).
+    private var fileNames: [String] = []
+    /// By ReadStat's variable index: the variable's place in `variables`, nil when skipped.
+    private var slots: [Int?] = []
     private var expectedRows = -1
     /// Value labels by label set: numeric codes and text codes.
     private var numberLabels: [String: [(code: Double, label: String)]] = [:]
@@ -50,6 +58,7 @@ final class StatTableBuilder {
         self.source = source
         self.family = family
         self.keepCodes = options.keepCodes
+        self.selection = options.columns
         self.missingTexts = Set(options.csv.missingCodes)
         self.missingNumbers = options.csv.missingCodes.compactMap { Double($0) }
     }
@@ -62,22 +71,30 @@ final class StatTableBuilder {
     /// The row count the file declares (-1 when it does not), to reserve the columns.
     func expectRows(_ rows: Int) { expectedRows = rows }
 
-    /// Declares the next variable.
-    func addVariable(_ variable: UnsafeMutablePointer<readstat_variable_t>, labelSet: String?) {
+    /// Declares the next variable; returns whether it is kept (a skipped one's values are not
+    /// asked for).
+    func addVariable(_ variable: UnsafeMutablePointer<readstat_variable_t>, labelSet: String?) -> Bool {
         func text(_ c: UnsafePointer<CChar>?) -> String? { c.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-        var v = Variable(name: String(cString: readstat_variable_get_name(variable)), label: text(readstat_variable_get_label(variable)),
+        let name = String(cString: readstat_variable_get_name(variable))
+        let index = Int(readstat_variable_get_index(variable))
+        fileNames.append(name)
+        if slots.count <= index { slots += [Int?](repeating: nil, count: index + 1 - slots.count) }
+        guard selection.contains(name) else { return false }
+        slots[index] = variables.count
+        var v = Variable(name: name, label: text(readstat_variable_get_label(variable)),
                          format: text(readstat_variable_get_format(variable)), labelSet: labelSet.flatMap { $0.isEmpty ? nil : $0 },
                          isText: readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING)
         if expectedRows > 0 {
             if v.isText { v.codes.reserveCapacity(expectedRows) } else { v.numbers.reserveCapacity(expectedRows) }
         }
         variables.append(v)
+        return true
     }
 
     /// Stores one value of `variable` (the next row of its column).
     func add(_ value: readstat_value_t, of variable: UnsafeMutablePointer<readstat_variable_t>) -> Int32 {
-        let c = Int(readstat_variable_get_index(variable))
-        guard c < variables.count else {
+        let index = Int(readstat_variable_get_index(variable))
+        guard index < slots.count, let c = slots[index] else {
             failure = DisparityError.data(file: source, "ReadStat gave a value of an undeclared variable")
             return Int32(READSTAT_HANDLER_ABORT)
         }
@@ -131,11 +148,15 @@ final class StatTableBuilder {
         numberLabels[set, default: []].append((code, label))
     }
 
-    /// The table of everything read, with each column's metadata.
+    /// The table of the kept variables, with each column's metadata and the file's variable
+    /// names; no columns when none is kept.
     /// - Throws: a data error naming the file when it has no variables or rows, or its columns
     ///   differ in length (a file cut short).
     func table() throws -> Table {
-        guard let first = variables.first else { throw DisparityError.data(file: source, "has no variables") }
+        guard !fileNames.isEmpty else { throw DisparityError.data(file: source, "has no variables") }
+        guard let first = variables.first else {
+            return Table(source: source, names: [], columns: [], fileNames: fileNames, rowCount: max(expectedRows, 0))
+        }
         let rows = first.count
         guard rows > 0 else { throw DisparityError.data(file: source, "has no rows") }
         if let short = variables.first(where: { $0.count != rows }) ?? (expectedRows > rows ? first : nil) {
@@ -148,7 +169,7 @@ final class StatTableBuilder {
             columns.append(column)
             metadata.append(meta)
         }
-        return Table(source: source, names: variables.map(\.name), columns: columns, metadata: metadata)
+        return Table(source: source, names: variables.map(\.name), columns: columns, metadata: metadata, fileNames: fileNames)
     }
 
     /// One variable's column and metadata.

@@ -6,6 +6,10 @@ public struct Table: Sendable {
     public let source: String
     /// Column names, one per column, in column order.
     public let names: [String]
+    /// Every column name of the file, in file order: `names` and those the reader skipped
+    /// (`ReadOptions.columns`), for errors that list the file's columns; then columns added
+    /// since (`adding`).
+    public let fileNames: [String]
     /// The columns, in the order of `names`, each `rowCount` long.
     public let columns: [Column]
     /// The number of rows (data lines), the same for every column.
@@ -21,14 +25,17 @@ public struct Table: Sendable {
     let modelColumns = ModelColumnsCache()
 
     /// A table of equally long columns, one name per column (a precondition), and metadata for
-    /// every column or none.
-    public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = []) {
+    /// every column or none; `fileNames` are the file's columns when the reader kept only some
+    /// (nil: `names`), and `rowCount` the file's rows when it kept none (nil: the columns' length).
+    public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = [], fileNames: [String]? = nil,
+                rowCount: Int? = nil) {
         precondition(names.count == columns.count, "one name per column")
         precondition(metadata.isEmpty || metadata.count == columns.count, "metadata for every column or none")
         self.source = source
         self.names = names
+        self.fileNames = fileNames ?? names
         self.columns = columns
-        self.rowCount = columns.first?.count ?? 0
+        self.rowCount = columns.first?.count ?? rowCount ?? 0
         self.metadata = metadata
         var index: [String: Int] = [:]
         for (i, n) in names.enumerated() { index[n] = i }
@@ -36,13 +43,21 @@ public struct Table: Sendable {
         self.usage = metadata.isEmpty ? nil : ColumnUsage()
     }
 
-    /// The column called `name`, or an error naming it and the file.
+    /// The column called `name`, or an error naming it and the file (`absent`).
     public func column(_ name: String) throws -> Column {
-        guard let i = indexByName[name] else {
-            throw DisparityError.data(file: source, column: name, "no such column\(NearestName.hint(for: name, among: names)) (columns: \(listed: names))")
-        }
+        guard let i = indexByName[name] else { throw absent(name) }
         usage?.record(i)
         return columns[i]
+    }
+
+    /// Why there is no column `name`: the file has none (listing its columns, with a near name),
+    /// or — a bug — the file has one that was not read because the analysis did not declare it
+    /// among its columns (`ColumnUsing`), which must never pass for a missing column.
+    func absent(_ name: String) -> DisparityError {
+        if fileNames.contains(name) {
+            return DisparityError.data(file: source, column: name, "column \(quoted: name) was not read: the analysis did not declare it among the columns it uses; this is a bug in disparity, please report it")
+        }
+        return DisparityError.data(file: source, column: name, "no such column\(NearestName.hint(for: name, among: fileNames)) (columns: \(listed: fileNames))")
     }
 
     /// The metadata of the columns looked up so far (by the design and the analysis), in column
@@ -124,7 +139,7 @@ public struct Table: Sendable {
 
     /// The table with one more column (same length), for variables a computation derives.
     public func adding(_ name: String, _ column: Column) -> Table {
-        var table = Table(source: source, names: names + [name], columns: columns + [column])
+        var table = Table(source: source, names: names + [name], columns: columns + [column], fileNames: fileNames + [name])
         table.metadata = metadata
         table.usage = usage
         return table
@@ -132,10 +147,10 @@ public struct Table: Sendable {
 
     /// The same table with column `name` replaced (same length), for counterfactual predictions.
     public func replacing(_ name: String, with column: Column) throws -> Table {
-        guard let i = indexByName[name] else { throw DisparityError.data(file: source, column: name, "no such column") }
+        guard let i = indexByName[name] else { throw absent(name) }
         var replaced = columns
         replaced[i] = column
-        return Table(source: source, names: names, columns: replaced)
+        return Table(source: source, names: names, columns: replaced, fileNames: fileNames)
     }
 
     /// The column `name` as categories; a numeric column is coded by its distinct values,

@@ -10,16 +10,27 @@ public struct ReadOptions: Sendable, Hashable {
     public var encoding: TextEncoding?
     /// `--codes`: labelled numeric columns keep their codes instead of becoming categories.
     public var keepCodes: Bool
+    /// The columns read and stored (the others are skipped): what the analyses use
+    /// (`ColumnUsing`); every column by default.
+    public var columns: ColumnSelection
     /// The bytes `StatFileInput` reads at a time; tests set it small so that small files cross
     /// its boundaries too.
     var inputBufferSize = 1 << 20
 
     /// Options that detect the CSV spelling, read files in their own encoding and turn labelled
     /// columns into categories, unless told otherwise.
-    public init(csv: CSVOptions = CSVOptions(), encoding: TextEncoding? = nil, keepCodes: Bool = false) {
+    public init(csv: CSVOptions = CSVOptions(), encoding: TextEncoding? = nil, keepCodes: Bool = false, columns: ColumnSelection = .all) {
         self.csv = csv
         self.encoding = encoding
         self.keepCodes = keepCodes
+        self.columns = columns
+    }
+
+    /// These options reading only `columns`.
+    public func reading(_ columns: ColumnSelection) -> ReadOptions {
+        var copy = self
+        copy.columns = columns
+        return copy
     }
 }
 
@@ -64,14 +75,14 @@ public enum TableFile {
         throw DisparityError.usage("\(path): \(ext.isEmpty ? "no extension" : "unknown extension '.\(ext)'"): data files are read by extension (\(known))")
     }
 
-    /// Reads `path` in its format with `options`.
+    /// Reads `path` in its format with `options`, keeping only the columns `options.columns` selects.
     /// - Throws: `DisparityError` for an unknown extension, a CSV option given for a binary
     ///   format, or an unreadable file (its name and the reader's message).
     public static func read(path: String, options: ReadOptions = ReadOptions()) throws -> Table {
         let format = try format(of: path)
         try refuseInapplicable(options, format: format, path: path)
         switch format {
-        case .csv: return try CSVReader.read(path: path, options: options.csv)
+        case .csv: return try CSVReader.read(path: path, options: options.csv, columns: options.columns)
         case .stat(let family, let parser): return try StatFileReader.read(path: path, parser: parser, family: family, options: options)
         }
     }

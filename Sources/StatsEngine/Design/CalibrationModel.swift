@@ -24,15 +24,10 @@ struct CalibrationModel {
     ///   population size; naming the data file and line for a row where a calibration variable
     ///   is missing; and the design matrix's errors.
     init(_ spec: CalibrationSpec, table: Table, totals: PopulationTotals) throws {
-        let formula: ModelFormula
-        var impliedIntercept = false
-        switch spec.model {
-        case .formula(let text): formula = try ModelFormula(rightHandSide: text)
-        case .poststratify(let column): formula = try ModelFormula(rightHandSide: "~ factor(\(column)) - 1")
-        case .rake(let columns):
-            formula = try ModelFormula(rightHandSide: "~ " + columns.map { "factor(\($0))" }.joined(separator: " + "))
-            impliedIntercept = true
-        }
+        let formula = try spec.formula()
+        // Raking's factors each sum to the population size: an intercept the totals need not give.
+        let impliedIntercept: Bool
+        if case .rake = spec.model { impliedIntercept = true } else { impliedIntercept = false }
         if let term = formula.terms.first(where: { $0.variables.count > 1 }) {
             throw DisparityError.usage("calibration formula '\(formula.text)': interaction terms such as '\(term.label)' are not supported; calibrate on a combined column instead")
         }

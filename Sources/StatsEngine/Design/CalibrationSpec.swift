@@ -45,6 +45,17 @@ public struct CalibrationSpec: Sendable, Equatable {
         self.bounds = bounds
     }
 
+    /// The model as a one-sided formula: `--calibrate`'s own, `~ factor(COL) - 1` for
+    /// post-stratification, the sum of the columns' factors for raking.
+    /// - Throws: `DisparityError.usage` for a formula that does not parse.
+    func formula() throws -> ModelFormula {
+        switch model {
+        case .formula(let text): return try ModelFormula(rightHandSide: text)
+        case .poststratify(let column): return try ModelFormula(rightHandSide: "~ factor(\(column)) - 1")
+        case .rake(let columns): return try ModelFormula(rightHandSide: "~ " + columns.map { "factor(\($0))" }.joined(separator: " + "))
+        }
+    }
+
     /// The method as outputs name it: `calibrate`, `poststratify` or `rake`.
     public var methodName: String {
         switch model {

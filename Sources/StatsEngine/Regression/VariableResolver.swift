@@ -54,10 +54,11 @@ struct VariableResolver {
     }
 
     private func column(_ name: String) throws -> Column {
-        guard table.names.contains(name) else {
+        // A column of the file that was not read is `Table.column`'s error, never "no such column".
+        guard table.names.contains(name) || table.fileNames.contains(name) else {
             let position = formula.text.range(of: name).map { formula.text.distance(from: formula.text.startIndex, to: $0.lowerBound) + 1 }
             throw DisparityError.data(file: table.source, column: name,
-                                      "formula \(quoted: formula.text): no such column\(position.map { " (at character \($0))" } ?? "")\(NearestName.hint(for: name, among: table.names))")
+                                      "formula \(quoted: formula.text): no such column\(position.map { " (at character \($0))" } ?? "")\(NearestName.hint(for: name, among: table.fileNames))")
         }
         let column = try table.column(name)
         if case .numeric(let c) = column, c.values.allSatisfy(\.isNaN) {

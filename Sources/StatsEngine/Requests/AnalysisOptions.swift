@@ -2,9 +2,10 @@ import ArgumentParser
 
 /// The options of an analysis on one data set and its design — `estimate`, `regress`, `gap`,
 /// `table` — as the command line and run specs both use them: they make the checked request
-/// before any data is read, and then the report from the data and design.
+/// before any data is read, and then the report from the data and design. The request names the
+/// columns it reads (`ColumnUsing`), and only those (and the design's) are read.
 public protocol AnalysisOptions: ParsableArguments {
-    associatedtype Request: Sendable
+    associatedtype Request: Sendable & ColumnUsing
     /// The keys that hold the positional arguments in run specs, in order.
     static var positionalKeys: [String] { get }
     /// The request, checked: impossible options are usage errors (`DisparityError.usage`).

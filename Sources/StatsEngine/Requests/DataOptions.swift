@@ -50,8 +50,8 @@ public struct DataOptions: ParsableArguments {
         ReadOptions(csv: try csvOptions(), encoding: try encoding.map(TextEncoding.init(named:)), keepCodes: codes)
     }
 
-    /// Reads `--data` with these options, by its extension (`TableFile`).
-    public func readTable() throws -> Table {
-        try TableFile.read(path: data, options: try readOptions())
+    /// Reads the `columns` of `--data` with these options, by its extension (`TableFile`).
+    public func readTable(columns: ColumnSelection) throws -> Table {
+        try TableFile.read(path: data, options: try readOptions().reading(columns))
     }
 }

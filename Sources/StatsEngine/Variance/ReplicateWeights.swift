@@ -56,12 +56,8 @@ public struct ReplicateWeights: Sendable {
     public init(spec: ReplicateWeightsSpec, table: Table) throws {
         var columns: [String] = []
         for item in DesignOptions.list(spec.columns) where !item.isEmpty {
-            let matched: [String]
-            if item.contains("*") || item.contains("?") {
-                matched = table.names.filter { Self.glob(item, matches: $0) }
-            } else {
-                matched = table.names.contains(item) ? [item] : []
-            }
+            // Matched against the file's columns: one the reader skipped is `Table.column`'s error.
+            let matched = table.fileNames.filter { ColumnSelection.item(item, matches: $0) }
             guard !matched.isEmpty else {
                 throw DisparityError.usage("--replicate-weights '\(spec.columns)': '\(item)' matches no column of \(table.source)")
             }
@@ -124,25 +120,6 @@ public struct ReplicateWeights: Sendable {
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: values, made: nil)
-    }
-
-    /// Whether `name` matches the glob `pattern` (`*` any run, `?` one character).
-    static func glob(_ pattern: String, matches name: String) -> Bool {
-        let p = Array(pattern), s = Array(name)
-        var pi = 0, si = 0, star = -1, mark = 0
-        while si < s.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == s[si] {
-                pi += 1; si += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi; mark = si; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; si = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 
     /// Replicate `j`'s weight for every row.

@@ -72,11 +72,11 @@ final class ReplicateWeightOracleTests: XCTestCase {
     }
 
     func testGlob() {
-        XCTAssertTrue(ReplicateWeights.glob("repw*", matches: "repw12"))
-        XCTAssertTrue(ReplicateWeights.glob("r?pw*", matches: "repw"))
-        XCTAssertFalse(ReplicateWeights.glob("repw*", matches: "w"))
-        XCTAssertFalse(ReplicateWeights.glob("repw?", matches: "repw12"))
-        XCTAssertTrue(ReplicateWeights.glob("*w*2", matches: "repw12"))
+        XCTAssertTrue(ColumnSelection.item("repw*", matches: "repw12"))
+        XCTAssertTrue(ColumnSelection.item("r?pw*", matches: "repw"))
+        XCTAssertFalse(ColumnSelection.item("repw*", matches: "w"))
+        XCTAssertFalse(ColumnSelection.item("repw?", matches: "repw12"))
+        XCTAssertTrue(ColumnSelection.item("*w*2", matches: "repw12"))
     }
 }
 

@@ -7,7 +7,8 @@ import StatsEngine
 /// options chosen by the input's first byte (delimiter, decimal comma, encoding, missing codes).
 /// Each is read whole and in chunks of a few bytes (the size the second byte chooses), which
 /// must give the same table or an error at the same line: the answer cannot depend on the
-/// file's size or the core count. Other acceptable outcomes are a table or a `DisparityError` whose message
+/// file's size or the core count. A file read whole is read again in chunks keeping every other
+/// column (`ColumnSelection`), which must give the same cells for those. Other acceptable outcomes are a table or a `DisparityError` whose message
 /// is one short line; anything else (a trap, a hang, an unbounded allocation) is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func test(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -22,30 +23,45 @@ public func test(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         var chunked = options
         chunked.chunkSize = chunkSize
         let whole = reading(input, options), split = reading(input, chunked)
-        precondition(whole == split, "whole and in chunks of \(chunkSize) bytes differ:\n\(whole.prefix(500))\n\(split.prefix(500))")
+        precondition(whole == split, "whole and in chunks of \(chunkSize) bytes differ:\n\(whole.text.prefix(500))\n\(split.text.prefix(500))")
+        guard whole.error == nil else { continue }
+        let selection = ColumnSelection(whole.columns.indices.filter { $0 % 2 == Int(selector & 1) }.map { whole.columns[$0].name })
+        let kept = whole.columns.filter { selection.contains($0.name) }
+        let selected = reading(input, chunked, columns: selection)
+        precondition(selected.columns.map(\.name) == kept.map(\.name) && selected.text == kept.map(\.cells).joined(),
+                     "the selected columns differ from the whole read's:\n\(selected.text.prefix(500))")
     }
     return 0
 }
 
-/// What reading `bytes` gives, as text to compare: the error's whole message, or every
-/// column's name and cells.
-private func reading(_ bytes: [UInt8], _ options: CSVOptions) -> String {
-    var text = ""
+/// What reading `bytes` gives, to compare: each column's name and its cells as text, or no
+/// columns and the error's whole message.
+private struct Reading: Equatable {
+    var columns: [(name: String, cells: String)] = []
+    var error: String?
+    var text: String { error.map { "error: \($0)" } ?? columns.map(\.cells).joined() }
+
+    static func == (a: Reading, b: Reading) -> Bool { a.text == b.text && a.columns.map(\.name) == b.columns.map(\.name) }
+}
+
+/// Reads the `columns` of `bytes` (see `Reading`).
+private func reading(_ bytes: [UInt8], _ options: CSVOptions, columns selection: ColumnSelection = .all) -> Reading {
+    var result = Reading()
     FuzzCheck.outcome {
         do {
-            let table = try CSVReader.parse(bytes, source: "fuzz.csv", options: options)
+            let table = try CSVReader.parse(bytes, source: "fuzz.csv", options: options, columns: selection)
             for (name, column) in zip(table.names, table.columns) {
                 switch column {
-                case .numeric(let c): text += "\(name) numeric \(c.values.map { $0.isNaN ? "NA" : "\($0.bitPattern)" })\n"
-                case .categorical(let c): text += "\(name) categorical \(c.codes.map { $0 < 0 ? "NA" : c.levels[Int($0)] })\n"
+                case .numeric(let c): result.columns.append((name, "\(name) numeric \(c.values.map { $0.isNaN ? "NA" : "\($0.bitPattern)" })\n"))
+                case .categorical(let c): result.columns.append((name, "\(name) categorical \(c.codes.map { $0 < 0 ? "NA" : c.levels[Int($0)] })\n"))
                 }
             }
         } catch let error as DisparityError {
-            text = "error: \(error.message)"
+            result.error = error.message
             throw error
         }
     }
-    return text
+    return result
 }
 
 /// The fuzzer (`fuzz/run.sh CSVReaderFuzz`): libFuzzer's loop over `test`.
