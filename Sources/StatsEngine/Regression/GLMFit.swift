@@ -45,6 +45,7 @@ struct IRLS {
     func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
         if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w, start: start) { return fused }
+        if family == .gaussian, start == nil { return try leastSquaresFit(x, weights: w) }
         let y = x.response
         var mu = y.map(family.start)
         var eta = mu.map(family.link)
@@ -103,6 +104,24 @@ struct IRLS {
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
                       extendedPrecision: final.extendedPrecision)
+    }
+
+    /// A gaussian model without starting values: IRLS's one step, where the working response is
+    /// the response and the working weights are the weights, solved without copying either.
+    private func leastSquaresFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
+        let n = x.rowCount, p = x.columnCount, y = x.response
+        let exact = ExactInputs(design: { try x.extendedValues() }, response: { try x.extendedResponse() })
+        let fit = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: y, weights: w, exact: exact, refine: true)
+        let mu = Self.linearPredictor(x.values, n: n, p: p, beta: fit.coefficients.map { $0.isNaN ? 0 : $0 })
+        var deviance = 0.0
+        var scoreFactor = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            deviance += w[i] * family.deviance(y[i], mu[i])
+            scoreFactor[i] = w[i] * (y[i] - mu[i])
+        }
+        return GLMFit(family: family, coefficients: fit.coefficients, aliased: fit.aliased, unscaledCovariance: fit.unscaledCovariance,
+                      mean: mu, workingWeights: w, scoreFactor: scoreFactor, iterations: 1, converged: true, deviance: deviance,
+                      residualSumOfSquares: fit.residualSumOfSquares, extendedPrecision: fit.extendedPrecision)
     }
 
     /// The large-sample path: one fused pass over the design per iteration (`IRLSPass`), whose
