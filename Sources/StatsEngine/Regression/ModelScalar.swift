@@ -5,7 +5,7 @@ import Foundation
 /// (10000000.2 is 100000002/10, not the nearest double) and powers keep 32 digits. That is what
 /// NIST's Filip needs: with x^k rounded to double, the data themselves are already perturbed
 /// beyond the problem's conditioning.
-protocol ModelScalar {
+protocol ModelScalar: SendableMetatype {
     init(_ value: Double)
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
