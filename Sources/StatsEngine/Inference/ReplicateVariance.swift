@@ -96,15 +96,13 @@ extension SurveyDesign {
                 // replicate's statistics come from its own calibrated weights.
                 return try bootstrap.covariance(estimates: estimates) { transform(statistics.statistics(weights: $0.weights)) }
             }
-            let values = bootstrap.factorBlocks { factors, width in
-                statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu).map(transform)
+            let values = bootstrap.factorBlocks { factors in
+                statistics.replicateStatistics(columns: factors, rowScale: weights, key: psu).map(transform)
             }
             return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
         case .replicateWeights, .madeReplicates:
             let replicateWeights = try readReplicateWeights()
-            let values = replicateWeights.values.withUnsafeBufferPointer {
-                statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil).map(transform)
-            }
+            let values = statistics.replicateStatistics(columns: replicateWeights.values, rowScale: nil, key: nil).map(transform)
             return replicateWeights.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 1, design: self),
                                             estimates: estimates)
         }
