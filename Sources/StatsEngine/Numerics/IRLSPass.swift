@@ -30,41 +30,46 @@ struct IRLSPass {
             let etaOut = UnsafeSendable(etaBuffer)
             return BlockedProducts.partitioned(n) { range -> [Double] in
                 var out = [Double](repeating: 0, count: p * p + p + 1)
-                var block = [Double](repeating: 0, count: blockRows * p)
-                var blockEta = [Double](repeating: 0, count: blockRows)
-                var rhs = [Double](repeating: 0, count: blockRows)
-                var root = [Double](repeating: 0, count: blockRows)
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let m = min(blockRows, range.upperBound - start)
+                // Scratch for one block: X's rows (scaled by √ω in place), η, √ω and √ω·z.
+                var scratch = [Double](repeating: 0, count: blockRows * (p + 3))
+                scratch.withUnsafeMutableBufferPointer { scratch in
                     x.withUnsafeBufferPointer { xs in
-                        for j in 0..<p { for i in 0..<m { block[j * blockRows + i] = xs[j * n + start + i] } }
+                        out.withUnsafeMutableBufferPointer { o in
+                            let block = scratch.baseAddress!, blockEta = block + blockRows * p
+                            let root = blockEta + blockRows, rhs = root + blockRows
+                            var start = range.lowerBound
+                            while start < range.upperBound {
+                                let m = min(blockRows, range.upperBound - start)
+                                for j in 0..<p { (block + j * blockRows).update(from: xs.baseAddress! + j * n + start, count: m) }
+                                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
+                                if let beta {
+                                    var trans = CChar(UInt8(ascii: "N"))
+                                    dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, blockEta, &inc)
+                                }
+                                var deviance = 0.0
+                                for i in 0..<m {
+                                    let y = response[start + i], w = weights[start + i]
+                                    let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
+                                    if beta == nil { blockEta[i] = family.link(mu) }
+                                    deviance += w * family.deviance(y, mu)
+                                    let d = family.meanDerivative(mu)
+                                    let omega = w * d * d / family.variance(mu)
+                                    root[i] = omega.squareRoot()
+                                    rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
+                                    etaOut.value[start + i] = blockEta[i]
+                                }
+                                for j in 0..<p {
+                                    let column = block + j * blockRows
+                                    for i in 0..<m { column[i] *= root[i] }
+                                }
+                                var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                                dsyrk_(&uplo, &trans, &pp, &mm, &one, block, &ld, &one, o.baseAddress!, &pp)
+                                dgemv_(&trans, &mm, &pp, &one, block, &ld, rhs, &inc, &one, o.baseAddress! + p * p, &inc)
+                                o[p * p + p] += deviance
+                                start += m
+                            }
+                        }
                     }
-                    var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
-                    if let beta {
-                        var trans = CChar(UInt8(ascii: "N"))
-                        dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, &blockEta, &inc)
-                    }
-                    var deviance = 0.0
-                    for i in 0..<m {
-                        let y = response[start + i], w = weights[start + i]
-                        let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
-                        if beta == nil { blockEta[i] = family.link(mu) }
-                        deviance += w * family.deviance(y, mu)
-                        let d = family.meanDerivative(mu)
-                        let omega = w * d * d / family.variance(mu)
-                        root[i] = omega.squareRoot()
-                        rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
-                        etaOut.value[start + i] = blockEta[i]
-                    }
-                    for j in 0..<p { for i in 0..<m { block[j * blockRows + i] *= root[i] } }
-                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
-                    out.withUnsafeMutableBufferPointer { o in
-                        dsyrk_(&uplo, &trans, &pp, &mm, &one, block, &ld, &one, o.baseAddress!, &pp)
-                        dgemv_(&trans, &mm, &pp, &one, block, &ld, rhs, &inc, &one, o.baseAddress! + p * p, &inc)
-                    }
-                    out[p * p + p] += deviance
-                    start += m
                 }
                 return out
             }

@@ -201,9 +201,10 @@ struct SeparationCheck {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
         guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
-        let pinned = mean.indices.filter { i in
-            weights[i] > 0 && (family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance)
-        }.count
+        let pinned = mean.indices.reduce(0) { count, i in
+            let atBound = family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance
+            return count + (weights[i] > 0 && atBound ? 1 : 0)
+        }
         if pinned > 0 {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
         }
@@ -213,9 +214,10 @@ struct SeparationCheck {
     private func separation(step b: [Double], y: [Double]) -> String? {
         let x = design.values, n = design.rowCount, p = design.columnCount
         let move = IRLS.linearPredictor(x, n: n, p: p, beta: b.map { $0.isNaN ? 0 : $0 })
-        let used = (0..<n).filter { weights[$0] > 0 }
-        let largest = used.reduce(0.0) { max($0, abs(move[$1])) }
+        var largest = 0.0
+        for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }
         guard largest >= Self.divergentStep else { return nil }
+        let used = (0..<n).filter { weights[$0] > 0 }
         let tolerance = Self.directionTolerance * largest
         var separated: [Int] = []
         for i in used {

@@ -114,6 +114,7 @@ public struct RatiosOfTotals: Sendable {
     ///   - key: per table row, its index in the columns; nil for the row itself.
     func replicateStatistics(columns: [[Double]], rowScale: [Double]?, key: [Int32]?) -> [[Double]] {
         let width = columns.count
+        let entries = inRowOrder()
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows.count / 65_536))
         var sums = [[Double]](repeating: [], count: parts)
         sums.withUnsafeMutableBufferPointer { slots in
@@ -127,7 +128,7 @@ public struct RatiosOfTotals: Sendable {
                         for first in stride(from: 0, to: width, by: Self.lanes) {
                             let lanes = first..<min(width, first + Self.lanes)
                             Self.withBaseAddresses(columns[lanes]) { sources in
-                                accumulate(block, into: out.baseAddress! + first, width: width, sources, rowScale, key)
+                                entries.accumulate(block, into: out.baseAddress! + first, width: width, sources, rowScale, key)
                             }
                         }
                     }
@@ -143,6 +144,26 @@ public struct RatiosOfTotals: Sendable {
             for t in 0..<totalCount { column[t] = totals[t * width + r] }
             return column.withUnsafeBufferPointer(statistics)
         }
+    }
+
+    /// The same statistics with the entries in row order, so that a block of entries reads a
+    /// short run of each replicate's column (domains add their rows one domain after another).
+    /// The order is stable: a total's entries, added in row order, keep their order and sum.
+    private func inRowOrder() -> RatiosOfTotals {
+        guard zip(rows, rows.dropFirst()).contains(where: { $0 > $1 }) else { return self }
+        // A counting sort: `next[r]` is where row r's next entry goes.
+        var next = [Int](repeating: 0, count: Int(rows.max()!) + 2)
+        for r in rows { next[Int(r) + 1] += 1 }
+        for r in 1..<next.count { next[r] += next[r - 1] }
+        var sorted = self
+        for e in rows.indices {
+            let r = Int(rows[e]), k = next[r]
+            next[r] += 1
+            sorted.rows[k] = rows[e]
+            sorted.slots[k] = slots[e]
+            sorted.values[k] = values[e]
+        }
+        return sorted
     }
 
     /// Entries per block of the one-pass kernel (their rows, slots and values stay in cache).
