@@ -43,8 +43,14 @@ struct IRLS {
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
     func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
+        if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start)[0] { return try fused.get() }
+        return try iterativeFit(x, weights: w, start: start)
+    }
+
+    /// The general loop of `fit`: a weighted least-squares fit (`LeastSquares`) per iteration.
+    /// - Throws: as `fit`.
+    func iterativeFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
-        if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w, start: start) { return fused }
         let y = x.response
         var mu = y.map(family.start)
         var eta = mu.map(family.link)
@@ -103,45 +109,6 @@ struct IRLS {
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
                       extendedPrecision: final.extendedPrecision)
-    }
-
-    /// The large-sample path: one fused pass over the design per iteration (`IRLSPass`), whose
-    /// last pass also gives the weights at the estimate for the covariance. Nil hands an
-    /// ill-conditioned problem to the general loop.
-    private func fusedFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit? {
-        let n = x.rowCount, p = x.columnCount, y = x.response
-        let pass = IRLSPass(family: family, x: x.values, rows: n, columns: p, weights: w, response: y)
-        var beta: [Double]? = start, previousBeta: [Double]? = nil
-        var previous = Double.infinity
-        var iteration = 0
-        var converged = false
-        var state = pass.run(beta: start)
-        previous = state.deviance
-        var system: NormalEquations
-        while true {
-            guard let current = NormalEquations(gram: state.gram, size: p) else { return nil }
-            system = current
-            if converged || iteration == maximumIterations { break }
-            (previousBeta, beta) = (beta, system.solve(state.product))
-            iteration += 1
-            state = pass.run(beta: beta)
-            if abs(state.deviance - previous) / (abs(state.deviance) + 0.1) < tolerance { converged = true }
-            previous = state.deviance
-        }
-        let final = system.fit(beta!, residualSumOfSquares: .nan)
-        let mu = state.eta.map(family.mean)
-        try SeparationCheck(family: family, design: x, weights: w, mean: mu)
-            .check(coefficients: beta!, previous: previousBeta, converged: converged, iterations: iteration)
-        var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
-            omega[i] = w[i] * d * d / v
-            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
-        }
-        return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
-                      unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
-                      iterations: iteration, converged: converged, deviance: state.deviance, residualSumOfSquares: .nan,
-                      extendedPrecision: false)
     }
 
     /// η = Xβ for a column-major n × p matrix `x`: one value per row; coefficients that are
