@@ -158,6 +158,9 @@ struct SeparationCheck {
     let design: DesignMatrix
     let weights: [Double]
     let mean: [Double]
+    /// Per column of the design, its largest |x|, when known: a step whose moves they bound
+    /// below `divergentStep` is no divergence, without computing the moves.
+    var columnMagnitudes: [Double]? = nil
 
     /// Throws when the fit separates or did not converge. `coefficients` are the last IRLS
     /// step's, `previous` the step's before (nil after a single iteration).
@@ -180,6 +183,11 @@ struct SeparationCheck {
     /// The description of the separation the step reveals, or nil.
     private func separation(step b: [Double], y: [Double]) -> String? {
         let x = design.values, n = design.rowCount, p = design.columnCount
+        if let columnMagnitudes {
+            // |xᵢ'b| ≤ Σⱼ |bⱼ|·maxᵢ|xᵢⱼ|; the margin covers the rounding of the computed moves.
+            let bound = zip(b, columnMagnitudes).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : abs($1.0) * $1.1) }
+            if bound * (1 + 1e-12) < Self.divergentStep { return nil }
+        }
         let move = IRLS.linearPredictor(x, n: n, p: p, beta: b.map { $0.isNaN ? 0 : $0 })
         var largest = 0.0
         for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }
