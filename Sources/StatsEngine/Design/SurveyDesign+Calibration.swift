@@ -33,7 +33,7 @@ extension ReplicateWeights {
     /// The replicates with each replicate's weights calibrated by `calibration` (on all cores).
     /// - Throws: the first replicate's calibration error.
     func calibrated(_ calibration: Calibration, source: String) throws -> ReplicateWeights {
-        let r = count, n = values.count / r
+        let r = count
         var columns = [Result<[Double], Error>?](repeating: nil, count: r)
         columns.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
@@ -41,11 +41,7 @@ extension ReplicateWeights {
                 shared.value[j] = Result { try calibration.calibrate(weights(replicate: j), what: "\(source): replicate '\(self.columns[j])'") }
             }
         }
-        var values = [Double](repeating: 0, count: n * r)
-        for j in 0..<r {
-            let column = try columns[j]!.get()
-            for i in 0..<n { values[i * r + j] = column[i] }
-        }
+        let values = try columns.map { try $0!.get() }
         return ReplicateWeights(columns: self.columns, type: type, rho: rho, scale: scale, rscales: rscales, mse: mse, values: values,
                                 made: made)
     }

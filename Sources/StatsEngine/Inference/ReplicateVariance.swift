@@ -77,6 +77,30 @@ extension SurveyDesign {
         }
     }
 
+    /// The covariance of a vector statistic computed for `groupSize` replicates at a time (a
+    /// regression's refits sharing their passes over the design matrix), otherwise as
+    /// `replicateCovariance(estimates:_:)`: `statistics` gets a group's replicate weights (one
+    /// per table row each) and gives each replicate's values or error, in the group's order.
+    /// - Throws: as `replicateCovariance(estimates:_:)`.
+    public func replicateCovariance(estimates: [Double], groupSize: Int,
+                                    _ statistics: ([[Double]]) -> [Result<[Double], Error>]) throws -> ReplicateCovariance? {
+        switch spec.varianceMethod {
+        case .linearization:
+            return nil
+        case let .bootstrap(replicates, seed):
+            let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
+            return bootstrap.combine(try ReplicateEstimates(replicates: replicates, groupSize: groupSize, design: self,
+                                                            weights: { try bootstrap.analysisWeights(replicate: $0) },
+                                                            estimates: estimates, minimum: 2, statistics))
+        case .replicateWeights, .madeReplicates:
+            let replicateWeights = try readReplicateWeights()
+            let evaluated = try ReplicateEstimates(replicates: replicateWeights.count, groupSize: groupSize, design: self,
+                                                   weights: { replicateWeights.weights(replicate: $0) }, estimates: estimates,
+                                                   minimum: 1, statistics)
+            return replicateWeights.combine(evaluated, estimates: estimates)
+        }
+    }
+
     /// The covariance of means, totals, proportions and ratios (`RatiosOfTotals`) under the
     /// design's replicate method, all replicates in one pass over the rows; nil under
     /// linearization. Replicates on which a statistic required by `estimates` is not finite are
@@ -96,15 +120,13 @@ extension SurveyDesign {
                 // replicate's statistics come from its own calibrated weights.
                 return try bootstrap.covariance(estimates: estimates) { transform(statistics.statistics(weights: $0.weights)) }
             }
-            let values = bootstrap.factorBlocks { factors, width in
-                statistics.replicateStatistics(factors: factors, replicates: width, rowScale: weights, key: psu).map(transform)
+            let values = bootstrap.factorBlocks { factors in
+                statistics.replicateStatistics(columns: factors, rowScale: weights, key: psu).map(transform)
             }
             return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
         case .replicateWeights, .madeReplicates:
             let replicateWeights = try readReplicateWeights()
-            let values = replicateWeights.values.withUnsafeBufferPointer {
-                statistics.replicateStatistics(factors: $0, replicates: replicateWeights.count, rowScale: nil, key: nil).map(transform)
-            }
+            let values = statistics.replicateStatistics(columns: replicateWeights.values, rowScale: nil, key: nil).map(transform)
             return replicateWeights.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 1, design: self),
                                             estimates: estimates)
         }
@@ -157,6 +179,24 @@ struct ReplicateEstimates {
         }
         if let failure = weightFailures.lazy.compactMap({ $0 }).first { throw failure }
         try self.init(results: results.map { $0! }, design: design, estimates: estimates, minimum: minimum)
+    }
+
+    /// Evaluated `groupSize` replicates at a time: a group's weights are made on all cores, then
+    /// `statistics` gives each one's values or error, in the group's order.
+    /// - Throws: as `init(replicates:design:weights:estimates:minimum:_:)`.
+    init(replicates: Int, groupSize: Int, design: SurveyDesign, weights: @Sendable (Int) throws -> [Double], estimates: [Double]?,
+         minimum: Int, _ statistics: ([[Double]]) -> [Result<[Double], Error>]) throws {
+        var results: [Result<[Double], Error>] = []
+        for first in stride(from: 0, to: replicates, by: groupSize) {
+            let count = min(groupSize, replicates - first)
+            var group = [Result<[Double], Error>?](repeating: nil, count: count)
+            group.withUnsafeMutableBufferPointer { slots in
+                let shared = UnsafeSendable(slots)
+                DispatchQueue.concurrentPerform(iterations: count) { c in shared.value[c] = Result { try weights(first + c) } }
+            }
+            results += statistics(try group.map { try $0!.get() })
+        }
+        try self.init(results: results, design: design, estimates: estimates, minimum: minimum)
     }
 
     /// The replicates' values computed together (`RatiosOfTotals`): a replicate whose required

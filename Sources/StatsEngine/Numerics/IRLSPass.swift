@@ -5,91 +5,105 @@ import Foundation
 /// rows it forms the linear predictor Xβ, the means, the deviance, the working weights ω and
 /// response z, and accumulates X'ΩX and X'Ωz — so a million-row logistic regression reads its
 /// design once per iteration instead of three times. Blocks are split across the cores.
+///
+/// A pass may serve several fits of the same design at once (replicate refits, each with its
+/// own coefficients and prior weights): a block of X is then read from memory once for all of
+/// them, while each fit's sums are computed exactly as in a pass of its own.
 struct IRLSPass {
     let family: Family
     let x: [Double]
     let rows: Int
     let columns: Int
-    let weights: [Double]
     let response: [Double]
 
+    /// One fit's sums from a pass.
     struct Result {
         var gram: [Double]
         var product: [Double]
         /// The deviance at the coefficients the pass was given (or at the starting means).
         var deviance: Double
         /// The linear predictor of every row.
-        var eta: [Double]
+        var eta: ArraySlice<Double>
     }
 
-    /// A pass at coefficients `beta`, or at R's starting means when nil.
-    func run(beta: [Double]?) -> Result {
+    /// A pass for each fit k at coefficients `betas[k]` (nil: R's starting means) with prior
+    /// weights `weights[k]` (one per row); one result per fit, in order.
+    func run(betas: [[Double]?], weights: [[Double]]) -> [Result] {
         // The family is passed as a constant to an inlined body, so its switches fold away.
         switch family {
-        case .gaussian: return run(beta: beta, family: .gaussian)
-        case .binomial: return run(beta: beta, family: .binomial)
-        case .poisson: return run(beta: beta, family: .poisson)
+        case .gaussian: return run(betas: betas, weights: weights, family: .gaussian)
+        case .binomial: return run(betas: betas, weights: weights, family: .binomial)
+        case .poisson: return run(betas: betas, weights: weights, family: .poisson)
         }
     }
 
     @inline(__always)
-    private func run(beta: [Double]?, family: Family) -> Result {
-        let n = rows, p = columns, blockRows = BlockedProducts.blockRows
-        var eta = [Double](repeating: 0, count: n)
+    private func run(betas: [[Double]?], weights: [[Double]], family: Family) -> [Result] {
+        let n = rows, p = columns, fits = betas.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
+        var eta = [Double](repeating: 0, count: n * fits)
         let parts = eta.withUnsafeMutableBufferPointer { etaBuffer -> [[Double]] in
-            let etaOut = UnsafeSendable(etaBuffer)
+            let etaOut = UnsafeSendable(etaBuffer.baseAddress!)
             return BlockedProducts.partitioned(n) { range -> [Double] in
-                var out = [Double](repeating: 0, count: p * p + p + 1)
-                var block = [Double](repeating: 0, count: blockRows * p)
-                var rhs = [Double](repeating: 0, count: blockRows)
-                var root = [Double](repeating: 0, count: blockRows)
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let m = min(blockRows, range.upperBound - start)
-                    let blockEta = etaOut.value.baseAddress! + start
-                    var mm = Int32(m), pp = Int32(p), one = 1.0, zero = 0.0, inc: Int32 = 1
+                var out = [Double](repeating: 0, count: fits * size)
+                // Scratch for one block: X's rows, X's rows scaled by √ω, η, √ω and √ω·z.
+                var scratch = [Double](repeating: 0, count: blockRows * (2 * p + 3))
+                scratch.withUnsafeMutableBufferPointer { scratch in
                     x.withUnsafeBufferPointer { xs in
-                        // η of the block straight from the design's columns (leading dimension n).
-                        if let beta {
-                            var trans = CChar(UInt8(ascii: "N")), ldx = Int32(n)
-                            dgemv_(&trans, &mm, &pp, &one, xs.baseAddress! + start, &ldx, beta, &inc, &zero, blockEta, &inc)
-                        }
-                    }
-                    var deviance = 0.0
-                    for i in 0..<m {
-                        let y = response[start + i], w = weights[start + i]
-                        let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
-                        if beta == nil { blockEta[i] = family.link(mu) }
-                        deviance += w * family.deviance(y, mu)
-                        let d = family.meanDerivative(mu)
-                        let omega = w * d * d / family.variance(mu)
-                        root[i] = omega.squareRoot()
-                        rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
-                    }
-                    // The block of √ω-scaled rows, copied and scaled in one sweep.
-                    x.withUnsafeBufferPointer { xs in
-                        block.withUnsafeMutableBufferPointer { b in
-                            for j in 0..<p {
-                                let column = xs.baseAddress! + j * n + start, target = b.baseAddress! + j * blockRows
-                                for i in 0..<m { target[i] = column[i] * root[i] }
+                        out.withUnsafeMutableBufferPointer { out in
+                            let block = scratch.baseAddress!, scaled = block + blockRows * p, blockEta = scaled + blockRows * p
+                            let root = blockEta + blockRows, rhs = root + blockRows
+                            var start = range.lowerBound
+                            while start < range.upperBound {
+                                let m = min(blockRows, range.upperBound - start)
+                                for j in 0..<p { (block + j * blockRows).update(from: xs.baseAddress! + j * n + start, count: m) }
+                                for k in 0..<fits {
+                                    let o = out.baseAddress! + k * size
+                                    let beta = betas[k]
+                                    var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
+                                    if let beta {
+                                        var trans = CChar(UInt8(ascii: "N"))
+                                        dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, blockEta, &inc)
+                                    }
+                                    var deviance = 0.0
+                                    weights[k].withUnsafeBufferPointer { weights in
+                                        let etaOfFit = etaOut.value + k * n
+                                        for i in 0..<m {
+                                            let y = response[start + i], w = weights[start + i]
+                                            let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
+                                            if beta == nil { blockEta[i] = family.link(mu) }
+                                            deviance += w * family.deviance(y, mu)
+                                            let d = family.meanDerivative(mu)
+                                            let omega = w * d * d / family.variance(mu)
+                                            root[i] = omega.squareRoot()
+                                            rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
+                                            etaOfFit[start + i] = blockEta[i]
+                                        }
+                                    }
+                                    for j in 0..<p {
+                                        let column = block + j * blockRows, target = scaled + j * blockRows
+                                        for i in 0..<m { target[i] = column[i] * root[i] }
+                                    }
+                                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                                    dsyrk_(&uplo, &trans, &pp, &mm, &one, scaled, &ld, &one, o, &pp)
+                                    dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
+                                    o[p * p + p] += deviance
+                                }
+                                start += m
                             }
                         }
                     }
-                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T")), ld = Int32(blockRows)
-                    out.withUnsafeMutableBufferPointer { o in
-                        dsyrk_(&uplo, &trans, &pp, &mm, &one, block, &ld, &one, o.baseAddress!, &pp)
-                        dgemv_(&trans, &mm, &pp, &one, block, &ld, rhs, &inc, &one, o.baseAddress! + p * p, &inc)
-                    }
-                    out[p * p + p] += deviance
-                    start += m
                 }
                 return out
             }
         }
-        var total = [Double](repeating: 0, count: p * p + p + 1)
+        var total = [Double](repeating: 0, count: fits * size)
         for part in parts { for i in total.indices { total[i] += part[i] } }
-        var gram = Array(total[0..<(p * p)])
-        for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
-        return Result(gram: gram, product: Array(total[(p * p)..<(p * p + p)]), deviance: total[p * p + p], eta: eta)
+        return (0..<fits).map { k in
+            let sums = total[(k * size)..<((k + 1) * size)]
+            var gram = Array(sums.prefix(p * p))
+            for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
+            return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!,
+                          eta: eta[(k * n)..<((k + 1) * n)])
+        }
     }
 }

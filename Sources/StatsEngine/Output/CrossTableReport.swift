@@ -43,15 +43,16 @@ extension Report {
             if let note = table.testNote { fields.append(("note", .string(note))) }
             return .object(fields)
         }
-        let json: JSONValue = .object([
+        let (row, column, level) = (request.row, request.column, request.level)
+        let tests: JSONValue = request.by.isEmpty ? tables.first.map(test) ?? .null : .array(tables.map(test))
+        return Report(tabular: tabular, json: .object([
             ("command", .string("table")),
             ("design", design.summary),
-            ("row", .string(request.row)),
-            ("col", .string(request.column)),
-            ("level", .number(request.level)),
+            ("row", .string(row)),
+            ("col", .string(column)),
+            ("level", .number(level)),
             ("results", .array(results)),
-            ("test", request.by.isEmpty ? tables.first.map(test) ?? .null : .array(tables.map(test))),
-        ])
-        return Report(tabular: tabular, json: json, notes: Report.counted(notes))
+            ("test", tests),
+        ]), notes: Report.counted(notes))
     }
 }

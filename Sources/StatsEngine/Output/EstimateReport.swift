@@ -31,13 +31,13 @@ extension Report {
                 ("note", .string(row.note)),
             ])
         }
-        let json: JSONValue = .object([
+        let level = request.level
+        return Report(tabular: tabular, json: .object([
             ("command", .string("estimate")),
             ("design", design.summary),
-            ("level", .number(request.level)),
+            ("level", .number(level)),
             ("results", .array(results)),
-        ])
-        return Report(tabular: tabular, json: json, notes: Report.counted(rows.map(\.note)))
+        ]), notes: Report.counted(rows.map(\.note)))
     }
 }
 

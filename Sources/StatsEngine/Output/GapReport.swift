@@ -34,13 +34,13 @@ extension Report {
             fields.append(("note", .string(row.note)))
             return .object(fields)
         }
-        let json: JSONValue = .object([
+        let (scale, level) = (request.scale == 100 ? "pp" : "unit", request.level)
+        return Report(tabular: tabular, json: .object([
             ("command", .string("gap")),
             ("design", design.summary),
-            ("scale", .string(request.scale == 100 ? "pp" : "unit")),
-            ("level", .number(request.level)),
+            ("scale", .string(scale)),
+            ("level", .number(level)),
             ("results", .array(results)),
-        ])
-        return Report(tabular: tabular, json: json, notes: Report.counted(rows.map(\.note)))
+        ]), notes: Report.counted(rows.map(\.note)))
     }
 }

@@ -22,8 +22,14 @@ public struct Report: Sendable {
 
     /// The rows of the CSV file: one rectangular table.
     public var tabular: Tabular
-    /// The whole JSON document.
-    public var json: JSONValue
+    /// The whole JSON document, built when it is read (its design summary's df costs a pass
+    /// over a replicate design's weights that other formats never need).
+    public var json: JSONValue {
+        get { document() }
+        set { document = { newValue } }
+    }
+    /// Builds `json`.
+    private var document: @Sendable () -> JSONValue
     /// What qualifies the results as a whole (rows left null, replicates left out): under the
     /// table, in JSON's `notes`, and on standard error for CSV, so none goes unseen.
     public var notes: [String]
@@ -38,10 +44,10 @@ public struct Report: Sendable {
 
     /// A report whose terminal view is `sections` and whose workbook is `sheets` (each by default
     /// the CSV rows themselves).
-    public init(tabular: Tabular, json: JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil,
+    public init(tabular: Tabular, json: @autoclosure @escaping @Sendable () -> JSONValue, notes: [String] = [], facts: [(String, String)] = [], sections: [Section]? = nil,
                 sheets: [Section]? = nil) {
         self.tabular = tabular
-        self.json = json
+        self.document = json
         self.notes = notes
         self.facts = facts
         self.sections = sections ?? [Section(title: nil, tabular: tabular)]

@@ -28,9 +28,8 @@ extension Report {
              .text("term_test"), .integer(test.numeratorDF), .number(test.denominatorDF)]
         }
 
-        let document: JSONValue = .object([
-            ("command", .string("regress")),
-            ("design", design.summary),
+        // Everything but the design summary, which is built when the JSON is read.
+        let fields: [(String, JSONValue)] = [
             ("formula", .string(result.formula)),
             ("family", .string(result.family.rawValue)),
             ("vcov", .string(result.covariance.rawValue)),
@@ -53,7 +52,7 @@ extension Report {
                 ])
             })),
             ("marginal_effects", .array(effects.jsonRows())),
-        ])
+        ]
 
         var facts = [("formula", result.formula), ("family", result.family.rawValue), ("vcov", result.covariance.rawValue),
                      ("n", String(result.n)), ("df_residual", Tabular.readable(result.dfResidual))]
@@ -68,6 +67,7 @@ extension Report {
             sections.append(Section(title: "Wald tests", tabular: tests))
             sheets.append(Section(title: "Wald tests", tabular: tests))
         }
-        return Report(tabular: csv, json: document, facts: facts, sections: sections, sheets: sheets)
+        return Report(tabular: csv, json: .object([("command", .string("regress")), ("design", design.summary)] + fields), facts: facts,
+                      sections: sections, sheets: sheets)
     }
 }

@@ -31,7 +31,7 @@ extension SurveyDesign {
             text += NumberText.shortest(weights[i])
             for j in 0..<r {
                 text += ","
-                text += NumberText.shortest(replicates.values[i * r + j])
+                text += NumberText.shortest(replicates.values[j][i])
             }
             text += "\n"
         }

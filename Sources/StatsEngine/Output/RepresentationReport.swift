@@ -8,9 +8,10 @@ extension Report {
                                    .text(row.component), .number(row.estimate), .number(row.standardError),
                                    .number(row.confidenceLow), .number(row.confidenceHigh)]
                               })
-        return Report(tabular: tabular, json: .object([
+        let json: JSONValue = .object([
             ("command", .string("representation")), ("scale", .string("pp")), ("level", .number(request.level)),
             ("results", .array(tabular.jsonRows())),
-        ]))
+        ])
+        return Report(tabular: tabular, json: json)
     }
 }

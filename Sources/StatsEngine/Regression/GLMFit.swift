@@ -43,8 +43,14 @@ struct IRLS {
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
     func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
+        if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start)[0] { return try fused.get() }
+        return try iterativeFit(x, weights: w, start: start)
+    }
+
+    /// The general loop of `fit`: a weighted least-squares fit (`LeastSquares`) per iteration.
+    /// - Throws: as `fit`.
+    func iterativeFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
         let n = x.rowCount, p = x.columnCount
-        if family != .gaussian, n * p * p > fusedAbove, let fused = try fusedFit(x, weights: w, start: start) { return fused }
         if family == .gaussian, start == nil { return try leastSquaresFit(x, weights: w) }
         let y = x.response
         var mu = y.map(family.start)
@@ -124,45 +130,6 @@ struct IRLS {
                       residualSumOfSquares: fit.residualSumOfSquares, extendedPrecision: fit.extendedPrecision)
     }
 
-    /// The large-sample path: one fused pass over the design per iteration (`IRLSPass`), whose
-    /// last pass also gives the weights at the estimate for the covariance. Nil hands an
-    /// ill-conditioned problem to the general loop.
-    private func fusedFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit? {
-        let n = x.rowCount, p = x.columnCount, y = x.response
-        let pass = IRLSPass(family: family, x: x.values, rows: n, columns: p, weights: w, response: y)
-        var beta: [Double]? = start, previousBeta: [Double]? = nil
-        var previous = Double.infinity
-        var iteration = 0
-        var converged = false
-        var state = pass.run(beta: start)
-        previous = state.deviance
-        var system: NormalEquations
-        while true {
-            guard let current = NormalEquations(gram: state.gram, size: p) else { return nil }
-            system = current
-            if converged || iteration == maximumIterations { break }
-            (previousBeta, beta) = (beta, system.solve(state.product))
-            iteration += 1
-            state = pass.run(beta: beta)
-            if abs(state.deviance - previous) / (abs(state.deviance) + 0.1) < tolerance { converged = true }
-            previous = state.deviance
-        }
-        let final = system.fit(beta!, residualSumOfSquares: .nan)
-        let mu = state.eta.map(family.mean)
-        try SeparationCheck(family: family, design: x, weights: w, mean: mu)
-            .check(coefficients: beta!, previous: previousBeta, converged: converged, iterations: iteration)
-        var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
-            omega[i] = w[i] * d * d / v
-            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
-        }
-        return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
-                      unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
-                      iterations: iteration, converged: converged, deviance: state.deviance, residualSumOfSquares: .nan,
-                      extendedPrecision: false)
-    }
-
     /// η = Xβ for a column-major n × p matrix `x`: one value per row; coefficients that are
     /// exactly 0 (or aliased and zeroed) are skipped.
     static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {
@@ -210,6 +177,9 @@ struct SeparationCheck {
     let design: DesignMatrix
     let weights: [Double]
     let mean: [Double]
+    /// Per column of the design, its largest |x|, when known: a step whose moves they bound
+    /// below `divergentStep` is no divergence, without computing the moves.
+    var columnMagnitudes: [Double]? = nil
 
     /// Throws when the fit separates or did not converge. `coefficients` are the last IRLS
     /// step's, `previous` the step's before (nil after a single iteration).
@@ -220,9 +190,10 @@ struct SeparationCheck {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
         guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
-        let pinned = mean.indices.filter { i in
-            weights[i] > 0 && (family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance)
-        }.count
+        let pinned = mean.indices.reduce(0) { count, i in
+            let atBound = family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance
+            return count + (weights[i] > 0 && atBound ? 1 : 0)
+        }
         if pinned > 0 {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
         }
@@ -231,10 +202,16 @@ struct SeparationCheck {
     /// The description of the separation the step reveals, or nil.
     private func separation(step b: [Double], y: [Double]) -> String? {
         let x = design.values, n = design.rowCount, p = design.columnCount
+        if let columnMagnitudes {
+            // |xᵢ'b| ≤ Σⱼ |bⱼ|·maxᵢ|xᵢⱼ|; the margin covers the rounding of the computed moves.
+            let bound = zip(b, columnMagnitudes).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : abs($1.0) * $1.1) }
+            if bound * (1 + 1e-12) < Self.divergentStep { return nil }
+        }
         let move = IRLS.linearPredictor(x, n: n, p: p, beta: b.map { $0.isNaN ? 0 : $0 })
-        let used = (0..<n).filter { weights[$0] > 0 }
-        let largest = used.reduce(0.0) { max($0, abs(move[$1])) }
+        var largest = 0.0
+        for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }
         guard largest >= Self.divergentStep else { return nil }
+        let used = (0..<n).filter { weights[$0] > 0 }
         let tolerance = Self.directionTolerance * largest
         var separated: [Int] = []
         for i in used {

@@ -106,23 +106,35 @@ public struct RegressionEstimator: Sendable {
         let (x, kept) = (model.design, model.influence.kept)
         // Each replicate refits the same design matrix on its weights scaled to sum to 1,
         // starting from the full-sample estimate, as R's svyglm.svyrep.design does (the scale
-        // sets where its deviance test stops); a replicate whose fit fails is dropped.
+        // sets where its deviance test stops); a replicate whose fit fails is dropped. A group
+        // of replicates is refitted together, sharing each pass over the design matrix.
         let irls = IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
         let start = model.fit.coefficients.map { $0.isNaN ? 0 : $0 }
-        let text = formula.text
-        guard let replicated = try design.replicateCovariance(estimates: kept.map { model.fit.coefficients[$0] }, { replicate in
-            let refit: GLMFit
-            do {
-                let weights = x.atRows(replicate.weights)
+        let (text, rows) = (formula.text, x.rows)
+        let estimates = kept.map { model.fit.coefficients[$0] }
+        guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
+            let weights = group.map { replicate in
+                let weights = x.atRows(replicate)
                 let total = weights.reduce(0, +)
-                refit = try irls.fit(x, weights: weights.map { $0 / total }, start: start)
-            } catch let failure as IRLS.NonConvergence {
-                throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
+                return weights.map { $0 / total }
             }
-            return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
+            return irls.fits(x, weights: weights, start: start).map { fit in
+                Result {
+                    do {
+                        let refit = try fit.get()
+                        return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
+                    } catch let failure as IRLS.NonConvergence {
+                        throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
+                    }
+                }
+            }
         }) else { return nil }
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
     }
+
+    /// Replicates refitted together: each holds its weights and linear predictor (16 bytes a
+    /// model row) while its group iterates.
+    static let refitGroup = 8
 
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
     /// intervals and tests, by the requested method.

@@ -89,12 +89,13 @@ extension ReplicateWeights {
             factors = try layout.bootstrap(replicates: count, seed: spec.seed ?? 1, subsample: kind == .subbootstrap)
         }
         let r = factors.scales.count
-        let n = design.rowCount
-        var values = [Double](repeating: 0, count: n * r)
-        for i in 0..<n {
-            let p = Int(design.psu[i]) * r
-            let w = design.weights[i]
-            for j in 0..<r { values[i * r + j] = w * factors.values[p + j] }
+        // Replicate j's weights, the weights times their PSUs' factors, one replicate per core.
+        var values = [[Double]](repeating: [], count: r)
+        values.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: r) { j in
+                shared.value[j] = zip(design.psu, design.weights).map { p, w in w * factors.values[Int(p) * r + j] }
+            }
         }
         let type: ReplicateType = switch kind {
         case .jk1: .jk1

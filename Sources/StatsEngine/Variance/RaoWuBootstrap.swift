@@ -73,23 +73,20 @@ public struct RaoWuBootstrap: Sendable {
     }
 
     /// The replicates' values from `evaluate`, given the PSU factors of a block of replicates
-    /// (PSUs × block, row-major) and the block's width; blocks keep the factors to about
-    /// `blockBytes` however many PSUs and replicates there are.
-    func factorBlocks(_ evaluate: (UnsafeBufferPointer<Double>, Int) -> [[Double]]) -> [[Double]] {
-        let psus = max(1, design.psuTotal)
-        let width = max(1, min(replicates, Self.blockBytes / (8 * psus)))
+    /// (per replicate, its factor of every PSU); blocks keep the factors to about `blockBytes`
+    /// however many PSUs and replicates there are.
+    func factorBlocks(_ evaluate: ([[Double]]) -> [[Double]]) -> [[Double]] {
+        let width = max(1, min(replicates, Self.blockBytes / (8 * max(1, design.psuTotal))))
         var values: [[Double]] = []
         values.reserveCapacity(replicates)
-        var block = [Double](repeating: 0, count: psus * width)
         for start in stride(from: 0, to: replicates, by: width) {
             let columns = min(width, replicates - start)
-            var perReplicate = [[Double]](repeating: [], count: columns)
-            perReplicate.withUnsafeMutableBufferPointer { slots in
+            var block = [[Double]](repeating: [], count: columns)
+            block.withUnsafeMutableBufferPointer { slots in
                 let shared = UnsafeSendable(slots)
                 DispatchQueue.concurrentPerform(iterations: columns) { c in shared.value[c] = factors(replicate: start + c) }
             }
-            for c in 0..<columns { for p in 0..<design.psuTotal { block[p * columns + c] = perReplicate[c][p] } }
-            values += block.withUnsafeBufferPointer { evaluate(UnsafeBufferPointer(rebasing: $0[0..<(psus * columns)]), columns) }
+            values += evaluate(block)
         }
         return values
     }

@@ -99,28 +99,38 @@ public struct RatiosOfTotals: Sendable {
     }
 
     /// The statistics under every replicate whose weight of row i is
-    /// `rowScale[i] · factors[key(i) · replicates + r]` (replicate weights: scale 1 and the row
-    /// itself as key; a bootstrap: the sampling weight and the row's PSU), computed in one pass
-    /// over the entries on all cores. Returns one vector of `count` statistics per replicate.
+    /// `rowScale[i] · columns[r][key(i)]` (replicate weights: scale 1 and the row itself as key;
+    /// a bootstrap: the sampling weight and the row's PSU), computed in one pass over the entries
+    /// on all cores. Returns one vector of `count` statistics per replicate.
+    ///
+    /// Each core takes a contiguous run of entries, a block of `blockEntries` at a time, and
+    /// adds the block into every replicate's totals `lanes` replicates at a time: the block's
+    /// entries stay in cache while the replicates' columns stream through once. Each replicate's
+    /// totals add the entries in order, so the result does not depend on the blocking.
     ///
     /// - Parameters:
-    ///   - factors: K × `replicates`, row-major.
+    ///   - columns: per replicate, its weight (or factor) by key; all of one length.
     ///   - rowScale: per table row, nil for 1.
-    ///   - key: per table row, its row of `factors`; nil for the row itself.
-    func replicateStatistics(factors: UnsafeBufferPointer<Double>, replicates: Int, rowScale: [Double]?,
-                             key: [Int32]?) -> [[Double]] {
-        let width = replicates
+    ///   - key: per table row, its index in the columns; nil for the row itself.
+    func replicateStatistics(columns: [[Double]], rowScale: [Double]?, key: [Int32]?) -> [[Double]] {
+        let width = columns.count
+        let entries = inRowOrder()
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows.count / 65_536))
         var sums = [[Double]](repeating: [], count: parts)
-        let source = UnsafeSendable(factors)
         sums.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
                 var out = [Double](repeating: 0, count: totalCount * width)
                 out.withUnsafeMutableBufferPointer { out in
-                    rows.withUnsafeBufferPointer { rows in
-                        accumulate(range, rows, out, source.value, width, rowScale, key)
+                    for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.blockEntries) {
+                        let block = start..<min(range.upperBound, start + Self.blockEntries)
+                        for first in stride(from: 0, to: width, by: Self.lanes) {
+                            let lanes = first..<min(width, first + Self.lanes)
+                            Self.withBaseAddresses(columns[lanes]) { sources in
+                                entries.accumulate(block, into: out.baseAddress! + first, width: width, sources, rowScale, key)
+                            }
+                        }
                     }
                 }
                 shared.value[part] = out
@@ -136,17 +146,62 @@ public struct RatiosOfTotals: Sendable {
         }
     }
 
-    /// Adds the entries in `range` into `out` (totals × replicates, row-major).
-    private func accumulate(_ range: Range<Int>, _ rows: UnsafeBufferPointer<Int32>, _ out: UnsafeMutableBufferPointer<Double>,
-                        _ factors: UnsafeBufferPointer<Double>, _ width: Int, _ rowScale: [Double]?, _ key: [Int32]?) {
-        let out = out.baseAddress!, factors = factors.baseAddress!
-        for e in range {
-            let i = Int(rows[e])
-            let v = values[e] * (rowScale?[i] ?? 1)
-            guard v != 0 else { continue }
-            let source = factors + (key.map { Int($0[i]) } ?? i) * width
-            let target = out + Int(slots[e]) * width
-            for r in 0..<width { target[r] += v * source[r] }
+    /// The same statistics with the entries in row order, so that a block of entries reads a
+    /// short run of each replicate's column (domains add their rows one domain after another).
+    /// The order is stable: a total's entries, added in row order, keep their order and sum.
+    private func inRowOrder() -> RatiosOfTotals {
+        guard zip(rows, rows.dropFirst()).contains(where: { $0 > $1 }) else { return self }
+        // A counting sort: `next[r]` is where row r's next entry goes.
+        var next = [Int](repeating: 0, count: Int(rows.max()!) + 2)
+        for r in rows { next[Int(r) + 1] += 1 }
+        for r in 1..<next.count { next[r] += next[r - 1] }
+        var sorted = self
+        for e in rows.indices {
+            let r = Int(rows[e]), k = next[r]
+            next[r] += 1
+            sorted.rows[k] = rows[e]
+            sorted.slots[k] = slots[e]
+            sorted.values[k] = values[e]
+        }
+        return sorted
+    }
+
+    /// Entries per block of the one-pass kernel (their rows, slots and values stay in cache).
+    static let blockEntries = 4096
+    /// Replicates the kernel adds together per entry.
+    static let lanes = 8
+
+    /// Runs `body` with the base addresses of `columns` (at most `lanes` of them).
+    private static func withBaseAddresses<T>(_ columns: ArraySlice<[Double]>, _ body: ([UnsafePointer<Double>]) -> T) -> T {
+        func nest(_ rest: ArraySlice<[Double]>, _ bases: [UnsafePointer<Double>]) -> T {
+            guard let first = rest.first else { return body(bases) }
+            return first.withUnsafeBufferPointer { nest(rest.dropFirst(), bases + [$0.baseAddress!]) }
+        }
+        return nest(columns, [])
+    }
+
+    /// Adds the entries in `block` into `out`, the totals of `sources.count` replicates in a
+    /// totals × `width` row-major array (entry t of the first replicate at `out[t * width]`).
+    private func accumulate(_ block: Range<Int>, into out: UnsafeMutablePointer<Double>, width: Int,
+                            _ sources: [UnsafePointer<Double>], _ rowScale: [Double]?, _ key: [Int32]?) {
+        rows.withUnsafeBufferPointer { rows in
+            slots.withUnsafeBufferPointer { slots in
+                values.withUnsafeBufferPointer { values in
+                    sources.withUnsafeBufferPointer { sources in
+                        @inline(__always) func add(lanes: Int) {
+                            for e in block {
+                                let i = Int(rows[e])
+                                let v = values[e] * (rowScale?[i] ?? 1)
+                                guard v != 0 else { continue }
+                                let source = key.map { Int($0[i]) } ?? i
+                                let target = out + Int(slots[e]) * width
+                                for k in 0..<lanes { target[k] += v * sources[k][source] }
+                            }
+                        }
+                        if sources.count == Self.lanes { add(lanes: Self.lanes) } else { add(lanes: sources.count) }
+                    }
+                }
+            }
         }
     }
 }

@@ -25,8 +25,9 @@ public struct ReplicateWeights: Sendable {
     /// How the replicates were made from the design (`--make-replicates`); nil for columns of
     /// the data.
     public let made: MakeReplicatesSpec?
-    /// The replicate weights, row-major: row i, replicate r at `i * count + r`.
-    let values: [Double]
+    /// The replicate weights, column-major: `values[r][i]` is replicate r's weight of row i.
+    /// Read from the data, each is the table's own column (shared, not copied).
+    let values: [[Double]]
 
     /// The number of replicates R.
     public var count: Int { columns.count }
@@ -35,9 +36,9 @@ public struct ReplicateWeights: Sendable {
     static let rankTolerance = 1e-5
 
     /// Replicate weights from their parts (made replicates; calibrated ones).
-    /// - Parameter values: row-major, `rows × columns.count`.
+    /// - Parameter values: one array of row weights per replicate, `columns.count` of them.
     init(columns: [String], type: ReplicateType, rho: Double?, scale: Double, rscales: [Double], mse: Bool,
-         values: [Double], made: MakeReplicatesSpec?) {
+         values: [[Double]], made: MakeReplicatesSpec?) {
         self.columns = columns
         self.type = type
         self.rho = rho
@@ -96,37 +97,25 @@ public struct ReplicateWeights: Sendable {
         case .bootstrap: defaultScale = 1 / (n - 1)
         case .sdr: defaultScale = 4 / n
         }
-        // The weights checked column by column, then laid out row-major a block of rows at a
-        // time (a block's rows stay in cache while every column is written into them).
+        // The table's columns, used as they are; each checked on its own core, the first bad
+        // column in file order reported.
         let data = try columns.map { try table.numeric($0) }
-        for (name, column) in zip(columns, data) {
-            if let i = column.firstIndex(where: { !($0 >= 0) }) {
-                throw DisparityError.data(file: table.source, line: i + 2, column: name,
-                                          column[i].isNaN ? "missing replicate weight" : "negative replicate weight \(column[i])")
-            }
+        var firstBad = [Int?](repeating: nil, count: r)
+        firstBad.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: r) { j in shared.value[j] = data[j].firstIndex { !($0 >= 0) } }
         }
-        // Every entry is written once, so the array is not zero-filled first.
-        let rowCount = table.rowCount
-        let values = [Double](unsafeUninitializedCapacity: rowCount * r) { buffer, initialized in
-            for start in stride(from: 0, to: rowCount, by: Self.blockRows) {
-                let end = min(rowCount, start + Self.blockRows)
-                for (j, column) in data.enumerated() {
-                    column.withUnsafeBufferPointer { column in
-                        for i in start..<end { (buffer.baseAddress! + i * r + j).initialize(to: column[i]) }
-                    }
-                }
-            }
-            initialized = rowCount * r
+        if let j = firstBad.firstIndex(where: { $0 != nil }), let i = firstBad[j] {
+            let value = data[j][i]
+            throw DisparityError.data(file: table.source, line: i + 2, column: columns[j],
+                                      value.isNaN ? "missing replicate weight" : "negative replicate weight \(value)")
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
-                  mse: spec.mse, values: values, made: nil)
+                  mse: spec.mse, values: data, made: nil)
     }
 
     /// Replicate `j`'s weight for every row.
-    public func weights(replicate j: Int) -> [Double] {
-        let r = count
-        return (0..<(values.count / r)).map { values[$0 * r + j] }
-    }
+    public func weights(replicate j: Int) -> [Double] { values[j] }
 
     /// R's `degf` of a replicate design restricted to `rows` (nil: all): the rank of the
     /// replicate weight matrix (R's `qr`, tolerance 1e-5) minus 1.
@@ -160,32 +149,38 @@ public struct ReplicateWeights: Sendable {
         return accepted.count - 1
     }
 
-    /// Rows per block when the weights are laid out or multiplied.
-    static let blockRows = 2048
-
-    /// WᵀW of the replicate weights of `rows` (nil: all), R × R (symmetric, full), by BLAS's
-    /// `dsyrk` on blocks of rows.
+    /// WᵀW of the replicate weights of `rows` (nil: all), R × R (symmetric, full): each core
+    /// copies blocks of rows of every replicate into a column-major block B in cache and adds
+    /// BᵀB by BLAS's `dsyrk`.
     private func gram(rows: [Int32]?) -> [Double] {
-        let r = count
-        let n = rows?.count ?? values.count / r
-        var gram = [Double](repeating: 0, count: r * r)
-        var block = [Double](repeating: 0, count: rows == nil ? 0 : Self.blockRows * r)
-        var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "N"))
-        var rr = Int32(r), one = 1.0
-        values.withUnsafeBufferPointer { v in
-            for start in stride(from: 0, to: n, by: Self.blockRows) {
-                var m = Int32(min(Self.blockRows, n - start))
-                // Column-major, the weights of a block are an R × m matrix M; WᵀW adds M·Mᵀ.
-                if let rows {
-                    for (i, row) in rows[start..<(start + Int(m))].enumerated() {
-                        for a in 0..<r { block[i * r + a] = v[Int(row) * r + a] }
+        let r = count, blockRows = BlockedProducts.blockRows
+        let n = rows?.count ?? values.first?.count ?? 0
+        let parts = BlockedProducts.partitioned(n) { range -> [Double] in
+            var gram = [Double](repeating: 0, count: r * r)
+            var block = [Double](repeating: 0, count: blockRows * r)
+            var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+            var rr = Int32(r), ld = Int32(blockRows), one = 1.0
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: blockRows) {
+                let m = min(blockRows, range.upperBound - start)
+                block.withUnsafeMutableBufferPointer { block in
+                    for (j, column) in values.enumerated() {
+                        let target = block.baseAddress! + j * blockRows
+                        column.withUnsafeBufferPointer { column in
+                            if let rows {
+                                for i in 0..<m { target[i] = column[Int(rows[start + i])] }
+                            } else {
+                                target.update(from: column.baseAddress! + start, count: m)
+                            }
+                        }
                     }
-                    dsyrk_(&uplo, &trans, &rr, &m, &one, block, &rr, &one, &gram, &rr)
-                } else {
-                    dsyrk_(&uplo, &trans, &rr, &m, &one, v.baseAddress! + start * r, &rr, &one, &gram, &rr)
                 }
+                var mm = Int32(m)
+                dsyrk_(&uplo, &trans, &rr, &mm, &one, block, &ld, &one, &gram, &rr)
             }
+            return gram
         }
+        var gram = [Double](repeating: 0, count: r * r)
+        for part in parts { for i in gram.indices { gram[i] += part[i] } }
         // The upper triangle, column-major, is entry (a, b), a ≤ b, at a + b·R; mirror it.
         for b in 0..<r { for a in 0..<b { gram[b + a * r] = gram[a + b * r] } }
         return gram

@@ -64,4 +64,38 @@ final class FusedIRLSTests: XCTestCase {
         assertClose(fused.deviance, general.deviance, rel: 1e-10, "deviance")
         XCTAssertEqual(fused.iterations, general.iterations)
     }
+    /// Fits sharing their passes (replicate refits) are each exactly the fit made alone, also
+    /// when they converge at different iterations; a fit that cannot be estimated fails alone.
+    func testFitsTogetherEqualFitsAlone() throws {
+        var rng = SplitMix64(seed: 23)
+        let n = 20_000
+        let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.uniform() }
+        let y = (0..<n).map { i in rng.uniform() < 1 / (1 + exp(-(-0.3 + 0.9 * a[i] - b[i]))) ? 1.0 : 0.0 }
+        let table = Table(source: "simulated", names: ["a", "b", "y"], columns: [a, b, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a + b"), table: table)
+        let irls = IRLS(family: .binomial, fusedAbove: 0)
+        // Replicate-like weights: resampled rows, one set far from the start (more iterations),
+        // and one leaving every y = 1 row out (no estimate: separation or non-convergence).
+        var weights = (0..<5).map { _ in (0..<n).map { _ in Double(rng.next() % 3) / Double(n) } }
+        weights.append((0..<n).map { i in y[i] == 1 && a[i] > 0 ? 3.0 / Double(n) : 0.5 / Double(n) })
+        weights.append((0..<n).map { i in y[i] == 1 ? 0 : 1 / Double(n) })
+        let start = try irls.fit(x, weights: [Double](repeating: 1 / Double(n), count: n)).coefficients
+        let together = irls.fits(x, weights: weights, start: start)
+        XCTAssertEqual(together.count, weights.count)
+        for (k, w) in weights.enumerated() {
+            let alone = Result { try irls.fit(x, weights: w, start: start) }
+            switch (together[k], alone) {
+            case let (.success(t), .success(a)):
+                XCTAssertEqual(t.coefficients, a.coefficients, "fit \(k)")
+                XCTAssertEqual(t.iterations, a.iterations, "fit \(k)")
+                XCTAssertEqual(t.deviance, a.deviance, "fit \(k)")
+                XCTAssertEqual(t.unscaledCovariance, a.unscaledCovariance, "fit \(k)")
+            case let (.failure(t), .failure(a)):
+                XCTAssertEqual(String(describing: t), String(describing: a), "fit \(k)")
+            default:
+                XCTFail("fit \(k): together \(together[k]), alone \(alone)")
+            }
+        }
+        if case .success = together[6] { XCTFail("a fit without any y = 1 row has no estimate") }
+    }
 }

@@ -57,7 +57,7 @@ final class MakeReplicatesOracleTests: XCTestCase {
             var differing = 0
             for i in 0..<design.rowCount {
                 guard let factors = factorsAt[firstRow[Int(design.psu[i])]] else { differing += 1; continue }
-                for j in 0..<r where made.values[i * r + j] != design.weights[i] * factors[j] { differing += 1 }
+                for j in 0..<r where made.values[j][i] != design.weights[i] * factors[j] { differing += 1 }
             }
             XCTAssertEqual(differing, 0, "\(name): replicate weights differing from R's")
         }
@@ -139,7 +139,7 @@ final class MadeBootstrapTests: XCTestCase {
         var factors = [[Double]](repeating: [Double](repeating: .nan, count: r), count: design.psuTotal)
         for i in 0..<design.rowCount {
             for j in 0..<r {
-                let f = made.values[i * r + j] / design.weights[i]
+                let f = made.values[j][i] / design.weights[i]
                 let p = Int(design.psu[i])
                 if factors[p][j].isNaN { factors[p][j] = f } else { XCTAssertEqual(factors[p][j], f, accuracy: 1e-12, "one factor per PSU") }
             }
