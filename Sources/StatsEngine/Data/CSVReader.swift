@@ -76,7 +76,7 @@ public enum CSVReader {
         header = names
         let boundaries = chunkBoundaries(bytes, from: bodyStart, end: count, delimiter: delimiter, target: options.chunkSize)
         let tokenizer = CSVTokenizer(bytes: bytes, end: count, delimiter: delimiter, fieldCount: names.count)
-        let missing = MissingCells(options.missingCodes)
+        let missing = MissingCells(options.missingCodes, decimalComma: decimalComma)
         let kept = names.indices.filter { selection.contains(names[$0]) }
         let slotOf = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
         let fieldSlots = names.indices.map { slotOf[$0] }

@@ -73,8 +73,9 @@ struct CSVFieldVisitor: CSVVisitor {
 
 /// RFC 4180 tokenizer over a byte range that starts at a record boundary. It visits every
 /// field of every record, so the reader's type inference and its rare text re-scans share one
-/// grammar. Blank lines are skipped when records have more than one field. It only reads the
-/// bytes it points at, so workers may share it.
+/// grammar. Blank lines are skipped, as R's `read.csv` and pandas skip them, also in a file of
+/// one column (a missing cell there is written `NA`, `.` or `""`). It only reads the bytes it
+/// points at, so workers may share it.
 struct CSVTokenizer: @unchecked Sendable {
     let bytes: UnsafePointer<UInt8>
     let end: Int
@@ -105,10 +106,8 @@ struct CSVTokenizer: @unchecked Sendable {
         var pos = start
         var record = 0
         while pos < end, record < recordLimit {
-            if fieldCount > 1 {
-                if bytes[pos] == ASCII.newline { pos += 1; continue }
-                if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline { pos += 2; continue }
-            }
+            if bytes[pos] == ASCII.newline { pos += 1; continue }
+            if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline { pos += 2; continue }
             var column = 0
             while true {
                 guard column < fieldCount else {

@@ -57,7 +57,7 @@ struct ChunkColumns: CSVVisitor {
                                                            delimiter: delimiter, decimals: &places)
         else { return nil }
         // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
-        if missing.hasNumericCodes, missing.matches(bytes, CSVField(start: position, end: stop, hasEscapedQuotes: false)) {
+        if missing.hasNumericCodes, missing.matches(number: value) {
             numbers.set(.nan, record: record, column: slot)
         } else {
             numbers.set(value, record: record, column: slot)
@@ -74,10 +74,16 @@ struct ChunkColumns: CSVVisitor {
             codes[column]!.append(try code(of: field, column: column))
             return
         }
+        var places = 0
         if missing.matches(bytes, field) {
             numbers.set(.nan, record: record, column: slot)
-        } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &decimals[column]) {
-            numbers.set(v, record: record, column: slot)
+        } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &places) {
+            if missing.hasNumericCodes, missing.matches(number: v) {
+                numbers.set(.nan, record: record, column: slot)
+            } else {
+                numbers.set(v, record: record, column: slot)
+                decimals[column] = max(decimals[column], places)
+            }
         } else {
             becomeText(column: column, at: record)
             codes[column]!.append(try code(of: field, column: column))
@@ -88,6 +94,11 @@ struct ChunkColumns: CSVVisitor {
     /// matched on their bytes first, so the common case makes no string at all.
     mutating func code(of field: CSVField, column: Int) throws -> Int32 {
         if missing.matches(bytes, field) { return CategoricalColumn.missingCode }
+        if missing.hasNumericCodes, !field.hasEscapedQuotes {
+            var places = 0
+            if let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &places),
+               missing.matches(number: v) { return CategoricalColumn.missingCode }
+        }
         if !field.hasEscapedQuotes, levels[column].count <= 16 {
             let length = field.end - field.start
             for (c, level) in levelBytes[column].enumerated() where level.count == length {
@@ -111,17 +122,31 @@ struct ChunkColumns: CSVVisitor {
 }
 
 /// The cells that are missing: those INTERFACE.md names (empty, `NA` and `.`) and the file's own
-/// codes from `--na`, each compared with the cell's bytes, blanks around them ignored.
+/// codes from `--na`, each compared with the cell's bytes, blanks around them ignored; a code
+/// that reads as a number also matches a cell of the same number however it is written
+/// (`9999`, `9999.0`, `9.999e3`, `09999`), as a value, not a spelling, is what it stands for.
 struct MissingCells: Sendable {
     /// The `--na` codes as UTF-8 bytes.
     let codes: [[UInt8]]
+    /// The codes that read as numbers (with the file's decimal mark), as numbers.
+    let numbers: [Double]
     /// Some code reads as a number (`9999`), so numbers must be checked against the codes too.
-    let hasNumericCodes: Bool
+    var hasNumericCodes: Bool { !numbers.isEmpty }
 
-    init(_ codes: [String]) {
+    init(_ codes: [String], decimalComma: Bool = false) {
         self.codes = codes.map { Array($0.utf8) }
-        hasNumericCodes = codes.contains { NumberParser.isNumber($0) }
+        numbers = codes.compactMap { code in
+            let bytes = Array(code.utf8)
+            var places = 0
+            return bytes.isEmpty ? nil : bytes.withUnsafeBufferPointer {
+                NumberParser.parse($0.baseAddress!, 0, $0.count, decimalComma: decimalComma, decimals: &places)
+            }
+        }
     }
+
+    /// Whether `value`, read from a cell, equals a numeric code.
+    @inline(__always)
+    func matches(number value: Double) -> Bool { numbers.contains(value) }
 
     @inline(__always)
     func matches(_ bytes: UnsafePointer<UInt8>, _ field: CSVField) -> Bool {

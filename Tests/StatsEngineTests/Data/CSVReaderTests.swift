@@ -92,6 +92,19 @@ final class CSVReaderTests: XCTestCase {
         assertError("a,a\n1,2\n", contains: "twice")
     }
 
+    /// Blank lines are skipped in a file of one column too, as R's `read.csv` skips them: they
+    /// are not missing rows that would change n and the standard error (1 here, R's value).
+    func testBlankLinesAreSkippedInAOneColumnFile() throws {
+        for text in ["x\n1\n3\n", "x\n1\n3\n\n", "x\n\n1\r\n\r\n3\n\n\n", "x\n1\n\n3"] {
+            let t = try read(text)
+            XCTAssertEqual(try t.numeric("x"), [1, 3], text)
+            let design = try SurveyDesign(spec: DesignSpec(), table: t)
+            let row = try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .mean, variable: "x"))[0]
+            XCTAssertEqual(row.standardError ?? 0, 1, accuracy: 1e-15)
+        }
+        XCTAssertEqual(try read("x\n1\nNA\n\"\"\n.\n3\n").numeric("x").map(\.isNaN), [false, true, true, true, false])
+    }
+
     func testUnknownAndNonNumericColumnsAreNamed() throws {
         let t = try read("a,b\n1,x\n")
         XCTAssertThrowsError(try t.numeric("zz")) { XCTAssert("\($0)".contains("'zz'")) }

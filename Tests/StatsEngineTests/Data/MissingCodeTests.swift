@@ -17,6 +17,28 @@ final class MissingCodeTests: XCTestCase {
         try CSVReader.parse(Array(text.utf8), source: "d.csv", options: CSVOptions(missingCodes: na))
     }
 
+    /// A numeric code stands for a value: `--na 9999` drops `9999.0`, `9.999e3` and `09999` too
+    /// (as a pandas export writes them), on the fast path, the general path (a quoted or padded
+    /// cell), in a column that turns to text in a later chunk, and with the decimal comma.
+    func testNumericCodeMatchesTheNumberHoweverWritten() throws {
+        for size in [nil, 1, 5] {
+            var options = CSVOptions(missingCodes: ["9999"])
+            options.chunkSize = size
+            let t = try CSVReader.parse(Array("x,y,z\n1,1,1\n9999.0,\"9.999e3\",a\n09999, 9999.00 ,9999.0\n3,3,3\n".utf8), source: "d.csv", options: options)
+            XCTAssertEqual(try t.numeric("x").map(\.isNaN), [false, true, true, false], "chunks of \(size ?? 0)")
+            XCTAssertEqual(try t.numeric("y").map(\.isNaN), [false, true, true, false], "chunks of \(size ?? 0)")
+            XCTAssertEqual(try t.categorical("z").levels, ["1", "3", "a"], "chunks of \(size ?? 0)")
+            XCTAssertEqual(try t.numericColumn("x").decimals, 0)
+        }
+        let comma = try CSVReader.parse(Array("x;g\n1,5;a\n9999,0;b\n2;a\n".utf8), source: "d.csv", options: CSVOptions(missingCodes: ["9999"]))
+        XCTAssertEqual(try comma.numeric("x").map(\.isNaN), [false, true, false])
+        let t = try table("x\n1\n9999.0\n3\n", na: ["9999"])
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        let row = try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .mean, variable: "x"))[0]
+        XCTAssertEqual(row.estimate, 2)
+        XCTAssertEqual(row.n, 2)
+    }
+
     func testMissingCodesBecomeMissing() throws {
         let t = try table(incomes, na: ["ved ikke", "9999"])
         let values = try t.numeric("income")
