@@ -33,6 +33,8 @@ public struct Domains: Sendable {
 
     /// Domains of the level combinations of `columns`, ordered by the first column's levels,
     /// then the second's.
+    /// - Throws: `DisparityError.data` naming the column when a column is missing in every row,
+    ///   or the columns when no row has all of them: there would be no domain at all.
     public init(table: Table, by columns: [String]) throws {
         guard !columns.isEmpty else {
             self = .whole(rowCount: table.rowCount)
@@ -56,6 +58,13 @@ public struct Domains: Sendable {
             slotOfKey[key[r]] = keys.count
             keys.append(key[r])
             rows.append([Int32(r)])
+        }
+        if keys.isEmpty {
+            // An empty result would look like a finished analysis.
+            if let empty = zip(columns, factors).first(where: { $0.1.codes.allSatisfy { $0 < 0 } })?.0 {
+                throw DisparityError.data(file: table.source, column: empty, "every value is missing, so --by has no domain to estimate")
+            }
+            throw DisparityError.data(file: table.source, "--by \(columns.joined(separator: ",")): no row has a value in every column, so there is no domain to estimate")
         }
         let order = keys.indices.sorted { keys[$0] < keys[$1] }
         self.columns = columns

@@ -27,6 +27,22 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// `--by` on a column missing in every row (or columns never present together) would give an
+    /// empty table with exit 0; it is an error naming the column, for every statistic and `table`.
+    func testByOnAnAllMissingColumnIsAnError() throws {
+        let t = try table("x,e,g,h\n1,,a,\n2,,b,\n3,,a,\n4,,,u\n")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        for stat in [Statistic.mean, .quantile, .proportion] {
+            assertError(try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: stat, variable: "x", by: ["e"])),
+                        "column 'e': every value is missing, so --by has no domain")
+        }
+        var cross = CrossTableRequest(row: "g", column: "x")
+        cross.by = ["e"]
+        assertError(try CrossTableEstimator(table: t, design: design).estimate(cross), "column 'e': every value is missing")
+        assertError(try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .mean, variable: "x", by: ["g", "h"])),
+                    "--by g,h: no row has a value in every column")
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")
