@@ -49,10 +49,11 @@ extension CSVReader {
         return pos
     }
 
-    /// The most frequent of `,` `;` and tab outside quotes on the header line (comma on a tie).
+    /// The most frequent of `,` `;` tab and `|` outside quotes on the header line (in that order
+    /// on a tie: comma first).
     static func detectDelimiter(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> UInt8 {
-        var counts: [UInt8: Int] = [ASCII.comma: 0, ASCII.semicolon: 0, ASCII.tab: 0]
-        let candidates = [ASCII.comma, ASCII.semicolon, ASCII.tab]
+        var counts: [UInt8: Int] = [ASCII.comma: 0, ASCII.semicolon: 0, ASCII.tab: 0, ASCII.pipe: 0]
+        let candidates = [ASCII.comma, ASCII.semicolon, ASCII.tab, ASCII.pipe]
         _ = walkHeaderLine(bytes, from: start, end: end, separators: candidates) { b in if counts[b] != nil { counts[b]! += 1 } }
         return candidates.max { counts[$0]! < counts[$1]! } ?? ASCII.comma
     }

@@ -30,7 +30,8 @@ public struct CSVOptions: Sendable, Hashable {
         switch text {
         case "tab", "\\t", "\t": return 0x09
         case ",", ";", "|", " ": return text.utf8.first!
-        default: throw DisparityError.usage("--delimiter must be one of , ; | tab (got \(quoted: text))")
+        case "space": return 0x20
+        default: throw DisparityError.usage("--delimiter must be one of , ; | tab space (got \(quoted: text))")
         }
     }
 
@@ -60,4 +61,5 @@ enum ASCII {
     static let comma: UInt8 = 0x2C
     static let semicolon: UInt8 = 0x3B
     static let tab: UInt8 = 0x09
+    static let pipe: UInt8 = 0x7C
 }

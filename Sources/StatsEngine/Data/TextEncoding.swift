@@ -26,8 +26,12 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
 
     /// The bytes as UTF-8: unchanged for `.utf8`, else transcoded (a UTF-16 byte-order mark is
     /// dropped). A UTF-16 text with an odd byte count or an unpaired surrogate is an error
-    /// naming `source` and the line.
+    /// naming `source` and the line, and so is a UTF-8 byte-order mark read as Windows-1252 or
+    /// Latin-1 (it would become `ï»¿` in the first column's name).
     func utf8Bytes(_ bytes: [UInt8], source: String) throws -> [UInt8] {
+        if self == .latin1 || self == .windows1252, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw DisparityError.data(file: source, "starts with a UTF-8 byte-order mark, so it is UTF-8, not \(rawValue): drop --encoding")
+        }
         switch self {
         case .utf8: return bytes
         case .latin1: return Self.singleByte(bytes) { UInt32($0) }

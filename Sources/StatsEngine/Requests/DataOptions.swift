@@ -10,8 +10,8 @@ public struct DataOptions: ParsableArguments {
     @Option(help: "Data file to analyse, read by extension: .csv .txt .tsv, .sav .zsav (SPSS), .dta (Stata), .sas7bdat .xpt (SAS); '-' reads CSV from standard input.")
     public var data: String
 
-    /// `--delimiter`: `,`, `;`, `|` or `tab`; detected when nil.
-    @Option(help: "Field delimiter: , ; | or tab (detected when omitted).")
+    /// `--delimiter`: `,`, `;`, `|`, `tab` or a space (` ` or `space`); detected when nil.
+    @Option(help: "Field delimiter: , ; | tab or space (, ; tab and | are detected when omitted).")
     public var delimiter: String?
 
     /// `--decimal`: `.` or `,`; nil is a comma with the `;` delimiter, else a point.

@@ -80,6 +80,27 @@ final class EncodingTests: XCTestCase {
         XCTAssertThrowsError(try CSVReader.parse(utf16, source: "u.csv")) { XCTAssert("\($0)".contains("--encoding utf-16"), "\($0)") }
     }
 
+    /// A UTF-8 file (its byte-order mark says so) read as Windows-1252 or Latin-1 would put
+    /// `ï»¿` into the first column's name and turn `ø` into `Ã¸`: an error that says to drop
+    /// `--encoding`.
+    func testUTF8ByteOrderMarkWithAOneByteEncodingIsAnError() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("x,g\n1,ø\n".utf8)
+        for encoding in [TextEncoding.windows1252, .latin1] {
+            XCTAssertThrowsError(try CSVReader.parse(bytes, source: "b.csv", options: CSVOptions(encoding: encoding))) {
+                XCTAssert("\($0)".contains("b.csv: starts with a UTF-8 byte-order mark, so it is UTF-8, not \(encoding.rawValue): drop --encoding"), "\($0)")
+            }
+        }
+        XCTAssertEqual(try CSVReader.parse(bytes, source: "b.csv").categorical("g").levels, ["ø"])
+    }
+
+    /// `|` is detected like `,` `;` and tab; a space is a delimiter by name.
+    func testPipeIsDetectedAndSpaceIsNamed() throws {
+        XCTAssertEqual(try CSVReader.parse(Array("x|g\n1|a\n2|b\n".utf8), source: "p.csv").numeric("x"), [1, 2])
+        XCTAssertEqual(try CSVReader.parse(Array("x,g|h\n1,a|b\n".utf8), source: "p.csv").names, ["x", "g|h"])
+        XCTAssertEqual(try CSVOptions.delimiter(named: "space"), 0x20)
+        XCTAssertThrowsError(try CSVOptions.delimiter(named: ":")) { XCTAssert("\($0)".contains("one of , ; | tab space")) }
+    }
+
     func testEncodingNames() throws {
         XCTAssertEqual(try TextEncoding(named: "cp1252"), .windows1252)
         XCTAssertEqual(try TextEncoding(named: "UTF-8"), .utf8)
