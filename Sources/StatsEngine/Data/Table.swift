@@ -153,6 +153,16 @@ public struct Table: Sendable {
         return Table(source: source, names: names, columns: replaced, fileNames: fileNames)
     }
 
+    /// The position of `value` among `levels`, the levels `categorical(name)` gave: the level
+    /// spelled `value`, or in a numeric column the level of the number `value` reads as (`1.0`,
+    /// `01` and `1e0` are the level `1`, as R compares numbers); nil when neither occurs.
+    public func level(_ value: String, among levels: [String], ofColumn name: String) -> Int? {
+        if let i = levels.firstIndex(of: value) { return i }
+        guard let i = indexByName[name], case .numeric = columns[i],
+              let number = Double(value.trimmingCharacters(in: .whitespaces)), number.isFinite else { return nil }
+        return levels.firstIndex(of: NumberFormat.label(number))
+    }
+
     /// The column `name` as categories; a numeric column is coded by its distinct values,
     /// which is what `factor(x)` and grouping by a numeric id mean.
     public func categorical(_ name: String) throws -> CategoricalColumn {

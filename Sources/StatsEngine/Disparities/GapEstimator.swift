@@ -54,13 +54,13 @@ public struct GapEstimator: Sendable {
     private func comparisons(_ request: GapRequest) throws -> [Comparison] {
         try request.validate()
         let groups = try table.categorical(request.group)
-        guard let referenceCode = groups.levels.firstIndex(of: request.reference) else {
+        guard let referenceCode = table.level(request.reference, among: groups.levels, ofColumn: request.group) else {
             throw DisparityError.data(file: table.source, column: request.group,
                                       "the reference level \(quoted: request.reference) does not occur (levels: \(listed: groups.levels))")
         }
         var focalCodes = groups.levels.indices.filter { $0 != referenceCode }
         if let focal = request.focal {
-            guard let code = groups.levels.firstIndex(of: focal) else {
+            guard let code = table.level(focal, among: groups.levels, ofColumn: request.group) else {
                 throw DisparityError.data(file: table.source, column: request.group,
                                           "the focal level \(quoted: focal) does not occur (levels: \(listed: groups.levels))")
             }
@@ -80,7 +80,7 @@ public struct GapEstimator: Sendable {
             return [try statistic(periods.current(all), "\(name), \(periods.period.column)=\(periods.period.current)"),
                     try statistic(periods.baseline(all), "\(name), \(periods.period.column)=\(periods.period.baseline)")]
         }
-        let reference = try cells(referenceCode, request.reference)
+        let reference = try cells(referenceCode, groups.levels[referenceCode])
         return try focalCodes.map { code in
             let label = groups.levels[code]
             let focal = try cells(code, label)
@@ -180,15 +180,17 @@ public struct GapEstimator: Sendable {
         }
         if let covariates = request.adjust {
             let groups = try table.categorical(request.group)
+            // The reference as the group column spells it (`1` for a reference given as `1.0`).
+            let reference = groups.levels[table.level(request.reference, among: groups.levels, ofColumn: request.group)!]
             let regression = RegressionEstimator(table: table, design: design)
             let domain = try request.subset?.rows(of: table)
             let parts = request.logit
                 ? try NonlinearDecomposition(estimator: regression)
                     .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
-                               reference: request.reference, domain: domain)
+                               reference: reference, domain: domain)
                 : try OaxacaBlinder(estimator: regression)
                     .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
-                               reference: request.reference, domain: domain,
+                               reference: reference, domain: domain,
                                weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
                                normalize: request.normalize)
             rows += parts.map { part in

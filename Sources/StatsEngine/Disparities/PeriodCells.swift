@@ -8,7 +8,7 @@ struct PeriodCells {
     init(table: Table, period: Period) throws {
         let column = try table.categorical(period.column)
         func code(_ value: String) throws -> Int32 {
-            guard let i = column.levels.firstIndex(of: value) else {
+            guard let i = table.level(value, among: column.levels, ofColumn: period.column) else {
                 throw DisparityError.data(file: table.source, column: period.column,
                                           "the wave \(quoted: value) does not occur (values: \(listed: column.levels))")
             }

@@ -146,7 +146,7 @@ public struct RepresentationEstimator: Sendable {
                         levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance) {
         let table = source.table
         let group = try table.categorical(request.column)
-        guard let focal = group.levels.firstIndex(of: request.focal) else {
+        guard let focal = table.level(request.focal, among: group.levels, ofColumn: request.column) else {
             throw DisparityError.data(file: table.source, column: request.column, "the level \(quoted: request.focal) does not occur")
         }
         let domain = try subset?.rows(of: table)

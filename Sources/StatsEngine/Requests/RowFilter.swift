@@ -132,7 +132,7 @@ public struct RowFilter: Sendable, Equatable {
                 continue
             }
             let column = try table.categorical(condition.column)
-            guard let code = column.levels.firstIndex(of: condition.value) else {
+            guard let code = table.level(condition.value, among: column.levels, ofColumn: condition.column) else {
                 throw DisparityError.data(file: table.source, column: condition.column,
                                           "subset \(quoted: text): the value \(quoted: condition.value) does not occur (values: \(listed: column.levels))")
             }

@@ -43,6 +43,26 @@ final class EdgeCaseTests: XCTestCase {
                     "--by g,h: no row has a value in every column")
     }
 
+    /// A numeric column's values compare as numbers in `--subset`, `--reference` and `--focal`:
+    /// `1.0` (a pandas export), `0101` (a padded municipality code) and `3e1` name the values 1,
+    /// 101 and 30, as in R; the decomposition with `--adjust` takes the same reference.
+    func testNumericValuesCompareAsNumbers() throws {
+        var text = "y,flag,kom,age,x\n"
+        for i in 0..<40 { text += "\(Double(i % 7) + Double(i) / 10),\(i % 2),\(i % 3 == 0 ? 101 : 147),\(i % 4 == 0 ? 30 : 40),\(i % 5)\n" }
+        let t = try table(text)
+        XCTAssertEqual(try RowFilter(parsing: "flag == 1.0").rows(of: t), try RowFilter(parsing: "flag == 1").rows(of: t))
+        XCTAssertEqual(try RowFilter(parsing: "kom != 0101").rows(of: t), try RowFilter(parsing: "kom != 101").rows(of: t))
+        XCTAssertEqual(try RowFilter(parsing: "age == 3e1").rows(of: t), try RowFilter(parsing: "age == 30").rows(of: t))
+        assertError(try RowFilter(parsing: "flag == 2.0").rows(of: t), "the value '2.0' does not occur")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        func gap(_ reference: String, _ focal: String) throws -> [Double] {
+            var request = GapRequest(variable: "y", group: "kom", reference: reference, focal: focal, statistic: .mean)
+            request.adjust = "x"
+            return try GapEstimator(table: t, design: design).estimate(request).map(\.estimate)
+        }
+        XCTAssertEqual(try gap("0101", "147.0"), try gap("101", "147"))
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")
