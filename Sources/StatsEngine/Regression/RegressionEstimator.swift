@@ -157,6 +157,8 @@ public struct RegressionEstimator: Sendable {
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
             return (OuterProducts.sum(influence.values(), width: k, rowScale: scale), Double(n - k))
         case .cluster:
+            // Without --cluster every row is its own PSU: that is HC1 by another name, not what was asked.
+            guard !design.spec.clusters.isEmpty else { throw DisparityError.usage("--vcov cluster needs the design's clusters (--cluster)") }
             var slot = [Int32](repeating: -1, count: design.psuTotal)
             var groups = [Int32](repeating: 0, count: n)
             var count: Int32 = 0

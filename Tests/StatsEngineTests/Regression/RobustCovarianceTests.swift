@@ -101,4 +101,14 @@ final class RobustCovarianceTests: XCTestCase {
             XCTFail("\(mismatches.count) mismatches against statsmodels (\(compared) rows compared):\n" + mismatches.joined(separator: "\n"))
         }
     }
+
+    /// `--vcov cluster` without the design's clusters would treat every row as its own cluster
+    /// (HC1 under another name): an error instead.
+    func testClusterCovarianceNeedsClusters() throws {
+        let table = try CSVReader.parse(Array("y,x\n1,2\n2,3\n3,5\n4,4\n".utf8), source: "t.csv")
+        let design = try SurveyDesign(spec: DesignSpec(), table: table)
+        XCTAssertThrowsError(try RegressionEstimator(table: table, design: design).fit(RegressionRequest(formula: "y ~ x", covariance: .cluster))) {
+            XCTAssert("\($0)".contains("--vcov cluster needs the design's clusters (--cluster)"), "\($0)")
+        }
+    }
 }
