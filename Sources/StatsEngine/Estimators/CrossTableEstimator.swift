@@ -89,7 +89,9 @@ public struct CrossTableEstimator: Sendable {
                 var cell = CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
                                           cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
                                           n: layout.counts[c], note: note)
-                if let reason = request.disclosure.reason(smallestCell: layout.counts[c]) {
+                // An empty cell is a zero (R's svymean of the interaction: 0, SE 0), which tells
+                // nothing about anyone; disclosure control withholds cells of a few observations.
+                if layout.counts[c] > 0, let reason = request.disclosure.reason(smallestCell: layout.counts[c]) {
                     (cell.cell, cell.rowShare, cell.columnShare, cell.note) = (withheld, withheld, withheld, reason)
                 }
                 cells.append(cell)

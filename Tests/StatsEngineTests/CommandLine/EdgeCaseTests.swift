@@ -63,6 +63,22 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(try gap("0101", "147.0"), try gap("101", "147"))
     }
 
+    /// An empty cell of a cross-table is 0 with SE 0, as R's `svymean(~interaction(r, c))` gives,
+    /// under any `--min-cell`: there is no one in it to disclose.
+    func testEmptyCrossTableCellIsZero() throws {
+        let t = try table("r,c,w\na,x,1\na,y,2\nb,x,1\nb,x,3\nc,y,1\nc,x,2\n")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w"), table: t)
+        for minimum in [1, 3] {
+            var request = CrossTableRequest(row: "r", column: "c")
+            request.disclosure = DisclosureControl(minimumCell: minimum)
+            let cells = try CrossTableEstimator(table: t, design: design).estimate(request)[0].cells
+            let empty = try XCTUnwrap(cells.first { $0.group.map(\.level) == ["b", "y"] })
+            XCTAssertEqual(empty.cell.estimate, 0)
+            XCTAssertEqual(empty.cell.standardError, 0)
+            XCTAssertNil(empty.note)
+        }
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")

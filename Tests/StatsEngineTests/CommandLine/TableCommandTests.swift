@@ -69,7 +69,8 @@ final class TableCommandTests: ScratchFolderTestCase {
         let rows = try XCTUnwrap(output["results"] as? [[String: Any]])
         XCTAssertEqual(rows.count, 12)
         for row in rows {
-            let withheld = (row["n"] as? Double ?? 0) < 6
+            let n = row["n"] as? Double ?? 0
+            let withheld = n > 0 && n < 6
             XCTAssertEqual(row["estimate"] is NSNull, withheld)
             XCTAssertEqual(row["row_share"] is NSNull, withheld)
         }
