@@ -68,14 +68,14 @@ public struct DescriptiveEstimator: Sendable {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
             do {
                 out += try statistic(domains.rows[d]).map { var row = $0; row.group = group; return row }
-            } catch let error as EmptyDomain {
+            } catch let error as NotEstimable {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
                 guard !group.isEmpty else {
-                    throw DisparityError.data(file: table.source, column: request.variable, "\(place) has no rows with a value of \(quoted: error.variable)")
+                    throw DisparityError.data(file: table.source, column: request.variable, "\(place) \(error.reason)")
                 }
                 out.append(EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: group, category: nil,
                                        estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil, df: nil, n: 0,
-                                       designEffect: nil, note: "\(place) has no rows with a value of \(quoted: error.variable)"))
+                                       designEffect: nil, note: "\(place) \(error.reason)"))
             }
         }
         return out.map { row in
@@ -88,7 +88,16 @@ public struct DescriptiveEstimator: Sendable {
         }
     }
 
-    private struct EmptyDomain: Error { let variable: String }
+    /// What a domain (or the data) cannot give a statistic for, said after its name in the
+    /// domain's note, or in the error when there are no domains.
+    private struct NotEstimable: Error {
+        let reason: String
+
+        /// No row of the domain has a value of `variable`.
+        static func noValues(_ variable: String) -> NotEstimable { NotEstimable(reason: "has no rows with a value of \(quoted: variable)") }
+        /// Every row of the domain has weight 0.
+        static let noWeight = NotEstimable(reason: "has no rows with a positive weight")
+    }
 
     /// The request's statistics as weighted totals and their ratios, in the order of
     /// `linearized` (a domain without rows one statistic, not estimated), for the replicates'
@@ -163,6 +172,7 @@ public struct DescriptiveEstimator: Sendable {
         let w = design.weights
         let used = try present(domain, [y], request.variable)
         let (mean, W) = WeightedMean.of(y, w, rows: used)
+        guard W != 0 else { throw NotEstimable.noWeight }
         let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
         let spread = WeightedMean.squaredDeviations(y, w, rows: used, about: mean)
         // R's svyvar of the centred values: the design-effect denominator.
@@ -206,11 +216,12 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     /// The ratio of the weighted totals of `y` and `x` (R's `svyratio`), by linearization.
-    /// - Throws: `DisparityError.analysis` when the denominator's weighted total is zero.
+    /// - Throws: `NotEstimable` when every weight or the denominator's weighted total is zero.
     private func ratio(_ request: EstimateRequest, _ y: [Double], _ x: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let used = try present(domain, [y, x], request.variable)
+        guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw NotEstimable.noWeight }
         guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
-            throw DisparityError.analysis("\(table.source): the weighted total of \(quoted: request.denominator!) is zero, so the ratio is undefined")
+            throw NotEstimable(reason: "has a weighted total of \(quoted: request.denominator!) of zero, so the ratio is undefined")
         }
         let v = try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0]
         return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
@@ -221,7 +232,7 @@ public struct DescriptiveEstimator: Sendable {
     private func proportions(_ request: EstimateRequest, _ factor: CategoricalColumn, domain: [Int32]) throws -> [EstimateRow] {
         let w = design.weights
         let used = domain.filter { factor.codes[Int($0)] >= 0 }
-        guard !used.isEmpty else { throw EmptyDomain(variable: request.variable) }
+        guard !used.isEmpty else { throw NotEstimable.noValues(request.variable) }
         let k = factor.levels.count
         var shares = [Double](repeating: 0, count: k)
         var counts = [Int](repeating: 0, count: k)
@@ -299,7 +310,7 @@ public struct DescriptiveEstimator: Sendable {
     /// held at the full sample's, as R's `woodruffCI` on a replicate design.
     private func quantile(_ request: EstimateRequest, _ y: [Double], domain: [Int32], replicateShares: Bool = false) throws -> [EstimateRow] {
         let used = try present(domain, [y], request.variable)
-        guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw EmptyDomain(variable: request.variable) }
+        guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw NotEstimable.noWeight }
         let df = degreesOfFreedom(request, rows: used, designByDefault: true)
         let replicated: ((Double, [Double], Double) throws -> Double)? = !replicateShares ? nil : { [design] share, _, estimate in
             let covariance = try design.replicateCovariance(estimates: [share]) { replicate in
@@ -329,14 +340,14 @@ public struct DescriptiveEstimator: Sendable {
     private func quantileOf(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> ([Int32], SortedSample, Double) {
         let used = try present(domain, [y], request.variable)
         let sample = SortedSample(y, design.weights, rows: used)
-        guard !sample.values.isEmpty else { throw EmptyDomain(variable: request.variable) }
+        guard !sample.values.isEmpty else { throw NotEstimable.noValues(request.variable) }
         return (used, sample, sample.quantile(request.q))
     }
 
     /// The domain's rows where every given column has a value.
     private func present(_ domain: [Int32], _ columns: [[Double]], _ variable: String) throws -> [Int32] {
         let used = domain.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
-        guard !used.isEmpty else { throw EmptyDomain(variable: variable) }
+        guard !used.isEmpty else { throw NotEstimable.noValues(variable) }
         return used
     }
 

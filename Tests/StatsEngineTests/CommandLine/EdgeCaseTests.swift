@@ -79,6 +79,27 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// A domain whose ratio denominator totals zero, or whose weights are all zero, is a row of
+    /// nulls with a note (the other domains computed), as a domain without values is; the
+    /// whole data so is an error naming the column.
+    func testUndefinedDomainsAreNotedRows() throws {
+        let t = try table("x,d,g,w\n1,2,a,1\n2,3,a,2\n3,0,b,1\n4,0,b,1\n5,1,c,0\n6,2,c,0\n")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w"), table: t)
+        let estimator = DescriptiveEstimator(table: t, design: design)
+        let ratios = try estimator.estimate(EstimateRequest(statistic: .ratio, variable: "x", by: ["g"], denominator: "d"))
+        XCTAssertEqual(ratios.map(\.note), [nil, "domain g=b has a weighted total of 'd' of zero, so the ratio is undefined",
+                                            "domain g=c has no rows with a positive weight"])
+        XCTAssertEqual(ratios[0].estimate, (1 + 4) / (2 + 6.0), accuracy: 1e-15)
+        for stat in [Statistic.mean, .total, .sd] {
+            let rows = try estimator.estimate(EstimateRequest(statistic: stat, variable: "x", by: ["g"]))
+            XCTAssertEqual(rows[2].note, "domain g=c has no rows with a positive weight", "\(stat)")
+            XCTAssertFalse(rows[2].estimate.isFinite)
+        }
+        let zero = try table("x,w\n1,0\n2,0\n")
+        assertError(try DescriptiveEstimator(table: zero, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: zero))
+            .estimate(EstimateRequest(statistic: .mean, variable: "x")), "column 'x': the data has no rows with a positive weight")
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")
