@@ -7,9 +7,13 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "table, csv or json (table on a terminal; otherwise from --output's extension, else csv).")
     public var format: OutputFormat?
 
-    /// `--output`: the file written atomically; nil writes standard output.
-    @Option(help: "Write to this file (atomically) instead of standard output: .csv, .json, .txt (a table) or .xlsx (an Excel workbook); another extension needs --format.")
+    /// `--output`: the file written atomically; nil (or `-`) writes standard output.
+    @Option(help: "Write to this file (atomically) instead of standard output ('-'): .csv, .json, .txt (a table) or .xlsx (an Excel workbook); another extension needs --format.")
     public var output: String?
+
+    /// The file `--output` names; nil for standard output (no `--output`, or `-` as `--data -`
+    /// reads standard input).
+    private var file: String? { output == "-" ? nil : output }
 
     /// `--csv-style`: how CSV is spelled; nil is `standard`.
     @Option(help: "CSV spelling: standard (RFC 4180) or danish (';', decimal comma, a UTF-8 BOM, CRLF: what Danish Excel opens).")
@@ -50,21 +54,21 @@ public struct OutputOptions: ParsableArguments {
     /// workbook and takes no `--format`; `.csv` and `.json` take only their own; `.txt` takes
     /// any; another extension needs `--format`; `--csv-style` needs CSV.
     public func kind() throws -> Kind {
-        let ext = output.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
+        let ext = file.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
         let named = Self.extensions.first { $0.0 == ext }?.1
         let kind: Kind
         switch (named, format) {
         case (.workbook?, let format?):
-            throw ValidationError("--output \(output!) writes an Excel workbook, not --format \(format.rawValue): leave out --format or name a .\(format == .table ? "txt" : format.rawValue) file")
+            throw ValidationError("--output \(file!) writes an Excel workbook, not --format \(format.rawValue): leave out --format or name a .\(format == .table ? "txt" : format.rawValue) file")
         case (.text(let implied)?, let format?) where format != implied && ext != "txt":
-            throw ValidationError("--output \(output!) is a .\(ext) file but --format is \(format.rawValue): name a .\(format == .table ? "txt" : format.rawValue) file or leave out --format")
+            throw ValidationError("--output \(file!) is a .\(ext) file but --format is \(format.rawValue): name a .\(format == .table ? "txt" : format.rawValue) file or leave out --format")
         case (let named?, nil): kind = named
         case (_, let format?): kind = .text(format)
         case (nil, nil) where !ext.isEmpty:
             let known = Self.extensions.map { "." + $0.0 }.joined(separator: ", ")
-            throw ValidationError("--output \(output!): unknown extension '.\(ext)' (known: \(known)); give --format to write it anyway")
+            throw ValidationError("--output \(file!): unknown extension '.\(ext)' (known: \(known)); give --format to write it anyway")
         case (nil, nil):
-            kind = csvStyle != nil || output != nil || isatty(STDOUT_FILENO) != 1 ? .text(.csv) : .text(.table)
+            kind = csvStyle != nil || file != nil || isatty(STDOUT_FILENO) != 1 ? .text(.csv) : .text(.table)
         }
         if let csvStyle, kind != .text(.csv) {
             throw ValidationError("--csv-style \(csvStyle.rawValue) applies to CSV output only (--format csv or a .csv file)")
@@ -74,13 +78,13 @@ public struct OutputOptions: ParsableArguments {
 
     /// Refuses (exit 2) an `--output` that is one of `inputs`, before anything is read.
     public func refuseReplacing(_ inputs: [String]) throws {
-        if let output { try OutputGuard.refuse([("--output", output)], overwriting: inputs) }
+        if let file { try OutputGuard.refuse([("--output", file)], overwriting: inputs) }
     }
 
     /// Writes the report atomically to `--output`, or to standard output.
     public func emit(_ report: Report) throws {
-        guard case .text(let format) = try kind() else { return try Workbook(report: report).write(to: output!) }
+        guard case .text(let format) = try kind() else { return try Workbook(report: report).write(to: file!) }
         let text = report.rendered(as: format, width: width ?? TerminalWidth.current(), csvStyle: csvStyle ?? .standard)
-        if let output { try AtomicFile.write(text, to: output) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
+        if let file { try AtomicFile.write(text, to: file) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
     }
 }

@@ -44,6 +44,17 @@ final class OutputGuardTests: ScratchFolderTestCase {
                           naming: "--output data.csv")
     }
 
+    /// `--output -` is standard output, as `--data -` is standard input: no file named `-`.
+    func testDashIsStandardOutput() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let result = try CommandLine.run(["estimate", "mean", "score", "--data", "data.csv", "--output", "-"] + design)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(result.stdout.hasPrefix("variable,statistic"), result.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("-").path))
+    }
+
     func testBenchmarkConfigAndGoalDataAreRefused() throws {
         try FileManager.default.copyItem(atPath: directory.appendingPathComponent("data.csv").path,
                                          toPath: directory.appendingPathComponent("staff.csv").path)
