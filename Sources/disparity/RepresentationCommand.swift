@@ -13,6 +13,9 @@ struct RepresentationCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if data.data == "-", options.benchmark == "-" {
+            throw DisparityError.usage("--data - and --benchmark - would both read standard input, which can be read once: name a file for one")
+        }
         try output.refuseReplacing([data.data, options.benchmark])
         let request = try options.request()
         let populationSpec = try design.spec()

@@ -13,7 +13,12 @@ extension CSVReader {
         guard fstat(fd, &info) == 0 else { throw DisparityError.data(file: path, "cannot read: \(String(cString: strerror(errno)))") }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw DisparityError.data(file: path, "is a directory, not a CSV file") }
         let size = Int(info.st_size)
-        if (info.st_mode & S_IFMT) == S_IFREG, size > 0, let mapped = InputBytes(mapping: fd, size: size) { return mapped }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            // A named pipe or device has no size: read it to its end, as standard input.
+            let data = FileHandle(fileDescriptor: fd, closeOnDealloc: false).readDataToEndOfFile()
+            return InputBytes(capacity: data.count) { data.copyBytes(to: $0) }
+        }
+        if size > 0, let mapped = InputBytes(mapping: fd, size: size) { return mapped }
         return try InputBytes(capacity: size) { buffer in
             var done = 0
             while done < size {

@@ -55,6 +55,26 @@ final class OutputGuardTests: ScratchFolderTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("-").path))
     }
 
+    /// Standard input is read once: `--data -` with `--benchmark -` is a usage error; a named
+    /// pipe is read to its end like standard input (it read as empty).
+    func testStandardInputOnceAndNamedPipes() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(directory.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let twice = try CommandLine.run(["representation", "grp", "--focal", "A", "--census", "--benchmark", "-", "--data", "-"])
+        XCTAssertEqual(twice.status, 2)
+        XCTAssert(twice.stderr.contains("would both read standard input"), twice.stderr)
+        let pipe = directory.appendingPathComponent("pipe.csv").path
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: pipe) { handle.write(Data("x\n1\n3\n".utf8)); try? handle.close() }
+        }
+        writer.start()
+        let result = try CommandLine.run(["estimate", "mean", "x", "--data", "pipe.csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssert(result.stdout.contains("x,mean,,2,1,"), result.stdout)
+    }
+
     func testBenchmarkConfigAndGoalDataAreRefused() throws {
         try FileManager.default.copyItem(atPath: directory.appendingPathComponent("data.csv").path,
                                          toPath: directory.appendingPathComponent("staff.csv").path)
