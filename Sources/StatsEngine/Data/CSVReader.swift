@@ -70,6 +70,10 @@ public enum CSVReader {
                               release: (@Sendable (Range<Int>) -> Void)?, names header: inout [String]?) throws -> Table {
         var start = 0
         if count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        // Blank lines before the header are skipped, as R's read.csv and pandas skip them.
+        while start < count, bytes[start] == ASCII.newline || (bytes[start] == ASCII.carriageReturn && start + 1 < count && bytes[start + 1] == ASCII.newline) {
+            start += bytes[start] == ASCII.newline ? 1 : 2
+        }
         let delimiter = options.delimiter ?? detectDelimiter(bytes, from: start, end: count)
         let decimalComma = options.decimalComma ?? (delimiter == ASCII.semicolon)
         let (names, bodyStart) = try readHeader(bytes, from: start, end: count, delimiter: delimiter, source: source)

@@ -103,6 +103,8 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual(row.standardError ?? 0, 1, accuracy: 1e-15)
         }
         XCTAssertEqual(try read("x\n1\nNA\n\"\"\n.\n3\n").numeric("x").map(\.isNaN), [false, true, true, true, false])
+        // Blank lines before the header too, as R and pandas skip them.
+        XCTAssertEqual(try read("\n\r\n\nx,y\n1,2\n").numeric("y"), [2])
     }
 
     func testUnknownAndNonNumericColumnsAreNamed() throws {
