@@ -84,7 +84,9 @@ public enum CSVReader {
         // Each chunk writes its numbers into the final columns from an offset that leaves room
         // for one record per line; blank lines leave gaps, closed up afterwards.
         let feeds = chunkLineFeeds(bytes, boundaries: boundaries)
-        let capacities = feeds.indices.map { feeds[$0] + ($0 == feeds.count - 1 && bytes[count - 1] != ASCII.newline ? 1 : 0) }
+        let capacities = feeds.indices.map { k in
+            feeds[k] + (boundaries[k + 1] > boundaries[k] && bytes[boundaries[k + 1] - 1] != ASCII.newline ? 1 : 0)
+        }
         let offsets = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
         guard offsets.last! > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
