@@ -29,12 +29,15 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
             : line
     }
 
-    /// A problem at a place in an input file; `line` is 1-based as editors show it. A path too
-    /// long for the message to fit in `longestMessage` keeps only its end (`…/dir/file.csv`),
+    /// A problem at a place in an input file; `line` is 1-based as editors show it, and
+    /// `observation` the case number of a statistical file's row (`file: observation 3`). A path
+    /// too long for the message to fit in `longestMessage` keeps only its end (`…/dir/file.csv`),
     /// down to 40 characters, before what is wrong and what to do are cut.
-    public static func data(file: String, line: Int? = nil, column: String? = nil, _ message: String) -> DisparityError {
+    public static func data(file: String, line: Int? = nil, observation: Int? = nil, column: String? = nil,
+                            _ message: String) -> DisparityError {
         var place = ""
         if let line { place += ":\(line)" }
+        if let observation { place += ": observation \(observation)" }
         if let column { place += ", column \(quoted: column)" }
         let rest = "\(place): \(message)"
         let room = max(longestMessage - rest.count, 40)

@@ -87,7 +87,10 @@ public enum CSVReader {
 
         // Each chunk writes its numbers into the final columns from an offset that leaves room
         // for one record per line; blank lines leave gaps, closed up afterwards.
-        let capacities = recordCapacities(bytes, boundaries: boundaries)
+        let feeds = chunkLineFeeds(bytes, boundaries: boundaries)
+        let capacities = feeds.indices.map { k in
+            feeds[k] + (boundaries[k + 1] > boundaries[k] && bytes[boundaries[k + 1] - 1] != ASCII.newline ? 1 : 0)
+        }
         let offsets = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
         guard offsets.last! > 0 else { throw DisparityError.data(file: source, "has a header but no data rows") }
         var chunks = [ChunkColumns?](repeating: nil, count: boundaries.count - 1)
@@ -130,21 +133,41 @@ public enum CSVReader {
                 shared.value.0[textSlots[k]] = textColumn(kept[textSlots[k]], of: shared.value.1, rows: rows)
             }
         }
-        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names, rowCount: rows)
+        let numbering = rowNumbering(of: parsed, bodyLine: 1 + lineFeeds(bytes, from: 0, to: bodyStart), chunkLineFeeds: feeds)
+        return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names, rowCount: rows,
+                     rowNumbering: numbering, decimalComma: decimalComma)
     }
 
-    /// Per chunk, the most records it can hold: its line breaks, and one more for a last line
-    /// without one.
-    private static func recordCapacities(_ bytes: UnsafePointer<UInt8>, boundaries: [Int]) -> [Int] {
-        var capacities = [Int](repeating: 0, count: boundaries.count - 1)
-        capacities.withUnsafeMutableBufferPointer { slots in
+    /// Per chunk, its line feeds: with one more for a last line without one, the most records
+    /// it can hold.
+    private static func chunkLineFeeds(_ bytes: UnsafePointer<UInt8>, boundaries: [Int]) -> [Int] {
+        var feeds = [Int](repeating: 0, count: boundaries.count - 1)
+        feeds.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable((slots, bytes))
             DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
-                let (start, end) = (boundaries[k], boundaries[k + 1]), bytes = shared.value.1
-                shared.value.0[k] = lineFeeds(bytes, from: start, to: end) + (end > start && bytes[end - 1] != ASCII.newline ? 1 : 0)
+                shared.value.0[k] = lineFeeds(shared.value.1, from: boundaries[k], to: boundaries[k + 1])
             }
         }
-        return capacities
+        return feeds
+    }
+
+    /// The physical line of every row: each chunk starts on the line after the line feeds before
+    /// it (`bodyLine` for the first), and its records are shifted from there by its own blank
+    /// lines and quoted line breaks (`ChunkColumns.lineShifts`). Nothing is stored where rows
+    /// follow one line after another.
+    private static func rowNumbering(of chunks: [ChunkColumns], bodyLine: Int, chunkLineFeeds: [Int]) -> RowNumbering {
+        var breakpoints = LineBreakpoints()
+        var firstRow = 0, firstLine = bodyLine
+        for (k, chunk) in chunks.enumerated() {
+            let shift = firstLine - (firstRow + 2)
+            breakpoints.add(row: firstRow, shift: shift)
+            for (record, extra) in chunk.lineShifts where record < chunk.recordCount {
+                breakpoints.add(row: firstRow + record, shift: shift + extra)
+            }
+            firstRow += chunk.recordCount
+            firstLine += chunkLineFeeds[k]
+        }
+        return RowNumbering(lineBreakpoints: breakpoints)
     }
 
     /// The line feeds in `bytes[start..<end]`, counted eight bytes at a time: a byte of

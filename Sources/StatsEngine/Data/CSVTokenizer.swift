@@ -62,6 +62,15 @@ protocol CSVVisitor {
     /// past it (at its delimiter or line end); nil hands the field to `visit` instead.
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int?
     mutating func visit(record: Int, column: Int, field: CSVField) throws
+    /// Told of `count` line feeds that start no record (a skipped blank line, a line break
+    /// inside a quoted field), which shift the lines of record `record` and those after it.
+    /// Called only off the fast path, never for an ordinary file.
+    mutating func extraLines(_ count: Int, before record: Int)
+}
+
+extension CSVVisitor {
+    /// Passes that do not number lines ignore them.
+    mutating func extraLines(_ count: Int, before record: Int) {}
 }
 
 /// A visitor that sees every field through one closure.
@@ -106,8 +115,12 @@ struct CSVTokenizer: @unchecked Sendable {
         var pos = start
         var record = 0
         while pos < end, record < recordLimit {
-            if bytes[pos] == ASCII.newline { pos += 1; continue }
-            if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline { pos += 2; continue }
+            if bytes[pos] == ASCII.newline { visitor.extraLines(1, before: record); pos += 1; continue }
+            if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline {
+                visitor.extraLines(1, before: record)
+                pos += 2
+                continue
+            }
             var column = 0
             while true {
                 guard column < fieldCount else {
@@ -121,14 +134,17 @@ struct CSVTokenizer: @unchecked Sendable {
                         let open = pos
                         pos += 1
                         var escaped = false
+                        var lineBreaks = 0
                         while true {
                             guard pos < end else { throw CSVSyntaxError(offset: open, message: "unterminated quoted field") }
                             if bytes[pos] == ASCII.quote {
                                 if pos + 1 < end, bytes[pos + 1] == ASCII.quote { escaped = true; pos += 2; continue }
                                 break
                             }
+                            if bytes[pos] == ASCII.newline { lineBreaks += 1 }
                             pos += 1
                         }
+                        if lineBreaks > 0 { visitor.extraLines(lineBreaks, before: record + 1) }
                         field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
                         pos += 1
                         if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, !isLineEnd(carriageReturnAt: pos) {

@@ -28,6 +28,10 @@ struct ChunkColumns: CSVVisitor {
     /// Per column: the most decimal places of any number (`Int.max` when not exact).
     var decimals: [Int]
     var recordCount = 0
+    /// Where the chunk's records stop starting one line after another: from each `record` on,
+    /// a record starts `shift` lines later than that (blank lines, quoted line breaks); empty
+    /// for an ordinary file.
+    var lineShifts: [(record: Int, shift: Int)] = []
 
     /// The columns of a chunk read by `tokenizer`, keeping the fields that have `slots`.
     init(tokenizer: CSVTokenizer, decimalComma: Bool, missing: MissingCells = MissingCells([]), slots: [Int?], numbers: ColumnWriter) {
@@ -64,6 +68,12 @@ struct ChunkColumns: CSVVisitor {
             if places > decimals[column] { decimals[column] = places }
         }
         return stop
+    }
+
+    /// Records the shift of lines from `record` on (`CSVVisitor.extraLines`).
+    mutating func extraLines(_ count: Int, before record: Int) {
+        let shift = (lineShifts.last?.shift ?? 0) + count
+        if lineShifts.last?.record == record { lineShifts[lineShifts.count - 1].shift = shift } else { lineShifts.append((record, shift)) }
     }
 
     /// Every other cell: missing tokens, numbers with blanks or quotes, and text; a skipped

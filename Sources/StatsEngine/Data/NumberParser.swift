@@ -40,11 +40,14 @@ enum NumberParser {
 
     /// Whether `text` reads as a number by the CSV grammar (so "nan", "inf" and "0x10" do not).
     static func isNumber(_ text: String) -> Bool {
+        return isNumber(text, decimalComma: false) || (text.contains(",") && !text.contains(".") && isNumber(text, decimalComma: true))
+    }
+
+    /// Whether `text` reads as a number in one decimal mark (`decimalComma`), surrounding blanks ignored.
+    static func isNumber(_ text: String, decimalComma: Bool) -> Bool {
         var decimals = 0
         let bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return false }
-        return bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, bytes.count, decimalComma: false, decimals: &decimals) != nil }
-            || (text.contains(",") && !text.contains(".") && bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, bytes.count, decimalComma: true, decimals: &decimals) != nil })
+        return !bytes.isEmpty && bytes.withUnsafeBufferPointer { parse($0.baseAddress!, 0, bytes.count, decimalComma: decimalComma, decimals: &decimals) != nil }
     }
 
     /// The number spelled by all of `bytes[start..<end]`, or nil when the text is not a number.

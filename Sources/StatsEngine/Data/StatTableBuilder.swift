@@ -155,7 +155,7 @@ final class StatTableBuilder {
     func table() throws -> Table {
         guard !fileNames.isEmpty else { throw DisparityError.data(file: source, "has no variables") }
         guard let first = variables.first else {
-            return Table(source: source, names: [], columns: [], fileNames: fileNames, rowCount: max(expectedRows, 0))
+            return Table(source: source, names: [], columns: [], fileNames: fileNames, rowCount: max(expectedRows, 0), rowNumbering: .observations)
         }
         let rows = first.count
         guard rows > 0 else { throw DisparityError.data(file: source, "has no rows") }
@@ -169,7 +169,7 @@ final class StatTableBuilder {
             columns.append(column)
             metadata.append(meta)
         }
-        return Table(source: source, names: variables.map(\.name), columns: columns, metadata: metadata, fileNames: fileNames)
+        return Table(source: source, names: variables.map(\.name), columns: columns, metadata: metadata, fileNames: fileNames, rowNumbering: .observations)
     }
 
     /// One variable's column and metadata.

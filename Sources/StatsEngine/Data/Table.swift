@@ -18,6 +18,12 @@ public struct Table: Sendable {
     /// a CSV file. Columns a computation adds (`adding`) have none, so it may be shorter than
     /// `columns`.
     public private(set) var metadata: [ColumnMetadata]
+    /// How errors name the rows: by a CSV file's physical line, or a statistical file's case
+    /// number (`line(ofRow:)`).
+    public let rowNumbering: RowNumbering
+    /// Whether the file was read with `,` as the decimal mark: which cells of a text column are
+    /// not numbers as read (`numericColumn`'s error).
+    public let decimalComma: Bool
     private let indexByName: [String: Int]
     /// The columns looked up so far, when there is metadata to report on them.
     private var usage: ColumnUsage?
@@ -26,9 +32,10 @@ public struct Table: Sendable {
 
     /// A table of equally long columns, one name per column (a precondition), and metadata for
     /// every column or none; `fileNames` are the file's columns when the reader kept only some
-    /// (nil: `names`), and `rowCount` the file's rows when it kept none (nil: the columns' length).
+    /// (nil: `names`), and `rowCount` the file's rows when it kept none (nil: the columns' length);
+    /// `rowNumbering` names the rows in errors and `decimalComma` is the decimal mark they were read with.
     public init(source: String, names: [String], columns: [Column], metadata: [ColumnMetadata] = [], fileNames: [String]? = nil,
-                rowCount: Int? = nil) {
+                rowCount: Int? = nil, rowNumbering: RowNumbering = .lines, decimalComma: Bool = false) {
         precondition(names.count == columns.count, "one name per column")
         precondition(metadata.isEmpty || metadata.count == columns.count, "metadata for every column or none")
         self.source = source
@@ -37,6 +44,8 @@ public struct Table: Sendable {
         self.columns = columns
         self.rowCount = columns.first?.count ?? rowCount ?? 0
         self.metadata = metadata
+        self.rowNumbering = rowNumbering
+        self.decimalComma = decimalComma
         var index: [String: Int] = [:]
         for (i, n) in names.enumerated() { index[n] = i }
         self.indexByName = index
@@ -73,6 +82,16 @@ public struct Table: Sendable {
         var copy = self
         copy.usage = usage.map { ColumnUsage($0.recorded) }
         return copy
+    }
+
+    /// The line of the file row `row` was read from (the header is line 1; blank lines and quoted
+    /// line breaks counted), or its observation number in a statistical file.
+    public func line(ofRow row: Int) -> Int { rowNumbering.number(ofRow: row) }
+
+    /// A data error about row `row` (and `column`): `file:LINE, column 'x': message`, or
+    /// `file: observation N, …` for a statistical file.
+    public func rowError(_ row: Int, column: String? = nil, _ message: String) -> DisparityError {
+        rowNumbering.error(file: source, row: row, column: column, message)
     }
 
     /// The numeric column `name`; a categorical one is an error that shows an offending cell
@@ -115,10 +134,9 @@ public struct Table: Sendable {
     /// Why the categorical column `name` is not numeric, at its first offending cell.
     private func notNumeric(_ name: String, _ c: CategoricalColumn) -> DisparityError {
         let isText = c.levels.map { !NumberParser.isNumber($0) }
-        let strict = c.levels.map { Double($0.trimmingCharacters(in: .whitespaces)) != nil }
         // Text first; only where every cell is a number in one decimal mark or the other, the
-        // first that is not one with a point.
-        let offends = isText.contains(true) ? isText : strict.map { !$0 }
+        // first that is not one in the decimal mark the file was read with.
+        let offends = isText.contains(true) ? isText : c.levels.map { !NumberParser.isNumber($0, decimalComma: decimalComma) }
         let row = c.codes.firstIndex { $0 >= 0 && offends[Int($0)] } ?? 0
         let cell = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
         let offending = c.codes.filter { $0 >= 0 && offends[Int($0)] }.count
@@ -133,13 +151,13 @@ public struct Table: Sendable {
             let codes = Array(Set(c.levels.filter { !NumberParser.isNumber($0) })).sorted().prefix(3)
             hint = "if it marks a missing value, pass --na \"\(shortened: codes.joined(separator: ","))\""
         }
-        return DisparityError.data(file: source, line: row + 2, column: name,
-                                   "expected a number, found \(quoted: cell) (\(offending) of \(present) cells are not numbers); \(hint)")
+        return rowError(row, column: name, "expected a number, found \(quoted: cell) (\(offending) of \(present) cells are not numbers); \(hint)")
     }
 
     /// The table with one more column (same length), for variables a computation derives.
     public func adding(_ name: String, _ column: Column) -> Table {
-        var table = Table(source: source, names: names + [name], columns: columns + [column], fileNames: fileNames + [name])
+        var table = Table(source: source, names: names + [name], columns: columns + [column], fileNames: fileNames + [name],
+                          rowNumbering: rowNumbering, decimalComma: decimalComma)
         table.metadata = metadata
         table.usage = usage
         return table
@@ -150,7 +168,7 @@ public struct Table: Sendable {
         guard let i = indexByName[name] else { throw absent(name) }
         var replaced = columns
         replaced[i] = column
-        return Table(source: source, names: names, columns: replaced, fileNames: fileNames)
+        return Table(source: source, names: names, columns: replaced, fileNames: fileNames, rowNumbering: rowNumbering, decimalComma: decimalComma)
     }
 
     /// The position of `value` among `levels`, the levels `categorical(name)` gave: the level

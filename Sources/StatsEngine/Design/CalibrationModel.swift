@@ -36,7 +36,7 @@ struct CalibrationModel {
             let used = Set(matrix.rows)
             let row = (0..<table.rowCount).first { !used.contains(Int32($0)) }!
             let column = formula.columns.first { (try? table.column($0).isMissing(row)) == true }
-            throw DisparityError.data(file: table.source, line: row + 2, column: column,
+            throw table.rowError(row, column: column,
                                       "missing value of a calibration variable (calibration needs it on every row)")
         }
 
@@ -102,7 +102,7 @@ struct CalibrationModel {
             // Each level its own calibration: the columns times the level's indicator.
             let levels = try table.categorical(within)
             if let row = levels.codes.firstIndex(where: { $0 < 0 }) {
-                throw DisparityError.data(file: table.source, line: row + 2, column: within, "missing value of the column each level of which is calibrated")
+                throw table.rowError(row, column: within, "missing value of the column each level of which is calibrated")
             }
             let p = names.count
             var split = [Double](repeating: 0, count: n * p * levels.levels.count)

@@ -19,7 +19,7 @@ extension SurveyDesign {
         func identifiers(_ name: String, role: String) throws -> CategoricalColumn {
             let column = try table.categorical(name)
             if let row = column.codes.firstIndex(where: { $0 < 0 }) {
-                throw DisparityError.data(file: source, line: row + 2, column: name, "missing \(role) identifier")
+                throw table.rowError(row, column: name, "missing \(role) identifier")
             }
             return column
         }
@@ -59,8 +59,7 @@ extension SurveyDesign {
                     let p = Int(psu[r])
                     if psuStratum[p] < 0 { psuStratum[p] = stratum[r]; continue }
                     if psuStratum[p] != stratum[r] {
-                        throw DisparityError.data(
-                            file: source, line: r + 2, column: name,
+                        throw table.rowError(r, column: name,
                             "cluster '\(psuLabels![p])' lies in strata '\(strataLabels[Int(psuStratum[p])])' and '\(strataLabels[Int(stratum[r])])'; use --nest if cluster ids repeat across strata")
                     }
                 }
@@ -82,7 +81,7 @@ extension SurveyDesign {
             for r in 0..<n {
                 let h = Int(stratum[r])
                 if let v = seen[h], v != values[r] {
-                    throw DisparityError.data(file: source, line: r + 2, column: name, "the fpc differs within stratum '\(strataLabels[h])' (\(v) and \(values[r]))")
+                    throw table.rowError(r, column: name, "the fpc differs within stratum '\(strataLabels[h])' (\(v) and \(values[r]))")
                 }
                 seen[h] = values[r]
             }
@@ -124,14 +123,14 @@ extension SurveyDesign {
                 for r in 0..<n {
                     let p = Int(psu[r])
                     if let v = seen[p], v != values[r] {
-                        throw DisparityError.data(file: source, line: r + 2, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels?[p] ?? "row \(p + 2)")'")
+                        throw table.rowError(r, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels?[p] ?? "row \(table.line(ofRow: p))")'")
                     }
                     seen[p] = values[r]
                 }
                 for p in 0..<psuStratum.count {
                     let population = fractions ? Double(unitCount[p]) / seen[p]! : seen[p]!
                     if population < Double(unitCount[p]) * (1 - Self.populationRounding) {
-                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? "row \(p + 2)")' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
+                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? "row \(table.line(ofRow: p))")' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
                     }
                     unitPopulation[p] = population
                 }
@@ -146,7 +145,7 @@ extension SurveyDesign {
         if let name = spec.weights {
             weights = try table.numeric(name)
             for r in 0..<n where !(weights[r] >= 0) {
-                throw DisparityError.data(file: source, line: r + 2, column: name, weights[r].isNaN ? "missing weight" : "negative weight \(weights[r])")
+                throw table.rowError(r, column: name, weights[r].isNaN ? "missing weight" : "negative weight \(weights[r])")
             }
         } else if spec.fpc.isEmpty {
             weights = [Double](repeating: 1, count: n)
@@ -168,7 +167,7 @@ extension SurveyDesign {
             replicateWeights = try ReplicateWeights(spec: replicates, table: table)
         }
 
-        self.init(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels,
+        self.init(spec: spec, source: source, rowNumbering: table.rowNumbering, weights: weights, stratum: stratum, strataLabels: strataLabels,
                   psu: psu, psuStratum: psuStratum, psuNames: psuLabels, psuCount: psuCount,
                   psuPopulation: psuPopulation, secondStage: secondStage, replicateWeights: replicateWeights)
         // Made replicates: from the resolved linearization design (R's as.svrepdesign).
@@ -182,7 +181,7 @@ extension SurveyDesign {
     private static func positiveNumbers(_ table: Table, _ name: String) throws -> [Double] {
         let values = try table.numeric(name)
         if let r = values.firstIndex(where: { !($0 > 0) }) {
-            throw DisparityError.data(file: table.source, line: r + 2, column: name, values[r].isNaN ? "missing fpc" : "the fpc must be positive (found \(values[r]))")
+            throw table.rowError(r, column: name, values[r].isNaN ? "missing fpc" : "the fpc must be positive (found \(values[r]))")
         }
         return values
     }

@@ -43,19 +43,19 @@ public struct PopulationTotals: Sendable {
         case .categorical(let c):
             let row = c.codes.firstIndex { $0 >= 0 && Double(c.levels[Int($0)]) == nil } ?? 0
             let text = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
-            throw DisparityError.data(file: source, line: row + 2, column: "total", "the total '\(text)' is not a number")
+            throw table.rowError(row, column: "total", "the total '\(text)' is not a number")
         }
         var seen = Set<String>()
         var entries: [Entry] = []
         for r in 0..<table.rowCount {
-            guard variables.codes[r] >= 0 else { throw DisparityError.data(file: source, line: r + 2, column: "variable", "missing variable") }
-            guard totals[r].isFinite else { throw DisparityError.data(file: source, line: r + 2, column: "total", "missing total") }
+            guard variables.codes[r] >= 0 else { throw table.rowError(r, column: "variable", "missing variable") }
+            guard totals[r].isFinite else { throw table.rowError(r, column: "total", "missing total") }
             let variable = variables.levels[Int(variables.codes[r])]
             let level = levels.codes[r] >= 0 ? levels.levels[Int(levels.codes[r])] : nil
             guard seen.insert(variable + "\u{0}" + (level ?? "")).inserted else {
-                throw DisparityError.data(file: source, line: r + 2, "'\(variable)'\(level.map { " level '\($0)'" } ?? "") is listed twice")
+                throw table.rowError(r, "'\(variable)'\(level.map { " level '\($0)'" } ?? "") is listed twice")
             }
-            entries.append(Entry(variable: variable, level: level, total: totals[r], line: r + 2))
+            entries.append(Entry(variable: variable, level: level, total: totals[r], line: table.line(ofRow: r)))
         }
         self.entries = entries
     }

@@ -23,7 +23,7 @@ extension SurveyDesign {
         let calibratedWeights = zip(calibration.g, weights).map(*)
         var replicates = replicateWeights
         if let r = replicateWeights { replicates = try r.calibrated(calibration, source: source) }
-        return SurveyDesign(spec: self.spec, source: source, weights: calibratedWeights, stratum: stratum, strataLabels: strataLabels,
+        return SurveyDesign(spec: self.spec, source: source, rowNumbering: rowNumbering, weights: calibratedWeights, stratum: stratum, strataLabels: strataLabels,
                             psu: psu, psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
                             secondStage: secondStage, replicateWeights: replicates, calibration: calibration)
     }

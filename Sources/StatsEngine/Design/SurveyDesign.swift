@@ -22,6 +22,8 @@ public struct SurveyDesign: Sendable {
     public let psuStratum: [Int32]
     /// PSU names for messages; nil when each row is its own PSU (named by its line).
     let psuNames: [String]?
+    /// How the data's rows are numbered: a PSU of one row without a name is labelled by it.
+    let rowNumbering: RowNumbering
     /// Number of PSUs sampled in each stratum (the full design's, also for domains).
     public let psuCount: [Int]
     /// Population PSUs per stratum (`.infinity` without an fpc).
@@ -54,7 +56,7 @@ public struct SurveyDesign: Sendable {
     public var strataCount: Int { strataLabels.count }
 
     /// The name of PSU `p` as messages show it.
-    public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? "row \(p + 2)" }
+    public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? "row \(rowNumbering.number(ofRow: p))" }
     /// The number of PSUs in the design (all strata).
     public var psuTotal: Int { psuStratum.count }
 
@@ -87,11 +89,12 @@ public struct SurveyDesign: Sendable {
         return psus - strata
     }
 
-    init(spec: DesignSpec, source: String, weights: [Double], stratum: [Int32], strataLabels: [String],
+    init(spec: DesignSpec, source: String, rowNumbering: RowNumbering, weights: [Double], stratum: [Int32], strataLabels: [String],
          psu: [Int32], psuStratum: [Int32], psuNames: [String]?, psuCount: [Int], psuPopulation: [Double],
          secondStage: SecondStage?, replicateWeights: ReplicateWeights? = nil, calibration: Calibration? = nil) {
         self.spec = spec
         self.source = source
+        self.rowNumbering = rowNumbering
         self.rowCount = weights.count
         self.weights = weights
         self.stratum = stratum

@@ -256,7 +256,7 @@ public struct GapEstimator: Sendable {
         }
         let y = try table.numeric(request.variable)
         if let r = y.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
-            throw DisparityError.data(file: table.source, line: r + 2, column: request.variable,
+            throw table.rowError(r, column: request.variable,
                                       "a proportion needs a 0/1 variable (found \(NumberFormat.label(y[r]))); name the counted level with --category")
         }
         return y

@@ -43,7 +43,7 @@ public struct CompositeIndex: Sendable, Equatable {
                 let v = column[r]
                 if v.isNaN { return .nan }
                 guard v >= low, v <= high else {
-                    throw DisparityError.data(file: table.source, line: r + 2, column: items[k],
+                    throw table.rowError(r, column: items[k],
                                               "\(NumberFormat.label(v)) lies outside the item range \(NumberFormat.label(low))–\(NumberFormat.label(high))")
                 }
                 s += weights[k] * (v - low) / (high - low)

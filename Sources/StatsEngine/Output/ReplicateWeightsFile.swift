@@ -19,7 +19,7 @@ extension SurveyDesign {
             ids = column.codes.map { $0 < 0 ? "" : Tabular.quoteCSV(column.levels[Int($0)], separator: ",") }
             idName = name
         } else {
-            ids = (0..<rowCount).map { String($0 + 2) }
+            ids = (0..<rowCount).map { String(table.line(ofRow: $0)) }
             idName = "line"
         }
         let r = replicates.count

@@ -58,6 +58,6 @@ struct ArithmeticEvaluation {
     }
 
     private func domainError(_ i: Int, _ message: String) -> DisparityError {
-        DisparityError.data(file: table.source, line: indices[i] + 2, "\(label): \(message)")
+        table.rowError(indices[i], "\(label): \(message)")
     }
 }

@@ -75,17 +75,17 @@ public enum Family: String, Sendable, CaseIterable {
     }
 
     /// Checks the response suits the family; the error names the first offending row.
-    func validate(response y: [Double], rows: [Int32], name: String, source: String) throws {
+    func validate(response y: [Double], rows: [Int32], name: String, table: Table) throws {
         if self != .gaussian, y.allSatisfy({ $0 == 0 }) {
-            throw DisparityError.data(file: source, column: name, "the outcome is 0 in every row used, so a \(rawValue) model has no finite estimate")
+            throw DisparityError.data(file: table.source, column: name, "the outcome is 0 in every row used, so a \(rawValue) model has no finite estimate")
         }
         for (i, v) in y.enumerated() {
             switch self {
             case .gaussian: return
             case .binomial where v != 0 && v != 1:
-                throw DisparityError.data(file: source, line: Int(rows[i]) + 2, column: name, "a binomial response must be 0 or 1 (found \(NumberFormat.label(v)))")
+                throw table.rowError(Int(rows[i]), column: name, "a binomial response must be 0 or 1 (found \(NumberFormat.label(v)))")
             case .poisson where v < 0:
-                throw DisparityError.data(file: source, line: Int(rows[i]) + 2, column: name, "a Poisson response must not be negative (found \(NumberFormat.label(v)))")
+                throw table.rowError(Int(rows[i]), column: name, "a Poisson response must not be negative (found \(NumberFormat.label(v)))")
             default: continue
             }
         }

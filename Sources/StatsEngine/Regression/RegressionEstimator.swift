@@ -80,7 +80,7 @@ public struct RegressionEstimator: Sendable {
     func linearized(_ formula: ModelFormula, request: RegressionRequest, within: [Bool]? = nil,
                     fixedLevels: [ModelVariable: [String]]? = nil, regressOptions: Bool = false) throws -> LinearizedModel {
         let x = try DesignMatrix(formula: formula, table: table, fixedLevels: fixedLevels, within: within)
-        try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, source: table.source)
+        try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, table: table)
         let weights = x.atRows(design.weights)
         let fit: GLMFit
         do {

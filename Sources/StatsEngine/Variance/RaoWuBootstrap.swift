@@ -152,7 +152,7 @@ extension SurveyDesign {
                       replicateWeights: ReplicateWeights? = nil) -> SurveyDesign {
         var spec = self.spec
         spec.varianceMethod = varianceMethod
-        return SurveyDesign(spec: spec, source: source, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
+        return SurveyDesign(spec: spec, source: source, rowNumbering: rowNumbering, weights: weights, stratum: stratum, strataLabels: strataLabels, psu: psu,
                             psuStratum: psuStratum, psuNames: psuNames, psuCount: psuCount, psuPopulation: psuPopulation,
                             secondStage: secondStage, replicateWeights: replicateWeights ?? self.replicateWeights, calibration: calibration)
     }

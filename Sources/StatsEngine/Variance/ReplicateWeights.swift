@@ -107,7 +107,7 @@ public struct ReplicateWeights: Sendable {
         }
         if let j = firstBad.firstIndex(where: { $0 != nil }), let i = firstBad[j] {
             let value = data[j][i]
-            throw DisparityError.data(file: table.source, line: i + 2, column: columns[j],
+            throw table.rowError(i, column: columns[j],
                                       value.isNaN ? "missing replicate weight" : "negative replicate weight \(value)")
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,

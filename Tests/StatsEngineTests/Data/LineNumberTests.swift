@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Errors about a row name the place an editor shows: the physical line of a CSV file, counting
+/// blank lines (LF and CRLF) and line breaks inside quoted fields, at every chunk size (so that
+/// the lines cross chunk boundaries); the case number of an SPSS, Stata or SAS file. The oracle
+/// is the line counted while the file is written.
+final class LineNumberTests: ScratchFolderTestCase {
+    /// Chunk sizes from one record per chunk to the reader's own choice.
+    private let chunkSizes: [Int?] = [1, 7, 64, nil]
+
+    /// A CSV file of `rows` records (`x` = the row's index, `w` = 1, a quoted `note`), with
+    /// blank lines, CRLF blank lines and notes spanning lines scattered by a fixed generator;
+    /// `x` at `textRow` is `zz` and `w` at `negativeRow` is -1. Returns the text and each row's
+    /// true line.
+    private func scatteredFile(rows: Int, textRow: Int? = nil, negativeRow: Int? = nil) -> (text: String, lines: [Int]) {
+        var state: UInt64 = 20_261_129
+        func next(_ n: UInt64) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % n)
+        }
+        var text = "x,note,w\n", line = 2, lines: [Int] = []
+        for r in 0..<rows {
+            switch next(6) {
+            case 0: text += "\n"; line += 1
+            case 1: text += "\r\n"; line += 1
+            default: break
+            }
+            lines.append(line)
+            let breaks = next(4) == 0 ? 1 + next(3) : 0
+            let note = "\"a" + String(repeating: "\nb", count: breaks) + "\""
+            text += "\(r == textRow ? "zz" : String(r)),\(note),\(r == negativeRow ? -1 : 1)\n"
+            line += 1 + breaks
+        }
+        return (text, lines)
+    }
+
+    private func read(_ text: String, chunkSize: Int?) throws -> Table {
+        var options = CSVOptions()
+        options.chunkSize = chunkSize
+        return try CSVReader.parse(Array(text.utf8), source: "t.csv", options: options)
+    }
+
+    private func message(_ body: () throws -> Void) -> String {
+        do { try body() } catch { return "\(error)" }
+        return "no error"
+    }
+
+    func testEveryRowKnowsItsLineAtEveryChunkSize() throws {
+        let (text, lines) = scatteredFile(rows: 300)
+        XCTAssertGreaterThan(lines.last! - 301, 50, "the file shifts lines")
+        for size in chunkSizes {
+            let table = try read(text, chunkSize: size)
+            XCTAssertEqual(table.rowCount, 300)
+            XCTAssertEqual((0..<300).map { table.line(ofRow: $0) }, lines, "chunk size \(size.map(String.init) ?? "default")")
+        }
+    }
+
+    func testAnOrdinaryFileStoresNoBreakpoints() throws {
+        let text = "x,w\n" + (0..<100).map { "\($0),1\n" }.joined()
+        for size in chunkSizes {
+            XCTAssertEqual(try read(text, chunkSize: size).rowNumbering, .lines)
+        }
+    }
+
+    func testNotANumberNamesItsPhysicalLine() throws {
+        XCTAssert(message { _ = try read("x,g\n1,a\n\n\nzz,b\n3,a\n", chunkSize: nil).numeric("x") }.hasPrefix("t.csv:5, column 'x'"))
+        XCTAssert(message { _ = try read("x,g\n1,\"a\n\nb\"\nzz,b\n", chunkSize: nil).numeric("x") }.hasPrefix("t.csv:5, column 'x'"))
+        XCTAssert(message { _ = try read("x,g\r\n1,a\r\n\r\nzz,b\r\n", chunkSize: nil).numeric("x") }.hasPrefix("t.csv:4, column 'x'"))
+        XCTAssert(message { _ = try read("\u{FEFF}x,g\n1,a\n\nzz,b\n", chunkSize: nil).numeric("x") }.hasPrefix("t.csv:4, column 'x'"))
+        let (text, lines) = scatteredFile(rows: 200, textRow: 173)
+        for size in chunkSizes {
+            let error = message { _ = try read(text, chunkSize: size).numeric("x") }
+            XCTAssert(error.hasPrefix("t.csv:\(lines[173]), column 'x': expected a number, found 'zz'"), error)
+        }
+    }
+
+    func testNegativeWeightNamesItsPhysicalLine() throws {
+        let (text, lines) = scatteredFile(rows: 200, negativeRow: 151)
+        for size in chunkSizes {
+            let table = try read(text, chunkSize: size)
+            let error = message { _ = try SurveyDesign(spec: DesignSpec(weights: "w"), table: table) }
+            XCTAssertEqual(error, "t.csv:\(lines[151]), column 'w': negative weight -1.0")
+        }
+    }
+
+    func testSavedReplicatesLineColumnIsThePhysicalLine() throws {
+        let (text, lines) = scatteredFile(rows: 40)
+        let data = directory.appendingPathComponent("notes.csv"), saved = directory.appendingPathComponent("reps.csv")
+        try text.write(to: data, atomically: true, encoding: .utf8)
+        let result = try CommandLine.run(["estimate", "mean", "x", "--data", data.path, "--weights", "w", "--make-replicates", "bootstrap",
+                                          "--replicates", "5", "--save-replicates", saved.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try CSVReader.read(path: saved.path).numeric("line"), lines.map(Double.init))
+    }
+
+    /// A `;` file is read with a decimal comma, so `2.5` is the cell that is not a number.
+    func testSemicolonFileNamesTheCellNotANumberInItsDecimalMark() throws {
+        let error = message { _ = try read("x;g\n1;a\n2.5;b\n", chunkSize: nil).numeric("x") }
+        XCTAssertEqual(error, "t.csv:3, column 'x': expected a number, found '2.5' (1 of 2 cells are not numbers); a number with the other decimal mark: --decimal . reads it")
+        let comma = message { _ = try read("x,g\n1,a\n\"2,5\",b\n", chunkSize: nil).numeric("x") }
+        XCTAssert(comma.hasPrefix("t.csv:3, column 'x': expected a number, found '2,5' (1 of 2 cells"), comma)
+    }
+
+    /// A statistical file names the observation: `oracle/negative_weight.R` writes x = 1:5 with
+    /// the third weight negative.
+    func testStatisticalFilesNameTheObservation() throws {
+        for ext in ["sav", "dta", "xpt"] {
+            let path = try FixtureFiles.url("negw", ext, in: "statfiles").path
+            let table = try TableFile.read(path: path)
+            let error = message { _ = try SurveyDesign(spec: DesignSpec(weights: "w"), table: table) }
+            XCTAssertEqual(error, "\(path): observation 3, column 'w': negative weight -1.0")
+        }
+    }
+
+    /// Tables built in code number their rows from line 2, as a header-only CSV file would.
+    func testTableBuiltInCodeKeepsRowPlusTwo() {
+        let table = Table(source: "t", names: ["x"], columns: [.numeric(NumericColumn([1, 2, 3]))])
+        XCTAssertEqual((0..<3).map { table.line(ofRow: $0) }, [2, 3, 4])
+    }
+}
