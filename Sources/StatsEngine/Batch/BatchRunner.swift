@@ -62,11 +62,15 @@ public struct BatchRunner {
         let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses
+        // The workers take the analyses in this order, the most work first (`RelativeWork`);
+        // the outcomes stay in spec order.
+        let starts = analyses.indices.sorted { (analyses[$1].workRank, $0) < (analyses[$0].workRank, $1) }
         var outcomes = [Outcome?](repeating: nil, count: analyses.count)
         let counter = ProgressCounter(total: analyses.count, report: progress)
         outcomes.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: analyses.count) { i in
+            DispatchQueue.concurrentPerform(iterations: analyses.count) { k in
+                let i = starts[k]
                 let analysis = analyses[i]
                 let start = DispatchTime.now()
                 var outcome = Outcome(name: analysis.name, command: analysis.command, report: nil, error: nil, seconds: 0)

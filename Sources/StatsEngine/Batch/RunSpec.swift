@@ -15,6 +15,8 @@ public struct RunSpec: Sendable {
         public var inputs: [String] = []
         /// The columns of the spec's data the analysis reads.
         public var columns: ColumnSelection
+        /// How much work the analysis is next to the others (`RelativeWork`).
+        public var workRank = 0
         /// Builds the analysis's report from the table and design.
         let run: @Sendable (Table, SurveyDesign) throws -> Report
     }
@@ -100,7 +102,8 @@ private struct AnalysisDecoder {
         let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
         let method = try node.placing { try options.spec().varianceMethod }
         let run = analysis.run
-        return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs, columns: analysis.columns) { table, design in
+        return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs, columns: analysis.columns,
+                                workRank: analysis.workRank) { table, design in
             try run(table, design.with(varianceMethod: method))
         }
     }
@@ -119,7 +122,8 @@ private struct AnalysisDecoder {
             let benchmarkSpec = options.benchmarkSpec(like: design)
             let benchmarkReading = reading.reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))
             let (benchmarkPath, census, benchmarkCensus) = (options.benchmark, options.census, options.benchmarkCensus)
-            return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath], columns: request.columnsUsed) { table, design in
+            return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath], columns: request.columnsUsed,
+                                    workRank: request.workRank) { table, design in
                 let benchmark = try TableFile.read(path: benchmarkPath, options: benchmarkReading)
                 // The benchmark's variance follows the analysis's method.
                 var benchmarkSpec = benchmarkSpec
@@ -139,7 +143,7 @@ private struct AnalysisDecoder {
     private func analysis<Options: AnalysisOptions>(_ type: Options.Type, _ command: String) throws -> RunSpec.Analysis {
         let options = try decoder(Options.self, Options.positionalKeys).decode(node)
         let request = try node.placing { try options.checkedRequest() }
-        return RunSpec.Analysis(name: name, command: command, columns: request.columnsUsed) { table, design in
+        return RunSpec.Analysis(name: name, command: command, columns: request.columnsUsed, workRank: request.workRank) { table, design in
             try Options.report(request, table: table, design: design)
         }
     }

@@ -5,7 +5,7 @@ import ArgumentParser
 /// before any data is read, and then the report from the data and design. The request names the
 /// columns it reads (`ColumnUsing`), and only those (and the design's) are read.
 public protocol AnalysisOptions: ParsableArguments {
-    associatedtype Request: Sendable & ColumnUsing
+    associatedtype Request: Sendable & ColumnUsing & RelativeWork
     /// The keys that hold the positional arguments in run specs, in order.
     static var positionalKeys: [String] { get }
     /// The request, checked: impossible options are usage errors (`DisparityError.usage`).
