@@ -115,13 +115,7 @@ final class StatTableBuilder {
         }
         var number = Double.nan
         if !missing {
-            switch readstat_value_type(value) {
-            case READSTAT_TYPE_INT8: number = Double(readstat_int8_value(value))
-            case READSTAT_TYPE_INT16: number = Double(readstat_int16_value(value))
-            case READSTAT_TYPE_INT32: number = Double(readstat_int32_value(value))
-            case READSTAT_TYPE_FLOAT: number = Self.shortestDecimal(readstat_float_value(value))
-            default: number = readstat_double_value(value)
-            }
+            number = Self.number(value)
             if missingNumbers.contains(number) { number = .nan }
         }
         if !number.isNaN, variables[c].decimals != Int.max { variables[c].decimals = max(variables[c].decimals, Self.decimals(of: number)) }
@@ -137,15 +131,18 @@ final class StatTableBuilder {
             return
         }
         guard readstat_value_is_system_missing(value) == 0, readstat_value_is_tagged_missing(value) == 0 else { return }
-        let code: Double
+        numberLabels[set, default: []].append((Self.number(value), label))
+    }
+
+    /// A numeric ReadStat value as a double; a float as the shortest decimal that reads back as it.
+    private static func number(_ value: readstat_value_t) -> Double {
         switch readstat_value_type(value) {
-        case READSTAT_TYPE_INT8: code = Double(readstat_int8_value(value))
-        case READSTAT_TYPE_INT16: code = Double(readstat_int16_value(value))
-        case READSTAT_TYPE_INT32: code = Double(readstat_int32_value(value))
-        case READSTAT_TYPE_FLOAT: code = Self.shortestDecimal(readstat_float_value(value))
-        default: code = readstat_double_value(value)
+        case READSTAT_TYPE_INT8: return Double(readstat_int8_value(value))
+        case READSTAT_TYPE_INT16: return Double(readstat_int16_value(value))
+        case READSTAT_TYPE_INT32: return Double(readstat_int32_value(value))
+        case READSTAT_TYPE_FLOAT: return shortestDecimal(readstat_float_value(value))
+        default: return readstat_double_value(value)
         }
-        numberLabels[set, default: []].append((code, label))
     }
 
     /// The table of the kept variables, with each column's metadata and the file's variable
