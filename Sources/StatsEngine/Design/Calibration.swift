@@ -209,7 +209,7 @@ public struct Calibration: Sendable {
 
     /// XᵀΩX (p × p, row-major) of a column-major n × p matrix, Ω ≥ 0.
     private static func crossProduct(_ x: [Double], rows n: Int, columns p: Int, weights: [Double]) -> [Double] {
-        BlockedProducts.gram(x, rows: n, columns: p, weights: weights, vector: [Double](repeating: 0, count: n)).gram
+        BlockedProducts.gram(DenseColumns(values: x, rowCount: n, columnCount: p), weights: weights, vector: [Double](repeating: 0, count: n)).gram
     }
 }
 

@@ -28,7 +28,7 @@ struct NonlinearDecomposition {
         /// the mean's gradient in β.
         func predicted(_ model: RegressionEstimator.LinearizedModel, _ beta: [Double]) -> (values: [Double], mean: Double, gradient: [Double]) {
             let x = model.design, n = x.rowCount
-            let eta = IRLS.linearPredictor(x.values, n: n, p: p, beta: beta)
+            let eta = IRLS.linearPredictor(x.columns, beta: beta)
             let W = model.weights.reduce(0, +)
             var values = [Double](repeating: 0, count: n), gradient = [Double](repeating: 0, count: p), mean = 0.0
             for i in 0..<n {

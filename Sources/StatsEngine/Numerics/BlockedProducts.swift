@@ -1,14 +1,15 @@
 import CLapack
 import Foundation
 
-/// Weighted cross-products of a tall column-major matrix, X'ΩX and X'Ωv, computed in row blocks
-/// that stay in cache and split across all cores, so that a million-row design is read once
-/// per product without ever materialising √Ω·X.
+/// Weighted cross-products of a tall matrix, X'ΩX and X'Ωv, computed in row blocks that stay in
+/// cache and split across all cores, so that a million-row design is read (or formed, see
+/// `ColumnBlocks`) once per product without ever materialising √Ω·X.
 enum BlockedProducts {
     static let blockRows = 2048
 
     /// X'ΩX (p × p, symmetric, full) and X'Ωv (p).
-    static func gram(_ x: [Double], rows n: Int, columns p: Int, weights omega: [Double], vector v: [Double]) -> (gram: [Double], product: [Double]) {
+    static func gram(_ x: some ColumnBlocks, weights omega: [Double], vector v: [Double]) -> (gram: [Double], product: [Double]) {
+        let n = x.rowCount, p = x.columnCount
         let parts = partitioned(n) { range -> [Double] in
             var gram = [Double](repeating: 0, count: p * p + p)
             var block = [Double](repeating: 0, count: blockRows * p)
@@ -16,7 +17,7 @@ enum BlockedProducts {
             var start = range.lowerBound
             while start < range.upperBound {
                 let m = min(blockRows, range.upperBound - start)
-                fill(&block, &rhs, x: x, n: n, p: p, omega: omega, v: v, start: start, count: m)
+                fill(&block, &rhs, x: x, omega: omega, v: v, start: start, count: m)
                 var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
                 var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, inc: Int32 = 1
                 gram.withUnsafeMutableBufferPointer { g in
@@ -35,8 +36,9 @@ enum BlockedProducts {
     }
 
     /// X'Ω(v − Xβ) and Σω(v − Xβ)²: the residuals' projection and their weighted sum of squares.
-    static func residualProjection(_ x: [Double], rows n: Int, columns p: Int, weights omega: [Double], vector v: [Double],
+    static func residualProjection(_ x: some ColumnBlocks, weights omega: [Double], vector v: [Double],
                                    coefficients beta: [Double]) -> (projection: [Double], sumOfSquares: Double) {
+        let n = x.rowCount, p = x.columnCount
         let finite = beta.map { $0.isNaN ? 0 : $0 }
         let parts = partitioned(n) { range -> [Double] in
             var out = [Double](repeating: 0, count: p + 1)
@@ -45,7 +47,7 @@ enum BlockedProducts {
             var start = range.lowerBound
             while start < range.upperBound {
                 let m = min(blockRows, range.upperBound - start)
-                fill(&block, &residual, x: x, n: n, p: p, omega: omega, v: v, start: start, count: m)
+                fill(&block, &residual, x: x, omega: omega, v: v, start: start, count: m)
                 var transN = CChar(UInt8(ascii: "N")), transT = CChar(UInt8(ascii: "T"))
                 var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, minusOne = -1.0, inc: Int32 = 1
                 dgemv_(&transN, &mm, &pp, &minusOne, block, &ld, finite, &inc, &one, &residual, &inc)
@@ -64,15 +66,13 @@ enum BlockedProducts {
 
     /// √ω-scaled rows `start..<start+count` of X into a block (leading dimension `blockRows`) and of v into `rhs`.
     @inline(__always)
-    private static func fill(_ block: inout [Double], _ rhs: inout [Double], x: [Double], n: Int, p: Int, omega: [Double],
+    private static func fill(_ block: inout [Double], _ rhs: inout [Double], x: some ColumnBlocks, omega: [Double],
                              v: [Double], start: Int, count m: Int) {
-        x.withUnsafeBufferPointer { x in
-            block.withUnsafeMutableBufferPointer { b in
-                for i in 0..<m { rhs[i] = omega[start + i].squareRoot() }
-                for j in 0..<p {
-                    let column = x.baseAddress! + j * n + start
-                    let target = b.baseAddress! + j * blockRows
-                    for i in 0..<m { target[i] = rhs[i] * column[i] }
+        for i in 0..<m { rhs[i] = omega[start + i].squareRoot() }
+        block.withUnsafeMutableBufferPointer { b in
+            rhs.withUnsafeBufferPointer { root in
+                for j in 0..<x.columnCount {
+                    x.write(column: j, rows: start..<(start + m), scale: root.baseAddress!, to: b.baseAddress! + j * blockRows)
                 }
             }
         }

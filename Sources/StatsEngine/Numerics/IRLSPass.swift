@@ -4,16 +4,15 @@ import Foundation
 /// One pass of iteratively reweighted least squares over a tall design, fused: for each block of
 /// rows it forms the linear predictor Xβ, the means, the deviance, the working weights ω and
 /// response z, and accumulates X'ΩX and X'Ωz — so a million-row logistic regression reads its
-/// design once per iteration instead of three times. Blocks are split across the cores.
+/// design once per iteration instead of three times. Blocks are split across the cores; each
+/// block of the model matrix is formed from the model's variables as it is needed.
 ///
 /// A pass may serve several fits of the same design at once (replicate refits, each with its
-/// own coefficients and prior weights): a block of X is then read from memory once for all of
-/// them, while each fit's sums are computed exactly as in a pass of its own.
+/// own coefficients and prior weights): a block of X then stays in cache for all of them,
+/// while each fit's sums are computed exactly as in a pass of its own.
 struct IRLSPass {
     let family: Family
-    let x: [Double]
-    let rows: Int
-    let columns: Int
+    let x: ModelColumnInputs<Double>
     let response: [Double]
 
     /// One fit's sums from a pass.
@@ -22,8 +21,8 @@ struct IRLSPass {
         var product: [Double]
         /// The deviance at the coefficients the pass was given (or at the starting means).
         var deviance: Double
-        /// The linear predictor of every row.
-        var eta: ArraySlice<Double>
+        /// The mean μ = g⁻¹(η) of every row at the pass's linear predictor η.
+        var mean: ArraySlice<Double>
     }
 
     /// A pass for each fit k at coefficients `betas[k]` (nil: R's starting means) with prior
@@ -39,57 +38,55 @@ struct IRLSPass {
 
     @inline(__always)
     private func run(betas: [[Double]?], weights: [[Double]], family: Family) -> [Result] {
-        let n = rows, p = columns, fits = betas.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
-        var eta = [Double](repeating: 0, count: n * fits)
-        let parts = eta.withUnsafeMutableBufferPointer { etaBuffer -> [[Double]] in
-            let etaOut = UnsafeSendable(etaBuffer.baseAddress!)
+        let n = x.rowCount, p = x.columnCount, fits = betas.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
+        var means = [Double](repeating: 0, count: n * fits)
+        let parts = means.withUnsafeMutableBufferPointer { meansBuffer -> [[Double]] in
+            let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
             return BlockedProducts.partitioned(n) { range -> [Double] in
                 var out = [Double](repeating: 0, count: fits * size)
                 // Scratch for one block: X's rows, X's rows scaled by √ω, η, √ω and √ω·z.
                 var scratch = [Double](repeating: 0, count: blockRows * (2 * p + 3))
                 scratch.withUnsafeMutableBufferPointer { scratch in
-                    x.withUnsafeBufferPointer { xs in
-                        out.withUnsafeMutableBufferPointer { out in
-                            let block = scratch.baseAddress!, scaled = block + blockRows * p, blockEta = scaled + blockRows * p
-                            let root = blockEta + blockRows, rhs = root + blockRows
-                            var start = range.lowerBound
-                            while start < range.upperBound {
-                                let m = min(blockRows, range.upperBound - start)
-                                for j in 0..<p { (block + j * blockRows).update(from: xs.baseAddress! + j * n + start, count: m) }
-                                for k in 0..<fits {
-                                    let o = out.baseAddress! + k * size
-                                    let beta = betas[k]
-                                    var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
-                                    if let beta {
-                                        var trans = CChar(UInt8(ascii: "N"))
-                                        dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, blockEta, &inc)
-                                    }
-                                    var deviance = 0.0
-                                    weights[k].withUnsafeBufferPointer { weights in
-                                        let etaOfFit = etaOut.value + k * n
-                                        for i in 0..<m {
-                                            let y = response[start + i], w = weights[start + i]
-                                            let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
-                                            if beta == nil { blockEta[i] = family.link(mu) }
-                                            deviance += w * family.deviance(y, mu)
-                                            let d = family.meanDerivative(mu)
-                                            let omega = w * d * d / family.variance(mu)
-                                            root[i] = omega.squareRoot()
-                                            rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
-                                            etaOfFit[start + i] = blockEta[i]
-                                        }
-                                    }
-                                    for j in 0..<p {
-                                        let column = block + j * blockRows, target = scaled + j * blockRows
-                                        for i in 0..<m { target[i] = column[i] * root[i] }
-                                    }
-                                    var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
-                                    dsyrk_(&uplo, &trans, &pp, &mm, &one, scaled, &ld, &one, o, &pp)
-                                    dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
-                                    o[p * p + p] += deviance
+                    out.withUnsafeMutableBufferPointer { out in
+                        let block = scratch.baseAddress!, scaled = block + blockRows * p, blockEta = scaled + blockRows * p
+                        let root = blockEta + blockRows, rhs = root + blockRows
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let m = min(blockRows, range.upperBound - start)
+                            for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: nil, to: block + j * blockRows) }
+                            for k in 0..<fits {
+                                let o = out.baseAddress! + k * size
+                                let beta = betas[k]
+                                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
+                                if let beta {
+                                    var trans = CChar(UInt8(ascii: "N"))
+                                    dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, blockEta, &inc)
                                 }
-                                start += m
+                                var deviance = 0.0
+                                weights[k].withUnsafeBufferPointer { weights in
+                                    let meanOfFit = meansOut.value + k * n
+                                    for i in 0..<m {
+                                        let y = response[start + i], w = weights[start + i]
+                                        let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
+                                        if beta == nil { blockEta[i] = family.link(mu) }
+                                        deviance += w * family.deviance(y, mu)
+                                        let d = family.meanDerivative(mu)
+                                        let omega = w * d * d / family.variance(mu)
+                                        root[i] = omega.squareRoot()
+                                        rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
+                                        meanOfFit[start + i] = beta == nil ? family.mean(blockEta[i]) : mu
+                                    }
+                                }
+                                for j in 0..<p {
+                                    let column = block + j * blockRows, target = scaled + j * blockRows
+                                    for i in 0..<m { target[i] = column[i] * root[i] }
+                                }
+                                var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+                                dsyrk_(&uplo, &trans, &pp, &mm, &one, scaled, &ld, &one, o, &pp)
+                                dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
+                                o[p * p + p] += deviance
                             }
+                            start += m
                         }
                     }
                 }
@@ -103,7 +100,7 @@ struct IRLSPass {
             var gram = Array(sums.prefix(p * p))
             for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
             return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!,
-                          eta: eta[(k * n)..<((k + 1) * n)])
+                          mean: means[(k * n)..<((k + 1) * n)])
         }
     }
 }

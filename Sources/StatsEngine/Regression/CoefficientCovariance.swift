@@ -25,9 +25,8 @@ struct CoefficientInfluence {
     let kept: [Int]
     /// The unscaled covariance restricted to `kept` (rank × rank).
     let bread: [Double]
-    /// The design's column-major values and row count, and the fit's score factors.
-    private let x: [Double]
-    private let rowCount: Int
+    /// The design's columns and the fit's score factors.
+    private let x: ModelColumnInputs<Double>
     private let score: [Double]
 
     init(design x: DesignMatrix, fit: GLMFit) {
@@ -37,20 +36,19 @@ struct CoefficientInfluence {
         var bread = [Double](repeating: 0, count: rank * rank)
         for (a, i) in kept.enumerated() { for (b, j) in kept.enumerated() { bread[a * rank + b] = fit.unscaledCovariance[i * p + j] } }
         self.bread = bread
-        self.x = x.values
-        rowCount = x.rowCount
+        self.x = x.columns
         score = fit.scoreFactor
     }
 
     /// All rows' values, rowCount × rank, row-major (computed on each call).
     func values() -> [Double] {
-        Self.scoresTimesBread(x, rows: rowCount, columns: kept, score: score, bread: bread)
+        Self.scoresTimesBread(x, columns: kept, score: score, bread: bread)
     }
 
     /// The values in blocks of `BlockedProducts.blockRows` rows, for the variance engine;
     /// `rows` are the design's table rows. A batch of blocks is computed on all cores at a time.
     func blocks(rows: [Int32]) -> InfluenceBlocks {
-        let (x, n, kept, score, bread, k) = (x, rowCount, kept, score, bread, rank)
+        let (x, n, kept, score, bread, k) = (x, x.rowCount, kept, score, bread, rank)
         return InfluenceBlocks(rows: rows, width: k) { body in
             let blockRows = BlockedProducts.blockRows
             let batchRows = blockRows * Self.blocksPerBatch
@@ -59,7 +57,7 @@ struct CoefficientInfluence {
             while start < n {
                 let m = min(batchRows, n - start)
                 buffer.withUnsafeMutableBufferPointer { out in
-                    Self.scoresTimesBread(x, rows: n, range: start..<(start + m), columns: kept, score: score, bread: bread, into: out.baseAddress!)
+                    Self.scoresTimesBread(x, range: start..<(start + m), columns: kept, score: score, bread: bread, into: out.baseAddress!)
                     body(start..<(start + m), UnsafeBufferPointer(start: out.baseAddress!, count: m * k))
                 }
                 start += m
@@ -72,10 +70,11 @@ struct CoefficientInfluence {
 
     /// Rows sᵢ·xᵢ' (over the kept columns) times the bread, row-major, computed block by block
     /// on all cores so that no n × rank intermediate is ever materialised.
-    static func scoresTimesBread(_ x: [Double], rows n: Int, columns kept: [Int], score: [Double], bread: [Double]) -> [Double] {
+    static func scoresTimesBread(_ x: some ColumnBlocks, columns kept: [Int], score: [Double], bread: [Double]) -> [Double] {
+        let n = x.rowCount
         var out = [Double](repeating: 0, count: n * kept.count)
         out.withUnsafeMutableBufferPointer { buffer in
-            scoresTimesBread(x, rows: n, range: 0..<n, columns: kept, score: score, bread: bread, into: buffer.baseAddress!)
+            scoresTimesBread(x, range: 0..<n, columns: kept, score: score, bread: bread, into: buffer.baseAddress!)
         }
         return out
     }
@@ -83,7 +82,7 @@ struct CoefficientInfluence {
     /// The rows `range` of `scoresTimesBread` into `target` (its first row first), in blocks of
     /// `BlockedProducts.blockRows` rows counted from row 0 — `range` starts on a block boundary
     /// — so every row's value is the same whichever range it is computed in.
-    private static func scoresTimesBread(_ x: [Double], rows n: Int, range: Range<Int>, columns kept: [Int], score: [Double],
+    private static func scoresTimesBread(_ x: some ColumnBlocks, range: Range<Int>, columns kept: [Int], score: [Double],
                                          bread: [Double], into target: UnsafeMutablePointer<Double>) {
         let k = kept.count, blockRows = BlockedProducts.blockRows
         guard k > 0, !range.isEmpty else { return }
@@ -94,7 +93,13 @@ struct CoefficientInfluence {
         DispatchQueue.concurrentPerform(iterations: blocks) { b in
             let start = range.lowerBound + b * blockRows, m = min(blockRows, range.upperBound - start)
             var block = [Double](repeating: 0, count: m * k)
-            for (a, j) in kept.enumerated() { for i in 0..<m { block[a * m + i] = score[start + i] * x[j * n + start + i] } }
+            score.withUnsafeBufferPointer { score in
+                block.withUnsafeMutableBufferPointer { block in
+                    for (a, j) in kept.enumerated() {
+                        x.write(column: j, rows: start..<(start + m), scale: score.baseAddress! + start, to: block.baseAddress! + a * m)
+                    }
+                }
+            }
             var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
             var kk = Int32(k), mm = Int32(m), one = 1.0, zero = 0.0
             dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero,
@@ -105,7 +110,7 @@ struct CoefficientInfluence {
     /// Hat values hᵢ = ωᵢ·xᵢ'(X'ΩX)⁻¹xᵢ, for HC2 and HC3.
     func leverages(design x: DesignMatrix, fit: GLMFit) -> [Double] {
         let n = x.rowCount
-        let projected = Self.scoresTimesBread(x.values, rows: n, columns: kept, score: [Double](repeating: 1, count: n), bread: bread)
+        let projected = Self.scoresTimesBread(x.columns, columns: kept, score: [Double](repeating: 1, count: n), bread: bread)
         return (0..<n).map { i in
             var h = 0.0
             for (a, j) in kept.enumerated() { h += x.values[j * n + i] * projected[i * rank + a] }

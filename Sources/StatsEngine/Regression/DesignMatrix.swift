@@ -7,12 +7,17 @@ import Foundation
 public struct DesignMatrix: Sendable {
     /// The table rows the model uses.
     public let rows: [Int32]
-    /// Column-major values, `rows.count × names.count`.
-    public let values: [Double]
+    /// Column-major values, `rows.count × names.count`, formed whole on first use (the passes
+    /// of a fit form blocks of rows from `columns` instead).
+    public var values: [Double] { shared.values }
+    /// The columns as inputs that form any block of rows.
+    var columns: ModelColumnInputs<Double> { shared.inputs }
     /// Coefficient names, one per column, in column order.
     public let names: [String]
     /// Per column, the index of its term in `formula.terms`, or -1 for the intercept.
     public let termOfColumn: [Int]
+    /// Per column, its largest |value| (bounds for the separation check).
+    public var columnMagnitudes: [Double] { shared.magnitudes }
     /// The response, one value per entry of `rows`, in the same order.
     public let response: [Double]
     /// The formula the matrix was built from.
@@ -80,14 +85,14 @@ public struct DesignMatrix: Sendable {
         let key = ModelColumnsCache.Key(terms: formula.terms, hasIntercept: formula.hasIntercept, rows: rows,
                                         levels: factors.mapValues(\.levels))
         let shared = table.modelColumns.columns(for: key) {
-            let built = Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [Double] in
+            let plan = Self.plan(formula: formula, factors: factors)
+            let inputs = Self.inputs(plan: plan, rowCount: rows.count, factors: factors) { v -> [Double] in
                 guard case .numeric(let values) = resolved[v]! else { preconditionFailure("numeric variable") }
                 return Self.gathered(values, at: rows, usesEveryRow: usesEveryRow)
             }
-            return ModelColumns(key: key, values: built.values, names: built.names, terms: built.terms)
+            return ModelColumns(key: key, inputs: inputs, plan: plan)
         }
         self.shared = shared
-        self.values = shared.values
         self.names = shared.names
         self.termOfColumn = shared.terms
     }
@@ -124,13 +129,13 @@ public struct DesignMatrix: Sendable {
     /// The same matrix in double-double, numeric inputs lifted exactly from their decimals.
     func extendedValues() throws -> [DoubleDouble] {
         let evaluation = ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text)", rows: rows)
-        return try Self.columns(formula: formula, rowCount: rows.count, factors: factors) { v -> [DoubleDouble] in
+        return try Self.inputs(plan: Self.plan(formula: formula, factors: factors), rowCount: rows.count, factors: factors) { v -> [DoubleDouble] in
             switch v {
             case .column(let name): return try evaluation.values(.column(name))
             case .expression(let e, _): return try evaluation.values(e)
             case .factor: preconditionFailure("numeric variable")
             }
-        }.values
+        }.matrix()
     }
 
     /// The response in double-double, lifted exactly from its decimals.
@@ -143,19 +148,17 @@ public struct DesignMatrix: Sendable {
         }
     }
 
-    /// Builds the columns term by term in any arithmetic: numbers as one column; a factor by
-    /// contrasts with its first level, unless the rest of its term is not contained in an
-    /// earlier term (then one indicator per level) — R's `TermCode` rule — and, without an
-    /// intercept, the first factor of the model by indicators; interactions as products, the
-    /// earlier variables varying fastest (R's column order). The columns are planned first and
-    /// then written straight into the matrix, on all cores, each as the product of its factors
-    /// in term order (so every value is computed as R's `model.matrix` computes it).
-    private static func columns<T: ModelScalar>(formula: ModelFormula, rowCount n: Int, factors: [ModelVariable: PresentLevels],
-                                                numeric: (ModelVariable) throws -> [T]) rethrows -> (values: [T], names: [String], terms: [Int]) {
-        var plan: [PlannedColumn] = formula.hasIntercept ? [PlannedColumn(name: "(Intercept)", term: -1, factors: [])] : []
+    /// Plans the columns term by term: numbers as one column; a factor by contrasts with its
+    /// first level, unless the rest of its term is not contained in an earlier term (then one
+    /// indicator per level) — R's `TermCode` rule — and, without an intercept, the first factor
+    /// of the model by indicators; interactions as products, the earlier variables varying
+    /// fastest (R's column order), each column the product of its factors in term order (so
+    /// every value is computed as R's `model.matrix` computes it).
+    private static func plan(formula: ModelFormula, factors: [ModelVariable: PresentLevels]) -> ColumnPlan {
+        var plan: [(name: String, term: Int, factors: [ColumnFactor])] = formula.hasIntercept ? [("(Intercept)", -1, [])] : []
         var fullCodingPending = !formula.hasIntercept
         for (t, term) in formula.terms.enumerated() {
-            var combined = [PlannedColumn(name: "", term: t, factors: [])]
+            var combined: [(name: String, term: Int, factors: [ColumnFactor])] = [("", t, [])]
             for (k, v) in term.variables.enumerated() {
                 let piece: [(name: String, factor: ColumnFactor)]
                 if let present = factors[v] {
@@ -172,58 +175,22 @@ public struct DesignMatrix: Sendable {
                     piece = [(v.label, .number(v))]
                 }
                 combined = piece.flatMap { p in
-                    combined.map { c in PlannedColumn(name: k == 0 ? p.name : c.name + ":" + p.name, term: t, factors: c.factors + [p.factor]) }
+                    combined.map { c in (k == 0 ? p.name : c.name + ":" + p.name, t, c.factors + [p.factor]) }
                 }
             }
             plan += combined
         }
-
-        var numbers: [ModelVariable: [T]] = [:]
-        for column in plan {
-            for case .number(let v) in column.factors where numbers[v] == nil { numbers[v] = try numeric(v) }
-        }
-        let values = [T](unsafeUninitializedCapacity: n * plan.count) { buffer, count in
-            let shared = UnsafeSendable((buffer, numbers, factors, plan))
-            DispatchQueue.concurrentPerform(iterations: plan.count) { j in
-                let (buffer, numbers, factors, plan) = shared.value
-                let out = buffer.baseAddress! + j * n
-                if plan[j].factors.isEmpty { out.initialize(repeating: T(1), count: n) }
-                for (k, factor) in plan[j].factors.enumerated() {
-                    switch factor {
-                    case .number(let v):
-                        numbers[v]!.withUnsafeBufferPointer { x in
-                            if k == 0 { out.initialize(from: x.baseAddress!, count: n) } else { for i in 0..<n { out[i] = out[i] * x[i] } }
-                        }
-                    case .indicator(let v, let level):
-                        factors[v]!.codes.withUnsafeBufferPointer { codes in
-                            if k == 0 {
-                                for i in 0..<n { (out + i).initialize(to: T(codes[i] == level ? 1 : 0)) }
-                            } else {
-                                for i in 0..<n { out[i] = out[i] * T(codes[i] == level ? 1 : 0) }
-                            }
-                        }
-                    }
-                }
-            }
-            count = n * plan.count
-        }
-        return (values, plan.map(\.name), plan.map(\.term))
+        return ColumnPlan(names: plan.map(\.name), terms: plan.map(\.term), factors: plan.map(\.factors))
     }
-}
 
-/// One model-matrix column before it is computed: its name, its term (-1 for the intercept) and
-/// the factors whose product it is, in term order (none: the intercept's ones).
-private struct PlannedColumn {
-    var name: String
-    var term: Int
-    var factors: [ColumnFactor]
-}
-
-/// A factor of a model-matrix column: a numeric variable, or the indicator of one level of a
-/// factor variable (its position in `PresentLevels.levels`).
-private enum ColumnFactor {
-    case number(ModelVariable)
-    case indicator(ModelVariable, level: Int)
+    /// The inputs of `plan`'s columns in any arithmetic: `numeric(v)` for each numeric variable
+    /// (one value per model row), the factors' codes.
+    private static func inputs<T: ModelScalar>(plan: ColumnPlan, rowCount n: Int, factors: [ModelVariable: PresentLevels],
+                                               numeric: (ModelVariable) throws -> [T]) rethrows -> ModelColumnInputs<T> {
+        var numbers: [ModelVariable: [T]] = [:]
+        for case .number(let v) in plan.factors.joined() where numbers[v] == nil { numbers[v] = try numeric(v) }
+        return ModelColumnInputs(plan: plan, rowCount: n, numbers: numbers, codes: factors.mapValues(\.codes))
+    }
 }
 
 /// A factor's levels that occur in the rows used (R drops unused levels), recoded densely.

@@ -21,8 +21,7 @@ extension IRLS {
     /// the estimate for the covariance. Nil for a fit whose normal equations are
     /// ill-conditioned: the general loop takes it.
     func fusedFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: family, x: x.values, rows: x.rowCount, columns: x.columnCount, response: x.response)
-        let magnitudes = (0..<x.columnCount).map { j in x.values[(j * x.rowCount)..<((j + 1) * x.rowCount)].reduce(0.0) { max($0, abs($1)) } }
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         var active = Array(weights.indices)
@@ -44,7 +43,7 @@ extension IRLS {
                 DispatchQueue.concurrentPerform(iterations: finishing.count) { d in
                     let fit = finishing[d]
                     shared.value[d] = Result {
-                        try finish(fit.progress, state: fit.state, x: x, weights: fit.weights, columnMagnitudes: magnitudes)
+                        try finish(fit.progress, state: fit.state, x: x, weights: fit.weights)
                     }
                 }
             }
@@ -58,12 +57,11 @@ extension IRLS {
     /// The fit from its last pass: coefficients and aliasing from the pass's normal equations,
     /// the separation check, and the working weights and score factors at the estimate.
     /// - Throws: `SeparationCheck`'s errors.
-    private func finish(_ progress: FusedIteration, state: IRLSPass.Result, x: DesignMatrix, weights w: [Double],
-                        columnMagnitudes: [Double]) throws -> GLMFit {
+    private func finish(_ progress: FusedIteration, state: IRLSPass.Result, x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
         let n = x.rowCount, y = x.response
         let final = progress.system!.fit(progress.beta!, residualSumOfSquares: .nan)
-        let mu = state.eta.map(family.mean)
-        try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: columnMagnitudes)
+        let mu = Array(state.mean)
+        try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: x.columnMagnitudes)
             .check(coefficients: progress.beta!, previous: progress.previousBeta, converged: progress.converged,
                    iterations: progress.iteration)
         var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)

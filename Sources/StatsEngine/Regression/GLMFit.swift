@@ -50,13 +50,13 @@ struct IRLS {
     /// The general loop of `fit`: a weighted least-squares fit (`LeastSquares`) per iteration.
     /// - Throws: as `fit`.
     func iterativeFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
-        let n = x.rowCount, p = x.columnCount
+        let n = x.rowCount
         if family == .gaussian, start == nil { return try leastSquaresFit(x, weights: w) }
         let y = x.response
         var mu = y.map(family.start)
         var eta = mu.map(family.link)
         if let start {
-            eta = Self.linearPredictor(x.values, n: n, p: p, beta: start)
+            eta = Self.linearPredictor(x.columns, beta: start)
             mu = eta.map(family.mean)
         }
         var deviance = Double.infinity
@@ -75,12 +75,12 @@ struct IRLS {
                 z[i] = eta[i] + (y[i] - mu[i]) / d
                 omega[i] = w[i] * d * d / family.variance(mu[i])
             }
-            let step = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact,
+            let step = try LeastSquares.fit(x: x.columns, response: z, weights: omega, exact: exact,
                                             refine: family == .gaussian)
             solution = step
             let beta = step.coefficients.map { $0.isNaN ? 0 : $0 }
             (previous, current) = (current, beta)
-            eta = Self.linearPredictor(x.values, n: n, p: p, beta: beta)
+            eta = Self.linearPredictor(x.columns, beta: beta)
             mu = eta.map(family.mean)
             var newDeviance = 0.0
             for i in 0..<n { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
@@ -105,7 +105,7 @@ struct IRLS {
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
         let last = family == .gaussian ? final
-            : try LeastSquares.fit(x: x.values, rows: n, columns: p, response: z, weights: omega, exact: exact, refine: false)
+            : try LeastSquares.fit(x: x.columns, response: z, weights: omega, exact: exact, refine: false)
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
@@ -115,10 +115,10 @@ struct IRLS {
     /// A gaussian model without starting values: IRLS's one step, where the working response is
     /// the response and the working weights are the weights, solved without copying either.
     private func leastSquaresFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
-        let n = x.rowCount, p = x.columnCount, y = x.response
+        let n = x.rowCount, y = x.response
         let exact = ExactInputs(design: { try x.extendedValues() }, response: { try x.extendedResponse() })
-        let fit = try LeastSquares.fit(x: x.values, rows: n, columns: p, response: y, weights: w, exact: exact, refine: true)
-        let mu = Self.linearPredictor(x.values, n: n, p: p, beta: fit.coefficients.map { $0.isNaN ? 0 : $0 })
+        let fit = try LeastSquares.fit(x: x.columns, response: y, weights: w, exact: exact, refine: true)
+        let mu = Self.linearPredictor(x.columns, beta: fit.coefficients.map { $0.isNaN ? 0 : $0 })
         var deviance = 0.0
         var scoreFactor = [Double](repeating: 0, count: n)
         for i in 0..<n {
@@ -130,13 +130,25 @@ struct IRLS {
                       residualSumOfSquares: fit.residualSumOfSquares, extendedPrecision: fit.extendedPrecision)
     }
 
-    /// η = Xβ for a column-major n × p matrix `x`: one value per row; coefficients that are
-    /// exactly 0 (or aliased and zeroed) are skipped.
-    static func linearPredictor(_ x: [Double], n: Int, p: Int, beta: [Double]) -> [Double] {
+    /// η = Xβ: one value per row of `x`, each the sum of xᵢⱼβⱼ in column order; coefficients
+    /// that are exactly 0 (or aliased and zeroed) are skipped. Blocks of rows go to all cores.
+    static func linearPredictor(_ x: some ColumnBlocks, beta: [Double]) -> [Double] {
+        let n = x.rowCount, blockRows = BlockedProducts.blockRows
+        let used = (0..<x.columnCount).filter { beta[$0] != 0 }
         var eta = [Double](repeating: 0, count: n)
-        for j in 0..<p where beta[j] != 0 {
-            let b = beta[j]
-            for i in 0..<n { eta[i] += b * x[j * n + i] }
+        eta.withUnsafeMutableBufferPointer { eta in
+            let out = UnsafeSendable(eta.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: (n + blockRows - 1) / blockRows) { b in
+                let start = b * blockRows, m = min(blockRows, n - start)
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { column in
+                    let eta = out.value + start
+                    for j in used {
+                        let c = beta[j]
+                        x.write(column: j, rows: start..<(start + m), scale: nil, to: column.baseAddress!)
+                        for i in 0..<m { eta[i] += c * column[i] }
+                    }
+                }
+            }
         }
         return eta
     }
@@ -201,16 +213,17 @@ struct SeparationCheck {
 
     /// The description of the separation the step reveals, or nil.
     private func separation(step b: [Double], y: [Double]) -> String? {
-        let x = design.values, n = design.rowCount, p = design.columnCount
+        let n = design.rowCount, p = design.columnCount
         if let columnMagnitudes {
             // |xᵢ'b| ≤ Σⱼ |bⱼ|·maxᵢ|xᵢⱼ|; the margin covers the rounding of the computed moves.
             let bound = zip(b, columnMagnitudes).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : abs($1.0) * $1.1) }
             if bound * (1 + 1e-12) < Self.divergentStep { return nil }
         }
-        let move = IRLS.linearPredictor(x, n: n, p: p, beta: b.map { $0.isNaN ? 0 : $0 })
+        let move = IRLS.linearPredictor(design.columns, beta: b.map { $0.isNaN ? 0 : $0 })
         var largest = 0.0
         for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }
         guard largest >= Self.divergentStep else { return nil }
+        let x = design.values
         let used = (0..<n).filter { weights[$0] > 0 }
         let tolerance = Self.directionTolerance * largest
         var separated: [Int] = []

@@ -39,10 +39,11 @@ enum LeastSquares {
     /// response) in double-double for the careful path, else they are widened from doubles.
     /// `refine: false` skips the fast path's refinement pass, for IRLS steps whose solution is
     /// only a stepping stone.
-    static func fit(x: [Double], rows n: Int, columns p: Int, response z: [Double], weights omega: [Double],
+    static func fit(x: some ColumnBlocks, response z: [Double], weights omega: [Double],
                     exact: ExactInputs? = nil, refine: Bool = true, carefulUpTo small: Int = smallProblem) throws -> LeastSquaresFit {
-        if n * p * p > small, let fast = normalEquations(x: x, n: n, p: p, z: z, omega: omega, refine: refine) { return fast }
-        let wideX = try exact?.design() ?? x.map { DoubleDouble($0) }
+        let n = x.rowCount, p = x.columnCount
+        if n * p * p > small, let fast = normalEquations(x: x, z: z, omega: omega, refine: refine) { return fast }
+        let wideX = try exact?.design() ?? x.matrix().map { DoubleDouble($0) }
         let wideZ = try exact?.response?() ?? z.map { DoubleDouble($0) }
         return householder(x: wideX, n: n, p: p, z: wideZ, omega: omega)
     }
@@ -52,14 +53,15 @@ enum LeastSquares {
     /// The fast path: the Cholesky solution of the equilibrated normal equations X'ΩXβ = X'Ωz,
     /// with one step of iterative refinement when `refine`; nil when the Gram matrix is not
     /// positive definite enough, so the caller takes the careful path.
-    private static func normalEquations(x: [Double], n: Int, p: Int, z: [Double], omega: [Double], refine: Bool) -> LeastSquaresFit? {
-        let (rawGram, rawProduct) = BlockedProducts.gram(x, rows: n, columns: p, weights: omega, vector: z)
+    private static func normalEquations(x: some ColumnBlocks, z: [Double], omega: [Double], refine: Bool) -> LeastSquaresFit? {
+        let p = x.columnCount
+        let (rawGram, rawProduct) = BlockedProducts.gram(x, weights: omega, vector: z)
         guard let system = NormalEquations(gram: rawGram, size: p) else { return nil }
         var beta = system.solve(rawProduct)
         guard refine else { return system.fit(beta, residualSumOfSquares: .nan) }
         // One step of iterative refinement on the residuals: β += (X'ΩX)⁻¹X'Ω(z − Xβ). The RSS
         // after it follows from the residuals before it: ‖r − Xδ‖² = ‖r‖² − 2δ'X'Ωr + δ'X'ΩXδ.
-        let (projection, rss) = BlockedProducts.residualProjection(x, rows: n, columns: p, weights: omega, vector: z, coefficients: beta)
+        let (projection, rss) = BlockedProducts.residualProjection(x, weights: omega, vector: z, coefficients: beta)
         let delta = system.solve(projection)
         var quadratic = 0.0, cross = 0.0
         for j in system.kept {

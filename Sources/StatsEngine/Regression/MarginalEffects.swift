@@ -43,9 +43,8 @@ struct MarginalEffects {
         var gradients = [Double](repeating: 0, count: m * k)
         var perRow = [Double](repeating: 0, count: n * m)
         for (c, contrast) in contrasts.enumerated() {
-            let p = design.columnCount
-            let etaHigh = IRLS.linearPredictor(contrast.high.values, n: n, p: p, beta: beta)
-            let etaLow = IRLS.linearPredictor(contrast.low.values, n: n, p: p, beta: beta)
+            let etaHigh = IRLS.linearPredictor(contrast.high.columns, beta: beta)
+            let etaLow = IRLS.linearPredictor(contrast.low.columns, beta: beta)
             var total = 0.0
             for i in 0..<n {
                 let muHigh = fit.family.mean(etaHigh[i]), muLow = fit.family.mean(etaLow[i])

@@ -1,24 +1,41 @@
 import Foundation
 
-/// The columns of a model matrix — values, coefficient names and terms — which depend only on
-/// the right-hand side, the rows and the factors' levels, not on the response. Models with the
+/// The columns of a model matrix — their inputs, coefficient names and terms — which depend only
+/// on the right-hand side, the rows and the factors' levels, not on the response. Models with the
 /// same right-hand side on the same rows (a linear and a logistic regression of one batch) share
-/// one copy through the table's `ModelColumnsCache`.
-final class ModelColumns: Sendable {
+/// one copy through the table's `ModelColumnsCache`. The matrix itself is formed block by block
+/// where it is used; `values` forms it whole, once, for the callers that need it so.
+final class ModelColumns: @unchecked Sendable {
     /// What the columns were built from.
     let key: ModelColumnsCache.Key
-    /// Column-major values, rows × names.count.
-    let values: [Double]
+    /// The columns' inputs, forming any block of rows.
+    let inputs: ModelColumnInputs<Double>
     /// Coefficient names, one per column.
     let names: [String]
     /// Per column, the index of its term in the formula's terms, or -1 for the intercept.
     let terms: [Int]
+    /// Per column, a bound on its largest |value| (`ModelColumnInputs.magnitudes`).
+    let magnitudes: [Double]
 
-    init(key: ModelColumnsCache.Key, values: [Double], names: [String], terms: [Int]) {
+    private let lock = NSLock()
+    private var whole: [Double]? = nil
+
+    init(key: ModelColumnsCache.Key, inputs: ModelColumnInputs<Double>, plan: ColumnPlan) {
         self.key = key
-        self.values = values
-        self.names = names
-        self.terms = terms
+        self.inputs = inputs
+        names = plan.names
+        terms = plan.terms
+        magnitudes = inputs.magnitudes()
+    }
+
+    /// Column-major values, rows × names.count, formed on first use and kept.
+    var values: [Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let whole { return whole }
+        let formed = inputs.matrix()
+        whole = formed
+        return formed
     }
 }
 

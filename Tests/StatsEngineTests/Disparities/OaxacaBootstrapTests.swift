@@ -40,7 +40,7 @@ final class OaxacaBootstrapTests: XCTestCase {
         func groupFit(_ level: Double) throws -> (beta: [Double], means: [Double], yMean: Double) {
             let x = try DesignMatrix(formula: ModelFormula("y ~ x"), table: table, within: group.map { $0 == level })
             let w = x.rows.map { design.weights[Int($0)] }
-            let fit = try LeastSquares.fit(x: x.values, rows: x.rowCount, columns: x.columnCount, response: x.response, weights: w)
+            let fit = try LeastSquares.fit(x: x.columns, response: x.response, weights: w)
             let W = w.reduce(0, +)
             let means = (0..<x.columnCount).map { j in (0..<x.rowCount).reduce(0.0) { $0 + w[$1] * x.values[j * x.rowCount + $1] } / W }
             let yMean = (0..<x.rowCount).reduce(0.0) { $0 + w[$1] * x.response[$1] } / W

@@ -45,7 +45,7 @@ final class OaxacaDecompositionTests: XCTestCase {
     private func groupFit(_ table: Table, _ design: SurveyDesign, formula: String, rows within: [Bool], names: [String]) throws -> GroupFit {
         let x = try DesignMatrix(formula: ModelFormula(formula), table: table, within: within)
         let w = x.rows.map { design.weights[Int($0)] }
-        let fit = try LeastSquares.fit(x: x.values, rows: x.rowCount, columns: x.columnCount, response: x.response, weights: w)
+        let fit = try LeastSquares.fit(x: x.columns, response: x.response, weights: w)
         let W = w.reduce(0, +)
         var beta = [Double](repeating: 0, count: names.count), means = beta
         for (j, name) in x.names.enumerated() {

@@ -17,8 +17,8 @@ final class LeastSquaresPathTests: XCTestCase {
     func testFastPathMatchesDoubleDoublePath() throws {
         let (n, p) = (20_000, 8)
         let (x, z, w) = problem(n: n, p: p, collinearity: 1, seed: 7)
-        let fast = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: 0)
-        let careful = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: .max)
+        let fast = try LeastSquares.fit(x: DenseColumns(values: x, rowCount: n, columnCount: p), response: z, weights: w, carefulUpTo: 0)
+        let careful = try LeastSquares.fit(x: DenseColumns(values: x, rowCount: n, columnCount: p), response: z, weights: w, carefulUpTo: .max)
         XCTAssertFalse(fast.extendedPrecision)
         XCTAssertTrue(careful.extendedPrecision)
         for j in 0..<p { assertClose(fast.coefficients[j], careful.coefficients[j], rel: 1e-11, "coefficient \(j)") }
@@ -29,7 +29,7 @@ final class LeastSquaresPathTests: XCTestCase {
     func testIllConditionedProblemsEscalate() throws {
         let (n, p) = (20_000, 6)
         let (x, z, w) = problem(n: n, p: p, collinearity: 1e-5, seed: 9)
-        let fit = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w, carefulUpTo: 0)
+        let fit = try LeastSquares.fit(x: DenseColumns(values: x, rowCount: n, columnCount: p), response: z, weights: w, carefulUpTo: 0)
         XCTAssertTrue(fit.extendedPrecision)
         XCTAssertFalse(fit.aliased.contains(true))
     }
@@ -39,7 +39,7 @@ final class LeastSquaresPathTests: XCTestCase {
         var (x, z, w) = problem(n: n, p: p, collinearity: 0, seed: 11)
         for i in 0..<n { x[2 * n + i] = 2 * x[n + i] - x[i] }
         z = z.map { $0 + 1 }
-        let fit = try LeastSquares.fit(x: x, rows: n, columns: p, response: z, weights: w)
+        let fit = try LeastSquares.fit(x: DenseColumns(values: x, rowCount: n, columnCount: p), response: z, weights: w)
         XCTAssertEqual(fit.aliased, [false, false, true, true])
         XCTAssertTrue(fit.coefficients[2].isNaN)
     }

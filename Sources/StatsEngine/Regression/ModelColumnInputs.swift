@@ -1,0 +1,126 @@
+import Foundation
+
+/// The columns of a model matrix before any is computed: names, terms and, per column, the
+/// factors whose product it is (R's `model.matrix` columns, see `DesignMatrix`).
+struct ColumnPlan: Sendable {
+    /// Coefficient names, one per column.
+    let names: [String]
+    /// Per column, the index of its term in the formula's terms, or -1 for the intercept.
+    let terms: [Int]
+    /// Per column, its factors in term order (none: the intercept's ones).
+    let factors: [[ColumnFactor]]
+}
+
+/// A factor of a model-matrix column: a numeric variable, or the indicator of one level of a
+/// factor variable (the level's position among the factor's levels).
+enum ColumnFactor: Sendable {
+    case number(ModelVariable)
+    case indicator(ModelVariable, level: Int)
+}
+
+/// A model matrix as its plan and the variables it is computed from — numbers and factor codes,
+/// one per model row — so that any block of rows of any column can be formed where it is used
+/// (`ColumnBlocks`) and the n × p matrix exists only when a caller asks for it whole
+/// (`matrix()`). Each value is the product of its column's factors in term order, so every
+/// block, and the whole, hold exactly what R's `model.matrix` computes.
+struct ModelColumnInputs<T: ModelScalar>: @unchecked Sendable {
+    /// A column's factor, by its input's position in `numbers` or `codes`.
+    private enum Slot {
+        case number(Int)
+        case indicator(Int, level: Int)
+    }
+
+    let rowCount: Int
+    private let recipes: [[Slot]]
+    private let numbers: [[T]]
+    private let codes: [[Int]]
+
+    /// The inputs of `plan`'s columns: `numbers[v]` for each numeric variable and `codes[v]`
+    /// (level positions) for each factor, one value per model row (`rowCount`).
+    init(plan: ColumnPlan, rowCount: Int, numbers: [ModelVariable: [T]], codes: [ModelVariable: [Int]]) {
+        var numberSlots: [ModelVariable: Int] = [:], codeSlots: [ModelVariable: Int] = [:]
+        var numberInputs: [[T]] = [], codeInputs: [[Int]] = []
+        recipes = plan.factors.map { factors in
+            factors.map { factor in
+                switch factor {
+                case .number(let v):
+                    if numberSlots[v] == nil { numberSlots[v] = numberInputs.count; numberInputs.append(numbers[v]!) }
+                    return .number(numberSlots[v]!)
+                case .indicator(let v, let level):
+                    if codeSlots[v] == nil { codeSlots[v] = codeInputs.count; codeInputs.append(codes[v]!) }
+                    return .indicator(codeSlots[v]!, level: level)
+                }
+            }
+        }
+        self.rowCount = rowCount
+        self.numbers = numberInputs
+        self.codes = codeInputs
+    }
+
+    /// The number of columns.
+    var columnCount: Int { recipes.count }
+
+    /// Writes column `j` at `rows` to `out` (which may be uninitialized), each value times
+    /// `scale[i]` when given (`scale[0]` for the first row of `rows`).
+    func write(column j: Int, rows: Range<Int>, scale: UnsafePointer<T>?, to out: UnsafeMutablePointer<T>) {
+        let m = rows.count, first = rows.lowerBound
+        let recipe = recipes[j]
+        guard !recipe.isEmpty else {
+            if let scale { for i in 0..<m { (out + i).initialize(to: scale[i] * T(1)) } } else { out.initialize(repeating: T(1), count: m) }
+            return
+        }
+        for (k, slot) in recipe.enumerated() {
+            switch slot {
+            case .number(let s):
+                numbers[s].withUnsafeBufferPointer { x in
+                    let x = x.baseAddress! + first
+                    if k == 0 { out.initialize(from: x, count: m) } else { for i in 0..<m { out[i] = out[i] * x[i] } }
+                }
+            case .indicator(let s, let level):
+                codes[s].withUnsafeBufferPointer { c in
+                    let c = c.baseAddress! + first
+                    if k == 0 {
+                        for i in 0..<m { (out + i).initialize(to: T(c[i] == level ? 1 : 0)) }
+                    } else {
+                        for i in 0..<m { out[i] = out[i] * T(c[i] == level ? 1 : 0) }
+                    }
+                }
+            }
+        }
+        if let scale { for i in 0..<m { out[i] = scale[i] * out[i] } }
+    }
+
+    /// The whole matrix, column-major `rowCount × columnCount`, its columns formed on all cores.
+    func matrix() -> [T] {
+        let n = rowCount, p = columnCount
+        return [T](unsafeUninitializedCapacity: n * p) { buffer, count in
+            let base = UnsafeSendable(buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: p) { j in write(column: j, rows: 0..<n, scale: nil, to: base.value + j * n) }
+            count = n * p
+        }
+    }
+}
+
+extension ModelColumnInputs: ColumnBlocks where T == Double {
+    /// Per column, a bound on its largest |value|: the product of its factors' largest |value|
+    /// (1 for an indicator), exact for a column of one factor.
+    func magnitudes() -> [Double] {
+        var largest = [Double](repeating: 0, count: numbers.count)
+        largest.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: numbers.count) { s in
+                shared.value[s] = numbers[s].withUnsafeBufferPointer { x in
+                    var top = 0.0
+                    for v in x { top = max(top, abs(v)) }
+                    return top
+                }
+            }
+        }
+        return recipes.map { recipe in
+            recipe.reduce(1.0) { bound, slot in
+                if case .number(let s) = slot { return bound * largest[s] }
+                return bound
+            }
+        }
+    }
+}
