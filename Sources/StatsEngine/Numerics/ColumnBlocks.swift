@@ -11,6 +11,9 @@ protocol ColumnBlocks: Sendable {
     /// `scale[i]` when `scale` is given (`scale[0]` for the first row of `rows`). `out` may be
     /// uninitialized.
     func write(column j: Int, rows: Range<Int>, scale: UnsafePointer<Double>?, to out: UnsafeMutablePointer<Double>)
+    /// Adds `c` times column `j` at `rows` to `sums` (`sums[i] += c·xᵢⱼ`, `sums[0]` for the
+    /// first row of `rows`).
+    func accumulate(column j: Int, rows: Range<Int>, times c: Double, into sums: UnsafeMutablePointer<Double>)
     /// The whole matrix, column-major `rowCount × columnCount`.
     func matrix() -> [Double]
 }
@@ -23,6 +26,13 @@ struct DenseColumns: ColumnBlocks {
     let columnCount: Int
 
     func matrix() -> [Double] { values }
+
+    func accumulate(column j: Int, rows: Range<Int>, times c: Double, into sums: UnsafeMutablePointer<Double>) {
+        values.withUnsafeBufferPointer { x in
+            let column = x.baseAddress! + j * rowCount + rows.lowerBound
+            for i in 0..<rows.count { sums[i] += c * column[i] }
+        }
+    }
 
     func write(column j: Int, rows: Range<Int>, scale: UnsafePointer<Double>?, to out: UnsafeMutablePointer<Double>) {
         values.withUnsafeBufferPointer { x in

@@ -8,7 +8,7 @@ import Foundation
 /// block of the model matrix is formed from the model's variables as it is needed.
 ///
 /// A pass may serve several fits of the same design at once (replicate refits, each with its
-/// own coefficients and prior weights): a block of X then stays in cache for all of them,
+/// own coefficients and prior weights): the inputs of a block of X then stay in cache for all of them,
 /// while each fit's sums are computed exactly as in a pass of its own.
 struct IRLSPass {
     let family: Family
@@ -44,23 +44,23 @@ struct IRLSPass {
             let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
             return BlockedProducts.partitioned(n) { range -> [Double] in
                 var out = [Double](repeating: 0, count: fits * size)
-                // Scratch for one block: X's rows, X's rows scaled by √ω, η, √ω and √ω·z.
-                var scratch = [Double](repeating: 0, count: blockRows * (2 * p + 3))
+                // Scratch for one block: X's rows scaled by √ω, η, √ω and √ω·z.
+                var scratch = [Double](repeating: 0, count: blockRows * (p + 3))
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     out.withUnsafeMutableBufferPointer { out in
-                        let block = scratch.baseAddress!, scaled = block + blockRows * p, blockEta = scaled + blockRows * p
+                        let scaled = scratch.baseAddress!, blockEta = scaled + blockRows * p
                         let root = blockEta + blockRows, rhs = root + blockRows
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let m = min(blockRows, range.upperBound - start)
-                            for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: nil, to: block + j * blockRows) }
                             for k in 0..<fits {
                                 let o = out.baseAddress! + k * size
                                 let beta = betas[k]
-                                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, zero = 0.0, inc: Int32 = 1
+                                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, inc: Int32 = 1
                                 if let beta {
-                                    var trans = CChar(UInt8(ascii: "N"))
-                                    dgemv_(&trans, &mm, &pp, &one, block, &ld, beta, &inc, &zero, blockEta, &inc)
+                                    // η as `IRLS.linearPredictor` forms it, column by column.
+                                    blockEta.update(repeating: 0, count: m)
+                                    for j in 0..<p where beta[j] != 0 { x.accumulate(column: j, rows: start..<(start + m), times: beta[j], into: blockEta) }
                                 }
                                 var deviance = 0.0
                                 weights[k].withUnsafeBufferPointer { weights in
@@ -77,10 +77,7 @@ struct IRLSPass {
                                         meanOfFit[start + i] = beta == nil ? family.mean(blockEta[i]) : mu
                                     }
                                 }
-                                for j in 0..<p {
-                                    let column = block + j * blockRows, target = scaled + j * blockRows
-                                    for i in 0..<m { target[i] = column[i] * root[i] }
-                                }
+                                for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: root, to: scaled + j * blockRows) }
                                 var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
                                 dsyrk_(&uplo, &trans, &pp, &mm, &one, scaled, &ld, &one, o, &pp)
                                 dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)

@@ -140,14 +140,7 @@ struct IRLS {
             let out = UnsafeSendable(eta.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: (n + blockRows - 1) / blockRows) { b in
                 let start = b * blockRows, m = min(blockRows, n - start)
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: m) { column in
-                    let eta = out.value + start
-                    for j in used {
-                        let c = beta[j]
-                        x.write(column: j, rows: start..<(start + m), scale: nil, to: column.baseAddress!)
-                        for i in 0..<m { eta[i] += c * column[i] }
-                    }
-                }
+                for j in used { x.accumulate(column: j, rows: start..<(start + m), times: beta[j], into: out.value + start) }
             }
         }
         return eta

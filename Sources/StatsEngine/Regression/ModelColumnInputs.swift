@@ -61,7 +61,8 @@ struct ModelColumnInputs<T: ModelScalar>: @unchecked Sendable {
     var columnCount: Int { recipes.count }
 
     /// Writes column `j` at `rows` to `out` (which may be uninitialized), each value times
-    /// `scale[i]` when given (`scale[0]` for the first row of `rows`).
+    /// `scale[i]` when given (`scale[0]` for the first row of `rows`): the product of the
+    /// column's factors in term order, then the scale.
     func write(column j: Int, rows: Range<Int>, scale: UnsafePointer<T>?, to out: UnsafeMutablePointer<T>) {
         let m = rows.count, first = rows.lowerBound
         let recipe = recipes[j]
@@ -70,24 +71,57 @@ struct ModelColumnInputs<T: ModelScalar>: @unchecked Sendable {
             return
         }
         for (k, slot) in recipe.enumerated() {
+            // The scale is applied with the last factor, to the finished product.
+            let scale = k == recipe.count - 1 ? scale : nil
             switch slot {
             case .number(let s):
                 numbers[s].withUnsafeBufferPointer { x in
                     let x = x.baseAddress! + first
-                    if k == 0 { out.initialize(from: x, count: m) } else { for i in 0..<m { out[i] = out[i] * x[i] } }
+                    switch (k == 0, scale) {
+                    case (true, nil): out.initialize(from: x, count: m)
+                    case (true, let scale?): for i in 0..<m { (out + i).initialize(to: scale[i] * x[i]) }
+                    case (false, nil): for i in 0..<m { out[i] = out[i] * x[i] }
+                    case (false, let scale?): for i in 0..<m { out[i] = scale[i] * (out[i] * x[i]) }
+                    }
                 }
             case .indicator(let s, let level):
                 codes[s].withUnsafeBufferPointer { c in
                     let c = c.baseAddress! + first
-                    if k == 0 {
-                        for i in 0..<m { (out + i).initialize(to: T(c[i] == level ? 1 : 0)) }
-                    } else {
-                        for i in 0..<m { out[i] = out[i] * T(c[i] == level ? 1 : 0) }
+                    switch (k == 0, scale) {
+                    case (true, nil): for i in 0..<m { (out + i).initialize(to: T(c[i] == level ? 1 : 0)) }
+                    case (true, let scale?): for i in 0..<m { (out + i).initialize(to: scale[i] * T(c[i] == level ? 1 : 0)) }
+                    case (false, nil): for i in 0..<m { out[i] = out[i] * T(c[i] == level ? 1 : 0) }
+                    case (false, let scale?): for i in 0..<m { out[i] = scale[i] * (out[i] * T(c[i] == level ? 1 : 0)) }
                     }
                 }
             }
         }
-        if let scale { for i in 0..<m { out[i] = scale[i] * out[i] } }
+    }
+
+    /// Adds `c` times column `j` at `rows` to `sums` (`sums[i] += c·xᵢⱼ`, `sums[0]` for the first
+    /// row of `rows`), reading a column of one factor where it is, without forming it.
+    func accumulate(column j: Int, rows: Range<Int>, times c: T, into sums: UnsafeMutablePointer<T>) {
+        let m = rows.count, first = rows.lowerBound
+        let recipe = recipes[j]
+        switch recipe.first {
+        case nil:
+            for i in 0..<m { sums[i] = sums[i] + c * T(1) }
+        case .number(let s)? where recipe.count == 1:
+            numbers[s].withUnsafeBufferPointer { x in
+                let x = x.baseAddress! + first
+                for i in 0..<m { sums[i] = sums[i] + c * x[i] }
+            }
+        case .indicator(let s, let level)? where recipe.count == 1:
+            codes[s].withUnsafeBufferPointer { codes in
+                let codes = codes.baseAddress! + first
+                for i in 0..<m { sums[i] = sums[i] + c * T(codes[i] == level ? 1 : 0) }
+            }
+        default:
+            withUnsafeTemporaryAllocation(of: T.self, capacity: m) { column in
+                write(column: j, rows: rows, scale: nil, to: column.baseAddress!)
+                for i in 0..<m { sums[i] = sums[i] + c * column[i] }
+            }
+        }
     }
 
     /// The whole matrix, column-major `rowCount × columnCount`, its columns formed on all cores.
