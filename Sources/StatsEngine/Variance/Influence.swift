@@ -1,3 +1,5 @@
+import CLapack
+
 /// Influence (linearization) values of `width` statistics on a set of rows: the one currency
 /// between estimators and the variance engine. Row `rows[i]` carries `values[i * width + j]` for
 /// statistic `j`; rows outside `rows` carry zero. `rows` is the (sub)design the statistic is
@@ -23,28 +25,62 @@ public struct Influence: Sendable {
 /// Influence values produced in consecutive blocks of rows rather than held: what the variance
 /// engine totals by sampling unit, so that a statistic with many rows and many components (a
 /// regression's coefficients) never holds rows × width values at once.
+///
+/// The values may come as a product: each row's block values times one `factor` matrix (a
+/// regression's scores times its bread). Totals are linear, so the engine totals the blocks'
+/// values and multiplies the totals by the factor once, instead of every row.
 public struct InfluenceBlocks {
     /// The table rows the statistics are computed on, as `Influence.rows`.
     public let rows: [Int32]
-    /// The number of statistics: values per row.
+    /// The number of statistics: influence values per row.
     public let width: Int
+    /// Values per row in the blocks: `width`, or the rows of `factor`.
+    let blockWidth: Int
+    /// When given, the influence values are the blocks' rows times this `blockWidth × width`
+    /// matrix (row-major).
+    let factor: [Double]?
     /// Calls its argument with each block in row order: the block's positions in `rows` and its
-    /// values, row-major (`width` per row, the block's first row first).
+    /// values, row-major (`blockWidth` per row, the block's first row first).
     public let forEachBlock: ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void
 
     /// Blocks from `produce`, which calls its argument with each block in row order.
     public init(rows: [Int32], width: Int, forEachBlock produce: @escaping ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void) {
         self.rows = rows
         self.width = width
-        self.forEachBlock = produce
+        blockWidth = width
+        factor = nil
+        forEachBlock = produce
     }
 
-    /// All the blocks' values, held.
+    /// Blocks of `factor.count / width` values per row from `produce`, the influence values
+    /// being each row's block values times `factor` (row-major, `factor.count / width` × `width`).
+    init(rows: [Int32], width: Int, factor: [Double], forEachBlock produce: @escaping ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void) {
+        self.rows = rows
+        self.width = width
+        blockWidth = width == 0 ? 0 : factor.count / width
+        self.factor = factor
+        forEachBlock = produce
+    }
+
+    /// All the blocks' influence values, held.
     public func held() -> Influence {
         var values = [Double]()
         values.reserveCapacity(rows.count * width)
-        forEachBlock { _, block in values.append(contentsOf: block) }
+        forEachBlock { block, part in
+            guard let factor else { return values.append(contentsOf: part) }
+            values.append(contentsOf: Self.product(part, rows: block.count, inner: blockWidth, factor: factor, width: width))
+        }
         return Influence(rows: rows, width: width, values: values)
+    }
+
+    /// `values` (row-major, `rows × inner`) times `factor` (row-major, `inner × width`): row-major `rows × width`.
+    static func product(_ values: UnsafeBufferPointer<Double>, rows m: Int, inner k: Int, factor: [Double], width: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: m * width)
+        guard m > 0, k > 0, width > 0 else { return out }
+        // Row-major products are column-major ones transposed: out' = factor' · values'.
+        var trans = CChar(UInt8(ascii: "N")), w = Int32(width), mm = Int32(m), kk = Int32(k), one = 1.0, zero = 0.0
+        dgemm_(&trans, &trans, &w, &mm, &kk, &one, factor, &w, values.baseAddress!, &kk, &zero, &out, &w)
+        return out
     }
 
     /// The held values of `influence` as one block.

@@ -81,10 +81,11 @@ public struct VarianceEngine: Sendable {
     }
 
     /// Sums influence values into one slot per sampling unit touched, and lists the slots of
-    /// each parent (stratum or PSU) in order of first appearance.
+    /// each parent (stratum or PSU) in order of first appearance. Blocks given as a product are
+    /// totalled as they come and the totals multiplied by the factor.
     private func groupedTotals(_ influence: InfluenceBlocks, _ scope: Scope, unitOfRow: [Int32], unitCount: Int, parentCount: Int,
                                parent: (Int) -> Int) -> (groups: [(Int, [Int])], totals: [Double]) {
-        let k = influence.width
+        let k = influence.blockWidth
         var slotOfUnit = [Int32](repeating: -1, count: unitCount)
         var units: [Int] = []
         var totals: [Double] = []
@@ -113,6 +114,11 @@ public struct VarianceEngine: Sendable {
                     let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
                     for j in 0..<k { target[j] += source[j] }
                 }
+            }
+        }
+        if let factor = influence.factor {
+            totals = totals.withUnsafeBufferPointer {
+                InfluenceBlocks.product($0, rows: units.count, inner: k, factor: factor, width: influence.width)
             }
         }
         var groupIndex = [Int32](repeating: -1, count: parentCount)
