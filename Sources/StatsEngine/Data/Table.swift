@@ -214,7 +214,8 @@ extension CategoricalColumn {
         for v in numbers where !v.isNaN {
             low = min(low, v)
             high = max(high, v)
-            if whole, v != v.rounded() { whole = false }
+            // Whole: equal to its integer part (checked by conversion, not a rounding call).
+            if whole, !(abs(v) < 0x1p62 && Double(Int64(v)) == v) { whole = false }
         }
         if whole, low.isFinite, high - low < 16_000_000 {
             let width = Int(high - low) + 1

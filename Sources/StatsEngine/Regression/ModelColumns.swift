@@ -14,28 +14,33 @@ final class ModelColumns: @unchecked Sendable {
     let names: [String]
     /// Per column, the index of its term in the formula's terms, or -1 for the intercept.
     let terms: [Int]
-    /// Per column, a bound on its largest |value| (`ModelColumnInputs.magnitudes`).
-    let magnitudes: [Double]
 
     private let lock = NSLock()
     private var whole: [Double]? = nil
+    private var bounds: [Double]? = nil
 
     init(key: ModelColumnsCache.Key, inputs: ModelColumnInputs<Double>, plan: ColumnPlan) {
         self.key = key
         self.inputs = inputs
         names = plan.names
         terms = plan.terms
-        magnitudes = inputs.magnitudes()
     }
 
     /// Column-major values, rows × names.count, formed on first use and kept.
-    var values: [Double] {
+    var values: [Double] { kept(\.whole) { $0.inputs.matrix() } }
+
+    /// Per column, a bound on its largest |value| (`ModelColumnInputs.magnitudes`), computed on
+    /// first use and kept.
+    var magnitudes: [Double] { kept(\.bounds) { $0.inputs.magnitudes() } }
+
+    /// The value kept at `slot`, computed by `make` (under the lock) the first time.
+    private func kept(_ slot: ReferenceWritableKeyPath<ModelColumns, [Double]?>, _ make: (ModelColumns) -> [Double]) -> [Double] {
         lock.lock()
         defer { lock.unlock() }
-        if let whole { return whole }
-        let formed = inputs.matrix()
-        whole = formed
-        return formed
+        if let value = self[keyPath: slot] { return value }
+        let value = make(self)
+        self[keyPath: slot] = value
+        return value
     }
 }
 
