@@ -24,8 +24,17 @@ public struct OptionCatalog: Sendable {
     /// The names of the positional arguments, in order.
     public let positionals: [String]
 
-    /// The catalog of `type`.
+    /// The catalog of `type`, read once per process (reading it encodes and decodes the
+    /// type's whole help as JSON).
     public init<T: ParsableArguments>(_ type: T.Type) {
+        self = Self.known.catalog(of: type) { Self(reading: type) }
+    }
+
+    /// The catalogs read so far, by type.
+    private static let known = CatalogCache()
+
+    /// The catalog of `type` from its `_dumpHelp`.
+    private init<T: ParsableArguments>(reading type: T.Type) {
         let json = (try? JSONSerialization.jsonObject(with: Data(T._dumpHelp().utf8))) as? [String: Any]
         let arguments = ((json?["command"] as? [String: Any])?["arguments"] as? [[String: Any]]) ?? []
         var entries: [Entry] = [], positionals: [String] = []
@@ -51,4 +60,20 @@ public struct OptionCatalog: Sendable {
 
     /// Every option's name.
     public var names: [String] { entries.map(\.name) }
+}
+
+/// Option catalogs by the type they describe, behind a lock.
+private final class CatalogCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var catalogs: [ObjectIdentifier: OptionCatalog] = [:]
+
+    /// The catalog kept for `type`, or `read()`'s, kept.
+    func catalog(of type: Any.Type, read: () -> OptionCatalog) -> OptionCatalog {
+        lock.withLock {
+            if let known = catalogs[ObjectIdentifier(type)] { return known }
+            let catalog = read()
+            catalogs[ObjectIdentifier(type)] = catalog
+            return catalog
+        }
+    }
 }
