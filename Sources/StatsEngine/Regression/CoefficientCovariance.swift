@@ -46,9 +46,9 @@ struct CoefficientInfluence {
     }
 
     /// The values in blocks of `BlockedProducts.blockRows` rows, for the variance engine, as a
-    /// product: the rows' scores sᵢ·xᵢ' times the bread, which the engine applies to their
-    /// totals. `rows` are the design's table rows. A batch of blocks is computed on all cores at
-    /// a time.
+    /// product: the rows' scores sᵢ·xᵢ' (column-major) times the bread, which the engine applies
+    /// to their totals. `rows` are the design's table rows. A batch of blocks is computed on all
+    /// cores at a time.
     func blocks(rows: [Int32]) -> InfluenceBlocks {
         let (x, n, kept, score, k) = (x, x.rowCount, kept, score, rank)
         return InfluenceBlocks(rows: rows, width: k, factor: bread) { body in
@@ -59,7 +59,7 @@ struct CoefficientInfluence {
             while start < n {
                 let m = min(batchRows, n - start)
                 buffer.withUnsafeMutableBufferPointer { out in
-                    Self.rowValues(x, range: start..<(start + m), columns: kept, score: score, bread: nil, into: out.baseAddress!)
+                    Self.scores(x, range: start..<(start + m), columns: kept, score: score, timesBread: nil, into: out.baseAddress!)
                     body(start..<(start + m), UnsafeBufferPointer(start: out.baseAddress!, count: m * k))
                 }
                 start += m
@@ -76,17 +76,17 @@ struct CoefficientInfluence {
         let n = x.rowCount
         var out = [Double](repeating: 0, count: n * kept.count)
         out.withUnsafeMutableBufferPointer { buffer in
-            rowValues(x, range: 0..<n, columns: kept, score: score, bread: bread, into: buffer.baseAddress!)
+            scores(x, range: 0..<n, columns: kept, score: score, timesBread: bread, into: buffer.baseAddress!)
         }
         return out
     }
 
-    /// The rows `range` of sᵢ·xᵢ' (over the kept columns), times `bread` when given, into
-    /// `target` row-major (its first row first), in blocks of `BlockedProducts.blockRows` rows
-    /// counted from row 0 — `range` starts on a block boundary — so every row's value is the
-    /// same whichever range it is computed in.
-    private static func rowValues(_ x: some ColumnBlocks, range: Range<Int>, columns kept: [Int], score: [Double],
-                                  bread: [Double]?, into target: UnsafeMutablePointer<Double>) {
+    /// The rows `range` of sᵢ·xᵢ' (over the kept columns) into `target`: times `bread`
+    /// row-major when it is given, else column-major (`range.count` values a column). Computed
+    /// in blocks of `BlockedProducts.blockRows` rows counted from row 0 — `range` starts on a
+    /// block boundary — so every row's value is the same whichever range it is computed in.
+    private static func scores(_ x: some ColumnBlocks, range: Range<Int>, columns kept: [Int], score: [Double],
+                               timesBread bread: [Double]?, into target: UnsafeMutablePointer<Double>) {
         let k = kept.count, blockRows = BlockedProducts.blockRows
         guard k > 0, !range.isEmpty else { return }
         precondition(range.lowerBound % blockRows == 0, "ranges start on a block boundary")
@@ -95,19 +95,21 @@ struct CoefficientInfluence {
         let shared = UnsafeSendable(target)
         DispatchQueue.concurrentPerform(iterations: blocks) { b in
             let start = range.lowerBound + b * blockRows, m = min(blockRows, range.upperBound - start)
-            let out = shared.value + (start - range.lowerBound) * k
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: m * k) { block in
-                // The scores column by column (m × k, column-major), then row-major into `out`.
-                let block = block.baseAddress!
-                score.withUnsafeBufferPointer { score in
-                    for (a, j) in kept.enumerated() { x.write(column: j, rows: start..<(start + m), scale: score.baseAddress! + start, to: block + a * m) }
+            let offset = start - range.lowerBound
+            score.withUnsafeBufferPointer { score in
+                guard let bread else {
+                    for (a, j) in kept.enumerated() {
+                        x.write(column: j, rows: start..<(start + m), scale: score.baseAddress! + start, to: shared.value + a * range.count + offset)
+                    }
+                    return
                 }
-                if let bread {
+                // The block's scores column-major (m × k), then times the bread row-major into the target.
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: m * k) { block in
+                    let block = block.baseAddress!
+                    for (a, j) in kept.enumerated() { x.write(column: j, rows: start..<(start + m), scale: score.baseAddress! + start, to: block + a * m) }
                     var transA = CChar(UInt8(ascii: "N")), transB = CChar(UInt8(ascii: "T"))
                     var kk = Int32(k), mm = Int32(m), one = 1.0, zero = 0.0
-                    dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero, out, &kk)
-                } else {
-                    for a in 0..<k { for i in 0..<m { out[i * k + a] = block[a * m + i] } }
+                    dgemm_(&transA, &transB, &kk, &mm, &kk, &one, bread, &kk, block, &mm, &zero, shared.value + offset * k, &kk)
                 }
             }
         }

@@ -145,14 +145,16 @@ extension ModelColumnInputs: ColumnBlocks where T == Double {
             DispatchQueue.concurrentPerform(iterations: numbers.count) { s in
                 shared.value[s] = numbers[s].withUnsafeBufferPointer { x in
                     // Four running maxima, so the loop vectorizes.
-                    var top = SIMD4<Double>(repeating: 0)
+                    var (m0, m1, m2, m3) = (0.0, 0.0, 0.0, 0.0)
                     let whole = x.count / 4 * 4
                     for i in stride(from: 0, to: whole, by: 4) {
-                        let v = SIMD4(x[i], x[i + 1], x[i + 2], x[i + 3])
-                        top = pointwiseMax(top, v.replacing(with: -v, where: v .< 0))
+                        m0 = Swift.max(m0, abs(x[i]))
+                        m1 = Swift.max(m1, abs(x[i + 1]))
+                        m2 = Swift.max(m2, abs(x[i + 2]))
+                        m3 = Swift.max(m3, abs(x[i + 3]))
                     }
-                    var largest = top.max()
-                    for i in whole..<x.count { largest = max(largest, abs(x[i])) }
+                    var largest = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+                    for i in whole..<x.count { largest = Swift.max(largest, abs(x[i])) }
                     return largest
                 }
             }

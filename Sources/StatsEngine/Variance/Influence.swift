@@ -28,7 +28,8 @@ public struct Influence: Sendable {
 ///
 /// The values may come as a product: each row's block values times one `factor` matrix (a
 /// regression's scores times its bread). Totals are linear, so the engine totals the blocks'
-/// values and multiplies the totals by the factor once, instead of every row.
+/// values and multiplies the totals by the factor once, instead of every row. Such blocks hold
+/// their values column by column, as they are formed.
 public struct InfluenceBlocks {
     /// The table rows the statistics are computed on, as `Influence.rows`.
     public let rows: [Int32]
@@ -39,8 +40,11 @@ public struct InfluenceBlocks {
     /// When given, the influence values are the blocks' rows times this `blockWidth × width`
     /// matrix (row-major).
     let factor: [Double]?
+    /// Whether the blocks hold their values column-major (the block's rows of the first
+    /// column, then of the second, …) rather than row-major.
+    let columnMajor: Bool
     /// Calls its argument with each block in row order: the block's positions in `rows` and its
-    /// values, row-major (`blockWidth` per row, the block's first row first).
+    /// values, `blockWidth` per row, row-major or (`columnMajor`) column-major.
     public let forEachBlock: ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void
 
     /// Blocks from `produce`, which calls its argument with each block in row order.
@@ -49,16 +53,19 @@ public struct InfluenceBlocks {
         self.width = width
         blockWidth = width
         factor = nil
+        columnMajor = false
         forEachBlock = produce
     }
 
-    /// Blocks of `factor.count / width` values per row from `produce`, the influence values
-    /// being each row's block values times `factor` (row-major, `factor.count / width` × `width`).
+    /// Column-major blocks of `factor.count / width` values per row from `produce`, the
+    /// influence values being each row's block values times `factor` (row-major,
+    /// `factor.count / width` × `width`).
     init(rows: [Int32], width: Int, factor: [Double], forEachBlock produce: @escaping ((Range<Int>, UnsafeBufferPointer<Double>) -> Void) -> Void) {
         self.rows = rows
         self.width = width
         blockWidth = width == 0 ? 0 : factor.count / width
         self.factor = factor
+        columnMajor = true
         forEachBlock = produce
     }
 
@@ -67,8 +74,10 @@ public struct InfluenceBlocks {
         var values = [Double]()
         values.reserveCapacity(rows.count * width)
         forEachBlock { block, part in
-            guard let factor else { return values.append(contentsOf: part) }
-            values.append(contentsOf: Self.product(part, rows: block.count, inner: blockWidth, factor: factor, width: width))
+            let m = block.count, k = blockWidth
+            let rowMajor = columnMajor ? (0..<(m * k)).map { part[($0 % k) * m + $0 / k] } : Array(part)
+            guard let factor else { return values.append(contentsOf: rowMajor) }
+            values.append(contentsOf: rowMajor.withUnsafeBufferPointer { Self.product($0, rows: m, inner: k, factor: factor, width: width) })
         }
         return Influence(rows: rows, width: width, values: values)
     }

@@ -98,7 +98,7 @@ public struct VarianceEngine: Sendable {
             totals = [Double](repeating: 0, count: units.count * k)
         }
         influence.forEachBlock { block, values in
-            // The block's slots first (new units get theirs), then its values added row by row.
+            // The block's slots first (new units get theirs), then its values added in row order.
             let slots = block.map { position -> Int32 in
                 let u = Int(unitOfRow[Int(influence.rows[position])])
                 if slotOfUnit[u] < 0 {
@@ -110,9 +110,16 @@ public struct VarianceEngine: Sendable {
             if totals.count < units.count * k { totals.append(contentsOf: repeatElement(0, count: units.count * k - totals.count)) }
             guard k > 0 else { return }
             totals.withUnsafeMutableBufferPointer { totals in
-                for (i, slot) in slots.enumerated() {
-                    let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
-                    for j in 0..<k { target[j] += source[j] }
+                if influence.columnMajor {
+                    for j in 0..<k {
+                        let source = values.baseAddress! + j * slots.count
+                        for (i, slot) in slots.enumerated() { totals[Int(slot) * k + j] += source[i] }
+                    }
+                } else {
+                    for (i, slot) in slots.enumerated() {
+                        let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
+                        for j in 0..<k { target[j] += source[j] }
+                    }
                 }
             }
         }
