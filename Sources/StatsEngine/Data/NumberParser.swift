@@ -93,27 +93,45 @@ enum NumberParser {
         var i = start
         let negative = bytes[i] == 0x2D
         if negative || bytes[i] == 0x2B { i += 1 }
-        guard let whole = digitRun(bytes, at: i) else { return nil }
-        var mantissa = whole.value
-        var places = 0
-        i += whole.count
-        // As in `parseBytes`, a decimal mark that is also the delimiter ends the field.
-        if bytes[i] == mark, mark != delimiter {
-            guard let fraction = digitRun(bytes, at: i + 1), whole.count + fraction.count > 0,
-                  whole.count + fraction.count <= 19 else { return nil }
-            mantissa = mantissa &* integerPowerOfTen(fraction.count) &+ fraction.value
-            places = fraction.count
-            i += 1 + fraction.count
-        } else if whole.count == 0 {
-            return nil
-        }
-        let b = bytes[i]
+        guard let (mantissa, places, stop) = shortDigits(bytes, at: i, mark: mark, delimiter: delimiter)
+                ?? longDigits(bytes, at: i, mark: mark, delimiter: delimiter) else { return nil }
+        let b = bytes[stop]
         guard mantissa <= exactLimit,
-              b == delimiter || b == ASCII.newline || (b == ASCII.carriageReturn && bytes[i + 1] == ASCII.newline)
+              b == delimiter || b == ASCII.newline || (b == ASCII.carriageReturn && bytes[stop + 1] == ASCII.newline)
         else { return nil }
         if places > decimals { decimals = places }
         let v = Double(mantissa) / powerOfTen(places)
-        return (negative ? -v : v, i)
+        return (negative ? -v : v, stop)
+    }
+
+    /// The digits from `bytes[i]` of a number of at most seven digits whose decimal `mark` (if
+    /// any) is among its first eight bytes, read as one word (with the mark squeezed out): their
+    /// value, how many follow the mark, and the offset after them. Nil for anything else. As in
+    /// `parseBytes`, a mark that is also the `delimiter` ends the field.
+    @inline(__always)
+    private static func shortDigits(_ bytes: UnsafePointer<UInt8>, at i: Int, mark: UInt8, delimiter: UInt8) -> (UInt64, Int, Int)? {
+        let first = ByteWords.word(bytes, at: i)
+        let whole = ByteWords.digitCount(first)
+        guard whole < 8 else { return nil }
+        guard bytes[i + whole] == mark, mark != delimiter else { return whole > 0 ? (ByteWords.digitsValue(first, count: whole), 0, i + whole) : nil }
+        // The bytes before the mark from `first`, those after it from the word one byte on.
+        let before = UInt64.max >> (64 - 8 * whole)
+        let joined = (first & before) | (ByteWords.word(bytes, at: i + 1) & ~before)
+        let digits = ByteWords.digitCount(joined)
+        guard digits > 0, digits < 8 else { return nil }
+        return (ByteWords.digitsValue(joined, count: digits), digits - whole, i + digits + 1)
+    }
+
+    /// `shortDigits` for up to 15 digits before the `mark` and 15 after it, 19 in all, read as
+    /// runs of two words.
+    @inline(__always)
+    private static func longDigits(_ bytes: UnsafePointer<UInt8>, at start: Int, mark: UInt8, delimiter: UInt8) -> (UInt64, Int, Int)? {
+        guard let whole = digitRun(bytes, at: start) else { return nil }
+        let i = start + whole.count
+        guard bytes[i] == mark, mark != delimiter else { return whole.count > 0 ? (whole.value, 0, i) : nil }
+        guard let fraction = digitRun(bytes, at: i + 1), whole.count + fraction.count > 0, whole.count + fraction.count <= 19
+        else { return nil }
+        return (whole.value &* integerPowerOfTen(fraction.count) &+ fraction.value, fraction.count, i + 1 + fraction.count)
     }
 
     /// The value and count of the digits from `bytes[i]` when there are at most 15 (two words
