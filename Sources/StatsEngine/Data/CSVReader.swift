@@ -133,7 +133,7 @@ public enum CSVReader {
                 shared.value.0[textSlots[k]] = textColumn(kept[textSlots[k]], of: shared.value.1, rows: rows)
             }
         }
-        let numbering = rowNumbering(of: parsed, bodyLine: 1 + lineFeeds(bytes, from: 0, to: bodyStart), chunkLineFeeds: feeds)
+        let numbering = rowNumbering(of: parsed, bodyLine: 1 + ByteWords.lineFeeds(bytes, from: 0, to: bodyStart), chunkLineFeeds: feeds)
         return Table(source: source, names: kept.map { names[$0] }, columns: columns.map { $0! }, fileNames: names, rowCount: rows,
                      rowNumbering: numbering, decimalComma: decimalComma)
     }
@@ -145,7 +145,7 @@ public enum CSVReader {
         feeds.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable((slots, bytes))
             DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { k in
-                shared.value.0[k] = lineFeeds(shared.value.1, from: boundaries[k], to: boundaries[k + 1])
+                shared.value.0[k] = ByteWords.lineFeeds(shared.value.1, from: boundaries[k], to: boundaries[k + 1])
             }
         }
         return feeds
@@ -168,24 +168,6 @@ public enum CSVReader {
             firstLine += chunkLineFeeds[k]
         }
         return RowNumbering(lineBreakpoints: breakpoints)
-    }
-
-    /// The line feeds in `bytes[start..<end]`, counted eight bytes at a time: a byte of
-    /// `word ^ pattern` is zero exactly where a line feed was, and the expression below sets the
-    /// high bit of exactly those bytes (no carry crosses a byte).
-    static func lineFeeds(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, pattern: UInt64 = 0x0101_0101_0101_0101 &* UInt64(ASCII.newline)
-        var count = 0, i = start
-        while i + 8 <= end {
-            let word = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self) ^ pattern
-            count += (~(((word & low7) &+ low7) | word | low7)).nonzeroBitCount
-            i += 8
-        }
-        while i < end {
-            if bytes[i] == ASCII.newline { count += 1 }
-            i += 1
-        }
-        return count
     }
 
     /// Parses the records of one chunk, keeping the fields that have `slots`

@@ -59,9 +59,13 @@ struct CSVSyntaxError: Error {
 /// What a tokenizer pass does with the fields it finds.
 protocol CSVVisitor {
     /// May consume the unquoted field starting at `position` whole, returning the offset just
-    /// past it (at its delimiter or line end); nil hands the field to `visit` instead.
+    /// past it (at its delimiter, its line feed or the carriage return before one, or the end);
+    /// nil hands the field to `visit` instead.
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int?
     mutating func visit(record: Int, column: Int, field: CSVField) throws
+    /// How many fields from `column` on (itself included) the visitor drops unread: 0 when it
+    /// reads `column`. The tokenizer steps over such a run of unquoted fields in one scan.
+    func skippedFields(from column: Int) -> Int
     /// Told of `count` line feeds that start no record (a skipped blank line, a line break
     /// inside a quoted field), which shift the lines of record `record` and those after it.
     /// Called only off the fast path, never for an ordinary file.
@@ -71,6 +75,9 @@ protocol CSVVisitor {
 extension CSVVisitor {
     /// Passes that do not number lines ignore them.
     mutating func extraLines(_ count: Int, before record: Int) {}
+
+    /// Passes that read every field skip none.
+    func skippedFields(from column: Int) -> Int { 0 }
 }
 
 /// A visitor that sees every field through one closure.
@@ -126,6 +133,18 @@ struct CSVTokenizer: @unchecked Sendable {
                 guard column < fieldCount else {
                     throw CSVSyntaxError(offset: pos, message: "more fields than the header's \(fieldCount)")
                 }
+                let skipped = visitor.skippedFields(from: column)
+                if skipped > 1 {
+                    // A run that ends the record leaves its last field, which ends at the line
+                    // end, to the field-by-field path below.
+                    let (next, passed) = ByteWords.skipFields(bytes, from: pos, to: end, delimiter: delimiter,
+                                                              count: column + skipped == fieldCount ? skipped - 1 : skipped)
+                    if passed > 0 {
+                        pos = next
+                        column += passed
+                        continue
+                    }
+                }
                 if pos < end, bytes[pos] != ASCII.quote, let stop = visitor.consumeField(record: record, column: column, at: pos) {
                     pos = stop
                 } else {
@@ -152,11 +171,7 @@ struct CSVTokenizer: @unchecked Sendable {
                         }
                     } else {
                         let fieldStart = pos
-                        while pos < end {
-                            let b = bytes[pos]
-                            if b == delimiter || b == ASCII.newline { break }
-                            pos += 1
-                        }
+                        pos = ByteWords.fieldEnd(bytes, from: pos, to: end, delimiter: delimiter)
                         var fieldEnd = pos
                         if fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn, pos >= end || bytes[pos] == ASCII.newline {
                             fieldEnd -= 1

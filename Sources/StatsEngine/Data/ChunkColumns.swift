@@ -17,6 +17,8 @@ struct ChunkColumns: CSVVisitor {
     let slots: [Int?]
     /// Where the kept numeric columns' cells go; text columns' cells are not stored there.
     let numbers: ColumnWriter
+    /// Per column of the file: how many skipped columns start there (`skippedFields(from:)`).
+    let skippedRuns: [Int]
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
     var codes: [[Int32]?]
     var levels: [[String]]
@@ -43,6 +45,9 @@ struct ChunkColumns: CSVVisitor {
         let fields = tokenizer.fieldCount
         self.slots = slots
         self.numbers = numbers
+        var runs = [Int](repeating: 0, count: slots.count + 1)
+        for c in slots.indices.reversed() where slots[c] == nil { runs[c] = runs[c + 1] + 1 }
+        skippedRuns = Array(runs.dropLast())
         codes = Array(repeating: nil, count: fields)
         levels = Array(repeating: [], count: fields)
         levelIndex = Array(repeating: [:], count: fields)
@@ -51,12 +56,14 @@ struct ChunkColumns: CSVVisitor {
         decimals = Array(repeating: 0, count: fields)
     }
 
-    /// The fast path: a kept numeric column's unquoted cell that is a plain number. A skipped
-    /// column's cell goes to the tokenizer's byte scan, then to `visit`, which drops it.
+    /// The fast path: a kept numeric column's unquoted cell that is a plain number, and a
+    /// skipped column's unquoted cell, stepped over a word at a time (a carriage return before
+    /// its line feed is left in the field, which is never read).
     @inline(__always)
     mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
+        guard let slot = slots[column] else { return ByteWords.fieldEnd(bytes, from: position, to: end, delimiter: delimiter) }
         var places = 0
-        guard let slot = slots[column], codes[column] == nil,
+        guard codes[column] == nil,
               let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
                                                            delimiter: delimiter, decimals: &places)
         else { return nil }
@@ -70,6 +77,10 @@ struct ChunkColumns: CSVVisitor {
         return stop
     }
 
+    /// The skipped columns from `column` on (`CSVVisitor.skippedFields`).
+    @inline(__always)
+    func skippedFields(from column: Int) -> Int { skippedRuns[column] }
+
     /// Records the shift of lines from `record` on (`CSVVisitor.extraLines`).
     mutating func extraLines(_ count: Int, before record: Int) {
         let shift = (lineShifts.last?.shift ?? 0) + count
@@ -77,7 +88,7 @@ struct ChunkColumns: CSVVisitor {
     }
 
     /// Every other cell: missing tokens, numbers with blanks or quotes, and text; a skipped
-    /// column's cell is dropped.
+    /// column's quoted cell is dropped.
     mutating func visit(record: Int, column: Int, field: CSVField) throws {
         guard let slot = slots[column] else { return }
         if codes[column] != nil {

@@ -3,7 +3,8 @@ import Foundation
 /// Reads decimal numbers straight from CSV bytes, exactly as `strtod` would but without its cost
 /// on the common case: up to 18 digits with a power of ten within ±22 are converted exactly by
 /// one IEEE multiplication or division (Clinger's fast path); anything else goes to `strtod`,
-/// which is correctly rounded.
+/// which is correctly rounded. A plain decimal (sign, digits, decimal mark, digits) is read a
+/// word at a time (`ByteWords`) before the byte-by-byte reading is tried.
 enum NumberParser {
     /// 10^k for 0 ≤ k ≤ 22, the powers of ten that doubles hold exactly (a constant table,
     /// with no lazy global to check on every call).
@@ -72,6 +73,107 @@ enum NumberParser {
     @inline(__always)
     static func parsePrefix(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool,
                             delimiter: UInt8, decimals: inout Int) -> (Double, Int)? {
+        if let plain = parsePlainDecimal(bytes, start, end, decimalComma: decimalComma, delimiter: delimiter, decimals: &decimals) {
+            return plain
+        }
+        return parseBytes(bytes, start, end, decimalComma: decimalComma, delimiter: delimiter, decimals: &decimals)
+    }
+
+    /// `parsePrefix` for the common number: an optional sign, up to 15 digits, and optionally
+    /// the decimal mark and up to 15 digits, at least one digit in all, at most 2^53 without
+    /// the mark, and ending its field; read eight bytes at a time and converted exactly as
+    /// `parseBytes` converts it. Nil when the number is not of that form (or lies within 34
+    /// bytes of `end`), for `parseBytes` to read; never reads at or past `end`.
+    @inline(__always)
+    private static func parsePlainDecimal(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool,
+                                          delimiter: UInt8, decimals: inout Int) -> (Double, Int)? {
+        // Sign, two words of digits, the mark, two more words, and a carriage return's line feed.
+        guard start + 34 <= end else { return nil }
+        let mark: UInt8 = decimalComma ? 0x2C : 0x2E
+        var i = start
+        let negative = bytes[i] == 0x2D
+        if negative || bytes[i] == 0x2B { i += 1 }
+        guard let (mantissa, places, stop) = shortDigits(bytes, at: i, mark: mark, delimiter: delimiter)
+                ?? longDigits(bytes, at: i, mark: mark, delimiter: delimiter) else { return nil }
+        let b = bytes[stop]
+        guard mantissa <= exactLimit,
+              b == delimiter || b == ASCII.newline || (b == ASCII.carriageReturn && bytes[stop + 1] == ASCII.newline)
+        else { return nil }
+        if places > decimals { decimals = places }
+        let v = Double(mantissa) / powerOfTen(places)
+        return (negative ? -v : v, stop)
+    }
+
+    /// The digits from `bytes[i]` of a number of at most seven digits whose decimal `mark` (if
+    /// any) is among its first eight bytes, read as one word (with the mark squeezed out): their
+    /// value, how many follow the mark, and the offset after them. Nil for anything else. As in
+    /// `parseBytes`, a mark that is also the `delimiter` ends the field.
+    @inline(__always)
+    private static func shortDigits(_ bytes: UnsafePointer<UInt8>, at i: Int, mark: UInt8, delimiter: UInt8) -> (UInt64, Int, Int)? {
+        let first = ByteWords.word(bytes, at: i)
+        let whole = ByteWords.digitCount(first)
+        guard whole < 8 else { return nil }
+        guard bytes[i + whole] == mark, mark != delimiter else { return whole > 0 ? (ByteWords.digitsValue(first, count: whole), 0, i + whole) : nil }
+        // The bytes before the mark from `first`, those after it from the word one byte on.
+        let before = UInt64.max >> (64 - 8 * whole)
+        let joined = (first & before) | (ByteWords.word(bytes, at: i + 1) & ~before)
+        let digits = ByteWords.digitCount(joined)
+        guard digits > 0, digits < 8 else { return nil }
+        return (ByteWords.digitsValue(joined, count: digits), digits - whole, i + digits + 1)
+    }
+
+    /// `shortDigits` for up to 15 digits before the `mark` and 15 after it, 19 in all, read as
+    /// runs of two words.
+    @inline(__always)
+    private static func longDigits(_ bytes: UnsafePointer<UInt8>, at start: Int, mark: UInt8, delimiter: UInt8) -> (UInt64, Int, Int)? {
+        guard let whole = digitRun(bytes, at: start) else { return nil }
+        let i = start + whole.count
+        guard bytes[i] == mark, mark != delimiter else { return whole.count > 0 ? (whole.value, 0, i) : nil }
+        guard let fraction = digitRun(bytes, at: i + 1), whole.count + fraction.count > 0, whole.count + fraction.count <= 19
+        else { return nil }
+        return (whole.value &* integerPowerOfTen(fraction.count) &+ fraction.value, fraction.count, i + 1 + fraction.count)
+    }
+
+    /// The value and count of the digits from `bytes[i]` when there are at most 15 (two words
+    /// read), nil when there are more.
+    @inline(__always)
+    private static func digitRun(_ bytes: UnsafePointer<UInt8>, at i: Int) -> (value: UInt64, count: Int)? {
+        let first = ByteWords.word(bytes, at: i)
+        let n = ByteWords.digitCount(first)
+        if n < 8 { return (ByteWords.digitsValue(first, count: n), n) }
+        let second = ByteWords.word(bytes, at: i + 8)
+        let m = ByteWords.digitCount(second)
+        guard m < 8 else { return nil }
+        return (ByteWords.digitsValue(first, count: 8) &* integerPowerOfTen(m) &+ ByteWords.digitsValue(second, count: m), 8 + m)
+    }
+
+    /// 10^k for 0 ≤ k ≤ 15 as an integer (a constant table, like `powerOfTen`).
+    @inline(__always)
+    private static func integerPowerOfTen(_ k: Int) -> UInt64 {
+        switch k {
+        case 0: return 1
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1_000
+        case 4: return 10_000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        case 7: return 10_000_000
+        case 8: return 100_000_000
+        case 9: return 1_000_000_000
+        case 10: return 10_000_000_000
+        case 11: return 100_000_000_000
+        case 12: return 1_000_000_000_000
+        case 13: return 10_000_000_000_000
+        case 14: return 100_000_000_000_000
+        default: return 1_000_000_000_000_000
+        }
+    }
+
+    /// `parsePrefix` byte by byte, for every number `parsePlainDecimal` leaves: exponents, long
+    /// digit runs, the end of a chunk, and fields that are not numbers.
+    private static func parseBytes(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, decimalComma: Bool,
+                                   delimiter: UInt8, decimals: inout Int) -> (Double, Int)? {
         let mark: UInt8 = decimalComma ? 0x2C : 0x2E
         var i = start
         var negative = false

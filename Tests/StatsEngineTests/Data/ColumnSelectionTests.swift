@@ -204,6 +204,57 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
         }
     }
 
+    /// Runs of skipped columns are stepped over together (`ByteWords.skipFields`), stopping at
+    /// quotes and line ends: every window of kept columns reads the cells (and the error, at
+    /// the same line) that the whole file gives, in one chunk and in small ones, with long and
+    /// short cells, quoted cells with delimiters and line breaks, a stray quote, CRLF lines, a
+    /// lone carriage return, blank lines and empty cells.
+    func testRunsOfSkippedFieldsReadAsTheWholeFile() throws {
+        func cells(_ column: Column) -> String {
+            switch column {
+            case .numeric(let c): return "\(c.decimals.map(String.init) ?? "-") \(c.values.map { $0.isNaN ? "NA" : "\($0.bitPattern)" })"
+            case .categorical(let c): return "\(c.codes.map { $0 < 0 ? "NA" : c.levels[Int($0)] })"
+            }
+        }
+        func read(_ text: String, _ selection: ColumnSelection, chunkSize: Int?) -> [String: String] {
+            var options = CSVOptions()
+            options.chunkSize = chunkSize
+            do {
+                let table = try CSVReader.parse(Array(text.utf8), source: "t.csv", options: options, columns: selection)
+                return Dictionary(uniqueKeysWithValues: zip(table.names, table.columns.map(cells)))
+            } catch {
+                return ["error": "\(error)"]
+            }
+        }
+        let names = (1...12).map { "c\($0)" }
+        var rows: [String] = []
+        for r in 0..<60 {
+            var row = names.indices.map { c in
+                (c + r) % 5 == 0 ? "\(Double(r * 37 + c) / 8)" : (c + r) % 5 == 1 ? "-1234567.\(r)\(c)" : (c * r) % 7 == 0 ? "" : "\(r + c)"
+            }
+            if r % 9 == 4 { row[(r / 9) % 12] = "\"q,\"\"x\"\"\ny\"" }
+            if r % 11 == 6 { row[(r + 3) % 12] = "ab\"c" }
+            if r % 13 == 7 { row[(r + 5) % 12] = "1\r5" }
+            rows.append(row.joined(separator: ",") + (r % 3 == 0 ? "\r\n" : "\n") + (r % 17 == 8 ? "\n" : ""))
+        }
+        let good = names.joined(separator: ",") + "\n" + rows.joined()
+        var short = rows, long = rows
+        short[40] = "1,2,3,4,5,6,7,8,9,10,11\n"
+        long[41] = "1,2,3,4,5,6,7,8,9,10,11,12,13\n"
+        for text in [good, names.joined(separator: ",") + "\n" + short.joined(), names.joined(separator: ",") + "\n" + long.joined()] {
+            let whole = read(text, .all, chunkSize: nil)
+            for first in names.indices {
+                for last in first..<min(first + 3, names.count) {
+                    let selection = ColumnSelection(Array(names[first...last]))
+                    let expected = whole["error"].map { ["error": $0] } ?? whole.filter { selection.contains($0.key) }
+                    for chunkSize in [nil, 64, 300] {
+                        XCTAssertEqual(read(text, selection, chunkSize: chunkSize), expected, "columns \(first + 1)...\(last + 1), chunks \(chunkSize ?? 0)")
+                    }
+                }
+            }
+        }
+    }
+
     func testCommandLineAnalysesAFileWithAGarbageUnusedColumn() throws {
         let rows = (1...40).map { r in (r, Double(r % 7) + 0.5, r % 3 + 1) }
         let clean = directory.appendingPathComponent("clean.csv"), garbage = directory.appendingPathComponent("garbage.csv")
