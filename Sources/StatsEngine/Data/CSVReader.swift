@@ -39,6 +39,9 @@ public enum CSVReader {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw DisparityError.data(file: source, "starts with a UTF-16 byte-order mark: pass --encoding utf-16")
         }
+        if options.encoding == .utf8, let order = TextEncoding.unmarkedUTF16Order(bytes) {
+            throw DisparityError.data(file: source, "looks like \(order.rawValue) UTF-16 without a byte-order mark (a NUL in every other byte): pass --encoding utf-16")
+        }
         guard options.encoding == .utf8 else {
             return try options.encoding.utf8Bytes(Array(bytes), source: source).withUnsafeBufferPointer {
                 try parseUTF8($0, source: source, options: options, columns: columns)

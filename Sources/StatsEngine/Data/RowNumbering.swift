@@ -44,6 +44,12 @@ public struct RowNumbering: Sendable, Equatable {
         return row + 2 + (low > 0 ? shifts[low - 1] : 0)
     }
 
+    /// How row `row` is named where it stands for itself (a PSU of one row): `line N` in a CSV
+    /// file, `observation N` in a statistical file.
+    public func name(ofRow row: Int) -> String {
+        "\(kind == .line ? "line" : "observation") \(number(ofRow: row))"
+    }
+
     /// The error about row `row` of `file`: `file:LINE, column …` for a CSV file,
     /// `file: observation N, column …` for a statistical file.
     public func error(file: String, row: Int, column: String? = nil, _ message: String) -> DisparityError {

@@ -61,10 +61,39 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         return out
     }
 
+    /// The byte order of UTF-16 text without a byte-order mark.
+    enum UTF16Order: String {
+        case littleEndian = "little-endian", bigEndian = "big-endian"
+    }
+
+    /// The byte order that text without a byte-order mark shows if it is UTF-16, told by where
+    /// the NUL bytes of its first 4 KB fall: text in a Latin script has a zero high byte in
+    /// nearly every pair (the pair's second byte little-endian, its first big-endian). Nil
+    /// unless at least half the pairs have a NUL on one side and none on the other.
+    static func unmarkedUTF16Order(_ bytes: UnsafeBufferPointer<UInt8>) -> UTF16Order? {
+        let pairs = min(bytes.count, 4096) / 2
+        guard pairs >= 2 else { return nil }
+        var first = 0, second = 0
+        for p in 0..<pairs {
+            if bytes[2 * p] == 0 { first += 1 }
+            if bytes[2 * p + 1] == 0 { second += 1 }
+        }
+        if second * 2 >= pairs, first == 0 { return .littleEndian }
+        if first * 2 >= pairs, second == 0 { return .bigEndian }
+        return nil
+    }
+
+    /// UTF-16 as UTF-8: the byte order from the byte-order mark, else from the NUL bytes
+    /// (`unmarkedUTF16Order`), else little-endian (as Windows writes it); text with neither a
+    /// mark nor any NUL byte in its first 4 KB is an error (UTF-8 read as UTF-16 would be garbage).
     private static func utf16(_ bytes: [UInt8], source: String) throws -> [UInt8] {
         var bigEndian = false, start = 0
         if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { bigEndian = true; start = 2 }
         else if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { start = 2 }
+        else if let order = bytes.withUnsafeBufferPointer(unmarkedUTF16Order) { bigEndian = order == .bigEndian }
+        else if !bytes.prefix(4096).contains(0) {
+            throw DisparityError.data(file: source, "not UTF-16: no byte-order mark and no NUL bytes, as UTF-8 text has none (drop --encoding for UTF-8)")
+        }
         guard (bytes.count - start) % 2 == 0 else {
             throw DisparityError.data(file: source, "not UTF-16: an odd number of bytes (check --encoding)")
         }

@@ -123,14 +123,14 @@ extension SurveyDesign {
                 for r in 0..<n {
                     let p = Int(psu[r])
                     if let v = seen[p], v != values[r] {
-                        throw table.rowError(r, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels?[p] ?? "row \(table.line(ofRow: p))")'")
+                        throw table.rowError(r, column: fpcName, "the second-stage fpc differs within PSU '\(psuLabels?[p] ?? table.rowNumbering.name(ofRow: p))'")
                     }
                     seen[p] = values[r]
                 }
                 for p in 0..<psuStratum.count {
                     let population = fractions ? Double(unitCount[p]) / seen[p]! : seen[p]!
                     if population < Double(unitCount[p]) * (1 - Self.populationRounding) {
-                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? "row \(table.line(ofRow: p))")' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
+                        throw DisparityError.data(file: source, column: fpcName, "PSU '\(psuLabels?[p] ?? table.rowNumbering.name(ofRow: p))' has \(unitCount[p]) sampled units but a population of \(NumberFormat.label(population))")
                     }
                     unitPopulation[p] = population
                 }

@@ -56,7 +56,7 @@ public struct SurveyDesign: Sendable {
     public var strataCount: Int { strataLabels.count }
 
     /// The name of PSU `p` as messages show it.
-    public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? "row \(rowNumbering.number(ofRow: p))" }
+    public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? rowNumbering.name(ofRow: p) }
     /// The number of PSUs in the design (all strata).
     public var psuTotal: Int { psuStratum.count }
 

@@ -93,6 +93,27 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(try CSVReader.parse(bytes, source: "b.csv").categorical("g").levels, ["ø"])
     }
 
+    /// UTF-16 without a byte-order mark: read as UTF-8 it is an error naming the byte order
+    /// (not a field-count or column-name error); with `--encoding utf-16` its byte order is told
+    /// by its NUL bytes; UTF-8 text read as UTF-16 is an error, not an empty table.
+    func testUnmarkedUTF16() throws {
+        let text = "x,g\n1,ø\n2,å\n"
+        let little = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let big = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        for (bytes, order) in [(little, "little-endian"), (big, "big-endian")] {
+            XCTAssertThrowsError(try CSVReader.parse(bytes, source: "u.csv")) {
+                XCTAssertEqual("\($0)", "u.csv: looks like \(order) UTF-16 without a byte-order mark (a NUL in every other byte): pass --encoding utf-16")
+            }
+            let table = try CSVReader.parse(bytes, source: "u.csv", options: CSVOptions(encoding: .utf16))
+            XCTAssertEqual(table.names, ["x", "g"], order)
+            XCTAssertEqual(try table.numeric("x"), [1, 2], order)
+            XCTAssertEqual(try table.categorical("g").levels.sorted(), ["å", "ø"], order)
+        }
+        XCTAssertThrowsError(try CSVReader.parse(Array(text.utf8), source: "u.csv", options: CSVOptions(encoding: .utf16))) {
+            XCTAssertEqual("\($0)", "u.csv: not UTF-16: no byte-order mark and no NUL bytes, as UTF-8 text has none (drop --encoding for UTF-8)")
+        }
+    }
+
     /// `|` is detected like `,` `;` and tab; a space is a delimiter by name.
     func testPipeIsDetectedAndSpaceIsNamed() throws {
         XCTAssertEqual(try CSVReader.parse(Array("x|g\n1|a\n2|b\n".utf8), source: "p.csv").numeric("x"), [1, 2])

@@ -114,6 +114,15 @@ final class LineNumberTests: ScratchFolderTestCase {
         }
     }
 
+    /// A PSU of one row (a design without clusters) is named by its line in a CSV file and by
+    /// its observation number in a statistical file, never by a row index.
+    func testOneRowPSUsAreNamedByLineOrObservation() throws {
+        let csv = try read("w,x\n1,1\n\n1,2\n", chunkSize: nil)
+        XCTAssertEqual(try SurveyDesign(spec: DesignSpec(weights: "w"), table: csv).psuLabel(1), "line 4")
+        let stat = Table(source: "t.sav", names: ["w"], columns: [.numeric(NumericColumn([1, 1, 1]))], rowNumbering: .observations)
+        XCTAssertEqual(try SurveyDesign(spec: DesignSpec(weights: "w"), table: stat).psuLabel(2), "observation 3")
+    }
+
     /// Tables built in code number their rows from line 2, as a header-only CSV file would.
     func testTableBuiltInCodeKeepsRowPlusTwo() {
         let table = Table(source: "t", names: ["x"], columns: [.numeric(NumericColumn([1, 2, 3]))])
