@@ -7,9 +7,15 @@ struct CSVField {
     var hasEscapedQuotes: Bool
 
     /// The field's text; bytes that are not valid UTF-8 are an error at the first of them
-    /// (never a replacement character, which would merge distinct labels), naming `column`.
+    /// (never a replacement character, which would merge distinct labels), naming `column`, and
+    /// so is a NUL byte (valid UTF-8, but no text has one: it would be written raw into every
+    /// output).
     func text(_ bytes: UnsafePointer<UInt8>, column: Int?) throws -> String {
         let raw = UnsafeBufferPointer(start: bytes + start, count: end - start)
+        if let nul = raw.firstIndex(of: 0) {
+            throw CSVSyntaxError(offset: start + nul, column: column,
+                                 message: "a NUL byte (0x00) in a text cell: the file is not plain text in its encoding (check --encoding)")
+        }
         var decoded: String?
         if hasEscapedQuotes {
             var out: [UInt8] = []

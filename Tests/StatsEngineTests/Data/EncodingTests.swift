@@ -93,6 +93,19 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(try CSVReader.parse(bytes, source: "b.csv").categorical("g").levels, ["ø"])
     }
 
+    /// A NUL byte in a text cell or a header name is an error naming the line and column (it
+    /// would be written raw into every output); in a column not read it costs nothing.
+    func testNULByteInTextIsAnError() throws {
+        XCTAssertThrowsError(try CSVReader.parse(Array("x,g\n1,a\u{0}b\n2,c\n".utf8), source: "n.csv").categorical("g")) {
+            XCTAssertEqual("\($0)", "n.csv:2, column 'g': a NUL byte (0x00) in a text cell: the file is not plain text in its encoding (check --encoding)")
+        }
+        XCTAssertThrowsError(try CSVReader.parse(Array("x,g\u{0}h\n1,a\n".utf8), source: "n.csv")) {
+            XCTAssert("\($0)".hasPrefix("n.csv:1: the header's field 2: a NUL byte (0x00)"), "\($0)")
+        }
+        let skipped = try CSVReader.parse(Array("x,g\n1,a\u{0}b\n2,c\n".utf8), source: "n.csv", columns: .only(["x"]))
+        XCTAssertEqual(try skipped.numeric("x"), [1, 2])
+    }
+
     /// UTF-16 without a byte-order mark: read as UTF-8 it is an error naming the byte order
     /// (not a field-count or column-name error); with `--encoding utf-16` its byte order is told
     /// by its NUL bytes; UTF-8 text read as UTF-16 is an error, not an empty table.
