@@ -79,15 +79,21 @@ enum BlockedProducts {
         for i in 0..<m { rhs[i] *= v[start + i] }
     }
 
-    /// Runs `body` on contiguous row ranges, one per core, and returns each range's result.
+    /// The most row ranges a pass is split into.
+    static let maximumPartitions = 16
+
+    /// Runs `body` on contiguous row ranges spread over the cores and returns each range's
+    /// result, in row order. The ranges depend on `n` alone — up to `maximumPartitions`, each of
+    /// at least four blocks — so the sums combined from them are the same on any number of
+    /// cores, and a core slowed by other work holds up only a small range.
     static func partitioned(_ n: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [[Double]] {
         BlasThreading.useSingleThread()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / (4 * blockRows)))
-        var results = [[Double]](repeating: [], count: workers)
+        let parts = max(1, min(maximumPartitions, n / (4 * blockRows)))
+        var results = [[Double]](repeating: [], count: parts)
         results.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lower = n * w / workers, upper = n * (w + 1) / workers
+            DispatchQueue.concurrentPerform(iterations: parts) { w in
+                let lower = n * w / parts, upper = n * (w + 1) / parts
                 shared.value[w] = body(lower..<upper)
             }
         }
