@@ -13,6 +13,9 @@ public struct DescriptiveEstimator: Sendable {
     public let design: SurveyDesign
     /// The variance engine on `design`.
     public let engine: VarianceEngine
+    /// Whether the rows get the linearization's standard errors (and design effects); off when a
+    /// replicate design's spread replaces them, their values then NaN.
+    private var standardErrors = true
 
     /// An estimator on `table` under `design`.
     public init(table: Table, design: SurveyDesign) {
@@ -31,16 +34,23 @@ public struct DescriptiveEstimator: Sendable {
         if request.statistic == .quantile, design.spec.varianceMethod.usesReplicateWeights {
             return try linearized(request, replicateShares: true)
         }
-        let rows = try linearized(request)
-        guard design.spec.varianceMethod != .linearization else { return rows }
+        guard design.spec.varianceMethod != .linearization else { return try linearized(request) }
+        try request.validate()
+        let domains = try self.domains(request)
+        // The replicates' spread replaces the linearization's standard errors; a statistic the
+        // replicates take in one pass skips them, unless the engine could fail on a lonely PSU
+        // (`--lonely-psu fail`), which the analysis must still report.
+        var fullSample = self
+        fullSample.standardErrors = !request.statistic.isRatioOfTotals || engine.mayFail
+        let rows = try fullSample.linearized(request, in: domains)
         let table = self.table
         let estimates = rows.map(\.estimate)
         let replicated: ReplicateCovariance?
-        if let totals = try ratiosOfTotals(request) {
+        if let totals = try ratiosOfTotals(request, in: domains) {
             replicated = try design.replicateCovariance(estimates: estimates, totals)
         } else {
             replicated = try design.replicateCovariance(estimates: estimates) { replicate in
-                try DescriptiveEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+                try DescriptiveEstimator(table: table, design: replicate).linearized(request, in: domains).map(\.estimate)
             }
         }
         guard let replicated else { return rows }
@@ -61,7 +71,16 @@ public struct DescriptiveEstimator: Sendable {
     /// `svyquantile` default on a replicate design).
     private func linearized(_ request: EstimateRequest, replicateShares: Bool = false) throws -> [EstimateRow] {
         try request.validate()
-        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+        return try linearized(request, in: try domains(request), replicateShares: replicateShares)
+    }
+
+    /// The request's domains (`--by`), within its `--subset`.
+    private func domains(_ request: EstimateRequest) throws -> Domains {
+        try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+    }
+
+    /// `linearized(_:replicateShares:)` of a validated request on its `domains`.
+    private func linearized(_ request: EstimateRequest, in domains: Domains, replicateShares: Bool = false) throws -> [EstimateRow] {
         let statistic = try statisticFunction(request, replicateShares: replicateShares)
         var out: [EstimateRow] = []
         for d in domains.rows.indices {
@@ -101,9 +120,10 @@ public struct DescriptiveEstimator: Sendable {
 
     /// The request's statistics as weighted totals and their ratios, in the order of
     /// `linearized` (a domain without rows one statistic, not estimated), for the replicates'
-    /// one-pass evaluation; nil for statistics that are not ratios of totals (quantiles, SDs).
-    private func ratiosOfTotals(_ request: EstimateRequest) throws -> RatiosOfTotals? {
-        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+    /// one-pass evaluation on the request's `domains`; nil for statistics that are not ratios of
+    /// totals (quantiles, SDs).
+    private func ratiosOfTotals(_ request: EstimateRequest, in domains: Domains) throws -> RatiosOfTotals? {
+        guard request.statistic.isRatioOfTotals else { return nil }
         var totals = RatiosOfTotals()
         switch request.statistic {
         case .mean, .total, .index, .ratio:
@@ -127,7 +147,7 @@ public struct DescriptiveEstimator: Sendable {
                 totals.addShares(k, rows: used) { Int(factor.codes[Int($0)]) }
             }
         case .sd, .quantile, .lowerMean:
-            return nil
+            preconditionFailure("not a ratio of totals")
         }
         return totals
     }
@@ -173,6 +193,9 @@ public struct DescriptiveEstimator: Sendable {
         let used = try present(domain, [y], request.variable)
         let (mean, W) = WeightedMean.of(y, w, rows: used)
         guard W != 0 else { throw NotEstimable.noWeight }
+        if !standardErrors, request.statistic != .sd {
+            return [row(request, estimate: request.statistic == .total ? mean * W : mean, se: .nan, used: used)]
+        }
         let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
         let spread = WeightedMean.squaredDeviations(y, w, rows: used, about: mean)
         // R's svyvar of the centred values: the design-effect denominator.
@@ -223,7 +246,7 @@ public struct DescriptiveEstimator: Sendable {
         guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
             throw NotEstimable(reason: "has a weighted total of \(quoted: request.denominator!) of zero, so the ratio is undefined")
         }
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0]
+        let v = standardErrors ? try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0] : .nan
         return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
     }
 
@@ -243,11 +266,11 @@ public struct DescriptiveEstimator: Sendable {
             counts[Int(factor.codes[Int(r)])] += 1
         }
         shares = shares.map { $0 / W }
-        // Each category's variance. The joint call costs k² per stratum, so a variable with
-        // very many categories (a proportion of a continuous variable, say) goes category by
-        // category instead.
-        var variances = [Double](repeating: 0, count: k)
-        if k <= 64 {
+        // Each category's variance (NaN when the linearization's standard errors are skipped).
+        // The joint call costs k² per stratum, so a variable with very many categories (a
+        // proportion of a continuous variable, say) goes category by category instead.
+        var variances = [Double](repeating: .nan, count: k)
+        if standardErrors, k <= 64 {
             var values = [Double](repeating: 0, count: used.count * k)
             for (i, r) in used.enumerated() {
                 let c = Int(factor.codes[Int(r)])
@@ -256,7 +279,7 @@ public struct DescriptiveEstimator: Sendable {
             }
             let covariance = try engine.covariance(Influence(rows: used, width: k, values: values))
             for j in 0..<k { variances[j] = covariance[j, j] }
-        } else {
+        } else if standardErrors {
             for j in 0..<k {
                 let values = used.map { r in w[Int(r)] / W * ((Int(factor.codes[Int(r)]) == j ? 1 : 0) - shares[j]) }
                 variances[j] = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]

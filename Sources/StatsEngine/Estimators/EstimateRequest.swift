@@ -8,6 +8,15 @@ public enum Statistic: String, Sendable, CaseIterable {
     case lowerMean = "lower-mean"
     /// The mean of a composite index of several items (`CompositeIndex`).
     case index
+
+    /// Whether the statistic is a weighted total or a ratio of two (means, totals, proportions,
+    /// ratios, indices), which a replicate design evaluates in one pass (`RatiosOfTotals`).
+    public var isRatioOfTotals: Bool {
+        switch self {
+        case .mean, .total, .proportion, .ratio, .index: return true
+        case .sd, .quantile, .lowerMean: return false
+        }
+    }
 }
 
 /// How confidence intervals of proportions are formed (R's `svyciprop` methods and Wilson's).

@@ -31,17 +31,14 @@ public struct RatiosOfTotals: Sendable {
     /// A statistic that is the total Σ w·y over `rows`.
     public mutating func addTotal(rows: [Int32], _ y: (Int32) -> Double) {
         let t = newTotals(1)
-        for r in rows { add(r, t, y(r)) }
+        addEntries(rows: rows, perRow: 1) { r, _ in (t, y(r)) }
         addStatistic(numerator: t, denominator: nil)
     }
 
     /// A statistic that is the ratio Σ w·y / Σ w·x over `rows` (a mean when x is 1).
     public mutating func addRatio(rows: [Int32], _ y: (Int32) -> Double, over x: (Int32) -> Double) {
         let t = newTotals(2)
-        for r in rows {
-            add(r, t, y(r))
-            add(r, t + 1, x(r))
-        }
+        addEntries(rows: rows, perRow: 2) { r, j in j == 0 ? (t, y(r)) : (t + 1, x(r)) }
         addStatistic(numerator: t, denominator: t + 1)
     }
 
@@ -49,10 +46,7 @@ public struct RatiosOfTotals: Sendable {
     /// in `0..<count`): proportions.
     public mutating func addShares(_ count: Int, rows: [Int32], category: (Int32) -> Int) {
         let first = newTotals(count + 1)
-        for r in rows {
-            add(r, first + category(r), 1)
-            add(r, first + count, 1)
-        }
+        addEntries(rows: rows, perRow: 2) { r, j in (j == 0 ? first + category(r) : first + count, 1) }
         for j in 0..<count { addStatistic(numerator: first + j, denominator: first + count) }
     }
 
@@ -62,12 +56,28 @@ public struct RatiosOfTotals: Sendable {
         return totalCount - count
     }
 
-    /// An entry: row `r` adds `value` times its weight to total `t`. A row's entries are kept
-    /// together, so each row's replicate weights are read once.
-    private mutating func add(_ r: Int32, _ t: Int, _ value: Double) {
-        rows.append(r)
-        slots.append(Int32(t))
-        values.append(value)
+    /// `perRow` entries for each of `rows` in turn, entry j of row r adding `entry(r, j).value`
+    /// times the row's weight to total `entry(r, j).total`, written in place. A row's entries are
+    /// kept together, so each row's replicate weights are read once.
+    private mutating func addEntries(rows added: [Int32], perRow: Int, _ entry: (Int32, Int) -> (total: Int, value: Double)) {
+        let start = rows.count, count = added.count * perRow
+        rows.append(contentsOf: repeatElement(0, count: count))
+        slots.append(contentsOf: repeatElement(0, count: count))
+        values.append(contentsOf: repeatElement(0, count: count))
+        rows.withUnsafeMutableBufferPointer { rows in
+            slots.withUnsafeMutableBufferPointer { slots in
+                values.withUnsafeMutableBufferPointer { values in
+                    var e = start
+                    for r in added {
+                        for j in 0..<perRow {
+                            let (t, v) = entry(r, j)
+                            (rows[e], slots[e], values[e]) = (r, Int32(t), v)
+                            e += 1
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A statistic: the ratio of two totals, or a total alone when `denominator` is nil.
@@ -156,12 +166,20 @@ public struct RatiosOfTotals: Sendable {
         for r in rows { next[Int(r) + 1] += 1 }
         for r in 1..<next.count { next[r] += next[r - 1] }
         var sorted = self
-        for e in rows.indices {
-            let r = Int(rows[e]), k = next[r]
-            next[r] += 1
-            sorted.rows[k] = rows[e]
-            sorted.slots[k] = slots[e]
-            sorted.values[k] = values[e]
+        let n = rows.count
+        sorted.rows = Array(unsafeUninitializedCapacity: n) { sortedRows, rowsCount in
+            sorted.slots = Array(unsafeUninitializedCapacity: n) { sortedSlots, slotsCount in
+                sorted.values = Array(unsafeUninitializedCapacity: n) { sortedValues, valuesCount in
+                    for e in 0..<n {
+                        let r = Int(rows[e]), k = next[r]
+                        next[r] += 1
+                        (sortedRows[k], sortedSlots[k], sortedValues[k]) = (rows[e], slots[e], values[e])
+                    }
+                    valuesCount = n
+                }
+                slotsCount = n
+            }
+            rowsCount = n
         }
         return sorted
     }

@@ -26,6 +26,25 @@ public struct VarianceEngine: Sendable {
     /// An engine on `design`.
     public init(design: SurveyDesign) { self.design = design }
 
+    /// Whether a covariance can fail: under `--lonely-psu fail`, a stratum with one PSU (or,
+    /// where the second stage counts, a PSU with one second-stage unit) that is not sampled
+    /// completely. When it cannot, every covariance is computed without an error, so a caller
+    /// whose variances come from elsewhere (a replicate design) loses nothing by skipping them.
+    public var mayFail: Bool {
+        guard design.spec.lonelyPSU == .fail else { return false }
+        func lonely(_ n: Int, _ population: Double) -> Bool {
+            n == 1 && Self.samplingComplement(sampled: n, population: population) >= Self.censusTolerance
+        }
+        if zip(design.psuCount, design.psuPopulation).contains(where: lonely) { return true }
+        guard design.usesSecondStage, let second = design.secondStage else { return false }
+        return zip(second.unitCount, second.unitPopulation).contains(where: lonely)
+    }
+
+    /// 1 − n/N, the finite population correction (1 without a population size).
+    private static func samplingComplement(sampled n: Int, population: Double) -> Double {
+        population.isFinite ? (population - Double(n)) / population : 1
+    }
+
     /// Covariance of the statistics whose influence values are given: a `width` × `width`
     /// matrix in the statistics' units squared. On a calibrated design the influence values are
     /// first replaced by the residuals of the calibration regression (R's `svyrecvar` with
@@ -164,7 +183,7 @@ public struct VarianceEngine: Sendable {
     /// (the `average` rule).
     private func oneStratum(slots: [Int], totals: [Double], width k: Int, sampled n: Int,
                             population: Double, label: String, stage: Int) throws -> [Double]? {
-        let f = population.isFinite ? (population - Double(n)) / population : 1
+        let f = Self.samplingComplement(sampled: n, population: population)
         if f < Self.censusTolerance { return [Double](repeating: 0, count: k * k) }
         let present = slots.count
         let rule = design.spec.lonelyPSU

@@ -121,4 +121,36 @@ final class ReplicateVarianceTests: XCTestCase {
         // With 5 of 6 PSUs drawn per replicate, PSU 1 is missed with probability (5/6)^5 ≈ 0.40.
         XCTAssertEqual(Double(dropped) / 200, 0.40, accuracy: 0.12)
     }
+
+    /// A replicate design's one-pass statistics skip the linearization's standard errors only
+    /// where the variance engine cannot fail: a stratum with one PSU under `--lonely-psu fail`
+    /// still fails the mean on replicate weights and on made replicates alike, while under
+    /// `remove` the mean gets its replicate standard error.
+    func testLonelyPSUStillFailsReplicateMeans() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lonely-replicates-\(UUID().uuidString).csv")
+        try "stratum,psu,w,y,r1,r2,r3\n1,1,1,2,2,0,1\n1,2,1,4,0,2,1\n2,3,2,5,2,2,4\n2,3,2,7,2,2,0\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let table = try CSVReader.read(path: file.path)
+        let request = EstimateRequest(statistic: .mean, variable: "y")
+        let methods: [VarianceMethod] = [.replicateWeights(ReplicateWeightsSpec(columns: "r*", type: .bootstrap)),
+                                         .madeReplicates(MakeReplicatesSpec(kind: .bootstrap, replicates: 20, seed: 1))]
+        for method in methods {
+            for rule in [LonelyPSU.fail, .remove] {
+                let spec = DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], lonelyPSU: rule, varianceMethod: method)
+                let design = try SurveyDesign(spec: spec, table: table)
+                XCTAssertEqual(VarianceEngine(design: design).mayFail, rule == .fail, "\(method) \(rule)")
+                let estimator = DescriptiveEstimator(table: table, design: design)
+                if rule == .fail {
+                    XCTAssertThrowsError(try estimator.estimate(request), "\(method)") { error in
+                        XCTAssert("\(error)".contains("has only one PSU"), "\(error)")
+                    }
+                } else {
+                    let row = try XCTUnwrap(estimator.estimate(request).first)
+                    XCTAssertEqual(row.estimate, 5, accuracy: 1e-12)
+                    XCTAssertGreaterThan(try XCTUnwrap(row.standardError, "\(method)"), 0)
+                }
+            }
+        }
+    }
 }
