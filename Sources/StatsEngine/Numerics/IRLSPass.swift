@@ -69,12 +69,18 @@ struct IRLSPass {
                                         let y = response[start + i], w = weights[start + i]
                                         let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
                                         if beta == nil { blockEta[i] = family.link(mu) }
+                                        meanOfFit[start + i] = beta == nil ? family.mean(blockEta[i]) : mu
+                                        // A row without weight (a replicate's dropped PSU) adds nothing.
+                                        guard w != 0 else {
+                                            root[i] = 0
+                                            rhs[i] = 0
+                                            continue
+                                        }
                                         deviance += w * family.deviance(y, mu)
                                         let d = family.meanDerivative(mu)
                                         let omega = w * d * d / family.variance(mu)
                                         root[i] = omega.squareRoot()
                                         rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
-                                        meanOfFit[start + i] = beta == nil ? family.mean(blockEta[i]) : mu
                                     }
                                 }
                                 for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: root, to: scaled + j * blockRows) }
