@@ -102,8 +102,10 @@ enum NumberParser {
         else { return nil }
         if places > decimals { decimals = places }
         // 10^places (at most 10^15) is exact as an integer converted, and looked up without the
-        // jump that `powerOfTen` takes; the sign bit is set rather than branched on.
-        let v = Double(mantissa) / Double(integerPowerOfTen(places))
+        // jump that `powerOfTen` takes; a whole number needs no division (its latency holds up
+        // the cells after it). The sign bit is set rather than branched on.
+        var v = Double(mantissa)
+        if places > 0 { v /= Double(integerPowerOfTen(places)) }
         return (Double(bitPattern: v.bitPattern | UInt64(negative ? 1 : 0) << 63), stop)
     }
 
