@@ -64,10 +64,11 @@ struct CSVSyntaxError: Error {
 
 /// What a tokenizer pass does with the fields it finds.
 protocol CSVVisitor {
-    /// May consume the unquoted field starting at `position` whole, returning the offset just
-    /// past it (at its delimiter, its line feed or the carriage return before one, or the end);
-    /// nil hands the field to `visit` instead.
-    mutating func consumeField(record: Int, column: Int, at position: Int) -> Int?
+    /// May consume the unquoted field starting at `position` whole, and fields after it in the
+    /// same record, returning the offset just past the last one consumed (at its delimiter, its
+    /// line feed or the carriage return before one, or the end) and how many were consumed (at
+    /// least one); nil hands the field to `visit` instead.
+    mutating func consumeFields(record: Int, column: Int, at position: Int) -> (end: Int, count: Int)?
     mutating func visit(record: Int, column: Int, field: CSVField) throws
     /// How many fields from `column` on (itself included) the visitor drops unread: 0 when it
     /// reads `column`. The tokenizer steps over such a run of unquoted fields in one scan.
@@ -89,7 +90,7 @@ extension CSVVisitor {
 /// A visitor that sees every field through one closure.
 struct CSVFieldVisitor: CSVVisitor {
     let body: (Int, Int, CSVField) throws -> Void
-    func consumeField(record: Int, column: Int, at position: Int) -> Int? { nil }
+    func consumeFields(record: Int, column: Int, at position: Int) -> (end: Int, count: Int)? { nil }
     func visit(record: Int, column: Int, field: CSVField) throws { try body(record, column, field) }
 }
 
@@ -151,8 +152,9 @@ struct CSVTokenizer: @unchecked Sendable {
                         continue
                     }
                 }
-                if pos < end, bytes[pos] != ASCII.quote, let stop = visitor.consumeField(record: record, column: column, at: pos) {
+                if pos < end, bytes[pos] != ASCII.quote, let (stop, count) = visitor.consumeFields(record: record, column: column, at: pos) {
                     pos = stop
+                    column += count - 1
                 } else {
                     var field: CSVField
                     if pos < end, bytes[pos] == ASCII.quote {

@@ -17,6 +17,9 @@ struct ChunkColumns: CSVVisitor {
     let slots: [Int?]
     /// Where the kept numeric columns' cells go; text columns' cells are not stored there.
     let numbers: ColumnWriter
+    /// Per column of the file: its slot while it is kept and numeric, else -1 (`consumeFields`
+    /// tests it alone).
+    var numericSlots: [Int]
     /// Per column of the file: how many skipped columns start there (`skippedFields(from:)`).
     let skippedRuns: [Int]
     /// Per column: nil while numeric, else local codes into `levels` (-2 = not yet read).
@@ -45,6 +48,7 @@ struct ChunkColumns: CSVVisitor {
         let fields = tokenizer.fieldCount
         self.slots = slots
         self.numbers = numbers
+        numericSlots = slots.map { $0 ?? -1 }
         var runs = [Int](repeating: 0, count: slots.count + 1)
         for c in slots.indices.reversed() where slots[c] == nil { runs[c] = runs[c + 1] + 1 }
         skippedRuns = Array(runs.dropLast())
@@ -56,26 +60,43 @@ struct ChunkColumns: CSVVisitor {
         decimals = Array(repeating: 0, count: fields)
     }
 
-    /// The fast path: a kept numeric column's unquoted cell that is a plain number, and a
+    /// The fast path: a kept numeric column's unquoted cell that is a plain number, with the
+    /// plain numbers of the numeric columns after it in the record, read in one loop; or a
     /// skipped column's unquoted cell, stepped over a word at a time (a carriage return before
     /// its line feed is left in the field, which is never read).
     @inline(__always)
-    mutating func consumeField(record: Int, column: Int, at position: Int) -> Int? {
-        guard let slot = slots[column] else { return ByteWords.fieldEnd(bytes, from: position, to: end, delimiter: delimiter) }
-        var places = 0
-        guard codes[column] == nil,
-              let (value, stop) = NumberParser.parsePrefix(bytes, position, end, decimalComma: decimalComma,
-                                                           delimiter: delimiter, decimals: &places)
-        else { return nil }
-        // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
-        if missing.hasNumericCodes, missing.matches(number: value) {
-            numbers.set(.nan, record: record, column: slot)
-        } else {
-            numbers.set(value, record: record, column: slot)
-            if places > decimals[column] { decimals[column] = places }
+    mutating func consumeFields(record: Int, column first: Int, at position: Int) -> (end: Int, count: Int)? {
+        guard slots[first] != nil else { return (ByteWords.fieldEnd(bytes, from: position, to: end, delimiter: delimiter), 1) }
+        var column = first, start = position
+        var consumed: Int? = nil
+        while true {
+            let slot = numericSlots[column]
+            var places = 0
+            guard slot >= 0,
+                  let (value, stop) = NumberParser.parsePrefix(bytes, start, end, decimalComma: decimalComma,
+                                                               delimiter: delimiter, decimals: &places)
+            else { break }
+            // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
+            if missing.hasNumericCodes, missing.matches(number: value) {
+                numbers.set(.nan, record: record, column: slot)
+            } else {
+                numbers.set(value, record: record, column: slot)
+                if places > decimals[column] { raiseDecimals(column: column, to: places) }
+            }
+            column += 1
+            consumed = stop
+            // The record goes on with another field, which the loop tries next.
+            guard column < numericSlots.count, stop < end, bytes[stop] == delimiter else { break }
+            start = stop + 1
         }
-        return stop
+        return consumed.map { ($0, column - first) }
     }
+
+    /// Raises column `column`'s decimal places to `places`: out of line, as it is rarely
+    /// called, so that the loop that tests for it does not check `decimals` for a unique
+    /// reference on every call.
+    @inline(never)
+    private mutating func raiseDecimals(column: Int, to places: Int) { decimals[column] = places }
 
     /// The skipped columns from `column` on (`CSVVisitor.skippedFields`).
     @inline(__always)
@@ -139,6 +160,7 @@ struct ChunkColumns: CSVVisitor {
     mutating func becomeText(column: Int, at record: Int) {
         codes[column] = Array(repeating: -2, count: record)
         textFrom[column] = record
+        numericSlots[column] = -1
     }
 }
 
