@@ -15,10 +15,10 @@ public enum CovarianceType: String, Sendable, CaseIterable {
 }
 
 /// Per-row influence values of the estimable coefficients, Uᵢ'(X'ΩX)⁻¹ with Uᵢ the estimating
-/// function, in the row-major layout the variance engine takes (rows × rank). Every
-/// coefficient covariance but the classical one is a sum over rows or clusters of these. They
-/// are computed when asked for, from the design and the fit's score factors: whole (`values()`)
-/// or block by block for the variance engine (`blocks(rows:)`), which needs only their totals.
+/// function (rows × rank). Every coefficient covariance but the classical one is a sum over
+/// rows or clusters of these. They are computed when asked for, from the design and the fit's
+/// score factors: whole and row-major (`values()`), or for the variance engine, which needs
+/// only their totals, as blocks of the scores Uᵢ with the bread as a factor (`blocks(rows:)`).
 struct CoefficientInfluence {
     let rank: Int
     /// Estimable column indices.
