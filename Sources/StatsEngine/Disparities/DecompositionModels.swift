@@ -43,8 +43,8 @@ struct GroupModels {
             } catch let error as DisparityError {
                 throw DisparityError(error.kind, "group \(name) (\(role)): \(error.message)")
             }
-            let x = model.design, n = x.rowCount
-            let absent = (0..<x.columnCount).filter { j in (0..<n).allSatisfy { model.weights[$0] <= 0 || x.values[j * n + $0] == 0 } }
+            let x = model.design, n = x.rowCount, matrix = x.values
+            let absent = (0..<x.columnCount).filter { j in (0..<n).allSatisfy { model.weights[$0] <= 0 || matrix[j * n + $0] == 0 } }
             let aliased = (0..<x.columnCount).filter { model.fit.aliased[$0] && !absent.contains($0) }.map { x.names[$0] }
             if !aliased.isEmpty {
                 throw DisparityError.analysis("group \(name) (\(role)): formula \(quoted: formula.text): singular design: \(listed: aliased) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")

@@ -27,7 +27,7 @@ struct NonlinearDecomposition {
         /// Fitted probabilities of a group's rows under coefficients β, their weighted mean and
         /// the mean's gradient in β.
         func predicted(_ model: RegressionEstimator.LinearizedModel, _ beta: [Double]) -> (values: [Double], mean: Double, gradient: [Double]) {
-            let x = model.design, n = x.rowCount
+            let x = model.design, n = x.rowCount, matrix = x.values
             let eta = IRLS.linearPredictor(x.columns, beta: beta)
             let W = model.weights.reduce(0, +)
             var values = [Double](repeating: 0, count: n), gradient = [Double](repeating: 0, count: p), mean = 0.0
@@ -36,7 +36,7 @@ struct NonlinearDecomposition {
                 values[i] = mu
                 mean += model.weights[i] * mu / W
                 let slope = model.weights[i] * mu * (1 - mu) / W
-                for j in 0..<p { gradient[j] += slope * x.values[j * n + i] }
+                for j in 0..<p { gradient[j] += slope * matrix[j * n + i] }
             }
             return (values, mean, gradient)
         }

@@ -148,15 +148,15 @@ struct OaxacaBlinder {
     /// Weighted column means of a group's model matrix, writing their influence values.
     private static func means(_ model: RegressionEstimator.LinearizedModel, into values: inout [Double], width: Int, offset: Int,
                               position: [Int32: Int]) -> [Double] {
-        let x = model.design, n = x.rowCount, p = x.columnCount
+        let x = model.design, n = x.rowCount, p = x.columnCount, matrix = x.values
         let W = model.weights.reduce(0, +)
         var means = [Double](repeating: 0, count: p)
         for j in 0..<p {
             var s = 0.0
-            for i in 0..<n { s += model.weights[i] * x.values[j * n + i] }
+            for i in 0..<n { s += model.weights[i] * matrix[j * n + i] }
             means[j] = s / W
             for i in 0..<n {
-                values[position[x.rows[i]]! * width + offset + j] = model.weights[i] * (x.values[j * n + i] - means[j]) / W
+                values[position[x.rows[i]]! * width + offset + j] = model.weights[i] * (matrix[j * n + i] - means[j]) / W
             }
         }
         return means

@@ -119,9 +119,10 @@ struct CoefficientInfluence {
     func leverages(design x: DesignMatrix, fit: GLMFit) -> [Double] {
         let n = x.rowCount
         let projected = Self.scoresTimesBread(x.columns, columns: kept, score: [Double](repeating: 1, count: n), bread: bread)
+        let values = x.values
         return (0..<n).map { i in
             var h = 0.0
-            for (a, j) in kept.enumerated() { h += x.values[j * n + i] * projected[i * rank + a] }
+            for (a, j) in kept.enumerated() { h += values[j * n + i] * projected[i * rank + a] }
             return fit.workingWeights[i] * h
         }
     }

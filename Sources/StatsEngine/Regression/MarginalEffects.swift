@@ -45,6 +45,7 @@ struct MarginalEffects {
         for (c, contrast) in contrasts.enumerated() {
             let etaHigh = IRLS.linearPredictor(contrast.high.columns, beta: beta)
             let etaLow = IRLS.linearPredictor(contrast.low.columns, beta: beta)
+            let high = contrast.high.values, low = contrast.low.values
             var total = 0.0
             for i in 0..<n {
                 let muHigh = fit.family.mean(etaHigh[i]), muLow = fit.family.mean(etaLow[i])
@@ -53,7 +54,7 @@ struct MarginalEffects {
                 total += weights[i] * g
                 let dHigh = fit.family.meanDerivative(muHigh), dLow = fit.family.meanDerivative(muLow)
                 for (a, j) in influence.kept.enumerated() {
-                    gradients[c * k + a] += weights[i] * (dHigh * contrast.high.values[j * n + i] - dLow * contrast.low.values[j * n + i]) / contrast.divisor
+                    gradients[c * k + a] += weights[i] * (dHigh * high[j * n + i] - dLow * low[j * n + i]) / contrast.divisor
                 }
             }
             estimates[c] = total / W
