@@ -7,21 +7,30 @@ import XCTest
 final class BatchRunTests: ScratchFolderTestCase {
     private static let root = CoverageTests.datasets.deletingLastPathComponent()
 
-    /// A batch starts the most work first (iterated fits, then least squares and adjusted gaps,
-    /// then sorts, then one-pass statistics), whatever the spec's order and with a variance
-    /// method of its own; the outcomes keep the spec's order.
-    func testTheMostWorkStartsFirstAndOutcomesKeepSpecOrder() throws {
+    /// Writes `spec.yaml` in the scratch folder: the bundled labour-force data and its design,
+    /// then `analyses` (YAML sequence items, one per line).
+    private func labourForceSpec(_ analyses: String) throws -> URL {
         let spec = directory.appendingPathComponent("spec.yaml")
         try """
         data: \(CoverageTests.datasets.appendingPathComponent("labour_force.csv").path)
         design: {weights: weight, strata: district, cluster: psu}
         analyses:
+        \(analyses)
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        return spec
+    }
+
+    /// A batch starts the most work first (iterated fits, then least squares and adjusted gaps,
+    /// then sorts, then one-pass statistics), whatever the spec's order and with a variance
+    /// method of its own; the outcomes keep the spec's order.
+    func testTheMostWorkStartsFirstAndOutcomesKeepSpecOrder() throws {
+        let spec = try labourForceSpec("""
           - {name: mean, command: estimate, stat: mean, variable: age}
           - {name: median, command: estimate, stat: quantile, variable: age, q: 0.5}
           - {name: linear, command: regress, formula: "age ~ unemployed"}
           - {name: logistic, command: regress, family: binomial, formula: "unemployed ~ age", bootstrap: 20, seed: 1}
           - {name: adjusted, command: gap, stat: proportion, variable: unemployed, group: origin, reference: majority, adjust: age}
-        """.write(to: spec, atomically: true, encoding: .utf8)
+        """)
         let run = try RunSpec.load(path: spec.path)
         XCTAssertEqual(run.analyses.map(\.workRank), [0, 1, 2, 3, 2])
         let outcomes = try BatchRunner(spec: run).run(into: directory.appendingPathComponent("out").path)
@@ -30,15 +39,11 @@ final class BatchRunTests: ScratchFolderTestCase {
     }
 
     func testFailingAnalysisIsNamedAndTheOthersComplete() throws {
-        let spec = directory.appendingPathComponent("spec.yaml")
-        try """
-        data: \(CoverageTests.datasets.appendingPathComponent("labour_force.csv").path)
-        design: {weights: weight, strata: district, cluster: psu}
-        analyses:
+        let spec = try labourForceSpec("""
           - {name: good_mean, command: estimate, stat: mean, variable: age, by: origin}
           - {name: broken, command: regress, formula: "unemployed ~ nosuchcolumn"}
           - {name: good_gap, command: gap, stat: proportion, variable: unemployed, group: origin, reference: majority, scale: pp}
-        """.write(to: spec, atomically: true, encoding: .utf8)
+        """)
         let out = directory.appendingPathComponent("out")
         let result = try CommandLine.run(["run", spec.path, "--out", out.path])
         XCTAssertEqual(result.status, 1, result.stderr)
