@@ -34,7 +34,12 @@ enum NumericStorage {
     /// column order, each valid for `rows` cells) and which are returned as arrays.
     static func columns(count: Int, rows: Int, _ write: (UnsafeBufferPointer<UnsafeMutablePointer<Double>>) throws -> Void) throws -> [[Double]] {
         guard count > nestingLimit else {
-            var arrays = (0..<count).map { _ in [Double](unsafeUninitializedCapacity: rows) { _, initialized in initialized = rows } }
+            var arrays = (0..<count).map { _ in
+                [Double](unsafeUninitializedCapacity: rows) { buffer, initialized in
+                    HugePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: rows * MemoryLayout<Double>.stride)
+                    initialized = rows
+                }
+            }
             try withStorage(of: &arrays, write)
             return arrays
         }

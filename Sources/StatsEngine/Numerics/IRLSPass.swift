@@ -84,8 +84,8 @@ struct IRLSPass {
                                     }
                                 }
                                 for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: root, to: scaled + j * blockRows) }
-                                var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
-                                dsyrk_(&uplo, &trans, &pp, &mm, &one, scaled, &ld, &one, o, &pp)
+                                var trans = CChar(UInt8(ascii: "T"))
+                                BlockedProducts.addCrossProduct(scaled, rows: m, columns: p, leading: blockRows, into: o)
                                 dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
                                 o[p * p + p] += deviance
                             }

@@ -110,7 +110,7 @@ public struct RegressionEstimator: Sendable {
         // of replicates is refitted together, sharing each pass over the design matrix.
         let irls = IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
         let start = model.fit.coefficients.map { $0.isNaN ? 0 : $0 }
-        let (text, rows) = (formula.text, x.rows)
+        let text = formula.text
         let estimates = kept.map { model.fit.coefficients[$0] }
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             let weights = group.map { replicate in
