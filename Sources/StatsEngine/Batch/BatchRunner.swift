@@ -62,29 +62,36 @@ public struct BatchRunner {
         let folder = try OutputFolder(directory)
 
         let analyses = spec.analyses
-        // The workers take the analyses in this order, the most work first (`RelativeWork`);
-        // the outcomes stay in spec order.
+        // The analyses are queued in this order, the most work first (`RelativeWork`); the
+        // outcomes stay in spec order. Each is a task of its own on the shared pool, not an
+        // iteration of `concurrentPerform`: an analysis's own parallel passes would then be
+        // nested in it, and libdispatch runs nested ones on one thread, so the largest analysis
+        // ran alone on one core after the others finished (a third of a 1M-row batch's analysis
+        // time). As tasks, a core that is done with the small analyses joins the large one's passes.
         let starts = analyses.indices.sorted { (analyses[$1].workRank, $0) < (analyses[$0].workRank, $1) }
         var outcomes = [Outcome?](repeating: nil, count: analyses.count)
         let counter = ProgressCounter(total: analyses.count, report: progress)
         outcomes.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: analyses.count) { k in
-                let i = starts[k]
-                let analysis = analyses[i]
-                let start = DispatchTime.now()
-                var outcome = Outcome(name: analysis.name, command: analysis.command, report: nil, error: nil, seconds: 0)
-                do {
-                    // Each analysis records the columns it uses, for its JSON's `columns` block.
-                    let recording = table.recordingAnew()
-                    outcome.report = try analysis.run(recording, design).describing(columns: recording.usedMetadata)
-                } catch {
-                    outcome.error = "\(error)"
+            let group = DispatchGroup()
+            for i in starts {
+                DispatchQueue.global().async(group: group) {
+                    let analysis = analyses[i]
+                    let start = DispatchTime.now()
+                    var outcome = Outcome(name: analysis.name, command: analysis.command, report: nil, error: nil, seconds: 0)
+                    do {
+                        // Each analysis records the columns it uses, for its JSON's `columns` block.
+                        let recording = table.recordingAnew()
+                        outcome.report = try analysis.run(recording, design).describing(columns: recording.usedMetadata)
+                    } catch {
+                        outcome.error = "\(error)"
+                    }
+                    outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                    shared.value[i] = outcome
+                    counter.finishOne()
                 }
-                outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                shared.value[i] = outcome
-                counter.finishOne()
             }
+            group.wait()
         }
         let results = outcomes.map { $0! }
         do {

@@ -75,18 +75,27 @@ public struct SurveyDesign: Sendable {
             if let kept = calibration?.replicateDegreesOfFreedom, rows?.count ?? rowCount == rowCount { return kept }
             return replicateWeights.degreesOfFreedom(rows: rows)
         }
-        var psuSeen = [Bool](repeating: false, count: psuTotal)
-        var strataSeen = [Bool](repeating: false, count: strataCount)
-        var psus = 0, strata = 0
-        func visit(_ r: Int) {
-            guard weights[r] != 0 else { return }
-            let p = Int(psu[r])
-            if !psuSeen[p] { psuSeen[p] = true; psus += 1 }
-            let h = Int(stratum[r])
-            if !strataSeen[h] { strataSeen[h] = true; strata += 1 }
+        // PSUs are marked without a branch per row; a PSU lies in one stratum, so the strata
+        // present are those of the PSUs marked.
+        var psuSeen = [UInt8](repeating: 0, count: psuTotal)
+        psuSeen.withUnsafeMutableBufferPointer { seen in
+            weights.withUnsafeBufferPointer { weights in
+                psu.withUnsafeBufferPointer { psu in
+                    if let rows {
+                        for r in rows where weights[Int(r)] != 0 { seen[Int(psu[Int(r)])] = 1 }
+                    } else {
+                        for r in 0..<rowCount where weights[r] != 0 { seen[Int(psu[r])] = 1 }
+                    }
+                }
+            }
         }
-        if let rows { for r in rows { visit(Int(r)) } } else { for r in 0..<rowCount { visit(r) } }
-        return psus - strata
+        var strataSeen = [Bool](repeating: false, count: strataCount)
+        var psus = 0
+        for p in psuSeen.indices where psuSeen[p] != 0 {
+            psus += 1
+            strataSeen[Int(psuStratum[p])] = true
+        }
+        return psus - strataSeen.lazy.filter { $0 }.count
     }
 
     init(spec: DesignSpec, source: String, rowNumbering: RowNumbering, weights: [Double], stratum: [Int32], strataLabels: [String],
