@@ -78,7 +78,7 @@ struct IRLSPass {
                                         }
                                         deviance += w * family.deviance(y, mu)
                                         let d = family.meanDerivative(mu)
-                                        let omega = w * d * d / family.variance(mu)
+                                        let omega = family.workingWeight(w, mean: mu, derivative: d)
                                         root[i] = omega.squareRoot()
                                         rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
                                     }

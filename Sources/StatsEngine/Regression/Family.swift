@@ -45,6 +45,20 @@ public enum Family: String, Sendable, CaseIterable {
         }
     }
 
+    /// The working weight w·(dμ/dη)²/V(μ) of a row with prior weight `w`, mean `mu` and
+    /// dμ/dη = `derivative` (the square of R's `glm.fit` `w`). With the canonical links dμ/dη
+    /// is V(μ) itself unless it is bounded, and the weight is w·V(μ) without a division (the
+    /// divider is what limits a logistic pass's per-row work).
+    @inline(__always) func workingWeight(_ w: Double, mean mu: Double, derivative d: Double) -> Double {
+        switch self {
+        case .gaussian: return w
+        case .binomial:
+            let v = mu * (1 - mu)
+            return d == v ? w * v : w * d * d / v
+        case .poisson: return w * mu
+        }
+    }
+
     /// g(μ), for starting values.
     func link(_ mu: Double) -> Double {
         switch self {
@@ -68,6 +82,9 @@ public enum Family: String, Sendable, CaseIterable {
         switch self {
         case .gaussian: return (y - mu) * (y - mu)
         case .binomial:
+            // A 0/1 response (the usual one) takes one logarithm and no division.
+            if y == 1 { return -2 * log(mu) }
+            if y == 0 { return -2 * log(1 - mu) }
             func term(_ a: Double, _ b: Double) -> Double { a > 0 ? a * log(a / b) : 0 }
             return 2 * (term(y, mu) + term(1 - y, 1 - mu))
         case .poisson: return 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu))

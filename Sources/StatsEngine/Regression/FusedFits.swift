@@ -67,7 +67,7 @@ extension IRLS {
         var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
         for i in 0..<n {
             let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
-            omega[i] = w[i] * d * d / v
+            omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,

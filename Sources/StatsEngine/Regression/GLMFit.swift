@@ -73,7 +73,7 @@ struct IRLS {
             for i in 0..<n {
                 let d = family.meanDerivative(mu[i])
                 z[i] = eta[i] + (y[i] - mu[i]) / d
-                omega[i] = w[i] * d * d / family.variance(mu[i])
+                omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
             }
             let step = try LeastSquares.fit(x: x.columns, response: z, weights: omega, exact: exact,
                                             refine: family == .gaussian)
@@ -101,7 +101,7 @@ struct IRLS {
         for i in 0..<n {
             let d = family.meanDerivative(mu[i])
             let v = family.variance(mu[i])
-            omega[i] = w[i] * d * d / v
+            omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
             scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
         }
         let last = family == .gaussian ? final
