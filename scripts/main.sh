@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
-swift build -c release --product disparity >&2
+swift build -c release --product disparity --static-swift-stdlib >&2
 bin=.build/release/disparity
 mkdir -p out
 rm -f out/barometer.sqlite
