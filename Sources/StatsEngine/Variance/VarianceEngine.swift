@@ -130,10 +130,7 @@ public struct VarianceEngine: Sendable {
             guard k > 0 else { return }
             totals.withUnsafeMutableBufferPointer { totals in
                 if influence.columnMajor {
-                    for j in 0..<k {
-                        let source = values.baseAddress! + j * slots.count
-                        for (i, slot) in slots.enumerated() { totals[Int(slot) * k + j] += source[i] }
-                    }
+                    Self.addColumnMajor(values.baseAddress!, slots: slots, width: k, into: totals.baseAddress!)
                 } else {
                     for (i, slot) in slots.enumerated() {
                         let target = totals.baseAddress! + Int(slot) * k, source = values.baseAddress! + i * k
@@ -157,6 +154,47 @@ public struct VarianceEngine: Sendable {
             }
         }
         return (groups, totals)
+    }
+
+    /// Adds a column-major block (`width` columns of `slots.count` values) to the row-major
+    /// `totals` of the slots its rows belong to. A run of rows in one slot (rows come grouped by
+    /// sampling unit) is summed in registers, four columns at a time, and stored once: the same
+    /// additions in the same order as adding each value to the total in memory, without each
+    /// addition waiting on the store before it.
+    private static func addColumnMajor(_ values: UnsafePointer<Double>, slots: [Int32], width k: Int,
+                                       into totals: UnsafeMutablePointer<Double>) {
+        let m = slots.count
+        slots.withUnsafeBufferPointer { slots in
+            var j = 0
+            while j + 4 <= k {
+                let column = values + j * m
+                var i = 0
+                while i < m {
+                    let slot = slots[i], target = totals + Int(slot) * k + j
+                    var sum = SIMD4(target[0], target[1], target[2], target[3])
+                    repeat {
+                        sum += SIMD4(column[i], column[m + i], column[2 * m + i], column[3 * m + i])
+                        i += 1
+                    } while i < m && slots[i] == slot
+                    for lane in 0..<4 { target[lane] = sum[lane] }
+                }
+                j += 4
+            }
+            while j < k {
+                let column = values + j * m
+                var i = 0
+                while i < m {
+                    let slot = slots[i], target = totals + Int(slot) * k + j
+                    var sum = target.pointee
+                    repeat {
+                        sum += column[i]
+                        i += 1
+                    } while i < m && slots[i] == slot
+                    target.pointee = sum
+                }
+                j += 1
+            }
+        }
     }
 
     /// R's `onestage`: the sum over strata of each stratum's `onestrat` contribution, rescaled
