@@ -60,7 +60,8 @@ public struct DesignMatrix: Sendable {
         var keep = response.map { !$0.isNaN }
         if let within { for i in keep.indices where !within[i] { keep[i] = false } }
         for variable in resolved.values { variable.markMissing(&keep) }
-        let rows = keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
+        let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let rows = kept == keep.count ? Array(0..<Int32(kept)) : keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
         guard !rows.isEmpty else {
             throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): no row has every variable of the model")
         }
