@@ -1,3 +1,5 @@
+import Foundation
+
 /// Resolving a `DesignSpec` against a table, with the checks R's `svydesign` makes (and a few it
 /// does not), each failing with the file, line and column at fault.
 extension SurveyDesign {
@@ -16,7 +18,7 @@ extension SurveyDesign {
         let n = table.rowCount
         let source = table.source
 
-        func identifiers(_ name: String, role: String) throws -> CategoricalColumn {
+        @Sendable func identifiers(_ name: String, role: String) throws -> CategoricalColumn {
             let column = try table.categorical(name)
             if let row = column.codes.firstIndex(where: { $0 < 0 }) {
                 throw table.rowError(row, column: name, "missing \(role) identifier")
@@ -24,11 +26,22 @@ extension SurveyDesign {
             return column
         }
 
+        // The stratum and PSU ids are coded at once, one column per core: coding a column of
+        // numbers reads it three times, between the parse and every analysis. Errors are raised
+        // in the order below, strata first.
+        let roles = [(spec.strata, "stratum"), (spec.clusters.first, "cluster")]
+        var coded = [Result<CategoricalColumn, Error>?](repeating: nil, count: roles.count)
+        coded.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: roles.count) { k in
+                shared.value[k] = roles[k].0.map { name in Result { try identifiers(name, role: roles[k].1) } }
+            }
+        }
+
         // Strata.
         var stratum = [Int32](repeating: 0, count: n)
         var strataLabels = ["1"]
-        if let name = spec.strata {
-            let column = try identifiers(name, role: "stratum")
+        if let column = try coded[0]?.get() {
             stratum = column.codes
             strataLabels = column.levels
         }
@@ -37,8 +50,7 @@ extension SurveyDesign {
         var psu = [Int32](repeating: 0, count: n)
         var psuStratum: [Int32] = []
         var psuLabels: [String]? = []
-        if let name = spec.clusters.first {
-            let column = try identifiers(name, role: "cluster")
+        if let name = spec.clusters.first, let column = try coded[1]?.get() {
             if spec.nest {
                 var index: [Int64: Int32] = [:]
                 let width = Int64(column.levels.count)
