@@ -66,6 +66,10 @@ public struct GapEstimator: Sendable {
             }
             focalCodes = [code]
         }
+        guard !focalCodes.isEmpty else {
+            throw DisparityError.data(file: table.source, column: request.group,
+                                      "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
+        }
         let statistic = try linearizer(for: request)
         let domain = try request.subset?.rows(of: table)
         func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {

@@ -106,5 +106,8 @@ public enum Family: String, Sendable, CaseIterable {
             default: continue
             }
         }
+        if self == .binomial, y.allSatisfy({ $0 == 1 }) {
+            throw DisparityError.data(file: table.source, column: name, "the outcome is 1 in every row used, so a binomial model has no finite estimate")
+        }
     }
 }

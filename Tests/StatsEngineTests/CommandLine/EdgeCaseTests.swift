@@ -140,6 +140,23 @@ final class EdgeCaseTests: XCTestCase {
                     "the outcome is 0 in every row")
     }
 
+    /// A logistic outcome that is 1 in every row has no finite estimate either, and is said so
+    /// (not blamed on a separating term).
+    func testAllOneBinaryOutcome() throws {
+        let t = try table("y,x\n1,1\n1,2\n1,3\n1,4\n")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        assertError(try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ x", family: .binomial)),
+                    "the outcome is 1 in every row")
+    }
+
+    /// A gap over a group column whose only level is the reference is an error, not an empty result.
+    func testGapWithOnlyTheReferenceLevel() throws {
+        let t = try table("y,g\n1,a\n2,a\n3,a\n")
+        let design = try SurveyDesign(spec: DesignSpec(), table: t)
+        assertError(try GapEstimator(table: t, design: design).estimate(GapRequest(variable: "y", group: "g", reference: "a")),
+                    "no group to compare")
+    }
+
     func testRunSpecRejectsUnknownAnalysisKeys() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
