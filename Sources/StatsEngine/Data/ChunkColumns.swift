@@ -75,6 +75,10 @@ struct ChunkColumns: CSVVisitor {
     @inline(__always)
     mutating func consumeFields(record: Int, column first: Int, at position: Int) -> (end: Int, count: Int)? {
         guard slots[first] != nil else { return (ByteWords.fieldEnd(bytes, from: position, to: end, delimiter: delimiter), 1) }
+        // The chunk's constants as locals: the stores of the cells could write any memory as far
+        // as the compiler knows, so it would read the properties again for every cell.
+        let bytes = bytes, end = end, delimiter = delimiter, decimalComma = decimalComma
+        let numericCodes = missing.hasNumericCodes
         var column = first, start = position
         var consumed: Int? = nil
         while true {
@@ -86,7 +90,7 @@ struct ChunkColumns: CSVVisitor {
                                                                         delimiter: delimiter, decimals: &places)
                 else { break }
                 // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
-                if missing.hasNumericCodes, missing.matches(number: value) {
+                if numericCodes, missing.matches(number: value) {
                     numbers.set(.nan, record: record, column: slot)
                 } else {
                     numbers.set(value, record: record, column: slot)
