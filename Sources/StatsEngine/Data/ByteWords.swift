@@ -34,10 +34,9 @@ enum ByteWords {
     }
 
     /// The length of the field that starts at `start` when it ends (in a `delimiter` or a line
-    /// feed) within the sixteen bytes from `start`, else 16; needs `start + 16 <= end`. It is
-    /// found from two words read at `start` alone, with no branch, so a loop over a record's
-    /// fields can take the next field's start from it while the field's number is still being
-    /// read: the number's own end is a longer chain of dependent steps.
+    /// feed) within the sixteen bytes from `start`, else 16; needs `start + 16 <= end`. Found
+    /// from the two words at `start` with no branch: a short text cell (`LevelKey`) is compared
+    /// as those same two words.
     @inline(__always)
     static func shortFieldLength(_ bytes: UnsafePointer<UInt8>, at start: Int, delimiter: UInt8) -> Int {
         let delimiters = ones &* UInt64(delimiter), lineFeeds = ones &* UInt64(ASCII.newline)

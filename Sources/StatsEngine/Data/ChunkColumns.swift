@@ -221,7 +221,7 @@ struct LevelKey {
     /// `bytes` must be readable).
     @inline(__always)
     init(_ bytes: UnsafePointer<UInt8>, length: Int) {
-        // A shift by 64 or more gives 0 in Swift, so a length of 0 or of 8 and less masks right.
+        // Swift's `>>` by 64 gives 0, so a word that holds none of the bytes is masked to 0.
         first = ByteWords.word(bytes, at: 0) & (UInt64.max >> (64 - 8 * min(length, 8)))
         second = ByteWords.word(bytes, at: 8) & (UInt64.max >> (64 - 8 * max(length - 8, 0)))
         self.length = length
