@@ -33,6 +33,20 @@ enum ByteWords {
         return i
     }
 
+    /// The length of the field that starts at `start` when it ends (in a `delimiter` or a line
+    /// feed) within the sixteen bytes from `start`, else 16; needs `start + 16 <= end`. Found
+    /// from the two words at `start` with no branch: a short text cell (`LevelKey`) is compared
+    /// as those same two words.
+    @inline(__always)
+    static func shortFieldLength(_ bytes: UnsafePointer<UInt8>, at start: Int, delimiter: UInt8) -> Int {
+        let delimiters = ones &* UInt64(delimiter), lineFeeds = ones &* UInt64(ASCII.newline)
+        let first = word(bytes, at: start), second = word(bytes, at: start + 8)
+        let inFirst = (firstZeroByte(first ^ delimiters) | firstZeroByte(first ^ lineFeeds)).trailingZeroBitCount >> 3
+        let inSecond = (firstZeroByte(second ^ delimiters) | firstZeroByte(second ^ lineFeeds)).trailingZeroBitCount >> 3
+        // `inFirst` is 8 when the first word has neither byte, and only then is `inSecond` added.
+        return inFirst + (inSecond & (0 &- (inFirst >> 3)))
+    }
+
     /// A word with the high bit of exactly the zero bytes of `x` set (no carry crosses a byte).
     @inline(__always)
     private static func zeroBytes(_ x: UInt64) -> UInt64 {

@@ -17,8 +17,8 @@ struct ChunkColumns: CSVVisitor {
     let slots: [Int?]
     /// Where the kept numeric columns' cells go; text columns' cells are not stored there.
     let numbers: ColumnWriter
-    /// Per column of the file: its slot while it is kept and numeric, else -1 (`consumeFields`
-    /// tests it alone).
+    /// Per column of the file: its slot while it is kept and numeric, `textSlot` once it is
+    /// kept and text, else -1 (`consumeFields` tests it alone).
     var numericSlots: [Int]
     /// Per column of the file: how many skipped columns start there (`skippedFields(from:)`).
     let skippedRuns: [Int]
@@ -28,6 +28,9 @@ struct ChunkColumns: CSVVisitor {
     var levelIndex: [[String: Int32]]
     /// Per column, each level's bytes as written (empty when written with escaped quotes).
     var levelBytes: [[[UInt8]]]
+    /// Per column, its short levels (`LevelKey`) while it has at most 16 levels, which
+    /// `consumeFields` matches without leaving its run of cells; empty after.
+    var levelKeys: [[LevelKey]]
     /// Records before the column turned to text, whose text must be re-read.
     var textFrom: [Int]
     /// Per column: the most decimal places of any number (`Int.max` when not exact).
@@ -56,32 +59,49 @@ struct ChunkColumns: CSVVisitor {
         levels = Array(repeating: [], count: fields)
         levelIndex = Array(repeating: [:], count: fields)
         levelBytes = Array(repeating: [], count: fields)
+        levelKeys = Array(repeating: [], count: fields)
         textFrom = Array(repeating: 0, count: fields)
         decimals = Array(repeating: 0, count: fields)
     }
 
-    /// The fast path: a kept numeric column's unquoted cell that is a plain number, with the
-    /// plain numbers of the numeric columns after it in the record, read in one loop; or a
-    /// skipped column's unquoted cell, stepped over a word at a time (a carriage return before
-    /// its line feed is left in the field, which is never read).
+    /// `numericSlots`' mark of a kept text column.
+    static let textSlot = -2
+
+    /// The fast path: a kept numeric column's unquoted cell that is a plain number, or a kept
+    /// text column's unquoted cell that is one of its short levels as written before
+    /// (`knownLevel`), with such cells of the columns after it in the record, read in one loop;
+    /// or a skipped column's unquoted cell, stepped over a word at a time (a carriage return
+    /// before its line feed is left in the field, which is never read).
     @inline(__always)
     mutating func consumeFields(record: Int, column first: Int, at position: Int) -> (end: Int, count: Int)? {
         guard slots[first] != nil else { return (ByteWords.fieldEnd(bytes, from: position, to: end, delimiter: delimiter), 1) }
+        // The chunk's constants as locals: the stores of the cells could write any memory as far
+        // as the compiler knows, so it would read the properties again for every cell.
+        let bytes = bytes, end = end, delimiter = delimiter, decimalComma = decimalComma
+        let numericCodes = missing.hasNumericCodes
         var column = first, start = position
         var consumed: Int? = nil
         while true {
             let slot = numericSlots[column]
-            var places = 0
-            guard slot >= 0,
-                  let (value, stop) = NumberParser.parsePrefix(bytes, start, end, decimalComma: decimalComma,
-                                                               delimiter: delimiter, decimals: &places)
-            else { break }
-            // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
-            if missing.hasNumericCodes, missing.matches(number: value) {
-                numbers.set(.nan, record: record, column: slot)
+            let stop: Int
+            if slot >= 0 {
+                var places = 0
+                guard let (value, numberEnd) = NumberParser.parsePrefix(bytes, start, end, decimalComma: decimalComma,
+                                                                        delimiter: delimiter, decimals: &places)
+                else { break }
+                // A missing code that reads as a number counts no decimal places, as on `visit`'s path.
+                if numericCodes, missing.matches(number: value) {
+                    numbers.set(.nan, record: record, column: slot)
+                } else {
+                    numbers.set(value, record: record, column: slot)
+                    if places > decimals[column] { raiseDecimals(column: column, to: places) }
+                }
+                stop = numberEnd
             } else {
-                numbers.set(value, record: record, column: slot)
-                if places > decimals[column] { raiseDecimals(column: column, to: places) }
+                // A text column's cells of a few short levels (a group variable) keep the run going.
+                guard slot == Self.textSlot, let (code, textEnd) = knownLevel(column: column, at: start) else { break }
+                codes[column]!.append(code)
+                stop = textEnd
             }
             column += 1
             consumed = stop
@@ -90,6 +110,23 @@ struct ChunkColumns: CSVVisitor {
             start = stop + 1
         }
         return consumed.map { ($0, column - first) }
+    }
+
+    /// The code of the unquoted cell at `start` of text column `column` when its bytes are those
+    /// of one of the column's `levelKeys`, and where the cell ends (at its delimiter or line
+    /// feed); nil for any other cell, or one within 16 bytes of `end`, which `visit` reads. Equal
+    /// bytes are the same text, which was checked (UTF-8, no NUL) and found not missing when the
+    /// level was first read, so nothing but the comparison is needed.
+    @inline(__always)
+    private func knownLevel(column: Int, at start: Int) -> (Int32, Int)? {
+        guard start + 16 <= end, bytes[start] != ASCII.quote else { return nil }
+        let stop = start + ByteWords.shortFieldLength(bytes, at: start, delimiter: delimiter)
+        guard stop < start + 16 else { return nil }
+        // A carriage return before the line feed ends the line, not the cell, as in the tokenizer.
+        let length = stop - start - (stop > start && bytes[stop] == ASCII.newline && bytes[stop - 1] == ASCII.carriageReturn ? 1 : 0)
+        let key = LevelKey(bytes + start, length: length)
+        for level in levelKeys[column] where level.matches(key) { return (level.code, stop) }
+        return nil
     }
 
     /// Raises column `column`'s decimal places to `places`: out of line, as it is rarely
@@ -153,6 +190,11 @@ struct ChunkColumns: CSVVisitor {
         levels[column].append(text)
         levelIndex[column][text] = c
         levelBytes[column].append(field.hasEscapedQuotes ? [] : Array(UnsafeBufferPointer(start: bytes + field.start, count: field.end - field.start)))
+        if levels[column].count > 16 {
+            levelKeys[column] = []
+        } else if let key = levelBytes[column][Int(c)].withUnsafeBufferPointer({ LevelKey($0, code: c) }) {
+            levelKeys[column].append(key)
+        }
         return c
     }
 
@@ -160,8 +202,49 @@ struct ChunkColumns: CSVVisitor {
     mutating func becomeText(column: Int, at record: Int) {
         codes[column] = Array(repeating: -2, count: record)
         textFrom[column] = record
-        numericSlots[column] = -1
+        numericSlots[column] = Self.textSlot
     }
+}
+
+/// A text cell of 1 to 15 bytes as two words, its bytes in order from the first word's lowest
+/// byte and zeros after them, and its length: two cells are the same text exactly when their
+/// keys' words and lengths are equal, so a known level is found by two comparisons rather than a
+/// call to `memcmp`.
+struct LevelKey {
+    let first: UInt64
+    let second: UInt64
+    let length: Int
+    /// The level's code in its chunk (0 in a key made only to be compared).
+    let code: Int32
+
+    /// The key of the `length` bytes at `bytes`, read as the two words there (the 16 bytes from
+    /// `bytes` must be readable).
+    @inline(__always)
+    init(_ bytes: UnsafePointer<UInt8>, length: Int) {
+        // Swift's `>>` by 64 gives 0, so a word that holds none of the bytes is masked to 0.
+        first = ByteWords.word(bytes, at: 0) & (UInt64.max >> (64 - 8 * min(length, 8)))
+        second = ByteWords.word(bytes, at: 8) & (UInt64.max >> (64 - 8 * max(length - 8, 0)))
+        self.length = length
+        code = 0
+    }
+
+    /// The key of a level's bytes, `code` in its chunk; nil when it is not 1 to 15 bytes long
+    /// (longer levels, and levels written with escaped quotes, which have no bytes, are found
+    /// by `ChunkColumns.code(of:column:)` alone).
+    init?(_ level: UnsafeBufferPointer<UInt8>, code: Int32) {
+        guard level.count > 0, level.count < 16 else { return nil }
+        var padded = [UInt8](repeating: 0, count: 16)
+        padded.replaceSubrange(0..<level.count, with: level)
+        let key = padded.withUnsafeBufferPointer { LevelKey($0.baseAddress!, length: level.count) }
+        first = key.first
+        second = key.second
+        length = key.length
+        self.code = code
+    }
+
+    /// Whether `other` holds the same bytes.
+    @inline(__always)
+    func matches(_ other: LevelKey) -> Bool { first == other.first && second == other.second && length == other.length }
 }
 
 /// The cells that are missing: those INTERFACE.md names (empty, `NA` and `.`) and the file's own

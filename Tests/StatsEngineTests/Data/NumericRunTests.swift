@@ -9,9 +9,10 @@ final class NumericRunTests: XCTestCase {
     /// Rows that keep the tested rows' numbers away from the end of the data.
     private static let padding = String(repeating: "0,0,0,0,0\n", count: 8)
 
-    private func read(_ text: String, options: CSVOptions = CSVOptions(), columns: ColumnSelection = .all) throws -> Table {
+    /// `text` read in chunks of `chunkSize` bytes (16: about a record each).
+    private func read(_ text: String, options: CSVOptions = CSVOptions(), columns: ColumnSelection = .all, chunkSize: Int = 16) throws -> Table {
         var options = options
-        options.chunkSize = 16
+        options.chunkSize = chunkSize
         return try CSVReader.parse(Array(text.utf8), source: "t.csv", options: options, columns: columns)
     }
 
@@ -68,5 +69,37 @@ final class NumericRunTests: XCTestCase {
         let commas = try read("a,b,c,d,e\n4,1,2,3,5\n" + Self.padding, options: CSVOptions(decimalComma: true))
         XCTAssertEqual(try numbers(commas, "a", count: 1), [4])
         XCTAssertEqual(try numbers(commas, "b", count: 1), [1])
+    }
+
+    /// A text column's cells that repeat one of its first 16 levels of under 16 bytes are matched
+    /// inside the run (`ChunkColumns.knownLevel`, by the cell's two words and length): levels that
+    /// share their first word or are prefixes of each other stay apart, a carriage return before
+    /// the line feed is not part of the last cell, a lone one is, a quoted cell is the same level,
+    /// and the numbers after the text cell are read on.
+    func testKnownLevelsOfATextColumnAreMatchedInsideTheRun() throws {
+        let levels = ["upper", "up", "up\r", "abcdefgh1", "abcdefgh2", "abcdefghijklmno", "abcdefghijklmnop", "x\ry"]
+        var rows: [String] = []
+        for r in 0..<28 {
+            let level = levels[r % levels.count]
+            rows.append("\(r),\(r % 5 == 4 ? "\"\(level)\"" : level),\(r).5,\(levels[(r + 3) % levels.count])")
+        }
+        let text = "a,g,b,h\r\n" + rows.joined(separator: "\r\n") + "\r\n" + Self.padding.replacingOccurrences(of: "0,0,0,0,0", with: "0,upper,0,up")
+        // One chunk, so that the levels of its first rows are known in the later ones.
+        let t = try read(text, chunkSize: 1 << 20)
+        let g = try t.categorical("g"), h = try t.categorical("h")
+        XCTAssertEqual(g.codes.prefix(28).map { g.levels[Int($0)] }, (0..<28).map { levels[$0 % levels.count] })
+        XCTAssertEqual(h.codes.prefix(28).map { h.levels[Int($0)] }, (0..<28).map { levels[($0 + 3) % levels.count] })
+        XCTAssertEqual(try numbers(t, "b", count: 28), (0..<28).map { Double($0) + 0.5 })
+        XCTAssertEqual(try numbers(t, "a", count: 28), (0..<28).map { Double($0) })
+    }
+
+    /// Once a text column has more than 16 levels its cells are no longer matched in the run,
+    /// and every cell still gets its own level.
+    func testTextColumnsOfManyLevelsAreReadCellByCell() throws {
+        let rows = (0..<40).map { "\($0),l\($0 % 20),\($0)" }.joined(separator: "\n")
+        let t = try read("a,g,b\n" + rows + "\n" + Self.padding.replacingOccurrences(of: "0,0,0,0,0", with: "0,l0,0"), chunkSize: 1 << 20)
+        let g = try t.categorical("g")
+        XCTAssertEqual(g.codes.prefix(40).map { g.levels[Int($0)] }, (0..<40).map { "l\($0 % 20)" })
+        XCTAssertEqual(try numbers(t, "b", count: 40), (0..<40).map { Double($0) })
     }
 }
