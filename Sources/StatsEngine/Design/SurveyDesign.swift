@@ -1,3 +1,5 @@
+import Foundation
+
 /// A survey design resolved against a table: per-row weights and dense stratum, PSU and
 /// second-stage codes, with the per-stratum and per-PSU counts and finite population corrections
 /// that the variance engine needs. Everything is computed once, in one pass per column.
@@ -39,6 +41,8 @@ public struct SurveyDesign: Sendable {
     /// The calibration of the weights to population totals (`--calibrate`, `--poststratify`,
     /// `--rake`), else nil: `weights` (and the replicates) are then the calibrated weights.
     public let calibration: Calibration?
+    /// Values of the whole sample worked out once per design.
+    private let wholeSample = WholeSampleValues()
 
     /// Second-stage units within PSUs.
     public struct SecondStage: Sendable {
@@ -75,6 +79,14 @@ public struct SurveyDesign: Sendable {
             if let kept = calibration?.replicateDegreesOfFreedom, rows?.count ?? rowCount == rowCount { return kept }
             return replicateWeights.degreesOfFreedom(rows: rows)
         }
+        // Rows (distinct) as many as the design's are all of them: every whole-sample analysis
+        // of a batch asks, and the answer is worked out once.
+        if rows?.count ?? rowCount == rowCount { return wholeSample.degreesOfFreedom { linearizedDegreesOfFreedom(rows: nil) } }
+        return linearizedDegreesOfFreedom(rows: rows)
+    }
+
+    /// `degreesOfFreedom` of a design without replicate weights.
+    private func linearizedDegreesOfFreedom(rows: [Int32]?) -> Int {
         // PSUs are marked without a branch per row; a PSU lies in one stratum, so the strata
         // present are those of the PSUs marked.
         var psuSeen = [UInt8](repeating: 0, count: psuTotal)
@@ -116,5 +128,22 @@ public struct SurveyDesign: Sendable {
         self.secondStage = secondStage
         self.replicateWeights = replicateWeights
         self.calibration = calibration
+    }
+}
+
+/// Values of a design's whole sample, computed on first use by whichever analysis asks first
+/// (under a lock, so concurrent analyses compute them once) and shared by the design's copies.
+private final class WholeSampleValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var df: Int?
+
+    /// The design df of all rows, from `compute` the first time.
+    func degreesOfFreedom(_ compute: () -> Int) -> Int {
+        lock.withLock {
+            if let df { return df }
+            let value = compute()
+            df = value
+            return value
+        }
     }
 }

@@ -4,12 +4,13 @@ enum ResolvedVariable {
     case numeric([Double])
     case factor(codes: [Int32], levels: [String], base: String)
 
-    /// Clears `keep` (one flag per row) where this variable is missing, without a branch per row.
+    /// Clears `keep` (one flag per row) where this variable is missing, reading both through
+    /// buffers (no uniqueness check per row; a cleared flag is the rare case).
     func markMissing(_ keep: inout [Bool]) {
         keep.withUnsafeMutableBufferPointer { keep in
             switch self {
-            case .numeric(let v): v.withUnsafeBufferPointer { v in for i in keep.indices { keep[i] = keep[i] && !v[i].isNaN } }
-            case .factor(let c, _, _): c.withUnsafeBufferPointer { c in for i in keep.indices { keep[i] = keep[i] && c[i] >= 0 } }
+            case .numeric(let v): v.withUnsafeBufferPointer { v in for i in keep.indices where v[i].isNaN { keep[i] = false } }
+            case .factor(let c, _, _): c.withUnsafeBufferPointer { c in for i in keep.indices where c[i] < 0 { keep[i] = false } }
             }
         }
     }
