@@ -195,13 +195,53 @@ struct SeparationCheck {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
         guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
-        let pinned = mean.indices.reduce(0) { count, i in
+        // Fitted means numerically at their bound (R's glm.fit warns of them) come with strong
+        // but finite effects too — rows far out on a steep predictor — so they are separation
+        // only when a column separates the outcome on its own.
+        let pinned = mean.indices.contains { i in
             let atBound = family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance
-            return count + (weights[i] > 0 && atBound ? 1 : 0)
+            return weights[i] > 0 && atBound
         }
-        if pinned > 0 {
-            throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(pinned) row\(pinned == 1 ? " is" : "s are") fitted with \(family == .binomial ? "probability 0 or 1" : "mean 0"), so some coefficient is infinite (drop the term or merge levels)")
+        if pinned, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
+            throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
+    }
+
+    /// A direction along one column (with the intercept) that separates the outcome, scaled so
+    /// that it moves some row's linear predictor by 1, or nil when no column does. Logistic:
+    /// the rows with y = 1 lie on one side of a threshold of the column and those with y = 0
+    /// on the other (ties at it allowed: quasi-complete); Poisson: the rows with events share
+    /// the column's value and the others lie on one side of it. An exact test for separation
+    /// by a single term (a factor level, a 0/1 or a continuous variable).
+    func separatingColumn(y: [Double]) -> [Double]? {
+        let n = design.rowCount, p = design.columnCount, x = design.values
+        let intercept = design.formula.hasIntercept ? design.termOfColumn.firstIndex(of: -1) : nil
+        for j in 0..<p where design.termOfColumn[j] >= 0 {
+            // Each outcome class's range of the column: [0] no event, [1] events.
+            var low = [Double.infinity, .infinity], high = [-Double.infinity, -Double.infinity]
+            for i in 0..<n where weights[i] > 0 {
+                let k = (family == .binomial ? y[i] == 1 : y[i] > 0) ? 1 : 0, v = x[j * n + i]
+                low[k] = min(low[k], v)
+                high[k] = max(high[k], v)
+            }
+            guard low[0] <= high[0], low[1] <= high[1] else { continue }
+            let threshold: Double, sign: Double
+            switch family {
+            case .binomial where high[0] <= low[1]: (threshold, sign) = ((high[0] + low[1]) / 2, 1)
+            case .binomial where high[1] <= low[0]: (threshold, sign) = ((high[1] + low[0]) / 2, -1)
+            case .poisson where low[1] == high[1] && high[0] <= low[1]: (threshold, sign) = (low[1], 1)
+            case .poisson where low[1] == high[1] && low[0] >= high[1]: (threshold, sign) = (low[1], -1)
+            default: continue
+            }
+            guard threshold == 0 || intercept != nil else { continue }
+            let largest = max(abs(low[0] - threshold), abs(high[0] - threshold), abs(low[1] - threshold), abs(high[1] - threshold))
+            guard largest > 0 else { continue }
+            var b = [Double](repeating: 0, count: p)
+            b[j] = sign / largest
+            if let intercept { b[intercept] = -sign * threshold / largest }
+            return b
+        }
+        return nil
     }
 
     /// The description of the separation the step reveals, or nil.

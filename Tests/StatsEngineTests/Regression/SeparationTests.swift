@@ -86,6 +86,51 @@ final class SeparationTests: XCTestCase {
         XCTAssertTrue(result.coefficients[1].estimate!.isFinite)
     }
 
+    /// A steep but finite effect: y = 1 where x + 0.8·u > 0 (u in [−0.5, 0.5)), so the outcomes
+    /// overlap for |x| < 0.4 and the estimate is finite, while 730 of the 2,000 rows are fitted
+    /// with probability numerically 0 or 1 (R's glm.fit warns). Fitted, not called separation:
+    /// R's glm (epsilon 1e-15, 12 iterations) gives slope 7.8648396923390891 and an intercept of
+    /// −2.4e-17 (oracle/strong_effect.R).
+    func testSteepFiniteEffectIsFitted() throws {
+        let n = 2000
+        let x = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
+        let y = (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 }
+        let design = try SurveyDesign(spec: DesignSpec(), table: table(["x": x, "y": y]))
+        let result = try RegressionEstimator(table: table(["x": x, "y": y]), design: design)
+            .fit(RegressionRequest(formula: "y ~ x", family: .binomial, tolerance: 1e-13))
+        XCTAssertTrue(result.converged)
+        assertClose(result.coefficients[1].estimate!, 7.8648396923390891, rel: 1e-7, "slope")
+        XCTAssertEqual(result.coefficients[0].estimate!, 0, accuracy: 1e-9, "intercept")
+    }
+
+    /// The single-column test behind fitted means at their bound: a factor level whose rows all
+    /// have y = 1 gives a direction along that level's column; the steep but overlapping data
+    /// above give none.
+    func testSeparatingColumn() throws {
+        var rng = SplitMix64(seed: 3)
+        var g: [Double] = [], y: [Double] = []
+        for i in 0..<120 {
+            let level = Double(i % 3)
+            g.append(level)
+            y.append(level == 2 ? 1 : (rng.uniform() < 0.5 ? 1 : 0))
+        }
+        let separated = try DesignMatrix(formula: try ModelFormula("y ~ factor(g)"), table: table(["g": g, "y": y]))
+        let check = SeparationCheck(family: .binomial, design: separated, weights: [Double](repeating: 1, count: 120),
+                                    mean: [Double](repeating: 0.5, count: 120))
+        let direction = try XCTUnwrap(check.separatingColumn(y: separated.response))
+        let level = try XCTUnwrap(separated.names.firstIndex(of: "g[2]"))
+        XCTAssertGreaterThan(direction[level], 0)
+        // Quasi-complete: the threshold is 0, so the level's column alone is the direction.
+        XCTAssertEqual(direction.enumerated().filter { $0.element != 0 }.map(\.offset), [level])
+
+        let n = 2000
+        let x = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
+        let steep = (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 }
+        let overlapping = try DesignMatrix(formula: try ModelFormula("y ~ x"), table: table(["x": x, "y": steep]))
+        XCTAssertNil(SeparationCheck(family: .binomial, design: overlapping, weights: [Double](repeating: 1, count: n),
+                                     mean: [Double](repeating: 0.5, count: n)).separatingColumn(y: steep))
+    }
+
     /// Reaching the iteration limit is an error that says so, never a fit reported as converged.
     func testIterationLimitIsAnError() throws {
         var rng = SplitMix64(seed: 4)
