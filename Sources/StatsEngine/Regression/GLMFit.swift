@@ -43,6 +43,22 @@ struct IRLS {
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
     func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
+        // R's svyglm fits on the weights rescaled to mean 1 (`rescale = TRUE`): glm's deviance
+        // test |Δdev|/(|dev| + 0.1) is not scale-free, and weights summing to 1e-4 would stop it
+        // early. The iterations run on mean-1 weights; the fit is reported on the weights given.
+        let scale = family == .gaussian ? 1 : w.reduce(0, +) / Double(max(w.count, 1))
+        guard scale > 0, scale.isFinite, scale != 1 else { return try unscaledFit(x, weights: w, start: start) }
+        var fit = try unscaledFit(x, weights: w.map { $0 / scale }, start: start)
+        fit.workingWeights = fit.workingWeights.map { $0 * scale }
+        fit.scoreFactor = fit.scoreFactor.map { $0 * scale }
+        fit.unscaledCovariance = fit.unscaledCovariance.map { $0 / scale }
+        fit.deviance *= scale
+        fit.residualSumOfSquares *= scale
+        return fit
+    }
+
+    /// `fit` on the weights as they are.
+    private func unscaledFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
         if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start)[0] { return try fused.get() }
         return try iterativeFit(x, weights: w, start: start)
     }
