@@ -73,6 +73,12 @@ public struct DesignMatrix: Sendable {
                     throw DisparityError.data(file: table.source, column: base,
                                               "formula \(quoted: formula.text): factor \(quoted: base) has \(present.levels.count == 1 ? "only the level \(quoted: present.levels[0])" : "no levels") in the rows used; a factor needs two or more")
                 }
+                // Fewer than two rows a level estimate nothing, and the fit's work grows with the
+                // square of the levels: refused at once (most often a number taken as a factor).
+                if present.levels.count > Self.mostLevelsUnguarded, 2 * present.levels.count > rows.count {
+                    throw DisparityError.data(file: table.source, column: base,
+                                              "formula \(quoted: formula.text): factor \(quoted: base) has \(present.levels.count) levels among \(rows.count) rows, fewer than two rows a level (a numeric column taken as a factor?)")
+                }
                 factors[v] = present
             }
         }
@@ -104,6 +110,9 @@ public struct DesignMatrix: Sendable {
         guard name.hasSuffix("]"), !name.contains(":"), let open = name.firstIndex(of: "[") else { return nil }
         return (String(name[..<open]), String(name[name.index(after: open)..<name.index(before: name.endIndex)]))
     }
+
+    /// The most levels a factor may have without the check that it has two rows a level.
+    static let mostLevelsUnguarded = 100
 
     /// Most memory the model matrix and its coefficients' covariance may take, in bytes.
     static let memoryBudget = 4.0 * 1024 * 1024 * 1024

@@ -80,6 +80,24 @@ final class FormulaBoundsTests: XCTestCase {
         XCTAssertEqual(try ModelFormula("y ~ (a + b + c)^2").terms.map(\.label), ["a", "b", "c", "a:b", "a:c", "b:c"])
     }
 
+    /// A factor with more levels than half its rows (a number taken as a factor, say) is refused
+    /// at once, naming it, instead of a fit whose work grows with the square of its levels.
+    func testFactorWithAboutOneRowALevelIsRefused() throws {
+        let rows = 5000
+        let x = (0..<rows).map { Double($0) / 7 }
+        let table = Table(source: "levels", names: ["y", "x"],
+                          columns: [.numeric(NumericColumn((0..<rows).map { Double($0 % 2) })), .numeric(NumericColumn(x))])
+        let start = Date()
+        XCTAssertThrowsError(try DesignMatrix(formula: ModelFormula("y ~ factor(x)"), table: table)) { error in
+            XCTAssertTrue("\(error)".contains("factor 'x' has 5000 levels among 5000 rows"), "\(error)")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        // Fifty rows a level are fine.
+        let grouped = Table(source: "levels", names: ["y", "g"],
+                            columns: [.numeric(NumericColumn((0..<rows).map { Double($0 % 2) })), .numeric(NumericColumn((0..<rows).map { Double($0 % 100) }))])
+        XCTAssertNoThrow(try DesignMatrix(formula: ModelFormula("y ~ factor(g)"), table: grouped))
+    }
+
     /// An interaction of wide factors is refused from its column count, before allocation.
     func testHugeDesignMatrixIsRefusedBeforeAllocation() throws {
         let rows = 20_000
