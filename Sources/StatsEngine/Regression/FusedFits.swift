@@ -2,11 +2,12 @@ import Foundation
 
 extension IRLS {
     /// Fits of one design on each of `weights` from `start` (R's `svyglm.svyrep.design`
-    /// refitting its replicates), each exactly as `fit(_:weights:start:)` fits it: the fits on
-    /// the large-sample path share their passes over the design (`IRLSPass`), a fit leaving the
-    /// group when it converges; the others fit one by one. One result per weight vector.
+    /// refitting its replicates), each as `fitAsGiven` fits it (the deviance test on the weights
+    /// as given: a replicate's sum to 1, as R scales them): the fits on the large-sample path
+    /// share their passes over the design (`IRLSPass`), a fit leaving the group when it
+    /// converges; the others fit one by one. One result per weight vector.
     func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
-        guard usesFusedPath(x) else { return weights.map { w in Result { try fit(x, weights: w, start: start) } } }
+        guard usesFusedPath(x) else { return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } } }
         let fused = fusedFits(x, weights: weights, start: start)
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w, start: start) } }
     }
@@ -29,7 +30,7 @@ extension IRLS {
         while !active.isEmpty {
             var next: [Int] = [], done: [(fit: Int, state: IRLSPass.Result)] = []
             for (k, state) in zip(active, states) {
-                switch progress[k].take(state, tolerance: tolerance, maximumIterations: maximumIterations) {
+                switch progress[k].take(state, tolerance: tolerance, floor: devianceFloor, maximumIterations: maximumIterations) {
                 case nil: results[k] = .some(nil)
                 case false?: done.append((k, state))
                 case true?: next.append(k)
@@ -97,11 +98,11 @@ struct FusedIteration {
         self.size = size
     }
 
-    /// Takes the pass at `beta`: true when the fit needs a pass at the new `beta`, false when
-    /// it is done (converged, or at `maximumIterations`), nil when the pass's normal equations
-    /// are ill-conditioned.
-    mutating func take(_ pass: IRLSPass.Result, tolerance: Double, maximumIterations: Int) -> Bool? {
-        if let previous, abs(pass.deviance - previous) / (abs(pass.deviance) + 0.1) < tolerance { converged = true }
+    /// Takes the pass at `beta` (the deviance test adding `floor` to |dev|): true when the fit
+    /// needs a pass at the new `beta`, false when it is done (converged, or at
+    /// `maximumIterations`), nil when the pass's normal equations are ill-conditioned.
+    mutating func take(_ pass: IRLSPass.Result, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool? {
+        if let previous, abs(pass.deviance - previous) / (abs(pass.deviance) + floor) < tolerance { converged = true }
         previous = pass.deviance
         guard let current = NormalEquations(gram: pass.gram, size: size) else { return nil }
         system = current

@@ -34,6 +34,9 @@ struct IRLS {
     var maximumIterations = RegressionRequest.defaultMaximumIterations
     /// Problems above this many n·p² operations take the fused path.
     var fusedAbove = LeastSquares.smallProblem
+    /// The constant the deviance test adds to |dev| (glm's 0.1, on weights of mean 1; `fit`
+    /// takes it on the weights' mean, replicate refits on their weights summing to 1, as R).
+    var devianceFloor = 0.1
 
     /// Fits the model by IRLS as R's `glm.fit`: R's starting values, weighted least squares on the
     /// working response each step, stopping when the deviance changes by less than `tolerance`
@@ -43,22 +46,17 @@ struct IRLS {
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
     func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
-        // R's svyglm fits on the weights rescaled to mean 1 (`rescale = TRUE`): glm's deviance
-        // test |Δdev|/(|dev| + 0.1) is not scale-free, and weights summing to 1e-4 would stop it
-        // early. The iterations run on mean-1 weights; the fit is reported on the weights given.
-        let scale = family == .gaussian ? 1 : w.reduce(0, +) / Double(max(w.count, 1))
-        guard scale > 0, scale.isFinite, scale != 1 else { return try unscaledFit(x, weights: w, start: start) }
-        var fit = try unscaledFit(x, weights: w.map { $0 / scale }, start: start)
-        fit.workingWeights = fit.workingWeights.map { $0 * scale }
-        fit.scoreFactor = fit.scoreFactor.map { $0 * scale }
-        fit.unscaledCovariance = fit.unscaledCovariance.map { $0 / scale }
-        fit.deviance *= scale
-        fit.residualSumOfSquares *= scale
-        return fit
+        // R's svyglm fits on the weights rescaled to mean 1 (`rescale = TRUE`). The iterates do
+        // not depend on the weights' scale, only glm's deviance test |Δdev|/(|dev| + 0.1) does
+        // (weights summing to 1e-4 stopped it early): its 0.1 is taken on the weights' mean.
+        var irls = self
+        let mean = w.reduce(0, +) / Double(max(w.count, 1))
+        if family != .gaussian, mean > 0, mean.isFinite { irls.devianceFloor = 0.1 * mean }
+        return try irls.fitAsGiven(x, weights: w, start: start)
     }
 
-    /// `fit` on the weights as they are.
-    private func unscaledFit(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
+    /// `fit` with the deviance test's floor as it is (`devianceFloor`).
+    func fitAsGiven(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
         if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start)[0] { return try fused.get() }
         return try iterativeFit(x, weights: w, start: start)
     }
@@ -100,7 +98,7 @@ struct IRLS {
             mu = eta.map(family.mean)
             var newDeviance = 0.0
             for i in 0..<n { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
-            if family == .gaussian || abs(newDeviance - deviance) / (abs(newDeviance) + 0.1) < tolerance {
+            if family == .gaussian || abs(newDeviance - deviance) / (abs(newDeviance) + devianceFloor) < tolerance {
                 deviance = newDeviance
                 converged = true
                 break
