@@ -43,6 +43,12 @@ final class SeparationTests: XCTestCase {
 
     /// A factor level whose rows all have y = 1 (quasi-complete: the other levels are mixed).
     func testFactorLevelQuasiSeparation() throws {
+        assertSeparation(levelQuasiSeparated(), "y ~ x + factor(g)",
+                         mentions: ["'g[2]' separates the outcome", "all rows with g=2 have y=1"])
+    }
+
+    /// 120 rows in three levels of g; every row of level 2 has y = 1, the others follow x.
+    private func levelQuasiSeparated() -> Table {
         var rng = SplitMix64(seed: 3)
         var g: [Double] = [], x: [Double] = [], y: [Double] = []
         for i in 0..<120 {
@@ -50,8 +56,7 @@ final class SeparationTests: XCTestCase {
             g.append(level); x.append(v)
             y.append(level == 2 ? 1 : (rng.uniform() < 1 / (1 + exp(-v)) ? 1 : 0))
         }
-        assertSeparation(table(["g": g, "x": x, "y": y]), "y ~ x + factor(g)",
-                         mentions: ["'g[2]' separates the outcome", "all rows with g=2 have y=1"])
+        return table(["g": g, "x": x, "y": y])
     }
 
     /// A continuous predictor: y = 0 below 10, y = 1 above, both at 10 (quasi-complete).
@@ -92,9 +97,7 @@ final class SeparationTests: XCTestCase {
     /// R's glm (epsilon 1e-15, 12 iterations) gives slope 7.8648396923390891 and an intercept of
     /// −2.4e-17 (oracle/strong_effect.R).
     func testSteepFiniteEffectIsFitted() throws {
-        let n = 2000
-        let x = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
-        let y = (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 }
+        let (x, y) = steepEffect()
         let design = try SurveyDesign(spec: DesignSpec(), table: table(["x": x, "y": y]))
         let result = try RegressionEstimator(table: table(["x": x, "y": y]), design: design)
             .fit(RegressionRequest(formula: "y ~ x", family: .binomial, tolerance: 1e-13))
@@ -107,14 +110,7 @@ final class SeparationTests: XCTestCase {
     /// have y = 1 gives a direction along that level's column; the steep but overlapping data
     /// above give none.
     func testSeparatingColumn() throws {
-        var rng = SplitMix64(seed: 3)
-        var g: [Double] = [], y: [Double] = []
-        for i in 0..<120 {
-            let level = Double(i % 3)
-            g.append(level)
-            y.append(level == 2 ? 1 : (rng.uniform() < 0.5 ? 1 : 0))
-        }
-        let separated = try DesignMatrix(formula: try ModelFormula("y ~ factor(g)"), table: table(["g": g, "y": y]))
+        let separated = try DesignMatrix(formula: try ModelFormula("y ~ x + factor(g)"), table: levelQuasiSeparated())
         let check = SeparationCheck(family: .binomial, design: separated, weights: [Double](repeating: 1, count: 120),
                                     mean: [Double](repeating: 0.5, count: 120))
         let direction = try XCTUnwrap(check.separatingColumn(y: separated.response))
@@ -123,12 +119,18 @@ final class SeparationTests: XCTestCase {
         // Quasi-complete: the threshold is 0, so the level's column alone is the direction.
         XCTAssertEqual(direction.enumerated().filter { $0.element != 0 }.map(\.offset), [level])
 
+        let (x, steep) = steepEffect()
+        let overlapping = try DesignMatrix(formula: try ModelFormula("y ~ x"), table: table(["x": x, "y": steep]))
+        XCTAssertNil(SeparationCheck(family: .binomial, design: overlapping, weights: [Double](repeating: 1, count: x.count),
+                                     mean: [Double](repeating: 0.5, count: x.count)).separatingColumn(y: steep))
+    }
+
+    /// The steep but finite effect of `testSteepFiniteEffectIsFitted` (and `oracle/strong_effect.R`):
+    /// 2,000 values of x evenly spaced on [−6, 6], y = 1 where x + 0.8·u > 0.
+    private func steepEffect() -> (x: [Double], y: [Double]) {
         let n = 2000
         let x = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
-        let steep = (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 }
-        let overlapping = try DesignMatrix(formula: try ModelFormula("y ~ x"), table: table(["x": x, "y": steep]))
-        XCTAssertNil(SeparationCheck(family: .binomial, design: overlapping, weights: [Double](repeating: 1, count: n),
-                                     mean: [Double](repeating: 0.5, count: n)).separatingColumn(y: steep))
+        return (x, (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 })
     }
 
     /// Reaching the iteration limit is an error that says so, never a fit reported as converged.
