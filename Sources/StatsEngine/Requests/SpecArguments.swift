@@ -23,16 +23,20 @@ struct SpecArguments<Options: ParsableArguments> {
     func decode(_ node: ConfigNode, adding extra: [String] = []) throws -> Options {
         let catalog = OptionCatalog(Options.self)
         var options: [String] = [], positionals: [String] = []
+        let optionKeys = node.keys.filter { !positionalKeys.contains($0) && !ownKeys.contains($0) }
+        // An unknown key first: a misspelt required key (`variabel:`) is named as written, with
+        // the key meant, rather than reported as the required key missing.
+        if let key = optionKeys.first(where: { catalog[$0] == nil }) {
+            let hint = NearestName.hint(for: key, among: catalog.names + positionalKeys + ownKeys.sorted())
+            throw node[key]!.usageError("unknown \(noun) \(quoted: key) in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
+        }
         for key in positionalKeys {
             guard let value = node[key]?.scalar else { throw node.usageError("\(quoted: key) is missing") }
             positionals.append(value)
         }
-        for key in node.keys where !positionalKeys.contains(key) && !ownKeys.contains(key) {
+        for key in optionKeys {
             let value = node[key]!
-            guard let entry = catalog[key] else {
-                let hint = NearestName.hint(for: key, among: catalog.names + positionalKeys + ownKeys.sorted())
-                throw value.usageError("unknown \(noun) \(quoted: key) in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
-            }
+            let entry = catalog[key]!
             if entry.isFlag {
                 switch value.scalar {
                 case "true"?: options.append("--\(key)")

@@ -99,6 +99,8 @@ final class BatchRunTests: ScratchFolderTestCase {
         try fails("data: x.csv\nanalyses:\n  - {name: 'a/b', command: estimate, stat: mean, variable: y}\n", "letters, digits")
         try fails("data: x.csv\ndesign: {weight: w}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n", "unknown design option 'weight'")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
+        // A misspelt required key is named as written, with the key meant.
+        try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variabel: y}\n", "unknown key 'variabel'")
     }
 }
 
