@@ -6,6 +6,7 @@ import Foundation
 /// pages only on request (`/sys/kernel/mm/transparent_hugepage/enabled` = madvise, Debian's
 /// default) this is what turns them on, elsewhere it does nothing.
 enum HugePages {
+    /// The huge page size of x86-64 (and most arm64) kernels: 2 MB.
     static let size = 2 << 20
 
     /// Advises the 2 MB-aligned pages inside `bytes` bytes from `base`.
