@@ -133,6 +133,26 @@ final class SeparationTests: XCTestCase {
         return (x, (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 })
     }
 
+    /// Separation along two columns together (neither separates alone, so the single-column
+    /// test behind fitted means at their bound finds nothing): y = 1 where x1 + x2 > 0, complete
+    /// on continuous values and quasi-complete on a grid with mixed outcomes where x1 + x2 = 0.
+    /// The last IRLS step walks along the direction, and that catches it.
+    func testTwoColumnSeparationIsCaught() throws {
+        var rng = SplitMix64(seed: 17)
+        var x1: [Double] = [], x2: [Double] = [], z: [Double] = [], y: [Double] = []
+        for _ in 0..<3000 {
+            let a = rng.normal(), b = rng.normal()
+            x1.append(a); x2.append(b); z.append(rng.normal()); y.append(a + b > 0 ? 1 : 0)
+        }
+        assertSeparation(table(["x1": x1, "x2": x2, "z": z, "y": y]), "y ~ x1 + x2 + z", mentions: [])
+        for i in x1.indices {
+            let a = Double(Int(rng.uniform() * 7) - 3), b = Double(Int(rng.uniform() * 7) - 3)
+            x1[i] = a; x2[i] = b
+            y[i] = a + b > 0 ? 1 : a + b < 0 ? 0 : (rng.uniform() < 0.5 ? 1 : 0)
+        }
+        assertSeparation(table(["x1": x1, "x2": x2, "z": z, "y": y]), "y ~ x1 + x2 + z", mentions: [])
+    }
+
     /// Reaching the iteration limit is an error that says so, never a fit reported as converged.
     func testIterationLimitIsAnError() throws {
         var rng = SplitMix64(seed: 4)
