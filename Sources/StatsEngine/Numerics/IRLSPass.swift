@@ -22,7 +22,7 @@ struct IRLSPass {
         /// The deviance at the coefficients the pass was given (or at the starting means).
         var deviance: Double
         /// The mean μ = g⁻¹(η) of every row at the pass's linear predictor η.
-        var mean: ArraySlice<Double>
+        var mean: [Double]
     }
 
     /// A pass for each fit k at coefficients `betas[k]` (nil: R's starting means) with prior
@@ -39,7 +39,8 @@ struct IRLSPass {
     @inline(__always)
     private func run(betas: [[Double]?], weights: [[Double]], family: Family) -> [Result] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
-        var means = [Double](repeating: 0, count: n * fits)
+        // The fits' means one after another; the pass writes every row of each (no zeroing first).
+        var means = [Double](unsafeUninitializedCapacity: n * fits) { _, count in count = n * fits }
         let parts = means.withUnsafeMutableBufferPointer { meansBuffer -> [[Double]] in
             let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
             return BlockedProducts.partitioned(n) { range -> [Double] in
@@ -102,8 +103,8 @@ struct IRLSPass {
             let sums = total[(k * size)..<((k + 1) * size)]
             var gram = Array(sums.prefix(p * p))
             for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
-            return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!,
-                          mean: means[(k * n)..<((k + 1) * n)])
+            let mean = fits == 1 ? means : Array(means[(k * n)..<((k + 1) * n)])
+            return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!, mean: mean)
         }
     }
 }

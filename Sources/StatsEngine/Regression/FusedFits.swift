@@ -5,10 +5,12 @@ extension IRLS {
     /// refitting its replicates), each as `fitAsGiven` fits it (the deviance test on the weights
     /// as given: a replicate's sum to 1, as R scales them): the fits on the large-sample path
     /// share their passes over the design (`IRLSPass`), a fit leaving the group when it
-    /// converges; the others fit one by one. One result per weight vector.
+    /// converges; the others fit one by one. One result per weight vector, of which only the
+    /// coefficients, aliasing and convergence are meant: on the shared path the row values
+    /// (`GLMFit.workingWeights`, `scoreFactor`) are left empty.
     func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
         guard usesFusedPath(x) else { return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } } }
-        let fused = fusedFits(x, weights: weights, start: start)
+        let fused = fusedFits(x, weights: weights, start: start, rowValues: false)
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w, start: start) } }
     }
 
@@ -20,8 +22,9 @@ extension IRLS {
     /// The large-sample path for several fits: one fused pass over the design per iteration
     /// (`IRLSPass`) serving every fit still iterating, whose last pass also gives the weights at
     /// the estimate for the covariance. Nil for a fit whose normal equations are
-    /// ill-conditioned: the general loop takes it.
-    func fusedFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>?] {
+    /// ill-conditioned: the general loop takes it. Without `rowValues` (refits that need only
+    /// their coefficients), a fit's working weights and score factors are left empty.
+    func fusedFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?, rowValues: Bool) -> [Result<GLMFit, Error>?] {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
@@ -44,7 +47,7 @@ extension IRLS {
                 DispatchQueue.concurrentPerform(iterations: finishing.count) { d in
                     let fit = finishing[d]
                     shared.value[d] = Result {
-                        try finish(fit.progress, state: fit.state, x: x, weights: fit.weights)
+                        try finish(fit.progress, state: fit.state, x: x, weights: fit.weights, rowValues: rowValues)
                     }
                 }
             }
@@ -56,21 +59,17 @@ extension IRLS {
     }
 
     /// The fit from its last pass: coefficients and aliasing from the pass's normal equations,
-    /// the separation check, and the working weights and score factors at the estimate.
+    /// the separation check, and (with `rowValues`) the working weights and score factors at
+    /// the estimate.
     /// - Throws: `SeparationCheck`'s errors.
-    private func finish(_ progress: FusedIteration, state: IRLSPass.Result, x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
-        let n = x.rowCount, y = x.response
+    private func finish(_ progress: FusedIteration, state: IRLSPass.Result, x: DesignMatrix, weights w: [Double],
+                        rowValues: Bool) throws -> GLMFit {
         let final = progress.system!.fit(progress.beta!, residualSumOfSquares: .nan)
-        let mu = Array(state.mean)
+        let mu = state.mean
         try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: x.columnMagnitudes)
             .check(coefficients: progress.beta!, previous: progress.previousBeta, converged: progress.converged,
                    iterations: progress.iteration)
-        var omega = [Double](repeating: 0, count: n), scoreFactor = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
-            omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
-            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
-        }
+        let (omega, scoreFactor) = rowValues ? valuesAtEstimate(mean: mu, weights: w, response: x.response) : ([], [])
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
                       unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
                       iterations: progress.iteration, converged: progress.converged, deviance: state.deviance,

@@ -8,9 +8,11 @@ struct GLMFit {
     /// (X'ΩX)⁻¹ with the final working weights Ω.
     var unscaledCovariance: [Double]
     var mean: [Double]
-    /// Working weights ω = w·(dμ/dη)²/V(μ).
+    /// Working weights ω = w·(dμ/dη)²/V(μ), one per row; empty for a replicate refit of
+    /// `IRLS.fits`, which needs only its coefficients.
     var workingWeights: [Double]
-    /// Per row, the factor that turns xᵢ into the estimating function: w·(y−μ)·(dμ/dη)/V(μ).
+    /// Per row, the factor that turns xᵢ into the estimating function: w·(y−μ)·(dμ/dη)/V(μ);
+    /// empty as `workingWeights`.
     var scoreFactor: [Double]
     var iterations: Int
     var converged: Bool
@@ -57,7 +59,7 @@ struct IRLS {
 
     /// `fit` with the deviance test's floor as it is (`devianceFloor`).
     func fitAsGiven(_ x: DesignMatrix, weights w: [Double], start: [Double]?) throws -> GLMFit {
-        if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start)[0] { return try fused.get() }
+        if usesFusedPath(x), let fused = fusedFits(x, weights: [w], start: start, rowValues: true)[0] { return try fused.get() }
         return try iterativeFit(x, weights: w, start: start)
     }
 
@@ -110,20 +112,37 @@ struct IRLS {
             try SeparationCheck(family: family, design: x, weights: w, mean: mu)
                 .check(coefficients: current!, previous: previous, converged: converged, iterations: iteration)
         }
-        // Working weights and score factors at the final estimate.
-        var scoreFactor = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let d = family.meanDerivative(mu[i])
-            let v = family.variance(mu[i])
-            omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
-            scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
-        }
+        let (atEstimate, scoreFactor) = valuesAtEstimate(mean: mu, weights: w, response: y)
+        omega = atEstimate
         let last = family == .gaussian ? final
             : try LeastSquares.fit(x: x.columns, response: z, weights: omega, exact: exact, refine: false)
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased, unscaledCovariance: last.unscaledCovariance,
                       mean: mu, workingWeights: omega, scoreFactor: scoreFactor, iterations: iteration,
                       converged: converged, deviance: deviance, residualSumOfSquares: final.residualSumOfSquares,
                       extendedPrecision: final.extendedPrecision)
+    }
+
+    /// The working weights ωᵢ = wᵢ·(dμ/dη)²/V(μ) and the score factors wᵢ·(yᵢ − μᵢ)·(dμ/dη)/V(μ)
+    /// of every row at the means `mu` (one value each per row), computed in blocks of rows on
+    /// all cores.
+    func valuesAtEstimate(mean mu: [Double], weights w: [Double], response y: [Double]) -> (workingWeights: [Double], scoreFactor: [Double]) {
+        let n = mu.count, blockRows = 1 << 16
+        var omega = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var scoreFactor = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+        omega.withUnsafeMutableBufferPointer { omega in
+            scoreFactor.withUnsafeMutableBufferPointer { scoreFactor in
+                let out = UnsafeSendable((omega, scoreFactor))
+                DispatchQueue.concurrentPerform(iterations: (n + blockRows - 1) / blockRows) { b in
+                    let (omega, scoreFactor) = out.value
+                    for i in (b * blockRows)..<min(n, (b + 1) * blockRows) {
+                        let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
+                        omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
+                        scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v
+                    }
+                }
+            }
+        }
+        return (omega, scoreFactor)
     }
 
     /// A gaussian model without starting values: IRLS's one step, where the working response is
