@@ -48,21 +48,37 @@ struct CoefficientInfluence {
     /// The values in blocks of `BlockedProducts.blockRows` rows, for the variance engine, as a
     /// product: the rows' scores sᵢ·xᵢ' (column-major) times the bread, which the engine applies
     /// to their totals. `rows` are the design's table rows. A batch of blocks is computed on all
-    /// cores at a time.
+    /// cores at a time, the next batch while the engine takes the current one.
     func blocks(rows: [Int32]) -> InfluenceBlocks {
-        let (x, n, kept, score, k) = (x, x.rowCount, kept, score, rank)
+        let (n, k) = (x.rowCount, rank)
+        let inputs = UnsafeSendable((x, kept, score))
         return InfluenceBlocks(rows: rows, width: k, factor: bread) { body in
-            let blockRows = BlockedProducts.blockRows
-            let batchRows = blockRows * Self.blocksPerBatch
-            var buffer = [Double](repeating: 0, count: min(n, batchRows) * k)
-            var start = 0
-            while start < n {
-                let m = min(batchRows, n - start)
-                buffer.withUnsafeMutableBufferPointer { out in
-                    Self.scores(x, range: start..<(start + m), columns: kept, score: score, timesBread: nil, into: out.baseAddress!)
-                    body(start..<(start + m), UnsafeBufferPointer(start: out.baseAddress!, count: m * k))
+            let batchRows = BlockedProducts.blockRows * Self.blocksPerBatch
+            func batch(from start: Int) -> Range<Int> { start..<min(n, start + batchRows) }
+            let size = min(n, batchRows) * k
+            var (current, next) = (UnsafeMutablePointer<Double>.allocate(capacity: size), UnsafeMutablePointer<Double>.allocate(capacity: size))
+            defer { current.deallocate(); next.deallocate() }
+            let (x, kept, score) = inputs.value
+            guard n > 0 else { return }
+            Self.scores(x, range: batch(from: 0), columns: kept, score: score, timesBread: nil, into: current)
+            withoutActuallyEscaping(body) { body in
+                let engine = UnsafeSendable(body)
+                var range = batch(from: 0)
+                while !range.isEmpty {
+                    let (taken, following) = (range, batch(from: range.upperBound)), buffers = UnsafeSendable((current, next))
+                    // Two tasks: the engine takes this batch while the next one's scores are made.
+                    DispatchQueue.concurrentPerform(iterations: following.isEmpty ? 1 : 2) { task in
+                        let (values, target) = buffers.value
+                        if task == 0 {
+                            engine.value(taken, UnsafeBufferPointer(start: values, count: taken.count * k))
+                        } else {
+                            let (x, kept, score) = inputs.value
+                            Self.scores(x, range: following, columns: kept, score: score, timesBread: nil, into: target)
+                        }
+                    }
+                    swap(&current, &next)
+                    range = following
                 }
-                start += m
             }
         }
     }
