@@ -31,7 +31,7 @@ mkdir -p bench/out
 file=bench/out/survey_${rows}.csv
 [ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
 ln -sf "survey_${rows}.csv" bench/out/survey.csv
-swift build -c release --product disparity --static-swift-stdlib >&2
+bash scripts/build-release.sh
 bin=.build/release/disparity
 runs_dir=bench/out/batch-runs
 rm -rf "$runs_dir" && mkdir -p "$runs_dir"

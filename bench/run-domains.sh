@@ -25,7 +25,7 @@ done
 mkdir -p bench/out
 file=bench/out/domains_${rows}.csv
 [ -f "$file" ] || python3 bench/gen_domains.py "$rows" "$file" 7
-swift build -c release --product disparity --static-swift-stdlib >&2
+bash scripts/build-release.sh
 bin=.build/release/disparity
 runs_dir=bench/out/domains-runs
 rm -rf "$runs_dir" && mkdir -p "$runs_dir"

@@ -34,7 +34,7 @@ survey=bench/out/survey_${rows}.csv
 file=bench/out/replicates_${reps}_${rows}.csv
 [ -f "$survey" ] || python3 ../shared/bench/gen_survey.py "$rows" "$survey" 7
 [ -f "$file" ] || python3 bench/gen_replicates.py "$survey" "$file" "$reps"
-swift build -c release --product disparity --static-swift-stdlib >&2
+bash scripts/build-release.sh
 bin=.build/release/disparity
 runs_dir=bench/out/replicates-runs
 rm -rf "$runs_dir" && mkdir -p "$runs_dir"

@@ -11,7 +11,7 @@ rows=${1:-1000000}
 mkdir -p bench/out
 file=bench/out/survey_${rows}.csv
 [ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
-swift build -c release --product disparity --static-swift-stdlib >&2
+bash scripts/build-release.sh
 bin=.build/release/disparity
 design=(--data "$file" --weights weight --strata stratum --cluster psu --format csv --output /dev/null --timings)
 rhs="minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"

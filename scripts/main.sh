@@ -6,9 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-packages.sh
-# The Swift runtime and Foundation linked in: the binary starts in half the time and runs where
-# no Swift toolchain is installed (the benchmarks build it the same way).
-swift build -c release --product disparity --static-swift-stdlib >&2
+# The release binary as the benchmarks build it (scripts/build-release.sh).
+bash scripts/build-release.sh
 bin=.build/release/disparity
 mkdir -p out
 rm -f out/barometer.sqlite
