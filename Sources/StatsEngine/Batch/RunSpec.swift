@@ -48,7 +48,7 @@ public struct RunSpec: Sendable {
         let root = try ConfigNode.load(path: path)
         let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
+        @Sendable func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
         let reading = try root.placing { try dataOptions.readOptions() }
         var design = try root["design"]?.designSpec() ?? DesignSpec()
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
@@ -59,15 +59,29 @@ public struct RunSpec: Sendable {
             return style
         } ?? .standard
         guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw root.usageError("'analyses' lists no analysis") }
-        var names = Set<String>()
-        let analyses = try entries.enumerated().map { index, entry -> Analysis in
+        let named = entries.enumerated().map { index, entry in
             let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
-            let at = entry.named("analysis \(quoted: name)")
-            guard name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$", options: .regularExpression) != nil else {
-                throw at.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
+            return (name: name, node: entry.named("analysis \(quoted: name)"))
+        }
+        // The entries are decoded on all cores (each parses its options through ArgumentParser);
+        // the first error in spec order is reported, a bad name before its entry's own errors.
+        var decoded = [Result<Analysis, Error>?](repeating: nil, count: named.count)
+        decoded.withUnsafeMutableBufferPointer { slots in
+            let (out, inputs) = (UnsafeSendable(slots), UnsafeSendable((named, design, reading)))
+            DispatchQueue.concurrentPerform(iterations: named.count) { k in
+                let (named, design, reading) = inputs.value
+                out.value[k] = Result {
+                    try AnalysisDecoder(node: named[k].node, name: named[k].name, design: design, reading: reading, resolve: resolved).analysis()
+                }
             }
-            guard names.insert(name).inserted else { throw at.usageError("the name is used twice") }
-            return try AnalysisDecoder(node: at, name: name, design: design, reading: reading, resolve: resolved).analysis()
+        }
+        var names = Set<String>()
+        let analyses = try zip(named, decoded).map { entry, analysis -> Analysis in
+            guard entry.name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$", options: .regularExpression) != nil else {
+                throw entry.node.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
+            }
+            guard names.insert(entry.name).inserted else { throw entry.node.usageError("the name is used twice") }
+            return try analysis!.get()
         }
         return RunSpec(data: resolved(dataOptions.data), reading: reading, design: design, analyses: analyses, csvStyle: csvStyle,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)

@@ -67,11 +67,14 @@ private final class CatalogCache: @unchecked Sendable {
     private let lock = NSLock()
     private var catalogs: [ObjectIdentifier: OptionCatalog] = [:]
 
-    /// The catalog kept for `type`, or `read()`'s, kept.
+    /// The catalog kept for `type`, or `read()`'s, kept. Catalogs of different types are read
+    /// at the same time on different threads (the lock is not held while reading; two threads
+    /// reading the same type both get the same catalog).
     func catalog(of type: Any.Type, read: () -> OptionCatalog) -> OptionCatalog {
-        lock.withLock {
+        if let known = lock.withLock({ catalogs[ObjectIdentifier(type)] }) { return known }
+        let catalog = read()
+        return lock.withLock {
             if let known = catalogs[ObjectIdentifier(type)] { return known }
-            let catalog = read()
             catalogs[ObjectIdentifier(type)] = catalog
             return catalog
         }
