@@ -101,6 +101,13 @@ final class BatchRunTests: ScratchFolderTestCase {
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
         // A misspelt required key is named as written, with the key meant.
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variabel: y}\n", "unknown key 'variabel'")
+        // The analyses are decoded at once; the error reported is still the first in spec
+        // order, a bad name before its entry's own errors (many entries, so several threads).
+        let good = (0..<40).map { "  - {name: g\($0), command: estimate, stat: mean, variable: y}\n" }.joined()
+        try fails("data: x.csv\nanalyses:\n" + good + "  - {name: b, command: estimate, stat: mean, variabel: y}\n" + good.replacingOccurrences(of: "{name: g", with: "{name: h")
+                  + "  - {name: c, command: gap, variable: y, group: g}\n", "unknown key 'variabel'")
+        try fails("data: x.csv\nanalyses:\n" + good + "  - {name: g3, command: gap, variable: y, group: g}\n", "used twice")
+        try fails("data: x.csv\nanalyses:\n" + good + "  - {name: 'a/b', command: plot}\n  - {name: c, command: plot}\n", "letters, digits")
     }
 }
 
