@@ -64,20 +64,27 @@ struct IRLSPass {
                                     for j in 0..<p where beta[j] != 0 { x.accumulate(column: j, rows: start..<(start + m), times: beta[j], into: blockEta) }
                                 }
                                 var deviance = 0.0
+                                var starting = StartingValues(family: family)
                                 weights[k].withUnsafeBufferPointer { weights in
                                     let meanOfFit = meansOut.value + k * n
                                     for i in 0..<m {
                                         let y = response[start + i], w = weights[start + i]
-                                        let mu = beta == nil ? family.start(y) : family.mean(blockEta[i])
-                                        if beta == nil { blockEta[i] = family.link(mu) }
-                                        meanOfFit[start + i] = beta == nil ? family.mean(blockEta[i]) : mu
+                                        let mu: Double, unitDeviance: Double
+                                        if beta == nil {
+                                            let row = starting.row(y)
+                                            (mu, blockEta[i], meanOfFit[start + i], unitDeviance) = (row.mean, row.eta, row.fitted, row.deviance)
+                                        } else {
+                                            mu = family.mean(blockEta[i])
+                                            meanOfFit[start + i] = mu
+                                            unitDeviance = w != 0 ? family.deviance(y, mu) : 0
+                                        }
                                         // A row without weight (a replicate's dropped PSU) adds nothing.
                                         guard w != 0 else {
                                             root[i] = 0
                                             rhs[i] = 0
                                             continue
                                         }
-                                        deviance += w * family.deviance(y, mu)
+                                        deviance += w * unitDeviance
                                         let d = family.meanDerivative(mu)
                                         let omega = family.workingWeight(w, mean: mu, derivative: d)
                                         root[i] = omega.squareRoot()
@@ -106,5 +113,39 @@ struct IRLSPass {
             let mean = fits == 1 ? means : Array(means[(k * n)..<((k + 1) * n)])
             return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!, mean: mean)
         }
+    }
+}
+
+/// R's starting values of a row (`glm.fit`'s `mustart`, its link and the deviance there), which
+/// depend only on the row's response: the last two responses' values are kept, so a 0/1
+/// response takes its logarithms and exponential twice a pass instead of once a row. Bit for
+/// bit the values computed row by row (responses are matched by their bits).
+struct StartingValues {
+    /// One response's values.
+    struct Row {
+        /// μ = the family's starting mean.
+        var mean: Double
+        /// η = g(μ).
+        var eta: Double
+        /// g⁻¹(η), the mean the pass reports.
+        var fitted: Double
+        /// The unit deviance at μ.
+        var deviance: Double
+    }
+
+    let family: Family
+    private var recent: (UInt64, Row)? = nil
+    private var earlier: (UInt64, Row)? = nil
+
+    init(family: Family) { self.family = family }
+
+    /// The values of a row with response `y`.
+    @inline(__always) mutating func row(_ y: Double) -> Row {
+        if let (key, row) = recent, key == y.bitPattern { return row }
+        if let (key, row) = earlier, key == y.bitPattern { return row }
+        let mu = family.start(y), eta = family.link(mu)
+        let row = Row(mean: mu, eta: eta, fitted: family.mean(eta), deviance: family.deviance(y, mu))
+        (earlier, recent) = (recent, (y.bitPattern, row))
+        return row
     }
 }
