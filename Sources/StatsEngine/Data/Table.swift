@@ -183,12 +183,22 @@ public struct Table: Sendable {
 
     /// The column `name` as categories; a numeric column is coded by its distinct values,
     /// which is what `factor(x)` and grouping by a numeric id mean.
+    /// - Throws: `DisparityError.data` naming the line of a numeric value of magnitude 2^53
+    ///   or more: from there on not every whole number is a distinct double, so distinct ids
+    ///   (a 17-digit person or household number) may have been read as one and merged.
     public func categorical(_ name: String) throws -> CategoricalColumn {
         switch try column(name) {
         case .categorical(let c): return c
-        case .numeric(let c): return CategoricalColumn(numbers: c.values)
+        case .numeric(let c):
+            if let row = c.values.firstIndex(where: { abs($0) >= Self.distinctWholeNumbers }) {
+                throw rowError(row, column: name, "the value \(NumberFormat.label(c.values[row])) is 2^53 = 9007199254740992 or more in size, where whole numbers are no longer all distinct as numbers: different ids may have been read as one (give them as text, with a letter in front, or with fewer digits)")
+            }
+            return CategoricalColumn(numbers: c.values)
         }
     }
+
+    /// 2^53: every whole number below it in magnitude is a distinct double, not all above it.
+    static let distinctWholeNumbers = 0x1p53
 }
 
 /// The columns of a table looked up so far, shared by the copies of the table (one lock, taken
