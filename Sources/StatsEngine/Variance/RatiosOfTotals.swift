@@ -116,7 +116,10 @@ public struct RatiosOfTotals: Sendable {
     /// Each core takes a contiguous run of entries, a block of `blockEntries` at a time, and
     /// adds the block into every replicate's totals `lanes` replicates at a time: the block's
     /// entries stay in cache while the replicates' columns stream through once. Each replicate's
-    /// totals add the entries in order, so the result does not depend on the blocking.
+    /// totals add the entries in order, so the result does not depend on the blocking. A few
+    /// totals over most rows of replicate weight columns (a mean, a total, a ratio, a few
+    /// shares) are taken as dense blocks instead (`accumulateDense`), each column read in long
+    /// runs and summed four values at a time: the same totals to rounding.
     ///
     /// - Parameters:
     ///   - columns: per replicate, its weight (or factor) by key; all of one length.
@@ -125,6 +128,7 @@ public struct RatiosOfTotals: Sendable {
     func replicateStatistics(columns: [[Double]], rowScale: [Double]?, key: [Int32]?) -> [[Double]] {
         let width = columns.count
         let entries = inRowOrder()
+        let dense = key == nil && entries.isDense
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows.count / 65_536))
         var sums = [[Double]](repeating: [], count: parts)
         sums.withUnsafeMutableBufferPointer { slots in
@@ -133,6 +137,10 @@ public struct RatiosOfTotals: Sendable {
                 let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
                 var out = [Double](repeating: 0, count: totalCount * width)
                 out.withUnsafeMutableBufferPointer { out in
+                    if dense {
+                        entries.accumulateDense(range, into: out.baseAddress!, width: width, columns: columns, rowScale)
+                        return
+                    }
                     for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.blockEntries) {
                         let block = start..<min(range.upperBound, start + Self.blockEntries)
                         for first in stride(from: 0, to: width, by: Self.lanes) {
@@ -182,6 +190,72 @@ public struct RatiosOfTotals: Sendable {
             rowsCount = n
         }
         return sorted
+    }
+
+    /// Whether the entries (in row order) fill most of a rows × totals matrix over the rows
+    /// they span: few totals (a mean, a total, a ratio, a few shares) over most rows. Then
+    /// `accumulateDense` takes them.
+    private var isDense: Bool {
+        guard let first = rows.first, let last = rows.last, totalCount <= Self.denseTotals else { return false }
+        return 2 * rows.count >= totalCount * (Int(last) - Int(first) + 1)
+    }
+
+    /// The most totals `accumulateDense` takes.
+    static let denseTotals = 4
+    /// Table rows per block of `accumulateDense`: its matrix (at most 4 totals) stays in cache.
+    static let denseRows = 8192
+
+    /// Adds the entries `range` (in row order) into `out`, every replicate's totals (as
+    /// `accumulate`), when the weight of row i in replicate r is `rowScale[i] · columns[r][i]`:
+    /// per block of table rows, the entries as a dense block-rows × totals matrix V (zero where a
+    /// row has no entry), and each replicate's totals as V'·w_r — so each replicate's column is
+    /// read once, contiguously, instead of an element per entry.
+    private func accumulateDense(_ range: Range<Int>, into out: UnsafeMutablePointer<Double>, width: Int,
+                                 columns: [[Double]], _ rowScale: [Double]?) {
+        guard !range.isEmpty else { return }
+        let t = totalCount, blockRows = Self.denseRows
+        var matrix = [Double](repeating: 0, count: blockRows * t)
+        var e = range.lowerBound
+        matrix.withUnsafeMutableBufferPointer { matrix in
+            while e < range.upperBound {
+                // The block: the entries of the table rows first..<first + blockRows.
+                let first = Int(rows[e])
+                var end = e
+                while end < range.upperBound, Int(rows[end]) < first + blockRows { end += 1 }
+                let span = Int(rows[end - 1]) - first + 1
+                matrix.baseAddress!.update(repeating: 0, count: span * t)
+                for k in e..<end {
+                    let i = Int(rows[k])
+                    matrix[(i - first) + Int(slots[k]) * span] += values[k] * (rowScale?[i] ?? 1)
+                }
+                for (r, column) in columns.enumerated() {
+                    column.withUnsafeBufferPointer { column in
+                        let w = column.baseAddress! + first
+                        for total in 0..<t {
+                            out[total * width + r] += Self.dot(matrix.baseAddress! + total * span, w, count: span)
+                        }
+                    }
+                }
+                e = end
+            }
+        }
+    }
+
+    /// Σ a[i]·b[i] over `count` values, four running sums (of every fourth value) added at the end.
+    @inline(__always)
+    private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
+        var sums = SIMD4<Double>(repeating: 0)
+        var i = 0
+        while i + 4 <= count {
+            sums += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Double>.self)
+            i += 4
+        }
+        var sum = (sums[0] + sums[1]) + (sums[2] + sums[3])
+        while i < count {
+            sum += a[i] * b[i]
+            i += 1
+        }
+        return sum
     }
 
     /// Entries per block of the one-pass kernel (their rows, slots and values stay in cache).
