@@ -24,8 +24,7 @@ public struct RegressionEstimator: Sendable {
     ///   the family; `.analysis` when the fit does not converge, terms are aliased (unless
     ///   allowed), a tested covariance is singular or `--vcov cluster` has one cluster.
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
-        guard request.level > 0, request.level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
-        guard request.maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(request.maximumIterations))") }
+        try request.validate()
         let formula = try ModelFormula(request.formula)
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
@@ -51,9 +50,6 @@ public struct RegressionEstimator: Sendable {
             .run(requested: request.tests)
         var effects: [CoefficientRow] = []
         if request.marginalEffects {
-            guard request.family == .binomial else {
-                throw DisparityError.usage("--marginal-effects needs --family binomial")
-            }
             effects = try MarginalEffects(estimator: self, formula: formula, design: x, fit: fit, influence: influence,
                                           covariance: covariance, type: request.covariance, weights: weights)
                 .compute(level: request.level, df: df)

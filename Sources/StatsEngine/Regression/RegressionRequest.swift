@@ -44,6 +44,16 @@ public struct RegressionRequest: Sendable {
         self.maximumIterations = maximumIterations
         self.tolerance = tolerance
     }
+
+    /// Checks the settings that need no data, so the command line and a run spec refuse them
+    /// before anything is read.
+    /// - Throws: `DisparityError.usage` for a level outside (0, 1), fewer than one iteration, or
+    ///   marginal effects of a family other than binomial.
+    public func validate() throws {
+        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
+        guard maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(maximumIterations))") }
+        guard !marginalEffects || family == .binomial else { throw DisparityError.usage("--marginal-effects needs --family binomial") }
+    }
 }
 
 /// One coefficient (INTERFACE.md's regression row); nil numbers are aliased or undefined.

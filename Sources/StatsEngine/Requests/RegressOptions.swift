@@ -45,13 +45,15 @@ public struct RegressOptions: ParsableArguments {
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The request, its formula parsed once to report syntax errors before any data is read.
+    /// The request, its formula parsed once and its settings checked (`RegressionRequest.validate`)
+    /// to report errors before any data is read.
     public func request() throws -> RegressionRequest {
         var request = RegressionRequest(formula: formula, family: family, covariance: vcov, level: level, tests: tests,
                                         marginalEffects: marginalEffects, maximumIterations: maxIterations,
                                         allowAliased: allowAliased)
         request.subset = try subset.map(RowFilter.init(parsing:))
         _ = try ModelFormula(formula)
+        try request.validate()
         return request
     }
 }

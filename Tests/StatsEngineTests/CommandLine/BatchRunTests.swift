@@ -101,6 +101,9 @@ final class BatchRunTests: ScratchFolderTestCase {
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
         // A misspelt required key is named as written, with the key meant.
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variabel: y}\n", "unknown key 'variabel'")
+        // Settings that need no data are refused when the spec is read, not when the analysis runs.
+        try fails("data: x.csv\nanalyses:\n  - {name: a, command: regress, formula: 'y ~ x', marginal-effects: true}\n", "needs --family binomial")
+        try fails("data: x.csv\nanalyses:\n  - {name: a, command: regress, formula: 'y ~ x', level: 1.5}\n", "--level must lie strictly")
         // The analyses are decoded at once; the error reported is still the first in spec
         // order, a bad name before its entry's own errors (many entries, so several threads).
         let good = (0..<40).map { "  - {name: g\($0), command: estimate, stat: mean, variable: y}\n" }.joined()
