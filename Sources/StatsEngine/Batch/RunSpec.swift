@@ -58,7 +58,7 @@ public struct RunSpec: Sendable {
             }
             return style
         } ?? .standard
-        guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw root.usageError("'analyses' lists no analysis") }
+        guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw (root["analyses"] ?? root).usageError("'analyses' lists no analysis", placed: false) }
         let named = entries.enumerated().map { index, entry in
             let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
             return (name: name, node: entry.named("analysis \(quoted: name)"))

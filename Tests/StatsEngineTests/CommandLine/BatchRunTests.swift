@@ -94,6 +94,8 @@ final class BatchRunTests: ScratchFolderTestCase {
             }
         }
         try fails("analyses: []\n", "'data'")
+        // An empty list is placed at its own line.
+        try fails("# a batch\ndata: x.csv\n\nanalyses: []\n", "bad.yaml:4: 'analyses' lists no analysis")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: plot}\n", "command 'plot'")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n  - {name: a, command: estimate, stat: mean, variable: y}\n", "used twice")
         try fails("data: x.csv\nanalyses:\n  - {name: 'a/b', command: estimate, stat: mean, variable: y}\n", "letters, digits")
