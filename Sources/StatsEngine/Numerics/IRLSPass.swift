@@ -53,66 +53,217 @@ struct IRLSPass {
                         let root = blockEta + blockRows, rhs = root + blockRows
                         var start = range.lowerBound
                         while start < range.upperBound {
-                            let m = min(blockRows, range.upperBound - start)
+                            let rows = start..<min(start + blockRows, range.upperBound)
                             for k in 0..<fits {
                                 let o = out.baseAddress! + k * size
                                 let beta = betas[k]
-                                var mm = Int32(m), pp = Int32(p), ld = Int32(blockRows), one = 1.0, inc: Int32 = 1
-                                if let beta {
-                                    // η as `IRLS.linearPredictor` forms it, column by column.
-                                    blockEta.update(repeating: 0, count: m)
-                                    for j in 0..<p where beta[j] != 0 { x.accumulate(column: j, rows: start..<(start + m), times: beta[j], into: blockEta) }
-                                }
+                                if let beta { predictor(beta, rows: rows, into: blockEta) }
                                 var deviance = 0.0
                                 var starting = StartingValues(family: family)
                                 weights[k].withUnsafeBufferPointer { weights in
                                     let meanOfFit = meansOut.value + k * n
-                                    for i in 0..<m {
-                                        let y = response[start + i], w = weights[start + i]
+                                    for (i, row) in rows.enumerated() {
+                                        let y = response[row], w = weights[row]
                                         let mu: Double, unitDeviance: Double
                                         if beta == nil {
-                                            let row = starting.row(y)
-                                            (mu, blockEta[i], meanOfFit[start + i], unitDeviance) = (row.mean, row.eta, row.fitted, row.deviance)
+                                            let start = starting.row(y)
+                                            (mu, blockEta[i], meanOfFit[row], unitDeviance) = (start.mean, start.eta, start.fitted, start.deviance)
                                         } else {
                                             mu = family.mean(blockEta[i])
-                                            meanOfFit[start + i] = mu
+                                            meanOfFit[row] = mu
                                             unitDeviance = w != 0 ? family.deviance(y, mu) : 0
                                         }
                                         // A row without weight (a replicate's dropped PSU) adds nothing.
-                                        guard w != 0 else {
-                                            root[i] = 0
-                                            rhs[i] = 0
-                                            continue
-                                        }
-                                        deviance += w * unitDeviance
-                                        let d = family.meanDerivative(mu)
-                                        let omega = family.workingWeight(w, mean: mu, derivative: d)
-                                        root[i] = omega.squareRoot()
-                                        rhs[i] = root[i] * (blockEta[i] + (y - mu) / d)
+                                        if w != 0 { deviance += w * unitDeviance }
+                                        (root[i], rhs[i]) = Self.workingRow(family, y: y, weight: w, mean: mu, eta: blockEta[i])
                                     }
                                 }
-                                for j in 0..<p { x.write(column: j, rows: start..<(start + m), scale: root, to: scaled + j * blockRows) }
-                                var trans = CChar(UInt8(ascii: "T"))
-                                BlockedProducts.addCrossProduct(scaled, rows: m, columns: p, leading: blockRows, into: o)
-                                dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
+                                addNormalEquations(rows: rows, root: root, rhs: rhs, scratch: scaled, into: o)
                                 o[p * p + p] += deviance
                             }
-                            start += m
+                            start = rows.upperBound
                         }
                     }
                 }
                 return out
             }
         }
-        var total = [Double](repeating: 0, count: fits * size)
-        for part in parts { for i in total.indices { total[i] += part[i] } }
         return (0..<fits).map { k in
-            let sums = total[(k * size)..<((k + 1) * size)]
-            var gram = Array(sums.prefix(p * p))
-            for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
+            let (gram, product, deviance) = Self.sums(parts, fit: k, columns: p)
             let mean = fits == 1 ? means : Array(means[(k * n)..<((k + 1) * n)])
-            return Result(gram: gram, product: Array(sums.dropFirst(p * p).prefix(p)), deviance: sums.last!, mean: mean)
+            return Result(gram: gram, product: product, deviance: deviance, mean: mean)
         }
+    }
+
+    /// A fit's linear predictor, means and deviance at its coefficients: the first half of an
+    /// iteration split in two (`predict`, then `normalEquations` only for a fit that goes on).
+    struct Prediction {
+        /// η = Xβ, one per row (a slice: fits at the same coefficients share the storage).
+        var eta: ArraySlice<Double>
+        /// μ = g⁻¹(η) of every row with weight; NaN for a row without (no later step reads it).
+        var mean: ArraySlice<Double>
+        /// The deviance at the coefficients, summed exactly as `run` sums it.
+        var deviance: Double
+    }
+
+    /// The first half of a split iteration for each fit k at coefficients `betas[k]` with prior
+    /// weights `weights[k]`: linear predictors, means and deviances, each fit's deviance the sum
+    /// `run` forms. Fits at the same coefficients (replicate refits' first step, all from the
+    /// full-sample estimate) share one linear predictor, one mean and one unit deviance per row.
+    /// One prediction per fit, in order.
+    func predict(betas: [[Double]], weights: [[Double]]) -> [Prediction] {
+        switch family {
+        case .gaussian: return predict(betas: betas, weights: weights, family: .gaussian)
+        case .binomial: return predict(betas: betas, weights: weights, family: .binomial)
+        case .poisson: return predict(betas: betas, weights: weights, family: .poisson)
+        }
+    }
+
+    @inline(__always)
+    private func predict(betas: [[Double]], weights: [[Double]], family: Family) -> [Prediction] {
+        let n = x.rowCount, fits = betas.count, blockRows = BlockedProducts.blockRows
+        // Fits with the same coefficients (compared bit for bit) share a predictor.
+        var predictors: [[Double]] = [], predictorOf: [Int] = []
+        for beta in betas {
+            let same = predictors.firstIndex { $0.map(\.bitPattern) == beta.map(\.bitPattern) }
+            predictorOf.append(same ?? predictors.count)
+            if same == nil { predictors.append(beta) }
+        }
+        let (shared, groups, groupOf) = (predictors.count, predictors, predictorOf)
+        // The shared predictors' η and μ, one after another; every row of each is written.
+        var etas = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
+        var means = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
+        let parts = etas.withUnsafeMutableBufferPointer { etas in
+            means.withUnsafeMutableBufferPointer { means in
+                let outputs = UnsafeSendable((etas.baseAddress!, means.baseAddress!))
+                return BlockedProducts.partitioned(n) { range -> [Double] in
+                    var deviances = [Double](repeating: 0, count: fits)
+                    var unit = [Double](repeating: 0, count: blockRows)
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let rows = start..<min(start + blockRows, range.upperBound)
+                        for g in 0..<shared {
+                            let eta = outputs.value.0 + g * n + rows.lowerBound, mean = outputs.value.1 + g * n + rows.lowerBound
+                            let members = (0..<fits).filter { groupOf[$0] == g }
+                            predictor(groups[g], rows: rows, into: eta)
+                            // A row's mean and unit deviance where some fit of the group weighs it.
+                            for (i, row) in rows.enumerated() {
+                                guard members.contains(where: { weights[$0][row] != 0 }) else {
+                                    mean[i] = .nan
+                                    continue
+                                }
+                                mean[i] = family.mean(eta[i])
+                                unit[i] = family.deviance(response[row], mean[i])
+                            }
+                            for k in members {
+                                var deviance = 0.0
+                                weights[k].withUnsafeBufferPointer { weights in
+                                    for (i, row) in rows.enumerated() where weights[row] != 0 { deviance += weights[row] * unit[i] }
+                                }
+                                deviances[k] += deviance
+                            }
+                        }
+                        start = rows.upperBound
+                    }
+                    return deviances
+                }
+            }
+        }
+        return (0..<fits).map { k in
+            var deviance = 0.0
+            for part in parts { deviance += part[k] }
+            let g = groupOf[k]
+            return Prediction(eta: etas[(g * n)..<((g + 1) * n)], mean: means[(g * n)..<((g + 1) * n)], deviance: deviance)
+        }
+    }
+
+    /// The second half of a split iteration: for each prediction k with prior weights
+    /// `weights[k]`, X'ΩX (p × p) and X'Ωz (p) at its means, summed exactly as `run` sums them.
+    func normalEquations(_ predictions: [Prediction], weights: [[Double]]) -> [(gram: [Double], product: [Double])] {
+        switch family {
+        case .gaussian: return normalEquations(predictions, weights: weights, family: .gaussian)
+        case .binomial: return normalEquations(predictions, weights: weights, family: .binomial)
+        case .poisson: return normalEquations(predictions, weights: weights, family: .poisson)
+        }
+    }
+
+    @inline(__always)
+    private func normalEquations(_ predictions: [Prediction], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
+        let n = x.rowCount, p = x.columnCount, fits = predictions.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
+        let parts = BlockedProducts.partitioned(n) { range -> [Double] in
+            var out = [Double](repeating: 0, count: fits * size)
+            // Scratch for one block: X's rows scaled by √ω, √ω and √ω·z.
+            var scratch = [Double](repeating: 0, count: blockRows * (p + 2))
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                out.withUnsafeMutableBufferPointer { out in
+                    let scaled = scratch.baseAddress!, root = scaled + blockRows * p, rhs = root + blockRows
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let rows = start..<min(start + blockRows, range.upperBound)
+                        for (k, prediction) in predictions.enumerated() {
+                            weights[k].withUnsafeBufferPointer { weights in
+                                prediction.mean.withUnsafeBufferPointer { mean in
+                                    prediction.eta.withUnsafeBufferPointer { eta in
+                                        for (i, row) in rows.enumerated() {
+                                            (root[i], rhs[i]) = Self.workingRow(family, y: response[row], weight: weights[row],
+                                                                                mean: mean[row], eta: eta[row])
+                                        }
+                                    }
+                                }
+                            }
+                            addNormalEquations(rows: rows, root: root, rhs: rhs, scratch: scaled, into: out.baseAddress! + k * size)
+                        }
+                        start = rows.upperBound
+                    }
+                }
+            }
+            return out
+        }
+        return (0..<fits).map { k in
+            let (gram, product, _) = Self.sums(parts, fit: k, columns: p)
+            return (gram, product)
+        }
+    }
+
+    /// η of `rows` at `beta` into `eta` (one per row of the range), as `IRLS.linearPredictor`
+    /// forms it: column by column, coefficients that are exactly 0 skipped.
+    @inline(__always)
+    private func predictor(_ beta: [Double], rows: Range<Int>, into eta: UnsafeMutablePointer<Double>) {
+        eta.update(repeating: 0, count: rows.count)
+        for j in 0..<x.columnCount where beta[j] != 0 { x.accumulate(column: j, rows: rows, times: beta[j], into: eta) }
+    }
+
+    /// A row's √ω and √ω·z, z = η + (y − μ)/(dμ/dη) the working response; zeros for a row
+    /// without weight (a replicate's dropped PSU), which adds nothing.
+    @inline(__always)
+    private static func workingRow(_ family: Family, y: Double, weight w: Double, mean mu: Double, eta: Double) -> (root: Double, rhs: Double) {
+        guard w != 0 else { return (0, 0) }
+        let d = family.meanDerivative(mu)
+        let root = family.workingWeight(w, mean: mu, derivative: d).squareRoot()
+        return (root, root * (eta + (y - mu) / d))
+    }
+
+    /// Adds the block's X'ΩX (its upper triangle) and X'Ωz to `o` (p × p, then p values), from
+    /// √ω (`root`) and √ω·z (`rhs`) of `rows`; `scratch` holds X's rows scaled by √ω.
+    @inline(__always)
+    private func addNormalEquations(rows: Range<Int>, root: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>,
+                                    scratch scaled: UnsafeMutablePointer<Double>, into o: UnsafeMutablePointer<Double>) {
+        let p = x.columnCount, blockRows = BlockedProducts.blockRows
+        for j in 0..<p { x.write(column: j, rows: rows, scale: root, to: scaled + j * blockRows) }
+        var trans = CChar(UInt8(ascii: "T")), mm = Int32(rows.count), pp = Int32(p), ld = Int32(blockRows), one = 1.0, inc: Int32 = 1
+        BlockedProducts.addCrossProduct(scaled, rows: rows.count, columns: p, leading: blockRows, into: o)
+        dgemv_(&trans, &mm, &pp, &one, scaled, &ld, rhs, &inc, &one, o + p * p, &inc)
+    }
+
+    /// Fit k's sums from the parts of a pass (each `fits × (p² + p + 1)`: X'ΩX's upper
+    /// triangle, X'Ωz, the deviance), the parts added in order; the Gram matrix made symmetric.
+    private static func sums(_ parts: [[Double]], fit k: Int, columns p: Int) -> (gram: [Double], product: [Double], deviance: Double) {
+        let size = p * p + p + 1
+        var total = [Double](repeating: 0, count: size)
+        for part in parts { for i in 0..<size { total[i] += part[k * size + i] } }
+        var gram = Array(total.prefix(p * p))
+        for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
+        return (gram, Array(total[(p * p)..<(p * p + p)]), total[p * p + p])
     }
 }
 

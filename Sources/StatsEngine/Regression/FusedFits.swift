@@ -10,7 +10,7 @@ extension IRLS {
     /// (`GLMFit.workingWeights`, `scoreFactor`) are left empty.
     func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
         guard usesFusedPath(x) else { return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } } }
-        let fused = fusedFits(x, weights: weights, start: start, rowValues: false)
+        let fused = start.map { splitFits(x, weights: weights, start: $0) } ?? fusedFits(x, weights: weights, start: nil, rowValues: false)
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w, start: start) } }
     }
 
@@ -39,18 +39,8 @@ extension IRLS {
                 case true?: next.append(k)
                 }
             }
-            // The finished fits' checks and weights, one fit per core.
-            let finishing = done.map { (progress: progress[$0.fit], state: $0.state, weights: weights[$0.fit]) }
-            var finished = [Result<GLMFit, Error>?](repeating: nil, count: done.count)
-            finished.withUnsafeMutableBufferPointer { slots in
-                let shared = UnsafeSendable(slots)
-                DispatchQueue.concurrentPerform(iterations: finishing.count) { d in
-                    let fit = finishing[d]
-                    shared.value[d] = Result {
-                        try finish(fit.progress, state: fit.state, x: x, weights: fit.weights, rowValues: rowValues)
-                    }
-                }
-            }
+            let finished = finishing(done.map { (progress[$0.fit], Array($0.state.mean), $0.state.deviance, weights[$0.fit]) },
+                                     x: x, rowValues: rowValues)
             for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
             active = next
             states = next.isEmpty ? [] : pass.run(betas: next.map { progress[$0].beta }, weights: next.map { weights[$0] })
@@ -58,21 +48,69 @@ extension IRLS {
         return results.map { $0! }
     }
 
+    /// Refits from `start` (replicates from the full-sample estimate) with each iteration split
+    /// in two: every fit's deviance first (`IRLSPass.predict`; the first step's predictor shared
+    /// by all), then the normal equations only of the fits that go on
+    /// (`IRLSPass.normalEquations`). A refit needs only its coefficients, so the pass at which
+    /// its deviance settles forms none — R's `glm.fit` too returns the coefficients of the step
+    /// before its last deviance test. The coefficients are bit for bit those of `fusedFits`.
+    /// Nil for a fit whose normal equations are ill-conditioned: the general loop takes it.
+    private func splitFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]) -> [Result<GLMFit, Error>?] {
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response)
+        var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
+        var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
+        var active = Array(weights.indices)
+        while !active.isEmpty {
+            let predictions = pass.predict(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] })
+            var stepping: [(fit: Int, prediction: IRLSPass.Prediction)] = [], done: [(fit: Int, prediction: IRLSPass.Prediction)] = []
+            for (k, prediction) in zip(active, predictions) {
+                let more = progress[k].takeDeviance(prediction.deviance, tolerance: tolerance, floor: devianceFloor,
+                                                    maximumIterations: maximumIterations)
+                if more { stepping.append((k, prediction)) } else { done.append((k, prediction)) }
+            }
+            let finished = finishing(done.map { (progress[$0.fit], Array($0.prediction.mean), $0.prediction.deviance, weights[$0.fit]) },
+                                     x: x, rowValues: false)
+            for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
+            let systems = stepping.isEmpty ? [] : pass.normalEquations(stepping.map(\.prediction), weights: stepping.map { weights[$0.fit] })
+            active = []
+            for ((k, _), system) in zip(stepping, systems) {
+                if progress[k].takeStep(gram: system.gram, product: system.product) { active.append(k) } else { results[k] = .some(nil) }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The finished fits (each its progress, its means and deviance at the estimate, its prior
+    /// weights) checked and made into fits, one fit per core.
+    private func finishing(_ fits: [(progress: FusedIteration, mean: [Double], deviance: Double, weights: [Double])], x: DesignMatrix,
+                           rowValues: Bool) -> [Result<GLMFit, Error>] {
+        var finished = [Result<GLMFit, Error>?](repeating: nil, count: fits.count)
+        finished.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: fits.count) { d in
+                let fit = fits[d]
+                shared.value[d] = Result {
+                    try finish(fit.progress, mean: fit.mean, deviance: fit.deviance, x: x, weights: fit.weights, rowValues: rowValues)
+                }
+            }
+        }
+        return finished.map { $0! }
+    }
+
     /// The fit from its last pass: coefficients and aliasing from the pass's normal equations,
     /// the separation check, and (with `rowValues`) the working weights and score factors at
     /// the estimate.
     /// - Throws: `SeparationCheck`'s errors.
-    private func finish(_ progress: FusedIteration, state: IRLSPass.Result, x: DesignMatrix, weights w: [Double],
+    private func finish(_ progress: FusedIteration, mean mu: [Double], deviance: Double, x: DesignMatrix, weights w: [Double],
                         rowValues: Bool) throws -> GLMFit {
         let final = progress.system!.fit(progress.beta!, residualSumOfSquares: .nan)
-        let mu = state.mean
         try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: x.columnMagnitudes)
             .check(coefficients: progress.beta!, previous: progress.previousBeta, converged: progress.converged,
                    iterations: progress.iteration)
         let (omega, scoreFactor) = rowValues ? valuesAtEstimate(mean: mu, weights: w, response: x.response) : ([], [])
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
                       unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
-                      iterations: progress.iteration, converged: progress.converged, deviance: state.deviance,
+                      iterations: progress.iteration, converged: progress.converged, deviance: deviance,
                       residualSumOfSquares: .nan, extendedPrecision: false)
     }
 }
@@ -101,13 +139,33 @@ struct FusedIteration {
     /// needs a pass at the new `beta`, false when it is done (converged, or at
     /// `maximumIterations`), nil when the pass's normal equations are ill-conditioned.
     mutating func take(_ pass: IRLSPass.Result, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool? {
-        if let previous, abs(pass.deviance - previous) / (abs(pass.deviance) + floor) < tolerance { converged = true }
-        previous = pass.deviance
+        let more = takeDeviance(pass.deviance, tolerance: tolerance, floor: floor, maximumIterations: maximumIterations)
         guard let current = NormalEquations(gram: pass.gram, size: size) else { return nil }
         system = current
-        if converged || iteration == maximumIterations { return false }
-        (previousBeta, beta) = (beta, current.solve(pass.product))
-        iteration += 1
+        guard more else { return false }
+        step(current, product: pass.product)
         return true
+    }
+
+    /// Takes the deviance at `beta` (the test adding `floor` to |dev|): true when the fit goes
+    /// on with a step from `beta`, false when it is done (converged, or at `maximumIterations`).
+    mutating func takeDeviance(_ deviance: Double, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool {
+        if let previous, abs(deviance - previous) / (abs(deviance) + floor) < tolerance { converged = true }
+        previous = deviance
+        return !converged && iteration < maximumIterations
+    }
+
+    /// Takes the normal equations at `beta` (X'ΩX, p × p, and X'Ωz) and steps: false when they
+    /// are ill-conditioned.
+    mutating func takeStep(gram: [Double], product: [Double]) -> Bool {
+        guard let current = NormalEquations(gram: gram, size: size) else { return false }
+        system = current
+        step(current, product: product)
+        return true
+    }
+
+    private mutating func step(_ system: NormalEquations, product: [Double]) {
+        (previousBeta, beta) = (beta, system.solve(product))
+        iteration += 1
     }
 }
