@@ -250,9 +250,10 @@ extension CategoricalColumn {
 
 /// How numbers appear as labels and level names: integers without a trailing ".0", as R does.
 public enum NumberFormat {
-    /// `v` as a label: whole numbers below 1e15 without a decimal part (`3`, not `3.0`).
+    /// `v` as a label: whole numbers below 2^53 in size (every one a distinct double) without a
+    /// decimal part (`3`, not `3.0`; a 16-digit id as written).
     public static func label(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        if v == v.rounded(), abs(v) < Table.distinctWholeNumbers { return String(Int64(v)) }
         return "\(v)"
     }
 }

@@ -84,7 +84,7 @@ struct CoefficientInfluence {
     }
 
     /// Blocks computed together, in parallel, before their values are handed on.
-    private static let blocksPerBatch = 32
+    private static let blocksPerBatch = 8
 
     /// Rows sᵢ·xᵢ' (over the kept columns) times the bread, row-major, computed block by block
     /// on all cores so that no n × rank intermediate is ever materialised.

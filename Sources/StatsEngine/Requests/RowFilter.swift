@@ -131,6 +131,18 @@ public struct RowFilter: Sendable, Equatable {
                 }
                 continue
             }
+            // A number against a numeric column is compared as a number (no categories made).
+            if case .numeric(let numeric) = try table.column(condition.column), let v = Self.number(condition.value) {
+                guard numeric.values.contains(v) else {
+                    throw DisparityError.data(file: table.source, column: condition.column,
+                                              "subset \(quoted: text): the value \(quoted: condition.value) does not occur (values: \(listed: CategoricalColumn(numbers: numeric.values).levels))")
+                }
+                for i in keep.indices where keep[i] {
+                    let x = numeric.values[i]
+                    keep[i] = !x.isNaN && ((x == v) == (condition.comparison == .equal))
+                }
+                continue
+            }
             let column = try table.categorical(condition.column)
             guard let code = table.level(condition.value, among: column.levels, ofColumn: condition.column) else {
                 throw DisparityError.data(file: table.source, column: condition.column,

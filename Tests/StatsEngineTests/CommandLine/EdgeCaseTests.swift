@@ -169,6 +169,13 @@ final class EdgeCaseTests: XCTestCase {
         let below = try table("s,psu,y\n1,9007199254740991,2\n1,9007199254740990,3\n2,3,4\n2,4,5\n")
         let design = try SurveyDesign(spec: DesignSpec(strata: "s", clusters: ["psu"]), table: below)
         XCTAssertEqual(design.psuTotal, 4)
+        // Ids below 2^53 are labelled as written (16 digits, no ".0").
+        let rows = try DescriptiveEstimator(table: below, design: design).estimate(EstimateRequest(statistic: .mean, variable: "y", by: ["psu"]))
+        XCTAssertEqual(Set(rows.flatMap { $0.group.map(\.level) }), ["9007199254740990", "9007199254740991", "3", "4"])
+        // A large continuous value elsewhere in a column does not stop a subset comparing numbers.
+        let large = try table("x,y\n1,2\n1.8e16,3\n1,4\n")
+        let kept = try RowFilter(parsing: "x == 1").rows(of: large)
+        XCTAssertEqual(kept, [true, false, true])
     }
 
     func testRunSpecRejectsUnknownAnalysisKeys() throws {
