@@ -59,12 +59,16 @@ struct SpecArguments<Options: ParsableArguments> {
         do {
             return try Options.parse(argv)
         } catch {
-            throw node.usageError(rephrased(Options.message(for: error), catalog: catalog, node: node))
+            let (message, key) = rephrased(Options.message(for: error), catalog: catalog, node: node)
+            // An invalid value is placed at its key's line, with the entry's place.
+            guard let key, let value = node[key] else { throw node.usageError(message) }
+            throw value.usageError(node.place.isEmpty ? message : "\(node.place): \(message)", placed: false)
         }
     }
 
-    /// ArgumentParser's message in the spec's terms: keys instead of options, values as written.
-    private func rephrased(_ message: String, catalog: OptionCatalog, node: ConfigNode) -> String {
+    /// ArgumentParser's message in the spec's terms (keys instead of options, values as written),
+    /// and the key whose value it rejects, if one does.
+    private func rephrased(_ message: String, catalog: OptionCatalog, node: ConfigNode) -> (String, key: String?) {
         func key(_ name: String) -> String {
             if name.hasPrefix("<"), let i = catalog.positionals.firstIndex(of: String(name.dropFirst().dropLast())), i < positionalKeys.count {
                 return positionalKeys[i]
@@ -80,11 +84,11 @@ struct SpecArguments<Options: ParsableArguments> {
             let written = node[name]?.scalar ?? m[1]
             let reason = m.count > 3 && !m[3].isEmpty ? m[3]
                 : catalog[name].map { $0.values.isEmpty ? "" : "choose \($0.values.joined(separator: ", "))" } ?? ""
-            return "\(name) \(quoted: written) is not a valid value\(reason.isEmpty ? "" : ": \(reason)")"
+            return ("\(name) \(quoted: written) is not a valid value\(reason.isEmpty ? "" : ": \(reason)")", name)
         }
-        if let m = captures(#"^Missing expected argument '(--[\w-]+|<[\w-]+>)"#) { return "\(quoted: key(m[1])) is missing" }
-        if let m = captures(#"^Missing value for '(--[\w-]+)"#) { return "\(quoted: key(m[1])) needs a value" }
-        return message.split(separator: "\n").first.map(String.init) ?? message
+        if let m = captures(#"^Missing expected argument '(--[\w-]+|<[\w-]+>)"#) { return ("\(quoted: key(m[1])) is missing", nil) }
+        if let m = captures(#"^Missing value for '(--[\w-]+)"#) { return ("\(quoted: key(m[1])) needs a value", key(m[1])) }
+        return (message.split(separator: "\n").first.map(String.init) ?? message, nil)
     }
 }
 

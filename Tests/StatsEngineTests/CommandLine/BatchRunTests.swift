@@ -103,6 +103,9 @@ final class BatchRunTests: ScratchFolderTestCase {
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
         // A misspelt required key is named as written, with the key meant.
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variabel: y}\n", "unknown key 'variabel'")
+        // An invalid value is placed at its key's line.
+        try fails("data: x.csv\nanalyses:\n  - name: a\n    command: regress\n    formula: y ~ x\n    family: binomal\n",
+                  "bad.yaml:6: analysis 'a': family 'binomal' is not a valid value")
         // Settings that need no data are refused when the spec is read, not when the analysis runs.
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: regress, formula: 'y ~ x', marginal-effects: true}\n", "needs --family binomial")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: regress, formula: 'y ~ x', level: 1.5}\n", "--level must lie strictly")
