@@ -75,12 +75,16 @@ public struct RunSpec: Sendable {
                 }
             }
         }
-        var names = Set<String>()
+        // Names are compared ignoring case: they name files, one file on macOS and Windows.
+        var names: [String: String] = [:]
         let analyses = try zip(named, decoded).map { entry, analysis -> Analysis in
             guard entry.name.range(of: "^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$", options: .regularExpression) != nil else {
                 throw entry.node.usageError("a name may hold up to 100 letters, digits, '_', '-' and '.', not first (it names the CSV file)")
             }
-            guard names.insert(entry.name).inserted else { throw entry.node.usageError("the name is used twice") }
+            if let earlier = names.updateValue(entry.name, forKey: entry.name.lowercased()) {
+                throw entry.node.usageError(earlier == entry.name ? "the name is used twice"
+                    : "the name is used twice, as \(quoted: earlier) and \(quoted: entry.name) (names that differ only in case name one file on macOS and Windows)")
+            }
             return try analysis!.get()
         }
         return RunSpec(data: resolved(dataOptions.data), reading: reading, design: design, analyses: analyses, csvStyle: csvStyle,

@@ -99,6 +99,8 @@ final class BatchRunTests: ScratchFolderTestCase {
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: plot}\n", "command 'plot'")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n  - {name: a, command: estimate, stat: mean, variable: y}\n", "used twice")
         try fails("data: x.csv\nanalyses:\n  - {name: 'a/b', command: estimate, stat: mean, variable: y}\n", "letters, digits")
+        try fails("data: x.csv\nanalyses:\n  - {name: One, command: estimate, stat: mean, variable: y}\n  - {name: one, command: estimate, stat: mean, variable: y}\n",
+                  "used twice, as 'One' and 'one'")
         try fails("data: x.csv\ndesign: {weight: w}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n", "unknown design option 'weight'")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
         // A misspelt required key is named as written, with the key meant.
