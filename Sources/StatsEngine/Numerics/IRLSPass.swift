@@ -130,42 +130,44 @@ struct IRLSPass {
             if same == nil { predictors.append(beta) }
         }
         let (shared, groups, groupOf) = (predictors.count, predictors, predictorOf)
+        let members = (0..<shared).map { g in (0..<fits).filter { groupOf[$0] == g } }
         // The shared predictors' η and μ, one after another; every row of each is written.
         var etas = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
         var means = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
         let parts = etas.withUnsafeMutableBufferPointer { etas in
             means.withUnsafeMutableBufferPointer { means in
-                let outputs = UnsafeSendable((etas.baseAddress!, means.baseAddress!))
-                return BlockedProducts.partitioned(n) { range -> [Double] in
-                    var deviances = [Double](repeating: 0, count: fits)
-                    var unit = [Double](repeating: 0, count: blockRows)
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let rows = start..<min(start + blockRows, range.upperBound)
-                        for g in 0..<shared {
-                            let eta = outputs.value.0 + g * n + rows.lowerBound, mean = outputs.value.1 + g * n + rows.lowerBound
-                            let members = (0..<fits).filter { groupOf[$0] == g }
-                            predictor(groups[g], rows: rows, into: eta)
-                            // A row's mean and unit deviance where some fit of the group weighs it.
-                            for (i, row) in rows.enumerated() {
-                                guard members.contains(where: { weights[$0][row] != 0 }) else {
-                                    mean[i] = .nan
-                                    continue
+                withBaseAddresses(weights) { weights in
+                    let outputs = UnsafeSendable((etas.baseAddress!, means.baseAddress!, weights))
+                    return BlockedProducts.partitioned(n) { range -> [Double] in
+                        let (etaOut, meanOut, weights) = outputs.value
+                        var deviances = [Double](repeating: 0, count: fits)
+                        let sums = UnsafeMutablePointer<Double>.allocate(capacity: fits)
+                        defer { sums.deallocate() }
+                        var start = range.lowerBound
+                        while start < range.upperBound {
+                            let rows = start..<min(start + blockRows, range.upperBound)
+                            for g in 0..<shared {
+                                let eta = etaOut + g * n + rows.lowerBound, mean = meanOut + g * n + rows.lowerBound
+                                let group = members[g].map { weights[$0] }
+                                predictor(groups[g], rows: rows, into: eta)
+                                // A row's mean and unit deviance where some fit of the group weighs it,
+                                // added to each such fit's sum for the block in row order.
+                                sums.update(repeating: 0, count: group.count)
+                                for (i, row) in rows.enumerated() {
+                                    guard group.contains(where: { $0[row] != 0 }) else {
+                                        mean[i] = .nan
+                                        continue
+                                    }
+                                    mean[i] = family.mean(eta[i])
+                                    let unit = family.deviance(response[row], mean[i])
+                                    for (m, w) in group.enumerated() where w[row] != 0 { sums[m] += w[row] * unit }
                                 }
-                                mean[i] = family.mean(eta[i])
-                                unit[i] = family.deviance(response[row], mean[i])
+                                for (m, k) in members[g].enumerated() { deviances[k] += sums[m] }
                             }
-                            for k in members {
-                                var deviance = 0.0
-                                weights[k].withUnsafeBufferPointer { weights in
-                                    for (i, row) in rows.enumerated() where weights[row] != 0 { deviance += weights[row] * unit[i] }
-                                }
-                                deviances[k] += deviance
-                            }
+                            start = rows.upperBound
                         }
-                        start = rows.upperBound
+                        return deviances
                     }
-                    return deviances
                 }
             }
         }

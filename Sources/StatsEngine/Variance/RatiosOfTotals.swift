@@ -145,7 +145,7 @@ public struct RatiosOfTotals: Sendable {
                         let block = start..<min(range.upperBound, start + Self.blockEntries)
                         for first in stride(from: 0, to: width, by: Self.lanes) {
                             let lanes = first..<min(width, first + Self.lanes)
-                            Self.withBaseAddresses(columns[lanes]) { sources in
+                            withBaseAddresses(columns[lanes]) { sources in
                                 entries.accumulate(block, into: out.baseAddress! + first, width: width, sources, rowScale, key)
                             }
                         }
@@ -262,15 +262,6 @@ public struct RatiosOfTotals: Sendable {
     static let blockEntries = 4096
     /// Replicates the kernel adds together per entry.
     static let lanes = 8
-
-    /// Runs `body` with the base addresses of `columns` (at most `lanes` of them).
-    private static func withBaseAddresses<T>(_ columns: ArraySlice<[Double]>, _ body: ([UnsafePointer<Double>]) -> T) -> T {
-        func nest(_ rest: ArraySlice<[Double]>, _ bases: [UnsafePointer<Double>]) -> T {
-            guard let first = rest.first else { return body(bases) }
-            return first.withUnsafeBufferPointer { nest(rest.dropFirst(), bases + [$0.baseAddress!]) }
-        }
-        return nest(columns, [])
-    }
 
     /// Adds the entries in `block` into `out`, the totals of `sources.count` replicates in a
     /// totals × `width` row-major array (entry t of the first replicate at `out[t * width]`).
