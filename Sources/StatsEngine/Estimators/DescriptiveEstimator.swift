@@ -129,23 +129,18 @@ public struct DescriptiveEstimator: Sendable {
         case .mean, .total, .index, .ratio:
             let y = request.statistic == .index ? try request.index!.values(in: table) : try table.numeric(request.variable)
             let x = request.statistic == .ratio ? try table.numeric(request.denominator!) : nil
-            for domain in domains.rows {
-                let used = domain.filter { !y[Int($0)].isNaN && !(x?[Int($0)].isNaN ?? false) }
-                guard !used.isEmpty else { totals.addMissingStatistic(); continue }
-                switch request.statistic {
-                case .total: totals.addTotal(rows: used) { y[Int($0)] }
-                case .ratio: totals.addRatio(rows: used, { y[Int($0)] }, over: { x![Int($0)] })
-                default: totals.addRatio(rows: used, { y[Int($0)] }, over: { _ in 1 })
-                }
+            // A total of y, or the ratio of the totals of y and x (of 1: a mean).
+            let ratio = request.statistic != .total
+            totals.addPerDomain(domains.rows, rowCount: table.rowCount, totals: ratio ? 2 : 1, ratios: [(0, ratio ? 1 : nil)],
+                                perRow: ratio ? 2 : 1, uses: { !y[Int($0)].isNaN && !(x?[Int($0)].isNaN ?? false) }) { r, j, first in
+                j == 0 ? (first, y[Int(r)]) : (first + 1, x?[Int(r)] ?? 1)
             }
         case .proportion:
+            // The shares of the k categories: each category's total over the domain's.
             let factor = try table.proportionCategories(request.variable)
             let k = factor.levels.count
-            for domain in domains.rows {
-                let used = domain.filter { factor.codes[Int($0)] >= 0 }
-                guard !used.isEmpty else { totals.addMissingStatistic(); continue }
-                totals.addShares(k, rows: used) { Int(factor.codes[Int($0)]) }
-            }
+            totals.addPerDomain(domains.rows, rowCount: table.rowCount, totals: k + 1, ratios: (0..<k).map { ($0, k) }, perRow: 2,
+                                uses: { factor.codes[Int($0)] >= 0 }) { r, j, first in (j == 0 ? first + Int(factor.codes[Int(r)]) : first + k, 1) }
         case .sd, .quantile, .lowerMean:
             preconditionFailure("not a ratio of totals")
         }

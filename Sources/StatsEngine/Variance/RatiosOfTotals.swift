@@ -50,6 +50,55 @@ public struct RatiosOfTotals: Sendable {
         for j in 0..<count { addStatistic(numerator: first + j, denominator: first + count) }
     }
 
+    /// Statistics per domain of `domains` (sets of table rows below `rowCount`, each in
+    /// increasing order): a domain with rows where `uses(row)` takes `totals` new totals and the
+    /// statistics `ratios` (numerator and denominator as offsets from its first total; nil: a
+    /// plain total), and each such row `perRow` entries, entry j of row r being
+    /// `entry(r, j, first)` with `first` its domain's first total; a domain without such rows
+    /// is one missing statistic. The totals and statistics are numbered domain by domain, as
+    /// `addTotal`, `addRatio` or `addShares` called per domain would number them, while the
+    /// entries are written in row order across disjoint domains, so the one-pass replicate
+    /// kernel reads the replicate columns in order without sorting the entries first (domains
+    /// that share a row, or a single domain, are written domain by domain).
+    public mutating func addPerDomain(_ domains: [[Int32]], rowCount: Int, totals: Int, ratios: [(numerator: Int, denominator: Int?)],
+                                      perRow: Int, uses: (Int32) -> Bool, entry: (Int32, Int, Int) -> (total: Int, value: Double)) {
+        var domainOf: [Int32] = [], used = [Int](repeating: 0, count: domains.count)
+        var inOrder = domains.count > 1
+        if inOrder {
+            domainOf = [Int32](repeating: -1, count: rowCount)
+            mark: for (d, rows) in domains.enumerated() {
+                for r in rows where uses(r) {
+                    guard domainOf[Int(r)] < 0 else { inOrder = false; break mark }
+                    domainOf[Int(r)] = Int32(d)
+                    used[d] += 1
+                }
+            }
+        }
+        var first = [Int](repeating: -1, count: domains.count)
+        for (d, rows) in domains.enumerated() {
+            let kept = inOrder ? [] : Self.rows(rows, where: uses)
+            guard inOrder ? used[d] > 0 : !kept.isEmpty else { addMissingStatistic(); continue }
+            first[d] = newTotals(totals)
+            for ratio in ratios { addStatistic(numerator: first[d] + ratio.numerator, denominator: ratio.denominator.map { first[d] + $0 }) }
+            let base = first[d]
+            if !inOrder { addEntries(rows: kept, perRow: perRow) { r, j in entry(r, j, base) } }
+        }
+        guard inOrder else { return }
+        let (rows, firsts) = (Self.rows(0..<Int32(rowCount), where: { domainOf[Int($0)] >= 0 }), first)
+        addEntries(rows: rows, perRow: perRow) { r, j in entry(r, j, firsts[Int(domainOf[Int(r)])]) }
+    }
+
+    /// The rows of `rows` where `keep(row)`, in order (written into storage of `rows.count`).
+    private static func rows(_ rows: some Collection<Int32>, where keep: (Int32) -> Bool) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: rows.count) { buffer, count in
+            count = 0
+            for r in rows where keep(r) {
+                buffer[count] = r
+                count += 1
+            }
+        }
+    }
+
     /// Reserves `count` new totals; returns the first one's index.
     private mutating func newTotals(_ count: Int) -> Int {
         totalCount += count
@@ -281,7 +330,19 @@ public struct RatiosOfTotals: Sendable {
                                 for k in 0..<lanes { target[k] += v * sources[k][source] }
                             }
                         }
-                        if sources.count == Self.lanes { add(lanes: Self.lanes) } else { add(lanes: sources.count) }
+                        guard sources.count == Self.lanes else { return add(lanes: sources.count) }
+                        // A full group of lanes: the replicates' weights of the row gathered into
+                        // one vector and the slot's eight totals updated as one (lane k as above).
+                        for e in block {
+                            let i = Int(rows[e])
+                            let v = values[e] * (rowScale?[i] ?? 1)
+                            guard v != 0 else { continue }
+                            let source = key.map { Int($0[i]) } ?? i
+                            let w = SIMD8(sources[0][source], sources[1][source], sources[2][source], sources[3][source],
+                                          sources[4][source], sources[5][source], sources[6][source], sources[7][source])
+                            let target = UnsafeMutableRawPointer(out + Int(slots[e]) * width)
+                            target.storeBytes(of: target.loadUnaligned(as: SIMD8<Double>.self) + v * w, as: SIMD8<Double>.self)
+                        }
                     }
                 }
             }

@@ -47,4 +47,43 @@ final class RatiosOfTotalsTests: XCTestCase {
         for g in 0..<3 { domains.addRatio(rows: all.filter { group[Int($0)] == g }, { y[Int($0)] }, over: { _ in 1 }) }
         check(domains, columns: columns, "three domain means (entry kernel)")
     }
+
+    /// `addPerDomain` writes the entries in row order but adds the same totals and statistics
+    /// as one call per domain (whose entries are sorted into row order before the pass): the
+    /// replicates' statistics are equal bit for bit, for a partition with an empty domain and
+    /// missing values, for shares, and for domains that share rows (added one by one).
+    func testPerDomainEntriesEqualOneCallPerDomain() {
+        var rng = SplitMix64(seed: 12)
+        let n = 30_000
+        let y = (0..<n).map { _ in rng.uniform() < 0.05 ? Double.nan : rng.normal() }
+        let category = (0..<n).map { _ in Int(rng.next() % 4) }
+        let columns = (0..<9).map { _ in (0..<n).map { _ in rng.uniform() < 0.3 ? 0 : rng.uniform() * 2 } }
+        let domainOf = (0..<n).map { _ in Int(rng.next() % 5) }
+        var partition = (0..<6).map { d in (0..<Int32(n)).filter { domainOf[Int($0)] == d } }  // domain 5 is empty
+        partition.swapAt(1, 5)
+        let overlapping = partition + [(0..<Int32(n)).filter { $0 % 7 == 0 }]
+        let uses = { (r: Int32) in !y[Int(r)].isNaN }
+        for domains in [partition, overlapping] {
+            var together = RatiosOfTotals(), oneByOne = RatiosOfTotals()
+            together.addPerDomain(domains, rowCount: n, totals: 2, ratios: [(0, 1)], perRow: 2, uses: uses) { r, j, first in
+                j == 0 ? (first, y[Int(r)]) : (first + 1, 1)
+            }
+            together.addPerDomain(domains, rowCount: n, totals: 5, ratios: (0..<4).map { ($0, 4) }, perRow: 2, uses: { _ in true }) { r, j, first in
+                (j == 0 ? first + category[Int(r)] : first + 4, 1)
+            }
+            for rows in domains {
+                let used = rows.filter(uses)
+                if used.isEmpty { oneByOne.addMissingStatistic() } else { oneByOne.addRatio(rows: used, { y[Int($0)] }, over: { _ in 1 }) }
+            }
+            for rows in domains {
+                if rows.isEmpty { oneByOne.addMissingStatistic() } else { oneByOne.addShares(4, rows: rows) { category[Int($0)] } }
+            }
+            XCTAssertEqual(together.count, oneByOne.count)
+            let a = together.replicateStatistics(columns: columns, rowScale: nil, key: nil)
+            let b = oneByOne.replicateStatistics(columns: columns, rowScale: nil, key: nil)
+            for (r, (x, z)) in zip(a, b).enumerated() {
+                XCTAssertEqual(x.map(\.bitPattern), z.map(\.bitPattern), "\(domains.count) domains, replicate \(r)")
+            }
+        }
+    }
 }
