@@ -191,7 +191,7 @@ public struct Table: Sendable {
         case .categorical(let c): return c
         case .numeric(let c):
             if let row = c.values.firstIndex(where: { abs($0) >= Self.distinctWholeNumbers }) {
-                throw rowError(row, column: name, "the value \(NumberFormat.label(c.values[row])) is 2^53 = 9007199254740992 or more in size, where whole numbers are no longer all distinct as numbers: different ids may have been read as one (give them as text, with a letter in front, or with fewer digits)")
+                throw rowError(row, column: name, "a value of 2^53 = 9007199254740992 or more in size (read as \(String(format: "%.0f", c.values[row]))), where whole numbers are no longer all distinct as numbers: different ids may have been read as one (give them as text, with a letter in front, or with fewer digits)")
             }
             return CategoricalColumn(numbers: c.values)
         }
