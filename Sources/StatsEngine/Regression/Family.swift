@@ -4,8 +4,9 @@ import Foundation
 /// `quasibinomial()` and `quasipoisson()` (survey-weighted fits use quasi-likelihood: the
 /// dispersion is estimated, and the design-based variance does not depend on it).
 public enum Family: String, Sendable, CaseIterable {
-    /// Identity link (`gaussian()`), logit link (`quasibinomial()`, a 0/1 response), log
-    /// link (`quasipoisson()`, a non-negative response).
+    /// Identity link (`gaussian()`), logit link (`quasibinomial()`, a 0/1 response or a share
+    /// in [0, 1]: Papke & Wooldridge's fractional logit), log link (`quasipoisson()`, a
+    /// non-negative response).
     case gaussian, binomial, poisson
 
     /// R's `.Machine$double.eps`, the bound `binomial()` and `poisson()` keep means and
@@ -102,8 +103,8 @@ public enum Family: String, Sendable, CaseIterable {
         for (i, v) in y.enumerated() {
             switch self {
             case .gaussian: return
-            case .binomial where v != 0 && v != 1:
-                throw table.rowError(Int(rows[i]), column: name, "a binomial response must be 0 or 1 (found \(NumberFormat.label(v)))")
+            case .binomial where !(v >= 0 && v <= 1):
+                throw table.rowError(Int(rows[i]), column: name, "a binomial response must lie between 0 and 1, a 0/1 outcome or a share (found \(NumberFormat.label(v)))")
             case .poisson where v < 0:
                 throw table.rowError(Int(rows[i]), column: name, "a Poisson response must not be negative (found \(NumberFormat.label(v)))")
             default: continue

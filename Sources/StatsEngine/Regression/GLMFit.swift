@@ -184,11 +184,12 @@ struct IRLS {
 /// likelihood estimate does not exist: some coefficient is infinite.
 ///
 /// Separation means a direction b ≠ 0 along which the likelihood rises for ever: for a logistic
-/// model xᵢ'b ≥ 0 where yᵢ = 1 and xᵢ'b ≤ 0 where yᵢ = 0 (Albert & Anderson 1984; strict for
-/// some rows), for a Poisson model xᵢ'b ≤ 0 where yᵢ = 0 and xᵢ'b = 0 where yᵢ > 0. IRLS then
-/// walks along b: once the separated rows' fitted means are near their bounds, each Newton
-/// step moves their linear predictor by about one unit (the step of log(1 + e^−η) is 1 when
-/// e^−η is small), while the deviance test may still declare convergence. The check takes the
+/// model xᵢ'b ≥ 0 where yᵢ = 1, xᵢ'b ≤ 0 where yᵢ = 0 and xᵢ'b = 0 where yᵢ is a share
+/// strictly between (Albert & Anderson 1984; strict for some rows), for a Poisson model
+/// xᵢ'b ≤ 0 where yᵢ = 0 and xᵢ'b = 0 where yᵢ > 0. IRLS then walks along b: once the
+/// separated rows' fitted means are near their bounds, each Newton step moves their linear
+/// predictor by about one unit (the step of log(1 + e^−η) is 1 when e^−η is small), while the
+/// deviance test may still declare convergence. The check takes the
 /// last step β_k − β_{k−1} as the candidate b and accepts it when (a) it still moves some
 /// row's linear predictor by at least `divergentStep`, (b) it satisfies the sign conditions
 /// on every row to `directionTolerance` of its largest move, and (c) the rows it moves are
@@ -253,9 +254,13 @@ struct SeparationCheck {
             // Each outcome class's range of the column: [0] no event, [1] events.
             var low = [Double.infinity, .infinity], high = [-Double.infinity, -Double.infinity]
             for i in 0..<n where weights[i] > 0 {
-                let k = (family == .binomial ? y[i] == 1 : y[i] > 0) ? 1 : 0, v = x[j * n + i]
-                low[k] = min(low[k], v)
-                high[k] = max(high[k], v)
+                let v = x[j * n + i]
+                // A share strictly between 0 and 1 bounds both classes: it must sit at the threshold.
+                let classes = family == .binomial ? (y[i] == 1 ? 1...1 : y[i] == 0 ? 0...0 : 0...1) : (y[i] > 0 ? 1...1 : 0...0)
+                for k in classes {
+                    low[k] = min(low[k], v)
+                    high[k] = max(high[k], v)
+                }
             }
             guard low[0] <= high[0], low[1] <= high[1] else { continue }
             let threshold: Double, sign: Double
@@ -296,7 +301,7 @@ struct SeparationCheck {
         for i in used {
             let d = move[i]
             switch family {
-            case .binomial where (y[i] == 1 ? d : -d) < -tolerance: return nil
+            case .binomial where y[i] == 1 ? d < -tolerance : y[i] == 0 ? d > tolerance : abs(d) > tolerance: return nil
             case .poisson where y[i] > 0 ? abs(d) > tolerance : d > tolerance: return nil
             default: break
             }
