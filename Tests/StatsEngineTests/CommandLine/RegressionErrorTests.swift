@@ -45,8 +45,8 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         try assertFails(data, ["y ~ x + empty"], mentions: ["'empty'", "every value is missing"])
     }
 
-    func testBinomialOutcomeMustBeZeroOrOne() throws {
-        try assertFails(data, ["count ~ x", "--family", "binomial"], mentions: ["data.csv:4", "'count'", "0 or 1", "found 2"])
+    func testBinomialOutcomeMustLieBetweenZeroAndOne() throws {
+        try assertFails(data, ["count ~ x", "--family", "binomial"], mentions: ["data.csv:4", "'count'", "between 0 and 1", "found 2"])
     }
 
     func testSeparation() throws {
