@@ -140,6 +140,7 @@ struct IRLSPass {
                     let outputs = UnsafeSendable((etas.baseAddress!, means.baseAddress!, weights))
                     return BlockedProducts.partitioned(n) { range -> [Double] in
                         let (etaOut, meanOut, weights) = outputs.value
+                        let groupWeights = members.map { $0.map { weights[$0] } }
                         var deviances = [Double](repeating: 0, count: fits)
                         let sums = UnsafeMutablePointer<Double>.allocate(capacity: fits)
                         defer { sums.deallocate() }
@@ -148,7 +149,7 @@ struct IRLSPass {
                             let rows = start..<min(start + blockRows, range.upperBound)
                             for g in 0..<shared {
                                 let eta = etaOut + g * n + rows.lowerBound, mean = meanOut + g * n + rows.lowerBound
-                                let group = members[g].map { weights[$0] }
+                                let group = groupWeights[g]
                                 predictor(groups[g], rows: rows, into: eta)
                                 // A row's mean and unit deviance where some fit of the group weighs it,
                                 // added to each such fit's sum for the block in row order.
