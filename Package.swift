@@ -18,10 +18,11 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter"),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat"),
+        .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
         .target(
             name: "StatsEngine",
             dependencies: [
-                "CLapack", "CXLSXWriter", "CReadStat", .product(name: "Yams", package: "Yams"),
+                "CLapack", "CXLSXWriter", "CReadStat", "CVectorMath", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

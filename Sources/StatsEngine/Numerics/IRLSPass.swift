@@ -7,9 +7,10 @@ import Foundation
 /// design once per iteration instead of three times. Blocks are split across the cores; each
 /// block of the model matrix is formed from the model's variables as it is needed.
 ///
-/// A pass may serve several fits of the same design at once (replicate refits, each with its
-/// own coefficients and prior weights): the inputs of a block of X then stay in cache for all of them,
-/// while each fit's sums are computed exactly as in a pass of its own.
+/// A pass may serve several fits of the same design at once (each with its own coefficients and
+/// prior weights): the inputs of a block of X then stay in cache for all of them, while each
+/// fit's sums are computed exactly as in a pass of its own. Replicate refits take their own
+/// passes (`deviances`, `normalEquations`, `means`, in `RefitPasses.swift`).
 struct IRLSPass {
     let family: Family
     let x: ModelColumnInputs<Double>
@@ -92,139 +93,6 @@ struct IRLSPass {
             let (gram, product, deviance) = Self.sums(parts, fit: k, columns: p)
             let mean = fits == 1 ? means : Array(means[(k * n)..<((k + 1) * n)])
             return Result(gram: gram, product: product, deviance: deviance, mean: mean)
-        }
-    }
-
-    /// A fit's linear predictor, means and deviance at its coefficients: the first half of an
-    /// iteration split in two (`predict`, then `normalEquations` only for a fit that goes on).
-    struct Prediction {
-        /// η = Xβ, one per row (a slice: fits at the same coefficients share the storage).
-        var eta: ArraySlice<Double>
-        /// μ = g⁻¹(η) of every row with weight; NaN for a row without (no later step reads it).
-        var mean: ArraySlice<Double>
-        /// The deviance at the coefficients, summed exactly as `run` sums it.
-        var deviance: Double
-    }
-
-    /// The first half of a split iteration for each fit k at coefficients `betas[k]` with prior
-    /// weights `weights[k]`: linear predictors, means and deviances, each fit's deviance the sum
-    /// `run` forms. Fits at the same coefficients (replicate refits' first step, all from the
-    /// full-sample estimate) share one linear predictor, one mean and one unit deviance per row.
-    /// One prediction per fit, in order.
-    func predict(betas: [[Double]], weights: [[Double]]) -> [Prediction] {
-        switch family {
-        case .gaussian: return predict(betas: betas, weights: weights, family: .gaussian)
-        case .binomial: return predict(betas: betas, weights: weights, family: .binomial)
-        case .poisson: return predict(betas: betas, weights: weights, family: .poisson)
-        }
-    }
-
-    @inline(__always)
-    private func predict(betas: [[Double]], weights: [[Double]], family: Family) -> [Prediction] {
-        let n = x.rowCount, fits = betas.count, blockRows = BlockedProducts.blockRows
-        // Fits with the same coefficients (compared bit for bit) share a predictor.
-        var predictors: [[Double]] = [], predictorOf: [Int] = []
-        for beta in betas {
-            let same = predictors.firstIndex { $0.map(\.bitPattern) == beta.map(\.bitPattern) }
-            predictorOf.append(same ?? predictors.count)
-            if same == nil { predictors.append(beta) }
-        }
-        let (shared, groups, groupOf) = (predictors.count, predictors, predictorOf)
-        let members = (0..<shared).map { g in (0..<fits).filter { groupOf[$0] == g } }
-        // The shared predictors' η and μ, one after another; every row of each is written.
-        var etas = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
-        var means = [Double](unsafeUninitializedCapacity: n * shared) { _, count in count = n * shared }
-        let parts = etas.withUnsafeMutableBufferPointer { etas in
-            means.withUnsafeMutableBufferPointer { means in
-                withBaseAddresses(weights) { weights in
-                    let outputs = UnsafeSendable((etas.baseAddress!, means.baseAddress!, weights))
-                    return BlockedProducts.partitioned(n) { range -> [Double] in
-                        let (etaOut, meanOut, weights) = outputs.value
-                        let groupWeights = members.map { $0.map { weights[$0] } }
-                        var deviances = [Double](repeating: 0, count: fits)
-                        let sums = UnsafeMutablePointer<Double>.allocate(capacity: fits)
-                        defer { sums.deallocate() }
-                        var start = range.lowerBound
-                        while start < range.upperBound {
-                            let rows = start..<min(start + blockRows, range.upperBound)
-                            for g in 0..<shared {
-                                let eta = etaOut + g * n + rows.lowerBound, mean = meanOut + g * n + rows.lowerBound
-                                let group = groupWeights[g]
-                                predictor(groups[g], rows: rows, into: eta)
-                                // A row's mean and unit deviance where some fit of the group weighs it,
-                                // added to each such fit's sum for the block in row order.
-                                sums.update(repeating: 0, count: group.count)
-                                for (i, row) in rows.enumerated() {
-                                    guard group.contains(where: { $0[row] != 0 }) else {
-                                        mean[i] = .nan
-                                        continue
-                                    }
-                                    mean[i] = family.mean(eta[i])
-                                    let unit = family.deviance(response[row], mean[i])
-                                    for (m, w) in group.enumerated() where w[row] != 0 { sums[m] += w[row] * unit }
-                                }
-                                for (m, k) in members[g].enumerated() { deviances[k] += sums[m] }
-                            }
-                            start = rows.upperBound
-                        }
-                        return deviances
-                    }
-                }
-            }
-        }
-        return (0..<fits).map { k in
-            var deviance = 0.0
-            for part in parts { deviance += part[k] }
-            let g = groupOf[k]
-            return Prediction(eta: etas[(g * n)..<((g + 1) * n)], mean: means[(g * n)..<((g + 1) * n)], deviance: deviance)
-        }
-    }
-
-    /// The second half of a split iteration: for each prediction k with prior weights
-    /// `weights[k]`, X'ΩX (p × p) and X'Ωz (p) at its means, summed exactly as `run` sums them.
-    func normalEquations(_ predictions: [Prediction], weights: [[Double]]) -> [(gram: [Double], product: [Double])] {
-        switch family {
-        case .gaussian: return normalEquations(predictions, weights: weights, family: .gaussian)
-        case .binomial: return normalEquations(predictions, weights: weights, family: .binomial)
-        case .poisson: return normalEquations(predictions, weights: weights, family: .poisson)
-        }
-    }
-
-    @inline(__always)
-    private func normalEquations(_ predictions: [Prediction], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
-        let n = x.rowCount, p = x.columnCount, fits = predictions.count, size = p * p + p + 1, blockRows = BlockedProducts.blockRows
-        let parts = BlockedProducts.partitioned(n) { range -> [Double] in
-            var out = [Double](repeating: 0, count: fits * size)
-            // Scratch for one block: X's rows scaled by √ω, √ω and √ω·z.
-            var scratch = [Double](repeating: 0, count: blockRows * (p + 2))
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                out.withUnsafeMutableBufferPointer { out in
-                    let scaled = scratch.baseAddress!, root = scaled + blockRows * p, rhs = root + blockRows
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let rows = start..<min(start + blockRows, range.upperBound)
-                        for (k, prediction) in predictions.enumerated() {
-                            weights[k].withUnsafeBufferPointer { weights in
-                                prediction.mean.withUnsafeBufferPointer { mean in
-                                    prediction.eta.withUnsafeBufferPointer { eta in
-                                        for (i, row) in rows.enumerated() {
-                                            (root[i], rhs[i]) = Self.workingRow(family, y: response[row], weight: weights[row],
-                                                                                mean: mean[row], eta: eta[row])
-                                        }
-                                    }
-                                }
-                            }
-                            addNormalEquations(rows: rows, root: root, rhs: rhs, scratch: scaled, into: out.baseAddress! + k * size)
-                        }
-                        start = rows.upperBound
-                    }
-                }
-            }
-            return out
-        }
-        return (0..<fits).map { k in
-            let (gram, product, _) = Self.sums(parts, fit: k, columns: p)
-            return (gram, product)
         }
     }
 

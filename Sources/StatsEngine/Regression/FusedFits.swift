@@ -4,10 +4,11 @@ extension IRLS {
     /// Fits of one design on each of `weights` from `start` (R's `svyglm.svyrep.design`
     /// refitting its replicates), each as `fitAsGiven` fits it (the deviance test on the weights
     /// as given: a replicate's sum to 1, as R scales them): the fits on the large-sample path
-    /// share their passes over the design (`IRLSPass`), a fit leaving the group when it
-    /// converges; the others fit one by one. One result per weight vector, of which only the
-    /// coefficients, aliasing and convergence are meant: on the shared path the row values
-    /// (`GLMFit.workingWeights`, `scoreFactor`) are left empty.
+    /// share their passes over the design (from `start`: the refit passes of
+    /// `RefitPasses.swift`, equal to each fit alone to rounding; without: `IRLSPass.run`), a
+    /// fit leaving the group when it converges; the others fit one by one. One result per
+    /// weight vector, of which only the coefficients, aliasing and convergence are meant: on the
+    /// shared path the row values (`GLMFit.workingWeights`, `scoreFactor`) are left empty.
     func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
         guard usesFusedPath(x) else { return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } } }
         let fused = start.map { splitFits(x, weights: weights, start: $0) } ?? fusedFits(x, weights: weights, start: nil, rowValues: false)
@@ -49,31 +50,35 @@ extension IRLS {
     }
 
     /// Refits from `start` (replicates from the full-sample estimate) with each iteration split
-    /// in two: every fit's deviance first (`IRLSPass.predict`; the first step's predictor shared
-    /// by all), then the normal equations only of the fits that go on
-    /// (`IRLSPass.normalEquations`). A refit needs only its coefficients, so the pass at which
+    /// in two, a group sharing each pass: every fit's deviance first (`IRLSPass.deviances`; the
+    /// first pass's predictor shared by all), then the normal equations only of the fits that go
+    /// on (`IRLSPass.normalEquations`). A refit needs only its coefficients, so the pass at which
     /// its deviance settles forms none — R's `glm.fit` too returns the coefficients of the step
-    /// before its last deviance test. The coefficients are bit for bit those of `fusedFits`.
-    /// Nil for a fit whose normal equations are ill-conditioned: the general loop takes it.
+    /// before its last deviance test. The coefficients equal those of each fit alone to rounding
+    /// (the passes' sums are ordered otherwise), with the same iterations. A finished fit's
+    /// means come from one more pass (`IRLSPass.means`), for its separation check. Nil for a
+    /// fit whose normal equations are ill-conditioned: the general loop takes it.
     private func splitFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]) -> [Result<GLMFit, Error>?] {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         var active = Array(weights.indices)
         while !active.isEmpty {
-            let predictions = pass.predict(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] })
-            var stepping: [(fit: Int, prediction: IRLSPass.Prediction)] = [], done: [(fit: Int, prediction: IRLSPass.Prediction)] = []
-            for (k, prediction) in zip(active, predictions) {
-                let more = progress[k].takeDeviance(prediction.deviance, tolerance: tolerance, floor: devianceFloor,
-                                                    maximumIterations: maximumIterations)
-                if more { stepping.append((k, prediction)) } else { done.append((k, prediction)) }
+            let deviances = pass.deviances(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] })
+            var stepping: [Int] = [], done: [(fit: Int, deviance: Double)] = []
+            for (k, deviance) in zip(active, deviances) {
+                let more = progress[k].takeDeviance(deviance, tolerance: tolerance, floor: devianceFloor, maximumIterations: maximumIterations)
+                if more { stepping.append(k) } else { done.append((k, deviance)) }
             }
-            let finished = finishing(done.map { (progress[$0.fit], Array($0.prediction.mean), $0.prediction.deviance, weights[$0.fit]) },
-                                     x: x, rowValues: false)
-            for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
-            let systems = stepping.isEmpty ? [] : pass.normalEquations(stepping.map(\.prediction), weights: stepping.map { weights[$0.fit] })
+            if !done.isEmpty {
+                let means = pass.means(betas: done.map { progress[$0.fit].beta! }, weights: done.map { weights[$0.fit] })
+                let finished = finishing(zip(done, means).map { (progress[$0.fit], $1, $0.deviance, weights[$0.fit]) }, x: x, rowValues: false)
+                for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
+            }
+            let systems = stepping.isEmpty ? [] : pass.normalEquations(betas: stepping.map { progress[$0].beta! },
+                                                                       weights: stepping.map { weights[$0] })
             active = []
-            for ((k, _), system) in zip(stepping, systems) {
+            for (k, system) in zip(stepping, systems) {
                 if progress[k].takeStep(gram: system.gram, product: system.product) { active.append(k) } else { results[k] = .some(nil) }
             }
         }

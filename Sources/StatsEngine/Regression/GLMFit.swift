@@ -232,13 +232,22 @@ struct SeparationCheck {
         // Fitted means numerically at their bound (R's glm.fit warns of them) come with strong
         // but finite effects too — rows far out on a steep predictor — so they are separation
         // only when a column separates the outcome on its own.
-        let pinned = mean.indices.contains { i in
-            let atBound = family == .binomial ? min(mean[i], 1 - mean[i]) < Self.pinnedTolerance : y[i] == 0 && mean[i] < Self.pinnedTolerance
-            return weights[i] > 0 && atBound
-        }
-        if pinned, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
+        if pinnedRows(y: y) > 0, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
+    }
+
+    /// The number of rows with weight whose fitted mean is numerically at its bound: a
+    /// probability within `pinnedTolerance` of 0 or 1, or a Poisson mean of a 0 count within
+    /// it of 0. One branch-free pass (a refit's check reads its million means).
+    private func pinnedRows(y: [Double]) -> Int {
+        var count = 0
+        for i in mean.indices {
+            let m = mean[i]
+            let atBound = family == .binomial ? min(m, 1 - m) < Self.pinnedTolerance : y[i] == 0 && m < Self.pinnedTolerance
+            count &+= weights[i] > 0 && atBound ? 1 : 0
+        }
+        return count
     }
 
     /// A direction along one column (with the intercept) that separates the outcome, scaled so

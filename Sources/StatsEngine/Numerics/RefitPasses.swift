@@ -1,0 +1,244 @@
+import CLapack
+import Foundation
+
+/// The passes of replicate refits (`IRLS.fits` from a start), whose iterations are split in
+/// two: every fit's deviance first (`deviances`), then the normal equations of only the fits
+/// that go on (`normalEquations`); a finished fit's means come from a last pass (`means`).
+/// Each pass serves a group of fits, each at its own coefficients with its own prior weights,
+/// forming each block of the design once for all of them and working across the fits with
+/// level-3 BLAS products:
+/// - the linear predictors of a block as X·B, B the fits' coefficients (p × fits);
+/// - the normal equations as Pᵀ·Ω and Xᵀ·(Ω∘z), P the block's products of column pairs
+///   xᵢ∘xⱼ (i ≤ j) and Ω the fits' working weights, one column per fit: the p(p + 1)/2
+///   distinct entries of every fit's X'ΩX in one product, about half the arithmetic of a
+///   cross-product of √Ω·X per fit, and no square roots.
+///
+/// Means and unit deviances take glibc's vector `exp` and `log` (`Family.means`). A pass
+/// keeps η and μ only for the block at hand, recomputing them rather than storing and reading
+/// back n values per fit: the passes are bound by memory traffic (each fit's weights are read
+/// once a pass) more than by arithmetic. The sums are ordered otherwise than in `run`, so a
+/// refit's coefficients equal those of its fit alone to rounding (about 1e-13 relative), not
+/// bit for bit; they depend only on the rows and the group, never on the number of cores.
+extension IRLSPass {
+    /// Rows per block of a refit pass: the block's column pairs (120 columns at p = 15) stay in
+    /// the core's own cache between forming them and the product that reads them.
+    static let refitBlockRows = 512
+
+    /// The deviance Σ wᵢ·d(yᵢ, μᵢ) (over the rows with weight) of each fit k at coefficients
+    /// `betas[k]` with prior weights `weights[k]`, in order: the first half of a split
+    /// iteration. Fits at the same coefficients (the refits' first pass, all from the
+    /// full-sample estimate) share one linear predictor, mean and unit deviance per row.
+    func deviances(betas: [[Double]], weights: [[Double]]) -> [Double] {
+        switch family {
+        case .gaussian: return deviances(betas: betas, weights: weights, family: .gaussian)
+        case .binomial: return deviances(betas: betas, weights: weights, family: .binomial)
+        case .poisson: return deviances(betas: betas, weights: weights, family: .poisson)
+        }
+    }
+
+    @inline(__always)
+    private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [Double] {
+        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        // Fits with the same coefficients (compared bit for bit) share a predictor.
+        var predictors: [[Double]] = [], predictorOf: [Int] = []
+        for beta in betas {
+            let same = predictors.firstIndex { $0.map(\.bitPattern) == beta.map(\.bitPattern) }
+            predictorOf.append(same ?? predictors.count)
+            if same == nil { predictors.append(beta) }
+        }
+        let (shared, groupOf, coefficients) = (predictors.count, predictorOf, predictors.flatMap { $0 })
+        let parts = withBaseAddresses(weights + [response]) { bases in
+            // The fits' weights, then the response.
+            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
+            return BlockedProducts.partitioned(n) { range -> [Double] in
+                let (weights, response) = inputs.value
+                var deviances = [Double](repeating: 0, count: fits)
+                // Scratch for a block: X, η (one column per shared predictor), μ, unit deviances.
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + shared + 2))
+                defer { block.deallocate() }
+                let etas = block + blockRows * p, mean = etas + blockRows * shared, units = mean + blockRows
+                forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
+                    let m = rows.count, first = rows.lowerBound
+                    for g in 0..<shared {
+                        family.means(etas + g * blockRows, count: m, into: mean)
+                        family.unitDeviances(response + first, mean: mean, count: m, into: units)
+                        for k in 0..<fits where groupOf[k] == g { deviances[k] += Self.weightedSum(weights[k] + first, units, count: m) }
+                    }
+                }
+                return deviances
+            }
+        }
+        return (0..<fits).map { k in
+            var deviance = 0.0
+            for part in parts { deviance += part[k] }
+            return deviance
+        }
+    }
+
+    /// The means μ = g⁻¹(Xβ) of each fit k at coefficients `betas[k]` (n values; NaN where
+    /// `weights[k]` is 0), computed as `deviances` computes them: a finished refit's means, for
+    /// its separation check.
+    func means(betas: [[Double]], weights: [[Double]]) -> [[Double]] {
+        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let coefficients = betas.flatMap { $0 }
+        return arraysFilled(count: fits, length: n) { outputs in
+            withBaseAddresses(weights) { weights in
+                let inputs = UnsafeSendable((weights, outputs))
+                _ = BlockedProducts.partitioned(n) { range -> [Double] in
+                    let (weights, outputs) = inputs.value
+                    let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + fits))
+                    defer { block.deallocate() }
+                    let etas = block + blockRows * p
+                    forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
+                        for k in 0..<fits {
+                            let mean = outputs[k] + rows.lowerBound, w = weights[k] + rows.lowerBound
+                            family.means(etas + k * blockRows, count: rows.count, into: mean)
+                            for i in 0..<rows.count where w[i] == 0 { mean[i] = .nan }
+                        }
+                    }
+                    return []
+                }
+            }
+        }
+    }
+
+    /// The second half of a split iteration: for each fit k at coefficients `betas[k]` with
+    /// prior weights `weights[k]`, X'ΩX (p × p, symmetric) and X'Ωz (p) at its means,
+    /// z = η + (y − μ)/(dμ/dη) the working response; a row without weight adds nothing.
+    func normalEquations(betas: [[Double]], weights: [[Double]]) -> [(gram: [Double], product: [Double])] {
+        switch family {
+        case .gaussian: return normalEquations(betas: betas, weights: weights, family: .gaussian)
+        case .binomial: return normalEquations(betas: betas, weights: weights, family: .binomial)
+        case .poisson: return normalEquations(betas: betas, weights: weights, family: .poisson)
+        }
+    }
+
+    @inline(__always)
+    private func normalEquations(betas: [[Double]], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
+        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let pairs = p * (p + 1) / 2, height = pairs + p, coefficients = betas.flatMap { $0 }
+        let parts = withBaseAddresses(weights + [response]) { bases in
+            // The fits' weights, then the response.
+            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
+            return BlockedProducts.partitioned(n) { range -> [Double] in
+                let (weights, response) = inputs.value
+                // Per fit, X'ΩX's distinct entries (column pairs i ≤ j in column-major order),
+                // then X'Ωz: `height` values a fit.
+                var out = [Double](repeating: 0, count: height * fits)
+                // Scratch for a block: X, its column pairs, μ, then η, Ω and Ω∘z (one column per fit).
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + 3 * fits))
+                defer { block.deallocate() }
+                let products = block + blockRows * p, mean = products + blockRows * pairs, etas = mean + blockRows
+                let omega = etas + blockRows * fits, rhs = omega + blockRows * fits
+                forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
+                    let m = rows.count, first = rows.lowerBound
+                    Self.pairProducts(block, rows: m, columns: p, into: products)
+                    for k in 0..<fits {
+                        let eta = etas + k * blockRows
+                        family.means(eta, count: m, into: mean)
+                        Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
+                                           count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
+                    }
+                    var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
+                    var mm = Int32(m), ff = Int32(fits), pp = Int32(p), pairCount = Int32(pairs)
+                    var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
+                    out.withUnsafeMutableBufferPointer { out in
+                        let o = out.baseAddress!
+                        dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
+                        dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
+                    }
+                }
+                return out
+            }
+        }
+        return (0..<fits).map { k in
+            var total = [Double](repeating: 0, count: height)
+            for part in parts { for i in 0..<height { total[i] += part[k * height + i] } }
+            var gram = [Double](repeating: 0, count: p * p), pair = 0
+            for j in 0..<p {
+                for i in 0...j {
+                    (gram[i + j * p], gram[j + i * p]) = (total[pair], total[pair])
+                    pair += 1
+                }
+            }
+            return (gram, Array(total[pairs...]))
+        }
+    }
+
+    /// Runs `body` on each block of `range` in turn (`refitBlockRows` rows, the last fewer),
+    /// with the model matrix at its rows in `block` (column-major, leading dimension
+    /// `refitBlockRows`) and the linear predictors of `count` coefficient vectors
+    /// (`coefficients`, p × count) in `etas` (one column of `refitBlockRows` each).
+    @inline(__always)
+    private func forEachBlock(of range: Range<Int>, block: UnsafeMutablePointer<Double>, coefficients: [Double], count: Int,
+                              etas: UnsafeMutablePointer<Double>, _ body: (Range<Int>) -> Void) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let rows = start..<min(start + Self.refitBlockRows, range.upperBound)
+            for j in 0..<x.columnCount { x.write(column: j, rows: rows, scale: nil, to: block + j * Self.refitBlockRows) }
+            Self.predictors(block, rows: rows.count, coefficients: coefficients, count: count, into: etas)
+            body(rows)
+            start = rows.upperBound
+        }
+    }
+
+    /// The linear predictors of a block: X (`rows` × p, leading dimension `refitBlockRows`)
+    /// times `count` coefficient vectors (p × count, column-major) into `eta` (one column of
+    /// `refitBlockRows` per vector).
+    @inline(__always)
+    private static func predictors(_ block: UnsafePointer<Double>, rows: Int, coefficients: [Double], count: Int,
+                                   into eta: UnsafeMutablePointer<Double>) {
+        var transN = CChar(UInt8(ascii: "N")), mm = Int32(rows), kk = Int32(count), pp = Int32(coefficients.count / count)
+        var ld = Int32(refitBlockRows), one = 1.0, zero = 0.0
+        dgemm_(&transN, &transN, &mm, &kk, &pp, &one, block, &ld, coefficients, &pp, &zero, eta, &ld)
+    }
+
+    /// The products of a block's column pairs xᵢ∘xⱼ (i ≤ j, in column-major order of the upper
+    /// triangle) into `products` (p(p + 1)/2 columns of `refitBlockRows`).
+    @inline(__always)
+    private static func pairProducts(_ block: UnsafePointer<Double>, rows: Int, columns p: Int,
+                                     into products: UnsafeMutablePointer<Double>) {
+        var pair = 0
+        for j in 0..<p {
+            for i in 0...j {
+                let a = block + i * refitBlockRows, b = block + j * refitBlockRows, c = products + pair * refitBlockRows
+                for r in 0..<rows { c[r] = a[r] * b[r] }
+                pair += 1
+            }
+        }
+    }
+
+    /// Each row's working weight ω and ω·z, z = η + (y − μ)/(dμ/dη) the working response, into
+    /// `omega` and `rhs`. A row without weight (a replicate's dropped PSU) gets 0 and 0: it adds
+    /// nothing.
+    @inline(__always)
+    private static func workingValues(_ family: Family, weights w: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
+                                      eta: UnsafePointer<Double>, response y: UnsafePointer<Double>, count: Int,
+                                      omega: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>) {
+        for r in 0..<count {
+            let weight = w[r], mean = mu[r]
+            let d = family.meanDerivative(mean)
+            let working = family.workingWeight(weight, mean: mean, derivative: d)
+            omega[r] = working
+            rhs[r] = working * (eta[r] + (y[r] - mean) / d)
+        }
+    }
+
+    /// Σ wᵢ·uᵢ over `count` values (each uᵢ finite, so a row without weight adds 0), in four
+    /// interleaved partial sums (a vector's lanes), so that the additions do not wait on each
+    /// other.
+    @inline(__always)
+    private static func weightedSum(_ w: UnsafePointer<Double>, _ u: UnsafePointer<Double>, count: Int) -> Double {
+        var lanes = SIMD4<Double>.zero, i = 0
+        while i + 4 <= count {
+            lanes += UnsafeRawPointer(w + i).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(u + i).loadUnaligned(as: SIMD4<Double>.self)
+            i += 4
+        }
+        var sum = lanes.sum()
+        while i < count {
+            sum += w[i] * u[i]
+            i += 1
+        }
+        return sum
+    }
+}

@@ -1,0 +1,86 @@
+import XCTest
+@testable import StatsEngine
+
+/// The replicate refits' passes (`IRLSPass.deviances`, `normalEquations`, `means`) and the
+/// vector forms of the families (`Family.means`, `unitDeviances`) against the scalar formulas,
+/// row by row.
+final class RefitPassTests: XCTestCase {
+    /// glibc's vector exp and log give each value within a few ulp of libm's, also in a last
+    /// partial vector, with R's bounds on a logistic mean.
+    func testVectorMeansAndDeviancesMatchTheScalarForms() {
+        var rng = SplitMix64(seed: 31)
+        let count = 1_003  // not a multiple of the vector width: the padded tail is checked too
+        let cases: [(Family, [Double], ClosedRange<Double>)] = [
+            (.binomial, [0, 1, 0.3], -40...40),
+            (.poisson, [0, 1, 3, 7.5], -5...5),
+            (.gaussian, [-1.5, 2], -3...3),
+        ]
+        for (family, responses, range) in cases {
+            let eta = (0..<count).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * rng.uniform() }
+            let y = (0..<count).map { i in responses[i % responses.count] }
+            var mean = [Double](repeating: .nan, count: count), unit = [Double](repeating: .nan, count: count)
+            mean.withUnsafeMutableBufferPointer { family.means(eta, count: count, into: $0.baseAddress!) }
+            unit.withUnsafeMutableBufferPointer { family.unitDeviances(y, mean: mean, count: count, into: $0.baseAddress!) }
+            for i in 0..<count {
+                assertClose(mean[i], family.mean(eta[i]), rel: 1e-15, floor: 1e-300, "\(family) mean at η = \(eta[i])")
+                // A Poisson deviance near y = μ is a difference of nearly equal terms: its error is
+                // a few ulp of the terms (about y), not of the difference.
+                assertClose(unit[i], family.deviance(y[i], mean[i]), rel: 1e-14, floor: 0.1 * (1 + abs(y[i])),
+                            "\(family) deviance at y = \(y[i]), η = \(eta[i])")
+            }
+        }
+    }
+
+    /// Each fit's deviance, X'ΩX, X'Ωz and means from the shared passes equal the sums formed
+    /// row by row at its own coefficients, also for fits sharing a predictor and rows without
+    /// weight: a logistic model of a 0/1 outcome and of shares, and a Poisson model of counts.
+    func testRefitPassesMatchTheRowByRowSums() throws {
+        try checkRefitPasses(.binomial) { p, _ in p < 0.1 ? 0.25 : p < 0.5 ? 1 : 0 }
+        try checkRefitPasses(.poisson) { p, u in Double(Int(4 * p * u)) }
+    }
+
+    private func checkRefitPasses(_ family: Family, outcome: (_ probability: Double, _ uniform: Double) -> Double,
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        var rng = SplitMix64(seed: 37)
+        let n = 5_000  // several blocks, and a last partial block
+        let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.uniform() }
+        let g = (0..<n).map { _ in Double(rng.next() % 3) }
+        let y = (0..<n).map { i in outcome(rng.uniform(), 1 + a[i] * a[i]) }
+        let table = Table(source: "simulated", names: ["a", "b", "g", "y"], columns: [a, b, g, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a * b + factor(g)"), table: table)
+        let p = x.columnCount, matrix = x.columns.matrix()
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response)
+        let base = (0..<p).map { j in 0.3 - 0.1 * Double(j) }
+        // Two fits at the same coefficients (one shared predictor), one elsewhere; a third of
+        // the rows without weight in each.
+        let betas = [base, base, base.map { $0 * 0.5 + 0.05 }]
+        let weights = (0..<3).map { _ in (0..<n).map { _ in rng.next() % 3 == 0 ? 0 : rng.uniform() } }
+        let deviances = pass.deviances(betas: betas, weights: weights)
+        let systems = pass.normalEquations(betas: betas, weights: weights)
+        let means = pass.means(betas: betas, weights: weights)
+        for k in betas.indices {
+            let w = weights[k]
+            let eta: [Double] = (0..<n).map { i in (0..<p).reduce(0.0) { $0 + matrix[$1 * n + i] * betas[k][$1] } }
+            let mu: [Double] = eta.map(family.mean)
+            var deviance = 0.0
+            for i in 0..<n where w[i] != 0 { deviance += w[i] * family.deviance(y[i], mu[i]) }
+            assertClose(deviances[k], deviance, rel: 1e-13, "\(family) fit \(k) deviance", file: file, line: line)
+            // dμ/dη and the variance: μ(1 − μ) for the logit link, μ for the log link.
+            let derivative: [Double] = mu.map { family == .binomial ? $0 * (1 - $0) : $0 }
+            let omega: [Double] = (0..<n).map { i in w[i] * derivative[i] }
+            let z: [Double] = (0..<n).map { i in eta[i] + (y[i] - mu[i]) / derivative[i] }
+            let expected = BlockedProducts.gram(x.columns, weights: omega, vector: z)
+            for i in 0..<(p * p) {
+                assertClose(systems[k].gram[i], expected.gram[i], rel: 1e-12, floor: 1e-9, "\(family) fit \(k) X'ΩX[\(i)]", file: file, line: line)
+            }
+            for j in 0..<p {
+                assertClose(systems[k].product[j], expected.product[j], rel: 1e-12, floor: 1e-9, "\(family) fit \(k) X'Ωz[\(j)]", file: file, line: line)
+            }
+            for i in 0..<n {
+                if w[i] == 0 { XCTAssert(means[k][i].isNaN, "\(family) fit \(k) row \(i): a row without weight has no mean", file: file, line: line) } else {
+                    assertClose(means[k][i], mu[i], rel: 1e-14, "\(family) fit \(k) mean \(i)", file: file, line: line)
+                }
+            }
+        }
+    }
+}
