@@ -39,14 +39,8 @@ extension IRLSPass {
     @inline(__always)
     private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [Double] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        // Fits with the same coefficients (compared bit for bit) share a predictor.
-        var predictors: [[Double]] = [], predictorOf: [Int] = []
-        for beta in betas {
-            let same = predictors.firstIndex { $0.map(\.bitPattern) == beta.map(\.bitPattern) }
-            predictorOf.append(same ?? predictors.count)
-            if same == nil { predictors.append(beta) }
-        }
-        let (shared, groupOf, coefficients) = (predictors.count, predictorOf, predictors.flatMap { $0 })
+        let (coefficients, groupOf) = Self.sharedPredictors(betas)
+        let shared = coefficients.count / p
         let parts = withBaseAddresses(weights + [response]) { bases in
             // The fits' weights, then the response.
             let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
@@ -104,7 +98,8 @@ extension IRLSPass {
 
     /// The second half of a split iteration: for each fit k at coefficients `betas[k]` with
     /// prior weights `weights[k]`, X'ΩX (p × p, symmetric) and X'Ωz (p) at its means,
-    /// z = η + (y − μ)/(dμ/dη) the working response; a row without weight adds nothing.
+    /// z = η + (y − μ)/(dμ/dη) the working response; a row without weight adds nothing. Fits at
+    /// the same coefficients share a linear predictor and its means.
     func normalEquations(betas: [[Double]], weights: [[Double]]) -> [(gram: [Double], product: [Double])] {
         switch family {
         case .gaussian: return normalEquations(betas: betas, weights: weights, family: .gaussian)
@@ -116,7 +111,9 @@ extension IRLSPass {
     @inline(__always)
     private func normalEquations(betas: [[Double]], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let pairs = p * (p + 1) / 2, height = pairs + p, coefficients = betas.flatMap { $0 }
+        let pairs = p * (p + 1) / 2, height = pairs + p
+        let (coefficients, groupOf) = Self.sharedPredictors(betas)
+        let shared = coefficients.count / p
         let parts = withBaseAddresses(weights + [response]) { bases in
             // The fits' weights, then the response.
             let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
@@ -125,19 +122,22 @@ extension IRLSPass {
                 // Per fit, X'ΩX's distinct entries (column pairs i ≤ j in column-major order),
                 // then X'Ωz: `height` values a fit.
                 var out = [Double](repeating: 0, count: height * fits)
-                // Scratch for a block: X, its column pairs, μ, then η, Ω and Ω∘z (one column per fit).
-                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + 3 * fits))
+                // Scratch for a block: X, its column pairs, μ, η (one column per shared predictor),
+                // then Ω and Ω∘z (one column per fit).
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + shared + 2 * fits))
                 defer { block.deallocate() }
                 let products = block + blockRows * p, mean = products + blockRows * pairs, etas = mean + blockRows
-                let omega = etas + blockRows * fits, rhs = omega + blockRows * fits
-                forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
+                let omega = etas + blockRows * shared, rhs = omega + blockRows * fits
+                forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
                     let m = rows.count, first = rows.lowerBound
                     Self.pairProducts(block, rows: m, columns: p, into: products)
-                    for k in 0..<fits {
-                        let eta = etas + k * blockRows
+                    for g in 0..<shared {
+                        let eta = etas + g * blockRows
                         family.means(eta, count: m, into: mean)
-                        Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
-                                           count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
+                        for k in 0..<fits where groupOf[k] == g {
+                            Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
+                                               count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
+                        }
                     }
                     var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
                     var mm = Int32(m), ff = Int32(fits), pp = Int32(p), pairCount = Int32(pairs)
@@ -163,6 +163,20 @@ extension IRLSPass {
             }
             return (gram, Array(total[pairs...]))
         }
+    }
+
+    /// The distinct coefficient vectors among `betas` (compared bit for bit), one after another
+    /// (p × count, column-major), and the position of each fit's among them: fits at the same
+    /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
+    /// predictor and its means.
+    private static func sharedPredictors(_ betas: [[Double]]) -> (coefficients: [Double], predictorOf: [Int]) {
+        var predictors: [[Double]] = [], predictorOf: [Int] = []
+        for beta in betas {
+            let same = predictors.firstIndex { $0.map(\.bitPattern) == beta.map(\.bitPattern) }
+            predictorOf.append(same ?? predictors.count)
+            if same == nil { predictors.append(beta) }
+        }
+        return (predictors.flatMap { $0 }, predictorOf)
     }
 
     /// Runs `body` on each block of `range` in turn (`refitBlockRows` rows, the last fewer),
@@ -219,24 +233,27 @@ extension IRLSPass {
             let weight = w[r], mean = mu[r]
             let d = family.meanDerivative(mean)
             let working = family.workingWeight(weight, mean: mean, derivative: d)
-            omega[r] = working
-            rhs[r] = working * (eta[r] + (y[r] - mean) / d)
+            // Selected, not multiplied by the zero weight: a diverging fit's mean may be infinite.
+            omega[r] = weight != 0 ? working : 0
+            rhs[r] = weight != 0 ? working * (eta[r] + (y[r] - mean) / d) : 0
         }
     }
 
-    /// Σ wᵢ·uᵢ over `count` values (each uᵢ finite, so a row without weight adds 0), in four
-    /// interleaved partial sums (a vector's lanes), so that the additions do not wait on each
-    /// other.
+    /// Σ wᵢ·uᵢ over the `count` rows with wᵢ ≠ 0 (a row without weight adds nothing, whatever
+    /// its uᵢ), in four interleaved partial sums (a vector's lanes), so that the additions do not
+    /// wait on each other.
     @inline(__always)
     private static func weightedSum(_ w: UnsafePointer<Double>, _ u: UnsafePointer<Double>, count: Int) -> Double {
         var lanes = SIMD4<Double>.zero, i = 0
         while i + 4 <= count {
-            lanes += UnsafeRawPointer(w + i).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(u + i).loadUnaligned(as: SIMD4<Double>.self)
+            let weights = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD4<Double>.self)
+            let products = weights * UnsafeRawPointer(u + i).loadUnaligned(as: SIMD4<Double>.self)
+            lanes += products.replacing(with: 0, where: weights .== 0)
             i += 4
         }
         var sum = lanes.sum()
         while i < count {
-            sum += w[i] * u[i]
+            if w[i] != 0 { sum += w[i] * u[i] }
             i += 1
         }
         return sum

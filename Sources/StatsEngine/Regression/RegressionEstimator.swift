@@ -110,9 +110,10 @@ public struct RegressionEstimator: Sendable {
         let estimates = kept.map { model.fit.coefficients[$0] }
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             let weights = group.map { replicate in
-                let weights = x.atRows(replicate)
+                var weights = x.atRows(replicate)
                 let total = weights.reduce(0, +)
-                return weights.map { $0 / total }
+                for i in weights.indices { weights[i] /= total }
+                return weights
             }
             return irls.fits(x, weights: weights, start: start).map { fit in
                 Result {

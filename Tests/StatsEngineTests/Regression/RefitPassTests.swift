@@ -39,6 +39,27 @@ final class RefitPassTests: XCTestCase {
         try checkRefitPasses(.poisson) { p, u in Double(Int(4 * p * u)) }
     }
 
+    /// A row without weight adds nothing even where its mean overflows (a diverging refit):
+    /// the deviance and the normal equations stay those of the weighted rows.
+    func testRowsWithoutWeightAddNothingWhereTheirMeanOverflows() throws {
+        let n = 2_000
+        var a = (0..<n).map { Double($0 % 7) / 7 }
+        a[3] = 1_000  // η = 1000 at the start: exp overflows
+        let y = (0..<n).map { Double($0 % 3) }
+        let table = Table(source: "simulated", names: ["a", "y"], columns: [a, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a"), table: table)
+        let pass = IRLSPass(family: .poisson, x: x.columns, response: x.response)
+        let beta = [0.1, 1.0]
+        var weights = [Double](repeating: 1, count: n)
+        weights[3] = 0
+        let deviance = pass.deviances(betas: [beta], weights: [weights])[0]
+        let system = pass.normalEquations(betas: [beta], weights: [weights])[0]
+        var expected = 0.0
+        for i in 0..<n where weights[i] != 0 { expected += Family.poisson.deviance(y[i], Family.poisson.mean(0.1 + a[i])) }
+        assertClose(deviance, expected, rel: 1e-13, "deviance")
+        XCTAssert((system.gram + system.product).allSatisfy(\.isFinite), "normal equations \(system)")
+    }
+
     private func checkRefitPasses(_ family: Family, outcome: (_ probability: Double, _ uniform: Double) -> Double,
                                   file: StaticString = #filePath, line: UInt = #line) throws {
         var rng = SplitMix64(seed: 37)
