@@ -25,10 +25,11 @@ extension IRLSPass {
     static let refitBlockRows = 512
 
     /// The deviance Σ wᵢ·d(yᵢ, μᵢ) (over the rows with weight) of each fit k at coefficients
-    /// `betas[k]` with prior weights `weights[k]`, in order: the first half of a split
-    /// iteration. Fits at the same coefficients (the refits' first pass, all from the
+    /// `betas[k]` with prior weights `weights[k]`, in order, and the number of its rows with
+    /// weight whose mean is at its bound (`SeparationCheck.pinnedRows`): the first half of a
+    /// split iteration. Fits at the same coefficients (the refits' first pass, all from the
     /// full-sample estimate) share one linear predictor, mean and unit deviance per row.
-    func deviances(betas: [[Double]], weights: [[Double]]) -> [Double] {
+    func deviances(betas: [[Double]], weights: [[Double]]) -> [(deviance: Double, pinnedRows: Int)] {
         switch family {
         case .gaussian: return deviances(betas: betas, weights: weights, family: .gaussian)
         case .binomial: return deviances(betas: betas, weights: weights, family: .binomial)
@@ -37,7 +38,7 @@ extension IRLSPass {
     }
 
     @inline(__always)
-    private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [Double] {
+    private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [(deviance: Double, pinnedRows: Int)] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
@@ -46,7 +47,8 @@ extension IRLSPass {
             let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
             return BlockedProducts.partitioned(n) { range -> [Double] in
                 let (weights, response) = inputs.value
-                var deviances = [Double](repeating: 0, count: fits)
+                // Per fit, its deviance and its pinned rows.
+                var sums = [Double](repeating: 0, count: 2 * fits)
                 // Scratch for a block: X, η (one column per shared predictor), μ, unit deviances.
                 let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + shared + 2))
                 defer { block.deallocate() }
@@ -56,22 +58,27 @@ extension IRLSPass {
                     for g in 0..<shared {
                         family.means(etas + g * blockRows, count: m, into: mean)
                         family.unitDeviances(response + first, mean: mean, count: m, into: units)
-                        for k in 0..<fits where groupOf[k] == g { deviances[k] += Self.weightedSum(weights[k] + first, units, count: m) }
+                        for k in 0..<fits where groupOf[k] == g {
+                            let w = weights[k] + first
+                            sums[2 * k] += Self.weightedSum(w, units, count: m)
+                            sums[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                                                                                 response: response + first, count: m))
+                        }
                     }
                 }
-                return deviances
+                return sums
             }
         }
         return (0..<fits).map { k in
-            var deviance = 0.0
-            for part in parts { deviance += part[k] }
-            return deviance
+            var deviance = 0.0, pinned = 0.0
+            for part in parts { (deviance, pinned) = (deviance + part[2 * k], pinned + part[2 * k + 1]) }
+            return (deviance, Int(pinned))
         }
     }
 
     /// The means μ = g⁻¹(Xβ) of each fit k at coefficients `betas[k]` (n values; NaN where
     /// `weights[k]` is 0), computed as `deviances` computes them: a finished refit's means, for
-    /// its separation check.
+    /// its separation check when it reads them (`SeparationCheck.readsMeans`).
     func means(betas: [[Double]], weights: [[Double]]) -> [[Double]] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let coefficients = betas.flatMap { $0 }

@@ -40,7 +40,7 @@ extension IRLS {
                 case true?: next.append(k)
                 }
             }
-            let finished = finishing(done.map { (progress[$0.fit], Array($0.state.mean), $0.state.deviance, weights[$0.fit]) },
+            let finished = finishing(done.map { (progress[$0.fit], Array($0.state.mean), $0.state.deviance, weights[$0.fit], nil) },
                                      x: x, rowValues: rowValues)
             for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
             active = next
@@ -65,15 +65,23 @@ extension IRLS {
         var active = Array(weights.indices)
         while !active.isEmpty {
             let deviances = pass.deviances(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] })
-            var stepping: [Int] = [], done: [(fit: Int, deviance: Double)] = []
-            for (k, deviance) in zip(active, deviances) {
-                let more = progress[k].takeDeviance(deviance, tolerance: tolerance, floor: devianceFloor, maximumIterations: maximumIterations)
-                if more { stepping.append(k) } else { done.append((k, deviance)) }
+            var stepping: [Int] = [], done: [(fit: Int, deviance: Double, pinnedRows: Int)] = []
+            for (k, state) in zip(active, deviances) {
+                let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
+                                                    maximumIterations: maximumIterations)
+                if more { stepping.append(k) } else { done.append((k, state.deviance, state.pinnedRows)) }
             }
             if !done.isEmpty {
-                let means = pass.means(betas: done.map { progress[$0.fit].beta! }, weights: done.map { weights[$0.fit] })
-                let finished = finishing(zip(done, means).map { (progress[$0.fit], $1, $0.deviance, weights[$0.fit]) }, x: x, rowValues: false)
-                for (d, (k, _)) in done.enumerated() { results[k] = .some(finished[d]) }
+                // Means only for the fits whose separation check reads them (rarely any).
+                let reading = done.filter { fit in
+                    let step = progress[fit.fit].previousBeta.map { zip(progress[fit.fit].beta!, $0).map { $0 - $1 } }
+                    return SeparationCheck.readsMeans(step: step, pinnedRows: fit.pinnedRows, columnMagnitudes: x.columnMagnitudes)
+                }.map(\.fit)
+                let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
+                let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
+                let finished = finishing(done.map { (progress[$0.fit], meanOf[$0.fit] ?? [], $0.deviance, weights[$0.fit], $0.pinnedRows) },
+                                         x: x, rowValues: false)
+                for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
             }
             let systems = stepping.isEmpty ? [] : pass.normalEquations(betas: stepping.map { progress[$0].beta! },
                                                                        weights: stepping.map { weights[$0] })
@@ -86,16 +94,18 @@ extension IRLS {
     }
 
     /// The finished fits (each its progress, its means and deviance at the estimate, its prior
-    /// weights) checked and made into fits, one fit per core.
-    private func finishing(_ fits: [(progress: FusedIteration, mean: [Double], deviance: Double, weights: [Double])], x: DesignMatrix,
-                           rowValues: Bool) -> [Result<GLMFit, Error>] {
+    /// weights, and its pinned rows when counted; the means may be empty when the separation
+    /// check does not read them) checked and made into fits, one fit per core.
+    private func finishing(_ fits: [(progress: FusedIteration, mean: [Double], deviance: Double, weights: [Double], pinnedRows: Int?)],
+                           x: DesignMatrix, rowValues: Bool) -> [Result<GLMFit, Error>] {
         var finished = [Result<GLMFit, Error>?](repeating: nil, count: fits.count)
         finished.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
             DispatchQueue.concurrentPerform(iterations: fits.count) { d in
                 let fit = fits[d]
                 shared.value[d] = Result {
-                    try finish(fit.progress, mean: fit.mean, deviance: fit.deviance, x: x, weights: fit.weights, rowValues: rowValues)
+                    try finish(fit.progress, mean: fit.mean, deviance: fit.deviance, x: x, weights: fit.weights,
+                               pinnedRows: fit.pinnedRows, rowValues: rowValues)
                 }
             }
         }
@@ -107,9 +117,10 @@ extension IRLS {
     /// the estimate.
     /// - Throws: `SeparationCheck`'s errors.
     private func finish(_ progress: FusedIteration, mean mu: [Double], deviance: Double, x: DesignMatrix, weights w: [Double],
-                        rowValues: Bool) throws -> GLMFit {
+                        pinnedRows: Int?, rowValues: Bool) throws -> GLMFit {
         let final = progress.system!.fit(progress.beta!, residualSumOfSquares: .nan)
-        try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: x.columnMagnitudes)
+        try SeparationCheck(family: family, design: x, weights: w, mean: mu, columnMagnitudes: x.columnMagnitudes,
+                            pinnedRowCount: pinnedRows)
             .check(coefficients: progress.beta!, previous: progress.previousBeta, converged: progress.converged,
                    iterations: progress.iteration)
         let (omega, scoreFactor) = rowValues ? valuesAtEstimate(mean: mu, weights: w, response: x.response) : ([], [])

@@ -215,10 +215,15 @@ struct SeparationCheck {
     let family: Family
     let design: DesignMatrix
     let weights: [Double]
+    /// The fitted means, one per row; may be empty when `readsMeans` says the check will not
+    /// read them.
     let mean: [Double]
     /// Per column of the design, its largest |x|, when known: a step whose moves they bound
     /// below `divergentStep` is no divergence, without computing the moves.
     var columnMagnitudes: [Double]? = nil
+    /// The number of rows with weight whose mean is at its bound (`pinnedRows(family:...)`),
+    /// when the caller counted them; otherwise the check counts them in `mean`.
+    var pinnedRowCount: Int? = nil
 
     /// Throws when the fit separates or did not converge. `coefficients` are the last IRLS
     /// step's, `previous` the step's before (nil after a single iteration).
@@ -232,22 +237,66 @@ struct SeparationCheck {
         // Fitted means numerically at their bound (R's glm.fit warns of them) come with strong
         // but finite effects too — rows far out on a steep predictor — so they are separation
         // only when a column separates the outcome on its own.
-        if pinnedRows(y: y) > 0, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
+        if (pinnedRowCount ?? pinnedRows(y: y)) > 0, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
         }
     }
 
-    /// The number of rows with weight whose fitted mean is numerically at its bound: a
-    /// probability within `pinnedTolerance` of 0 or 1, or a Poisson mean of a 0 count within
-    /// it of 0. One branch-free pass (a refit's check reads its million means).
+    /// The number of rows with weight whose fitted mean is numerically at its bound, in `mean`.
     private func pinnedRows(y: [Double]) -> Int {
-        var count = 0
-        for i in mean.indices {
-            let m = mean[i]
-            let atBound = family == .binomial ? min(m, 1 - m) < Self.pinnedTolerance : y[i] == 0 && m < Self.pinnedTolerance
-            count &+= weights[i] > 0 && atBound ? 1 : 0
+        mean.withUnsafeBufferPointer { mean in
+            weights.withUnsafeBufferPointer { weights in
+                y.withUnsafeBufferPointer { y in
+                    Self.pinnedRows(family: family, mean: mean.baseAddress!, weights: weights.baseAddress!, response: y.baseAddress!,
+                                    count: mean.count)
+                }
+            }
         }
-        return count
+    }
+
+    /// The number of the `count` rows with weight whose fitted mean is numerically at its
+    /// bound: a probability within `pinnedTolerance` of 0 or 1, or a Poisson mean of a 0 count
+    /// within it of 0. Four rows at a time without branches, for a block of rows as for a whole
+    /// fit.
+    @inline(__always)
+    static func pinnedRows(family: Family, mean: UnsafePointer<Double>, weights: UnsafePointer<Double>,
+                           response y: UnsafePointer<Double>, count: Int) -> Int {
+        func load(_ values: UnsafePointer<Double>, _ i: Int) -> SIMD4<Double> {
+            UnsafeRawPointer(values + i).loadUnaligned(as: SIMD4<Double>.self)
+        }
+        let binomial = family == .binomial, tolerance = SIMD4<Double>(repeating: pinnedTolerance)
+        var lanes = SIMD4<Int64>.zero, i = 0
+        while i + 4 <= count {
+            let m = load(mean, i)
+            let atBound = binomial ? pointwiseMin(m, 1 - m) .< tolerance : (load(y, i) .== 0) .& (m .< tolerance)
+            lanes &+= SIMD4<Int64>.zero.replacing(with: 1, where: (load(weights, i) .> 0) .& atBound)
+            i += 4
+        }
+        var pinned = Int(lanes.wrappedSum())
+        while i < count {
+            let atBound = binomial ? min(mean[i], 1 - mean[i]) < pinnedTolerance : y[i] == 0 && mean[i] < pinnedTolerance
+            pinned &+= weights[i] > 0 && atBound ? 1 : 0
+            i += 1
+        }
+        return pinned
+    }
+
+    /// Whether `check` reads the fitted means, given the last step (`coefficients` −
+    /// `previous`; nil after a single iteration), the number of pinned rows and the check's
+    /// `columnMagnitudes`: only when the step may move some row's linear predictor by
+    /// `divergentStep` (its bound by the magnitudes reaches it; always without them), or some
+    /// rows are pinned.
+    static func readsMeans(step: [Double]?, pinnedRows: Int, columnMagnitudes: [Double]?) -> Bool {
+        pinnedRows > 0 || step.map { mayDiverge($0, columnMagnitudes: columnMagnitudes) } == true
+    }
+
+    /// Whether a step of the coefficients may move some row's linear predictor by
+    /// `divergentStep`: false when its bound by the column magnitudes stays below it.
+    private static func mayDiverge(_ b: [Double], columnMagnitudes: [Double]?) -> Bool {
+        guard let columnMagnitudes else { return true }
+        // |xᵢ'b| ≤ Σⱼ |bⱼ|·maxᵢ|xᵢⱼ|; the margin covers the rounding of the computed moves.
+        let bound = zip(b, columnMagnitudes).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : abs($1.0) * $1.1) }
+        return bound * (1 + 1e-12) >= Self.divergentStep
     }
 
     /// A direction along one column (with the intercept) that separates the outcome, scaled so
@@ -294,11 +343,8 @@ struct SeparationCheck {
     /// The description of the separation the step reveals, or nil.
     private func separation(step b: [Double], y: [Double]) -> String? {
         let n = design.rowCount, p = design.columnCount
-        if let columnMagnitudes {
-            // |xᵢ'b| ≤ Σⱼ |bⱼ|·maxᵢ|xᵢⱼ|; the margin covers the rounding of the computed moves.
-            let bound = zip(b, columnMagnitudes).reduce(0.0) { $0 + ($1.0.isNaN ? 0 : abs($1.0) * $1.1) }
-            if bound * (1 + 1e-12) < Self.divergentStep { return nil }
-        }
+        guard Self.mayDiverge(b, columnMagnitudes: columnMagnitudes) else { return nil }
+        precondition(mean.count == n, "SeparationCheck: the means are read (see readsMeans)")
         let move = IRLS.linearPredictor(design.columns, beta: b.map { $0.isNaN ? 0 : $0 })
         var largest = 0.0
         for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }

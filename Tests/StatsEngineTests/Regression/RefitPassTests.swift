@@ -52,12 +52,41 @@ final class RefitPassTests: XCTestCase {
         let beta = [0.1, 1.0]
         var weights = [Double](repeating: 1, count: n)
         weights[3] = 0
-        let deviance = pass.deviances(betas: [beta], weights: [weights])[0]
+        let deviance = pass.deviances(betas: [beta], weights: [weights])[0].deviance
         let system = pass.normalEquations(betas: [beta], weights: [weights])[0]
         var expected = 0.0
         for i in 0..<n where weights[i] != 0 { expected += Family.poisson.deviance(y[i], Family.poisson.mean(0.1 + a[i])) }
         assertClose(deviance, expected, rel: 1e-13, "deviance")
         XCTAssert((system.gram + system.product).allSatisfy(\.isFinite), "normal equations \(system)")
+    }
+
+    /// The deviance pass counts each fit's rows with weight whose mean is at its bound, as the
+    /// separation check counts them in the fit's means.
+    func testPinnedRowsAreCountedAsTheSeparationCheckCounts() throws {
+        let n = 3_001  // not a multiple of four: the scalar tail counts too
+        // Rows far out on a steep predictor: probabilities numerically 0 or 1.
+        let a: [Double] = (0..<n).map { i -> Double in
+            guard i % 10 == 0 else { return Double(i % 7) / 7 }
+            return i % 20 == 0 ? 60 : -60
+        }
+        let y: [Double] = (0..<n).map { i -> Double in
+            guard i % 10 == 0 else { return Double(i % 2) }
+            return i % 20 == 0 ? 1 : 0
+        }
+        let table = Table(source: "simulated", names: ["a", "y"], columns: [a, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a"), table: table)
+        let pass = IRLSPass(family: .binomial, x: x.columns, response: x.response)
+        let betas = [[0.0, 1.0], [0.0, 0.1]]
+        let weights: [[Double]] = [(0..<n).map { $0 % 30 == 0 ? 0.0 : 1.0 }, [Double](repeating: 1, count: n)]
+        let counted: [Int] = pass.deviances(betas: betas, weights: weights).map { $0.pinnedRows }
+        let means = pass.means(betas: betas, weights: weights)
+        for k in betas.indices {
+            let w = weights[k], mean = means[k]
+            let expected = (0..<n).filter { i in w[i] > 0 && min(mean[i], 1 - mean[i]) < SeparationCheck.pinnedTolerance }.count
+            XCTAssertEqual(counted[k], expected, "fit \(k)")
+            XCTAssertEqual(SeparationCheck.readsMeans(step: nil, pinnedRows: counted[k], columnMagnitudes: nil), expected > 0, "fit \(k)")
+        }
+        XCTAssertEqual(counted, [n / 10 - n / 30, 0], "the first fit's weighted rows at ±60 are pinned, the second's at ±6 not")
     }
 
     private func checkRefitPasses(_ family: Family, outcome: (_ probability: Double, _ uniform: Double) -> Double,
@@ -85,7 +114,7 @@ final class RefitPassTests: XCTestCase {
             let mu: [Double] = eta.map(family.mean)
             var deviance = 0.0
             for i in 0..<n where w[i] != 0 { deviance += w[i] * family.deviance(y[i], mu[i]) }
-            assertClose(deviances[k], deviance, rel: 1e-13, "\(family) fit \(k) deviance", file: file, line: line)
+            assertClose(deviances[k].deviance, deviance, rel: 1e-13, "\(family) fit \(k) deviance", file: file, line: line)
             // dμ/dη and the variance: μ(1 − μ) for the logit link, μ for the log link.
             let derivative: [Double] = mu.map { family == .binomial ? $0 * (1 - $0) : $0 }
             let omega: [Double] = (0..<n).map { i in w[i] * derivative[i] }
