@@ -6,7 +6,8 @@
 extension Report {
     /// The report of `regress`: coefficient rows, term tests and marginal effects, with the
     /// model's facts (design, formula, family, vcov, n, residual df, rank, aliased terms,
-    /// convergence, iterations, deviance).
+    /// convergence, iterations, deviance) and its notes (as `notes` in JSON, under the table,
+    /// and as a `note` column of the CSV file when there are any).
     public static func regression(_ result: RegressionResult, design: SurveyDesign) -> Report {
         let columns = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]
         func cells(_ row: CoefficientRow) -> [Tabular.Cell] {
@@ -20,12 +21,15 @@ extension Report {
              .integer(test.numeratorDF), .number(test.denominatorDF), .number(test.pValue)]
         })
 
-        var csv = Tabular(columns: columns + ["section", "ndf", "ddf"])
-        csv.rows += result.coefficients.map { cells($0) + [.text("coefficient"), .integer(nil), .number(nil)] }
-        csv.rows += result.marginalEffects.map { cells($0) + [.text("marginal_effect"), .integer(nil), .number(nil)] }
+        // A note on the standard errors (replicates left out) goes on every row that uses them.
+        let note = result.notes.isEmpty ? nil : result.notes.joined(separator: "; ")
+        let noted: [Tabular.Cell] = note == nil ? [] : [.text(note)]
+        var csv = Tabular(columns: columns + ["section", "ndf", "ddf"] + (note == nil ? [] : ["note"]))
+        csv.rows += result.coefficients.map { cells($0) + [.text("coefficient"), .integer(nil), .number(nil)] + noted }
+        csv.rows += result.marginalEffects.map { cells($0) + [.text("marginal_effect"), .integer(nil), .number(nil)] + noted }
         csv.rows += result.tests.map { test in
             [.text(test.terms), .number(nil), .number(nil), .number(test.statistic), .number(test.pValue), .number(nil), .number(nil),
-             .text("term_test"), .integer(test.numeratorDF), .number(test.denominatorDF)]
+             .text("term_test"), .integer(test.numeratorDF), .number(test.denominatorDF)] + noted
         }
 
         // Everything but the design summary, which is built when the JSON is read.
@@ -67,7 +71,7 @@ extension Report {
             sections.append(Section(title: "Wald tests", tabular: tests))
             sheets.append(Section(title: "Wald tests", tabular: tests))
         }
-        return Report(tabular: csv, json: .object([("command", .string("regress")), ("design", design.summary)] + fields), facts: facts,
-                      sections: sections, sheets: sheets)
+        return Report(tabular: csv, json: .object([("command", .string("regress")), ("design", design.summary)] + fields),
+                      notes: result.notes, facts: facts, sections: sections, sheets: sheets)
     }
 }

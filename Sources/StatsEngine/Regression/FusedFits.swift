@@ -3,14 +3,20 @@ import Foundation
 extension IRLS {
     /// Fits of one design on each of `weights` from `start` (R's `svyglm.svyrep.design`
     /// refitting its replicates), each as `fitAsGiven` fits it (the deviance test on the weights
-    /// as given: a replicate's sum to 1, as R scales them): the fits on the large-sample path
-    /// share their passes over the design (from `start`: the refit passes of
-    /// `RefitPasses.swift`, equal to each fit alone to rounding; without: `IRLSPass.run`), a
-    /// fit leaving the group when it converges; the others fit one by one. One result per
-    /// weight vector, of which only the coefficients, aliasing and convergence are meant: on the
-    /// shared path the row values (`GLMFit.workingWeights`, `scoreFactor`) are left empty.
+    /// as given: a replicate's sum to 1, as R scales them): logistic and Poisson fits share
+    /// their passes over the design (from `start`, at any size: the refit passes of
+    /// `RefitPasses.swift`, equal to each fit alone to rounding; without, on the large-sample
+    /// path: `IRLSPass.run`), a fit leaving the group when it converges; the others fit one by
+    /// one. One result per weight vector, of which only the coefficients, aliasing and
+    /// convergence are meant: on the shared path the row values (`GLMFit.workingWeights`,
+    /// `scoreFactor`) are left empty.
     func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
-        guard usesFusedPath(x) else { return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } } }
+        // Refits from a start share passes at any size: the careful path that small fits take
+        // alone (double-double QR) would cost seconds a refit at 100k rows, and a refit needs
+        // only its coefficients; ill-conditioned normal equations still send a fit there.
+        guard family != .gaussian, start != nil || usesFusedPath(x) else {
+            return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } }
+        }
         let fused = start.map { splitFits(x, weights: weights, start: $0) } ?? fusedFits(x, weights: weights, start: nil, rowValues: false)
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w, start: start) } }
     }

@@ -29,7 +29,8 @@ public struct RegressionEstimator: Sendable {
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let (covariance, df) = try replicateCovariance(formula, request: request, model: model)
+        let replicated = try replicateCovariance(formula, request: request, model: model)
+        let (covariance, df) = try replicated.map { ($0.covariance, $0.df) }
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
         let k = influence.rank
@@ -57,7 +58,7 @@ public struct RegressionEstimator: Sendable {
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: x.rowCount, rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
-                                deviance: fit.deviance, tests: tests, marginalEffects: effects)
+                                deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: replicated?.note.map { [$0] } ?? [])
     }
 
     /// A fitted model with what every variance needs: the design matrix, the fit, the
@@ -95,9 +96,10 @@ public struct RegressionEstimator: Sendable {
 
     /// With `--vcov design` on a replicate design: the covariance of the estimable coefficients
     /// from refits on the replicate weights, with the design df as for the linearized
-    /// covariance. Nil under linearization or another covariance type.
+    /// covariance, and a note when replicates gave no estimate (`RefitFailures`). Nil under
+    /// linearization or another covariance type.
     private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest,
-                                     model: LinearizedModel) throws -> ([Double], Double)? {
+                                     model: LinearizedModel) throws -> (covariance: [Double], df: Double, note: String?)? {
         guard request.covariance == .design else { return nil }
         let (x, kept) = (model.design, model.influence.kept)
         // Each replicate refits the same design matrix on its weights scaled to sum to 1,
@@ -108,6 +110,7 @@ public struct RegressionEstimator: Sendable {
         let start = model.fit.coefficients.map { $0.isNaN ? 0 : $0 }
         let text = formula.text
         let estimates = kept.map { model.fit.coefficients[$0] }
+        var failures = RefitFailures()
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             let weights = group.map { replicate in
                 var weights = x.atRows(replicate)
@@ -121,12 +124,21 @@ public struct RegressionEstimator: Sendable {
                         let refit = try fit.get()
                         return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
                     } catch let failure as IRLS.NonConvergence {
+                        failures.unconverged += 1
                         throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
+                    } catch {
+                        if let failure = error as? DisparityError, failure.kind == .analysis, failure.message.contains(": separation:") {
+                            failures.separated += 1
+                        } else {
+                            failures.other += 1
+                        }
+                        throw error
                     }
                 }
             }
         }) else { return nil }
-        return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count))
+        let note = failures.note(dropped: replicated.dropped, of: replicated.replicates + replicated.dropped)
+        return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count), note)
     }
 
     /// Replicates refitted together: each holds its weights and linear predictor (16 bytes a
@@ -169,5 +181,33 @@ public struct RegressionEstimator: Sendable {
             let factor = g / (g - 1) * Double(n - 1) / Double(n - k)
             return (OuterProducts.sum(influence.values(), width: k, groups: groups, groupCount: Int(count)).map { $0 * factor }, g - 1)
         }
+    }
+}
+
+/// The replicate refits that failed, by cause, for the note on a regression's replicate
+/// standard errors.
+struct RefitFailures {
+    /// Refits that separate the outcome (or otherwise fail the separation check).
+    var separated = 0
+    /// Refits that reached the iteration limit without separating.
+    var unconverged = 0
+    /// Refits that failed otherwise.
+    var other = 0
+
+    /// The note for `dropped` of `total` replicates left out (nil when none): the causes
+    /// counted here, the rest (a coefficient not estimable in the replicate, such as a factor
+    /// level without weight) by difference. R's `svrVar` leaves out replicates with NA
+    /// coefficients as well; R's `svyglm` keeps a separated or unconverged refit's diverging
+    /// coefficients, so where those are left out the standard errors may be smaller than R's.
+    func note(dropped: Int, of total: Int) -> String? {
+        guard dropped > 0 else { return nil }
+        let unestimable = dropped - separated - unconverged - other
+        let causes = [(separated, "separate the outcome"), (unconverged, "did not converge"), (other, "failed otherwise"),
+                      (unestimable, "leave a coefficient not estimable")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+        let consequence = separated + unconverged + other > 0
+            ? "the standard errors leave out the most unstable replicates and may understate the uncertainty (R's svyglm keeps their diverging coefficients)"
+            : "as R's svrVar leaves out replicates with NA coefficients"
+        return "\(dropped) of \(total) replicates gave no estimate and were left out (\(causes)): \(consequence)"
     }
 }

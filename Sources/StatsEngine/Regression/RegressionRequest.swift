@@ -131,4 +131,6 @@ public struct RegressionResult: Sendable {
     /// Average marginal effects in percentage points: one per data column the terms use, or per
     /// non-reference level of a factor (labelled `x[L]`); empty unless requested.
     public var marginalEffects: [CoefficientRow]
+    /// Notes on the standard errors (replicates left out, and why); empty when there are none.
+    public var notes: [String] = []
 }

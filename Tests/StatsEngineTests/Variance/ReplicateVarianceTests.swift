@@ -122,6 +122,40 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertEqual(Double(dropped) / 200, 0.40, accuracy: 0.12)
     }
 
+    /// A regression's replicates that separate the outcome, or leave a coefficient not
+    /// estimable, are left out, and the output says how many and why: the standard errors
+    /// then leave out the most unstable replicates, where R's svyglm keeps their diverging
+    /// coefficients.
+    func testRegressionReplicatesThatSeparateAreLeftOutWithANote() throws {
+        // A rare group in PSUs 1 and 2, whose only y = 1 rows are in PSU 1: a replicate that
+        // draws PSU 2 but not PSU 1 separates the group; one that draws neither leaves its
+        // coefficient not estimable.
+        var csv = "stratum,psu,rare,x,y\n"
+        for p in 1...6 {
+            for i in 0..<20 {
+                let rare = p <= 2 && i < 5
+                let y = rare ? (p == 1 && i < 2 ? 1 : 0) : (i * 7 + p) % 3 == 0 ? 1 : 0
+                csv += "1,\(p),\(rare ? 1 : 0),\(Double((i * 13 + p * 5) % 11) / 11),\(y)\n"
+            }
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "rare.csv")
+        var spec = DesignSpec(strata: "stratum", clusters: ["psu"])
+        spec.varianceMethod = .bootstrap(replicates: 100, seed: 5)
+        let design = try SurveyDesign(spec: spec, table: table)
+        let result = try RegressionEstimator(table: table, design: design)
+            .fit(RegressionRequest(formula: "y ~ x + rare", family: .binomial))
+        let note = try XCTUnwrap(result.notes.first, "the left-out replicates must be announced")
+        XCTAssertTrue(note.contains("separate the outcome") && note.contains("may understate"), note)
+        XCTAssertTrue(result.coefficients.allSatisfy { $0.standardError.map { $0 > 0 && $0.isFinite } ?? false })
+        let report = Report.regression(result, design: design)
+        XCTAssertEqual(report.tabular.columns.last, "note")
+        XCTAssertEqual(report.notes, result.notes)
+        // Without failing replicates there is no note.
+        let plain = try RegressionEstimator(table: table, design: design).fit(RegressionRequest(formula: "y ~ x", family: .binomial))
+        XCTAssertEqual(plain.notes, [])
+        XCTAssertFalse(Report.regression(plain, design: design).tabular.columns.contains("note"))
+    }
+
     /// A replicate design's one-pass statistics skip the linearization's standard errors only
     /// where the variance engine cannot fail: a stratum with one PSU under `--lonely-psu fail`
     /// still fails the mean on replicate weights and on made replicates alike, while under
