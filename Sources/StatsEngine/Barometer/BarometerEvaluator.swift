@@ -103,7 +103,7 @@ public struct BarometerEvaluator: Sendable {
                     population = try self.population(atWave, data, design)
                 }
                 return WaveByWave.AtWave(value: row.inferred, smallestCell: cells.map(\.n).min() ?? 0,
-                                         strata: [try strata(atWave.subset, data, design)])
+                                         strata: [try strata(atWave.subset, data, design)], notes: row.note.map { [$0] } ?? [])
             }
             result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
                                    current: figures.current, baseline: figures.baseline, previous: figures.previous,
@@ -187,7 +187,8 @@ public struct BarometerEvaluator: Sendable {
                                  df: nil, low: row.confidenceLow, high: row.confidenceHigh)
             return WaveByWave.AtWave(value: value, smallestCell: min(focalRows.count, focalBenchmark),
                                      strata: [r.populationCensus ? [] : try strata(request.subset, population, populationDesign),
-                                              r.benchmarkCensus ? [] : try strata(request.benchmarkSubset, benchmark, benchmarkDesign)])
+                                              r.benchmarkCensus ? [] : try strata(request.benchmarkSubset, benchmark, benchmarkDesign)],
+                                     notes: row.note.map { [$0] } ?? [])
         }
         var notes = figures.notes
         if benchmarkWaves.current != waves.current {

@@ -3,12 +3,14 @@
 /// two waves are independent samples — their rows share no stratum of the design (each wave
 /// drawn on its own, as the bundled surveys are) — and otherwise only its estimate, with a note.
 struct WaveByWave {
-    /// One wave's figure, the fewest observations among its cells, and the strata its rows
-    /// occupy in each design it rests on (empty for a census, which has no sampling variance).
+    /// One wave's figure, the fewest observations among its cells, the strata its rows occupy
+    /// in each design it rests on (empty for a census, which has no sampling variance), and the
+    /// notes on its standard error (replicates left out).
     struct AtWave {
         var value: Inferred
         var smallestCell: Int
         var strata: [Set<Int32>]
+        var notes: [String] = []
     }
 
     var current: Figure
@@ -42,13 +44,16 @@ struct WaveByWave {
                           smallestCell: smallest)
         }
         current = figure(now)
+        notes += now.notes.map { "wave \(waves.current): \($0)" }
         if let wave = waves.baseline {
             let then = try estimate(wave)
             (baseline, changeSinceBaseline) = (figure(then), change(to: then, wave))
+            notes += then.notes.map { "wave \(wave): \($0)" }
         }
         if let wave = waves.previous {
             let then = try estimate(wave)
             (previous, changeSincePrevious) = (figure(then), change(to: then, wave))
+            notes += then.notes.map { "wave \(wave): \($0)" }
         }
         self.notes = notes
     }

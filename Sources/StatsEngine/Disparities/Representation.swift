@@ -70,6 +70,8 @@ public struct RepresentationRow: Sendable {
     public var confidenceLow: Double?
     /// The upper end of the confidence interval; nil where none exists.
     public var confidenceHigh: Double?
+    /// A note on the standard error (replicates left out, in the population or the benchmark).
+    public var note: String? = nil
 }
 
 /// `disparity representation`: the group's share in a population against its share in an
@@ -106,6 +108,8 @@ public struct RepresentationEstimator: Sendable {
         let s = try shares(population, request, subset: request.subset, levels: levels, withinLevels: false)
         let b = try shares(benchmark, request, subset: request.benchmarkSubset, levels: levels, withinLevels: true)
         let k = levels.count + 1
+        let notes = [s.note.map { "population: \($0)" }, b.note.map { "benchmark: \($0)" }].compactMap { $0 }
+        let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         func row(_ name: String, _ value: Double, populationGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
@@ -113,7 +117,7 @@ public struct RepresentationEstimator: Sendable {
             } }
             let inferred = Inferred.wald(value, variance: max(0, v), df: nil, level: request.level).scaled(by: scale)
             return RepresentationRow(component: name, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
-                                     confidenceLow: inferred.low, confidenceHigh: inferred.high)
+                                     confidenceLow: inferred.low, confidenceHigh: inferred.high, note: note)
         }
         let P = s.values[0], B = b.values[0]
         func unit(_ i: Int) -> [Double] { (0..<k).map { $0 == i ? 1 : 0 } }
@@ -143,7 +147,7 @@ public struct RepresentationEstimator: Sendable {
     /// level's share of the rows (`withinLevels` false: the population's mix) or the group's share
     /// within the level (true: the benchmark's), with their joint covariance.
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
-                        levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance) {
+                        levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance, note: String?) {
         let table = source.table
         let group = try table.categorical(request.column)
         guard let focal = table.level(request.focal, among: group.levels, ofColumn: request.column) else {
@@ -186,13 +190,13 @@ public struct RepresentationEstimator: Sendable {
             guard weightAt[e] > 0 else { throw DisparityError.data(file: table.source, column: request.standardise, "no rows at level \(quoted: levels[e - 1])") }
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
-        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k))) }
+        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil) }
         let estimator = self
         if let replicated = try source.design.replicateCovariance(estimates: values, { replicate in
             try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
                                  subset: subset, levels: levels, withinLevels: withinLevels).values
         }) {
-            return (values, replicated.covariance)
+            return (values, replicated.covariance, replicated.note)
         }
         var influence = [Double](repeating: 0, count: rows.count * k)
         for (i, r) in rows.enumerated() {
@@ -203,6 +207,6 @@ public struct RepresentationEstimator: Sendable {
                 influence[i * k + e] = withinLevels ? wi * at * (isFocal[i] - values[e]) / weightAt[e] : wi * (at - values[e]) / W
             }
         }
-        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)))
+        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)), nil)
     }
 }

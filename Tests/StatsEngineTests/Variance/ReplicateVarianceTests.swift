@@ -156,6 +156,35 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertFalse(Report.regression(plain, design: design).tabular.columns.contains("note"))
     }
 
+    /// Representation's replicates in which the benchmark has no row at a level of the
+    /// standardising characteristic are left out, and every row's note says so; a barometer
+    /// figure carries its waves' notes.
+    func testRepresentationReplicatesLeftOutAreAnnounced() throws {
+        // The benchmark's level "rare" lies in one PSU of six: a replicate that misses it has no
+        // group share there.
+        var csv = "stratum,psu,group,level\n"
+        for p in 1...6 { for i in 0..<8 { csv += "1,\(p),\(i % 3 == 0 ? "focal" : "other"),\(p == 1 ? "rare" : "common")\n" } }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "benchmark.csv")
+        var spec = DesignSpec(strata: "stratum", clusters: ["psu"])
+        spec.varianceMethod = .bootstrap(replicates: 50, seed: 11)
+        let benchmark = RepresentationSource(table: table, design: try SurveyDesign(spec: spec, table: table), census: false)
+        let staff = RepresentationSource(table: table, design: try SurveyDesign(spec: DesignSpec(), table: table), census: true)
+        let request = RepresentationRequest(column: "group", focal: "focal", standardise: "level")
+        let rows = try RepresentationEstimator(population: staff, benchmark: benchmark).estimate(request)
+        let note = try XCTUnwrap(rows.first?.note, "the left-out replicates must be announced")
+        XCTAssertTrue(note.hasPrefix("benchmark: ") && note.contains("replicates gave no estimate"), note)
+        XCTAssertTrue(rows.allSatisfy { $0.note == note })
+        let report = Report.representation(rows, request: request)
+        XCTAssertEqual(report.tabular.columns.last, "note")
+        XCTAssertTrue(report.notes.contains { $0.contains(note) }, "\(report.notes)")
+
+        let figure = try WaveByWave(waves: .init(current: "2014", baseline: "2010", previous: nil), minimumCell: 1, level: 0.95) { wave in
+            WaveByWave.AtWave(value: Inferred(estimate: 1, standardError: 0.1, df: nil, low: nil, high: nil), smallestCell: 10,
+                              strata: [[]], notes: wave == "2010" ? [note] : [])
+        }
+        XCTAssertEqual(figure.notes, ["wave 2010: \(note)"])
+    }
+
     /// A replicate design's one-pass statistics skip the linearization's standard errors only
     /// where the variance engine cannot fail: a stratum with one PSU under `--lonely-psu fail`
     /// still fails the mean on replicate weights and on made replicates alike, while under
