@@ -26,7 +26,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))],
+            // glibc's vector math library, for `CVectorMath` (elsewhere its header falls back to libm).
+            linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "disparity",

@@ -1,20 +1,21 @@
-// glibc's vector math library (libmvec, part of libc6): exp and log of arrays, four (AVX2) or two
-// (SSE registers, any x86-64) values per call through the x86-64 vector function ABI, each result within
-// 4 ulp of the exact value (glibc's manual; libm's scalar functions are within 1). Elsewhere the
-// scalar functions. The width is fixed when the including code is compiled (`__AVX2__`: the
-// release build's `-target-cpu haswell`), since a 256-bit argument travels in a register only
-// when the caller is compiled for AVX.
+// glibc's vector math library (libmvec, part of libc6): exp and log of arrays, four (AVX2) or
+// two (SSE registers, any x86-64) values per call through the x86-64 vector function ABI, each
+// result within 4 ulp of the exact value (glibc's manual; libm's scalar functions are within 1).
+// Elsewhere (another processor or C library) the scalar functions; Package.swift links libmvec
+// on Linux. The width is fixed when the including code is compiled (`__AVX2__`: the release
+// build's `-target-cpu haswell`), since a 256-bit argument travels in a register only when the
+// caller is compiled for AVX.
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__AVX2__)
+#if defined(__GLIBC__) && defined(__x86_64__) && defined(__AVX2__)
 typedef double disparity_vector __attribute__((vector_size(32)));
 disparity_vector _ZGVdN4v_exp(disparity_vector);
 disparity_vector _ZGVdN4v_log(disparity_vector);
 #define DISPARITY_VECTOR_WIDTH 4
 #define DISPARITY_VECTOR_EXP _ZGVdN4v_exp
 #define DISPARITY_VECTOR_LOG _ZGVdN4v_log
-#elif defined(__x86_64__)
+#elif defined(__GLIBC__) && defined(__x86_64__)
 typedef double disparity_vector __attribute__((vector_size(16)));
 disparity_vector _ZGVbN2v_exp(disparity_vector);
 disparity_vector _ZGVbN2v_log(disparity_vector);
