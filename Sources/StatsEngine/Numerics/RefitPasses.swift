@@ -39,35 +39,30 @@ extension IRLSPass {
 
     @inline(__always)
     private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [(deviance: Double, pinnedRows: Int)] {
-        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
-        let parts = withBaseAddresses(weights + [response]) { bases in
-            // The fits' weights, then the response.
-            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
-            return BlockedProducts.partitioned(n) { range -> [Double] in
-                let (weights, response) = inputs.value
-                // Per fit, its deviance and its pinned rows.
-                var sums = [Double](repeating: 0, count: 2 * fits)
-                // Scratch for a block: X, η (one column per shared predictor), μ, unit deviances.
-                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + shared + 2))
-                defer { block.deallocate() }
-                let etas = block + blockRows * p, mean = etas + blockRows * shared, units = mean + blockRows
-                forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
-                    let m = rows.count, first = rows.lowerBound
-                    for g in 0..<shared {
-                        family.means(etas + g * blockRows, count: m, into: mean)
-                        family.unitDeviances(response + first, mean: mean, count: m, into: units)
-                        for k in 0..<fits where groupOf[k] == g {
-                            let w = weights[k] + first
-                            sums[2 * k] += Self.weightedSum(w, units, count: m)
-                            sums[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
-                                                                                 response: response + first, count: m))
-                        }
+        let parts = partitioned(weights) { range, weights, response in
+            // Per fit, its deviance and its pinned rows.
+            var sums = [Double](repeating: 0, count: 2 * fits)
+            // Scratch for a block: X, η (one column per shared predictor), μ, unit deviances.
+            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + shared + 2))
+            defer { block.deallocate() }
+            let etas = block + blockRows * p, mean = etas + blockRows * shared, units = mean + blockRows
+            forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
+                let m = rows.count, first = rows.lowerBound
+                for g in 0..<shared {
+                    family.means(etas + g * blockRows, count: m, into: mean)
+                    family.unitDeviances(response + first, mean: mean, count: m, into: units)
+                    for k in 0..<fits where groupOf[k] == g {
+                        let w = weights[k] + first
+                        sums[2 * k] += Self.weightedSum(w, units, count: m)
+                        sums[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                                                                             response: response + first, count: m))
                     }
                 }
-                return sums
             }
+            return sums
         }
         return (0..<fits).map { k in
             var deviance = 0.0, pinned = 0.0
@@ -117,46 +112,41 @@ extension IRLSPass {
 
     @inline(__always)
     private func normalEquations(betas: [[Double]], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
-        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
-        let parts = withBaseAddresses(weights + [response]) { bases in
-            // The fits' weights, then the response.
-            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
-            return BlockedProducts.partitioned(n) { range -> [Double] in
-                let (weights, response) = inputs.value
-                // Per fit, X'ΩX's distinct entries (column pairs i ≤ j in column-major order),
-                // then X'Ωz: `height` values a fit.
-                var out = [Double](repeating: 0, count: height * fits)
-                // Scratch for a block: X, its column pairs, μ, η (one column per shared predictor),
-                // then Ω and Ω∘z (one column per fit).
-                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + shared + 2 * fits))
-                defer { block.deallocate() }
-                let products = block + blockRows * p, mean = products + blockRows * pairs, etas = mean + blockRows
-                let omega = etas + blockRows * shared, rhs = omega + blockRows * fits
-                forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
-                    let m = rows.count, first = rows.lowerBound
-                    Self.pairProducts(block, rows: m, columns: p, into: products)
-                    for g in 0..<shared {
-                        let eta = etas + g * blockRows
-                        family.means(eta, count: m, into: mean)
-                        for k in 0..<fits where groupOf[k] == g {
-                            Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
-                                               count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
-                        }
-                    }
-                    var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
-                    var mm = Int32(m), ff = Int32(fits), pp = Int32(p), pairCount = Int32(pairs)
-                    var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
-                    out.withUnsafeMutableBufferPointer { out in
-                        let o = out.baseAddress!
-                        dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
-                        dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
+        let parts = partitioned(weights) { range, weights, response in
+            // Per fit, X'ΩX's distinct entries (column pairs i ≤ j in column-major order),
+            // then X'Ωz: `height` values a fit.
+            var out = [Double](repeating: 0, count: height * fits)
+            // Scratch for a block: X, its column pairs, μ, η (one column per shared predictor),
+            // then Ω and Ω∘z (one column per fit).
+            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + shared + 2 * fits))
+            defer { block.deallocate() }
+            let products = block + blockRows * p, mean = products + blockRows * pairs, etas = mean + blockRows
+            let omega = etas + blockRows * shared, rhs = omega + blockRows * fits
+            forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
+                let m = rows.count, first = rows.lowerBound
+                Self.pairProducts(block, rows: m, columns: p, into: products)
+                for g in 0..<shared {
+                    let eta = etas + g * blockRows
+                    family.means(eta, count: m, into: mean)
+                    for k in 0..<fits where groupOf[k] == g {
+                        Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
+                                           count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
                     }
                 }
-                return out
+                var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
+                var mm = Int32(m), ff = Int32(fits), pp = Int32(p), pairCount = Int32(pairs)
+                var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
+                out.withUnsafeMutableBufferPointer { out in
+                    let o = out.baseAddress!
+                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
+                    dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
+                }
             }
+            return out
         }
         return (0..<fits).map { k in
             var total = [Double](repeating: 0, count: height)
@@ -169,6 +159,17 @@ extension IRLSPass {
                 }
             }
             return (gram, Array(total[pairs...]))
+        }
+    }
+
+    /// Runs `body` on the row ranges of a pass (`BlockedProducts.partitioned`) with the base
+    /// addresses of the fits' `weights` and of the response; one result per range, in row order.
+    private func partitioned(_ weights: [[Double]],
+                             _ body: @Sendable (Range<Int>, _ weights: [UnsafePointer<Double>], _ response: UnsafePointer<Double>) -> [Double])
+        -> [[Double]] {
+        withBaseAddresses(weights + [response]) { bases in
+            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
+            return BlockedProducts.partitioned(x.rowCount) { range in body(range, inputs.value.0, inputs.value.1) }
         }
     }
 

@@ -244,7 +244,8 @@ struct SeparationCheck {
 
     /// The number of rows with weight whose fitted mean is numerically at its bound, in `mean`.
     private func pinnedRows(y: [Double]) -> Int {
-        mean.withUnsafeBufferPointer { mean in
+        guard !mean.isEmpty else { return 0 }
+        return mean.withUnsafeBufferPointer { mean in
             weights.withUnsafeBufferPointer { weights in
                 y.withUnsafeBufferPointer { y in
                     Self.pinnedRows(family: family, mean: mean.baseAddress!, weights: weights.baseAddress!, response: y.baseAddress!,
