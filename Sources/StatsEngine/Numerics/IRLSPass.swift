@@ -44,40 +44,40 @@ struct IRLSPass {
         var means = [Double](unsafeUninitializedCapacity: n * fits) { _, count in count = n * fits }
         let parts = means.withUnsafeMutableBufferPointer { meansBuffer -> [[Double]] in
             let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
-            return BlockedProducts.partitioned(n) { range -> [Double] in
+            return partitioned(weights) { range, weights, response -> [Double] in
                 var out = [Double](repeating: 0, count: fits * size)
-                // Scratch for one block: X's rows scaled by √ω, η, √ω and √ω·z.
-                var scratch = [Double](repeating: 0, count: blockRows * (p + 3))
+                // Scratch for one block: X's rows scaled by √ω, η, √ω, √ω·z, μ and the unit deviances.
+                var scratch = [Double](repeating: 0, count: blockRows * (p + 5))
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     out.withUnsafeMutableBufferPointer { out in
                         let scaled = scratch.baseAddress!, blockEta = scaled + blockRows * p
                         let root = blockEta + blockRows, rhs = root + blockRows
+                        let blockMean = rhs + blockRows, blockUnit = blockMean + blockRows
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let rows = start..<min(start + blockRows, range.upperBound)
                             for k in 0..<fits {
                                 let o = out.baseAddress! + k * size
-                                let beta = betas[k]
-                                if let beta { predictor(beta, rows: rows, into: blockEta) }
-                                var deviance = 0.0
-                                var starting = StartingValues(family: family)
-                                weights[k].withUnsafeBufferPointer { weights in
-                                    let meanOfFit = meansOut.value + k * n
-                                    for (i, row) in rows.enumerated() {
-                                        let y = response[row], w = weights[row]
-                                        let mu: Double, unitDeviance: Double
-                                        if beta == nil {
-                                            let start = starting.row(y)
-                                            (mu, blockEta[i], meanOfFit[row], unitDeviance) = (start.mean, start.eta, start.fitted, start.deviance)
-                                        } else {
-                                            mu = family.mean(blockEta[i])
-                                            meanOfFit[row] = mu
-                                            unitDeviance = w != 0 ? family.deviance(y, mu) : 0
-                                        }
-                                        // A row without weight (a replicate's dropped PSU) adds nothing.
-                                        if w != 0 { deviance += w * unitDeviance }
-                                        (root[i], rhs[i]) = Self.workingRow(family, y: y, weight: w, mean: mu, eta: blockEta[i])
+                                let meanOfFit = meansOut.value + k * n + rows.lowerBound, count = rows.count
+                                let (y, w) = (response + rows.lowerBound, weights[k] + rows.lowerBound)
+                                if let beta = betas[k] {
+                                    // The block's means and unit deviances with the vector functions.
+                                    predictor(beta, rows: rows, into: blockEta)
+                                    family.means(blockEta, count: count, into: blockMean)
+                                    family.unitDeviances(y, mean: blockMean, count: count, into: blockUnit)
+                                    meanOfFit.update(from: blockMean, count: count)
+                                } else {
+                                    var starting = StartingValues(family: family)
+                                    for i in 0..<count {
+                                        let start = starting.row(y[i])
+                                        (blockMean[i], blockEta[i], meanOfFit[i], blockUnit[i]) = (start.mean, start.eta, start.fitted, start.deviance)
                                     }
+                                }
+                                // A row without weight (a replicate's dropped PSU) adds nothing.
+                                var deviance = 0.0
+                                for i in 0..<count {
+                                    if w[i] != 0 { deviance += w[i] * blockUnit[i] }
+                                    (root[i], rhs[i]) = Self.workingRow(family, y: y[i], weight: w[i], mean: blockMean[i], eta: blockEta[i])
                                 }
                                 addNormalEquations(rows: rows, root: root, rhs: rhs, scratch: scaled, into: o)
                                 o[p * p + p] += deviance

@@ -164,7 +164,7 @@ extension IRLSPass {
 
     /// Runs `body` on the row ranges of a pass (`BlockedProducts.partitioned`) with the base
     /// addresses of the fits' `weights` and of the response; one result per range, in row order.
-    private func partitioned(_ weights: [[Double]],
+    func partitioned(_ weights: [[Double]],
                              _ body: @Sendable (Range<Int>, _ weights: [UnsafePointer<Double>], _ response: UnsafePointer<Double>) -> [Double])
         -> [[Double]] {
         withBaseAddresses(weights + [response]) { bases in
