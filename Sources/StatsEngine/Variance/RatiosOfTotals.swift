@@ -252,7 +252,7 @@ public struct RatiosOfTotals: Sendable {
     /// The most totals `accumulateDense` takes.
     static let denseTotals = 4
     /// Table rows per block of `accumulateDense`: its matrix (at most 4 totals) stays in cache.
-    static let denseRows = 8192
+    static let denseRows = 65536
 
     /// Adds the entries `range` (in row order) into `out`, every replicate's totals (as
     /// `accumulate`), when the weight of row i in replicate r is `rowScale[i] · columns[r][i]`:

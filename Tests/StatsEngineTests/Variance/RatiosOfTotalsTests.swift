@@ -20,7 +20,7 @@ final class RatiosOfTotalsTests: XCTestCase {
 
     func testReplicateStatisticsEqualEachReplicateAlone() {
         var rng = SplitMix64(seed: 11)
-        let n = 70_001
+        let n = 140_001
         let y = (0..<n).map { _ in rng.normal() * 10 + 50 }
         let group = (0..<n).map { _ in Int(rng.next() % 3) }
         // Replicate weights with zeros (a bootstrap's unsampled PSUs).
