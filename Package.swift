@@ -39,7 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StatsEngineTests",
-            dependencies: ["StatsEngine"],
+            dependencies: ["StatsEngine", "CVectorMath"],
             resources: [.copy("Fixtures")]
         ),
     ]
