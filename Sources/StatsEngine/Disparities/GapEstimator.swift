@@ -212,7 +212,7 @@ public struct GapEstimator: Sendable {
     func linearizer(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
         let w = design.weights
         func present(_ rows: [Int32], _ columns: [[Double]], _ cell: String) throws -> [Int32] {
-            let used = rows.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
+            let used = rowsWithValues(rows, in: columns)
             guard !used.isEmpty else {
                 throw DisparityError.data(file: table.source, column: request.variable,
                                           "\(cell) has no rows with a value of \(quoted: request.variable)")
@@ -286,6 +286,7 @@ public struct GapEstimator: Sendable {
         case .ratio: analysed = [try table.numeric(request.variable), try table.numeric(request.denominator!)]
         case .mean, .quantile, .lowerMean: analysed = [try table.numeric(request.variable)]
         }
-        return (0..<Int32(table.rowCount)).filter { r in domain?[Int(r)] != false && analysed.allSatisfy { !$0[Int(r)].isNaN } }
+        let rows = domain.map { domain in (0..<Int32(table.rowCount)).filter { domain[Int($0)] } } ?? Array(0..<Int32(table.rowCount))
+        return rowsWithValues(rows, in: analysed)
     }
 }

@@ -364,7 +364,7 @@ public struct DescriptiveEstimator: Sendable {
 
     /// The domain's rows where every given column has a value.
     private func present(_ domain: [Int32], _ columns: [[Double]], _ variable: String) throws -> [Int32] {
-        let used = domain.filter { r in columns.allSatisfy { !$0[Int(r)].isNaN } }
+        let used = rowsWithValues(domain, in: columns)
         guard !used.isEmpty else { throw NotEstimable.noValues(variable) }
         return used
     }

@@ -60,6 +60,7 @@ public struct RatiosOfTotals: Sendable {
     /// entries are written in row order across disjoint domains, so the one-pass replicate
     /// kernel reads the replicate columns in order without sorting the entries first (domains
     /// that share a row, or a single domain, are written domain by domain).
+    @inline(__always)
     public mutating func addPerDomain(_ domains: [[Int32]], rowCount: Int, totals: Int, ratios: [(numerator: Int, denominator: Int?)],
                                       perRow: Int, uses: (Int32) -> Bool, entry: (Int32, Int, Int) -> (total: Int, value: Double)) {
         var domainOf: [Int32] = [], used = [Int](repeating: 0, count: domains.count)
@@ -89,6 +90,7 @@ public struct RatiosOfTotals: Sendable {
     }
 
     /// The rows of `rows` where `keep(row)`, in order (written into storage of `rows.count`).
+    @inline(__always)
     private static func rows(_ rows: some Collection<Int32>, where keep: (Int32) -> Bool) -> [Int32] {
         [Int32](unsafeUninitializedCapacity: rows.count) { buffer, count in
             count = 0
@@ -108,6 +110,7 @@ public struct RatiosOfTotals: Sendable {
     /// `perRow` entries for each of `rows` in turn, entry j of row r adding `entry(r, j).value`
     /// times the row's weight to total `entry(r, j).total`, written in place. A row's entries are
     /// kept together, so each row's replicate weights are read once.
+    @inline(__always)
     private mutating func addEntries(rows added: [Int32], perRow: Int, _ entry: (Int32, Int) -> (total: Int, value: Double)) {
         let start = rows.count, count = added.count * perRow
         rows.append(contentsOf: repeatElement(0, count: count))
