@@ -15,7 +15,8 @@ public struct RegressionRequest: Sendable {
     public var marginalEffects: Bool
     /// The IRLS iteration limit (`--max-iterations`, at least 1); reaching it is an error.
     public var maximumIterations: Int
-    /// The relative change in deviance that ends IRLS (`glm.control(epsilon)`).
+    /// The relative change in deviance that ends IRLS (`--tolerance`, R's `glm.control(epsilon)`),
+    /// strictly between 0 and 1.
     public var tolerance: Double
     /// Fit anyway when terms are aliased, reporting them with null estimates as R reports NA;
     /// by default an aliased term is an error that names it.
@@ -47,10 +48,13 @@ public struct RegressionRequest: Sendable {
 
     /// Checks the settings that need no data, so the command line and a run spec refuse them
     /// before anything is read.
-    /// - Throws: `DisparityError.usage` for a level outside (0, 1), fewer than one iteration, or
-    ///   marginal effects of a family other than binomial.
+    /// - Throws: `DisparityError.usage` for a level or tolerance outside (0, 1), fewer than one
+    ///   iteration, or marginal effects of a family other than binomial.
     public func validate() throws {
         guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
+        guard tolerance > 0, tolerance < 1 else {
+            throw DisparityError.usage("--tolerance must lie strictly between 0 and 1 (got \(NumberFormat.label(tolerance)))")
+        }
         guard maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(maximumIterations))") }
         guard !marginalEffects || family == .binomial else { throw DisparityError.usage("--marginal-effects needs --family binomial") }
     }

@@ -31,6 +31,11 @@ public struct RegressOptions: ParsableArguments {
     @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "IRLS iteration limit.")
     public var maxIterations: Int = 25
 
+    /// `--tolerance`: the relative change in deviance that ends IRLS (R's `glm.control`
+    /// `epsilon`, default 1e-8); a smaller one fits closer to the maximum of the likelihood.
+    @Option(parsing: .unconditional, help: "IRLS convergence: the relative change in deviance that ends it (R's glm.control epsilon).")
+    public var tolerance: Double = RegressionRequest.defaultTolerance
+
     /// `--allow-aliased`: report aliased terms as null instead of failing.
     @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")
     public var allowAliased = false
@@ -50,7 +55,7 @@ public struct RegressOptions: ParsableArguments {
     public func request() throws -> RegressionRequest {
         var request = RegressionRequest(formula: formula, family: family, covariance: vcov, level: level, tests: tests,
                                         marginalEffects: marginalEffects, maximumIterations: maxIterations,
-                                        allowAliased: allowAliased)
+                                        tolerance: tolerance, allowAliased: allowAliased)
         request.subset = try subset.map(RowFilter.init(parsing:))
         _ = try ModelFormula(formula)
         try request.validate()
