@@ -15,6 +15,9 @@ struct IRLSPass {
     let family: Family
     let x: ModelColumnInputs<Double>
     let response: [Double]
+    /// What the prior weights are divided by for R's starting values (`Family.start`): the
+    /// weights' mean, as `svyglm` rescales them.
+    var priorWeightsMean = 1.0
 
     /// One fit's sums from a pass.
     struct Result {
@@ -67,11 +70,12 @@ struct IRLSPass {
                                     family.unitDeviances(y, mean: blockMean, count: count, into: blockUnit)
                                     meanOfFit.update(from: blockMean, count: count)
                                 } else {
-                                    var starting = StartingValues(family: family)
-                                    for i in 0..<count {
-                                        let start = starting.row(y[i])
-                                        (blockMean[i], blockEta[i], meanOfFit[i], blockUnit[i]) = (start.mean, start.eta, start.fitted, start.deviance)
-                                    }
+                                    // R's starting values: μ from each row's response and prior
+                                    // weight, η = g(μ), the mean reported g⁻¹(η), the deviance at μ.
+                                    for i in 0..<count { blockMean[i] = family.start(y[i], weight: w[i] / priorWeightsMean) }
+                                    family.links(blockMean, count: count, into: blockEta)
+                                    family.means(blockEta, count: count, into: meanOfFit)
+                                    family.unitDeviances(y, mean: blockMean, count: count, into: blockUnit)
                                 }
                                 // A row without weight (a replicate's dropped PSU) adds nothing.
                                 var deviance = 0.0
@@ -135,39 +139,5 @@ struct IRLSPass {
         var gram = Array(total.prefix(p * p))
         for j in 0..<p { for i in 0..<j { gram[i * p + j] = gram[j * p + i] } }
         return (gram, Array(total[(p * p)..<(p * p + p)]), total[p * p + p])
-    }
-}
-
-/// R's starting values of a row (`glm.fit`'s `mustart`, its link and the deviance there), which
-/// depend only on the row's response: the last two responses' values are kept, so a 0/1
-/// response takes its logarithms and exponential twice a pass instead of once a row. Bit for
-/// bit the values computed row by row (responses are matched by their bits).
-struct StartingValues {
-    /// One response's values.
-    struct Row {
-        /// μ = the family's starting mean.
-        var mean: Double
-        /// η = g(μ).
-        var eta: Double
-        /// g⁻¹(η), the mean the pass reports.
-        var fitted: Double
-        /// The unit deviance at μ.
-        var deviance: Double
-    }
-
-    let family: Family
-    private var recent: (UInt64, Row)? = nil
-    private var earlier: (UInt64, Row)? = nil
-
-    init(family: Family) { self.family = family }
-
-    /// The values of a row with response `y`.
-    @inline(__always) mutating func row(_ y: Double) -> Row {
-        if let (key, row) = recent, key == y.bitPattern { return row }
-        if let (key, row) = earlier, key == y.bitPattern { return row }
-        let mu = family.start(y), eta = family.link(mu)
-        let row = Row(mean: mu, eta: eta, fitted: family.mean(eta), deviance: family.deviance(y, mu))
-        (earlier, recent) = (recent, (y.bitPattern, row))
-        return row
     }
 }

@@ -69,14 +69,14 @@ public enum Family: String, Sendable, CaseIterable {
         }
     }
 
-    /// The starting mean: (y + 0.5)/2 for binomial, y + 0.1 for Poisson, as R's families
-    /// start (binomial's (w·y + 0.5)/(w + 1) taken at w = 1, the weights' mean under svyglm's
-    /// rescaling: IRLS reaches the same estimate; on the bundled sample's logistic model in R's
-    /// own 5 iterations, the coefficients 5e-14 apart).
-    func start(_ y: Double) -> Double {
+    /// The starting mean of a row with response `y` and prior weight `w` (the survey weight
+    /// divided by the weights' mean, as `svyglm` rescales them), as R's families' `initialize`
+    /// sets `mustart`: (w·y + 0.5)/(w + 1) for binomial (0.5 for a row without weight), y + 0.1
+    /// for Poisson, y itself for gaussian.
+    func start(_ y: Double, weight w: Double) -> Double {
         switch self {
         case .gaussian: return y
-        case .binomial: return (y + 0.5) / 2
+        case .binomial: return (w * y + 0.5) / (w + 1)
         case .poisson: return y + 0.1
         }
     }

@@ -27,6 +27,19 @@ extension Family {
         }
     }
 
+    /// η = g(μ) of `count` rows into `eta` (`count` values each; for starting values).
+    func links(_ mean: UnsafePointer<Double>, count: Int, into eta: UnsafeMutablePointer<Double>) {
+        switch self {
+        case .gaussian:
+            eta.update(from: mean, count: count)
+        case .binomial:
+            for i in 0..<count { eta[i] = mean[i] / (1 - mean[i]) }
+            disparity_map(disparity_log, eta, eta, count)
+        case .poisson:
+            disparity_map(disparity_log, mean, eta, count)
+        }
+    }
+
     /// The unit deviance d(y, μ) of `count` rows with responses `y` and means `mean` into
     /// `unit` (`count` values each; the means must be finite).
     func unitDeviances(_ y: UnsafePointer<Double>, mean: UnsafePointer<Double>, count: Int,

@@ -32,7 +32,7 @@ extension IRLS {
     /// ill-conditioned: the general loop takes it. Without `rowValues` (refits that need only
     /// their coefficients), a fit's working weights and score factors are left empty.
     func fusedFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?, rowValues: Bool) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: family, x: x.columns, response: x.response)
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         var active = Array(weights.indices)
@@ -65,7 +65,7 @@ extension IRLS {
     /// means come from one more pass (`IRLSPass.means`), for its separation check. Nil for a
     /// fit whose normal equations are ill-conditioned: the general loop takes it.
     private func splitFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: family, x: x.columns, response: x.response)
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         var active = Array(weights.indices)

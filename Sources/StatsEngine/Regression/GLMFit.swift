@@ -39,6 +39,9 @@ struct IRLS {
     /// The constant the deviance test adds to |dev| (glm's 0.1, on weights of mean 1; `fit`
     /// takes it on the weights' mean, replicate refits on their weights summing to 1, as R).
     var devianceFloor = 0.1
+    /// What the weights are divided by for R's starting values (`Family.start`); `fit` sets
+    /// the weights' mean.
+    var priorWeightsMean = 1.0
 
     /// Fits the model by IRLS as R's `glm.fit`: R's starting values, weighted least squares on the
     /// working response each step, stopping when the deviance changes by less than `tolerance`
@@ -47,13 +50,18 @@ struct IRLS {
     /// full-sample estimate), one per column, 0 for aliased ones.
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
     ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
-    func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil) throws -> GLMFit {
-        // R's svyglm fits on the weights rescaled to mean 1 (`rescale = TRUE`). The iterates do
-        // not depend on the weights' scale, only glm's deviance test |Δdev|/(|dev| + 0.1) does
-        // (weights summing to 1e-4 stopped it early): its 0.1 is taken on the weights' mean.
+    ///
+    /// `weightsMean` is the mean `svyglm` divides the weights by (`rescale = TRUE`): of the
+    /// design's weights over the rows of the subset fitted, those with missing values
+    /// included (`RegressionEstimator.priorWeightsMean`); nil takes the mean over the model's rows.
+    func fit(_ x: DesignMatrix, weights w: [Double], start: [Double]? = nil, weightsMean: Double? = nil) throws -> GLMFit {
+        // R's svyglm fits on the weights divided by their mean. The iterates from given starting
+        // values do not depend on the weights' scale; R's starting values of a binomial model and
+        // glm's deviance test |Δdev|/(|dev| + 0.1) do (weights summing to 1e-4 stopped it early):
+        // the starting values take the rescaled weights, the 0.1 is taken on the weights' mean.
         var irls = self
-        let mean = w.reduce(0, +) / Double(max(w.count, 1))
-        if family != .gaussian, mean > 0, mean.isFinite { irls.devianceFloor = 0.1 * mean }
+        let mean = weightsMean ?? w.reduce(0, +) / Double(max(w.count, 1))
+        if family != .gaussian, mean > 0, mean.isFinite { (irls.devianceFloor, irls.priorWeightsMean) = (0.1 * mean, mean) }
         return try irls.fitAsGiven(x, weights: w, start: start)
     }
 
@@ -69,7 +77,7 @@ struct IRLS {
         let n = x.rowCount
         if family == .gaussian, start == nil { return try leastSquaresFit(x, weights: w) }
         let y = x.response
-        var mu = y.map(family.start)
+        var mu = (0..<n).map { family.start(y[$0], weight: w[$0] / priorWeightsMean) }
         var eta = mu.map(family.link)
         if let start {
             eta = Self.linearPredictor(x.columns, beta: start)

@@ -82,7 +82,7 @@ public struct RegressionEstimator: Sendable {
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
-                .fit(x, weights: weights)
+                .fit(x, weights: weights, weightsMean: priorWeightsMean(within: within))
         } catch let failure as IRLS.NonConvergence {
             throw DisparityError.analysis("formula \(quoted: formula.text): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
         }
@@ -92,6 +92,33 @@ public struct RegressionEstimator: Sendable {
             throw DisparityError.analysis("formula \(quoted: formula.text): singular design: \(listed: names) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
+    }
+
+    /// The mean R's `svyglm` divides the design's weights by (`rescale = TRUE`) for a fit on the
+    /// rows marked in `within` (nil: all): the mean over those rows, rows with missing values in
+    /// the model included (R's `design[subset, ]` drops the others) — over every row, the others
+    /// at weight 0, on a calibrated design without replicate weights, whose subset R keeps whole.
+    /// Computed as R's `mean` (an extended-precision sum, then its correction pass).
+    func priorWeightsMean(within: [Bool]?) -> Double {
+        let w = design.weights
+        let keepsOtherRows = design.calibration != nil && !design.spec.varianceMethod.usesReplicateWeights
+        let rows = within.flatMap { within in keepsOtherRows ? nil : w.indices.filter { within[$0] } }
+        let count = rows?.count ?? w.count
+        guard count > 0 else { return .nan }
+        func value(_ k: Int) -> Double {
+            guard let rows else { return within.map { $0[k] ? w[k] : 0 } ?? w[k] }
+            return w[rows[k]]
+        }
+        #if arch(x86_64) || arch(i386)
+        var sum: Float80 = 0
+        for k in 0..<count { sum += Float80(value(k)) }
+        var mean = sum / Float80(count), correction: Float80 = 0
+        for k in 0..<count { correction += Float80(value(k)) - mean }
+        mean += correction / Float80(count)
+        return Double(mean)
+        #else
+        return (0..<count).reduce(0.0) { $0 + value($1) } / Double(count)
+        #endif
     }
 
     /// With `--vcov design` on a replicate design: the covariance of the estimable coefficients
