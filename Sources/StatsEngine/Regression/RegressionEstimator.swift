@@ -82,7 +82,7 @@ public struct RegressionEstimator: Sendable {
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
-                .fit(x, weights: weights, weightsMean: priorWeightsMean(within: within))
+                .fit(x, weights: weights, weightsMean: request.family == .gaussian ? nil : priorWeightsMean(within: within))
         } catch let failure as IRLS.NonConvergence {
             throw DisparityError.analysis("formula \(quoted: formula.text): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
         }
