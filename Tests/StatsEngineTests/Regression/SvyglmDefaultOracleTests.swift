@@ -14,12 +14,9 @@ import XCTest
 /// estimate R's to 1e-12 relative (1e-14 absolute).
 final class SvyglmDefaultOracleTests: XCTestCase {
     func testEstimatesEqualRsDefaultFit() throws {
-        guard let url = Bundle.module.url(forResource: "expected_default", withExtension: "csv", subdirectory: "Fixtures/svyglm") else {
-            throw OracleFailure("Fixtures/svyglm/expected_default.csv is missing from the test bundle")
-        }
-        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: [
+        let records = try OracleFixture.bundledRecords("expected_default", in: "Fixtures/svyglm", columns: [
             "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "subset", "term", "estimate", "iterations",
-        ], file: "expected_default.csv")
+        ])
         let (order, cases) = OracleFixture.cases(records)
         XCTAssertEqual(order.count, 8, "fits in expected_default.csv")
         var tables: [String: Table] = [:]

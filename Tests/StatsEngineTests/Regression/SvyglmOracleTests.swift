@@ -106,10 +106,7 @@ final class SvyglmOracleTests: XCTestCase {
     }
 
     private static func records(_ name: String, columns: [String]) throws -> [OracleRecord] {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Fixtures/svyglm") else {
-            throw OracleFailure("Fixtures/svyglm/\(name).csv is missing from the test bundle")
-        }
-        return try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: columns, file: "\(name).csv")
+        try OracleFixture.bundledRecords(name, in: "Fixtures/svyglm", columns: columns)
     }
 }
 

@@ -5,6 +5,14 @@ import Foundation
 /// fixtures and data sets, the fixtures' TRUE/FALSE flags and comma lists, the survey design a
 /// record describes, and the comparison of the engine's numbers with R's.
 enum OracleFixture {
+    /// The records of the bundled fixture `folder/name.csv` (`records(_:columns:file:)`).
+    static func bundledRecords(_ name: String, in folder: String, columns: [String]) throws -> [OracleRecord] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: folder) else {
+            throw OracleFailure("\(folder)/\(name).csv is missing from the test bundle")
+        }
+        return try records(String(contentsOf: url, encoding: .utf8), columns: columns, file: "\(name).csv")
+    }
+
     /// The records of a fixture, each a dictionary keyed by the header's column names, which must
     /// be `columns` exactly, in order. `file` names the fixture in messages.
     ///
