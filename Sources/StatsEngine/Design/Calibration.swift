@@ -36,6 +36,10 @@ public struct Calibration: Sendable {
     /// Relative misfit on every constraint at which the g-weights count as converged (R's
     /// `epsilon`, tightened from its default 1e-7 so that results do not depend on the path).
     static let tolerance = 1e-12
+    /// R's default `epsilon`: a misfit below it that a Newton step no longer halves is rounding's
+    /// floor, accepted as converged. Weights far larger than the totals (a million times, say)
+    /// make g-weights near 0 as 1 + x'λ, whose cancellation keeps the misfit near 1e-10.
+    static let attainableTolerance = 1e-7
     /// Most Newton iterations (R's `maxit`).
     static let maximumIterations = 100
     /// R's `SOMETHRESHOLD`: when every total exceeds the weighted sample's by more than this
@@ -147,6 +151,7 @@ public struct Calibration: Sendable {
         }
         evaluate()
         var iteration = 1
+        var previousMisfit = Double.infinity
         while true {
             let tmat = crossProduct(x, rows: n, columns: p, weights: (0..<n).map { d[$0] * slope[$0] })
             guard var step = SmallLinearSystem.solve(tmat, misfit(), n: p, m: 1) else {
@@ -163,6 +168,8 @@ public struct Calibration: Sendable {
             let m = misfit()
             let furthest = worst(m, names, population)
             if furthest.relative < tolerance { break }
+            if furthest.relative < attainableTolerance, furthest.relative > previousMisfit / 2 { break }
+            previousMisfit = furthest.relative
             iteration += 1
             if iteration > maximumIterations {
                 throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge in \(maximumIterations) iterations: \(furthest.name) is off its total by \(furthest.relative) (relative)\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")

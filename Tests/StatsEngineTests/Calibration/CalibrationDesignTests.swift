@@ -110,4 +110,29 @@ final class CalibrationDesignTests: ScratchFolderTestCase {
         let result = try CommandLine.run(["barometer", config.path, "--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
     }
+
+    /// Weights ten million times the totals (totals given as shares, weights as counts): the
+    /// g-weights are near 0, computed as 1 + x'λ, whose cancellation leaves a misfit near 1e-10
+    /// that no Newton step reduces. It is accepted below R's epsilon (1e-7), and the estimates
+    /// equal R's on the same weights unscaled (linear calibration and raking are scale-free).
+    func testWeightsFarAboveTheTotalsCalibrate() throws {
+        var lines = try String(contentsOf: fixture("calib"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let w = lines[0].split(separator: ",").firstIndex(of: "w")!
+        for k in 1..<lines.count where !lines[k].isEmpty {
+            var fields = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[w] = String(Double(fields[w])! * 1e7)
+            lines[k] = fields.joined(separator: ",")
+        }
+        let data = directory.appendingPathComponent("scaled.csv")
+        try lines.joined(separator: "\n").write(to: data, atomically: true, encoding: .utf8)
+        for (options, totals, id) in [(["--calibrate", "~ sex + agegrp + income"], "totals_linear", "linear/mean"),
+                                      (["--rake", "sex,agegrp,origin"], "totals_rake", "raking/mean")] {
+            let result = try CommandLine.run(["estimate", "mean", "y", "--data", data.path, "--weights", "w", "--strata", "stratum",
+                                              "--cluster", "psu", "--nest"] + options + ["--totals", fixture(totals).path, "--format", "csv"])
+            XCTAssertEqual(result.status, 0, "\(id): \(result.stderr)")
+            let table = try CSVReader.parse(Array(result.stdout.utf8), source: id)
+            XCTAssertEqual(try table.numeric("estimate")[0], try expected(id, "estimate"), accuracy: 1e-9, id)
+            XCTAssertEqual(try table.numeric("std_error")[0], try expected(id, "std_error"), accuracy: 1e-9, id)
+        }
+    }
 }
