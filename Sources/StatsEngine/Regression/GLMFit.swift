@@ -154,7 +154,9 @@ struct IRLS {
     }
 
     /// A gaussian model without starting values: IRLS's one step, where the working response is
-    /// the response and the working weights are the weights, solved without copying either.
+    /// the response and the working weights are the weights, solved without copying either. Its
+    /// iterations are counted as `glm.fit` counts them: 2, the second refitting the same least
+    /// squares to find the deviance unchanged (1 for a perfect fit, whose deviance stays 0).
     private func leastSquaresFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
         let n = x.rowCount, y = x.response
         let exact = ExactInputs(design: { try x.extendedValues() }, response: { try x.extendedResponse() })
@@ -167,7 +169,7 @@ struct IRLS {
             scoreFactor[i] = w[i] * (y[i] - mu[i])
         }
         return GLMFit(family: family, coefficients: fit.coefficients, aliased: fit.aliased, unscaledCovariance: fit.unscaledCovariance,
-                      mean: mu, workingWeights: w, scoreFactor: scoreFactor, iterations: 1, converged: true, deviance: deviance,
+                      mean: mu, workingWeights: w, scoreFactor: scoreFactor, iterations: deviance == 0 ? 1 : 2, converged: true, deviance: deviance,
                       residualSumOfSquares: fit.residualSumOfSquares, extendedPrecision: fit.extendedPrecision)
     }
 
