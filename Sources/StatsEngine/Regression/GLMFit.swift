@@ -156,7 +156,8 @@ struct IRLS {
     /// A gaussian model without starting values: IRLS's one step, where the working response is
     /// the response and the working weights are the weights, solved without copying either. Its
     /// iterations are counted as `glm.fit` counts them: 2, the second refitting the same least
-    /// squares to find the deviance unchanged (1 for a perfect fit, whose deviance stays 0).
+    /// squares to find the deviance unchanged (1 for a perfect fit, whose deviance stays 0, or
+    /// under an iteration limit of 1: the least-squares solution is exact after one).
     private func leastSquaresFit(_ x: DesignMatrix, weights w: [Double]) throws -> GLMFit {
         let n = x.rowCount, y = x.response
         let exact = ExactInputs(design: { try x.extendedValues() }, response: { try x.extendedResponse() })
@@ -169,7 +170,7 @@ struct IRLS {
             scoreFactor[i] = w[i] * (y[i] - mu[i])
         }
         return GLMFit(family: family, coefficients: fit.coefficients, aliased: fit.aliased, unscaledCovariance: fit.unscaledCovariance,
-                      mean: mu, workingWeights: w, scoreFactor: scoreFactor, iterations: deviance == 0 ? 1 : 2, converged: true, deviance: deviance,
+                      mean: mu, workingWeights: w, scoreFactor: scoreFactor, iterations: deviance == 0 ? 1 : min(2, maximumIterations), converged: true, deviance: deviance,
                       residualSumOfSquares: fit.residualSumOfSquares, extendedPrecision: fit.extendedPrecision)
     }
 
