@@ -10,7 +10,8 @@
 #                         (stratum), PSUs (psu), weights varying tenfold (w) and a domain (dom)
 #   expected_default.csv  one row per coefficient of each fit: case, data, weights, strata,
 #                         cluster, fpc, nest, family, formula, subset (disparity's --subset, empty
-#                         for none), term (the engine's name), estimate, iterations (m$iter)
+#                         for none), tolerance (glm.control's epsilon, disparity's --tolerance),
+#                         term (the engine's name), estimate, iterations (m$iter)
 #
 # The other data sets are oracle/svyglm_fixtures.R's (strat_fpc, cluster1, nested), read as the
 # engine reads them. Standard errors are not compared here: at the default epsilon R takes them
@@ -18,7 +19,8 @@
 # How to rerun (from the package root; needs R with survey 4.1.1 and the svyglm fixtures):
 #   Rscript oracle/svyglm_default_fixtures.R
 # Tests/StatsEngineTests/Regression/SvyglmDefaultOracleTests.swift checks the engine against it (a
-# gaussian fit too: glm.fit counts two iterations, the second finding the deviance unchanged).
+# gaussian fit too: glm.fit counts two iterations, the second finding the deviance unchanged; and
+# two fits at a smaller epsilon, passed to disparity as --tolerance).
 
 suppressPackageStartupMessages(library(survey))
 stopifnot(packageVersion("survey") == "4.1.1")
@@ -67,7 +69,10 @@ cases <- list(
   list("cluster1_w", "binomial", "bin ~ x + num", "", ""),
   list("nested", "binomial", "bin ~ x + factor(cat)", "", ""),
   list("nested", "binomial", "bin ~ x + num", "region == Syd", 'region == "Syd"'),
-  list("strat_fpc", "gaussian", "y ~ x + num", "", "")
+  list("strat_fpc", "gaussian", "y ~ x + num", "", ""),
+  # --tolerance: R's epsilon, fitted closer to the maximum
+  list("rare", "binomial", "y ~ x1 + x2 + g", "dom == yes", 'dom == "yes"', 1e-12),
+  list("rare", "poisson", "count ~ x1 + x2", "", "", 1e-13)
 )
 
 rows <- list()
@@ -77,8 +82,10 @@ for (k in seq_along(cases)) {
   des <- build_design(spec)
   family <- switch(case[[2]], binomial = quasibinomial(), poisson = quasipoisson(), gaussian = gaussian())
   f <- as.formula(case[[3]])
-  m <- if (case[[5]] == "") svyglm(f, design = des, family = family)
-       else svyglm(f, design = eval(bquote(subset(des, .(str2lang(case[[5]]))))), family = family)
+  epsilon <- if (length(case) >= 6) case[[6]] else 1e-8
+  control <- glm.control(epsilon = epsilon)
+  m <- if (case[[5]] == "") svyglm(f, design = des, family = family, control = control)
+       else svyglm(f, design = eval(bquote(subset(des, .(str2lang(case[[5]]))))), family = family, control = control)
   stopifnot(m$converged)
   est <- coef(m)
   # The engine's names: factor(cat)L and gL are cat[L] and g[L].
@@ -86,6 +93,6 @@ for (k in seq_along(cases)) {
   term <- sub("^g([abc])$", "g[\\1]", term)
   rows[[k]] <- data.frame(case = sprintf("d%02d", k), data = spec$data, weights = spec$weights, strata = spec$strata,
                           cluster = spec$cluster, fpc = spec$fpc, nest = spec$nest, family = case[[2]], formula = case[[3]],
-                          subset = case[[4]], term = term, estimate = sprintf("%.17g", est), iterations = m$iter)
+                          subset = case[[4]], tolerance = sprintf("%.17g", epsilon), term = term, estimate = sprintf("%.17g", est), iterations = m$iter)
 }
 write.csv(do.call(rbind, rows), file.path(dir, "expected_default.csv"), row.names = FALSE)

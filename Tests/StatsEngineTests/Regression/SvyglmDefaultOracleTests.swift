@@ -8,7 +8,7 @@ import XCTest
 /// starts — the binomial `mustart` (w·y + 0.5)/(w + 1) on the weights divided by their mean over
 /// the subset's rows, missing values included — and stops at R's iteration. Designs with strata,
 /// clusters and fpc; a subset; a covariate with missing values; a gaussian fit's iterations
-/// counted as `glm.fit` counts them.
+/// counted as `glm.fit` counts them; and `--tolerance` as R's `glm.control(epsilon)`.
 ///
 /// `Fixtures/svyglm/expected_default.csv` and `rare.csv` come from
 /// `oracle/svyglm_default_fixtures.R`. Per fit the iterations must equal R's `m$iter`, and each
@@ -16,17 +16,19 @@ import XCTest
 final class SvyglmDefaultOracleTests: XCTestCase {
     func testEstimatesEqualRsDefaultFit() throws {
         let records = try OracleFixture.bundledRecords("expected_default", in: "Fixtures/svyglm", columns: [
-            "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "subset", "term", "estimate", "iterations",
+            "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "subset", "tolerance", "term", "estimate",
+            "iterations",
         ])
         let (order, cases) = OracleFixture.cases(records)
-        XCTAssertEqual(order.count, 9, "fits in expected_default.csv")
+        XCTAssertEqual(order.count, 11, "fits in expected_default.csv")
         var tables: [String: Table] = [:]
         var checked = 0
         for id in order {
             let expected = cases[id]!, first = expected[0]
             let table = try OracleFixture.table(first["data"], in: "Fixtures/svyglm", cache: &tables)
             let design = try SurveyDesign(spec: first.designSpec(), table: table)
-            var request = RegressionRequest(formula: first["formula"], family: try XCTUnwrap(Family(rawValue: first["family"])))
+            var request = RegressionRequest(formula: first["formula"], family: try XCTUnwrap(Family(rawValue: first["family"])),
+                                            tolerance: try XCTUnwrap(Double(first["tolerance"])))
             if !first["subset"].isEmpty { request.subset = try RowFilter(parsing: first["subset"]) }
             let result = try RegressionEstimator(table: table, design: design).fit(request)
             XCTAssertEqual(result.iterations, Int(first["iterations"]), "\(id) \(first["formula"]): iterations")
