@@ -7,8 +7,10 @@ struct ConfigNode {
     let path: String
     let place: String
 
+    /// The value of `key`, matched by its text as `keys` lists it (a key with a YAML tag, such
+    /// as `!x key:` or `!!str key:`, is found by its text too).
     subscript(key: String) -> ConfigNode? {
-        guard let mapping = node.mapping, let value = mapping[key] else { return nil }
+        guard let value = node.mapping?.first(where: { $0.key.string == key })?.value else { return nil }
         return ConfigNode(node: value, path: path, place: place.isEmpty ? key : "\(place), \(key)")
     }
 

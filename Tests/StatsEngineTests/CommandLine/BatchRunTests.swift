@@ -103,6 +103,15 @@ final class BatchRunTests: ScratchFolderTestCase {
                   "used twice, as 'One' and 'one'")
         try fails("data: x.csv\ndesign: {weight: w}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n", "unknown design option 'weight'")
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: gap, variable: y, group: g}\n", "'reference' is missing")
+        // A key with a YAML tag is found by its text (a fuzzer's input crashed on it): here the
+        // tag `!strata:` makes `stratum` a key.
+        try fails("data: x.csv\ndesign: {weights: weight,!strata: stratum}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n",
+                  "bad.yaml:2: unknown design option 'stratum'")
+        let tagged = directory.appendingPathComponent("tagged.yaml")
+        try "data: x.csv\ndesign: {weights: w, !!str strata: s}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n"
+            .write(to: tagged, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try RunSpec.load(path: tagged.path).design.strata, "s")
+        try fails("data: x.csv\nanalyses:\n  - {name: a, command: regress, formula: 'y ~ x', tolerance: 0}\n", "--tolerance must lie strictly")
         // A misspelt required key is named as written, with the key meant.
         try fails("data: x.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variabel: y}\n", "unknown key 'variabel'")
         // An invalid value is placed at its key's line.
