@@ -49,13 +49,15 @@ struct IRLSPass {
             let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
             return partitioned(weights) { range, weights, response -> [Double] in
                 var out = [Double](repeating: 0, count: fits * size)
-                // Scratch for one block: X's rows scaled by √ω, η, √ω, √ω·z, μ and the unit deviances.
-                var scratch = [Double](repeating: 0, count: blockRows * (p + 5))
+                // Scratch for one block: X's rows scaled by √ω, η, √ω, √ω·z, μ, the unit
+                // deviances, dμ/dη and z.
+                var scratch = [Double](repeating: 0, count: blockRows * (p + 7))
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     out.withUnsafeMutableBufferPointer { out in
                         let scaled = scratch.baseAddress!, blockEta = scaled + blockRows * p
                         let root = blockEta + blockRows, rhs = root + blockRows
                         let blockMean = rhs + blockRows, blockUnit = blockMean + blockRows
+                        let derivative = blockUnit + blockRows, z = derivative + blockRows
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let rows = start..<min(start + blockRows, range.upperBound)
@@ -79,10 +81,10 @@ struct IRLSPass {
                                 }
                                 // A row without weight (a replicate's dropped PSU) adds nothing.
                                 var deviance = 0.0
-                                for i in 0..<count {
-                                    if w[i] != 0 { deviance += w[i] * blockUnit[i] }
-                                    (root[i], rhs[i]) = Self.workingRow(family, y: y[i], weight: w[i], mean: blockMean[i], eta: blockEta[i])
-                                }
+                                for i in 0..<count where w[i] != 0 { deviance += w[i] * blockUnit[i] }
+                                family.workingResponses(y, mean: blockMean, eta: blockEta, count: count, derivative: derivative, z: z)
+                                family.workingWeights(w, mean: blockMean, derivative: derivative, z: z, count: count, root: true,
+                                                      omega: root, rhs: rhs)
                                 addNormalEquations(rows: rows, root: root, rhs: rhs, scratch: scaled, into: o)
                                 o[p * p + p] += deviance
                             }
@@ -106,16 +108,6 @@ struct IRLSPass {
     private func predictor(_ beta: [Double], rows: Range<Int>, into eta: UnsafeMutablePointer<Double>) {
         eta.update(repeating: 0, count: rows.count)
         for j in 0..<x.columnCount where beta[j] != 0 { x.accumulate(column: j, rows: rows, times: beta[j], into: eta) }
-    }
-
-    /// A row's √ω and √ω·z, z = η + (y − μ)/(dμ/dη) the working response; zeros for a row
-    /// without weight (a replicate's dropped PSU), which adds nothing.
-    @inline(__always)
-    private static func workingRow(_ family: Family, y: Double, weight w: Double, mean mu: Double, eta: Double) -> (root: Double, rhs: Double) {
-        guard w != 0 else { return (0, 0) }
-        let d = family.meanDerivative(mu)
-        let root = family.workingWeight(w, mean: mu, derivative: d).squareRoot()
-        return (root, root * (eta + (y - mu) / d))
     }
 
     /// Adds the block's X'ΩX (its upper triangle) and X'Ωz to `o` (p × p, then p values), from

@@ -1,9 +1,11 @@
 import CLapack
 import Foundation
 
-/// The passes of replicate refits (`IRLS.fits` from a start), whose iterations are split in
-/// two: every fit's deviance first (`deviances`), then the normal equations of only the fits
-/// that go on (`normalEquations`); a finished fit's means come from a last pass (`means`).
+/// The passes of replicate refits (`IRLS.fits` from a start). A pass (`refitPass`) gives every
+/// fit's deviance at its coefficients and, for the fits asked for, the normal equations of the
+/// step from there: a fit expected to go on gets both in one pass, a fit expected to settle
+/// only its deviance (a refit needs no step at the pass its deviance settles); a finished
+/// fit's means come from a last pass (`means`), when its separation check reads them.
 /// Each pass serves a group of fits, each at its own coefficients with its own prior weights,
 /// forming each block of the design once for all of them and working across the fits with
 /// level-3 BLAS products:
@@ -24,50 +26,102 @@ extension IRLSPass {
     /// the core's own cache between forming them and the product that reads them.
     static let refitBlockRows = 512
 
-    /// The deviance Σ wᵢ·d(yᵢ, μᵢ) (over the rows with weight) of each fit k at coefficients
-    /// `betas[k]` with prior weights `weights[k]`, in order, and the number of its rows with
-    /// weight whose mean is at its bound (`SeparationCheck.pinnedRows`): the first half of a
-    /// split iteration. Fits at the same coefficients (the refits' first pass, all from the
-    /// full-sample estimate) share one linear predictor, mean and unit deviance per row.
-    func deviances(betas: [[Double]], weights: [[Double]]) -> [(deviance: Double, pinnedRows: Int)] {
+    /// What a refit pass gives for one fit.
+    struct RefitSums {
+        /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients.
+        var deviance: Double
+        /// The rows with weight whose mean is at its bound (`SeparationCheck.pinnedRows`).
+        var pinnedRows: Int
+        /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
+        /// working response; nil for a fit whose normal equations were not asked for.
+        var normalEquations: (gram: [Double], product: [Double])?
+    }
+
+    /// A pass of refits: for each fit k at coefficients `betas[k]` with prior weights
+    /// `weights[k]`, its deviance and pinned rows and, where `forming[k]`, its normal equations
+    /// at the same coefficients; a row without weight adds nothing. One result per fit, in
+    /// order. A fit's deviance does not depend on whether its normal equations are formed, nor
+    /// on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
+    /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
+    /// predictor, its means, unit deviances and working responses.
+    func refitPass(betas: [[Double]], weights: [[Double]], forming: [Bool]) -> [RefitSums] {
+        // The family is passed as a constant to an inlined body, so its switches fold away.
         switch family {
-        case .gaussian: return deviances(betas: betas, weights: weights, family: .gaussian)
-        case .binomial: return deviances(betas: betas, weights: weights, family: .binomial)
-        case .poisson: return deviances(betas: betas, weights: weights, family: .poisson)
+        case .gaussian: return refitPass(betas: betas, weights: weights, forming: forming, family: .gaussian)
+        case .binomial: return refitPass(betas: betas, weights: weights, forming: forming, family: .binomial)
+        case .poisson: return refitPass(betas: betas, weights: weights, forming: forming, family: .poisson)
         }
     }
 
     @inline(__always)
-    private func deviances(betas: [[Double]], weights: [[Double]], family: Family) -> [(deviance: Double, pinnedRows: Int)] {
+    private func refitPass(betas: [[Double]], weights: [[Double]], forming: [Bool], family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let pairs = p * (p + 1) / 2, height = pairs + p
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
+        // The fits whose normal equations are formed, each one's column among them, and the
+        // shared predictors at which some are.
+        let formed = betas.indices.filter { forming[$0] }, forms = formed.count
+        let columnOf = (0..<fits).map { k in formed.firstIndex(of: k) ?? -1 }
+        let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
         let parts = partitioned(weights) { range, weights, response in
-            // Per fit, its deviance and its pinned rows.
-            var sums = [Double](repeating: 0, count: 2 * fits)
-            // Scratch for a block: X, η (one column per shared predictor), μ, unit deviances.
-            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + shared + 2))
+            // Per fit its deviance and pinned rows; then per formed fit X'ΩX's distinct entries
+            // (column pairs i ≤ j in column-major order) and X'Ωz, `height` values a fit.
+            var out = [Double](repeating: 0, count: 2 * fits + height * forms)
+            // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, η (one column per shared
+            // predictor), Ω and Ω∘z (one column per formed fit), and X's column pairs.
+            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 4 + shared + 2 * forms + (forms > 0 ? pairs : 0)))
             defer { block.deallocate() }
-            let etas = block + blockRows * p, mean = etas + blockRows * shared, units = mean + blockRows
+            let mean = block + blockRows * p, units = mean + blockRows, derivative = units + blockRows
+            let z = derivative + blockRows, etas = z + blockRows
+            let omega = etas + blockRows * shared, rhs = omega + blockRows * forms, products = rhs + blockRows * forms
             forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
                 let m = rows.count, first = rows.lowerBound
                 for g in 0..<shared {
-                    family.means(etas + g * blockRows, count: m, into: mean)
+                    let eta = etas + g * blockRows
+                    family.means(eta, count: m, into: mean)
                     family.unitDeviances(response + first, mean: mean, count: m, into: units)
+                    // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
+                    if formedAt[g] { family.workingResponses(response + first, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     for k in 0..<fits where groupOf[k] == g {
                         let w = weights[k] + first
-                        sums[2 * k] += Self.weightedSum(w, units, count: m)
-                        sums[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
-                                                                             response: response + first, count: m))
+                        out[2 * k] += Self.weightedSum(w, units, count: m)
+                        out[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                                                                            response: response + first, count: m))
+                        if columnOf[k] >= 0 {
+                            family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
+                                                  omega: omega + columnOf[k] * blockRows, rhs: rhs + columnOf[k] * blockRows)
+                        }
                     }
                 }
+                guard forms > 0 else { return }
+                Self.pairProducts(block, rows: m, columns: p, into: products)
+                var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
+                var mm = Int32(m), ff = Int32(forms), pp = Int32(p), pairCount = Int32(pairs)
+                var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
+                out.withUnsafeMutableBufferPointer { out in
+                    let o = out.baseAddress! + 2 * fits
+                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
+                    dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
+                }
             }
-            return sums
+            return out
         }
         return (0..<fits).map { k in
             var deviance = 0.0, pinned = 0.0
             for part in parts { (deviance, pinned) = (deviance + part[2 * k], pinned + part[2 * k + 1]) }
-            return (deviance, Int(pinned))
+            guard columnOf[k] >= 0 else { return RefitSums(deviance: deviance, pinnedRows: Int(pinned), normalEquations: nil) }
+            let offset = 2 * fits + columnOf[k] * height
+            var total = [Double](repeating: 0, count: height)
+            for part in parts { for i in 0..<height { total[i] += part[offset + i] } }
+            var gram = [Double](repeating: 0, count: p * p), pair = 0
+            for j in 0..<p {
+                for i in 0...j {
+                    (gram[i + j * p], gram[j + i * p]) = (total[pair], total[pair])
+                    pair += 1
+                }
+            }
+            return RefitSums(deviance: deviance, pinnedRows: Int(pinned), normalEquations: (gram, Array(total[pairs...])))
         }
     }
 
@@ -95,70 +149,6 @@ extension IRLSPass {
                     return []
                 }
             }
-        }
-    }
-
-    /// The second half of a split iteration: for each fit k at coefficients `betas[k]` with
-    /// prior weights `weights[k]`, X'ΩX (p × p, symmetric) and X'Ωz (p) at its means,
-    /// z = η + (y − μ)/(dμ/dη) the working response; a row without weight adds nothing. Fits at
-    /// the same coefficients share a linear predictor and its means.
-    func normalEquations(betas: [[Double]], weights: [[Double]]) -> [(gram: [Double], product: [Double])] {
-        switch family {
-        case .gaussian: return normalEquations(betas: betas, weights: weights, family: .gaussian)
-        case .binomial: return normalEquations(betas: betas, weights: weights, family: .binomial)
-        case .poisson: return normalEquations(betas: betas, weights: weights, family: .poisson)
-        }
-    }
-
-    @inline(__always)
-    private func normalEquations(betas: [[Double]], weights: [[Double]], family: Family) -> [(gram: [Double], product: [Double])] {
-        let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let pairs = p * (p + 1) / 2, height = pairs + p
-        let (coefficients, groupOf) = Self.sharedPredictors(betas)
-        let shared = coefficients.count / p
-        let parts = partitioned(weights) { range, weights, response in
-            // Per fit, X'ΩX's distinct entries (column pairs i ≤ j in column-major order),
-            // then X'Ωz: `height` values a fit.
-            var out = [Double](repeating: 0, count: height * fits)
-            // Scratch for a block: X, its column pairs, μ, η (one column per shared predictor),
-            // then Ω and Ω∘z (one column per fit).
-            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + pairs + 1 + shared + 2 * fits))
-            defer { block.deallocate() }
-            let products = block + blockRows * p, mean = products + blockRows * pairs, etas = mean + blockRows
-            let omega = etas + blockRows * shared, rhs = omega + blockRows * fits
-            forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
-                let m = rows.count, first = rows.lowerBound
-                Self.pairProducts(block, rows: m, columns: p, into: products)
-                for g in 0..<shared {
-                    let eta = etas + g * blockRows
-                    family.means(eta, count: m, into: mean)
-                    for k in 0..<fits where groupOf[k] == g {
-                        Self.workingValues(family, weights: weights[k] + first, mean: mean, eta: eta, response: response + first,
-                                           count: m, omega: omega + k * blockRows, rhs: rhs + k * blockRows)
-                    }
-                }
-                var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
-                var mm = Int32(m), ff = Int32(fits), pp = Int32(p), pairCount = Int32(pairs)
-                var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
-                out.withUnsafeMutableBufferPointer { out in
-                    let o = out.baseAddress!
-                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
-                    dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
-                }
-            }
-            return out
-        }
-        return (0..<fits).map { k in
-            var total = [Double](repeating: 0, count: height)
-            for part in parts { for i in 0..<height { total[i] += part[k * height + i] } }
-            var gram = [Double](repeating: 0, count: p * p), pair = 0
-            for j in 0..<p {
-                for i in 0...j {
-                    (gram[i + j * p], gram[j + i * p]) = (total[pair], total[pair])
-                    pair += 1
-                }
-            }
-            return (gram, Array(total[pairs...]))
         }
     }
 
@@ -227,23 +217,6 @@ extension IRLSPass {
                 for r in 0..<rows { c[r] = a[r] * b[r] }
                 pair += 1
             }
-        }
-    }
-
-    /// Each row's working weight ω and ω·z, z = η + (y − μ)/(dμ/dη) the working response, into
-    /// `omega` and `rhs`. A row without weight (a replicate's dropped PSU) gets 0 and 0: it adds
-    /// nothing.
-    @inline(__always)
-    private static func workingValues(_ family: Family, weights w: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
-                                      eta: UnsafePointer<Double>, response y: UnsafePointer<Double>, count: Int,
-                                      omega: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>) {
-        for r in 0..<count {
-            let weight = w[r], mean = mu[r]
-            let d = family.meanDerivative(mean)
-            let working = family.workingWeight(weight, mean: mean, derivative: d)
-            // Selected, not multiplied by the zero weight: a diverging fit's mean may be infinite.
-            omega[r] = weight != 0 ? working : 0
-            rhs[r] = weight != 0 ? working * (eta[r] + (y[r] - mean) / d) : 0
         }
     }
 

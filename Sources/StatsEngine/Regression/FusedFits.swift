@@ -55,27 +55,32 @@ extension IRLS {
         return results.map { $0! }
     }
 
-    /// Refits from `start` (replicates from the full-sample estimate) with each iteration split
-    /// in two, a group sharing each pass: every fit's deviance first (`IRLSPass.deviances`; the
-    /// first pass's predictor shared by all), then the normal equations only of the fits that go
-    /// on (`IRLSPass.normalEquations`). A refit needs only its coefficients, so the pass at which
-    /// its deviance settles forms none — R's `glm.fit` too returns the coefficients of the step
-    /// before its last deviance test. The coefficients equal those of each fit alone to rounding
-    /// (the passes' sums are ordered otherwise), with the same iterations. A finished fit's
-    /// means come from one more pass (`IRLSPass.means`), for its separation check. Nil for a
-    /// fit whose normal equations are ill-conditioned: the general loop takes it.
+    /// Refits from `start` (replicates from the full-sample estimate), a group sharing each
+    /// pass (`IRLSPass.refitPass`): each pass gives every fit's deviance at its coefficients,
+    /// and the normal equations of the step from there for the fits expected to go on
+    /// (`FusedIteration.expectsStep`; the first pass always, as no deviance settles there). A
+    /// refit needs only its coefficients, so a fit expected to settle forms none — R's
+    /// `glm.fit` too returns the coefficients of the step before its last deviance test — and
+    /// a fit that does not settle after all gets its normal equations from one more pass at
+    /// the same coefficients. The forecast decides only which passes are made, never a
+    /// result: the coefficients equal those of each fit alone to rounding (the passes' sums
+    /// are ordered otherwise), with the same iterations. A finished fit's means come from one
+    /// more pass (`IRLSPass.means`), for its separation check. Nil for a fit whose normal
+    /// equations are ill-conditioned: the general loop takes it.
     private func splitFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]) -> [Result<GLMFit, Error>?] {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         var active = Array(weights.indices)
         while !active.isEmpty {
-            let deviances = pass.deviances(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] })
-            var stepping: [Int] = [], done: [(fit: Int, deviance: Double, pinnedRows: Int)] = []
-            for (k, state) in zip(active, deviances) {
+            let forming = active.map { refitForecast.expectsStep(progress[$0], tolerance: tolerance, maximumIterations: maximumIterations) }
+            let sums = pass.refitPass(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] }, forming: forming)
+            var stepping: [(fit: Int, system: (gram: [Double], product: [Double])?)] = []
+            var done: [(fit: Int, deviance: Double, pinnedRows: Int)] = []
+            for (k, state) in zip(active, sums) {
                 let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
                                                     maximumIterations: maximumIterations)
-                if more { stepping.append(k) } else { done.append((k, state.deviance, state.pinnedRows)) }
+                if more { stepping.append((k, state.normalEquations)) } else { done.append((k, state.deviance, state.pinnedRows)) }
             }
             if !done.isEmpty {
                 // Means only for the fits whose separation check reads them (rarely any).
@@ -89,10 +94,15 @@ extension IRLS {
                                          x: x, rowValues: false)
                 for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
             }
-            let systems = stepping.isEmpty ? [] : pass.normalEquations(betas: stepping.map { progress[$0].beta! },
-                                                                       weights: stepping.map { weights[$0] })
+            // The fits that go on without their normal equations (expected to settle, and did not).
+            let unformed = stepping.filter { $0.system == nil }.map(\.fit)
+            let formedLate = unformed.isEmpty ? [] : pass.refitPass(betas: unformed.map { progress[$0].beta! },
+                                                                    weights: unformed.map { weights[$0] },
+                                                                    forming: unformed.map { _ in true })
+            let lateSystem = Dictionary(uniqueKeysWithValues: zip(unformed, formedLate.map { $0.normalEquations! }))
             active = []
-            for (k, system) in zip(stepping, systems) {
+            for (k, formed) in stepping {
+                let system = formed ?? lateSystem[k]!
                 if progress[k].takeStep(gram: system.gram, product: system.product) { active.append(k) } else { results[k] = .some(nil) }
             }
         }
@@ -146,6 +156,8 @@ struct FusedIteration {
     private(set) var previousBeta: [Double]? = nil
     /// The previous pass's deviance; nil before the first pass.
     private var previous: Double? = nil
+    /// The relative change of the deviance at the last test; nil before the second pass.
+    private(set) var lastChange: Double? = nil
     private(set) var iteration = 0
     private(set) var converged = false
     /// The last pass's normal equations.
@@ -172,7 +184,10 @@ struct FusedIteration {
     /// Takes the deviance at `beta` (the test adding `floor` to |dev|): true when the fit goes
     /// on with a step from `beta`, false when it is done (converged, or at `maximumIterations`).
     mutating func takeDeviance(_ deviance: Double, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool {
-        if let previous, abs(deviance - previous) / (abs(deviance) + floor) < tolerance { converged = true }
+        if let previous {
+            lastChange = abs(deviance - previous) / (abs(deviance) + floor)
+            if lastChange! < tolerance { converged = true }
+        }
         previous = deviance
         return !converged && iteration < maximumIterations
     }
@@ -189,5 +204,32 @@ struct FusedIteration {
     private mutating func step(_ system: NormalEquations, product: [Double]) {
         (previousBeta, beta) = (beta, system.solve(product))
         iteration += 1
+    }
+}
+
+/// How a refit pass decides whether to form a fit's normal equations along with its deviance
+/// (`IRLSPass.refitPass`): only which passes are made depends on it, never a result.
+enum RefitForecast {
+    /// From the last change of the deviance: IRLS converges quadratically near the estimate
+    /// (Newton's method for canonical links), the next relative change about the square of
+    /// the last, so a fit is expected to settle at the next test when the square of its last
+    /// change is below the tolerance. Before a change is known (the first two passes) they
+    /// are formed, and a fit at its iteration limit never takes another step.
+    case lastChange
+    /// Always (every pass forms every fit's normal equations).
+    case always
+    /// Never with the deviance (a fit that goes on gets them from a pass of their own).
+    case never
+
+    /// Whether a fit at `progress` is expected to take a step after the next deviance test.
+    func expectsStep(_ progress: FusedIteration, tolerance: Double, maximumIterations: Int) -> Bool {
+        guard progress.iteration < maximumIterations else { return false }
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .lastChange:
+            guard let change = progress.lastChange else { return true }
+            return change * change >= tolerance
+        }
     }
 }

@@ -36,6 +36,9 @@ struct IRLS {
     var maximumIterations = RegressionRequest.defaultMaximumIterations
     /// Problems above this many n·p² operations take the fused path.
     var fusedAbove = LeastSquares.smallProblem
+    /// Which passes of replicate refits (`fits` from a start) form normal equations along with
+    /// the deviance; the results do not depend on it.
+    var refitForecast = RefitForecast.lastChange
     /// The constant the deviance test adds to |dev| (glm's 0.1, on weights of mean 1; `fit`
     /// takes it on the weights' mean, replicate refits on their weights summing to 1, as R).
     var devianceFloor = 0.1

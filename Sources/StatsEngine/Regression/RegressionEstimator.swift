@@ -139,11 +139,16 @@ public struct RegressionEstimator: Sendable {
         let estimates = kept.map { model.fit.coefficients[$0] }
         var failures = RefitFailures()
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
-            let weights = group.map { replicate in
-                var weights = x.atRows(replicate)
-                let total = weights.reduce(0, +)
-                for i in weights.indices { weights[i] /= total }
-                return weights
+            // Each replicate's weights on its own core.
+            var weights = [[Double]](repeating: [], count: group.count)
+            weights.withUnsafeMutableBufferPointer { slots in
+                let shared = UnsafeSendable(slots)
+                DispatchQueue.concurrentPerform(iterations: group.count) { k in
+                    var scaled = x.atRows(group[k])
+                    let total = scaled.reduce(0, +)
+                    for i in scaled.indices { scaled[i] /= total }
+                    shared.value[k] = scaled
+                }
             }
             return irls.fits(x, weights: weights, start: start).map { fit in
                 Result {

@@ -110,5 +110,42 @@ final class FusedIRLSTests: XCTestCase {
         }
         XCTAssertGreaterThan(iterations.count, 1, "the fits should converge at different iterations")
         if case .success = together[6] { XCTFail("a fit without any y = 1 row has no estimate") }
+        // Which passes form the normal equations changes no result, bit for bit.
+        for forecast in [RefitForecast.always, .never] {
+            var other = irls
+            other.refitForecast = forecast
+            for (k, fit) in other.fits(x, weights: weights, start: start).enumerated() {
+                switch (fit, together[k]) {
+                case let (.success(f), .success(t)):
+                    XCTAssertEqual(f.coefficients.map(\.bitPattern), t.coefficients.map(\.bitPattern), "\(forecast) fit \(k)")
+                    XCTAssertEqual(f.iterations, t.iterations, "\(forecast) fit \(k)")
+                    XCTAssertEqual(f.deviance.bitPattern, t.deviance.bitPattern, "\(forecast) fit \(k)")
+                case let (.failure(f), .failure(t)):
+                    XCTAssertEqual(String(describing: f), String(describing: t), "\(forecast) fit \(k)")
+                default:
+                    XCTFail("\(forecast) fit \(k): \(fit), forecast from the last change \(together[k])")
+                }
+            }
+        }
+    }
+
+    /// A refit is expected to step again unless its deviance's last relative change, squared,
+    /// is below the tolerance (IRLS's quadratic convergence); before any change is known it is
+    /// expected to, at its iteration limit never.
+    func testRefitForecastFollowsTheLastChange() {
+        var progress = FusedIteration(start: [0], size: 1)
+        let forecast = RefitForecast.lastChange
+        XCTAssertTrue(forecast.expectsStep(progress, tolerance: 1e-8, maximumIterations: 25), "first pass")
+        XCTAssertTrue(progress.takeDeviance(100, tolerance: 1e-8, floor: 0.1, maximumIterations: 25))
+        XCTAssertTrue(forecast.expectsStep(progress, tolerance: 1e-8, maximumIterations: 25), "no change known yet")
+        XCTAssertFalse(forecast.expectsStep(progress, tolerance: 1e-8, maximumIterations: 0), "at the iteration limit")
+        // A change of 1e-3 (squared 1e-6 ≥ 1e-8): another step expected; of 1e-5 (1e-10): settles.
+        var far = progress, near = progress
+        XCTAssertTrue(far.takeDeviance(100 - 0.1001, tolerance: 1e-8, floor: 0.1, maximumIterations: 25))
+        XCTAssertTrue(forecast.expectsStep(far, tolerance: 1e-8, maximumIterations: 25), "change \(far.lastChange!)")
+        XCTAssertTrue(near.takeDeviance(100 - 0.001001, tolerance: 1e-8, floor: 0.1, maximumIterations: 25))
+        XCTAssertFalse(forecast.expectsStep(near, tolerance: 1e-8, maximumIterations: 25), "change \(near.lastChange!)")
+        XCTAssertTrue(RefitForecast.always.expectsStep(near, tolerance: 1e-8, maximumIterations: 25))
+        XCTAssertFalse(RefitForecast.never.expectsStep(far, tolerance: 1e-8, maximumIterations: 25))
     }
 }

@@ -1,9 +1,9 @@
 import XCTest
 @testable import StatsEngine
 
-/// The replicate refits' passes (`IRLSPass.deviances`, `normalEquations`, `means`) and the
-/// vector forms of the families (`Family.means`, `unitDeviances`) against the scalar formulas,
-/// row by row.
+/// The replicate refits' passes (`IRLSPass.refitPass`, `means`) and the vector forms of the
+/// families (`Family.means`, `unitDeviances`, `workingResponses`, `workingWeights`) against the
+/// scalar formulas, row by row.
 final class RefitPassTests: XCTestCase {
     /// glibc's vector exp and log give each value within a few ulp of libm's, also in a last
     /// partial vector, with R's bounds on a logistic mean.
@@ -12,6 +12,7 @@ final class RefitPassTests: XCTestCase {
         let count = 1_003  // not a multiple of the vector width: the padded tail is checked too
         let cases: [(Family, [Double], ClosedRange<Double>)] = [
             (.binomial, [0, 1, 0.3], -40...40),
+            (.binomial, [0, 1], -40...40),  // 0/1 only: no pass for shares
             (.poisson, [0, 1, 3, 7.5], -5...5),
             (.gaussian, [-1.5, 2], -3...3),
         ]
@@ -28,6 +29,56 @@ final class RefitPassTests: XCTestCase {
                 assertClose(unit[i], family.deviance(y[i], mean[i]), rel: 1e-14, floor: 0.1 * (1 + abs(y[i])),
                             "\(family) deviance at y = \(y[i]), η = \(eta[i])")
             }
+        }
+    }
+
+    /// The working values of a block four rows at a time equal the scalar functions' bit for
+    /// bit: dμ/dη and z, then ω and ω·z (or √ω and √ω·z), with means at the logistic bounds
+    /// (dμ/dη bounded, ω divided), rows without weight (0 and 0, also where the mean is
+    /// infinite) and a last partial vector.
+    func testWorkingValuesMatchTheScalarFormsBitForBit() {
+        var rng = SplitMix64(seed: 41)
+        let count = 1_001
+        for family in [Family.binomial, .poisson, .gaussian] {
+            let eta = (0..<count).map { i in i % 50 == 0 ? (i % 100 == 0 ? 40.0 : -40.0) : 8 * rng.uniform() - 4 }
+            var mean = eta.map(family.mean)
+            let y = (0..<count).map { i in family == .poisson ? Double(i % 4) : Double(i % 2) }
+            let w = (0..<count).map { i in i % 7 == 0 ? 0 : rng.uniform() }
+            if family == .poisson { mean[7] = .infinity }  // a row without weight: no effect
+            var d = [Double](repeating: .nan, count: count), z = d, omega = d, rhs = d, root = d, rootRhs = d
+            d.withUnsafeMutableBufferPointer { d in
+                z.withUnsafeMutableBufferPointer { z in
+                    family.workingResponses(y, mean: mean, eta: eta, count: count, derivative: d.baseAddress!, z: z.baseAddress!)
+                }
+            }
+            omega.withUnsafeMutableBufferPointer { omega in
+                rhs.withUnsafeMutableBufferPointer { rhs in
+                    family.workingWeights(w, mean: mean, derivative: d, z: z, count: count, root: false,
+                                          omega: omega.baseAddress!, rhs: rhs.baseAddress!)
+                }
+            }
+            root.withUnsafeMutableBufferPointer { root in
+                rootRhs.withUnsafeMutableBufferPointer { rootRhs in
+                    family.workingWeights(w, mean: mean, derivative: d, z: z, count: count, root: true,
+                                          omega: root.baseAddress!, rhs: rootRhs.baseAddress!)
+                }
+            }
+            var bounded = 0
+            for i in 0..<count {
+                let derivative = family.meanDerivative(mean[i]), response = eta[i] + (y[i] - mean[i]) / derivative
+                let working = family.workingWeight(w[i], mean: mean[i], derivative: derivative)
+                if family == .binomial, derivative != mean[i] * (1 - mean[i]) { bounded += 1 }
+                if i != 7 || family != .poisson {
+                    XCTAssertEqual(d[i].bitPattern, derivative.bitPattern, "\(family) dμ/dη row \(i)")
+                    XCTAssertEqual(z[i].bitPattern, response.bitPattern, "\(family) z row \(i)")
+                }
+                let expected = w[i] != 0 ? (working, working * response, working.squareRoot(), working.squareRoot() * response) : (0, 0, 0, 0)
+                XCTAssertEqual(omega[i].bitPattern, expected.0.bitPattern, "\(family) ω row \(i)")
+                XCTAssertEqual(rhs[i].bitPattern, expected.1.bitPattern, "\(family) ω·z row \(i)")
+                XCTAssertEqual(root[i].bitPattern, expected.2.bitPattern, "\(family) √ω row \(i)")
+                XCTAssertEqual(rootRhs[i].bitPattern, expected.3.bitPattern, "\(family) √ω·z row \(i)")
+            }
+            if family == .binomial { XCTAssertGreaterThanOrEqual(bounded, 10, "rows at the lower bound, where dμ/dη is ε") }
         }
     }
 
@@ -52,8 +103,8 @@ final class RefitPassTests: XCTestCase {
         let beta = [0.1, 1.0]
         var weights = [Double](repeating: 1, count: n)
         weights[3] = 0
-        let deviance = pass.deviances(betas: [beta], weights: [weights])[0].deviance
-        let system = pass.normalEquations(betas: [beta], weights: [weights])[0]
+        let sums = pass.refitPass(betas: [beta], weights: [weights], forming: [true])[0]
+        let (deviance, system) = (sums.deviance, try XCTUnwrap(sums.normalEquations))
         var expected = 0.0
         for i in 0..<n where weights[i] != 0 { expected += Family.poisson.deviance(y[i], Family.poisson.mean(0.1 + a[i])) }
         assertClose(deviance, expected, rel: 1e-13, "deviance")
@@ -78,7 +129,7 @@ final class RefitPassTests: XCTestCase {
         let pass = IRLSPass(family: .binomial, x: x.columns, response: x.response)
         let betas = [[0.0, 1.0], [0.0, 0.1]]
         let weights: [[Double]] = [(0..<n).map { $0 % 30 == 0 ? 0.0 : 1.0 }, [Double](repeating: 1, count: n)]
-        let counted: [Int] = pass.deviances(betas: betas, weights: weights).map { $0.pinnedRows }
+        let counted: [Int] = pass.refitPass(betas: betas, weights: weights, forming: [false, false]).map { $0.pinnedRows }
         let means = pass.means(betas: betas, weights: weights)
         for k in betas.indices {
             let w = weights[k], mean = means[k]
@@ -105,16 +156,29 @@ final class RefitPassTests: XCTestCase {
         // the rows without weight in each.
         let betas = [base, base, base.map { $0 * 0.5 + 0.05 }]
         let weights = (0..<3).map { _ in (0..<n).map { _ in rng.next() % 3 == 0 ? 0 : rng.uniform() } }
-        let deviances = pass.deviances(betas: betas, weights: weights)
-        let systems = pass.normalEquations(betas: betas, weights: weights)
+        let sums = pass.refitPass(betas: betas, weights: weights, forming: [true, true, true])
+        let systems = try sums.map { try XCTUnwrap($0.normalEquations) }
         let means = pass.means(betas: betas, weights: weights)
+        // Without some fits' normal equations: none for those, the same deviances bit for bit.
+        for forming in [[false, false, false], [true, false, true], [false, true, false]] {
+            let partial = pass.refitPass(betas: betas, weights: weights, forming: forming)
+            for k in betas.indices {
+                XCTAssertEqual(partial[k].deviance.bitPattern, sums[k].deviance.bitPattern, "\(family) fit \(k) deviance, forming \(forming)",
+                               file: file, line: line)
+                XCTAssertEqual(partial[k].pinnedRows, sums[k].pinnedRows, file: file, line: line)
+                XCTAssertEqual(partial[k].normalEquations != nil, forming[k], "\(family) fit \(k), forming \(forming)", file: file, line: line)
+                if let system = partial[k].normalEquations {
+                    XCTAssertEqual(system.gram + system.product, systems[k].gram + systems[k].product, file: file, line: line)
+                }
+            }
+        }
         for k in betas.indices {
             let w = weights[k]
             let eta: [Double] = (0..<n).map { i in (0..<p).reduce(0.0) { $0 + matrix[$1 * n + i] * betas[k][$1] } }
             let mu: [Double] = eta.map(family.mean)
             var deviance = 0.0
             for i in 0..<n where w[i] != 0 { deviance += w[i] * family.deviance(y[i], mu[i]) }
-            assertClose(deviances[k].deviance, deviance, rel: 1e-13, "\(family) fit \(k) deviance", file: file, line: line)
+            assertClose(sums[k].deviance, deviance, rel: 1e-13, "\(family) fit \(k) deviance", file: file, line: line)
             // dμ/dη and the variance: μ(1 − μ) for the logit link, μ for the log link.
             let derivative: [Double] = mu.map { family == .binomial ? $0 * (1 - $0) : $0 }
             let omega: [Double] = (0..<n).map { i in w[i] * derivative[i] }
