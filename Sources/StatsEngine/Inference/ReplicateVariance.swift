@@ -81,6 +81,9 @@ extension SurveyDesign {
     /// regression's refits sharing their passes over the design matrix), otherwise as
     /// `replicateCovariance(estimates:_:)`: `statistics` gets a group's replicate weights (one
     /// per table row each) and gives each replicate's values or error, in the group's order.
+    /// Bootstrap replicates, whose weights are made for their group and held while it is
+    /// evaluated (n values each), go at most `madeGroup` at a time; replicate-weight columns
+    /// are the design's own and cost nothing to hand over.
     /// - Throws: as `replicateCovariance(estimates:_:)`.
     public func replicateCovariance(estimates: [Double], groupSize: Int,
                                     _ statistics: ([[Double]]) -> [Result<[Double], Error>]) throws -> ReplicateCovariance? {
@@ -89,7 +92,7 @@ extension SurveyDesign {
             return nil
         case let .bootstrap(replicates, seed):
             let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
-            return bootstrap.combine(try ReplicateEstimates(replicates: replicates, groupSize: groupSize, design: self,
+            return bootstrap.combine(try ReplicateEstimates(replicates: replicates, groupSize: min(groupSize, Self.madeGroup), design: self,
                                                             weights: { try bootstrap.analysisWeights(replicate: $0) },
                                                             estimates: estimates, minimum: 2, statistics))
         case .replicateWeights, .madeReplicates:
@@ -100,6 +103,9 @@ extension SurveyDesign {
             return replicateWeights.combine(evaluated, estimates: estimates)
         }
     }
+
+    /// The most bootstrap replicates whose weights are made and held at once.
+    static let madeGroup = 8
 
     /// The covariance of means, totals, proportions and ratios (`RatiosOfTotals`) under the
     /// design's replicate method, all replicates in one pass over the rows; nil under

@@ -47,24 +47,24 @@ struct IRLSPass {
         var means = [Double](unsafeUninitializedCapacity: n * fits) { _, count in count = n * fits }
         let parts = means.withUnsafeMutableBufferPointer { meansBuffer -> [[Double]] in
             let meansOut = UnsafeSendable(meansBuffer.baseAddress!)
-            return partitioned(weights) { range, weights, response -> [Double] in
+            return partitioned(weights.map(ScaledWeights.init)) { range, weights, response -> [Double] in
                 var out = [Double](repeating: 0, count: fits * size)
                 // Scratch for one block: X's rows scaled by √ω, η, √ω, √ω·z, μ, the unit
-                // deviances, dμ/dη and z.
-                var scratch = [Double](repeating: 0, count: blockRows * (p + 7))
+                // deviances, dμ/dη, z and a fit's weights (when formed).
+                var scratch = [Double](repeating: 0, count: blockRows * (p + 8))
                 scratch.withUnsafeMutableBufferPointer { scratch in
                     out.withUnsafeMutableBufferPointer { out in
                         let scaled = scratch.baseAddress!, blockEta = scaled + blockRows * p
                         let root = blockEta + blockRows, rhs = root + blockRows
                         let blockMean = rhs + blockRows, blockUnit = blockMean + blockRows
-                        let derivative = blockUnit + blockRows, z = derivative + blockRows
+                        let derivative = blockUnit + blockRows, z = derivative + blockRows, formedWeights = z + blockRows
                         var start = range.lowerBound
                         while start < range.upperBound {
                             let rows = start..<min(start + blockRows, range.upperBound)
                             for k in 0..<fits {
                                 let o = out.baseAddress! + k * size
                                 let meanOfFit = meansOut.value + k * n + rows.lowerBound, count = rows.count
-                                let (y, w) = (response + rows.lowerBound, weights[k] + rows.lowerBound)
+                                let (y, w) = (response + rows.lowerBound, weights[k].values(rows, scratch: formedWeights))
                                 if let beta = betas[k] {
                                     // The block's means and unit deviances with the vector functions.
                                     predictor(beta, rows: rows, into: blockEta)

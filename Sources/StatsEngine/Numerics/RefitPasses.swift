@@ -22,9 +22,10 @@ import Foundation
 /// refit's coefficients equal those of its fit alone to rounding (about 1e-13 relative), not
 /// bit for bit; they depend only on the rows and the group, never on the number of cores.
 extension IRLSPass {
-    /// Rows per block of a refit pass: the block's column pairs (120 columns at p = 15) stay in
-    /// the core's own cache between forming them and the product that reads them.
-    static let refitBlockRows = 512
+    /// Rows per block of a refit pass: the block's column pairs (120 columns at p = 15) and the
+    /// working weights of a group of 80 refits stay in the core's own cache between forming
+    /// them and the product that reads them.
+    static let refitBlockRows = 256
 
     /// What a refit pass gives for one fit.
     struct RefitSums {
@@ -44,7 +45,7 @@ extension IRLSPass {
     /// on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
     /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
     /// predictor, its means, unit deviances and working responses.
-    func refitPass(betas: [[Double]], weights: [[Double]], forming: [Bool]) -> [RefitSums] {
+    func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool]) -> [RefitSums] {
         // The family is passed as a constant to an inlined body, so its switches fold away.
         switch family {
         case .gaussian: return refitPass(betas: betas, weights: weights, forming: forming, family: .gaussian)
@@ -54,7 +55,7 @@ extension IRLSPass {
     }
 
     @inline(__always)
-    private func refitPass(betas: [[Double]], weights: [[Double]], forming: [Bool], family: Family) -> [RefitSums] {
+    private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
@@ -68,12 +69,14 @@ extension IRLSPass {
             // Per fit its deviance and pinned rows; then per formed fit X'ΩX's distinct entries
             // (column pairs i ≤ j in column-major order) and X'Ωz, `height` values a fit.
             var out = [Double](repeating: 0, count: 2 * fits + height * forms)
-            // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, η (one column per shared
-            // predictor), Ω and Ω∘z (one column per formed fit), and X's column pairs.
-            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 4 + shared + 2 * forms + (forms > 0 ? pairs : 0)))
+            // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, a fit's weights, η (one
+            // column per shared predictor), Ω and Ω∘z (one column per formed fit), and X's
+            // column pairs.
+            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 5 + shared + 2 * forms + (forms > 0 ? pairs : 0)))
             defer { block.deallocate() }
             let mean = block + blockRows * p, units = mean + blockRows, derivative = units + blockRows
-            let z = derivative + blockRows, etas = z + blockRows
+            let formedWeights = derivative + blockRows
+            let z = formedWeights + blockRows, etas = z + blockRows
             let omega = etas + blockRows * shared, rhs = omega + blockRows * forms, products = rhs + blockRows * forms
             forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
                 let m = rows.count, first = rows.lowerBound
@@ -84,7 +87,7 @@ extension IRLSPass {
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     if formedAt[g] { family.workingResponses(response + first, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     for k in 0..<fits where groupOf[k] == g {
-                        let w = weights[k] + first
+                        let w = weights[k].values(rows, scratch: formedWeights)
                         out[2 * k] += Self.weightedSum(w, units, count: m)
                         out[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
                                                                             response: response + first, count: m))
@@ -128,38 +131,38 @@ extension IRLSPass {
     /// The means μ = g⁻¹(Xβ) of each fit k at coefficients `betas[k]` (n values; NaN where
     /// `weights[k]` is 0), computed as `deviances` computes them: a finished refit's means, for
     /// its separation check when it reads them (`SeparationCheck.readsMeans`).
-    func means(betas: [[Double]], weights: [[Double]]) -> [[Double]] {
+    func means(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let coefficients = betas.flatMap { $0 }
         return arraysFilled(count: fits, length: n) { outputs in
-            withBaseAddresses(weights) { weights in
-                let inputs = UnsafeSendable((weights, outputs))
-                _ = BlockedProducts.partitioned(n) { range -> [Double] in
-                    let (weights, outputs) = inputs.value
-                    let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + fits))
-                    defer { block.deallocate() }
-                    let etas = block + blockRows * p
-                    forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
-                        for k in 0..<fits {
-                            let mean = outputs[k] + rows.lowerBound, w = weights[k] + rows.lowerBound
-                            family.means(etas + k * blockRows, count: rows.count, into: mean)
-                            for i in 0..<rows.count where w[i] == 0 { mean[i] = .nan }
-                        }
+            let outputs = UnsafeSendable(outputs)
+            _ = partitioned(weights) { range, weights, _ -> [Double] in
+                // Scratch for a block: X, a fit's weights, η (one column per fit).
+                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 1 + fits))
+                defer { block.deallocate() }
+                let formedWeights = block + blockRows * p, etas = formedWeights + blockRows
+                forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
+                    for k in 0..<fits {
+                        let mean = outputs.value[k] + rows.lowerBound, w = weights[k].values(rows, scratch: formedWeights)
+                        family.means(etas + k * blockRows, count: rows.count, into: mean)
+                        for i in 0..<rows.count where w[i] == 0 { mean[i] = .nan }
                     }
-                    return []
                 }
+                return []
             }
         }
     }
 
-    /// Runs `body` on the row ranges of a pass (`BlockedProducts.partitioned`) with the base
-    /// addresses of the fits' `weights` and of the response; one result per range, in row order.
-    func partitioned(_ weights: [[Double]],
-                             _ body: @Sendable (Range<Int>, _ weights: [UnsafePointer<Double>], _ response: UnsafePointer<Double>) -> [Double])
+    /// Runs `body` on the row ranges of a pass (`BlockedProducts.partitioned`) with a reader of
+    /// each fit's `weights` and the response's base address; one result per range, in row order.
+    func partitioned(_ weights: [ScaledWeights],
+                     _ body: @Sendable (Range<Int>, _ weights: [ScaledWeights.Reader], _ response: UnsafePointer<Double>) -> [Double])
         -> [[Double]] {
-        withBaseAddresses(weights + [response]) { bases in
-            let inputs = UnsafeSendable((Array(bases.dropLast()), bases.last!))
-            return BlockedProducts.partitioned(x.rowCount) { range in body(range, inputs.value.0, inputs.value.1) }
+        ScaledWeights.withReaders(weights) { readers in
+            response.withUnsafeBufferPointer { response in
+                let inputs = UnsafeSendable((readers, response.baseAddress!))
+                return BlockedProducts.partitioned(x.rowCount) { range in body(range, inputs.value.0, inputs.value.1) }
+            }
         }
     }
 

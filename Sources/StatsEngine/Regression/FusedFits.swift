@@ -9,16 +9,18 @@ extension IRLS {
     /// path: `IRLSPass.run`), a fit leaving the group when it converges; the others fit one by
     /// one. One result per weight vector, of which only the coefficients, aliasing and
     /// convergence are meant: on the shared path the row values (`GLMFit.workingWeights`,
-    /// `scoreFactor`) are left empty.
-    func fits(_ x: DesignMatrix, weights: [[Double]], start: [Double]?) -> [Result<GLMFit, Error>] {
+    /// `scoreFactor`) are left empty. The refits' passes read each fit's weights where they
+    /// are (`ScaledWeights`); the other paths store them.
+    func fits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]?) -> [Result<GLMFit, Error>] {
         // Refits from a start share passes at any size: the careful path that small fits take
         // alone (double-double QR) would cost seconds a refit at 100k rows, and a refit needs
         // only its coefficients; ill-conditioned normal equations still send a fit there.
         guard family != .gaussian, start != nil || usesFusedPath(x) else {
-            return weights.map { w in Result { try fitAsGiven(x, weights: w, start: start) } }
+            return weights.map { w in Result { try fitAsGiven(x, weights: w.materialized(), start: start) } }
         }
-        let fused = start.map { splitFits(x, weights: weights, start: $0) } ?? fusedFits(x, weights: weights, start: nil, rowValues: false)
-        return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w, start: start) } }
+        let fused = start.map { splitFits(x, weights: weights, start: $0) }
+            ?? fusedFits(x, weights: weights.map { $0.materialized() }, start: nil, rowValues: false)
+        return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w.materialized(), start: start) } }
     }
 
     /// Whether `fit` takes the fused path for `x`.
@@ -67,7 +69,7 @@ extension IRLS {
     /// are ordered otherwise), with the same iterations. A finished fit's means come from one
     /// more pass (`IRLSPass.means`), for its separation check. Nil for a fit whose normal
     /// equations are ill-conditioned: the general loop takes it.
-    private func splitFits(_ x: DesignMatrix, weights: [[Double]], start: [Double]) -> [Result<GLMFit, Error>?] {
+    private func splitFits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]) -> [Result<GLMFit, Error>?] {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
@@ -90,8 +92,12 @@ extension IRLS {
                 }.map(\.fit)
                 let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
                 let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
-                let finished = finishing(done.map { (progress[$0.fit], meanOf[$0.fit] ?? [], $0.deviance, weights[$0.fit], $0.pinnedRows) },
-                                         x: x, rowValues: false)
+                // The check reads a fit's weights only with its means or pinned rows.
+                let finished = finishing(done.map { fit in
+                    let mean = meanOf[fit.fit] ?? []
+                    let reads = !mean.isEmpty || fit.pinnedRows > 0
+                    return (progress[fit.fit], mean, fit.deviance, reads ? weights[fit.fit].materialized() : [], fit.pinnedRows)
+                }, x: x, rowValues: false)
                 for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
             }
             // The fits that go on without their normal equations (expected to settle, and did not).

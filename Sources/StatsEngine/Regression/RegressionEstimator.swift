@@ -139,16 +139,11 @@ public struct RegressionEstimator: Sendable {
         let estimates = kept.map { model.fit.coefficients[$0] }
         var failures = RefitFailures()
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
-            // Each replicate's weights on its own core.
-            var weights = [[Double]](repeating: [], count: group.count)
-            weights.withUnsafeMutableBufferPointer { slots in
-                let shared = UnsafeSendable(slots)
-                DispatchQueue.concurrentPerform(iterations: group.count) { k in
-                    var scaled = x.atRows(group[k])
-                    let total = scaled.reduce(0, +)
-                    for i in scaled.indices { scaled[i] /= total }
-                    shared.value[k] = scaled
-                }
+            // Each replicate's weights at the model's rows over their sum, read where they are.
+            let rows = x.usesEveryRow ? nil : x.rows
+            let weights = group.map { column in
+                let total = rows.map { $0.reduce(0.0) { $0 + column[Int($1)] } } ?? column.reduce(0, +)
+                return ScaledWeights(column: column, rows: rows, divisor: total)
             }
             return irls.fits(x, weights: weights, start: start).map { fit in
                 Result {
@@ -173,9 +168,10 @@ public struct RegressionEstimator: Sendable {
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count), note)
     }
 
-    /// Replicates refitted together: each holds its weights and linear predictor (16 bytes a
-    /// model row) while its group iterates.
-    static let refitGroup = 8
+    /// Replicates refitted together, sharing each pass over the design: a refit keeps no row
+    /// values of its own (its weights are read from its replicate's column, its linear predictor
+    /// is formed a block at a time), only 4 kB of a pass's scratch (`IRLSPass.refitPass`).
+    static let refitGroup = 80
 
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
     /// intervals and tests, by the requested method.

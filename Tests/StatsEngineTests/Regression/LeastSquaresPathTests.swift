@@ -83,7 +83,7 @@ final class FusedIRLSTests: XCTestCase {
         weights.append((0..<n).map { i in y[i] == 1 && a[i] > 0 ? 3.0 / Double(n) : 0.5 / Double(n) })
         weights.append((0..<n).map { i in y[i] == 1 ? 0 : 1 / Double(n) })
         let start = try irls.fit(x, weights: [Double](repeating: 1 / Double(n), count: n)).coefficients
-        let together = irls.fits(x, weights: weights, start: start)
+        let together = irls.fits(x, weights: weights.map(ScaledWeights.init), start: start)
         XCTAssertEqual(together.count, weights.count)
         var iterations = Set<Int>()
         for (k, w) in weights.enumerated() {
@@ -114,7 +114,7 @@ final class FusedIRLSTests: XCTestCase {
         for forecast in [RefitForecast.always, .never] {
             var other = irls
             other.refitForecast = forecast
-            for (k, fit) in other.fits(x, weights: weights, start: start).enumerated() {
+            for (k, fit) in other.fits(x, weights: weights.map(ScaledWeights.init), start: start).enumerated() {
                 switch (fit, together[k]) {
                 case let (.success(f), .success(t)):
                     XCTAssertEqual(f.coefficients.map(\.bitPattern), t.coefficients.map(\.bitPattern), "\(forecast) fit \(k)")

@@ -103,7 +103,7 @@ final class RefitPassTests: XCTestCase {
         let beta = [0.1, 1.0]
         var weights = [Double](repeating: 1, count: n)
         weights[3] = 0
-        let sums = pass.refitPass(betas: [beta], weights: [weights], forming: [true])[0]
+        let sums = pass.refitPass(betas: [beta], weights: [ScaledWeights(weights)], forming: [true])[0]
         let (deviance, system) = (sums.deviance, try XCTUnwrap(sums.normalEquations))
         var expected = 0.0
         for i in 0..<n where weights[i] != 0 { expected += Family.poisson.deviance(y[i], Family.poisson.mean(0.1 + a[i])) }
@@ -129,8 +129,9 @@ final class RefitPassTests: XCTestCase {
         let pass = IRLSPass(family: .binomial, x: x.columns, response: x.response)
         let betas = [[0.0, 1.0], [0.0, 0.1]]
         let weights: [[Double]] = [(0..<n).map { $0 % 30 == 0 ? 0.0 : 1.0 }, [Double](repeating: 1, count: n)]
-        let counted: [Int] = pass.refitPass(betas: betas, weights: weights, forming: [false, false]).map { $0.pinnedRows }
-        let means = pass.means(betas: betas, weights: weights)
+        let scaled = weights.map(ScaledWeights.init)
+        let counted: [Int] = pass.refitPass(betas: betas, weights: scaled, forming: [false, false]).map { $0.pinnedRows }
+        let means = pass.means(betas: betas, weights: scaled)
         for k in betas.indices {
             let w = weights[k], mean = means[k]
             let expected = (0..<n).filter { i in w[i] > 0 && min(mean[i], 1 - mean[i]) < SeparationCheck.pinnedTolerance }.count
@@ -153,15 +154,27 @@ final class RefitPassTests: XCTestCase {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response)
         let base = (0..<p).map { j in 0.3 - 0.1 * Double(j) }
         // Two fits at the same coefficients (one shared predictor), one elsewhere; a third of
-        // the rows without weight in each.
+        // the rows without weight in each. The weights as given; a longer column read at the
+        // model's rows (reversed) over a divisor; a column over a divisor.
         let betas = [base, base, base.map { $0 * 0.5 + 0.05 }]
-        let weights = (0..<3).map { _ in (0..<n).map { _ in rng.next() % 3 == 0 ? 0 : rng.uniform() } }
-        let sums = pass.refitPass(betas: betas, weights: weights, forming: [true, true, true])
+        let columns = [n, n + 17, n].map { length in (0..<length).map { _ in rng.next() % 3 == 0 ? 0 : rng.uniform() } }
+        let scaled = [ScaledWeights(columns[0]),
+                      ScaledWeights(column: columns[1], rows: (0..<Int32(n)).reversed().map { $0 + 17 }, divisor: 3.7),
+                      ScaledWeights(column: columns[2], rows: nil, divisor: 0.013)]
+        let weights = scaled.map { $0.materialized() }
+        XCTAssertEqual(weights[1][0].bitPattern, (columns[1][n + 16] / 3.7).bitPattern, file: file, line: line)
+        let sums = pass.refitPass(betas: betas, weights: scaled, forming: [true, true, true])
         let systems = try sums.map { try XCTUnwrap($0.normalEquations) }
-        let means = pass.means(betas: betas, weights: weights)
+        let means = pass.means(betas: betas, weights: scaled)
+        // The weights formed where they are read give the sums of the weights stored, bit for bit.
+        let stored = pass.refitPass(betas: betas, weights: weights.map(ScaledWeights.init), forming: [true, true, true])
+        for k in betas.indices {
+            XCTAssertEqual(stored[k].deviance.bitPattern, sums[k].deviance.bitPattern, "\(family) fit \(k)", file: file, line: line)
+            XCTAssertEqual(stored[k].normalEquations!.gram, systems[k].gram, "\(family) fit \(k)", file: file, line: line)
+        }
         // Without some fits' normal equations: none for those, the same deviances bit for bit.
         for forming in [[false, false, false], [true, false, true], [false, true, false]] {
-            let partial = pass.refitPass(betas: betas, weights: weights, forming: forming)
+            let partial = pass.refitPass(betas: betas, weights: scaled, forming: forming)
             for k in betas.indices {
                 XCTAssertEqual(partial[k].deviance.bitPattern, sums[k].deviance.bitPattern, "\(family) fit \(k) deviance, forming \(forming)",
                                file: file, line: line)
