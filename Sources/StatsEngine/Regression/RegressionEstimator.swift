@@ -140,13 +140,21 @@ public struct RegressionEstimator: Sendable {
         var failures = RefitFailures()
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             // Each replicate's weights at the model's rows over their sum, read where they are.
+            // A replicate that gives every model row weight 0 has no fit (R's svyglm gives it NaN).
             let rows = x.usesEveryRow ? nil : x.rows
             let weights = group.map { column in
                 let total = rows.map { $0.reduce(0.0) { $0 + column[Int($1)] } } ?? column.reduce(0, +)
                 return ScaledWeights(column: column, rows: rows, divisor: total)
             }
-            return irls.fits(x, weights: weights, start: start).map { fit in
-                Result {
+            let fitted = weights.indices.filter { weights[$0].divisor > 0 }
+            var refits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
+            for (k, fit) in zip(fitted, irls.fits(x, weights: fitted.map { weights[$0] }, start: start)) { refits[k] = fit }
+            return refits.map { fit in
+                guard let fit else {
+                    failures.weightless += 1
+                    return .failure(DisparityError.analysis("formula '\(text)': a replicate gives every row of the model weight 0"))
+                }
+                return Result {
                     do {
                         let refit = try fit.get()
                         return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
@@ -221,6 +229,9 @@ struct RefitFailures {
     var unconverged = 0
     /// Refits that failed otherwise.
     var other = 0
+    /// Replicates that give every row of the model weight 0: no refit (R's `svyglm` gives them
+    /// NaN coefficients, which `svrVar` leaves out).
+    var weightless = 0
 
     /// The note for `dropped` of `total` replicates left out (nil when none): the causes
     /// counted here, the rest (a coefficient not estimable in the replicate, such as a factor
@@ -229,9 +240,9 @@ struct RefitFailures {
     /// coefficients, so where those are left out the standard errors may be smaller than R's.
     func note(dropped: Int, of total: Int) -> String? {
         guard dropped > 0 else { return nil }
-        let unestimable = dropped - separated - unconverged - other
+        let unestimable = dropped - separated - unconverged - other - weightless
         let causes = [(separated, "separate the outcome"), (unconverged, "did not converge"), (other, "failed otherwise"),
-                      (unestimable, "leave a coefficient not estimable")]
+                      (unestimable, "leave a coefficient not estimable"), (weightless, "give every row of the model weight 0")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         let consequence = separated + unconverged + other > 0
             ? "the standard errors leave out the most unstable replicates and may understate the uncertainty (R's svyglm keeps their diverging coefficients)"

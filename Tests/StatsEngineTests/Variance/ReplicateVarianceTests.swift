@@ -156,6 +156,31 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertFalse(Report.regression(plain, design: design).tabular.columns.contains("note"))
     }
 
+    /// A replicate that gives every row of the model weight 0 has no refit: it is left out,
+    /// as R's `svrVar` leaves out the NaN coefficients `svyglm` gives it, and the note names
+    /// the cause (it was counted as a refit that did not converge).
+    func testRegressionReplicateWithoutWeightIsLeftOut() throws {
+        var rng = SplitMix64(seed: 43)
+        var csv = "x,y,w,r1,r2,r3,r4,r5\n"
+        for _ in 0..<400 {
+            let x = rng.normal(), y = rng.uniform() < 1 / (1 + exp(-x)) ? 1 : 0
+            let r = (0..<4).map { _ in rng.next() % 3 }
+            csv += "\(x),\(y),1,\(r[0]),\(r[1]),0,\(r[2]),\(r[3])\n"
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "weightless.csv")
+        func fit(_ pattern: String) throws -> RegressionResult {
+            var spec = DesignSpec(weights: "w")
+            spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: pattern, type: .bootstrap))
+            return try RegressionEstimator(table: table, design: try SurveyDesign(spec: spec, table: table))
+                .fit(RegressionRequest(formula: "y ~ x", family: .binomial))
+        }
+        let result = try fit("r*")
+        let note = try XCTUnwrap(result.notes.first, "the left-out replicate must be announced")
+        XCTAssertTrue(note.hasPrefix("1 of 5 replicates") && note.contains("1 give every row of the model weight 0")
+                      && note.contains("as R's svrVar"), note)
+        XCTAssertTrue(result.coefficients.allSatisfy { $0.standardError.map { $0 > 0 && $0.isFinite } ?? false })
+    }
+
     /// Representation's replicates in which the benchmark has no row at a level of the
     /// standardising characteristic are left out, and every row's note says so; a barometer
     /// figure carries its waves' notes.
