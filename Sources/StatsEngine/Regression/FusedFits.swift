@@ -60,7 +60,7 @@ extension IRLS {
     /// Refits from `start` (replicates from the full-sample estimate), a group sharing each
     /// pass (`IRLSPass.refitPass`): each pass gives every fit's deviance at its coefficients,
     /// and the normal equations of the step from there for the fits expected to go on
-    /// (`FusedIteration.expectsStep`; the first pass always, as no deviance settles there). A
+    /// (`refitForecast`; before a change of the deviance is known, every fit). A
     /// refit needs only its coefficients, so a fit expected to settle forms none — R's
     /// `glm.fit` too returns the coefficients of the step before its last deviance test — and
     /// a fit that does not settle after all gets its normal equations from one more pass at
