@@ -17,11 +17,11 @@ extension Report {
         let coefficients = Tabular(columns: columns, rows: result.coefficients.map(cells))
         let effects = Tabular(columns: columns, rows: result.marginalEffects.map(cells))
         let tests = Tabular(columns: ["terms", "test", "statistic", "ndf", "ddf", "p_value"], rows: result.tests.map { test in
-            [.text(test.terms), .text(test.denominatorDF == nil ? "chisq" : "F"), .number(test.statistic),
+            [.text(test.terms), .text("F"), .number(test.statistic),
              .integer(test.numeratorDF), .number(test.denominatorDF), .number(test.pValue)]
         })
 
-        // A note on the standard errors (replicates left out) goes on every row that uses them.
+        // The notes (replicates left out, terms not tested) go on every row.
         let note = result.notes.isEmpty ? nil : result.notes.joined(separator: "; ")
         let noted: [Tabular.Cell] = note == nil ? [] : [.text(note)]
         var csv = Tabular(columns: columns + ["section", "ndf", "ddf"] + (note == nil ? [] : ["note"]))
@@ -51,7 +51,7 @@ extension Report {
                     ("df", .number(Double(test.numeratorDF))),
                     ("df_denominator", .number(test.denominatorDF)),
                     ("statistic", .number(test.statistic)),
-                    ("test", .string(test.denominatorDF == nil ? "chisq" : "F")),
+                    ("test", .string("F")),
                     ("p_value", .number(test.pValue)),
                 ])
             })),

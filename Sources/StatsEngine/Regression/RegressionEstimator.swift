@@ -29,7 +29,7 @@ public struct RegressionEstimator: Sendable {
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
-        let replicated = try replicateCovariance(formula, request: request, model: model)
+        let replicated = try replicateCovariance(formula, request: request, model: model, within: subset)
         let (covariance, df) = try replicated.map { ($0.covariance, $0.df) }
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
 
@@ -47,7 +47,7 @@ public struct RegressionEstimator: Sendable {
             rows.append(CoefficientRow(term: x.names[j], .wald(estimate, standardError: se, df: df, level: request.level)))
         }
         let aliasedNames = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
-        let tests = try TermTests(design: x, kept: influence.kept, coefficients: fit.coefficients, covariance: covariance, df: df)
+        let (tests, testNotes) = try TermTests(design: x, kept: influence.kept, coefficients: fit.coefficients, covariance: covariance, df: df)
             .run(requested: request.tests)
         var effects: [CoefficientRow] = []
         if request.marginalEffects {
@@ -58,7 +58,7 @@ public struct RegressionEstimator: Sendable {
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: x.rowCount, rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
-                                deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: replicated?.note.map { [$0] } ?? [])
+                                deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: (replicated?.note.map { [$0] } ?? []) + testNotes)
     }
 
     /// A fitted model with what every variance needs: the design matrix, the fit, the
@@ -124,9 +124,11 @@ public struct RegressionEstimator: Sendable {
     /// With `--vcov design` on a replicate design: the covariance of the estimable coefficients
     /// from refits on the replicate weights, with the design df as for the linearized
     /// covariance, and a note when replicates gave no estimate (`RefitFailures`). Nil under
-    /// linearization or another covariance type.
-    private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest,
-                                     model: LinearizedModel) throws -> (covariance: [Double], df: Double, note: String?)? {
+    /// linearization or another covariance type. The df is R's `degf` of the design on the rows
+    /// marked in `within` (nil: all), rows with missing values in the model included, as
+    /// `svyglm.svyrep.design` takes it (the linearized fit's leaves those rows out, as R's).
+    private func replicateCovariance(_ formula: ModelFormula, request: RegressionRequest, model: LinearizedModel,
+                                     within: [Bool]?) throws -> (covariance: [Double], df: Double, note: String?)? {
         guard request.covariance == .design else { return nil }
         let (x, kept) = (model.design, model.influence.kept)
         // Each replicate refits the same design matrix on its weights scaled to sum to 1,
@@ -140,7 +142,7 @@ public struct RegressionEstimator: Sendable {
         var failures = RefitFailures()
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             // Each replicate's weights at the model's rows over their sum, read where they are.
-            // A replicate that gives every model row weight 0 has no fit (R's svyglm gives it NaN).
+            // A replicate that gives every model row weight 0 has no fit (R's svyglm stops there).
             let rows = x.usesEveryRow ? nil : x.rows
             let weights = group.map { column in
                 let total = rows.map { $0.reduce(0.0) { $0 + column[Int($1)] } } ?? column.reduce(0, +)
@@ -173,7 +175,8 @@ public struct RegressionEstimator: Sendable {
             }
         }) else { return nil }
         let note = failures.note(dropped: replicated.dropped, of: replicated.replicates + replicated.dropped)
-        return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - kept.count), note)
+        let subsetRows = within.map { within in within.indices.filter { within[$0] }.map(Int32.init) }
+        return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: subsetRows) + 1 - kept.count), note)
     }
 
     /// Replicates refitted together, sharing each pass over the design: a refit keeps no row
@@ -229,8 +232,8 @@ struct RefitFailures {
     var unconverged = 0
     /// Refits that failed otherwise.
     var other = 0
-    /// Replicates that give every row of the model weight 0: no refit (R's `svyglm` gives them
-    /// NaN coefficients, which `svrVar` leaves out).
+    /// Replicates that give every row of the model weight 0: no refit (R's `svyglm` stops with
+    /// an error, "NAs in V(mu)").
     var weightless = 0
 
     /// The note for `dropped` of `total` replicates left out (nil when none): the causes
@@ -241,12 +244,14 @@ struct RefitFailures {
     func note(dropped: Int, of total: Int) -> String? {
         guard dropped > 0 else { return nil }
         let unestimable = dropped - separated - unconverged - other - weightless
-        let causes = [(separated, "separate the outcome"), (unconverged, "did not converge"), (other, "failed otherwise"),
-                      (unestimable, "leave a coefficient not estimable"), (weightless, "give every row of the model weight 0")]
+        let causes = [(separated, "separate the outcome"), (unconverged, "did not converge: raise --max-iterations"),
+                      (other, "failed otherwise"), (unestimable, "leave a coefficient not estimable"),
+                      (weightless, "give every row of the model weight 0")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         let consequence = separated + unconverged + other > 0
             ? "the standard errors leave out the most unstable replicates and may understate the uncertainty (R's svyglm keeps their diverging coefficients)"
-            : "as R's svrVar leaves out replicates with NA coefficients"
+            : unestimable > 0 ? "as R's svrVar leaves out replicates with NA coefficients"
+            : "R's svyglm stops with an error there"
         return "\(dropped) of \(total) replicates gave no estimate and were left out (\(causes)): \(consequence)"
     }
 }

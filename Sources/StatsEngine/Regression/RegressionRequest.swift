@@ -94,9 +94,9 @@ public struct TermTest: Sendable, Equatable {
     public var terms: String
     /// The numerator df: how many estimable coefficients are tested jointly.
     public var numeratorDF: Int
-    /// Denominator df of the F test; nil means a chi-square test.
-    public var denominatorDF: Double?
-    /// The Wald statistic: F = β'V⁻¹β/q, or the chi-square β'V⁻¹β when `denominatorDF` is nil.
+    /// Denominator df of the F test: the residual df (always above 0).
+    public var denominatorDF: Double
+    /// The Wald statistic F = β'V⁻¹β/q.
     public var statistic: Double
     /// The p-value of the statistic, a share in 0…1.
     public var pValue: Double

@@ -1,7 +1,10 @@
 import CLapack
 
 /// Wald tests that groups of coefficients are zero, as R's `regTermTest(model, ~ terms)`:
-/// F = β'V⁻¹β / q on (q, residual df), or chi-square where no df remain.
+/// F = β'V⁻¹β / q on (q, residual df). A group whose covariance is singular (to 1e-10 of its
+/// correlation's pivots: a replicate covariance of fewer replicates than coefficients is) or a
+/// design without residual df has no test: R's `regTermTest` gives an F on negative df with no
+/// p-value there, or a statistic of rounding noise.
 struct TermTests {
     let design: DesignMatrix
     /// Estimable columns, in the covariance's order.
@@ -10,14 +13,20 @@ struct TermTests {
     let covariance: [Double]
     let df: Double
 
-    /// Every term with more than one estimable coefficient, then each requested group.
-    func run(requested: [String]) throws -> [TermTest] {
-        var tests: [TermTest] = []
+    /// Every term with more than one estimable coefficient, then each requested group; and a
+    /// note for each term that could not be tested on its own (a factor with more levels than
+    /// the design has degrees of freedom).
+    /// - Throws: `DisparityError.analysis` when a requested group cannot be tested;
+    ///   `.usage` when it names a term the model does not have.
+    func run(requested: [String]) throws -> (tests: [TermTest], notes: [String]) {
+        var tests: [TermTest] = [], notes: [String] = []
         for (t, term) in design.formula.terms.enumerated() {
             let columns = kept.indices.filter { design.termOfColumn[kept[$0]] == t }
-            // A term whose covariance cannot be inverted (a factor with more levels than the
-            // design has degrees of freedom) is not tested unless asked for.
-            if columns.count > 1, let result = try? test(columns, label: term.label) { tests.append(result) }
+            guard columns.count > 1 else { continue }
+            switch test(columns, label: term.label) {
+            case .success(let result): tests.append(result)
+            case .failure(let reason): notes.append("no Wald test of \(quoted: term.label): \(reason.text)")
+            }
         }
         for text in requested {
             let wanted = try ModelFormula("y ~ " + text).terms
@@ -29,28 +38,61 @@ struct TermTests {
                 columns += kept.indices.filter { design.termOfColumn[kept[$0]] == t }
             }
             guard !columns.isEmpty else { throw DisparityError.analysis("--test \(quoted: text): every coefficient of these terms is aliased") }
-            tests.append(try test(columns, label: wanted.map(\.label).joined(separator: " + ")))
+            switch test(columns, label: wanted.map(\.label).joined(separator: " + ")) {
+            case .success(let result): tests.append(result)
+            case .failure(let reason): throw DisparityError.analysis("--test \(quoted: text): cannot be tested: \(reason.text)")
+            }
         }
-        return tests
+        return (tests, notes)
     }
 
-    private func test(_ positions: [Int], label: String) throws -> TermTest {
+    /// Why a group has no test.
+    struct Untestable: Error {
+        let text: String
+    }
+
+    /// The F test of the coefficients at `positions` (in the covariance's order), or why there
+    /// is none.
+    private func test(_ positions: [Int], label: String) -> Result<TermTest, Untestable> {
         let q = positions.count
         let k = kept.count
         let beta = positions.map { coefficients[kept[$0]] }
         var v = [Double](repeating: 0, count: q * q)
         for (a, i) in positions.enumerated() { for (b, j) in positions.enumerated() { v[a * q + b] = covariance[i * k + j] } }
-        guard let inverse = SymmetricInverse.of(v, size: q) else {
-            throw DisparityError.analysis("the covariance of \(quoted: label) is singular, so it cannot be tested")
+        guard df > 0 else { return .failure(Untestable(text: "the design leaves \(Int(df)) residual degrees of freedom")) }
+        guard Self.isNonsingular(v, size: q), let inverse = SymmetricInverse.of(v, size: q) else {
+            return .failure(Untestable(text: "its coefficients' covariance is singular"))
         }
         var chisq = 0.0
         for a in 0..<q { for b in 0..<q { chisq += beta[a] * inverse[a * q + b] * beta[b] } }
-        if df > 0 {
-            let f = chisq / Double(q)
-            return TermTest(terms: label, numeratorDF: q, denominatorDF: df, statistic: f, pValue: FisherF.survival(f, df1: Double(q), df2: df))
-        }
-        return TermTest(terms: label, numeratorDF: q, denominatorDF: nil, statistic: chisq, pValue: ChiSquared.survival(chisq, df: Double(q)))
+        let f = chisq / Double(q)
+        return .success(TermTest(terms: label, numeratorDF: q, denominatorDF: df, statistic: f,
+                                 pValue: FisherF.survival(f, df1: Double(q), df2: df)))
     }
+
+    /// Whether the symmetric `v` (n × n) is positive definite with every pivot of its
+    /// correlation matrix's Cholesky factorisation above `pivotFloor`: each coefficient keeps
+    /// some variance of its own beyond the others'.
+    static func isNonsingular(_ v: [Double], size n: Int) -> Bool {
+        let scale = (0..<n).map { v[$0 * n + $0].squareRoot() }
+        guard scale.allSatisfy({ $0 > 0 && $0.isFinite }) else { return false }
+        var l = [Double](repeating: 0, count: n * n)
+        for j in 0..<n {
+            var d = 1.0
+            for k in 0..<j { d -= l[j * n + k] * l[j * n + k] }
+            guard d > pivotFloor else { return false }
+            l[j * n + j] = d.squareRoot()
+            for i in (j + 1)..<n {
+                var s = v[i * n + j] / (scale[i] * scale[j])
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = s / l[j * n + j]
+            }
+        }
+        return true
+    }
+
+    /// The smallest share of a coefficient's variance left once the others' are accounted for.
+    static let pivotFloor = 1e-10
 }
 
 /// The inverse of a symmetric positive definite matrix by LAPACK's Cholesky (`dpotrf`,

@@ -50,15 +50,15 @@ public struct DesignOptions: ParsableArguments {
     public var replicateType: ReplicateType?
 
     /// `--fay-rho`: Fay's rho for `--replicate-type fay`.
-    @Option(name: .customLong("fay-rho"), help: "Fay's rho, for --replicate-type fay.")
+    @Option(name: .customLong("fay-rho"), parsing: .unconditional, help: "Fay's rho, for --replicate-type fay.")
     public var fayRho: Double?
 
     /// `--replicate-scale`: the overall scale (R's `scale`); nil takes R's default for the type.
-    @Option(name: .customLong("replicate-scale"), help: "Overall scale of the replicate variance (default: R's for the type).")
+    @Option(name: .customLong("replicate-scale"), parsing: .unconditional, help: "Overall scale of the replicate variance (default: R's for the type).")
     public var replicateScale: Double?
 
     /// `--replicate-rscales`: per-replicate scales, one or one per replicate (R's `rscales`).
-    @Option(name: .customLong("replicate-rscales"), help: "Per-replicate scales R1,R2,... (one for all, or one per replicate; jkn needs them).")
+    @Option(name: .customLong("replicate-rscales"), parsing: .unconditional, help: "Per-replicate scales R1,R2,... (one for all, or one per replicate; jkn needs them).")
     public var replicateRscales: String?
 
     /// `--mse`: deviations about the full-sample estimate (R's `mse = TRUE`).

@@ -20,7 +20,7 @@ public struct OutputOptions: ParsableArguments {
     public var csvStyle: CSVStyle?
 
     /// `--width`: the longest table line, in characters; nil uses the terminal's width.
-    @Option(help: "Lay a table out for lines of at most this many characters (default: the terminal's width, else $COLUMNS, else 100).")
+    @Option(parsing: .unconditional, help: "Lay a table out for lines of at most this many characters (default: the terminal's width, else $COLUMNS, else 100).")
     public var width: Int?
 
     /// `--timings`: print each phase's time to standard error.

@@ -62,7 +62,12 @@ public struct ReplicateWeights: Sendable {
             guard !matched.isEmpty else {
                 throw DisparityError.usage("--replicate-weights '\(spec.columns)': '\(item)' matches no column of \(table.source)")
             }
-            for name in matched where !columns.contains(name) { columns.append(name) }
+            // A column named twice would count twice in R's svrepdesign (and set its default
+            // scale): refused rather than counted once or twice silently.
+            if let twice = matched.first(where: columns.contains) {
+                throw DisparityError.usage("--replicate-weights '\(spec.columns)': column '\(twice)' is matched twice; list each replicate once")
+            }
+            columns += matched
         }
         guard columns.count >= 2 else {
             throw DisparityError.usage("--replicate-weights '\(spec.columns)' gives \(columns.count) replicate column; at least two are needed")
@@ -83,6 +88,9 @@ public struct ReplicateWeights: Sendable {
                 throw DisparityError.usage("--replicate-rscales has \(given.count) values; it needs 1 or one per replicate (\(r))")
             }
             guard given.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw DisparityError.usage("--replicate-rscales must be non-negative numbers") }
+            guard given.contains(where: { $0 > 0 }) else {
+                throw DisparityError.usage("--replicate-rscales are all 0: the replicates would give no variance")
+            }
             rscales = given.count == 1 ? [Double](repeating: given[0], count: r) : given
         } else if spec.type == .jkn {
             throw DisparityError.usage("--replicate-type jkn needs --replicate-rscales (R: 'Must provide rscales for combined JKn weights')")

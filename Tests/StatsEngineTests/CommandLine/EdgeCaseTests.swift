@@ -196,10 +196,11 @@ final class EdgeCaseTests: XCTestCase {
     }
 }
 
-/// Term tests and scales: an untestable automatic term test is left out rather than failing the
-/// fit, and percentage points are only for shares and rates.
+/// Term tests and scales: an untestable automatic term test is left out with a note rather
+/// than failing the fit (a requested one fails), and percentage points are only for shares and
+/// rates.
 final class TermTestAndScaleTests: XCTestCase {
-    func testSingularAutomaticTermTestIsLeftOut() throws {
+    func testAutomaticTermTestWithoutResidualDFIsLeftOutWithANote() throws {
         var text = "y,g\n"
         for i in 0..<12 { text += "\(Double(i % 5) + Double(i) / 10),\(i % 6)\n" }
         let t = try CSVReader.parse(Array(text.utf8), source: "t.csv")
@@ -208,6 +209,32 @@ final class TermTestAndScaleTests: XCTestCase {
         let result = try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ factor(g)"))
         XCTAssertEqual(result.coefficients.count, 6)
         XCTAssertTrue(result.tests.isEmpty)
+        XCTAssertEqual(result.notes, ["no Wald test of 'factor(g)': the design leaves 0 residual degrees of freedom"])
+        XCTAssertThrowsError(try RegressionEstimator(table: t, design: design)
+            .fit(RegressionRequest(formula: "y ~ factor(g)", tests: ["factor(g)"]))) {
+            XCTAssert("\($0)".contains("--test 'factor(g)': cannot be tested: the design leaves 0 residual degrees of freedom"), "\($0)")
+        }
+    }
+
+    /// A covariance that Cholesky factorises only through rounding (two coefficients whose
+    /// correlation is 1 to 1e-13: a replicate covariance of fewer replicates than coefficients)
+    /// gives no test, where it gave a statistic of rounding noise (F near 1e14, p = 0).
+    func testNearlySingularTermCovarianceIsNotTested() throws {
+        var text = "y,g\n"
+        for i in 0..<30 { text += "\(Double(i % 7)),\(i % 3)\n" }
+        let t = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+        let x = try DesignMatrix(formula: ModelFormula("y ~ factor(g)"), table: t)
+        let nearlySingular: [Double] = [1, 0, 0, 0, 1, 1, 0, 1, 1 + 1e-13]
+        let tests = TermTests(design: x, kept: [0, 1, 2], coefficients: [1, 0.5, 0.7], covariance: nearlySingular, df: 20)
+        let (run, notes) = try tests.run(requested: [])
+        XCTAssertTrue(run.isEmpty)
+        XCTAssertEqual(notes, ["no Wald test of 'factor(g)': its coefficients' covariance is singular"])
+        XCTAssertThrowsError(try tests.run(requested: ["factor(g)"]))
+        // A well-conditioned covariance is tested: F = β'V⁻¹β/2 on (2, 20).
+        let regular = TermTests(design: x, kept: [0, 1, 2], coefficients: [1, 0.5, 0.7], covariance: [1, 0, 0, 0, 1, 0.5, 0, 0.5, 1], df: 20)
+        let f = try XCTUnwrap(regular.run(requested: []).tests.first)
+        XCTAssertEqual(f.statistic, (0.25 + 0.49 - 0.35) / 0.75 / 2, accuracy: 1e-14)
+        XCTAssertEqual(f.denominatorDF, 20)
     }
 
     func testPercentagePointsOnlyForSharesAndRates() {

@@ -156,9 +156,9 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertFalse(Report.regression(plain, design: design).tabular.columns.contains("note"))
     }
 
-    /// A replicate that gives every row of the model weight 0 has no refit: it is left out,
-    /// as R's `svrVar` leaves out the NaN coefficients `svyglm` gives it, and the note names
-    /// the cause (it was counted as a refit that did not converge).
+    /// A replicate that gives every row of the model weight 0 has no refit: it is left out
+    /// (R's `svyglm` stops with an error, "NAs in V(mu)"), and the note names the cause (it was
+    /// counted as a refit that did not converge).
     func testRegressionReplicateWithoutWeightIsLeftOut() throws {
         var rng = SplitMix64(seed: 43)
         var csv = "x,y,w,r1,r2,r3,r4,r5\n"
@@ -177,8 +177,39 @@ final class ReplicateVarianceTests: XCTestCase {
         let result = try fit("r*")
         let note = try XCTUnwrap(result.notes.first, "the left-out replicate must be announced")
         XCTAssertTrue(note.hasPrefix("1 of 5 replicates") && note.contains("1 give every row of the model weight 0")
-                      && note.contains("as R's svrVar"), note)
+                      && note.contains("R's svyglm stops with an error there"), note)
         XCTAssertTrue(result.coefficients.allSatisfy { $0.standardError.map { $0 > 0 && $0.isFinite } ?? false })
+    }
+
+    /// A regression's residual df on replicate weights is R's `degf` of the design before the
+    /// rows with missing values are left out (`svyglm.svyrep.design` takes it so), minus the
+    /// coefficients plus 1: with x missing on every row of one PSU of a JK1 design of 10 PSUs,
+    /// the replicate weights' rank over all rows is 10 (over the model's rows 9), so the df is
+    /// 10 − 1 + 1 − 2 = 8 (R's); under `--subset` the rank over the subset's rows, missing
+    /// values included.
+    func testRegressionReplicateDegreesOfFreedomCountRowsWithMissingValues() throws {
+        var rng = SplitMix64(seed: 47)
+        let psus = 10
+        var csv = "psu,x,y,w" + (1...psus).map { ",r\($0)" }.joined() + "\n"
+        for p in 1...psus {
+            for _ in 0..<30 {
+                let x = rng.normal(), y = rng.uniform() < 1 / (1 + exp(-x)) ? 1 : 0
+                let replicates = (1...psus).map { j in j == p ? "0" : "\(Double(psus) / Double(psus - 1))" }
+                csv += "\(p),\(p == 1 ? "" : "\(x)"),\(y),1," + replicates.joined(separator: ",") + "\n"
+            }
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "jk1.csv")
+        var spec = DesignSpec(weights: "w")
+        spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "r*", type: .jk1))
+        let design = try SurveyDesign(spec: spec, table: table)
+        let estimator = RegressionEstimator(table: table, design: design)
+        let result = try estimator.fit(RegressionRequest(formula: "y ~ x", family: .binomial))
+        XCTAssertEqual(result.dfResidual, 8, "R's degf before the missing rows are left out")
+        // A subset of PSUs 1 to 6 (PSU 1 all missing): rank 6 over its rows (over the model's
+        // rows, PSUs 2 to 6, 5), so 6 − 1 + 1 − 2 = 4.
+        var request = RegressionRequest(formula: "y ~ x", family: .binomial)
+        request.subset = try RowFilter(parsing: "psu <= 6")
+        XCTAssertEqual(try estimator.fit(request).dfResidual, 4)
     }
 
     /// Representation's replicates in which the benchmark has no row at a level of the

@@ -89,6 +89,21 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
                                code: 2, mentions: ["repw*", "matches no column"])
     }
 
+    /// A column named twice (R would count it twice) and rscales that are all 0 (no variance)
+    /// are refused; a negative --fay-rho reaches its own check instead of "Missing value".
+    func testReplicateSettingsThatWouldMislead() throws {
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r1,r1,r2", "--replicate-type", "jk1"],
+                               code: 2, mentions: ["'r1' is matched twice"])
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*,r2", "--replicate-type", "jk1"],
+                               code: 2, mentions: ["'r2' is matched twice"])
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "other",
+                                                         "--replicate-scale", "1", "--replicate-rscales", "0"],
+                               code: 2, mentions: ["all 0"])
+        try assertCommandFails(in: directory, Self.csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "fay",
+                                                         "--fay-rho", "-0.2"],
+                               code: 2, mentions: ["--fay-rho in [0, 1)"])
+    }
+
     func testNonNumericReplicateWeight() throws {
         try assertCommandFails(in: directory, "y,w,r1,r2\n1,1,1,0\n2,1,x,1\n", ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"],
                                mentions: ["r1", "data.csv:3"])
