@@ -63,7 +63,8 @@ public struct DesignMatrix: Sendable {
         let kept = keep.reduce(0) { $0 + ($1 ? 1 : 0) }
         let rows = kept == keep.count ? Array(0..<Int32(kept)) : keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
         guard !rows.isEmpty else {
-            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): no row has every variable of the model")
+            let reason = within.map { $0.contains(true) ? "no row of the subset has every variable of the model" : "the subset selects no row" }
+            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): \(reason ?? "no row has every variable of the model")")
         }
         var factors: [ModelVariable: PresentLevels] = [:]
         for (v, r) in resolved {

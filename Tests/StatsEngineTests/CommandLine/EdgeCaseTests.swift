@@ -216,6 +216,20 @@ final class TermTestAndScaleTests: XCTestCase {
         }
     }
 
+    /// A fit whose subset selects no row says so, and one whose subset's rows all miss a
+    /// variable says that, not merely that no row has the model's variables.
+    func testEmptySubsetIsNamed() throws {
+        let t = try CSVReader.parse(Array("y,x,z\n1,2,a\n0,3,b\n1,,c\n".utf8), source: "t.csv")
+        let estimator = RegressionEstimator(table: t, design: try SurveyDesign(spec: DesignSpec(), table: t))
+        var request = RegressionRequest(formula: "y ~ x")
+        request.subset = try RowFilter(parsing: "x > 10")
+        XCTAssertThrowsError(try estimator.fit(request)) { XCTAssert("\($0)".contains("'y ~ x': the subset selects no row"), "\($0)") }
+        request.subset = try RowFilter(parsing: "z == c")
+        XCTAssertThrowsError(try estimator.fit(request)) {
+            XCTAssert("\($0)".contains("'y ~ x': no row of the subset has every variable of the model"), "\($0)")
+        }
+    }
+
     /// A covariance that Cholesky factorises only through rounding (two coefficients whose
     /// correlation is 1 to 1e-13: a replicate covariance of fewer replicates than coefficients)
     /// gives no test, where it gave a statistic of rounding noise (F near 1e14, p = 0).
