@@ -10,7 +10,7 @@ import Foundation
 /// A pass may serve several fits of the same design at once (each with its own coefficients and
 /// prior weights): the inputs of a block of X then stay in cache for all of them, while each
 /// fit's sums are computed exactly as in a pass of its own. Replicate refits take their own
-/// passes (`deviances`, `normalEquations`, `means`, in `RefitPasses.swift`).
+/// passes (`refitPass`, `means`, in `RefitPasses.swift`).
 struct IRLSPass {
     let family: Family
     let x: ModelColumnInputs<Double>

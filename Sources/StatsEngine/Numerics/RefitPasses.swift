@@ -129,7 +129,7 @@ extension IRLSPass {
     }
 
     /// The means μ = g⁻¹(Xβ) of each fit k at coefficients `betas[k]` (n values; NaN where
-    /// `weights[k]` is 0), computed as `deviances` computes them: a finished refit's means, for
+    /// `weights[k]` is 0), computed as `refitPass` computes them: a finished refit's means, for
     /// its separation check when it reads them (`SeparationCheck.readsMeans`).
     func means(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows

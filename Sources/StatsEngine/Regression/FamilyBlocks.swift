@@ -4,9 +4,10 @@ import Foundation
 /// A family's means and unit deviances for a block of rows at once, with glibc's vector `exp`
 /// and `log` (libmvec, `CVectorMath`): each value as `mean(_:)` and `deviance(_:_:)` compute
 /// it, to within a few ulp instead of one (the vector functions are within 4 ulp of the exact
-/// value, libm's within 1). Used by the passes of the fits (`IRLSPass.run`) and of the replicate
-/// refits (`IRLSPass.deviances`, `normalEquations`, `means`); the careful path's fits and the
-/// values at an estimate use the scalar functions.
+/// value, libm's within 1); and IRLS's working values four rows at a time, bit for bit as
+/// `meanDerivative` and `workingWeight`. Used by the passes of the fits (`IRLSPass.run`) and of
+/// the replicate refits (`IRLSPass.refitPass`, `means`); the careful path's fits and the values
+/// at an estimate use the scalar functions.
 extension Family {
     /// μ = g⁻¹(η) of `count` rows into `mean` (`count` values each).
     func means(_ eta: UnsafePointer<Double>, count: Int, into mean: UnsafeMutablePointer<Double>) {
