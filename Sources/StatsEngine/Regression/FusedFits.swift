@@ -92,10 +92,11 @@ extension IRLS {
                 }.map(\.fit)
                 let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
                 let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
-                // The check reads a fit's weights only with its means or pinned rows.
+                // The check reads a fit's weights only with its means, pinned rows or a large effect.
                 let finished = finishing(done.map { fit in
                     let mean = meanOf[fit.fit] ?? []
                     let reads = !mean.isEmpty || fit.pinnedRows > 0
+                        || !SeparationCheck.largeEffects(progress[fit.fit].beta!, design: x).isEmpty
                     return (progress[fit.fit], mean, fit.deviance, reads ? weights[fit.fit].materialized() : [], fit.pinnedRows)
                 }, x: x, rowValues: false)
                 for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
@@ -145,6 +146,10 @@ extension IRLS {
                             pinnedRowCount: pinnedRows)
             .check(coefficients: progress.beta!, previous: progress.previousBeta, converged: progress.converged,
                    iterations: progress.iteration)
+        if progress.fromStart, let first = progress.firstDeviance,
+           IRLS.rose(from: first, to: deviance, tolerance: tolerance, floor: devianceFloor) {
+            throw IRLS.Divergence(iterations: progress.iteration)
+        }
         let (omega, scoreFactor) = rowValues ? valuesAtEstimate(mean: mu, weights: w, response: x.response) : ([], [])
         return GLMFit(family: family, coefficients: final.coefficients, aliased: final.aliased,
                       unscaledCovariance: final.unscaledCovariance, mean: mu, workingWeights: omega, scoreFactor: scoreFactor,
@@ -162,6 +167,10 @@ struct FusedIteration {
     private(set) var previousBeta: [Double]? = nil
     /// The previous pass's deviance; nil before the first pass.
     private var previous: Double? = nil
+    /// The first pass's deviance: at the starting coefficients when `fromStart`.
+    private(set) var firstDeviance: Double? = nil
+    /// Whether the fit started from given coefficients (not R's starting means).
+    let fromStart: Bool
     /// The relative change of the deviance at the last test; nil before the second pass.
     private(set) var lastChange: Double? = nil
     private(set) var iteration = 0
@@ -173,6 +182,7 @@ struct FusedIteration {
     init(start: [Double]?, size: Int) {
         beta = start
         self.size = size
+        fromStart = start != nil
     }
 
     /// Takes the pass at `beta` (the deviance test adding `floor` to |dev|): true when the fit
@@ -194,6 +204,7 @@ struct FusedIteration {
             lastChange = abs(deviance - previous) / (abs(deviance) + floor)
             if lastChange! < tolerance { converged = true }
         }
+        if previous == nil { firstDeviance = deviance }
         previous = deviance
         return !converged && iteration < maximumIterations
     }

@@ -30,6 +30,16 @@ struct GLMFit {
 struct IRLS {
     /// The iteration limit was reached before the deviance settled; the caller words the error.
     struct NonConvergence: Error { let iterations: Int }
+    /// A fit from given coefficients ended with a larger deviance than it started with (by more
+    /// than the convergence test resolves): IRLS walked away from the maximum, which for these
+    /// convex likelihoods lies at or below the start. R's `glm.fit` returns such a point.
+    struct Divergence: Error { let iterations: Int }
+
+    /// Whether a fit from given coefficients whose deviance there was `start` ended at `final`
+    /// above it, by more than `tolerance`·(|final| + `floor`), the convergence test's resolution.
+    static func rose(from start: Double, to final: Double, tolerance: Double, floor: Double) -> Bool {
+        final - start > tolerance * (abs(final) + floor)
+    }
 
     let family: Family
     var tolerance = RegressionRequest.defaultTolerance
@@ -82,9 +92,13 @@ struct IRLS {
         let y = x.response
         var mu = (0..<n).map { family.start(y[$0], weight: w[$0] / priorWeightsMean) }
         var eta = mu.map(family.link)
+        var startDeviance: Double? = nil
         if let start {
             eta = Self.linearPredictor(x.columns, beta: start)
             mu = eta.map(family.mean)
+            var total = 0.0
+            for i in 0..<n where w[i] != 0 { total += w[i] * family.deviance(y[i], mu[i]) }
+            startDeviance = total
         }
         var deviance = Double.infinity
         var solution: LeastSquaresFit? = nil
@@ -122,6 +136,9 @@ struct IRLS {
         if family != .gaussian {
             try SeparationCheck(family: family, design: x, weights: w, mean: mu)
                 .check(coefficients: current!, previous: previous, converged: converged, iterations: iteration)
+            if let startDeviance, Self.rose(from: startDeviance, to: deviance, tolerance: tolerance, floor: devianceFloor) {
+                throw Divergence(iterations: iteration)
+            }
         }
         let (atEstimate, scoreFactor) = valuesAtEstimate(mean: mu, weights: w, response: y)
         omega = atEstimate
@@ -250,9 +267,30 @@ struct SeparationCheck {
         guard converged else { throw IRLS.NonConvergence(iterations: iterations) }
         // Fitted means numerically at their bound (R's glm.fit warns of them) come with strong
         // but finite effects too — rows far out on a steep predictor — so they are separation
-        // only when a column separates the outcome on its own.
-        if (pinnedRowCount ?? pinnedRows(y: y)) > 0, let direction = separatingColumn(y: y), let message = separation(step: direction, y: y) {
+        // only when a column separates the outcome on its own; so is a coefficient whose effect
+        // reaches `largeEffect` (the deviance test stops a separated cell's coefficient wherever
+        // its share of the deviance settles: about 12 for a cell of 4 rows in 5,000, before its
+        // means reach their bound). The column test is exact, so its direction needs no fitted
+        // means near the bound.
+        let pinned = (pinnedRowCount ?? pinnedRows(y: y)) > 0
+        let large = Self.largeEffects(coefficients, design: design)
+        if pinned || !large.isEmpty, let direction = separatingColumn(y: y, columns: pinned ? nil : large),
+           let message = separation(step: direction, y: y, exact: true) {
             throw DisparityError.analysis("formula \(quoted: design.formula.text): separation: \(message); its coefficient is infinite (drop the term or merge levels)")
+        }
+    }
+
+    /// The smallest effect |βⱼ|·maxᵢ|xᵢⱼ| of a coefficient across its column that has the
+    /// check test the column for separation: an odds ratio of e⁸ ≈ 3,000 between the column's
+    /// 0 and its largest value.
+    static let largeEffect = 8.0
+
+    /// The columns (of terms, not the intercept) whose coefficient's effect across the column
+    /// reaches `largeEffect`.
+    static func largeEffects(_ coefficients: [Double], design: DesignMatrix) -> [Int] {
+        let magnitudes = design.columnMagnitudes
+        return coefficients.indices.filter { j in
+            design.termOfColumn[j] >= 0 && !coefficients[j].isNaN && abs(coefficients[j]) * magnitudes[j] >= largeEffect
         }
     }
 
@@ -319,11 +357,12 @@ struct SeparationCheck {
     /// the rows with y = 1 lie on one side of a threshold of the column and those with y = 0
     /// on the other (ties at it allowed: quasi-complete); Poisson: the rows with events share
     /// the column's value and the others lie on one side of it. An exact test for separation
-    /// by a single term (a factor level, a 0/1 or a continuous variable).
-    func separatingColumn(y: [Double]) -> [Double]? {
+    /// by a single term (a factor level, a 0/1 or a continuous variable), of the `columns`
+    /// given (nil: every column).
+    func separatingColumn(y: [Double], columns: [Int]? = nil) -> [Double]? {
         let n = design.rowCount, p = design.columnCount, x = design.values
         let intercept = design.formula.hasIntercept ? design.termOfColumn.firstIndex(of: -1) : nil
-        for j in 0..<p where design.termOfColumn[j] >= 0 {
+        for j in columns ?? Array(0..<p) where design.termOfColumn[j] >= 0 {
             // Each outcome class's range of the column: [0] no event, [1] events.
             var low = [Double.infinity, .infinity], high = [-Double.infinity, -Double.infinity]
             for i in 0..<n where weights[i] > 0 {
@@ -355,11 +394,12 @@ struct SeparationCheck {
         return nil
     }
 
-    /// The description of the separation the step reveals, or nil.
-    private func separation(step b: [Double], y: [Double]) -> String? {
+    /// The description of the separation the step reveals, or nil. An `exact` step (a
+    /// separating column's direction) needs no check of the fitted means.
+    private func separation(step b: [Double], y: [Double], exact: Bool = false) -> String? {
         let n = design.rowCount, p = design.columnCount
         guard Self.mayDiverge(b, columnMagnitudes: columnMagnitudes) else { return nil }
-        precondition(mean.count == n, "SeparationCheck: the means are read (see readsMeans)")
+        precondition(exact || mean.count == n, "SeparationCheck: the means are read (see readsMeans)")
         let move = IRLS.linearPredictor(design.columns, beta: b.map { $0.isNaN ? 0 : $0 })
         var largest = 0.0
         for i in 0..<n where weights[i] > 0 { largest = max(largest, abs(move[i])) }
@@ -376,7 +416,7 @@ struct SeparationCheck {
             default: break
             }
             if abs(d) > tolerance {
-                guard abs(y[i] - mean[i]) < Self.boundaryTolerance else { return nil }
+                guard exact || abs(y[i] - mean[i]) < Self.boundaryTolerance else { return nil }
                 separated.append(i)
             }
         }

@@ -163,6 +163,9 @@ public struct RegressionEstimator: Sendable {
                     } catch let failure as IRLS.NonConvergence {
                         failures.unconverged += 1
                         throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
+                    } catch is IRLS.Divergence {
+                        failures.diverged += 1
+                        throw DisparityError.analysis("formula '\(text)': a replicate's fit moved away from the full-sample estimate (its deviance rose)")
                     } catch {
                         if let failure = error as? DisparityError, failure.kind == .analysis, failure.message.contains(": separation:") {
                             failures.separated += 1
@@ -230,6 +233,8 @@ struct RefitFailures {
     var separated = 0
     /// Refits that reached the iteration limit without separating.
     var unconverged = 0
+    /// Refits whose deviance ended above its value at the full-sample estimate (`IRLS.Divergence`).
+    var diverged = 0
     /// Refits that failed otherwise.
     var other = 0
     /// Replicates that give every row of the model weight 0: no refit (R's `svyglm` stops with
@@ -243,12 +248,13 @@ struct RefitFailures {
     /// coefficients, so where those are left out the standard errors may be smaller than R's.
     func note(dropped: Int, of total: Int) -> String? {
         guard dropped > 0 else { return nil }
-        let unestimable = dropped - separated - unconverged - other - weightless
+        let unestimable = dropped - separated - unconverged - diverged - other - weightless
         let causes = [(separated, "separate the outcome"), (unconverged, "did not converge: raise --max-iterations"),
+                      (diverged, "moved away from the full-sample estimate, their deviance rising"),
                       (other, "failed otherwise"), (unestimable, "leave a coefficient not estimable"),
                       (weightless, "give every row of the model weight 0")]
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-        let consequence = separated + unconverged + other > 0
+        let consequence = separated + unconverged + diverged + other > 0
             ? "the standard errors leave out the most unstable replicates and may understate the uncertainty (R's svyglm keeps their diverging coefficients)"
             : unestimable > 0 ? "as R's svrVar leaves out replicates with NA coefficients"
             : "R's svyglm stops with an error there"

@@ -129,6 +129,31 @@ final class FusedIRLSTests: XCTestCase {
         }
     }
 
+    /// A refit that walks away from its start is a failure, not an estimate: replicate 36 of a
+    /// new user's bootstrap design (its rows with weight, `Fixtures/svyglm/diverging_replicate.csv`)
+    /// refitted from the full-sample estimate as R's `svyglm` does climbs in deviance to a
+    /// coefficient near 1e15, where R's `glm.fit` stops and reports it (its SE then 1.8e14).
+    /// Its deviance ends above the start's, which the maximum of a logistic likelihood cannot:
+    /// the shared passes and the general loop both call it `IRLS.Divergence`; from R's
+    /// starting values the same weights have a finite estimate.
+    func testRefitThatWalksAwayFromTheStartIsADivergence() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "diverging_replicate", withExtension: "csv", subdirectory: "Fixtures/svyglm"))
+        let table = try CSVReader.read(path: url.path)
+        let x = try DesignMatrix(formula: ModelFormula("y ~ x + factor(lvl)"), table: table)
+        // The full-sample estimate on all 5,000 rows with the sampling weights.
+        let start = [-0.901238047819965, 0.7343581723879454, 0.3622359410318111, -0.24990572440454448, 0.5057334939252766, -0.28853159859458]
+        let column = try table.numeric("r36"), total = column.reduce(0, +)
+        let irls = IRLS(family: .binomial)
+        let refit = irls.fits(x, weights: [ScaledWeights(column: column, rows: nil, divisor: total)], start: start)[0]
+        guard case .failure(let error) = refit, error is IRLS.Divergence else { return XCTFail("refit: \(refit)") }
+        let weights = column.map { $0 / total }
+        XCTAssertThrowsError(try irls.iterativeFit(x, weights: weights, start: start)) { XCTAssert($0 is IRLS.Divergence, "\($0)") }
+        let fresh = try irls.fit(x, weights: weights)
+        XCTAssertLessThan(abs(fresh.coefficients[5]), 10, "lvl[9] from R's starting values: \(fresh.coefficients)")
+        XCTAssertTrue(IRLS.rose(from: 1, to: 1 + 1e-7, tolerance: 1e-8, floor: 0.1))
+        XCTAssertFalse(IRLS.rose(from: 1, to: 1 + 1e-9, tolerance: 1e-8, floor: 0.1), "within the test's resolution")
+    }
+
     /// A refit is expected to step again unless its deviance's last relative change, squared,
     /// is below the tolerance (IRLS's quadratic convergence); before any change is known it is
     /// expected to, at its iteration limit never.

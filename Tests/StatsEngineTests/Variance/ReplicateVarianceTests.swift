@@ -156,6 +156,29 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertFalse(Report.regression(plain, design: design).tabular.columns.contains("note"))
     }
 
+    /// A replicate that separates a small cell is left out whatever coefficient its deviance
+    /// test stopped at: a 2-row cell of y = 1 among 2,000 rows stops near 12, before its means
+    /// reach their bound, and was kept with that coefficient as if estimated; the check now
+    /// tests the column of any coefficient whose effect reaches `SeparationCheck.largeEffect`.
+    func testRegressionReplicateSeparatingASmallCellIsLeftOut() throws {
+        var rng = SplitMix64(seed: 53)
+        var csv = "x,cell,y,w,r1,r2,r3,r4,r5,r6\n"
+        for i in 0..<2_000 {
+            let x = rng.normal(), rare = i < 4
+            let y = rare ? (i < 2 ? 1 : 0) : rng.uniform() < 1 / (1 + exp(-0.3 * x)) ? 1 : 0
+            // Replicates 4 to 6 leave out the rare cell's y = 0 rows: it separates there.
+            let replicates = (1...6).map { r in r > 3 && rare && y == 0 ? 0 : Double(1 + rng.next() % 2) }
+            csv += "\(x),\(rare ? "b" : "a"),\(y),1," + replicates.map { "\($0)" }.joined(separator: ",") + "\n"
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "small-cell.csv")
+        var spec = DesignSpec(weights: "w")
+        spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "r*", type: .bootstrap))
+        let result = try RegressionEstimator(table: table, design: try SurveyDesign(spec: spec, table: table))
+            .fit(RegressionRequest(formula: "y ~ x + factor(cell)", family: .binomial))
+        let note = try XCTUnwrap(result.notes.first, "the separating replicates must be announced")
+        XCTAssertTrue(note.hasPrefix("3 of 6 replicates") && note.contains("3 separate the outcome"), note)
+    }
+
     /// A replicate that gives every row of the model weight 0 has no refit: it is left out
     /// (R's `svyglm` stops with an error, "NAs in V(mu)"), and the note names the cause (it was
     /// counted as a refit that did not converge).
