@@ -21,6 +21,14 @@ public struct RatiosOfTotals: Sendable {
     private(set) var numerator: [Int] = []
     /// Per statistic, its denominator total, or −1 for a plain total.
     private(set) var denominator: [Int] = []
+    /// The totals' values over the table's rows as a dense matrix (`denseRowCount` rows ×
+    /// `totalCount`, column-major, 0 where a row adds nothing) instead of entries: a few totals
+    /// over most rows of a single domain (a mean, total, ratio or a few shares of the whole
+    /// sample), written by `addPerDomain` without an entry per row and value. Empty when the
+    /// entries hold the totals.
+    private var dense: [Double] = []
+    /// The table rows of `dense`.
+    private var denseRowCount = 0
 
     /// An empty description: no totals, no statistics.
     public init() {}
@@ -63,6 +71,23 @@ public struct RatiosOfTotals: Sendable {
     @inline(__always)
     public mutating func addPerDomain(_ domains: [[Int32]], rowCount: Int, totals: Int, ratios: [(numerator: Int, denominator: Int?)],
                                       perRow: Int, uses: (Int32) -> Bool, entry: (Int32, Int, Int) -> (total: Int, value: Double)) {
+        // The first statistics, a few totals over most rows of one domain: a dense matrix.
+        let single = domains.count == 1 ? Self.rows(domains[0], where: uses) : nil
+        if let kept = single, !kept.isEmpty, totalCount == 0, totals <= Self.denseTotals, 2 * kept.count >= rowCount {
+            _ = newTotals(totals)
+            for ratio in ratios { addStatistic(numerator: ratio.numerator, denominator: ratio.denominator) }
+            dense = [Double](repeating: 0, count: rowCount * totals)
+            denseRowCount = rowCount
+            dense.withUnsafeMutableBufferPointer { dense in
+                for r in kept {
+                    for j in 0..<perRow {
+                        let (t, v) = entry(r, j, 0)
+                        dense[t * rowCount + Int(r)] += v
+                    }
+                }
+            }
+            return
+        }
         var domainOf: [Int32] = [], used = [Int](repeating: 0, count: domains.count)
         var inOrder = domains.count > 1
         if inOrder {
@@ -77,7 +102,7 @@ public struct RatiosOfTotals: Sendable {
         }
         var first = [Int](repeating: -1, count: domains.count)
         for (d, rows) in domains.enumerated() {
-            let kept = inOrder ? [] : Self.rows(rows, where: uses)
+            let kept = inOrder ? [] : single ?? Self.rows(rows, where: uses)
             guard inOrder ? used[d] > 0 : !kept.isEmpty else { addMissingStatistic(); continue }
             first[d] = newTotals(totals)
             for ratio in ratios { addStatistic(numerator: first[d] + ratio.numerator, denominator: ratio.denominator.map { first[d] + $0 }) }
@@ -112,6 +137,7 @@ public struct RatiosOfTotals: Sendable {
     /// kept together, so each row's replicate weights are read once.
     @inline(__always)
     private mutating func addEntries(rows added: [Int32], perRow: Int, _ entry: (Int32, Int) -> (total: Int, value: Double)) {
+        if !dense.isEmpty { self = withEntries() }
         let start = rows.count, count = added.count * perRow
         rows.append(contentsOf: repeatElement(0, count: count))
         slots.append(contentsOf: repeatElement(0, count: count))
@@ -156,8 +182,29 @@ public struct RatiosOfTotals: Sendable {
     /// The statistics under one set of row weights.
     func statistics(weights w: [Double]) -> [Double] {
         var t = [Double](repeating: 0, count: totalCount)
+        if !dense.isEmpty {
+            for s in 0..<dense.count / denseRowCount { for i in 0..<denseRowCount { t[s] += dense[s * denseRowCount + i] * w[i] } }
+        }
         for e in rows.indices { t[Int(slots[e])] += values[e] * w[Int(rows[e])] }
         return t.withUnsafeBufferPointer(statistics)
+    }
+
+    /// The same statistics with the dense matrix's values as entries (a row's non-zero values,
+    /// in row order): for the kernels that take entries.
+    private func withEntries() -> RatiosOfTotals {
+        guard !dense.isEmpty else { return self }
+        var converted = self
+        (converted.dense, converted.denseRowCount) = ([], 0)
+        // The matrix's own totals: a statistic being added may have reserved more.
+        let (n, t) = (denseRowCount, dense.count / denseRowCount)
+        for i in 0..<n {
+            for s in 0..<t where dense[s * n + i] != 0 {
+                converted.rows.append(Int32(i))
+                converted.slots.append(Int32(s))
+                converted.values.append(dense[s * n + i])
+            }
+        }
+        return converted
     }
 
     /// The statistics under every replicate whose weight of row i is
@@ -178,17 +225,26 @@ public struct RatiosOfTotals: Sendable {
     ///   - rowScale: per table row, nil for 1.
     ///   - key: per table row, its index in the columns; nil for the row itself.
     func replicateStatistics(columns: [[Double]], rowScale: [Double]?, key: [Int32]?) -> [[Double]] {
+        guard dense.isEmpty || (key == nil && rowScale == nil) else {
+            return withEntries().replicateStatistics(columns: columns, rowScale: rowScale, key: key)
+        }
         let width = columns.count
         let entries = inRowOrder()
-        let dense = key == nil && entries.isDense
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows.count / 65_536))
+        let matrix = !self.dense.isEmpty
+        let dense = key == nil && (matrix || entries.isDense)
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, max(1, (matrix ? denseRowCount : rows.count) / 65_536))
         var sums = [[Double]](repeating: [], count: parts)
         sums.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+                let length = matrix ? denseRowCount : rows.count
+                let range = (length * part / parts)..<(length * (part + 1) / parts)
                 var out = [Double](repeating: 0, count: totalCount * width)
                 out.withUnsafeMutableBufferPointer { out in
+                    if matrix {
+                        entries.accumulateMatrix(range, into: out.baseAddress!, width: width, columns: columns)
+                        return
+                    }
                     if dense {
                         entries.accumulateDense(range, into: out.baseAddress!, width: width, columns: columns, rowScale)
                         return
@@ -289,6 +345,25 @@ public struct RatiosOfTotals: Sendable {
                     }
                 }
                 e = end
+            }
+        }
+    }
+
+    /// Adds the table rows `range` of the dense matrix (`dense`) into `out`, every replicate's
+    /// totals (as `accumulateDense`, whose blocks of `denseRows` rows it reads in place): each
+    /// replicate's column read once, contiguously.
+    private func accumulateMatrix(_ range: Range<Int>, into out: UnsafeMutablePointer<Double>, width: Int, columns: [[Double]]) {
+        let (n, t) = (denseRowCount, dense.count / denseRowCount)
+        dense.withUnsafeBufferPointer { matrix in
+            for first in stride(from: range.lowerBound, to: range.upperBound, by: Self.denseRows) {
+                let span = min(Self.denseRows, range.upperBound - first)
+                for (r, column) in columns.enumerated() {
+                    column.withUnsafeBufferPointer { column in
+                        for total in 0..<t {
+                            out[total * width + r] += Self.dot(matrix.baseAddress! + total * n + first, column.baseAddress! + first, count: span)
+                        }
+                    }
+                }
             }
         }
     }

@@ -48,6 +48,43 @@ final class RatiosOfTotalsTests: XCTestCase {
         check(domains, columns: columns, "three domain means (entry kernel)")
     }
 
+    /// A single domain's few totals over most rows are held as a dense matrix (no entry per
+    /// row and value): the same statistics as the entries, bit for bit one replicate at a time
+    /// and to rounding all together, also through the kernels that take entries (a PSU key and
+    /// row scale, as a bootstrap's) and after more statistics are added.
+    func testDenseMatrixEqualsEntries() {
+        var rng = SplitMix64(seed: 13)
+        let n = 150_003
+        let y = (0..<n).map { _ in rng.uniform() < 0.1 ? Double.nan : rng.normal() * 5 + 20 }
+        let columns = (0..<7).map { _ in (0..<n).map { _ in rng.uniform() < 0.37 ? 0 : rng.uniform() * 3 } }
+        let all = (0..<Int32(n)).map { $0 }
+        let present = all.filter { !y[Int($0)].isNaN }
+        var matrix = RatiosOfTotals()
+        matrix.addPerDomain([all], rowCount: n, totals: 2, ratios: [(0, 1)], perRow: 2, uses: { !y[Int($0)].isNaN }) { r, j, first in
+            j == 0 ? (first, y[Int(r)]) : (first + 1, 1)
+        }
+        var entries = RatiosOfTotals()
+        entries.addRatio(rows: present, { y[Int($0)] }, over: { _ in 1 })
+        for column in columns {
+            XCTAssertEqual(matrix.statistics(weights: column).map(\.bitPattern), entries.statistics(weights: column).map(\.bitPattern))
+        }
+        check(matrix, columns: columns, "a mean held as a dense matrix")
+        let together = matrix.replicateStatistics(columns: columns, rowScale: nil, key: nil)
+        let fromEntries = entries.replicateStatistics(columns: columns, rowScale: nil, key: nil)
+        for r in columns.indices { XCTAssertEqual(together[r][0], fromEntries[r][0], accuracy: 1e-13 * abs(fromEntries[r][0])) }
+        // Through the entry kernel: columns by a key (a PSU per row), rows scaled.
+        let key = (0..<n).map { Int32($0 % 5) }, scale = (0..<n).map { _ in 1 + rng.uniform() }
+        let psuColumns = (0..<3).map { _ in (0..<5).map { _ in rng.uniform() * 2 } }
+        XCTAssertEqual(matrix.replicateStatistics(columns: psuColumns, rowScale: scale, key: key).map { $0.map(\.bitPattern) },
+                       entries.replicateStatistics(columns: psuColumns, rowScale: scale, key: key).map { $0.map(\.bitPattern) })
+        // More statistics after the matrix: it becomes entries, the numbering continues.
+        matrix.addTotal(rows: present) { y[Int($0)] }
+        entries.addTotal(rows: present) { y[Int($0)] }
+        XCTAssertEqual(matrix.count, 2)
+        check(matrix, columns: columns, "a mean and a total")
+        XCTAssertEqual(matrix.statistics(weights: columns[0]).map(\.bitPattern), entries.statistics(weights: columns[0]).map(\.bitPattern))
+    }
+
     /// `addPerDomain` writes the entries in row order but adds the same totals and statistics
     /// as one call per domain (whose entries are sorted into row order before the pass): the
     /// replicates' statistics are equal bit for bit, for a partition with an empty domain and
