@@ -59,7 +59,7 @@ struct TermTests {
         let beta = positions.map { coefficients[kept[$0]] }
         var v = [Double](repeating: 0, count: q * q)
         for (a, i) in positions.enumerated() { for (b, j) in positions.enumerated() { v[a * q + b] = covariance[i * k + j] } }
-        guard df > 0 else { return .failure(Untestable(text: "the design leaves \(Int(df)) residual degrees of freedom")) }
+        guard df > 0 else { return .failure(Untestable(text: "the design leaves \(NumberFormat.label(df)) residual degrees of freedom")) }
         guard Self.isNonsingular(v, size: q), let inverse = SymmetricInverse.of(v, size: q) else {
             return .failure(Untestable(text: "its coefficients' covariance is singular"))
         }
