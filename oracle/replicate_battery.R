@@ -15,13 +15,15 @@ replicate_recorder <- function(add, cname, base) {
   }
 }
 
-# Mean, total, (ratio,) proportions, domain means with their df, the median (R's default interval
+# Mean, total, (ratio,) the sd (svyvar's square root), proportions, domain means with their df, the median (R's default interval
 # for replicate designs, interval.type = "mean"), a gap and gaussian and binomial svyglm, on the
 # replicate design `r`, each recorded through `row`.
 replicate_battery <- function(r, row, ratio = TRUE) {
   m <- svymean(~y, r); row("mean", "estimate", "mean", "y", estimate = coef(m), se = SE(m))
   m <- svytotal(~y, r); row("total", "estimate", "total", "y", estimate = coef(m), se = SE(m))
   if (ratio) { m <- svyratio(~num, ~x, r); row("ratio", "estimate", "ratio", "num", denominator = "x", estimate = coef(m), se = SE(m)) }
+  v <- svyvar(~y, r)   # the sd: its square root, the SE by the delta method
+  row("sd", "estimate", "sd", "y", estimate = sqrt(coef(v)), se = SE(v) / (2 * sqrt(coef(v))))
   m <- svymean(~factor(cat), r)
   for (i in seq_along(coef(m))) row("proportion", "estimate", "proportion", "cat", category = sub("factor\\(cat\\)", "", names(coef(m))[i]),
                                     estimate = coef(m)[i], se = SE(m)[i])

@@ -123,7 +123,7 @@ public struct GapEstimator: Sendable {
                 row.verdict = row.inferred.verdict(against: target)
                 row.targetPValue = row.inferred.pValue(against: target)
             }
-            row.note = replicated.note
+            row.note = replicated.note(i)
             return row
         }
     }

@@ -43,21 +43,34 @@ public struct CrossTableEstimator: Sendable {
             let covariance = try engine.covariance(Influence(rows: layout.used, width: theta.count, values: influence))
             covariances.append(covariance.values)
         }
-        var note: String? = nil
+        // Per domain, each cell's note on the replicates that gave none of its three shares.
+        var notes = layouts.map { _ in [String?]() }
         let all = estimates.flatMap { $0 }
+        // The shares re-estimated on each replicate (R's svymean and svyby on the replicate
+        // design); the Wald contrasts linearized about the full sample's totals (R's svychisq).
+        let full = design.weights
         if let replicated = try design.replicateCovariance(estimates: all, { replicate in
-            layouts.flatMap { $0.statistics(replicate.weights).theta }
+            layouts.flatMap { layout in
+                let shares = 3 * layout.nr * layout.nc
+                return layout.statistics(replicate.weights).theta.prefix(shares) + layout.linearizedContrasts(replicate.weights, reference: full)
+            }
         }) {
-            note = replicated.note
             var offset = 0
             for (d, theta) in estimates.enumerated() {
-                let width = theta.count
+                let width = theta.count, k = layouts[d].nr * layouts[d].nc
                 covariances[d] = (0..<(width * width)).map { replicated[offset + $0 / width, offset + $0 % width] }
+                notes[d] = (0..<k).map { c in
+                    // Named by share when not all three lack the same replicates.
+                    let shares = [("share", c), ("row share", k + c), ("column share", 2 * k + c)]
+                        .compactMap { name, i in replicated.note(offset + i).map { (name, $0) } }
+                    guard shares.count < 3 || Set(shares.map(\.1)).count > 1 else { return shares[0].1 }
+                    return shares.isEmpty ? nil : shares.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+                }
                 offset += width
             }
         }
         return layouts.indices.map { d in
-            table(layouts[d], theta: estimates[d], covariance: covariances[d], request: request, note: note)
+            table(layouts[d], theta: estimates[d], covariance: covariances[d], request: request, notes: notes[d])
         }
     }
 
@@ -72,8 +85,9 @@ public struct CrossTableEstimator: Sendable {
         return factor
     }
 
-    /// The cells and the test of one domain from its statistics and their covariance.
-    private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, note: String?) -> CrossTable {
+    /// The cells and the test of one domain from its statistics and their covariance, with each
+    /// cell's note on replicates left out (`notes`, one per cell; empty: none).
+    private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, notes: [String?]) -> CrossTable {
         let k = layout.nr * layout.nc, width = theta.count
         let df = layout.used.isEmpty ? nil
             : request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: layout.used) }
@@ -88,7 +102,7 @@ public struct CrossTableEstimator: Sendable {
                 let c = i + j * layout.nr
                 var cell = CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
                                           cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
-                                          n: layout.counts[c], note: note)
+                                          n: layout.counts[c], note: notes.isEmpty ? nil : notes[c])
                 // An empty cell is a zero (R's svymean of the interaction: 0, SE 0), which tells
                 // nothing about anyone; disclosure control withholds cells of a few observations.
                 if layout.counts[c] > 0, let reason = request.disclosure.reason(smallestCell: layout.counts[c]) {
@@ -160,16 +174,8 @@ private struct Layout {
     /// levels fastest) and the Wald contrasts of rows and columns after the first — and their
     /// influence values on `used`, row-major.
     func statistics(_ w: [Double]) -> (theta: [Double], influence: [Double]) {
-        let k = nr * nc, q = max(0, (nr - 1) * (nc - 1)), width = 3 * k + q
-        var totals = [Double](repeating: 0, count: k), rowTotals = [Double](repeating: 0, count: nr)
-        var colTotals = [Double](repeating: 0, count: nc), whole = 0.0
-        for (i, r) in used.enumerated() {
-            let x = w[Int(r)]
-            totals[rowOf[i] + colOf[i] * nr] += x
-            rowTotals[rowOf[i]] += x
-            colTotals[colOf[i]] += x
-            whole += x
-        }
+        let k = nr * nc, width = 3 * k + contrasts.count
+        let (totals, rowTotals, colTotals, whole) = self.totals(w)
         var theta = [Double](repeating: .nan, count: width)
         for c in 0..<k {
             let (a, b) = (c % nr, c / nr)
@@ -177,8 +183,6 @@ private struct Layout {
             theta[k + c] = totals[c] / rowTotals[a]
             theta[2 * k + c] = totals[c] / colTotals[b]
         }
-        var contrasts: [(Int, Int)] = []
-        for b in 1..<max(1, nc) { for a in 1..<max(1, nr) { contrasts.append((a, b)) } }
         for (s, (a, b)) in contrasts.enumerated() {
             theta[3 * k + s] = totals[a + b * nr] - rowTotals[a] * colTotals[b] / whole
         }
@@ -199,5 +203,45 @@ private struct Layout {
             }
         }
         return (theta, influence)
+    }
+
+    /// The Wald contrasts' cells (row level a, column level b), rows and columns after the first.
+    var contrasts: [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        for b in 1..<max(1, nc) { for a in 1..<max(1, nr) { out.append((a, b)) } }
+        return out
+    }
+
+    /// The cell, row, column and whole totals of the used rows under weights `w`.
+    func totals(_ w: [Double]) -> (cells: [Double], rows: [Double], columns: [Double], whole: Double) {
+        var totals = [Double](repeating: 0, count: nr * nc), rowTotals = [Double](repeating: 0, count: nr)
+        var colTotals = [Double](repeating: 0, count: nc), whole = 0.0
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)]
+            totals[rowOf[i] + colOf[i] * nr] += x
+            rowTotals[rowOf[i]] += x
+            colTotals[colOf[i]] += x
+            whole += x
+        }
+        return (totals, rowTotals, colTotals, whole)
+    }
+
+    /// The Wald contrasts T_ab − T_a·T_b/T linearized about the totals under `reference` (the
+    /// full sample's weights), at weights `w`: Σᵢ wᵢ·gᵢ, gᵢ each used row's gradient of the
+    /// contrasts at the reference totals. Their spread over the replicates is J·V(totals)·Jᵀ,
+    /// the covariance R's `svychisq` gives the Wald tests on a replicate design; at the
+    /// reference weights they are the contrasts themselves.
+    func linearizedContrasts(_ w: [Double], reference: [Double]) -> [Double] {
+        let (_, rowTotals, colTotals, whole) = totals(reference)
+        let contrasts = self.contrasts
+        var out = [Double](repeating: 0, count: contrasts.count)
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)], a = rowOf[i], b = colOf[i]
+            for (s, (ra, cb)) in contrasts.enumerated() {
+                let (rt, ct) = (rowTotals[ra], colTotals[cb])
+                out[s] += x * ((a == ra && b == cb ? 1 : 0) - (a == ra ? ct / whole : 0) - (b == cb ? rt / whole : 0) + rt * ct / (whole * whole))
+            }
+        }
+        return out
     }
 }

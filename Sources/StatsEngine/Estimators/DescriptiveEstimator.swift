@@ -48,6 +48,8 @@ public struct DescriptiveEstimator: Sendable {
         let replicated: ReplicateCovariance?
         if let totals = try ratiosOfTotals(request, in: domains) {
             replicated = try design.replicateCovariance(estimates: estimates, totals)
+        } else if request.statistic == .sd {
+            replicated = try replicateVariances(request, in: domains, estimates: estimates)
         } else {
             replicated = try design.replicateCovariance(estimates: estimates) { replicate in
                 try DescriptiveEstimator(table: table, design: replicate).linearized(request, in: domains).map(\.estimate)
@@ -57,12 +59,33 @@ public struct DescriptiveEstimator: Sendable {
         return rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
-            let inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)
+            // An sd's replicates give its variance: the delta method, as under linearization.
+            let se = replicated.standardError(i).map { request.statistic != .sd ? $0 : row.estimate > 0 ? $0 / (2 * row.estimate) : 0 }
+            let inferred = Inferred.wald(row.estimate, standardError: se, df: row.df, level: request.level)
             row.standardError = inferred.standardError
             (row.confidenceLow, row.confidenceHigh) = (inferred.low, inferred.high)
             row.designEffect = nil
-            row.note = row.note ?? replicated.note
+            row.note = row.note ?? replicated.note(i)
             return row
+        }
+    }
+
+    /// The replicate covariance of each domain's variance of the request's variable, for an
+    /// `sd` (whose full-sample values are `estimates`): R's `svyvar.svyrep.design`, each
+    /// replicate's weighted variance of the rows with a value with n/(n − 1) at the full
+    /// sample's n (here the domain's rows with a non-zero weight, as the estimate takes it), not
+    /// recounted in each replicate.
+    private func replicateVariances(_ request: EstimateRequest, in domains: Domains, estimates: [Double]) throws -> ReplicateCovariance? {
+        let y = try table.numeric(request.variable), w = design.weights
+        let inputs = domains.rows.map { domain -> (used: [Int32], factor: Double) in
+            let n = Double(domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) })
+            return (rowsWithValues(domain, in: [y]), n / (n - 1))
+        }
+        return try design.replicateCovariance(estimates: estimates.map { $0 * $0 }) { replicate in
+            inputs.map { input in
+                let (mean, total) = WeightedMean.of(y, replicate.weights, rows: input.used)
+                return WeightedMean.squaredDeviations(y, replicate.weights, rows: input.used, about: mean) / total * input.factor
+            }
         }
     }
 
@@ -97,7 +120,12 @@ public struct DescriptiveEstimator: Sendable {
                                        designEffect: nil, note: "\(place) \(error.reason)"))
             }
         }
+        let averaging = design.spec.lonelyPSU == .average && design.spec.varianceMethod == .linearization && standardErrors
         return out.map { row in
+            var row = row
+            if averaging, row.estimate.isFinite, !(row.standardError?.isFinite ?? false), row.note == nil {
+                row.note = "no standard error: --lonely-psu average has no stratum to average over (each stratum of these rows has one PSU in them; R gives NaN)"
+            }
             guard row.estimate.isFinite, let reason = request.disclosure.reason(smallestCell: row.smallestCell) else { return row }
             var withheld = row
             withheld.inferred = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)

@@ -1,51 +1,126 @@
 import Foundation
 
-/// A covariance from replicate estimates, Σ_r s_r (θ_r − c)(θ_r − c)ᵀ over the kept replicates
-/// (R's `svrVar`), and how many replicates it rests on. The replicates' deviations are kept, so
-/// a single variance costs one pass over the replicates whatever the number of statistics.
+/// A covariance from replicate estimates, R's `svrVar`: scale·Σ_r rscale_r (θ_r − c)(θ_r − c)ᵀ
+/// over the replicates, c the mean of the replicates with rscale > 0 or, with `mse`, the
+/// full-sample estimates; for the Rao-Wu bootstrap the replicates' sample covariance.
+///
+/// A replicate that cannot give some statistic (its domain or cell has no rows or no weight in
+/// that replicate) is left out of that statistic's variance only, as R's `svyby` estimates each
+/// domain on its own and its `svrVar` leaves out the replicates with NA estimates: the variance
+/// of statistic i is `svrVar` of θᵢ over the replicates that give it, and the covariance of i
+/// and j is `svrVar` of the two over the replicates that give both (their centres and, for the
+/// bootstrap, the divisor taken over those replicates). So the standard error of one domain's
+/// statistic does not depend on which other domains are estimated with it. A replicate on which
+/// the statistic fails as a whole (an error) is left out of everything. The replicates' values
+/// are kept, so a single variance costs one pass over the replicates whatever the number of
+/// statistics.
 public struct ReplicateCovariance: Sendable {
-    /// Per kept replicate, its statistics minus the centre c, in the statistics' units.
+    /// Per replicate that gave values, its statistics (not finite where it gave none).
+    private let values: [[Double]]
+    /// Per such replicate, its rscale (its factor in the sum, and whether it enters the centre).
+    private let rscales: [Double]
+    /// The sum's multiplier (R's `scale`); nil for the sample covariance, 1/(m − 1) over the m
+    /// replicates used.
+    private let scale: Double?
+    /// The centre when fixed (the full-sample estimates, R's `mse = TRUE`).
+    private let fixedCentre: [Double]?
+    /// Per statistic, whether every replicate that gave values gave it.
+    private let complete: [Bool]
+    /// Per replicate, its statistics minus their centre over all replicates (used for the
+    /// statistics that are complete).
     private let deviations: [[Double]]
-    /// Per kept replicate, its factor s_r in the sum.
-    private let factors: [Double]
     /// The number of statistics.
     public let size: Int
-    /// The replicates the covariance rests on (those left out not counted).
+    /// The replicates evaluated.
     public let replicates: Int
-    /// Replicates left out because a statistic could not be estimated on them (a cell with no
-    /// rows or no weight in that replicate): R's `svrVar` drops such replicates too.
-    public let dropped: Int
+    /// The replicates on which the statistic failed as a whole, left out of every variance.
+    public let failed: Int
 
-    /// The covariance of replicate `values` about `centre`, replicate r weighted by `factors[r]`.
-    init(values: [[Double]], centre: [Double], factors: [Double], dropped: Int) {
-        deviations = values.map { v in zip(v, centre).map { $0 - $1 } }
-        self.factors = factors
-        size = centre.count
-        replicates = values.count
-        self.dropped = dropped
+    /// The covariance of replicate `values` (one vector per replicate that gave values, of
+    /// `replicates` evaluated), replicate r weighted by `rscales[r]` times `scale` (nil: the
+    /// sample covariance), about `centre` (nil: the mean of the replicates used with rscale > 0).
+    init(values: [[Double]], rscales: [Double], scale: Double?, centre: [Double]?, replicates: Int) {
+        let size = values.first?.count ?? centre?.count ?? 0
+        self.values = values
+        self.rscales = rscales
+        self.scale = scale
+        fixedCentre = centre
+        self.size = size
+        self.replicates = replicates
+        failed = replicates - values.count
+        let complete = (0..<size).map { i in values.allSatisfy { $0[i].isFinite } }
+        self.complete = complete
+        let all = Array(values.indices)
+        let centres = (0..<size).map { i in complete[i] ? Self.centre(of: i, over: all, values: values, rscales: rscales, fixed: centre) : .nan }
+        deviations = values.map { v in zip(v, centres).map { $0 - $1 } }
     }
 
-    /// The covariance of statistics `i` and `j`, in their units' product.
+    /// The centre of statistic `i` over the replicates `used`.
+    private static func centre(of i: Int, over used: [Int], values: [[Double]], rscales: [Double], fixed: [Double]?) -> Double {
+        if let fixed { return fixed[i] }
+        var sum = 0.0, count = 0
+        for r in used where rscales[r] > 0 {
+            sum += values[r][i]
+            count += 1
+        }
+        return sum / Double(count)
+    }
+
+    /// Each used replicate's factor: scale·rscale, or 1/(m − 1) for the sample covariance.
+    private func factor(_ r: Int, used: Int) -> Double {
+        scale.map { $0 * rscales[r] } ?? 1 / Double(used - 1)
+    }
+
+    /// The covariance of statistics `i` and `j`, in their units' product: over the replicates
+    /// that give both. NaN when too few do.
     public subscript(i: Int, j: Int) -> Double {
-        zip(deviations, factors).reduce(0) { $0 + $1.1 * $1.0[i] * $1.0[j] }
+        if complete[i], complete[j] {
+            var sum = 0.0
+            for (r, d) in deviations.enumerated() { sum += factor(r, used: values.count) * d[i] * d[j] }
+            return sum
+        }
+        let used = values.indices.filter { values[$0][i].isFinite && values[$0][j].isFinite }
+        let ci = Self.centre(of: i, over: used, values: values, rscales: rscales, fixed: fixedCentre)
+        let cj = i == j ? ci : Self.centre(of: j, over: used, values: values, rscales: rscales, fixed: fixedCentre)
+        var sum = 0.0
+        for r in used { sum += factor(r, used: used.count) * (values[r][i] - ci) * (values[r][j] - cj) }
+        return used.isEmpty ? .nan : sum
     }
 
     /// The whole `size × size` matrix (for a few statistics: it costs size² per replicate).
     public var covariance: Covariance {
         var out = [Double](repeating: 0, count: size * size)
-        for (d, s) in zip(deviations, factors) {
-            for a in 0..<size where d[a] != 0 {
+        for (r, d) in deviations.enumerated() {
+            let s = factor(r, used: values.count)
+            for a in 0..<size where complete[a] && d[a] != 0 {
                 let sa = s * d[a]
-                for c in 0..<size { out[a * size + c] += sa * d[c] }
+                for c in 0..<size where complete[c] { out[a * size + c] += sa * d[c] }
             }
+        }
+        for a in 0..<size where !complete[a] {
+            for c in 0..<size { (out[a * size + c], out[c * size + a]) = (self[a, c], self[a, c]) }
         }
         return Covariance(size: size, values: out)
     }
 
-    /// A note for the output when replicates were dropped, nil otherwise.
-    public var note: String? {
-        dropped == 0 ? nil : "\(dropped) of \(replicates + dropped) replicates gave no estimate (a cell empty in the replicate) and were left out, as R's svrVar does"
+    /// The replicates that gave no value of statistic `i` (failed ones included).
+    public func unused(_ i: Int) -> Int {
+        failed + (complete[i] ? 0 : values.reduce(0) { $0 + ($1[i].isFinite ? 0 : 1) })
     }
+
+    /// A note for the output when replicates gave no value of any of `statistics` (nil when
+    /// every replicate gave every one): how many were left out of a variance, at most.
+    public func note(_ statistics: some Sequence<Int>) -> String? {
+        let most = statistics.map(unused).max() ?? 0
+        guard most > 0 else { return nil }
+        return "\(most) of \(replicates) replicates gave no estimate (no rows or no weight there) and were left out of its variance, as R's svrVar leaves out replicates with NA estimates"
+    }
+
+    /// `note` of statistic `i` alone.
+    public func note(_ i: Int) -> String? { note(CollectionOfOne(i)) }
+
+    /// `note` of every statistic.
+    public var note: String? { note(0..<size) }
 
     /// The standard error of statistic `i`, nil where it does not exist.
     public func standardError(_ i: Int) -> Double? {
@@ -59,11 +134,11 @@ extension SurveyDesign {
     /// linearization (the estimator's own influence values then give it).
     ///
     /// - Parameters:
-    ///   - estimates: the statistic on the full sample; entries that are not finite (a domain
-    ///     without rows) are not required on the replicates.
+    ///   - estimates: the statistic on the full sample (the centre under `--mse`).
     ///   - statistic: the same statistic computed on a replicate design (whose own variance
-    ///     method is linearization). A replicate on which it throws a data or analysis error, or
-    ///     gives a non-finite value where the full sample has one, is dropped.
+    ///     method is linearization). A replicate on which it throws a data or analysis error is
+    ///     left out of every variance; one on which it gives a value that is not finite, of that
+    ///     value's (`ReplicateCovariance`).
     /// - Throws: the statistic's error when every replicate fails.
     public func replicateCovariance(estimates: [Double],
                                     _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance? {
@@ -109,8 +184,8 @@ extension SurveyDesign {
 
     /// The covariance of means, totals, proportions and ratios (`RatiosOfTotals`) under the
     /// design's replicate method, all replicates in one pass over the rows; nil under
-    /// linearization. Replicates on which a statistic required by `estimates` is not finite are
-    /// dropped, as by `replicateCovariance(estimates:_:)`, whose results this equals. With
+    /// linearization. A replicate on which a statistic is not finite is left out of its variance, as
+    /// by `replicateCovariance(estimates:_:)`, whose results this equals. With
     /// `transform`, the estimates are that function of the statistics (a gap's rows of its cells).
     /// - Throws: `DisparityError.analysis` when too few replicates give an estimate.
     public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals,
@@ -149,8 +224,8 @@ extension SurveyDesign {
 }
 
 /// A vector statistic evaluated on every replicate design, on all cores: the values of the
-/// replicates that gave one (in replicate order, with their indices), the rest left out as R's
-/// `svrVar` leaves out replicates with NA estimates.
+/// replicates that gave one (in replicate order, with their indices; an entry is not finite
+/// where the replicate cannot give that statistic), the replicates on which it failed left out.
 struct ReplicateEstimates {
     /// One vector per kept replicate.
     let values: [[Double]]
@@ -160,8 +235,8 @@ struct ReplicateEstimates {
     let total: Int
 
     /// - Parameters:
-    ///   - estimates: the full sample's values; an entry that is not finite there is not required
-    ///     on the replicates. Nil: every value is required.
+    ///   - estimates: the full sample's values (their count is the statistic's); nil: the first
+    ///     replicate's count.
     /// - Throws: a usage error from the statistic at once; its first data or analysis error when
     ///   fewer than `minimum` replicates give an estimate; the first error of `weights` (a
     ///   replicate that cannot be calibrated) at once.
@@ -205,8 +280,8 @@ struct ReplicateEstimates {
         try self.init(results: results, design: design, estimates: estimates, minimum: minimum)
     }
 
-    /// The replicates' values computed together (`RatiosOfTotals`): a replicate whose required
-    /// values are not all finite is left out.
+    /// The replicates' values computed together (`RatiosOfTotals`), not finite where a replicate
+    /// cannot give a statistic.
     /// - Throws: `DisparityError.analysis` when fewer than `minimum` replicates give an estimate.
     init(values: [[Double]], estimates: [Double], minimum: Int, design: SurveyDesign) throws {
         try self.init(results: values.map { .success($0) }, design: design, estimates: estimates, minimum: minimum)
@@ -215,12 +290,11 @@ struct ReplicateEstimates {
     private init(results: [Result<[Double], Error>], design: SurveyDesign, estimates: [Double]?, minimum: Int) throws {
         let replicates = results.count
         let k = estimates?.count ?? results.lazy.compactMap { try? $0.get().count }.first ?? 0
-        let required = estimates.map { e in e.indices.filter { e[$0].isFinite } } ?? Array(0..<k)
         var values: [[Double]] = [], kept: [Int] = []
         var firstFailure: Error?
         for (b, result) in results.enumerated() {
             switch result {
-            case .success(let v) where v.count == k && required.allSatisfy({ v[$0].isFinite }):
+            case .success(let v) where v.count == k:
                 values.append(v)
                 kept.append(b)
             case .success:

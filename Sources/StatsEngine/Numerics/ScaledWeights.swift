@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fit's prior weights formed where a pass reads them rather than stored: the weight of model
 /// row i is `column[rows[i]] / divisor` (`rows` nil: `column[i]`). A replicate refit's weights
 /// are its replicate's column at the model's rows divided by their sum (R's `wi/sum(wi)` in
@@ -19,6 +21,43 @@ struct ScaledWeights: Sendable {
     /// The values of `column` at `rows` (nil: every row), divided by `divisor`.
     init(column: [Double], rows: [Int32]?, divisor: Double) {
         (self.column, self.rows, self.divisor) = (column, rows, divisor)
+    }
+
+    /// Each of `columns` at `rows` (nil: every row) over its sum there: the weights of replicate
+    /// refits, R's `wi/sum(wi)` in `svyglm.svyrep.design`. Each sum is taken in extended
+    /// precision as R's `sum` takes it (in four interleaved partial sums, so that the additions
+    /// do not wait on each other; the double it rounds to is R's unless the exact sum lies within
+    /// about 1e-19 of the midpoint of two doubles), one column per core.
+    static func normalized(_ columns: [[Double]], rows: [Int32]?) -> [ScaledWeights] {
+        var totals = [Double](repeating: 0, count: columns.count)
+        totals.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: columns.count) { k in
+                shared.value[k] = columns[k].withUnsafeBufferPointer { column in
+                    guard let rows else { return extendedSum(count: column.count) { column[$0] } }
+                    return rows.withUnsafeBufferPointer { rows in extendedSum(count: rows.count) { column[Int(rows[$0])] } }
+                }
+            }
+        }
+        return zip(columns, totals).map { ScaledWeights(column: $0, rows: rows, divisor: $1) }
+    }
+
+    /// Σ value(i) for i < count in extended precision where the platform has it, in four
+    /// interleaved partial sums, rounded to a double at the end.
+    @inline(__always)
+    private static func extendedSum(count: Int, _ value: (Int) -> Double) -> Double {
+        #if arch(x86_64) || arch(i386)
+        typealias Wide = Float80
+        #else
+        typealias Wide = Double
+        #endif
+        var (s0, s1, s2, s3) = (Wide(0), Wide(0), Wide(0), Wide(0)), i = 0
+        while i + 4 <= count {
+            (s0, s1, s2, s3) = (s0 + Wide(value(i)), s1 + Wide(value(i + 1)), s2 + Wide(value(i + 2)), s3 + Wide(value(i + 3)))
+            i += 4
+        }
+        while i < count { s0 += Wide(value(i)); i += 1 }
+        return Double((s0 + s1) + (s2 + s3))
     }
 
     /// The weight of each model row, stored (the column itself when there is nothing to form).

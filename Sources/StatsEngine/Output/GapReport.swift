@@ -4,8 +4,10 @@ extension Report {
     /// The report of `gap`: one row per component row, with the target, verdict and one-sided
     /// target p-value on difference rows when a target was given.
     public static func gaps(_ rows: [GapRow], request: GapRequest, design: SurveyDesign) -> Report {
+        let noted = rows.contains { $0.note != nil }
         var tabular = Tabular(columns: ["variable", "statistic", "group", "focal", "reference", "component", "estimate",
-                                        "std_error", "conf_low", "conf_high", "df", "n", "target", "verdict", "target_p_value"])
+                                        "std_error", "conf_low", "conf_high", "df", "n", "target", "verdict", "target_p_value"]
+                                       + (noted ? ["note"] : []))
         for row in rows {
             let onTarget = row.component == "difference" && request.target != nil
             tabular.rows.append([.text(request.variable), .text(request.statistic.rawValue), .text(request.group),
@@ -13,7 +15,7 @@ extension Report {
                                  .number(row.estimate), .number(row.standardError), .number(row.confidenceLow),
                                  .number(row.confidenceHigh), .number(row.df), .integer(row.n),
                                  .text(onTarget ? request.target!.description : nil), .text(row.verdict?.rawValue),
-                                 .number(row.targetPValue)])
+                                 .number(row.targetPValue)] + (noted ? [.text(row.note)] : []))
         }
         let results: [JSONValue] = rows.map { row in
             var fields: [(String, JSONValue)] = [

@@ -143,11 +143,7 @@ public struct RegressionEstimator: Sendable {
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             // Each replicate's weights at the model's rows over their sum, read where they are.
             // A replicate that gives every model row weight 0 has no fit (R's svyglm stops there).
-            let rows = x.usesEveryRow ? nil : x.rows
-            let weights = group.map { column in
-                let total = rows.map { $0.reduce(0.0) { $0 + column[Int($1)] } } ?? column.reduce(0, +)
-                return ScaledWeights(column: column, rows: rows, divisor: total)
-            }
+            let weights = ScaledWeights.normalized(group, rows: x.usesEveryRow ? nil : x.rows)
             let fitted = weights.indices.filter { weights[$0].divisor > 0 }
             var refits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
             for (k, fit) in zip(fitted, irls.fits(x, weights: fitted.map { weights[$0] }, start: start)) { refits[k] = fit }
@@ -157,9 +153,9 @@ public struct RegressionEstimator: Sendable {
                     return .failure(DisparityError.analysis("formula '\(text)': a replicate gives every row of the model weight 0"))
                 }
                 return Result {
+                    let refit: GLMFit
                     do {
-                        let refit = try fit.get()
-                        return kept.map { refit.aliased[$0] ? .nan : refit.coefficients[$0] }
+                        refit = try fit.get()
                     } catch let failure as IRLS.NonConvergence {
                         failures.unconverged += 1
                         throw DisparityError.analysis("formula '\(text)': a replicate's fit did not converge in \(failure.iterations) iterations")
@@ -174,10 +170,16 @@ public struct RegressionEstimator: Sendable {
                         }
                         throw error
                     }
+                    // R's svrVar takes the coefficients together: a replicate that leaves one
+                    // not estimable is left out of them all (counted by difference).
+                    guard kept.allSatisfy({ !refit.aliased[$0] && refit.coefficients[$0].isFinite }) else {
+                        throw DisparityError.analysis("formula '\(text)': a replicate leaves a coefficient not estimable")
+                    }
+                    return kept.map { refit.coefficients[$0] }
                 }
             }
         }) else { return nil }
-        let note = failures.note(dropped: replicated.dropped, of: replicated.replicates + replicated.dropped)
+        let note = failures.note(dropped: replicated.failed, of: replicated.replicates)
         let subsetRows = within.map { within in within.indices.filter { within[$0] }.map(Int32.init) }
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: subsetRows) + 1 - kept.count), note)
     }

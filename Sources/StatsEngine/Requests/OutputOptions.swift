@@ -81,10 +81,12 @@ public struct OutputOptions: ParsableArguments {
         if let file { try OutputGuard.refuse([("--output", file)], overwriting: inputs) }
     }
 
-    /// Writes the report atomically to `--output`, or to standard output.
+    /// Writes the report atomically to `--output`, or to standard output; for CSV, which has no
+    /// place for them, the report's notes go to standard error, a line each.
     public func emit(_ report: Report) throws {
         guard case .text(let format) = try kind() else { return try Workbook(report: report).write(to: file!) }
         let text = report.rendered(as: format, width: width ?? TerminalWidth.current(), csvStyle: csvStyle ?? .standard)
         if let file { try AtomicFile.write(text, to: file) } else { try AtomicFile.write(Array(text.utf8), to: STDOUT_FILENO, name: "standard output") }
+        if format == .csv { for note in report.notes { FileHandle.standardError.write(Data("disparity: note: \(note)\n".utf8)) } }
     }
 }

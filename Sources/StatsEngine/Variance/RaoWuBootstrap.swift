@@ -103,15 +103,11 @@ public struct RaoWuBootstrap: Sendable {
                                               estimates: estimates, minimum: 2, statistic))
     }
 
-    /// The replicates' spread Σ(θ*_b − θ̄*)(θ*_b − θ̄*)ᵀ/(B − 1) over the kept replicates.
+    /// The replicates' spread Σ(θ*_b − θ̄*)(θ*_b − θ̄*)ᵀ/(B − 1), each statistic over the B
+    /// replicates that give it (`ReplicateCovariance`).
     func combine(_ evaluated: ReplicateEstimates) -> ReplicateCovariance {
-        let values = evaluated.values
-        let k = values[0].count
-        let used = Double(values.count)
-        var mean = [Double](repeating: 0, count: k)
-        for v in values { for j in 0..<k { mean[j] += v[j] / used } }
-        return ReplicateCovariance(values: values, centre: mean, factors: [Double](repeating: 1 / (used - 1), count: values.count),
-                                   dropped: replicates - values.count)
+        ReplicateCovariance(values: evaluated.values, rscales: evaluated.values.map { _ in 1 }, scale: nil, centre: nil,
+                            replicates: replicates)
     }
 }
 

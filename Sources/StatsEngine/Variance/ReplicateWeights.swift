@@ -206,19 +206,11 @@ public struct ReplicateWeights: Sendable {
         return combine(evaluated, estimates: estimates)
     }
 
-    /// R's `svrVar` of the kept replicates' values: scale·Σ rscale_r (θ_r − θ̄)(θ_r − θ̄)ᵀ, θ̄
-    /// the mean of the replicates with rscale > 0 or, with `mse`, the full-sample `estimates`.
+    /// R's `svrVar` of the replicates' values: scale·Σ rscale_r (θ_r − θ̄)(θ_r − θ̄)ᵀ, θ̄ the mean
+    /// of the replicates with rscale > 0 or, with `mse`, the full-sample `estimates`; each
+    /// statistic over the replicates that give it (`ReplicateCovariance`).
     func combine(_ evaluated: ReplicateEstimates, estimates: [Double]) -> ReplicateCovariance {
-        let values = evaluated.values
-        let scales = evaluated.kept.map { rscales[$0] }
-        let k = estimates.count
-        var centre = estimates
-        if !mse {
-            let positive = values.indices.filter { scales[$0] > 0 }
-            centre = [Double](repeating: 0, count: k)
-            for i in positive { for a in 0..<k { centre[a] += values[i][a] } }
-            for a in 0..<k { centre[a] /= Double(positive.count) }
-        }
-        return ReplicateCovariance(values: values, centre: centre, factors: scales.map { scale * $0 }, dropped: count - values.count)
+        ReplicateCovariance(values: evaluated.values, rscales: evaluated.kept.map { rscales[$0] }, scale: scale,
+                            centre: mse ? estimates : nil, replicates: count)
     }
 }

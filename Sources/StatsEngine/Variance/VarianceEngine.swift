@@ -212,7 +212,8 @@ public struct VarianceEngine: Sendable {
             }
         }
         guard included < groups.count else { return sum }
-        let scale = included == 0 ? 0 : Double(groups.count) / Double(included)
+        // No stratum left to average over: the variance cannot be estimated (R: 0 · nstrat/0, NaN).
+        let scale = included == 0 ? .nan : Double(groups.count) / Double(included)
         return sum.map { $0 * scale }
     }
 

@@ -15,6 +15,35 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// `--lonely-psu average` with `--adjust-domain-lonely` on a domain whose only stratum has
+    /// one PSU in it has nothing to average over: no standard error (R's NaN), with a note, never
+    /// a standard error of 0; without the adjustment the stratum's other PSUs count as zeros.
+    func testAverageOverNoStratumGivesNoStandardError() throws {
+        var text = "st,psu,w,g,y\n"
+        for psu in 1...4 { for i in 0..<3 { text += "\(psu <= 2 ? 1 : 2),\(psu),\(1 + i),\(psu == 3 && i < 2 ? "r" : "a"),\(psu * 2 + i)\n" } }
+        let t = try table(text)
+        for adjust in [true, false] {
+            var spec = DesignSpec(weights: "w", strata: "st", clusters: ["psu"], lonelyPSU: .average)
+            spec.adjustDomainLonely = adjust
+            let design = try SurveyDesign(spec: spec, table: t)
+            var request = EstimateRequest(statistic: .total, variable: "y")
+            request.subset = try RowFilter(parsing: "g == \"r\"")
+            let row = try XCTUnwrap(DescriptiveEstimator(table: t, design: design).estimate(request).first)
+            XCTAssertEqual(row.estimate, 6 * 1 + 7 * 2)
+            if adjust {
+                // Not a number: null in JSON, empty in CSV.
+                XCTAssertFalse(row.standardError?.isFinite ?? false)
+                XCTAssertFalse(row.confidenceLow?.isFinite ?? false)
+                XCTAssert(row.note?.contains("--lonely-psu average has no stratum to average over") == true, "\(String(describing: row.note))")
+            } else {
+                // Stratum 2's PSU totals 20 and 0 about their mean 10: 2/(2 − 1) · (10² + 10²), and
+                // stratum 1 has no rows of the domain (a zero total).
+                XCTAssertEqual(try XCTUnwrap(row.standardError), (2.0 * 200).squareRoot(), accuracy: 1e-12)
+                XCTAssertNil(row.note)
+            }
+        }
+    }
+
     func testQuantileGapOnAGroupWithOnlyZeroWeights() throws {
         var text = "y,g,w\n"
         for i in 1...10 { text += "\(i),a,1\n" }

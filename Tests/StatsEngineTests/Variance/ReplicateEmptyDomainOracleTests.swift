@@ -1,0 +1,114 @@
+import XCTest
+@testable import StatsEngine
+
+/// Replicates in which a domain or a table cell has no rows are left out of the variances of the
+/// statistics they cannot give, and of no other (R's `svyby` estimates each domain on its own,
+/// its `svrVar` leaving out the replicates with NA estimates): checked against R survey on a
+/// JK1 design whose domain "r" and table level "Z" each lie in one PSU
+/// (`oracle/replicate_empty_domain.R`).
+final class ReplicateEmptyDomainOracleTests: XCTestCase {
+    private struct Expected {
+        let estimate: Double, standardError: Double?, ndf: Double?, ddf: Double?, pValue: Double?
+    }
+
+    private func fixture() throws -> (table: Table, design: SurveyDesign, expected: [String: Expected]) {
+        let table = try FixtureFiles.table("empty_domain", in: "replicate")
+        var spec = DesignSpec(weights: "w")
+        spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "repw*", type: .jk1))
+        let lines = try String(contentsOf: FixtureFiles.url("empty_domain_expected", "csv", in: "replicate"), encoding: .utf8)
+            .split(separator: "\n").dropFirst()
+        var expected: [String: Expected] = [:]
+        for line in lines {
+            // The key holds commas: the five numbers are the last fields.
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let numbers = fields.suffix(5).map { Double($0) }
+            expected[fields.dropLast(5).joined(separator: ",")] = Expected(estimate: numbers[0]!, standardError: numbers[1],
+                                                                           ndf: numbers[2], ddf: numbers[3], pValue: numbers[4])
+        }
+        XCTAssertEqual(expected.count, 38)
+        return (table, try SurveyDesign(spec: spec, table: table), expected)
+    }
+
+    /// Each domain's mean has R's standard error, its own replicates' spread: the rare domain
+    /// leaves out the replicate without it (and says so), the others keep all twelve, and a
+    /// domain's standard error is the same estimated alone.
+    func testDomainMeansLeaveOutOnlyTheirOwnEmptyReplicates() throws {
+        let (table, design, expected) = try fixture()
+        let estimator = DescriptiveEstimator(table: table, design: design)
+        let rows = try estimator.estimate(EstimateRequest(statistic: .mean, variable: "y", by: ["g"]))
+        XCTAssertEqual(rows.count, 4)
+        for row in rows {
+            let level = row.group[0].level, oracle = try XCTUnwrap(expected["by_mean,g=\(level)"])
+            assertClose(row.estimate, oracle.estimate, rel: 1e-12, "mean \(level)")
+            // Domain r lies in one PSU: its SE is 0 but for rounding.
+            assertClose(row.standardError, oracle.standardError, rel: 1e-10, floor: 1e-3, "SE \(level)")
+            if level == "r" {
+                XCTAssert(row.note?.hasPrefix("1 of 12 replicates gave no estimate") == true, "\(String(describing: row.note))")
+            } else {
+                XCTAssertNil(row.note, level)
+            }
+        }
+        var alone = EstimateRequest(statistic: .mean, variable: "y")
+        alone.subset = try RowFilter(parsing: "g == \"c\"")
+        let c = try XCTUnwrap(rows.first { $0.group[0].level == "c" })
+        assertClose(try estimator.estimate(alone)[0].standardError, c.standardError, rel: 1e-12, "domain c alone")
+    }
+
+    /// The contrast of two domains has the standard error of R's `svycontrast` on those two
+    /// domains, whether or not the rare domain is compared in the same call.
+    func testGapOfTwoDomainsDoesNotDependOnTheOtherDomains() throws {
+        let (table, design, expected) = try fixture()
+        let oracle = try XCTUnwrap(expected["contrast_c_a"])
+        let estimator = GapEstimator(table: table, design: design)
+        for focal in [nil, "c"] {
+            let rows = try estimator.estimate(GapRequest(variable: "y", group: "g", reference: "a", focal: focal))
+            let difference = try XCTUnwrap(rows.first { $0.focal == "c" && $0.component == "difference" })
+            assertClose(difference.estimate, oracle.estimate, rel: 1e-12, "difference, focal \(focal ?? "all")")
+            assertClose(difference.standardError, oracle.standardError, rel: 1e-10, "SE, focal \(focal ?? "all")")
+            XCTAssertNil(difference.note)
+        }
+    }
+
+    /// A table's cell shares and row shares keep every replicate (a cell with no rows in a
+    /// replicate is a share of 0 there); only the share within the level missing from a replicate
+    /// leaves it out, and its cells' notes name that share.
+    func testCrossTableLeavesOutAReplicateOnlyFromTheShareItCannotGive() throws {
+        let (table, design, expected) = try fixture()
+        let tables = try CrossTableEstimator(table: table, design: design).estimate(CrossTableRequest(row: "bin", column: "reg"))
+        XCTAssertEqual(tables.count, 1)
+        var checked = 0
+        for cell in tables[0].cells {
+            let key = "bin=\(cell.group[0].level),reg=\(cell.group[1].level)"
+            for (name, value) in [("cell", cell.cell), ("row_share", cell.rowShare), ("column_share", cell.columnShare)] {
+                let oracle = try XCTUnwrap(expected["\(name),\(key)"], "\(name),\(key)")
+                assertClose(value.estimate, oracle.estimate, rel: 1e-12, "\(name) \(key)")
+                // The column shares of Z (one PSU) have SE 0 but for rounding.
+                assertClose(value.standardError, oracle.standardError, rel: 1e-10, floor: 1e-3, "SE \(name) \(key)")
+                checked += 1
+            }
+            if cell.group[1].level == "Z" {
+                XCTAssert(cell.note?.hasPrefix("column share: 1 of 12 replicates gave no estimate") == true, "\(String(describing: cell.note))")
+            } else {
+                XCTAssertNil(cell.note, key)
+            }
+        }
+        XCTAssertEqual(checked, 30)
+    }
+
+    /// The tests of independence on the replicate design: the Rao-Scott F on the cell shares'
+    /// replicate covariance, the Wald tests on the contrasts' covariance by the delta method on
+    /// the replicate totals (R's `svychisq`), not the contrasts re-estimated on each replicate.
+    func testCrossTableTestsOnReplicatesAreRs() throws {
+        let (table, design, expected) = try fixture()
+        for statistic in [IndependenceTest.f, .wald, .adjWald] {
+            var request = CrossTableRequest(row: "bin", column: "reg")
+            request.test = statistic
+            let test = try XCTUnwrap(try CrossTableEstimator(table: table, design: design).estimate(request)[0].test)
+            let oracle = try XCTUnwrap(expected["chisq_\(statistic.rawValue)"])
+            assertClose(test.statistic, oracle.estimate, rel: 1e-10, "\(statistic)")
+            assertClose(test.ndf, oracle.ndf, rel: 1e-10, "\(statistic) ndf")
+            assertClose(test.ddf, oracle.ddf, rel: 1e-10, "\(statistic) ddf")
+            assertClose(test.pValue, oracle.pValue, rel: 1e-9, "\(statistic) p")
+        }
+    }
+}
