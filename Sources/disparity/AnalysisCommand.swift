@@ -10,6 +10,7 @@ enum AnalysisCommand {
         try output.refuseReplacing([data.data])
         let spec = try design.spec()
         try spec.refuseSavingOver([data.data])
+        try output.refuseColliding(with: spec.savedFiles)
         let timer = PhaseTimer(enabled: output.timings)
         let table = try timer.measure("read") { try data.readTable(columns: spec.columnsUsed.union(columns)) }
         let surveyDesign = try timer.measure("design") { try SurveyDesign(spec: spec, table: table) }

@@ -51,19 +51,26 @@ struct BarometerCommand: ParsableCommand {
         let last = try configuration.schedule.resolve(period)
         let periods = everyPeriod ? Array(configuration.schedule.order.prefix(through: configuration.schedule.position(last)!)) : [last]
         let evaluator = BarometerEvaluator(config: configuration, minimumCell: minCell)
-        let store = try history.map { try BarometerHistory(path: $0) }
-        var result: BarometerResult?
-        for p in periods {
-            result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
-            try timer.measure("write") { try store?.store(result!, config: configuration) }
-        }
-        try timer.measure("write") {
-            if let report {
-                let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
-                    ?? BarometerHTML.Context.unstored(result!, config: configuration)
-                try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
+        // A history this run creates is removed again if the run fails: a failed run leaves nothing.
+        let creating = history.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+        do {
+            let store = try history.map { try BarometerHistory(path: $0) }
+            var result: BarometerResult?
+            for p in periods {
+                result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
+                try timer.measure("write") { try store?.store(result!, config: configuration) }
             }
-            try output.emit(.barometer(result!, language: lang))
+            try timer.measure("write") {
+                if let report {
+                    let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
+                        ?? BarometerHTML.Context.unstored(result!, config: configuration)
+                    try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
+                }
+                try output.emit(.barometer(result!, language: lang))
+            }
+        } catch {
+            if creating, let history { BarometerHistory.remove(at: history) }
+            throw error
         }
         timer.report()
     }

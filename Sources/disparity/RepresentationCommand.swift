@@ -20,6 +20,7 @@ struct RepresentationCommand: ParsableCommand {
         let request = try options.request()
         let populationSpec = try design.spec()
         try populationSpec.refuseSavingOver([data.data, options.benchmark])
+        try output.refuseColliding(with: populationSpec.savedFiles)
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)
         let (staffTable, benchmarkTable) = try timer.measure("read") {

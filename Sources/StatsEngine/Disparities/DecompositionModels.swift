@@ -46,6 +46,14 @@ struct GroupModels {
             let x = model.design, n = x.rowCount, matrix = x.values
             let absent = (0..<x.columnCount).filter { j in (0..<n).allSatisfy { model.weights[$0] <= 0 || matrix[j * n + $0] == 0 } }
             let aliased = (0..<x.columnCount).filter { model.fit.aliased[$0] && !absent.contains($0) }.map { x.names[$0] }
+            // A factor whose base level the group lacks: its other levels' dummies add up to the
+            // intercept in every weighted row of the group.
+            for variable in Set(aliased.compactMap { DesignMatrix.factorLevel(ofColumnNamed: $0)?.variable }).sorted() {
+                let dummies = (0..<x.columnCount).filter { DesignMatrix.factorLevel(ofColumnNamed: x.names[$0])?.variable == variable }
+                let lacksBase = (0..<n).allSatisfy { i in model.weights[i] <= 0 || dummies.reduce(0.0) { $0 + matrix[$1 * n + i] } == 1 }
+                guard lacksBase, let base = levels.first(where: { $0.key.label == variable || $0.key.columns == [variable] })?.value.first else { continue }
+                throw DisparityError.analysis("group \(name) (\(role)): \(variable)=\(base), the factor's base level, has no rows in this group, so its other levels cannot be told from the intercept; leave the level out (--subset \"\(variable) != \(base)\") or merge it with another")
+            }
             if !aliased.isEmpty {
                 throw DisparityError.analysis("group \(name) (\(role)): formula \(quoted: formula.text): singular design: \(listed: aliased) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")
             }

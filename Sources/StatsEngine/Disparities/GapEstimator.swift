@@ -71,7 +71,15 @@ public struct GapEstimator: Sendable {
                                       "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
         }
         let statistic = try linearizer(for: request)
-        let domain = try request.subset?.rows(of: table)
+        var domain = try request.subset?.rows(of: table)
+        if let covariates = request.adjust {
+            // A decomposition's cells are its regressions' rows (those with the outcome and every
+            // covariate), so that its parts add up to the difference, as Stata's oaxaca does.
+            let formula = try ModelFormula("\(OaxacaBlinder.quoted(request.variable)) ~ \(covariates)")
+            var sample = [Bool](repeating: false, count: table.rowCount)
+            for r in try DesignMatrix(formula: formula, table: table, within: domain).rows { sample[Int(r)] = true }
+            domain = sample
+        }
         func rows(of code: Int, _ groups: CategoricalColumn) -> [Int32] {
             (0..<groups.codes.count).compactMap { groups.codes[$0] == Int32(code) && domain?[$0] != false ? Int32($0) : nil }
         }
@@ -257,6 +265,11 @@ public struct GapEstimator: Sendable {
                 throw DisparityError.data(file: table.source, column: request.variable, "the category \(quoted: category) does not occur")
             }
             return c.codes.map { $0 < 0 ? .nan : ($0 == Int32(code) ? 1 : 0) }
+        }
+        // A text column is a set of categories: the count needs one named.
+        if case .categorical(let c) = try table.column(request.variable), c.levels.contains(where: { !NumberParser.isNumber($0) }) {
+            throw DisparityError.data(file: table.source, column: request.variable,
+                                      "categorical (levels \(listed: Array(c.levels.prefix(6)))): a proportion counts one level; name it with --category")
         }
         let y = try table.numeric(request.variable)
         if let r = y.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {

@@ -55,6 +55,12 @@ public struct BarometerHistory {
         }
     }
 
+    /// Removes the history at `path` with SQLite's companion files (its journal, write-ahead
+    /// log and shared memory): a history a failed run created.
+    public static func remove(at path: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) }
+    }
+
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -2,9 +2,11 @@ import Foundation
 
 /// Writes a file so that readers see either nothing or the whole of it: the text goes to a
 /// temporary file beside the target, which is then renamed over it. A failed or interrupted
-/// run never leaves a half-written output. A target that exists and is not a regular file — a
-/// device such as /dev/null, a pipe — is written in place instead, once the whole file is made:
-/// renaming over it would replace the device itself.
+/// run never leaves a half-written output. A symbolic link is followed: the file it names is
+/// replaced, never the link. A target that is not a regular file — a device such as /dev/null,
+/// a pipe, a process's stream such as /dev/stdout or /proc/self/fd/1, a link to a missing file —
+/// is written in place instead, once the whole file is made: renaming over it would replace the
+/// device or the link itself.
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
     public static func write(_ text: String, to path: String) throws {
@@ -12,19 +14,29 @@ public enum AtomicFile {
     }
 
     /// Makes the file at `path` with `make`, which creates a new file at the path it is given: a
-    /// temporary one beside the target, renamed over it once `make` returns and removed if it
-    /// throws. A device or pipe target gets the made file's bytes (made in the temporary folder).
+    /// temporary one beside the target (the file a link names), renamed over it once `make`
+    /// returns and removed if it throws. A target written in place (see above) gets the made
+    /// file's bytes (made in the temporary folder).
     public static func replace(_ path: String, making make: (String) throws -> Void) throws {
         var info = stat()
-        let special = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
-        if special, (info.st_mode & S_IFMT) == S_IFDIR { throw DisparityError(.data, "\(path): is a directory, not a file") }
-        let url = URL(fileURLWithPath: path)
+        let exists = stat(path, &info) == 0
+        if exists, (info.st_mode & S_IFMT) == S_IFDIR { throw DisparityError(.data, "\(path): is a directory, not a file") }
+        var link = stat()
+        let isLink = lstat(path, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK
+        // A process's streams are links to what the process holds open (a pipe, a terminal, a
+        // file opened for appending): written through, in order, like a device.
+        let stream = ["/dev/", "/proc/"].contains { path.hasPrefix($0) }
+        let special = stream || (exists && (info.st_mode & S_IFMT) != S_IFREG) || (isLink && !exists)
+        let target = isLink && !special ? (realpath(path, nil).map { resolved in defer { free(resolved) }; return String(cString: resolved) } ?? path) : path
+        let url = URL(fileURLWithPath: target)
         let folder = special ? FileManager.default.temporaryDirectory : url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try make(temporary.path)
             if special {
-                try writeInPlace(Array(try Data(contentsOf: temporary)), to: path)
+                let bytes = Array(try Data(contentsOf: temporary))
+                // The process's own streams through its descriptor (its offset, its append mode).
+                if let fd = descriptor(path) { try write(bytes, to: fd, name: path) } else { try writeInPlace(bytes, to: path, create: !exists) }
                 unlink(temporary.path)
             } else if rename(temporary.path, url.path) != 0 {
                 throw DisparityError(.data, "\(path): cannot write: \(String(cString: strerror(errno)))")
@@ -32,6 +44,18 @@ public enum AtomicFile {
         } catch {
             unlink(temporary.path)
             throw error
+        }
+    }
+
+    /// The descriptor a path names in this process: /dev/stdout and /dev/stderr, /dev/fd/N and
+    /// /proc/self/fd/N; nil for any other path.
+    private static func descriptor(_ path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) { return Int32(path.dropFirst(prefix.count)) }
+            return nil
         }
     }
 

@@ -43,8 +43,12 @@ extension SurveyDesign {
 extension DesignSpec {
     /// Refuses (exit 2) a `--save-replicates` file, or its `.options` note, that is one of `inputs`.
     public func refuseSavingOver(_ inputs: [String]) throws {
-        guard let path = saveReplicates?.path else { return }
-        try OutputGuard.refuse([("--save-replicates", path), ("--save-replicates", path + ".options")], overwriting: inputs)
+        try OutputGuard.refuse(savedFiles, overwriting: inputs)
+    }
+
+    /// The files `--save-replicates` writes: the weights and their `.options` note (none without it).
+    public var savedFiles: [(option: String, path: String)] {
+        saveReplicates.map { [("--save-replicates", $0.path), ("--save-replicates", $0.path + ".options")] } ?? []
     }
 }
 

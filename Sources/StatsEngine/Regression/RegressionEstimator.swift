@@ -79,6 +79,9 @@ public struct RegressionEstimator: Sendable {
         let x = try DesignMatrix(formula: formula, table: table, fixedLevels: fixedLevels, within: within)
         try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, table: table)
         let weights = x.atRows(design.weights)
+        guard weights.contains(where: { $0 > 0 }) else {
+            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): the \(x.rowCount) rows of the model all have weight 0")
+        }
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
@@ -189,6 +192,10 @@ public struct RegressionEstimator: Sendable {
     /// is formed a block at a time), only 4 kB of a pass's scratch (`IRLSPass.refitPass`).
     static let refitGroup = 80
 
+    /// How close to 1 a leverage is taken as 1 by `--vcov hc2` and `hc3` (R's `sandwich` warns
+    /// from 1 − 1e-10, where 1/(1 − h) has lost most of its digits).
+    static let unitLeverage = 1e-10
+
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
     /// intervals and tests, by the requested method.
     func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
@@ -207,6 +214,11 @@ public struct RegressionEstimator: Sendable {
             return (v, Double(n - k))
         case .hc2, .hc3:
             let h = influence.leverages(design: x, fit: fit)
+            // A row that alone determines a coefficient (a factor level with one row) has
+            // leverage 1 and a residual of 0: its term is 0/0 (R's sandwich gives NaN).
+            if let i = h.firstIndex(where: { $0 > 1 - Self.unitLeverage }) {
+                throw table.rowError(Int(x.rows[i]), "--vcov \(type.rawValue) is undefined: this row has leverage 1 (it alone determines a coefficient, such as a factor level with one row); use --vcov hc0, hc1 or design")
+            }
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
             return (OuterProducts.sum(influence.values(), width: k, rowScale: scale), Double(n - k))
         case .cluster:

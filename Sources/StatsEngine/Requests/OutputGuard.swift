@@ -18,6 +18,18 @@ public enum OutputGuard {
         }
     }
 
+    /// Throws a usage error (exit 2), "`a` and `b` name the same file", when two of `outputs`
+    /// (nil paths left out) would write one file: their absolute paths compared with symbolic
+    /// links resolved, whether the file exists yet or not.
+    public static func refuseCollisions(_ outputs: [(option: String, path: String?)]) throws {
+        var seen: [String: String] = [:]
+        for case let (option, path?) in outputs where path != "-" {
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardized.path
+            if let earlier = seen[resolved] { throw DisparityError.usage("\(earlier) and \(option) name the same file \(path)") }
+            seen[resolved] = option
+        }
+    }
+
     private struct FileIdentity: Hashable {
         var device: UInt64
         var inode: UInt64

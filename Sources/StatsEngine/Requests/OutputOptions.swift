@@ -76,6 +76,12 @@ public struct OutputOptions: ParsableArguments {
         return kind
     }
 
+    /// Refuses (exit 2) an `--output` that is one of the command's `other` outputs (such as
+    /// `--save-replicates`), or two of those that are one file, before anything is read.
+    public func refuseColliding(with other: [(option: String, path: String)]) throws {
+        try OutputGuard.refuseCollisions([("--output", file)] + other.map { ($0.option, $0.path) })
+    }
+
     /// Refuses (exit 2) an `--output` that is one of `inputs`, before anything is read.
     public func refuseReplacing(_ inputs: [String]) throws {
         if let file { try OutputGuard.refuse([("--output", file)], overwriting: inputs) }

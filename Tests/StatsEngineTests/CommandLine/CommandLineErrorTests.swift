@@ -33,6 +33,21 @@ final class CommandLineErrorTests: ScratchFolderTestCase {
         XCTAssertEqual(json?["command"] as? String, "estimate")
     }
 
+    /// Two outputs of one command that are one file (`--output` and `--save-replicates` or its
+    /// `.options` note, by any spelling of the path) are refused before anything is written.
+    func testTwoOutputsNamingOneFileAreRefused() throws {
+        let data = directory.appendingPathComponent("data.csv")
+        try good.write(to: data, atomically: true, encoding: .utf8)
+        let saved = directory.appendingPathComponent("r.csv").path
+        for output in [saved, directory.path + "/./r.csv.options"] {
+            let result = try CommandLine.run(mean + ["--data", data.path, "--make-replicates", "jkn", "--save-replicates", saved,
+                                                     "--output", output, "--format", "csv"])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssert(result.stderr.contains("--output and --save-replicates name the same file"), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: saved), "nothing written")
+        }
+    }
+
     func testRaggedRow() throws {
         try assertFails(good + "3,5,1\n", mean, mentions: ["data.csv:8", "3 fields"])
     }

@@ -44,6 +44,28 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// `--vcov hc2` and `hc3` divide by 1 − h: a row of leverage 1 (the one row of a factor
+    /// level) makes them undefined (R's sandwich: NaN), an error naming the row, never finite
+    /// standard errors from 0/0; `hc1` is defined there.
+    func testHC2AndHC3AtLeverageOneAreAnErrorNamingTheRow() throws {
+        let t = try table("y,x,f,w\n1,1,a,1\n3,2,a,1\n2,3,a,2\n5,4,b,1\n4,5,b,1\n7,2,c,1\n")
+        let estimator = RegressionEstimator(table: t, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: t))
+        for type in [CovarianceType.hc2, .hc3] {
+            assertError(try estimator.fit(RegressionRequest(formula: "y ~ x + f", covariance: type)),
+                        "t.csv:7: --vcov \(type.rawValue) is undefined: this row has leverage 1")
+        }
+        XCTAssertNotNil(try estimator.fit(RegressionRequest(formula: "y ~ x + f", covariance: .hc1)).coefficients[0].standardError)
+    }
+
+    /// A model whose rows all have weight 0 says so, not that its terms are linear combinations.
+    func testRegressionOnRowsWithoutWeightSaysSo() throws {
+        let t = try table("y,x,w\n1,1,0\n3,2,0\n2,3,0\n5,4,1\n4,5,2\n")
+        let estimator = RegressionEstimator(table: t, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: t))
+        var request = RegressionRequest(formula: "y ~ x", covariance: .classical)
+        request.subset = try RowFilter(parsing: "w == 0")
+        assertError(try estimator.fit(request), "formula 'y ~ x': the 3 rows of the model all have weight 0")
+    }
+
     func testQuantileGapOnAGroupWithOnlyZeroWeights() throws {
         var text = "y,g,w\n"
         for i in 1...10 { text += "\(i),a,1\n" }
@@ -222,6 +244,31 @@ final class EdgeCaseTests: XCTestCase {
         var info = stat()
         XCTAssertEqual(stat("/dev/null", &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a character device")
+    }
+
+    /// An output path that is a symbolic link replaces the file the link names and keeps the
+    /// link; a link to a missing file makes that file; the process's streams (/dev/stdout, a
+    /// link into /proc) are written through their descriptor, never replaced by a file.
+    func testOutputThroughALinkWritesItsTarget() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("links-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("real"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("real/target.csv").path, link = folder.appendingPathComponent("link.csv").path
+        try "old".write(toFile: target, atomically: false, encoding: .utf8)
+        XCTAssertEqual(symlink("real/target.csv", link), 0)
+        try AtomicFile.write("new", to: link)
+        XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "new")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "real/target.csv", "still a link")
+        let dangling = folder.appendingPathComponent("dangling.csv").path
+        XCTAssertEqual(symlink("real/missing.csv", dangling), 0)
+        try AtomicFile.write("made", to: dangling)
+        XCTAssertEqual(try String(contentsOfFile: folder.appendingPathComponent("real/missing.csv").path, encoding: .utf8), "made")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: dangling), "real/missing.csv")
+        // /dev/stdout through the descriptor: the link stays a link.
+        try AtomicFile.write("", to: "/dev/stdout")
+        var info = stat()
+        XCTAssertEqual(lstat("/dev/stdout", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFLNK, "/dev/stdout is still a link")
     }
 }
 

@@ -39,5 +39,8 @@ final class GapCommandTests: ScratchFolderTestCase {
         try assertCommandFails(in: directory, data.replacingOccurrences(of: "turkish,1,1", with: "turkish,2,1"),
                                ["gap", "unemployed", "--group", "origin", "--reference", "danish", "--stat", "proportion"],
                                mentions: ["data.csv:5", "0/1"])
+        // A text variable is categories: the hint is --category, never --na for every level.
+        try assertCommandFails(in: directory, data, ["gap", "origin", "--group", "unemployed", "--reference", "0", "--stat", "proportion"],
+                               mentions: ["column 'origin': categorical (levels", "name it with --category"])
     }
 }

@@ -31,6 +31,21 @@ final class OutputGuardTests: ScratchFolderTestCase {
         XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("barometer.yaml")), barometer, file: file, line: line)
     }
 
+    /// A barometer run that fails leaves no history behind when it would have created one (an
+    /// existing history is left as it was by the store's transaction).
+    func testFailedBarometerRunCreatesNoHistory() throws {
+        let configuration = directory.appendingPathComponent("barometer.yaml")
+        let failing = try String(contentsOf: configuration, encoding: .utf8)
+            .replacingOccurrences(of: "subset: \"labour == 1\"}", with: "subset: \"grp == ZZZ\"}")
+        let broken = directory.appendingPathComponent("broken.yaml")
+        try failing.write(to: broken, atomically: true, encoding: .utf8)
+        let history = directory.appendingPathComponent("h.sqlite").path
+        let result = try CommandLine.run(["barometer", broken.path, "--format", "csv", "--history", history])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssert(result.stderr.contains("'ZZZ' does not occur"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: history), "no history from a failed run")
+    }
+
     func testEverySpellingOfTheDataIsRefused() throws {
         let mean = ["estimate", "mean", "score"] + design
         try assertRefused(mean + ["--data", "data.csv", "--output", "data.csv"], naming: "--output data.csv")

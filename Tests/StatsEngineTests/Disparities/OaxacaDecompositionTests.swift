@@ -81,6 +81,58 @@ final class OaxacaDecompositionTests: XCTestCase {
 
     /// Pooled: β* from one regression on both groups with a focal indicator; explained
     /// (x̄_f − x̄_r)'β*, unexplained x̄_f'(β_f − β*) + x̄_r'(β* − β_r).
+    /// Rows missing a covariate are left out of the decomposition's regressions, and of the
+    /// gap it decomposes: the focal, reference and difference rows are on the regressions' rows,
+    /// so that the parts add up to the difference (Stata's `oaxaca` takes one estimation sample),
+    /// twofold, threefold and for the logit decomposition alike.
+    func testPartsAddUpToTheDifferenceWhenCovariatesAreMissing() throws {
+        var csv = "stratum,psu,w,g,x,b,y\n"
+        for i in 0..<240 {
+            let g = i % 3 == 0 ? 1 : 0, x = Double((i * 37) % 23) / 4
+            let missing = i % 11 == 0 ? "" : "\(x)"   // x missing in 22 rows, y present in all
+            csv += "\(i % 4),\(i % 24),\(1 + Double(i % 5) / 2),\(g),\(missing),\((i * 7) % 10 < 4 + g ? 1 : 0),\(1 + x + 2 * Double(g) + Double((i * 13) % 7) / 3)\n"
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "missing.csv")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"]), table: table)
+        var requests = [GapRequest(variable: "y", group: "g", reference: "0"), GapRequest(variable: "y", group: "g", reference: "0"),
+                        GapRequest(variable: "b", group: "g", reference: "0", statistic: .proportion)]
+        for k in requests.indices { requests[k].adjust = "x" }
+        requests[1].threefold = true
+        requests[2].logit = true
+        for request in requests {
+            let r = try rows(table, design, request)
+            let difference = try XCTUnwrap(r["difference"]), explained = try XCTUnwrap(r["explained"]), unexplained = try XCTUnwrap(r["unexplained"])
+            // Exact for the linear fits; the logit's to its fit's convergence (its score equations).
+            XCTAssertEqual(explained.estimate + unexplained.estimate, difference.estimate, accuracy: 1e-9 * abs(difference.estimate))
+            XCTAssertEqual(difference.n, 240 - 22)
+            XCTAssertEqual(explained.n, difference.n)
+        }
+        // The difference is that of the groups' weighted means over the rows with x.
+        let y = try table.numeric("y"), x = try table.numeric("x"), g = try table.numeric("g"), w = design.weights
+        func mean(_ group: Double) -> Double {
+            let rows = y.indices.filter { g[$0] == group && !x[$0].isNaN }
+            return rows.reduce(0.0) { $0 + w[$1] * y[$1] } / rows.reduce(0.0) { $0 + w[$1] }
+        }
+        XCTAssertEqual(try XCTUnwrap(rows(table, design, requests[0])["difference"]).estimate, mean(1) - mean(0), accuracy: 1e-12)
+    }
+
+    /// A group without a row at a factor's base level cannot tell the factor's other levels from
+    /// the intercept: the error names the level and the group (not a dummy to drop).
+    func testGroupLackingTheBaseLevelIsNamed() throws {
+        var csv = "psu,w,g,x,e,y\n"
+        for i in 0..<120 {
+            let g = i % 2, level = ["a", "b", "c"][g == 1 ? 1 + i % 4 / 2 : i % 3]
+            csv += "\(i % 12),1,\(g),\(Double(i % 7)),\(level),\(Double(i % 5) + Double(g))\n"
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "base.csv")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"]), table: table)
+        var request = GapRequest(variable: "y", group: "g", reference: "0")
+        request.adjust = "x + factor(e)"
+        XCTAssertThrowsError(try GapEstimator(table: table, design: design).estimate(request)) { error in
+            XCTAssert("\(error)".contains("group 1 (focal): e=a, the factor's base level, has no rows in this group"), "\(error)")
+        }
+    }
+
     func testPooledAgainstClosedFormAndBootstrap() throws {
         let (table, design) = try sample()
         let g = try table.numeric("g")
