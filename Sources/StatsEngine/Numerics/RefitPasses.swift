@@ -31,16 +31,18 @@ extension IRLSPass {
     struct RefitSums {
         /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients.
         var deviance: Double
-        /// The rows with weight whose mean is at its bound (`SeparationCheck.pinnedRows`).
-        var pinnedRows: Int
+        /// The rows with weight whose mean is at its bound (`SeparationCheck.pinnedRows`); nil
+        /// for a fit whose normal equations were asked for (expected to go on, it is counted at
+        /// the pass where it settles; one that settles anyway is counted from its means).
+        var pinnedRows: Int?
         /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
         /// working response; nil for a fit whose normal equations were not asked for.
         var normalEquations: (gram: [Double], product: [Double])?
     }
 
     /// A pass of refits: for each fit k at coefficients `betas[k]` with prior weights
-    /// `weights[k]`, its deviance and pinned rows and, where `forming[k]`, its normal equations
-    /// at the same coefficients; a row without weight adds nothing. One result per fit, in
+    /// `weights[k]`, its deviance and, where `forming[k]`, its normal equations at the same
+    /// coefficients (else its pinned rows); a row without weight adds nothing. One result per fit, in
     /// order. A fit's deviance does not depend on whether its normal equations are formed, nor
     /// on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
     /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
@@ -89,9 +91,10 @@ extension IRLSPass {
                     for k in 0..<fits where groupOf[k] == g {
                         let w = weights[k].values(rows, scratch: formedWeights)
                         out[2 * k] += Self.weightedSum(w, units, count: m)
-                        out[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
-                                                                            response: response + first, count: m))
-                        if columnOf[k] >= 0 {
+                        if columnOf[k] < 0 {
+                            out[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                                                                                response: response + first, count: m))
+                        } else {
                             family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
                                                   omega: omega + columnOf[k] * blockRows, rhs: rhs + columnOf[k] * blockRows)
                         }
@@ -114,6 +117,7 @@ extension IRLSPass {
             var deviance = 0.0, pinned = 0.0
             for part in parts { (deviance, pinned) = (deviance + part[2 * k], pinned + part[2 * k + 1]) }
             guard columnOf[k] >= 0 else { return RefitSums(deviance: deviance, pinnedRows: Int(pinned), normalEquations: nil) }
+            // Pinned rows are counted only for the fits expected to settle.
             let offset = 2 * fits + columnOf[k] * height
             var total = [Double](repeating: 0, count: height)
             for part in parts { for i in 0..<height { total[i] += part[offset + i] } }
@@ -124,7 +128,7 @@ extension IRLSPass {
                     pair += 1
                 }
             }
-            return RefitSums(deviance: deviance, pinnedRows: Int(pinned), normalEquations: (gram, Array(total[pairs...])))
+            return RefitSums(deviance: deviance, pinnedRows: nil, normalEquations: (gram, Array(total[pairs...])))
         }
     }
 

@@ -78,7 +78,7 @@ extension IRLS {
             let forming = active.map { refitForecast.expectsStep(progress[$0], tolerance: tolerance, maximumIterations: maximumIterations) }
             let sums = pass.refitPass(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] }, forming: forming)
             var stepping: [(fit: Int, system: (gram: [Double], product: [Double])?)] = []
-            var done: [(fit: Int, deviance: Double, pinnedRows: Int)] = []
+            var done: [(fit: Int, deviance: Double, pinnedRows: Int?)] = []
             for (k, state) in zip(active, sums) {
                 let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
                                                     maximumIterations: maximumIterations)
@@ -88,14 +88,16 @@ extension IRLS {
                 // Means only for the fits whose separation check reads them (rarely any).
                 let reading = done.filter { fit in
                     let step = progress[fit.fit].previousBeta.map { zip(progress[fit.fit].beta!, $0).map { $0 - $1 } }
-                    return SeparationCheck.readsMeans(step: step, pinnedRows: fit.pinnedRows, columnMagnitudes: x.columnMagnitudes)
+                    // Pinned rows not counted (a fit expected to go on that settled) come from its means.
+                    guard let pinned = fit.pinnedRows else { return true }
+                    return SeparationCheck.readsMeans(step: step, pinnedRows: pinned, columnMagnitudes: x.columnMagnitudes)
                 }.map(\.fit)
                 let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
                 let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
                 // The check reads a fit's weights only with its means, pinned rows or a large effect.
                 let finished = finishing(done.map { fit in
                     let mean = meanOf[fit.fit] ?? []
-                    let reads = !mean.isEmpty || fit.pinnedRows > 0
+                    let reads = !mean.isEmpty || (fit.pinnedRows ?? 0) > 0
                         || !SeparationCheck.largeEffects(progress[fit.fit].beta!, design: x).isEmpty
                     return (progress[fit.fit], mean, fit.deviance, reads ? weights[fit.fit].materialized() : [], fit.pinnedRows)
                 }, x: x, rowValues: false)
