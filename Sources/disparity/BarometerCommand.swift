@@ -62,7 +62,7 @@ struct BarometerCommand: ParsableCommand {
             }
             try timer.measure("write") {
                 if let report {
-                    let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration) }
+                    let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration, minimumCell: minCell) }
                         ?? BarometerHTML.Context.unstored(result!, config: configuration)
                     try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
                 }

@@ -82,6 +82,13 @@ public struct Figure: Sendable {
     public var suppressed: String?
     /// The fewest unweighted observations among the cells the figure rests on.
     public var smallestCell: Int
+    /// The disclosure threshold (`--min-cell`) the figure was withheld under; nil when shown.
+    public var withheldBelow: Int? = nil
+
+    /// A figure withheld by disclosure control: it rests on fewer than `minimumCell` observations.
+    static func withheld(below minimumCell: Int, smallestCell: Int) -> Figure {
+        Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallestCell, withheldBelow: minimumCell)
+    }
 }
 
 /// A level measure broken down by a column: one level's figure now and its change since the

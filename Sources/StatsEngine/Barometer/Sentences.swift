@@ -59,7 +59,10 @@ extension MeasureResult {
             guard let f else { return nil }
             // A change in a percentage is in percentage points.
             let unit = change && measure.unit == .percent ? MeasureUnit.percentagePoints : measure.unit
-            guard let v = f.value else { return da ? "ikke offentliggjort (færre end tre observationer)" : "withheld (fewer than three observations)" }
+            guard let v = f.value else {
+                guard let below = f.withheldBelow else { return da ? "ikke beregnelig" : "not estimable" }
+                return da ? "ikke offentliggjort (færre end \(below) observationer)" : "withheld (fewer than \(below) observations)"
+            }
             var text = language.number(v.estimate, decimals: decimals) + language.unit(unit)
             if let low = v.low, let high = v.high {
                 let percent = language.number(level * 100, decimals: 0)

@@ -24,14 +24,14 @@ struct WaveByWave {
         let now = try estimate(waves.current)
         func figure(_ at: AtWave) -> Figure {
             at.smallestCell < minimumCell
-                ? Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: at.smallestCell)
+                ? Figure.withheld(below: minimumCell, smallestCell: at.smallestCell)
                 : Figure(value: at.value, suppressed: nil, smallestCell: at.smallestCell)
         }
         var notes: [String] = []
         func change(to then: AtWave, _ wave: String) -> Figure {
             let smallest = min(now.smallestCell, then.smallestCell)
             guard smallest >= minimumCell else {
-                return Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallest)
+                return Figure.withheld(below: minimumCell, smallestCell: smallest)
             }
             let estimate = now.value.estimate - then.value.estimate
             let independent = zip(now.strata, then.strata).allSatisfy { $0.isDisjoint(with: $1) }

@@ -87,10 +87,12 @@ struct WaveContrasts {
         var variances = linear.map(\.variance)
         var notes: [String] = []
         let estimates = linear.map(\.estimate)
+        var replicatedDesign = false
         if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
             try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
                               domain: domain, minimumCell: 0, level: level).estimates
         }) {
+            replicatedDesign = true
             variances = estimates.indices.map { replicated[$0, $0] }
             if let note = replicated.note { notes.append(note) }
         }
@@ -98,13 +100,17 @@ struct WaveContrasts {
             let used = definitions[i].cells
             let smallest = used.map { joint.rowCounts[$0] }.min() ?? 0
             if smallest < minimumCell {
-                return Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallest)
+                return Figure.withheld(below: minimumCell, smallestCell: smallest)
             }
             let df = request.degreesOfFreedom.resolved(designByDefault: request.statistic == .quantile) {
                 design.degreesOfFreedom(rows: joint.rows(used))
             }
-            return Figure(value: Inferred.wald(estimates[i], variance: variances[i], df: df, level: level).scaled(by: request.scale),
-                          suppressed: nil, smallestCell: smallest)
+            var value = Inferred.wald(estimates[i], variance: variances[i], df: df, level: level)
+            // A quantile's level in a wave shows its own (Woodruff) interval, as `estimate quantile`.
+            if !replicatedDesign, used.count == 1, let interval = cells[used[0]].interval {
+                (value.low, value.high, value.df) = (interval.low, interval.high, interval.df)
+            }
+            return Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)
         }
         current = figures[0]
         var next = 1

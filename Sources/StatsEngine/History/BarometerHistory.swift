@@ -39,8 +39,23 @@ public struct BarometerHistory {
         public var low: Double?
         /// The upper end of the confidence interval, in the measure's unit.
         public var high: Double?
-        /// Why the figure (or its change) was withheld by disclosure control; nil when shown.
+        /// Why the figure was withheld by disclosure control; nil when shown. (In a history
+        /// stored before `smallest_cell` was kept, a withheld change marks its figure too.)
         public var suppressed: String?
+        /// The fewest unweighted observations among the figure's cells; nil in a history stored
+        /// before it was kept.
+        public var smallestCell: Int? = nil
+
+        /// The point as disclosure control at `minimumCell` shows it: withheld (no estimate, no
+        /// interval) when it rests on fewer observations, as the evaluation withholds a figure;
+        /// unchanged when it is withheld already or its cells were not stored.
+        public func disclosed(minimumCell: Int) -> Point {
+            guard suppressed == nil, let smallestCell, smallestCell < minimumCell else { return self }
+            var withheld = self
+            (withheld.estimate, withheld.low, withheld.high) = (nil, nil, nil)
+            withheld.suppressed = Figure.withheld(below: minimumCell, smallestCell: smallestCell).suppressed
+            return withheld
+        }
     }
 
     /// Opens (creating when missing) the history at `path`.
@@ -88,6 +103,14 @@ public struct BarometerHistory {
                 t.primaryKey(["period", "goal", "measure", "level"])
             }
         }
+        // v2: a figure's smallest cell, so that a report at a stricter --min-cell withholds what
+        // that rule withholds, and its change's suppression apart from its own.
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "figures") { t in
+                t.add(column: "smallest_cell", .integer)
+                t.add(column: "change_suppressed", .text)
+            }
+        }
         return migrator
     }
 
@@ -122,11 +145,12 @@ public struct BarometerHistory {
         let v = figure.value, c = change?.value
         try db.execute(sql: """
             INSERT INTO figures (period, goal, measure, level, wave, estimate, std_error, conf_low, conf_high, change,
-                                 change_std_error, change_conf_low, change_conf_high, population, n, verdict, official_verdict, suppressed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 change_std_error, change_conf_low, change_conf_high, population, n, verdict, official_verdict, suppressed,
+                                 smallest_cell, change_suppressed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [period, goal, measure, level, wave, v?.estimate, v?.standardError, v?.low, v?.high, c?.estimate,
-                             c?.standardError, c?.low, c?.high, population, n, verdict, official,
-                             figure.suppressed ?? change?.suppressed])
+                             c?.standardError, c?.low, c?.high, population, n, verdict, official, figure.suppressed,
+                             figure.smallestCell, change?.suppressed])
     }
 
     /// The stored runs, in the schedule's order.
@@ -144,12 +168,12 @@ public struct BarometerHistory {
     public func trend(goal: String, measure: String, level: String = "", in schedule: PeriodSchedule) throws -> [Point] {
         let rows = try read {
             try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT period, wave, estimate, conf_low, conf_high, suppressed FROM figures WHERE goal = ? AND measure = ? AND level = ?",
+                try Row.fetchAll(db, sql: "SELECT period, wave, estimate, conf_low, conf_high, suppressed, smallest_cell FROM figures WHERE goal = ? AND measure = ? AND level = ?",
                                  arguments: [goal, measure, level])
             }
         }
         return rows.map { Point(period: $0["period"], wave: $0["wave"], estimate: $0["estimate"], low: $0["conf_low"],
-                                high: $0["conf_high"], suppressed: $0["suppressed"]) }
+                                high: $0["conf_high"], suppressed: $0["suppressed"], smallestCell: $0["smallest_cell"]) }
             .sorted { (schedule.position($0.period) ?? .max) < (schedule.position($1.period) ?? .max) }
     }
 

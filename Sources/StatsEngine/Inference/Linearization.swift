@@ -8,6 +8,9 @@ public struct Linearized: Sendable {
     public var rows: [Int32]
     /// One influence value per entry of `rows`, in the same order, in the statistic's unit.
     public var values: [Double]
+    /// A quantile's own interval (Woodruff's, with its df; an end nil where it does not exist),
+    /// which the statistic's figure shows in place of a Wald interval; nil for the others.
+    public var interval: (low: Double?, high: Double?, df: Double?)? = nil
 }
 
 /// The linearizations of the smooth statistics, shared by `estimate` and the disparity measures.

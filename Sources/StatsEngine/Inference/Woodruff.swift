@@ -17,6 +17,8 @@ struct WoodruffQuantile {
     let low: Double?
     let high: Double?
     let critical: Double?
+    /// The interval's df (nil: normal).
+    let df: Double?
 
     /// - Parameters:
     ///   - rows: the rows used (domain rows with a value).
@@ -35,6 +37,7 @@ struct WoodruffQuantile {
         shareInfluence = rows.map { r in w[Int(r)] * ((y[Int(r)] <= threshold ? 1 : 0) - share) / W }
         shareStandardError = try given?(share, shareInfluence, estimate)
             ?? engine.covariance(Influence(rows: rows, width: 1, values: shareInfluence))[0, 0].squareRoot()
+        self.df = df
         critical = Intervals.critical(level: level, df: df)
         guard let z = critical else {
             (low, high) = (nil, nil)
@@ -62,11 +65,11 @@ struct WoodruffQuantile {
         return (high - low) / (2 * z)
     }
 
-    /// The quantile's influence values: −slope × the share's, with slope = SE / SE(share); nil
-    /// where the interval does not exist or the share has no variance.
+    /// The quantile's influence values: −slope × the share's, with slope = SE / SE(share), and
+    /// its interval; nil where the interval does not exist or the share has no variance.
     var linearized: Linearized? {
         guard let se = standardError, shareStandardError > 0 else { return nil }
         let slope = se / shareStandardError
-        return Linearized(estimate: estimate, rows: rows, values: shareInfluence.map { -slope * $0 })
+        return Linearized(estimate: estimate, rows: rows, values: shareInfluence.map { -slope * $0 }, interval: (low, high, df))
     }
 }

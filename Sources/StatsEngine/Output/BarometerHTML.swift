@@ -26,13 +26,16 @@ public enum BarometerHTML {
             self.runs = runs
         }
 
-        /// Every measure's figures over the periods stored in `history`, and its runs.
+        /// Every measure's figures over the periods stored in `history`, each as disclosure
+        /// control at `minimumCell` (the report's `--min-cell`) shows it, and its runs.
         /// - Throws: `DisparityError.data` naming the history when it cannot be read.
-        public static func stored(in history: BarometerHistory, config: BarometerConfig) throws -> Context {
+        public static func stored(in history: BarometerHistory, config: BarometerConfig,
+                                  minimumCell: Int = BarometerEvaluator.defaultMinimumCell) throws -> Context {
             var trends: [String: [BarometerHistory.Point]] = [:]
             for goal in config.goals {
                 for m in goal.measures {
                     trends[m.id] = try history.trend(goal: goal.id, measure: m.id, in: config.schedule)
+                        .map { $0.disclosed(minimumCell: minimumCell) }
                 }
             }
             return Context(trends: trends, runs: try history.runs(in: config.schedule))
@@ -252,6 +255,12 @@ private struct Page {
         }
         if [m.changeSinceBaseline, m.changeSincePrevious].contains(where: { $0?.value != nil && $0?.value?.low == nil }) {
             out += "<p class=\"withheld-note\">\(e(t("En ændring uden interval: de to tal bygger på overlappende stikprøver, hvis kovarians ikke er estimeret.", "A change without an interval: the two figures rest on overlapping samples, whose covariance is not estimated.")))</p>"
+        }
+        // The measure's own notes (what a figure rests on, replicates left out), each once, in
+        // the engine's words, as in every other format.
+        var seen = Set<String>()
+        for note in m.notes where seen.insert(note).inserted {
+            out += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(note))</p>"
         }
         return out
     }

@@ -96,7 +96,8 @@ enum BarometerColumns {
     }
 
     static func row(_ m: MeasureResult, goal: GoalResult, result: BarometerResult, language: ReportLanguage) -> [Tabular.Cell] {
-        let suppressed = [m.current, m.baseline, m.previous, m.changeSinceBaseline, m.changeSincePrevious].compactMap { $0?.suppressed }.first
+        let suppressed = withheld([("estimate", m.current), ("baseline", m.baseline), ("previous", m.previous),
+                                   ("change", m.changeSinceBaseline), ("change_previous", m.changeSincePrevious)])
         return [.text(result.period), .text(goal.goal.id), .text(goal.goal.kind.rawValue), .text(m.measure.id), .text(m.measure.label),
                 .text(m.measure.unit.rawValue), .flag(m.measure.context), .text(m.measure.by), .text(nil), .text(m.wave)]
             + cells(m.current) + [.text(m.baselineWave), .number(m.baseline?.value?.estimate)] + cells(m.changeSinceBaseline)
@@ -111,7 +112,16 @@ enum BarometerColumns {
             + cells(b.current) + [.text(m.baselineWave), .number(nil)] + cells(b.changeSinceBaseline)
             + [.text(nil), .number(nil)] + cells(nil)
             + [.text(nil), .text(nil), .text(nil), .integer(b.n), .number(b.population),
-               .text(b.current.suppressed ?? b.changeSinceBaseline?.suppressed), .text(nil)]
+               .text(withheld([("estimate", b.current), ("change", b.changeSinceBaseline)])), .text(nil)]
+    }
+
+    /// Which of a row's figures are withheld, by their columns, and why ("change: rests on fewer
+    /// than 25 observations"), so that a published figure beside a withheld one reads as shown;
+    /// nil when none is.
+    static func withheld(_ figures: [(column: String, figure: Figure?)]) -> String? {
+        let withheld = figures.filter { $0.figure?.suppressed != nil }
+        guard let reason = withheld.first?.figure?.suppressed else { return nil }
+        return "\(withheld.map(\.column).joined(separator: ", ")): \(reason)"
     }
 
     /// A figure: its numbers, or nulls with the reason it is withheld.

@@ -21,10 +21,16 @@ public struct RaoWuBootstrap: Sendable {
     public static let replicateRange = 2...100_000
 
     /// A bootstrap of `replicates` replicates.
-    /// - Throws: `DisparityError.usage` when `replicates` is outside `replicateRange`.
+    /// - Throws: `DisparityError.usage` when `replicates` is outside `replicateRange`, or the design
+    ///   has a second-stage fpc (whose variance resampling PSUs leaves out).
     public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
         guard Self.replicateRange.contains(replicates) else {
             throw DisparityError.usage("--bootstrap takes 2 to 100000 replicates (got \(replicates))")
+        }
+        // Resampling PSUs gives the first stage's variance only: a second-stage fpc, which
+        // linearization uses, would be silently left out (R's as.svrepdesign drops it too).
+        if design.spec.fpc.count >= 2 {
+            throw DisparityError.usage("--bootstrap resamples PSUs and uses the first-stage fpc only, leaving out the second stage's variance: leave the second stage out of --fpc, or use linearization")
         }
         self.design = design
         self.replicates = replicates

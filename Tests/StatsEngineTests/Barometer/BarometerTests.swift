@@ -141,18 +141,8 @@ final class BarometerTests: XCTestCase {
         2011,west,b,1
 
         """
-        let config = try load(csv, """
-        periods: {column: period, baseline: "2010", order: ["2010", "2011"]}
-        goals:
-          - id: "1"
-            label: Test
-            kind: direction
-            direction: higher
-            data: d.csv
-            measures:
-              - {id: m1, label: level, unit: score points, variable: y, by: area}
-              - {id: m2, label: gap, unit: score points, variable: y, group: g, focal: a, reference: b}
-        """)
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}",
+                                                 "{id: m2, label: gap, unit: score points, variable: y, group: g, focal: a, reference: b}"]))
         let result = try BarometerEvaluator(config: config, minimumCell: 3).evaluate()
         let level = result.goals[0].measures[0], gap = result.goals[0].measures[1]
         XCTAssertNotNil(level.current.value)
@@ -168,12 +158,75 @@ final class BarometerTests: XCTestCase {
         let strict = try BarometerEvaluator(config: config, minimumCell: 4).evaluate()
         XCTAssertNil(strict.goals[0].measures[1].current.value)
         XCTAssertNil(strict.goals[0].measures[1].verdict, "no verdict on a withheld figure")
+        // The sentences name the threshold the figure was withheld under, in either language.
+        let withheld = strict.goals[0].measures[1]
+        XCTAssert(withheld.sentence(strict.goals[0].goal, level: 0.95, language: .da).contains("ikke offentliggjort (færre end 4 observationer)"))
+        XCTAssert(withheld.sentence(strict.goals[0].goal, level: 0.95, language: .en).contains("withheld (fewer than 4 observations)"))
         let report = Report.barometer(strict)
         XCTAssertTrue(report.rendered(as: .table, width: 120).contains(".."))
         XCTAssertTrue(report.notes.contains { $0.contains("withheld") })
         let json = report.rendered(as: .json)
         XCTAssertTrue(json.contains("\"suppressed\": \"rests on fewer than 4 observations\""), json)
         XCTAssertFalse(json.contains("NaN"))
+    }
+
+    /// The history keeps each figure's own disclosure apart from its change's, and its smallest
+    /// cell: a figure shown with a withheld change is stored as shown, and a report at a
+    /// stricter `--min-cell` withholds the stored figures that rest on fewer observations.
+    func testHistoryKeepsWhatDisclosureControlNeeds() throws {
+        let csv = "period,area,y\n" + ["2010,north,1", "2010,north,2", "2010,north,3", "2010,west,7", "2010,west,8",
+                                         "2011,north,2", "2011,north,3", "2011,north,5", "2011,west,9", "2011,west,9", "2011,west,1"]
+            .joined(separator: "\n") + "\n"
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"]))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).sqlite").path
+        defer { BarometerHistory.remove(at: path) }
+        let history = try BarometerHistory(path: path)
+        try history.store(try BarometerEvaluator(config: config, minimumCell: 3).evaluate(period: "2011"), config: config)
+        // West in 2011 rests on 3 rows (shown), its change on 2010's 2 (withheld).
+        let west = try XCTUnwrap(history.trend(goal: "1", measure: "m1", level: "west", in: config.schedule).first)
+        XCTAssertNil(west.suppressed, "a withheld change does not withhold its figure")
+        XCTAssertEqual(west.estimate ?? .nan, 19.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(west.smallestCell, 3)
+        XCTAssertEqual(west.disclosed(minimumCell: 3), west)
+        let strict = west.disclosed(minimumCell: 4)
+        XCTAssertNil(strict.estimate)
+        XCTAssertNil(strict.low)
+        XCTAssertEqual(strict.suppressed, "rests on fewer than 4 observations")
+        // The report's context applies its own minimum cell to the whole measure's points.
+        let context = try BarometerHTML.Context.stored(in: history, config: config, minimumCell: 7)
+        XCTAssertNil(try XCTUnwrap(context.trends["m1"]?.first).estimate, "6 rows in 2011: withheld at 7")
+    }
+
+    /// A quantile's level in a wave has the interval `estimate quantile` gives on that wave's
+    /// rows (Woodruff's, asymmetric, with its df), not the estimate ± t·SE.
+    func testQuantileLevelHasItsWoodruffInterval() throws {
+        var csv = "period,psu,w,y\n"
+        for i in 0..<240 { csv += "\(i < 120 ? 2010 : 2011),\(i % 12),\(1 + Double(i % 4)),\(Double((i * 37) % 101) / 3)\n" }
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: quartile, unit: score points, stat: quantile, variable: y, q: 0.25}"],
+                                                design: "{weights: w, cluster: psu}"))
+        let figure = try BarometerEvaluator(config: config, minimumCell: 3).evaluate().goals[0].measures[0]
+        let table = try CSVReader.parse(Array(csv.utf8), source: "d.csv")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"]), table: table)
+        for (wave, shown) in [("2011", figure.current), ("2010", try XCTUnwrap(figure.baseline))] {
+            var request = EstimateRequest(statistic: .quantile, variable: "y")
+            request.q = 0.25
+            request.subset = try RowFilter(parsing: "period == \(wave)")
+            let alone = try XCTUnwrap(DescriptiveEstimator(table: table, design: design).estimate(request).first)
+            let value = try XCTUnwrap(shown.value)
+            XCTAssertEqual(value.estimate, alone.estimate, wave)
+            XCTAssertEqual(value.low, alone.confidenceLow, wave)
+            XCTAssertEqual(value.high, alone.confidenceHigh, wave)
+            XCTAssertEqual(value.df, alone.df, wave)
+            XCTAssertEqual(try XCTUnwrap(value.standardError), try XCTUnwrap(alone.standardError), accuracy: 1e-12, wave)
+        }
+    }
+
+    /// A configuration of one goal (a rise over the waves 2010 and 2011 of d.csv) with
+    /// `measures` (one YAML flow mapping each) and, optionally, a design.
+    private static func oneGoal(_ measures: [String], design: String? = nil) -> String {
+        "periods: {column: period, baseline: \"2010\", order: [\"2010\", \"2011\"]}\ngoals:\n"
+            + "  - id: \"1\"\n    label: Test\n    kind: direction\n    direction: higher\n    data: d.csv\n"
+            + (design.map { "    design: \($0)\n" } ?? "") + "    measures:\n" + measures.map { "      - \($0)\n" }.joined()
     }
 
     private func load(_ csv: String, _ yaml: String) throws -> BarometerConfig {

@@ -94,6 +94,17 @@ final class BarometerReportTests: XCTestCase {
         XCTAssertFalse(html.contains(">..<"), "nothing withheld at the default minimum cell")
     }
 
+    /// Every measure's notes (here the benchmark wave goal 3 compares with at 2014H1) are in the
+    /// report under the measure, each once, as in every other format.
+    func testMeasureNotesAreInTheReport() throws {
+        let config = try BarometerConfig.load(path: CoverageTests.datasets.appendingPathComponent("barometer.yaml").path)
+        let result = try BarometerEvaluator(config: config).evaluate(period: "2014H1")
+        let html = BarometerHTML.render(result, config: config, context: try .unstored(result, config: config), language: .en)
+        let notes = Set(result.goals.flatMap(\.measures).flatMap(\.notes))
+        XCTAssertTrue(notes.contains { $0.contains("the benchmark is labour_force.csv's wave 2013H2") }, "\(notes)")
+        for note in notes { XCTAssertTrue(html.contains("Note: \(HTMLText.escape(note))"), note) }
+    }
+
     func testEnglishReport() throws {
         let (html, result) = try report(language: .en)
         XCTAssertTrue(html.contains("<html lang=\"en\">") && html.contains("Overview") && html.contains("Verdict rules"))
