@@ -75,14 +75,12 @@ struct BarometerCommand: ParsableCommand {
         timer.report()
     }
 
-    /// Refuses (exit 2) an --output or --report that is one of `inputs`, or a report that is
-    /// --output itself, before anything is read or written.
+    /// Refuses (exit 2) an --output or --report that is one of `inputs`, or two of --output,
+    /// --report and --history that are one file (through links too), before anything is read or
+    /// written.
     private func refuseReplacing(_ inputs: [String]) throws {
         try output.refuseReplacing(inputs)
-        guard let report else { return }
-        try OutputGuard.refuse([("--report", report)], overwriting: inputs)
-        if let path = output.output, URL(fileURLWithPath: path).standardizedFileURL == URL(fileURLWithPath: report).standardizedFileURL {
-            throw DisparityError.usage("--report \(report) is also --output: choose another file")
-        }
+        if let report { try OutputGuard.refuse([("--report", report)], overwriting: inputs) }
+        try output.refuseColliding(with: [("--report", report), ("--history", history)].compactMap { option, path in path.map { (option, $0) } })
     }
 }

@@ -73,8 +73,12 @@ extension MeasureResult {
         }
         var text = "\(measure.label): \(figure(current)!) \(da ? "i" : "in") \(wave)"
         if let change = changeSinceBaseline, let baselineWave, let shown = figure(change, change: true) {
-            let signed = change.value.map { $0.estimate >= 0 ? "+" + shown : shown } ?? shown
-            text += da ? ", en ændring på \(signed) siden \(baselineWave)" : ", a change of \(signed) since \(baselineWave)"
+            if let value = change.value {
+                let signed = value.estimate >= 0 ? "+" + shown : shown
+                text += da ? ", en ændring på \(signed) siden \(baselineWave)" : ", a change of \(signed) since \(baselineWave)"
+            } else {
+                text += da ? "; ændringen siden \(baselineWave): \(shown)" : "; the change since \(baselineWave): \(shown)"
+            }
         }
         text += "."
         guard !measure.context else { return text + (da ? " (Baggrund.)" : " (Context.)") }

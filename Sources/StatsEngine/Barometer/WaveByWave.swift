@@ -55,6 +55,8 @@ struct WaveByWave {
             (previous, changeSincePrevious) = (figure(then), change(to: then, wave))
             notes += then.notes.map { "wave \(wave): \($0)" }
         }
-        self.notes = notes
+        // The previous wave may be the baseline: each note once.
+        var seen = Set<String>()
+        self.notes = notes.filter { seen.insert($0).inserted }
     }
 }

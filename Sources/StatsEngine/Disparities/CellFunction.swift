@@ -29,10 +29,11 @@ enum CellFunction: Sendable {
         return rows
     }
 
-    /// The row's value from the cells' values.
+    /// The row's value from the cells' values; a cell the row does not use (coefficient 0) is
+    /// not read, so a replicate that cannot give it (NaN) leaves the row's value alone.
     func value(_ cells: [Double]) -> Double {
         switch self {
-        case .contrast(let a): return zip(a, cells).reduce(0) { $0 + $1.0 * $1.1 }
+        case .contrast(let a): return zip(a, cells).reduce(0) { $1.0 == 0 ? $0 : $0 + $1.0 * $1.1 }
         case .ratio(let a, let b): return cells[a] / cells[b]
         }
     }

@@ -119,7 +119,7 @@ public struct GapEstimator: Sendable {
             }
         } else {
             replicated = try design.replicateCovariance(estimates: estimates) { replicate in
-                try GapEstimator(table: table, design: replicate).linearized(request).map(\.estimate)
+                try GapEstimator(table: table, design: replicate).estimates(like: rows, request)
             }
         }
         guard let replicated else { return rows }
@@ -133,6 +133,28 @@ public struct GapEstimator: Sendable {
             }
             row.note = replicated.note(i)
             return row
+        }
+    }
+
+    /// The estimates of `rows` (the full sample's, in their order) on this design, a replicate:
+    /// each comparison on its own, so that one whose group the replicate leaves without rows or
+    /// weight gives its rows no value (left out of their variances only), not the replicate.
+    private func estimates(like rows: [GapRow], _ request: GapRequest) throws -> [Double] {
+        var values: [String: [String: Double]] = [:]
+        for focal in Set(rows.map(\.focal)) {
+            var one = request
+            one.focal = focal
+            do {
+                values[focal] = Dictionary(try linearized(one).map { ($0.component, $0.estimate) }, uniquingKeysWith: { a, _ in a })
+            } catch let error as DisparityError where error.kind != .usage {
+                continue
+            }
+        }
+        // The reference's rows are the same cells in every comparison: a failed comparison's
+        // take another's, so the reference's variance does not depend on the focal group.
+        let shared = values.values.first ?? [:]
+        return rows.map { row in
+            values[row.focal]?[row.component] ?? (["reference", "baseline reference"].contains(row.component) ? shared[row.component] ?? .nan : .nan)
         }
     }
 
@@ -174,9 +196,12 @@ public struct GapEstimator: Sendable {
             }
             let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(cellsUsed)) }
             let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
+            // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
+            let unestimable = value.estimate.isFinite && !value.variance.isFinite
             return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
                           confidenceLow: inferred.low, confidenceHigh: inferred.high, df: df, n: c.count(used),
-                          verdict: nil, targetPValue: nil)
+                          verdict: nil, targetPValue: nil,
+                          note: unestimable ? "no standard error: the design gives a group of this row none (R gives NaN: --lonely-psu average with no stratum to average over, a quantile without Woodruff's interval)" : nil)
         }
         var rows: [GapRow] = []
         for part in CellFunction.rows(cells: cells.count) {
@@ -284,10 +309,9 @@ public struct GapEstimator: Sendable {
     private func quantile(_ y: [Double], rows: [Int32], cell: String, _ request: GapRequest) throws -> Linearized {
         let df = request.degreesOfFreedom.resolved(designByDefault: true) { design.degreesOfFreedom(rows: rows) }
         let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine)
-        guard let linearized = woodruff.linearized else {
-            throw DisparityError.analysis("\(table.source): the \(request.q)-quantile of \(quoted: request.variable) in \(cell) has no Woodruff interval to linearize it with")
-        }
-        return linearized
+        // Without an interval the cell has no variance (not finite influence values): its
+        // comparison's rows get none, with a note, and the other comparisons are unaffected.
+        return woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan })
     }
 
     /// The design the cells are drawn from: the rows in `domain` (nil: all) that have every

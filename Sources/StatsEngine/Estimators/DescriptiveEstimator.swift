@@ -366,9 +366,13 @@ public struct DescriptiveEstimator: Sendable {
         }
         let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine,
                                             shareStandardError: replicated)
+        // Without both ends of Woodruff's interval there is no standard error: say why.
+        let note = woodruff.standardError != nil ? nil : df == 0
+            ? "no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)"
+            : "no standard error: Woodruff's interval leaves the data (the share's interval passes 0 or 1; R gives NA)"
         return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
                             estimate: woodruff.estimate, standardError: woodruff.standardError, confidenceLow: woodruff.low,
-                            confidenceHigh: woodruff.high, df: df, n: used.count, designEffect: nil)]
+                            confidenceHigh: woodruff.high, df: df, n: used.count, designEffect: nil, note: note)]
     }
 
     /// The mean of the values at or below the q-quantile (the "weakest 25 %" measure), with the

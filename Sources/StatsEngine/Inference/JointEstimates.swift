@@ -40,9 +40,12 @@ struct JointEstimates {
     }
 
     /// A smooth function of the cell estimates given by its value and gradient: the value and
-    /// its delta-method variance. A function of one cell uses that cell's own variance.
+    /// its delta-method variance (NaN when a cell it uses has none). A function of one cell uses
+    /// that cell's own variance.
     func function(value: Double, gradient: [Double]) -> (estimate: Double, variance: Double) {
         let used = gradient.indices.filter { gradient[$0] != 0 }
+        // A cell whose variance the design cannot estimate (NaN: R's) leaves the function none.
+        guard used.allSatisfy({ ownVariances[$0].isFinite }) else { return (value, .nan) }
         if used.count == 1 {
             let a = used[0]
             return (value, gradient[a] * gradient[a] * ownVariances[a])

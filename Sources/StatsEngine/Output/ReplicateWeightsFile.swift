@@ -41,8 +41,13 @@ extension SurveyDesign {
 }
 
 extension DesignSpec {
-    /// Refuses (exit 2) a `--save-replicates` file, or its `.options` note, that is one of `inputs`.
+    /// Refuses (exit 2) a `--save-replicates` file, or its `.options` note, that is one of
+    /// `inputs`, or a device or stream (which cannot take the two files).
     public func refuseSavingOver(_ inputs: [String]) throws {
+        // Two files, FILE and FILE.options: a device or a process's stream cannot hold them.
+        if let path = saveReplicates?.path, ["/dev/", "/proc/"].contains(where: { path.hasPrefix($0) }) {
+            throw DisparityError.usage("--save-replicates \(path): it writes two files (the weights and \(path).options), so it needs a file, not a device or stream")
+        }
         try OutputGuard.refuse(savedFiles, overwriting: inputs)
     }
 

@@ -24,10 +24,22 @@ public enum OutputGuard {
     public static func refuseCollisions(_ outputs: [(option: String, path: String?)]) throws {
         var seen: [String: String] = [:]
         for case let (option, path?) in outputs where path != "-" {
-            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardized.path
+            let resolved = target(of: path)
             if let earlier = seen[resolved] { throw DisparityError.usage("\(earlier) and \(option) name the same file \(path)") }
             seen[resolved] = option
         }
+    }
+
+    /// The absolute path a write to `path` reaches: its folder's links resolved, then the links
+    /// it is itself followed (to a file that may not exist yet), at most 32 deep.
+    private static func target(of path: String) -> String {
+        var url = URL(fileURLWithPath: path).standardized
+        for _ in 0..<32 {
+            url = url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent)
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { break }
+            url = URL(fileURLWithPath: destination, relativeTo: url.deletingLastPathComponent()).standardized
+        }
+        return url.path
     }
 
     private struct FileIdentity: Hashable {

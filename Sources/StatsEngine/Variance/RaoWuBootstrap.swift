@@ -21,8 +21,9 @@ public struct RaoWuBootstrap: Sendable {
     public static let replicateRange = 2...100_000
 
     /// A bootstrap of `replicates` replicates.
-    /// - Throws: `DisparityError.usage` when `replicates` is outside `replicateRange`, or the design
-    ///   has a second-stage fpc (whose variance resampling PSUs leaves out).
+    /// - Throws: `DisparityError.usage` when `replicates` is outside `replicateRange`, the design
+    ///   has a second-stage fpc (whose variance resampling PSUs leaves out), or a stratum of one
+    ///   PSU under `--lonely-psu adjust` or `average` (which resampling cannot apply).
     public init(design: SurveyDesign, replicates: Int, seed: UInt64) throws {
         guard Self.replicateRange.contains(replicates) else {
             throw DisparityError.usage("--bootstrap takes 2 to 100000 replicates (got \(replicates))")
@@ -31,6 +32,11 @@ public struct RaoWuBootstrap: Sendable {
         // linearization uses, would be silently left out (R's as.svrepdesign drops it too).
         if design.spec.fpc.count >= 2 {
             throw DisparityError.usage("--bootstrap resamples PSUs and uses the first-stage fpc only, leaving out the second stage's variance: leave the second stage out of --fpc, or use linearization")
+        }
+        // A stratum of one PSU has nothing to resample: it adds no variance, which is
+        // `certainty`; the rules that give it variance (`adjust`, `average`) cannot be applied.
+        if [.adjust, .average].contains(design.spec.lonelyPSU), let h = design.psuCount.firstIndex(of: 1) {
+            throw DisparityError.usage("--bootstrap cannot apply --lonely-psu \(design.spec.lonelyPSU.rawValue): stratum \(design.strataLabels[h]) has one PSU, which resampling leaves without variance; use --lonely-psu certainty (what it does) or remove, or linearization")
         }
         self.design = design
         self.replicates = replicates

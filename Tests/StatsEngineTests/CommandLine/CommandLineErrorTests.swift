@@ -46,6 +46,16 @@ final class CommandLineErrorTests: ScratchFolderTestCase {
             XCTAssert(result.stderr.contains("--output and --save-replicates name the same file"), result.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: saved), "nothing written")
         }
+        // Through a link to a file not yet made, too; and a device cannot take FILE and FILE.options.
+        let link = directory.appendingPathComponent("link.csv").path
+        XCTAssertEqual(symlink("r.csv", link), 0)
+        for (save, output, message) in [(saved, link, "--output and --save-replicates name the same file"),
+                                        ("/dev/stdout", directory.appendingPathComponent("o.csv").path, "--save-replicates /dev/stdout: it writes two files")] {
+            let result = try CommandLine.run(mean + ["--data", data.path, "--make-replicates", "jkn", "--save-replicates", save, "--output", output])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssert(result.stderr.contains(message), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: saved), "nothing written")
+        }
     }
 
     func testRaggedRow() throws {

@@ -35,6 +35,26 @@ final class EdgeCaseTests: XCTestCase {
                 XCTAssertFalse(row.standardError?.isFinite ?? false)
                 XCTAssertFalse(row.confidenceLow?.isFinite ?? false)
                 XCTAssert(row.note?.contains("--lonely-psu average has no stratum to average over") == true, "\(String(describing: row.note))")
+                // A gap with that group has no standard error either, and no verdict: never the
+                // other group's SE as if this one's were 0.
+                var gap = GapRequest(variable: "y", group: "g", reference: "a", focal: "r")
+                gap.target = try Target(parsing: ">= -100")
+                let rows = try GapEstimator(table: t, design: design).estimate(gap)
+                let difference = try XCTUnwrap(rows.first { $0.component == "difference" })
+                XCTAssertFalse(difference.standardError.isFinite)
+                XCTAssertNil(difference.verdict)
+                XCTAssert(difference.note?.contains("no standard error") == true, "\(String(describing: difference.note))")
+                // Nor can the bootstrap apply the rule: resampling leaves a lonely stratum without variance.
+                var boot = spec
+                boot.varianceMethod = .bootstrap(replicates: 20, seed: 1)
+                let lonelyTable = try table("st,psu,y\n1,1,1\n1,2,2\n2,3,4\n2,3,5\n")
+                for rule in [LonelyPSU.adjust, .average] {
+                    boot.lonelyPSU = rule
+                    boot.weights = nil
+                    let bootstrapped = try SurveyDesign(spec: boot, table: lonelyTable)
+                    assertError(try DescriptiveEstimator(table: lonelyTable, design: bootstrapped).estimate(EstimateRequest(statistic: .mean, variable: "y")),
+                                "--bootstrap cannot apply --lonely-psu \(rule.rawValue): stratum 2 has one PSU")
+                }
             } else {
                 // Stratum 2's PSU totals 20 and 0 about their mean 10: 2/(2 − 1) · (10² + 10²), and
                 // stratum 1 has no rows of the domain (a zero total).
@@ -64,6 +84,24 @@ final class EdgeCaseTests: XCTestCase {
         var request = RegressionRequest(formula: "y ~ x", covariance: .classical)
         request.subset = try RowFilter(parsing: "w == 0")
         assertError(try estimator.fit(request), "formula 'y ~ x': the 3 rows of the model all have weight 0")
+    }
+
+    /// A quantile gap whose one group has no Woodruff interval (its rows leave 0 design df)
+    /// gives that comparison no standard error, with a note, and the other comparisons theirs;
+    /// `estimate quantile` says why the group has none.
+    func testQuantileGapWithAGroupWithoutAnIntervalKeepsTheOthers() throws {
+        var text = "st,psu,g,y\n"
+        // Strata of two PSUs; a and b in every PSU, r in PSU 0 alone.
+        for i in 0..<60 { text += "\(i % 6 % 3),\(i % 6),\(i % 6 == 0 && i < 12 ? "r" : (i / 6) % 2 == 0 ? "a" : "b"),\(Double((i * 17) % 23))\n" }
+        let t = try table(text)
+        let design = try SurveyDesign(spec: DesignSpec(strata: "st", clusters: ["psu"]), table: t)
+        let rows = try GapEstimator(table: t, design: design).estimate(GapRequest(variable: "y", group: "g", reference: "a", statistic: .quantile))
+        XCTAssertTrue(rows.filter { $0.focal == "b" }.allSatisfy { $0.standardError.isFinite && $0.note == nil })
+        let r = try XCTUnwrap(rows.first { $0.focal == "r" && $0.component == "difference" })
+        XCTAssertFalse(r.standardError.isFinite)
+        XCTAssert(r.note?.hasPrefix("no standard error") == true, "\(String(describing: r.note))")
+        let alone = try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .quantile, variable: "y", by: ["g"]))
+        XCTAssertEqual(alone.first { $0.group[0].level == "r" }?.note, "no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)")
     }
 
     func testQuantileGapOnAGroupWithOnlyZeroWeights() throws {

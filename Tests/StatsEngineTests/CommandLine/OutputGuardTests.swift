@@ -31,6 +31,19 @@ final class OutputGuardTests: ScratchFolderTestCase {
         XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("barometer.yaml")), barometer, file: file, line: line)
     }
 
+    /// The barometer's --output, --report and --history are three files: two naming one (a
+    /// history not made yet included) are refused before anything is written.
+    func testBarometerOutputsNamingOneFileAreRefused() throws {
+        let configuration = directory.appendingPathComponent("barometer.yaml").path
+        let history = directory.appendingPathComponent("h.sqlite").path
+        for extra in [["--report", history], ["--output", history]] {
+            let result = try CommandLine.run(["barometer", configuration, "--format", "csv", "--history", history] + extra)
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssert(result.stderr.contains("name the same file"), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: history))
+        }
+    }
+
     /// A barometer run that fails leaves no history behind when it would have created one (an
     /// existing history is left as it was by the store's transaction).
     func testFailedBarometerRunCreatesNoHistory() throws {

@@ -69,6 +69,30 @@ final class ReplicateEmptyDomainOracleTests: XCTestCase {
         }
     }
 
+    /// The same for gaps whose replicates are estimated comparison by comparison (quantiles)
+    /// or from cells (proportions): the reference's rows have one standard error in every
+    /// comparison, and a comparison's rows do not depend on whether the rare group is compared
+    /// in the same call.
+    func testGapsOnReplicatesDoNotDependOnTheRareGroup() throws {
+        let (table, design, _) = try fixture()
+        let estimator = GapEstimator(table: table, design: design)
+        for statistic in [GapStatistic.quantile, .proportion] {
+            var all = GapRequest(variable: statistic == .proportion ? "bin" : "y", group: "g", reference: "a", statistic: statistic)
+            all.category = statistic == .proportion ? "1" : nil
+            var alone = all
+            alone.focal = "c"
+            let rows = try estimator.estimate(all), only = try estimator.estimate(alone)
+            let references = Set(rows.filter { $0.component == "reference" }.map(\.standardError))
+            XCTAssertEqual(references.count, 1, "\(statistic): the reference's SE in every comparison \(references)")
+            for component in ["focal", "difference", "ratio"] {
+                let both = try XCTUnwrap(rows.first { $0.focal == "c" && $0.component == component })
+                let one = try XCTUnwrap(only.first { $0.component == component })
+                XCTAssertEqual(both.standardError, one.standardError, accuracy: 1e-12 * one.standardError, "\(statistic) \(component)")
+            }
+            XCTAssertNotNil(rows.first { $0.focal == "r" && $0.component == "focal" }?.note, "\(statistic)")
+        }
+    }
+
     /// A table's cell shares and row shares keep every replicate (a cell with no rows in a
     /// replicate is a share of 0 there); only the share within the level missing from a replicate
     /// leaves it out, and its cells' notes name that share.
