@@ -112,6 +112,11 @@ struct WaveContrasts {
             }
             return Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)
         }
+        // A figure whose variance the design cannot estimate (R: NaN) is shown without an
+        // interval, and says so.
+        if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite }) {
+            notes.append("a figure has no standard error: the design gives one of its groups none (R gives NaN), so it has no interval and its statistical verdict is inconclusive")
+        }
         current = figures[0]
         var next = 1
         if waves.baseline != nil { (baseline, changeSinceBaseline) = (figures[next], figures[next + 1]); next += 2 }

@@ -141,13 +141,18 @@ public struct GapEstimator: Sendable {
     /// weight gives its rows no value (left out of their variances only), not the replicate.
     private func estimates(like rows: [GapRow], _ request: GapRequest) throws -> [Double] {
         var values: [String: [String: Double]] = [:]
-        for focal in Set(rows.map(\.focal)) {
-            var one = request
-            one.focal = focal
-            do {
-                values[focal] = Dictionary(try linearized(one).map { ($0.component, $0.estimate) }, uniquingKeysWith: { a, _ in a })
-            } catch let error as DisparityError where error.kind != .usage {
-                continue
+        func take(_ estimated: [GapRow]) {
+            for row in estimated { values[row.focal, default: [:]][row.component] = row.estimate }
+        }
+        // All comparisons in one evaluation (the reference's cell once); one by one only when
+        // some comparison cannot be estimated on this replicate.
+        do {
+            take(try linearized(request))
+        } catch let error as DisparityError where error.kind != .usage {
+            for focal in Set(rows.map(\.focal)) {
+                var one = request
+                one.focal = focal
+                do { take(try linearized(one)) } catch let error as DisparityError where error.kind != .usage { continue }
             }
         }
         // The reference's rows are the same cells in every comparison: a failed comparison's

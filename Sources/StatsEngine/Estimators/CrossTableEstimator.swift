@@ -48,11 +48,11 @@ public struct CrossTableEstimator: Sendable {
         let all = estimates.flatMap { $0 }
         // The shares re-estimated on each replicate (R's svymean and svyby on the replicate
         // design); the Wald contrasts linearized about the full sample's totals (R's svychisq).
-        let full = design.weights
+        let references = layouts.map { $0.totals(design.weights) }
         if let replicated = try design.replicateCovariance(estimates: all, { replicate in
-            layouts.flatMap { layout in
+            zip(layouts, references).flatMap { layout, reference in
                 let shares = 3 * layout.nr * layout.nc
-                return layout.statistics(replicate.weights).theta.prefix(shares) + layout.linearizedContrasts(replicate.weights, reference: full)
+                return layout.statistics(replicate.weights).theta.prefix(shares) + layout.linearizedContrasts(replicate.weights, about: reference)
             }
         }) {
             var offset = 0
@@ -226,13 +226,13 @@ private struct Layout {
         return (totals, rowTotals, colTotals, whole)
     }
 
-    /// The Wald contrasts T_ab − T_a·T_b/T linearized about the totals under `reference` (the
-    /// full sample's weights), at weights `w`: Σᵢ wᵢ·gᵢ, gᵢ each used row's gradient of the
+    /// The Wald contrasts T_ab − T_a·T_b/T linearized about the `reference` totals (the full
+    /// sample's, `totals(_:)`), at weights `w`: Σᵢ wᵢ·gᵢ, gᵢ each used row's gradient of the
     /// contrasts at the reference totals. Their spread over the replicates is J·V(totals)·Jᵀ,
     /// the covariance R's `svychisq` gives the Wald tests on a replicate design; at the
     /// reference weights they are the contrasts themselves.
-    func linearizedContrasts(_ w: [Double], reference: [Double]) -> [Double] {
-        let (_, rowTotals, colTotals, whole) = totals(reference)
+    func linearizedContrasts(_ w: [Double], about reference: (cells: [Double], rows: [Double], columns: [Double], whole: Double)) -> [Double] {
+        let (_, rowTotals, colTotals, whole) = reference
         let contrasts = self.contrasts
         var out = [Double](repeating: 0, count: contrasts.count)
         for (i, r) in used.enumerated() {

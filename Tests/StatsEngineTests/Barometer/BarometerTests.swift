@@ -197,6 +197,23 @@ final class BarometerTests: XCTestCase {
         XCTAssertNil(try XCTUnwrap(context.trends["m1"]?.first).estimate, "6 rows in 2011: withheld at 7")
     }
 
+    /// A quantile gap whose group has no Woodruff interval in a wave (its rows leave 0 design
+    /// df) is shown without an interval, with a note and an inconclusive statistical verdict.
+    func testFigureWithoutVarianceSaysSo() throws {
+        var csv = "period,st,psu,g,y\n"
+        for wave in ["2010", "2011"] {
+            for i in 0..<60 { csv += "\(wave),\(i % 6 % 3),\(i % 6),\(i % 6 == 0 && i < 12 ? "r" : "a"),\(Double((i * 17) % 23))\n" }
+        }
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: gap, unit: score points, stat: quantile, variable: y, q: 0.5, group: g, focal: r, reference: a}"],
+                                                design: "{strata: st, cluster: psu}"))
+        let measure = try BarometerEvaluator(config: config, minimumCell: 1).evaluate().goals[0].measures[0]
+        let now = try XCTUnwrap(measure.current.value)
+        XCTAssertNil(now.standardError)
+        XCTAssertNil(now.low)
+        XCTAssertEqual(measure.verdict, .inconclusive)
+        XCTAssert(measure.notes.contains { $0.hasPrefix("a figure has no standard error") }, "\(measure.notes)")
+    }
+
     /// A quantile's level in a wave has the interval `estimate quantile` gives on that wave's
     /// rows (Woodruff's, asymmetric, with its df), not the estimate ± t·SE.
     func testQuantileLevelHasItsWoodruffInterval() throws {
