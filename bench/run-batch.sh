@@ -28,6 +28,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 mkdir -p bench/out
+# The tools compared (R, svy) and the data generators' packages, installed when missing.
+bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
 file=bench/out/survey_${rows}.csv
 [ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
 ln -sf "survey_${rows}.csv" bench/out/survey.csv

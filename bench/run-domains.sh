@@ -23,6 +23,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 mkdir -p bench/out
+# The tools compared (R, svy) and the data generators' packages, installed when missing.
+bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
 file=bench/out/domains_${rows}.csv
 [ -f "$file" ] || python3 bench/gen_domains.py "$rows" "$file" 7
 bash scripts/build-release.sh

@@ -30,6 +30,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 mkdir -p bench/out
+# The tools compared (R, svy) and the data generators' packages, installed when missing.
+bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
 survey=bench/out/survey_${rows}.csv
 file=bench/out/replicates_${reps}_${rows}.csv
 [ -f "$survey" ] || python3 ../shared/bench/gen_survey.py "$rows" "$survey" 7

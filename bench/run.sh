@@ -2,13 +2,14 @@
 # Benchmark: disparity (release build) against R (data.table::fread + survey) and statsmodels on
 # the same generated survey file. Prints each side's seconds per step and the ratios, and
 # disparity's peak memory.
-# Usage: bash bench/run.sh [ROWS] (default 1000000). Needs python3 with numpy (pandas and
-# statsmodels for that column); R with data.table and survey
-# (apt-get install r-base-core r-cran-survey r-cran-data.table).
+# Usage: bash bench/run.sh [ROWS] (default 1000000). Installs what it compares with when
+# missing (bench/ensure-tools.sh: R with data.table and survey, statsmodels, numpy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 mkdir -p bench/out
+# R and statsmodels (and the generator's numpy), installed when missing.
+bash bench/ensure-tools.sh --skip-svy --statsmodels
 file=bench/out/survey_${rows}.csv
 [ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
 bash scripts/build-release.sh

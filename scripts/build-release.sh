@@ -9,6 +9,8 @@
 # Such a binary runs only on processors of that level; DISPARITY_PORTABLE=1 builds for any x86-64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The C libraries it links (installed when missing, as on a fresh machine running a benchmark).
+bash scripts/ensure-system-packages.sh
 flags=()
 if [ -z "${DISPARITY_PORTABLE:-}" ] && [ "$(uname -m)" = x86_64 ] &&
    grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo; then

@@ -5,8 +5,8 @@
 # tank's report and workbook. Outputs go to out/ (README: "Main job").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system-packages.sh
-# The release binary as the benchmarks build it (scripts/build-release.sh).
+# The release binary as the benchmarks build it (scripts/build-release.sh, which installs the
+# Debian packages it needs when missing).
 bash scripts/build-release.sh
 bin=.build/release/disparity
 mkdir -p out

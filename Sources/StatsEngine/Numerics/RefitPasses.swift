@@ -35,6 +35,8 @@ extension IRLSPass {
         /// for a fit whose normal equations were asked for (expected to go on, it is counted at
         /// the pass where it settles; one that settles anyway is counted from its means).
         var pinnedRows: Int?
+        /// The largest |η| over the rows, at the pass's coefficients (`DevianceChangeBound`).
+        var largestPredictor: Double
         /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
         /// working response; nil for a fit whose normal equations were not asked for.
         var normalEquations: (gram: [Double], product: [Double])?
@@ -68,9 +70,11 @@ extension IRLSPass {
         let columnOf = (0..<fits).map { k in formed.firstIndex(of: k) ?? -1 }
         let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
         let parts = partitioned(weights) { range, weights, response in
-            // Per fit its deviance and pinned rows; then per formed fit X'ΩX's distinct entries
-            // (column pairs i ≤ j in column-major order) and X'Ωz, `height` values a fit.
-            var out = [Double](repeating: 0, count: 2 * fits + height * forms)
+            // Per formed fit X'ΩX's distinct entries (column pairs i ≤ j in column-major order)
+            // and X'Ωz, `height` values a fit (first, where BLAS writes them as it always has);
+            // then per fit its deviance, pinned rows and largest |η| from `scalars` on.
+            var out = [Double](repeating: 0, count: height * forms + 3 * fits)
+            let scalars = height * forms
             // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, a fit's weights, η (one
             // column per shared predictor), Ω and Ω∘z (one column per formed fit), and X's
             // column pairs.
@@ -84,15 +88,17 @@ extension IRLSPass {
                 let m = rows.count, first = rows.lowerBound
                 for g in 0..<shared {
                     let eta = etas + g * blockRows
+                    let largest = Self.largestMagnitude(eta, count: m)
                     family.means(eta, count: m, into: mean)
                     family.unitDeviances(response + first, mean: mean, count: m, into: units)
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     if formedAt[g] { family.workingResponses(response + first, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     for k in 0..<fits where groupOf[k] == g {
                         let w = weights[k].values(rows, scratch: formedWeights)
-                        out[2 * k] += Self.weightedSum(w, units, count: m)
+                        out[scalars + 3 * k] += Self.weightedSum(w, units, count: m)
+                        out[scalars + 3 * k + 2] = Self.larger(out[scalars + 3 * k + 2], largest)
                         if columnOf[k] < 0 {
-                            out[2 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                            out[scalars + 3 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
                                                                                 response: response + first, count: m))
                         } else {
                             family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
@@ -106,7 +112,7 @@ extension IRLSPass {
                 var mm = Int32(m), ff = Int32(forms), pp = Int32(p), pairCount = Int32(pairs)
                 var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
                 out.withUnsafeMutableBufferPointer { out in
-                    let o = out.baseAddress! + 2 * fits
+                    let o = out.baseAddress!
                     dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
                     dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
                 }
@@ -114,11 +120,14 @@ extension IRLSPass {
             return out
         }
         return (0..<fits).map { k in
-            var deviance = 0.0, pinned = 0.0
-            for part in parts { (deviance, pinned) = (deviance + part[2 * k], pinned + part[2 * k + 1]) }
-            guard columnOf[k] >= 0 else { return RefitSums(deviance: deviance, pinnedRows: Int(pinned), normalEquations: nil) }
+            var deviance = 0.0, pinned = 0.0, largest = 0.0
+            let at = height * forms + 3 * k
+            for part in parts { (deviance, pinned, largest) = (deviance + part[at], pinned + part[at + 1], Self.larger(largest, part[at + 2])) }
+            guard columnOf[k] >= 0 else {
+                return RefitSums(deviance: deviance, pinnedRows: Int(pinned), largestPredictor: largest, normalEquations: nil)
+            }
             // Pinned rows are counted only for the fits expected to settle.
-            let offset = 2 * fits + columnOf[k] * height
+            let offset = columnOf[k] * height
             var total = [Double](repeating: 0, count: height)
             for part in parts { for i in 0..<height { total[i] += part[offset + i] } }
             var gram = [Double](repeating: 0, count: p * p), pair = 0
@@ -128,7 +137,8 @@ extension IRLSPass {
                     pair += 1
                 }
             }
-            return RefitSums(deviance: deviance, pinnedRows: nil, normalEquations: (gram, Array(total[pairs...])))
+            return RefitSums(deviance: deviance, pinnedRows: nil, largestPredictor: largest,
+                             normalEquations: (gram, Array(total[pairs...])))
         }
     }
 
@@ -226,6 +236,30 @@ extension IRLSPass {
             }
         }
     }
+
+    /// The largest |vᵢ| of `count` values (NaN when one is).
+    @inline(__always)
+    private static func largestMagnitude(_ v: UnsafePointer<Double>, count: Int) -> Double {
+        var lanes = SIMD4<Double>.zero, i = 0, nan = false
+        while i + 4 <= count {
+            let value = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
+            let magnitude = value.replacing(with: -value, where: value .< 0)
+            nan = nan || any(magnitude .!= magnitude)
+            lanes = pointwiseMax(lanes, magnitude)
+            i += 4
+        }
+        var largest = lanes.max()
+        while i < count {
+            nan = nan || v[i].isNaN
+            largest = max(largest, abs(v[i]))
+            i += 1
+        }
+        return nan ? .nan : largest
+    }
+
+    /// The larger of two values, NaN when either is.
+    @inline(__always)
+    private static func larger(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
 
     /// Σ wᵢ·uᵢ over the `count` rows with wᵢ ≠ 0 (a row without weight adds nothing, whatever
     /// its uᵢ), in four interleaved partial sums (a vector's lanes), so that the additions do not

@@ -64,56 +64,82 @@ extension IRLS {
     /// refit needs only its coefficients, so a fit expected to settle forms none — R's
     /// `glm.fit` too returns the coefficients of the step before its last deviance test — and
     /// a fit that does not settle after all gets its normal equations from one more pass at
-    /// the same coefficients. The forecast decides only which passes are made, never a
-    /// result: the coefficients equal those of each fit alone to rounding (the passes' sums
-    /// are ordered otherwise), with the same iterations. A finished fit's means come from one
-    /// more pass (`IRLSPass.means`), for its separation check. Nil for a fit whose normal
-    /// equations are ill-conditioned: the general loop takes it.
+    /// the same coefficients. A fit whose step certainly ends its deviance test
+    /// (`DevianceChangeBound`) finishes without the pass that would compute its deviance.
+    /// Neither the forecast nor the bound changes a result: the coefficients equal those of
+    /// each fit alone to rounding (the passes' sums are ordered otherwise), with the same
+    /// iterations. A finished fit's means come from one more pass (`IRLSPass.means`), for its
+    /// separation check when it reads them. Nil for a fit whose normal equations are
+    /// ill-conditioned: the general loop takes it.
     private func splitFits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]) -> [Result<GLMFit, Error>?] {
         let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
+        /// Finishes fits done at their coefficients (their deviance there, and their pinned rows when counted).
+        func finish(_ done: [(fit: Int, deviance: Double, pinnedRows: Int?)]) {
+            guard !done.isEmpty else { return }
+            // Means only for the fits whose separation check reads them (rarely any).
+            let reading = done.filter { fit in
+                let step = progress[fit.fit].previousBeta.map { zip(progress[fit.fit].beta!, $0).map { $0 - $1 } }
+                // Pinned rows not counted (a fit expected to go on that settled) come from its means.
+                guard let pinned = fit.pinnedRows else { return true }
+                return SeparationCheck.readsMeans(step: step, pinnedRows: pinned, columnMagnitudes: x.columnMagnitudes)
+            }.map(\.fit)
+            let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
+            let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
+            // The check reads a fit's weights only with its means, pinned rows or a large effect.
+            let finished = finishing(done.map { fit in
+                let mean = meanOf[fit.fit] ?? []
+                let reads = !mean.isEmpty || (fit.pinnedRows ?? 0) > 0
+                    || !SeparationCheck.largeEffects(progress[fit.fit].beta!, design: x).isEmpty
+                return (progress[fit.fit], mean, fit.deviance, reads ? weights[fit.fit].materialized() : [], fit.pinnedRows)
+            }, x: x, rowValues: false)
+            for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
+        }
         var active = Array(weights.indices)
         while !active.isEmpty {
             let forming = active.map { refitForecast.expectsStep(progress[$0], tolerance: tolerance, maximumIterations: maximumIterations) }
             let sums = pass.refitPass(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] }, forming: forming)
-            var stepping: [(fit: Int, system: (gram: [Double], product: [Double])?)] = []
+            var stepping: [(fit: Int, sums: IRLSPass.RefitSums)] = []
             var done: [(fit: Int, deviance: Double, pinnedRows: Int?)] = []
             for (k, state) in zip(active, sums) {
                 let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
                                                     maximumIterations: maximumIterations)
-                if more { stepping.append((k, state.normalEquations)) } else { done.append((k, state.deviance, state.pinnedRows)) }
+                if more { stepping.append((k, state)) } else { done.append((k, state.deviance, state.pinnedRows)) }
             }
-            if !done.isEmpty {
-                // Means only for the fits whose separation check reads them (rarely any).
-                let reading = done.filter { fit in
-                    let step = progress[fit.fit].previousBeta.map { zip(progress[fit.fit].beta!, $0).map { $0 - $1 } }
-                    // Pinned rows not counted (a fit expected to go on that settled) come from its means.
-                    guard let pinned = fit.pinnedRows else { return true }
-                    return SeparationCheck.readsMeans(step: step, pinnedRows: pinned, columnMagnitudes: x.columnMagnitudes)
-                }.map(\.fit)
-                let means = reading.isEmpty ? [] : pass.means(betas: reading.map { progress[$0].beta! }, weights: reading.map { weights[$0] })
-                let meanOf = Dictionary(uniqueKeysWithValues: zip(reading, means))
-                // The check reads a fit's weights only with its means, pinned rows or a large effect.
-                let finished = finishing(done.map { fit in
-                    let mean = meanOf[fit.fit] ?? []
-                    let reads = !mean.isEmpty || (fit.pinnedRows ?? 0) > 0
-                        || !SeparationCheck.largeEffects(progress[fit.fit].beta!, design: x).isEmpty
-                    return (progress[fit.fit], mean, fit.deviance, reads ? weights[fit.fit].materialized() : [], fit.pinnedRows)
-                }, x: x, rowValues: false)
-                for (d, fit) in done.enumerated() { results[fit.fit] = .some(finished[d]) }
-            }
+            finish(done)
             // The fits that go on without their normal equations (expected to settle, and did not).
-            let unformed = stepping.filter { $0.system == nil }.map(\.fit)
+            let unformed = stepping.filter { $0.sums.normalEquations == nil }.map(\.fit)
             let formedLate = unformed.isEmpty ? [] : pass.refitPass(betas: unformed.map { progress[$0].beta! },
                                                                     weights: unformed.map { weights[$0] },
                                                                     forming: unformed.map { _ in true })
-            let lateSystem = Dictionary(uniqueKeysWithValues: zip(unformed, formedLate.map { $0.normalEquations! }))
+            let late = Dictionary(uniqueKeysWithValues: zip(unformed, formedLate))
             active = []
-            for (k, formed) in stepping {
-                let system = formed ?? lateSystem[k]!
-                if progress[k].takeStep(gram: system.gram, product: system.product) { active.append(k) } else { results[k] = .some(nil) }
+            var settled: [(fit: Int, deviance: Double, pinnedRows: Int?)] = []
+            for (k, taken) in stepping {
+                let sums = taken.normalEquations == nil ? late[k]! : taken, system = sums.normalEquations!
+                let (beta, deviance) = (progress[k].beta!, taken.deviance)
+                guard progress[k].takeStep(gram: system.gram, product: system.product) else {
+                    results[k] = .some(nil)
+                    continue
+                }
+                // A step that certainly ends the deviance test finishes the fit without a pass:
+                // no mean along it reaches its bound, so no row is pinned.
+                if boundsDevianceTest,
+                   let next = DevianceChangeBound.settledDeviance(
+                       family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
+                       deviance: deviance, first: progress[k].fromStart ? progress[k].firstDeviance : nil,
+                       largestPredictor: sums.largestPredictor, columnMagnitudes: x.columnMagnitudes,
+                       tolerance: tolerance, floor: devianceFloor) {
+                    let more = progress[k].takeDeviance(next, tolerance: tolerance, floor: devianceFloor,
+                                                        maximumIterations: maximumIterations)
+                    assert(!more, "the bound keeps the change within the deviance test")
+                    settled.append((k, next, 0))
+                } else {
+                    active.append(k)
+                }
             }
+            finish(settled)
         }
         return results.map { $0! }
     }

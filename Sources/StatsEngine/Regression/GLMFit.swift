@@ -49,6 +49,10 @@ struct IRLS {
     /// Which passes of replicate refits (`fits` from a start) form normal equations along with
     /// the deviance; the results do not depend on it.
     var refitForecast = RefitForecast.lastChange
+    /// Whether a replicate refit whose step certainly ends its deviance test
+    /// (`DevianceChangeBound`) finishes without a pass computing its deviance there; the
+    /// coefficients and iterations do not depend on it.
+    var boundsDevianceTest = true
     /// The constant the deviance test adds to |dev| (glm's 0.1, on weights of mean 1; `fit`
     /// takes it on the weights' mean, replicate refits on their weights summing to 1, as R).
     var devianceFloor = 0.1

@@ -130,17 +130,27 @@ public struct ReplicateWeights: Sendable {
     ///
     /// The rank is found as R's `dqrdc2` finds it, column by column in order, a column counting
     /// when its residual after the counted ones keeps more than the tolerance of its norm; the
-    /// residuals come from a Cholesky factorisation of the Gram matrix.
+    /// residuals come from a Cholesky factorisation of the Gram matrix. The usual full rank is
+    /// first shown from the weights summed over blocks of rows (`fullRankByBlockSums`, a read
+    /// of the weights instead of R² products per row); the Gram matrix of every row is formed
+    /// only when that does not show it.
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
-        let r = count
+        if fullRankByBlockSums(rows: rows) { return count - 1 }
         let gram = self.gram(rows: rows)
+        return Self.keptColumns(gram: gram, size: count, norms: nil, shrink: 1) - 1
+    }
+
+    /// The number of columns `dqrdc2`'s test keeps, in order, from the Gram matrix `gram`
+    /// (size × size): a column counts when its squared residual after the counted ones, times
+    /// `shrink`, exceeds tol² times its squared norm (`norms[j]`; nil: the Gram's diagonal).
+    private static func keptColumns(gram: [Double], size r: Int, norms: [Double]?, shrink: Double) -> Int {
         // Sequential Cholesky with the dqrdc2 test; l[a*r+k] for accepted columns k.
         var accepted: [Int] = []
         var l = [Double](repeating: 0, count: r * r)
-        let tol2 = Self.rankTolerance * Self.rankTolerance
+        let tol2 = rankTolerance * rankTolerance
         for j in 0..<r {
-            let norm2 = gram[j * r + j]
-            var residual = norm2
+            let norm2 = norms?[j] ?? gram[j * r + j]
+            var residual = gram[j * r + j]
             var row = [Double](repeating: 0, count: accepted.count)
             for (m, k) in accepted.enumerated() {
                 var v = gram[min(k, j) * r + max(k, j)]
@@ -148,13 +158,69 @@ public struct ReplicateWeights: Sendable {
                 row[m] = v / l[k * r + m]
                 residual -= row[m] * row[m]
             }
-            guard norm2 > 0, residual > tol2 * norm2 else { continue }
+            guard norm2 > 0, residual * shrink > tol2 * norm2 else { continue }
             let m = accepted.count
             for q in 0..<m { l[j * r + q] = row[q] }
             l[j * r + m] = residual.squareRoot()
             accepted.append(j)
         }
-        return accepted.count - 1
+        return accepted.count
+    }
+
+    /// Rows per block of `fullRankByBlockSums` at most: a few thousand blocks.
+    static let rankBlocks = 4096
+
+    /// Whether the replicate weights of `rows` (nil: all) certainly have full rank by
+    /// `dqrdc2`'s test, shown from their sums over blocks of consecutive rows. With S the
+    /// blocks' summing matrix and b the most rows a block holds, ‖S·v‖² ≤ b·‖v‖² (Cauchy–
+    /// Schwarz), so a column's residual on the block sums, over √b, bounds its residual on the
+    /// rows from below: when every column keeps 2·tol of its norm (over all rows) on the block
+    /// sums, every column keeps tol of it on the rows, and the rank is full. False when that
+    /// does not show it (the rank may still be full).
+    private func fullRankByBlockSums(rows: [Int32]?) -> Bool {
+        let r = count, n = rows?.count ?? values.first?.count ?? 0
+        guard r > 0, n > r else { return false }
+        let blocks = min(Self.rankBlocks, n), largest = (n + blocks - 1) / blocks
+        // Per column its block sums (blocks × r, column-major) and its squared norm.
+        var sums = [Double](repeating: 0, count: blocks * r), norms = [Double](repeating: 0, count: r)
+        sums.withUnsafeMutableBufferPointer { sums in
+            norms.withUnsafeMutableBufferPointer { norms in
+                let shared = UnsafeSendable((sums.baseAddress!, norms.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: r) { j in
+                    values[j].withUnsafeBufferPointer { column in
+                        let out = shared.value.0 + j * blocks
+                        var norm = SIMD4<Double>.zero
+                        for b in 0..<blocks {
+                            var sum = SIMD4<Double>.zero
+                            var i = n * b / blocks
+                            let end = n * (b + 1) / blocks
+                            if let rows {
+                                while i < end {
+                                    let w = SIMD4(column[Int(rows[i])], i + 1 < end ? column[Int(rows[i + 1])] : 0,
+                                                  i + 2 < end ? column[Int(rows[i + 2])] : 0, i + 3 < end ? column[Int(rows[i + 3])] : 0)
+                                    (sum, norm, i) = (sum + w, norm + w * w, i + 4)
+                                }
+                            } else {
+                                while i + 4 <= end {
+                                    let w = UnsafeRawPointer(column.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
+                                    (sum, norm, i) = (sum + w, norm + w * w, i + 4)
+                                }
+                                while i < end { (sum[0], norm[0], i) = (sum[0] + column[i], norm[0] + column[i] * column[i], i + 1) }
+                            }
+                            out[b] = sum.sum()
+                        }
+                        shared.value.1[j] = norm.sum()
+                    }
+                }
+            }
+        }
+        var gram = [Double](repeating: 0, count: r * r)
+        var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
+        var rr = Int32(r), kk = Int32(blocks), one = 1.0, zero = 0.0
+        dsyrk_(&uplo, &trans, &rr, &kk, &one, sums, &kk, &zero, &gram, &rr)
+        for b in 0..<r { for a in 0..<b { gram[b + a * r] = gram[a + b * r] } }
+        // The factor 4 (2·tol) leaves the rounding of the sums far behind.
+        return Self.keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r
     }
 
     /// WᵀW of the replicate weights of `rows` (nil: all), R × R (symmetric, full): each core

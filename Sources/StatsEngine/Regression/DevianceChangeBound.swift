@@ -1,0 +1,76 @@
+import Foundation
+
+/// The change of a logistic or Poisson fit's deviance over an IRLS step, bounded from the
+/// normal equations the step was solved from, without a pass over the rows: when the bound
+/// shows that R's deviance test stops at the step's end whatever the exact change, a replicate
+/// refit finishes there, with the same coefficients and iterations as after a pass computing
+/// the deviance (`IRLS.splitFits`; the coefficients are the step's, as R's `glm.fit` returns
+/// them).
+///
+/// For a canonical link the deviance is D(β) = 2Σᵢ wᵢ(ℓᵢ(sat) − yᵢηᵢ + b(ηᵢ)), b' = μ, b'' = v,
+/// so along a step s from β (tᵢ = xᵢ's) Taylor's theorem with the integral remainder gives
+///
+///     D(β + s) − D(β) = −2gᵀs + sᵀHs + 2Σᵢ wᵢRᵢ,  |Rᵢ| ≤ max|b'''|·|tᵢ|³/6,
+///
+/// with g = X'W(y − μ) = X'Ωz − Hβ and H = X'ΩX, Ω = diag(wᵢvᵢ), both from the normal equations
+/// at β. For the logit and the log link |b'''(η + u)| ≤ v(η + u) ≤ v(η)·e^|u| (d log v/dη is
+/// 1 − 2μ or 1), so with m ≥ maxᵢ|tᵢ|, 2Σ wᵢ|Rᵢ| ≤ (m·eᵐ/3)·sᵀHs. m is bounded by
+/// Σⱼ|sⱼ|·maxᵢ|xᵢⱼ| (the design's column magnitudes). The bound holds only where IRLS's
+/// safeguards do not act: every |η| along the step below `Family.logitSaturation`, so that no
+/// mean is clamped, every working weight is wᵢvᵢ and no mean is at its bound (no pinned rows
+/// for the separation check).
+enum DevianceChangeBound {
+    /// The share of the deviance test's threshold the bound must stay within: the rest covers
+    /// the rounding of the deviances the test would compare.
+    static let margin = 0.5
+    /// The largest relative error of the quadratic model (m·eᵐ/3) the bound is used with.
+    static let largestModelError = 0.5
+    /// The relative error allowed in the pass's sums X'ΩX and X'Ωz (sums over the rows, whose
+    /// rounding is many orders of magnitude below it).
+    static let sumError = 1e-8
+
+    /// The deviance at `next` (D(β) plus the quadratic model's change) when the deviance test
+    /// (|ΔD|/(|D(next)| + `floor`) < `tolerance`) certainly passes there and the deviance
+    /// certainly has not risen above `first` (the fit's first deviance, when it started from
+    /// given coefficients); nil when the bound cannot show it, or the family is not logistic or
+    /// Poisson.
+    /// - Parameters:
+    ///   - gram: X'ΩX at `beta` (p × p, symmetric); `product`: X'Ωz there (p).
+    ///   - beta: the step's start, `next` its end (p each).
+    ///   - deviance: D(beta) as the pass computed it.
+    ///   - largestPredictor: the largest |η| over the rows at `beta`.
+    ///   - columnMagnitudes: per column of X, its largest |x|.
+    static func settledDeviance(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
+                                deviance: Double, first: Double?, largestPredictor: Double, columnMagnitudes: [Double],
+                                tolerance: Double, floor: Double) -> Double? {
+        guard family != .gaussian, deviance.isFinite else { return nil }
+        let p = beta.count
+        let step = zip(next, beta).map { $0 - $1 }
+        guard step.allSatisfy(\.isFinite), beta.allSatisfy(\.isFinite) else { return nil }
+        // The largest move of a row's linear predictor, and where the step may take it.
+        let move = zip(step, columnMagnitudes).reduce(0.0) { $0 + abs($1.0) * $1.1 } * (1 + 1e-12)
+        guard largestPredictor + move <= Family.logitSaturation else { return nil }
+        let modelError = move * exp(move) / 3
+        guard modelError <= largestModelError else { return nil }
+        // sᵀHs and gᵀs with g = X'Ωz − Hβ, and what an error of `sumError` in the sums moves them by.
+        var curvature = 0.0, slope = 0.0, sensitivity = 0.0
+        for j in 0..<p {
+            var hs = 0.0, hb = 0.0, magnitude = abs(product[j])
+            for i in 0..<p {
+                hs += gram[j * p + i] * step[i]
+                hb += gram[j * p + i] * beta[i]
+                magnitude += abs(gram[j * p + i]) * (2 * abs(beta[i]) + abs(step[i]))
+            }
+            curvature += step[j] * hs
+            slope += (product[j] - hb) * step[j]
+            sensitivity += 2 * magnitude * abs(step[j])
+        }
+        let change = curvature - 2 * slope
+        let spread = modelError * abs(curvature) + sumError * sensitivity
+        let (low, high) = (change - spread, change + spread)
+        let lowest = max(0, deviance + low)
+        guard max(abs(low), abs(high)) <= margin * tolerance * (lowest + floor) else { return nil }
+        if let first, deviance + high > first { return nil }
+        return deviance + change
+    }
+}

@@ -1,0 +1,137 @@
+import XCTest
+@testable import StatsEngine
+
+/// The bound on a step's deviance change (`DevianceChangeBound`) never calls a test settled
+/// that the deviance computed row by row does not pass, and does settle the small steps near an
+/// estimate that make up a refit's last.
+final class DevianceChangeBoundTests: XCTestCase {
+    /// A weighted model (weights summing to 1, as a replicate refit's): columns 1, a, b and a
+    /// 0/1 dummy, and a 0/1 outcome (logistic) or a count (Poisson).
+    private struct Model {
+        let n: Int, p = 4
+        let x: [Double], y: [Double], w: [Double]
+        let family: Family
+
+        init(family: Family, n: Int, seed: UInt64) {
+            var rng = SplitMix64(seed: seed)
+            var x = [Double](), y = [Double](), w = [Double]()
+            for _ in 0..<n {
+                let a = rng.normal(), b = rng.uniform() * 4 - 2, d = rng.uniform() < 0.3 ? 1.0 : 0.0
+                let eta = -0.4 + 0.8 * a - 0.5 * b + 0.7 * d
+                x += [1, a, b, d]
+                y.append(family == .binomial ? (rng.uniform() < 1 / (1 + exp(-eta)) ? 1 : 0) : Double(rng.poisson(exp(eta))))
+                w.append(Double(rng.next() % 3))
+            }
+            let total = w.reduce(0, +)
+            (self.n, self.x, self.y, self.w, self.family) = (n, x, y, w.map { $0 / total }, family)
+        }
+
+        var magnitudes: [Double] { (0..<p).map { j in (0..<n).reduce(0.0) { max($0, abs(x[$1 * p + j])) } } }
+
+        func eta(_ beta: [Double], _ i: Int) -> Double { (0..<p).reduce(0.0) { $0 + x[i * p + $1] * beta[$1] } }
+
+        /// 2Σ wᵢ(ℓᵢ(sat) − ℓᵢ(β)), row by row.
+        func deviance(_ beta: [Double]) -> Double {
+            (0..<n).reduce(0.0) { sum, i in
+                let e = eta(beta, i)
+                switch family {
+                case .binomial:
+                    let mu = 1 / (1 + exp(-e))
+                    return sum - 2 * w[i] * (y[i] == 1 ? log(mu) : log(1 - mu))
+                default:
+                    let mu = exp(e)
+                    return sum + 2 * w[i] * ((y[i] > 0 ? y[i] * log(y[i] / mu) : 0) - (y[i] - mu))
+                }
+            }
+        }
+
+        /// X'ΩX (p × p) and X'Ωz at β, and the largest |η|.
+        func normalEquations(_ beta: [Double]) -> (gram: [Double], product: [Double], largest: Double) {
+            var gram = [Double](repeating: 0, count: p * p), product = [Double](repeating: 0, count: p), largest = 0.0
+            for i in 0..<n {
+                let e = eta(beta, i)
+                let mu = family == .binomial ? 1 / (1 + exp(-e)) : exp(e), v = family == .binomial ? mu * (1 - mu) : mu
+                let omega = w[i] * v, z = e + (y[i] - mu) / v
+                largest = max(largest, abs(e))
+                for j in 0..<p {
+                    product[j] += omega * z * x[i * p + j]
+                    for k in 0..<p { gram[j * p + k] += omega * x[i * p + j] * x[i * p + k] }
+                }
+            }
+            return (gram, product, largest)
+        }
+
+        /// The bound's deviance at the Newton step from β, and the step's end.
+        func bounded(from beta: [Double], tolerance: Double = 1e-8, floor: Double = 0.1) -> (settled: Double?, next: [Double]) {
+            let (gram, product, largest) = normalEquations(beta)
+            let next = NormalEquations(gram: gram, size: p)!.solve(product)
+            let settled = DevianceChangeBound.settledDeviance(
+                family: family, gram: gram, product: product, beta: beta, next: next, deviance: deviance(beta), first: nil,
+                largestPredictor: largest, columnMagnitudes: magnitudes, tolerance: tolerance, floor: floor)
+            return (settled, next)
+        }
+
+        /// The estimate, by Newton steps to convergence.
+        func estimate() -> [Double] {
+            var beta = [Double](repeating: 0, count: p)
+            for _ in 0..<30 { beta = bounded(from: beta).next }
+            return beta
+        }
+    }
+
+    /// Steps from points around the estimate, at distances from 1e-7 to 1: wherever the bound
+    /// settles the test, the deviances computed row by row pass it (and the bound's deviance is
+    /// within the test's resolution of theirs); near the estimate it settles, far from it not.
+    func testSettlesOnlyWhereTheDevianceTestPasses() {
+        for (family, seed) in [(Family.binomial, UInt64(5)), (.poisson, 6)] {
+            let model = Model(family: family, n: 3000, seed: seed)
+            let estimate = model.estimate()
+            var rng = SplitMix64(seed: seed + 100)
+            var settled = 0, open = 0
+            for trial in 0..<60 {
+                let distance = pow(10, -7 + 7 * Double(trial) / 59)
+                let beta = estimate.map { $0 + distance * rng.normal() }
+                let (bound, next) = model.bounded(from: beta)
+                let (before, after) = (model.deviance(beta), model.deviance(next))
+                let passes = abs(after - before) / (abs(after) + 0.1) < 1e-8
+                guard let bound else { open += 1; continue }
+                settled += 1
+                XCTAssertTrue(passes, "\(family) at distance \(distance): settled by the bound, but the deviance moved \(after - before)")
+                XCTAssertLessThan(abs(bound - after), 0.5e-8 * (after + 0.1), "\(family) at distance \(distance)")
+            }
+            XCTAssertGreaterThan(settled, 20, "\(family): near the estimate the bound should settle the test")
+            XCTAssertGreaterThan(open, 10, "\(family): far from the estimate it should not")
+        }
+    }
+
+    /// No bound where a mean may reach the range IRLS clamps (|η| near `Family.logitSaturation`),
+    /// for a family without one (gaussian), or for a step whose deviance may rise above the
+    /// fit's first.
+    func testNoBoundOutsideItsAssumptions() {
+        let model = Model(family: .binomial, n: 500, seed: 9)
+        let estimate = model.estimate()
+        let (gram, product, largest) = model.normalEquations(estimate)
+        let next = NormalEquations(gram: gram, size: model.p)!.solve(product)
+        let deviance = model.deviance(estimate)
+        func bound(family: Family = .binomial, largest: Double, first: Double? = nil) -> Double? {
+            DevianceChangeBound.settledDeviance(family: family, gram: gram, product: product, beta: estimate, next: next,
+                                                deviance: deviance, first: first, largestPredictor: largest,
+                                                columnMagnitudes: model.magnitudes, tolerance: 1e-8, floor: 0.1)
+        }
+        XCTAssertNotNil(bound(largest: largest))
+        XCTAssertNil(bound(largest: Family.logitSaturation.nextUp))
+        XCTAssertNil(bound(largest: .nan))
+        XCTAssertNil(bound(family: .gaussian, largest: largest))
+        XCTAssertNil(bound(largest: largest, first: deviance - 1e-6))
+        XCTAssertNotNil(bound(largest: largest, first: deviance + 1e-6))
+    }
+}
+
+private extension SplitMix64 {
+    mutating func poisson(_ mean: Double) -> Int {
+        var k = 0, product = uniform()
+        let limit = exp(-mean)
+        while product > limit { k += 1; product *= uniform() }
+        return k
+    }
+}
