@@ -37,6 +37,9 @@ extension IRLSPass {
         var pinnedRows: Int?
         /// The largest |η| over the rows, at the pass's coefficients (`DevianceChangeBound`).
         var largestPredictor: Double
+        /// Σwᵢ (logistic, gaussian) or Σwᵢ(yᵢ + μᵢ) (Poisson) over the rows with weight, at the
+        /// pass's coefficients: the scale of the deviance's rounding (`DevianceChangeBound`).
+        var roundingScale: Double
         /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
         /// working response; nil for a fit whose normal equations were not asked for.
         var normalEquations: (gram: [Double], product: [Double])?
@@ -72,8 +75,9 @@ extension IRLSPass {
         let parts = partitioned(weights) { range, weights, response in
             // Per formed fit X'ΩX's distinct entries (column pairs i ≤ j in column-major order)
             // and X'Ωz, `height` values a fit (first, where BLAS writes them as it always has);
-            // then per fit its deviance, pinned rows and largest |η| from `scalars` on.
-            var out = [Double](repeating: 0, count: height * forms + 3 * fits)
+            // then per fit its deviance, pinned rows, largest |η| and rounding scale from
+            // `scalars` on.
+            var out = [Double](repeating: 0, count: height * forms + 4 * fits)
             let scalars = height * forms
             // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, a fit's weights, η (one
             // column per shared predictor), Ω and Ω∘z (one column per formed fit), and X's
@@ -95,10 +99,13 @@ extension IRLSPass {
                     if formedAt[g] { family.workingResponses(response + first, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     for k in 0..<fits where groupOf[k] == g {
                         let w = weights[k].values(rows, scratch: formedWeights)
-                        out[scalars + 3 * k] += Self.weightedSum(w, units, count: m)
-                        out[scalars + 3 * k + 2] = Self.larger(out[scalars + 3 * k + 2], largest)
+                        out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
+                        out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
+                        out[scalars + 4 * k + 3] += family == .poisson
+                            ? Self.weightedSum(w, response + first, count: m) + Self.weightedSum(w, mean, count: m)
+                            : Self.total(w, count: m)
                         if columnOf[k] < 0 {
-                            out[scalars + 3 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
+                            out[scalars + 4 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
                                                                                 response: response + first, count: m))
                         } else {
                             family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
@@ -120,11 +127,15 @@ extension IRLSPass {
             return out
         }
         return (0..<fits).map { k in
-            var deviance = 0.0, pinned = 0.0, largest = 0.0
-            let at = height * forms + 3 * k
-            for part in parts { (deviance, pinned, largest) = (deviance + part[at], pinned + part[at + 1], Self.larger(largest, part[at + 2])) }
+            var deviance = 0.0, pinned = 0.0, largest = 0.0, scale = 0.0
+            let at = height * forms + 4 * k
+            for part in parts {
+                (deviance, pinned, largest, scale) = (deviance + part[at], pinned + part[at + 1], Self.larger(largest, part[at + 2]),
+                                                      scale + part[at + 3])
+            }
             guard columnOf[k] >= 0 else {
-                return RefitSums(deviance: deviance, pinnedRows: Int(pinned), largestPredictor: largest, normalEquations: nil)
+                return RefitSums(deviance: deviance, pinnedRows: Int(pinned), largestPredictor: largest, roundingScale: scale,
+                                 normalEquations: nil)
             }
             // Pinned rows are counted only for the fits expected to settle.
             let offset = columnOf[k] * height
@@ -137,7 +148,7 @@ extension IRLSPass {
                     pair += 1
                 }
             }
-            return RefitSums(deviance: deviance, pinnedRows: nil, largestPredictor: largest,
+            return RefitSums(deviance: deviance, pinnedRows: nil, largestPredictor: largest, roundingScale: scale,
                              normalEquations: (gram, Array(total[pairs...])))
         }
     }
@@ -255,6 +266,19 @@ extension IRLSPass {
             i += 1
         }
         return nan ? .nan : largest
+    }
+
+    /// Σ wᵢ over `count` rows, in four interleaved partial sums.
+    @inline(__always)
+    private static func total(_ w: UnsafePointer<Double>, count: Int) -> Double {
+        var lanes = SIMD4<Double>.zero, i = 0
+        while i + 4 <= count {
+            lanes += UnsafeRawPointer(w + i).loadUnaligned(as: SIMD4<Double>.self)
+            i += 4
+        }
+        var sum = lanes.sum()
+        while i < count { sum += w[i]; i += 1 }
+        return sum
     }
 
     /// The larger of two values, NaN when either is.

@@ -19,6 +19,14 @@ import Foundation
 /// safeguards do not act: every |η| along the step below `Family.logitSaturation`, so that no
 /// mean is clamped, every working weight is wᵢvᵢ and no mean is at its bound (no pinned rows
 /// for the separation check).
+///
+/// R's test compares deviances as computed, not exact ones, so the bound also leaves room for
+/// their rounding: a row's computed unit deviance is off by a few ulps of the means it is
+/// computed from, which for the logit is about ε·(1 + |η| + e^|η|) (log(1 − μ) of a mean near
+/// 1 keeps only the digits 1 − μ has), for the log link about ε·(3(y + μ) + d(y, μ)); summed
+/// with the weights, `roundingMultiple`·ε times Σwᵢ·(1 + L + eᴸ) (L the largest |η| at either
+/// end) or (3·eᵐ·Σwᵢ(yᵢ + μᵢ) + D) — on a replicate's weights summing to 1 and |η| up to about
+/// 8, under 1e-11, far inside the test's 1e-9.
 enum DevianceChangeBound {
     /// The share of the deviance test's threshold the bound must stay within: the rest covers
     /// the rounding of the deviances the test would compare.
@@ -28,6 +36,9 @@ enum DevianceChangeBound {
     /// The relative error allowed in the pass's sums X'ΩX and X'Ωz (sums over the rows, whose
     /// rounding is many orders of magnitude below it).
     static let sumError = 1e-8
+    /// The ulps a row's computed unit deviance may be off by, per unit of its amplification
+    /// (the vector exp and log are within 4 ulp each; the rest is a few roundings).
+    static let roundingMultiple = 64.0
 
     /// The deviance at `next` (D(β) plus the quadratic model's change) when the deviance test
     /// (|ΔD|/(|D(next)| + `floor`) < `tolerance`) certainly passes there and the deviance
@@ -39,17 +50,21 @@ enum DevianceChangeBound {
     ///   - beta: the step's start, `next` its end (p each).
     ///   - deviance: D(beta) as the pass computed it.
     ///   - largestPredictor: the largest |η| over the rows at `beta`.
+    ///   - roundingScale: over the rows at `beta`, Σwᵢ (logistic) or Σwᵢ(yᵢ + μᵢ) (Poisson),
+    ///     which scales the rounding of the computed deviances.
     ///   - columnMagnitudes: per column of X, its largest |x|.
     static func settledDeviance(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
-                                deviance: Double, first: Double?, largestPredictor: Double, columnMagnitudes: [Double],
-                                tolerance: Double, floor: Double) -> Double? {
+                                deviance: Double, first: Double?, largestPredictor: Double, roundingScale: Double,
+                                columnMagnitudes: [Double], tolerance: Double, floor: Double) -> Double? {
         guard family != .gaussian, deviance.isFinite else { return nil }
         let p = beta.count
         let step = zip(next, beta).map { $0 - $1 }
         guard step.allSatisfy(\.isFinite), beta.allSatisfy(\.isFinite) else { return nil }
         // The largest move of a row's linear predictor, and where the step may take it.
         let move = zip(step, columnMagnitudes).reduce(0.0) { $0 + abs($1.0) * $1.1 } * (1 + 1e-12)
-        guard largestPredictor + move <= Family.logitSaturation else { return nil }
+        // The computed η of the next pass may exceed the exact one by its rounding: a margin.
+        let largest = largestPredictor + move
+        guard largest <= Family.logitSaturation * (1 - 1e-9) - 1e-9 else { return nil }
         let modelError = move * exp(move) / 3
         guard modelError <= largestModelError else { return nil }
         // sᵀHs and gᵀs with g = X'Ωz − Hβ, and what an error of `sumError` in the sums moves them by.
@@ -68,9 +83,13 @@ enum DevianceChangeBound {
         let change = curvature - 2 * slope
         let spread = modelError * abs(curvature) + sumError * sensitivity
         let (low, high) = (change - spread, change + spread)
-        let lowest = max(0, deviance + low)
-        guard max(abs(low), abs(high)) <= margin * tolerance * (lowest + floor) else { return nil }
-        if let first, deviance + high > first { return nil }
+        // How far each computed deviance (at either end) may be from its exact value.
+        let amplification = family == .binomial ? 1 + largest + exp(largest) : 3 * exp(move)
+        let rounding = roundingMultiple * Double.ulpOfOne * (amplification * roundingScale + abs(deviance) + abs(high))
+        guard rounding.isFinite else { return nil }
+        let lowest = max(0, deviance + low - rounding)
+        guard max(abs(low), abs(high)) + 2 * rounding <= margin * tolerance * (lowest + floor) else { return nil }
+        if let first, deviance + high + 2 * rounding > first { return nil }
         return deviance + change
     }
 }

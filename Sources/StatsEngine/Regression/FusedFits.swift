@@ -129,7 +129,7 @@ extension IRLS {
                    let next = DevianceChangeBound.settledDeviance(
                        family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
                        deviance: deviance, first: progress[k].fromStart ? progress[k].firstDeviance : nil,
-                       largestPredictor: sums.largestPredictor, columnMagnitudes: x.columnMagnitudes,
+                       largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale, columnMagnitudes: x.columnMagnitudes,
                        tolerance: tolerance, floor: devianceFloor) {
                     let more = progress[k].takeDeviance(next, tolerance: tolerance, floor: devianceFloor,
                                                         maximumIterations: maximumIterations)
