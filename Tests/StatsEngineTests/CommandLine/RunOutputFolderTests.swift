@@ -59,8 +59,9 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         let analyses = try spec("  - {name: m, command: estimate, stat: mean, variable: y}\n")
         XCTAssertEqual(try CommandLine.run(["run", analyses, "--out", out.path]).status, 0)
         let before = try Data(contentsOf: out.appendingPathComponent("m.csv"))
-        // A run that takes a while (a large bootstrap), interrupted with SIGINT.
-        let slow = try spec("  - {name: m, command: estimate, stat: mean, variable: y, bootstrap: 100000}\n")
+        // A run that takes a while (40 large bootstraps: seconds in the optimised build),
+        // interrupted with SIGINT.
+        let slow = try spec((1...40).map { "  - {name: m\($0), command: estimate, stat: mean, variable: y, bootstrap: 100000}\n" }.joined())
         let process = Process()
         process.executableURL = CommandLine.executable
         process.arguments = ["run", slow, "--out", out.path]
