@@ -6,19 +6,20 @@
 # Safe to run again: it does nothing when all are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-r=1 modules=(numpy polars) packages=(numpy polars)
+r=1 svy=1 packages=(numpy polars)
 for a in "$@"; do
   case $a in
     --skip-r) r= ;;
-    --skip-svy) ;;
-    --statsmodels) modules+=(statsmodels pandas); packages+=(statsmodels pandas) ;;
+    --skip-svy) svy= ;;
+    --statsmodels) packages+=(statsmodels pandas) ;;
     *) echo "ensure-tools: unknown argument $a" >&2; exit 2 ;;
   esac
 done
-[[ " $* " == *" --skip-svy "* ]] || { modules+=(svy); packages+=(svy); }
+[ -z "$svy" ] || packages+=(svy)
 missing=()
-for i in "${!modules[@]}"; do
-  python3 -c "import ${modules[$i]}" 2>/dev/null || missing+=("${packages[$i]}")
+# Each package imports under its own name.
+for p in "${packages[@]}"; do
+  python3 -c "import $p" 2>/dev/null || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} (pip)" >&2

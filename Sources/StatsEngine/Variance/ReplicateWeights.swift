@@ -141,7 +141,7 @@ public struct ReplicateWeights: Sendable {
     }
 
     /// The number of columns `dqrdc2`'s test keeps, in order, from the Gram matrix `gram`
-    /// (size × size): a column counts when its squared residual after the counted ones, times
+    /// (size × size, its upper triangle read: entry (a, b), a ≤ b, at a + b·size): a column counts when its squared residual after the counted ones, times
     /// `shrink`, exceeds tol² times its squared norm (`norms[j]`; nil: the Gram's diagonal).
     private static func keptColumns(gram: [Double], size r: Int, norms: [Double]?, shrink: Double) -> Int {
         // Sequential Cholesky with the dqrdc2 test; l[a*r+k] for accepted columns k.
@@ -153,7 +153,7 @@ public struct ReplicateWeights: Sendable {
             var residual = gram[j * r + j]
             var row = [Double](repeating: 0, count: accepted.count)
             for (m, k) in accepted.enumerated() {
-                var v = gram[min(k, j) * r + max(k, j)]
+                var v = gram[min(k, j) + max(k, j) * r]
                 for q in 0..<m { v -= row[q] * l[k * r + q] }
                 row[m] = v / l[k * r + m]
                 residual -= row[m] * row[m]
@@ -218,12 +218,11 @@ public struct ReplicateWeights: Sendable {
         var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
         var rr = Int32(r), kk = Int32(blocks), one = 1.0, zero = 0.0
         dsyrk_(&uplo, &trans, &rr, &kk, &one, sums, &kk, &zero, &gram, &rr)
-        for b in 0..<r { for a in 0..<b { gram[b + a * r] = gram[a + b * r] } }
         // The factor 4 (2·tol) leaves the rounding of the sums far behind.
         return Self.keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r
     }
 
-    /// WᵀW of the replicate weights of `rows` (nil: all), R × R (symmetric, full): each core
+    /// WᵀW of the replicate weights of `rows` (nil: all), R × R (its upper triangle): each core
     /// copies blocks of rows of every replicate into a column-major block B in cache and adds
     /// BᵀB by BLAS's `dsyrk`.
     private func gram(rows: [Int32]?) -> [Double] {
@@ -255,8 +254,6 @@ public struct ReplicateWeights: Sendable {
         }
         var gram = [Double](repeating: 0, count: r * r)
         for part in parts { for i in gram.indices { gram[i] += part[i] } }
-        // The upper triangle, column-major, is entry (a, b), a ≤ b, at a + b·R; mirror it.
-        for b in 0..<r { for a in 0..<b { gram[b + a * r] = gram[a + b * r] } }
         return gram
     }
 
