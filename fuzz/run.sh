@@ -6,13 +6,15 @@
 #   fuzz/run.sh TARGET replay    run TARGET once on every input kept in fuzz/corpus/TARGET
 #   fuzz/run.sh all SECONDS      replay every corpus, then fuzz each target for SECONDS from its
 #                                kept corpus only (what scripts/test.sh runs)
+#   fuzz/run.sh TARGET build     only build TARGET (scripts/test.sh builds them all while the
+#                                package builds)
 # TARGET is CSVReaderFuzz, FormulaFuzz or SpecFuzz. The targets are built (debug, with
 # -sanitize=fuzzer,address) in .build-fuzz, apart from the normal build; Package.swift declares
 # them only when DISPARITY_FUZZ is set. Exits non-zero on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(CSVReaderFuzz FormulaFuzz SpecFuzz)
-[ $# -eq 2 ] || { echo "usage: fuzz/run.sh TARGET|all SECONDS|replay" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: fuzz/run.sh TARGET|all SECONDS|replay|build" >&2; exit 2; }
 
 build() {
   DISPARITY_FUZZ=1 swift build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product "$1" 2>&1 |
@@ -48,6 +50,7 @@ for target in "${selected[@]}"; do
   [[ " ${targets[*]} " == *" $target "* ]] || { echo "fuzz/run.sh: unknown target $target (${targets[*]})" >&2; exit 2; }
   build "$target"
 done
+[ "$2" = build ] && exit 0
 for target in "${selected[@]}"; do replay "$target"; done
 [ "$2" = replay ] && exit 0
 for target in "${selected[@]}"; do
