@@ -25,10 +25,12 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter"),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat"),
         .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
+        // The cross-product kernel of X'ΩX, optimised in every build (it picks AVX2 at run time).
+        .target(name: "CCrossProducts", path: "Sources/CCrossProducts", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "StatsEngine",
             dependencies: [
-                "CLapack", "CXLSXWriter", "CReadStat", "CVectorMath", .product(name: "Yams", package: "Yams"),
+                "CLapack", "CXLSXWriter", "CReadStat", "CVectorMath", "CCrossProducts", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -45,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StatsEngineTests",
-            dependencies: ["StatsEngine", "CVectorMath"],
+            dependencies: ["StatsEngine", "CVectorMath", "CCrossProducts"],
             resources: [.copy("Fixtures")]
         ),
     ]

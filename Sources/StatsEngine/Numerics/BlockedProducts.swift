@@ -1,3 +1,4 @@
+import CCrossProducts
 import CLapack
 import Foundation
 
@@ -37,25 +38,25 @@ enum BlockedProducts {
 
     /// Adds B'B to the upper triangle of `gram` (p × p, column-major), for a block B of `rows` ×
     /// `columns` (column-major, leading dimension `leading`); the lower triangle is left
-    /// undefined. Up to `fullProductColumns` columns OpenBLAS's `dgemm` forms the whole product
-    /// in about half the time its `dsyrk` takes for the triangle (measured on 1M rows: p = 15,
-    /// 11 against 23 ms; p = 8, 2.4 against 7 ms); wider blocks go to `dsyrk`.
+    /// undefined. Up to `kernelColumns` columns by the C kernel `disparity_add_cross_product`
+    /// (`Sources/CCrossProducts`), which takes a quarter to a half of the time OpenBLAS's `dgemm`
+    /// or `dsyrk` take for such narrow blocks (1M rows on a Zen 3 core: 15 columns 10 against
+    /// 36 ms, 8 columns 5 against 12, 32 columns 41 against 78) and sums in the same order on
+    /// every processor; wider blocks go to `dsyrk`.
     @inline(__always)
     static func addCrossProduct(_ block: UnsafePointer<Double>, rows m: Int, columns p: Int, leading: Int,
                                 into gram: UnsafeMutablePointer<Double>) {
-        var mm = Int32(m), pp = Int32(p), ld = Int32(leading), one = 1.0
-        var transT = CChar(UInt8(ascii: "T"))
-        if p <= fullProductColumns {
-            var transN = CChar(UInt8(ascii: "N"))
-            dgemm_(&transT, &transN, &pp, &pp, &mm, &one, block, &ld, block, &ld, &one, gram, &pp)
+        if p <= kernelColumns {
+            disparity_add_cross_product(block, m, p, leading, gram, p)
         } else {
-            var uplo = CChar(UInt8(ascii: "U"))
+            var mm = Int32(m), pp = Int32(p), ld = Int32(leading), one = 1.0
+            var uplo = CChar(UInt8(ascii: "U")), transT = CChar(UInt8(ascii: "T"))
             dsyrk_(&uplo, &transT, &pp, &mm, &one, block, &ld, &one, gram, &pp)
         }
     }
 
-    /// The widest block whose cross-product `addCrossProduct` forms by `dgemm`.
-    static let fullProductColumns = 20
+    /// The widest block whose cross-product `addCrossProduct` forms by the C kernel.
+    static let kernelColumns = Int(DISPARITY_CROSS_PRODUCT_MAX_COLUMNS)
 
     /// X'Ω(v − Xβ) and Σω(v − Xβ)²: the residuals' projection and their weighted sum of squares.
     static func residualProjection(_ x: some ColumnBlocks, weights omega: [Double], vector v: [Double],
