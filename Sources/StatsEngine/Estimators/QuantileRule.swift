@@ -10,17 +10,21 @@ struct SortedSample {
 
     init(_ y: [Double], _ w: [Double], rows: [Int32]) {
         let kept = rows.filter { w[Int($0)] != 0 }
-        let order = RadixOrder.rows(kept, by: y)
-        values = order.map { y[Int($0)] }
+        let sorted = RadixOrder.sorted(kept, values: y, weights: w)
+        values = sorted.values
+        let n = kept.count
         #if arch(x86_64) || arch(i386)
         var running: Float80 = 0
-        cumulativeWeights = order.map { running += Float80(w[Int($0)]); return Double(running) }
+        cumulativeWeights = [Double](unsafeUninitializedCapacity: n) { out, count in
+            for i in 0..<n { running += Float80(sorted.weights[i]); out[i] = Double(running) }
+            count = n
+        }
         var total: Float80 = 0
         for r in kept { total += Float80(w[Int(r)]) }
         totalWeight = Double(total)
         #else
         var running = 0.0
-        cumulativeWeights = order.map { running += w[Int($0)]; return running }
+        cumulativeWeights = sorted.weights.map { running += $0; return running }
         totalWeight = kept.reduce(0.0) { $0 + w[Int($1)] }
         #endif
     }

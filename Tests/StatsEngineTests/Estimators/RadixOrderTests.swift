@@ -1,7 +1,8 @@
 import XCTest
 @testable import StatsEngine
 
-/// `RadixOrder.rows` (the order quantiles are read in) against sorting (value, row) pairs with `<`.
+/// `RadixOrder.sorted` (the order quantiles are read in) against sorting (value, row) pairs with
+/// `<` and reading each row's value and weight: the same bits, zeros' signs included.
 final class RadixOrderTests: XCTestCase {
     /// A small linear congruential generator, so every run checks the same inputs.
     private struct Seeded: RandomNumberGenerator {
@@ -16,11 +17,15 @@ final class RadixOrderTests: XCTestCase {
         rows.sorted { a, b in values[Int(a)] < values[Int(b)] || (values[Int(a)] == values[Int(b)] && a < b) }
     }
 
-    /// Fails naming the first position where the order differs from sorting the pairs.
+    /// Fails naming the first position where the values or weights differ from those of the
+    /// sorted pairs' rows.
     private func check(_ rows: [Int32], _ values: [Double], _ label: String, line: UInt = #line) {
-        let got = RadixOrder.rows(rows, by: values), want = expected(rows, values)
-        let first = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        XCTAssert(got == want, "\(label): first difference at position \(first.map(String.init) ?? "count")", line: line)
+        let weights = values.indices.map { Double($0) + 0.5 }
+        let got = RadixOrder.sorted(rows, values: values, weights: weights), want = expected(rows, values)
+        let wantValues = want.map { values[Int($0)].bitPattern }, wantWeights = want.map { weights[Int($0)] }
+        let first = (0..<want.count).first { got.values[$0].bitPattern != wantValues[$0] || got.weights[$0] != wantWeights[$0] }
+        XCTAssert(got.values.count == want.count && got.weights.count == want.count && first == nil,
+                  "\(label): first difference at position \(first.map(String.init) ?? "count")", line: line)
     }
 
     func testOrderEqualsSortedPairsForRowsInAndOutOfOrder() {
@@ -31,7 +36,7 @@ final class RadixOrderTests: XCTestCase {
             let values = (0..<n).map { i in i % 3 == 0 ? pool.randomElement(using: &random)! : Double.random(in: -1e6...1e6, using: &random) }
             let ascending = (0..<Int32(n)).filter { _ in Bool.random(using: &random) || n < 10 }
             check(ascending, values, "rows in order, n = \(n)")
-            // Rows out of order take the passes on the rows' bytes.
+            // Rows out of order: ties still by row number.
             let shuffled = ascending.shuffled(using: &random)
             check(shuffled, values, "rows shuffled, n = \(n)")
         }
