@@ -12,7 +12,11 @@
 ///
 /// Each entry is summed in the same order on every processor: four running sums over the rows
 /// taken four at a time (fused multiply-adds), added as (s₀ + s₁) + (s₂ + s₃), then the last
-/// m mod 4 rows in turn; the AVX2 code and the portable code give the same bits.
+/// m mod 4 rows in turn; the AVX2 code and the portable code give the same bits. A NaN makes
+/// its column's sums NaN; sums whose partial sums overflow may differ from summing row by row
+/// (NaN for +Inf, or a finite sum where a rounded product would overflow), as BLAS's may.
+/// On x86-64 processors without FMA (before 2013) the portable code calls libm's `fma` for each
+/// product and is slower than BLAS.
 void disparity_add_cross_product(const double *block, long m, long p, long ld, double *gram, long ldg);
 
 /// `disparity_add_cross_product` by the portable code whatever the processor (for the tests

@@ -18,7 +18,9 @@ final class CrossProductTests: XCTestCase {
     }
 
     private func checkExact(rows m: Int, columns p: Int, file: StaticString = #filePath, line: UInt = #line) {
-        let (values, leading) = block(rows: m, columns: p) { i, j in Double((i * 7 + j * 3) % 11) - 5 }
+        // Values that repeat only every 101 rows and differ between any two columns, so that
+        // reading a neighbouring row or column changes some sum.
+        let (values, leading) = block(rows: m, columns: p) { i, j in Double((i * 7 + j * 13) % 101) - 50 }
         var gram = (0..<(p * p)).map { Double($0 % 5) }
         let before = gram
         BlockedProducts.addCrossProduct(values, rows: m, columns: p, leading: leading, into: &gram)
@@ -32,10 +34,24 @@ final class CrossProductTests: XCTestCase {
         }
     }
 
-    /// Every kernel width (groups of three columns, full and partial), rows fewer than four, not a
-    /// multiple of four, and past the kernel's 256-row chunks.
+    /// Every kernel width (groups of three columns, full and partial), rows fewer than four, every
+    /// remainder modulo four, and past the kernel's 256-row chunks.
     func testKernelSumsExactly() {
-        for p in 1...BlockedProducts.kernelColumns { for m in [1, 3, 37, 517] { checkExact(rows: m, columns: p) } }
+        for p in 1...BlockedProducts.kernelColumns {
+            for m in [1, 2, 3, 4, 6, 37, 256, 260, 517] { checkExact(rows: m, columns: p) }
+        }
+    }
+
+    /// A NaN makes exactly the sums of its column NaN, as summing row by row does.
+    func testNaNReachesOnlyItsColumnsSums() {
+        let (m, p, bad) = (41, 7, 2)
+        let made = block(rows: m, columns: p) { i, j in Double(i + j) }
+        var values = made.values
+        let leading = made.leading
+        values[bad * leading + 5] = .nan
+        var gram = [Double](repeating: 0, count: p * p)
+        BlockedProducts.addCrossProduct(values, rows: m, columns: p, leading: leading, into: &gram)
+        for k in 0..<p { for j in 0...k { XCTAssertEqual(gram[k * p + j].isNaN, j == bad || k == bad, "entry (\(j), \(k))") } }
     }
 
     func testTriangleRoute() { checkExact(rows: 37, columns: BlockedProducts.kernelColumns + 3) }
