@@ -24,9 +24,12 @@ trap 'kill -- "-$fuzz_build" 2>/dev/null || true; rm -rf "$results"' EXIT
 swift build --build-tests
 wait "$fuzz_build" || { cat "$results/fuzz-build.log" >&2; echo "scripts/test.sh: the fuzz targets did not build" >&2; exit 1; }
 status=0
-# One test process per core, each running one test case at a time (a failing case's output is
-# printed); the cases' results are counted from the xUnit report.
-swift test --skip-build --disable-swift-testing --parallel --num-workers "$(nproc)" \
+# One test process per core (at most 8: the tests run commands and use every core themselves),
+# each running one test case at a time (a failing case's output is printed); the cases' results
+# are counted from the xUnit report.
+workers=$(nproc)
+[ "$workers" -le 8 ] || workers=8
+swift test --skip-build --disable-swift-testing --parallel --num-workers "$workers" \
   --xunit-output "$results/tests.xml" || status=$?
 # The libFuzzer targets (fuzz/run.sh, built apart in .build-fuzz): replay every kept input, then
 # fuzz each target for 10 s; any crash, hang or runaway allocation fails the command, and so
