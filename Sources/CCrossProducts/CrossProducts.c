@@ -1,6 +1,7 @@
 // B'B for the narrow blocks of rows the engine's X'ΩX are made of (2,048 rows × 1–32 columns).
-// OpenBLAS's dgemm takes 2–4 times as long for these shapes as this kernel (1M rows on an AMD
-// Zen 3 core: 15 columns 39 against 10 ms, 8 columns 6.8 against 2.7, 32 columns 79 against 47):
+// OpenBLAS's dgemm takes 2–4 times as long for these shapes as this kernel (1M rows in 2,048-row
+// blocks, one AMD Zen 3 core, best of 5: 15 columns 36 against 10 ms, 8 columns 12 against 5,
+// 32 columns 78 against 41):
 // its kernels tile the p × p result, which is small, and pack both operands for each call, while
 // here the rows are the long dimension. The columns are taken three at a time; each pair of
 // groups (the upper triangle's 3 × 3 tiles) keeps nine vectors of four running sums in

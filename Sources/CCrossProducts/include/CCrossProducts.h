@@ -1,5 +1,6 @@
-// The cross-product B'B of a tall, narrow block of rows: the kernel of every X'ΩX the engine
-// forms (IRLS passes, least squares, calibration). See CrossProducts.c.
+// The cross-product B'B of a tall, narrow block of rows: the kernel of the X'ΩX of the IRLS
+// passes, least squares and calibration (the replicate refits form every replicate's X'ΩX at
+// once, a well-shaped product that stays with BLAS). See CrossProducts.c.
 #ifndef DISPARITY_CROSS_PRODUCTS_H
 #define DISPARITY_CROSS_PRODUCTS_H
 

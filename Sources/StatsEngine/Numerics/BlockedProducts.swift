@@ -40,9 +40,8 @@ enum BlockedProducts {
     /// `columns` (column-major, leading dimension `leading`); the lower triangle is left
     /// undefined. Up to `kernelColumns` columns by the C kernel `disparity_add_cross_product`
     /// (`Sources/CCrossProducts`), which takes a quarter to a half of the time OpenBLAS's `dgemm`
-    /// or `dsyrk` take for such narrow blocks (1M rows on a Zen 3 core: 15 columns 10 against
-    /// 36 ms, 8 columns 5 against 12, 32 columns 41 against 78) and sums in the same order on
-    /// every processor; wider blocks go to `dsyrk`.
+    /// or `dsyrk` take for such narrow blocks (measured in `CrossProducts.c`) and sums in the same
+    /// order on every processor; wider blocks go to `dsyrk`.
     @inline(__always)
     static func addCrossProduct(_ block: UnsafePointer<Double>, rows m: Int, columns p: Int, leading: Int,
                                 into gram: UnsafeMutablePointer<Double>) {
