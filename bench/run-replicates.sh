@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The replicate-weights benchmark: ROWS rows of the generated survey with R (default 80) bootstrap
 # replicate weight columns repw1..repwR (bench/gen_replicates.py). A mean of score, domain means of
-# score by minority and edu (10 domains) and a logistic regression of unemployed (15
-# coefficients), each with linearization (strata and PSUs) and with the replicate weights
+# score by minority and edu (10 domains), a linear regression of score and a logistic regression
+# of unemployed (15 coefficients each), each with linearization (strata and PSUs) and with the replicate weights
 # (disparity --replicate-weights 'repw*' --replicate-type bootstrap; R svrepdesign(type =
 # "bootstrap", combined.weights = TRUE), bench/replicates.R; svy BootstrapWgts with R's scale
 # 1/(R-1), method="replication", bench/replicates_svy.py), on the same file. Prints the median
@@ -68,6 +68,7 @@ for run in $(seq "$runs"); do
     for method in lin rep; do
       ours mean "$method" estimate mean score
       ours by "$method" estimate mean score --by minority,edu
+      ours linear "$method" regress "score ~ $rhs"
       ours logistic "$method" regress "unemployed ~ $rhs" --family binomial
     done
     echo "total $(echo "$(date +%s.%N) - $start" | bc -l)"
@@ -86,11 +87,11 @@ done
 
 echo "replicate-weights benchmark: $rows rows, $reps bootstrap replicate weights ($(basename "$file"))"
 python3 bench/report.py table "$runs_dir" read read_rep design_lin design_rep mean_lin mean_rep by_lin by_rep \
-  logistic_lin logistic_rep total
-echo "disparity reads the file in each of its six commands (read, read_rep: the means'); R and svy once (read)."
-echo "svy has one design with both strata/PSUs and replicate weights (design_rep). total: disparity's six commands,"
+  linear_lin linear_rep logistic_lin logistic_rep total
+echo "disparity reads the file in each of its eight commands (read, read_rep: the means'); R and svy once (read)."
+echo "svy has one design with both strata/PSUs and replicate weights (design_rep). total: disparity's eight commands,"
 echo "R's and svy's script clock; peak: the largest of disparity's commands."
-python3 bench/report.py ratios "$runs_dir" mean by logistic
+python3 bench/report.py ratios "$runs_dir" mean by linear logistic
 if [ -n "$check" ]; then
   python3 - "$runs_dir" > "$runs_dir/check-disparity.txt" <<'PY'
 import csv, sys
@@ -99,9 +100,10 @@ row = next(csv.DictReader(open(f"{d}/mean_rep.csv")))
 print(f"check mean_rep {row['estimate']} {row['std_error']}")
 for row in csv.DictReader(open(f"{d}/by_rep.csv")):
     print(f"check by_rep:{row['minority']}.{row['edu']} {row['estimate']} {row['std_error']}")
-for row in csv.DictReader(open(f"{d}/logistic_rep.csv")):
-    if row.get("section", "coefficient") == "coefficient":
-        print(f"check logistic_rep:{row['term']} {row['estimate']} {row['std_error']}")
+for model in ("linear", "logistic"):
+    for row in csv.DictReader(open(f"{d}/{model}_rep.csv")):
+        if row.get("section", "coefficient") == "coefficient":
+            print(f"check {model}_rep:{row['term']} {row['estimate']} {row['std_error']}")
 PY
   for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
   python3 bench/report.py check "$runs_dir"

@@ -8,12 +8,17 @@ import Foundation
 /// fit's means come from a last pass (`means`), when its separation check reads them.
 /// Each pass serves a group of fits, each at its own coefficients with its own prior weights,
 /// forming each block of the design once for all of them and working across the fits with
-/// level-3 BLAS products:
-/// - the linear predictors of a block as X·B, B the fits' coefficients (p × fits);
-/// - the normal equations as Pᵀ·Ω and Xᵀ·(Ω∘z), P the block's products of column pairs
-///   xᵢ∘xⱼ (i ≤ j) and Ω the fits' working weights, one column per fit: the p(p + 1)/2
-///   distinct entries of every fit's X'ΩX in one product, about half the arithmetic of a
-///   cross-product of √Ω·X per fit, and no square roots.
+/// level-3 BLAS products. A block holds rows of one cell of the model's categorical inputs
+/// (`ModelCells`: the rows of a chunk of `refitChunkRows` sorted by cell), where each column is
+/// 0 or its monomial (the product of its other factors), so a block is formed as its distinct
+/// monomials M only (10 of the W1 model's 15 columns):
+/// - the linear predictors of a block as M·B, B the fits' coefficients summed per monomial in
+///   the cell (`ModelCells.cellCoefficients`);
+/// - the normal equations as Pᵀ·Ω and Mᵀ·(Ω∘z), P the block's products of monomial pairs
+///   mᵢ∘mⱼ (i ≤ j) and Ω the fits' working weights, one column per fit, then spread to the
+///   entries of each fit's X'ΩX and X'Ωz present in the cell (`ModelCells.expansion`): the
+///   distinct entries of every fit's X'ΩX in one product (55 pairs instead of W1's 120), about
+///   half the arithmetic of a cross-product of √Ω·X per fit, and no square roots.
 ///
 /// Means and unit deviances take glibc's vector `exp` and `log` (`Family.means`). A pass
 /// keeps η and μ only for the block at hand, recomputing them rather than storing and reading
@@ -26,6 +31,14 @@ extension IRLSPass {
     /// working weights of a group of 80 refits stay in the core's own cache between forming
     /// them and the product that reads them.
     static let refitBlockRows = 256
+
+    /// Rows sorted by cell at a time (`ModelCells.order`): a fit's weights of a chunk (32 kB)
+    /// are read where they are, from a cache, by the chunk's blocks.
+    static let refitChunkRows = 4_096
+
+    /// The most cells a pass sorts its rows into: a chunk's blocks keep about 128 rows on
+    /// average.
+    static let refitCellLimit = 32
 
     /// What a refit pass gives for one fit.
     struct RefitSums {
@@ -65,8 +78,12 @@ extension IRLSPass {
     private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
+        let cells = x.cells(limit: Self.refitCellLimit), u = cells.monomials.count, monomialPairs = cells.monomialPairs
+        let monomialHeight = monomialPairs + u
+        let expansions = (0..<cells.count).map(cells.expansion)
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
+        let cellCoefficients = cells.cellCoefficients(coefficients, count: shared)
         // The fits whose normal equations are formed, each one's column among them, and the
         // shared predictors at which some are.
         let formed = betas.indices.filter { forming[$0] }, forms = formed.count
@@ -74,39 +91,39 @@ extension IRLSPass {
         let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
         let parts = partitioned(weights) { range, weights, response in
             // Per formed fit X'ΩX's distinct entries (column pairs i ≤ j in column-major order)
-            // and X'Ωz, `height` values a fit (first, where BLAS writes them as it always has);
-            // then per fit its deviance, pinned rows, largest |η| and rounding scale from
-            // `scalars` on.
+            // and X'Ωz, `height` values a fit; then per fit its deviance, pinned rows, largest
+            // |η| and rounding scale from `scalars` on.
             var out = [Double](repeating: 0, count: height * forms + 4 * fits)
             let scalars = height * forms
-            // Scratch for a block: X, μ, the unit deviances, dμ/dη, z, a fit's weights, η (one
-            // column per shared predictor), Ω and Ω∘z (one column per formed fit), and X's
-            // column pairs.
-            let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 5 + shared + 2 * forms + (forms > 0 ? pairs : 0)))
-            defer { block.deallocate() }
-            let mean = block + blockRows * p, units = mean + blockRows, derivative = units + blockRows
-            let formedWeights = derivative + blockRows
-            let z = formedWeights + blockRows, etas = z + blockRows
-            let omega = etas + blockRows * shared, rhs = omega + blockRows * forms, products = rhs + blockRows * forms
-            forEachBlock(of: range, block: block, coefficients: coefficients, count: shared, etas: etas) { rows in
-                let m = rows.count, first = rows.lowerBound
+            // Scratch for a block: μ, the unit deviances, dμ/dη, z, Ω and Ω∘z (one column per
+            // formed fit), the monomials' pair products, and the formed fits' sums over the block
+            // (`monomialHeight` values a fit).
+            let scratch = UnsafeMutablePointer<Double>.allocate(
+                capacity: blockRows * (4 + 2 * forms + (forms > 0 ? monomialPairs : 0)) + monomialHeight * forms)
+            defer { scratch.deallocate() }
+            let mean = scratch, units = mean + blockRows, derivative = units + blockRows, z = derivative + blockRows
+            let omega = z + blockRows, rhs = omega + blockRows * forms
+            let products = rhs + blockRows * forms, sums = products + (forms > 0 ? blockRows * monomialPairs : 0)
+            forEachCellBlock(of: range, cells: cells, coefficients: cellCoefficients, count: shared, response: response,
+                             weights: weights) { block in
+                let m = block.count, y = block.response
                 for g in 0..<shared {
-                    let eta = etas + g * blockRows
+                    let eta = block.etas + g * blockRows
                     let largest = Self.largestMagnitude(eta, count: m)
                     family.means(eta, count: m, into: mean)
-                    family.unitDeviances(response + first, mean: mean, count: m, into: units)
+                    family.unitDeviances(y, mean: mean, count: m, into: units)
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
-                    if formedAt[g] { family.workingResponses(response + first, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
+                    if formedAt[g] { family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     for k in 0..<fits where groupOf[k] == g {
-                        let w = weights[k].values(rows, scratch: formedWeights)
+                        let w = block.weights + k * Self.refitChunkRows
                         out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
                         out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
                         out[scalars + 4 * k + 3] += family == .poisson
-                            ? Self.weightedSum(w, response + first, count: m) + Self.weightedSum(w, mean, count: m)
+                            ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
                             : Self.total(w, count: m)
                         if columnOf[k] < 0 {
                             out[scalars + 4 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
-                                                                                response: response + first, count: m))
+                                                                                response: y, count: m))
                         } else {
                             family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
                                                   omega: omega + columnOf[k] * blockRows, rhs: rhs + columnOf[k] * blockRows)
@@ -114,14 +131,17 @@ extension IRLSPass {
                     }
                 }
                 guard forms > 0 else { return }
-                Self.pairProducts(block, rows: m, columns: p, into: products)
+                Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, into: products)
                 var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
-                var mm = Int32(m), ff = Int32(forms), pp = Int32(p), pairCount = Int32(pairs)
-                var ld = Int32(blockRows), ldc = Int32(height), one = 1.0
+                var mm = Int32(m), ff = Int32(forms), uu = Int32(u), pairCount = Int32(monomialPairs)
+                var ld = Int32(blockRows), ldm = Int32(Self.refitChunkRows), ldc = Int32(monomialHeight), one = 1.0, zero = 0.0
+                dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &zero, sums, &ldc)
+                dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, rhs, &ld, &zero, sums + monomialPairs, &ldc)
                 out.withUnsafeMutableBufferPointer { out in
-                    let o = out.baseAddress!
-                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, o, &ldc)
-                    dgemm_(&transT, &transN, &pp, &ff, &mm, &one, block, &ld, rhs, &ld, &one, o + pairs, &ldc)
+                    for f in 0..<forms {
+                        let o = out.baseAddress! + f * height, s = sums + f * monomialHeight
+                        for (target, source) in expansions[block.cell] { o[target] += s[source] }
+                    }
                 }
             }
             return out
@@ -153,24 +173,69 @@ extension IRLSPass {
         }
     }
 
+    /// X'W(y − Xβ) of each fit k at coefficients `betas[k]` with prior weights `weights[k]`
+    /// (p values a fit; a row without weight adds nothing): the projections of the residuals,
+    /// each formed row by row, that refine least-squares solutions from the normal equations
+    /// (`LeastSquares`: β += (X'WX)⁻¹X'W(y − Xβ)), formed as `refitPass` forms X'Ωz.
+    func residualProjections(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
+        let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let cells = x.cells(limit: Self.refitCellLimit), u = cells.monomials.count
+        let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
+        let pairs = p * (p + 1) / 2, monomialPairs = cells.monomialPairs
+        // Per cell, each present column's monomial.
+        let expansions = (0..<cells.count).map { c in
+            cells.expansion(cell: c).filter { $0.target >= pairs }.map { ($0.target - pairs, $0.source - monomialPairs) }
+        }
+        let parts = partitioned(weights) { range, weights, response in
+            var out = [Double](repeating: 0, count: p * fits)
+            // Scratch for a block: each fit's wᵢ(yᵢ − ηᵢ) and its monomials' sums.
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (blockRows + u) * fits)
+            defer { scratch.deallocate() }
+            let weighted = scratch, sums = scratch + blockRows * fits
+            forEachCellBlock(of: range, cells: cells, coefficients: coefficients, count: fits, response: response, weights: weights) { block in
+                let m = block.count, y = block.response
+                for k in 0..<fits {
+                    let eta = block.etas + k * blockRows, w = block.weights + k * Self.refitChunkRows, r = weighted + k * blockRows
+                    for i in 0..<m { r[i] = w[i] == 0 ? 0 : w[i] * (y[i] - eta[i]) }
+                }
+                var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
+                var mm = Int32(m), ff = Int32(fits), uu = Int32(u), ldm = Int32(Self.refitChunkRows), ld = Int32(blockRows)
+                var one = 1.0, zero = 0.0
+                dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, weighted, &ld, &zero, sums, &uu)
+                out.withUnsafeMutableBufferPointer { out in
+                    for k in 0..<fits {
+                        for (target, source) in expansions[block.cell] { out[k * p + target] += sums[k * u + source] }
+                    }
+                }
+            }
+            return out
+        }
+        return (0..<fits).map { k in
+            var total = [Double](repeating: 0, count: p)
+            for part in parts { for j in 0..<p { total[j] += part[k * p + j] } }
+            return total
+        }
+    }
+
     /// The means μ = g⁻¹(Xβ) of each fit k at coefficients `betas[k]` (n values; NaN where
     /// `weights[k]` is 0), computed as `refitPass` computes them: a finished refit's means, for
     /// its separation check when it reads them (`SeparationCheck.readsMeans`).
     func means(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
-        let n = x.rowCount, p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let coefficients = betas.flatMap { $0 }
+        let n = x.rowCount, fits = betas.count, blockRows = Self.refitBlockRows
+        let cells = x.cells(limit: Self.refitCellLimit)
+        let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
         return arraysFilled(count: fits, length: n) { outputs in
             let outputs = UnsafeSendable(outputs)
-            _ = partitioned(weights) { range, weights, _ -> [Double] in
-                // Scratch for a block: X, a fit's weights, η (one column per fit).
-                let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * (p + 1 + fits))
-                defer { block.deallocate() }
-                let formedWeights = block + blockRows * p, etas = formedWeights + blockRows
-                forEachBlock(of: range, block: block, coefficients: coefficients, count: fits, etas: etas) { rows in
+            _ = partitioned(weights) { range, weights, response -> [Double] in
+                // Scratch for a block: a fit's means.
+                let mean = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+                defer { mean.deallocate() }
+                forEachCellBlock(of: range, cells: cells, coefficients: coefficients, count: fits, response: response,
+                                 weights: weights) { block in
                     for k in 0..<fits {
-                        let mean = outputs.value[k] + rows.lowerBound, w = weights[k].values(rows, scratch: formedWeights)
-                        family.means(etas + k * blockRows, count: rows.count, into: mean)
-                        for i in 0..<rows.count where w[i] == 0 { mean[i] = .nan }
+                        let w = block.weights + k * Self.refitChunkRows, out = outputs.value[k]
+                        family.means(block.etas + k * blockRows, count: block.count, into: mean)
+                        for i in 0..<block.count { out[Int(block.rows[i])] = w[i] == 0 ? .nan : mean[i] }
                     }
                 }
                 return []
@@ -205,43 +270,102 @@ extension IRLSPass {
         return (predictors.flatMap { $0 }, predictorOf)
     }
 
-    /// Runs `body` on each block of `range` in turn (`refitBlockRows` rows, the last fewer),
-    /// with the model matrix at its rows in `block` (column-major, leading dimension
-    /// `refitBlockRows`) and the linear predictors of `count` coefficient vectors
-    /// (`coefficients`, p × count) in `etas` (one column of `refitBlockRows` each).
+    /// A block of a refit pass: rows of one cell, valid during the call it is given to.
+    struct CellBlock {
+        /// The cell (`ModelCells`).
+        let cell: Int
+        /// The model rows, ascending (`count` values).
+        let rows: UnsafePointer<Int32>
+        let count: Int
+        /// The cell's monomials at the rows (column-major, leading dimension `refitChunkRows`).
+        let monomials: UnsafePointer<Double>
+        /// The response at the rows.
+        let response: UnsafePointer<Double>
+        /// Each fit's prior weights at the rows, fit k's from `weights + k * refitChunkRows`.
+        let weights: UnsafePointer<Double>
+        /// The linear predictors at the rows, one column of `refitBlockRows` per coefficient vector.
+        let etas: UnsafePointer<Double>
+    }
+
+    /// Runs `body` on each block of `range` in turn: the rows of a chunk of `refitChunkRows`
+    /// rows sorted by cell (`ModelCells.order`), then cut into blocks of at most
+    /// `refitBlockRows` rows of one cell, with the linear predictors of `count` coefficient
+    /// vectors (`coefficients`, per cell the monomials × count matrix of
+    /// `ModelCells.cellCoefficients`). The chunk's monomials, response and fits' `weights` are
+    /// put in cell order once, each read in row order and written where its row goes, so a
+    /// block reads them in place. The blocks and their order depend on the range alone.
     @inline(__always)
-    private func forEachBlock(of range: Range<Int>, block: UnsafeMutablePointer<Double>, coefficients: [Double], count: Int,
-                              etas: UnsafeMutablePointer<Double>, _ body: (Range<Int>) -> Void) {
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let rows = start..<min(start + Self.refitBlockRows, range.upperBound)
-            for j in 0..<x.columnCount { x.write(column: j, rows: rows, scale: nil, to: block + j * Self.refitBlockRows) }
-            Self.predictors(block, rows: rows.count, coefficients: coefficients, count: count, into: etas)
-            body(rows)
-            start = rows.upperBound
+    private func forEachCellBlock(of range: Range<Int>, cells: ModelCells, coefficients: [Double], count: Int,
+                                  response: UnsafePointer<Double>, weights: [ScaledWeights.Reader], _ body: (CellBlock) -> Void) {
+        let chunkRows = Self.refitChunkRows, blockRows = Self.refitBlockRows, u = cells.monomials.count, fits = weights.count
+        // Scratch: the chunk's monomials, response and fits' weights in row order (one column of
+        // `chunkRows` each) and the same in cell order; a block's linear predictors; the chunk's
+        // cells, rows in cell order and each row's position there; the cells' first positions.
+        let inRowOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * (u + 1))
+        let inCellOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * (u + 1 + fits) + blockRows * count)
+        let monomials = inCellOrder, y = monomials + chunkRows * u, w = y + chunkRows, etas = w + chunkRows * fits
+        let indices = UnsafeMutablePointer<Int32>.allocate(capacity: 3 * chunkRows)
+        let cellOf = indices, order = indices + chunkRows, position = order + chunkRows
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: cells.count + 1)
+        defer {
+            inRowOrder.deallocate()
+            inCellOrder.deallocate()
+            indices.deallocate()
+            starts.deallocate()
+        }
+        coefficients.withUnsafeBufferPointer { coefficients in
+            var first = range.lowerBound
+            while first < range.upperBound {
+                let rows = first..<min(first + chunkRows, range.upperBound), n = rows.count
+                cells.order(rows, cells: cellOf, into: order, starts: starts)
+                for t in 0..<n { position[Int(order[t]) - first] = Int32(truncatingIfNeeded: t) }
+                // Each column read in row order, written where its row goes.
+                func arrange(_ values: UnsafePointer<Double>, to out: UnsafeMutablePointer<Double>) {
+                    for i in 0..<n { out[Int(position[i])] = values[i] }
+                }
+                for v in 0..<u {
+                    x.write(monomial: v, of: cells, rows: rows, to: inRowOrder)
+                    arrange(inRowOrder, to: monomials + v * chunkRows)
+                }
+                arrange(response + first, to: y)
+                for k in 0..<fits { arrange(weights[k].values(rows, scratch: inRowOrder), to: w + k * chunkRows) }
+                for c in 0..<cells.count {
+                    var start = starts[c]
+                    while start < starts[c + 1] {
+                        let m = min(blockRows, starts[c + 1] - start)
+                        Self.predictors(monomials + start, rows: m, columns: u, coefficients: coefficients.baseAddress! + c * u * count,
+                                        count: count, into: etas)
+                        body(CellBlock(cell: c, rows: order + start, count: m, monomials: monomials + start, response: y + start,
+                                       weights: w + start, etas: etas))
+                        start += m
+                    }
+                }
+                first = rows.upperBound
+            }
         }
     }
 
-    /// The linear predictors of a block: X (`rows` × p, leading dimension `refitBlockRows`)
-    /// times `count` coefficient vectors (p × count, column-major) into `eta` (one column of
-    /// `refitBlockRows` per vector).
+    /// The linear predictors of a block: its `columns` monomials (`rows` × columns, leading
+    /// dimension `refitChunkRows`) times `count` coefficient vectors (columns × count,
+    /// column-major) into `eta` (one column of `refitBlockRows` per vector).
     @inline(__always)
-    private static func predictors(_ block: UnsafePointer<Double>, rows: Int, coefficients: [Double], count: Int,
-                                   into eta: UnsafeMutablePointer<Double>) {
-        var transN = CChar(UInt8(ascii: "N")), mm = Int32(rows), kk = Int32(count), pp = Int32(coefficients.count / count)
-        var ld = Int32(refitBlockRows), one = 1.0, zero = 0.0
-        dgemm_(&transN, &transN, &mm, &kk, &pp, &one, block, &ld, coefficients, &pp, &zero, eta, &ld)
+    private static func predictors(_ block: UnsafePointer<Double>, rows: Int, columns: Int, coefficients: UnsafePointer<Double>,
+                                   count: Int, into eta: UnsafeMutablePointer<Double>) {
+        var transN = CChar(UInt8(ascii: "N")), mm = Int32(rows), kk = Int32(count), pp = Int32(columns)
+        var ldm = Int32(refitChunkRows), ld = Int32(refitBlockRows), one = 1.0, zero = 0.0
+        dgemm_(&transN, &transN, &mm, &kk, &pp, &one, block, &ldm, coefficients, &pp, &zero, eta, &ld)
     }
 
     /// The products of a block's column pairs xᵢ∘xⱼ (i ≤ j, in column-major order of the upper
-    /// triangle) into `products` (p(p + 1)/2 columns of `refitBlockRows`).
+    /// triangle; the block's columns `leading` apart) into `products` (p(p + 1)/2 columns of
+    /// `refitBlockRows`).
     @inline(__always)
-    private static func pairProducts(_ block: UnsafePointer<Double>, rows: Int, columns p: Int,
+    private static func pairProducts(_ block: UnsafePointer<Double>, rows: Int, columns p: Int, leading: Int,
                                      into products: UnsafeMutablePointer<Double>) {
         var pair = 0
         for j in 0..<p {
             for i in 0...j {
-                let a = block + i * refitBlockRows, b = block + j * refitBlockRows, c = products + pair * refitBlockRows
+                let a = block + i * leading, b = block + j * leading, c = products + pair * refitBlockRows
                 for r in 0..<rows { c[r] = a[r] * b[r] }
                 pair += 1
             }
@@ -256,7 +380,7 @@ extension IRLSPass {
             let value = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
             let magnitude = value.replacing(with: -value, where: value .< 0)
             nan = nan || any(magnitude .!= magnitude)
-            lanes = pointwiseMax(lanes, magnitude)
+            lanes.replace(with: magnitude, where: magnitude .> lanes)  // NaN is noted above
             i += 4
         }
         var largest = lanes.max()

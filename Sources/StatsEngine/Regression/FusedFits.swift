@@ -6,12 +6,19 @@ extension IRLS {
     /// as given: a replicate's sum to 1, as R scales them): logistic and Poisson fits share
     /// their passes over the design (from `start`, at any size: the refit passes of
     /// `RefitPasses.swift`, equal to each fit alone to rounding; without, on the large-sample
-    /// path: `IRLSPass.run`), a fit leaving the group when it converges; the others fit one by
-    /// one. One result per weight vector, of which only the coefficients, aliasing and
+    /// path: `IRLSPass.run`), a fit leaving the group when it converges; linear fits from
+    /// `start` where a fit alone takes the normal equations share two passes
+    /// (`linearRefits`); the others fit one by one. One result per weight vector, of which only the coefficients, aliasing and
     /// convergence are meant: on the shared path the row values (`GLMFit.workingWeights`,
     /// `scoreFactor`) are left empty. The refits' passes read each fit's weights where they
     /// are (`ScaledWeights`); the other paths store them.
     func fits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]?) -> [Result<GLMFit, Error>] {
+        // Linear refits share their two passes where a fit alone takes the normal equations.
+        if family == .gaussian, start != nil, x.rowCount * x.columnCount * x.columnCount > LeastSquares.smallProblem {
+            return zip(linearRefits(x, weights: weights), weights).map { result, w in
+                result ?? Result { try fitAsGiven(x, weights: w.materialized(), start: start) }
+            }
+        }
         // Refits from a start share passes at any size: the careful path that small fits take
         // alone (double-double QR) would cost seconds a refit at 100k rows, and a refit needs
         // only its coefficients; ill-conditioned normal equations still send a fit there.
@@ -21,6 +28,37 @@ extension IRLS {
         let fused = start.map { splitFits(x, weights: weights, start: $0) }
             ?? fusedFits(x, weights: weights.map { $0.materialized() }, start: nil, rowValues: false)
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w.materialized(), start: start) } }
+    }
+
+    /// Least-squares refits of a linear model on each of `weights` (R's `glm.fit` from a start
+    /// for the gaussian family: its second QR solution, the weighted least-squares estimate), as
+    /// `LeastSquares`' fast path solves one problem but in two passes shared by every fit
+    /// (`IRLSPass`): one forms each fit's X'WX and X'Wy (a refit pass at β = 0, where the
+    /// working response is y itself), the Cholesky factors of the equilibrated X'WX solve them,
+    /// and one forms the residuals' projections X'W(y − Xβ) for one step of iterative
+    /// refinement. Only the coefficients, aliasing and their unscaled covariance are meant: the
+    /// row values are left empty, the deviance NaN. Nil for a fit whose normal equations are
+    /// ill-conditioned (`NormalEquations`): the careful path takes it.
+    private func linearRefits(_ x: DesignMatrix, weights: [ScaledWeights]) -> [Result<GLMFit, Error>?] {
+        let pass = IRLSPass(family: .gaussian, x: x.columns, response: x.response)
+        let p = x.columnCount, zero = [Double](repeating: 0, count: p)
+        let sums = pass.refitPass(betas: weights.map { _ in zero }, weights: weights, forming: weights.map { _ in true })
+        let solved: [(system: NormalEquations, beta: [Double])?] = sums.map { sums in
+            guard let (gram, product) = sums.normalEquations, let system = NormalEquations(gram: gram, size: p) else { return nil }
+            return (system, system.solve(product))
+        }
+        let refining = solved.indices.filter { solved[$0] != nil }
+        let projections = pass.residualProjections(betas: refining.map { solved[$0]!.beta }, weights: refining.map { weights[$0] })
+        var fits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
+        for (k, projection) in zip(refining, projections) {
+            let (system, beta) = solved[k]!
+            let final = system.fit(zip(beta, system.solve(projection)).map { $0 + $1 }, residualSumOfSquares: .nan)
+            fits[k] = .success(GLMFit(family: .gaussian, coefficients: final.coefficients, aliased: final.aliased,
+                                      unscaledCovariance: final.unscaledCovariance, mean: [], workingWeights: [], scoreFactor: [],
+                                      iterations: 2, converged: true, deviance: .nan, residualSumOfSquares: .nan,
+                                      extendedPrecision: false))
+        }
+        return fits
     }
 
     /// Whether `fit` takes the fused path for `x`.

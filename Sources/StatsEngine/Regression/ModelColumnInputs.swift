@@ -25,15 +25,18 @@ enum ColumnFactor: Sendable {
 /// block, and the whole, hold exactly what R's `model.matrix` computes.
 struct ModelColumnInputs<T: ModelScalar>: @unchecked Sendable {
     /// A column's factor, by its input's position in `numbers` or `codes`.
-    private enum Slot {
+    enum Slot: Hashable {
         case number(Int)
         case indicator(Int, level: Int)
     }
 
     let rowCount: Int
-    private let recipes: [[Slot]]
-    private let numbers: [[T]]
-    private let codes: [[Int]]
+    /// Per column, its factors in term order (none: the intercept's ones).
+    let recipes: [[Slot]]
+    /// The numeric inputs, one value per model row.
+    let numbers: [[T]]
+    /// The factors' inputs: level positions, one per model row.
+    let codes: [[Int]]
 
     /// The inputs of `plan`'s columns: `numbers[v]` for each numeric variable and `codes[v]`
     /// (level positions) for each factor, one value per model row (`rowCount`).
@@ -64,8 +67,13 @@ struct ModelColumnInputs<T: ModelScalar>: @unchecked Sendable {
     /// `scale[i]` when given (`scale[0]` for the first row of `rows`): the product of the
     /// column's factors in term order, then the scale.
     func write(column j: Int, rows: Range<Int>, scale: UnsafePointer<T>?, to out: UnsafeMutablePointer<T>) {
+        write(recipe: recipes[j], rows: rows, scale: scale, to: out)
+    }
+
+    /// Writes the product of `recipe`'s factors in order (none: ones) at `rows` to `out`, as
+    /// `write(column:rows:scale:to:)` writes a column's.
+    func write(recipe: [Slot], rows: Range<Int>, scale: UnsafePointer<T>?, to out: UnsafeMutablePointer<T>) {
         let m = rows.count, first = rows.lowerBound
-        let recipe = recipes[j]
         guard !recipe.isEmpty else {
             if let scale { for i in 0..<m { (out + i).initialize(to: scale[i] * T(1)) } } else { out.initialize(repeating: T(1), count: m) }
             return

@@ -189,7 +189,8 @@ public struct RegressionEstimator: Sendable {
 
     /// Replicates refitted together, sharing each pass over the design: a refit keeps no row
     /// values of its own (its weights are read from its replicate's column, its linear predictor
-    /// is formed a block at a time), only 4 kB of a pass's scratch (`IRLSPass.refitPass`).
+    /// is formed a block at a time), only about 40 kB of a pass's scratch (`IRLSPass.refitPass`:
+    /// its weights of a chunk of rows, its working weights of a block).
     static let refitGroup = 80
 
     /// How close to 1 a leverage is taken as 1 by `--vcov hc2` and `hc3` (R's `sandwich` warns

@@ -153,6 +153,48 @@ final class FusedIRLSTests: XCTestCase {
         }
     }
 
+    /// Linear refits sharing their two passes (`IRLS.linearRefits`: X'WX and X'Wy of every fit,
+    /// then the residuals' projections) have each the coefficients, aliasing and (X'WX)⁻¹ of
+    /// the fit made alone (R's `glm.fit` from the start: two least-squares solutions), also
+    /// in cells where a 0/1 variable's interaction shares a monomial, with a replicate that
+    /// leaves that variable's columns without weight (aliased), and with a nearly collinear
+    /// column (the normal equations refused: every fit takes the careful path alone).
+    func testLinearRefitsTogetherEqualFitsAlone() throws {
+        var rng = SplitMix64(seed: 29)
+        let n = 70_000
+        // b varies little about its mean: near the intercept, where the normal equations lose
+        // about ten digits and the refinement step brings them back.
+        let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in 1_000 + 5 * rng.uniform() }
+        let d = (0..<n).map { _ in Double(rng.next() % 2) }, g = (0..<n).map { _ in Double(rng.next() % 4) }
+        let c = a.map { $0 + 1e-7 * rng.normal() }
+        let y = (0..<n).map { i in 1 + 0.5 * a[i] - 0.2 * b[i] + d[i] * (0.3 + a[i]) + g[i] / 4 + rng.normal() }
+        let table = Table(source: "simulated", names: ["a", "b", "c", "d", "g", "y"],
+                          columns: [a, b, c, d, g, y].map { .numeric(NumericColumn($0)) })
+        let irls = IRLS(family: .gaussian)
+        var weights = (0..<4).map { _ in (0..<n).map { _ in Double(rng.next() % 3) / Double(n) } }
+        weights.append((0..<n).map { i in d[i] == 1 ? 0 : 1 / Double(n) })
+        for (formula, shared) in [("y ~ d * a + b + factor(g)", true), ("y ~ d * a + b + factor(g) + c", false)] {
+            let x = try DesignMatrix(formula: ModelFormula(formula), table: table)
+            XCTAssertGreaterThan(x.rowCount * x.columnCount * x.columnCount, LeastSquares.smallProblem, "the fast path's size")
+            let start = try irls.fit(x, weights: [Double](repeating: 1 / Double(n), count: n)).coefficients
+            let together = irls.fits(x, weights: weights.map(ScaledWeights.init), start: start)
+            for (k, w) in weights.enumerated() {
+                let t = try together[k].get(), alone = try irls.fit(x, weights: w, start: start)
+                XCTAssertEqual(t.aliased, alone.aliased, "\(formula) fit \(k)")
+                for j in alone.coefficients.indices where !alone.aliased[j] {
+                    assertClose(t.coefficients[j], alone.coefficients[j], rel: 1e-11, "\(formula) fit \(k) coefficient \(j)")
+                }
+                // (X'WX)⁻¹ is not refined: each path's inverse of its own sums this near collinear.
+                for i in alone.unscaledCovariance.indices {
+                    assertClose(t.unscaledCovariance[i], alone.unscaledCovariance[i], rel: 1e-7, floor: 1e-15, "\(formula) fit \(k) (X'WX)⁻¹[\(i)]")
+                }
+                // The shared path leaves the row values out; the careful path is the fit alone's.
+                XCTAssertEqual(t.mean.isEmpty, shared, "\(formula) fit \(k)")
+            }
+            if shared { XCTAssertEqual(try together[4].get().aliased.filter { $0 }.count, 2, "d and d:a without weight") }
+        }
+    }
+
     /// A refit that walks away from its start is a failure, not an estimate: replicate 36 of a
     /// new user's bootstrap design (its rows with weight, `Fixtures/svyglm/diverging_replicate.csv`)
     /// refitted from the full-sample estimate as R's `svyglm` does climbs in deviance to a

@@ -90,6 +90,15 @@ final class RefitPassTests: XCTestCase {
         try checkRefitPasses(.poisson) { p, u in Double(Int(4 * p * u)) }
     }
 
+    /// The same with rows in cells (`ModelCells`) where columns share a monomial and others
+    /// are 0: a 0/1 number and a factor, each with interactions with numbers, and a factor of
+    /// more levels than there may be cells.
+    func testRefitPassesInCellsMatchTheRowByRowSums() throws {
+        let formula = "y ~ d * a + factor(g) * b + factor(h)"
+        try checkRefitPasses(.binomial, formula: formula) { p, _ in p < 0.5 ? 1 : 0 }
+        try checkRefitPasses(.poisson, formula: formula) { p, u in Double(Int(4 * p * u)) }
+    }
+
     /// A row without weight adds nothing even where its mean overflows (a diverging refit):
     /// the deviance and the normal equations stay those of the weighted rows.
     func testRowsWithoutWeightAddNothingWhereTheirMeanOverflows() throws {
@@ -143,15 +152,18 @@ final class RefitPassTests: XCTestCase {
         XCTAssertEqual(counted, [n / 10 - n / 30, 0], "the first fit's weighted rows at ±60 are pinned, the second's at ±6 not")
     }
 
-    private func checkRefitPasses(_ family: Family, outcome: (_ probability: Double, _ uniform: Double) -> Double,
+    private func checkRefitPasses(_ family: Family, formula: String = "y ~ a * b + factor(g)",
+                                  outcome: (_ probability: Double, _ uniform: Double) -> Double,
                                   file: StaticString = #filePath, line: UInt = #line) throws {
         var rng = SplitMix64(seed: 37)
         let n = 5_000  // several blocks, and a last partial block
         let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.uniform() }
         let g = (0..<n).map { _ in Double(rng.next() % 3) }
         let y = (0..<n).map { i in outcome(rng.uniform(), 1 + a[i] * a[i]) }
-        let table = Table(source: "simulated", names: ["a", "b", "g", "y"], columns: [a, b, g, y].map { .numeric(NumericColumn($0)) })
-        let x = try DesignMatrix(formula: ModelFormula("y ~ a * b + factor(g)"), table: table)
+        let d = (0..<n).map { _ in Double(rng.next() % 2) }, h = (0..<n).map { _ in Double(rng.next() % 40) }
+        let table = Table(source: "simulated", names: ["a", "b", "g", "y", "d", "h"],
+                          columns: [a, b, g, y, d, h].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula(formula), table: table)
         let p = x.columnCount, matrix = x.columns.matrix()
         let pass = IRLSPass(family: family, x: x.columns, response: x.response)
         let base = (0..<p).map { j in 0.3 - 0.1 * Double(j) }
