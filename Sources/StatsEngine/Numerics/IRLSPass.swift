@@ -18,6 +18,8 @@ struct IRLSPass {
     /// What the prior weights are divided by for R's starting values (`Family.start`): the
     /// weights' mean, as `svyglm` rescales them.
     var priorWeightsMean = 1.0
+    /// The cells the refit passes sort rows into (`ModelCells`); nil: computed by each pass.
+    var cells: ModelCells? = nil
 
     /// One fit's sums from a pass.
     struct Result {

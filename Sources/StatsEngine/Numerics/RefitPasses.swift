@@ -27,10 +27,14 @@ import Foundation
 /// refit's coefficients equal those of its fit alone to rounding (about 1e-13 relative), not
 /// bit for bit; they depend only on the rows and the group, never on the number of cores.
 extension IRLSPass {
-    /// Rows per block of a refit pass: the block's column pairs (120 columns at p = 15) and the
-    /// working weights of a group of 80 refits stay in the core's own cache between forming
-    /// them and the product that reads them.
+    /// Rows per block of a refit pass: the block's monomial pairs (55 columns for the W1 model,
+    /// 528 at 32 monomials) and the working weights of a group of 80 refits stay in the core's
+    /// own cache between forming them and the product that reads them.
     static let refitBlockRows = 256
+
+    /// The most monomials (`ModelCells`) with which linear refits share their passes
+    /// (`IRLS.fits`): their 528 pair products of a block (1 MB) stay in a core's cache.
+    static let sharedLinearMonomials = 32
 
     /// Rows sorted by cell at a time (`ModelCells.order`): a fit's weights of a chunk (32 kB)
     /// are read where they are, from a cache, by the chunk's blocks.
@@ -78,7 +82,7 @@ extension IRLSPass {
     private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
-        let cells = x.cells(limit: Self.refitCellLimit), u = cells.monomials.count, monomialPairs = cells.monomialPairs
+        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit)), u = cells.monomials.count, monomialPairs = cells.monomialPairs
         let monomialHeight = monomialPairs + u
         let expansions = (0..<cells.count).map(cells.expansion)
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
@@ -179,7 +183,7 @@ extension IRLSPass {
     /// (`LeastSquares`: β += (X'WX)⁻¹X'W(y − Xβ)), formed as `refitPass` forms X'Ωz.
     func residualProjections(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let cells = x.cells(limit: Self.refitCellLimit), u = cells.monomials.count
+        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit)), u = cells.monomials.count
         let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
         let pairs = p * (p + 1) / 2, monomialPairs = cells.monomialPairs
         // Per cell, each present column's monomial.
@@ -222,7 +226,7 @@ extension IRLSPass {
     /// its separation check when it reads them (`SeparationCheck.readsMeans`).
     func means(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let n = x.rowCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let cells = x.cells(limit: Self.refitCellLimit)
+        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit))
         let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
         return arraysFilled(count: fits, length: n) { outputs in
             let outputs = UnsafeSendable(outputs)
@@ -298,10 +302,11 @@ extension IRLSPass {
     private func forEachCellBlock(of range: Range<Int>, cells: ModelCells, coefficients: [Double], count: Int,
                                   response: UnsafePointer<Double>, weights: [ScaledWeights.Reader], _ body: (CellBlock) -> Void) {
         let chunkRows = Self.refitChunkRows, blockRows = Self.refitBlockRows, u = cells.monomials.count, fits = weights.count
-        // Scratch: the chunk's monomials, response and fits' weights in row order (one column of
-        // `chunkRows` each) and the same in cell order; a block's linear predictors; the chunk's
-        // cells, rows in cell order and each row's position there; the cells' first positions.
-        let inRowOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * (u + 1))
+        // Scratch: a column of the chunk (a monomial or a fit's weights) in row order; the
+        // chunk's monomials, response and fits' weights in cell order (one column of `chunkRows`
+        // each); a block's linear predictors; the chunk's cells, rows in cell order and each
+        // row's position there; the cells' first positions.
+        let inRowOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows)
         let inCellOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * (u + 1 + fits) + blockRows * count)
         let monomials = inCellOrder, y = monomials + chunkRows * u, w = y + chunkRows, etas = w + chunkRows * fits
         let indices = UnsafeMutablePointer<Int32>.allocate(capacity: 3 * chunkRows)

@@ -18,6 +18,8 @@ public struct DesignMatrix: Sendable {
     public let termOfColumn: [Int]
     /// Per column, its largest |value| (bounds for the separation check).
     public var columnMagnitudes: [Double] { shared.magnitudes }
+    /// The cells of the rows that the replicate refits' passes take (`ModelColumns.refitCells`).
+    var refitCells: ModelCells { shared.refitCells }
     /// The response, one value per entry of `rows`, in the same order.
     public let response: [Double]
     /// The formula the matrix was built from.

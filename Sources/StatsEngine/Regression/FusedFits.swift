@@ -13,8 +13,10 @@ extension IRLS {
     /// `scoreFactor`) are left empty. The refits' passes read each fit's weights where they
     /// are (`ScaledWeights`); the other paths store them.
     func fits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]?) -> [Result<GLMFit, Error>] {
-        // Linear refits share their two passes where a fit alone takes the normal equations.
-        if family == .gaussian, start != nil, x.rowCount * x.columnCount * x.columnCount > LeastSquares.smallProblem {
+        // Linear refits share their two passes where a fit alone takes the normal equations and
+        // the monomials' pair products of a block stay in a core's cache (`IRLSPass.refitPass`).
+        if family == .gaussian, start != nil, x.rowCount * x.columnCount * x.columnCount > LeastSquares.smallProblem,
+           x.refitCells.monomials.count <= IRLSPass.sharedLinearMonomials {
             return zip(linearRefits(x, weights: weights), weights).map { result, w in
                 result ?? Result { try fitAsGiven(x, weights: w.materialized(), start: start) }
             }
@@ -38,9 +40,10 @@ extension IRLS {
     /// and one forms the residuals' projections X'W(y − Xβ) for one step of iterative
     /// refinement. Only the coefficients, aliasing and their unscaled covariance are meant: the
     /// row values are left empty, the deviance NaN. Nil for a fit whose normal equations are
-    /// ill-conditioned (`NormalEquations`): the careful path takes it.
+    /// ill-conditioned (`NormalEquations`): the fit alone (`fitAsGiven`) takes it. The weights
+    /// are ≥ 0 (`RegressionEstimator.linearized` refuses a negative one).
     private func linearRefits(_ x: DesignMatrix, weights: [ScaledWeights]) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: .gaussian, x: x.columns, response: x.response)
+        let pass = IRLSPass(family: .gaussian, x: x.columns, response: x.response, cells: x.refitCells)
         let p = x.columnCount, zero = [Double](repeating: 0, count: p)
         let sums = pass.refitPass(betas: weights.map { _ in zero }, weights: weights, forming: weights.map { _ in true })
         let solved: [(system: NormalEquations, beta: [Double])?] = sums.map { sums in
@@ -48,6 +51,7 @@ extension IRLS {
             return (system, system.solve(product))
         }
         let refining = solved.indices.filter { solved[$0] != nil }
+        guard !refining.isEmpty else { return solved.map { _ in nil } }
         let projections = pass.residualProjections(betas: refining.map { solved[$0]!.beta }, weights: refining.map { weights[$0] })
         var fits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
         for (k, projection) in zip(refining, projections) {
@@ -55,7 +59,7 @@ extension IRLS {
             let final = system.fit(zip(beta, system.solve(projection)).map { $0 + $1 }, residualSumOfSquares: .nan)
             fits[k] = .success(GLMFit(family: .gaussian, coefficients: final.coefficients, aliased: final.aliased,
                                       unscaledCovariance: final.unscaledCovariance, mean: [], workingWeights: [], scoreFactor: [],
-                                      iterations: 2, converged: true, deviance: .nan, residualSumOfSquares: .nan,
+                                      iterations: 1, converged: true, deviance: .nan, residualSumOfSquares: .nan,
                                       extendedPrecision: false))
         }
         return fits
@@ -110,7 +114,7 @@ extension IRLS {
     /// separation check when it reads them. Nil for a fit whose normal equations are
     /// ill-conditioned: the general loop takes it.
     private func splitFits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean)
+        let pass = IRLSPass(family: family, x: x.columns, response: x.response, priorWeightsMean: priorWeightsMean, cells: x.refitCells)
         var progress = weights.map { _ in FusedIteration(start: start, size: x.columnCount) }
         var results = [Result<GLMFit, Error>??](repeating: nil, count: weights.count)
         /// Finishes fits done at their coefficients (their deviance there, and their pinned rows when counted).

@@ -18,6 +18,7 @@ final class ModelColumns: @unchecked Sendable {
     private let lock = NSLock()
     private var whole: [Double]? = nil
     private var bounds: [Double]? = nil
+    private var cells: ModelCells? = nil
 
     init(key: ModelColumnsCache.Key, inputs: ModelColumnInputs<Double>, plan: ColumnPlan) {
         self.key = key
@@ -33,8 +34,12 @@ final class ModelColumns: @unchecked Sendable {
     /// first use and kept.
     var magnitudes: [Double] { kept(\.bounds) { $0.inputs.magnitudes() } }
 
+    /// The cells the replicate refits' passes sort the rows into (`ModelColumnInputs.cells`,
+    /// at most `IRLSPass.refitCellLimit`), computed on first use and kept.
+    var refitCells: ModelCells { kept(\.cells) { $0.inputs.cells(limit: IRLSPass.refitCellLimit) } }
+
     /// The value kept at `slot`, computed by `make` (under the lock) the first time.
-    private func kept(_ slot: ReferenceWritableKeyPath<ModelColumns, [Double]?>, _ make: (ModelColumns) -> [Double]) -> [Double] {
+    private func kept<T>(_ slot: ReferenceWritableKeyPath<ModelColumns, T?>, _ make: (ModelColumns) -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
         if let value = self[keyPath: slot] { return value }

@@ -82,6 +82,13 @@ public struct RegressionEstimator: Sendable {
         guard weights.contains(where: { $0 > 0 }) else {
             throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): the \(x.rowCount) rows of the model all have weight 0")
         }
+        // Linear calibration may leave weights below 0; R's glm refuses them ("negative
+        // weights not allowed"), and no least-squares path here gives them a meaning.
+        if let first = weights.firstIndex(where: { $0 < 0 }) {
+            let count = weights.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+            let more = count == 1 ? "" : ", as are \(count - 1) more of the model's rows"
+            throw table.rowError(Int(x.rows[first]), "formula \(quoted: formula.text): calibrated weight \(weights[first]) is negative\(more); a regression needs weights ≥ 0, as R's glm (calibrate with --bounds, or --calfun raking or logit)")
+        }
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)

@@ -22,6 +22,16 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
                                code: code, mentions: mentions, file: file, line: line)
     }
 
+    /// A linear calibration that leaves weights below 0 (a total far outside the sample's
+    /// range): a regression refuses them, naming the first row, as R's glm does ("negative
+    /// weights not allowed"), where its least-squares paths would drop such a row silently.
+    func testRegressionRefusesNegativeCalibratedWeights() throws {
+        let path = try totals("variable,level,total\n(Intercept),,100\ninc,,1000\n")
+        try assertCommandFails(in: directory, Self.csv, ["regress", "y ~ inc", "--weights", "w", "--cluster", "psu", "--calibrate", "~ inc",
+                                                         "--totals", path],
+                               code: 1, mentions: [":5:", "calibrated weight -23.957", "is negative, as are 1 more", "--bounds"])
+    }
+
     func testTotalsLevelAbsentFromTheData() throws {
         try fails(Self.totals + "sex,X,0\n", ["--calibrate", "~ sex + inc"], mentions: ["totals.csv:6", "level 'X' of 'sex'", "does not occur"])
     }
