@@ -75,13 +75,16 @@ public struct SurveyDesign: Sendable {
     /// replicate weights of those rows minus 1 (R's `degf` of the subset replicate design; for the
     /// whole of a design calibrated iteratively, the replicates' before calibration, as R keeps it).
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
-        if spec.varianceMethod.usesReplicateWeights, let replicateWeights {
-            if let kept = calibration?.replicateDegreesOfFreedom, rows?.count ?? rowCount == rowCount { return kept }
-            return replicateWeights.degreesOfFreedom(rows: rows)
-        }
         // Rows (distinct) as many as the design's are all of them: every whole-sample analysis
-        // of a batch asks, and the answer is worked out once.
-        if rows?.count ?? rowCount == rowCount { return wholeSample.degreesOfFreedom { linearizedDegreesOfFreedom(rows: nil) } }
+        // of a batch asks, and the answer is worked out once (for replicate weights a read of
+        // every replicate's column).
+        let whole = rows?.count ?? rowCount == rowCount
+        if spec.varianceMethod.usesReplicateWeights, let replicateWeights {
+            if let kept = calibration?.replicateDegreesOfFreedom, whole { return kept }
+            return whole ? wholeSample.degreesOfFreedom { replicateWeights.degreesOfFreedom(rows: nil) }
+                : replicateWeights.degreesOfFreedom(rows: rows)
+        }
+        if whole { return wholeSample.degreesOfFreedom { linearizedDegreesOfFreedom(rows: nil) } }
         return linearizedDegreesOfFreedom(rows: rows)
     }
 
