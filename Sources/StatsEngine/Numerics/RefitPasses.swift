@@ -93,24 +93,33 @@ extension IRLSPass {
         let formed = betas.indices.filter { forming[$0] }, forms = formed.count
         let columnOf = (0..<fits).map { k in formed.firstIndex(of: k) ?? -1 }
         let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
+        // Every fit at one predictor and forming its normal equations (the refits' first pass,
+        // from the full-sample estimate; linear refits' pass at β = 0): their ω and ω∘z differ
+        // only by the prior weights, so each fit's X'ΩX = Σᵢ wᵢ·(ωᵢ mᵢmᵢ') and X'Ωz come from
+        // the ω-scaled products and the fits' weights themselves, no fit's Ω formed. A block
+        // where ω or ω∘z is not finite (a row without weight may have an infinite mean) takes
+        // each fit's Ω instead.
+        let oneWorkingWeight = shared == 1 && forms == fits
         let parts = partitioned(weights) { range, weights, response in
             // Per formed fit X'ΩX's distinct entries (column pairs i ≤ j in column-major order)
             // and X'Ωz, `height` values a fit; then per fit its deviance, pinned rows, largest
             // |η| and rounding scale from `scalars` on.
             var out = [Double](repeating: 0, count: height * forms + 4 * fits)
             let scalars = height * forms
-            // Scratch for a block: μ, the unit deviances, dμ/dη, z, Ω and Ω∘z (one column per
-            // formed fit), the monomials' pair products, and the formed fits' sums over the block
-            // (`monomialHeight` values a fit).
+            // Scratch for a block: μ, the unit deviances, dμ/dη, z, ones, Ω and Ω∘z (one column
+            // per formed fit; ω and ω∘z in the first when shared), the monomials' pair products,
+            // and the formed fits' sums over the block (`monomialHeight` values a fit).
             let scratch = UnsafeMutablePointer<Double>.allocate(
-                capacity: blockRows * (4 + 2 * forms + (forms > 0 ? monomialPairs : 0)) + monomialHeight * forms)
+                capacity: blockRows * (5 + 2 * forms + (forms > 0 ? monomialPairs : 0)) + monomialHeight * forms)
             defer { scratch.deallocate() }
             let mean = scratch, units = mean + blockRows, derivative = units + blockRows, z = derivative + blockRows
-            let omega = z + blockRows, rhs = omega + blockRows * forms
+            let ones = z + blockRows, omega = ones + blockRows, rhs = omega + blockRows * forms
+            ones.initialize(repeating: 1, count: blockRows)
             let products = rhs + blockRows * forms, sums = products + (forms > 0 ? blockRows * monomialPairs : 0)
             forEachCellBlock(of: range, cells: cells, coefficients: cellCoefficients, count: shared, response: response,
                              weights: weights) { block in
                 let m = block.count, y = block.response
+                var scaled = false
                 for g in 0..<shared {
                     let eta = block.etas + g * blockRows
                     let largest = Self.largestMagnitude(eta, count: m)
@@ -118,6 +127,10 @@ extension IRLSPass {
                     family.unitDeviances(y, mean: mean, count: m, into: units)
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     if formedAt[g] { family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
+                    if oneWorkingWeight {
+                        family.workingWeights(ones, mean: mean, derivative: derivative, z: z, count: m, root: false, omega: omega, rhs: rhs)
+                        scaled = Self.allFinite(omega, count: m) && Self.allFinite(rhs, count: m)
+                    }
                     for k in 0..<fits where groupOf[k] == g {
                         let w = block.weights + k * Self.refitChunkRows
                         out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
@@ -128,19 +141,30 @@ extension IRLSPass {
                         if columnOf[k] < 0 {
                             out[scalars + 4 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
                                                                                 response: y, count: m))
-                        } else {
+                        } else if !scaled {
                             family.workingWeights(w, mean: mean, derivative: derivative, z: z, count: m, root: false,
                                                   omega: omega + columnOf[k] * blockRows, rhs: rhs + columnOf[k] * blockRows)
                         }
                     }
                 }
                 guard forms > 0 else { return }
-                Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, into: products)
                 var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
                 var mm = Int32(m), ff = Int32(forms), uu = Int32(u), pairCount = Int32(monomialPairs)
                 var ld = Int32(blockRows), ldm = Int32(Self.refitChunkRows), ldc = Int32(monomialHeight), one = 1.0, zero = 0.0
-                dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &zero, sums, &ldc)
-                dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, rhs, &ld, &zero, sums + monomialPairs, &ldc)
+                if scaled {
+                    // Pᵀ·W and Mᵀ·W with P and M scaled by ω and ω∘z (the one buffer in turn).
+                    Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, scale: omega, into: products)
+                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, block.weights, &ldm, &zero, sums, &ldc)
+                    for v in 0..<u {
+                        let from = block.monomials + v * Self.refitChunkRows, to = products + v * blockRows
+                        for i in 0..<m { to[i] = from[i] * rhs[i] }
+                    }
+                    dgemm_(&transT, &transN, &uu, &ff, &mm, &one, products, &ld, block.weights, &ldm, &zero, sums + monomialPairs, &ldc)
+                } else {
+                    Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, scale: nil, into: products)
+                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &zero, sums, &ldc)
+                    dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, rhs, &ld, &zero, sums + monomialPairs, &ldc)
+                }
                 out.withUnsafeMutableBufferPointer { out in
                     for f in 0..<forms {
                         let o = out.baseAddress! + f * height, s = sums + f * monomialHeight
@@ -362,19 +386,27 @@ extension IRLSPass {
     }
 
     /// The products of a block's column pairs xᵢ∘xⱼ (i ≤ j, in column-major order of the upper
-    /// triangle; the block's columns `leading` apart) into `products` (p(p + 1)/2 columns of
-    /// `refitBlockRows`).
+    /// triangle; the block's columns `leading` apart), each times `scale` when given, into
+    /// `products` (p(p + 1)/2 columns of `refitBlockRows`).
     @inline(__always)
     private static func pairProducts(_ block: UnsafePointer<Double>, rows: Int, columns p: Int, leading: Int,
-                                     into products: UnsafeMutablePointer<Double>) {
+                                     scale: UnsafePointer<Double>?, into products: UnsafeMutablePointer<Double>) {
         var pair = 0
         for j in 0..<p {
             for i in 0...j {
                 let a = block + i * leading, b = block + j * leading, c = products + pair * refitBlockRows
-                for r in 0..<rows { c[r] = a[r] * b[r] }
+                if let scale { for r in 0..<rows { c[r] = scale[r] * (a[r] * b[r]) } } else { for r in 0..<rows { c[r] = a[r] * b[r] } }
                 pair += 1
             }
         }
+    }
+
+    /// Whether all `count` values are finite.
+    @inline(__always)
+    private static func allFinite(_ v: UnsafePointer<Double>, count: Int) -> Bool {
+        var sum = 0.0
+        for i in 0..<count { sum += v[i] * 0 }  // 0 unless a value is infinite or NaN
+        return sum == 0
     }
 
     /// The largest |vᵢ| of `count` values (NaN when one is).

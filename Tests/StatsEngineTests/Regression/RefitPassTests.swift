@@ -186,6 +186,16 @@ final class RefitPassTests: XCTestCase {
             XCTAssertEqual(stored[k].deviance.bitPattern, sums[k].deviance.bitPattern, "\(family) fit \(k)", file: file, line: line)
             XCTAssertEqual(stored[k].normalEquations!.gram, systems[k].gram, "\(family) fit \(k)", file: file, line: line)
         }
+        // Fits all at one predictor, all forming (a first pass): their X'ΩX from ω-scaled products
+        // and the weights themselves, the same sums to rounding.
+        let first = pass.refitPass(betas: [base, base], weights: Array(scaled.prefix(2)), forming: [true, true])
+        for k in 0..<2 {
+            let system = try XCTUnwrap(first[k].normalEquations)
+            assertClose(first[k].deviance, sums[k].deviance, rel: 1e-13, "\(family) fit \(k) deviance at one predictor", file: file, line: line)
+            for (i, (a, b)) in zip(system.gram + system.product, systems[k].gram + systems[k].product).enumerated() {
+                assertClose(a, b, rel: 1e-13, floor: 1e-300, "\(family) fit \(k) entry \(i) at one predictor", file: file, line: line)
+            }
+        }
         // Without some fits' normal equations: none for those, the same deviances bit for bit,
         // and their pinned rows counted (the same whichever other fits form theirs).
         let counted = pass.refitPass(betas: betas, weights: scaled, forming: [false, false, false]).map(\.pinnedRows)
