@@ -41,9 +41,12 @@ public struct PopulationTotals: Sendable {
         switch try table.column("total") {
         case .numeric(let c): totals = c.values
         case .categorical(let c):
-            let row = c.codes.firstIndex { $0 >= 0 && Double(c.levels[Int($0)]) == nil } ?? 0
+            // The first text that is not a finite number by the CSV grammar ("nan", "inf" and
+            // "1e400" are not, though Swift's `Double` reads them).
+            func finite(_ text: String) -> Bool { NumberParser.isNumber(text) && Double(text)?.isFinite == true }
+            let row = c.codes.firstIndex { $0 >= 0 && !finite(c.levels[Int($0)]) } ?? 0
             let text = c.codes[row] >= 0 ? c.levels[Int(c.codes[row])] : ""
-            throw table.rowError(row, column: "total", "the total '\(text)' is not a number")
+            throw table.rowError(row, column: "total", "the total '\(text)' is not a finite number")
         }
         var seen = Set<String>()
         var entries: [Entry] = []

@@ -109,7 +109,8 @@ public struct DesignOptions: ParsableArguments {
     public init() {}
 
     /// The design; more than two stages, replicate settings without `--replicate-weights` (or
-    /// with `--bootstrap`, or without `--replicate-type`), `--make-replicates` with
+    /// with `--bootstrap`, or without `--replicate-type`), strata, clusters, fpcs or `--nest`
+    /// with `--replicate-weights`, `--make-replicates` with
     /// `--replicate-weights`, `--bootstrap` or replicate settings, `--replicates` without a
     /// bootstrap kind of `--make-replicates`, or `--save-replicates` without replicates, is a
     /// usage error.
@@ -120,6 +121,13 @@ public struct DesignOptions: ParsableArguments {
         var spec = DesignSpec(weights: weights, strata: strata, clusters: clusters, fpc: fpcs, nest: nest,
                               lonelyPSU: lonelyPSU, adjustDomainLonely: adjustDomainLonely,
                               varianceMethod: try varianceMethod(), calibration: try calibrationSpec())
+        // Replicate weights carry the design: strata, clusters and fpcs would be checked and then
+        // not applied (R's svrepdesign takes none of them).
+        if case .replicateWeights = spec.varianceMethod,
+           let first = [(strata != nil, "--strata"), (!clusters.isEmpty, "--cluster"), (!fpcs.isEmpty, "--fpc"), (nest, "--nest")]
+            .first(where: \.0)?.1 {
+            throw DisparityError.usage("\(first) describes a design for linearization, which --replicate-weights replaces (its weights carry the design, as in R's svrepdesign): drop \(first)")
+        }
         if let saveReplicates {
             guard spec.varianceMethod.usesReplicateWeights else {
                 throw DisparityError.usage("--save-replicates needs --make-replicates or --replicate-weights")

@@ -58,8 +58,13 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
                   ["--calibrate", "~ sex + age + inc + y"], mentions: ["5 calibration constraints", "4 PSUs"])
     }
 
+    /// A total that is not a finite number is named at its line, also where Swift's `Double`
+    /// would read it ("nan", "inf", "1e400").
     func testNonNumericTotal() throws {
-        try fails("variable,level,total\n(Intercept),,100\nsex,F,fifty\nsex,M,50\n", ["--calibrate", "~ sex"], mentions: ["totals.csv:3", "'total'", "'fifty' is not a number"])
+        for text in ["fifty", "nan", "NaN", "inf", "-inf", "1e400", "0x10"] {
+            try fails("variable,level,total\n(Intercept),,100\nsex,F,\(text)\nsex,M,50\n", ["--calibrate", "~ sex"],
+                      mentions: ["totals.csv:3", "'total'", "'\(text)' is not a finite number"])
+        }
     }
 
     func testMissingCalibrationValue() throws {

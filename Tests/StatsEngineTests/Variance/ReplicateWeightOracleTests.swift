@@ -109,6 +109,17 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
                                mentions: ["r1", "data.csv:3"])
     }
 
+    /// Strata, clusters, fpcs and `--nest` with replicate weights would be checked and then not
+    /// applied: refused, naming the option.
+    func testLinearizationDesignOptionsAreRefusedWithReplicateWeights() throws {
+        let csv = "y,w,s,c,r1,r2\n1,1,1,1,1,0\n2,1,1,2,1,1\n3,1,2,3,0,1\n"
+        for (option, value) in [("--strata", "s"), ("--cluster", "c"), ("--fpc", "w"), ("--nest", nil)] {
+            try assertCommandFails(in: directory, csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1",
+                                                        option] + (value.map { [$0] } ?? []),
+                                   code: 2, mentions: [option, "--replicate-weights", "drop \(option)"])
+        }
+    }
+
     func testNegativeReplicateWeight() throws {
         try assertCommandFails(in: directory, "y,w,r1,r2\n1,1,1,0\n2,1,1,-1\n", ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r1,r2", "--replicate-type", "brr"],
                                mentions: ["r2", "data.csv:3", "negative replicate weight"])
