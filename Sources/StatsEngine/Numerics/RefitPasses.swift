@@ -44,6 +44,9 @@ extension IRLSPass {
     /// average.
     static let refitCellLimit = 32
 
+    /// The cells a refit pass sorts rows into: the pass's own, else the model's.
+    private var passCells: ModelCells { cells ?? x.cells(limit: Self.refitCellLimit) }
+
     /// What a refit pass gives for one fit.
     struct RefitSums {
         /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients.
@@ -82,7 +85,7 @@ extension IRLSPass {
     private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
-        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit)), u = cells.monomials.count, monomialPairs = cells.monomialPairs
+        let cells = passCells, u = cells.monomials.count, monomialPairs = cells.monomialPairs
         let monomialHeight = monomialPairs + u
         let expansions = (0..<cells.count).map(cells.expansion)
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
@@ -207,7 +210,7 @@ extension IRLSPass {
     /// (`LeastSquares`: β += (X'WX)⁻¹X'W(y − Xβ)), formed as `refitPass` forms X'Ωz.
     func residualProjections(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit)), u = cells.monomials.count
+        let cells = passCells, u = cells.monomials.count
         let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
         let pairs = p * (p + 1) / 2, monomialPairs = cells.monomialPairs
         // Per cell, each present column's monomial.
@@ -250,7 +253,7 @@ extension IRLSPass {
     /// its separation check when it reads them (`SeparationCheck.readsMeans`).
     func means(betas: [[Double]], weights: [ScaledWeights]) -> [[Double]] {
         let n = x.rowCount, fits = betas.count, blockRows = Self.refitBlockRows
-        let cells = (self.cells ?? x.cells(limit: Self.refitCellLimit))
+        let cells = passCells
         let coefficients = cells.cellCoefficients(betas.flatMap { $0 }, count: fits)
         return arraysFilled(count: fits, length: n) { outputs in
             let outputs = UnsafeSendable(outputs)

@@ -150,6 +150,16 @@ public struct RegressionEstimator: Sendable {
         let text = formula.text
         let estimates = kept.map { model.fit.coefficients[$0] }
         var failures = RefitFailures()
+        // Calibration may leave a replicate's weights below 0 where the full sample's are not:
+        // refused as in `linearized` (R's glm stops on the replicate).
+        if design.calibration != nil, let replicates = design.replicateWeights {
+            for j in 0..<replicates.count {
+                let column = replicates.weights(replicate: j)
+                if let first = x.rows.first(where: { column[Int($0)] < 0 }) {
+                    throw table.rowError(Int(first), "formula \(quoted: text): replicate \(j + 1)'s calibrated weight \(column[Int(first)]) is negative; a regression needs weights ≥ 0, as R's glm (calibrate with --bounds, or --calfun raking or logit)")
+                }
+            }
+        }
         guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
             // Each replicate's weights at the model's rows over their sum, read where they are.
             // A replicate that gives every model row weight 0 has no fit (R's svyglm stops there).

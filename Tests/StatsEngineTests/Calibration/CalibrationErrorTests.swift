@@ -32,6 +32,60 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
                                code: 1, mentions: [":5:", "calibrated weight -23.957", "is negative, as are 1 more", "--bounds"])
     }
 
+    /// A linear calibration whose full-sample weights stay ≥ 0 but whose calibrated bootstrap
+    /// replicate 4 has a negative weight: the regression's replicate refits refuse it too
+    /// (before, a fit on these weights dropped the row silently).
+    func testRegressionRefusesNegativeCalibratedReplicateWeights() throws {
+        let csv =
+            "y,w,psu,st,inc\n" +
+            "5.095,1,0,0,3.700\n" +
+            "6.250,1,0,0,6.039\n" +
+            "4.741,1,0,0,0.132\n" +
+            "4.738,1,0,0,8.375\n" +
+            "4.957,1,1,0,9.956\n" +
+            "5.729,1,1,0,4.703\n" +
+            "5.588,1,1,0,6.391\n" +
+            "4.026,1,1,0,1.506\n" +
+            "3.668,1,2,0,5.232\n" +
+            "3.491,1,2,0,7.413\n" +
+            "4.828,1,2,0,7.582\n" +
+            "4.680,1,2,0,5.911\n" +
+            "4.921,1,3,0,8.655\n" +
+            "5.238,1,3,0,4.727\n" +
+            "4.600,1,3,0,7.141\n" +
+            "2.985,1,3,0,9.211\n" +
+            "3.581,1,4,0,4.446\n" +
+            "6.102,1,4,0,9.356\n" +
+            "5.328,1,4,0,1.360\n" +
+            "4.688,1,4,0,2.170\n" +
+            "6.045,1,5,1,6.266\n" +
+            "4.770,1,5,1,3.010\n" +
+            "4.014,1,5,1,3.509\n" +
+            "4.955,1,5,1,5.851\n" +
+            "3.131,1,6,1,6.820\n" +
+            "3.906,1,6,1,9.289\n" +
+            "6.902,1,6,1,6.713\n" +
+            "2.592,1,6,1,1.631\n" +
+            "6.656,1,7,1,9.047\n" +
+            "3.015,1,7,1,5.691\n" +
+            "4.845,1,7,1,8.316\n" +
+            "4.329,1,7,1,5.735\n" +
+            "4.921,1,8,1,8.539\n" +
+            "5.353,1,8,1,9.898\n" +
+            "6.525,1,8,1,4.105\n" +
+            "5.948,1,8,1,1.508\n" +
+            "4.534,1,9,1,8.728\n" +
+            "6.647,1,9,1,0.442\n" +
+            "4.772,1,9,1,7.184\n" +
+            "4.800,1,9,1,3.310\n"
+
+        let path = try totals("variable,level,total\n(Intercept),,40\ninc,,275\n")
+        try assertCommandFails(in: directory, csv, ["regress", "y ~ inc", "--weights", "w", "--cluster", "psu", "--strata", "st",
+                                                    "--make-replicates", "bootstrap", "--replicates", "20", "--seed", "2",
+                                                    "--calibrate", "~ inc", "--totals", path],
+                               code: 1, mentions: [":4:", "replicate 4's calibrated weight -0.118", "is negative", "--bounds"])
+    }
+
     func testTotalsLevelAbsentFromTheData() throws {
         try fails(Self.totals + "sex,X,0\n", ["--calibrate", "~ sex + inc"], mentions: ["totals.csv:6", "level 'X' of 'sex'", "does not occur"])
     }
