@@ -61,6 +61,8 @@ public struct SurveyDesign: Sendable {
 
     /// The name of PSU `p` as messages show it.
     public func psuLabel(_ p: Int) -> String { psuNames?[p] ?? rowNumbering.name(ofRow: p) }
+    /// Whether each row is its own PSU (no `--cluster`): PSU r is row r.
+    public var rowsArePSUs: Bool { psuNames == nil }
     /// The number of PSUs in the design (all strata).
     public var psuTotal: Int { psuStratum.count }
 

@@ -64,22 +64,29 @@ public struct VarianceEngine: Sendable {
         return try totalled(influence, scope: scope)
     }
 
+    /// The most values the per-stratum sums of squares of a design whose rows are its PSUs may
+    /// take together (strata × k², 32 MB): beyond it the totals go by unit, a stratum at a time.
+    static let rowMomentsLimit = 1 << 22
+
     /// The covariance from the influence values' totals by sampling unit.
     private func totalled(_ influence: InfluenceBlocks, scope: Scope) throws -> Covariance {
         let k = influence.width
-        let stageOne = psuTotals(influence, scope)
+        let largest = max(k, influence.blockWidth)
+        let stageOne = design.rowsArePSUs && design.strataCount * largest * largest <= Self.rowMomentsLimit
+            ? rowMoments(influence, scope)
+            : Self.moments(psuTotals(influence, scope), width: k)
         var result = try combineStrata(
-            groups: stageOne.groups, totals: stageOne.totals, width: k,
+            stageOne, width: k,
             sampled: { design.psuCount[$0] }, population: { design.psuPopulation[$0] },
             label: { "stratum '\(design.strataLabels[$0])'" }, stage: 1)
         if design.usesSecondStage, let second = design.secondStage {
-            let stageTwo = unitTotals(influence, second, scope)
-            for (p, units) in stageTwo.groups {
+            let stageTwo = Self.moments(unitTotals(influence, second, scope), width: k)
+            for (p, units) in stageTwo {
                 let h = Int(design.psuStratum[p])
                 let weight = Double(design.psuCount[h]) / design.psuPopulation[h]
                 guard weight > 0 else { continue }
                 let within = try combineStrata(
-                    groups: [(p, units)], totals: stageTwo.totals, width: k,
+                    [(p, units)], width: k,
                     sampled: { second.unitCount[$0] }, population: { second.unitPopulation[$0] },
                     label: { "PSU '\(design.psuLabel($0))'" }, stage: 2)
                 for i in 0..<(k * k) { result[i] += weight * within[i] }
@@ -197,15 +204,103 @@ public struct VarianceEngine: Sendable {
         }
     }
 
+    /// The moments of each group's unit totals (`groupedTotals`), group by group.
+    private static func moments(_ grouped: (groups: [(Int, [Int])], totals: [Double]), width k: Int) -> [(Int, UnitMoments)] {
+        var gathered = [Double]()
+        return grouped.groups.map { group, slots in
+            // The group's totals, column-major (a unit's k totals are a row).
+            let c = slots.count
+            gathered.removeAll(keepingCapacity: true)
+            gathered.append(contentsOf: repeatElement(0, count: c * k))
+            for (i, s) in slots.enumerated() { for j in 0..<k { gathered[j * c + i] = grouped.totals[s * k + j] } }
+            var moments = UnitMoments(width: k)
+            gathered.withUnsafeMutableBufferPointer { moments.add($0.baseAddress!, units: c) }
+            return (group, moments)
+        }
+    }
+
+    /// The moments of each stratum's PSU totals on a design whose rows are its PSUs (no
+    /// clusters): a PSU's total is its row's influence value, so the blocks' values go to their
+    /// strata as they come, without totalling them by unit (a million units' totals for a
+    /// million rows). Blocks given as a product are taken as they come and each stratum's
+    /// moments multiplied by the factor at the end. Strata present in order, each with its
+    /// units of the scope.
+    private func rowMoments(_ influence: InfluenceBlocks, _ scope: Scope) -> [(Int, UnitMoments)] {
+        let k = influence.blockWidth, strata = design.strataCount
+        var moments = (0..<strata).map { _ in UnitMoments(width: k) }
+        if case .rows(let present) = scope {
+            // The rows in scope that no influence value falls in: units with zero totals.
+            var marked = [Bool](repeating: false, count: design.rowCount)
+            for r in influence.rows { marked[Int(r)] = true }
+            var zeros = [Int](repeating: 0, count: strata)
+            for r in present where !marked[Int(r)] {
+                marked[Int(r)] = true
+                zeros[Int(design.stratum[Int(r)])] += 1
+            }
+            for h in 0..<strata { moments[h].addZeros(units: zeros[h]) }
+        }
+        // Scratch: the block's rows by stratum, one stratum's values of the block (column-major),
+        // each stratum's bucket in the block (−1: none yet), the buckets' strata and bounds.
+        var order = [Int32](), stratumOfRow = [Int32](), gathered = [Double]()
+        var bucketOf = [Int32](repeating: -1, count: strata), bucketStratum = [Int](), bounds = [Int]()
+        influence.forEachBlock { block, part in
+            let m = block.count
+            guard m > 0 else { return }
+            // Its rows by stratum (buckets in order of first appearance), in row order within each.
+            stratumOfRow.removeAll(keepingCapacity: true)
+            bucketStratum.removeAll(keepingCapacity: true)
+            bounds.removeAll(keepingCapacity: true)
+            for position in block {
+                let h = design.stratum[Int(influence.rows[position])]
+                stratumOfRow.append(h)
+                if bucketOf[Int(h)] < 0 {
+                    bucketOf[Int(h)] = Int32(bucketStratum.count)
+                    bucketStratum.append(Int(h))
+                    bounds.append(0)
+                }
+                bounds[Int(bucketOf[Int(h)])] += 1
+            }
+            var next = 0
+            for b in bounds.indices { (bounds[b], next) = (next, next + bounds[b]) }
+            bounds.append(m)
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: repeatElement(0, count: m))
+            var fill = bounds
+            for i in 0..<m {
+                let b = Int(bucketOf[Int(stratumOfRow[i])])
+                order[fill[b]] = Int32(i)
+                fill[b] += 1
+            }
+            for h in bucketStratum { bucketOf[h] = -1 }
+            // Each stratum's rows gathered column-major and added to its moments.
+            if gathered.count < m * k { gathered = [Double](repeating: 0, count: m * k) }
+            let (across, along) = influence.columnMajor ? (m, 1) : (1, k)  // strides of a column, a row
+            order.withUnsafeBufferPointer { order in
+                gathered.withUnsafeMutableBufferPointer { gathered in
+                    for (b, h) in bucketStratum.enumerated() {
+                        let first = bounds[b], c = bounds[b + 1] - first, to = gathered.baseAddress!
+                        for j in 0..<k {
+                            for t in 0..<c { to[j * c + t] = part[j * across + Int(order[first + t]) * along] }
+                        }
+                        moments[h].add(to, units: c)
+                    }
+                }
+            }
+        }
+        return (0..<strata).filter { moments[$0].count > 0 }.map { h in
+            (h, influence.factor.map { moments[h].transformed(by: $0, width: influence.width) } ?? moments[h])
+        }
+    }
+
     /// R's `onestage`: the sum over strata of each stratum's `onestrat` contribution, rescaled
     /// for strata that the `average` rule leaves out.
-    private func combineStrata(groups: [(Int, [Int])], totals: [Double], width k: Int,
+    private func combineStrata(_ groups: [(Int, UnitMoments)], width k: Int,
                                sampled: (Int) -> Int, population: (Int) -> Double,
                                label: (Int) -> String, stage: Int) throws -> [Double] {
         var sum = [Double](repeating: 0, count: k * k)
         var included = 0
-        for (h, slots) in groups {
-            if let part = try oneStratum(slots: slots, totals: totals, width: k, sampled: sampled(h),
+        for (h, units) in groups {
+            if let part = try oneStratum(units, width: k, sampled: sampled(h),
                                          population: population(h), label: label(h), stage: stage) {
                 for i in 0..<(k * k) { sum[i] += part[i] }
                 included += 1
@@ -220,11 +315,11 @@ public struct VarianceEngine: Sendable {
     /// R's `onestrat`: the scaled sum of squares of the unit totals about their mean, where units
     /// of the stratum that the domain does not touch count as zero totals. Nil means "left out"
     /// (the `average` rule).
-    private func oneStratum(slots: [Int], totals: [Double], width k: Int, sampled n: Int,
+    private func oneStratum(_ units: UnitMoments, width k: Int, sampled n: Int,
                             population: Double, label: String, stage: Int) throws -> [Double]? {
         let f = Self.samplingComplement(sampled: n, population: population)
         if f < Self.censusTolerance { return [Double](repeating: 0, count: k * k) }
-        let present = slots.count
+        let present = units.count
         let rule = design.spec.lonelyPSU
         let domainLonely = design.spec.adjustDomainLonely
         if n == 1 {
@@ -237,27 +332,20 @@ public struct VarianceEngine: Sendable {
             }
         }
         if present == 1, n > 1, domainLonely, rule == .average { return nil }
+        // The centre: the stratum's total over all n units sampled (absent ones count as 0)
+        // divided by n; the present units' sums of squares about it are those about their own
+        // mean plus present · (their mean − centre)², the absent units' n − present · centre².
         let centre = rule != .adjust || present > 1 || (n > 1 && !domainLonely)
-        var mean = [Double](repeating: 0, count: k)
-        if centre {
-            for s in slots { for j in 0..<k { mean[j] += totals[s * k + j] } }
-            for j in 0..<k { mean[j] /= Double(n) }
-        }
+        let mean = units.mean.map { centre ? $0 * Double(present) / Double(n) : 0 }
+        let shift = zip(units.mean, mean).map { $0 - $1 }
         let scale = n > 1 ? f * Double(n) / Double(n - 1) : f
-        var out = [Double](repeating: 0, count: k * k)
-        var deviation = [Double](repeating: 0, count: k)
-        for s in slots {
-            for j in 0..<k { deviation[j] = totals[s * k + j] - mean[j] }
-            for a in 0..<k { for b in a..<k { out[a * k + b] += deviation[a] * deviation[b] } }
-        }
         let absent = Double(n - present)
-        if absent > 0 {
-            for a in 0..<k { for b in a..<k { out[a * k + b] += absent * mean[a] * mean[b] } }
-        }
-        for a in 0..<k {
-            for b in a..<k {
-                out[a * k + b] *= scale
-                out[b * k + a] = out[a * k + b]
+        var out = units.squares
+        for b in 0..<k {
+            for a in 0...b {
+                let sum = out[a + b * k] + Double(present) * shift[a] * shift[b] + absent * mean[a] * mean[b]
+                out[a + b * k] = sum * scale
+                out[b + a * k] = sum * scale
             }
         }
         return out

@@ -21,8 +21,8 @@ final class OutputGuardTests: ScratchFolderTestCase {
     /// Runs the binary with the scratch folder as the working folder and checks the refusal.
     private func assertRefused(_ arguments: [String], naming output: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let barometer = try Data(contentsOf: directory.appendingPathComponent("barometer.yaml"))
         let result = try CommandLine.run(arguments)
         XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
@@ -75,8 +75,8 @@ final class OutputGuardTests: ScratchFolderTestCase {
     /// `--output -` is standard output, as `--data -` is standard input: no file named `-`.
     func testDashIsStandardOutput() throws {
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let result = try CommandLine.run(["estimate", "mean", "score", "--data", "data.csv", "--output", "-"] + design)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssert(result.stdout.hasPrefix("variable,statistic"), result.stdout)
@@ -87,8 +87,8 @@ final class OutputGuardTests: ScratchFolderTestCase {
     /// pipe is read to its end like standard input (it read as empty).
     func testStandardInputOnceAndNamedPipes() throws {
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let twice = try CommandLine.run(["representation", "grp", "--focal", "A", "--census", "--benchmark", "-", "--data", "-"])
         XCTAssertEqual(twice.status, 2)
         XCTAssert(twice.stderr.contains("would both read standard input"), twice.stderr)
@@ -123,8 +123,8 @@ final class OutputGuardTests: ScratchFolderTestCase {
         try assertRefused(["run", "results.json", "--out", "."], naming: "--out ./results.json")
         // An output elsewhere still works.
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(directory.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let result = try CommandLine.run(["run", "spec.yaml", "--out", "out"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssert(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/data.csv").path))
