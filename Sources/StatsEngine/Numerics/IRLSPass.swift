@@ -112,6 +112,21 @@ struct IRLSPass {
         for j in 0..<x.columnCount where beta[j] != 0 { x.accumulate(column: j, rows: rows, times: beta[j], into: eta) }
     }
 
+    /// The residuals y − Xβ of every row (n values), each row's Xβ formed as a pass forms it.
+    func residuals(at beta: [Double]) -> [Double] {
+        let n = x.rowCount, blockRows = BlockedProducts.blockRows
+        return [Double](unsafeUninitializedCapacity: n) { out, count in
+            var start = 0
+            while start < n {
+                let rows = start..<min(start + blockRows, n), eta = out.baseAddress! + start
+                predictor(beta, rows: rows, into: eta)
+                for i in rows { out[i] = response[i] - out[i] }
+                start = rows.upperBound
+            }
+            count = n
+        }
+    }
+
     /// Adds the block's X'ΩX (its upper triangle) and X'Ωz to `o` (p × p, then p values), from
     /// √ω (`root`) and √ω·z (`rhs`) of `rows`; `scratch` holds X's rows scaled by √ω.
     @inline(__always)

@@ -49,7 +49,9 @@ extension IRLSPass {
 
     /// What a refit pass gives for one fit.
     struct RefitSums {
-        /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients.
+        /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients (0 for the
+        /// gaussian family: linear refits solve without a deviance test, and a gaussian pass
+        /// forms none of the deviance's sums, nor `largestPredictor` or `roundingScale`).
         var deviance: Double
         /// The rows with weight whose mean is at its bound (`SeparationCheck.pinnedRows`); nil
         /// for a fit whose normal equations were asked for (expected to go on, it is counted at
@@ -110,24 +112,28 @@ extension IRLSPass {
             var out = [Double](repeating: 0, count: height * forms + 4 * fits)
             let scalars = height * forms
             // Scratch for a block: μ, the unit deviances, dμ/dη, z, ones, Ω and Ω∘z (one column
-            // per formed fit; ω and ω∘z in the first when shared), the monomials' pair products,
-            // and the formed fits' sums over the block (`monomialHeight` values a fit).
+            // per formed fit; ω and ω∘z in the first when shared), the monomials' pair products
+            // (then, when ω is shared, the monomials times ω∘z); and the formed fits' sums over
+            // the range's blocks of each cell (`monomialHeight` values a fit), which the blocks'
+            // products add to, spread to X'ΩX's entries once at the end.
+            let cellSize = monomialHeight * forms
             let scratch = UnsafeMutablePointer<Double>.allocate(
-                capacity: blockRows * (5 + 2 * forms + (forms > 0 ? monomialPairs : 0)) + monomialHeight * forms)
+                capacity: blockRows * (5 + 2 * forms + (forms > 0 ? monomialHeight : 0)) + cellSize * cells.count)
             defer { scratch.deallocate() }
             let mean = scratch, units = mean + blockRows, derivative = units + blockRows, z = derivative + blockRows
             let ones = z + blockRows, omega = ones + blockRows, rhs = omega + blockRows * forms
             ones.initialize(repeating: 1, count: blockRows)
-            let products = rhs + blockRows * forms, sums = products + (forms > 0 ? blockRows * monomialPairs : 0)
+            let products = rhs + blockRows * forms, sums = products + (forms > 0 ? blockRows * monomialHeight : 0)
+            sums.initialize(repeating: 0, count: cellSize * cells.count)
             forEachCellBlock(of: range, cells: cells, coefficients: cellCoefficients, count: shared, response: response,
                              weights: weights) { block in
                 let m = block.count, y = block.response
                 var scaled = false
                 for g in 0..<shared {
                     let eta = block.etas + g * blockRows
-                    let largest = Self.largestMagnitude(eta, count: m)
+                    let largest = family == .gaussian ? 0 : Self.largestMagnitude(eta, count: m)
                     family.means(eta, count: m, into: mean)
-                    family.unitDeviances(y, mean: mean, count: m, into: units)
+                    if family != .gaussian { family.unitDeviances(y, mean: mean, count: m, into: units) }
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     if formedAt[g] { family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
                     if oneWorkingWeight {
@@ -136,11 +142,13 @@ extension IRLSPass {
                     }
                     for k in 0..<fits where groupOf[k] == g {
                         let w = block.weights + k * Self.refitChunkRows
-                        out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
-                        out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
-                        out[scalars + 4 * k + 3] += family == .poisson
-                            ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
-                            : Self.total(w, count: m)
+                        if family != .gaussian {
+                            out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
+                            out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
+                            out[scalars + 4 * k + 3] += family == .poisson
+                                ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
+                                : Self.total(w, count: m)
+                        }
                         if columnOf[k] < 0 {
                             out[scalars + 4 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
                                                                                 response: y, count: m))
@@ -153,25 +161,28 @@ extension IRLSPass {
                 guard forms > 0 else { return }
                 var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
                 var mm = Int32(m), ff = Int32(forms), uu = Int32(u), pairCount = Int32(monomialPairs)
-                var ld = Int32(blockRows), ldm = Int32(Self.refitChunkRows), ldc = Int32(monomialHeight), one = 1.0, zero = 0.0
+                var ld = Int32(blockRows), ldm = Int32(Self.refitChunkRows), ldc = Int32(monomialHeight), one = 1.0
+                let cellSums = sums + block.cell * cellSize
                 if scaled {
-                    // Pᵀ·W and Mᵀ·W with P and M scaled by ω and ω∘z (the one buffer in turn).
+                    // [P∘ω, M∘(ω∘z)]ᵀ·W in one product, P and M beside each other in `products`.
                     Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, scale: omega, into: products)
-                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, block.weights, &ldm, &zero, sums, &ldc)
                     for v in 0..<u {
-                        let from = block.monomials + v * Self.refitChunkRows, to = products + v * blockRows
+                        let from = block.monomials + v * Self.refitChunkRows, to = products + (monomialPairs + v) * blockRows
                         for i in 0..<m { to[i] = from[i] * rhs[i] }
                     }
-                    dgemm_(&transT, &transN, &uu, &ff, &mm, &one, products, &ld, block.weights, &ldm, &zero, sums + monomialPairs, &ldc)
+                    var height = Int32(monomialHeight)
+                    dgemm_(&transT, &transN, &height, &ff, &mm, &one, products, &ld, block.weights, &ldm, &one, cellSums, &ldc)
                 } else {
                     Self.pairProducts(block.monomials, rows: m, columns: u, leading: Self.refitChunkRows, scale: nil, into: products)
-                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &zero, sums, &ldc)
-                    dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, rhs, &ld, &zero, sums + monomialPairs, &ldc)
+                    dgemm_(&transT, &transN, &pairCount, &ff, &mm, &one, products, &ld, omega, &ld, &one, cellSums, &ldc)
+                    dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, rhs, &ld, &one, cellSums + monomialPairs, &ldc)
                 }
-                out.withUnsafeMutableBufferPointer { out in
+            }
+            out.withUnsafeMutableBufferPointer { out in
+                for c in 0..<cells.count {
                     for f in 0..<forms {
-                        let o = out.baseAddress! + f * height, s = sums + f * monomialHeight
-                        for (target, source) in expansions[block.cell] { o[target] += s[source] }
+                        let o = out.baseAddress! + f * height, s = sums + c * cellSize + f * monomialHeight
+                        for (target, source) in expansions[c] { o[target] += s[source] }
                     }
                 }
             }
@@ -219,10 +230,12 @@ extension IRLSPass {
         }
         let parts = partitioned(weights) { range, weights, response in
             var out = [Double](repeating: 0, count: p * fits)
-            // Scratch for a block: each fit's wᵢ(yᵢ − ηᵢ) and its monomials' sums.
-            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (blockRows + u) * fits)
+            // Scratch for a block: each fit's wᵢ(yᵢ − ηᵢ); and each fit's monomials' sums over the
+            // range's blocks of each cell, spread to the columns once at the end.
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: (blockRows + u * cells.count) * fits)
             defer { scratch.deallocate() }
             let weighted = scratch, sums = scratch + blockRows * fits
+            sums.initialize(repeating: 0, count: u * fits * cells.count)
             forEachCellBlock(of: range, cells: cells, coefficients: coefficients, count: fits, response: response, weights: weights) { block in
                 let m = block.count, y = block.response
                 for k in 0..<fits {
@@ -231,12 +244,12 @@ extension IRLSPass {
                 }
                 var transT = CChar(UInt8(ascii: "T")), transN = CChar(UInt8(ascii: "N"))
                 var mm = Int32(m), ff = Int32(fits), uu = Int32(u), ldm = Int32(Self.refitChunkRows), ld = Int32(blockRows)
-                var one = 1.0, zero = 0.0
-                dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, weighted, &ld, &zero, sums, &uu)
-                out.withUnsafeMutableBufferPointer { out in
-                    for k in 0..<fits {
-                        for (target, source) in expansions[block.cell] { out[k * p + target] += sums[k * u + source] }
-                    }
+                var one = 1.0
+                dgemm_(&transT, &transN, &uu, &ff, &mm, &one, block.monomials, &ldm, weighted, &ld, &one, sums + block.cell * u * fits, &uu)
+            }
+            for c in 0..<cells.count {
+                for k in 0..<fits {
+                    for (target, source) in expansions[c] { out[k * p + target] += sums[c * u * fits + k * u + source] }
                 }
             }
             return out
@@ -323,21 +336,22 @@ extension IRLSPass {
     /// `refitBlockRows` rows of one cell, with the linear predictors of `count` coefficient
     /// vectors (`coefficients`, per cell the monomials × count matrix of
     /// `ModelCells.cellCoefficients`). The chunk's monomials, response and fits' `weights` are
-    /// put in cell order once, each read in row order and written where its row goes, so a
-    /// block reads them in place. The blocks and their order depend on the range alone.
+    /// put in cell order once, each written in that order from where its rows are (loads from
+    /// scattered places in a column of the chunk, a few kB, wait on each other less than stores
+    /// to such places), so a block reads them in place. The blocks and their order depend on the range alone.
     @inline(__always)
     private func forEachCellBlock(of range: Range<Int>, cells: ModelCells, coefficients: [Double], count: Int,
                                   response: UnsafePointer<Double>, weights: [ScaledWeights.Reader], _ body: (CellBlock) -> Void) {
         let chunkRows = Self.refitChunkRows, blockRows = Self.refitBlockRows, u = cells.monomials.count, fits = weights.count
         // Scratch: a column of the chunk (a monomial or a fit's weights) in row order; the
         // chunk's monomials, response and fits' weights in cell order (one column of `chunkRows`
-        // each); a block's linear predictors; the chunk's cells, rows in cell order and each
-        // row's position there; the cells' first positions.
+        // each); a block's linear predictors; the chunk's cells and its rows in cell order; the
+        // cells' first positions.
         let inRowOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows)
         let inCellOrder = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * (u + 1 + fits) + blockRows * count)
         let monomials = inCellOrder, y = monomials + chunkRows * u, w = y + chunkRows, etas = w + chunkRows * fits
-        let indices = UnsafeMutablePointer<Int32>.allocate(capacity: 3 * chunkRows)
-        let cellOf = indices, order = indices + chunkRows, position = order + chunkRows
+        let indices = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * chunkRows)
+        let cellOf = indices, order = indices + chunkRows
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: cells.count + 1)
         defer {
             inRowOrder.deallocate()
@@ -350,10 +364,10 @@ extension IRLSPass {
             while first < range.upperBound {
                 let rows = first..<min(first + chunkRows, range.upperBound), n = rows.count
                 cells.order(rows, cells: cellOf, into: order, starts: starts)
-                for t in 0..<n { position[Int(order[t]) - first] = Int32(truncatingIfNeeded: t) }
-                // Each column read in row order, written where its row goes.
+                // Each column (its values from the chunk's first row on) in cell order.
                 func arrange(_ values: UnsafePointer<Double>, to out: UnsafeMutablePointer<Double>) {
-                    for i in 0..<n { out[Int(position[i])] = values[i] }
+                    let rowValues = values - first
+                    for t in 0..<n { out[t] = rowValues[Int(order[t])] }
                 }
                 for v in 0..<u {
                     x.write(monomial: v, of: cells, rows: rows, to: inRowOrder)

@@ -42,6 +42,17 @@ struct ScaledWeights: Sendable {
         return zip(columns, totals).map { ScaledWeights(column: $0, rows: rows, divisor: $1) }
     }
 
+    /// Each of `columns` at `rows` (nil: every row) as it is, divisor 1 (0 when no weight there
+    /// is positive): the weights of linear refits, whose coefficients do not depend on the
+    /// weights' scale. R divides them by their sum (`normalized`) for `glm.fit`'s deviance
+    /// test, which a linear fit passes at its second iteration at any scale.
+    static func unscaled(_ columns: [[Double]], rows: [Int32]?) -> [ScaledWeights] {
+        columns.map { column in
+            let positive = rows.map { $0.contains { column[Int($0)] > 0 } } ?? column.contains { $0 > 0 }
+            return ScaledWeights(column: column, rows: rows, divisor: positive ? 1 : 0)
+        }
+    }
+
     /// Σ value(i) for i < count in extended precision where the platform has it, in four
     /// interleaved partial sums, rounded to a double at the end.
     @inline(__always)

@@ -7,17 +7,17 @@ extension IRLS {
     /// their passes over the design (from `start`, at any size: the refit passes of
     /// `RefitPasses.swift`, equal to each fit alone to rounding; without, on the large-sample
     /// path: `IRLSPass.run`), a fit leaving the group when it converges; linear fits from
-    /// `start` where a fit alone takes the normal equations share two passes
-    /// (`linearRefits`); the others fit one by one. One result per weight vector, of which only the coefficients, aliasing and
-    /// convergence are meant: on the shared path the row values (`GLMFit.workingWeights`,
+    /// `start` where a fit alone takes the normal equations share a pass (`linearRefits`); the
+    /// others fit one by one. One result per weight vector, of which only the coefficients,
+    /// aliasing and convergence are meant: on the shared path the row values (`GLMFit.workingWeights`,
     /// `scoreFactor`) are left empty. The refits' passes read each fit's weights where they
     /// are (`ScaledWeights`); the other paths store them.
     func fits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]?) -> [Result<GLMFit, Error>] {
-        // Linear refits share their two passes where a fit alone takes the normal equations and
+        // Linear refits share their pass where a fit alone takes the normal equations and
         // the monomials' pair products of a block stay in a core's cache (`IRLSPass.refitPass`).
-        if family == .gaussian, start != nil, x.rowCount * x.columnCount * x.columnCount > LeastSquares.smallProblem,
+        if family == .gaussian, let start, x.rowCount * x.columnCount * x.columnCount > LeastSquares.smallProblem,
            x.refitCells.monomials.count <= IRLSPass.sharedLinearMonomials {
-            return zip(linearRefits(x, weights: weights), weights).map { result, w in
+            return zip(linearRefits(x, weights: weights, start: start), weights).map { result, w in
                 result ?? Result { try fitAsGiven(x, weights: w.materialized(), start: start) }
             }
         }
@@ -32,37 +32,56 @@ extension IRLS {
         return zip(fused, weights).map { result, w in result ?? Result { try iterativeFit(x, weights: w.materialized(), start: start) } }
     }
 
+    /// The largest condition number κ₁ of a linear refit's equilibrated normal equations
+    /// (`NormalEquations.condition`) at which its step from the full-sample estimate is taken
+    /// as solved: the step's relative rounding error is then about p·κ₁·ε ≤ 4e-11 (p = 16), as
+    /// small as that of R's own replicate spread β_r − β̂ (QR-accurate coefficients, differenced);
+    /// beyond it one step of iterative refinement follows.
+    static let unrefinedCondition = 1e4
+
     /// Least-squares refits of a linear model on each of `weights` (R's `glm.fit` from a start
-    /// for the gaussian family: its second QR solution, the weighted least-squares estimate), as
-    /// `LeastSquares`' fast path solves one problem but in two passes shared by every fit
-    /// (`IRLSPass`): one forms each fit's X'WX and X'Wy (a refit pass at β = 0, where the
-    /// working response is y itself), the Cholesky factors of the equilibrated X'WX solve them,
-    /// and one forms the residuals' projections X'W(y − Xβ) for one step of iterative
-    /// refinement. Only the coefficients, aliasing and their unscaled covariance are meant: the
-    /// row values are left empty, the deviance NaN. Nil for a fit whose normal equations are
-    /// ill-conditioned (`NormalEquations`): the fit alone (`fitAsGiven`) takes it. The weights
-    /// are ≥ 0 (`RegressionEstimator.linearized` refuses a negative one).
-    private func linearRefits(_ x: DesignMatrix, weights: [ScaledWeights]) -> [Result<GLMFit, Error>?] {
-        let pass = IRLSPass(family: .gaussian, x: x.columns, response: x.response, cells: x.refitCells)
+    /// for the gaussian family: its second QR solution, the weighted least-squares estimate),
+    /// each solved for its step δ from the full-sample estimate β̂ (`start`): one pass shared by
+    /// every fit (`IRLSPass.refitPass`) forms each fit's X'WX and X'We, e = y − Xβ̂ the residuals
+    /// at β̂ formed row by row, and the Cholesky factors of the equilibrated X'WX solve them
+    /// (as `LeastSquares`' fast path solves one problem). The step is small (the size of a
+    /// standard error), so its rounding is small against the coefficients; where the normal
+    /// equations are too ill-conditioned even for that (`unrefinedCondition`) a second pass
+    /// forms the residuals' projections X'W(e − Xδ) for one step of iterative refinement. Only
+    /// the coefficients, aliasing and their unscaled covariance are meant: the row values are
+    /// left empty, the deviance NaN. A column aliased in a refit is 0 on each of its rows with
+    /// weight (`NormalEquations`), so its term of Xβ̂ adds nothing to X'We and the step solves
+    /// the fit without it exactly. Nil for a fit whose normal equations are ill-conditioned: the
+    /// fit alone (`fitAsGiven`) takes it. The weights are ≥ 0, at any scale
+    /// (`RegressionEstimator.linearized` refuses a negative one).
+    private func linearRefits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]) -> [Result<GLMFit, Error>?] {
         let p = x.columnCount, zero = [Double](repeating: 0, count: p)
+        let residuals = IRLSPass(family: .gaussian, x: x.columns, response: x.response).residuals(at: start)
+        let pass = IRLSPass(family: .gaussian, x: x.columns, response: residuals, cells: x.refitCells)
         let sums = pass.refitPass(betas: weights.map { _ in zero }, weights: weights, forming: weights.map { _ in true })
-        let solved: [(system: NormalEquations, beta: [Double])?] = sums.map { sums in
-            guard let (gram, product) = sums.normalEquations, let system = NormalEquations(gram: gram, size: p) else { return nil }
-            return (system, system.solve(product))
+        var solved: [(system: NormalEquations, step: [Double], fit: LeastSquaresFit, condition: Double)?] = sums.map { sums in
+            guard let (gram, product) = sums.normalEquations, let system = NormalEquations(gram: gram, size: p),
+                  !system.kept.isEmpty else { return nil }
+            let step = system.solve(product)
+            let fit = system.fit(zip(start, step).map(+), residualSumOfSquares: .nan)
+            return (system, step, fit, system.condition(gram: gram, inverse: fit.unscaledCovariance))
         }
-        let refining = solved.indices.filter { solved[$0] != nil }
-        guard !refining.isEmpty else { return solved.map { _ in nil } }
-        let projections = pass.residualProjections(betas: refining.map { solved[$0]!.beta }, weights: refining.map { weights[$0] })
-        var fits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
-        for (k, projection) in zip(refining, projections) {
-            let (system, beta) = solved[k]!
-            let final = system.fit(zip(beta, system.solve(projection)).map { $0 + $1 }, residualSumOfSquares: .nan)
-            fits[k] = .success(GLMFit(family: .gaussian, coefficients: final.coefficients, aliased: final.aliased,
-                                      unscaledCovariance: final.unscaledCovariance, mean: [], workingWeights: [], scoreFactor: [],
-                                      iterations: 1, converged: true, deviance: .nan, residualSumOfSquares: .nan,
-                                      extendedPrecision: false))
+        let refining = solved.indices.filter { solved[$0].map { !($0.condition <= Self.unrefinedCondition) } ?? false }
+        if !refining.isEmpty {
+            let projections = pass.residualProjections(betas: refining.map { solved[$0]!.step }, weights: refining.map { weights[$0] })
+            for (k, projection) in zip(refining, projections) {
+                let (system, step, _, _) = solved[k]!
+                let refined = zip(step, system.solve(projection)).map(+)
+                solved[k]!.fit = system.fit(zip(start, refined).map(+), residualSumOfSquares: .nan)
+            }
         }
-        return fits
+        return solved.map { solved in
+            solved.map { solved in
+                .success(GLMFit(family: .gaussian, coefficients: solved.fit.coefficients, aliased: solved.fit.aliased,
+                                unscaledCovariance: solved.fit.unscaledCovariance, mean: [], workingWeights: [], scoreFactor: [],
+                                iterations: 1, converged: true, deviance: .nan, residualSumOfSquares: .nan, extendedPrecision: false))
+            }
+        }
     }
 
     /// Whether `fit` takes the fused path for `x`.

@@ -216,6 +216,18 @@ struct NormalEquations {
         return (0..<p).map { aliased[$0] ? 0 : u[$0] / scale[$0] }
     }
 
+    /// κ₁ = ‖A‖₁‖A⁻¹‖₁ of the equilibrated Gram matrix A = D⁻¹GD⁻¹ over the kept columns
+    /// (D the columns' scales), from G (`gram`, p × p) and its inverse (`inverse`, the
+    /// unscaled covariance of `fit`): how much a relative error in the normal equations may grow
+    /// in their solution.
+    func condition(gram: [Double], inverse: [Double]) -> Double {
+        func norm(_ entry: (Int, Int) -> Double) -> Double {
+            kept.map { j in kept.reduce(0.0) { $0 + abs(entry($1, j)) } }.max() ?? 0
+        }
+        let p = size
+        return norm { gram[$0 * p + $1] / (scale[$0] * scale[$1]) } * norm { inverse[$0 * p + $1] * scale[$0] * scale[$1] }
+    }
+
     /// The fit with coefficients β and (X'ΩX)⁻¹ from the factor.
     func fit(_ beta: [Double], residualSumOfSquares: Double) -> LeastSquaresFit {
         let inverse = TriangularInverse.of(r.map { DoubleDouble($0) }, size: size, kept: kept)

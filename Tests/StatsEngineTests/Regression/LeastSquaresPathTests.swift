@@ -163,17 +163,21 @@ final class FusedIRLSTests: XCTestCase {
         var rng = SplitMix64(seed: 29)
         let n = 70_000
         // b varies little about its mean: near the intercept, where the normal equations lose
-        // about ten digits and the refinement step brings them back.
+        // about ten digits and the refinement step brings them back; e is well apart from the
+        // other columns, so that its refits' steps from the start need no refinement
+        // (`IRLS.unrefinedCondition`).
         let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in 1_000 + 5 * rng.uniform() }
+        let e = (0..<n).map { _ in 3 * rng.normal() }
         let d = (0..<n).map { _ in Double(rng.next() % 2) }, g = (0..<n).map { _ in Double(rng.next() % 4) }
         let c = a.map { $0 + 1e-7 * rng.normal() }
-        let y = (0..<n).map { i in 1 + 0.5 * a[i] - 0.2 * b[i] + d[i] * (0.3 + a[i]) + g[i] / 4 + rng.normal() }
-        let table = Table(source: "simulated", names: ["a", "b", "c", "d", "g", "y"],
-                          columns: [a, b, c, d, g, y].map { .numeric(NumericColumn($0)) })
+        let y = (0..<n).map { i in 1 + 0.5 * a[i] - 0.2 * b[i] + d[i] * (0.3 + a[i]) + g[i] / 4 + e[i] + rng.normal() }
+        let table = Table(source: "simulated", names: ["a", "b", "c", "d", "e", "g", "y"],
+                          columns: [a, b, c, d, e, g, y].map { .numeric(NumericColumn($0)) })
         let irls = IRLS(family: .gaussian)
         var weights = (0..<4).map { _ in (0..<n).map { _ in Double(rng.next() % 3) / Double(n) } }
         weights.append((0..<n).map { i in d[i] == 1 ? 0 : 1 / Double(n) })
-        for (formula, shared) in [("y ~ d * a + b + factor(g)", true), ("y ~ d * a + b + factor(g) + c", false)] {
+        for (formula, shared) in [("y ~ d * a + b + factor(g)", true), ("y ~ d * a + e + factor(g)", true),
+                                  ("y ~ d * a + b + factor(g) + c", false)] {
             let x = try DesignMatrix(formula: ModelFormula(formula), table: table)
             XCTAssertGreaterThan(x.rowCount * x.columnCount * x.columnCount, LeastSquares.smallProblem, "the fast path's size")
             let start = try irls.fit(x, weights: [Double](repeating: 1 / Double(n), count: n)).coefficients
