@@ -59,7 +59,12 @@ struct TermTests {
         let beta = positions.map { coefficients[kept[$0]] }
         var v = [Double](repeating: 0, count: q * q)
         for (a, i) in positions.enumerated() { for (b, j) in positions.enumerated() { v[a * q + b] = covariance[i * k + j] } }
-        guard df > 0 else { return .failure(Untestable(text: "the design leaves \(NumberFormat.label(df)) residual degrees of freedom")) }
+        // df = design df + 1 − coefficients (R's svyglm), so none is left when the design's df
+        // are fewer than the coefficients.
+        guard df > 0 else {
+            let design = NumberFormat.label(df + Double(k) - 1)
+            return .failure(Untestable(text: "the design's \(design) degrees of freedom leave none beyond the model's \(k) coefficients"))
+        }
         guard Self.isNonsingular(v, size: q), let inverse = SymmetricInverse.of(v, size: q) else {
             return .failure(Untestable(text: "its coefficients' covariance is singular"))
         }
