@@ -64,6 +64,10 @@ public struct GapEstimator: Sendable {
                 throw DisparityError.data(file: table.source, column: request.group,
                                           "the focal level \(quoted: focal) does not occur (levels: \(listed: groups.levels))")
             }
+            // Spelled apart, named alike (`1` and `1.0` are the level 1).
+            guard code != referenceCode else {
+                throw DisparityError.usage("--focal \(quoted: focal) and --reference \(quoted: request.reference) name the same level \(quoted: groups.levels[code]) of \(quoted: request.group)")
+            }
             focalCodes = [code]
         }
         guard !focalCodes.isEmpty else {

@@ -18,6 +18,10 @@ struct PeriodCells {
         self.codes = column.codes
         self.current = try code(period.current)
         self.baseline = try code(period.baseline)
+        // Spelled apart, named alike (`2010` and `2010.0` are one wave).
+        guard current != baseline else {
+            throw DisparityError.usage("--baseline \(quoted: period.baseline) and --current \(quoted: period.current) name the same wave \(quoted: column.levels[Int(current)]) of \(quoted: period.column)")
+        }
     }
 
     func current(_ rows: [Int32]) -> [Int32] { rows.filter { codes[Int($0)] == current } }

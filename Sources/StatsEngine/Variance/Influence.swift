@@ -82,23 +82,6 @@ public struct InfluenceBlocks {
         return Influence(rows: rows, width: width, values: values)
     }
 
-    /// A block's influence values (`blockWidth` per row as `forEachBlock` gives them, times
-    /// `factor` when given) into `out`, column-major: `rows` × `width`, leading dimension `rows`.
-    func columnMajorValues(_ block: UnsafeBufferPointer<Double>, rows m: Int, into out: inout [Double]) {
-        let k = blockWidth
-        guard m > 0, k > 0, width > 0 else { return }
-        if let factor {
-            // factor (row-major k × width) is its transpose column-major: out = block · factor.
-            var transN = CChar(UInt8(ascii: "N")), transT = CChar(UInt8(ascii: "T"))
-            var mm = Int32(m), w = Int32(width), kk = Int32(k), one = 1.0, zero = 0.0
-            dgemm_(&transN, &transT, &mm, &w, &kk, &one, block.baseAddress!, &mm, factor, &w, &zero, &out, &mm)
-        } else if columnMajor {
-            for i in 0..<(m * k) { out[i] = block[i] }
-        } else {
-            for i in 0..<m { for j in 0..<k { out[j * m + i] = block[i * k + j] } }
-        }
-    }
-
     /// `values` (row-major, `rows × inner`) times `factor` (row-major, `inner × width`): row-major `rows × width`.
     static func product(_ values: UnsafeBufferPointer<Double>, rows m: Int, inner k: Int, factor: [Double], width: Int) -> [Double] {
         var out = [Double](repeating: 0, count: m * width)

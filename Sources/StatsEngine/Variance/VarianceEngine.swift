@@ -73,6 +73,7 @@ public struct VarianceEngine: Sendable {
         let k = influence.width
         let largest = max(k, influence.blockWidth)
         let stageOne = design.rowsArePSUs && design.strataCount * largest * largest <= Self.rowMomentsLimit
+            && !Self.repeats(influence.rows, among: design.rowCount)
             ? rowMoments(influence, scope)
             : Self.moments(psuTotals(influence, scope), width: k)
         var result = try combineStrata(
@@ -204,6 +205,18 @@ public struct VarianceEngine: Sendable {
         }
     }
 
+    /// Whether a row occurs more than once in `rows` (of `count` table rows): the statistics of
+    /// two cells joined, each with its rows (`JointEstimates`), where a row in both is one unit
+    /// whose totals are its values summed, as `groupedTotals` sums them.
+    private static func repeats(_ rows: [Int32], among count: Int) -> Bool {
+        var seen = [Bool](repeating: false, count: count)
+        for r in rows {
+            if seen[Int(r)] { return true }
+            seen[Int(r)] = true
+        }
+        return false
+    }
+
     /// The moments of each group's unit totals (`groupedTotals`), group by group.
     private static func moments(_ grouped: (groups: [(Int, [Int])], totals: [Double]), width k: Int) -> [(Int, UnitMoments)] {
         var gathered = [Double]()
@@ -220,10 +233,10 @@ public struct VarianceEngine: Sendable {
     }
 
     /// The moments of each stratum's PSU totals on a design whose rows are its PSUs (no
-    /// clusters): a PSU's total is its row's influence value, so the blocks' values go to their
-    /// strata as they come, without totalling them by unit (a million units' totals for a
-    /// million rows). Blocks given as a product are taken as they come and each stratum's
-    /// moments multiplied by the factor at the end. Strata present in order, each with its
+    /// clusters) where no row repeats: a PSU's total is its row's influence value, so the
+    /// blocks' values go to their strata as they come, without totalling them by unit (a
+    /// million units' totals for a million rows). Blocks given as a product are taken as they
+    /// come and each stratum's moments multiplied by the factor at the end. Strata present in order, each with its
     /// units of the scope.
     private func rowMoments(_ influence: InfluenceBlocks, _ scope: Scope) -> [(Int, UnitMoments)] {
         let k = influence.blockWidth, strata = design.strataCount

@@ -86,6 +86,23 @@ final class VarianceEngineTests: XCTestCase {
         }
     }
 
+    /// Two cells' statistics joined (`JointEstimates`), a row in both (a gap whose two cells
+    /// share rows): the row is one unit whose totals are its values in each, as the same
+    /// design with a cluster of one row each sums them.
+    func testARowInTwoCellsIsOneUnit() throws {
+        let (rowsDesign, clusterDesign) = try designs()
+        let cell = (0..<Int32(n)).filter { $0 % 4 != 2 }
+        let rows = cell + cell
+        let one = values(cell, width: 1)
+        // Statistic 0 on the first copy, statistic 1 on the second: (x, 0) and (0, x).
+        let first: [Double] = one.flatMap { [$0, 0] }, second: [Double] = one.flatMap { [0, $0] }
+        let v = first + second
+        let clustered = try VarianceEngine(design: clusterDesign).covariance(Influence(rows: rows, width: 2, values: v)).values
+        XCTAssertEqual(clustered[1], clustered[0], accuracy: 1e-9 * clustered[0], "one unit: the two statistics vary together")
+        assertClose(try VarianceEngine(design: rowsDesign).covariance(Influence(rows: rows, width: 2, values: v)).values, clustered,
+                    "rows as PSUs")
+    }
+
     func testRowsAsUnitsWithAFactorAndAJointScope() throws {
         let (rowsDesign, clusterDesign) = try designs()
         // Blocks of 2 values a row, column-major, times a 2 × 3 factor; the scope's rows are
