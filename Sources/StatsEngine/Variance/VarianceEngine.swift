@@ -207,8 +207,10 @@ public struct VarianceEngine: Sendable {
 
     /// Whether a row occurs more than once in `rows` (of `count` table rows): the statistics of
     /// two cells joined, each with its rows (`JointEstimates`), where a row in both is one unit
-    /// whose totals are its values summed, as `groupedTotals` sums them.
+    /// whose totals are its values summed, as `groupedTotals` sums them. Rows in ascending
+    /// order (a domain's, asked once per domain) are read without marking the table's rows.
     private static func repeats(_ rows: [Int32], among count: Int) -> Bool {
+        if zip(rows, rows.dropFirst()).allSatisfy({ $0 < $1 }) { return false }
         var seen = [Bool](repeating: false, count: count)
         for r in rows {
             if seen[Int(r)] { return true }
@@ -236,8 +238,8 @@ public struct VarianceEngine: Sendable {
     /// clusters) where no row repeats: a PSU's total is its row's influence value, so the
     /// blocks' values go to their strata as they come, without totalling them by unit (a
     /// million units' totals for a million rows). Blocks given as a product are taken as they
-    /// come and each stratum's moments multiplied by the factor at the end. Strata present in order, each with its
-    /// units of the scope.
+    /// come and each stratum's moments multiplied by the factor at the end. Strata present in
+    /// order, each with its units of the scope.
     private func rowMoments(_ influence: InfluenceBlocks, _ scope: Scope) -> [(Int, UnitMoments)] {
         let k = influence.blockWidth, strata = design.strataCount
         var moments = (0..<strata).map { _ in UnitMoments(width: k) }
