@@ -45,9 +45,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What the fuzz targets check of an input, which the tests also run on every kept input.
+        .target(name: "FuzzChecks", dependencies: ["StatsEngine"], path: "fuzz/targets/FuzzChecks"),
         .testTarget(
             name: "StatsEngineTests",
-            dependencies: ["StatsEngine", "CVectorMath", "CCrossProducts"],
+            dependencies: ["StatsEngine", "CVectorMath", "CCrossProducts", "FuzzChecks"],
             resources: [.copy("Fixtures")]
         ),
     ]
@@ -56,8 +58,8 @@ let package = Package(
 // The libFuzzer targets (fuzz/run.sh): only when DISPARITY_FUZZ is set, since they link only with
 // `-sanitize=fuzzer` (they call libFuzzer's driver).
 if ProcessInfo.processInfo.environment["DISPARITY_FUZZ"] != nil {
-    package.targets.append(.target(name: "FuzzSupport", dependencies: ["StatsEngine"], path: "fuzz/targets/FuzzSupport"))
+    package.targets.append(.target(name: "FuzzSupport", path: "fuzz/targets/FuzzSupport"))
     for name in ["CSVReaderFuzz", "FormulaFuzz", "SpecFuzz"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["StatsEngine", "FuzzSupport"], path: "fuzz/targets/\(name)"))
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzChecks", "FuzzSupport"], path: "fuzz/targets/\(name)"))
     }
 }

@@ -5,10 +5,10 @@
 #                                over 25 s) or allocation over 2 GB to fuzz/findings/TARGET/
 #   fuzz/run.sh TARGET replay    run TARGET once on every input kept in fuzz/corpus/TARGET
 #   fuzz/run.sh all SECONDS      replay every corpus, then fuzz each target for SECONDS from its
-#                                kept corpus only (what scripts/test.sh runs)
-#   fuzz/run.sh TARGET build     only build TARGET (scripts/test.sh builds them all while the
-#                                package builds)
-# TARGET is CSVReaderFuzz, FormulaFuzz or SpecFuzz. The targets are built (debug, with
+#                                kept corpus only
+#   fuzz/run.sh TARGET build     only build TARGET
+# TARGET is CSVReaderFuzz, FormulaFuzz or SpecFuzz; what each checks of an input is FuzzChecks
+# (fuzz/targets/FuzzChecks), which scripts/test.sh runs on the kept inputs without sanitizers. The targets are built (debug, with
 # -sanitize=fuzzer,address) in .build-fuzz, apart from the normal build; Package.swift declares
 # them only when DISPARITY_FUZZ is set. Exits non-zero on any finding.
 set -euo pipefail
@@ -55,7 +55,7 @@ for target in "${selected[@]}"; do replay "$target"; done
 [ "$2" = replay ] && exit 0
 for target in "${selected[@]}"; do
   if [ "$1" = all ]; then
-    # A short run of every target (scripts/test.sh) starts from the kept corpus only, so its
+    # A short run of every target starts from the kept corpus only, so its
     # time stays bounded whatever earlier long runs found.
     rm -rf ".build-fuzz/corpus-short/$target"
     fuzz "$target" "$2" ".build-fuzz/corpus-short/$target"

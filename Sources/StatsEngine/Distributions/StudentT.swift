@@ -95,7 +95,7 @@ public enum StudentT {
         if at == .infinity { return (0, 0.5, -.infinity) }
         if at == 0 {
             let a = df / 2
-            let logB = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
+            let logB: Double = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
             return (0.5, 0, -logB - 0.5 * log(df))
         }
         let a = df / 2
@@ -105,7 +105,7 @@ public enum StudentT {
             // |t| so large that x = ν/(ν+t²) ≈ ν/t² may underflow: use the
             // leading term I_x(a,½) = xᵃ/(a·B(a,½))·(1 + O(x)), exact here.
             let logX = log(df) - 2 * log(at)
-            let logB = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
+            let logB: Double = lgamma(a) + lgamma(0.5) - lgamma(a + 0.5)
             let tail = 0.5 * exp(a * logX - log(a) - logB)
             return (tail, 0.5 - tail, a * logX - logB - log(at))
         }

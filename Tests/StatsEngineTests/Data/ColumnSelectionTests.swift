@@ -256,7 +256,7 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
     }
 
     func testCommandLineAnalysesAFileWithAGarbageUnusedColumn() throws {
-        let rows = (1...40).map { r in (r, Double(r % 7) + 0.5, r % 3 + 1) }
+        let rows: [(Int, Double, Int)] = (1...40).map { (r: Int) -> (Int, Double, Int) in (r, Double(r % 7) + 0.5, r % 3 + 1) }
         let clean = directory.appendingPathComponent("clean.csv"), garbage = directory.appendingPathComponent("garbage.csv")
         try ("score,weight\n" + rows.map { "\($0.1),\($0.2)\n" }.joined()).write(to: clean, atomically: true, encoding: .utf8)
         // Not UTF-8, text in a numeric-looking column, a level per row: well-formed CSV all the same.

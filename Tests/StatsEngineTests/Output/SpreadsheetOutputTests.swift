@@ -56,8 +56,10 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
                 ], names: ["coefficients", "marginal effects", "Wald tests"])
             case "barometer":
                 // One sheet per goal (ids 1 to 7 in datasets/barometer.yaml), then all the rows.
-                try assertWorkbook(book, sheets: (0..<7).map { ["sheet": $0, "csv": csv.path, "where": ["goal": String($0 + 1)]] }
-                                   + [["sheet": "all", "csv": csv.path]])
+                let goals: [[String: Any]] = (0..<7).map { (goal: Int) -> [String: Any] in
+                    ["sheet": goal, "csv": csv.path, "where": ["goal": String(goal + 1)]]
+                }
+                try assertWorkbook(book, sheets: goals + [["sheet": "all", "csv": csv.path]])
             default:
                 try assertWorkbook(book, sheets: [["sheet": "results", "csv": csv.path]])
             }

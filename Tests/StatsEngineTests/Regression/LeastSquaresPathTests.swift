@@ -52,7 +52,10 @@ final class FusedIRLSTests: XCTestCase {
         let n = 30_000
         var columns: [[Double]] = [(0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.normal() }, (0..<n).map { _ in rng.uniform() }]
         let w = (0..<n).map { _ in 0.5 + rng.uniform() }
-        columns.append((0..<n).map { i in rng.uniform() < 1 / (1 + exp(-(-0.5 + 0.8 * columns[0][i] - 0.4 * columns[1][i] + columns[2][i]))) ? 1 : 0 })
+        columns.append((0..<n).map { (i: Int) -> Double in
+            let eta: Double = -0.5 + 0.8 * columns[0][i] - 0.4 * columns[1][i] + columns[2][i]
+            return rng.uniform() < 1 / (1 + exp(-eta)) ? 1 : 0
+        })
         let table = Table(source: "simulated", names: ["a", "b", "c", "y"], columns: columns.map { .numeric(NumericColumn($0)) })
         let x = try DesignMatrix(formula: ModelFormula("y ~ a * b + c"), table: table)
         let fused = try IRLS(family: .binomial, tolerance: 1e-12, fusedAbove: 0).fit(x, weights: w)

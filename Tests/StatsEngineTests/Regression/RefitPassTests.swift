@@ -225,7 +225,7 @@ final class RefitPassTests: XCTestCase {
             // dμ/dη and the variance: μ(1 − μ) for the logit link, μ for the log link.
             let derivative: [Double] = mu.map { family == .binomial ? $0 * (1 - $0) : $0 }
             let omega: [Double] = (0..<n).map { i in w[i] * derivative[i] }
-            let z: [Double] = (0..<n).map { i in eta[i] + (y[i] - mu[i]) / derivative[i] }
+            let z: [Double] = (0..<n).map { (i: Int) -> Double in eta[i] + (y[i] - mu[i]) / derivative[i] }
             let expected = BlockedProducts.gram(x.columns, weights: omega, vector: z)
             for i in 0..<(p * p) {
                 assertClose(systems[k].gram[i], expected.gram[i], rel: 1e-12, floor: 1e-9, "\(family) fit \(k) X'ΩX[\(i)]", file: file, line: line)

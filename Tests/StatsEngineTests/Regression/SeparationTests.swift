@@ -129,8 +129,12 @@ final class SeparationTests: XCTestCase {
     /// 2,000 values of x evenly spaced on [−6, 6], y = 1 where x + 0.8·u > 0.
     private func steepEffect() -> (x: [Double], y: [Double]) {
         let n = 2000
-        let x = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
-        return (x, (0..<n).map { i in x[i] + 0.8 * (Double((i * 7919) % 1000) / 1000 - 0.5) > 0 ? 1.0 : 0 })
+        let x: [Double] = (0..<n).map { (i: Int) -> Double in -6 + 12 * Double(i) / Double(n - 1) }
+        let y: [Double] = (0..<n).map { (i: Int) -> Double in
+            let noise = Double((i * 7919) % 1000) / 1000 - 0.5
+            return x[i] + 0.8 * noise > 0 ? 1 : 0
+        }
+        return (x, y)
     }
 
     /// Separation along two columns together (neither separates alone, so the single-column

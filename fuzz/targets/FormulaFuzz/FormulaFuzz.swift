@@ -1,33 +1,11 @@
+import FuzzChecks
 import FuzzSupport
-import StatsEngine
 
-/// A tiny table every formula is built on: a numeric response, two numeric columns, a
-/// character factor and a 0/1 column, with one missing cell.
-private let table: Table = {
-    let csv = """
-    y,x1,x2,g,b
-    1.5,2,0.5,a,0
-    2.5,3,1.5,b,1
-    0.5,,2.5,c,0
-    3.5,5,3.5,a,1
-    4,1,4.5,b,0
-    2,7,5.5,c,1
-
-    """
-    do { return try CSVReader.parse(Array(csv.utf8), source: "fuzz.csv") } catch { fatalError("the fuzz table does not parse: \(error)") }
-}()
-
-/// The libFuzzer test of the formula parser: the input (as UTF-8, invalid bytes repaired)
-/// is parsed as a model formula and, when it parses, its design matrix is built on a six-row
-/// table. The only acceptable outcomes are a matrix or a `DisparityError` whose message is one
-/// short line.
+/// The libFuzzer test of `FormulaCheck` (what it feeds the input to and accepts): a finding traps,
+/// and libFuzzer keeps the input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func test(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let text = String(decoding: FuzzDriver.bytes(data, size), as: UTF8.self)
-    FuzzCheck.outcome {
-        let formula = try ModelFormula(text)
-        _ = try DesignMatrix(formula: formula, table: table)
-    }
+    FuzzDriver.trap(on: FormulaCheck.finding(FuzzDriver.bytes(data, size)))
     return 0
 }
 

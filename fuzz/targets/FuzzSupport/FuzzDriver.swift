@@ -22,6 +22,11 @@ public enum FuzzDriver {
         exit(LLVMFuzzerRunDriver(&argc, &argv, test))
     }
 
+    /// Traps with `finding` when there is one (a fuzz check's finding: libFuzzer keeps the input).
+    public static func trap(on finding: String?) {
+        if let finding { preconditionFailure(finding) }
+    }
+
     /// The input as an array (a null pointer is the empty input).
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data else { return [] }
