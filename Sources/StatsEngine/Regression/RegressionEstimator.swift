@@ -217,10 +217,14 @@ public struct RegressionEstimator: Sendable {
     static let unitLeverage = 1e-10
 
     /// The covariance of the estimable coefficients (rank × rank) and the residual df for
-    /// intervals and tests, by the requested method.
+    /// intervals and tests, by the requested method. The model-based methods (classical,
+    /// HC0–HC3, cluster) count only the rows with weight: a row of weight 0 adds nothing to the
+    /// fit, and n − rank, HC1's n/(n − k) and CR1's G and (n − 1)/(n − k) are those of the fit
+    /// without it, as R's `glm` takes its residual df (`n.ok`, the rows with non-zero weight)
+    /// and Stata drops rows of weight 0 from the estimation sample.
     func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
                                weights: [Double]) throws -> ([Double], Double) {
-        let n = x.rowCount, k = influence.rank
+        let n = weights.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, k = influence.rank
         switch type {
         case .design:
             let v = try VarianceEngine(design: design).covariance(influence.blocks(rows: x.rows))
@@ -244,10 +248,12 @@ public struct RegressionEstimator: Sendable {
         case .cluster:
             // Without --cluster every row is its own PSU: that is HC1 by another name, not what was asked.
             guard !design.spec.clusters.isEmpty else { throw DisparityError.usage("--vcov cluster needs the design's clusters (--cluster)") }
+            // The clusters with a row of weight; a row of weight 0 has influence 0 and joins
+            // the first group when its cluster has none.
             var slot = [Int32](repeating: -1, count: design.psuTotal)
-            var groups = [Int32](repeating: 0, count: n)
+            var groups = [Int32](repeating: 0, count: x.rowCount)
             var count: Int32 = 0
-            for (i, r) in x.rows.enumerated() {
+            for (i, r) in x.rows.enumerated() where weights[i] > 0 {
                 let p = Int(design.psu[Int(r)])
                 if slot[p] < 0 { slot[p] = count; count += 1 }
                 groups[i] = slot[p]

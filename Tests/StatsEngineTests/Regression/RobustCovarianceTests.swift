@@ -102,6 +102,41 @@ final class RobustCovarianceTests: XCTestCase {
         }
     }
 
+    /// Rows of weight 0 change no model-based covariance: classical, HC0–HC3 and CR1 of a file
+    /// with such rows (in clusters that have rows with weight, and a cluster of their own) equal
+    /// those of the file without them, df included: n, the residual df and CR1's G count the
+    /// rows and clusters with weight (R's `glm` residual df, Stata's estimation sample).
+    func testRowsOfWeightZeroChangeNoModelBasedCovariance() throws {
+        var cache: [String: Table] = [:]
+        let table = try OracleFixture.table("reg_a", in: Self.folder, cache: &cache)
+        let text = try String(contentsOf: try XCTUnwrap(Bundle.module.url(forResource: "reg_a", withExtension: "csv",
+                                                                         subdirectory: Self.folder)), encoding: .utf8)
+        // The same file with rows of weight 0: values far from the others', in three of its
+        // clusters and in a cluster of their own.
+        let clusters = try table.categorical("cl")
+        let existing = (0..<3).map { clusters.levels[Int(clusters.codes[$0 * 7])] }, levels = try table.categorical("g3").levels
+        let extra = (0..<12).map { i in
+            "\(40 + 3 * i),\(i % 2),\(i % 4),\(9 - Double(i) / 3),\(Double(i) * 1.7),\(levels[i % levels.count]),0,\(i < 6 ? existing[i % 3] : "zz")\n"
+        }.joined()
+        let padded = try CSVReader.parse(Array((text + extra).utf8), source: "padded.csv")
+        XCTAssertEqual(padded.rowCount, table.rowCount + 12)
+        for (family, formula) in [(Family.gaussian, "y ~ x1 + x2 + g3"), (.binomial, "yb ~ x1 + g3"), (.poisson, "yc ~ x2")] {
+            for covariance in CovarianceType.allCases where covariance != .design {
+                if family != .gaussian, covariance == .hc2 || covariance == .hc3 { continue }
+                let request = RegressionRequest(formula: formula, family: family, covariance: covariance, maximumIterations: 50,
+                                                tolerance: family == .gaussian ? 1e-8 : 1e-12)
+                let spec = DesignSpec(weights: "w", clusters: ["cl"])
+                let alone = try RegressionEstimator(table: table, design: SurveyDesign(spec: spec, table: table)).fit(request)
+                let with = try RegressionEstimator(table: padded, design: SurveyDesign(spec: spec, table: padded)).fit(request)
+                XCTAssertEqual(with.dfResidual, alone.dfResidual, "\(family) \(covariance): df")
+                for (a, b) in zip(with.coefficients, alone.coefficients) {
+                    assertClose(a.estimate, b.estimate, rel: 1e-9, "\(family) \(covariance) \(a.term)")
+                    assertClose(a.standardError, b.standardError, rel: 1e-9, "\(family) \(covariance) \(a.term) SE")
+                }
+            }
+        }
+    }
+
     /// `--vcov cluster` without the design's clusters would treat every row as its own cluster
     /// (HC1 under another name): an error instead.
     func testClusterCovarianceNeedsClusters() throws {
