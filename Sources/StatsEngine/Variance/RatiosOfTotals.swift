@@ -338,10 +338,8 @@ public struct RatiosOfTotals: Sendable {
                 }
                 for (r, column) in columns.enumerated() {
                     column.withUnsafeBufferPointer { column in
-                        let w = column.baseAddress! + first
-                        for total in 0..<t {
-                            out[total * width + r] += Self.dot(matrix.baseAddress! + total * span, w, count: span)
-                        }
+                        Self.addDots(matrix.baseAddress!, leading: span, totals: t, column.baseAddress! + first, count: span,
+                                     into: out + r, width: width)
                     }
                 }
                 e = end
@@ -359,30 +357,48 @@ public struct RatiosOfTotals: Sendable {
                 let span = min(Self.denseRows, range.upperBound - first)
                 for (r, column) in columns.enumerated() {
                     column.withUnsafeBufferPointer { column in
-                        for total in 0..<t {
-                            out[total * width + r] += Self.dot(matrix.baseAddress! + total * n + first, column.baseAddress! + first, count: span)
-                        }
+                        Self.addDots(matrix.baseAddress! + first, leading: n, totals: t, column.baseAddress! + first, count: span,
+                                     into: out + r, width: width)
                     }
                 }
             }
         }
     }
 
-    /// Σ a[i]·b[i] over `count` values, four running sums (of every fourth value) added at the end.
+    /// Adds Σᵢ mₜ[i]·w[i] over `count` values to `out[t·width]` for each of the `totals`
+    /// columns mₜ of `matrix` (`leading` apart): w is read once for two columns at a time, each
+    /// column's products summed in two four-wide running sums (of every eighth value), so that
+    /// the additions do not wait on each other, added at the end.
     @inline(__always)
-    private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int) -> Double {
-        var sums = SIMD4<Double>(repeating: 0)
-        var i = 0
-        while i + 4 <= count {
-            sums += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD4<Double>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Double>.self)
-            i += 4
+    private static func addDots(_ matrix: UnsafePointer<Double>, leading: Int, totals: Int, _ w: UnsafePointer<Double>, count: Int,
+                                into out: UnsafeMutablePointer<Double>, width: Int) {
+        func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self) }
+        var total = 0
+        while total < totals {
+            let a = matrix + total * leading, pair = total + 1 < totals
+            let b = pair ? a + leading : a
+            var (a0, a1, b0, b1) = (SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero)
+            var i = 0
+            while i + 8 <= count {
+                let (w0, w1) = (load(w + i), load(w + i + 4))
+                a0 += load(a + i) * w0
+                a1 += load(a + i + 4) * w1
+                if pair {
+                    b0 += load(b + i) * w0
+                    b1 += load(b + i + 4) * w1
+                }
+                i += 8
+            }
+            var (sumA, sumB) = ((a0 + a1).sum(), (b0 + b1).sum())
+            while i < count {
+                sumA += a[i] * w[i]
+                sumB += b[i] * w[i]
+                i += 1
+            }
+            out[total * width] += sumA
+            if pair { out[(total + 1) * width] += sumB }
+            total += 2
         }
-        var sum = (sums[0] + sums[1]) + (sums[2] + sums[3])
-        while i < count {
-            sum += a[i] * b[i]
-            i += 1
-        }
-        return sum
     }
 
     /// Entries per block of the one-pass kernel (their rows, slots and values stay in cache).
