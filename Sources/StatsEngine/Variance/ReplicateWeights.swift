@@ -28,6 +28,9 @@ public struct ReplicateWeights: Sendable {
     /// The replicate weights, column-major: `values[r][i]` is replicate r's weight of row i.
     /// Read from the data, each is the table's own column (shared, not copied).
     let values: [[Double]]
+    /// Whether the sums over blocks of all rows show full rank (`blockSums`), found as the
+    /// columns read from the data were checked (in the same read); nil when not known.
+    private var fullRankOverAllRows: Bool? = nil
 
     /// The number of replicates R.
     public var count: Int { columns.count }
@@ -105,21 +108,18 @@ public struct ReplicateWeights: Sendable {
         case .bootstrap: defaultScale = 1 / (n - 1)
         case .sdr: defaultScale = 4 / n
         }
-        // The table's columns, used as they are; each checked on its own core, the first bad
-        // column in file order reported.
+        // The table's columns, used as they are; each checked on its own core as its block
+        // sums are taken (for `degreesOfFreedom`), the first bad column in file order reported.
         let data = try columns.map { try table.numeric($0) }
-        var firstBad = [Int?](repeating: nil, count: r)
-        firstBad.withUnsafeMutableBufferPointer { slots in
-            let shared = UnsafeSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: r) { j in shared.value[j] = data[j].firstIndex { !($0 >= 0) } }
-        }
-        if let j = firstBad.firstIndex(where: { $0 != nil }), let i = firstBad[j] {
+        let sums = Self.blockSums(data, rows: nil)
+        if let j = sums.firstInvalid.firstIndex(where: { $0 != nil }), let i = sums.firstInvalid[j] {
             let value = data[j][i]
             throw table.rowError(i, column: columns[j],
                                       value.isNaN ? "missing replicate weight" : "negative replicate weight \(value)")
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: data, made: nil)
+        fullRankOverAllRows = sums.showFullRank
     }
 
     /// Replicate `j`'s weight for every row.
@@ -131,11 +131,12 @@ public struct ReplicateWeights: Sendable {
     /// The rank is found as R's `dqrdc2` finds it, column by column in order, a column counting
     /// when its residual after the counted ones keeps more than the tolerance of its norm; the
     /// residuals come from a Cholesky factorisation of the Gram matrix. The usual full rank is
-    /// first shown from the weights summed over blocks of rows (`fullRankByBlockSums`, a read
+    /// first shown from the weights summed over blocks of rows (`blockSums`, a read
     /// of the weights instead of R² products per row); the Gram matrix of every row is formed
     /// only when that does not show it.
     public func degreesOfFreedom(rows: [Int32]? = nil) -> Int {
-        if fullRankByBlockSums(rows: rows) { return count - 1 }
+        let shown = rows == nil ? fullRankOverAllRows : nil
+        if shown ?? Self.blockSums(values, rows: rows).showFullRank { return count - 1 }
         let gram = self.gram(rows: rows)
         return Self.keptColumns(gram: gram, size: count, norms: nil, shrink: 1) - 1
     }
@@ -167,59 +168,72 @@ public struct ReplicateWeights: Sendable {
         return accepted.count
     }
 
-    /// Rows per block of `fullRankByBlockSums` at most: a few thousand blocks.
+    /// Rows per block of `blockSums` at most: a few thousand blocks.
     static let rankBlocks = 4096
 
-    /// Whether the replicate weights of `rows` (nil: all) certainly have full rank by
-    /// `dqrdc2`'s test, shown from their sums over blocks of consecutive rows. With S the
-    /// blocks' summing matrix and b the most rows a block holds, ‖S·v‖² ≤ b·‖v‖² (Cauchy–
+    /// The replicate weight `columns`' sums over blocks of consecutive `rows` (nil: all), with
+    /// what they show: whether the columns certainly have full rank by `dqrdc2`'s test, and
+    /// (over all rows) per column its first row whose weight is missing or negative, found in
+    /// the same read. With S
+    /// the blocks' summing matrix and b the most rows a block holds, ‖S·v‖² ≤ b·‖v‖² (Cauchy–
     /// Schwarz), so a column's residual on the block sums, over √b, bounds its residual on the
     /// rows from below: when every column keeps 2·tol of its norm (over all rows) on the block
-    /// sums, every column keeps tol of it on the rows, and the rank is full. False when that
-    /// does not show it (the rank may still be full).
-    private func fullRankByBlockSums(rows: [Int32]?) -> Bool {
-        let r = count, n = rows?.count ?? values.first?.count ?? 0
-        guard r > 0, n > r else { return false }
-        let blocks = min(Self.rankBlocks, n), largest = (n + blocks - 1) / blocks
-        // Per column its block sums (blocks × r, column-major) and its squared norm.
+    /// sums, every column keeps tol of it on the rows, and the rank is full. `showFullRank` is
+    /// false when that does not show it (the rank may still be full).
+    private static func blockSums(_ columns: [[Double]], rows: [Int32]?) -> (showFullRank: Bool, firstInvalid: [Int?]) {
+        let r = columns.count, n = rows?.count ?? columns.first?.count ?? 0
+        let blocks = max(1, min(Self.rankBlocks, n)), largest = (n + blocks - 1) / blocks
+        // Per column its block sums (blocks × r, column-major), its squared norm and its first invalid row.
         var sums = [Double](repeating: 0, count: blocks * r), norms = [Double](repeating: 0, count: r)
+        var firstInvalid = [Int?](repeating: nil, count: r)
         sums.withUnsafeMutableBufferPointer { sums in
             norms.withUnsafeMutableBufferPointer { norms in
-                let shared = UnsafeSendable((sums.baseAddress!, norms.baseAddress!))
-                DispatchQueue.concurrentPerform(iterations: r) { j in
-                    values[j].withUnsafeBufferPointer { column in
-                        let out = shared.value.0 + j * blocks
-                        var norm = SIMD4<Double>.zero
-                        for b in 0..<blocks {
-                            var sum = SIMD4<Double>.zero
-                            var i = n * b / blocks
-                            let end = n * (b + 1) / blocks
-                            if let rows {
-                                while i < end {
-                                    let w = SIMD4(column[Int(rows[i])], i + 1 < end ? column[Int(rows[i + 1])] : 0,
-                                                  i + 2 < end ? column[Int(rows[i + 2])] : 0, i + 3 < end ? column[Int(rows[i + 3])] : 0)
-                                    (sum, norm, i) = (sum + w, norm + w * w, i + 4)
+                firstInvalid.withUnsafeMutableBufferPointer { firstInvalid in
+                    let shared = UnsafeSendable((sums.baseAddress!, norms.baseAddress!, firstInvalid.baseAddress!))
+                    DispatchQueue.concurrentPerform(iterations: r) { j in
+                        columns[j].withUnsafeBufferPointer { column in
+                            let out = shared.value.0 + j * blocks
+                            var norm = SIMD4<Double>.zero, invalid = SIMDMask<SIMD4<Int64>>(repeating: false)
+                            for b in 0..<blocks {
+                                var sum = SIMD4<Double>.zero
+                                var i = n * b / blocks
+                                let end = n * (b + 1) / blocks
+                                if let rows {
+                                    while i < end {
+                                        let w = SIMD4(column[Int(rows[i])], i + 1 < end ? column[Int(rows[i + 1])] : 0,
+                                                      i + 2 < end ? column[Int(rows[i + 2])] : 0, i + 3 < end ? column[Int(rows[i + 3])] : 0)
+                                        (sum, norm, i) = (sum + w, norm + w * w, i + 4)
+                                    }
+                                } else {
+                                    while i + 4 <= end {
+                                        let w = UnsafeRawPointer(column.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
+                                        invalid .|= .!(w .>= 0)
+                                        (sum, norm, i) = (sum + w, norm + w * w, i + 4)
+                                    }
+                                    while i < end {
+                                        if !(column[i] >= 0) { invalid[0] = true }
+                                        (sum[0], norm[0], i) = (sum[0] + column[i], norm[0] + column[i] * column[i], i + 1)
+                                    }
                                 }
-                            } else {
-                                while i + 4 <= end {
-                                    let w = UnsafeRawPointer(column.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
-                                    (sum, norm, i) = (sum + w, norm + w * w, i + 4)
-                                }
-                                while i < end { (sum[0], norm[0], i) = (sum[0] + column[i], norm[0] + column[i] * column[i], i + 1) }
+                                out[b] = sum.sum()
                             }
-                            out[b] = sum.sum()
+                            shared.value.1[j] = norm.sum()
+                            // The first invalid row, looked for only in a column that has one.
+                            if any(invalid) {
+                                shared.value.2[j] = column.firstIndex { !($0 >= 0) }
+                            }
                         }
-                        shared.value.1[j] = norm.sum()
                     }
                 }
             }
         }
+        guard r > 0, n > r else { return (false, firstInvalid) }
         var gram = [Double](repeating: 0, count: r * r)
         var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
         var rr = Int32(r), kk = Int32(blocks), one = 1.0, zero = 0.0
         dsyrk_(&uplo, &trans, &rr, &kk, &one, sums, &kk, &zero, &gram, &rr)
         // The factor 4 (2·tol) leaves the rounding of the sums far behind.
-        return Self.keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r
+        return (keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r, firstInvalid)
     }
 
     /// WᵀW of the replicate weights of `rows` (nil: all), R × R (its upper triangle): each core
