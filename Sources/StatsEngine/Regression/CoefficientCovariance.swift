@@ -139,6 +139,8 @@ struct CoefficientInfluence {
         let projected = Self.scoresTimesBread(x.columns, columns: kept, score: [Double](repeating: 1, count: n), bread: bread)
         let values = x.values
         return (0..<n).map { i in
+            // A row of weight 0 has leverage 0, however far out it lies.
+            guard fit.workingWeights[i] != 0 else { return 0 }
             var h = 0.0
             for (a, j) in kept.enumerated() { h += values[j * n + i] * projected[i * rank + a] }
             return fit.workingWeights[i] * h

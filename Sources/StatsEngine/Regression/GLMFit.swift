@@ -115,7 +115,9 @@ struct IRLS {
                                 response: family == .gaussian ? { try x.extendedResponse() } : nil)
         while iteration < maximumIterations {
             iteration += 1
+            // A row of weight 0 adds nothing, whatever its mean (which may overflow there).
             for i in 0..<n {
+                guard w[i] != 0 else { (z[i], omega[i]) = (0, 0); continue }
                 let d = family.meanDerivative(mu[i])
                 z[i] = eta[i] + (y[i] - mu[i]) / d
                 omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
@@ -128,7 +130,7 @@ struct IRLS {
             eta = Self.linearPredictor(x.columns, beta: beta)
             mu = eta.map(family.mean)
             var newDeviance = 0.0
-            for i in 0..<n { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
+            for i in 0..<n where w[i] != 0 { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
             if family == .gaussian || abs(newDeviance - deviance) / (abs(newDeviance) + devianceFloor) < tolerance {
                 deviance = newDeviance
                 converged = true
@@ -155,8 +157,8 @@ struct IRLS {
     }
 
     /// The working weights ωᵢ = wᵢ·(dμ/dη)²/V(μ) and the score factors wᵢ·(yᵢ − μᵢ)·(dμ/dη)/V(μ)
-    /// of every row at the means `mu` (one value each per row), computed in blocks of rows on
-    /// all cores.
+    /// of every row at the means `mu` (one value each per row; both 0 for a row of weight 0,
+    /// whatever its mean), computed in blocks of rows on all cores.
     func valuesAtEstimate(mean mu: [Double], weights w: [Double], response y: [Double]) -> (workingWeights: [Double], scoreFactor: [Double]) {
         let n = mu.count, blockRows = 1 << 16
         var omega = [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
@@ -167,6 +169,7 @@ struct IRLS {
                 DispatchQueue.concurrentPerform(iterations: (n + blockRows - 1) / blockRows) { b in
                     let (omega, scoreFactor) = out.value
                     for i in (b * blockRows)..<min(n, (b + 1) * blockRows) {
+                        guard w[i] != 0 else { (omega[i], scoreFactor[i]) = (0, 0); continue }
                         let d = family.meanDerivative(mu[i]), v = family.variance(mu[i])
                         omega[i] = family.workingWeight(w[i], mean: mu[i], derivative: d)
                         scoreFactor[i] = w[i] * (y[i] - mu[i]) * d / v

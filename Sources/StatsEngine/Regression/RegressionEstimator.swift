@@ -56,7 +56,7 @@ public struct RegressionEstimator: Sendable {
                 .compute(level: request.level, df: df)
         }
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
-                                coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: x.rowCount, rank: k,
+                                coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: Self.rowsWithWeight(weights), rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
                                 deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: (replicated?.note.map { [$0] } ?? []) + testNotes)
     }
@@ -206,6 +206,9 @@ public struct RegressionEstimator: Sendable {
         return (replicated.covariance.values, Double(design.degreesOfFreedom(rows: subsetRows) + 1 - kept.count), note)
     }
 
+    /// The rows of a model with a non-zero weight: its n (R's `nobs` of a `glm`).
+    static func rowsWithWeight(_ weights: [Double]) -> Int { weights.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
+
     /// Replicates refitted together, sharing each pass over the design: a refit keeps no row
     /// values of its own (its weights are read from its replicate's column, its linear predictor
     /// is formed a block at a time), only about 40 kB of a pass's scratch (`IRLSPass.refitPass`:
@@ -224,7 +227,7 @@ public struct RegressionEstimator: Sendable {
     /// and Stata drops rows of weight 0 from the estimation sample.
     func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
                                weights: [Double]) throws -> ([Double], Double) {
-        let n = weights.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }, k = influence.rank
+        let n = Self.rowsWithWeight(weights), k = influence.rank
         switch type {
         case .design:
             let v = try VarianceEngine(design: design).covariance(influence.blocks(rows: x.rows))

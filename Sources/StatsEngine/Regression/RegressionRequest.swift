@@ -116,9 +116,10 @@ public struct RegressionResult: Sendable {
     /// row-major, in the coefficients' units squared.
     public var covarianceMatrix: [Double]
     /// The residual df of intervals and tests: design df + 1 − rank for `.design` (R's `svyglm`),
-    /// n − rank for the classical and HC types, clusters − 1 for `.cluster`.
+    /// n − rank for the classical and HC types, clusters with a row of weight − 1 for `.cluster`.
     public var dfResidual: Double
-    /// The number of rows used in the fit (rows with every model variable, inside the subset).
+    /// The number of rows used in the fit: rows with every model variable and a non-zero weight,
+    /// inside the subset (R's `nobs` of a `glm`).
     public var n: Int
     /// The number of estimable (non-aliased) coefficients.
     public var rank: Int

@@ -129,10 +129,33 @@ final class RobustCovarianceTests: XCTestCase {
                 let alone = try RegressionEstimator(table: table, design: SurveyDesign(spec: spec, table: table)).fit(request)
                 let with = try RegressionEstimator(table: padded, design: SurveyDesign(spec: spec, table: padded)).fit(request)
                 XCTAssertEqual(with.dfResidual, alone.dfResidual, "\(family) \(covariance): df")
+                XCTAssertEqual(with.n, alone.n, "\(family) \(covariance): n")
                 for (a, b) in zip(with.coefficients, alone.coefficients) {
                     assertClose(a.estimate, b.estimate, rel: 1e-9, "\(family) \(covariance) \(a.term)")
                     assertClose(a.standardError, b.standardError, rel: 1e-9, "\(family) \(covariance) \(a.term) SE")
                 }
+            }
+        }
+    }
+
+    /// A row of weight 0 far out (a missing code such as 9999 read as a number, on a row out of
+    /// scope) overflows its Poisson mean; it still changes nothing, on the general IRLS loop and
+    /// at the estimate (working weights, scores, leverages): the fit and its model-based
+    /// covariances equal those without it (R's glm warns there and shifts the coefficients;
+    /// the design-based covariance counts the row as a unit of the design, as R's `svydesign`).
+    func testARowOfWeightZeroWhoseMeanOverflowsChangesNothing() throws {
+        let rows = "y,x,w\n1,0.1,1\n0,0.2,2\n2,0.3,1\n1,0.4,1\n3,0.5,2\n2,0.6,1\n4,0.7,1\n3,0.8,1\n"
+        let alone = try CSVReader.parse(Array(rows.utf8), source: "alone.csv")
+        let padded = try CSVReader.parse(Array((rows + "5,9999,0\n").utf8), source: "padded.csv")
+        for covariance in [CovarianceType.classical, .hc0, .hc1, .hc2, .hc3] {
+            let request = RegressionRequest(formula: "y ~ x", family: .poisson, covariance: covariance)
+            let results = try [alone, padded].map { table in
+                try RegressionEstimator(table: table, design: SurveyDesign(spec: DesignSpec(weights: "w"), table: table)).fit(request)
+            }
+            XCTAssertEqual(results[1].n, 8, "\(covariance)")
+            for (a, b) in zip(results[1].coefficients, results[0].coefficients) {
+                assertClose(a.estimate, b.estimate, rel: 1e-12, "\(covariance) \(a.term)")
+                assertClose(a.standardError, b.standardError, rel: 1e-12, "\(covariance) \(a.term) SE")
             }
         }
     }
