@@ -63,7 +63,9 @@ extension IRLSPass {
         /// pass's coefficients: the scale of the deviance's rounding (`DevianceChangeBound`).
         var roundingScale: Double
         /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
-        /// working response; nil for a fit whose normal equations were not asked for.
+        /// working response (gaussian: z = y − η, the residuals, whose X'Ωz is the right-hand
+        /// side of the step from the pass's coefficients); nil for a fit whose normal equations
+        /// were not asked for.
         var normalEquations: (gram: [Double], product: [Double])?
     }
 
@@ -99,7 +101,7 @@ extension IRLSPass {
         let columnOf = (0..<fits).map { k in formed.firstIndex(of: k) ?? -1 }
         let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
         // Every fit at one predictor and forming its normal equations (the refits' first pass,
-        // from the full-sample estimate; linear refits' pass at β = 0): their ω and ω∘z differ
+        // from the full-sample estimate, linear refits' too): their ω and ω∘z differ
         // only by the prior weights, so each fit's X'ΩX = Σᵢ wᵢ·(ωᵢ mᵢmᵢ') and X'Ωz come from
         // the ω-scaled products and the fits' weights themselves, no fit's Ω formed. A block
         // where ω or ω∘z is not finite (a row without weight may have an infinite mean) takes
@@ -135,7 +137,13 @@ extension IRLSPass {
                     family.means(eta, count: m, into: mean)
                     if family != .gaussian { family.unitDeviances(y, mean: mean, count: m, into: units) }
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
-                    if formedAt[g] { family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z) }
+                    // A gaussian pass (linear refits) takes the residuals y − η as its working
+                    // response: the right-hand side of each fit's step from the pass's coefficients.
+                    if formedAt[g] && family == .gaussian {
+                        for i in 0..<m { z[i] = y[i] - mean[i] }
+                    } else if formedAt[g] {
+                        family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z)
+                    }
                     if oneWorkingWeight {
                         family.workingWeights(ones, mean: mean, derivative: derivative, z: z, count: m, root: false, omega: omega, rhs: rhs)
                         scaled = Self.allFinite(omega, count: m) && Self.allFinite(rhs, count: m)

@@ -42,23 +42,23 @@ extension IRLS {
     /// Least-squares refits of a linear model on each of `weights` (R's `glm.fit` from a start
     /// for the gaussian family: its second QR solution, the weighted least-squares estimate),
     /// each solved for its step δ from the full-sample estimate β̂ (`start`): one pass shared by
-    /// every fit (`IRLSPass.refitPass`) forms each fit's X'WX and X'We, e = y − Xβ̂ the residuals
-    /// at β̂ formed row by row, and the Cholesky factors of the equilibrated X'WX solve them
-    /// (as `LeastSquares`' fast path solves one problem). The step is small (the size of a
-    /// standard error), so its rounding is small against the coefficients; where the normal
-    /// equations are too ill-conditioned even for that (`unrefinedCondition`) a second pass
-    /// forms the residuals' projections X'W(e − Xδ) for one step of iterative refinement. Only
-    /// the coefficients, aliasing and their unscaled covariance are meant: the row values are
-    /// left empty, the deviance NaN. A column aliased in a refit is 0 on each of its rows with
-    /// weight (`NormalEquations`), so its term of Xβ̂ adds nothing to X'We and the step solves
-    /// the fit without it exactly. Nil for a fit whose normal equations are ill-conditioned: the
-    /// fit alone (`fitAsGiven`) takes it. The weights are ≥ 0, at any scale
-    /// (`RegressionEstimator.linearized` refuses a negative one).
+    /// every fit (`IRLSPass.refitPass` at β̂) forms each fit's X'WX and X'We, e = y − Xβ̂ the
+    /// residuals at β̂ formed row by row in the pass, and the Cholesky factors of the
+    /// equilibrated X'WX solve them (as `LeastSquares`' fast path solves one problem). The step
+    /// is small (the size of a standard error), so its rounding is small against the
+    /// coefficients; where the normal equations are too ill-conditioned even for that
+    /// (`unrefinedCondition`) the residuals are stored and a second pass forms their projections
+    /// X'W(e − Xδ) for one step of iterative refinement. Only the coefficients, aliasing and
+    /// their unscaled covariance are meant: the row values are left empty, the deviance NaN. A
+    /// column aliased in a refit is 0 on each of its rows with weight (`NormalEquations`), so its
+    /// term of Xβ̂ adds nothing to X'We and the step solves the fit without it exactly. Nil for
+    /// a fit whose normal equations are ill-conditioned: the fit alone (`fitAsGiven`) takes it.
+    /// The weights are ≥ 0, at any scale (`RegressionEstimator.linearized` refuses a negative
+    /// one).
     private func linearRefits(_ x: DesignMatrix, weights: [ScaledWeights], start: [Double]) -> [Result<GLMFit, Error>?] {
-        let p = x.columnCount, zero = [Double](repeating: 0, count: p)
-        let residuals = IRLSPass(family: .gaussian, x: x.columns, response: x.response).residuals(at: start)
-        let pass = IRLSPass(family: .gaussian, x: x.columns, response: residuals, cells: x.refitCells)
-        let sums = pass.refitPass(betas: weights.map { _ in zero }, weights: weights, forming: weights.map { _ in true })
+        let p = x.columnCount
+        let sums = IRLSPass(family: .gaussian, x: x.columns, response: x.response, cells: x.refitCells)
+            .refitPass(betas: weights.map { _ in start }, weights: weights, forming: weights.map { _ in true })
         var solved: [(system: NormalEquations, step: [Double], fit: LeastSquaresFit, condition: Double)?] = sums.map { sums in
             guard let (gram, product) = sums.normalEquations, let system = NormalEquations(gram: gram, size: p),
                   !system.kept.isEmpty else { return nil }
@@ -68,6 +68,8 @@ extension IRLS {
         }
         let refining = solved.indices.filter { solved[$0].map { !($0.condition <= Self.unrefinedCondition) } ?? false }
         if !refining.isEmpty {
+            let residuals = IRLSPass(family: .gaussian, x: x.columns, response: x.response).residuals(at: start)
+            let pass = IRLSPass(family: .gaussian, x: x.columns, response: residuals, cells: x.refitCells)
             let projections = pass.residualProjections(betas: refining.map { solved[$0]!.step }, weights: refining.map { weights[$0] })
             for (k, projection) in zip(refining, projections) {
                 let (system, step, _, _) = solved[k]!

@@ -99,6 +99,32 @@ final class RefitPassTests: XCTestCase {
         try checkRefitPasses(.poisson, formula: formula) { p, u in Double(Int(4 * p * u)) }
     }
 
+    /// A gaussian pass (linear refits, from the full-sample estimate) forms each fit's X'WX and
+    /// X'W(y − Xβ) at its coefficients: the right-hand side of its step from there, the
+    /// residuals formed in the pass; rows without weight add nothing.
+    func testGaussianRefitPassFormsTheResidualsProjections() throws {
+        var rng = SplitMix64(seed: 41)
+        let n = 5_000
+        let a = (0..<n).map { _ in rng.normal() }, b = (0..<n).map { _ in rng.uniform() }
+        let g = (0..<n).map { _ in Double(rng.next() % 3) }, d = (0..<n).map { _ in Double(rng.next() % 2) }
+        let y = (0..<n).map { i in 100 + 2 * a[i] - b[i] + g[i] + rng.normal() }
+        let table = Table(source: "simulated", names: ["a", "b", "g", "d", "y"], columns: [a, b, g, d, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ d * a + factor(g) + b"), table: table)
+        let p = x.columnCount, matrix = x.columns.matrix()
+        let beta = (0..<p).map { j in j == 0 ? 99.5 : 0.3 - 0.1 * Double(j) }
+        let weights = (0..<2).map { _ in (0..<n).map { _ in rng.next() % 3 == 0 ? 0 : rng.uniform() } }
+        let sums = IRLSPass(family: .gaussian, x: x.columns, response: x.response, cells: x.refitCells)
+            .refitPass(betas: [beta, beta], weights: weights.map(ScaledWeights.init), forming: [true, true])
+        let residuals: [Double] = (0..<n).map { i in y[i] - (0..<p).reduce(0.0) { $0 + matrix[$1 * n + i] * beta[$1] } }
+        for (k, w) in weights.enumerated() {
+            let system = try XCTUnwrap(sums[k].normalEquations)
+            let expected = BlockedProducts.gram(x.columns, weights: w, vector: residuals)
+            for (i, (value, reference)) in zip(system.gram + system.product, expected.gram + expected.product).enumerated() {
+                assertClose(value, reference, rel: 1e-11, floor: 1e-9, "fit \(k) entry \(i)")
+            }
+        }
+    }
+
     /// A row without weight adds nothing even where its mean overflows (a diverging refit):
     /// the deviance and the normal equations stay those of the weighted rows.
     func testRowsWithoutWeightAddNothingWhereTheirMeanOverflows() throws {
