@@ -8,9 +8,10 @@
 #                                kept corpus only
 #   fuzz/run.sh TARGET build     only build TARGET
 # TARGET is CSVReaderFuzz, FormulaFuzz or SpecFuzz; what each checks of an input is FuzzChecks
-# (fuzz/targets/FuzzChecks), which scripts/test.sh runs on the kept inputs without sanitizers. The targets are built (debug, with
-# -sanitize=fuzzer,address) in .build-fuzz, apart from the normal build; Package.swift declares
-# them only when DISPARITY_FUZZ is set. Exits non-zero on any finding.
+# (fuzz/targets/FuzzChecks), which scripts/test.sh runs on the kept inputs without sanitizers.
+# The targets are built (debug, with -sanitize=fuzzer,address) in .build-fuzz, apart from the
+# normal build; Package.swift declares them only when DISPARITY_FUZZ is set. Exits non-zero on
+# any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(CSVReaderFuzz FormulaFuzz SpecFuzz)

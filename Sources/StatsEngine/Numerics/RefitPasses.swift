@@ -138,9 +138,10 @@ extension IRLSPass {
                     if family != .gaussian { family.unitDeviances(y, mean: mean, count: m, into: units) }
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     // A gaussian pass (linear refits) takes the residuals y − η as its working
-                    // response: the right-hand side of each fit's step from the pass's coefficients.
+                    // response: the right-hand side of each fit's step from the pass's coefficients
+                    // (dμ/dη = 1 all the same, so that no value the working weights read is left unset).
                     if formedAt[g] && family == .gaussian {
-                        for i in 0..<m { z[i] = y[i] - mean[i] }
+                        for i in 0..<m { (z[i], derivative[i]) = (y[i] - mean[i], 1) }
                     } else if formedAt[g] {
                         family.workingResponses(y, mean: mean, eta: eta, count: m, derivative: derivative, z: z)
                     }
