@@ -23,7 +23,9 @@ import Foundation
 /// Means and unit deviances take glibc's vector `exp` and `log` (`Family.means`). A pass
 /// keeps η and μ only for the block at hand, recomputing them rather than storing and reading
 /// back n values per fit: the passes are bound by memory traffic (each fit's weights are read
-/// once a pass) more than by arithmetic. The sums are ordered otherwise than in `run`, so a
+/// once a pass) more than by arithmetic. A pass reads each fit's weights as stored and divides
+/// its sums by the fit's divisor (a replicate's sum, `ScaledWeights`) once at the end, rather
+/// than each of n weights: the same sums to rounding. The sums are ordered otherwise than in `run`, so a
 /// refit's coefficients equal those of its fit alone to rounding (about 1e-13 relative), not
 /// bit for bit; they depend only on the rows and the group, never on the number of cores.
 extension IRLSPass {
@@ -51,7 +53,8 @@ extension IRLSPass {
     struct RefitSums {
         /// Σ wᵢ·d(yᵢ, μᵢ) over the rows with weight, at the pass's coefficients (0 for the
         /// gaussian family: linear refits solve without a deviance test, and a gaussian pass
-        /// forms none of the deviance's sums, nor `largestPredictor` or `roundingScale`).
+        /// forms none of the deviance's sums, nor `largestPredictor` or `roundingScale`); NaN
+        /// for a fit whose deviance was not asked for.
         var deviance: Double
         /// The rows with weight whose mean is at its bound (`SeparationCheck.pinnedRows`); nil
         /// for a fit whose normal equations were asked for (expected to go on, it is counted at
@@ -70,23 +73,25 @@ extension IRLSPass {
     }
 
     /// A pass of refits: for each fit k at coefficients `betas[k]` with prior weights
-    /// `weights[k]`, its deviance and, where `forming[k]`, its normal equations at the same
-    /// coefficients (else its pinned rows); a row without weight adds nothing. One result per fit, in
-    /// order. A fit's deviance does not depend on whether its normal equations are formed, nor
+    /// `weights[k]`, its deviance (unless `deviances[k]` is false: NaN, no unit deviance
+    /// formed) and, where `forming[k]`, its normal equations at the same coefficients (else its
+    /// pinned rows); a row without weight adds nothing. One result per fit, in order. A fit's deviance does not depend on whether its normal equations are formed, nor
     /// on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
     /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
     /// predictor, its means, unit deviances and working responses.
-    func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool]) -> [RefitSums] {
+    func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], deviances: [Bool]? = nil) -> [RefitSums] {
+        let deviances = deviances ?? betas.map { _ in true }
         // The family is passed as a constant to an inlined body, so its switches fold away.
         switch family {
-        case .gaussian: return refitPass(betas: betas, weights: weights, forming: forming, family: .gaussian)
-        case .binomial: return refitPass(betas: betas, weights: weights, forming: forming, family: .binomial)
-        case .poisson: return refitPass(betas: betas, weights: weights, forming: forming, family: .poisson)
+        case .gaussian: return refitPass(betas: betas, weights: weights, forming: forming, deviances: deviances, family: .gaussian)
+        case .binomial: return refitPass(betas: betas, weights: weights, forming: forming, deviances: deviances, family: .binomial)
+        case .poisson: return refitPass(betas: betas, weights: weights, forming: forming, deviances: deviances, family: .poisson)
         }
     }
 
     @inline(__always)
-    private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], family: Family) -> [RefitSums] {
+    private func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], deviances: [Bool],
+                           family: Family) -> [RefitSums] {
         let p = x.columnCount, fits = betas.count, blockRows = Self.refitBlockRows
         let pairs = p * (p + 1) / 2, height = pairs + p
         let cells = passCells, u = cells.monomials.count, monomialPairs = cells.monomialPairs
@@ -100,6 +105,8 @@ extension IRLSPass {
         let formed = betas.indices.filter { forming[$0] }, forms = formed.count
         let columnOf = (0..<fits).map { k in formed.firstIndex(of: k) ?? -1 }
         let formedAt = (0..<shared).map { g in formed.contains { groupOf[$0] == g } }
+        // The shared predictors at which some fit's deviance is asked for.
+        let devianceAt = (0..<shared).map { g in betas.indices.contains { groupOf[$0] == g && deviances[$0] } }
         // Every fit at one predictor and forming its normal equations (the refits' first pass,
         // from the full-sample estimate, linear refits' too): their ω and ω∘z differ
         // only by the prior weights, so each fit's X'ΩX = Σᵢ wᵢ·(ωᵢ mᵢmᵢ') and X'Ωz come from
@@ -135,7 +142,7 @@ extension IRLSPass {
                     let eta = block.etas + g * blockRows
                     let largest = family == .gaussian ? 0 : Self.largestMagnitude(eta, count: m)
                     family.means(eta, count: m, into: mean)
-                    if family != .gaussian { family.unitDeviances(y, mean: mean, count: m, into: units) }
+                    if family != .gaussian && devianceAt[g] { family.unitDeviances(y, mean: mean, count: m, into: units) }
                     // z and dμ/dη once for the fits at these coefficients, then each fit's sums.
                     // A gaussian pass (linear refits) takes the residuals y − η as its working
                     // response: the right-hand side of each fit's step from the pass's coefficients
@@ -152,7 +159,7 @@ extension IRLSPass {
                     for k in 0..<fits where groupOf[k] == g {
                         let w = block.weights + k * Self.refitChunkRows
                         if family != .gaussian {
-                            out[scalars + 4 * k] += Self.weightedSum(w, units, count: m)
+                            if deviances[k] { out[scalars + 4 * k] += Self.weightedSum(w, units, count: m) }
                             out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
                             out[scalars + 4 * k + 3] += family == .poisson
                                 ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
@@ -199,11 +206,12 @@ extension IRLSPass {
         }
         return (0..<fits).map { k in
             var deviance = 0.0, pinned = 0.0, largest = 0.0, scale = 0.0
-            let at = height * forms + 4 * k
+            let at = height * forms + 4 * k, divisor = weights[k].divisor
             for part in parts {
                 (deviance, pinned, largest, scale) = (deviance + part[at], pinned + part[at + 1], Self.larger(largest, part[at + 2]),
                                                       scale + part[at + 3])
             }
+            (deviance, scale) = (deviances[k] ? deviance / divisor : .nan, scale / divisor)
             guard columnOf[k] >= 0 else {
                 return RefitSums(deviance: deviance, pinnedRows: Int(pinned), largestPredictor: largest, roundingScale: scale,
                                  normalEquations: nil)
@@ -212,6 +220,7 @@ extension IRLSPass {
             let offset = columnOf[k] * height
             var total = [Double](repeating: 0, count: height)
             for part in parts { for i in 0..<height { total[i] += part[offset + i] } }
+            for i in 0..<height { total[i] /= divisor }
             var gram = [Double](repeating: 0, count: p * p), pair = 0
             for j in 0..<p {
                 for i in 0...j {
@@ -266,7 +275,7 @@ extension IRLSPass {
         return (0..<fits).map { k in
             var total = [Double](repeating: 0, count: p)
             for part in parts { for j in 0..<p { total[j] += part[k * p + j] } }
-            return total
+            return total.map { $0 / weights[k].divisor }
         }
     }
 
@@ -334,7 +343,8 @@ extension IRLSPass {
         let monomials: UnsafePointer<Double>
         /// The response at the rows.
         let response: UnsafePointer<Double>
-        /// Each fit's prior weights at the rows, fit k's from `weights + k * refitChunkRows`.
+        /// Each fit's prior weights at the rows as stored (not divided by the fit's divisor,
+        /// `ScaledWeights`: a pass divides its sums), fit k's from `weights + k * refitChunkRows`.
         let weights: UnsafePointer<Double>
         /// The linear predictors at the rows, one column of `refitBlockRows` per coefficient vector.
         let etas: UnsafePointer<Double>
@@ -383,7 +393,7 @@ extension IRLSPass {
                     arrange(inRowOrder, to: monomials + v * chunkRows)
                 }
                 arrange(response + first, to: y)
-                for k in 0..<fits { arrange(weights[k].values(rows, scratch: inRowOrder), to: w + k * chunkRows) }
+                for k in 0..<fits { arrange(weights[k].storedValues(rows, scratch: inRowOrder), to: w + k * chunkRows) }
                 for c in 0..<cells.count {
                     var start = starts[c]
                     while start < starts[c + 1] {

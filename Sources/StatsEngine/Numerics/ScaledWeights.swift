@@ -5,6 +5,8 @@ import Foundation
 /// are its replicate's column at the model's rows divided by their sum (R's `wi/sum(wi)` in
 /// `svyglm.svyrep.design`): read this way, a group of refits needs no copy of its replicates'
 /// columns (8 MB a refit at 1M rows), and each value equals the stored division bit for bit.
+/// The refit passes (`RefitPasses.swift`) read the values as stored and divide their sums
+/// instead, which equals the sums of the divided values to rounding.
 struct ScaledWeights: Sendable {
     /// One value per table row (shared with the replicate's column, not copied).
     let column: [Double]
@@ -90,13 +92,22 @@ struct ScaledWeights: Sendable {
         /// to form, else formed into `scratch` (at least `range.count` values).
         @inline(__always)
         func values(_ range: Range<Int>, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+            guard divisor != 1 else { return storedValues(range, scratch: scratch) }
             if let rows {
                 for i in 0..<range.count { scratch[i] = column[Int(rows[range.lowerBound + i])] / divisor }
-            } else if divisor != 1 {
-                for i in 0..<range.count { scratch[i] = column[range.lowerBound + i] / divisor }
             } else {
-                return column + range.lowerBound
+                for i in 0..<range.count { scratch[i] = column[range.lowerBound + i] / divisor }
             }
+            return UnsafePointer(scratch)
+        }
+
+        /// The weights of model rows `range` as stored, not yet divided by `divisor` (a pass that
+        /// divides its sums instead): the column's own storage when the model's rows are the
+        /// table's, else gathered into `scratch` (at least `range.count` values).
+        @inline(__always)
+        func storedValues(_ range: Range<Int>, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+            guard let rows else { return column + range.lowerBound }
+            for i in 0..<range.count { scratch[i] = column[Int(rows[range.lowerBound + i])] }
             return UnsafePointer(scratch)
         }
     }

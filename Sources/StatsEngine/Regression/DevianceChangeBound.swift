@@ -27,6 +27,12 @@ import Foundation
 /// with the weights, `roundingMultiple`·ε times Σwᵢ·(1 + L + eᴸ) (L the largest |η| at either
 /// end) or (3·eᵐ·Σwᵢ(yᵢ + μᵢ) + D) — on a replicate's weights summing to 1 and |η| up to about
 /// 8, under 1e-11, far inside the test's 1e-9.
+///
+/// The same bound from below shows where the test certainly fails: a replicate's first step
+/// from the full-sample estimate moves the deviance by far more than the threshold, so the
+/// pass at that step's end need not compute the deviance (a log per row and replicate) for the
+/// test; its bounds (`continuingDeviance`) stand in for it at the next step's test, and where
+/// they cannot settle that test, a later pass computes it.
 enum DevianceChangeBound {
     /// The share of the deviance test's threshold the bound, the computed deviances' rounding
     /// added (twice the rounding bound), must stay within: the tenth left over is a reserve
@@ -52,15 +58,55 @@ enum DevianceChangeBound {
     /// - Parameters:
     ///   - gram: X'ΩX at `beta` (p × p, symmetric); `product`: X'Ωz there (p).
     ///   - beta: the step's start, `next` its end (p each).
-    ///   - deviance: D(beta) as the pass computed it.
+    ///   - deviance: D(beta) as a pass computes it: the value a pass computed (a one-point
+    ///     range), or bounds on it where the pass at `beta` did not compute it
+    ///     (`continuingDeviance`); the deviance returned is then from their midpoint, within
+    ///     half their width (and the test's resolution) of the computed one.
     ///   - largestPredictor: the largest |η| over the rows at `beta`.
     ///   - roundingScale: over the rows at `beta`, Σwᵢ (logistic) or Σwᵢ(yᵢ + μᵢ) (Poisson),
     ///     which scales the rounding of the computed deviances.
     ///   - columnMagnitudes: per column of X, its largest |x|.
     static func settledDeviance(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
-                                deviance: Double, first: Double?, largestPredictor: Double, roundingScale: Double,
+                                deviance: ClosedRange<Double>, first: Double?, largestPredictor: Double, roundingScale: Double,
                                 columnMagnitudes: [Double], tolerance: Double, floor: Double) -> Double? {
-        guard family != .gaussian, deviance.isFinite else { return nil }
+        guard let (low, high, rounding) = change(family: family, gram: gram, product: product, beta: beta, next: next,
+                                                 deviance: deviance, largestPredictor: largestPredictor,
+                                                 roundingScale: roundingScale, columnMagnitudes: columnMagnitudes)
+        else { return nil }
+        let lowest = max(0, deviance.lowerBound + low - rounding)
+        guard max(abs(low), abs(high)) + 2 * rounding <= margin * tolerance * (lowest + floor) else { return nil }
+        if let first, deviance.upperBound + high + 2 * rounding > first { return nil }
+        return (deviance.lowerBound + deviance.upperBound) / 2 + (low + high) / 2
+    }
+
+    /// Bounds on the deviance at `next` as a pass would compute it, when the deviance test
+    /// certainly fails there: the computed deviances change by at least the test's threshold
+    /// over `margin` (the same reserve as `settledDeviance`'s), so the fit certainly steps again
+    /// and a refit pass at `next` need not compute its deviance for the test (`IRLS.splitFits`,
+    /// a replicate refit's first step from the full-sample estimate). Nil when the bound cannot
+    /// show it, or the family is not logistic or Poisson. The parameters are
+    /// `settledDeviance`'s, `deviance` computed at `beta`.
+    static func continuingDeviance(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
+                                   deviance: Double, largestPredictor: Double, roundingScale: Double, columnMagnitudes: [Double],
+                                   tolerance: Double, floor: Double) -> ClosedRange<Double>? {
+        guard let (low, high, rounding) = change(family: family, gram: gram, product: product, beta: beta, next: next,
+                                                 deviance: deviance...deviance, largestPredictor: largestPredictor,
+                                                 roundingScale: roundingScale, columnMagnitudes: columnMagnitudes),
+              low > 0 || high < 0 else { return nil }
+        let least = min(abs(low), abs(high)) - 2 * rounding
+        let (lower, upper) = (deviance + low - 2 * rounding, deviance + high + 2 * rounding)
+        guard least > 0, margin * least >= tolerance * (max(abs(lower), abs(upper)) + floor) else { return nil }
+        return lower...upper
+    }
+
+    /// The exact change of the deviance over the step from `beta` to `next` within
+    /// [`low`, `high`], and the bound on how far a computed deviance at either end may be from
+    /// its exact value (`rounding`); nil outside the bound's assumptions (see the type's
+    /// documentation). `deviance` bounds the computed D(beta).
+    private static func change(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
+                               deviance: ClosedRange<Double>, largestPredictor: Double, roundingScale: Double,
+                               columnMagnitudes: [Double]) -> (low: Double, high: Double, rounding: Double)? {
+        guard family != .gaussian, deviance.lowerBound.isFinite, deviance.upperBound.isFinite else { return nil }
         let p = beta.count
         let step = zip(next, beta).map { $0 - $1 }
         guard step.allSatisfy(\.isFinite), beta.allSatisfy(\.isFinite) else { return nil }
@@ -89,11 +135,9 @@ enum DevianceChangeBound {
         let (low, high) = (change - spread, change + spread)
         // How far each computed deviance (at either end) may be from its exact value.
         let amplification = family == .binomial ? 1 + largest + exp(largest) : 3 * exp(move)
-        let rounding = roundingMultiple * Double.ulpOfOne * (amplification * roundingScale + abs(deviance) + abs(high))
+        let rounding = roundingMultiple * Double.ulpOfOne
+            * (amplification * roundingScale + max(abs(deviance.lowerBound), abs(deviance.upperBound)) + abs(high))
         guard rounding.isFinite else { return nil }
-        let lowest = max(0, deviance + low - rounding)
-        guard max(abs(low), abs(high)) + 2 * rounding <= margin * tolerance * (lowest + floor) else { return nil }
-        if let first, deviance + high + 2 * rounding > first { return nil }
-        return deviance + change
+        return (low, high, rounding)
     }
 }

@@ -128,7 +128,12 @@ extension IRLS {
     /// `glm.fit` too returns the coefficients of the step before its last deviance test — and
     /// a fit that does not settle after all gets its normal equations from one more pass at
     /// the same coefficients. A fit whose step certainly ends its deviance test
-    /// (`DevianceChangeBound`) finishes without the pass that would compute its deviance.
+    /// (`DevianceChangeBound`) finishes without the pass that would compute its deviance; one
+    /// whose step certainly does not (a replicate's first step, from the full-sample estimate)
+    /// takes its next pass without the deviance (no log per row), the bound's range standing
+    /// in for it at the next test; where the bound does not settle that test either, a pass of
+    /// its own computes it. A fit's deviance settled from such a range is the bound's estimate,
+    /// within half the range's width of the computed one (only its coefficients are meant).
     /// Neither the forecast nor the bound changes a result: the coefficients equal those of
     /// each fit alone to rounding (the passes' sums are ordered otherwise), with the same
     /// iterations. A finished fit's means come from one more pass (`IRLSPass.means`), for its
@@ -161,11 +166,29 @@ extension IRLS {
         }
         var active = Array(weights.indices)
         while !active.isEmpty {
+            // A fit whose deviance before its last step has only bounds, which did not settle the
+            // test after it, gets that deviance from a pass of its own (rarely any fit: the main
+            // pass keeps its group, so its sums are those of a run without the bounds).
+            let unresolved = active.filter { progress[$0].previousBounds != nil }
+            if !unresolved.isEmpty {
+                let previous = pass.refitPass(betas: unresolved.map { progress[$0].previousBeta! }, weights: unresolved.map { weights[$0] },
+                                              forming: unresolved.map { _ in false })
+                for (k, sums) in zip(unresolved, previous) {
+                    progress[k].takePreviousDeviance(sums.deviance, tolerance: tolerance, floor: devianceFloor)
+                }
+            }
+            // A fit whose test certainly goes on at its coefficients takes the pass without its deviance.
             let forming = active.map { refitForecast.expectsStep(progress[$0], tolerance: tolerance, maximumIterations: maximumIterations) }
-            let sums = pass.refitPass(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] }, forming: forming)
+            let sums = pass.refitPass(betas: active.map { progress[$0].beta! }, weights: active.map { weights[$0] }, forming: forming,
+                                      deviances: active.map { progress[$0].expectedDeviance == nil })
             var stepping: [(fit: Int, sums: IRLSPass.RefitSums)] = []
             var done: [(fit: Int, deviance: Double, pinnedRows: Int?)] = []
             for (k, state) in zip(active, sums) {
+                guard progress[k].expectedDeviance == nil else {
+                    progress[k].takeBoundedDeviance()
+                    stepping.append((k, state))
+                    continue
+                }
                 let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
                                                     maximumIterations: maximumIterations)
                 if more { stepping.append((k, state)) } else { done.append((k, state.deviance, state.pinnedRows)) }
@@ -181,26 +204,31 @@ extension IRLS {
             var settled: [(fit: Int, deviance: Double, pinnedRows: Int?)] = []
             for (k, taken) in stepping {
                 let sums = taken.normalEquations == nil ? late[k]! : taken, system = sums.normalEquations!
-                let (beta, deviance) = (progress[k].beta!, taken.deviance)
+                let beta = progress[k].beta!, bounds = progress[k].previousBounds
                 guard progress[k].takeStep(gram: system.gram, product: system.product) else {
                     results[k] = .some(nil)
                     continue
                 }
                 // A step that certainly ends the deviance test finishes the fit without a pass:
-                // no mean along it reaches its bound, so no row is pinned.
-                if boundsDevianceTest,
-                   let next = DevianceChangeBound.settledDeviance(
+                // no mean along it reaches its bound, so no row is pinned. One that certainly
+                // does not (from a computed deviance) takes its next pass without the deviance.
+                if boundsDevianceTest, let next = DevianceChangeBound.settledDeviance(
                        family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
-                       deviance: deviance, first: progress[k].fromStart ? progress[k].firstDeviance : nil,
+                       deviance: bounds ?? taken.deviance...taken.deviance, first: progress[k].fromStart ? progress[k].firstDeviance : nil,
                        largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale, columnMagnitudes: x.columnMagnitudes,
                        tolerance: tolerance, floor: devianceFloor) {
-                    let more = progress[k].takeDeviance(next, tolerance: tolerance, floor: devianceFloor,
-                                                        maximumIterations: maximumIterations)
-                    assert(!more, "the bound keeps the change within the deviance test")
+                    progress[k].takeSettledDeviance(next, tolerance: tolerance, floor: devianceFloor)
                     settled.append((k, next, 0))
-                } else {
-                    active.append(k)
+                    continue
                 }
+                if boundsDevianceTest, bounds == nil, progress[k].iteration < maximumIterations,
+                   let expected = DevianceChangeBound.continuingDeviance(
+                       family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
+                       deviance: taken.deviance, largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale,
+                       columnMagnitudes: x.columnMagnitudes, tolerance: tolerance, floor: devianceFloor) {
+                    progress[k].expectContinuing(expected)
+                }
+                active.append(k)
             }
             finish(settled)
         }
@@ -256,8 +284,16 @@ struct FusedIteration {
     private(set) var beta: [Double]?
     /// The coefficients before the last step (for the separation check).
     private(set) var previousBeta: [Double]? = nil
-    /// The previous pass's deviance; nil before the first pass.
+    /// The previous pass's deviance; nil before the first pass. While `previousBounds` stand
+    /// in for the deviance before the last step, the deviance one step further back.
     private var previous: Double? = nil
+    /// Bounds on the deviance at `beta` where its pass need not compute it
+    /// (`DevianceChangeBound.continuingDeviance`: the test there certainly goes on), until that
+    /// pass (`takeBoundedDeviance`).
+    private(set) var expectedDeviance: ClosedRange<Double>? = nil
+    /// Bounds standing in for the deviance before the last step (at `previousBeta`), which its
+    /// pass did not compute, until a later pass does (`takePreviousDeviance`).
+    private(set) var previousBounds: ClosedRange<Double>? = nil
     /// The first pass's deviance: at the starting coefficients when `fromStart`.
     private(set) var firstDeviance: Double? = nil
     /// Whether the fit started from given coefficients (not R's starting means).
@@ -291,6 +327,7 @@ struct FusedIteration {
     /// Takes the deviance at `beta` (the test adding `floor` to |dev|): true when the fit goes
     /// on with a step from `beta`, false when it is done (converged, or at `maximumIterations`).
     mutating func takeDeviance(_ deviance: Double, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool {
+        precondition(previousBounds == nil && expectedDeviance == nil, "a deviance with bounds only is taken first")
         if let previous {
             lastChange = abs(deviance - previous) / (abs(deviance) + floor)
             if lastChange! < tolerance { converged = true }
@@ -298,6 +335,37 @@ struct FusedIteration {
         if previous == nil { firstDeviance = deviance }
         previous = deviance
         return !converged && iteration < maximumIterations
+    }
+
+    /// Notes that the deviance test at `beta` certainly goes on, the deviance there (as a pass
+    /// would compute it) within `bounds`: the pass at `beta` need not compute it. Only below
+    /// the iteration limit, from a computed deviance.
+    mutating func expectContinuing(_ bounds: ClosedRange<Double>) {
+        precondition(previousBounds == nil, "bounds stand in for one deviance at a time")
+        expectedDeviance = bounds
+    }
+
+    /// Takes the pass at `beta` that did not compute the deviance (`expectContinuing`): the
+    /// test goes on, its bounds standing in for the deviance until a later pass computes it.
+    mutating func takeBoundedDeviance() {
+        (previousBounds, expectedDeviance, lastChange) = (expectedDeviance, nil, nil)
+    }
+
+    /// Takes the deviance before the last step, computed by a later pass where its bounds did
+    /// not settle the next test: the test there, which the bounds showed goes on.
+    mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) {
+        let change = abs(deviance - previous!) / (abs(deviance) + floor)
+        assert(!(change < tolerance), "the bounds showed that the deviance test goes on")
+        (previous, previousBounds, lastChange) = (deviance, nil, change)
+    }
+
+    /// Takes the deviance at `beta` from the bound that settles the test there
+    /// (`DevianceChangeBound.settledDeviance`): the fit has converged.
+    mutating func takeSettledDeviance(_ deviance: Double, tolerance: Double, floor: Double) {
+        if previousBounds == nil, let previous {
+            assert(abs(deviance - previous) / (abs(deviance) + floor) < tolerance, "the bound keeps the change within the deviance test")
+        }
+        (previous, previousBounds, converged) = (deviance, nil, true)
     }
 
     /// Takes the normal equations at `beta` (X'ΩX, p × p, and X'Ωz) and steps: false when they
@@ -322,7 +390,8 @@ enum RefitForecast {
     /// (Newton's method for canonical links), the next relative change about the square of
     /// the last, so a fit is expected to settle at the next test when the square of its last
     /// change is below the tolerance. Before a change is known (the first two passes) they
-    /// are formed, and a fit at its iteration limit never takes another step.
+    /// are formed, as where the bound shows the next test going on (`expectedDeviance`), and a
+    /// fit at its iteration limit never takes another step.
     case lastChange
     /// Always (every pass forms every fit's normal equations).
     case always
@@ -336,7 +405,7 @@ enum RefitForecast {
         case .always: return true
         case .never: return false
         case .lastChange:
-            guard let change = progress.lastChange else { return true }
+            guard progress.expectedDeviance == nil, let change = progress.lastChange else { return true }
             return change * change >= tolerance
         }
     }

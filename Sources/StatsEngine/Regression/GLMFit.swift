@@ -50,7 +50,8 @@ struct IRLS {
     /// the deviance; the results do not depend on it.
     var refitForecast = RefitForecast.lastChange
     /// Whether a replicate refit whose step certainly ends its deviance test
-    /// (`DevianceChangeBound`) finishes without a pass computing its deviance there; the
+    /// (`DevianceChangeBound`) finishes without a pass computing its deviance there, and one
+    /// whose step certainly does not takes its next pass without computing it; the
     /// coefficients and iterations do not depend on it.
     var boundsDevianceTest = true
     /// The constant the deviance test adds to |dev| (glm's 0.1, on weights of mean 1; `fit`

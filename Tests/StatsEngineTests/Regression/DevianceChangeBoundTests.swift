@@ -72,11 +72,22 @@ final class DevianceChangeBoundTests: XCTestCase {
         /// The bound's deviance at the Newton step from β, and the step's end.
         func bounded(from beta: [Double], tolerance: Double = 1e-8, floor: Double = 0.1) -> (settled: Double?, next: [Double]) {
             let (gram, product, largest, scale) = normalEquations(beta)
-            let next = NormalEquations(gram: gram, size: p)!.solve(product)
+            let next = NormalEquations(gram: gram, size: p)!.solve(product), start = deviance(beta)
             let settled = DevianceChangeBound.settledDeviance(
-                family: family, gram: gram, product: product, beta: beta, next: next, deviance: deviance(beta), first: nil,
+                family: family, gram: gram, product: product, beta: beta, next: next, deviance: start...start, first: nil,
                 largestPredictor: largest, roundingScale: scale, columnMagnitudes: magnitudes, tolerance: tolerance, floor: floor)
             return (settled, next)
+        }
+
+        /// The bound's range of the deviance at the Newton step from β where the test certainly
+        /// fails there, and the step's end.
+        func continuing(from beta: [Double], tolerance: Double = 1e-8, floor: Double = 0.1) -> (range: ClosedRange<Double>?, next: [Double]) {
+            let (gram, product, largest, scale) = normalEquations(beta)
+            let next = NormalEquations(gram: gram, size: p)!.solve(product)
+            let range = DevianceChangeBound.continuingDeviance(
+                family: family, gram: gram, product: product, beta: beta, next: next, deviance: deviance(beta),
+                largestPredictor: largest, roundingScale: scale, columnMagnitudes: magnitudes, tolerance: tolerance, floor: floor)
+            return (range, next)
         }
 
         /// The estimate, by Newton steps to convergence from `start` (nil: 0).
@@ -142,6 +153,72 @@ final class DevianceChangeBoundTests: XCTestCase {
             XCTAssertEqual(reached, 0.7, accuracy: 0.02, "\(family)")
             let (bound, _) = model.bounded(from: zip(estimate, direction).map { $0 + t * $1 })
             XCTAssertNotNil(bound, "\(family): a change of \(reached) of the threshold should be settled")
+        }
+    }
+
+    /// The other side (`continuingDeviance`): from points around the estimate at distances from
+    /// 1e-7 to 1, wherever the bound shows the test failing at the step's end, the deviances
+    /// computed row by row fail it, and the one at the step's end lies in the bound's range;
+    /// far from the estimate it shows it, near it not (there `settledDeviance` may settle, never
+    /// both).
+    func testContinuesOnlyWhereTheDevianceTestFails() {
+        for (family, seed) in [(Family.binomial, UInt64(11)), (.poisson, 12)] {
+            let model = Model(family: family, n: 3000, seed: seed)
+            let estimate = model.estimate()
+            var rng = SplitMix64(seed: seed + 100)
+            var continuing = 0, open = 0
+            for trial in 0..<60 {
+                let distance = pow(10, -7 + 7 * Double(trial) / 59)
+                let beta = estimate.map { $0 + distance * rng.normal() }
+                let (range, next) = model.continuing(from: beta)
+                let (before, after) = (model.deviance(beta), model.deviance(next))
+                guard let range else { open += 1; continue }
+                continuing += 1
+                XCTAssertGreaterThanOrEqual(abs(after - before) / (abs(after) + 0.1), 1e-8,
+                                            "\(family) at distance \(distance): the bound shows the test failing, the deviances pass it")
+                XCTAssertTrue(range.contains(after), "\(family) at distance \(distance): \(after) outside \(range)")
+                XCTAssertNil(model.bounded(from: beta).settled, "\(family) at distance \(distance): settled and continuing")
+            }
+            XCTAssertGreaterThan(continuing, 15, "\(family): far from the estimate the bound should show the test failing")
+            XCTAssertGreaterThan(open, 25, "\(family): near the estimate it should not")
+        }
+    }
+
+    /// Replicate refits from the full-sample estimate (jackknife replicates of 300 groups,
+    /// weights summing to 1, as `IRLS.splitFits` runs them): the first step's deviance has only the bound's range,
+    /// and with it standing in for the computed deviance the second step is settled as with
+    /// the computed one, where the deviances computed row by row go on at the first step and
+    /// pass the test at the second; the deviance the bound gives is within half the range's
+    /// width of the computed one.
+    func testBoundsStandInForAReplicatesFirstDeviance() {
+        for (family, seed) in [(Family.binomial, UInt64(13)), (.poisson, 14)] {
+            let base = Model(family: family, n: 3000, seed: seed)
+            let estimate = base.estimate()
+            var standIn = 0
+            for r in 0..<30 {
+                let kept = (0..<base.n).reduce(0.0) { $0 + ($1 % 300 == r ? 0 : base.w[$1]) }
+                let model = base.reweighted((0..<base.n).map { $0 % 300 == r ? 0 : base.w[$0] / kept })
+                let (range, first) = model.continuing(from: estimate)
+                let (d0, d1) = (model.deviance(estimate), model.deviance(first))
+                guard let range else { continue }
+                XCTAssertGreaterThanOrEqual(abs(d1 - d0) / (d1 + 0.1), 1e-8, "\(family) replicate \(r): the test goes on")
+                XCTAssertTrue(range.contains(d1), "\(family) replicate \(r): \(d1) outside \(range)")
+                let (gram, product, largest, scale) = model.normalEquations(first)
+                let second = NormalEquations(gram: gram, size: model.p)!.solve(product)
+                func settled(_ deviance: ClosedRange<Double>) -> Double? {
+                    DevianceChangeBound.settledDeviance(
+                        family: family, gram: gram, product: product, beta: first, next: second, deviance: deviance, first: d0,
+                        largestPredictor: largest, roundingScale: scale, columnMagnitudes: model.magnitudes, tolerance: 1e-8, floor: 0.1)
+                }
+                guard let bounded = settled(range) else { continue }
+                standIn += 1
+                let d2 = model.deviance(second)
+                XCTAssertLessThan(abs(d2 - d1) / (d2 + 0.1), 1e-8, "\(family) replicate \(r): settled from the range, not passing")
+                XCTAssertNotNil(settled(d1...d1), "\(family) replicate \(r): the computed deviance should settle what its range does")
+                XCTAssertLessThan(abs(bounded - d2), (range.upperBound - range.lowerBound) / 2 + 1e-8 * (d2 + 0.1),
+                                  "\(family) replicate \(r)")
+            }
+            XCTAssertGreaterThan(standIn, 20, "\(family): most replicates' second steps should settle from the first's range")
         }
     }
 
@@ -220,7 +297,7 @@ final class DevianceChangeBoundTests: XCTestCase {
         let deviance = model.deviance(estimate)
         func bound(family: Family = .binomial, largest: Double, first: Double? = nil) -> Double? {
             DevianceChangeBound.settledDeviance(family: family, gram: gram, product: product, beta: estimate, next: next,
-                                                deviance: deviance, first: first, largestPredictor: largest, roundingScale: scale,
+                                                deviance: deviance...deviance, first: first, largestPredictor: largest, roundingScale: scale,
                                                 columnMagnitudes: model.magnitudes, tolerance: 1e-8, floor: 0.1)
         }
         XCTAssertNotNil(bound(largest: largest))

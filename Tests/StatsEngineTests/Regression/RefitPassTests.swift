@@ -206,11 +206,27 @@ final class RefitPassTests: XCTestCase {
         let sums = pass.refitPass(betas: betas, weights: scaled, forming: [true, true, true])
         let systems = try sums.map { try XCTUnwrap($0.normalEquations) }
         let means = pass.means(betas: betas, weights: scaled)
-        // The weights formed where they are read give the sums of the weights stored, bit for bit.
+        // The weights read as stored, the sums divided by the divisor once, give the sums of the
+        // weights divided row by row to rounding.
         let stored = pass.refitPass(betas: betas, weights: weights.map(ScaledWeights.init), forming: [true, true, true])
         for k in betas.indices {
-            XCTAssertEqual(stored[k].deviance.bitPattern, sums[k].deviance.bitPattern, "\(family) fit \(k)", file: file, line: line)
-            XCTAssertEqual(stored[k].normalEquations!.gram, systems[k].gram, "\(family) fit \(k)", file: file, line: line)
+            assertClose(stored[k].deviance, sums[k].deviance, rel: 1e-14, "\(family) fit \(k)", file: file, line: line)
+            assertClose(stored[k].roundingScale, sums[k].roundingScale, rel: 1e-14, "\(family) fit \(k)", file: file, line: line)
+            for (i, (a, b)) in zip(stored[k].normalEquations!.gram + stored[k].normalEquations!.product,
+                                   systems[k].gram + systems[k].product).enumerated() {
+                assertClose(a, b, rel: 1e-13, floor: 1e-300, "\(family) fit \(k) entry \(i), weights stored", file: file, line: line)
+            }
+        }
+        // Without some fits' deviances: NaN for those, the others' bit for bit, and every fit's
+        // normal equations, largest |η| and rounding scale as with them.
+        let unmeasured = pass.refitPass(betas: betas, weights: scaled, forming: [true, true, true], deviances: [false, true, false])
+        for k in betas.indices {
+            XCTAssertEqual(unmeasured[k].deviance.isNaN, k != 1, "\(family) fit \(k)", file: file, line: line)
+            if k == 1 { XCTAssertEqual(unmeasured[k].deviance.bitPattern, sums[k].deviance.bitPattern, file: file, line: line) }
+            XCTAssertEqual(unmeasured[k].largestPredictor.bitPattern, sums[k].largestPredictor.bitPattern, file: file, line: line)
+            XCTAssertEqual(unmeasured[k].roundingScale.bitPattern, sums[k].roundingScale.bitPattern, file: file, line: line)
+            XCTAssertEqual(unmeasured[k].normalEquations!.gram, systems[k].gram, "\(family) fit \(k)", file: file, line: line)
+            XCTAssertEqual(unmeasured[k].normalEquations!.product, systems[k].product, "\(family) fit \(k)", file: file, line: line)
         }
         // Fits all at one predictor, all forming (a first pass): their X'ΩX from ω-scaled products
         // and the weights themselves, the same sums to rounding.
