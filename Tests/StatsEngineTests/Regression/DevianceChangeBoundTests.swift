@@ -90,6 +90,17 @@ final class DevianceChangeBoundTests: XCTestCase {
             return (range, next)
         }
 
+        /// 60 points about the estimate at distances from 1e-7 to 1 (evenly on a log scale),
+        /// each in a random direction from `seed`, with their distances.
+        func pointsAroundEstimate(seed: UInt64) -> [(distance: Double, beta: [Double])] {
+            let estimate = self.estimate()
+            var rng = SplitMix64(seed: seed)
+            return (0..<60).map { trial in
+                let distance = pow(10, -7 + 7 * Double(trial) / 59)
+                return (distance, estimate.map { $0 + distance * rng.normal() })
+            }
+        }
+
         /// The estimate, by Newton steps to convergence from `start` (nil: 0).
         func estimate(from start: [Double]? = nil) -> [Double] {
             var beta = start ?? [Double](repeating: 0, count: p)
@@ -104,12 +115,8 @@ final class DevianceChangeBoundTests: XCTestCase {
     func testSettlesOnlyWhereTheDevianceTestPasses() {
         for (family, seed) in [(Family.binomial, UInt64(5)), (.poisson, 6)] {
             let model = Model(family: family, n: 3000, seed: seed)
-            let estimate = model.estimate()
-            var rng = SplitMix64(seed: seed + 100)
             var settled = 0, open = 0
-            for trial in 0..<60 {
-                let distance = pow(10, -7 + 7 * Double(trial) / 59)
-                let beta = estimate.map { $0 + distance * rng.normal() }
+            for (distance, beta) in model.pointsAroundEstimate(seed: seed + 100) {
                 let (bound, next) = model.bounded(from: beta)
                 let (before, after) = (model.deviance(beta), model.deviance(next))
                 let passes = abs(after - before) / (abs(after) + 0.1) < 1e-8
@@ -164,12 +171,8 @@ final class DevianceChangeBoundTests: XCTestCase {
     func testContinuesOnlyWhereTheDevianceTestFails() {
         for (family, seed) in [(Family.binomial, UInt64(11)), (.poisson, 12)] {
             let model = Model(family: family, n: 3000, seed: seed)
-            let estimate = model.estimate()
-            var rng = SplitMix64(seed: seed + 100)
             var continuing = 0, open = 0
-            for trial in 0..<60 {
-                let distance = pow(10, -7 + 7 * Double(trial) / 59)
-                let beta = estimate.map { $0 + distance * rng.normal() }
+            for (distance, beta) in model.pointsAroundEstimate(seed: seed + 100) {
                 let (range, next) = model.continuing(from: beta)
                 let (before, after) = (model.deviance(beta), model.deviance(next))
                 guard let range else { open += 1; continue }
@@ -185,11 +188,11 @@ final class DevianceChangeBoundTests: XCTestCase {
     }
 
     /// Replicate refits from the full-sample estimate (jackknife replicates of 300 groups,
-    /// weights summing to 1, as `IRLS.splitFits` runs them): the first step's deviance has only the bound's range,
-    /// and with it standing in for the computed deviance the second step is settled as with
-    /// the computed one, where the deviances computed row by row go on at the first step and
-    /// pass the test at the second; the deviance the bound gives is within half the range's
-    /// width of the computed one.
+    /// weights summing to 1, as `IRLS.splitFits` runs them): the first step's deviance has only
+    /// the bound's range, and with it standing in for the computed deviance the second step is
+    /// settled as with the computed one, where the deviances computed row by row go on at the
+    /// first step and pass the test at the second; the deviance the bound gives is within half
+    /// the range's width of the computed one.
     func testBoundsStandInForAReplicatesFirstDeviance() {
         for (family, seed) in [(Family.binomial, UInt64(13)), (.poisson, 14)] {
             let base = Model(family: family, n: 3000, seed: seed)
