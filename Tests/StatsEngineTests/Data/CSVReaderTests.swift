@@ -67,6 +67,28 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try t.numeric("x"), cells.map { Double($0)! })
     }
 
+    /// Plain decimals, up to 15 places and mantissas up to 2^53 (the word-at-a-time path),
+    /// read as `Double(String)` reads them, bit for bit: the quotient by a power of ten is
+    /// correctly rounded (m·10^−k, a product by the rounded 10^−k, is an ulp off for about a
+    /// quarter of these).
+    func testPlainDecimalsAreCorrectlyRounded() throws {
+        var rng = SplitMix64(seed: 71)
+        let cells: [String] = (0..<60_000).map { i in
+            let places = 1 + i % 15
+            // Mantissas of every length up to 16 digits, below 2^53.
+            let digits = 1 + (i / 15) % 16
+            var m = rng.next() % UInt64(pow(10, Double(digits)).rounded())
+            if m >= 1 << 53 { m >>= 1 }
+            var text = String(m)
+            if text.count <= places { text = String(repeating: "0", count: places - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -places))
+            return i % 7 == 0 ? "-" + text : text
+        }
+        let t = try read("x\n" + cells.joined(separator: "\n") + "\n")
+        let wrong = zip(cells, try t.numeric("x")).filter { $1.bitPattern != Double($0)!.bitPattern }
+        XCTAssertEqual(wrong.count, 0, "first: \(wrong.prefix(5).map { "\($0.0) read as \($0.1)" })")
+    }
+
     /// A column that is numeric for many chunks and turns to text late must keep every cell's
     /// original text, in every chunk.
     func testColumnTurningToTextAcrossChunks() throws {
