@@ -25,9 +25,10 @@ import Foundation
 /// back n values per fit: the passes are bound by memory traffic (each fit's weights are read
 /// once a pass) more than by arithmetic. A pass reads each fit's weights as stored and divides
 /// its sums by the fit's divisor (a replicate's sum, `ScaledWeights`) once at the end, rather
-/// than each of n weights: the same sums to rounding. The sums are ordered otherwise than in `run`, so a
-/// refit's coefficients equal those of its fit alone to rounding (about 1e-13 relative), not
-/// bit for bit; they depend only on the rows and the group, never on the number of cores.
+/// than each of n weights: the same sums to rounding. The sums are ordered otherwise than in
+/// `run`, so a refit's coefficients equal those of its fit alone to rounding (about 1e-13
+/// relative), not bit for bit; they depend only on the rows and the group, never on the number
+/// of cores.
 extension IRLSPass {
     /// Rows per block of a refit pass: the block's monomial pairs (55 columns for the W1 model,
     /// 528 at 32 monomials) and the working weights of a group of 80 refits stay in the core's
@@ -74,9 +75,10 @@ extension IRLSPass {
 
     /// A pass of refits: for each fit k at coefficients `betas[k]` with prior weights
     /// `weights[k]`, its deviance (unless `deviances[k]` is false: NaN, no unit deviance
-    /// formed) and, where `forming[k]`, its normal equations at the same coefficients (else its
-    /// pinned rows); a row without weight adds nothing. One result per fit, in order. A fit's deviance does not depend on whether its normal equations are formed, nor
-    /// on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
+    /// formed; nil: every fit's) and, where `forming[k]`, its normal equations at the same
+    /// coefficients (else its pinned rows); a row without weight adds nothing. One result per
+    /// fit, in order. A fit's deviance does not depend on whether its normal equations are
+    /// formed, nor on the other fits' (bit for bit, for the same group of coefficients). Fits at the same
     /// coefficients (the refits' first pass, all from the full-sample estimate) share a linear
     /// predictor, its means, unit deviances and working responses.
     func refitPass(betas: [[Double]], weights: [ScaledWeights], forming: [Bool], deviances: [Bool]? = nil) -> [RefitSums] {

@@ -171,8 +171,8 @@ extension IRLS {
             // pass keeps its group, so its sums are those of a run without the bounds).
             let unresolved = active.filter { progress[$0].previousBounds != nil }
             if !unresolved.isEmpty {
-                let previous = pass.refitPass(betas: unresolved.map { progress[$0].previousBeta! }, weights: unresolved.map { weights[$0] },
-                                              forming: unresolved.map { _ in false })
+                let previous = pass.refitPass(betas: unresolved.map { progress[$0].previousBeta! },
+                                              weights: unresolved.map { weights[$0] }, forming: unresolved.map { _ in false })
                 for (k, sums) in zip(unresolved, previous) {
                     progress[k].takePreviousDeviance(sums.deviance, tolerance: tolerance, floor: devianceFloor)
                 }
@@ -214,7 +214,8 @@ extension IRLS {
                 // does not (from a computed deviance) takes its next pass without the deviance.
                 if boundsDevianceTest, let next = DevianceChangeBound.settledDeviance(
                        family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
-                       deviance: bounds ?? taken.deviance...taken.deviance, first: progress[k].fromStart ? progress[k].firstDeviance : nil,
+                       deviance: bounds ?? taken.deviance...taken.deviance,
+                       first: progress[k].fromStart ? progress[k].firstDeviance : nil,
                        largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale, columnMagnitudes: x.columnMagnitudes,
                        tolerance: tolerance, floor: devianceFloor) {
                     progress[k].takeSettledDeviance(next, tolerance: tolerance, floor: devianceFloor)
