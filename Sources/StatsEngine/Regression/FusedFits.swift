@@ -173,8 +173,12 @@ extension IRLS {
             if !unresolved.isEmpty {
                 let previous = pass.refitPass(betas: unresolved.map { progress[$0].previousBeta! },
                                               weights: unresolved.map { weights[$0] }, forming: unresolved.map { _ in false })
-                for (k, sums) in zip(unresolved, previous) {
-                    progress[k].takePreviousDeviance(sums.deviance, tolerance: tolerance, floor: devianceFloor)
+                // Should the computed deviance pass the test after all (R would stop there), the
+                // fit leaves the group for the general loop rather than keep a later step.
+                for (k, sums) in zip(unresolved, previous)
+                where !progress[k].takePreviousDeviance(sums.deviance, tolerance: tolerance, floor: devianceFloor) {
+                    results[k] = .some(nil)
+                    active.removeAll { $0 == k }
                 }
             }
             // A fit whose test certainly goes on at its coefficients takes the pass without its deviance.
@@ -353,11 +357,12 @@ struct FusedIteration {
     }
 
     /// Takes the deviance before the last step, computed by a later pass where its bounds did
-    /// not settle the next test: the test there, which the bounds showed goes on.
-    mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) {
+    /// not settle the next test: the test there, which the bounds showed goes on. False when
+    /// it passes after all (the bound failed: R's fit would have stopped before the last step).
+    mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) -> Bool {
         let change = abs(deviance - previous!) / (abs(deviance) + floor)
-        assert(!(change < tolerance), "the bounds showed that the deviance test goes on")
         (previous, previousBounds, lastChange) = (deviance, nil, change)
+        return !(change < tolerance)
     }
 
     /// Takes the deviance at `beta` from the bound that settles the test there

@@ -128,6 +128,9 @@ final class FusedIRLSTests: XCTestCase {
                 XCTAssertEqual(c.iterations, t.iterations, "fit \(k)")
                 XCTAssertEqual(c.converged, t.converged, "fit \(k)")
                 assertClose(t.deviance, c.deviance, rel: 1e-6, "fit \(k) deviance")
+                // Computed, the deviance is the fit's alone to rounding.
+                let alone = try irls.fit(x, weights: weights[k], start: start)
+                assertClose(c.deviance, alone.deviance, rel: 1e-12, "fit \(k) deviance computed")
                 if c.deviance != t.deviance { bounded += 1 }
             case let (.failure(c), .failure(t)):
                 XCTAssertEqual(String(describing: c), String(describing: t), "fit \(k)")
@@ -154,6 +157,26 @@ final class FusedIRLSTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// A fit whose deviance had only the bound's range until a later pass computed it: the
+    /// test there goes on when the change reaches the tolerance, and reports that it passed
+    /// (R would have stopped) when it does not, so the fit leaves its group for the general loop.
+    func testAPreviousDevianceComputedLateIsTested() {
+        func progress() -> FusedIteration {
+            var fit = FusedIteration(start: [0], size: 1)
+            XCTAssertTrue(fit.takeDeviance(1.0, tolerance: 1e-8, floor: 0.1, maximumIterations: 25))
+            XCTAssertTrue(fit.takeStep(gram: [2], product: [1]))
+            fit.expectContinuing(0.9...0.95)
+            fit.takeBoundedDeviance()
+            XCTAssertNotNil(fit.previousBounds)
+            XCTAssertTrue(fit.takeStep(gram: [2], product: [1.01]))
+            return fit
+        }
+        var goesOn = progress(), stops = progress()
+        XCTAssertTrue(goesOn.takePreviousDeviance(0.92, tolerance: 1e-8, floor: 0.1))
+        XCTAssertNil(goesOn.previousBounds)
+        XCTAssertFalse(stops.takePreviousDeviance(1.0 - 1e-12, tolerance: 1e-8, floor: 0.1))
     }
 
     /// Linear refits sharing their two passes (`IRLS.linearRefits`: X'WX and X'Wy of every fit,
