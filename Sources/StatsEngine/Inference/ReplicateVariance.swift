@@ -155,25 +155,29 @@ extension SurveyDesign {
     /// The covariance of a vector statistic computed for `groupSize` replicates at a time (a
     /// regression's refits sharing their passes over the design matrix), otherwise as
     /// `replicateCovariance(estimates:_:)`: `statistics` gets a group's replicate weights (one
-    /// per table row each) and gives each replicate's values or error, in the group's order.
+    /// per table row each) with each one's sum over every row where known
+    /// (`ReplicateWeights.total(replicate:)`), and gives each replicate's values or error, in
+    /// the group's order.
     /// Bootstrap replicates, whose weights are made for their group and held while it is
     /// evaluated (n values each), go at most `madeGroup` at a time; replicate-weight columns
     /// are the design's own and cost nothing to hand over.
     /// - Throws: as `replicateCovariance(estimates:_:)`.
     public func replicateCovariance(estimates: [Double], groupSize: Int,
-                                    _ statistics: ([[Double]]) -> [Result<[Double], Error>]) throws -> ReplicateCovariance? {
+                                    _ statistics: ([[Double]], _ totals: [Double?]) -> [Result<[Double], Error>]) throws
+        -> ReplicateCovariance? {
         switch spec.varianceMethod {
         case .linearization:
             return nil
         case let .bootstrap(replicates, seed):
             let bootstrap = try RaoWuBootstrap(design: self, replicates: replicates, seed: seed)
             return bootstrap.combine(try ReplicateEstimates(replicates: replicates, groupSize: min(groupSize, Self.madeGroup), design: self,
-                                                            weights: { try bootstrap.analysisWeights(replicate: $0) },
+                                                            weights: { try bootstrap.analysisWeights(replicate: $0) }, totals: { _ in nil },
                                                             estimates: estimates, minimum: 2, statistics))
         case .replicateWeights, .madeReplicates:
             let replicateWeights = try readReplicateWeights()
             let evaluated = try ReplicateEstimates(replicates: replicateWeights.count, groupSize: groupSize, design: self,
-                                                   weights: { replicateWeights.weights(replicate: $0) }, estimates: estimates,
+                                                   weights: { replicateWeights.weights(replicate: $0) },
+                                                   totals: { replicateWeights.total(replicate: $0) }, estimates: estimates,
                                                    minimum: 1, statistics)
             return replicateWeights.combine(evaluated, estimates: estimates)
         }
@@ -263,10 +267,11 @@ struct ReplicateEstimates {
     }
 
     /// Evaluated `groupSize` replicates at a time: a group's weights are made on all cores, then
-    /// `statistics` gives each one's values or error, in the group's order.
+    /// `statistics` gives each one's values or error, in the group's order, from the weights and
+    /// their `totals` over every row where known.
     /// - Throws: as `init(replicates:design:weights:estimates:minimum:_:)`.
-    init(replicates: Int, groupSize: Int, design: SurveyDesign, weights: @Sendable (Int) throws -> [Double], estimates: [Double]?,
-         minimum: Int, _ statistics: ([[Double]]) -> [Result<[Double], Error>]) throws {
+    init(replicates: Int, groupSize: Int, design: SurveyDesign, weights: @Sendable (Int) throws -> [Double], totals: (Int) -> Double?,
+         estimates: [Double]?, minimum: Int, _ statistics: ([[Double]], _ totals: [Double?]) -> [Result<[Double], Error>]) throws {
         var results: [Result<[Double], Error>] = []
         for first in stride(from: 0, to: replicates, by: groupSize) {
             let count = min(groupSize, replicates - first)
@@ -275,7 +280,7 @@ struct ReplicateEstimates {
                 let shared = UnsafeSendable(slots)
                 DispatchQueue.concurrentPerform(iterations: count) { c in shared.value[c] = Result { try weights(first + c) } }
             }
-            results += statistics(try group.map { try $0!.get() })
+            results += statistics(try group.map { try $0!.get() }, (first..<(first + count)).map(totals))
         }
         try self.init(results: results, design: design, estimates: estimates, minimum: minimum)
     }

@@ -63,8 +63,9 @@ extension IRLSPass {
         var pinnedRows: Int?
         /// The largest |η| over the rows, at the pass's coefficients (`DevianceChangeBound`).
         var largestPredictor: Double
-        /// Σwᵢ (logistic, gaussian) or Σwᵢ(yᵢ + μᵢ) (Poisson) over the rows with weight, at the
-        /// pass's coefficients: the scale of the deviance's rounding (`DevianceChangeBound`).
+        /// Σwᵢ (logistic: the weights' `total` where known, the same at every pass) or
+        /// Σwᵢ(yᵢ + μᵢ) (Poisson) over the rows with weight, at the pass's coefficients: the
+        /// scale of the deviance's rounding (`DevianceChangeBound`).
         var roundingScale: Double
         /// X'ΩX (p × p, symmetric) and X'Ωz at the pass's means, z = η + (y − μ)/(dμ/dη) the
         /// working response (gaussian: z = y − η, the residuals, whose X'Ωz is the right-hand
@@ -101,6 +102,10 @@ extension IRLSPass {
         let expansions = (0..<cells.count).map(cells.expansion)
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
+        let members = (0..<shared).map { g in betas.indices.filter { groupOf[$0] == g } }  // the fits at each
+        // A logistic fit's rounding scale Σwᵢ is the same at every pass: taken from its weights'
+        // total where known, not summed row by row.
+        let summing = weights.map { family == .poisson || (family == .binomial && $0.total == nil) }
         let cellCoefficients = cells.cellCoefficients(coefficients, count: shared)
         // The fits whose normal equations are formed, each one's column among them, and the
         // shared predictors at which some are.
@@ -158,14 +163,16 @@ extension IRLSPass {
                         family.workingWeights(ones, mean: mean, derivative: derivative, z: z, count: m, root: false, omega: omega, rhs: rhs)
                         scaled = Self.allFinite(omega, count: m) && Self.allFinite(rhs, count: m)
                     }
-                    for k in 0..<fits where groupOf[k] == g {
+                    for k in members[g] {
                         let w = block.weights + k * Self.refitChunkRows
                         if family != .gaussian {
                             if deviances[k] { out[scalars + 4 * k] += Self.weightedSum(w, units, count: m) }
                             out[scalars + 4 * k + 2] = Self.larger(out[scalars + 4 * k + 2], largest)
-                            out[scalars + 4 * k + 3] += family == .poisson
-                                ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
-                                : Self.total(w, count: m)
+                            if summing[k] {
+                                out[scalars + 4 * k + 3] += family == .poisson
+                                    ? Self.weightedSum(w, y, count: m) + Self.weightedSum(w, mean, count: m)
+                                    : Self.total(w, count: m)
+                            }
                         }
                         if columnOf[k] < 0 {
                             out[scalars + 4 * k + 1] += Double(SeparationCheck.pinnedRows(family: family, mean: mean, weights: w,
@@ -213,6 +220,7 @@ extension IRLSPass {
                 (deviance, pinned, largest, scale) = (deviance + part[at], pinned + part[at + 1], Self.larger(largest, part[at + 2]),
                                                       scale + part[at + 3])
             }
+            if family != .gaussian && !summing[k] { scale = weights[k].total! }
             (deviance, scale) = (deviances[k] ? deviance / divisor : .nan, scale / divisor)
             guard columnOf[k] >= 0 else {
                 return RefitSums(deviance: deviance, pinnedRows: Int(pinned), largestPredictor: largest, roundingScale: scale,

@@ -14,34 +14,42 @@ struct ScaledWeights: Sendable {
     let rows: [Int32]?
     /// What each value is divided by.
     let divisor: Double
+    /// Σ of the stored values over the model rows, when known (`normalized`: the divisor);
+    /// a refit pass then takes a logistic fit's rounding scale from it instead of summing.
+    let total: Double?
 
     /// Weights as given, one per model row.
     init(_ values: [Double]) {
-        (column, rows, divisor) = (values, nil, 1)
+        (column, rows, divisor, total) = (values, nil, 1, nil)
     }
 
-    /// The values of `column` at `rows` (nil: every row), divided by `divisor`.
-    init(column: [Double], rows: [Int32]?, divisor: Double) {
-        (self.column, self.rows, self.divisor) = (column, rows, divisor)
+    /// The values of `column` at `rows` (nil: every row), divided by `divisor`; `total` their
+    /// sum over those rows when known.
+    init(column: [Double], rows: [Int32]?, divisor: Double, total: Double? = nil) {
+        (self.column, self.rows, self.divisor, self.total) = (column, rows, divisor, total)
     }
 
     /// Each of `columns` at `rows` (nil: every row) over its sum there: the weights of replicate
-    /// refits, R's `wi/sum(wi)` in `svyglm.svyrep.design`. Each sum is taken in extended
-    /// precision as R's `sum` takes it (in four interleaved partial sums, so that the additions
-    /// do not wait on each other; the double it rounds to is R's unless the exact sum lies within
-    /// about 1e-19 of the midpoint of two doubles), one column per core.
-    static func normalized(_ columns: [[Double]], rows: [Int32]?) -> [ScaledWeights] {
-        var totals = [Double](repeating: 0, count: columns.count)
-        totals.withUnsafeMutableBufferPointer { slots in
+    /// refits, R's `wi/sum(wi)` in `svyglm.svyrep.design`. Each sum is `CompensatedSum`'s (the
+    /// correctly rounded sum; R's long-double `sum` gives it or a neighbour), one column per
+    /// core, or over every row the column's known `totals[k]` (`ReplicateWeights.totals`, taken
+    /// the same way as the columns were read).
+    static func normalized(_ columns: [[Double]], rows: [Int32]?, totals: [Double?]? = nil) -> [ScaledWeights] {
+        var sums = [Double](repeating: 0, count: columns.count)
+        sums.withUnsafeMutableBufferPointer { slots in
             let shared = UnsafeSendable(slots)
             DispatchQueue.concurrentPerform(iterations: columns.count) { k in
+                if rows == nil, let total = totals?[k] {
+                    shared.value[k] = total
+                    return
+                }
                 shared.value[k] = columns[k].withUnsafeBufferPointer { column in
-                    guard let rows else { return extendedSum(count: column.count) { column[$0] } }
-                    return rows.withUnsafeBufferPointer { rows in extendedSum(count: rows.count) { column[Int(rows[$0])] } }
+                    guard let rows else { return compensatedSum(count: column.count) { column[$0] } }
+                    return rows.withUnsafeBufferPointer { rows in compensatedSum(count: rows.count) { column[Int(rows[$0])] } }
                 }
             }
         }
-        return zip(columns, totals).map { ScaledWeights(column: $0, rows: rows, divisor: $1) }
+        return zip(columns, sums).map { ScaledWeights(column: $0, rows: rows, divisor: $1, total: $1) }
     }
 
     /// Each of `columns` at `rows` (nil: every row) as it is, divisor 1 (0 when no weight there
@@ -55,22 +63,16 @@ struct ScaledWeights: Sendable {
         }
     }
 
-    /// Σ value(i) for i < count in extended precision where the platform has it, in four
-    /// interleaved partial sums, rounded to a double at the end.
+    /// Σ value(i) for i < count (`CompensatedSum`), four at a time.
     @inline(__always)
-    private static func extendedSum(count: Int, _ value: (Int) -> Double) -> Double {
-        #if arch(x86_64) || arch(i386)
-        typealias Wide = Float80
-        #else
-        typealias Wide = Double
-        #endif
-        var (s0, s1, s2, s3) = (Wide(0), Wide(0), Wide(0), Wide(0)), i = 0
+    private static func compensatedSum(count: Int, _ value: (Int) -> Double) -> Double {
+        var sum = CompensatedSum(), i = 0
         while i + 4 <= count {
-            (s0, s1, s2, s3) = (s0 + Wide(value(i)), s1 + Wide(value(i + 1)), s2 + Wide(value(i + 2)), s3 + Wide(value(i + 3)))
+            sum.add(SIMD4(value(i), value(i + 1), value(i + 2), value(i + 3)))
             i += 4
         }
-        while i < count { s0 += Wide(value(i)); i += 1 }
-        return Double((s0 + s1) + (s2 + s3))
+        while i < count { sum.add(value(i)); i += 1 }
+        return sum.value
     }
 
     /// The weight of each model row, stored (the column itself when there is nothing to form).

@@ -160,12 +160,13 @@ public struct RegressionEstimator: Sendable {
                 }
             }
         }
-        guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group in
-            // Each replicate's weights at the model's rows over their sum, read where they are
-            // (a linear fit's as they are: its coefficients do not depend on their scale). A
+        guard let replicated = try design.replicateCovariance(estimates: estimates, groupSize: Self.refitGroup, { group, totals in
+            // Each replicate's weights at the model's rows over their sum (known when the rows
+            // are all the table's), read where they are (a linear fit's as they are: its
+            // coefficients do not depend on their scale). A
             // replicate that gives every model row weight 0 has no fit (R's svyglm stops there).
             let rows = x.usesEveryRow ? nil : x.rows
-            let weights = request.family == .gaussian ? ScaledWeights.unscaled(group, rows: rows) : ScaledWeights.normalized(group, rows: rows)
+            let weights = request.family == .gaussian ? ScaledWeights.unscaled(group, rows: rows) : ScaledWeights.normalized(group, rows: rows, totals: totals)
             let fitted = weights.indices.filter { weights[$0].divisor > 0 }
             var refits = [Result<GLMFit, Error>?](repeating: nil, count: weights.count)
             for (k, fit) in zip(fitted, irls.fits(x, weights: fitted.map { weights[$0] }, start: start)) { refits[k] = fit }

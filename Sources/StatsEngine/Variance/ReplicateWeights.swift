@@ -31,6 +31,9 @@ public struct ReplicateWeights: Sendable {
     /// Whether the sums over blocks of all rows show full rank (`blockSums`), found as the
     /// columns read from the data were checked (in the same read); nil when not known.
     private var fullRankOverAllRows: Bool? = nil
+    /// Each replicate's sum over all rows (`CompensatedSum`), taken in the same read; nil when
+    /// not known (made or calibrated replicates).
+    private var totals: [Double]? = nil
 
     /// The number of replicates R.
     public var count: Int { columns.count }
@@ -119,11 +122,14 @@ public struct ReplicateWeights: Sendable {
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: data, made: nil)
-        fullRankOverAllRows = sums.showFullRank
+        (fullRankOverAllRows, totals) = (sums.showFullRank, sums.totals)
     }
 
     /// Replicate `j`'s weight for every row.
     public func weights(replicate j: Int) -> [Double] { values[j] }
+
+    /// Replicate `j`'s weights summed over every row (`CompensatedSum`), when known.
+    public func total(replicate j: Int) -> Double? { totals?[j] }
 
     /// R's `degf` of a replicate design restricted to `rows` (nil: all): the rank of the
     /// replicate weight matrix (R's `qr`, tolerance 1e-5) minus 1.
@@ -179,12 +185,15 @@ public struct ReplicateWeights: Sendable {
     /// Schwarz), so a column's residual on the block sums, over √b, bounds its residual on the
     /// rows from below: when every column keeps 2·tol of its norm (over all rows) on the block
     /// sums, every column keeps tol of it on the rows, and the rank is full. `showFullRank` is
-    /// false when that does not show it (the rank may still be full).
-    private static func blockSums(_ columns: [[Double]], rows: [Int32]?) -> (showFullRank: Bool, firstInvalid: [Int?]) {
+    /// false when that does not show it (the rank may still be full). Over all rows, also each
+    /// column's total (`CompensatedSum`, a refit's divisor: `ScaledWeights.normalized`).
+    private static func blockSums(_ columns: [[Double]], rows: [Int32]?)
+        -> (showFullRank: Bool, firstInvalid: [Int?], totals: [Double]?) {
         let r = columns.count, n = rows?.count ?? columns.first?.count ?? 0
         let blocks = max(1, min(Self.rankBlocks, n)), largest = (n + blocks - 1) / blocks
-        // Per column its block sums (blocks × r, column-major), its squared norm and its first invalid row.
-        var sums = [Double](repeating: 0, count: blocks * r), norms = [Double](repeating: 0, count: r)
+        // Per column its block sums (blocks × r, column-major), its squared norm and total (r
+        // norms, then r totals) and its first invalid row.
+        var sums = [Double](repeating: 0, count: blocks * r), norms = [Double](repeating: 0, count: 2 * r)
         var firstInvalid = [Int?](repeating: nil, count: r)
         sums.withUnsafeMutableBufferPointer { sums in
             norms.withUnsafeMutableBufferPointer { norms in
@@ -193,7 +202,7 @@ public struct ReplicateWeights: Sendable {
                     DispatchQueue.concurrentPerform(iterations: r) { j in
                         columns[j].withUnsafeBufferPointer { column in
                             let out = shared.value.0 + j * blocks
-                            var norm = SIMD4<Double>.zero, invalid = SIMDMask<SIMD4<Int64>>(repeating: false)
+                            var norm = SIMD4<Double>.zero, invalid = SIMDMask<SIMD4<Int64>>(repeating: false), total = CompensatedSum()
                             for b in 0..<blocks {
                                 var sum = SIMD4<Double>.zero
                                 var i = n * b / blocks
@@ -208,16 +217,19 @@ public struct ReplicateWeights: Sendable {
                                     while i + 4 <= end {
                                         let w = UnsafeRawPointer(column.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
                                         invalid .|= .!(w .>= 0)
+                                        total.add(w)
                                         (sum, norm, i) = (sum + w, norm + w * w, i + 4)
                                     }
                                     while i < end {
                                         if !(column[i] >= 0) { invalid[0] = true }
+                                        total.add(column[i])
                                         (sum[0], norm[0], i) = (sum[0] + column[i], norm[0] + column[i] * column[i], i + 1)
                                     }
                                 }
                                 out[b] = sum.sum()
                             }
                             shared.value.1[j] = norm.sum()
+                            shared.value.1[r + j] = total.value
                             // The first invalid row, looked for only in a column that has one.
                             if any(invalid) {
                                 shared.value.2[j] = column.firstIndex { !($0 >= 0) }
@@ -227,13 +239,14 @@ public struct ReplicateWeights: Sendable {
                 }
             }
         }
-        guard r > 0, n > r else { return (false, firstInvalid) }
+        let columnTotals = rows == nil ? Array(norms[r...]) : nil
+        guard r > 0, n > r else { return (false, firstInvalid, columnTotals) }
         var gram = [Double](repeating: 0, count: r * r)
         var uplo = CChar(UInt8(ascii: "U")), trans = CChar(UInt8(ascii: "T"))
         var rr = Int32(r), kk = Int32(blocks), one = 1.0, zero = 0.0
         dsyrk_(&uplo, &trans, &rr, &kk, &one, sums, &kk, &zero, &gram, &rr)
         // The factor 4 (2·tol) leaves the rounding of the sums far behind.
-        return (keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r, firstInvalid)
+        return (keptColumns(gram: gram, size: r, norms: norms, shrink: 1 / (4 * Double(largest))) == r, firstInvalid, columnTotals)
     }
 
     /// WᵀW of the replicate weights of `rows` (nil: all), R × R (its upper triangle): each core

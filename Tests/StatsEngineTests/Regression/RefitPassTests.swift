@@ -238,6 +238,22 @@ final class RefitPassTests: XCTestCase {
                 assertClose(a, b, rel: 1e-13, floor: 1e-300, "\(family) fit \(k) entry \(i) at one predictor", file: file, line: line)
             }
         }
+        // Weights whose total is known: a logistic fit's rounding scale from it (its Σwᵢ to
+        // rounding; a Poisson fit's is summed all the same), everything else bit for bit.
+        let totalled = scaled.map { w in
+            ScaledWeights(column: w.column, rows: w.rows, divisor: w.divisor, total: w.materialized().reduce(0, +) * w.divisor)
+        }
+        let fromTotals = pass.refitPass(betas: betas, weights: totalled, forming: [true, true, true])
+        for k in betas.indices {
+            XCTAssertEqual(fromTotals[k].deviance.bitPattern, sums[k].deviance.bitPattern, file: file, line: line)
+            XCTAssertEqual(fromTotals[k].normalEquations!.gram, systems[k].gram, "\(family) fit \(k)", file: file, line: line)
+            if family == .binomial {
+                assertClose(fromTotals[k].roundingScale, sums[k].roundingScale, rel: 1e-13, "\(family) fit \(k)", file: file, line: line)
+                XCTAssertEqual(fromTotals[k].roundingScale, totalled[k].total! / totalled[k].divisor, file: file, line: line)
+            } else {
+                XCTAssertEqual(fromTotals[k].roundingScale.bitPattern, sums[k].roundingScale.bitPattern, file: file, line: line)
+            }
+        }
         // Without some fits' normal equations: none for those, the same deviances bit for bit,
         // and their pinned rows counted (the same whichever other fits form theirs).
         let counted = pass.refitPass(betas: betas, weights: scaled, forming: [false, false, false]).map(\.pinnedRows)
