@@ -31,8 +31,9 @@ import Foundation
 /// The same bound from below shows where the test certainly fails: a replicate's first step
 /// from the full-sample estimate moves the deviance by far more than the threshold, so the
 /// pass at that step's end need not compute the deviance (a log per row and replicate) for the
-/// test; its bounds (`continuingDeviance`) stand in for it at the next step's test, and where
-/// they cannot settle that test, a later pass computes it.
+/// test; its bounds (`continuingDeviance`) stand in for it at the next step's test, chain to
+/// the next deviance's bounds where that test certainly fails too, and where they can neither
+/// settle nor fail that test, a later pass computes it.
 enum DevianceChangeBound {
     /// The share of the deviance test's threshold the bound, the computed deviances' rounding
     /// added (twice the rounding bound), must stay within: the tenth left over is a reserve
@@ -85,16 +86,18 @@ enum DevianceChangeBound {
     /// and a refit pass at `next` need not compute its deviance for the test (`IRLS.splitFits`,
     /// a replicate refit's first step from the full-sample estimate). Nil when the bound cannot
     /// show it, or the family is not logistic or Poisson. The parameters are
-    /// `settledDeviance`'s, `deviance` computed at `beta`.
+    /// `settledDeviance`'s: `deviance` the one computed at `beta`, or bounds on it (a step from
+    /// a deviance not computed either: the change is bounded whatever it is, and the range only
+    /// widens the test's denominator and the bounds returned).
     static func continuingDeviance(family: Family, gram: [Double], product: [Double], beta: [Double], next: [Double],
-                                   deviance: Double, largestPredictor: Double, roundingScale: Double, columnMagnitudes: [Double],
-                                   tolerance: Double, floor: Double) -> ClosedRange<Double>? {
+                                   deviance: ClosedRange<Double>, largestPredictor: Double, roundingScale: Double,
+                                   columnMagnitudes: [Double], tolerance: Double, floor: Double) -> ClosedRange<Double>? {
         guard let (low, high, rounding) = change(family: family, gram: gram, product: product, beta: beta, next: next,
-                                                 deviance: deviance...deviance, largestPredictor: largestPredictor,
+                                                 deviance: deviance, largestPredictor: largestPredictor,
                                                  roundingScale: roundingScale, columnMagnitudes: columnMagnitudes),
               low > 0 || high < 0 else { return nil }
         let least = min(abs(low), abs(high)) - 2 * rounding
-        let (lower, upper) = (deviance + low - 2 * rounding, deviance + high + 2 * rounding)
+        let (lower, upper) = (deviance.lowerBound + low - 2 * rounding, deviance.upperBound + high + 2 * rounding)
         guard least > 0, margin * least >= tolerance * (max(abs(lower), abs(upper)) + floor) else { return nil }
         return lower...upper
     }

@@ -131,8 +131,9 @@ extension IRLS {
     /// (`DevianceChangeBound`) finishes without the pass that would compute its deviance; one
     /// whose step certainly does not (a replicate's first step, from the full-sample estimate)
     /// takes its next pass without the deviance (no log per row), the bound's range standing
-    /// in for it at the next test; where the bound does not settle that test either, a pass of
-    /// its own computes it. A fit's deviance settled from such a range is the bound's estimate,
+    /// in for it at the next test; where the bound shows that test going on too, the bounds
+    /// chain (that deviance is never computed); where it shows neither, a pass of its own
+    /// computes it. A fit's deviance settled from such a range is the bound's estimate,
     /// within half the range's width of the computed one (only its coefficients are meant).
     /// Neither the forecast nor the bound changes a result: the coefficients equal those of
     /// each fit alone to rounding (the passes' sums are ordered otherwise), with the same
@@ -215,7 +216,9 @@ extension IRLS {
                 }
                 // A step that certainly ends the deviance test finishes the fit without a pass:
                 // no mean along it reaches its bound, so no row is pinned. One that certainly
-                // does not (from a computed deviance) takes its next pass without the deviance.
+                // does not takes its next pass without the deviance: from a computed deviance, or
+                // from bounds (whose deviance is then never computed: the step's change is bounded
+                // whatever it is).
                 if boundsDevianceTest, let next = DevianceChangeBound.settledDeviance(
                        family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
                        deviance: bounds ?? taken.deviance...taken.deviance,
@@ -226,11 +229,12 @@ extension IRLS {
                     settled.append((k, next, 0))
                     continue
                 }
-                if boundsDevianceTest, bounds == nil, progress[k].iteration < maximumIterations,
+                if boundsDevianceTest, progress[k].iteration < maximumIterations,
                    let expected = DevianceChangeBound.continuingDeviance(
                        family: family, gram: system.gram, product: system.product, beta: beta, next: progress[k].beta!,
-                       deviance: taken.deviance, largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale,
-                       columnMagnitudes: x.columnMagnitudes, tolerance: tolerance, floor: devianceFloor) {
+                       deviance: bounds ?? taken.deviance...taken.deviance, largestPredictor: sums.largestPredictor,
+                       roundingScale: sums.roundingScale, columnMagnitudes: x.columnMagnitudes, tolerance: tolerance,
+                       floor: devianceFloor) {
                     progress[k].expectContinuing(expected)
                 }
                 active.append(k)
@@ -289,9 +293,10 @@ struct FusedIteration {
     private(set) var beta: [Double]?
     /// The coefficients before the last step (for the separation check).
     private(set) var previousBeta: [Double]? = nil
-    /// The previous pass's deviance; nil before the first pass. While `previousBounds` stand
-    /// in for the deviance before the last step, the deviance one step further back.
-    private var previous: Double? = nil
+    /// The previous pass's deviance (a one-point range); nil before the first pass. While
+    /// `previousBounds` stand in for the deviance before the last step, the deviance one step
+    /// further back: bounds on it where no pass computed it (chained by `expectContinuing`).
+    private var previous: ClosedRange<Double>? = nil
     /// Bounds on the deviance at `beta` where its pass need not compute it
     /// (`DevianceChangeBound.continuingDeviance`: the test there certainly goes on), until that
     /// pass (`takeBoundedDeviance`).
@@ -334,19 +339,22 @@ struct FusedIteration {
     mutating func takeDeviance(_ deviance: Double, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool {
         precondition(previousBounds == nil && expectedDeviance == nil, "a deviance with bounds only is taken first")
         if let previous {
-            lastChange = abs(deviance - previous) / (abs(deviance) + floor)
+            precondition(previous.lowerBound == previous.upperBound, "a deviance computed after bounds only is taken late")
+            lastChange = Self.change(from: previous, to: deviance, floor: floor)
             if lastChange! < tolerance { converged = true }
         }
         if previous == nil { firstDeviance = deviance }
-        previous = deviance
+        previous = deviance...deviance
         return !converged && iteration < maximumIterations
     }
 
     /// Notes that the deviance test at `beta` certainly goes on, the deviance there (as a pass
     /// would compute it) within `bounds`: the pass at `beta` need not compute it. Only below
-    /// the iteration limit, from a computed deviance.
+    /// the iteration limit. From a step whose starting deviance had bounds only
+    /// (`previousBounds`), that deviance is never computed: its bounds stay as the deviance one
+    /// step further back, for the test of a deviance computed late (`takePreviousDeviance`).
     mutating func expectContinuing(_ bounds: ClosedRange<Double>) {
-        precondition(previousBounds == nil, "bounds stand in for one deviance at a time")
+        if let previousBounds { (previous, self.previousBounds) = (previousBounds, nil) }
         expectedDeviance = bounds
     }
 
@@ -358,10 +366,11 @@ struct FusedIteration {
 
     /// Takes the deviance before the last step, computed by a later pass where its bounds did
     /// not settle the next test: the test there, which the bounds showed goes on. False when
-    /// it passes after all (the bound failed: R's fit would have stopped before the last step).
+    /// it passes after all (the bound failed: R's fit would have stopped before the last step),
+    /// or may pass, against bounds on the deviance before (its change from their nearest end).
     mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) -> Bool {
-        let change = abs(deviance - previous!) / (abs(deviance) + floor)
-        (previous, previousBounds, lastChange) = (deviance, nil, change)
+        let change = Self.change(from: previous!, to: deviance, floor: floor)
+        (previous, previousBounds, lastChange) = (deviance...deviance, nil, change)
         return !(change < tolerance)
     }
 
@@ -369,9 +378,17 @@ struct FusedIteration {
     /// (`DevianceChangeBound.settledDeviance`): the fit has converged.
     mutating func takeSettledDeviance(_ deviance: Double, tolerance: Double, floor: Double) {
         if previousBounds == nil, let previous {
-            assert(abs(deviance - previous) / (abs(deviance) + floor) < tolerance, "the bound keeps the change within the deviance test")
+            assert(Self.change(from: previous, to: deviance, floor: floor) < tolerance, "the bound keeps the change within the deviance test")
         }
-        (previous, previousBounds, converged) = (deviance, nil, true)
+        (previous, previousBounds, converged) = (deviance...deviance, nil, true)
+    }
+
+    /// R's relative change |dev − previous|/(|dev| + floor), from the nearest end of bounds on
+    /// the previous deviance (0 within them): the smallest the change can be.
+    private static func change(from previous: ClosedRange<Double>, to deviance: Double, floor: Double) -> Double {
+        let distance = deviance < previous.lowerBound ? previous.lowerBound - deviance
+            : deviance > previous.upperBound ? deviance - previous.upperBound : 0
+        return distance / (abs(deviance) + floor)
     }
 
     /// Takes the normal equations at `beta` (X'ΩX, p × p, and X'Ωz) and steps: false when they

@@ -85,7 +85,7 @@ final class DevianceChangeBoundTests: XCTestCase {
             let (gram, product, largest, scale) = normalEquations(beta)
             let next = NormalEquations(gram: gram, size: p)!.solve(product)
             let range = DevianceChangeBound.continuingDeviance(
-                family: family, gram: gram, product: product, beta: beta, next: next, deviance: deviance(beta),
+                family: family, gram: gram, product: product, beta: beta, next: next, deviance: deviance(beta)...deviance(beta),
                 largestPredictor: largest, roundingScale: scale, columnMagnitudes: magnitudes, tolerance: tolerance, floor: floor)
             return (range, next)
         }
@@ -184,6 +184,41 @@ final class DevianceChangeBoundTests: XCTestCase {
             }
             XCTAssertGreaterThan(continuing, 15, "\(family): far from the estimate the bound should show the test failing")
             XCTAssertGreaterThan(open, 25, "\(family): near the estimate it should not")
+        }
+    }
+
+    /// Bounds chained (`IRLS.splitFits`, a refit far from its estimate): from the bound's range
+    /// on a deviance no pass computed, wherever the next step's test is shown failing, the
+    /// deviances computed row by row fail it, the next range holds the computed deviance, and
+    /// it holds the range the computed deviance would give.
+    func testContinuesFromBoundsOnAnUncomputedDeviance() {
+        for (family, seed) in [(Family.binomial, UInt64(15)), (.poisson, 16)] {
+            let model = Model(family: family, n: 3000, seed: seed)
+            var chained = 0
+            for (distance, beta) in model.pointsAroundEstimate(seed: seed + 100) {
+                let (firstRange, middle) = model.continuing(from: beta)
+                guard let firstRange else { continue }
+                let (gram, product, largest, scale) = model.normalEquations(middle)
+                let next = NormalEquations(gram: gram, size: model.p)!.solve(product)
+                func continuing(_ deviance: ClosedRange<Double>) -> ClosedRange<Double>? {
+                    DevianceChangeBound.continuingDeviance(
+                        family: family, gram: gram, product: product, beta: middle, next: next, deviance: deviance,
+                        largestPredictor: largest, roundingScale: scale, columnMagnitudes: model.magnitudes, tolerance: 1e-8, floor: 0.1)
+                }
+                guard let range = continuing(firstRange) else { continue }
+                chained += 1
+                let (d1, d2) = (model.deviance(middle), model.deviance(next))
+                XCTAssertGreaterThanOrEqual(abs(d2 - d1) / (abs(d2) + 0.1), 1e-8,
+                                            "\(family) at distance \(distance): the bound shows the test failing, the deviances pass it")
+                XCTAssertTrue(range.contains(d2), "\(family) at distance \(distance): \(d2) outside \(range)")
+                let computed = continuing(d1...d1)
+                XCTAssertNotNil(computed, "\(family) at distance \(distance)")
+                if let computed {
+                    XCTAssertTrue(range.lowerBound <= computed.lowerBound && computed.upperBound <= range.upperBound,
+                                  "\(family) at distance \(distance): \(computed) not within \(range)")
+                }
+            }
+            XCTAssertGreaterThan(chained, 5, "\(family): far from the estimate bounds should chain")
         }
     }
 
