@@ -59,7 +59,8 @@ public struct ReplicateWeights: Sendable {
     /// - Throws: `DisparityError.usage` when the columns match nothing, fewer than two replicates
     ///   are found, or the type's settings are wrong (Fay without rho, JKn without rscales,
     ///   rscales of the wrong length); `.data` naming the column and line for a missing,
-    ///   non-numeric or negative replicate weight.
+    ///   non-numeric or negative replicate weight, and the column of weights whose sum
+    ///   overflows.
     public init(spec: ReplicateWeightsSpec, table: Table) throws {
         var columns: [String] = []
         for item in DesignOptions.list(spec.columns) where !item.isEmpty {
@@ -119,6 +120,12 @@ public struct ReplicateWeights: Sendable {
             let value = data[j][i]
             throw table.rowError(i, column: columns[j],
                                       value.isNaN ? "missing replicate weight" : "negative replicate weight \(value)")
+        }
+        // Weights whose sum is beyond a double's range would make every replicate statistic
+        // Inf or NaN (R's svyglm stops there too).
+        if let j = sums.totals?.firstIndex(where: { !$0.isFinite }) {
+            throw DisparityError.data(file: table.source, column: columns[j],
+                                      "the replicate weights sum beyond the largest double (1.8e308); rescale them")
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: data, made: nil)

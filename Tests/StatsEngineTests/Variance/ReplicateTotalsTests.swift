@@ -4,7 +4,7 @@ import XCTest
 /// A replicate's sum of weights, the divisor of its refit's weights (R's `wi/sum(wi)` in
 /// `svyglm.svyrep.design`): `CompensatedSum` gives the correctly rounded sum in any order, and
 /// the sum taken as the columns are read (`ReplicateWeights.total`) is the one
-/// `ScaledWeights.normalized` takes itself.
+/// `ScaledWeights.normalized` takes itself; a column whose sum overflows is refused.
 final class ReplicateTotalsTests: XCTestCase {
     /// Values k·2⁻²⁰ with |k| < 2⁴⁴ and their exact sum (at most 2⁶³·2⁻²⁰, up to 63 significant
     /// bits): the correctly rounded sum is Double(Σk)·2⁻²⁰ (the integer's conversion rounds to
@@ -76,6 +76,16 @@ final class ReplicateTotalsTests: XCTestCase {
             let exact = Double(rows.reduce(0) { $0 + Int(columns[j].values[Int($1)] * 0x1p20) }) * 0x1p-20
             XCTAssertEqual(subset[j].divisor, exact)
             XCTAssertNotEqual(subset[j].divisor, columns[j].exact)
+        }
+        // A column whose weights sum beyond a double's range is refused, naming it (the sum
+        // would make a refit's divisor and every replicate statistic Inf or NaN).
+        var huge = columns.map(\.values)
+        huge[3][10] = 1.5e308
+        huge[3][20] = 1.5e308
+        let overflowing = Table(source: "replicates.csv", names: names, columns: huge.map { .numeric(NumericColumn($0)) })
+        XCTAssertThrowsError(try ReplicateWeights(spec: ReplicateWeightsSpec(columns: "w*", type: .bootstrap), table: overflowing)) {
+            XCTAssertEqual(String(describing: $0),
+                           "replicates.csv, column 'w3': the replicate weights sum beyond the largest double (1.8e308); rescale them")
         }
         // Made replicates carry no totals.
         let made = ReplicateWeights(columns: names, type: .bootstrap, rho: nil, scale: 0.25, rscales: names.map { _ in 1 }, mse: false,
