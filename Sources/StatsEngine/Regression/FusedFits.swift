@@ -366,10 +366,17 @@ struct FusedIteration {
 
     /// Takes the deviance before the last step, computed by a later pass where its bounds did
     /// not settle the next test: the test there, which the bounds showed goes on. False when
-    /// it passes after all (the bound failed: R's fit would have stopped before the last step),
-    /// or may pass, against bounds on the deviance before (its change from their nearest end).
+    /// it passes after all (the bound failed: R's fit would have stopped before the last step).
+    /// Against chained bounds on the deviance before (never computed), the bound showed the
+    /// test going on for any deviance within them, and what is checked is its own claim: false
+    /// when the deviance lies outside the bounds that stood in for it.
     mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) -> Bool {
-        let change = Self.change(from: previous!, to: deviance, floor: floor)
+        let (before, stoodIn) = (previous!, previousBounds!)
+        guard before.lowerBound == before.upperBound else {
+            (previous, previousBounds, lastChange) = (deviance...deviance, nil, nil)
+            return stoodIn.contains(deviance)
+        }
+        let change = Self.change(from: before, to: deviance, floor: floor)
         (previous, previousBounds, lastChange) = (deviance...deviance, nil, change)
         return !(change < tolerance)
     }
