@@ -105,7 +105,9 @@ struct IRLS {
             for i in 0..<n where w[i] != 0 { total += w[i] * family.deviance(y[i], mu[i]) }
             startDeviance = total
         }
-        var deviance = Double.infinity
+        // R's glm.fit tests the first step against the deviance at the start (`devold`), so a fit
+        // from coefficients already at their estimate stops after one iteration.
+        var deviance = startDeviance ?? .infinity
         var solution: LeastSquaresFit? = nil
         var omega = [Double](repeating: 0, count: n)
         var z = [Double](repeating: 0, count: n)

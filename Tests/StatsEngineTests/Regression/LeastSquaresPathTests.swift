@@ -161,6 +161,28 @@ final class FusedIRLSTests: XCTestCase {
         }
     }
 
+    /// From coefficients already at the estimate, R's glm.fit stops after one iteration (its
+    /// first test is against the deviance at the start); so do the general loop and the fused
+    /// path (a review found the general loop testing the first step against +∞, two iterations).
+    func testAFitFromItsEstimateStopsAfterOneIteration() throws {
+        var rng = SplitMix64(seed: 29)
+        let n = 3_000
+        let a = (0..<n).map { _ in rng.normal() }
+        let y = (0..<n).map { i in rng.uniform() < 1 / (1 + exp(-(0.2 + 0.7 * a[i]))) ? 1.0 : 0.0 }
+        let table = Table(source: "simulated", names: ["a", "y"], columns: [a, y].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("y ~ a"), table: table)
+        let weights = [Double](repeating: 1 / Double(n), count: n)
+        let general = IRLS(family: .binomial, fusedAbove: .max), fused = IRLS(family: .binomial, fusedAbove: 0)
+        let estimate = try general.fitAsGiven(x, weights: weights, start: nil)
+        XCTAssertGreaterThan(estimate.iterations, 2)
+        for irls in [general, fused] {
+            let again = try irls.fitAsGiven(x, weights: weights, start: estimate.coefficients)
+            XCTAssertEqual(again.iterations, 1)
+            XCTAssertTrue(again.converged)
+            for j in 0..<2 { assertClose(again.coefficients[j], estimate.coefficients[j], rel: 1e-12, "coefficient \(j)") }
+        }
+    }
+
     /// A fit whose deviance had only the bound's range until a later pass computed it: the
     /// test there goes on when the change reaches the tolerance, and reports that it passed
     /// (R would have stopped) when it does not, so the fit leaves its group for the general loop.
