@@ -102,7 +102,8 @@ extension IRLSPass {
         let expansions = (0..<cells.count).map(cells.expansion)
         let (coefficients, groupOf) = Self.sharedPredictors(betas)
         let shared = coefficients.count / p
-        let members = (0..<shared).map { g in betas.indices.filter { groupOf[$0] == g } }  // the fits at each
+        // Each shared predictor's fits.
+        let members = (0..<shared).map { g in betas.indices.filter { groupOf[$0] == g } }
         // A logistic fit's rounding scale Σwᵢ is the same at every pass: taken from its weights'
         // total where known, not summed row by row.
         let summing = weights.map { family == .poisson || (family == .binomial && $0.total == nil) }
