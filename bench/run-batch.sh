@@ -14,32 +14,14 @@
 # Needs python3 with numpy (and svy for its column), R with data.table and survey.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=1000000 runs=1 skip_r= skip_svy= isolated= check=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) runs=$2; shift ;;
-    --skip-r) skip_r=1 ;;
-    --skip-svy) skip_svy=1 ;;
-    --isolated) isolated=1 ;;
-    --check) check=1 ;;
-    [0-9]*) rows=$1 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-mkdir -p bench/out
-# The tools compared (R, svy) and the data generators' packages, installed when missing.
-bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
+. bench/side-by-side.sh
+rows=1000000 isolated=
+own_option() { if [ "$1" = --isolated ]; then isolated=1 took=1; fi; }
+side_by_side_options "$@"
 file=bench/out/survey_${rows}.csv
+side_by_side_setup batch
 [ -f "$file" ] || python3 ../shared/bench/gen_survey.py "$rows" "$file" 7
 ln -sf "survey_${rows}.csv" bench/out/survey.csv
-bash scripts/build-release.sh
-bin=.build/release/disparity
-runs_dir=bench/out/batch-runs
-rm -rf "$runs_dir" && mkdir -p "$runs_dir"
-
-# Appends "process SECONDS" and "peak KB" from /usr/bin/time's record to a run file.
-measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
 
 for run in $(seq "$runs"); do
   rm -rf bench/out/batch
@@ -60,15 +42,7 @@ for run in $(seq "$runs"); do
     echo "total $(cut -d' ' -f1 "$runs_dir/time")"
     measured "$runs_dir/time"
   } > "$runs_dir/disparity-$run.txt"
-  if [ -z "$skip_r" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" Rscript bench/batch.R "$file" ${check:+--check} > "$runs_dir/R-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/R-$run.txt"
-  fi
-  if [ -z "$skip_svy" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" python3 bench/batch_svy.py "$file" ${check:+--check} > "$runs_dir/svy-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/svy-$run.txt"
-  fi
-  echo "run $run of $runs done" >&2
+  compare_tools "$run" bench/batch.R bench/batch_svy.py "$file"
 done
 
 echo "batch benchmark on $rows rows ($(basename "$file"))"
@@ -79,6 +53,5 @@ echo "for disparity; process = the whole process (R and Python start-up and libr
   echo "disparity runs the five analyses concurrently: their rows overlap in time (see --isolated)."
 if [ -n "$check" ]; then
   cp bench/out/batch/results.json "$runs_dir/results.json"
-  for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
-  python3 bench/report.py check "$runs_dir"
+  check_tools
 fi

@@ -10,29 +10,12 @@
 #   --check   also compare the three tools' domain estimates and SEs (bench/report.py check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=50000 runs=1 skip_r= skip_svy= check=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --runs) runs=$2; shift ;;
-    --skip-r) skip_r=1 ;;
-    --skip-svy) skip_svy=1 ;;
-    --check) check=1 ;;
-    [0-9]*) rows=$1 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-mkdir -p bench/out
-# The tools compared (R, svy) and the data generators' packages, installed when missing.
-bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
+. bench/side-by-side.sh
+rows=50000
+side_by_side_options "$@"
 file=bench/out/domains_${rows}.csv
+side_by_side_setup domains
 [ -f "$file" ] || python3 bench/gen_domains.py "$rows" "$file" 7
-bash scripts/build-release.sh
-bin=.build/release/disparity
-runs_dir=bench/out/domains-runs
-rm -rf "$runs_dir" && mkdir -p "$runs_dir"
-
-measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
 
 for run in $(seq "$runs"); do
   # --timings prints "timings: read X s, design X s, estimate X s, write X s" on standard error.
@@ -43,15 +26,7 @@ for run in $(seq "$runs"); do
     echo "total $(cut -d' ' -f1 "$runs_dir/time")"
     measured "$runs_dir/time"
   } > "$runs_dir/disparity-$run.txt"
-  if [ -z "$skip_r" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" Rscript bench/domains.R "$file" ${check:+--check} > "$runs_dir/R-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/R-$run.txt"
-  fi
-  if [ -z "$skip_svy" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" python3 bench/domains_svy.py "$file" ${check:+--check} > "$runs_dir/svy-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/svy-$run.txt"
-  fi
-  echo "run $run of $runs done" >&2
+  compare_tools "$run" bench/domains.R bench/domains_svy.py "$file"
 done
 
 echo "many-domains benchmark: $rows rows, $(($(wc -l < "$runs_dir/disparity.csv") - 1)) municipality-by-age domains ($(basename "$file"))"
@@ -63,6 +38,5 @@ import csv, sys
 for row in csv.DictReader(open(sys.argv[1])):
     print(f"check {row['municipality']}.{row['age']} {row['estimate']} {row['std_error']}")
 PY
-  for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
-  python3 bench/report.py check "$runs_dir"
+  check_tools
 fi

@@ -16,35 +16,18 @@
 # rows are those of the mean's commands); R and svy read it once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rows=1000000 reps=80 runs=1 skip_r= skip_svy= check=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --replicates) reps=$2; shift ;;
-    --runs) runs=$2; shift ;;
-    --skip-r) skip_r=1 ;;
-    --skip-svy) skip_svy=1 ;;
-    --check) check=1 ;;
-    [0-9]*) rows=$1 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-mkdir -p bench/out
-# The tools compared (R, svy) and the data generators' packages, installed when missing.
-bash bench/ensure-tools.sh ${skip_r:+--skip-r} ${skip_svy:+--skip-svy}
+. bench/side-by-side.sh
+rows=1000000 reps=80
+own_option() { if [ "$1" = --replicates ]; then reps=$2 took=2; fi; }
+side_by_side_options "$@"
 survey=bench/out/survey_${rows}.csv
 file=bench/out/replicates_${reps}_${rows}.csv
+side_by_side_setup replicates
 [ -f "$survey" ] || python3 ../shared/bench/gen_survey.py "$rows" "$survey" 7
 [ -f "$file" ] || python3 bench/gen_replicates.py "$survey" "$file" "$reps"
-bash scripts/build-release.sh
-bin=.build/release/disparity
-runs_dir=bench/out/replicates-runs
-rm -rf "$runs_dir" && mkdir -p "$runs_dir"
 rhs="minority + age + factor(edu) + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8"
 lin=(--weights weight --strata stratum --cluster psu)
 rep=(--weights weight --replicate-weights 'repw*' --replicate-type bootstrap)
-
-measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
 
 # One disparity command; prints its "STAT_METHOD seconds" line from --timings
 # (the means' read as read and read_rep, their design as design_lin and design_rep) and
@@ -74,15 +57,7 @@ for run in $(seq "$runs"); do
     echo "total $(echo "$(date +%s.%N) - $start" | bc -l)"
     echo "peak $(sort -n "$runs_dir"/peak-* | tail -1)"
   } > "$runs_dir/disparity-$run.txt"
-  if [ -z "$skip_r" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" Rscript bench/replicates.R "$file" ${check:+--check} > "$runs_dir/R-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/R-$run.txt"
-  fi
-  if [ -z "$skip_svy" ]; then
-    /usr/bin/time -f "%e %M" -o "$runs_dir/time" python3 bench/replicates_svy.py "$file" ${check:+--check} > "$runs_dir/svy-$run.txt"
-    measured "$runs_dir/time" >> "$runs_dir/svy-$run.txt"
-  fi
-  echo "run $run of $runs done" >&2
+  compare_tools "$run" bench/replicates.R bench/replicates_svy.py "$file"
 done
 
 echo "replicate-weights benchmark: $rows rows, $reps bootstrap replicate weights ($(basename "$file"))"
@@ -105,6 +80,5 @@ for model in ("linear", "logistic"):
         if row.get("section", "coefficient") == "coefficient":
             print(f"check {model}_rep:{row['term']} {row['estimate']} {row['std_error']}")
 PY
-  for tool in R svy; do [ -f "$runs_dir/$tool-$runs.txt" ] && grep '^check ' "$runs_dir/$tool-$runs.txt" > "$runs_dir/check-$tool.txt"; done
-  python3 bench/report.py check "$runs_dir"
+  check_tools
 fi
