@@ -38,6 +38,14 @@ enum CellFunction: Sendable {
         }
     }
 
+    /// The factor the row's value is reported in: the request's `scale` (100 for percentage
+    /// points, `--scale pp`) for a contrast, 1 for a ratio (unitless). Both the linearized and
+    /// the replicates' rows take it, so an estimate and its spread share one unit.
+    func reportedScale(_ scale: Double) -> Double {
+        if case .ratio = self { return 1 }
+        return scale
+    }
+
     /// The row's estimate and its linearized variance from the cells' joint covariance.
     func estimate(_ cells: JointEstimates) -> (estimate: Double, variance: Double) {
         switch self {

@@ -118,8 +118,11 @@ public struct GapEstimator: Sendable {
             let functions = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.function) })
             let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.enumerated().map { ($1.label, $0) })
             let recipes = rows.map { (comparisonOf[$0.focal]!, functions[$0.component]!) }
+            // Each replicate's rows in the unit of the full sample's (percentage points with --scale pp).
             replicated = try design.replicateCovariance(estimates: estimates, cells) { values in
-                recipes.map { k, function in function.value(Array(values[(k * width)..<((k + 1) * width)])) }
+                recipes.map { k, function in
+                    function.reportedScale(request.scale) * function.value(Array(values[(k * width)..<((k + 1) * width)]))
+                }
             }
         } else {
             replicated = try design.replicateCovariance(estimates: estimates) { replicate in
@@ -215,9 +218,7 @@ public struct GapEstimator: Sendable {
         var rows: [GapRow] = []
         for part in CellFunction.rows(cells: cells.count) {
             if case .ratio = part.function, c.estimates[1] == 0 { continue }
-            let scale: Double
-            if case .ratio = part.function { scale = 1 } else { scale = request.scale }
-            var r = row(part.component, part.function.estimate(c), cells: part.cells, scale: scale)
+            var r = row(part.component, part.function.estimate(c), cells: part.cells, scale: part.function.reportedScale(request.scale))
             if part.component == "difference", let target = request.target, r.note == nil {
                 r.verdict = r.inferred.verdict(against: target)
                 r.targetPValue = r.inferred.pValue(against: target)

@@ -59,11 +59,15 @@ final class ReplicateVarianceTests: XCTestCase {
             }
         }
         // Gaps: every region against the first, a proportion between two periods (bin as the
-        // period) and a ratio; each row follows from its replicate's cells.
+        // period) and a ratio, both in percentage points (`--scale pp`: each replicate's rows in
+        // the unit of the full sample's, the ratio rows unitless); each row follows from its
+        // replicate's cells.
         var proportion = GapRequest(variable: "num", group: "region", reference: "Nord", statistic: .proportion)
         proportion.period = Period(column: "bin", baseline: "0", current: "1")
+        proportion.scale = 100
         var ratioGap = GapRequest(variable: "y", group: "region", reference: "Nord", statistic: .ratio)
         ratioGap.denominator = "x"
+        ratioGap.scale = 100
         for gap in [GapRequest(variable: "y", group: "region", reference: "Nord"), proportion, ratioGap] {
             let rows = try GapEstimator(table: table, design: boot).estimate(gap)
             let covariance = try byHand(linear) { d in try GapEstimator(table: table, design: d).estimate(gap).map(\.estimate) }
