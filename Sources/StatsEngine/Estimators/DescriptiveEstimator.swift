@@ -56,6 +56,12 @@ public struct DescriptiveEstimator: Sendable {
             }
         }
         guard let replicated else { return rows }
+        // A logit interval's standard error on a replicate design is the replicates' spread of
+        // logit p̂ (R's svyciprop: its intercept-only svyglm refitted on each replicate).
+        let logits = request.statistic == .proportion && request.proportionInterval == .logit
+            ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), try ratiosOfTotals(request, in: domains)!,
+                                             transform: { $0.map(Intervals.logit) })
+            : nil
         return rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
@@ -64,8 +70,16 @@ public struct DescriptiveEstimator: Sendable {
             let inferred = Inferred.wald(row.estimate, standardError: se, df: row.df, level: request.level)
             row.standardError = inferred.standardError
             (row.confidenceLow, row.confidenceHigh) = (inferred.low, inferred.high)
+            // A proportion's requested interval from the replicate variance, on the df its
+            // linearized row took (the design's replicate df where the method defaults to it).
+            if request.statistic == .proportion, request.proportionInterval != .wald {
+                (row.confidenceLow, row.confidenceHigh) = (nil, nil)
+                if let se {
+                    row.proportionInterval(request, variance: se * se, logitStandardError: logits?.standardError(i) ?? .nan)
+                }
+            }
             row.designEffect = nil
-            row.note = row.note ?? replicated.note(i)
+            row.note = row.note ?? replicated.note(i) ?? logits?.note(i)
             return row
         }
     }
@@ -324,27 +338,13 @@ public struct DescriptiveEstimator: Sendable {
             case .wald:
                 result.inferred = Inferred.wald(p, standardError: se, df: degreesOfFreedom(request, rows: used, designByDefault: false),
                                                 level: request.level)
-            case .logit:
-                let df = degreesOfFreedom(request, rows: used, designByDefault: true)
-                if let z = Intervals.critical(level: request.level, df: df) {
-                    (result.confidenceLow, result.confidenceHigh) = Intervals.logit(p, se, critical: z)
-                    result.df = df
-                }
+            case .logit, .wilson:
+                result.df = degreesOfFreedom(request, rows: used, designByDefault: request.proportionInterval == .logit)
+                // The logit's standard error by the delta method: the intercept-only fit's under linearization.
+                result.proportionInterval(request, variance: variance, logitStandardError: se / (p * (1 - p)))
             case .kornGraubard:
-                // svyciprop(method = "beta") on the rows that have the variable: its t ratio
-                // uses their count.
-                let rows = observed
-                let df = Double(design.degreesOfFreedom(rows: used))
-                if let (low, high) = Intervals.kornGraubard(p, variance: variance, rows: rows, df: df, level: request.level) {
-                    (result.confidenceLow, result.confidenceHigh) = (low, high)
-                    result.df = df
-                }
-            case .wilson:
-                let df = degreesOfFreedom(request, rows: used, designByDefault: false)
-                if let z = Intervals.critical(level: request.level, df: df) {
-                    (result.confidenceLow, result.confidenceHigh) = Intervals.wilson(p, variance: variance, rows: observed, critical: z)
-                    result.df = df
-                }
+                result.df = Double(design.degreesOfFreedom(rows: used))
+                result.proportionInterval(request, variance: variance, logitStandardError: .nan)
             }
             return result
         }
@@ -414,5 +414,17 @@ public struct DescriptiveEstimator: Sendable {
         result.inferred = Inferred.wald(estimate, standardError: se, df: degreesOfFreedom(request, rows: used, designByDefault: false),
                                         level: request.level)
         return result
+    }
+}
+
+extension EstimateRow {
+    /// Sets a proportion row's interval by the request's method (`Intervals.proportion`) from
+    /// the variance of its share and the standard error of its logit, on the row's `n` rows
+    /// and `df`; without degrees of freedom left for the method, no interval and no df.
+    mutating func proportionInterval(_ request: EstimateRequest, variance: Double, logitStandardError: Double) {
+        let interval = Intervals.proportion(request.proportionInterval, estimate, variance: variance, logitStandardError: logitStandardError,
+                                            rows: n, df: df, level: request.level)
+        (confidenceLow, confidenceHigh) = (interval?.0, interval?.1)
+        if interval == nil { df = nil }
     }
 }

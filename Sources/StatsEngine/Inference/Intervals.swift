@@ -15,12 +15,32 @@ enum Intervals {
         (estimate - critical * se, estimate + critical * se)
     }
 
-    /// Symmetric on the logit scale, as `svyciprop(method = "logit")` (its intercept-only
-    /// quasibinomial fit has SE = se / (p(1-p))). Degenerate at p = 0 or 1.
-    static func logit(_ p: Double, _ se: Double, critical: Double) -> (Double, Double) {
+    /// A proportion's interval by `method` from its variance, on `rows` rows (R's `nrow` of
+    /// the design: the domain's rows with a value, zero weights included) with `df` (nil:
+    /// normal): `wald`, `logit` (from the standard error of logit p̂), `kornGraubard`
+    /// (which needs a df), `wilson`. Nil when the t has no degrees of freedom left. The same for
+    /// a linearized variance and a replicate design's (`DescriptiveEstimator`).
+    static func proportion(_ method: ProportionInterval, _ p: Double, variance: Double, logitStandardError: Double, rows: Int,
+                           df: Double?, level: Double) -> (Double, Double)? {
+        if method == .kornGraubard { return df.flatMap { kornGraubard(p, variance: variance, rows: rows, df: $0, level: level) } }
+        guard let critical = critical(level: level, df: df) else { return nil }
+        switch method {
+        case .wald: return wald(p, variance.squareRoot(), critical: critical)
+        case .logit: return logit(p, logitStandardError: logitStandardError, critical: critical)
+        case .wilson: return wilson(p, variance: variance, rows: rows, critical: critical)
+        case .kornGraubard: preconditionFailure("taken above")
+        }
+    }
+
+    /// logit p = log(p / (1 − p)).
+    static func logit(_ p: Double) -> Double { log(p / (1 - p)) }
+
+    /// Symmetric on the logit scale, as `svyciprop(method = "logit")`: logit p̂ ± critical times
+    /// the standard error of logit p̂ (its intercept-only quasibinomial fit's). Degenerate at p = 0 or 1.
+    static func logit(_ p: Double, logitStandardError se: Double, critical: Double) -> (Double, Double) {
         guard p > 0, p < 1 else { return (p, p) }
-        let centre = log(p / (1 - p))
-        let half = critical * se / (p * (1 - p))
+        let centre = logit(p)
+        let half = critical * se
         return (expit(centre - half), expit(centre + half))
     }
 

@@ -141,7 +141,7 @@ final class BarometerReportTests: XCTestCase {
         let config = folder.appendingPathComponent("barometer.yaml")
         try FileManager.default.copyItem(at: CoverageTests.datasets.appendingPathComponent("barometer.yaml"), to: config)
         let history = folder.appendingPathComponent("h.sqlite").path
-        FileManager.default.createFile(atPath: history, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: history, contents: Data()))
         for path in [config.path, folder.appendingPathComponent("pupils.csv").path, CoverageTests.datasets.appendingPathComponent("labour_force.csv").path, history] {
             let run = try CommandLine.run(["barometer", config.path, "--history", history, "--report", path, "--format", "csv"])
             XCTAssertEqual(run.status, 2, run.stderr)

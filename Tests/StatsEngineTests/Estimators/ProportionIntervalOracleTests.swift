@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+@testable import StatsEngine
+
+/// Proportions' logit and Korn-Graubard intervals against R survey 4.1.1's `svyciprop`
+/// (`oracle/proportion_intervals.R`) where the survey battery does not reach: on replicate-weight
+/// designs (JK1, JK1 with `mse`, bootstrap), whose variance the interval takes (the logit's from
+/// each replicate's logit of the share, as R refits its intercept-only svyglm), and under
+/// linearization with rows of zero weight, which Korn-Graubard's t ratio counts (R's
+/// `nrow(design)`). Overall and by domain; bounds to 1e-6 relative, df exactly.
+final class ProportionIntervalOracleTests: XCTestCase {
+    static let columns = ["case", "design", "data", "method", "by", "group", "category", "estimate", "conf_low", "conf_high", "df_value"]
+
+    func testIntervalsMatchRSvyciprop() throws {
+        guard let url = Bundle.module.url(forResource: "expected", withExtension: "csv", subdirectory: "Fixtures/intervals") else {
+            throw OracleFailure("Fixtures/intervals/expected.csv is missing")
+        }
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8), columns: Self.columns,
+                                                file: "intervals/expected.csv")
+        let (order, cases) = OracleFixture.cases(records)
+        var tables: [String: Table] = [:]
+        var mismatches: [String] = [], checked = 0, designs = Set<String>()
+        for id in order {
+            let expected = cases[id]!, first = expected[0]
+            let table = try OracleFixture.table(first["data"], in: first["data"] == "zero_weights" ? "Fixtures/intervals" : "Fixtures/replicate",
+                                                cache: &tables)
+            let arguments: [String] = switch first["design"] {
+            case "linearization": ["--weights", "w", "--strata", "stratum", "--cluster", "psu"]
+            case "jk1": ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", "jk1"]
+            case "jk1_mse": ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", "jk1", "--mse"]
+            default: ["--weights", "w", "--replicate-weights", "repw*", "--replicate-type", "bootstrap"]
+            }
+            designs.insert(first["design"])
+            let design = try SurveyDesign(spec: DesignOptions.parse(arguments).spec(), table: table)
+            guard let method = ProportionInterval(rawValue: first["method"]) else { throw OracleFailure("unknown method \(first["method"])") }
+            let request = EstimateRequest(statistic: .proportion, variable: "cat", by: first["by"].isEmpty ? [] : [first["by"]],
+                                          proportionInterval: method)
+            let rows = try DescriptiveEstimator(table: table, design: design).estimate(request)
+            for row in expected {
+                let place = "\(id) [\(row["group"]) \(row["category"])]"
+                let found = rows.filter { ($0.group.first?.level ?? "") == row["group"] && $0.category == row["category"] }
+                guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
+                for (name, ours, column) in [("estimate", found[0].estimate, "estimate"), ("low", found[0].confidenceLow, "conf_low"),
+                                             ("high", found[0].confidenceHigh, "conf_high")] {
+                    let wanted = Double(row[column])!
+                    guard let ours, abs(ours - wanted) <= 1e-6 * abs(wanted) else {
+                        mismatches.append("\(place): \(name) R \(wanted), ours \(ours.map { "\($0)" } ?? "none")")
+                        continue
+                    }
+                }
+                if found[0].df != Double(row["df_value"]) { mismatches.append("\(place): df R \(row["df_value"]), ours \(String(describing: found[0].df))") }
+                checked += 1
+            }
+        }
+        XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
+        XCTAssertEqual(checked, records.count, "every expected row compared")
+        XCTAssertEqual(designs, ["linearization", "jk1", "jk1_mse", "bootstrap"])
+    }
+}
