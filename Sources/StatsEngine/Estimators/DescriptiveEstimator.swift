@@ -79,7 +79,8 @@ public struct DescriptiveEstimator: Sendable {
                 }
             }
             row.designEffect = nil
-            row.note = row.note ?? replicated.note(i) ?? logits?.note(i)
+            // A share of 0 or 1 has no logit in any replicate (its interval is the point), so no note on them.
+            row.note = row.note ?? replicated.note(i) ?? (row.estimate > 0 && row.estimate < 1 ? logits?.note(i) : nil)
             return row
         }
     }

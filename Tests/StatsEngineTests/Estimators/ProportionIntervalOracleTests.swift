@@ -56,4 +56,27 @@ final class ProportionIntervalOracleTests: XCTestCase {
         XCTAssertEqual(checked, records.count, "every expected row compared")
         XCTAssertEqual(designs, ["linearization", "jk1", "jk1_mse", "bootstrap"])
     }
+
+    /// A share of 0 or 1 on a replicate design has a logit in no replicate: its logit interval
+    /// is the point, as under linearization, with no note of replicates left out.
+    func testALogitIntervalOfAShareOfZeroOnReplicatesIsThePointWithoutANote() throws {
+        var lines = ["st,psu,w,y,d"]
+        for i in 0..<40 { lines.append("\(i / 10),\(i / 5),\(1 + Double(i % 3)),\(i % 2 == 0 && i % 3 == 0 ? 1 : 0),\(i % 2 == 0 ? "p" : "q")") }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("share-zero-\(UUID().uuidString).csv")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let table = try CSVReader.read(path: file.path)
+        let options = try DesignOptions.parse(["--weights", "w", "--strata", "st", "--cluster", "psu", "--make-replicates", "jkn"])
+        let design = try SurveyDesign(spec: options.spec(), table: table)
+        let rows = try DescriptiveEstimator(table: table, design: design)
+            .estimate(EstimateRequest(statistic: .proportion, variable: "y", by: ["d"], proportionInterval: .logit))
+        let zero = try XCTUnwrap(rows.first { $0.group.first?.level == "q" && $0.category == "1" })
+        XCTAssertEqual(zero.estimate, 0)
+        XCTAssertEqual(zero.confidenceLow, 0)
+        XCTAssertEqual(zero.confidenceHigh, 0)
+        XCTAssertNil(zero.note)
+        let share = try XCTUnwrap(rows.first { $0.group.first?.level == "p" && $0.category == "1" })
+        XCTAssertLessThan(share.confidenceLow!, share.estimate)
+        XCTAssertGreaterThan(share.confidenceHigh!, share.estimate)
+    }
 }
