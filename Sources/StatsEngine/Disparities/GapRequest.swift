@@ -79,7 +79,8 @@ public struct GapRequest: Sendable {
     ///   denominator, a focal level equal to the reference, `adjust` with a statistic other than a
     ///   mean or proportion, `scale` with a statistic other than a proportion or ratio, equal
     ///   waves, `logit` without a proportion and `adjust` (or with `pooled`/`threefold`),
-    ///   `normalize` without `adjust` or with `logit`, or `adjust` with `category`.
+    ///   `pooled` or `threefold` without `adjust`, `normalize` without `adjust` or with `logit`,
+    ///   or `adjust` with `category`.
     public func validate() throws {
         try ProbabilityOptions.validate(q: q, level: level)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
@@ -98,6 +99,9 @@ public struct GapRequest: Sendable {
         }
         if logit, pooled || threefold {
             throw DisparityError.usage("--logit gives the twofold decomposition with the reference group's coefficients (no --pooled or --threefold)")
+        }
+        if let option = [(pooled, "--pooled"), (threefold, "--threefold")].first(where: \.0)?.1, adjust == nil {
+            throw DisparityError.usage("\(option) applies to the decomposition: it needs --adjust")
         }
         if normalize, adjust == nil || logit {
             throw DisparityError.usage("--normalize applies to the linear decomposition: it needs --adjust (and no --logit)")

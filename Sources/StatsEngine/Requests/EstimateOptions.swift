@@ -17,11 +17,11 @@ public struct EstimateOptions: ParsableArguments {
     @Argument(help: "The variable to estimate (for index: its items, comma-separated).")
     public var variable: String
 
-    /// `--item-range`: the index items' common range, `low,high`.
+    /// `--item-range`: the index items' common range, `low,high` (index only).
     @Option(name: .customLong("item-range"), help: "For index: the items' common range, low,high (e.g. 1,5).")
     public var itemRange: String?
 
-    /// `--item-weights`: one weight per index item, comma-separated; equal by default.
+    /// `--item-weights`: one weight per index item, comma-separated; equal by default (index only).
     @Option(name: .customLong("item-weights"), help: "For index: one weight per item (equal by default).")
     public var itemWeights: String?
 
@@ -33,11 +33,12 @@ public struct EstimateOptions: ParsableArguments {
     @Option(help: RowFilter.help)
     public var subset: String?
 
-    /// `--q`: the probability of a quantile or lower-mean, strictly between 0 and 1.
-    @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean.")
-    public var q: Double = 0.5
+    /// `--q`: the probability of a quantile or lower-mean, strictly between 0 and 1; nil is the
+    /// request's default, 0.5.
+    @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean (default 0.5).")
+    public var q: Double?
 
-    /// `--denominator`: the denominator column of a ratio.
+    /// `--denominator`: the denominator column of a ratio (ratio only).
     @Option(help: "Denominator column for ratio.")
     public var denominator: String?
 
@@ -49,9 +50,10 @@ public struct EstimateOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Interval distribution: design (t with PSUs minus strata), normal, a number, or auto (R's default per statistic).")
     public var df: String = "auto"
 
-    /// `--ci-method`: how intervals of proportions are formed.
-    @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald, logit, korn-graubard or wilson.")
-    public var ciMethod: ProportionInterval = .wald
+    /// `--ci-method`: how intervals of proportions are formed; nil is the request's
+    /// default, Wald's.
+    @Option(name: .customLong("ci-method"), help: "Proportion intervals: wald (the default), logit, korn-graubard or wilson.")
+    public var ciMethod: ProportionInterval?
 
     /// Keys that hold the positional arguments in run specs, in order.
     public static let positionalKeys = ["stat", "variable"]
@@ -63,11 +65,17 @@ public struct EstimateOptions: ParsableArguments {
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The validated request; impossible combinations are usage errors.
+    /// The validated request; impossible combinations, and options the statistic would not use
+    /// (`--q` but for quantile and lower-mean, `--denominator` but for ratio, `--ci-method` but
+    /// for proportion, `--item-range` and `--item-weights` but for index), are usage errors.
     public func request() throws -> EstimateRequest {
-        var request = EstimateRequest(statistic: statistic, variable: variable, by: DesignOptions.list(by), q: q,
-                                      denominator: denominator, level: level,
-                                      degreesOfFreedom: try DegreesOfFreedom(parsing: df), proportionInterval: ciMethod)
+        try StatisticOptions.refuseUnused([("--q", q != nil, [.quantile, .lowerMean]), ("--denominator", denominator != nil, [.ratio]),
+                                           ("--ci-method", ciMethod != nil, [.proportion]), ("--item-range", itemRange != nil, [.index]),
+                                           ("--item-weights", itemWeights != nil, [.index])], for: statistic)
+        var request = EstimateRequest(statistic: statistic, variable: variable, by: DesignOptions.list(by), denominator: denominator,
+                                      level: level, degreesOfFreedom: try DegreesOfFreedom(parsing: df))
+        if let q { request.q = q }
+        if let ciMethod { request.proportionInterval = ciMethod }
         request.subset = try subset.map(RowFilter.init(parsing:))
         request.disclosure = try DisclosureControl(checked: minCell)
         if statistic == .index {

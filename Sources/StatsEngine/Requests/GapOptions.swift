@@ -27,11 +27,12 @@ public struct GapOptions: ParsableArguments {
     @Option(help: "Denominator column for --stat ratio.")
     public var denominator: String?
 
-    /// `--q`: the probability of a quantile or lower-mean, strictly between 0 and 1.
-    @Option(parsing: .unconditional, help: "Quantile probability for quantile and lower-mean.")
-    public var q: Double = 0.5
+    /// `--q`: the probability of a quantile or lower-mean, strictly between 0 and 1; nil is the
+    /// request's default, 0.5.
+    @Option(parsing: .unconditional, help: "Quantile probability for --stat quantile and lower-mean (default 0.5).")
+    public var q: Double?
 
-    /// `--category`: the category counted by a proportion of a categorical variable.
+    /// `--category`: the category counted by a proportion of a categorical variable (`--stat proportion` only).
     @Option(help: "For a proportion of a categorical variable: the category counted.")
     public var category: String?
 
@@ -98,12 +99,19 @@ public struct GapOptions: ParsableArguments {
     public init() {}
 
     /// The validated request. `--group` and `--reference` are required unless `requiringGroup`
-    /// is false (a barometer goal on a level, whose request then has an empty group).
+    /// is false (a barometer goal on a level, whose request then has an empty group, and which
+    /// takes neither `reference` nor `focal`). Options the statistic would not use (`--q` but for
+    /// quantile and lower-mean, `--denominator` but for ratio, `--category` but for proportion)
+    /// are usage errors.
     public func request(requiringGroup: Bool = true) throws -> GapRequest {
         if requiringGroup || group != nil {
             guard group != nil else { throw DisparityError.usage("'group' is missing: gap needs --group COL") }
             guard reference != nil else { throw DisparityError.usage("'reference' is missing: gap needs --reference LEVEL") }
+        } else if let key = [(reference, "reference"), (focal, "focal")].first(where: { $0.0 != nil })?.1 {
+            throw DisparityError.usage("\(quoted: key) names a level of 'group': a measure without 'group' is a level, with no groups to compare")
         }
+        try StatisticOptions.refuseUnused([("--q", q != nil, [.quantile, .lowerMean]), ("--denominator", denominator != nil, [.ratio]),
+                                           ("--category", category != nil, [.proportion])], for: stat) { "--stat \($0)" }
         var waves: Period?
         if let period {
             guard let baseline, let current else { throw DisparityError.usage("--period needs --baseline and --current") }
@@ -112,9 +120,10 @@ public struct GapOptions: ParsableArguments {
             throw DisparityError.usage("--baseline and --current need --period")
         }
         var request = GapRequest(variable: variable, group: group ?? "", reference: reference ?? "", focal: focal, statistic: stat,
-                                 denominator: denominator, q: q, category: category, scale: scale?.factor ?? 1, level: level,
+                                 denominator: denominator, category: category, scale: scale?.factor ?? 1, level: level,
                                  degreesOfFreedom: try DegreesOfFreedom(parsing: df), target: try target.map(Target.init(parsing:)),
                                  adjust: adjust, pooled: pooled, threefold: threefold)
+        if let q { request.q = q }
         request.period = waves
         request.logit = logit
         request.normalize = normalize

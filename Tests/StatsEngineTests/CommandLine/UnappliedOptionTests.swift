@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+
+/// Options that the statistic, the design or the command would not apply are refused (exit 2,
+/// one line naming the option and what it applies to) rather than accepted and ignored: on the
+/// command line, in `run` specs and in barometer measures. Each stays accepted where it applies.
+final class UnappliedOptionTests: ScratchFolderTestCase {
+
+    /// Two strata of four PSUs, groups `a`/`b`, a categorical `c`, three replicate-weight
+    /// columns and two waves `t`.
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        var text = "y,x,g,c,w,s,p,r1,r2,r3,t\n"
+        for i in 0..<40 {
+            let psu = i % 8
+            text += "\(Double((i * 7) % 11) + 0.5),\((i * 3) % 5),\(i % 2 == 0 ? "a" : "b"),\(i % 3 == 0 ? "u" : "v"),\(1 + i % 3),"
+                + "\(psu / 4 + 1),\(psu),\(1 + i % 2),\(2 - i % 2),\(1 + i % 4 / 2),\(2020 + i / 2 % 2)\n"
+        }
+        try text.write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+    }
+
+    private var data: String { directory.appendingPathComponent("d.csv").path }
+
+    /// `arguments` on the data fail with a usage error: exit 2, one line holding `fragment`.
+    private func assertRefused(_ arguments: [String], _ fragment: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try CommandLine.run(arguments + ["--data", data, "--format", "csv"])
+        assertUsageError(result, fragment, "\(arguments)", file: file, line: line)
+    }
+
+    /// `arguments` on the data succeed.
+    private func assertAccepted(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try CommandLine.run(arguments + ["--data", data, "--format", "csv"])
+        XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)", file: file, line: line)
+    }
+
+    private func assertUsageError(_ result: CommandLine.Result, _ fragment: String, _ what: String,
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, 2, "\(what): \(result.stderr)", file: file, line: line)
+        let message = result.stderr.trimmingCharacters(in: .newlines)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, "\(what): one line: \(message)", file: file, line: line)
+        XCTAssert(message.contains(fragment), "\(what): '\(message)' lacks '\(fragment)'", file: file, line: line)
+    }
+
+    /// `disparity run` on a spec reading the data with `body` (design and analyses).
+    private func run(_ body: String) throws -> CommandLine.Result {
+        let spec = directory.appendingPathComponent("s.yaml")
+        try "data: d.csv\n\(body)\n".write(to: spec, atomically: true, encoding: .utf8)
+        return try CommandLine.run(["run", spec.path, "--out", directory.appendingPathComponent("out").path])
+    }
+
+    /// `disparity barometer` on a direction goal over the waves of `t` with `measure`.
+    private func barometer(_ measure: String, _ arguments: [String] = []) throws -> CommandLine.Result {
+        let config = directory.appendingPathComponent("b.yaml")
+        try """
+        periods: {column: t, baseline: "2020", order: ["2020", "2021"]}
+        goals:
+          - {id: "1", label: T, kind: direction, direction: higher, data: d.csv, measures: [\(measure)]}
+
+        """.write(to: config, atomically: true, encoding: .utf8)
+        return try CommandLine.run(["barometer", config.path, "--format", "csv"] + arguments)
+    }
+
+    func testEstimateOptionsOfOtherStatisticsAreRefused() throws {
+        for (option, fragment) in [(["--q", "0.9"], "--q applies only to quantile or lower-mean (got mean)"),
+                                   (["--denominator", "x"], "--denominator applies only to ratio (got mean)"),
+                                   (["--ci-method", "logit"], "--ci-method applies only to proportion (got mean)"),
+                                   (["--item-range", "1,5"], "--item-range applies only to index (got mean)"),
+                                   (["--item-weights", "1,2"], "--item-weights applies only to index (got mean)")] {
+            try assertRefused(["estimate", "mean", "y"] + option, fragment)
+        }
+        try assertRefused(["estimate", "quantile", "y", "--ci-method", "wilson"], "--ci-method applies only to proportion (got quantile)")
+        try assertAccepted(["estimate", "quantile", "y", "--q", "0.9"])
+        try assertAccepted(["estimate", "lower-mean", "y", "--q", "0.25"])
+        try assertAccepted(["estimate", "ratio", "y", "--denominator", "w"])
+        try assertAccepted(["estimate", "proportion", "c", "--ci-method", "logit"])
+        try assertAccepted(["estimate", "index", "y,x", "--item-range", "0,11", "--item-weights", "1,2"])
+        // In a run spec, through the same declaration.
+        assertUsageError(try run("analyses:\n  - {name: a, command: estimate, stat: mean, variable: y, q: 0.9}"),
+                         "s.yaml:3: analysis 'a': --q applies only to quantile or lower-mean (got mean)", "run q")
+        assertUsageError(try run("analyses:\n  - {name: a, command: estimate, stat: mean, variable: y, ci-method: logit}"),
+                         "--ci-method applies only to proportion (got mean)", "run ci-method")
+    }
+
+    func testGapOptionsOfOtherStatisticsAndOfDecompositionsAreRefused() throws {
+        let gap = ["gap", "y", "--group", "g", "--reference", "a"]
+        for (option, fragment) in [(["--q", "0.9"], "--q applies only to --stat quantile or lower-mean (got --stat mean)"),
+                                   (["--denominator", "x"], "--denominator applies only to --stat ratio (got --stat mean)"),
+                                   (["--category", "u"], "--category applies only to --stat proportion (got --stat mean)"),
+                                   (["--pooled"], "--pooled applies to the decomposition: it needs --adjust"),
+                                   (["--threefold"], "--threefold applies to the decomposition: it needs --adjust")] {
+            try assertRefused(gap + option, fragment)
+        }
+        try assertAccepted(gap + ["--stat", "quantile", "--q", "0.75"])
+        try assertAccepted(gap + ["--stat", "ratio", "--denominator", "w"])
+        try assertAccepted(["gap", "c", "--group", "g", "--reference", "a", "--stat", "proportion", "--category", "u"])
+        try assertAccepted(gap + ["--adjust", "x", "--pooled", "--threefold"])
+        assertUsageError(try run("analyses:\n  - {name: a, command: gap, variable: y, group: g, reference: a, pooled: true}"),
+                         "analysis 'a': --pooled applies to the decomposition", "run pooled")
+        // A barometer level (a measure without a group) has no levels to name.
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, q: 0.5}"),
+                         "--q applies only to --stat quantile or lower-mean", "barometer q")
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, reference: a}"),
+                         "measure 1a: 'reference' names a level of 'group'", "barometer reference")
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, focal: b}"), "'focal' names a level of 'group'",
+                         "barometer focal")
+        XCTAssertEqual(try barometer("{label: T, unit: score points, variable: y, group: g, reference: a, focal: b}").status, 0)
+    }
+}
