@@ -1,14 +1,15 @@
 import ArgumentParser
 import StatsEngine
 
-/// The common life of an analysis command: check the options, read the data (the columns the
-/// design and the analysis use), resolve the design, compute, write — each phase timed for
-/// `--timings`.
+/// The common life of an analysis command on one data set (no benchmark takes its design's
+/// lonely-PSU rule): check the options, read the data (the columns the design and the analysis
+/// use), resolve the design, compute, write — each phase timed for `--timings`.
 enum AnalysisCommand {
     static func run(data: DataOptions, design: DesignOptions, output: OutputOptions, columns: ColumnSelection,
                     _ compute: (Table, SurveyDesign) throws -> Report) throws {
         try output.refuseReplacing([data.data])
         let spec = try design.spec()
+        try spec.refuseLonelyRuleOnReplicateWeights()
         try spec.refuseSavingOver([data.data])
         try output.refuseColliding(with: spec.savedFiles)
         let timer = PhaseTimer(enabled: output.timings)

@@ -14,8 +14,8 @@ struct BarometerCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Variances of every goal from this many Rao-Wu bootstrap replicates of its designs (overrides the goals' own).")
     var bootstrap: Int?
 
-    @Option(parsing: .unconditional, help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
-    var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of --bootstrap (default 1; the same numbers on any machine and thread count).")
+    var seed: UInt64?
 
     @Option(help: "The period to evaluate (the configuration's last by default).")
     var period: String?
@@ -40,7 +40,8 @@ struct BarometerCommand: ParsableCommand {
     func run() throws {
         try refuseReplacing([config] + (history.map { [$0] } ?? []))
         let timer = PhaseTimer(enabled: output.timings)
-        let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) }
+        guard seed == nil || bootstrap != nil else { throw DisparityError.usage("--seed needs --bootstrap") }
+        let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed ?? DesignOptions.defaultSeed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
         try refuseReplacing(configuration.dataFiles)
         for goal in configuration.goals {

@@ -124,6 +124,7 @@ public struct BarometerMeasure: Sendable {
                 throw at.usageError("unit \(quoted: unit.rawValue) reports shares in percent: add 'scale: pp'")
             }
             if by != nil, !request.group.isEmpty { throw at.usageError("a breakdown ('by') is for a level measure (without 'group')") }
+            try at.placing { try design.refuseLonelyRuleOnReplicateWeights() }
         case let other?:
             throw at.usageError("measure \(quoted: other) is not gap or representation\(NearestName.hint(for: other, among: ["gap", "representation"]))")
         }
@@ -155,6 +156,8 @@ public struct BarometerMeasure: Sendable {
               options.standardise != nil || !component.hasPrefix("standardised") else {
             throw at.usageError("report \(quoted: component) is not index, difference, or (with standardise) standardised index or difference")
         }
+        // A benchmark with a design of its own does not take the measure's lonely-PSU rule.
+        if benchmark["design"] != nil { try at.placing { try design.refuseLonelyRuleOnReplicateWeights() } }
         return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
                               benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(like: design),
                               benchmarkCensus: options.benchmarkCensus, populationCensus: options.census, component: component)

@@ -87,6 +87,11 @@ public struct RunSpec: Sendable {
             }
             return try analysis!.get()
         }
+        // The design's lonely-PSU rule beside replicate weights is applied only by a
+        // representation's benchmark, which takes it.
+        if !analyses.contains(where: { $0.command == "representation" }), let node = root["design"] {
+            try node.placing { try design.refuseLonelyRuleOnReplicateWeights() }
+        }
         return RunSpec(data: resolved(dataOptions.data), reading: reading, design: design, analyses: analyses, csvStyle: csvStyle,
                        text: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", path: path)
     }
@@ -117,6 +122,14 @@ private struct AnalysisDecoder {
         }
         let analysis = try self.analysis(command)
         guard node.keys.contains(where: varianceKeys.contains) else { return analysis }
+        // The analysis's method replaces the design's: a seed alone would replace it with
+        // linearization, and a bootstrap cannot resample the PSUs replicate weights leave unknown.
+        if let seed = node["seed"], node["bootstrap"] == nil {
+            throw seed.usageError("\(node.place): 'seed' seeds the analysis's own 'bootstrap', which it lacks (a bootstrap of the design takes the design's seed)", placed: false)
+        }
+        if case .replicateWeights = design.varianceMethod {
+            throw node["bootstrap"]!.usageError("\(node.place): 'bootstrap' resamples the design's PSUs, which its replicate weights leave unknown (--replicate-weights and --bootstrap cannot be combined)", placed: false)
+        }
         let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
         let method = try node.placing { try options.spec().varianceMethod }
         let run = analysis.run

@@ -131,6 +131,17 @@ extension VarianceMethod {
         }
     }
 
+    /// The option that chose replicate variances (`--bootstrap`, `--replicate-weights`,
+    /// `--make-replicates`); nil for linearization.
+    public var replicateOption: String? {
+        switch self {
+        case .linearization: return nil
+        case .bootstrap: return "--bootstrap"
+        case .replicateWeights: return "--replicate-weights"
+        case .madeReplicates: return "--make-replicates"
+        }
+    }
+
     /// The Rao-Wu bootstrap with `replicates` replicates.
     /// - Throws: `DisparityError.usage` unless 2 ≤ replicates ≤ 100,000.
     public static func checkedBootstrap(replicates: Int, seed: UInt64) throws -> VarianceMethod {

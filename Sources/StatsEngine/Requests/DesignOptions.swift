@@ -28,17 +28,22 @@ public struct DesignOptions: ParsableArguments {
     @Option(name: .customLong("lonely-psu"), help: "A stratum with one PSU: fail, remove, certainty, adjust or average.")
     public var lonelyPSU: LonelyPSU = .fail
 
-    /// `--adjust-domain-lonely`: apply the lonely-PSU rule inside domains too.
-    @Flag(name: .customLong("adjust-domain-lonely"), help: "Apply the lonely-PSU rule to strata with one PSU inside a domain too (R's survey.adjust.domain.lonely).")
+    /// `--adjust-domain-lonely`: apply the lonely-PSU rule inside domains too (the rules that
+    /// change there, `adjust` and `average`, under linearization).
+    @Flag(name: .customLong("adjust-domain-lonely"), help: "Apply --lonely-psu adjust or average to strata with one PSU inside a domain too (R's survey.adjust.domain.lonely).")
     public var adjustDomainLonely = false
 
     /// `--bootstrap`: the number of Rao-Wu bootstrap replicates; nil uses linearization.
     @Option(parsing: .unconditional, help: "Variances from this many Rao-Wu bootstrap replicates instead of linearization, for every statistic.")
     public var bootstrap: Int?
 
-    /// `--seed`: the bootstrap's seed.
-    @Option(parsing: .unconditional, help: "Seed of the bootstrap (the same numbers on any machine and thread count).")
-    public var seed: UInt64 = 1
+    /// `--seed`: the seed of `--bootstrap` or `--make-replicates bootstrap|subbootstrap`; nil is
+    /// `defaultSeed`.
+    @Option(parsing: .unconditional, help: "Seed of --bootstrap or --make-replicates bootstrap or subbootstrap (default 1; the same numbers on any machine and thread count).")
+    public var seed: UInt64?
+
+    /// The seed of a bootstrap without `--seed`.
+    public static let defaultSeed: UInt64 = 1
 
     /// `--replicate-weights`: replicate weight columns, a comma list or a glob such as `repw*`
     /// (R's `svrepdesign` `repweights`, full replicate weights); nil: no replicate weights.
@@ -109,11 +114,13 @@ public struct DesignOptions: ParsableArguments {
     public init() {}
 
     /// The design; more than two stages, replicate settings without `--replicate-weights` (or
-    /// with `--bootstrap`, or without `--replicate-type`), strata, clusters, fpcs or `--nest`
-    /// with `--replicate-weights`, `--make-replicates` with
-    /// `--replicate-weights`, `--bootstrap` or replicate settings, `--replicates` without a
-    /// bootstrap kind of `--make-replicates`, or `--save-replicates` without replicates, is a
-    /// usage error.
+    /// with `--bootstrap`, or without `--replicate-type`), strata, clusters, fpcs, `--nest` or
+    /// `--adjust-domain-lonely` with `--replicate-weights`, `--nest` without strata and clusters, `--make-replicates` with
+    /// `--replicate-weights`, `--bootstrap` or replicate settings, `--replicates` or `--seed`
+    /// without a bootstrap (of `--make-replicates` for `--replicates`), `--adjust-domain-lonely`
+    /// but for linearization under `--lonely-psu adjust` or `average`, or `--save-replicates`
+    /// without replicates, is a usage error. (`--lonely-psu` with `--replicate-weights` is
+    /// refused where no benchmark takes it: `DesignSpec.refuseLonelyRuleOnReplicateWeights`.)
     public func spec() throws -> DesignSpec {
         let clusters = Self.list(cluster)
         let fpcs = Self.list(fpc)
@@ -124,9 +131,22 @@ public struct DesignOptions: ParsableArguments {
         // Replicate weights carry the design: strata, clusters and fpcs would be checked and then
         // not applied (R's svrepdesign takes none of them).
         if case .replicateWeights = spec.varianceMethod,
-           let first = [(strata != nil, "--strata"), (!clusters.isEmpty, "--cluster"), (!fpcs.isEmpty, "--fpc"), (nest, "--nest")]
-            .first(where: \.0)?.1 {
-            throw DisparityError.usage("\(first) describes a design for linearization, which --replicate-weights replaces (its weights carry the design, as in R's svrepdesign): drop \(first)")
+           let first = [(strata != nil, "--strata"), (!clusters.isEmpty, "--cluster"), (!fpcs.isEmpty, "--fpc"), (nest, "--nest"),
+                        (adjustDomainLonely, "--adjust-domain-lonely")].first(where: \.0)?.1 {
+            throw Self.replacedByReplicateWeights(first)
+        }
+        if nest, strata == nil || clusters.isEmpty {
+            throw DisparityError.usage("--nest makes PSU ids unique within strata: it needs --strata and --cluster")
+        }
+        // R's survey.adjust.domain.lonely changes only the rules adjust and average, and only
+        // linearization's sums by stratum: elsewhere it would be accepted and not applied.
+        if adjustDomainLonely {
+            guard lonelyPSU == .adjust || lonelyPSU == .average else {
+                throw DisparityError.usage("--adjust-domain-lonely applies only to --lonely-psu adjust or average (got \(lonelyPSU.rawValue))")
+            }
+            if let method = spec.varianceMethod.replicateOption {
+                throw DisparityError.usage("--adjust-domain-lonely applies to linearization, whose variance \(method) replaces by its replicates' spread")
+            }
         }
         if let saveReplicates {
             guard spec.varianceMethod.usesReplicateWeights else {
@@ -147,18 +167,19 @@ public struct DesignOptions: ParsableArguments {
             let given = [(replicateType != nil, "--replicate-type"), (fayRho != nil, "--fay-rho"), (replicateScale != nil, "--replicate-scale"),
                          (replicateRscales != nil, "--replicate-rscales")].filter(\.0).map(\.1)
             if let first = given.first { throw DisparityError.usage("\(first) applies to --replicate-weights; --make-replicates uses R's settings for \(makeReplicates.rawValue)") }
-            if replicates != nil, !makeReplicates.isRandom {
-                throw DisparityError.usage("--replicates applies to --make-replicates bootstrap or subbootstrap (\(makeReplicates.rawValue) makes one replicate per PSU or Hadamard column)")
+            if !makeReplicates.isRandom, let first = [(replicates != nil, "--replicates"), (seed != nil, "--seed")].first(where: \.0)?.1 {
+                throw DisparityError.usage("\(first) applies to --make-replicates bootstrap or subbootstrap (\(makeReplicates.rawValue) makes one replicate per PSU or Hadamard column)")
             }
             return .madeReplicates(MakeReplicatesSpec(kind: makeReplicates, replicates: makeReplicates.isRandom ? replicates ?? MakeReplicatesSpec.defaultReplicates : nil,
-                                                      seed: makeReplicates.isRandom ? seed : nil, mse: mse))
+                                                      seed: makeReplicates.isRandom ? seed ?? Self.defaultSeed : nil, mse: mse))
         }
         if replicates != nil { throw DisparityError.usage("--replicates needs --make-replicates bootstrap or subbootstrap") }
+        if seed != nil, bootstrap == nil { throw DisparityError.usage("--seed needs --bootstrap or --make-replicates bootstrap or subbootstrap") }
         guard let replicateWeights else {
             let given = [(replicateType != nil, "--replicate-type"), (fayRho != nil, "--fay-rho"), (replicateScale != nil, "--replicate-scale"),
                          (replicateRscales != nil, "--replicate-rscales"), (mse, "--mse")].filter(\.0).map(\.1)
             if let first = given.first { throw DisparityError.usage("\(first) needs --replicate-weights\(first == "--mse" ? " or --make-replicates" : "")") }
-            return try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed) } ?? .linearization
+            return try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed ?? Self.defaultSeed) } ?? .linearization
         }
         guard bootstrap == nil else { throw DisparityError.usage("--replicate-weights and --bootstrap cannot be combined") }
         guard let replicateType else {
@@ -174,8 +195,25 @@ public struct DesignOptions: ParsableArguments {
                                                       rscales: rscales, mse: mse))
     }
 
+    /// The refusal of `option`, a setting of linearization's design, beside `--replicate-weights`.
+    static func replacedByReplicateWeights(_ option: String) -> DisparityError {
+        DisparityError.usage("\(option) describes a design for linearization, which --replicate-weights replaces (its weights carry the design, as in R's svrepdesign): drop \(option)")
+    }
+
     /// A comma list, each item trimmed ("a, b" is ["a", "b"]).
     public static func list(_ text: String?) -> [String] {
         text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+    }
+}
+
+extension DesignSpec {
+    /// Refuses a lonely-PSU rule beside replicate weights, whose design has no strata or PSUs
+    /// for it (R's svrepdesign takes none), where no other design takes the rule from this one:
+    /// a representation's benchmark does (`RepresentationOptions.benchmarkSpec(like:)`), so its
+    /// callers check only designs without one.
+    /// - Throws: `DisparityError.usage` naming `--lonely-psu`.
+    public func refuseLonelyRuleOnReplicateWeights() throws {
+        guard case .replicateWeights = varianceMethod, lonelyPSU != .fail else { return }
+        throw DesignOptions.replacedByReplicateWeights("--lonely-psu")
     }
 }

@@ -20,6 +20,7 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
     }
 
     private var data: String { directory.appendingPathComponent("d.csv").path }
+    private let replicateWeights = ["--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"]
 
     /// `arguments` on the data fail with a usage error: exit 2, one line holding `fragment`.
     private func assertRefused(_ arguments: [String], _ fragment: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -104,5 +105,60 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
         assertUsageError(try barometer("{label: T, unit: score points, variable: y, focal: b}"), "'focal' names a level of 'group'",
                          "barometer focal")
         XCTAssertEqual(try barometer("{label: T, unit: score points, variable: y, group: g, reference: a, focal: b}").status, 0)
+    }
+
+    /// `--seed` seeds a bootstrap: without one (or with a made jackknife) it would change nothing,
+    /// and a run-spec analysis's seed alone would have replaced the design's bootstrap by linearization.
+    func testSeedNeedsABootstrap() throws {
+        try assertRefused(["estimate", "mean", "y", "--seed", "7"], "--seed needs --bootstrap or --make-replicates bootstrap or subbootstrap")
+        try assertRefused(["estimate", "mean", "y", "--cluster", "p", "--make-replicates", "jk1", "--seed", "7"],
+                          "--seed applies to --make-replicates bootstrap or subbootstrap (jk1 makes one replicate per PSU")
+        try assertRefused(["estimate", "mean", "y", "--seed", "7"] + replicateWeights, "--seed needs --bootstrap")
+        try assertAccepted(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--bootstrap", "20", "--seed", "7"])
+        try assertAccepted(["estimate", "mean", "y", "--cluster", "p", "--make-replicates", "bootstrap", "--replicates", "20", "--seed", "7"])
+        assertUsageError(try run("design: {strata: s, cluster: p, bootstrap: 20}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, seed: 5}"),
+                         "s.yaml:4: analysis 'a': 'seed' seeds the analysis's own 'bootstrap'", "run seed")
+        assertUsageError(try run("design: {seed: 5}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}"),
+                         "--seed needs --bootstrap", "run design seed")
+        XCTAssertEqual(try run("design: {strata: s, cluster: p}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, bootstrap: 20, seed: 5}").status, 0)
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y}", ["--seed", "3"]), "--seed needs --bootstrap", "barometer --seed")
+        XCTAssertEqual(try barometer("{label: T, unit: score points, variable: y, design: {strata: s, cluster: p}}", ["--seed", "3", "--bootstrap", "20"]).status, 0)
+    }
+
+    /// The lonely-PSU settings describe linearization's strata and PSUs: beside replicate weights
+    /// only a representation's benchmark (a linearization design taking the rule) applies
+    /// `--lonely-psu`, and `--adjust-domain-lonely` changes only the rules adjust and average.
+    func testLonelyPSUSettingsWhereNothingAppliesThem() throws {
+        try assertRefused(["estimate", "mean", "y", "--lonely-psu", "remove"] + replicateWeights,
+                          "--lonely-psu describes a design for linearization, which --replicate-weights replaces")
+        try assertRefused(["estimate", "mean", "y", "--adjust-domain-lonely", "--lonely-psu", "average"] + replicateWeights,
+                          "--adjust-domain-lonely describes a design for linearization, which --replicate-weights replaces")
+        for rule in ["fail", "remove", "certainty"] {
+            try assertRefused(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--adjust-domain-lonely", "--lonely-psu", rule],
+                              "--adjust-domain-lonely applies only to --lonely-psu adjust or average (got \(rule))")
+        }
+        try assertRefused(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--adjust-domain-lonely", "--lonely-psu", "adjust",
+                           "--bootstrap", "20"], "--adjust-domain-lonely applies to linearization, whose variance --bootstrap replaces")
+        try assertAccepted(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--adjust-domain-lonely", "--lonely-psu", "average"])
+        try assertAccepted(["representation", "g", "--focal", "a", "--benchmark", data, "--benchmark-strata", "s", "--benchmark-cluster", "p",
+                            "--lonely-psu", "remove"] + replicateWeights)
+        let design = "design: {weights: w, replicate-weights: 'r*', replicate-type: jk1, lonely-psu: remove}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}"
+        assertUsageError(try run(design), "s.yaml:2: design: --lonely-psu describes a design for linearization", "run lonely-psu")
+        XCTAssertEqual(try run(design + "\n  - {name: b, command: representation, variable: g, focal: a, benchmark: d.csv}").status, 0)
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, design: {weights: w, replicate-weights: 'r*', replicate-type: jk1, lonely-psu: remove}}"),
+                         "measure 1a: --lonely-psu describes a design for linearization", "barometer lonely-psu")
+    }
+
+    func testNestNeedsStrataAndClusters() throws {
+        try assertRefused(["estimate", "mean", "y", "--cluster", "p", "--nest"], "--nest makes PSU ids unique within strata: it needs --strata and --cluster")
+        try assertRefused(["estimate", "mean", "y", "--strata", "s", "--nest"], "--nest makes PSU ids unique within strata")
+        try assertAccepted(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--nest"])
+    }
+
+    /// A run-spec analysis's bootstrap replaces the design's variance method: it cannot resample
+    /// the PSUs that replicate weights leave unknown.
+    func testAnalysisBootstrapBesideReplicateWeights() throws {
+        assertUsageError(try run("design: {weights: w, replicate-weights: 'r*', replicate-type: jk1}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, bootstrap: 20}"),
+                         "s.yaml:4: analysis 'a': 'bootstrap' resamples the design's PSUs, which its replicate weights leave unknown", "run bootstrap")
     }
 }
