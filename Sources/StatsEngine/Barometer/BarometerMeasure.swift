@@ -101,6 +101,8 @@ public struct BarometerMeasure: Sendable {
             if let key = ["period", "baseline", "current"].first(where: { at[$0] != nil }) {
                 throw at.usageError("\(quoted: key) belongs to the configuration's 'periods', not to a measure")
             }
+            // A measure's verdict is its goal's: a target of its own would not be applied.
+            if at["target"] != nil { throw at.usageError("'target' belongs to the goal (kind target or band), not to a measure") }
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
             var request = try at.placing { try options.request(requiringGroup: false) }
@@ -145,6 +147,15 @@ public struct BarometerMeasure: Sendable {
             throw at.usageError("a representation measure needs 'benchmark' with its 'data'")
         }
         try benchmark.rejectUnknownKeys(["data", "design", "subset", "census"])
+        // The block's keys become the options below; the measure's own spelling of one as well
+        // would replace it (or, beside the block's design, be left out).
+        let blockKeys = ["benchmark-subset": "subset", "benchmark-census": "census", "benchmark-weights": "design",
+                         "benchmark-strata": "design", "benchmark-cluster": "design", "benchmark-fpc": "design", "benchmark-nest": "design"]
+        for key in at.keys {
+            if let block = blockKeys[key], benchmark[block] != nil {
+                throw at[key]!.usageError("\(at.place): \(quoted: key) and the benchmark's \(quoted: block) both describe the benchmark: give one", placed: false)
+            }
+        }
         var extra = [level, "--benchmark=\(data)"]
         if let subset = benchmark["subset"]?.scalar { extra.append("--benchmark-subset=\(subset)") }
         if benchmark["census"]?.scalar == "true" { extra.append("--benchmark-census") }

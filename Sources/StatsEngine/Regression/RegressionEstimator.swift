@@ -22,9 +22,14 @@ public struct RegressionEstimator: Sendable {
     ///   formula that does not parse, an unknown `--test` term, or marginal effects of a
     ///   non-binomial family; `.data` when no row has every variable or the response does not fit
     ///   the family; `.analysis` when the fit does not converge, terms are aliased (unless
-    ///   allowed), a tested covariance is singular or `--vcov cluster` has one cluster.
+    ///   allowed), a tested covariance is singular or `--vcov cluster` has one cluster; `.usage`
+    ///   for a model-based `--vcov` on a design whose variances come from replicates, which it
+    ///   would not use.
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         try request.validate()
+        if request.covariance != .design, let method = design.spec.varianceMethod.replicateOption {
+            throw DisparityError.usage("--vcov \(request.covariance.rawValue) is model-based and would not use the replicates of \(method): use --vcov design, or drop \(method)")
+        }
         let formula = try ModelFormula(request.formula)
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)

@@ -65,11 +65,21 @@ public struct RepresentationOptions: ParsableArguments {
     /// Options with their defaults, for ArgumentParser and run specs.
     public init() {}
 
-    /// The request (its subsets parsed).
+    /// The request (its subsets parsed). Benchmark design options it would not apply are usage
+    /// errors: `--benchmark-nest` without strata and clusters, and the benchmark's sampling
+    /// (strata, clusters, fpcs, `--benchmark-nest`) beside `--benchmark-census`.
     public func request() throws -> RepresentationRequest {
-        RepresentationRequest(column: column, focal: focal, subset: try subset.map(RowFilter.init(parsing:)),
-                              benchmarkSubset: try benchmarkSubset.map(RowFilter.init(parsing:)),
-                              standardise: standardise, level: level)
+        let sampling = [(benchmarkStrata != nil, "--benchmark-strata"), (benchmarkCluster != nil, "--benchmark-cluster"),
+                        (benchmarkFPC != nil, "--benchmark-fpc"), (benchmarkNest, "--benchmark-nest")]
+        if benchmarkCensus, let first = sampling.first(where: \.0)?.1 {
+            throw DisparityError.usage("\(first) describes the benchmark's sampling, which --benchmark-census says it has none of (a register, no sampling variance): drop \(first)")
+        }
+        if benchmarkNest, benchmarkStrata == nil || benchmarkCluster == nil {
+            throw DisparityError.usage("--benchmark-nest makes the benchmark's PSU ids unique within its strata: it needs --benchmark-strata and --benchmark-cluster")
+        }
+        return RepresentationRequest(column: column, focal: focal, subset: try subset.map(RowFilter.init(parsing:)),
+                                     benchmarkSubset: try benchmarkSubset.map(RowFilter.init(parsing:)),
+                                     standardise: standardise, level: level)
     }
 
     /// The benchmark's design, with the population design's lonely-PSU rule and variance method

@@ -155,10 +155,49 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
         try assertAccepted(["estimate", "mean", "y", "--strata", "s", "--cluster", "p", "--nest"])
     }
 
+    /// The benchmark's `--benchmark-nest` needs its strata and clusters; a census benchmark
+    /// (a register) has no sampling for its strata, clusters and fpcs to describe.
+    func testBenchmarkSamplingOptionsItWouldNotApply() throws {
+        let representation = ["representation", "g", "--focal", "a", "--benchmark", data]
+        try assertRefused(representation + ["--benchmark-cluster", "p", "--benchmark-nest"],
+                          "--benchmark-nest makes the benchmark's PSU ids unique within its strata: it needs --benchmark-strata and --benchmark-cluster")
+        try assertRefused(representation + ["--benchmark-census", "--benchmark-strata", "s"],
+                          "--benchmark-strata describes the benchmark's sampling, which --benchmark-census says it has none of")
+        try assertAccepted(representation + ["--benchmark-strata", "s", "--benchmark-cluster", "p", "--benchmark-nest"])
+        try assertAccepted(representation + ["--benchmark-census", "--benchmark-weights", "w"])
+    }
+
     /// A run-spec analysis's bootstrap replaces the design's variance method: it cannot resample
     /// the PSUs that replicate weights leave unknown.
     func testAnalysisBootstrapBesideReplicateWeights() throws {
         assertUsageError(try run("design: {weights: w, replicate-weights: 'r*', replicate-type: jk1}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, bootstrap: 20}"),
                          "s.yaml:4: analysis 'a': 'bootstrap' resamples the design's PSUs, which its replicate weights leave unknown", "run bootstrap")
+    }
+
+    /// A model-based covariance (`--vcov classical`, `hc0`..`hc3`, `cluster`) does not use the
+    /// design's replicates.
+    func testModelBasedCovarianceBesideReplicates() throws {
+        for vcov in ["classical", "hc1"] {
+            try assertRefused(["regress", "y ~ x", "--vcov", vcov, "--strata", "s", "--cluster", "p", "--bootstrap", "20"],
+                              "--vcov \(vcov) is model-based and would not use the replicates of --bootstrap: use --vcov design, or drop --bootstrap")
+            try assertRefused(["regress", "y ~ x", "--vcov", vcov] + replicateWeights, "would not use the replicates of --replicate-weights")
+            try assertAccepted(["regress", "y ~ x", "--vcov", vcov, "--strata", "s", "--cluster", "p"])
+        }
+        try assertAccepted(["regress", "y ~ x", "--strata", "s", "--cluster", "p", "--bootstrap", "20"])
+    }
+
+    /// A barometer measure's verdict is its goal's; a benchmark given as a block takes its
+    /// design, subset and census from the block.
+    func testBarometerMeasureKeysItWouldNotApply() throws {
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, target: '<= 3'}"),
+                         "measure 1a: 'target' belongs to the goal (kind target or band), not to a measure", "barometer target")
+        let representation = "label: T, unit: index, measure: representation, variable: g, focal: a"
+        for (key, block) in [("benchmark-weights: w", "design: {weights: w}"), ("benchmark-subset: 'x > 1'", "subset: 'x > 2'"),
+                             ("benchmark-census: true", "census: true")] {
+            let name = String(key.prefix { $0 != ":" })
+            assertUsageError(try barometer("{\(representation), \(key), benchmark: {data: d.csv, \(block)}}"),
+                             "'\(name)' and the benchmark's '\(String(block.prefix { $0 != ":" }))' both describe the benchmark: give one", name)
+        }
+        XCTAssertEqual(try barometer("{\(representation), benchmark-weights: w, benchmark: {data: d.csv, subset: 'x > 1'}}").status, 0)
     }
 }
