@@ -44,6 +44,14 @@ enum NumberParser {
         return isNumber(text, decimalComma: false) || (text.contains(",") && !text.contains(".") && isNumber(text, decimalComma: true))
     }
 
+    /// Whether `text` is written as a number (digits, a sign, a decimal mark, an exponent) whose
+    /// magnitude is beyond a double's range (`1e400`): read as infinity, it is not a number here.
+    static func isBeyondRange(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains(where: \.isNumber), trimmed.allSatisfy({ "0123456789+-.,eE".contains($0) }) else { return false }
+        return Double(trimmed.replacingOccurrences(of: ",", with: "."))?.isInfinite ?? false
+    }
+
     /// Whether `text` reads as a number in one decimal mark (`decimalComma`), surrounding blanks ignored.
     static func isNumber(_ text: String, decimalComma: Bool) -> Bool {
         var decimals = 0

@@ -147,6 +147,8 @@ public struct Table: Sendable {
             hint = "a number with digit grouping (thousands separators), which no option reads: save the column without them"
         } else if NumberParser.isNumber(cell) {
             hint = "a number with the other decimal mark: --decimal \(cell.contains(",") ? "," : ".") reads it"
+        } else if NumberParser.isBeyondRange(cell) {
+            hint = "\(quoted: cell) is a number beyond the range of a double (±1.8e308), which no option reads"
         } else {
             let codes = Array(Set(c.levels.filter { !NumberParser.isNumber($0) })).sorted().prefix(3)
             hint = "if it marks a missing value, pass --na \"\(shortened: codes.joined(separator: ","))\""

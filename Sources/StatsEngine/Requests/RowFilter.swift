@@ -63,7 +63,8 @@ public struct RowFilter: Sendable, Equatable {
                 throw DisparityError.usage("subset \(quoted: text): each condition needs a column and a value (got \(quoted: clause))")
             }
             if comparison.isNumeric, Self.number(value) == nil {
-                throw DisparityError.usage("subset \(quoted: text): \(quoted: comparison.rawValue) compares numbers, and \(quoted: value) is not one")
+                throw DisparityError.usage("subset \(quoted: text): \(quoted: comparison.rawValue) compares numbers, and \(quoted: value) is "
+                    + (NumberParser.isBeyondRange(value) ? "beyond the range of a double (±1.8e308)" : "not one"))
             }
             return Condition(column: column, comparison: comparison, value: value)
         }

@@ -74,6 +74,14 @@ final class CommandLineErrorTests: ScratchFolderTestCase {
         try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,-3,12"), mean, mentions: ["data.csv:4", "'w'", "negative"])
     }
 
+    /// A number beyond a double's range is named as such, in the data and in a subset.
+    func testNumberBeyondTheRangeOfADouble() throws {
+        try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,3,1e400"), mean,
+                        mentions: ["data.csv:4", "'y'", "'1e400' is a number beyond the range of a double (±1.8e308)"])
+        try assertFails(good, mean + ["--subset", "y < -1e400"], code: 2,
+                        mentions: ["subset 'y < -1e400': '<' compares numbers, and '-1e400' is beyond the range of a double"])
+    }
+
     func testMissingWeightStratumAndCluster() throws {
         try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: "1,2,,12"), mean, mentions: ["data.csv:4", "'w'", "missing weight"])
         try assertFails(good.replacingOccurrences(of: "1,2,3,12", with: ",2,3,12"), mean, mentions: ["data.csv:4", "'stratum'", "missing"])
