@@ -142,7 +142,7 @@ extension ConfigNode {
     /// Fails on a key of this mapping outside `allowed`, suggesting the nearest allowed one.
     func rejectUnknownKeys(_ allowed: Set<String>) throws {
         for key in keys where !allowed.contains(key) {
-            throw self[key]!.usageError("unknown key \(quoted: key) in \(place.isEmpty ? "the file" : place)\(NearestName.hint(for: key, among: allowed.sorted()))",
+            throw self[key]!.usageError("unknown key \(quoted: key) in \(place.isEmpty ? "the file" : place)\(Self.unknownKeyHint(key, among: allowed.sorted()))",
                                         placed: false)
         }
     }

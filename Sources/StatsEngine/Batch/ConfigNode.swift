@@ -15,6 +15,8 @@ struct ConfigNode {
     }
 
     var scalar: String? { node.scalar?.string }
+    /// YAML's null (`~`, `null`, or nothing after the key), which is not a value.
+    var isNull: Bool { node.null != nil }
     var sequence: [ConfigNode]? { node.sequence.map { $0.map { ConfigNode(node: $0, path: path, place: place) } } }
 
     func named(_ name: String) -> ConfigNode { ConfigNode(node: node, path: path, place: name) }
@@ -29,7 +31,10 @@ struct ConfigNode {
             try YAMLShape.check(text, path: path)
             guard let node = try Yams.compose(yaml: text) else { throw DisparityError.data(file: path, "the file is empty") }
             return ConfigNode(node: node, path: path, place: "")
-        } catch let error as DisparityError { throw error } catch {
+        } catch let error as DisparityError { throw error } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // One key twice in a mapping: which value was meant is the writer's to say.
+            throw DisparityError(.usage, "\(path):\(context.mark.line): \(quoted: keys.first ?? "") is given twice in one mapping: keep one")
+        } catch {
             throw DisparityError.data(file: path, "not valid YAML or JSON: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
     }

@@ -58,7 +58,13 @@ public struct RunSpec: Sendable {
             }
             return style
         } ?? .standard
+        if let analyses = root["analyses"], analyses.sequence == nil, !analyses.isNull {
+            throw analyses.usageError("'analyses' is a list, one '- {name: ..., command: ...}' entry per analysis, not \(analyses.scalar == nil ? "a mapping" : "a single value")", placed: false)
+        }
         guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw (root["analyses"] ?? root).usageError("'analyses' lists no analysis", placed: false) }
+        if let (index, entry) = entries.enumerated().first(where: { $0.1.node.mapping == nil }) {
+            throw entry.usageError("analysis \(index + 1) of 'analyses' is \(entry.scalar.map { "the value \(quoted: $0)" } ?? "a list"), not a mapping {name: ..., command: ..., ...}", placed: false)
+        }
         let named = entries.enumerated().map { index, entry in
             let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
             return (name: name, node: entry.named("analysis \(quoted: name)"))

@@ -24,7 +24,7 @@ public struct DataOptions: ParsableArguments {
     public var encoding: String?
 
     /// `--na`: more cell texts meaning missing, comma-separated, besides empty, `NA` and `.`.
-    @Option(help: "More cell texts that mean missing, comma-separated (\"ved ikke,9999\"), besides empty, NA and '.'.")
+    @Option(help: ArgumentHelp("More cell texts that mean missing, comma-separated (\"ved ikke,9999\"), besides empty, NA and '.'.", valueName: "code,..."))
     public var na: String?
 
     /// `--codes`: SPSS and Stata columns with value labels keep their numeric codes instead of

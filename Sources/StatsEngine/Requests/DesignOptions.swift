@@ -13,11 +13,11 @@ public struct DesignOptions: ParsableArguments {
 
     /// `--cluster`: the PSU column and optionally the second-stage unit column, `COL[,COL2]`;
     /// nil makes each row its own PSU.
-    @Option(help: "PSU column, and optionally a second-stage unit column: COL[,COL2].")
+    @Option(help: ArgumentHelp("PSU column, and optionally a second-stage unit column: COL[,COL2].", valueName: "psu[,ssu]"))
     public var cluster: String?
 
     /// `--fpc`: population sizes or sampling fractions per stage, `COL[,COL2]`.
-    @Option(help: "Finite population correction per stage: population sizes or sampling fractions, COL[,COL2].")
+    @Option(help: ArgumentHelp("Finite population correction per stage: population sizes or sampling fractions, COL[,COL2].", valueName: "n1[,n2]"))
     public var fpc: String?
 
     /// `--nest`: PSU ids are unique only within strata.
@@ -47,7 +47,7 @@ public struct DesignOptions: ParsableArguments {
 
     /// `--replicate-weights`: replicate weight columns, a comma list or a glob such as `repw*`
     /// (R's `svrepdesign` `repweights`, full replicate weights); nil: no replicate weights.
-    @Option(name: .customLong("replicate-weights"), help: "Replicate weight columns (full weights): a comma list or a glob such as 'repw*', matched in file order.")
+    @Option(name: .customLong("replicate-weights"), help: ArgumentHelp("Replicate weight columns (full weights): a comma list or a glob such as 'repw*', matched in file order.", valueName: "col,..."))
     public var replicateWeights: String?
 
     /// `--replicate-type`: how replicates combine (R's `type`).
@@ -63,7 +63,7 @@ public struct DesignOptions: ParsableArguments {
     public var replicateScale: Double?
 
     /// `--replicate-rscales`: per-replicate scales, one or one per replicate (R's `rscales`).
-    @Option(name: .customLong("replicate-rscales"), parsing: .unconditional, help: "Per-replicate scales R1,R2,... (one for all, or one per replicate; jkn needs them).")
+    @Option(name: .customLong("replicate-rscales"), parsing: .unconditional, help: ArgumentHelp("Per-replicate scales R1,R2,... (one for all, or one per replicate; jkn needs them).", valueName: "r1,r2,..."))
     public var replicateRscales: String?
 
     /// `--mse`: deviations about the full-sample estimate (R's `mse = TRUE`).
@@ -79,7 +79,7 @@ public struct DesignOptions: ParsableArguments {
     public var poststratify: String?
 
     /// `--rake`: rake the weights to the margins of these columns, to full convergence.
-    @Option(help: "Rake the weights to the --totals margins of these columns, COL1,COL2 (R's calibrate with calfun=\"raking\", fully converged).")
+    @Option(help: ArgumentHelp("Rake the weights to the --totals margins of these columns, COL1,COL2 (R's calibrate with calfun=\"raking\", fully converged).", valueName: "col1,col2,..."))
     public var rake: String?
 
     /// `--totals`: the population totals file of a calibration.
@@ -91,7 +91,7 @@ public struct DesignOptions: ParsableArguments {
     public var calfun: CalibrationFunction?
 
     /// `--bounds`: bounds LO,HI on the calibration g-weights (R's `bounds`).
-    @Option(help: "Bounds LO,HI on the calibration g-weights, LO < 1 < HI (R's bounds).")
+    @Option(help: ArgumentHelp("Bounds LO,HI on the calibration g-weights, LO < 1 < HI (R's bounds).", valueName: "lo,hi"))
     public var bounds: String?
 
     /// `--make-replicates`: replicate weights made from the design (R's `as.svrepdesign` `type`).

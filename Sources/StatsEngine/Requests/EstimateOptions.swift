@@ -18,15 +18,15 @@ public struct EstimateOptions: ParsableArguments {
     public var variable: String
 
     /// `--item-range`: the index items' common range, `low,high` (index only).
-    @Option(name: .customLong("item-range"), help: "For index: the items' common range, low,high (e.g. 1,5).")
+    @Option(name: .customLong("item-range"), help: ArgumentHelp("For index: the items' common range, low,high (e.g. 1,5).", valueName: "low,high"))
     public var itemRange: String?
 
     /// `--item-weights`: one weight per index item, comma-separated; equal by default (index only).
-    @Option(name: .customLong("item-weights"), help: "For index: one weight per item (equal by default).")
+    @Option(name: .customLong("item-weights"), help: ArgumentHelp("For index: one weight per item (equal by default).", valueName: "w1,w2,..."))
     public var itemWeights: String?
 
     /// `--by`: domain columns, comma-separated.
-    @Option(help: "Domains: COL[,COL] (each domain keeps the whole design).")
+    @Option(help: ArgumentHelp("Domains: COL[,COL] (each domain keeps the whole design).", valueName: "col,..."))
     public var by: String?
 
     /// `--subset`: a row filter, parsed by `RowFilter(parsing:)`.

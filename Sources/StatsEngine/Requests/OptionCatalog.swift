@@ -13,6 +13,9 @@ public struct OptionCatalog: Sendable {
         public var isFlag: Bool
         /// May be given more than once (a YAML sequence gives one value each).
         public var isRepeating: Bool
+        /// Takes a comma list in one value (its value name, as `--help` shows it, holds a comma:
+        /// `--by <col,...>`), which a YAML sequence may spell.
+        public var takesList: Bool
         /// The default as `--help` shows it, if any.
         public var defaultValue: String?
         /// The words an enumerated option accepts.
@@ -48,6 +51,7 @@ public struct OptionCatalog: Sendable {
             guard let long = names.first(where: { $0["kind"] as? String == "long" })?["name"] as? String,
                   long != "help", long != "version" else { continue }
             entries.append(Entry(name: long, isFlag: kind == "flag", isRepeating: argument["isRepeating"] as? Bool ?? false,
+                                 takesList: (argument["valueName"] as? String)?.contains(",") ?? false,
                                  defaultValue: argument["defaultValue"] as? String,
                                  values: (argument["allValues"] as? [String]) ?? (argument["allValueStrings"] as? [String]) ?? []))
         }

@@ -40,11 +40,11 @@ public struct RepresentationOptions: ParsableArguments {
     public var benchmarkStrata: String?
 
     /// `--benchmark-cluster`: the benchmark's PSU (and second-stage unit) columns, comma-separated.
-    @Option(name: .customLong("benchmark-cluster"), help: "Benchmark PSU[,SSU].")
+    @Option(name: .customLong("benchmark-cluster"), help: ArgumentHelp("Benchmark PSU[,SSU].", valueName: "psu[,ssu]"))
     public var benchmarkCluster: String?
 
     /// `--benchmark-fpc`: the benchmark's fpc columns, one per stage, comma-separated.
-    @Option(name: .customLong("benchmark-fpc"), help: "Benchmark fpc per stage.")
+    @Option(name: .customLong("benchmark-fpc"), help: ArgumentHelp("Benchmark fpc per stage.", valueName: "n1[,n2]"))
     public var benchmarkFPC: String?
 
     /// `--benchmark-nest`: the benchmark's PSU ids repeat across strata.

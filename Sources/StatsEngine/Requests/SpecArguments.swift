@@ -3,10 +3,13 @@ import ArgumentParser
 /// Decodes a YAML mapping (a run-spec analysis, a barometer goal, a design block) through the
 /// same option declaration as the command line: the mapping becomes an argument list — each key
 /// `--key=value` (the `=` form, so values starting with '-' stay values), `true` sets a flag and
-/// `false` leaves it out, a sequence is joined with ',' (or repeated for a repeatable option),
-/// and the keys holding positional arguments come last after `--` — which ArgumentParser then
-/// parses. Its errors become one-line usage errors (exit 2) that name the file, the place, the
-/// key and the value as written, with the nearest valid key suggested for an unknown one.
+/// `false` leaves it out, a sequence is joined with ',' for an option that takes a comma list
+/// (`OptionCatalog.Entry.takesList`) or repeated for a repeatable one, and the keys holding
+/// positional arguments come last after `--` — which ArgumentParser then parses. Its errors
+/// become one-line usage errors (exit 2) that name the file, the place, the key and the value as
+/// written, with the nearest valid key suggested for an unknown one (and `design:` for a design
+/// option where a design block belongs). A null (`~`), or a list where one value belongs, is an
+/// error naming the key, never the text `~` or the items joined.
 struct SpecArguments<Options: ParsableArguments> {
     /// The keys that hold the positional arguments, in order.
     var positionalKeys: [String] = []
@@ -18,8 +21,8 @@ struct SpecArguments<Options: ParsableArguments> {
     /// Turns `node`'s keys into command-line arguments (`--key=value`, flags for `true`, lists
     /// joined by commas or repeated) plus `extra`, and parses them with `Options`' declaration.
     /// - Throws: `DisparityError.usage` naming the place for a missing positional key, an unknown
-    ///   key (with the nearest valid one), a flag that is not true or false, a mapping where a
-    ///   value belongs, or an argument the declaration rejects.
+    ///   key (with the nearest valid one), a null, a flag that is not true or false, a list where
+    ///   one value belongs, a mapping where a value belongs, or an argument the declaration rejects.
     func decode(_ node: ConfigNode, adding extra: [String] = []) throws -> Options {
         let catalog = OptionCatalog(Options.self)
         var options: [String] = [], positionals: [String] = []
@@ -27,10 +30,18 @@ struct SpecArguments<Options: ParsableArguments> {
         // An unknown key first: a misspelt required key (`variabel:`) is named as written, with
         // the key meant, rather than reported as the required key missing.
         if let key = optionKeys.first(where: { catalog[$0] == nil }) {
-            let hint = NearestName.hint(for: key, among: catalog.names + positionalKeys + ownKeys.sorted())
+            let hint = ConfigNode.unknownKeyHint(key, among: catalog.names + positionalKeys + ownKeys.sorted())
             throw node[key]!.usageError("unknown \(noun) \(quoted: key) in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
         }
+        /// An error at `key`'s value, the place named before the message.
+        func failure(_ key: String, _ message: String) -> DisparityError {
+            node[key]!.usageError(node.place.isEmpty ? message : "\(node.place): \(message)", placed: false)
+        }
+        for key in optionKeys + positionalKeys where node[key]?.isNull == true {
+            throw failure(key, "\(quoted: key) has no value (YAML's null): give one, or leave the key out")
+        }
         for key in positionalKeys {
+            if node[key]?.sequence != nil { throw failure(key, "\(quoted: key) takes one value, not a list") }
             guard let value = node[key]?.scalar else { throw node.usageError("\(quoted: key) is missing") }
             positionals.append(value)
         }
@@ -41,11 +52,13 @@ struct SpecArguments<Options: ParsableArguments> {
                 switch value.scalar {
                 case "true"?: options.append("--\(key)")
                 case "false"?: break
-                default: throw value.usageError("\(quoted: value.scalar ?? "") is not true or false")
+                case let text?: throw value.usageError("\(quoted: text) is not true or false")
+                case nil: throw failure(key, "\(quoted: key) is true or false, not a list or a mapping")
                 }
             } else if let items = value.sequence {
+                guard entry.isRepeating || entry.takesList else { throw failure(key, "\(quoted: key) takes one value, not a list") }
                 let texts = try items.map { item -> String in
-                    guard let text = item.scalar else { throw value.usageError("expected a value or a list of values") }
+                    guard let text = item.scalar, !item.isNull else { throw value.usageError("expected a value or a list of values") }
                     return text
                 }
                 options += entry.isRepeating ? texts.map { "--\(key)=\($0)" } : ["--\(key)=\(texts.joined(separator: ","))"]
@@ -93,6 +106,15 @@ struct SpecArguments<Options: ParsableArguments> {
 }
 
 extension ConfigNode {
+    /// What an unknown `key` among `allowed` keys should be: a design option, where a `design:`
+    /// block is allowed, belongs in it; otherwise the nearest allowed key, if one is near.
+    static func unknownKeyHint(_ key: String, among allowed: [String]) -> String {
+        if allowed.contains("design"), OptionCatalog(DesignOptions.self)[key] != nil {
+            return "; \(quoted: key) is a design option: it belongs under 'design:'"
+        }
+        return NearestName.hint(for: key, among: allowed)
+    }
+
     /// A usage error (exit 2) at this node: the file and line, and the place unless `placed` is false.
     func usageError(_ message: String, placed: Bool = true) -> DisparityError {
         let file = path + (node.mark.map { ":\($0.line)" } ?? "")

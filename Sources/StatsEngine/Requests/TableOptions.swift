@@ -16,7 +16,7 @@ public struct TableOptions: ParsableArguments {
     public var test: IndependenceTest = .f
 
     /// `--by`: domain columns, comma-separated.
-    @Option(help: "Domains: COL[,COL] (a table and a test per domain; each keeps the whole design).")
+    @Option(help: ArgumentHelp("Domains: COL[,COL] (a table and a test per domain; each keeps the whole design).", valueName: "col,..."))
     public var by: String?
 
     /// `--subset`: a row filter, parsed by `RowFilter(parsing:)`.

@@ -61,4 +61,49 @@ final class RunRobustnessTests: ScratchFolderTestCase {
         XCTAssertEqual(barometer.status, 2, barometer.stderr)
         XCTAssert(barometer.stderr.contains("flow.yaml:2: a key must be a plain value"), barometer.stderr)
     }
+
+    /// Values of the wrong YAML type are usage errors naming the key and its line, never the
+    /// items joined with commas or the text `~`: a list where one value belongs, a null, a
+    /// mapping or a string where a list or a mapping belongs, a key given twice, a design option
+    /// at the top of the spec. Keys that take a comma list keep taking a YAML list.
+    func testWronglyTypedValuesAreUsageErrorsNamingTheKey() throws {
+        let analysis = "analyses:\n  - {name: a, command: estimate, stat: mean, variable: score}"
+        for (text, fragment) in [
+            ("data: data.csv\nanalyses: {name: a, command: estimate, stat: mean, variable: score}",
+             "spec.yaml:2: 'analyses' is a list, one '- {name: ..., command: ...}' entry per analysis, not a mapping"),
+            ("data: data.csv\nanalyses:\n  - mean_of_score",
+             "spec.yaml:3: analysis 1 of 'analyses' is the value 'mean_of_score', not a mapping {name: ..., command: ..., ...}"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: ~}",
+             "spec.yaml:3: analysis 'a': 'variable' has no value (YAML's null)"),
+            ("data: data.csv\ndesign: {weights: [weight, psu]}\n" + analysis, "spec.yaml:2: design: 'weights' takes one value, not a list"),
+            ("data: [data.csv, other.csv]\n" + analysis, "spec.yaml:1: 'data' takes one value, not a list"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score, level: [0.9]}",
+             "spec.yaml:3: analysis 'a': 'level' takes one value, not a list"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: [mean], variable: score}",
+             "analysis 'a': 'stat' takes one value, not a list"),
+            ("data: data.csv\ndesign: {strata: stratum, cluster: psu, nest: [true]}\n" + analysis, "design: 'nest' is true or false, not a list or a mapping"),
+            ("data: data.csv\nweights: weight\n" + analysis,
+             "spec.yaml:2: unknown key 'weights' in the file; 'weights' is a design option: it belongs under 'design:'"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score, variable: weight}",
+             "spec.yaml:3: 'variable' is given twice in one mapping: keep one"),
+        ] {
+            let spec = try write("spec.yaml", text + "\n")
+            let result = try CommandLine.run(["run", spec, "--out", directory.appendingPathComponent("out").path])
+            XCTAssertEqual(result.status, 2, "\(text): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            XCTAssert(result.stderr.contains(fragment), "\(text): '\(result.stderr)' lacks '\(fragment)'")
+        }
+        let lists = try write("lists.yaml", """
+        data: data.csv
+        na: [NA, "9999"]
+        design: {weights: weight, cluster: [psu]}
+        analyses:
+          - {name: a, command: estimate, stat: mean, variable: score, by: [stratum]}
+          - {name: b, command: estimate, stat: index, variable: 'score, weight', item-range: [0, 40], item-weights: [1, 2]}
+          - {name: c, command: regress, formula: 'score ~ weight + stratum', test: [weight, stratum]}
+
+        """)
+        let result = try CommandLine.run(["run", lists, "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
 }

@@ -105,6 +105,11 @@ final class RequestSchemaTests: ScratchFolderTestCase {
         XCTAssert(goal.contains("unknown key 'subsets' in goal 5, measure 5a; did you mean 'subset'?"), goal)
         XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y}", goalKeys: "lable: T").contains("did you mean 'label'?"))
         XCTAssert(barometerError(measure: "{label: T, unit: '%', variable: y, design: {weight: w}}").contains("did you mean 'weights'?"))
+        // A design option where a design block belongs: the block is named.
+        for error in [barometerError(measure: "{label: T, unit: '%', variable: y, weights: w}"),
+                      barometerError(measure: "{label: T, unit: '%', variable: y}", goalKeys: "label: T, weights: w")] {
+            XCTAssert(error.contains("unknown key 'weights' in goal 5") && error.contains("'weights' is a design option: it belongs under 'design:'"), error)
+        }
         XCTAssert(loadError(spec: "data: d.csv\ndelimitr: ','\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y}\n")
             .contains("did you mean 'delimiter'?"))
     }
