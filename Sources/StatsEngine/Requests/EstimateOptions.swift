@@ -67,13 +67,19 @@ public struct EstimateOptions: ParsableArguments {
 
     /// The validated request; impossible combinations, and options the statistic would not use
     /// (`--q` but for quantile and lower-mean, `--denominator` but for ratio, `--ci-method` but
-    /// for proportion, `--item-range` and `--item-weights` but for index), are usage errors.
+    /// for proportion, `--item-range` and `--item-weights` but for index, `--df` other than
+    /// `design` with `--ci-method korn-graubard`), are usage errors.
     public func request() throws -> EstimateRequest {
         try StatisticOptions.refuseUnused([("--q", q != nil, [.quantile, .lowerMean]), ("--denominator", denominator != nil, [.ratio]),
                                            ("--ci-method", ciMethod != nil, [.proportion]), ("--item-range", itemRange != nil, [.index]),
                                            ("--item-weights", itemWeights != nil, [.index])], for: statistic)
+        let degreesOfFreedom = try DegreesOfFreedom(parsing: df)
+        // Korn-Graubard's interval takes the design's df (R's svyciprop method "beta").
+        if ciMethod == .kornGraubard, degreesOfFreedom != .automatic, degreesOfFreedom != .design {
+            throw DisparityError.usage("--df \(df) does not apply to --ci-method korn-graubard, whose interval takes the design's df (R's svyciprop method \"beta\")")
+        }
         var request = EstimateRequest(statistic: statistic, variable: variable, by: DesignOptions.list(by), denominator: denominator,
-                                      level: level, degreesOfFreedom: try DegreesOfFreedom(parsing: df))
+                                      level: level, degreesOfFreedom: degreesOfFreedom)
         if let q { request.q = q }
         if let ciMethod { request.proportionInterval = ciMethod }
         request.subset = try subset.map(RowFilter.init(parsing:))

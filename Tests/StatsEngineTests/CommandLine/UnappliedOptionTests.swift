@@ -74,6 +74,13 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
         try assertAccepted(["estimate", "lower-mean", "y", "--q", "0.25"])
         try assertAccepted(["estimate", "ratio", "y", "--denominator", "w"])
         try assertAccepted(["estimate", "proportion", "c", "--ci-method", "logit"])
+        // Korn-Graubard's interval takes the design's df; logit's and Wilson's take --df.
+        for df in ["normal", "5"] {
+            try assertRefused(["estimate", "proportion", "c", "--ci-method", "korn-graubard", "--df", df, "--strata", "s", "--cluster", "p"],
+                              "--df \(df) does not apply to --ci-method korn-graubard, whose interval takes the design's df")
+            try assertAccepted(["estimate", "proportion", "c", "--ci-method", "wilson", "--df", df])
+        }
+        try assertAccepted(["estimate", "proportion", "c", "--ci-method", "korn-graubard", "--df", "design", "--strata", "s", "--cluster", "p"])
         try assertAccepted(["estimate", "index", "y,x", "--item-range", "0,11", "--item-weights", "1,2"])
         // In a run spec, through the same declaration.
         assertUsageError(try run("analyses:\n  - {name: a, command: estimate, stat: mean, variable: y, q: 0.9}"),
