@@ -77,9 +77,23 @@ public struct Tabular: Sendable {
         return String(format: "%.6g", v)
     }
 
+    /// `s` as one CSV field between `separator`s (RFC 4180): in double quotes with its quotes
+    /// doubled when it holds the separator, a quote, a line feed or a carriage return; else as it
+    /// is. Every CSV writer (`csv(style:)`, `run`'s files, `--save-replicates`) quotes with it.
+    /// Compared byte by byte in UTF-8, as a reader splits the file: a Character would hide these
+    /// in a cluster (`"\r\n"` is one Character, and so is `,` followed by a combining mark).
+    /// `separator` is ASCII (`CSVStyle.separator`).
     static func quoteCSV(_ s: String, separator: Character) -> String {
-        guard s.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let separator = separator.asciiValue!, quote = UInt8(ascii: "\"")
+        guard s.utf8.contains(where: { $0 == separator || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else { return s }
+        var bytes = [quote]
+        bytes.reserveCapacity(s.utf8.count + 2)
+        for byte in s.utf8 {
+            bytes.append(byte)
+            if byte == quote { bytes.append(quote) }
+        }
+        bytes.append(quote)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
