@@ -179,10 +179,12 @@ public struct DescriptiveEstimator: Sendable {
                 j == 0 ? (first, y[Int(r)]) : (first + 1, x?[Int(r)] ?? 1)
             }
         case .proportion:
-            // The shares of the k categories: each category's total over the domain's.
+            // The shares of the k categories: each category's total over the domain's. A domain
+            // without a positive weight is one statistic, not estimated, as it is one row.
             let factor = try table.proportionCategories(request.variable)
-            let k = factor.levels.count
-            totals.addPerDomain(domains.rows, rowCount: table.rowCount, totals: k + 1, ratios: (0..<k).map { ($0, k) }, perRow: 2,
+            let k = factor.levels.count, w = design.weights
+            let rows = domains.rows.map { rows in rows.contains { factor.codes[Int($0)] >= 0 && w[Int($0)] != 0 } ? rows : [] }
+            totals.addPerDomain(rows, rowCount: table.rowCount, totals: k + 1, ratios: (0..<k).map { ($0, k) }, perRow: 2,
                                 uses: { factor.codes[Int($0)] >= 0 }) { r, j, first in (j == 0 ? first + Int(factor.codes[Int(r)]) : first + k, 1) }
         case .sd, .quantile, .lowerMean:
             preconditionFailure("not a ratio of totals")
@@ -294,6 +296,7 @@ public struct DescriptiveEstimator: Sendable {
         let w = design.weights
         let used = domain.filter { factor.codes[Int($0)] >= 0 }
         guard !used.isEmpty else { throw NotEstimable.noValues(request.variable) }
+        guard used.contains(where: { w[Int($0)] != 0 }) else { throw NotEstimable.noWeight }
         let k = factor.levels.count
         var shares = [Double](repeating: 0, count: k)
         var counts = [Int](repeating: 0, count: k)

@@ -189,6 +189,54 @@ final class EdgeCaseTests: XCTestCase {
             .estimate(EstimateRequest(statistic: .mean, variable: "x")), "column 'x': the data has no rows with a positive weight")
     }
 
+    /// A proportion's domain whose weights are all zero is one row of nulls with the note the
+    /// other statistics give and their n (0), under linearization and replicate weights (whose
+    /// one pass then counts the domain as one statistic); the other domains' rows are those of
+    /// the same design with the domain's rows in none, and the whole data so is an error naming
+    /// the column.
+    func testAProportionOfADomainWithoutWeightIsANotedRow() throws {
+        // k's shares by g; domain a has weight 0. JK1 replicates: each drops one weighted row.
+        let rows: [(k: String, g: String, w: Double)] = [("u", "a", 0), ("v", "a", 0), ("u", "b", 1), ("v", "b", 2), ("u", "b", 1),
+                                                         ("u", "c", 3), ("v", "c", 1), ("v", "c", 2)]
+        func table(domainA: String) throws -> Table {
+            let weighted = rows.indices.filter { rows[$0].w != 0 }
+            var text = "k,g,w," + weighted.indices.map { "r\($0 + 1)" }.joined(separator: ",") + "\n"
+            for (i, row) in rows.enumerated() {
+                let replicates = weighted.map { $0 == i ? 0 : row.w * Double(weighted.count) / Double(weighted.count - 1) }
+                text += "\(row.k),\(row.g == "a" ? domainA : row.g),\(row.w)," + replicates.map { "\($0)" }.joined(separator: ",") + "\n"
+            }
+            return try self.table(text)
+        }
+        let full = try table(domainA: "a"), weighted = try table(domainA: "")
+        let request = EstimateRequest(statistic: .proportion, variable: "k", by: ["g"])
+        for method in [VarianceMethod.linearization, .replicateWeights(ReplicateWeightsSpec(columns: "r*", type: .jk1))] {
+            let spec = DesignSpec(weights: "w", varianceMethod: method)
+            let estimates = try DescriptiveEstimator(table: full, design: try SurveyDesign(spec: spec, table: full)).estimate(request)
+            let expected = try DescriptiveEstimator(table: weighted, design: try SurveyDesign(spec: spec, table: weighted)).estimate(request)
+            XCTAssertEqual(estimates.count, 1 + expected.count, "\(method): one row for domain a")
+            guard let first = estimates.first else { continue }
+            XCTAssertEqual(first.group.map(\.level), ["a"])
+            XCTAssertEqual(first.note, "domain g=a has no rows with a positive weight", "\(method)")
+            XCTAssertEqual(first.n, 0, "\(method)")
+            XCTAssertNil(first.category)
+            XCTAssertFalse(first.estimate.isFinite)
+            let mean = try DescriptiveEstimator(table: full, design: try SurveyDesign(spec: spec, table: full))
+                .estimate(EstimateRequest(statistic: .mean, variable: "w", by: ["g"]))
+            XCTAssertEqual(mean[0].n, first.n, "\(method): the n of a mean's row")
+            for (row, other) in zip(estimates.dropFirst(), expected) {
+                XCTAssertEqual(row.group.map(\.level), other.group.map(\.level))
+                XCTAssertEqual(row.category, other.category)
+                XCTAssertEqual(row.estimate, other.estimate, accuracy: 1e-15, "\(method)")
+                XCTAssertEqual(try XCTUnwrap(row.standardError), try XCTUnwrap(other.standardError), accuracy: 1e-15, "\(method)")
+                XCTAssertEqual(row.n, other.n)
+                XCTAssertNil(row.note)
+            }
+        }
+        let zero = try self.table("k,w\nu,0\nv,0\n")
+        assertError(try DescriptiveEstimator(table: zero, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: zero))
+            .estimate(EstimateRequest(statistic: .proportion, variable: "k")), "column 'k': the data has no rows with a positive weight")
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")
