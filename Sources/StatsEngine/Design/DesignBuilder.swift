@@ -11,9 +11,10 @@ extension SurveyDesign {
     /// fpc as R's `svydesign`, else 1), stratum and PSU codes, counts and population sizes.
     /// - Throws: `DisparityError.data` naming the file, line and column for a missing stratum or
     ///   PSU id, a missing or negative weight, a missing or non-positive fpc, an fpc that differs
-    ///   within a stratum (or PSU), a population smaller than the sample, or a PSU id in two strata
-    ///   without `--nest`; `.usage` when `--fpc` names two stages but `--cluster` one;
-    ///   `ReplicateWeights`'s errors for replicate weight columns; and `calibrated`'s errors.
+    ///   within a stratum (or PSU), a population smaller than the sample, a PSU id in two strata
+    ///   without `--nest`, or weights summing beyond the largest double; `.usage` when `--fpc`
+    ///   names two stages but `--cluster` one; `ReplicateWeights`'s errors for replicate weight
+    ///   columns; and `calibrated`'s errors.
     public init(spec: DesignSpec, table: Table) throws {
         let n = table.rowCount
         let source = table.source
@@ -171,6 +172,13 @@ extension SurveyDesign {
                 }
                 return w
             }
+        }
+        // Weights whose sum is beyond a double's range would make every statistic Inf or NaN;
+        // below it, no domain's or subset's sum of them (each ≥ 0) can overflow.
+        guard weights.reduce(0, +).isFinite else {
+            throw DisparityError.data(file: source, column: spec.weights ?? spec.fpc[0], spec.weights != nil
+                ? "the weights sum beyond \(DisparityError.largestDouble); rescale them"
+                : "the weights it implies (population over sample size) sum beyond \(DisparityError.largestDouble)")
         }
 
         // Replicate weights: their columns resolved and read.

@@ -24,7 +24,8 @@ public struct GapEstimator: Sendable {
 
     /// The rows of every focal level's comparison with the reference, in level order.
     /// Standard errors follow the design's variance method (linearization or replicates).
-    /// - Throws: `DisparityError` naming the level, cell or column at fault.
+    /// - Throws: `DisparityError` naming the level, cell or column at fault, also for a weighted
+    ///   sum (in an estimate or its variance) beyond the largest double (`DisparityError.overflow`).
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
         let comparisons = try self.comparisons(request)
         return try replicated(try linearized(comparisons, request), comparisons, request)
@@ -130,9 +131,12 @@ public struct GapEstimator: Sendable {
             }
         }
         guard let replicated else { return rows }
-        return rows.enumerated().map { i, row in
+        return try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
+            guard replicated[i, i] != .infinity else {
+                throw overflow(request, "a sum in the replicate variance of the \(row.component) estimate of group \(request.group)=\(row.focal)")
+            }
             row.inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)
             if let target = request.target, row.component == "difference" {
                 row.verdict = row.inferred.verdict(against: target)
@@ -192,6 +196,10 @@ public struct GapEstimator: Sendable {
     /// difference in differences).
     private func compare(_ cells: [Linearized], scope: [Int32], label: String, _ request: GapRequest) throws -> [GapRow] {
         let c = try JointEstimates(cells, engine: engine, scope: scope)
+        // Cells 0 and 2 are the focal group's, 1 and 3 the reference's.
+        if let i = c.ownVariances.firstIndex(of: .infinity) {
+            throw overflow(request, "a weighted sum in the variance of its \(request.statistic.rawValue) in group \(request.group)=\(i % 2 == 0 ? label : request.reference)")
+        }
         // Each row's df is that of the rows of its own cells (the df policy); a decomposition's
         // parts rest on both groups' current cells.
         // Disclosure control counts each cell's rows and, for a proportion, the rows counted.
@@ -200,7 +208,10 @@ public struct GapEstimator: Sendable {
             let positives = counted.map { y in cell.rows.reduce(0) { $0 + (y[Int($1)] == 1 ? 1 : 0) } } ?? 0
             return positives > 0 ? min(positives, cell.rows.count) : cell.rows.count
         }
-        func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) -> GapRow {
+        func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) throws -> GapRow {
+            guard !value.estimate.isInfinite, value.variance != .infinity else {
+                throw overflow(request, "\(value.estimate.isInfinite ? "the" : "a weighted sum in the variance of the") \(component) estimate of group \(request.group)=\(label)")
+            }
             let cellsUsed = used.isEmpty ? [0, 1] : used
             if let reason = request.disclosure.reason(smallestCell: cellsUsed.map { smallest[$0] }.min()!) {
                 return GapRow(focal: label, component: component, estimate: .nan, standardError: .nan, confidenceLow: nil,
@@ -218,7 +229,7 @@ public struct GapEstimator: Sendable {
         var rows: [GapRow] = []
         for part in CellFunction.rows(cells: cells.count) {
             if case .ratio = part.function, c.estimates[1] == 0 { continue }
-            var r = row(part.component, part.function.estimate(c), cells: part.cells, scale: part.function.reportedScale(request.scale))
+            var r = try row(part.component, part.function.estimate(c), cells: part.cells, scale: part.function.reportedScale(request.scale))
             if part.component == "difference", let target = request.target, r.note == nil {
                 r.verdict = r.inferred.verdict(against: target)
                 r.targetPValue = r.inferred.pValue(against: target)
@@ -240,8 +251,8 @@ public struct GapEstimator: Sendable {
                                reference: reference, domain: domain,
                                weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
                                normalize: request.normalize)
-            rows += parts.map { part in
-                var r = row(part.name, (part.estimate, part.variance), cells: [], scale: request.scale)
+            rows += try parts.map { part in
+                var r = try row(part.name, (part.estimate, part.variance), cells: [], scale: request.scale)
                 r.n = part.n
                 return r
             }
@@ -252,7 +263,27 @@ public struct GapEstimator: Sendable {
 
     /// The per-cell linearization of the requested statistic, its columns read once. The
     /// second argument names the cell in errors.
+    /// - Throws: `DisparityError.overflow` for a cell whose estimate or influence values
+    ///   exceed a double (a quantile without Woodruff's interval has none, NaN, by design).
     func linearizer(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
+        let statistic = try cellStatistic(for: request)
+        return { [self] rows, cell in
+            let linearized = try statistic(rows, cell)
+            guard linearized.estimate.isFinite else { throw overflow(request, "in \(cell), its weighted sum") }
+            guard request.statistic == .quantile || linearized.values.allSatisfy(\.isFinite) else {
+                throw overflow(request, "in \(cell), a weighted sum in the variance of its \(request.statistic.rawValue)")
+            }
+            return linearized
+        }
+    }
+
+    /// The error that `what` of the request's variable exceeds a double.
+    private func overflow(_ request: GapRequest, _ what: String) -> DisparityError {
+        .overflow(file: table.source, column: request.variable, what)
+    }
+
+    /// `linearizer(for:)` without the overflow checks.
+    private func cellStatistic(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
         let w = design.weights
         func present(_ rows: [Int32], _ columns: [[Double]], _ cell: String) throws -> [Int32] {
             let used = rowsWithValues(rows, in: columns)

@@ -28,8 +28,9 @@ public struct DescriptiveEstimator: Sendable {
     /// no usable rows gives a row of nulls with a note, and every other domain is computed.
     /// Standard errors follow the design's variance method: linearization, or the replicate
     /// spread of the same rows (`SurveyDesign.replicateCovariance`).
-    /// - Throws: `DisparityError` for unknown columns, impossible options, or data with no
-    ///   usable rows at all.
+    /// - Throws: `DisparityError` for unknown columns, impossible options, data with no usable
+    ///   rows at all, or a weighted sum of the variable (in an estimate or its variance) beyond
+    ///   the largest double (`DisparityError.overflow`).
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
         if request.statistic == .quantile, design.spec.varianceMethod.usesReplicateWeights {
             return try linearized(request, replicateShares: true)
@@ -62,9 +63,10 @@ public struct DescriptiveEstimator: Sendable {
             ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), try ratiosOfTotals(request, in: domains)!,
                                              transform: { $0.map(Intervals.logit) })
             : nil
-        return rows.enumerated().map { i, row in
+        return try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
+            guard replicated[i, i] != .infinity else { throw overflow(request, "a sum in the replicate variance of its \(request.statistic.rawValue) estimate") }
             // An sd's replicates give its variance: the delta method, as under linearization.
             let se = replicated.standardError(i).map { request.statistic != .sd ? $0 : row.estimate > 0 ? $0 / (2 * row.estimate) : 0 }
             let inferred = Inferred.wald(row.estimate, standardError: se, df: row.df, level: request.level)
@@ -233,6 +235,8 @@ public struct DescriptiveEstimator: Sendable {
         let used = try present(domain, [y], request.variable)
         let (mean, W) = WeightedMean.of(y, w, rows: used)
         guard W != 0 else { throw NotEstimable.noWeight }
+        // W is finite (`SurveyDesign` refuses weights summing beyond a double).
+        guard mean.isFinite, request.statistic != .total || (mean * W).isFinite else { throw overflow(request, "its weighted sum") }
         if !standardErrors, request.statistic != .sd {
             return [row(request, estimate: request.statistic == .total ? mean * W : mean, se: .nan, used: used)]
         }
@@ -262,6 +266,7 @@ public struct DescriptiveEstimator: Sendable {
                                     estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil,
                                     df: nil, n: used.count, designEffect: nil)]
             }
+            guard spread.isFinite else { throw overflow(request, "its weighted sum of squared deviations from the mean") }
             let factor = n / (n - 1)
             let variance = spread / W * factor
             for (i, r) in used.enumerated() {
@@ -269,10 +274,10 @@ public struct DescriptiveEstimator: Sendable {
                 values[i] = w[Int(r)] * (d * d * factor - variance) / W
             }
             let sd = variance.squareRoot()
-            let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
+            let v = try self.variance(Influence(rows: used, width: 1, values: values), request)
             return [row(request, estimate: sd, se: sd > 0 ? v.squareRoot() / (2 * sd) : 0, used: used)]
         }
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
+        let v = try variance(Influence(rows: used, width: 1, values: values), request)
         var result = row(request, estimate: estimate, se: v.squareRoot(), used: used)
         if let srs = srsVariance, srs > 0, srs.isFinite { result.designEffect = v / srs }
         return [result]
@@ -286,7 +291,8 @@ public struct DescriptiveEstimator: Sendable {
         guard let ratio = Linearization.ratio(y, x, design.weights, rows: used) else {
             throw NotEstimable(reason: "has a weighted total of \(quoted: request.denominator!) of zero, so the ratio is undefined")
         }
-        let v = standardErrors ? try engine.covariance(Influence(rows: used, width: 1, values: ratio.values))[0, 0] : .nan
+        guard ratio.estimate.isFinite else { throw overflow(request, "its ratio to \(quoted: request.denominator!) (or the weighted sum of either)") }
+        let v = standardErrors ? try variance(Influence(rows: used, width: 1, values: ratio.values), request) : .nan
         return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
     }
 
@@ -370,6 +376,7 @@ public struct DescriptiveEstimator: Sendable {
         }
         let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine,
                                             shareStandardError: replicated)
+        guard woodruff.standardError?.isFinite != false else { throw overflow(request, "the width of its Woodruff interval") }
         // Without both ends of Woodruff's interval there is no standard error: say why.
         let note = woodruff.standardError != nil ? nil : df == 0
             ? "no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)"
@@ -384,7 +391,8 @@ public struct DescriptiveEstimator: Sendable {
     private func lowerMean(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> [EstimateRow] {
         let (used, _, q) = try quantileOf(request, y, domain: domain)
         let lower = Linearization.lowerMean(y, design.weights, rows: used, cut: q)
-        let v = try engine.covariance(Influence(rows: used, width: 1, values: lower.values))[0, 0]
+        guard lower.estimate.isFinite else { throw overflow(request, "its weighted sum") }
+        let v = try variance(Influence(rows: used, width: 1, values: lower.values), request)
         return [row(request, estimate: lower.estimate, se: v.squareRoot(), used: used)]
     }
 
@@ -403,6 +411,22 @@ public struct DescriptiveEstimator: Sendable {
         let used = rowsWithValues(domain, in: columns)
         guard !used.isEmpty else { throw NotEstimable.noValues(variable) }
         return used
+    }
+
+    /// The variance of a statistic of the request's variable from its finite `influence` values
+    /// (a NaN where the design estimates none, `--lonely-psu average`).
+    /// - Throws: `overflow` when an influence value or the variance exceeds a double.
+    private func variance(_ influence: Influence, _ request: EstimateRequest) throws -> Double {
+        let v = try engine.covariance(influence)[0, 0]
+        guard !v.isInfinite, influence.values.allSatisfy(\.isFinite) else {
+            throw overflow(request, "a weighted sum in the variance of its \(request.statistic.rawValue) estimate")
+        }
+        return v
+    }
+
+    /// The error that `what` of the request's variable (its weighted sum, say) exceeds a double.
+    private func overflow(_ request: EstimateRequest, _ what: String) -> DisparityError {
+        .overflow(file: table.source, column: request.variable, what)
     }
 
     /// The df of an interval on `rows` by the one policy (`DegreesOfFreedom`).

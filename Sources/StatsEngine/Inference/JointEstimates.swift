@@ -40,8 +40,8 @@ struct JointEstimates {
     }
 
     /// A smooth function of the cell estimates given by its value and gradient: the value and
-    /// its delta-method variance (NaN when a cell it uses has none). A function of one cell uses
-    /// that cell's own variance.
+    /// its delta-method variance (NaN when a cell it uses has none, +∞ when it exceeds a
+    /// double). A function of one cell uses that cell's own variance.
     func function(value: Double, gradient: [Double]) -> (estimate: Double, variance: Double) {
         let used = gradient.indices.filter { gradient[$0] != 0 }
         // A cell whose variance the design cannot estimate (NaN: R's) leaves the function none.
@@ -52,6 +52,9 @@ struct JointEstimates {
         }
         var v = 0.0
         for a in used { for b in used { v += gradient[a] * covariance[a, b] * gradient[b] } }
+        // Beyond a double's range (a gradient, a product or their sum; NaN where an infinite
+        // gradient meets a zero covariance), never a variance of 0: +∞, which callers refuse.
+        guard v.isFinite, used.allSatisfy({ gradient[$0].isFinite }) else { return (value, .infinity) }
         return (value, max(0, v))
     }
 

@@ -20,11 +20,11 @@ public struct RegressionEstimator: Sendable {
     /// coefficient rows, covariance, Wald tests and, if asked, average marginal effects.
     /// - Throws: `DisparityError.usage` for a level outside (0, 1), fewer than one iteration, a
     ///   formula that does not parse, an unknown `--test` term, or marginal effects of a
-    ///   non-binomial family; `.data` when no row has every variable or the response does not fit
-    ///   the family; `.analysis` when the fit does not converge, terms are aliased (unless
-    ///   allowed), a tested covariance is singular or `--vcov cluster` has one cluster; `.usage`
-    ///   for a model-based `--vcov` on a design whose variances come from replicates, which it
-    ///   would not use.
+    ///   non-binomial family; `.data` when no row has every variable, the response does not fit
+    ///   the family or a weighted sum exceeds the largest double (`refuseOverflow`); `.analysis`
+    ///   when the fit does not converge, terms are aliased (unless allowed), a tested covariance
+    ///   is singular or `--vcov cluster` has one cluster; `.usage` for a model-based `--vcov` on
+    ///   a design whose variances come from replicates, which it would not use.
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         try request.validate()
         if request.covariance != .design, let method = design.spec.varianceMethod.replicateOption {
@@ -37,6 +37,7 @@ public struct RegressionEstimator: Sendable {
         let replicated = try replicateCovariance(formula, request: request, model: model, within: subset)
         let (covariance, df) = try replicated.map { ($0.covariance, $0.df) }
             ?? coefficientCovariance(request.covariance, x: x, fit: fit, influence: influence, weights: weights)
+        try refuseOverflow(covariance: covariance, rank: influence.rank, columns: influence.kept.map { x.names[$0] }, formula: formula)
 
         let k = influence.rank
         var rows: [CoefficientRow] = []
@@ -94,6 +95,7 @@ public struct RegressionEstimator: Sendable {
             let more = count == 1 ? "" : ", as are \(count - 1) more of the model's rows"
             throw table.rowError(Int(x.rows[first]), "formula \(quoted: formula.text): calibrated weight \(weights[first]) is negative\(more); a regression needs weights ≥ 0, as R's glm (calibrate with --bounds, or --calfun raking or logit)")
         }
+        try refuseOverflow(x, weights: weights, family: request.family)
         let fit: GLMFit
         do {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)

@@ -125,7 +125,7 @@ public struct ReplicateWeights: Sendable {
         // Inf or NaN (R's svyglm stops there too).
         if let j = sums.totals?.firstIndex(where: { !$0.isFinite }) {
             throw DisparityError.data(file: table.source, column: columns[j],
-                                      "the replicate weights sum beyond the largest double (1.8e308); rescale them")
+                                      "the replicate weights sum beyond \(DisparityError.largestDouble); rescale them")
         }
         self.init(columns: columns, type: spec.type, rho: spec.rho, scale: spec.scale ?? defaultScale, rscales: rscales,
                   mse: spec.mse, values: data, made: nil)

@@ -1,0 +1,14 @@
+/// Sums beyond a double's range. Values or weights near 1.8e308 (or squares of values near
+/// 1e154) make a weighted sum, and so an estimate or its variance, Inf or NaN, which the outputs
+/// would show as missing: the analyses refuse them instead, naming what overflowed and the
+/// column to rescale.
+extension DisparityError {
+    /// The bound messages name.
+    static let largestDouble = "the largest double (1.8e308)"
+
+    /// A data error at `file` (and `column`, when one is named): "`what` exceeds the largest
+    /// double (1.8e308); rescale it".
+    static func overflow(file: String, column: String? = nil, _ what: String) -> DisparityError {
+        .data(file: file, column: column, "\(what) exceeds \(largestDouble); rescale it")
+    }
+}
