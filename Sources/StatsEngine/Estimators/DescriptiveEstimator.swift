@@ -90,13 +90,13 @@ public struct DescriptiveEstimator: Sendable {
     /// The replicate covariance of each domain's variance of the request's variable, for an
     /// `sd` (whose full-sample values are `estimates`): R's `svyvar.svyrep.design`, each
     /// replicate's weighted variance of the rows with a value with n/(n − 1) at the full
-    /// sample's n (here the domain's rows with a non-zero weight, as the estimate takes it), not
-    /// recounted in each replicate.
+    /// sample's n (`sdCount`), not recounted in each replicate.
     private func replicateVariances(_ request: EstimateRequest, in domains: Domains, estimates: [Double]) throws -> ReplicateCovariance? {
-        let y = try table.numeric(request.variable), w = design.weights
+        let y = try table.numeric(request.variable)
         let inputs = domains.rows.map { domain -> (used: [Int32], factor: Double) in
-            let n = Double(domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) })
-            return (rowsWithValues(domain, in: [y]), n / (n - 1))
+            let used = rowsWithValues(domain, in: [y])
+            let n = Double(sdCount(domain: domain, used: used))
+            return (used, n / (n - 1))
         }
         return try design.replicateCovariance(estimates: estimates.map { $0 * $0 }) { replicate in
             inputs.map { input in
@@ -257,9 +257,8 @@ public struct DescriptiveEstimator: Sendable {
             for (i, r) in used.enumerated() { values[i] = w[Int(r)] * y[Int(r)] }
             srsVariance = unitVariance * W * W * (W - Double(observed)) / (W * Double(observed))
         default:
-            // R's svyvar: n counts the domain's rows with a non-zero weight, analysed value
-            // present or not, and the variance is svymean((y - ȳ)² n/(n-1)).
-            let n = Double(domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) })
+            // R's svyvar: svymean((y - ȳ)² n/(n-1)), n as R counts it (`sdCount`).
+            let n = Double(sdCount(domain: domain, used: used))
             guard n > 1 else {
                 // One observation has no spread to estimate: the row says so with nulls.
                 return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
@@ -411,6 +410,19 @@ public struct DescriptiveEstimator: Sendable {
         let used = rowsWithValues(domain, in: columns)
         guard !used.isEmpty else { throw NotEstimable.noValues(variable) }
         return used
+    }
+
+    /// The n of an sd's n/(n − 1) on a domain (after `--subset`) whose rows with a value are
+    /// `used`, as R's `svyvar` counts it: on a design without replicates
+    /// (`svyvar.survey.design`, `n <- sum(weights(design) != 0)` before `na.rm`), the domain's
+    /// rows with a non-zero weight, with or without a value; on a replicate design
+    /// (`svyvar.svyrep.design`, `n <- NROW(x)` after `na.rm`, its domains and subsets dropping
+    /// the other rows), the rows with a value, weight 0 included. Replicates (`--bootstrap`
+    /// too, R's `as.svrepdesign`) keep the full sample's n.
+    private func sdCount(domain: [Int32], used: [Int32]) -> Int {
+        guard design.spec.varianceMethod == .linearization else { return used.count }
+        let w = design.weights
+        return domain.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
     }
 
     /// The variance of a statistic of the request's variable from its finite `influence` values
