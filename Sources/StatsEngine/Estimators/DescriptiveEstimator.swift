@@ -260,10 +260,11 @@ public struct DescriptiveEstimator: Sendable {
             // R's svyvar: svymean((y - ȳ)² n/(n-1)), n as R counts it (`sdCount`).
             let n = Double(sdCount(domain: domain, used: used))
             guard n > 1 else {
-                // One observation has no spread to estimate: the row says so with nulls.
+                // One observation has no spread to estimate: the row says so with nulls and a note.
                 return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
                                     estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil,
-                                    df: nil, n: used.count, designEffect: nil)]
+                                    df: nil, n: used.count, designEffect: nil,
+                                    note: "fewer than two observations: no standard deviation (R's svyvar gives NaN)")]
             }
             guard spread.isFinite else { throw overflow(request, "its weighted sum of squared deviations from the mean") }
             let factor = n / (n - 1)

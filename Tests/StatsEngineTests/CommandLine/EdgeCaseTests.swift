@@ -237,6 +237,19 @@ final class EdgeCaseTests: XCTestCase {
             .estimate(EstimateRequest(statistic: .proportion, variable: "k")), "column 'k': the data has no rows with a positive weight")
     }
 
+    /// A standard deviation of a domain with one observation of positive weight has none: a
+    /// row of nulls with a note (R's svyvar gives NaN), beside the other domains' values.
+    func testAStandardDeviationOfOneObservationIsANotedRow() throws {
+        let table = try self.table("y,g,w\n1,a,1\n2,a,0\n3,b,1\n5,b,2\n4,b,1\n")
+        let rows = try DescriptiveEstimator(table: table, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: table))
+            .estimate(EstimateRequest(statistic: .sd, variable: "y", by: ["g"]))
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertFalse(rows[0].estimate.isFinite)
+        XCTAssertEqual(rows[0].note, "fewer than two observations: no standard deviation (R's svyvar gives NaN)")
+        XCTAssertTrue(rows[1].estimate.isFinite)
+        XCTAssertNil(rows[1].note)
+    }
+
     func testFormulaAndIterationLimits() throws {
         assertError(try ModelFormula("y ~ (a + b)^1e19"), "from 1 to 16")
         let t = try table("y,x\n1,2\n2,3\n3,5\n")
