@@ -126,8 +126,7 @@ private struct AnalysisDecoder {
         if let key = node.keys.first(where: shared.contains) {
             throw node.usageError("\(quoted: key) is not an option of \(command) (the design, the data and csv-style are set once, at the top of the spec)")
         }
-        let analysis = try self.analysis(command)
-        guard node.keys.contains(where: varianceKeys.contains) else { return analysis }
+        guard node.keys.contains(where: varianceKeys.contains) else { return try self.analysis(command, under: design) }
         // The analysis's method replaces the design's: a seed alone would replace it with
         // linearization, and a bootstrap cannot resample the PSUs replicate weights leave unknown.
         if let seed = node["seed"], node["bootstrap"] == nil {
@@ -138,6 +137,9 @@ private struct AnalysisDecoder {
         }
         let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
         let method = try node.placing { try options.spec().varianceMethod }
+        var analysed = design
+        analysed.varianceMethod = method
+        let analysis = try self.analysis(command, under: analysed)
         let run = analysis.run
         return RunSpec.Analysis(name: analysis.name, command: analysis.command, inputs: analysis.inputs, columns: analysis.columns,
                                 workRank: analysis.workRank) { table, design in
@@ -145,13 +147,14 @@ private struct AnalysisDecoder {
         }
     }
 
-    /// The analysis of `command`, with the spec's design.
-    private func analysis(_ command: String) throws -> RunSpec.Analysis {
+    /// The analysis of `command`, with the spec's design, checked against `analysed` (the
+    /// design with the analysis's own variance method).
+    private func analysis(_ command: String, under analysed: DesignSpec) throws -> RunSpec.Analysis {
         switch command {
-        case "estimate": return try analysis(EstimateOptions.self, command)
-        case "table": return try analysis(TableOptions.self, command)
-        case "regress": return try analysis(RegressOptions.self, command)
-        case "gap": return try analysis(GapOptions.self, command)
+        case "estimate": return try analysis(EstimateOptions.self, command, under: analysed)
+        case "table": return try analysis(TableOptions.self, command, under: analysed)
+        case "regress": return try analysis(RegressOptions.self, command, under: analysed)
+        case "gap": return try analysis(GapOptions.self, command, under: analysed)
         case "representation":
             var options = try decoder(RepresentationOptions.self, RepresentationOptions.positionalKeys).decode(node)
             options.benchmark = resolve(options.benchmark)
@@ -176,10 +179,13 @@ private struct AnalysisDecoder {
         }
     }
 
-    /// An analysis of the spec's data and design through its command's options.
-    private func analysis<Options: AnalysisOptions>(_ type: Options.Type, _ command: String) throws -> RunSpec.Analysis {
+    /// An analysis of the spec's data and design through its command's options, its request
+    /// checked against the design it will run under (`AnalysisOptions.validate`).
+    private func analysis<Options: AnalysisOptions>(_ type: Options.Type, _ command: String, under analysed: DesignSpec) throws
+        -> RunSpec.Analysis {
         let options = try decoder(Options.self, Options.positionalKeys).decode(node)
         let request = try node.placing { try options.checkedRequest() }
+        try node.placing { try Options.validate(request, under: analysed) }
         return RunSpec.Analysis(name: name, command: command, columns: request.columnsUsed, workRank: request.workRank) { table, design in
             try Options.report(request, table: table, design: design)
         }

@@ -27,9 +27,7 @@ public struct RegressionEstimator: Sendable {
     ///   a design whose variances come from replicates, which it would not use.
     public func fit(_ request: RegressionRequest) throws -> RegressionResult {
         try request.validate()
-        if request.covariance != .design, let method = design.spec.varianceMethod.replicateOption {
-            throw DisparityError.usage("--vcov \(request.covariance.rawValue) is model-based and would not use the replicates of \(method): use --vcov design, or drop \(method)")
-        }
+        try request.validate(under: design.spec)
         let formula = try ModelFormula(request.formula)
         let subset = try request.subset?.rows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
@@ -257,8 +255,6 @@ public struct RegressionEstimator: Sendable {
             let scale = h.map { type == .hc2 ? 1 / (1 - $0).squareRoot() : 1 / (1 - $0) }
             return (OuterProducts.sum(influence.values(), width: k, rowScale: scale), Double(n - k))
         case .cluster:
-            // Without --cluster every row is its own PSU: that is HC1 by another name, not what was asked.
-            guard !design.spec.clusters.isEmpty else { throw DisparityError.usage("--vcov cluster needs the design's clusters (--cluster)") }
             // The clusters with a row of weight; a row of weight 0 has influence 0 and joins
             // the first group when its cluster has none.
             var slot = [Int32](repeating: -1, count: design.psuTotal)

@@ -58,6 +58,20 @@ public struct RegressionRequest: Sendable {
         guard maximumIterations >= 1 else { throw DisparityError.usage("--max-iterations must be at least 1 (got \(maximumIterations))") }
         guard !marginalEffects || family == .binomial else { throw DisparityError.usage("--marginal-effects needs --family binomial") }
     }
+
+    /// Checks the covariance against the design it will be computed under, before anything is
+    /// read (the command line's fit and a run spec's analysis alike).
+    /// - Throws: `DisparityError.usage` for a model-based `--vcov` on a design whose variances
+    ///   come from replicates, which it would not use, and `--vcov cluster` without clusters
+    ///   (every row its own PSU: HC1 by another name, not what was asked).
+    public func validate(under design: DesignSpec) throws {
+        if covariance != .design, let method = design.varianceMethod.replicateOption {
+            throw DisparityError.usage("--vcov \(covariance.rawValue) is model-based and would not use the replicates of \(method): use --vcov design, or drop \(method)")
+        }
+        if covariance == .cluster, design.clusters.isEmpty {
+            throw DisparityError.usage("--vcov cluster needs the design's clusters (--cluster)")
+        }
+    }
 }
 
 /// One coefficient (INTERFACE.md's regression row); nil numbers are aliased or undefined.

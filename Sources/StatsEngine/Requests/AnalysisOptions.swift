@@ -13,6 +13,15 @@ public protocol AnalysisOptions: ParsableArguments {
     /// The analysis of `request` on `table` with `design`, as a report every format is made from.
     /// - Throws: `DisparityError` naming the column, level, term or stratum at fault.
     static func report(_ request: Request, table: Table, design: SurveyDesign) throws -> Report
+    /// Checks `request` against the design it will run under, before any data is read (a run
+    /// spec's analyses, so that a setting the design would leave unused stops the spec).
+    /// - Throws: `DisparityError.usage`.
+    static func validate(_ request: Request, under design: DesignSpec) throws
+}
+
+extension AnalysisOptions {
+    /// Most analyses take any design.
+    public static func validate(_ request: Request, under design: DesignSpec) throws {}
 }
 
 extension EstimateOptions: AnalysisOptions {
@@ -37,6 +46,8 @@ extension RegressOptions: AnalysisOptions {
     public static func report(_ request: RegressionRequest, table: Table, design: SurveyDesign) throws -> Report {
         .regression(try RegressionEstimator(table: table, design: design).fit(request), design: design)
     }
+
+    public static func validate(_ request: RegressionRequest, under design: DesignSpec) throws { try request.validate(under: design) }
 }
 
 extension GapOptions: AnalysisOptions {

@@ -191,6 +191,15 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
             try assertAccepted(["regress", "y ~ x", "--vcov", vcov, "--strata", "s", "--cluster", "p"])
         }
         try assertAccepted(["regress", "y ~ x", "--strata", "s", "--cluster", "p", "--bootstrap", "20"])
+        // A run spec stops before it reads the data, as a usage error naming the analysis: the
+        // design's replicates, an analysis's own bootstrap, --vcov cluster without clusters.
+        assertUsageError(try run("design: {weights: w, replicate-weights: 'r*', replicate-type: jk1}\nanalyses:\n  - {name: m, command: regress, formula: 'y ~ x', vcov: hc1}"),
+                         "analysis 'm': --vcov hc1 is model-based and would not use the replicates of --replicate-weights", "run vcov replicates")
+        assertUsageError(try run("design: {weights: w, strata: s, cluster: p}\nanalyses:\n  - {name: m, command: regress, formula: 'y ~ x', vcov: classical, bootstrap: 20}"),
+                         "analysis 'm': --vcov classical is model-based and would not use the replicates of --bootstrap", "run vcov bootstrap")
+        assertUsageError(try run("design: {weights: w}\nanalyses:\n  - {name: m, command: regress, formula: 'y ~ x', vcov: cluster}"),
+                         "analysis 'm': --vcov cluster needs the design's clusters (--cluster)", "run vcov cluster")
+        XCTAssertEqual(try run("design: {weights: w, strata: s, cluster: p}\nanalyses:\n  - {name: m, command: regress, formula: 'y ~ x', vcov: cluster}").status, 0)
     }
 
     /// A barometer measure's verdict is its goal's; a benchmark given as a block takes its
