@@ -23,7 +23,8 @@ public struct PopulationTotals: Sendable {
     /// Reads `path`.
     /// - Throws: `DisparityError.data` naming the file (and line) when it cannot be read, lacks
     ///   one of the columns `variable`, `level`, `total`, has a missing variable, a total that is
-    ///   not a finite number, or the same variable and level twice.
+    ///   not a finite number, a negative population count (a level's or the `(Intercept)`'s), or
+    ///   the same variable and level twice.
     public init(path: String) throws {
         let table = try CSVReader.read(path: path)
         try self.init(table: table)
@@ -53,6 +54,11 @@ public struct PopulationTotals: Sendable {
         for r in 0..<table.rowCount {
             guard variables.codes[r] >= 0 else { throw table.rowError(r, column: "variable", "missing variable") }
             guard totals[r].isFinite else { throw table.rowError(r, column: "total", "missing total") }
+            // A population count or a total of a variable may be 0 but a count cannot be
+            // negative; a negative total of a numeric variable (an income balance) is kept.
+            if totals[r] < 0, levels.codes[r] >= 0 || variables.levels[Int(variables.codes[r])] == "(Intercept)" {
+                throw table.rowError(r, column: "total", "the population count \(NumberFormat.label(totals[r])) is negative")
+            }
             let variable = variables.levels[Int(variables.codes[r])]
             let level = levels.codes[r] >= 0 ? levels.levels[Int(levels.codes[r])] : nil
             guard seen.insert(variable + "\u{0}" + (level ?? "")).inserted else {

@@ -111,7 +111,8 @@ struct Normalization {
     }
 
     /// Yun's normalisation of every factor of `design`; a factor inside an interaction is a
-    /// usage error (its normalisation would need the interaction's levels too).
+    /// usage error (its normalisation would need the interaction's levels too), and so is a
+    /// design without a factor (nothing to normalise: the option would change nothing).
     init(design: DesignMatrix) throws {
         let p = design.columnCount, formula = design.formula
         let factors = design.factorLevels
@@ -134,6 +135,9 @@ struct Normalization {
             means.append(columns.map { ($0, -1) })
             constant.append(1)
             terms.append(t)
+        }
+        guard coefficients.count > p else {
+            throw DisparityError.usage("--normalize normalises the factor covariates of --adjust (Yun 2005), and \(quoted: formula.text) has none")
         }
         columnCount = coefficients.count
         sourceCount = p

@@ -35,7 +35,8 @@ struct OaxacaBlinder {
     /// has no coefficient there; it counts as 0 (Stata `oaxaca`'s convention) wherever the
     /// group's own mean of that column, 0, multiplies it. Where the decomposition would need
     /// it otherwise — the reference coefficients of the twofold and logistic decompositions,
-    /// and either group's in the threefold one — the error names the group and the level.
+    /// and either group's in the threefold one and with `normalize` — the error names the group
+    /// and the level.
     func decompose(outcome: String, covariates: String, groups: CategoricalColumn, focal: String, reference: String,
                    domain: [Bool]?, weighting: Weighting, threefold: Bool, normalize: Bool = false) throws -> [Component] {
         let table = estimator.table
@@ -45,6 +46,10 @@ struct OaxacaBlinder {
         try models.requireCoefficients(of: .reference, for: "the explained part (valued at the reference coefficients)")
         if threefold {
             try models.requireCoefficients(of: .focal, for: "the threefold decomposition (its coefficients and interaction parts)")
+        } else if normalize {
+            // A missing coefficient taken as 0 would enter the factor's mean over its levels and
+            // bring back the omitted level the normalisation removes.
+            try models.requireCoefficients(of: .focal, for: "--normalize (each factor's coefficients about their mean over all its levels)")
         }
         let p = f.design.columnCount
 

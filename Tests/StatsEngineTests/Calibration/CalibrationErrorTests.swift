@@ -121,6 +121,16 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
         }
     }
 
+    /// A population count below 0 (a level's or the population size) is named at its line; a
+    /// negative total of a numeric variable is a total like any other.
+    func testNegativePopulationCount() throws {
+        try fails("variable,level,total\nsex,F,150\nsex,M,-50\n", ["--poststratify", "sex"],
+                  mentions: ["totals.csv:3", "'total'", "the population count -50 is negative"])
+        try fails("variable,level,total\n(Intercept),,-100\nsex,F,50\nsex,M,50\n", ["--calibrate", "~ sex"],
+                  mentions: ["totals.csv:2", "'total'", "the population count -100 is negative"])
+        XCTAssertEqual(try PopulationTotals(path: totals("variable,level,total\ninc,,-560\n")).entries.first?.total, -560)
+    }
+
     func testMissingCalibrationValue() throws {
         try fails(Self.totals, ["--calibrate", "~ sex + inc"], mentions: ["data.csv:4", "'inc'", "calibration variable"],
                   csv: Self.csv.replacingOccurrences(of: "3,9,2,F,a,7", with: "3,9,2,F,a,"))

@@ -221,6 +221,10 @@ final class OaxacaDecompositionTests: XCTestCase {
         let threefold = message(GapRequest(variable: "wage", group: "origin", reference: "majority", focal: "minority",
                                            adjust: "exper + factor(edu)", threefold: true))
         XCTAssertTrue(threefold.hasPrefix("edu=3 has no rows in group minority (the focal group)"), threefold)
+        // Normalised, a missing coefficient would enter the factor's mean and bring back the omitted level.
+        var normalized = GapRequest(variable: "wage", group: "origin", reference: "majority", focal: "minority", adjust: "exper + factor(edu)")
+        normalized.normalize = true
+        XCTAssertTrue(message(normalized).hasPrefix("edu=3 has no rows in group minority (the focal group), but --normalize"), message(normalized))
         // The suggested option works: without edu = 3 the decomposition is formed.
         var subset = GapRequest(variable: "wage", group: "origin", reference: "minority", focal: "majority", adjust: "exper + factor(edu)")
         subset.subset = try RowFilter(parsing: "edu != 3")
@@ -289,5 +293,15 @@ final class OaxacaDecompositionTests: XCTestCase {
             _ = try GapEstimator(table: table, design: design).estimate(r)
         }
         XCTAssertThrowsError(try request()) { XCTAssertTrue("\($0)".contains("--normalize needs every factor as a main effect only"), "\($0)") }
+    }
+
+    /// Without a factor among the covariates there is nothing to normalise: refused, not ignored.
+    func testNormalizeRefusesCovariatesWithoutAFactor() throws {
+        let (table, design) = try sample()
+        var request = GapRequest(variable: "y", group: "g", reference: "0", focal: "1", adjust: "x")
+        request.normalize = true
+        XCTAssertThrowsError(try GapEstimator(table: table, design: design).estimate(request)) {
+            XCTAssertTrue("\($0)".contains("--normalize normalises the factor covariates of --adjust (Yun 2005)"), "\($0)")
+        }
     }
 }
