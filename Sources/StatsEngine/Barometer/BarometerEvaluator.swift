@@ -113,6 +113,10 @@ public struct BarometerEvaluator: Sendable {
             result = try evaluate(measure, representation, population: data, benchmark: table(representation.benchmarkData),
                                   waves: waves, period: period, minimumCell: minimumCell)
         }
+        // Without a baseline wave there is no change to judge: the measure says why it has no verdict.
+        if waves.baselineAbsent {
+            result.notes.append("the data have no wave at or before the baseline \(config.schedule.baseline): no change since it")
+        }
         if !measure.context { (result.verdict, result.official) = Self.verdicts(goal, result) }
         return result
     }
@@ -133,7 +137,7 @@ public struct BarometerEvaluator: Sendable {
         }
         let baseline = config.schedule.latest(atOrBefore: config.schedule.baseline, among: present)
         return WaveContrasts.Waves(current: current, baseline: baseline == current ? nil : baseline,
-                                   previous: config.schedule.latest(before: current, among: present))
+                                   previous: config.schedule.latest(before: current, among: present), baselineAbsent: baseline == nil)
     }
 
     /// One row per level of `by` among the current wave's rows: the level's figure and its

@@ -9,6 +9,9 @@ struct WaveContrasts {
         var current: String
         var baseline: String?
         var previous: String?
+        /// Whether the data have no wave at or before the configuration's baseline (`baseline`
+        /// is then nil for that reason, not because the current wave is the baseline's).
+        var baselineAbsent = false
     }
 
     var current: Figure

@@ -271,6 +271,19 @@ final class BarometerTests: XCTestCase {
         Self.head + "goals:\n  - {id: x1, label: Test, data: d.csv, \(extra), measures: [\(measure)]}\n"
     }
 
+    /// Data without a wave at or before the baseline: the figure, no verdict, and a note saying
+    /// why (the sentence alone read "no verdict yet"); with the baseline's wave, no such note.
+    func testAMeasureWhoseDataLackTheBaselineSaysWhy() throws {
+        let later = "period,g,y\n2011,a,2\n2011,b,2\n2011,a,5\n2011,b,4\n"
+        let yaml = goal("{id: m, label: L, unit: score points, stat: mean, variable: y}")
+        let lacking = try XCTUnwrap(BarometerEvaluator(config: load(later, yaml)).evaluate(period: "2011").goals.first?.measures.first)
+        XCTAssertNil(lacking.verdict)
+        XCTAssertNotNil(lacking.current.value)
+        XCTAssert(lacking.notes.contains("the data have no wave at or before the baseline 2010: no change since it"), "\(lacking.notes)")
+        let full = try XCTUnwrap(BarometerEvaluator(config: load(Self.data, yaml)).evaluate(period: "2011").goals.first?.measures.first)
+        XCTAssertFalse(full.notes.contains { $0.contains("no wave at or before the baseline") }, "\(full.notes)")
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])
