@@ -47,7 +47,8 @@ public struct DescriptiveEstimator: Sendable {
         let table = self.table
         let estimates = rows.map(\.estimate)
         let replicated: ReplicateCovariance?
-        if let totals = try ratiosOfTotals(request, in: domains) {
+        let totals = try ratiosOfTotals(request, in: domains)
+        if let totals {
             replicated = try design.replicateCovariance(estimates: estimates, totals)
         } else if request.statistic == .sd {
             replicated = try replicateVariances(request, in: domains, estimates: estimates)
@@ -60,8 +61,7 @@ public struct DescriptiveEstimator: Sendable {
         // A logit interval's standard error on a replicate design is the replicates' spread of
         // logit p̂ (R's svyciprop: its intercept-only svyglm refitted on each replicate).
         let logits = request.statistic == .proportion && request.proportionInterval == .logit
-            ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), try ratiosOfTotals(request, in: domains)!,
-                                             transform: { $0.map(Intervals.logit) })
+            ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), totals!, transform: { $0.map(Intervals.logit) })
             : nil
         return try rows.enumerated().map { i, row in
             var row = row
