@@ -100,16 +100,24 @@ public struct CrossTableEstimator: Sendable {
         for j in 0..<layout.nc {
             for i in 0..<layout.nr {
                 let c = i + j * layout.nr
-                var cell = CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
-                                          cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
-                                          n: layout.counts[c], note: notes.isEmpty ? nil : notes[c])
-                // An empty cell is a zero (R's svymean of the interaction: 0, SE 0), which tells
-                // nothing about anyone; disclosure control withholds cells of a few observations.
-                if layout.counts[c] > 0, let reason = request.disclosure.reason(smallestCell: layout.counts[c]) {
-                    (cell.cell, cell.rowShare, cell.columnShare, cell.note) = (withheld, withheld, withheld, reason)
-                }
-                cells.append(cell)
+                cells.append(CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
+                                            cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
+                                            n: layout.counts[c], note: notes.isEmpty ? nil : notes[c]))
             }
+        }
+        // Disclosure control withholds cells of a few observations (an empty cell is a zero, R's
+        // svymean of the interaction: 0, SE 0, which tells nothing about anyone), then the cells
+        // that would give one away: a row's, a column's or the table's cells add up to a known
+        // share (1 for the row and column shares, the margin for the cells), so one withheld
+        // cell among shown ones is their complement.
+        let primary = cells.map { $0.n > 0 && request.disclosure.reason(smallestCell: $0.n) != nil }
+        let rowLines = (0..<layout.nr).map { i in (0..<layout.nc).map { i + $0 * layout.nr } }
+        let columnLines = (0..<layout.nc).map { j in (0..<layout.nr).map { $0 + j * layout.nr } }
+        let secondary = DisclosureControl.complementary(counts: cells.map(\.n), withheld: primary,
+                                                        lines: rowLines + columnLines + [Array(0..<k)])
+        for c in cells.indices where primary[c] || secondary.contains(c) {
+            let reason = request.disclosure.reason(smallestCell: cells[c].n) ?? request.disclosure.complementaryReason
+            (cells[c].cell, cells[c].rowShare, cells[c].columnShare, cells[c].note) = (withheld, withheld, withheld, reason)
         }
         var result = CrossTable(domain: layout.domain, cells: cells, test: nil, testNote: nil)
         guard layout.nr > 1, layout.nc > 1, !v.isEmpty else {

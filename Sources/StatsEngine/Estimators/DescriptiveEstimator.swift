@@ -138,18 +138,44 @@ public struct DescriptiveEstimator: Sendable {
             }
         }
         let averaging = design.spec.lonelyPSU == .average && design.spec.varianceMethod == .linearization && standardErrors
-        return out.map { row in
-            var row = row
-            if averaging, row.estimate.isFinite, !(row.standardError?.isFinite ?? false), row.note == nil {
-                row.note = "no standard error: --lonely-psu average has no stratum to average over (each stratum of these rows has one PSU in them; R gives NaN)"
-            }
-            guard row.estimate.isFinite, let reason = request.disclosure.reason(smallestCell: row.smallestCell) else { return row }
-            var withheld = row
-            withheld.inferred = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
-            withheld.designEffect = nil
-            withheld.note = reason
-            return withheld
+        for i in out.indices where averaging && out[i].estimate.isFinite && !(out[i].standardError?.isFinite ?? false) && out[i].note == nil {
+            out[i].note = "no standard error: --lonely-psu average has no stratum to average over (each stratum of these rows has one PSU in them; R gives NaN)"
         }
+        return withholding(out, request.disclosure)
+    }
+
+    /// `rows` under disclosure control: each figure resting on too few observations withheld
+    /// (no estimate, SE, interval or design effect; the reason as its note), and then the
+    /// proportions that would give one away (`DisclosureControl.complementary`: a domain's
+    /// shares add up to 1, so one withheld share among shown ones is their complement).
+    private func withholding(_ rows: [EstimateRow], _ disclosure: DisclosureControl) -> [EstimateRow] {
+        var rows = rows
+        func withhold(_ i: Int, _ reason: String) {
+            rows[i].inferred = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
+            rows[i].designEffect = nil
+            rows[i].note = reason
+        }
+        var withheld = rows.map { _ in false }
+        for i in rows.indices where rows[i].estimate.isFinite {
+            guard let reason = disclosure.reason(smallestCell: rows[i].smallestCell) else { continue }
+            withhold(i, reason)
+            withheld[i] = true
+        }
+        guard withheld.contains(true) else { return rows }
+        // Each domain's proportions: consecutive rows of one group with a category.
+        var lines: [[Int]] = []
+        for i in rows.indices where rows[i].category != nil {
+            if let last = lines.last?.last, rows[last].group.map(\.level) == rows[i].group.map(\.level) {
+                lines[lines.count - 1].append(i)
+            } else {
+                lines.append([i])
+            }
+        }
+        let counts = rows.map { $0.categoryCount ?? $0.n }
+        for i in DisclosureControl.complementary(counts: counts, withheld: withheld, lines: lines) where rows[i].estimate.isFinite {
+            withhold(i, disclosure.complementaryReason)
+        }
+        return rows
     }
 
     /// What a domain (or the data) cannot give a statistic for, said after its name in the
