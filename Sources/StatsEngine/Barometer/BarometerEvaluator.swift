@@ -84,7 +84,9 @@ public struct BarometerEvaluator: Sendable {
                                    n: figures.n, population: figures.population, verdict: nil, official: nil, breakdown: [],
                                    notes: figures.notes)
             if let by = measure.by {
-                result.breakdown = try breakdown(request, by: by, table: data, design: design, waves: waves, minimumCell: minimumCell)
+                let levels = try breakdown(request, by: by, table: data, design: design, waves: waves, minimumCell: minimumCell)
+                result.breakdown = levels.rows
+                result.notes += levels.notes
             }
         case .decomposition(let request, let component):
             let design = try SurveyDesign(spec: measure.design, table: data)
@@ -93,7 +95,9 @@ public struct BarometerEvaluator: Sendable {
             let figures = try WaveByWave(waves: waves, minimumCell: minimumCell, level: config.level) { wave in
                 var atWave = request
                 atWave.subset = RowFilter.and(request.subset, config.schedule.column, equals: wave)
-                let rows = try GapEstimator(table: data, design: design).estimate(atWave)
+                let estimator = GapEstimator(table: data, design: design)
+                guard try estimator.comparesRows(atWave, domain: try atWave.subset?.rows(of: data)) else { return nil }
+                let rows = try estimator.estimate(atWave)
                 guard let row = rows.first(where: { $0.component == component }) else {
                     throw DisparityError.usage("the decomposition has no part \(quoted: component)")
                 }
@@ -141,24 +145,27 @@ public struct BarometerEvaluator: Sendable {
     }
 
     /// One row per level of `by` among the current wave's rows: the level's figure and its
-    /// change since the baseline.
+    /// change since the baseline; and the levels' notes, each prefixed `by=level`.
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
-                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> [BreakdownRow] {
+                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> (rows: [BreakdownRow], notes: [String]) {
         let column = try table.categorical(by)
         let periods = try table.categorical(config.schedule.column)
         let currentCode = Int32(periods.levels.firstIndex(of: waves.current)!)
         var present = Set<Int32>()
         for r in 0..<table.rowCount where periods.codes[r] == currentCode && column.codes[r] >= 0 { present.insert(column.codes[r]) }
         let levels = present.map { column.levels[Int($0)] }
-        return try LevelOrder.sorted(levels).map { level in
+        var notes: [String] = []
+        let rows = try LevelOrder.sorted(levels).map { level in
             let code = Int32(column.levels.firstIndex(of: level)!)
             let domain = column.codes.map { $0 == code }
             let figures = try WaveContrasts(request, table: table, design: design, periodColumn: config.schedule.column,
                                             waves: WaveContrasts.Waves(current: waves.current, baseline: waves.baseline, previous: nil),
                                             domain: domain, minimumCell: minimumCell, level: config.level)
+            notes += figures.notes.map { "\(by)=\(level): \($0)" }
             return BreakdownRow(level: level, current: figures.current, changeSinceBaseline: figures.changeSinceBaseline,
                                 n: figures.n, population: figures.population)
         }
+        return (rows, notes)
     }
 
     /// A representation measure: at each of the population's waves, the benchmark's latest
@@ -176,13 +183,18 @@ public struct BarometerEvaluator: Sendable {
             var request = r.request
             request.subset = RowFilter.and(r.request.subset, column, equals: wave)
             request.benchmarkSubset = RowFilter.and(r.request.benchmarkSubset, column, equals: benchmarkWave.current)
+            let group = try population.categorical(r.request.column), benchmarkGroup = try benchmark.categorical(r.request.column)
+            let inPopulation = try request.subset!.rows(of: population), inBenchmark = try request.benchmarkSubset!.rows(of: benchmark)
+            // A wave whose population or benchmark has no row with the group and a positive weight has no index.
+            func weighted(_ rows: [Bool], _ group: CategoricalColumn, _ design: SurveyDesign) -> Bool {
+                rows.indices.contains { rows[$0] && group.codes[$0] >= 0 && design.weights[$0] > 0 }
+            }
+            guard weighted(inPopulation, group, populationDesign), weighted(inBenchmark, benchmarkGroup, benchmarkDesign) else { return nil }
             let rows = try RepresentationEstimator(
                 population: RepresentationSource(table: population, design: populationDesign, census: r.populationCensus),
                 benchmark: RepresentationSource(table: benchmark, design: benchmarkDesign, census: r.benchmarkCensus)).estimate(request)
             let row = rows.first { $0.component == r.component }!
             // The cells: the group's rows in the population compared and in the benchmark.
-            let group = try population.categorical(r.request.column), benchmarkGroup = try benchmark.categorical(r.request.column)
-            let inPopulation = try request.subset!.rows(of: population), inBenchmark = try request.benchmarkSubset!.rows(of: benchmark)
             let focalRows = (0..<population.rowCount).filter { inPopulation[$0] && group.codes[$0] >= 0 && group.levels[Int(group.codes[$0])] == r.request.focal }
             let focalBenchmark = (0..<benchmark.rowCount).filter { inBenchmark[$0] && benchmarkGroup.codes[$0] >= 0
                 && benchmarkGroup.levels[Int(benchmarkGroup.codes[$0])] == r.request.focal }.count

@@ -85,6 +85,9 @@ public struct Figure: Sendable {
     /// The disclosure threshold (`--min-cell`) the figure was withheld under; nil when shown.
     public var withheldBelow: Int? = nil
 
+    /// A figure that cannot be estimated (its wave has no rows): no value, nothing withheld.
+    static let notEstimable = Figure(value: nil, suppressed: nil, smallestCell: 0)
+
     /// A figure withheld by disclosure control: it rests on fewer than `minimumCell` observations.
     static func withheld(below minimumCell: Int, smallestCell: Int) -> Figure {
         Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallestCell, withheldBelow: minimumCell)

@@ -20,15 +20,19 @@ struct WaveByWave {
     var changeSincePrevious: Figure?
     var notes: [String] = []
 
-    init(waves: WaveContrasts.Waves, minimumCell: Int, level: Double, estimate: (String) throws -> AtWave) throws {
+    /// - Parameter estimate: a wave's figure; nil where the wave has no rows of the measure
+    ///   (its figure and the changes from it are then not estimable, with a note).
+    init(waves: WaveContrasts.Waves, minimumCell: Int, level: Double, estimate: (String) throws -> AtWave?) throws {
         let now = try estimate(waves.current)
-        func figure(_ at: AtWave) -> Figure {
-            at.smallestCell < minimumCell
+        func figure(_ at: AtWave?) -> Figure {
+            guard let at else { return Figure.notEstimable }
+            return at.smallestCell < minimumCell
                 ? Figure.withheld(below: minimumCell, smallestCell: at.smallestCell)
                 : Figure(value: at.value, suppressed: nil, smallestCell: at.smallestCell)
         }
         var notes: [String] = []
-        func change(to then: AtWave, _ wave: String) -> Figure {
+        func change(to then: AtWave?, _ wave: String) -> Figure {
+            guard let now, let then else { return Figure.notEstimable }
             let smallest = min(now.smallestCell, then.smallestCell)
             guard smallest >= minimumCell else {
                 return Figure.withheld(below: minimumCell, smallestCell: smallest)
@@ -43,17 +47,21 @@ struct WaveByWave {
             return Figure(value: Inferred.wald(estimate, variance: a * a + b * b, df: nil, level: level), suppressed: nil,
                           smallestCell: smallest)
         }
+        // A wave's own notes, or the note that it has no rows.
+        func waveNotes(_ at: AtWave?, _ wave: String) -> [String] {
+            at.map { $0.notes.map { "wave \(wave): \($0)" } } ?? [WaveContrasts.noRowsNote(wave)]
+        }
         current = figure(now)
-        notes += now.notes.map { "wave \(waves.current): \($0)" }
+        notes += waveNotes(now, waves.current)
         if let wave = waves.baseline {
             let then = try estimate(wave)
             (baseline, changeSinceBaseline) = (figure(then), change(to: then, wave))
-            notes += then.notes.map { "wave \(wave): \($0)" }
+            notes += waveNotes(then, wave)
         }
         if let wave = waves.previous {
             let then = try estimate(wave)
             (previous, changeSincePrevious) = (figure(then), change(to: then, wave))
-            notes += then.notes.map { "wave \(wave): \($0)" }
+            notes += waveNotes(then, wave)
         }
         // The previous wave may be the baseline: each note once.
         var seen = Set<String>()

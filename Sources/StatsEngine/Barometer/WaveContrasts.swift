@@ -50,14 +50,23 @@ struct WaveContrasts {
                 return ("\(request.group)=\(level)", Int32(code))
             }
         } ?? [("", nil)]
-        var cells: [Linearized] = []
+        // A wave in which a compared group has no usable row (the subset, a group or the
+        // breakdown level is empty then) has no cells: the figures resting on it are not
+        // estimable, with a note, and the other waves' are reported as usual.
+        var cells: [Linearized] = [], firstCell: [String: Int] = [:], empty: [String] = []
         for wave in waveList {
             guard let waveCode = periods.levels.firstIndex(of: wave).map(Int32.init) else {
                 throw DisparityError.data(file: table.source, column: periodColumn, "the wave \(quoted: wave) does not occur")
             }
+            let inWave = (0..<table.rowCount).map { periods.codes[$0] == waveCode && allowed?[$0] != false }
+            guard try estimator.comparesRows(request, domain: inWave) else {
+                empty.append(wave)
+                continue
+            }
+            firstCell[wave] = cells.count
             for side in sides {
                 let rows = (0..<table.rowCount).compactMap { r -> Int32? in
-                    guard periods.codes[r] == waveCode, allowed?[r] != false else { return nil }
+                    guard inWave[r] else { return nil }
                     if let code = side.code, groups!.codes[r] != code { return nil }
                     return Int32(r)
                 }
@@ -66,9 +75,11 @@ struct WaveContrasts {
             }
         }
         let k = sides.count
-        func cell(_ wave: String, _ side: Int) -> Int { waveList.firstIndex(of: wave)! * k + side }
-        /// A figure's contrast over the cells of the given waves (a level: the wave's cell; a gap: focal − reference).
-        func contrast(_ terms: [(wave: String, sign: Double)]) -> (coefficients: [Double], cells: [Int]) {
+        func cell(_ wave: String, _ side: Int) -> Int { firstCell[wave]! + side }
+        /// A figure's contrast over the cells of the given waves (a level: the wave's cell; a
+        /// gap: focal − reference); nil where a wave has no cells.
+        func contrast(_ terms: [(wave: String, sign: Double)]) -> (coefficients: [Double], cells: [Int])? {
+            guard terms.allSatisfy({ firstCell[$0.wave] != nil }) else { return nil }
             var c = [Double](repeating: 0, count: cells.count)
             var used: [Int] = []
             for term in terms {
@@ -85,10 +96,12 @@ struct WaveContrasts {
         if let b = waves.baseline { definitions += [contrast([(b, 1)]), contrast([(waves.current, 1), (b, -1)])] }
         if let p = waves.previous { definitions += [contrast([(p, 1)]), contrast([(waves.current, 1), (p, -1)])] }
 
-        let joint = try JointEstimates(cells, engine: VarianceEngine(design: design), scope: scope)
-        let linear = definitions.map { joint.contrast($0.coefficients) }
+        let joint = cells.isEmpty ? nil : try JointEstimates(cells, engine: VarianceEngine(design: design), scope: scope)
+        let linear = definitions.map { definition in
+            definition.flatMap { d in joint?.contrast(d.coefficients) } ?? (estimate: .nan, variance: .nan)
+        }
         var variances = linear.map(\.variance)
-        var notes: [String] = []
+        var notes = empty.map(Self.noRowsNote)
         let estimates = linear.map(\.estimate)
         var replicatedDesign = false
         if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
@@ -97,10 +110,10 @@ struct WaveContrasts {
         }) {
             replicatedDesign = true
             variances = estimates.indices.map { replicated[$0, $0] }
-            if let note = replicated.note { notes.append(note) }
+            if let note = replicated.note(definitions.indices.filter { definitions[$0] != nil }) { notes.append(note) }
         }
         let figures = definitions.indices.map { i -> Figure in
-            let used = definitions[i].cells
+            guard let used = definitions[i]?.cells, let joint else { return Figure.notEstimable }
             let smallest = used.map { joint.rowCounts[$0] }.min() ?? 0
             if smallest < minimumCell {
                 return Figure.withheld(below: minimumCell, smallestCell: smallest)
@@ -124,8 +137,8 @@ struct WaveContrasts {
         var next = 1
         if waves.baseline != nil { (baseline, changeSinceBaseline) = (figures[next], figures[next + 1]); next += 2 }
         if waves.previous != nil { (previous, changeSincePrevious) = (figures[next], figures[next + 1]) }
-        let currentCells = (0..<k).map { cell(waves.current, $0) }
-        n = currentCells.reduce(0) { $0 + joint.rowCounts[$1] }
+        let currentCells = firstCell[waves.current] == nil ? [] : (0..<k).map { cell(waves.current, $0) }
+        n = currentCells.reduce(0) { $0 + joint!.rowCounts[$1] }
         population = currentCells.reduce(0.0) { total, c in cells[c].rows.reduce(total) { $0 + design.weights[Int($1)] } }
         self.notes = notes
         self.estimates = estimates
@@ -133,4 +146,10 @@ struct WaveContrasts {
 
     /// Every figure's estimate in the statistic's own unit, in definition order (for replicates).
     private(set) var estimates: [Double] = []
+
+    /// The note on a wave in which the measure's subset or a compared group (or breakdown
+    /// level) has no row with the variable and a positive weight.
+    static func noRowsNote(_ wave: String) -> String {
+        "wave \(wave) has no rows of the measure (none with a value and a positive weight in its subset or groups): no figure then, and no change or verdict resting on it"
+    }
 }

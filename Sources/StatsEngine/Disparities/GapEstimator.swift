@@ -355,6 +355,22 @@ public struct GapEstimator: Sendable {
         return woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan })
     }
 
+    /// Whether every group the request compares (its focal level when named, and its
+    /// reference; a level measure's one group) has a row in `domain` (nil: all rows) with the
+    /// analysed values and a positive weight, where `estimate` would stop with an error naming
+    /// the empty cell: a wave, subset or breakdown level without one has no comparison. A level
+    /// that does not occur in the column at all counts as present, for `estimate` to name.
+    func comparesRows(_ request: GapRequest, domain: [Bool]?) throws -> Bool {
+        let weighted = try scope(request, domain: domain).filter { design.weights[Int($0)] > 0 }
+        guard !request.group.isEmpty else { return !weighted.isEmpty }
+        let groups = try table.categorical(request.group)
+        var present = Set<Int32>()
+        for r in weighted where groups.codes[Int(r)] >= 0 { present.insert(groups.codes[Int(r)]) }
+        return [request.focal, request.reference].compactMap { $0 }.allSatisfy { level in
+            table.level(level, among: groups.levels, ofColumn: request.group).map { present.contains(Int32($0)) } ?? true
+        }
+    }
+
     /// The design the cells are drawn from: the rows in `domain` (nil: all) that have every
     /// analysed value, as R's `svyby` over `subset(design, !is.na(y))`.
     func scope(_ request: GapRequest, domain: [Bool]?) throws -> [Int32] {

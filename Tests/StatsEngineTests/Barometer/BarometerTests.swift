@@ -284,6 +284,50 @@ final class BarometerTests: XCTestCase {
         XCTAssertFalse(full.notes.contains { $0.contains("no wave at or before the baseline") }, "\(full.notes)")
     }
 
+    /// A measure whose subset, group or breakdown level has no rows in a wave (which stopped
+    /// the whole barometer, exit 1): the figures resting on that wave are not estimable, with a
+    /// note naming the measure and the wave, no verdict rests on them, and the other measures
+    /// and waves are reported as usual; a wave with rows of the measure gives no such note.
+    func testAWaveWithoutRowsOfAMeasureIsNotEstimableAndNoted() throws {
+        let csv = "period,g,y,x\n" + ["2010,b,2,1", "2010,b,4,2", "2010,b,5,3", "2010,b,3,1", "2011,a,2,1", "2011,b,2,2",
+                                       "2011,a,5,3", "2011,b,4,1", "2011,a,7,2", "2011,b,1,3", "2011,a,3,1"].joined(separator: "\n") + "\n"
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: a, unit: score points, variable: y, subset: 'g == a'}",
+                                                 "{id: m2, label: all, unit: score points, variable: y, by: g}",
+                                                 "{id: m3, label: gap, unit: score points, variable: y, group: g, focal: a, reference: b}",
+                                                 "{id: m4, label: part, unit: score points, variable: y, group: g, focal: a, reference: b, adjust: x, report: unexplained}"]))
+        let result = try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2011")
+        let measures = result.goals[0].measures
+        let note = "wave 2010 has no rows of the measure (none with a value and a positive weight in its subset or groups): no figure then, and no change or verdict resting on it"
+        for m in [measures[0], measures[2], measures[3]] {
+            XCTAssertNotNil(m.current.value, m.measure.id)
+            XCTAssertNil(m.baseline?.value, m.measure.id)
+            XCTAssertNil(m.baseline?.suppressed, "\(m.measure.id): not estimable, not withheld")
+            XCTAssertNil(m.changeSinceBaseline?.value, m.measure.id)
+            XCTAssertNil(m.verdict, m.measure.id)
+            XCTAssertEqual(m.notes, [note], m.measure.id)
+            XCTAssert(m.sentence(result.goals[0].goal, level: 0.95, language: .en).contains("the change since 2010: not estimable"), m.measure.id)
+        }
+        // The whole level is reported as usual; its breakdown level a has no change, and says why.
+        let all = measures[1]
+        XCTAssertNotNil(all.verdict)
+        XCTAssertNotNil(all.changeSinceBaseline?.value)
+        XCTAssertNil(try XCTUnwrap(all.breakdown.first { $0.level == "a" }).changeSinceBaseline?.value)
+        XCTAssertNotNil(try XCTUnwrap(all.breakdown.first { $0.level == "b" }).changeSinceBaseline?.value)
+        XCTAssertEqual(all.notes, ["g=a: \(note)"])
+        XCTAssertEqual(result.suppressedCount, 0, "nothing withheld by disclosure control")
+        let report = Report.barometer(result, language: .en)
+        XCTAssert(report.notes.contains("measure m1: \(note)"), "\(report.notes)")
+        XCTAssertFalse(report.rendered(as: .json).contains("NaN"))
+        // At the baseline itself the subset's wave is empty: its figure is not estimable, n 0.
+        let baseline = try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2010").goals[0].measures[0]
+        XCTAssertNil(baseline.current.value)
+        XCTAssertEqual(baseline.n, 0)
+        XCTAssertEqual(baseline.notes, [note])
+        let full = try BarometerEvaluator(config: load(Self.data, Self.oneGoal(["{id: m1, label: a, unit: score points, variable: y, subset: 'g == a'}"])),
+                                          minimumCell: 1).evaluate(period: "2011")
+        XCTAssertEqual(full.goals[0].measures[0].notes, [])
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])
