@@ -53,7 +53,7 @@ struct WaveContrasts {
         // A wave in which a compared group has no usable row (the subset, a group or the
         // breakdown level is empty then) has no cells: the figures resting on it are not
         // estimable, with a note, and the other waves' are reported as usual.
-        var cells: [Linearized] = [], firstCell: [String: Int] = [:], empty: [String] = []
+        var cells: [Linearized] = [], names: [String] = [], firstCell: [String: Int] = [:], empty: [String] = []
         for wave in waveList {
             guard let waveCode = periods.levels.firstIndex(of: wave).map(Int32.init) else {
                 throw DisparityError.data(file: table.source, column: periodColumn, "the wave \(quoted: wave) does not occur")
@@ -72,6 +72,7 @@ struct WaveContrasts {
                 }
                 let name = [side.label, "\(periodColumn)=\(wave)"].filter { !$0.isEmpty }.joined(separator: ", ")
                 cells.append(try linearize(rows, name))
+                names.append(name)
             }
         }
         let k = sides.count
@@ -112,11 +113,24 @@ struct WaveContrasts {
             variances = estimates.indices.map { replicated[$0, $0] }
             if let note = replicated.note(definitions.indices.filter { definitions[$0] != nil }) { notes.append(note) }
         }
+        // A cell whose rows leave the design 0 degrees of freedom (one observation, or one PSU)
+        // has a standard error of 0 that measures nothing, as `estimate` gives a standard
+        // deviation of one observation none: the figures resting on it have no standard error
+        // or interval, and a shown one says so (a cell without a variance has its own note below).
+        let flat = Set(cells.indices.filter { c in
+            joint?.ownVariances[c].isFinite == true && design.degreesOfFreedom(rows: cells[c].rows) == 0
+        })
+        var flatShown = Set<Int>()
         let figures = definitions.indices.map { i -> Figure in
             guard let used = definitions[i]?.cells, let joint else { return Figure.notEstimable }
             let smallest = used.map { joint.rowCounts[$0] }.min() ?? 0
             if smallest < minimumCell {
                 return Figure.withheld(below: minimumCell, smallestCell: smallest)
+            }
+            guard !used.contains(where: flat.contains) else {
+                flatShown.formUnion(flat.intersection(used))
+                return Figure(value: Inferred(estimate: estimates[i], standardError: nil, df: nil, low: nil, high: nil).scaled(by: request.scale),
+                              suppressed: nil, smallestCell: smallest)
             }
             let df = request.degreesOfFreedom.resolved(designByDefault: request.statistic == .quantile) {
                 design.degreesOfFreedom(rows: joint.rows(used))
@@ -127,6 +141,9 @@ struct WaveContrasts {
                 (value.low, value.high, value.df) = (interval.low, interval.high, interval.df)
             }
             return Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)
+        }
+        notes += flatShown.sorted().map {
+            "\(names[$0]): its rows leave the design 0 degrees of freedom (one observation or one PSU), whose standard error of 0 measures nothing: the figures resting on them have no standard error or interval, and their statistical verdict is inconclusive"
         }
         // A figure whose variance the design cannot estimate (R: NaN) is shown without an
         // interval, and says so.

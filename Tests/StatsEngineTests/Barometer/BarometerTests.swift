@@ -328,6 +328,42 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(full.goals[0].measures[0].notes, [])
     }
 
+    /// A wave of one observation under `--min-cell 1`, or of one PSU: its standard error of 0
+    /// (the design leaves its rows 0 degrees of freedom) measured nothing yet gave an interval of
+    /// width 0 and a change judged "met" on the other wave's error alone. Now the figures resting
+    /// on it have no standard error or interval, an inconclusive verdict and a note naming the
+    /// cell; the same measure on waves with degrees of freedom has neither; at the default
+    /// `--min-cell` the figure is withheld, without the note.
+    func testAFigureOfOneObservationOrPSUHasNoStandardError() throws {
+        let note = "period=2011: its rows leave the design 0 degrees of freedom (one observation or one PSU), whose standard error of 0 measures nothing: the figures resting on them have no standard error or interval, and their statistical verdict is inconclusive"
+        let level = Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y}"])
+        let one = try XCTUnwrap(BarometerEvaluator(config: load("period,y\n2010,1\n2010,2\n2010,4\n2011,5\n", level), minimumCell: 1)
+            .evaluate().goals.first?.measures.first)
+        let clustered = try XCTUnwrap(BarometerEvaluator(config: load("period,psu,y\n2010,1,1\n2010,2,2\n2010,3,4\n2011,4,5\n2011,4,6\n2011,4,9\n",
+                                                                      Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y}"], design: "{cluster: psu}")))
+            .evaluate().goals.first?.measures.first)
+        for m in [one, clustered] {
+            let now = try XCTUnwrap(m.current.value)
+            XCTAssertNil(now.standardError)
+            XCTAssertNil(now.low)
+            let change = try XCTUnwrap(m.changeSinceBaseline?.value)
+            XCTAssertNil(change.standardError)
+            XCTAssertNil(change.high)
+            XCTAssertNotNil(m.baseline?.value?.standardError, "the baseline's rows have degrees of freedom")
+            XCTAssertEqual(m.verdict, .inconclusive)
+            XCTAssertEqual(m.notes, [note])
+        }
+        XCTAssertEqual(one.current.value?.estimate, 5)
+        XCTAssertEqual(one.official, .improved, "the official verdict reads the rounded figures")
+        let withheld = try XCTUnwrap(BarometerEvaluator(config: load("period,y\n2010,1\n2010,2\n2010,4\n2011,5\n", level))
+            .evaluate().goals.first?.measures.first)
+        XCTAssertNotNil(withheld.current.suppressed)
+        XCTAssertEqual(withheld.notes, [])
+        let full = try XCTUnwrap(BarometerEvaluator(config: load(Self.data, level)).evaluate().goals.first?.measures.first)
+        XCTAssertNotNil(full.current.value?.standardError)
+        XCTAssertEqual(full.notes, [])
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])
