@@ -125,6 +125,12 @@ public struct CrossTableEstimator: Sendable {
             return result
         }
         let nu = Double(design.degreesOfFreedom(rows: layout.rows))
+        // Rows in one PSU (or one row) leave the design no degrees of freedom: their covariance
+        // measures nothing, and R's svychisq gives an F of about 1e32 with p = 0 (Chisq p = 0).
+        guard nu > 0 else {
+            result.testNote = "no test: the design leaves these rows 0 degrees of freedom (one PSU or one observation), whose covariance measures nothing"
+            return result
+        }
         switch request.test {
         case .f, .chisq:
             let block = (0..<(k * k)).map { v[($0 / k) * width + $0 % k] }
@@ -135,6 +141,8 @@ public struct CrossTableEstimator: Sendable {
             let block = (0..<(q * q)).map { v[(3 * k + $0 / q) * width + 3 * k + $0 % q] }
             result.test = IndependenceTests.wald(request.test, y: Array(theta[(3 * k)...]), covariance: block, df: nu)
         }
+        // A statistic or p-value that is not a number (a covariance all but singular) is no test either.
+        if let test = result.test, !test.statistic.isFinite || !test.pValue.isFinite { result.test = nil }
         if result.test == nil { result.testNote = "no test: its covariance matrix is singular or the design has too few degrees of freedom" }
         return result
     }

@@ -83,4 +83,26 @@ final class CrossTableOracleTests: XCTestCase {
         }
         XCTAssertNotNil(withheld.test)
     }
+
+    /// A domain whose rows lie in one PSU leaves the design 0 degrees of freedom: every test
+    /// (R's svychisq gives an F of about 1e32 and p = 0 there, a number that looks fine) is
+    /// none, with a note saying why, in JSON without NaN or inf; the same table over every PSU
+    /// has its test.
+    func testNoTestWithoutDesignDegreesOfFreedom() throws {
+        var text = "psu,a,b\n"
+        for i in 0..<80 { text += "\(i % 4),\(["x", "y"][(i * 7 / 3) % 2]),\(["u", "v", "w"][(i * 5 / 2) % 3])\n" }
+        let table = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+        let design = try SurveyDesign(spec: DesignSpec(clusters: ["psu"]), table: table)
+        for test in [IndependenceTest.f, .chisq, .wald, .adjWald] {
+            var request = CrossTableRequest(row: "a", column: "b")
+            request.test = test
+            XCTAssertNotNil(try CrossTableEstimator(table: table, design: design).estimate(request)[0].test, "\(test): every PSU")
+            request.subset = try RowFilter(parsing: "psu == 1")
+            let result = try CrossTableEstimator(table: table, design: design).estimate(request)
+            XCTAssertNil(result[0].test, "\(test)")
+            XCTAssertEqual(result[0].testNote, "no test: the design leaves these rows 0 degrees of freedom (one PSU or one observation), whose covariance measures nothing", "\(test)")
+            let json = Report.crossTables(result, request: request, design: design).rendered(as: .json)
+            XCTAssertFalse(json.contains("NaN") || json.contains("inf") || json.contains("e+"), json)
+        }
+    }
 }
