@@ -12,7 +12,8 @@ extension SurveyDesign {
     /// - Throws: `DisparityError.data` naming the file, line and column for a missing stratum or
     ///   PSU id, a missing or negative weight, a missing or non-positive fpc, an fpc that differs
     ///   within a stratum (or PSU), a population smaller than the sample, a PSU id in two strata
-    ///   without `--nest`, or weights summing beyond the largest double; `.usage` when `--fpc`
+    ///   without `--nest`, a design of one PSU (R's "Design has only one primary sampling unit"),
+    ///   or weights summing beyond the largest double; `.usage` when `--fpc`
     ///   names two stages but `--cluster` one; `ReplicateWeights`'s errors for replicate weight
     ///   columns; and `calibrated`'s errors.
     public init(spec: DesignSpec, table: Table) throws {
@@ -81,6 +82,18 @@ extension SurveyDesign {
             psu = (0..<n).map { Int32($0) }
             psuStratum = stratum
             psuLabels = nil
+        }
+        // A design of one PSU (one cluster, or one row without clusters) has no sampling variance
+        // to estimate, where the lonely-PSU options would give a standard error of 0 or rounding
+        // noise: R's svydesign refuses it ("Design has only one primary sampling unit"; nested
+        // in strata it goes on, to that 0), and so does this, nested or not. Replicate weight
+        // columns carry their own variance.
+        var givenReplicates = false
+        if case .replicateWeights = spec.varianceMethod { givenReplicates = true }
+        if psuStratum.count == 1, !givenReplicates {
+            let place = spec.clusters.first.map { "cluster '\(psuLabels?[0] ?? $0)'" } ?? "its one row"
+            throw DisparityError.data(file: source, column: spec.clusters.first,
+                                      "the design has only one primary sampling unit (\(place)), so no standard error can be estimated")
         }
         var psuCount = [Int](repeating: 0, count: strataLabels.count)
         for h in psuStratum { psuCount[Int(h)] += 1 }

@@ -64,6 +64,27 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// A design of one PSU has no sampling variance to estimate: `--lonely-psu certainty` gave
+    /// its mean a standard error of 0 and a gap verdict "met" on nothing. It is an error naming the
+    /// cluster (R's svydesign: "Design has only one primary sampling unit"), in one stratum or
+    /// without clusters on one row; replicate weight columns carry their own variance.
+    func testADesignOfOnePSUIsAnError() throws {
+        let t = try table("psu,w,y,g,r1,r2\n11,1,3,a,1,2\n11,2,5,b,2,1\n11,1,4,a,0,1\n")
+        for rule in [LonelyPSU.fail, .certainty, .remove, .adjust, .average] {
+            assertError(try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"], lonelyPSU: rule), table: t),
+                        "t.csv, column 'psu': the design has only one primary sampling unit (cluster '11')")
+        }
+        var nested = DesignSpec(weights: "w", strata: "g", clusters: ["psu"], lonelyPSU: .certainty)
+        nested.nest = true
+        XCTAssertNoThrow(try SurveyDesign(spec: nested, table: t), "two strata: two PSUs")
+        let one = try table("w,y\n2,3\n")
+        assertError(try SurveyDesign(spec: DesignSpec(weights: "w"), table: one),
+                    "the design has only one primary sampling unit (its one row)")
+        var replicates = DesignSpec(weights: "w")
+        replicates.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "r*", type: .jk1))
+        XCTAssertNoThrow(try SurveyDesign(spec: replicates, table: t))
+    }
+
     /// `--vcov hc2` and `hc3` divide by 1 − h: a row of leverage 1 (the one row of a factor
     /// level) makes them undefined (R's sandwich: NaN), an error naming the row, never finite
     /// standard errors from 0/0; `hc1` is defined there.
