@@ -28,7 +28,37 @@ public struct GapEstimator: Sendable {
     ///   sum (in an estimate or its variance) beyond the largest double (`DisparityError.overflow`).
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
         let comparisons = try self.comparisons(request)
-        return try replicated(try linearized(comparisons, request), comparisons, request)
+        let rows = try replicated(try linearized(comparisons, request), comparisons, request)
+        return flaggingZeroDegreesOfFreedom(rows, comparisons, request)
+    }
+
+    /// `rows` without the verdicts that rest on a cell whose own standard error measures nothing
+    /// (`SurveyDesign.measuresNothing`: a group's mean, share or ratio of rows in one PSU, 0 by
+    /// construction), each such row noted: a difference carries the other group's error alone
+    /// (R's svycontrast, kept). A quantile's cells have their own 0-df rule (no Woodruff interval).
+    private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) -> [GapRow] {
+        guard request.statistic != .quantile, let width = comparisons.first?.cells.count else { return rows }
+        let parts = CellFunction.rows(cells: width)
+        let cellsOf = Dictionary(uniqueKeysWithValues: parts.map { ($0.component, $0.cells) })
+        // A cell's own row is the part of that one cell alone (focal, reference, and their baselines).
+        let ownRow = Dictionary(uniqueKeysWithValues: parts.filter { $0.cells.count == 1 }.map { ($0.component, $0.cells[0]) })
+        let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.map { ($0.label, $0) })
+        var flat: [String: Set<Int>] = [:]
+        for row in rows {
+            guard let cell = ownRow[row.component], let cells = comparisonOf[row.focal]?.cells,
+                  design.measuresNothing(standardError: row.inferred.standardError, estimate: row.estimate, rows: cells[cell].rows)
+            else { continue }
+            flat[row.focal, default: []].insert(cell)
+        }
+        guard !flat.isEmpty else { return rows }
+        return rows.map { row in
+            guard let used = cellsOf[row.component], let cells = flat[row.focal], !cells.isDisjoint(with: used),
+                  row.standardError.isFinite else { return row }
+            var row = row
+            (row.verdict, row.targetPValue) = (nil, nil)
+            row.note = [row.note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
+            return row
+        }
     }
 
     /// One focal level's comparison with the reference: its cells (focal, reference, and with a

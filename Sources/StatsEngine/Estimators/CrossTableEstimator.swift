@@ -91,9 +91,16 @@ public struct CrossTableEstimator: Sendable {
         let k = layout.nr * layout.nc, width = theta.count
         let df = layout.used.isEmpty ? nil
             : request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: layout.used) }
+        // The design's df on the table's rows: 0 (rows in one PSU, or one row) leaves the shares'
+        // standard errors 0 or rounding noise that measures nothing (`SurveyDesign.measuresNothing`),
+        // shown as R gives them, with a note.
+        let nu = layout.rows.isEmpty ? nil : design.degreesOfFreedom(rows: layout.rows)
+        var measuresNothing = Set<Int>()
         func inferred(_ i: Int) -> Inferred {
             guard theta[i].isFinite, !v.isEmpty else { return Inferred(estimate: theta[i], standardError: nil, df: nil, low: nil, high: nil) }
-            return Inferred.wald(theta[i], variance: v[i * width + i], df: df, level: request.level)
+            let wald = Inferred.wald(theta[i], variance: v[i * width + i], df: df, level: request.level)
+            if nu == 0, SurveyDesign.isZero(wald.standardError, of: theta[i]) { measuresNothing.insert(i % k) }
+            return wald
         }
         let withheld = Inferred(estimate: .nan, standardError: nil, df: nil, low: nil, high: nil)
         var cells: [CrossTableCell] = []
@@ -103,6 +110,9 @@ public struct CrossTableEstimator: Sendable {
                 cells.append(CrossTableCell(group: layout.domain + [(request.row, layout.rowLevels[i]), (request.column, layout.colLevels[j])],
                                             cell: inferred(c), rowShare: inferred(k + c), columnShare: inferred(2 * k + c),
                                             n: layout.counts[c], note: notes.isEmpty ? nil : notes[c]))
+                if measuresNothing.contains(c) {
+                    cells[cells.count - 1].note = [cells[cells.count - 1].note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
+                }
             }
         }
         // Disclosure control withholds cells of a few observations (an empty cell is a zero, R's
@@ -124,10 +134,9 @@ public struct CrossTableEstimator: Sendable {
             result.testNote = "no test: the table needs two levels of each variable"
             return result
         }
-        let nu = Double(design.degreesOfFreedom(rows: layout.rows))
         // Rows in one PSU (or one row) leave the design no degrees of freedom: their covariance
         // measures nothing, and R's svychisq gives an F of about 1e32 with p = 0 (Chisq p = 0).
-        guard nu > 0 else {
+        guard let nu = nu.map(Double.init), nu > 0 else {
             result.testNote = "no test: the design leaves these rows 0 degrees of freedom (one PSU or one observation), whose covariance measures nothing"
             return result
         }

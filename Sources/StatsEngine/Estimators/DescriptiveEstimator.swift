@@ -58,6 +58,7 @@ public struct DescriptiveEstimator: Sendable {
             }
         }
         guard let replicated else { return rows }
+        let domainOf = Dictionary(domains.labels.indices.map { (domains.labels[$0], $0) }, uniquingKeysWith: { first, _ in first })
         // A logit interval's standard error on a replicate design is the replicates' spread of
         // logit p̂ (R's svyciprop: its intercept-only svyglm refitted on each replicate).
         let logits = request.statistic == .proportion && request.proportionInterval == .logit
@@ -83,7 +84,8 @@ public struct DescriptiveEstimator: Sendable {
             row.designEffect = nil
             // A share of 0 or 1 has no logit in any replicate (its interval is the point), so no note on them.
             row.note = row.note ?? replicated.note(i) ?? (row.estimate > 0 && row.estimate < 1 ? logits?.note(i) : nil)
-            return row
+            guard let d = domainOf[row.group.map(\.level)] else { return row }
+            return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d])
         }
     }
 
@@ -126,7 +128,7 @@ public struct DescriptiveEstimator: Sendable {
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
             do {
-                out += try statistic(domains.rows[d]).map { var row = $0; row.group = group; return row }
+                out += try statistic(domains.rows[d]).map { var row = $0; row.group = group; return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d]) }
             } catch let error as NotEstimable {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
                 guard !group.isEmpty else {
@@ -142,6 +144,17 @@ public struct DescriptiveEstimator: Sendable {
             out[i].note = "no standard error: --lonely-psu average has no stratum to average over (each stratum of these rows has one PSU in them; R gives NaN)"
         }
         return withholding(out, request.disclosure)
+    }
+
+    /// `row` of a statistic of `domain`'s rows with a note where its standard error (R's 0, kept)
+    /// measures nothing (`SurveyDesign.measuresNothing`: a mean, share or ratio of rows in one PSU).
+    private func flaggingZeroDegreesOfFreedom(_ row: EstimateRow, _ request: EstimateRequest, domain: [Int32]) throws -> EstimateRow {
+        guard request.statistic.isNormalisedByWeight,
+              design.measuresNothing(standardError: row.standardError, estimate: row.estimate, rows: try rowsUsed(request, domain: domain))
+        else { return row }
+        var row = row
+        row.note = [row.note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
+        return row
     }
 
     /// `rows` under disclosure control: each figure resting on too few observations withheld
@@ -430,6 +443,19 @@ public struct DescriptiveEstimator: Sendable {
         let sample = SortedSample(y, design.weights, rows: used)
         guard !sample.values.isEmpty else { throw NotEstimable.noValues(request.variable) }
         return (used, sample, sample.quantile(request.q))
+    }
+
+    /// The rows of `domain` that the request's statistic uses: those with a value of each of
+    /// its variables (a category, for a proportion).
+    private func rowsUsed(_ request: EstimateRequest, domain: [Int32]) throws -> [Int32] {
+        switch request.statistic {
+        case .proportion:
+            let factor = try table.proportionCategories(request.variable)
+            return domain.filter { factor.codes[Int($0)] >= 0 }
+        case .index: return rowsWithValues(domain, in: [try request.index!.values(in: table)])
+        case .ratio: return rowsWithValues(domain, in: [try table.numeric(request.variable), try table.numeric(request.denominator!)])
+        default: return rowsWithValues(domain, in: [try table.numeric(request.variable)])
+        }
     }
 
     /// The domain's rows where every given column has a value.

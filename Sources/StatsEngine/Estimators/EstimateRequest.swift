@@ -17,6 +17,16 @@ public enum Statistic: String, Sendable, CaseIterable {
         case .sd, .quantile, .lowerMean: return false
         }
     }
+
+    /// Whether the statistic is normalised by its rows' weight (all but totals and quantiles),
+    /// so that rows in one PSU give it a standard error of 0 by construction
+    /// (`SurveyDesign.measuresNothing`); a quantile's Woodruff interval has its own 0-df rule.
+    var isNormalisedByWeight: Bool {
+        switch self {
+        case .mean, .sd, .proportion, .ratio, .lowerMean, .index: return true
+        case .total, .quantile: return false
+        }
+    }
 }
 
 /// How confidence intervals of proportions are formed (R's `svyciprop` methods and Wilson's).

@@ -44,6 +44,8 @@ final class ReplicateEmptyDomainOracleTests: XCTestCase {
             assertClose(row.standardError, oracle.standardError, rel: 1e-10, floor: 1e-3, "SE \(level)")
             if level == "r" {
                 XCTAssert(row.note?.hasPrefix("1 of 12 replicates gave no estimate") == true, "\(String(describing: row.note))")
+                // That 0 measures nothing, and says so.
+                XCTAssert(row.note?.hasSuffix(SurveyDesign.zeroDegreesOfFreedomNote) == true, "\(String(describing: row.note))")
             } else {
                 XCTAssertNil(row.note, level)
             }

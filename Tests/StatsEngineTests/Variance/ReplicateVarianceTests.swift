@@ -127,6 +127,7 @@ final class ReplicateVarianceTests: XCTestCase {
         XCTAssertTrue(common > 0 && common.isFinite, "\(common)")
         // The rare domain is one PSU, whose rows every replicate that draws it scales alike.
         XCTAssertLessThan(try XCTUnwrap(rare.standardError), 1e-12 * rare.estimate)
+        XCTAssertTrue(note.hasSuffix(SurveyDesign.zeroDegreesOfFreedomNote), "a 0 that measures nothing, flagged: \(note)")
         let dropped = Int(note.split(separator: " ")[0])!
         // With 5 of 6 PSUs drawn per replicate, PSU 1 is missed with probability (5/6)^5 ≈ 0.40.
         XCTAssertEqual(Double(dropped) / 200, 0.40, accuracy: 0.12)
