@@ -19,6 +19,7 @@ struct RepresentationCommand: ParsableCommand {
         try output.refuseReplacing([data.data, options.benchmark])
         let request = try options.request()
         let populationSpec = try design.spec()
+        if options.census { try populationSpec.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) }
         try populationSpec.refuseSavingOver([data.data, options.benchmark])
         try output.refuseColliding(with: populationSpec.savedFiles)
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)

@@ -131,6 +131,15 @@ public struct BarometerConfig: Sendable {
         let measures = try measureNodes.enumerated().map { i, m in
             try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }
+        // A goal's design that only representations of census data inherit describes sampling none applies.
+        let inheriting = zip(measureNodes, measures).filter { $0.0["design"] == nil }.map(\.1.kind)
+        let censuses = inheriting.compactMap { kind -> Bool? in
+            guard case .representation(let r) = kind, r.populationCensus else { return nil }
+            return r.benchmarkCensus
+        }
+        if let design = inherited.design, let node = at["design"], censuses.count == inheriting.count {
+            for benchmarkCensus in censuses { try node.placing { try design.refuseSamplingBesideCensus(benchmarkCensus: benchmarkCensus) } }
+        }
         guard measures.contains(where: { !$0.context }) else {
             throw at.usageError("every measure is context: at least one must be judged")
         }

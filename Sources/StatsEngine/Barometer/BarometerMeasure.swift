@@ -167,6 +167,10 @@ public struct BarometerMeasure: Sendable {
               options.standardise != nil || !component.hasPrefix("standardised") else {
             throw at.usageError("report \(quoted: component) is not index, difference, or (with standardise) standardised index or difference")
         }
+        // The measure's own design of census data describes sampling nothing applies (its goal's: `BarometerConfig`).
+        if options.census, at["design"] != nil {
+            try at.placing { try design.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) }
+        }
         // A benchmark with a design of its own does not take the measure's lonely-PSU rule.
         if benchmark["design"] != nil { try at.placing { try design.refuseLonelyRuleOnReplicateWeights() } }
         return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,

@@ -72,12 +72,15 @@ public struct RunSpec: Sendable {
         // The entries are decoded on all cores (each parses its options through ArgumentParser);
         // the first error in spec order is reported, a bad name before its entry's own errors.
         var decoded = [Result<Analysis, Error>?](repeating: nil, count: named.count)
+        // A design that only census representations use would describe sampling none applies.
+        let censusOnly = named.allSatisfy { $0.node["command"]?.scalar == "representation" && $0.node["census"]?.scalar == "true" }
         decoded.withUnsafeMutableBufferPointer { slots in
             let (out, inputs) = (UnsafeSendable(slots), UnsafeSendable((named, design, reading)))
             DispatchQueue.concurrentPerform(iterations: named.count) { k in
                 let (named, design, reading) = inputs.value
                 out.value[k] = Result {
-                    try AnalysisDecoder(node: named[k].node, name: named[k].name, design: design, reading: reading, resolve: resolved).analysis()
+                    try AnalysisDecoder(node: named[k].node, name: named[k].name, design: design, reading: reading, resolve: resolved,
+                                        censusOnly: censusOnly).analysis()
                 }
             }
         }
@@ -113,6 +116,9 @@ private struct AnalysisDecoder {
     /// How the spec's data files are read (the benchmark as the data).
     let reading: ReadOptions
     let resolve: (String) -> String
+    /// Whether every analysis of the spec is a representation of census data, so that none
+    /// applies the design's sampling (`DesignSpec.refuseSamplingBesideCensus`).
+    let censusOnly: Bool
 
     static let commands = ["estimate", "table", "regress", "gap", "representation"]
 
@@ -159,6 +165,7 @@ private struct AnalysisDecoder {
             var options = try decoder(RepresentationOptions.self, RepresentationOptions.positionalKeys).decode(node)
             options.benchmark = resolve(options.benchmark)
             let request = try node.placing { try options.request() }
+            if censusOnly { try node.placing { try analysed.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) } }
             let benchmarkSpec = options.benchmarkSpec(like: design)
             let benchmarkReading = reading.reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))
             let (benchmarkPath, census, benchmarkCensus) = (options.benchmark, options.census, options.benchmarkCensus)

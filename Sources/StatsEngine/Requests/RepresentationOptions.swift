@@ -90,3 +90,22 @@ public struct RepresentationOptions: ParsableArguments {
                    varianceMethod: population.varianceMethod.forIndependentSample)
     }
 }
+
+extension DesignSpec {
+    /// Refuses the options of this design of a representation's data (its population) that
+    /// `--census` would leave unapplied: a census (a register) has no sampling for the data's
+    /// strata, clusters, fpcs, `--nest`, `--adjust-domain-lonely` or replicate weights to
+    /// describe (its weights weigh the rows); with `benchmarkCensus` as well, nothing has a
+    /// variance for a `--bootstrap` or a `--lonely-psu` rule, which otherwise pass to the
+    /// benchmark's design (`RepresentationOptions.benchmarkSpec(like:)`).
+    /// - Throws: `DisparityError.usage` naming the first such option.
+    public func refuseSamplingBesideCensus(benchmarkCensus: Bool) throws {
+        let sampling = [(strata != nil, "--strata"), (!clusters.isEmpty, "--cluster"), (!fpc.isEmpty, "--fpc"), (nest, "--nest"),
+                        (adjustDomainLonely, "--adjust-domain-lonely")]
+        if let first = sampling.first(where: \.0)?.1 ?? (varianceMethod.usesReplicateWeights ? varianceMethod.replicateOption : nil) {
+            throw DisparityError.usage("\(first) describes the data's sampling, which --census says they have none of (a register, no sampling variance): drop \(first)")
+        }
+        guard benchmarkCensus, let first = varianceMethod.replicateOption ?? (lonelyPSU != .fail ? "--lonely-psu" : nil) else { return }
+        throw DisparityError.usage("\(first) describes sampling, which --census and --benchmark-census say neither data set has (registers, no sampling variance): drop \(first)")
+    }
+}

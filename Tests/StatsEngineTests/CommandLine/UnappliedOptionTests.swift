@@ -174,6 +174,44 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
         try assertAccepted(representation + ["--benchmark-census", "--benchmark-weights", "w"])
     }
 
+    /// Census data (`--census`, a register) have no sampling for their strata, clusters, fpcs,
+    /// `--nest` or replicate weights to describe; beside `--benchmark-census` too, a bootstrap or
+    /// lonely-PSU rule has no variance to change. Their weights still weigh the rows. In run
+    /// specs whose analyses are all such representations, and a barometer measure's or goal's design.
+    func testPopulationSamplingBesideCensus() throws {
+        let representation = ["representation", "g", "--focal", "a", "--benchmark", data, "--census"]
+        for (options, option) in [(["--strata", "s"], "--strata"), (["--cluster", "p"], "--cluster"), (["--fpc", "x"], "--fpc"),
+                                  (["--strata", "s", "--cluster", "p", "--nest"], "--strata"),
+                                  (["--make-replicates", "bootstrap"], "--make-replicates")] {
+            try assertRefused(representation + options,
+                              "\(option) describes the data's sampling, which --census says they have none of (a register, no sampling variance): drop \(option)")
+        }
+        try assertRefused(representation + replicateWeights, "--replicate-weights describes the data's sampling, which --census says they have none of")
+        try assertRefused(representation + ["--benchmark-census", "--bootstrap", "20"],
+                          "--bootstrap describes sampling, which --census and --benchmark-census say neither data set has")
+        try assertRefused(representation + ["--benchmark-census", "--lonely-psu", "remove"], "--lonely-psu describes sampling")
+        try assertAccepted(representation + ["--weights", "w"])
+        // The benchmark's sampling takes the bootstrap and the lonely-PSU rule.
+        try assertAccepted(representation + ["--weights", "w", "--bootstrap", "20", "--lonely-psu", "remove",
+                                              "--benchmark-strata", "s", "--benchmark-cluster", "p"])
+        let analysis = "  - {name: r, command: representation, variable: g, focal: a, benchmark: d.csv, census: true}"
+        assertUsageError(try run("design: {weights: w, strata: s}\nanalyses:\n\(analysis)"),
+                         "s.yaml:4: analysis 'r': --strata describes the data's sampling, which --census says they have none of", "run census")
+        // Another analysis applies the spec's design.
+        XCTAssertEqual(try run("design: {weights: w, strata: s}\nanalyses:\n\(analysis)\n  - {name: m, command: estimate, stat: mean, variable: y}").status, 0)
+        let measure = "label: T, unit: index, measure: representation, variable: g, focal: a, census: true, benchmark: {data: d.csv}"
+        assertUsageError(try barometer("{\(measure), design: {cluster: p}}"), "measure 1a: --cluster describes the data's sampling", "barometer census")
+        let goal = directory.appendingPathComponent("g.yaml")
+        try """
+        periods: {column: t, baseline: "2020", order: ["2020", "2021"]}
+        goals:
+          - {id: "1", label: T, kind: direction, direction: higher, data: d.csv, design: {fpc: x}, measures: [{\(measure)}]}
+
+        """.write(to: goal, atomically: true, encoding: .utf8)
+        assertUsageError(try CommandLine.run(["barometer", goal.path, "--format", "csv"]), "--fpc describes the data's sampling", "barometer goal census")
+        XCTAssertEqual(try barometer("{\(measure), design: {weights: w}}").status, 0)
+    }
+
     /// A run-spec analysis's bootstrap replaces the design's variance method: it cannot resample
     /// the PSUs that replicate weights leave unknown.
     func testAnalysisBootstrapBesideReplicateWeights() throws {
