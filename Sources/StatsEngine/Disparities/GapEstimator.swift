@@ -238,15 +238,22 @@ public struct GapEstimator: Sendable {
             let positives = counted.map { y in cell.rows.reduce(0) { $0 + (y[Int($1)] == 1 ? 1 : 0) } } ?? 0
             return positives > 0 ? min(positives, cell.rows.count) : cell.rows.count
         }
-        func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double) throws -> GapRow {
-            guard !value.estimate.isInfinite, value.variance != .infinity else {
+        // A row without figures (estimate, standard error, interval and df null), `note` saying why.
+        func withheld(_ component: String, cells used: [Int], note: String) -> GapRow {
+            GapRow(focal: label, component: component, estimate: .nan, standardError: .nan, confidenceLow: nil,
+                   confidenceHigh: nil, df: nil, n: c.count(used), verdict: nil, targetPValue: nil, note: note)
+        }
+        // `undefined`: why the row has no estimate (a ratio over a reference of 0), after disclosure control.
+        func row(_ component: String, _ value: (estimate: Double, variance: Double), cells used: [Int], scale: Double,
+                 undefined: String? = nil) throws -> GapRow {
+            guard undefined != nil || !value.estimate.isInfinite && value.variance != .infinity else {
                 throw overflow(request, "\(value.estimate.isInfinite ? "the" : "a weighted sum in the variance of the") \(component) estimate of group \(request.group)=\(label)")
             }
             let cellsUsed = used.isEmpty ? [0, 1] : used
             if let reason = request.disclosure.reason(smallestCell: cellsUsed.map { smallest[$0] }.min()!) {
-                return GapRow(focal: label, component: component, estimate: .nan, standardError: .nan, confidenceLow: nil,
-                              confidenceHigh: nil, df: nil, n: c.count(used), verdict: nil, targetPValue: nil, note: reason)
+                return withheld(component, cells: used, note: reason)
             }
+            if let undefined { return withheld(component, cells: used, note: undefined) }
             let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(cellsUsed)) }
             let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
             // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
@@ -258,8 +265,13 @@ public struct GapEstimator: Sendable {
         }
         var rows: [GapRow] = []
         for part in CellFunction.rows(cells: cells.count) {
-            if case .ratio = part.function, c.estimates[1] == 0 { continue }
-            var r = try row(part.component, part.function.estimate(c), cells: part.cells, scale: part.function.reportedScale(request.scale))
+            // A ratio over a reference of 0 does not exist: its row says so rather than vanishing.
+            var undefined: String?
+            if case .ratio(_, let b) = part.function, c.estimates[b] == 0 {
+                undefined = "no ratio: the reference group's \(request.statistic.rawValue) is 0 (group \(request.group)=\(request.reference)), so the ratio is undefined"
+            }
+            var r = try row(part.component, part.function.estimate(c), cells: part.cells, scale: part.function.reportedScale(request.scale),
+                            undefined: undefined)
             if part.component == "difference", let target = request.target, r.note == nil {
                 r.verdict = r.inferred.verdict(against: target)
                 r.targetPValue = r.inferred.pValue(against: target)

@@ -3,7 +3,7 @@ import XCTest
 @testable import StatsEngine
 
 /// Bad `gap` input through the command line: each a one-line error naming the level, group or
-/// value at fault.
+/// value at fault; a row that does not exist (a ratio over a reference of 0) is null and noted.
 final class GapCommandTests: ScratchFolderTestCase {
 
     private let data = """
@@ -53,5 +53,36 @@ final class GapCommandTests: ScratchFolderTestCase {
         // A text variable is categories: the hint is --category, never --na for every level.
         try assertCommandFails(in: directory, data, ["gap", "origin", "--group", "unemployed", "--reference", "0", "--stat", "proportion"],
                                mentions: ["column 'origin': categorical (levels", "name it with --category"])
+    }
+
+    /// A reference group whose estimate is 0 leaves the ratio undefined: its row stays, with a
+    /// null estimate, standard error and interval and a note saying why (it was dropped
+    /// silently), and the other rows are as before; in CSV the fields are empty.
+    func testARatioOverAReferenceOfZeroIsANotedNullRow() throws {
+        let zero = "origin,unemployed,lf\ndanish,0,1\ndanish,0,1\ndanish,0,1\nturkish,1,1\nturkish,0,1\n"
+        let data = directory.appendingPathComponent("zero.csv")
+        try zero.write(to: data, atomically: true, encoding: .utf8)
+        for statistic in ["proportion", "mean"] {
+            let result = try CommandLine.run(["gap", "unemployed", "--group", "origin", "--reference", "danish", "--stat", statistic,
+                                              "--data", data.path, "--format", "json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let rows = try XCTUnwrap(json["results"] as? [[String: Any]])
+            XCTAssertEqual(rows.map { $0["component"] as? String }, ["focal", "reference", "difference", "ratio"])
+            let ratio = try XCTUnwrap(rows.first { $0["component"] as? String == "ratio" }, "no ratio row")
+            for key in ["estimate", "std_error", "conf_low", "conf_high", "df"] {
+                XCTAssert(ratio[key] is NSNull, "\(statistic) ratio \(key): \(ratio[key] ?? "absent")")
+            }
+            XCTAssertEqual(ratio["note"] as? String,
+                           "no ratio: the reference group's \(statistic) is 0 (group origin=danish), so the ratio is undefined")
+            XCTAssertEqual(rows[2]["estimate"] as? Double ?? .nan, 0.5, accuracy: 1e-12)
+            XCTAssert(rows[2]["note"] is NSNull)
+        }
+        let csv = try CommandLine.run(["gap", "unemployed", "--group", "origin", "--reference", "danish",
+                                       "--data", data.path, "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        let ratioLine = try XCTUnwrap(csv.stdout.split(separator: "\n").first { $0.contains(",ratio,") })
+        XCTAssert(ratioLine.contains(",ratio,,,,,,5,"), String(ratioLine))
+        XCTAssert(ratioLine.hasSuffix("ratio is undefined\""), String(ratioLine))
     }
 }
