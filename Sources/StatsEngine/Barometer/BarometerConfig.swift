@@ -69,6 +69,8 @@ public struct BarometerConfig: Sendable {
                 guard let text = node.scalar, let v = Double(text), v > 0, v < 1 else {
                     throw DisparityError.usage("\(quoted: node.scalar ?? "") is not a confidence level strictly between 0 and 1")
                 }
+                // The command line's check of --level: a level whose intervals have a critical value.
+                if let problem = ProbabilityOptions.problem(level: v) { throw DisparityError.usage(problem) }
                 return v
             }
         } ?? 0.95

@@ -75,14 +75,15 @@ public struct GapRequest: Sendable {
     }
 
     /// Checks the options against each other.
-    /// - Throws: `DisparityError.usage` for `q` or `level` outside (0, 1), a ratio without a
+    /// - Throws: `DisparityError.usage` for `q` or `level` outside (0, 1), a level whose critical
+    ///   value is not finite (`ProbabilityOptions`), a ratio without a
     ///   denominator, a focal level equal to the reference, `adjust` with a statistic other than a
     ///   mean or proportion, `scale` with a statistic other than a proportion or ratio, equal
     ///   waves, `logit` without a proportion and `adjust` (or with `pooled`/`threefold`),
     ///   `pooled` or `threefold` without `adjust`, `normalize` without `adjust` or with `logit`,
     ///   or `adjust` with `category`.
     public func validate() throws {
-        try ProbabilityOptions.validate(q: q, level: level)
+        try ProbabilityOptions.validate(q: q, level: level, degreesOfFreedom: degreesOfFreedom)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
         if let focal, focal == reference { throw DisparityError.usage("--focal and --reference name the same level \(quoted: focal)") }
         if adjust != nil, statistic != .mean, statistic != .proportion {

@@ -47,7 +47,7 @@ public struct CrossTableRequest: Sendable {
 
     /// Rejects impossible options before any data is touched.
     public func validate() throws {
-        try ProbabilityOptions.validate(q: 0.5, level: level)
+        try ProbabilityOptions.validate(level: level, degreesOfFreedom: degreesOfFreedom)
         if row == column { throw DisparityError.usage("table needs two different variables (got \(quoted: row) twice)") }
     }
 }

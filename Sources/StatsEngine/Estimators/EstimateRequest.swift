@@ -81,7 +81,7 @@ public struct EstimateRequest: Sendable {
 
     /// Rejects impossible options before any data is touched.
     public func validate() throws {
-        try ProbabilityOptions.validate(q: q, level: level)
+        try ProbabilityOptions.validate(q: q, level: level, degreesOfFreedom: degreesOfFreedom)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("the ratio statistic needs --denominator COL") }
         if statistic == .index, index == nil { throw DisparityError.usage("the index statistic needs its items, e.g. index safe_day,safe_night,safe_home --item-range 1,5") }
     }

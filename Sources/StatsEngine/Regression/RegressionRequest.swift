@@ -48,10 +48,11 @@ public struct RegressionRequest: Sendable {
 
     /// Checks the settings that need no data, so the command line and a run spec refuse them
     /// before anything is read.
-    /// - Throws: `DisparityError.usage` for a level or tolerance outside (0, 1), fewer than one
+    /// - Throws: `DisparityError.usage` for a level or tolerance outside (0, 1), a level whose
+    ///   normal critical value is not finite (`ProbabilityOptions`), fewer than one
     ///   iteration, or marginal effects of a family other than binomial.
     public func validate() throws {
-        guard level > 0, level < 1 else { throw DisparityError.usage("--level must lie strictly between 0 and 1") }
+        try ProbabilityOptions.validate(level: level)
         guard tolerance > 0, tolerance < 1 else {
             throw DisparityError.usage("--tolerance must lie strictly between 0 and 1 (got \(NumberFormat.label(tolerance)))")
         }

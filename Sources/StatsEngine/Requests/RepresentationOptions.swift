@@ -67,8 +67,10 @@ public struct RepresentationOptions: ParsableArguments {
 
     /// The request (its subsets parsed). Benchmark design options it would not apply are usage
     /// errors: `--benchmark-nest` without strata and clusters, and the benchmark's sampling
-    /// (strata, clusters, fpcs, `--benchmark-nest`) beside `--benchmark-census`.
+    /// (strata, clusters, fpcs, `--benchmark-nest`) beside `--benchmark-census`; so is a
+    /// `--level` outside (0, 1) or without a finite critical value.
     public func request() throws -> RepresentationRequest {
+        try ProbabilityOptions.validate(level: level)
         let sampling = [(benchmarkStrata != nil, "--benchmark-strata"), (benchmarkCluster != nil, "--benchmark-cluster"),
                         (benchmarkFPC != nil, "--benchmark-fpc"), (benchmarkNest, "--benchmark-nest")]
         if benchmarkCensus, let first = sampling.first(where: \.0)?.1 {

@@ -111,6 +111,41 @@ final class CommandLineErrorTests: ScratchFolderTestCase {
         try assertFails(good, ["estimate", "quantile", "y", "--q", "-0.1"], code: 2, mentions: ["--q must lie strictly between 0 and 1 (got -0.1)"])
     }
 
+    /// A confidence level whose intervals would have no finite critical value (a level so near 1
+    /// that 1 − (1 − level)/2 rounds to 1, or a t on a tiny `--df`) gave every interval null
+    /// with no word why; it is refused as `--level` outside (0, 1) is, by every command, a run
+    /// spec's `level` and a barometer configuration's, before any data are read.
+    func testALevelWithoutAFiniteCriticalValueIsAUsageError() throws {
+        let nearOne = "0.9999999999999999"
+        let tooClose = "--level \(nearOne) is too close to 1"
+        for command in [mean, ["regress", "y ~ g"], ["gap", "y", "--group", "g", "--reference", "a"], ["table", "g", "stratum"],
+                        ["representation", "g", "--focal", "a", "--census", "--benchmark", directory.appendingPathComponent("data.csv").path]] {
+            try assertFails(good, command + ["--level", nearOne], code: 2, mentions: [tooClose])
+        }
+        try assertFails(good, ["representation", "g", "--focal", "a", "--census", "--benchmark", directory.appendingPathComponent("data.csv").path,
+                               "--level", "1.5"], code: 2, mentions: ["--level must lie strictly between 0 and 1 (got 1.5)"])
+        try assertFails(good, mean + ["--df", "0.001"], code: 2, mentions: ["--level 0.95 with --df 0.001", "not finite"])
+        try assertFails(good, ["gap", "y", "--group", "g", "--reference", "a", "--df", "0.001"], code: 2, mentions: ["--level 0.95 with --df 0.001"])
+        // The largest level that has a critical value still gives intervals.
+        let data = directory.appendingPathComponent("data.csv")
+        let largest = try CommandLine.run(mean + ["--level", "0.9999999999999998", "--data", data.path, "--format", "csv"])
+        XCTAssertEqual(largest.status, 0, largest.stderr)
+        XCTAssertFalse(largest.stdout.contains(",,,"), largest.stdout)
+        // The same check for a run spec's and a barometer configuration's `level`.
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try "data: data.csv\ndesign: {weights: w}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: y, level: \(nearOne)}\n"
+            .write(to: spec, atomically: true, encoding: .utf8)
+        let run = try CommandLine.run(["run", spec.path, "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssert(run.stderr.contains("spec.yaml:4: analysis 'a': \(tooClose)"), run.stderr)
+        let config = directory.appendingPathComponent("barometer.yaml")
+        try "level: \(nearOne)\nperiods: {column: period, baseline: \"2010\", order: [\"2010\"]}\ngoals: []\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let barometer = try CommandLine.run(["barometer", config.path])
+        XCTAssertEqual(barometer.status, 2, barometer.stderr)
+        XCTAssert(barometer.stderr.contains("barometer.yaml:1: level: \(nearOne) is too close to 1"), barometer.stderr)
+    }
+
     func testUnknownStatisticIsAUsageError() throws {
         try assertFails(good, ["estimate", "median", "y"], code: 2, mentions: ["unknown statistic 'median'"])
     }
