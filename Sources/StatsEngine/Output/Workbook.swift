@@ -34,46 +34,62 @@ public struct Workbook {
         }
     }
 
-    /// The workbook as libxlsxwriter writes it.
+    /// The workbook as libxlsxwriter writes it. Every call's status is checked: a cell
+    /// libxlsxwriter refuses (a text longer than Excel's 32,767 characters, which it would leave
+    /// blank) stops the workbook with an error naming the sheet, the cell and its column, and
+    /// nothing of it is written.
     private func writeDraft(to file: String, target: String) throws {
         // Made here first, so an unwritable folder is one plain error (libxlsxwriter would print its own).
         let probe = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard probe >= 0 else { throw DisparityError(.data, "\(target): cannot write: \(String(cString: strerror(errno)))") }
         close(probe)
         guard let workbook = workbook_new(file) else { throw Self.failure(target, "cannot create the workbook") }
-        let bold = workbook_add_format(workbook)
+        // Freed unwritten on any failure; `workbook_close` writes and frees it.
+        var closed = false
+        defer { if !closed { lxw_workbook_free(workbook) } }
+        guard let bold = workbook_add_format(workbook) else { throw Self.failure(target, "cannot add the header's format") }
         format_set_bold(bold)
         for (name, tabular) in sheets {
-            guard let sheet = workbook_add_worksheet(workbook, name) else {
-                workbook_close(workbook)
-                throw Self.failure(target, "cannot add the sheet '\(name)'")
-            }
+            guard let sheet = workbook_add_worksheet(workbook, name) else { throw Self.failure(target, "cannot add the sheet '\(name)'") }
             guard tabular.rows.count < Int(LXW_ROW_MAX), tabular.columns.count <= Int(LXW_COL_MAX) else {
-                workbook_close(workbook)
                 throw Self.failure(target, "the sheet '\(name)' is larger than Excel allows")
             }
+            // Throws unless `status` is success, naming the cell at zero-based `row` (0 the header) and `column`.
+            func check(_ status: lxw_error, row: Int, column c: Int, text: String? = nil) throws {
+                guard status != LXW_NO_ERROR else { return }
+                let reason = status == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED
+                    ? "its text has \(text?.unicodeScalars.count ?? 0) characters, more than the \(Self.cellTextLimit) an Excel cell holds"
+                    : String(cString: lxw_strerror(status))
+                throw Self.failure(target, "sheet '\(name)', cell \(Self.columnName(c))\(row + 1) (column \(quoted: tabular.columns[c])): \(reason)")
+            }
             for (c, column) in tabular.columns.enumerated() {
-                worksheet_write_string(sheet, 0, lxw_col_t(c), column, bold)
+                try check(worksheet_write_string(sheet, 0, lxw_col_t(c), column, bold), row: 0, column: c, text: column)
                 let widest = tabular.rows.map { Self.shownLength($0[c]) }.max() ?? 0
-                worksheet_set_column(sheet, lxw_col_t(c), lxw_col_t(c), Double(min(max(widest, column.count + 1), 60) + 2), nil)
+                try check(worksheet_set_column(sheet, lxw_col_t(c), lxw_col_t(c), Double(min(max(widest, column.count + 1), 60) + 2), nil),
+                          row: 0, column: c)
             }
             for (r, row) in tabular.rows.enumerated() {
                 for (c, cell) in row.enumerated() {
                     let (at, column) = (lxw_row_t(r + 1), lxw_col_t(c))
                     switch cell {
-                    case .text(let s?): worksheet_write_string(sheet, at, column, s, nil)
-                    case .number(let v?) where v.isFinite: worksheet_write_number(sheet, at, column, v, nil)
-                    case .integer(let v?): worksheet_write_number(sheet, at, column, Double(v), nil)
-                    case .flag(let b?): worksheet_write_boolean(sheet, at, column, b ? 1 : 0, nil)
+                    case .text(let s?): try check(worksheet_write_string(sheet, at, column, s, nil), row: r + 1, column: c, text: s)
+                    case .number(let v?) where v.isFinite: try check(worksheet_write_number(sheet, at, column, v, nil), row: r + 1, column: c)
+                    case .integer(let v?): try check(worksheet_write_number(sheet, at, column, Double(v), nil), row: r + 1, column: c)
+                    case .flag(let b?): try check(worksheet_write_boolean(sheet, at, column, b ? 1 : 0, nil), row: r + 1, column: c)
                     default: break
                     }
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)
         }
+        closed = true
         let status = workbook_close(workbook)
         guard status == LXW_NO_ERROR else { throw Self.failure(target, String(cString: lxw_strerror(status))) }
     }
+
+    /// The most characters Excel holds in one cell; libxlsxwriter refuses a longer text, and so
+    /// the workbook is refused (`writeDraft`), never written with the cell cut or left blank.
+    static let cellTextLimit = 32_767
 
     /// Characters a cell takes in Excel's General format (numbers show at most 11).
     private static func shownLength(_ cell: Tabular.Cell) -> Int {

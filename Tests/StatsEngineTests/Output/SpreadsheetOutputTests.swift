@@ -5,8 +5,8 @@ import XCTest
 /// Spreadsheet outputs: every command's `--output FILE.xlsx` holds its CSV's numbers to the last
 /// digit as numeric cells (read back with openpyxl by scripts/check_spreadsheet.py), sheet names
 /// follow Excel's rules, `--csv-style danish` parses back to the same numbers, an unknown or
-/// contradicting output extension is a usage error, the workbook is written atomically, and
-/// `run --out` writes results.xlsx.
+/// contradicting output extension is a usage error, the workbook is written atomically, a cell
+/// text Excel cannot hold is an error, and `run --out` writes results.xlsx.
 final class SpreadsheetOutputTests: ScratchFolderTestCase {
     private static let script = CoverageTests.datasets.deletingLastPathComponent().appendingPathComponent("scripts/check_spreadsheet.py")
 
@@ -153,6 +153,29 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
         try run(estimate + ["--output", book.path])
         XCTAssertEqual(try Data(contentsOf: book).prefix(2), Data("PK".utf8), "a zip archive")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.xlsx"], "no temporary file left")
+    }
+
+    /// A text longer than the 32,767 characters an Excel cell holds (libxlsxwriter left the cell
+    /// blank and the workbook looked whole): an error naming the sheet, cell and column, the
+    /// target as it was and no temporary file; 20,000 two-byte characters fit.
+    func testOverlongCellTextIsAnError() throws {
+        let data = directory.appendingPathComponent("long.csv")
+        let long = String(repeating: "x", count: 40_000), accented = String(repeating: "é", count: 20_000)
+        try ("v,y\n" + (0..<6).map { "\($0 < 2 ? long : $0 < 4 ? accented : "short"),\($0)\n" }.joined()).write(to: data, atomically: true, encoding: .utf8)
+        let book = directory.appendingPathComponent("out.xlsx")
+        try Data("old".utf8).write(to: book)
+        let result = try CommandLine.run(["estimate", "proportion", "v", "--data", data.path, "--output", book.path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let message = result.stderr.trimmingCharacters(in: .newlines)
+        XCTAssertEqual(message.split(separator: "\n").count, 1, message)
+        XCTAssert(message.contains("out.xlsx: cannot write the workbook: sheet 'results', cell C3 (column 'category'): its text has 40000 characters, more than the 32767 an Excel cell holds"), message)
+        XCTAssertEqual(try Data(contentsOf: book), Data("old".utf8), "the target is unchanged")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["long.csv", "out.xlsx"], "no temporary file left")
+
+        try "v,y\n\(accented),1\nshort,2\n".write(to: data, atomically: true, encoding: .utf8)
+        try run(["estimate", "proportion", "v", "--data", data.path, "--output", book.path])
+        let read = try python(["-c", "import sys, openpyxl; print(len(openpyxl.load_workbook(sys.argv[1])['results']['C3'].value))", book.path])
+        XCTAssertEqual(read.output.trimmingCharacters(in: .newlines), "20000", read.errors)
     }
 
     func testRunWritesResultsWorkbook() throws {
