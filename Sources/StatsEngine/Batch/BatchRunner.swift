@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs a `RunSpec`: reads the data once (the columns the design and the analyses use), builds the design once, runs the analyses in parallel,
 /// and writes the output folder all or nothing (`OutputFolder`) — `NAME.csv` per analysis (in the spec's `csv-style`),
-/// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows), a Jupyter notebook and a
+/// `results.json`, `results.xlsx` (a sheet per analysis: its CSV rows, or a failed one's name, command and error), a Jupyter notebook and a
 /// manifest (input checksums, version, time, the spec, timings). An analysis that
 /// fails is reported and the others complete.
 public struct BatchRunner {
@@ -99,8 +99,7 @@ public struct BatchRunner {
                 for outcome in results {
                     if let report = outcome.report { try AtomicFile.write(report.tabular.csv(style: spec.csvStyle), to: folder.path("\(outcome.name).csv")) }
                 }
-                try Workbook(sheets: results.compactMap { outcome in outcome.report.map { (outcome.name, $0.tabular) } })
-                    .write(to: folder.path("results.xlsx"))
+                try Workbook(sheets: results.map { ($0.name, $0.report?.tabular ?? Self.failureSheet($0)) }).write(to: folder.path("results.xlsx"))
                 try AtomicFile.write(Self.resultsDocument(results).serialized(pretty: true) + "\n", to: folder.path("results.json"))
                 try AtomicFile.write(NotebookExport.notebook(for: results, spec: spec), to: folder.path("results.ipynb"))
             }
@@ -112,6 +111,12 @@ public struct BatchRunner {
             throw error
         }
         return results
+    }
+
+    /// A failed analysis's sheet in `results.xlsx`, as its entry in `results.json`: one row of
+    /// its `name`, `command` and `error`.
+    static func failureSheet(_ outcome: Outcome) -> Tabular {
+        Tabular(columns: ["name", "command", "error"], rows: [[.text(outcome.name), .text(outcome.command), .text(outcome.error)]])
     }
 
     /// `{"analyses": [{"name", "command", ...the command's JSON}]}`; a failed analysis carries `error`.

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import StatsEngine
 
-/// `disparity run`: a failing analysis among good ones, the notebook against the committed
+/// `disparity run`: a failing analysis among good ones (and its sheet in the workbook), the notebook against the committed
 /// example (validated and executed with nbformat and nbclient), and bad specs.
 final class BatchRunTests: ScratchFolderTestCase {
     private static let root = CoverageTests.datasets.deletingLastPathComponent()
@@ -63,6 +63,36 @@ final class BatchRunTests: ScratchFolderTestCase {
         XCTAssertEqual(manifest?["failed"] as? [String], ["broken"])
         let input = try XCTUnwrap((manifest?["inputs"] as? [[String: Any]])?.first?["sha256"] as? String)
         XCTAssertEqual(input, SHA256.hex(Array(try Data(contentsOf: CoverageTests.datasets.appendingPathComponent("labour_force.csv")))))
+    }
+
+    /// A failed analysis has its sheet in results.xlsx, as its entry in results.json: its name,
+    /// command and error (the workbook left it out, and with every analysis failed held only an
+    /// empty Sheet1).
+    func testFailedAnalysesHaveTheirSheetInTheWorkbook() throws {
+        let good = "  - {name: good_mean, command: estimate, stat: mean, variable: age}\n"
+        let broken = "  - {name: broken, command: regress, formula: \"unemployed ~ nosuchcolumn\"}\n"
+        let alsoBroken = "  - {name: also_broken, command: estimate, stat: mean, variable: nosuchcolumn}"
+        for (analyses, sheets) in [(good + broken + alsoBroken, ["good_mean", "broken", "also_broken"]), (broken + alsoBroken, ["broken", "also_broken"])] {
+            let out = directory.appendingPathComponent("out")
+            let result = try CommandLine.run(["run", try labourForceSpec(analyses).path, "--out", out.path])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            let read = try Python.run(["-c", """
+                import json, sys, openpyxl
+                book = openpyxl.load_workbook(sys.argv[1])
+                print(json.dumps([[ws.title, [list(row) for row in ws.iter_rows(values_only=True)]] for ws in book.worksheets]))
+                """, out.appendingPathComponent("results.xlsx").path])
+            XCTAssertEqual(read.status, 0, read.stderr)
+            let book = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [[Any]])
+            XCTAssertEqual(book.map { $0[0] as? String }, sheets, "a sheet per analysis, in spec order")
+            let results = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("results.json"))) as? [String: Any]
+            let entries = try XCTUnwrap(results?["analyses"] as? [[String: Any]])
+            for (sheet, entry) in zip(book, entries) where entry["error"] != nil {
+                let rows = try XCTUnwrap(sheet[1] as? [[String]], "\(sheet)")
+                XCTAssertEqual(rows, [["name", "command", "error"], [entry["name"], entry["command"], entry["error"]].map { $0 as? String ?? "" }])
+                XCTAssert(rows.last?.last?.contains("'nosuchcolumn'") == true, "\(rows)")
+            }
+            try FileManager.default.removeItem(at: out)
+        }
     }
 
     func testNotebookMatchesTheExampleAndRuns() throws {

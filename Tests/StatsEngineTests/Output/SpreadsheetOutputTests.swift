@@ -10,21 +10,6 @@ import XCTest
 final class SpreadsheetOutputTests: ScratchFolderTestCase {
     private static let script = CoverageTests.datasets.deletingLastPathComponent().appendingPathComponent("scripts/check_spreadsheet.py")
 
-    /// Runs python3 with `arguments`; its exit status, standard output and standard error.
-    private func python(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
-    }
-
     /// Checks `book` against the sheet specs (scripts/check_spreadsheet.py's SPEC).
     private func assertWorkbook(_ book: URL, sheets: [[String: Any]], names: [String]? = nil,
                                 file: StaticString = #filePath, line: UInt = #line) throws {
@@ -32,8 +17,8 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
         var document: [String: Any] = ["sheets": sheets]
         if let names { document["names"] = names }
         try JSONSerialization.data(withJSONObject: document).write(to: spec)
-        let result = try python([Self.script.path, "workbook", book.path, spec.path])
-        XCTAssertEqual(result.status, 0, "\(book.lastPathComponent): \(result.errors.suffix(3000))", file: file, line: line)
+        let result = try Python.run([Self.script.path, "workbook", book.path, spec.path])
+        XCTAssertEqual(result.status, 0, "\(book.lastPathComponent): \(result.stderr.suffix(3000))", file: file, line: line)
     }
 
     /// Runs `arguments`, which must succeed.
@@ -73,13 +58,13 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
         } + [[.number(.nan), .integer(1), .flag(nil)]])
         let book = directory.appendingPathComponent("digits.xlsx")
         try Workbook(sheets: [("digits", tabular)]).write(to: book.path)
-        let result = try python(["-c", """
+        let result = try Python.run(["-c", """
             import sys, openpyxl
             for x, k, flag in openpyxl.load_workbook(sys.argv[1]).active.iter_rows(min_row=2, values_only=True):
                 print(type(x).__name__, repr(x), type(k).__name__, repr(k), repr(flag))
             """, book.path])
-        XCTAssertEqual(result.status, 0, result.errors)
-        let lines = result.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         XCTAssertEqual(lines.count, values.count + 1)
         for (v, fields) in zip(values, lines) {
             XCTAssert(["float", "int"].contains(fields[0]), "a numeric cell: \(fields)")
@@ -104,8 +89,8 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
             let standard = directory.appendingPathComponent("\(name).csv"), danish = directory.appendingPathComponent("\(name)-da.csv")
             try run(arguments + ["--output", standard.path])
             try run(arguments + ["--output", danish.path, "--csv-style", "danish"])
-            let result = try python([Self.script.path, "danish", danish.path, standard.path])
-            XCTAssertEqual(result.status, 0, "\(name): \(result.errors.suffix(3000))")
+            let result = try Python.run([Self.script.path, "danish", danish.path, standard.path])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr.suffix(3000))")
             let explicit = try CommandLine.run(arguments + ["--format", "csv", "--csv-style", "standard"])
             XCTAssertEqual(Data(explicit.stdout.utf8), try Data(contentsOf: standard), "standard is today's CSV, byte for byte")
         }
@@ -174,8 +159,8 @@ final class SpreadsheetOutputTests: ScratchFolderTestCase {
 
         try "v,y\n\(accented),1\nshort,2\n".write(to: data, atomically: true, encoding: .utf8)
         try run(["estimate", "proportion", "v", "--data", data.path, "--output", book.path])
-        let read = try python(["-c", "import sys, openpyxl; print(len(openpyxl.load_workbook(sys.argv[1])['results']['C3'].value))", book.path])
-        XCTAssertEqual(read.output.trimmingCharacters(in: .newlines), "20000", read.errors)
+        let read = try Python.run(["-c", "import sys, openpyxl; print(len(openpyxl.load_workbook(sys.argv[1])['results']['C3'].value))", book.path])
+        XCTAssertEqual(read.stdout.trimmingCharacters(in: .newlines), "20000", read.stderr)
     }
 
     func testRunWritesResultsWorkbook() throws {

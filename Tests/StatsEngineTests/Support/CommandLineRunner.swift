@@ -53,3 +53,21 @@ enum CommandLine {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// Runs `python3` (openpyxl, nbformat: the readers tests check outputs with).
+enum Python {
+    /// python3 with `arguments`: its exit status, standard output and standard error.
+    static func run(_ arguments: [String]) throws -> CommandLine.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return CommandLine.Result(status: process.terminationStatus, stdout: output, stderr: errors)
+    }
+}
