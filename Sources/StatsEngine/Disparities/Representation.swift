@@ -145,9 +145,11 @@ public struct RepresentationEstimator: Sendable {
 
     /// The group's overall share and, per level of the standardising characteristic, either the
     /// level's share of the rows (`withinLevels` false: the population's mix) or the group's share
-    /// within the level (true: the benchmark's), with their joint covariance.
+    /// within the level (true: the benchmark's), with their joint covariance. On the full sample
+    /// (`replicate` false) rows all of weight 0 are an error; a replicate's give NaN shares, which
+    /// leave it out of the variance.
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
-                        levels: [String], withinLevels: Bool) throws -> (values: [Double], covariance: Covariance, note: String?) {
+                        levels: [String], withinLevels: Bool, replicate: Bool = false) throws -> (values: [Double], covariance: Covariance, note: String?) {
         let table = source.table
         let group = try table.categorical(request.column)
         guard let focal = table.level(request.focal, among: group.levels, ofColumn: request.column) else {
@@ -176,25 +178,32 @@ public struct RepresentationEstimator: Sendable {
         }
         let isFocal = rows.map { group.codes[Int($0)] == Int32(focal) ? 1.0 : 0.0 }
         let W = rows.reduce(0.0) { $0 + w[Int($1)] }
-        var totals = [Double](repeating: 0, count: k), weightAt = [Double](repeating: 0, count: k)
+        guard W > 0 || replicate else {
+            throw DisparityError.data(file: table.source, "the \(rows.count) rows in the comparison\(subset.map { " (subset \($0.text))" } ?? "") all have weight 0: no rows with a positive weight")
+        }
+        var totals = [Double](repeating: 0, count: k), weightAt = [Double](repeating: 0, count: k), rowsAt = [Int](repeating: 0, count: k)
         for (i, r) in rows.enumerated() {
             let wi = w[Int(r)]
             totals[0] += wi * isFocal[i]
             if level[i] >= 0 {
                 weightAt[level[i] + 1] += wi
+                rowsAt[level[i] + 1] += 1
                 totals[level[i] + 1] += wi * (withinLevels ? isFocal[i] : 1)
             }
         }
         var values = [totals[0] / W]
         for e in 1..<k {
-            guard weightAt[e] > 0 else { throw DisparityError.data(file: table.source, column: request.standardise, "no rows at level \(quoted: levels[e - 1])") }
+            guard weightAt[e] > 0 else {
+                throw DisparityError.data(file: table.source, column: request.standardise,
+                                          "no rows \(rowsAt[e] > 0 ? "with a positive weight " : "")at level \(quoted: levels[e - 1])")
+            }
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
         guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil) }
         let estimator = self
         if let replicated = try source.design.replicateCovariance(estimates: values, { replicate in
             try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
-                                 subset: subset, levels: levels, withinLevels: withinLevels).values
+                                 subset: subset, levels: levels, withinLevels: withinLevels, replicate: true).values
         }) {
             return (values, replicated.covariance, replicated.note)
         }

@@ -115,6 +115,19 @@ public struct CrossTableEstimator: Sendable {
                 }
             }
         }
+        // Shares whose rows all have weight 0 are 0/0: no estimate, said on the cell (rows with
+        // values are there, so "no rows" or a blank alone would mislead).
+        let (_, rowTotals, columnTotals, whole) = layout.totals(design.weights)
+        if !layout.used.isEmpty, whole == 0 {
+            for c in cells.indices { cells[c].note = [cells[c].note, "no shares: no rows with a positive weight"].compactMap { $0 }.joined(separator: "; ") }
+            return CrossTable(domain: layout.domain, cells: cells, test: nil, testNote: "no test: no rows with a positive weight")
+        }
+        for c in cells.indices {
+            let (i, j) = (c % layout.nr, c / layout.nr)
+            let lacking = [rowTotals[i] == 0 ? "row share: no rows of \(request.row)=\(layout.rowLevels[i]) with a positive weight" : nil,
+                           columnTotals[j] == 0 ? "column share: no rows of \(request.column)=\(layout.colLevels[j]) with a positive weight" : nil]
+            if lacking.contains(where: { $0 != nil }) { cells[c].note = ([cells[c].note] + lacking).compactMap { $0 }.joined(separator: "; ") }
+        }
         // Disclosure control withholds cells of a few observations (an empty cell is a zero, R's
         // svymean of the interaction: 0, SE 0, which tells nothing about anyone), then the cells
         // that would give one away: a row's, a column's or the table's cells add up to a known

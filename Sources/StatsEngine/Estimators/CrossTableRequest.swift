@@ -66,7 +66,8 @@ public struct CrossTableCell: Sendable {
     public var columnShare: Inferred
     /// Unweighted rows in the cell.
     public var n: Int
-    /// Why the figures are missing (disclosure control), if they are.
+    /// Why figures are missing, if they are: disclosure control, replicates left out, or no
+    /// rows with a positive weight in the domain, the cell's row or its column.
     public var note: String?
 }
 

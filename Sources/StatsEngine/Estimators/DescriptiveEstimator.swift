@@ -441,7 +441,8 @@ public struct DescriptiveEstimator: Sendable {
     private func quantileOf(_ request: EstimateRequest, _ y: [Double], domain: [Int32]) throws -> ([Int32], SortedSample, Double) {
         let used = try present(domain, [y], request.variable)
         let sample = SortedSample(y, design.weights, rows: used)
-        guard !sample.values.isEmpty else { throw NotEstimable.noValues(request.variable) }
+        // The rows have values (`present`); the sample leaves out those of weight 0.
+        guard !sample.values.isEmpty else { throw NotEstimable.noWeight }
         return (used, sample, sample.quantile(request.q))
     }
 

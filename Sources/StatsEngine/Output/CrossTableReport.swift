@@ -2,13 +2,16 @@
 extension Report {
     /// The report of `table`. CSV and the table: the `--by` columns, ROW, COL, the cell's share
     /// (`estimate`, `std_error`, `conf_low`, `conf_high`), `row_share…` and `col_share…` with
-    /// theirs, `n`, `df` (null for the normal), `note` when any, then the domain's test repeated on each of its rows
+    /// theirs, `n`, `df` (null for the normal), `note` when any (the cell's, then its domain's test's), then the domain's test repeated on each of its rows
     /// (`test`, `test_statistic`, `test_ndf`, `test_ddf`, `test_p_value`). JSON: `results` (the
     /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` (INTERFACE's
     /// name) — with `--by`, an array of tests, one per domain with its `group`.
     public static func crossTables(_ tables: [CrossTable], request: CrossTableRequest, design: SurveyDesign) -> Report {
         let cells = tables.flatMap { table in table.cells.map { (table, $0) } }
-        let notes = cells.compactMap(\.1.note) + tables.compactMap(\.testNote)
+        // A row's note: its cell's and its domain's test's (the test is repeated on each of the
+        // domain's rows); each counted over the rows it is on.
+        let rowNotes = cells.map { table, cell in [cell.note, table.testNote].compactMap { $0 }.joined(separator: "; ") }
+        let notes = cells.compactMap(\.1.note) + cells.compactMap(\.0.testNote)
         let hasNotes = !notes.isEmpty
         let shares = ["", "row_share", "col_share"]
         let shareColumns = shares.flatMap { prefix in
@@ -16,13 +19,13 @@ extension Report {
         }
         var tabular = Tabular(columns: request.by + [request.row, request.column] + shareColumns + ["n", "df"] + (hasNotes ? ["note"] : [])
                               + ["test", "test_statistic", "test_ndf", "test_ddf", "test_p_value"])
-        for (table, cell) in cells {
+        for ((table, cell), note) in zip(cells, rowNotes) {
             let values = [cell.cell, cell.rowShare, cell.columnShare].flatMap { inferred -> [Tabular.Cell] in
                 [.number(inferred.estimate), .number(inferred.standardError), .number(inferred.low), .number(inferred.high)]
             }
             let test = table.test
             tabular.rows.append(cell.group.map { .text($0.level) } + values + [.integer(cell.n), .number(cell.cell.df)]
-                                + (hasNotes ? [.text(cell.note ?? table.testNote)] : [])
+                                + (hasNotes ? [.text(note.isEmpty ? nil : note)] : [])
                                 + [.text(test?.method.rawValue), .number(test?.statistic), .number(test?.ndf), .number(test?.ddf),
                                    .number(test?.pValue)])
         }

@@ -200,7 +200,8 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(ratios.map(\.note), [nil, "domain g=b has a weighted total of 'd' of zero, so the ratio is undefined",
                                             "domain g=c has no rows with a positive weight"])
         XCTAssertEqual(ratios[0].estimate, (1 + 4) / (2 + 6.0), accuracy: 1e-15)
-        for stat in [Statistic.mean, .total, .sd] {
+        // Rows with values but no weight: the note says so (a lower mean's said it had no values).
+        for stat in [Statistic.mean, .total, .sd, .quantile, .lowerMean] {
             let rows = try estimator.estimate(EstimateRequest(statistic: stat, variable: "x", by: ["g"]))
             XCTAssertEqual(rows[2].note, "domain g=c has no rows with a positive weight", "\(stat)")
             XCTAssertFalse(rows[2].estimate.isFinite)

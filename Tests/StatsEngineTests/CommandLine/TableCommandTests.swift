@@ -3,7 +3,8 @@ import XCTest
 
 /// `disparity table` through the real command line: a continuous variable is a one-line error,
 /// `--test` takes R's names in any case (and refuses others as usage errors), `--by` gives a test
-/// per domain, and a run spec's `command: table` with `row`/`col` keys gives the same numbers.
+/// per domain, rows without a positive weight are noted (each note counted over its rows), and a
+/// run spec's `command: table` with `row`/`col` keys gives the same numbers.
 final class TableCommandTests: ScratchFolderTestCase {
     /// 60 rows: a continuous `income` (60 distinct values), categories `g` and `h`, two strata.
     private var csv: String {
@@ -26,6 +27,39 @@ final class TableCommandTests: ScratchFolderTestCase {
         let result = try CommandLine.run(["table"] + arguments + design + ["--data", try data(), "--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    /// Rows with values but all of weight 0 (a subset's, or a row level's): the shares they leave
+    /// without an estimate are noted as such, and each note is counted over the rows it is on (a
+    /// subset of weight 0 gave blank cells, no note on them, and "1 row" for a test note on 4).
+    func testRowsWithoutPositiveWeightAreNotedAndCounted() throws {
+        let data = directory.appendingPathComponent("z.csv")
+        try "c,d,w,g\nu,p,0,a\nv,q,0,a\nu,q,0,a\nv,p,0,a\nu,p,0,b\nu,q,0,b\nv,p,1,b\nv,q,2,b\nx,p,1,b\nx,q,3,b\nv,p,2,b\nx,q,1,b\n"
+            .write(to: data, atomically: true, encoding: .utf8)
+        func table(_ subset: String) throws -> (rows: [[String: String]], notes: [String]) {
+            let result = try CommandLine.run(["table", "c", "d", "--weights", "w", "--subset", subset, "--data", data.path, "--format", "csv"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let lines = result.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+            return (rows, result.stderr.split(separator: "\n").map(String.init))
+        }
+        let none = try table("g == a")
+        XCTAssertEqual(none.rows.count, 4)
+        for row in none.rows {
+            XCTAssertEqual(row["note"], "no shares: no rows with a positive weight; no test: no rows with a positive weight")
+            XCTAssertEqual(row["estimate"], "")
+            XCTAssertEqual(row["n"], "1")
+        }
+        XCTAssertEqual(none.notes, ["disparity: note: 4 rows: no shares: no rows with a positive weight",
+                                    "disparity: note: 4 rows: no test: no rows with a positive weight"])
+        let level = try table("g == b")
+        XCTAssertEqual(level.rows.count, 6)
+        for row in level.rows {
+            XCTAssertEqual(row["note"]?.hasPrefix("row share: no rows of c=u with a positive weight"), row["c"] == "u", "\(row)")
+            XCTAssertEqual(row["row_share"]?.isEmpty, row["c"] == "u", "\(row)")
+        }
+        XCTAssert(level.notes.contains("disparity: note: 2 rows: row share: no rows of c=u with a positive weight"), "\(level.notes)")
+        XCTAssert(level.notes.allSatisfy { !$0.contains("no test") || $0.contains("6 rows") }, "a test note counted over the table's rows: \(level.notes)")
     }
 
     func testContinuousVariableIsAnError() throws {

@@ -36,6 +36,25 @@ final class RepresentationTests: XCTestCase {
         }
     }
 
+    /// Rows with values but all of weight 0 are not "no rows": a benchmark subset of weight 0 is
+    /// an error saying so (it gave a null benchmark share with a standard error of 0, and the
+    /// population's share a standard error of 0, without a note), and so is a standardising level.
+    func testRowsOfWeightZeroAreNamedAsSuch() throws {
+        let staff = try CSVReader.parse(Array("g,c,w\na,u,1\nb,u,2\na,v,1\nb,v,3\na,x,1\nb,x,1\n".utf8), source: "staff.csv")
+        let labour = try CSVReader.parse(Array("g,c,w\na,u,1\nb,u,2\na,v,1\nb,v,3\na,x,0\nb,x,0\n".utf8), source: "bench.csv")
+        let estimator = RepresentationEstimator(
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: staff), census: false),
+            benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: labour), census: false))
+        for (request, message) in [
+            (RepresentationRequest(column: "g", focal: "a", benchmarkSubset: try RowFilter(parsing: "c == x")),
+             "bench.csv: the 2 rows in the comparison (subset c == x) all have weight 0: no rows with a positive weight"),
+            (RepresentationRequest(column: "g", focal: "a", standardise: "c"), "bench.csv, column 'c': no rows with a positive weight at level 'x'"),
+        ] {
+            XCTAssertThrowsError(try estimator.estimate(request)) { XCTAssert("\($0)".contains(message), "\($0)") }
+        }
+        XCTAssertNoThrow(try estimator.estimate(RepresentationRequest(column: "g", focal: "a", benchmarkSubset: try RowFilter(parsing: "c == u"))))
+    }
+
     /// With a sampled benchmark, the benchmark share's SE is that of the proportion `estimate`
     /// reports, and the standardised expected share's SE agrees with a Rao-Wu bootstrap.
     func testSampledBenchmarkStandardErrors() throws {
