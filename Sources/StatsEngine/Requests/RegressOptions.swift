@@ -27,14 +27,18 @@ public struct RegressOptions: ParsableArguments {
     @Flag(name: .customLong("marginal-effects"), help: "Average marginal effects in percentage points (binomial).")
     public var marginalEffects = false
 
-    /// `--max-iterations`: the IRLS iteration limit; R's `glm.control` default 25.
-    @Option(name: .customLong("max-iterations"), parsing: .unconditional, help: "IRLS iteration limit.")
-    public var maxIterations: Int = 25
+    /// `--max-iterations`: the IRLS iteration limit; R's `glm.control` default 25 when not
+    /// given. Binomial and Poisson models only: a linear one is solved directly.
+    @Option(name: .customLong("max-iterations"), parsing: .unconditional,
+            help: "IRLS iteration limit (binomial and poisson; default 25).")
+    public var maxIterations: Int?
 
     /// `--tolerance`: the relative change in deviance that ends IRLS (R's `glm.control`
-    /// `epsilon`, default 1e-8); a smaller one fits closer to the maximum of the likelihood.
-    @Option(parsing: .unconditional, help: "IRLS convergence: the relative change in deviance that ends it (R's glm.control epsilon).")
-    public var tolerance: Double = RegressionRequest.defaultTolerance
+    /// `epsilon`, default 1e-8 when not given); a smaller one fits closer to the maximum of the
+    /// likelihood. Binomial and Poisson models only: a linear one is solved directly.
+    @Option(parsing: .unconditional,
+            help: "IRLS convergence: the relative change in deviance that ends it (R's glm.control epsilon; binomial and poisson; default 1e-8).")
+    public var tolerance: Double?
 
     /// `--allow-aliased`: report aliased terms as null instead of failing.
     @Flag(name: .customLong("allow-aliased"), help: "Report aliased terms as null (R's NA) instead of failing.")
@@ -52,13 +56,19 @@ public struct RegressOptions: ParsableArguments {
 
     /// The request, its formula parsed once and its settings checked (`RegressionRequest.validate`)
     /// to report errors before any data is read.
+    /// - Throws: `DisparityError.usage` also for `--max-iterations` or `--tolerance` given for a
+    ///   linear model (`--family gaussian`), solved directly: neither would change its fit.
     public func request() throws -> RegressionRequest {
         var request = RegressionRequest(formula: formula, family: family, covariance: vcov, level: level, tests: tests,
-                                        marginalEffects: marginalEffects, maximumIterations: maxIterations,
-                                        tolerance: tolerance, allowAliased: allowAliased)
+                                        marginalEffects: marginalEffects,
+                                        maximumIterations: maxIterations ?? RegressionRequest.defaultMaximumIterations,
+                                        tolerance: tolerance ?? RegressionRequest.defaultTolerance, allowAliased: allowAliased)
         request.subset = try subset.map(RowFilter.init(parsing:))
         _ = try ModelFormula(formula)
         try request.validate()
+        if family == .gaussian, let option = [(maxIterations != nil, "--max-iterations"), (tolerance != nil, "--tolerance")].first(where: \.0)?.1 {
+            throw DisparityError.usage("\(option) has no effect on a linear model (--family gaussian), which is solved directly, not by iterations: drop it, or fit --family binomial or poisson")
+        }
         return request
     }
 }

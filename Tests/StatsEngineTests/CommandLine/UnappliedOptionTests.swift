@@ -240,6 +240,23 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
         XCTAssertEqual(try run("design: {weights: w, strata: s, cluster: p}\nanalyses:\n  - {name: m, command: regress, formula: 'y ~ x', vcov: cluster}").status, 0)
     }
 
+    /// A linear model is solved directly, on every design (replicate refits included): IRLS's
+    /// iteration limit and tolerance would change nothing in it (they were accepted and ignored).
+    func testIterationSettingsOfALinearModel() throws {
+        for option in [["--max-iterations", "50"], ["--tolerance", "1e-12"]] {
+            let message = "\(option[0]) has no effect on a linear model (--family gaussian), which is solved directly, not by iterations"
+            try assertRefused(["regress", "y ~ x"] + option, message)
+            try assertRefused(["regress", "y ~ x", "--family", "gaussian", "--strata", "s", "--cluster", "p", "--bootstrap", "20"] + option, message)
+            try assertRefused(["regress", "y ~ x"] + replicateWeights + option, message)
+            try assertAccepted(["regress", "y ~ x", "--family", "poisson"] + option)
+            try assertAccepted(["regress", "x ~ y", "--family", "poisson"] + replicateWeights + option)
+            let key = String(option[0].dropFirst(2))
+            assertUsageError(try run("analyses:\n  - {name: m, command: regress, formula: 'y ~ x', \(key): \(option[1])}"),
+                             "s.yaml:3: analysis 'm': \(message)", "run \(key)")
+            XCTAssertEqual(try run("analyses:\n  - {name: m, command: regress, family: poisson, formula: 'y ~ x', \(key): \(option[1])}").status, 0)
+        }
+    }
+
     /// A barometer measure's verdict is its goal's; a benchmark given as a block takes its
     /// design, subset and census from the block.
     func testBarometerMeasureKeysItWouldNotApply() throws {
