@@ -164,7 +164,7 @@ public struct GapEstimator: Sendable {
         return try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
-            guard replicated[i, i] != .infinity else {
+            guard replicated.standardError(i) != .infinity else {
                 throw overflow(request, "a sum in the replicate variance of the \(row.component) estimate of group \(request.group)=\(row.focal)")
             }
             row.inferred = Inferred.wald(row.estimate, standardError: replicated.standardError(i), df: row.df, level: request.level)

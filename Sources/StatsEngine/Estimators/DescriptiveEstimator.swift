@@ -67,7 +67,7 @@ public struct DescriptiveEstimator: Sendable {
         return try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
-            guard replicated[i, i] != .infinity else { throw overflow(request, "a sum in the replicate variance of its \(request.statistic.rawValue) estimate") }
+            guard replicated.standardError(i) != .infinity else { throw overflow(request, "a sum in the replicate variance of its \(request.statistic.rawValue) estimate") }
             // An sd's replicates give its variance: the delta method, as under linearization.
             let se = replicated.standardError(i).map { request.statistic != .sd ? $0 : row.estimate > 0 ? $0 / (2 * row.estimate) : 0 }
             let inferred = Inferred.wald(row.estimate, standardError: se, df: row.df, level: request.level)
@@ -281,8 +281,11 @@ public struct DescriptiveEstimator: Sendable {
         }
         let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
         let spread = WeightedMean.squaredDeviations(y, w, rows: used, about: mean)
-        // R's svyvar of the centred values: the design-effect denominator.
-        let unitVariance = observed > 1 ? spread / W * Double(observed) / Double(observed - 1) : .nan
+        // R's svyvar of the centred values: the design-effect denominator, in units of `unit²`
+        // (1, or a power of two where the squared deviations are beyond a double).
+        let unit = spread.isFinite ? 1 : WeightedMean.deviationUnit(y, rows: used, about: mean)
+        let scaledSpread = spread.isFinite ? spread : WeightedMean.squaredDeviations(y, w, rows: used, about: mean, in: unit)
+        let unitVariance = observed > 1 ? scaledSpread / W * Double(observed) / Double(observed - 1) : .nan
         var values = [Double](repeating: 0, count: used.count)
         let estimate: Double
         var srsVariance: Double? = nil
@@ -314,11 +317,15 @@ public struct DescriptiveEstimator: Sendable {
             }
             let sd = variance.squareRoot()
             let v = try self.variance(Influence(rows: used, width: 1, values: values), request)
-            return [row(request, estimate: sd, se: sd > 0 ? v.squareRoot() / (2 * sd) : 0, used: used)]
+            return [row(request, estimate: sd, se: sd > 0 ? v.standardError / (2 * sd) : 0, used: used)]
         }
         let v = try variance(Influence(rows: used, width: 1, values: values), request)
-        var result = row(request, estimate: estimate, se: v.squareRoot(), used: used)
-        if let srs = srsVariance, srs > 0, srs.isFinite { result.designEffect = v / srs }
+        var result = row(request, estimate: estimate, se: v.standardError, used: used)
+        if let srs = srsVariance, srs > 0, srs.isFinite {
+            // A variance beyond a double still has its ratio to the SRS variance, from the standard errors.
+            let ratio = v.variance.isFinite && unit == 1 ? v.variance / srs : v.standardError / unit / srs.squareRoot()
+            result.designEffect = v.variance.isFinite && unit == 1 ? ratio : ratio * ratio
+        }
         return [result]
     }
 
@@ -331,8 +338,8 @@ public struct DescriptiveEstimator: Sendable {
             throw NotEstimable(reason: "has a weighted total of \(quoted: request.denominator!) of zero, so the ratio is undefined")
         }
         guard ratio.estimate.isFinite else { throw overflow(request, "its ratio to \(quoted: request.denominator!) (or the weighted sum of either)") }
-        let v = standardErrors ? try variance(Influence(rows: used, width: 1, values: ratio.values), request) : .nan
-        return [row(request, estimate: ratio.estimate, se: v.squareRoot(), used: used)]
+        let se = standardErrors ? try variance(Influence(rows: used, width: 1, values: ratio.values), request).standardError : .nan
+        return [row(request, estimate: ratio.estimate, se: se, used: used)]
     }
 
     /// One row per category of `factor` that occurs in the domain, in level order: the weighted
@@ -432,7 +439,7 @@ public struct DescriptiveEstimator: Sendable {
         let lower = Linearization.lowerMean(y, design.weights, rows: used, cut: q)
         guard lower.estimate.isFinite else { throw overflow(request, "its weighted sum") }
         let v = try variance(Influence(rows: used, width: 1, values: lower.values), request)
-        return [row(request, estimate: lower.estimate, se: v.squareRoot(), used: used)]
+        return [row(request, estimate: lower.estimate, se: v.standardError, used: used)]
     }
 
     // MARK: helpers
@@ -480,14 +487,16 @@ public struct DescriptiveEstimator: Sendable {
     }
 
     /// The variance of a statistic of the request's variable from its finite `influence` values
-    /// (a NaN where the design estimates none, `--lonely-psu average`).
-    /// - Throws: `overflow` when an influence value or the variance exceeds a double.
-    private func variance(_ influence: Influence, _ request: EstimateRequest) throws -> Double {
-        let v = try engine.covariance(influence)[0, 0]
-        guard !v.isInfinite, influence.values.allSatisfy(\.isFinite) else {
+    /// and its standard error (NaN where the design estimates none, `--lonely-psu average`);
+    /// the variance +∞ where it is beyond a double but its square root, the standard error, is not.
+    /// - Throws: `overflow` when an influence value or the standard error exceeds a double.
+    private func variance(_ influence: Influence, _ request: EstimateRequest) throws -> (variance: Double, standardError: Double) {
+        let covariance = try engine.covariance(influence)
+        let se = covariance.standardError(0)
+        guard !se.isInfinite, influence.values.allSatisfy(\.isFinite) else {
             throw overflow(request, "a weighted sum in the variance of its \(request.statistic.rawValue) estimate")
         }
-        return v
+        return (covariance[0, 0], se)
     }
 
     /// The error that `what` of the request's variable (its weighted sum, say) exceeds a double.

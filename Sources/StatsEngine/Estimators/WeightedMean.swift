@@ -30,4 +30,23 @@ enum WeightedMean {
         }
         return s
     }
+
+    /// Σw·(y - m)² over `rows` in units of `unit²`, where `unit` is a power of two near the
+    /// largest |y − m| (`deviationUnit`): finite where the deviations' squares are beyond a double.
+    static func squaredDeviations(_ y: [Double], _ w: [Double], rows: [Int32], about m: Double, in unit: Double) -> Double {
+        var s = 0.0
+        for r in rows {
+            let i = Int(r)
+            let d = (y[i] - m) / unit
+            s += w[i] * d * d
+        }
+        return s
+    }
+
+    /// The power of two whose multiples `squaredDeviations(_:_:rows:about:in:)` takes: that of
+    /// the largest |y − m| over `rows` (1 where all are 0).
+    static func deviationUnit(_ y: [Double], rows: [Int32], about m: Double) -> Double {
+        let largest = rows.reduce(0.0) { max($0, abs(y[Int($1)] - m)) }
+        return largest > 0 && largest.isFinite ? Double(sign: .plus, exponent: largest.exponent, significand: 1) : 1
+    }
 }

@@ -122,10 +122,26 @@ public struct ReplicateCovariance: Sendable {
     /// `note` of every statistic.
     public var note: String? { note(0..<size) }
 
-    /// The standard error of statistic `i`, nil where it does not exist.
+    /// The standard error of statistic `i`, nil where it does not exist; where the variance is
+    /// beyond a double, the square root of its sum taken in units of powers of two
+    /// (`scaledStandardError`), +∞ only where that is beyond a double too.
     public func standardError(_ i: Int) -> Double? {
         let v = self[i, i]
+        if v == .infinity { return scaledStandardError(i) }
         return v.isFinite && v >= 0 ? v.squareRoot() : nil
+    }
+
+    /// The standard error of statistic `i` from the sum of `subscript(_:_:)` with the
+    /// deviations in units of u and the factors in units of g, powers of two near the largest
+    /// of each: u·√g·√(Σ (f_r/g)(d_r/u)²), whose sum stays within a double.
+    private func scaledStandardError(_ i: Int) -> Double {
+        let used = complete[i] ? Array(values.indices) : values.indices.filter { values[$0][i].isFinite }
+        let centre = complete[i] ? nil : Self.centre(of: i, over: used, values: values, rscales: rscales, fixed: fixedCentre)
+        let terms = used.map { r in (factor: factor(r, used: used.count), deviation: centre.map { values[r][i] - $0 } ?? deviations[r][i]) }
+        func unit(_ largest: Double) -> Double { largest > 0 && largest.isFinite ? Double(sign: .plus, exponent: largest.exponent, significand: 1) : 1 }
+        let u = unit(terms.map { abs($0.deviation) }.max() ?? 0), g = unit(terms.map { abs($0.factor) }.max() ?? 0)
+        let sum = terms.reduce(0.0) { $0 + $1.factor / g * ($1.deviation / u) * ($1.deviation / u) }
+        return u * g.squareRoot() * sum.squareRoot()
     }
 }
 

@@ -100,22 +100,45 @@ public struct InfluenceBlocks {
     }
 }
 
-/// A symmetric covariance matrix of `size` statistics, row-major.
+/// A symmetric covariance matrix of `size` statistics, row-major. Where the influence values
+/// were taken in units of a power of two per statistic (`InfluenceBlocks.rescaled`, their sums
+/// of squares beyond a double otherwise), it keeps the matrix in those units too, so that a
+/// standard error whose variance is beyond a double is still finite.
 public struct Covariance: Sendable {
     /// The number of statistics: the matrix is size × size.
     public let size: Int
-    /// size × size, row-major, in the statistics' units squared (entry i, j: unit_i · unit_j).
-    public var values: [Double]
+    /// size × size, row-major, in the statistics' units squared (entry i, j: unit_i · unit_j);
+    /// +∞ (or −∞) where a covariance is beyond a double.
+    public let values: [Double]
+    /// The matrix in units of `scales` (entry i, j: `values[i, j] / (scales[i] · scales[j])`),
+    /// where it was computed so; nil otherwise.
+    private let scaled: (values: [Double], scales: [Double])?
 
     /// A covariance matrix from size × size row-major values (not checked for symmetry).
     public init(size: Int, values: [Double]) {
         self.size = size
         self.values = values
+        scaled = nil
+    }
+
+    /// A covariance matrix from its size × size row-major values in units of `scales` (powers
+    /// of two): entry i, j is `values[i * size + j] · scales[i] · scales[j]`.
+    init(size: Int, values: [Double], scales: [Double]) {
+        self.size = size
+        self.values = (0..<(size * size)).map { values[$0] * scales[$0 / size] * scales[$0 % size] }
+        scaled = (values, scales)
     }
 
     /// The covariance of statistics `i` and `j`.
     public subscript(i: Int, j: Int) -> Double { values[i * size + j] }
 
-    /// Standard errors, the square roots of the diagonal.
-    public var standardErrors: [Double] { (0..<size).map { self[$0, $0].squareRoot() } }
+    /// The standard error of statistic `i`, the square root of its variance; finite where the
+    /// variance is beyond a double but was computed in scaled units and its root is not.
+    public func standardError(_ i: Int) -> Double {
+        guard let scaled else { return self[i, i].squareRoot() }
+        return scaled.values[i * size + i].squareRoot() * scaled.scales[i]
+    }
+
+    /// Standard errors, the square roots of the diagonal (`standardError(_:)`).
+    public var standardErrors: [Double] { (0..<size).map(standardError) }
 }

@@ -68,8 +68,18 @@ public struct VarianceEngine: Sendable {
     /// take together (strata × k², 32 MB): beyond it the totals go by unit, a stratum at a time.
     static let rowMomentsLimit = 1 << 22
 
-    /// The covariance from the influence values' totals by sampling unit.
+    /// The covariance from the influence values' totals by sampling unit; where a sum of
+    /// squares of them goes beyond a double, the same sums of the values in units of a power of
+    /// two per statistic (`InfluenceBlocks.rescaled`), the same bits times the scales where both
+    /// are finite.
     private func totalled(_ influence: InfluenceBlocks, scope: Scope) throws -> Covariance {
+        let covariance = try unscaledTotalled(influence, scope: scope)
+        guard covariance.values.contains(where: { !$0.isFinite }), let rescaled = influence.rescaled() else { return covariance }
+        return Covariance(size: influence.width, values: try unscaledTotalled(rescaled.blocks, scope: scope).values, scales: rescaled.scales)
+    }
+
+    /// The covariance from the influence values' totals by sampling unit, in their own units.
+    private func unscaledTotalled(_ influence: InfluenceBlocks, scope: Scope) throws -> Covariance {
         let k = influence.width
         let largest = max(k, influence.blockWidth)
         let stageOne = design.rowsArePSUs && design.strataCount * largest * largest <= Self.rowMomentsLimit

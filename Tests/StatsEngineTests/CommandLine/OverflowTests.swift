@@ -5,7 +5,8 @@ import XCTest
 /// 1e154): every command stops with one line naming the file, the column or the formula's term
 /// and what overflowed (exit 1), never a missing estimate or standard error (or a standard error
 /// of 0 beside a missing sd), nor a column called aliased. R stops on most of them too (`svyglm`:
-/// "no valid set of coefficients"; `glm.fit`: "NA/NaN/Inf in 'x'").
+/// "no valid set of coefficients"; `glm.fit`: "NA/NaN/Inf in 'x'"). Squares beyond a double whose
+/// variance, or at least its root, is finite are taken in scaled units and give that.
 final class OverflowTests: ScratchFolderTestCase {
     /// The message's end.
     private static let exceeds = "exceeds the largest double (1.8e308); rescale it"
@@ -13,6 +14,8 @@ final class OverflowTests: ScratchFolderTestCase {
     private static let big = "y,w,g,x\n1e308,1,a,1\n1e308,1,b,2\n3,1,a,3\n2,1,b,1\n"
     /// Values of ±1e200: sums finite, squares beyond a double.
     private static let wide = "y,w,g,x\n1e200,1,a,1\n-1e200,1,b,2\n3,1,a,3\n4,1,b,1\n"
+    /// Values of ±1.5e308: a total's standard error (2.4e308) beyond a double.
+    private static let huge = "y,w,g,x\n1.5e308,1,a,1\n-1.5e308,1,b,2\n3,1,a,3\n4,1,b,1\n"
 
     private func assertFails(_ csv: String, _ arguments: [String], _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         try assertCommandFails(in: directory, csv, arguments, mentions: fragments, file: file, line: line)
@@ -30,6 +33,60 @@ final class OverflowTests: ScratchFolderTestCase {
                         ["column 'N': the weights it implies (population over sample size) sum beyond the largest double (1.8e308)"])
     }
 
+    /// The results of `arguments` on `csv` (JSON rows).
+    private func results(_ csv: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [[String: Any]] {
+        let data = directory.appendingPathComponent("data.csv")
+        try csv.write(to: data, atomically: true, encoding: .utf8)
+        let result = try CommandLine.run(arguments + ["--data", data.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return try XCTUnwrap(json?["results"] as? [[String: Any]], result.stdout, file: file, line: line)
+    }
+
+    /// Values near 1e200 (scores beyond 1e154) square beyond a double, but their variance is
+    /// taken in units of a power of two: the standard error and interval of a mean, total,
+    /// ratio, domain mean or regression coefficient are finite and exact, whether the variance
+    /// itself is beyond a double (8.5e199² for the mean) or not (a coefficient's 8.3e199), by
+    /// linearization and by replicates. Closed forms in exact rational arithmetic (Python's
+    /// fractions): the mean's n/(n − 1)·Σ((yᵢ − ȳ)/n)², the total's n/(n − 1)·Σ(yᵢ − ȳ)², R svyglm's
+    /// n/(n − 1)·Σ zᵢzᵢ' of the scores times (X'X)⁻¹ (R: a variance of 8.3027102647321219e+199).
+    func testScoresBeyond1e154GiveTheirFiniteVariance() throws {
+        let csv = "y,w,g,x\n1e200,1,a,1\n3e200,1,a,2\n2e200,1,b,3\n5e200,1,b,1\n"
+        for (arguments, se) in [(["mean", "y"], 8.5391256382996658073e199), (["total", "y"], 3.4156502553198663229e200),
+                                (["mean", "y", "--make-replicates", "jk1"], 8.5391256382996658073e199)] {
+            let row = try XCTUnwrap(try results(csv, ["estimate"] + arguments).first)
+            let estimate = try XCTUnwrap(row["estimate"] as? Double)
+            assertClose(row["std_error"] as? Double, se, rel: 1e-14, "\(arguments) standard error")
+            assertClose(row["conf_low"] as? Double, estimate - 1.959963984540054 * se, rel: 1e-14, "\(arguments) interval")
+            assertClose(row["conf_high"] as? Double, estimate + 1.959963984540054 * se, rel: 1e-14, "\(arguments) interval")
+        }
+        for row in try results(csv, ["estimate", "mean", "y", "--by", "g"]) + (try results(csv, ["estimate", "ratio", "y", "--denominator", "x"])) {
+            XCTAssert((row["std_error"] as? Double).map { $0 > 1e199 && $0.isFinite } == true, "\(row)")
+        }
+        // The design effect is the same for values 1e100 times smaller (no overflow), the
+        // standard error 1e100 times smaller, on two stages as on one.
+        let weighted = "y,w,s,p,u,N,M\n1e200,1,1,1,1,10,5\n3e200,2,1,1,2,10,5\n2e200,3,1,2,3,10,5\n5e200,4,1,2,4,10,5\n7e200,1,2,3,5,10,5\n4e200,2,2,3,6,10,5\n6e200,3,2,4,7,10,5\n9e200,4,2,4,8,10,5\n"
+        let small = weighted.replacingOccurrences(of: "e200", with: "e100")
+        for (statistic, design) in [("mean", []), ("total", []), ("mean", ["--strata", "s", "--cluster", "p,u", "--fpc", "N,M"])] {
+            let arguments = ["estimate", statistic, "y", "--weights", "w"] + design
+            let (big, reference) = (try XCTUnwrap(try results(weighted, arguments).first), try XCTUnwrap(try results(small, arguments).first))
+            assertClose(big["deff"] as? Double, try XCTUnwrap(reference["deff"] as? Double), rel: 1e-13, "\(statistic) deff")
+            assertClose(big["std_error"] as? Double, try XCTUnwrap(reference["std_error"] as? Double) * 1e100, rel: 1e-13, "\(statistic) SE")
+        }
+        // Replicate estimates of 1e6 at a scale of 1e300: a variance of 9.7e311, its root finite.
+        let replicates = "y,g,w,r1,r2,r3,r4\n1e6,a,1,0,1.33,1.33,1.33\n3e6,a,1,1.33,0,1.33,1.33\n2e6,b,1,1.33,1.33,0,1.33\n5e6,b,1,1.33,1.33,1.33,0\n"
+        let design = ["--weights", "w", "--replicate-weights", "r*", "--replicate-type", "other", "--replicate-scale", "1e300"]
+        assertClose(try results(replicates, ["estimate", "mean", "y"] + design).first?["std_error"] as? Double, 9.8601329718326934043e155,
+                    rel: 1e-14, "replicate mean")
+        XCTAssert(try results(replicates, ["gap", "y", "--group", "g", "--reference", "a"] + design)
+            .allSatisfy { ($0["std_error"] as? Double)?.isFinite == true })
+        // Scores of 1e200 (columns and response of 1e100), whose squares overflow.
+        let model = "y,x,w\n1e100,1e100,1\n-2e100,3e100,1\n3e100,-1e100,1\n5e99,2e100,1\n-1e100,-3e100,1\n"
+        let coefficients = try results(model, ["regress", "y ~ x", "--weights", "w"])
+        assertClose(coefficients.first?["std_error"] as? Double, 9.1119209087503177960e99, rel: 1e-14, "(Intercept)")
+        assertClose(coefficients.last?["std_error"] as? Double, 0.42834851732900294096, rel: 1e-14, "x")
+    }
+
     func testEstimatesWhoseSumsOverflowAreRefused() throws {
         let weighted = ["--weights", "w"]
         let cases: [(String, [String], String)] = [
@@ -38,13 +95,10 @@ final class OverflowTests: ScratchFolderTestCase {
             (Self.big, ["sd", "y"], "its weighted sum"),
             (Self.big, ["lower-mean", "y", "--q", "0.9"], "its weighted sum"),
             (Self.big, ["ratio", "y", "--denominator", "x"], "its ratio to 'x' (or the weighted sum of either)"),
-            (Self.big, ["mean", "y", "--by", "g"], "a weighted sum in the variance of its mean estimate"),
-            (Self.wide, ["mean", "y"], "a weighted sum in the variance of its mean estimate"),
-            (Self.wide, ["total", "y"], "a weighted sum in the variance of its total estimate"),
+            ("y,w,g\n1.5e308,1,a\n-1.5e308,1,a\n3,1,b\n2,1,b\n", ["total", "y", "--by", "g"], "a weighted sum in the variance of its total estimate"),
+            (Self.huge, ["total", "y"], "a weighted sum in the variance of its total estimate"),
             (Self.wide, ["sd", "y"], "its weighted sum of squared deviations from the mean"),
-            (Self.wide, ["lower-mean", "y", "--q", "0.9"], "a weighted sum in the variance of its lower-mean estimate"),
-            (Self.wide, ["ratio", "y", "--denominator", "x"], "a weighted sum in the variance of its ratio estimate"),
-            (Self.wide, ["mean", "y", "--make-replicates", "jk1"], "a sum in the replicate variance of its mean estimate"),
+            (Self.huge, ["lower-mean", "y", "--q", "0.9"], "a weighted sum in the variance of its lower-mean estimate"),
         ]
         for (csv, arguments, what) in cases {
             try assertFails(csv, ["estimate"] + arguments + weighted, ["data.csv, column 'y': \(what) \(Self.exceeds)"])
@@ -54,13 +108,14 @@ final class OverflowTests: ScratchFolderTestCase {
         try assertFails(span, ["estimate", "quantile", "y"], ["column 'y': the width of its Woodruff interval \(Self.exceeds)"])
     }
 
-    /// Replicate estimates each finite whose spread, at a replicate scale of 1e300, is not.
+    /// Replicate estimates each finite whose spread, at a replicate scale of 1e300, is not: of
+    /// means of 1e160, not even its root, the standard error; of a coefficient of 1e6, its
+    /// variance (a regression's covariance matrix is kept whole).
     func testReplicateVariancesBeyondADoubleAreRefused() throws {
         let csv = "y,g,w,r1,r2,r3,r4\n1e6,a,1,0,1.33,1.33,1.33\n3e6,a,1,1.33,0,1.33,1.33\n2e6,b,1,1.33,1.33,0,1.33\n5e6,b,1,1.33,1.33,1.33,0\n"
         let design = ["--weights", "w", "--replicate-weights", "r*", "--replicate-type", "other", "--replicate-scale", "1e300"]
-        try assertFails(csv, ["estimate", "sd", "y"] + design, ["column 'y': a sum in the replicate variance of its sd estimate \(Self.exceeds)"])
-        try assertFails(csv, ["gap", "y", "--group", "g", "--reference", "a"] + design,
-                        ["column 'y': a sum in the replicate variance of the focal estimate of group g=b \(Self.exceeds)"])
+        try assertFails(csv.replacingOccurrences(of: "e6,", with: "e160,"), ["estimate", "mean", "y"] + design,
+                        ["column 'y': a sum in the replicate variance of its mean estimate \(Self.exceeds)"])
         try assertFails(csv, ["regress", "y ~ 1"] + design,
                         ["formula 'y ~ 1': a weighted sum in the variance of the coefficient of '(Intercept)' \(Self.exceeds)"])
     }
@@ -75,10 +130,6 @@ final class OverflowTests: ScratchFolderTestCase {
                         ["formula 'z ~ y': the weighted sum of squares of 'y' \(Self.exceeds)"])
         try assertFails("y,x,w\n1,1,1\n2,3,1\n3,2,1\n5,4,1\n", ["regress", "y ~ I(x * 1e200)"] + weighted,
                         ["the weighted sum of squares of 'I(x*1e+200)' \(Self.exceeds)"])
-        // Columns and response of 1e100: X'WX and X'Wy are finite, the scores' squares are not
-        // (R's svyglm, multiplying by the bread first, gives a variance of 8.3e199).
-        try assertFails("y,x,w\n1e100,1e100,1\n-2e100,3e100,1\n3e100,-1e100,1\n5e99,2e100,1\n-1e100,-3e100,1\n", ["regress", "y ~ x"] + weighted,
-                        ["formula 'y ~ x': a weighted sum in the variance of the coefficient of '(Intercept)' \(Self.exceeds)"])
     }
 
     func testGapsWhoseSumsOverflowAreRefused() throws {
