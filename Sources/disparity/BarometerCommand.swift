@@ -38,6 +38,8 @@ struct BarometerCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputGuard.requireName(history, option: "--history")
+        try OutputGuard.requireName(report, option: "--report")
         try refuseReplacing([config] + (history.map { [$0] } ?? []))
         let timer = PhaseTimer(enabled: output.timings)
         guard seed == nil || bootstrap != nil else { throw DisparityError.usage("--seed needs --bootstrap") }

@@ -18,6 +18,7 @@ struct RunCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
+        try OutputGuard.requireName(out, option: "--out", noun: "folder name")
         let specification = try RunSpec.load(path: spec)
         let showProgress = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
         let outcomes = try BatchRunner(spec: specification).run(into: out, progress: showProgress ? ProgressBar.draw : nil)

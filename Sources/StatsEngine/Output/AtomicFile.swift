@@ -10,7 +10,7 @@ import Foundation
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
     public static func write(_ text: String, to path: String) throws {
-        try replace(path) { temporary in try writeInPlace(Array(text.utf8), to: temporary, create: true) }
+        try replace(path) { temporary in try writeInPlace(Array(text.utf8), to: temporary, create: true, name: path) }
     }
 
     /// Makes the file at `path` with `make`, which creates a new file at the path it is given: a
@@ -60,12 +60,13 @@ public enum AtomicFile {
     }
 
     /// Writes all of `bytes` through one descriptor, failing on any short or refused write
-    /// (a full disk, /dev/full).
-    private static func writeInPlace(_ bytes: [UInt8], to path: String, create: Bool = false) throws {
+    /// (a full disk, /dev/full). Errors name `name` (the output the user gave, not the
+    /// temporary file written for it).
+    private static func writeInPlace(_ bytes: [UInt8], to path: String, create: Bool = false, name: String? = nil) throws {
         let fd = create ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) : open(path, O_WRONLY)
-        guard fd >= 0 else { throw DisparityError(.data, "\(path): cannot write: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DisparityError(.data, "\(name ?? path): cannot write: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try Self.write(bytes, to: fd, name: path)
+        try Self.write(bytes, to: fd, name: name ?? path)
     }
 
     /// Writes every byte to a descriptor or throws naming `name`.

@@ -149,6 +149,7 @@ public struct DesignOptions: ParsableArguments {
             }
         }
         if let saveReplicates {
+            try OutputGuard.requireName(saveReplicates, option: "--save-replicates")
             guard spec.varianceMethod.usesReplicateWeights else {
                 throw DisparityError.usage("--save-replicates needs --make-replicates or --replicate-weights")
             }

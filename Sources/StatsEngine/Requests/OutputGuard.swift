@@ -5,6 +5,14 @@ import Foundation
 /// compared by identity — device and inode of what the path resolves to, symlinks followed —
 /// so `./data.csv`, an absolute path or a symlink to the data are caught as well as the name.
 public enum OutputGuard {
+    /// Throws a usage error (exit 2), "`option` needs a file name" (`noun`), for an empty path
+    /// (`--output ""`), which names no file: it would fail when written, after the work, with a
+    /// message naming no file, or (a SQLite history) be a database that vanishes. `hint`
+    /// follows the message (what the option also takes).
+    public static func requireName(_ path: String?, option: String, noun: String = "file name", hint: String = "") throws {
+        if path?.isEmpty == true { throw DisparityError.usage("\(option) needs a \(noun)\(hint)") }
+    }
+
     /// Throws a usage error (exit 2), "`option` `path` is an input of this command", for the
     /// first output in `outputs` that is the same file as one of `inputs`. Paths that do not
     /// exist yet and `-` (standard input) are never inputs.

@@ -42,10 +42,14 @@ public struct OutputOptions: ParsableArguments {
     public static let extensions: [(String, Kind)] = [("csv", .text(.csv)), ("json", .text(.json)), ("txt", .text(.table)),
                                                       ("table", .text(.table)), ("xlsx", .workbook)]
 
-    /// A width too narrow for any table, or an output whose extension is unknown or contradicts
-    /// `--format`, is a usage error.
+    /// A width too narrow for any table, an empty `--output`, or an output whose extension is
+    /// unknown or contradicts `--format`, is a usage error.
     public func validate() throws {
         if let width, width < 20 { throw ValidationError("--width must be at least 20 (got \(width))") }
+        // ArgumentParser reports its own ValidationError as a usage error (exit 2).
+        do { try OutputGuard.requireName(output, option: "--output", hint: " ('-' writes standard output)") } catch let error as DisparityError {
+            throw ValidationError(error.message)
+        }
         _ = try kind()
     }
 

@@ -72,6 +72,51 @@ final class OutputGuardTests: ScratchFolderTestCase {
                           naming: "--output data.csv")
     }
 
+    /// A write that fails names the output the user gave, never the hidden temporary file
+    /// (`.x.csv.1234.tmp`) written beside it first: a missing folder, a folder without write
+    /// permission (when not run as root, who may write anyway), a folder as the output; and
+    /// `--save-replicates` alike. An empty name (`--output ""`) is a usage error (exit 2) saying
+    /// the option needs one, for every output option, before anything is read or written.
+    func testAFailedWriteNamesTheOutputAndAnEmptyNameIsRefused() throws {
+        let data = directory.appendingPathComponent("data.csv").path
+        let mean = ["estimate", "mean", "score", "--data", data] + design
+        let missing = directory.appendingPathComponent("missing/out.csv").path
+        let intoMissing = try CommandLine.run(mean + ["--output", missing])
+        XCTAssertEqual(intoMissing.status, 1, intoMissing.stderr)
+        XCTAssertEqual(intoMissing.stderr, "disparity: \(missing): cannot write: No such file or directory\n")
+        let replicates = directory.appendingPathComponent("missing/reps.csv").path
+        let saving = try CommandLine.run(mean + ["--make-replicates", "jkn", "--save-replicates", replicates, "--output", "-"])
+        XCTAssertEqual(saving.status, 1, saving.stderr)
+        XCTAssertEqual(saving.stderr, "disparity: \(replicates): cannot write: No such file or directory\n")
+        let folder = try CommandLine.run(mean + ["--output", directory.path])
+        XCTAssertEqual(folder.status, 1, folder.stderr)
+        XCTAssertEqual(folder.stderr, "disparity: \(directory.path): is a directory, not a file\n")
+        if geteuid() != 0 {
+            let locked = directory.appendingPathComponent("locked")
+            try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o555])
+            defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked.path) }
+            let output = locked.appendingPathComponent("out.csv").path
+            let refused = try CommandLine.run(mean + ["--output", output])
+            XCTAssertEqual(refused.status, 1, refused.stderr)
+            XCTAssertEqual(refused.stderr, "disparity: \(output): cannot write: Permission denied\n")
+        }
+        let configuration = directory.appendingPathComponent("barometer.yaml").path
+        let spec = directory.appendingPathComponent("spec.yaml")
+        try "data: data.csv\ndesign: {weights: weight}\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score}\n"
+            .write(to: spec, atomically: true, encoding: .utf8)
+        for (arguments, message) in [(mean + ["--output", ""], "--output needs a file name ('-' writes standard output)"),
+                                     (mean + ["--make-replicates", "jkn", "--save-replicates", ""], "--save-replicates needs a file name"),
+                                     (["run", spec.path, "--out", ""], "--out needs a folder name"),
+                                     (["barometer", configuration, "--history", ""], "--history needs a file name"),
+                                     (["barometer", configuration, "--report", ""], "--report needs a file name")] {
+            let result = try CommandLine.run(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stderr, "disparity: \(message)\n", "\(arguments)")
+            XCTAssertEqual(result.stdout, "", "\(arguments)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }, [], "no temporary file left")
+    }
+
     /// `--output -` is standard output, as `--data -` is standard input: no file named `-`.
     func testDashIsStandardOutput() throws {
         let previous = FileManager.default.currentDirectoryPath
