@@ -108,7 +108,11 @@ public struct RepresentationEstimator: Sendable {
         let s = try shares(population, request, subset: request.subset, levels: levels, withinLevels: false)
         let b = try shares(benchmark, request, subset: request.benchmarkSubset, levels: levels, withinLevels: true)
         let k = levels.count + 1
-        let notes = [s.note.map { "population: \($0)" }, b.note.map { "benchmark: \($0)" }].compactMap { $0 }
+        // The population's rows without a level of the characteristic leave every figure, so that
+        // the share and the expected share rest on the same rows: said, never silent.
+        let leftOut = s.withoutLevel == 0 ? nil
+            : "population: \(s.withoutLevel) row\(s.withoutLevel == 1 ? "" : "s") without a value of \(quoted: request.standardise!) left out, the share too: it rests on the rows with one, as the expected share does"
+        let notes = [leftOut, s.note.map { "population: \($0)" }, b.note.map { "benchmark: \($0)" }].compactMap { $0 }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         func row(_ name: String, _ value: Double, populationGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
             var v = 0.0
@@ -147,9 +151,11 @@ public struct RepresentationEstimator: Sendable {
     /// level's share of the rows (`withinLevels` false: the population's mix) or the group's share
     /// within the level (true: the benchmark's), with their joint covariance. On the full sample
     /// (`replicate` false) rows all of weight 0 are an error; a replicate's give NaN shares, which
-    /// leave it out of the variance.
+    /// leave it out of the variance. `withoutLevel` counts the rows of the group column left out
+    /// for want of a level of the characteristic (the population's mix only).
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
-                        levels: [String], withinLevels: Bool, replicate: Bool = false) throws -> (values: [Double], covariance: Covariance, note: String?) {
+                        levels: [String], withinLevels: Bool, replicate: Bool = false)
+        throws -> (values: [Double], covariance: Covariance, note: String?, withoutLevel: Int) {
         let table = source.table
         let group = try table.categorical(request.column)
         guard let focal = table.level(request.focal, among: group.levels, ofColumn: request.column) else {
@@ -165,9 +171,13 @@ public struct RepresentationEstimator: Sendable {
             }
         }
         // The benchmark's overall share counts all its rows; the population's mix only rows with a level.
+        var withoutLevel = 0
         let rows = (0..<table.rowCount).compactMap { i -> Int32? in
             guard domain?[i] != false, group.codes[i] >= 0 else { return nil }
-            if !withinLevels, let characteristic, characteristic.codes[i] < 0 { return nil }
+            if !withinLevels, let characteristic, characteristic.codes[i] < 0 {
+                withoutLevel += 1
+                return nil
+            }
             return Int32(i)
         }
         guard !rows.isEmpty else { throw DisparityError.data(file: table.source, "no rows in the comparison\(subset.map { " (subset \($0.text))" } ?? "")") }
@@ -199,13 +209,13 @@ public struct RepresentationEstimator: Sendable {
             }
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
-        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil) }
+        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil, withoutLevel) }
         let estimator = self
         if let replicated = try source.design.replicateCovariance(estimates: values, { replicate in
             try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
                                  subset: subset, levels: levels, withinLevels: withinLevels, replicate: true).values
         }) {
-            return (values, replicated.covariance, replicated.note)
+            return (values, replicated.covariance, replicated.note, withoutLevel)
         }
         var influence = [Double](repeating: 0, count: rows.count * k)
         for (i, r) in rows.enumerated() {
@@ -216,6 +226,6 @@ public struct RepresentationEstimator: Sendable {
                 influence[i * k + e] = withinLevels ? wi * at * (isFocal[i] - values[e]) / weightAt[e] : wi * (at - values[e]) / W
             }
         }
-        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)), nil)
+        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)), nil, withoutLevel)
     }
 }

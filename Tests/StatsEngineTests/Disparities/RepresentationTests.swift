@@ -55,6 +55,30 @@ final class RepresentationTests: XCTestCase {
         XCTAssertNoThrow(try estimator.estimate(RepresentationRequest(column: "g", focal: "a", benchmarkSubset: try RowFilter(parsing: "c == u"))))
     }
 
+    /// Staff rows without a level of the standardising characteristic leave every figure, the
+    /// raw share too (so that the share and the expected share rest on the same rows), and every
+    /// row says so: the share moved from 2/5 to 2/4 without a word.
+    func testRowsWithoutTheCharacteristicAreLeftOutAndSaid() throws {
+        let staff = try CSVReader.parse(Array("origin,education\nminority,a\nmajority,a\nmajority,b\nmajority,\nminority,b\n".utf8), source: "staff.csv")
+        let labour = try CSVReader.parse(Array("origin,education,w\nminority,a,2\nmajority,a,3\nmajority,b,4\nmajority,b,1\nminority,b,1\nmajority,a,2\n".utf8),
+                                         source: "bench.csv")
+        let estimator = RepresentationEstimator(
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(), table: staff), census: true),
+            benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: labour), census: true))
+        let raw = try estimator.estimate(RepresentationRequest(column: "origin", focal: "minority"))
+        XCTAssertEqual(raw[0].estimate, 40, accuracy: 1e-12)
+        XCTAssert(raw.allSatisfy { $0.note == nil })
+        let standardised = try estimator.estimate(RepresentationRequest(column: "origin", focal: "minority", standardise: "education"))
+        XCTAssertEqual(standardised[0].component, "share")
+        XCTAssertEqual(standardised[0].estimate, 50, accuracy: 1e-12)
+        // Expected: the staff's mix (a 2/4, b 2/4) times the benchmark's shares within (2/7, 1/6).
+        let expected = try XCTUnwrap(standardised.first { $0.component == "expected" })
+        XCTAssertEqual(expected.estimate, 100 * (0.5 * 2 / 7 + 0.5 * 1 / 6), accuracy: 1e-12)
+        for row in standardised {
+            XCTAssertEqual(row.note, "population: 1 row without a value of 'education' left out, the share too: it rests on the rows with one, as the expected share does", row.component)
+        }
+    }
+
     /// With a sampled benchmark, the benchmark share's SE is that of the proportion `estimate`
     /// reports, and the standardised expected share's SE agrees with a Rao-Wu bootstrap.
     func testSampledBenchmarkStandardErrors() throws {
