@@ -19,7 +19,7 @@ struct CalibrationModel {
     /// Builds the model of `spec` on `table` and matches `totals` to its columns.
     /// - Throws: `DisparityError.usage` for an interaction term; `.data` naming the totals file
     ///   (and line) for a level of the totals absent from the data, a level of the data absent
-    ///   from the totals, a variable of the totals not in the model, a missing `(Intercept)`
+    ///   from the totals or with a population count of 0 there, a variable of the totals not in the model, a missing `(Intercept)`
     ///   where the model has an intercept, or a factor whose levels do not sum to the
     ///   population size; naming the data file and line for a row where a calibration variable
     ///   is missing; and the design matrix's errors.
@@ -71,6 +71,12 @@ struct CalibrationModel {
                 }
                 if let missing = levels.first(where: { listed[$0] == nil }) {
                     throw DisparityError.data(file: totals.source, "no total for level '\(missing)' of '\(base)' (list every level, the reference included)")
+                }
+                // A level of the sample with no one in the population would take its rows' weights
+                // to 0 (or below, linearly) without a word: R's postStratify refuses it.
+                if let empty = levels.first(where: { listed[$0]!.total == 0 }) {
+                    throw DisparityError.data(file: totals.source, line: listed[empty]!.line,
+                                              "level '\(empty)' of '\(base)' has a population count of 0 but rows in the data \(table.source): a post-stratum of the sample cannot be empty in the population (R's postStratify refuses it); merge the level or leave its rows out of the data")
                 }
                 for level in levels { totalOf["\(base)[\(level)]"] = listed[level]!.total }
                 let sum = levels.reduce(0.0) { $0 + listed[$1]!.total }

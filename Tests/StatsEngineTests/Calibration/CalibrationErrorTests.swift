@@ -90,6 +90,18 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
         try fails(Self.totals + "sex,X,0\n", ["--calibrate", "~ sex + inc"], mentions: ["totals.csv:6", "level 'X' of 'sex'", "does not occur"])
     }
 
+    /// A level of the sample whose population count is 0 would take its rows' weights to 0
+    /// without a word (post-stratification, raking) or below 0 (linear): R's postStratify
+    /// refuses it ("Strata in sample absent from population"), and so does every calibration.
+    func testDataLevelOfPopulationZero() throws {
+        let totals = "variable,level,total\n(Intercept),,100\nsex,F,100\nsex,M,0\ninc,,560\n"
+        for options in [["--calibrate", "~ sex"], ["--poststratify", "sex"], ["--rake", "sex"]] {
+            try fails(totals.replacingOccurrences(of: "inc,,560\n", with: ""), options,
+                      mentions: ["totals.csv:4", "level 'M' of 'sex' has a population count of 0 but rows in the data"])
+        }
+        try fails(totals, ["--calibrate", "~ sex + inc"], mentions: ["totals.csv:4", "level 'M' of 'sex'"])
+    }
+
     func testDataLevelAbsentFromTheTotals() throws {
         try fails("variable,level,total\n(Intercept),,100\nsex,F,50\ninc,,560\n", ["--calibrate", "~ sex + inc"], mentions: ["totals.csv", "level 'M' of 'sex'"])
     }
