@@ -17,15 +17,16 @@ enum ErrorQuoting {
         value.count > length ? String(value.prefix(length - 1)) + "…" : value
     }
 
-    /// The values, each cut to `listedValueLength` characters, joined by commas while the list
-    /// stays within `listedLength` characters; a longer list ends with `…` and its length.
-    static func listed<S: Sequence>(_ values: S) -> String where S.Element: StringProtocol {
+    /// The values, each cut to `valueLength` characters, joined by commas while the list stays
+    /// within `length` characters; a longer list ends with `…` and its length.
+    static func listed<S: Sequence>(_ values: S, valueLength: Int = listedValueLength, length: Int = listedLength) -> String
+        where S.Element: StringProtocol {
         var shown = "", count = 0, full = true
         for value in values {
             count += 1
             guard full else { continue }
-            let item = shortened(String(value), to: listedValueLength)
-            if count > 1, shown.count + 2 + item.count > listedLength { full = false; continue }
+            let item = shortened(String(value), to: valueLength)
+            if count > 1, shown.count + 2 + item.count > length { full = false; continue }
             shown += (count > 1 ? ", " : "") + item
         }
         return full ? shown : shown + ", … (\(count) in all)"
@@ -47,5 +48,12 @@ extension DefaultStringInterpolation {
     /// list's length when some are left out.
     mutating func appendInterpolation<S: Sequence>(listed values: S) where S.Element: StringProtocol {
         appendLiteral(ErrorQuoting.listed(values))
+    }
+
+    /// `\(listed: names, whole: 90)`: values named in full (a model's terms, whose names say
+    /// what to drop), comma-separated while the list stays within `length` characters, with the
+    /// list's length when some are left out; only a value longer than `length` is cut.
+    mutating func appendInterpolation<S: Sequence>(listed values: S, whole length: Int) where S.Element: StringProtocol {
+        appendLiteral(ErrorQuoting.listed(values, valueLength: length, length: length))
     }
 }

@@ -104,7 +104,9 @@ public struct RegressionEstimator: Sendable {
         if !request.allowAliased, fit.aliased.contains(true) {
             let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
             let them = names.count == 1 ? "it" : "them"
-            throw DisparityError.analysis("formula \(quoted: formula.text): singular design: \(listed: names) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
+            // The terms whole (room for 90 characters of them in the 280 of a message), not cut
+            // to a list's 20 characters each: the name says which term to drop.
+            throw DisparityError.analysis("formula \(quoted: formula.text): singular design: \(listed: names, whole: 90) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
     }

@@ -26,6 +26,22 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         try assertFails(data, ["y ~ x + x2 + g"], mentions: ["singular design", "x2", "--allow-aliased"])
     }
 
+    /// An aliased term is named whole, however long its column's name (it was cut to 20
+    /// characters, 'some_long_variable_…', as a list of levels is): a numeric column, a factor's
+    /// level, an `I()` term, two at once.
+    func testAnAliasedTermIsNamedWhole() throws {
+        let long = data.replacingOccurrences(of: "y,x,x2,b,count,g,", with: "y,x,some_long_variable_name_here,b,count,a_factor_with_a_rather_long_name,")
+        try assertFails(long, ["y ~ x + some_long_variable_name_here"],
+                        mentions: ["singular design: some_long_variable_name_here is a linear combination of earlier terms"])
+        try assertFails(long, ["y ~ some_long_variable_name_here + x + I(some_long_variable_name_here / 2)"],
+                        mentions: ["singular design: x, I(some_long_variable_name_here/2) are linear combinations of earlier terms"])
+        // b is 1 exactly where the factor is a: its other two levels' indicators and the
+        // intercept give b again.
+        let factor = long.replacingOccurrences(of: "a_factor_with_a_rather_long_name", with: "the_group_column_whose_level_a_is_b")
+        try assertFails(factor, ["y ~ b + x + the_group_column_whose_level_a_is_b"],
+                        mentions: ["singular design: the_group_column_whose_level_a_is_b[c] is a linear combination"])
+    }
+
     func testAliasedTermsAreReportedWhenAllowed() throws {
         let data = directory.appendingPathComponent("d.csv")
         try self.data.write(to: data, atomically: true, encoding: .utf8)
