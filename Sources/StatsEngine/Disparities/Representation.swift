@@ -215,7 +215,9 @@ public struct RepresentationEstimator: Sendable {
             try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
                                  subset: subset, levels: levels, withinLevels: withinLevels, replicate: true).values
         }) {
-            return (values, replicated.covariance, replicated.note, withoutLevel)
+            let flat = !replicate && source.design.measuresNothing(standardError: replicated.covariance[0, 0].squareRoot(), estimate: values[0], rows: rows)
+            let note = [replicated.note, flat ? SurveyDesign.zeroDegreesOfFreedomNote : nil].compactMap { $0 }
+            return (values, replicated.covariance, note.isEmpty ? nil : note.joined(separator: "; "), withoutLevel)
         }
         var influence = [Double](repeating: 0, count: rows.count * k)
         for (i, r) in rows.enumerated() {
@@ -226,6 +228,9 @@ public struct RepresentationEstimator: Sendable {
                 influence[i * k + e] = withinLevels ? wi * at * (isFocal[i] - values[e]) / weightAt[e] : wi * (at - values[e]) / W
             }
         }
-        return (values, try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence)), nil, withoutLevel)
+        let covariance = try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence))
+        // Rows in one PSU give the group's share a standard error of 0 that measures nothing.
+        let flat = source.design.measuresNothing(standardError: covariance[0, 0].squareRoot(), estimate: values[0], rows: rows)
+        return (values, covariance, flat ? SurveyDesign.zeroDegreesOfFreedomNote : nil, withoutLevel)
     }
 }

@@ -79,6 +79,23 @@ final class RepresentationTests: XCTestCase {
         }
     }
 
+    /// A sampled staff's compared rows in one PSU give the share a standard error of 0 (R's
+    /// too) that measures nothing: every row says so; in two PSUs none does.
+    func testSharesOfRowsInOnePSUAreFlagged() throws {
+        let staff = try CSVReader.parse(Array("g,psu,w\na,1,1\nb,1,2\na,1,1\nb,2,3\na,2,1\nb,2,1\n".utf8), source: "staff.csv")
+        let labour = try CSVReader.parse(Array("g,w\na,1\nb,2\na,1\nb,3\n".utf8), source: "bench.csv")
+        let estimator = RepresentationEstimator(
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"]), table: staff), census: false),
+            benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: labour), census: true))
+        let one = try estimator.estimate(RepresentationRequest(column: "g", focal: "a", subset: try RowFilter(parsing: "psu == 1")))
+        XCTAssertEqual(one[0].estimate, 50, accuracy: 1e-12)
+        XCTAssertEqual(one[0].standardError, 0, accuracy: 1e-12)
+        for row in one { XCTAssertEqual(row.note, "population: " + SurveyDesign.zeroDegreesOfFreedomNote, row.component) }
+        let both = try estimator.estimate(RepresentationRequest(column: "g", focal: "a"))
+        XCTAssertGreaterThan(both[0].standardError, 0)
+        XCTAssert(both.allSatisfy { $0.note == nil })
+    }
+
     /// With a sampled benchmark, the benchmark share's SE is that of the proportion `estimate`
     /// reports, and the standardised expected share's SE agrees with a Rao-Wu bootstrap.
     func testSampledBenchmarkStandardErrors() throws {
