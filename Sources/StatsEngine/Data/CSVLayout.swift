@@ -31,6 +31,19 @@ extension CSVReader {
         }
     }
 
+    /// The text of a file whose lines end in carriage returns alone (classic Mac OS, Excel for
+    /// Mac's old "CSV" export): a carriage return somewhere and no line feed anywhere. Each
+    /// carriage return becomes a line feed, as R's `read.csv` reads them (its `scan` takes a
+    /// lone CR for a line end): between records a line end, inside a quoted field the line
+    /// break it is there (a line feed in the cell, as in R), so records and line numbers are
+    /// those an editor shows. Nil for any other text, read as it is: with line feeds, a lone
+    /// carriage return is a character of its field and a CR before a LF part of the line end.
+    static func carriageReturnLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let base = bytes.baseAddress, memchr(base, Int32(ASCII.newline), bytes.count) == nil,
+              memchr(base, Int32(ASCII.carriageReturn), bytes.count) != nil else { return nil }
+        return bytes.map { $0 == ASCII.carriageReturn ? ASCII.newline : $0 }
+    }
+
     static func readStandardInput() throws -> InputBytes {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         return InputBytes(capacity: data.count) { data.copyBytes(to: $0) }

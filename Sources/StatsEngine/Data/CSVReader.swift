@@ -33,7 +33,8 @@ public enum CSVReader {
 
     /// `parse(_:source:options:columns:)` on bytes held elsewhere (a mapped file), read in place
     /// when they are UTF-8; `release` is told the byte ranges parsed, which are not needed again
-    /// unless an error is reported or a column turns to text in a later chunk.
+    /// unless an error is reported or a column turns to text in a later chunk. A file whose lines
+    /// end in carriage returns alone is read from a copy with line feeds (`carriageReturnLines`).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions(),
                              columns: ColumnSelection = .all, release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
@@ -43,9 +44,13 @@ public enum CSVReader {
             throw DisparityError.data(file: source, "looks like \(order.rawValue) UTF-16 without a byte-order mark (a NUL in every other byte): pass --encoding utf-16")
         }
         guard options.encoding == .utf8 else {
-            return try options.encoding.utf8Bytes(Array(bytes), source: source).withUnsafeBufferPointer {
+            let text = try options.encoding.utf8Bytes(Array(bytes), source: source)
+            return try (text.withUnsafeBufferPointer(carriageReturnLines) ?? text).withUnsafeBufferPointer {
                 try parseUTF8($0, source: source, options: options, columns: columns)
             }
+        }
+        if let lines = carriageReturnLines(bytes) {
+            return try lines.withUnsafeBufferPointer { try parseUTF8($0, source: source, options: options, columns: columns) }
         }
         return try parseUTF8(bytes, source: source, options: options, columns: columns, release: release)
     }

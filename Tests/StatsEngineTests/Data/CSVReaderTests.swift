@@ -129,6 +129,42 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try read("\n\r\n\nx,y\n1,2\n").numeric("y"), [2])
     }
 
+    /// A file whose lines end in carriage returns alone (classic Mac OS, Excel for Mac's old
+    /// "CSV") is read line by line, as R's read.csv reads it: it was one line, its header every
+    /// cell of the file ('has a header but no data rows', or a column name twice). Blank lines
+    /// are skipped, line numbers are the editor's (in chunks of every size), and a line break
+    /// inside a quoted field is one in the cell (a line feed, as in R), counted as a line. Files
+    /// with line feeds are read as before: CRLF a line end, a lone CR a character of its field.
+    func testCarriageReturnLineEnds() throws {
+        for chunkSize in [nil, 1, 7, 64] {
+            var options = CSVOptions()
+            options.chunkSize = chunkSize
+            let t = try read("\rg,y,note\ra,1,\"two\rlines\"\r\rb,2,x\ra,3,y\r", options)
+            XCTAssertEqual(t.names, ["g", "y", "note"])
+            XCTAssertEqual(try labels(t, "g"), ["a", "b", "a"])
+            XCTAssertEqual(try numbers(t, "y"), [1, 2, 3])
+            XCTAssertEqual(try labels(t, "note"), ["two\nlines", "x", "y"])
+            // Line 1 is blank, the header line 2, the first row lines 3 and 4, line 5 blank.
+            XCTAssertEqual((0..<3).map(t.line(ofRow:)), [3, 6, 7], "chunk size \(chunkSize.map(String.init) ?? "default")")
+            XCTAssertThrowsError(try read("a,b\r1,2\r3,x\r4,5", options).numeric("b")) { error in
+                XCTAssert("\(error)".contains("t.csv:3, column 'b'"), "\(error)")
+            }
+        }
+        // The file without a last line end, and the errors that name a line.
+        XCTAssertEqual(try numbers(try read("a,b\r1,2\r3,4"), "b"), [2, 4])
+        assertError("a,b\r1,2\r3\r", contains: "t.csv:3")
+        assertError("a,b\r1,2\r\"3,4\r", contains: "unterminated quoted field")
+        // The same in another encoding (transcoded first).
+        var latin = CSVOptions(encoding: .latin1)
+        latin.chunkSize = 7
+        let transcoded = try CSVReader.parse([0x67, 0x0D, 0xE6, 0x0D, 0x62], source: "t.csv", options: latin)
+        XCTAssertEqual(try labels(transcoded, "g"), ["æ", "b"])
+        // Line feeds present: a CR before a LF ends the line with it, a lone CR is data.
+        let lf = try read("a,b\r\n1,x\ry\r\n2,z\n")
+        XCTAssertEqual(try labels(lf, "b"), ["x\ry", "z"])
+        XCTAssertEqual(try numbers(lf, "a"), [1, 2])
+    }
+
     func testUnknownAndNonNumericColumnsAreNamed() throws {
         let t = try read("a,b\n1,x\n")
         XCTAssertThrowsError(try t.numeric("zz")) { XCTAssert("\($0)".contains("'zz'")) }
