@@ -150,7 +150,7 @@ public struct GapEstimator: Sendable {
             let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.enumerated().map { ($1.label, $0) })
             let recipes = rows.map { (comparisonOf[$0.focal]!, functions[$0.component]!) }
             // Each replicate's rows in the unit of the full sample's (percentage points with --scale pp).
-            replicated = try design.replicateCovariance(estimates: estimates, cells) { values in
+            replicated = try design.replicateCovariance(estimates: estimates, cells, overflow: overflow(request, "its \(request.statistic.rawValue) in a group of \(request.group)")) { values in
                 recipes.map { k, function in
                     function.reportedScale(request.scale) * function.value(Array(values[(k * width)..<((k + 1) * width)]))
                 }

@@ -49,7 +49,7 @@ public struct DescriptiveEstimator: Sendable {
         let replicated: ReplicateCovariance?
         let totals = try ratiosOfTotals(request, in: domains)
         if let totals {
-            replicated = try design.replicateCovariance(estimates: estimates, totals)
+            replicated = try design.replicateCovariance(estimates: estimates, totals, overflow: overflow(request, "its \(request.statistic.rawValue) estimate"))
         } else if request.statistic == .sd {
             replicated = try replicateVariances(request, in: domains, estimates: estimates)
         } else {
@@ -62,7 +62,8 @@ public struct DescriptiveEstimator: Sendable {
         // A logit interval's standard error on a replicate design is the replicates' spread of
         // logit p̂ (R's svyciprop: its intercept-only svyglm refitted on each replicate).
         let logits = request.statistic == .proportion && request.proportionInterval == .logit
-            ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), totals!, transform: { $0.map(Intervals.logit) })
+            ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), totals!, overflow: overflow(request, "its proportion estimate"),
+                                             transform: { $0.map(Intervals.logit) })
             : nil
         return try rows.enumerated().map { i, row in
             var row = row
@@ -100,10 +101,14 @@ public struct DescriptiveEstimator: Sendable {
             let n = Double(sdCount(domain: domain, used: used))
             return (used, n / (n - 1))
         }
+        let overflow = overflow(request, "its weighted sum of squared deviations from the mean")
         return try design.replicateCovariance(estimates: estimates.map { $0 * $0 }) { replicate in
-            inputs.map { input in
+            try inputs.map { input in
                 let (mean, total) = WeightedMean.of(y, replicate.weights, rows: input.used)
-                return WeightedMean.squaredDeviations(y, replicate.weights, rows: input.used, about: mean) / total * input.factor
+                let variance = WeightedMean.squaredDeviations(y, replicate.weights, rows: input.used, about: mean) / total * input.factor
+                // Without weight there, none (NaN); with weight, a variance that is not finite overflowed.
+                guard total == 0 || variance.isFinite else { throw overflow }
+                return variance
             }
         }
     }

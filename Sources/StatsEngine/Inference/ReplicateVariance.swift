@@ -154,8 +154,9 @@ extension SurveyDesign {
     ///   - statistic: the same statistic computed on a replicate design (whose own variance
     ///     method is linearization). A replicate on which it throws a data or analysis error is
     ///     left out of every variance; one on which it gives a value that is not finite, of that
-    ///     value's (`ReplicateCovariance`).
-    /// - Throws: the statistic's error when every replicate fails.
+    ///     value's (`ReplicateCovariance`). An overflow error (`DisparityError.overflow`) is no
+    ///     replicate to leave out: it stops the analysis, said of a replicate's weights.
+    /// - Throws: the statistic's error when every replicate fails; its overflow error at once.
     public func replicateCovariance(estimates: [Double],
                                     _ statistic: @Sendable (SurveyDesign) throws -> [Double]) throws -> ReplicateCovariance? {
         switch spec.varianceMethod {
@@ -207,10 +208,16 @@ extension SurveyDesign {
     /// linearization. A replicate on which a statistic is not finite is left out of its variance, as
     /// by `replicateCovariance(estimates:_:)`, whose results this equals. With
     /// `transform`, the estimates are that function of the statistics (a gap's rows of its cells).
-    /// - Throws: `DisparityError.analysis` when too few replicates give an estimate.
-    public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals,
+    /// A replicate on which a total is beyond a double (`RatiosOfTotals.statistics`: +∞) stops
+    /// the analysis with `overflow` (the statistics' overflow error), said of a replicate's weights.
+    /// - Throws: `DisparityError.analysis` when too few replicates give an estimate; `overflow`.
+    public func replicateCovariance(estimates: [Double], _ statistics: RatiosOfTotals, overflow: DisparityError,
                                     transform: (@Sendable ([Double]) -> [Double])? = nil) throws -> ReplicateCovariance? {
         let transform: @Sendable ([Double]) -> [Double] = transform ?? { $0 }
+        @Sendable func checked(_ values: [Double]) throws -> [Double] {
+            guard !values.contains(where: \.isInfinite) else { throw overflow.onReplicateWeights }
+            return values
+        }
         switch spec.varianceMethod {
         case .linearization:
             return nil
@@ -219,15 +226,15 @@ extension SurveyDesign {
             if calibration != nil {
                 // A calibrated replicate is no longer its PSUs' factors times the weights: each
                 // replicate's statistics come from its own calibrated weights.
-                return try bootstrap.covariance(estimates: estimates) { transform(statistics.statistics(weights: $0.weights)) }
+                return try bootstrap.covariance(estimates: estimates) { transform(try checked(statistics.statistics(weights: $0.weights))) }
             }
-            let values = bootstrap.factorBlocks { factors in
-                statistics.replicateStatistics(columns: factors, rowScale: weights, key: psu).map(transform)
+            let values = try bootstrap.factorBlocks { factors in
+                try statistics.replicateStatistics(columns: factors, rowScale: weights, key: psu).map { transform(try checked($0)) }
             }
             return bootstrap.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 2, design: self))
         case .replicateWeights, .madeReplicates:
             let replicateWeights = try readReplicateWeights()
-            let values = statistics.replicateStatistics(columns: replicateWeights.values, rowScale: nil, key: nil).map(transform)
+            let values = try statistics.replicateStatistics(columns: replicateWeights.values, rowScale: nil, key: nil).map { transform(try checked($0)) }
             return replicateWeights.combine(try ReplicateEstimates(values: values, estimates: estimates, minimum: 1, design: self),
                                             estimates: estimates)
         }
@@ -320,6 +327,8 @@ struct ReplicateEstimates {
                 kept.append(b)
             case .success:
                 continue
+            case .failure(let error as DisparityError) where error.isOverflow:
+                throw error.onReplicateWeights
             case .failure(let error as DisparityError) where error.kind != .usage:
                 firstFailure = firstFailure ?? error
             case .failure(let error):

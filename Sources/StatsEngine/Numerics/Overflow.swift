@@ -11,4 +11,16 @@ extension DisparityError {
     static func overflow(file: String, column: String? = nil, _ what: String) -> DisparityError {
         .data(file: file, column: column, "\(what) exceeds \(largestDouble); rescale it")
     }
+
+    /// Whether this is an overflow error (`overflow(file:column:_:)`).
+    var isOverflow: Bool { kind == .data && message.hasSuffix(" exceeds \(Self.largestDouble); rescale it") }
+
+    /// This overflow error said of a replicate's weights ("… on a replicate's weights exceeds …"):
+    /// a replicate's estimate beyond a double, which is no estimate to leave out of a variance.
+    var onReplicateWeights: DisparityError {
+        let place = " on a replicate's weights"
+        guard isOverflow, !message.contains(place) else { return self }
+        let end = " exceeds \(Self.largestDouble); rescale it"
+        return DisparityError(.data, String(message.dropLast(end.count)) + place + end)
+    }
 }

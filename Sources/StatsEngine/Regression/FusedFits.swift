@@ -194,6 +194,11 @@ extension IRLS {
                     stepping.append((k, state))
                     continue
                 }
+                // A deviance that is not finite (means beyond a double): the general loop refuses it.
+                guard state.deviance.isFinite else {
+                    results[k] = .some(nil)
+                    continue
+                }
                 let more = progress[k].takeDeviance(state.deviance, tolerance: tolerance, floor: devianceFloor,
                                                     maximumIterations: maximumIterations)
                 if more { stepping.append((k, state)) } else { done.append((k, state.deviance, state.pinnedRows)) }
@@ -224,7 +229,7 @@ extension IRLS {
                        deviance: bounds ?? taken.deviance...taken.deviance,
                        first: progress[k].fromStart ? progress[k].firstDeviance : nil,
                        largestPredictor: sums.largestPredictor, roundingScale: sums.roundingScale, columnMagnitudes: x.columnMagnitudes,
-                       tolerance: tolerance, floor: devianceFloor) {
+                       tolerance: tolerance, floor: devianceFloor), next.isFinite {
                     progress[k].takeSettledDeviance(next, tolerance: tolerance, floor: devianceFloor)
                     settled.append((k, next, 0))
                     continue
@@ -324,8 +329,10 @@ struct FusedIteration {
 
     /// Takes the pass at `beta` (the deviance test adding `floor` to |dev|): true when the fit
     /// needs a pass at the new `beta`, false when it is done (converged, or at
-    /// `maximumIterations`), nil when the pass's normal equations are ill-conditioned.
+    /// `maximumIterations`), nil when the pass's normal equations are ill-conditioned or its
+    /// deviance is not finite (the general loop, which refuses it, takes the fit).
     mutating func take(_ pass: IRLSPass.Result, tolerance: Double, floor: Double, maximumIterations: Int) -> Bool? {
+        guard pass.deviance.isFinite else { return nil }
         let more = takeDeviance(pass.deviance, tolerance: tolerance, floor: floor, maximumIterations: maximumIterations)
         guard let current = NormalEquations(gram: pass.gram, size: size) else { return nil }
         system = current
@@ -369,8 +376,10 @@ struct FusedIteration {
     /// it passes after all (the bound failed: R's fit would have stopped before the last step).
     /// Against chained bounds on the deviance before (never computed), the bound showed the
     /// test going on for any deviance within them, and what is checked is its own claim: false
-    /// when the deviance lies outside the bounds that stood in for it.
+    /// when the deviance lies outside the bounds that stood in for it, or is not finite (the
+    /// caller hands the fit to the general loop either way).
     mutating func takePreviousDeviance(_ deviance: Double, tolerance: Double, floor: Double) -> Bool {
+        guard deviance.isFinite else { return false }
         let (before, stoodIn) = (previous!, previousBounds!)
         guard before.lowerBound == before.upperBound else {
             (previous, previousBounds, lastChange) = (deviance...deviance, nil, nil)

@@ -30,6 +30,9 @@ struct GLMFit {
 struct IRLS {
     /// The iteration limit was reached before the deviance settled; the caller words the error.
     struct NonConvergence: Error { let iterations: Int }
+    /// The deviance of a GLM's iterate is not finite: a fitted mean (exp(η) of a Poisson fit)
+    /// beyond a double. R's `glm.fit` halves such a step; here the caller words it as an overflow.
+    struct Overflow: Error {}
     /// A fit from given coefficients ended with a larger deviance than it started with (by more
     /// than the convergence test resolves): IRLS walked away from the maximum, which for these
     /// convex likelihoods lies at or below the start. R's `glm.fit` returns such a point.
@@ -67,7 +70,8 @@ struct IRLS {
     /// starting coefficients (R's `glm.fit(start =)`, as `svyglm` refits replicates from the
     /// full-sample estimate), one per column, 0 for aliased ones.
     /// - Throws: `DisparityError.analysis` when the fit separates the outcome; `IRLS.NonConvergence`
-    ///   when `maximumIterations` is reached (the caller turns it into an analysis error).
+    ///   when `maximumIterations` is reached (the caller turns it into an analysis error);
+    ///   `IRLS.Overflow` when an iterate's deviance is not finite (its fitted means overflow).
     ///
     /// `weightsMean` is the mean `svyglm` divides the weights by (`rescale = TRUE`): of the
     /// design's weights over the rows of the subset fitted, those with missing values
@@ -134,6 +138,8 @@ struct IRLS {
             mu = eta.map(family.mean)
             var newDeviance = 0.0
             for i in 0..<n where w[i] != 0 { newDeviance += w[i] * family.deviance(y[i], mu[i]) }
+            // A linear fit's least squares do not use it; a GLM's test cannot take it.
+            guard family == .gaussian || newDeviance.isFinite else { throw Overflow() }
             if family == .gaussian || abs(newDeviance - deviance) / (abs(newDeviance) + devianceFloor) < tolerance {
                 deviance = newDeviance
                 converged = true

@@ -100,6 +100,8 @@ public struct RegressionEstimator: Sendable {
                 .fit(x, weights: weights, weightsMean: request.family == .gaussian ? nil : priorWeightsMean(within: within))
         } catch let failure as IRLS.NonConvergence {
             throw DisparityError.analysis("formula \(quoted: formula.text): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
+        } catch is IRLS.Overflow {
+            throw meanOverflow(formula)
         }
         if !request.allowAliased, fit.aliased.contains(true) {
             let names = (0..<x.columnCount).filter { fit.aliased[$0] }.map { x.names[$0] }
@@ -192,6 +194,9 @@ public struct RegressionEstimator: Sendable {
                     } catch is IRLS.Divergence {
                         failures.diverged += 1
                         throw DisparityError.analysis("formula '\(text)': a replicate's fit moved away from the full-sample estimate (its deviance rose)")
+                    } catch is IRLS.Overflow {
+                        // Not a replicate to leave out: the analysis stops (`ReplicateEstimates`).
+                        throw meanOverflow(formula)
                     } catch {
                         if let failure = error as? DisparityError, failure.kind == .analysis, failure.message.contains(": separation:") {
                             failures.separated += 1
@@ -199,6 +204,10 @@ public struct RegressionEstimator: Sendable {
                             failures.other += 1
                         }
                         throw error
+                    }
+                    // A coefficient not aliased but not finite overflowed: no replicate to leave out.
+                    if let j = kept.first(where: { !refit.aliased[$0] && !refit.coefficients[$0].isFinite }) {
+                        throw coefficientOverflow(formula, x.names[j])
                     }
                     // R's svrVar takes the coefficients together: a replicate that leaves one
                     // not estimable is left out of them all (counted by difference).
@@ -236,6 +245,7 @@ public struct RegressionEstimator: Sendable {
     func coefficientCovariance(_ type: CovarianceType, x: DesignMatrix, fit: GLMFit, influence: CoefficientInfluence,
                                weights: [Double]) throws -> ([Double], Double) {
         let n = Self.rowsWithWeight(weights), k = influence.rank
+        if type != .classical { try refuseOverflow(scores: fit, x) }
         switch type {
         case .design:
             let v = try VarianceEngine(design: design).covariance(influence.blocks(rows: x.rows))

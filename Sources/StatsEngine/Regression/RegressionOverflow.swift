@@ -37,6 +37,28 @@ extension RegressionEstimator {
         }
     }
 
+    /// Refuses a fit whose scores are beyond a double: a row's weighted residual times
+    /// (dμ/dη)/V(μ) (for a Poisson fit (y − μ)·μ/μ, whose product overflows for means beyond
+    /// about 1e154), which every covariance but the classical one sums; they would leave the
+    /// standard errors missing without a word.
+    /// - Throws: `DisparityError.overflow` naming the row's line and the formula.
+    func refuseOverflow(scores fit: GLMFit, _ x: DesignMatrix) throws {
+        guard let i = fit.scoreFactor.firstIndex(where: { !$0.isFinite }) else { return }
+        throw table.rowError(Int(x.rows[i]), "formula \(quoted: x.formula.text): the score of this row's \(quoted: x.formula.response.label) (its weighted residual y − μ times (dμ/dη)/V(μ), μ = \(fit.mean[i])) exceeds \(DisparityError.largestDouble); rescale it")
+    }
+
+    /// The error that an iterate's deviance of the fit of `formula` is not finite: a fitted mean
+    /// beyond a double (`IRLS.Overflow`).
+    func meanOverflow(_ formula: ModelFormula) -> DisparityError {
+        overflow(formula, "the fit's deviance (a fitted mean exp(η))")
+    }
+
+    /// The error that the estimate of the coefficient of `column` in the fit of `formula` is
+    /// beyond a double (not aliased, yet not finite).
+    func coefficientOverflow(_ formula: ModelFormula, _ column: String) -> DisparityError {
+        overflow(formula, "the estimate of the coefficient of \(quoted: column)")
+    }
+
     /// The error that `what`, in the model of `formula`, exceeds a double.
     private func overflow(_ formula: ModelFormula, _ what: String) -> DisparityError {
         .overflow(file: table.source, "formula \(quoted: formula.text): \(what)")

@@ -87,7 +87,7 @@ public struct RaoWuBootstrap: Sendable {
     /// The replicates' values from `evaluate`, given the PSU factors of a block of replicates
     /// (per replicate, its factor of every PSU); blocks keep the factors to about `blockBytes`
     /// however many PSUs and replicates there are.
-    func factorBlocks(_ evaluate: ([[Double]]) -> [[Double]]) -> [[Double]] {
+    func factorBlocks(_ evaluate: ([[Double]]) throws -> [[Double]]) rethrows -> [[Double]] {
         let width = max(1, min(replicates, Self.blockBytes / (8 * max(1, design.psuTotal))))
         var values: [[Double]] = []
         values.reserveCapacity(replicates)
@@ -98,7 +98,7 @@ public struct RaoWuBootstrap: Sendable {
                 let shared = UnsafeSendable(slots)
                 DispatchQueue.concurrentPerform(iterations: columns) { c in shared.value[c] = factors(replicate: start + c) }
             }
-            values += evaluate(block)
+            values += try evaluate(block)
         }
         return values
     }

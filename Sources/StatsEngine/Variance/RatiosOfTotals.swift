@@ -170,12 +170,16 @@ public struct RatiosOfTotals: Sendable {
         denominator.append(-1)
     }
 
-    /// The statistics from the totals `t` (`totalCount` values).
+    /// The statistics from the totals `t` (`totalCount` values): NaN where there is none (no
+    /// numerator, or a denominator of 0: no rows or no weight there), +∞ where a total or the
+    /// ratio is beyond a double (an overflow, never a missing estimate).
     func statistics(_ t: UnsafeBufferPointer<Double>) -> [Double] {
         numerator.indices.map { o in
             let n = numerator[o], d = denominator[o]
             guard n >= 0 else { return .nan }
-            return d >= 0 ? t[n] / t[d] : t[n]
+            guard t[n].isFinite, d < 0 || t[d].isFinite else { return .infinity }
+            guard d >= 0 else { return t[n] }
+            return t[d] != 0 ? t[n] / t[d] : .nan
         }
     }
 

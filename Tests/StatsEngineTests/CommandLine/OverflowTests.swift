@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import StatsEngine
 
 /// Sums beyond a double's range (values or weights near 1.8e308, squares of values beyond
 /// 1e154): every command stops with one line naming the file, the column or the formula's term
@@ -118,6 +119,62 @@ final class OverflowTests: ScratchFolderTestCase {
                         ["column 'y': a sum in the replicate variance of its mean estimate \(Self.exceeds)"])
         try assertFails(csv, ["regress", "y ~ 1"] + design,
                         ["formula 'y ~ 1': a weighted sum in the variance of the coefficient of '(Intercept)' \(Self.exceeds)"])
+    }
+
+    /// A replicate's estimate beyond a double stops the analysis with one line naming the column
+    /// and "on a replicate's weights": it was left out as a replicate without rows or weight
+    /// (a total's standard error 0 or 1.6 from the others), by the one-pass totals, by
+    /// re-estimation, on made jackknife and bootstrap replicates and the Rao-Wu bootstrap; a
+    /// regression's refitted coefficient beyond a double likewise.
+    func testReplicateEstimatesBeyondADoubleAreRefused() throws {
+        // A replicate weight of 1e300 on a value of 1e10.
+        let csv = "y,g,x,w,r1,r2,r3,r4\n1e10,a,1,1,1e300,1,1,1\n1,a,2,1,1,1e300,1,1\n2,b,3,1,1,1,1,1\n3,b,1,1,1,1,1,0\n5,a,2,1,1,1,0,1\n4,b,3,1,0,1,1,1\n"
+        let design = ["--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"]
+        for (arguments, what) in [(["estimate", "mean", "y"], "its mean estimate"), (["estimate", "total", "y", "--by", "g"], "its total estimate"),
+                                  (["estimate", "ratio", "y", "--denominator", "x"], "its ratio estimate"),
+                                  (["estimate", "sd", "y"], "its weighted sum of squared deviations from the mean"),
+                                  (["estimate", "lower-mean", "y", "--q", "0.5"], "its weighted sum"),
+                                  (["gap", "y", "--group", "g", "--reference", "a"], "its mean in a group of g")] {
+            try assertFails(csv, arguments + design, ["data.csv, column 'y': \(what) on a replicate's weights \(Self.exceeds)"])
+        }
+        try assertFails(csv, ["regress", "y ~ x"] + design,
+                        ["formula 'y ~ x': the estimate of the coefficient of '(Intercept)' on a replicate's weights \(Self.exceeds)"])
+        // A total of 1.5e308 beside small values: finite, but not on a replicate that weighs it more.
+        for replicates in [["--make-replicates", "jk1"], ["--make-replicates", "bootstrap"], ["--bootstrap", "20", "--seed", "1"]] {
+            try assertFails("y\n1.5e308\n1\n2\n3\n", ["estimate", "total", "y"] + replicates,
+                            ["column 'y': its total estimate on a replicate's weights \(Self.exceeds)"])
+        }
+    }
+
+    /// Poisson counts of 1e200 and more: the scores (y − μ)·μ/μ overflow, and were left missing
+    /// (standard errors null, no word); counts of 1e305 take a fitted mean exp(η) beyond a
+    /// double on the way ("did not converge" before); a count with weight only on replicates
+    /// makes their refits' deviance NaN, which crashed the shared refit passes (and the
+    /// large-sample path); each is now an overflow error. Under replicate weights and the
+    /// bootstrap, a count of 1e200 with weight keeps its refits and standard errors.
+    func testPoissonCountsBeyondADoubleAreRefused() throws {
+        let counts = "c,x,w,r1,r2,r3\n1e200,1,1,2,1,1\n3,2,1,1,2,1\n2,3,1,1,1,2\n5,1,1,1,1,1\n4,2,1,1,1,1\n1,3,1,1,1,1\n"
+        let poisson = ["regress", "c ~ x", "--family", "poisson"]
+        try assertFails(counts, poisson, ["data.csv:2: formula 'c ~ x': the score of this row's 'c'", Self.exceeds])
+        try assertFails(counts.replacingOccurrences(of: "1e200", with: "1e305"), poisson,
+                        ["formula 'c ~ x': the fit's deviance (a fitted mean exp(η)) \(Self.exceeds)"])
+        let unweighted = counts.replacingOccurrences(of: "1e200,1,1,", with: "1e200,1,0,")
+        for type in ["jk1", "bootstrap"] {
+            try assertFails(unweighted, ["regress", "c ~ 1", "--family", "poisson", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", type],
+                            ["formula 'c ~ 1': the fit's deviance (a fitted mean exp(η)) on a replicate's weights \(Self.exceeds)"])
+        }
+        for replicates in [["--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"], ["--bootstrap", "20", "--seed", "1"]] {
+            let rows = try results(counts, poisson + replicates)
+            XCTAssert(rows.allSatisfy { ($0["std_error"] as? Double)?.isFinite == true }, "\(replicates): \(rows)")
+        }
+        // The large-sample path and the shared refit passes, directly.
+        let table = Table(source: "counts", names: ["c", "x"], columns: [[1e305, 3, 2, 5, 4, 1], [1, 2, 3, 1, 2, 3]].map { .numeric(NumericColumn($0)) })
+        let x = try DesignMatrix(formula: ModelFormula("c ~ x"), table: table)
+        XCTAssertThrowsError(try IRLS(family: .poisson, fusedAbove: 0).fit(x, weights: [Double](repeating: 1, count: 6))) {
+            XCTAssert($0 is IRLS.Overflow, "\($0)")
+        }
+        let refits = IRLS(family: .poisson).fits(x, weights: [ScaledWeights([1, 1, 1, 1, 1, 1])], start: [1, 0])
+        XCTAssertThrowsError(try refits[0].get()) { XCTAssert($0 is IRLS.Overflow, "\($0)") }
     }
 
     func testRegressionsWhoseSumsOverflowAreRefused() throws {
