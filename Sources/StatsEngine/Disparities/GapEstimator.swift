@@ -75,10 +75,34 @@ public struct GapEstimator: Sendable {
 
     /// The rows of `comparisons` with linearization standard errors.
     private func linearized(_ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
-        let scope = try self.scope(request, domain: try request.subset?.rows(of: table))
+        let domain = try request.subset?.rows(of: table)
+        let scope = try self.scope(request, domain: domain)
+        let decompositions = try self.decompositions(request, domain: domain)
         var out: [GapRow] = []
-        for comparison in comparisons { out += try compare(comparison.cells, scope: scope, label: comparison.label, request) }
+        for comparison in comparisons {
+            out += try compare(comparison.cells, scope: scope, label: comparison.label, decompositions: decompositions, request)
+        }
         return out
+    }
+
+    /// A decomposition (`--adjust`) of the difference of two of a comparison's cells: the prefix
+    /// of its rows' names, those cells (focal, reference) and the rows it is estimated on.
+    struct Decomposition {
+        let prefix: String
+        let cells: [Int]
+        let domain: [Bool]?
+    }
+
+    /// The decompositions of a request: none without `--adjust`; otherwise the difference's,
+    /// on the subset's rows (nil: all rows), and with a period the current wave's on that wave's
+    /// rows and the baseline wave's on its own, named like the other baseline rows ("baseline
+    /// explained"), so that each wave's parts add up to that wave's difference.
+    private func decompositions(_ request: GapRequest, domain: [Bool]?) throws -> [Decomposition] {
+        guard request.adjust != nil else { return [] }
+        guard let period = request.period else { return [Decomposition(prefix: "", cells: [0, 1], domain: domain)] }
+        let waves = try PeriodCells(table: table, period: period)
+        return [Decomposition(prefix: "", cells: [0, 1], domain: waves.current(within: domain)),
+                Decomposition(prefix: "baseline ", cells: [2, 3], domain: waves.baseline(within: domain))]
     }
 
     /// Every focal level's cells, in level order.
@@ -223,15 +247,16 @@ public struct GapEstimator: Sendable {
 
     /// The rows of one comparison: focal, reference, difference and ratio, and with a period
     /// the same at the baseline and the changes (the change in the difference is the
-    /// difference in differences).
-    private func compare(_ cells: [Linearized], scope: [Int32], label: String, _ request: GapRequest) throws -> [GapRow] {
+    /// difference in differences); then the parts of each of `decompositions`.
+    private func compare(_ cells: [Linearized], scope: [Int32], label: String, decompositions: [Decomposition],
+                         _ request: GapRequest) throws -> [GapRow] {
         let c = try JointEstimates(cells, engine: engine, scope: scope)
         // Cells 0 and 2 are the focal group's, 1 and 3 the reference's.
         if let i = c.ownVariances.firstIndex(of: .infinity) {
             throw overflow(request, "a weighted sum in the variance of its \(request.statistic.rawValue) in group \(request.group)=\(i % 2 == 0 ? label : request.reference)")
         }
         // Each row's df is that of the rows of its own cells (the df policy); a decomposition's
-        // parts rest on both groups' current cells.
+        // parts rest on both groups' cells of its wave.
         // Disclosure control counts each cell's rows and, for a proportion, the rows counted.
         let counted = request.statistic == .proportion ? try indicator(request) : nil
         let smallest = cells.map { cell -> Int in
@@ -249,12 +274,11 @@ public struct GapEstimator: Sendable {
             guard undefined != nil || !value.estimate.isInfinite && value.variance != .infinity else {
                 throw overflow(request, "\(value.estimate.isInfinite ? "the" : "a weighted sum in the variance of the") \(component) estimate of group \(request.group)=\(label)")
             }
-            let cellsUsed = used.isEmpty ? [0, 1] : used
-            if let reason = request.disclosure.reason(smallestCell: cellsUsed.map { smallest[$0] }.min()!) {
+            if let reason = request.disclosure.reason(smallestCell: used.map { smallest[$0] }.min()!) {
                 return withheld(component, cells: used, note: reason)
             }
             if let undefined { return withheld(component, cells: used, note: undefined) }
-            let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(cellsUsed)) }
+            let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(used)) }
             let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
             // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
             let unestimable = value.estimate.isFinite && !value.variance.isFinite
@@ -283,20 +307,23 @@ public struct GapEstimator: Sendable {
             // The reference as the group column spells it (`1` for a reference given as `1.0`).
             let reference = groups.levels[table.level(request.reference, among: groups.levels, ofColumn: request.group)!]
             let regression = RegressionEstimator(table: table, design: design)
-            let domain = try request.subset?.rows(of: table)
-            let parts = request.logit
-                ? try NonlinearDecomposition(estimator: regression)
-                    .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
-                               reference: reference, domain: domain)
-                : try OaxacaBlinder(estimator: regression)
-                    .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
-                               reference: reference, domain: domain,
-                               weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
-                               normalize: request.normalize)
-            rows += try parts.map { part in
-                var r = try row(part.name, (part.estimate, part.variance), cells: [], scale: request.scale)
-                r.n = part.n
-                return r
+            for decomposition in decompositions {
+                let domain = decomposition.domain
+                let parts = request.logit
+                    ? try NonlinearDecomposition(estimator: regression)
+                        .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
+                                   reference: reference, domain: domain)
+                    : try OaxacaBlinder(estimator: regression)
+                        .decompose(outcome: request.variable, covariates: covariates, groups: groups, focal: label,
+                                   reference: reference, domain: domain,
+                                   weighting: request.pooled ? .pooled : .reference, threefold: request.threefold,
+                                   normalize: request.normalize)
+                rows += try parts.map { part in
+                    var r = try row(decomposition.prefix + part.name, (part.estimate, part.variance), cells: decomposition.cells,
+                                    scale: request.scale)
+                    r.n = part.n
+                    return r
+                }
             }
         }
         return rows

@@ -33,7 +33,8 @@ public struct GapRequest: Sendable {
     public var degreesOfFreedom: DegreesOfFreedom
     /// A target for the difference (in the reported scale), giving each difference row a verdict.
     public var target: Target?
-    /// Covariates of an Oaxaca-Blinder decomposition of the difference (`--adjust "x1 + x2"`).
+    /// Covariates of an Oaxaca-Blinder decomposition of the difference (`--adjust "x1 + x2"`);
+    /// with a period, of each wave's difference on that wave's rows.
     public var adjust: String?
     /// Pooled coefficients (with a group indicator) instead of the reference group's.
     public var pooled: Bool
@@ -134,8 +135,10 @@ public struct Period: Sendable, Equatable {
 public struct GapRow: Sendable {
     /// The focal level this row belongs to.
     public var focal: String
-    /// focal, reference, difference, ratio, and with an adjustment explained, unexplained
-    /// (endowments, coefficients, interaction) and per-term `explained[term]`, `unexplained[term]`.
+    /// focal, reference, difference, ratio (with a period also the baseline's and the changes:
+    /// `CellFunction`), and with an adjustment explained, unexplained (endowments,
+    /// coefficients, interaction) and per-term `explained[term]`, `unexplained[term]`: the
+    /// current wave's with a period, and the baseline wave's named "baseline explained" and so on.
     public var component: String
     /// The component's estimate, in the statistic's reported unit (a ratio row: unitless).
     public var estimate: Double

@@ -26,4 +26,13 @@ struct PeriodCells {
 
     func current(_ rows: [Int32]) -> [Int32] { rows.filter { codes[Int($0)] == current } }
     func baseline(_ rows: [Int32]) -> [Int32] { rows.filter { codes[Int($0)] == baseline } }
+
+    /// `domain` (nil: every row) narrowed to the current wave, a mask over the table's rows.
+    func current(within domain: [Bool]?) -> [Bool] { mask(current, within: domain) }
+    /// `domain` (nil: every row) narrowed to the baseline wave, a mask over the table's rows.
+    func baseline(within domain: [Bool]?) -> [Bool] { mask(baseline, within: domain) }
+
+    private func mask(_ wave: Int32, within domain: [Bool]?) -> [Bool] {
+        codes.indices.map { codes[$0] == wave && domain?[$0] != false }
+    }
 }

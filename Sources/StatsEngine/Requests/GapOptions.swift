@@ -45,7 +45,7 @@ public struct GapOptions: ParsableArguments {
     public var target: String?
 
     /// `--adjust`: the covariates of an Oaxaca-Blinder decomposition.
-    @Option(help: "Oaxaca-Blinder decomposition on these covariates, e.g. \"age + factor(edu)\".")
+    @Option(help: "Oaxaca-Blinder decomposition on these covariates, e.g. \"age + factor(edu)\"; with --period, of each wave's difference (the baseline's parts named \"baseline explained\", ...).")
     public var adjust: String?
 
     /// `--pooled`: decompose with pooled coefficients (Jann's `pooled`).
