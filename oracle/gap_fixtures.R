@@ -22,7 +22,8 @@
 #   proportion of bin (0/1) in percentage points (scale 100)
 #   proportion of cat = "pære" (scale 1)
 #   ratio num / x
-#   quantiles 0.5 and 0.25 of y (focal and reference rows only, see below)
+#   quantiles 0.5 and 0.25 of y, normal and R's default df (focal and reference rows only, see
+#   below)
 #
 # How R computes them (na.rm: rows missing the variable or the denominator leave the groups;
 # svyby's covmat = TRUE fails together with na.rm = TRUE in survey 4.1.1, so the design is first
@@ -39,10 +40,13 @@
 #   scale 100          multiplies estimate, SE and bounds of focal, reference and difference
 #                      (not the ratio)
 #   quantile           R has no joint linearization of two domains' quantiles, so only the
-#                      focal and reference rows are given: the estimate and the SE of
-#                      svyquantile(~y, subset(des, region == L), q, ci = TRUE, df = Inf,
-#                      na.rm = TRUE) (Woodruff, normal quantiles, qrule "math"), and the
-#                      interval estimate -/+ qnorm(0.975) SE that the gap reports
+#                      focal and reference rows are given: the estimate, Woodruff's interval
+#                      and its SE from svyquantile(~y, des restricted to region == L and y
+#                      present, q, ci = TRUE, df) (Woodruff, qrule "math"), which each of these
+#                      rows shows as `estimate quantile` does: df = Inf for df = normal, and
+#                      for df = auto R's default, the degf of those rows (checked equal to
+#                      svyby(~y, ~region, des, svyquantile, ci = TRUE, na.rm = TRUE)), the
+#                      interval's t df
 #   n                  rows of the group with the variable (difference and ratio: both groups)
 #
 # Change over time (request period = wave, baseline 2021, current 2023), on waves_indep
@@ -146,7 +150,8 @@ fmt <- function(v) {
 }
 
 rows <- list()
-emit <- function(case, spec, r, level, component, estimate, se, crit, dfv, n) {
+emit <- function(case, spec, r, level, component, estimate, se, crit, dfv, n,
+                 low = estimate - crit * se, high = estimate + crit * se) {
   stopifnot(is.finite(estimate), is.finite(se), se > 0)
   rows[[length(rows) + 1]] <<- data.frame(
     case = case, data = spec$data, weights = spec$weights, strata = spec$strata,
@@ -155,8 +160,8 @@ emit <- function(case, spec, r, level, component, estimate, se, crit, dfv, n) {
     category = r$category, q = if (is.na(r$q)) "" else format(r$q), scale = format(r$scale),
     df = r$df, reference = r$reference, focal = r$focal, period = r$period, baseline = r$baseline,
     current = r$current, subset = r$subset, level = level, component = component,
-    estimate = fmt(estimate), std_error = fmt(se), conf_low = fmt(estimate - crit * se),
-    conf_high = fmt(estimate + crit * se), df_value = fmt(dfv), n = as.character(n),
+    estimate = fmt(estimate), std_error = fmt(se), conf_low = fmt(low),
+    conf_high = fmt(high), df_value = fmt(dfv), n = as.character(n),
     stringsAsFactors = FALSE)
 }
 
@@ -254,22 +259,34 @@ linear_case <- function(spec, des, r) {
   }
 }
 
-# Quantiles: the focal and reference rows only, from svyquantile on each domain.
+# Quantiles: the focal and reference rows only, from svyquantile on each domain: its Woodruff
+# interval, SE and df, as `estimate quantile` gives them.
 quantile_case <- function(spec, des, r) {
-  stopifnot(r$focal != "", r$df == "normal", r$scale == 1)
+  stopifnot(r$focal != "", r$df %in% c("normal", "auto"), r$scale == 1)
   d <- data[[spec$data]]
   case <- case_id(spec, r)
+  if (r$df == "auto") {
+    by <- svyby(formula_of(r$variable), ~region, des, svyquantile, quantiles = r$q, ci = TRUE,
+                na.rm = TRUE, vartype = c("se", "ci"))
+  }
   for (component in c("focal", "reference")) {
     L <- if (component == "focal") r$focal else r$reference
-    dom <- des[d$region %in% L, ]
-    res <- svyquantile(formula_of(r$variable), dom, quantiles = r$q, ci = TRUE, df = Inf,
-                       na.rm = TRUE)[[1]]
+    dom <- des[d$region %in% L & !is.na(d[[r$variable]]), ]
+    dfv <- if (r$df == "normal") NA else degf(dom)
+    res <- svyquantile(formula_of(r$variable), dom, quantiles = r$q, ci = TRUE,
+                       df = if (is.na(dfv)) Inf else dfv)[[1]]
     est <- res[1, 1]
     se <- res[1, 4]
+    crit <- if (is.na(dfv)) z975 else qt(0.975, dfv)
     stopifnot(is.finite(res[1, 2]), is.finite(res[1, 3]),
-              abs(se - (res[1, 3] - res[1, 2]) / (2 * z975)) <= 1e-12 * se)
+              abs(se - (res[1, 3] - res[1, 2]) / (2 * crit)) <= 1e-12 * se)
+    if (r$df == "auto") {
+      # svyby's default: the same estimate, SE and interval
+      at <- which(by$region == L)
+      same(c(by[at, 2], SE(by)[at], by[at, "ci_l"], by[at, "ci_u"]), c(est, se, res[1, 2], res[1, 3]))
+    }
     n <- sum(d$region %in% L & !is.na(d[[r$variable]]))
-    emit(case, spec, r, r$focal, component, est, se, z975, NA, n)
+    emit(case, spec, r, r$focal, component, est, se, crit, dfv, n, low = res[1, 2], high = res[1, 3])
   }
 }
 
@@ -285,6 +302,7 @@ for (spec in designs) {
   linear_case(spec, des, request("proportion", "cat", category = PEAR))
   linear_case(spec, des, request("ratio", "num", denominator = "x"))
   for (q in c(0.5, 0.25)) quantile_case(spec, des, request("quantile", "y", q = q))
+  for (q in c(0.5, 0.25)) quantile_case(spec, des, request("quantile", "y", q = q, df = "auto"))
 }
 
 

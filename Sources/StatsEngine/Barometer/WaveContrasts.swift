@@ -137,7 +137,7 @@ struct WaveContrasts {
             }
             var value = Inferred.wald(estimates[i], variance: variances[i], df: df, level: level)
             // A quantile's level in a wave shows its own (Woodruff) interval, as `estimate quantile`.
-            if !replicatedDesign, used.count == 1, let interval = cells[used[0]].interval {
+            if !replicatedDesign, used.count == 1, let interval = cells[used[0]].interval, interval.standardError != nil {
                 (value.low, value.high, value.df) = (interval.low, interval.high, interval.df)
             }
             return Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)

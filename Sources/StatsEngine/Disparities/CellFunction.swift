@@ -29,6 +29,12 @@ enum CellFunction: Sendable {
         return rows
     }
 
+    /// The rows that are one cell's own figure (focal, reference and, with a period, the same
+    /// at the baseline): each such row's component and its cell.
+    static func ownRows(cells: Int) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: rows(cells: cells).filter { $0.cells.count == 1 }.map { ($0.component, $0.cells[0]) })
+    }
+
     /// The row's value from the cells' values; a cell the row does not use (coefficient 0) is
     /// not read, so a replicate that cannot give it (NaN) leaves the row's value alone.
     func value(_ cells: [Double]) -> Double {

@@ -7,7 +7,9 @@
 /// does, and contrasts use the joint covariance over the whole design; the difference's
 /// variance is v₁₁ + v₂₂ − 2v₁₂ and the ratio's follows by the delta method. Quantiles are
 /// linearized through Woodruff's interval (`WoodruffQuantile`), with the same df as
-/// `estimate quantile`, so a cell's SE is the same in both commands.
+/// `estimate quantile`, and a cell's own row (focal, reference) shows that interval, its SE and
+/// df, as `estimate quantile` does for the group (on replicate weights too: the interval from
+/// the replicates' variance of the share below the quantile); the contrasts of cells are Wald.
 public struct GapEstimator: Sendable {
     /// The data the cells are estimated on.
     public let table: Table
@@ -27,7 +29,8 @@ public struct GapEstimator: Sendable {
     /// - Throws: `DisparityError` naming the level, cell or column at fault, also for a weighted
     ///   sum (in an estimate or its variance) beyond the largest double (`DisparityError.overflow`).
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
-        let comparisons = try self.comparisons(request)
+        // On replicate weights a quantile cell's own interval is R's default there, as `estimate quantile`'s.
+        let comparisons = try self.comparisons(request, replicateShares: design.spec.varianceMethod.usesReplicateWeights)
         let rows = try replicated(try linearized(comparisons, request), comparisons, request)
         return flaggingZeroDegreesOfFreedom(rows, comparisons, request)
     }
@@ -38,10 +41,8 @@ public struct GapEstimator: Sendable {
     /// (R's svycontrast, kept). A quantile's cells have their own 0-df rule (no Woodruff interval).
     private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) -> [GapRow] {
         guard request.statistic != .quantile, let width = comparisons.first?.cells.count else { return rows }
-        let parts = CellFunction.rows(cells: width)
-        let cellsOf = Dictionary(uniqueKeysWithValues: parts.map { ($0.component, $0.cells) })
-        // A cell's own row is the part of that one cell alone (focal, reference, and their baselines).
-        let ownRow = Dictionary(uniqueKeysWithValues: parts.filter { $0.cells.count == 1 }.map { ($0.component, $0.cells[0]) })
+        let cellsOf = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.cells) })
+        let ownRow = CellFunction.ownRows(cells: width)
         let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.map { ($0.label, $0) })
         var flat: [String: Set<Int>] = [:]
         for row in rows {
@@ -105,8 +106,9 @@ public struct GapEstimator: Sendable {
                 Decomposition(prefix: "baseline ", cells: [2, 3], domain: waves.baseline(within: domain))]
     }
 
-    /// Every focal level's cells, in level order.
-    private func comparisons(_ request: GapRequest) throws -> [Comparison] {
+    /// Every focal level's cells, in level order; with `replicateShares` a quantile cell's
+    /// Woodruff interval takes the replicates' variance of its share (`linearizer(for:replicateShares:)`).
+    private func comparisons(_ request: GapRequest, replicateShares: Bool = false) throws -> [Comparison] {
         try request.validate()
         let groups = try table.categorical(request.group)
         guard let referenceCode = table.level(request.reference, among: groups.levels, ofColumn: request.group) else {
@@ -129,7 +131,7 @@ public struct GapEstimator: Sendable {
             throw DisparityError.data(file: table.source, column: request.group,
                                       "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
         }
-        let statistic = try linearizer(for: request)
+        let statistic = try linearizer(for: request, replicateShares: replicateShares)
         var domain = try request.subset?.rows(of: table)
         if let covariates = request.adjust {
             // A decomposition's cells are its regressions' rows (those with the outcome and every
@@ -185,9 +187,18 @@ public struct GapEstimator: Sendable {
             }
         }
         guard let replicated else { return rows }
+        // A quantile cell's own row on replicate weights is already `estimate quantile`'s (its
+        // Woodruff interval from the replicates' variance of its share): it keeps it, noting the
+        // replicates that cannot give the cell. Its contrasts take the replicates' spread.
+        let ownWoodruff = request.statistic == .quantile && design.spec.varianceMethod.usesReplicateWeights
+            ? CellFunction.ownRows(cells: comparisons[0].cells.count) : [:]
         return try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
+            if ownWoodruff[row.component] != nil {
+                row.note = row.note ?? replicated.note(i)
+                return row
+            }
             guard replicated.standardError(i) != .infinity else {
                 throw overflow(request, "a sum in the replicate variance of the \(row.component) estimate of group \(request.group)=\(row.focal)")
             }
@@ -278,8 +289,14 @@ public struct GapEstimator: Sendable {
                 return withheld(component, cells: used, note: reason)
             }
             if let undefined { return withheld(component, cells: used, note: undefined) }
-            let df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(used)) }
-            let inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
+            var df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(used)) }
+            var inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
+            // A quantile cell's own row is `estimate quantile`'s: Woodruff's interval, its SE and df.
+            if used.count == 1, let own = cells[used[0]].interval {
+                df = own.df
+                inferred = Inferred(estimate: value.estimate, standardError: own.standardError, df: df, low: own.low, high: own.high)
+                    .scaled(by: scale)
+            }
             // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
             let unestimable = value.estimate.isFinite && !value.variance.isFinite
             return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
@@ -331,11 +348,13 @@ public struct GapEstimator: Sendable {
 
 
     /// The per-cell linearization of the requested statistic, its columns read once. The
-    /// second argument names the cell in errors.
+    /// second argument names the cell in errors. With `replicateShares` (a design with replicate
+    /// weights) a quantile's Woodruff interval takes its share's standard error from the
+    /// replicates, as `estimate quantile` there; otherwise from linearization.
     /// - Throws: `DisparityError.overflow` for a cell whose estimate or influence values
     ///   exceed a double (a quantile without Woodruff's interval has none, NaN, by design).
-    func linearizer(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
-        let statistic = try cellStatistic(for: request)
+    func linearizer(for request: GapRequest, replicateShares: Bool = false) throws -> ([Int32], String) throws -> Linearized {
+        let statistic = try cellStatistic(for: request, replicateShares: replicateShares)
         return { [self] rows, cell in
             let linearized = try statistic(rows, cell)
             guard linearized.estimate.isFinite else { throw overflow(request, "in \(cell), its weighted sum") }
@@ -351,8 +370,8 @@ public struct GapEstimator: Sendable {
         .overflow(file: table.source, column: request.variable, what)
     }
 
-    /// `linearizer(for:)` without the overflow checks.
-    private func cellStatistic(for request: GapRequest) throws -> ([Int32], String) throws -> Linearized {
+    /// `linearizer(for:replicateShares:)` without the overflow checks.
+    private func cellStatistic(for request: GapRequest, replicateShares: Bool) throws -> ([Int32], String) throws -> Linearized {
         let w = design.weights
         func present(_ rows: [Int32], _ columns: [[Double]], _ cell: String) throws -> [Int32] {
             let used = rowsWithValues(rows, in: columns)
@@ -388,7 +407,7 @@ public struct GapEstimator: Sendable {
             }
         case .quantile:
             let y = try table.numeric(request.variable)
-            return { rows, cell in try quantile(y, rows: try present(rows, [y], cell), cell: cell, request) }
+            return { rows, cell in try quantile(y, rows: try present(rows, [y], cell), request, replicateShares: replicateShares) }
         }
     }
 
@@ -415,13 +434,16 @@ public struct GapEstimator: Sendable {
     }
 
     /// A quantile cell linearized through its Woodruff interval, with the df `estimate quantile`
-    /// uses on the same rows.
-    private func quantile(_ y: [Double], rows: [Int32], cell: String, _ request: GapRequest) throws -> Linearized {
+    /// uses on the same rows (and with `replicateShares` its share's replicate variance).
+    private func quantile(_ y: [Double], rows: [Int32], _ request: GapRequest, replicateShares: Bool) throws -> Linearized {
         let df = request.degreesOfFreedom.resolved(designByDefault: true) { design.degreesOfFreedom(rows: rows) }
-        let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine)
+        let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine,
+                                            shareStandardError: replicateShares ? WoodruffQuantile.replicateShareStandardError(y, rows: rows, design: design) : nil)
         // Without an interval the cell has no variance (not finite influence values): its
-        // comparison's rows get none, with a note, and the other comparisons are unaffected.
-        return woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan })
+        // comparison's rows get none, with a note, and the other comparisons are unaffected; its
+        // own row shows what there is of the interval, as `estimate quantile`.
+        return woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan },
+                                                 interval: (woodruff.low, woodruff.high, df, nil))
     }
 
     /// Whether every group the request compares (its focal level when named, and its

@@ -419,14 +419,8 @@ public struct DescriptiveEstimator: Sendable {
         let used = try present(domain, [y], request.variable)
         guard used.contains(where: { design.weights[Int($0)] != 0 }) else { throw NotEstimable.noWeight }
         let df = degreesOfFreedom(request, rows: used, designByDefault: true)
-        let replicated: ((Double, [Double], Double) throws -> Double)? = !replicateShares ? nil : { [design] share, _, estimate in
-            let covariance = try design.replicateCovariance(estimates: [share]) { replicate in
-                [WoodruffQuantile.share(y, replicate.weights, rows: used, atOrBelow: estimate)]
-            }
-            return covariance?.standardError(0) ?? .nan
-        }
         let woodruff = try WoodruffQuantile(y, design.weights, rows: used, q: request.q, level: request.level, df: df, engine: engine,
-                                            shareStandardError: replicated)
+                                            shareStandardError: replicateShares ? WoodruffQuantile.replicateShareStandardError(y, rows: used, design: design) : nil)
         guard woodruff.standardError?.isFinite != false else { throw overflow(request, "the width of its Woodruff interval") }
         // Without both ends of Woodruff's interval there is no standard error: say why.
         let note = woodruff.standardError != nil ? nil : df == 0

@@ -8,9 +8,10 @@ public struct Linearized: Sendable {
     public var rows: [Int32]
     /// One influence value per entry of `rows`, in the same order, in the statistic's unit.
     public var values: [Double]
-    /// A quantile's own interval (Woodruff's, with its df; an end nil where it does not exist),
+    /// A quantile's own interval (Woodruff's, with its df and the standard error it implies,
+    /// its width over 2t; an end, and then the standard error, nil where it does not exist),
     /// which the statistic's figure shows in place of a Wald interval; nil for the others.
-    public var interval: (low: Double?, high: Double?, df: Double?)? = nil
+    public var interval: (low: Double?, high: Double?, df: Double?, standardError: Double?)? = nil
 }
 
 /// The linearizations of the smooth statistics, shared by `estimate` and the disparity measures.

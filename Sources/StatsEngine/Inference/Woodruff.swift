@@ -70,6 +70,22 @@ struct WoodruffQuantile {
     var linearized: Linearized? {
         guard let se = standardError, shareStandardError > 0 else { return nil }
         let slope = se / shareStandardError
-        return Linearized(estimate: estimate, rows: rows, values: shareInfluence.map { -slope * $0 }, interval: (low, high, df))
+        return Linearized(estimate: estimate, rows: rows, values: shareInfluence.map { -slope * $0 },
+                          interval: (low, high, df, se))
+    }
+
+    /// The standard error of the share of `rows` at or below a quantile from `design`'s
+    /// replicates (for `init`'s `shareStandardError`): each replicate's share at or below the
+    /// full sample's quantile, held fixed, combined by the design's replicate variance, as R's
+    /// `svyquantile` on a replicate design (`interval.type = "mean"`, its default); NaN where the
+    /// design has no replicates.
+    static func replicateShareStandardError(_ y: [Double], rows: [Int32], design: SurveyDesign)
+        -> (_ share: Double, _ influence: [Double], _ estimate: Double) throws -> Double {
+        { share, _, estimate in
+            let covariance = try design.replicateCovariance(estimates: [share]) { replicate in
+                [WoodruffQuantile.share(y, replicate.weights, rows: rows, atOrBelow: estimate)]
+            }
+            return covariance?.standardError(0) ?? .nan
+        }
     }
 }

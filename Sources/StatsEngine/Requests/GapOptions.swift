@@ -85,7 +85,7 @@ public struct GapOptions: ParsableArguments {
     public var level: Double = 0.95
 
     /// `--df`: `auto`, `normal`, `design` or a number, parsed by `DegreesOfFreedom(parsing:)`.
-    @Option(parsing: .unconditional, help: "Interval distribution: auto (R's default per statistic: the normal, t with the design df for quantiles), normal, design, or a number.")
+    @Option(parsing: .unconditional, help: "Interval distribution: auto (R's default per statistic: the normal; a quantile's focal and reference rows Woodruff's interval with t on their design df, as estimate quantile), normal, design, or a number.")
     public var df: String = "auto"
 
     /// Keys that hold the positional arguments in run specs and goals, in order.

@@ -8,7 +8,9 @@ import XCTest
 /// (fpc at both stages), nested designs and a two-stage design whose group column has missing
 /// values. Means (normal and design-df intervals, one focal level and every other level),
 /// proportions of a 0/1 variable in percentage points and of a text category, ratios, and the
-/// focal and reference rows of quantiles (Woodruff SE of `svyquantile`).
+/// focal and reference rows of quantiles (`svyquantile`'s Woodruff interval, SE and df, normal and
+/// R's default df, which `estimate quantile` gives for the group, also on replicate weights and
+/// a bootstrap).
 ///
 /// Change over time (`period`: column wave, baseline 2021, current 2023): the four cells (focal
 /// and reference, current and baseline) from one `svyby(~y, ~interaction(region, wave), covmat =
@@ -117,6 +119,77 @@ final class GapOracleTests: XCTestCase {
         XCTAssertEqual(result.checked, 10)
         XCTAssertEqual(result.mismatches.count, 10, result.mismatches.joined(separator: "\n"))
         XCTAssertTrue(result.mismatches.allSatisfy { $0.contains("n: R") }, "\(result.mismatches)")
+    }
+
+    /// A quantile gap's focal and reference rows (and their baselines) are `estimate quantile`'s
+    /// for the group, to 1e-12: Woodruff's interval, its SE and df (by default t on the group's
+    /// design df, R's svyquantile; the R fixture's quantile cases check the same against R), under
+    /// linearization, on a panel's two waves, on JK1 replicate weights (the interval from the
+    /// replicates' variance of the share below the quantile) and with a Rao-Wu bootstrap (the
+    /// replicates' spread of the quantile on the group's df); the differences and ratios keep Wald
+    /// intervals, on the normal unless `--df` says otherwise.
+    func testQuantileCellsShowTheirEstimateQuantileRows() throws {
+        // The R fixture's quantile cases give R's Woodruff intervals, asymmetric, with the design df.
+        let quantiles = try Self.expectedRecords().filter { $0["statistic"] == "quantile" && $0["df"] == "auto" }
+        XCTAssertEqual(quantiles.count, 20)
+        XCTAssertTrue(quantiles.allSatisfy { !$0["df_value"].isEmpty })
+        XCTAssertTrue(quantiles.contains { record in
+            let (e, low, high) = (Double(record["estimate"])!, Double(record["conf_low"])!, Double(record["conf_high"])!)
+            return abs((high - e) - (e - low)) > 1e-3 * (high - low)
+        })
+
+        var cache: [String: Table] = [:]
+        let twostage = try OracleFixture.table("twostage", in: "Fixtures/survey", cache: &cache)
+        let panel = try OracleFixture.table("waves_panel", in: "Fixtures/gap", cache: &cache)
+        let replicates = try OracleFixture.table("rep_jk1", in: "Fixtures/replicate", cache: &cache)
+        let linearized = DesignSpec(weights: "w", strata: "stratum", clusters: ["psu", "ssu"], fpc: ["fpc1", "fpc2"])
+        let bootstrap = DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], varianceMethod: .bootstrap(replicates: 60, seed: 11))
+        var jk1 = DesignSpec(weights: "w")
+        jk1.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "repw*", type: .jk1))
+        let cases: [(String, Table, DesignSpec, Period?)] = [
+            ("twostage", twostage, linearized, nil),
+            ("panel", panel, DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true),
+             Period(column: "wave", baseline: "2021", current: "2023")),
+            ("jk1", replicates, jk1, nil),
+            ("bootstrap", twostage, bootstrap, nil),
+        ]
+        var compared = 0
+        for (name, table, spec, period) in cases {
+            let design = try SurveyDesign(spec: spec, table: table)
+            for (q, df) in [(0.5, DegreesOfFreedom.automatic), (0.25, .automatic), (0.5, .normal), (0.5, .fixed(7))] {
+                var gap = GapRequest(variable: "y", group: "region", reference: "Nord", statistic: .quantile, q: q, degreesOfFreedom: df)
+                gap.period = period
+                let rows = try GapEstimator(table: table, design: design).estimate(gap)
+                let place = "\(name) q=\(q) df=\(df)"
+                for (prefix, wave) in [("", period?.current), ("baseline ", period?.baseline)] where prefix.isEmpty || period != nil {
+                    var estimate = EstimateRequest(statistic: .quantile, variable: "y", by: ["region"], q: q, degreesOfFreedom: df)
+                    if let wave, let period { estimate.subset = try RowFilter(parsing: "\(period.column) == \(wave)") }
+                    let groups = try DescriptiveEstimator(table: table, design: design).estimate(estimate)
+                    func own(_ level: String) throws -> EstimateRow { try XCTUnwrap(groups.first { $0.group[0].level == level }, level) }
+                    for row in rows where [prefix + "focal", prefix + "reference"].contains(row.component) {
+                        let expected = try own(row.component.hasSuffix("reference") ? "Nord" : row.focal)
+                        let what = "\(place) \(row.focal) \(row.component)"
+                        XCTAssertEqual(row.estimate, expected.estimate, what)
+                        assertClose(row.standardError.isFinite ? row.standardError : nil, expected.standardError, rel: 1e-12, "\(what) SE")
+                        assertClose(row.confidenceLow, expected.confidenceLow, rel: 1e-12, "\(what) low")
+                        assertClose(row.confidenceHigh, expected.confidenceHigh, rel: 1e-12, "\(what) high")
+                        XCTAssertEqual(row.df, expected.df, "\(what) df")
+                        XCTAssertEqual(row.n, expected.n, "\(what) n")
+                        compared += 1
+                    }
+                }
+                // Contrasts: Wald on the normal by default, on --df's t otherwise.
+                for row in rows where ["difference", "ratio", "change difference"].contains(row.component) {
+                    let wanted: Double? = if case .fixed(let v) = df { v } else { nil }
+                    XCTAssertEqual(row.df, wanted, "\(place) \(row.component) df")
+                    let half = try XCTUnwrap(Intervals.critical(level: 0.95, df: wanted)) * row.standardError
+                    XCTAssertEqual(try XCTUnwrap(row.confidenceLow), row.estimate - half, accuracy: 1e-12 * abs(row.estimate), "\(place) \(row.component)")
+                    XCTAssertEqual(try XCTUnwrap(row.confidenceHigh), row.estimate + half, accuracy: 1e-12 * abs(row.estimate), "\(place) \(row.component)")
+                }
+            }
+        }
+        // Four cases × four requests × two levels' focal and reference rows; the panel's baselines too.
+        XCTAssertEqual(compared, 4 * 4 * 2 * 2 + 4 * 2 * 2)
     }
 
     static func expectedRecords() throws -> [OracleRecord] {
