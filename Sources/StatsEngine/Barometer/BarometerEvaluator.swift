@@ -144,15 +144,20 @@ public struct BarometerEvaluator: Sendable {
                                    previous: config.schedule.latest(before: current, among: present), baselineAbsent: baseline == nil)
     }
 
-    /// One row per level of `by` among the current wave's rows: the level's figure and its
-    /// change since the baseline; and the levels' notes, each prefixed `by=level`.
+    /// One row per level of `by` among the rows of the waves up to the current one: the level's
+    /// figure and its change since the baseline; and the levels' notes, each prefixed `by=level`.
+    /// A level without rows now (or at the baseline) is listed, its figures not estimable, with
+    /// the note naming the wave.
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
                            waves: WaveContrasts.Waves, minimumCell: Int) throws -> (rows: [BreakdownRow], notes: [String]) {
         let column = try table.categorical(by)
         let periods = try table.categorical(config.schedule.column)
-        let currentCode = Int32(periods.levels.firstIndex(of: waves.current)!)
+        let now = config.schedule.position(waves.current)!
+        let upToNow = periods.levels.map { config.schedule.position($0).map { $0 <= now } ?? false }
         var present = Set<Int32>()
-        for r in 0..<table.rowCount where periods.codes[r] == currentCode && column.codes[r] >= 0 { present.insert(column.codes[r]) }
+        for r in 0..<table.rowCount where periods.codes[r] >= 0 && upToNow[Int(periods.codes[r])] && column.codes[r] >= 0 {
+            present.insert(column.codes[r])
+        }
         let levels = present.map { column.levels[Int($0)] }
         var notes: [String] = []
         let rows = try LevelOrder.sorted(levels).map { level in

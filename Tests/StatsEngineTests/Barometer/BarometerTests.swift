@@ -328,6 +328,35 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(full.goals[0].measures[0].notes, [])
     }
 
+    /// A breakdown level with rows in an earlier wave but none now vanished from the output
+    /// (no row, no note), while a level new now was listed with a note. Now every level with
+    /// rows in a wave up to the period shown is listed: one without rows now has no figure (not
+    /// withheld), n 0, and a note naming the level and the wave; a level whose rows come only
+    /// after the period shown is not listed.
+    func testABreakdownLevelWithoutRowsNowIsListedAndNoted() throws {
+        let csv = "period,area,y\n" + ["2010,a,1", "2010,a,2", "2010,b,3", "2010,b,4", "2011,a,2", "2011,a,3", "2011,c,5", "2011,c,6"]
+            .joined(separator: "\n") + "\n"
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"]))
+        let result = try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2011")
+        let m = result.goals[0].measures[0]
+        XCTAssertEqual(m.breakdown.map(\.level), ["a", "b", "c"])
+        let gone = m.breakdown[1]
+        XCTAssertNil(gone.current.value)
+        XCTAssertNil(gone.current.suppressed, "not estimable, not withheld")
+        XCTAssertNil(gone.changeSinceBaseline?.value)
+        XCTAssertEqual(gone.n, 0)
+        XCTAssertNotNil(m.breakdown[0].changeSinceBaseline?.value)
+        func note(_ level: String, _ wave: String) -> String { "area=\(level): \(WaveContrasts.noRowsNote(wave))" }
+        XCTAssertEqual(m.notes, [note("b", "2011"), note("c", "2010")])
+        XCTAssertEqual(result.suppressedCount, 0)
+        let json = Report.barometer(result, language: .en).rendered(as: .json)
+        XCTAssertTrue(json.contains("measure m1: \(note("b", "2011"))"), json)
+        // At the baseline, c (rows only in 2011) is not a level yet.
+        let baseline = try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2010").goals[0].measures[0]
+        XCTAssertEqual(baseline.breakdown.map(\.level), ["a", "b"])
+        XCTAssertEqual(baseline.notes, [])
+    }
+
     /// A wave of one observation under `--min-cell 1`, or of one PSU: its standard error of 0
     /// (the design leaves its rows 0 degrees of freedom) measured nothing yet gave an interval of
     /// width 0 and a change judged "met" on the other wave's error alone. Now the figures resting
