@@ -147,7 +147,8 @@ public struct BarometerEvaluator: Sendable {
     /// One row per level of `by` among the rows of the waves up to the current one: the level's
     /// figure and its change since the baseline; and the levels' notes, each prefixed `by=level`.
     /// A level without rows now (or at the baseline) is listed, its figures not estimable, with
-    /// the note naming the wave.
+    /// the note naming the wave. Disclosure control withholds a level of too few rows and the
+    /// figures that would give it away (`withholdingComplements`).
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
                            waves: WaveContrasts.Waves, minimumCell: Int) throws -> (rows: [BreakdownRow], notes: [String]) {
         let column = try table.categorical(by)
@@ -159,7 +160,7 @@ public struct BarometerEvaluator: Sendable {
             present.insert(column.codes[r])
         }
         let levels = present.map { column.levels[Int($0)] }
-        var notes: [String] = []
+        var notes: [String] = [], baselines: [Figure?] = []
         let rows = try LevelOrder.sorted(levels).map { level in
             let code = Int32(column.levels.firstIndex(of: level)!)
             let domain = column.codes.map { $0 == code }
@@ -167,10 +168,50 @@ public struct BarometerEvaluator: Sendable {
                                             waves: WaveContrasts.Waves(current: waves.current, baseline: waves.baseline, previous: nil),
                                             domain: domain, minimumCell: minimumCell, level: config.level)
             notes += figures.notes.map { "\(by)=\(level): \($0)" }
+            baselines.append(figures.baseline)
             return BreakdownRow(level: level, current: figures.current, changeSinceBaseline: figures.changeSinceBaseline,
                                 n: figures.n, population: figures.population)
         }
-        return (rows, notes)
+        return (Self.withholdingComplements(rows, baselines: baselines, minimumCell: minimumCell), notes)
+    }
+
+    /// Secondary suppression across a breakdown (`DisclosureControl.complementary`, as `estimate`
+    /// and `table` do; Hundepool et al. 2012, §4.2.2). At a wave the levels' populations add up
+    /// to the measure's, and their figures weighted by them to the measure's figure, both
+    /// published: one level withheld among shown ones would be worked out as the whole less the
+    /// others. So each wave's levels are a line, the measure its known total: where exactly one
+    /// level of the line is withheld, the shown level of the fewest rows is withheld with it (its
+    /// reason `complementaryCause`); a withheld level's population is withheld with its figure
+    /// (it rests on the same rows, and is the measure's population less the others'). A level's
+    /// change since the baseline is withheld where its figure is withheld now or at the baseline
+    /// wave (as a run at the baseline's period withholds it, the line of that wave): otherwise
+    /// the withheld figure would be the shown one less or plus the change.
+    /// - Parameters:
+    ///   - rows: the levels' rows, disclosure control applied to each figure's own cells.
+    ///   - baselines: each level's figure at the baseline wave (nil without one), so withheld.
+    static func withholdingComplements(_ rows: [BreakdownRow], baselines: [Figure?], minimumCell: Int) -> [BreakdownRow] {
+        // A wave's withheld levels: the ones of too few rows, and their complements; a level
+        // without rows in the wave (not estimable) hides nothing and is not chosen.
+        func withheld(_ figures: [Figure?]) -> [Bool] {
+            var hidden = figures.map { $0?.suppressed != nil }
+            for i in DisclosureControl.complementary(counts: figures.map { $0?.smallestCell ?? 0 }, withheld: hidden,
+                                                     lines: [Array(figures.indices)]) {
+                hidden[i] = true
+            }
+            return hidden
+        }
+        let now = withheld(rows.map(\.current)), then = withheld(baselines)
+        return rows.indices.map { i in
+            var row = rows[i]
+            if now[i] {
+                if row.current.suppressed == nil { row.current = .complementary(below: minimumCell, smallestCell: row.current.smallestCell) }
+                row.population = nil
+            }
+            if now[i] || then[i], let change = row.changeSinceBaseline, change.suppressed == nil, change.value != nil {
+                row.changeSinceBaseline = .complementary(below: minimumCell, smallestCell: change.smallestCell)
+            }
+            return row
+        }
     }
 
     /// A representation measure: at each of the population's waves, the benchmark's latest

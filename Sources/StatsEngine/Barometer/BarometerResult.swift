@@ -65,11 +65,16 @@ public struct MeasureResult: Sendable {
     /// What qualifies the figures (a change without a standard error, replicates left out).
     public var notes: [String]
 
-    /// Figures withheld by disclosure control, breakdown cells included.
+    /// Figures withheld by disclosure control, breakdown cells (and their populations) included.
     public var suppressedCount: Int {
         ([current] + [baseline, previous, changeSinceBaseline, changeSincePrevious].compactMap { $0 })
             .filter { $0.suppressed != nil }.count
-            + breakdown.reduce(0) { $0 + ($1.current.suppressed != nil ? 1 : 0) + ($1.changeSinceBaseline?.suppressed != nil ? 1 : 0) }
+            + breakdown.reduce(0) { $0 + $1.suppressedCount }
+    }
+
+    /// Whether a breakdown figure is withheld for what it would give away (secondary suppression).
+    public var withholdsComplements: Bool {
+        breakdown.contains { $0.current.revealsWithheld || $0.changeSinceBaseline?.revealsWithheld == true }
     }
 }
 
@@ -84,6 +89,9 @@ public struct Figure: Sendable {
     public var smallestCell: Int
     /// The disclosure threshold (`--min-cell`) the figure was withheld under; nil when shown.
     public var withheldBelow: Int? = nil
+    /// Whether the figure is withheld for what it would give away, not for its own cells: with
+    /// it, a withheld figure could be worked out (secondary suppression).
+    public var revealsWithheld = false
 
     /// A figure that cannot be estimated (its wave has no rows): no value, nothing withheld.
     static let notEstimable = Figure(value: nil, suppressed: nil, smallestCell: 0)
@@ -91,6 +99,14 @@ public struct Figure: Sendable {
     /// A figure withheld by disclosure control: it rests on fewer than `minimumCell` observations.
     static func withheld(below minimumCell: Int, smallestCell: Int) -> Figure {
         Figure(value: nil, suppressed: "rests on fewer than \(minimumCell) observations", smallestCell: smallestCell, withheldBelow: minimumCell)
+    }
+
+    /// A figure withheld by secondary suppression (`DisclosureControl.complementary`): it rests
+    /// on `smallestCell` observations, enough, but with it a figure withheld under `minimumCell`
+    /// could be worked out.
+    static func complementary(below minimumCell: Int, smallestCell: Int) -> Figure {
+        Figure(value: nil, suppressed: DisclosureControl(minimumCell: minimumCell).complementaryCause, smallestCell: smallestCell,
+               withheldBelow: minimumCell, revealsWithheld: true)
     }
 }
 
@@ -105,8 +121,15 @@ public struct BreakdownRow: Sendable {
     public var changeSinceBaseline: Figure?
     /// Unweighted rows the level's current estimate uses.
     public var n: Int
-    /// The weighted population of the level (Σ weights of its rows).
-    public var population: Double
+    /// The weighted population of the level (Σ weights of its rows); nil when the level's figure
+    /// is withheld: it rests on the same rows, and with the other levels' and the measure's
+    /// population it would give the withheld figure away.
+    public var population: Double?
+
+    /// Figures of the level withheld by disclosure control (its population included).
+    public var suppressedCount: Int {
+        (current.suppressed != nil ? 1 : 0) + (changeSinceBaseline?.suppressed != nil ? 1 : 0) + (population == nil ? 1 : 0)
+    }
 }
 
 /// The verdict in the national barometer's style, read off the rounded figure.

@@ -29,8 +29,12 @@ public struct DisclosureControl: Sendable, Equatable {
 
     /// Why a figure is withheld that rests on enough observations but would reveal a withheld
     /// one (`complementary`).
-    public var complementaryReason: String {
-        "withheld: with it, a figure of fewer than \(minimumCell) observations could be worked out (secondary suppression)"
+    public var complementaryReason: String { "withheld: " + complementaryCause }
+
+    /// `complementaryReason` without its "withheld: ", for a place that names withheld figures
+    /// itself (the barometer's `suppressed` column).
+    public var complementaryCause: String {
+        "with it, a figure of fewer than \(minimumCell) observations could be worked out (secondary suppression)"
     }
 
     /// Secondary (complementary) cell suppression along lines of figures that add up to a

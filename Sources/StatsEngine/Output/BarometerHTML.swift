@@ -74,6 +74,21 @@ private struct Page {
     var withheldReason: String {
         t("bygger på færre end \(result.minimumCell) observationer", "rests on fewer than \(result.minimumCell) observations")
     }
+    /// Why a figure is withheld by secondary suppression.
+    var complementReason: String {
+        t("med det kunne et tal med færre end \(result.minimumCell) observationer regnes ud (sekundær diskretionering)",
+          "with it, a figure of fewer than \(result.minimumCell) observations could be worked out (secondary suppression)")
+    }
+    /// Withheld figures' reasons, the secondary suppression's too where `m` has it.
+    func withheldReasons(_ m: MeasureResult) -> String {
+        guard m.withholdsComplements else { return withheldReason }
+        return withheldReason + t(", eller ville lade et sådant tal regne ud (sekundær diskretionering)",
+                                  ", or would let such a figure be worked out (secondary suppression)")
+    }
+    /// A withheld figure's mark, its reason on hover.
+    func withheldMark(complement: Bool) -> String {
+        "<span class=\"withheld\" title=\"\(e(complement ? complementReason : withheldReason))\">..</span>"
+    }
 
     func html() -> String {
         let title = "\(result.title) · \(result.period)"
@@ -251,7 +266,7 @@ private struct Page {
         var out = "<p class=\"basis\">\(parts.joined(separator: " · "))</p>"
         let withheld = m.suppressedCount
         if withheld > 0 {
-            out += "<p class=\"withheld-note\"><span class=\"withheld\">..</span> \(e(t("\(withheld) tal tilbageholdt: \(withheldReason).", "\(withheld) figure\(withheld == 1 ? "" : "s") withheld: \(withheldReason).")))</p>"
+            out += "<p class=\"withheld-note\"><span class=\"withheld\">..</span> \(e(t("\(withheld) tal tilbageholdt: \(withheldReasons(m)).", "\(withheld) figure\(withheld == 1 ? "" : "s") withheld: \(withheldReasons(m)).")))</p>"
         }
         if [m.changeSinceBaseline, m.changeSincePrevious].contains(where: { $0?.value != nil && $0?.value?.low == nil }) {
             out += "<p class=\"withheld-note\">\(e(t("En ændring uden interval: de to tal bygger på overlappende stikprøver, hvis kovarians ikke er estimeret.", "A change without an interval: the two figures rest on overlapping samples, whose covariance is not estimated.")))</p>"
@@ -297,7 +312,7 @@ private struct Page {
         for b in m.breakdown {
             rows += "<tr><th scope=\"row\">\(e(b.level))</th><td class=\"num\">\(figure(b.current, m))</td>"
                 + "<td class=\"num\">\(b.changeSinceBaseline.map { figure($0, m, signed: true) } ?? "–")</td>"
-                + "<td class=\"num\">\(grouped(Double(b.n)))</td><td class=\"num\">\(grouped(b.population))</td></tr>"
+                + "<td class=\"num\">\(grouped(Double(b.n)))</td><td class=\"num\">\(b.population.map(grouped) ?? withheldMark(complement: b.current.revealsWithheld))</td></tr>"
         }
         let chart = IntervalChart(rows: m.breakdown.map { IntervalChart.Row(label: $0.level, value: $0.current.value, withheld: $0.current.suppressed != nil) },
                                   reference: m.current.value.map { ($0.estimate, t("alle", "all")) }, target: nil,
@@ -483,6 +498,10 @@ private struct Page {
         let count = result.suppressedCount
         var out = "<p>" + e(t("Tal, der bygger på færre end \(result.minimumCell) uvægtede observationer i den mindste celle, offentliggøres ikke og vises som „..“. ",
                               "Figures resting on fewer than \(result.minimumCell) unweighted observations in their smallest cell are not published and show as \"..\". "))
+        if result.goals.contains(where: { $0.measures.contains(where: \.withholdsComplements) }) {
+            out += e(t("Heller ikke tal, hvormed et tilbageholdt tal kunne regnes ud, offentliggøres: en opdelings niveauer summerer til helheden (sekundær diskretionering). ",
+                       "Nor are figures with which a withheld one could be worked out: a breakdown's levels add up to the whole (secondary suppression). "))
+        }
         out += count == 0 ? e(t("I denne rapport er intet tal tilbageholdt.", "No figure in this report is withheld."))
             : "<b>" + e(t("\(count) tal er tilbageholdt:", "\(count) figure\(count == 1 ? " is" : "s are") withheld:")) + "</b>"
         out += "</p>"
@@ -496,6 +515,7 @@ private struct Page {
             for b in m.breakdown {
                 if b.current.suppressed != nil { what.append("\(b.level) " + t("nu", "now")) }
                 if b.changeSinceBaseline?.suppressed != nil { what.append("\(b.level) " + t("ændring", "change")) }
+                if b.population == nil { what.append("\(b.level) " + t("population", "population")) }
             }
             if !what.isEmpty { items.append("<li><b>\(e(m.measure.id))</b>: \(e(what.joined(separator: ", ")))</li>") }
         }
@@ -523,7 +543,7 @@ private struct Page {
 
     /// A figure as HTML: the estimate, its interval in brackets, `..` with the reason when withheld.
     func figure(_ f: Figure, _ m: MeasureResult, signed: Bool = false) -> String {
-        if f.suppressed != nil { return "<span class=\"withheld\" title=\"\(e(withheldReason))\">..</span>" }
+        if f.suppressed != nil { return withheldMark(complement: f.revealsWithheld) }
         let text = Report.shown(f, m, language, signed: signed)
         guard let bracket = text.range(of: " [") else { return "<span class=\"est\">\(e(text))</span>" }
         return "<span class=\"est\">\(e(String(text[..<bracket.lowerBound])))</span> <span class=\"ci\">\(e(String(text[bracket.lowerBound...]).trimmingCharacters(in: .whitespaces)))</span>"

@@ -38,7 +38,9 @@ extension Report {
         }
         var notes = result.goals.flatMap { g in g.measures.flatMap { m in m.notes.map { "measure \(m.measure.id): \($0)" } } }
         if result.suppressedCount > 0 {
-            notes.append("\(result.suppressedCount) figure\(result.suppressedCount == 1 ? "" : "s") withheld: resting on fewer than \(result.minimumCell) observations (shown as ..)")
+            let secondary = result.goals.contains { $0.measures.contains(where: \.withholdsComplements) }
+                ? ", or with which such a figure could be worked out (secondary suppression)" : ""
+            notes.append("\(result.suppressedCount) figure\(result.suppressedCount == 1 ? "" : "s") withheld: resting on fewer than \(result.minimumCell) observations\(secondary) (shown as ..)")
         }
         let json: JSONValue = .object([
             ("command", .string("barometer")), ("title", .string(result.title)), ("period", .string(result.period)),
@@ -112,16 +114,20 @@ enum BarometerColumns {
             + cells(b.current) + [.text(m.baselineWave), .number(nil)] + cells(b.changeSinceBaseline)
             + [.text(nil), .number(nil)] + cells(nil)
             + [.text(nil), .text(nil), .text(nil), .integer(b.n), .number(b.population),
-               .text(withheld([("estimate", b.current), ("change", b.changeSinceBaseline)])), .text(nil)]
+               .text(withheld([("estimate", b.current), ("change", b.changeSinceBaseline), ("population", b.population == nil ? b.current : nil)])),
+               .text(nil)]
     }
 
     /// Which of a row's figures are withheld, by their columns, and why ("change: rests on fewer
-    /// than 25 observations"), so that a published figure beside a withheld one reads as shown;
-    /// nil when none is.
+    /// than 25 observations"; columns of different reasons in groups separated by "; "), so that
+    /// a published figure beside a withheld one reads as shown; nil when none is.
     static func withheld(_ figures: [(column: String, figure: Figure?)]) -> String? {
-        let withheld = figures.filter { $0.figure?.suppressed != nil }
-        guard let reason = withheld.first?.figure?.suppressed else { return nil }
-        return "\(withheld.map(\.column).joined(separator: ", ")): \(reason)"
+        var groups: [(reason: String, columns: [String])] = []
+        for (column, figure) in figures {
+            guard let reason = figure?.suppressed else { continue }
+            if let g = groups.firstIndex(where: { $0.reason == reason }) { groups[g].columns.append(column) } else { groups.append((reason, [column])) }
+        }
+        return groups.isEmpty ? nil : groups.map { "\($0.columns.joined(separator: ", ")): \($0.reason)" }.joined(separator: "; ")
     }
 
     /// A figure: its numbers, or nulls with the reason it is withheld.

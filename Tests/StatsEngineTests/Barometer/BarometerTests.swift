@@ -146,15 +146,16 @@ final class BarometerTests: XCTestCase {
         let result = try BarometerEvaluator(config: config, minimumCell: 3).evaluate()
         let level = result.goals[0].measures[0], gap = result.goals[0].measures[1]
         XCTAssertNotNil(level.current.value)
-        // Breakdown cells (2011, 2010): north 3, 3; south 3, 3; west 3, 2 → west's change withheld.
+        // Breakdown cells (2011, 2010): north 3, 3; south 3, 3; west 3, 2 → west's change withheld,
+        // and north's (2010's run withholds north with west: secondary suppression).
         let west = try XCTUnwrap(level.breakdown.first { $0.level == "west" })
         XCTAssertNotNil(west.current.value)
         XCTAssertNil(west.changeSinceBaseline?.value)
         XCTAssertEqual(west.changeSinceBaseline?.suppressed, "rests on fewer than 3 observations")
-        XCTAssertEqual(level.breakdown.filter { $0.current.suppressed != nil || $0.changeSinceBaseline?.suppressed != nil }.count, 1)
+        XCTAssertEqual(level.breakdown.filter { $0.current.suppressed != nil || $0.changeSinceBaseline?.suppressed != nil }.map(\.level), ["north", "west"])
         // The gap's cells: a has 3 rows in 2010 and 3 in 2011, b 5 and 5 → shown; at 4 all are withheld.
         XCTAssertNotNil(gap.current.value)
-        XCTAssertEqual(result.suppressedCount, 1)
+        XCTAssertEqual(result.suppressedCount, 2)
         let strict = try BarometerEvaluator(config: config, minimumCell: 4).evaluate()
         XCTAssertNil(strict.goals[0].measures[1].current.value)
         XCTAssertNil(strict.goals[0].measures[1].verdict, "no verdict on a withheld figure")
@@ -168,6 +169,66 @@ final class BarometerTests: XCTestCase {
         let json = report.rendered(as: .json)
         XCTAssertTrue(json.contains("\"suppressed\": \"rests on fewer than 4 observations\""), json)
         XCTAssertFalse(json.contains("NaN"))
+    }
+
+    /// A breakdown level withheld alone could be worked out from what was published: the
+    /// measure's figure × its population less every other level's figure × population, over the
+    /// level's own population (goal 5 at --min-cell 30 gave Valby's 75.35 so). Now each wave's
+    /// levels are a line whose total is the measure: where one level alone is withheld, the shown
+    /// one of the fewest rows is withheld too (secondary suppression), a withheld level's
+    /// population with its figure, and a level's change since the baseline wherever its figure
+    /// is withheld now or in the baseline wave's run. Counted by hand (rows per level, min-cell 3):
+    /// 2010 a 6, b 2, c 3, d 5 → b, and c with it; 2011 a 5, b 3, c 4, d 2 → d, and b with it;
+    /// so in 2011 only a's change is shown. No withheld figure can be worked out from the rest.
+    func testAWithheldBreakdownLevelCannotBeWorkedOutFromTheOthers() throws {
+        let counts = [("2010", [("a", 6), ("b", 2), ("c", 3), ("d", 5)]), ("2011", [("a", 5), ("b", 3), ("c", 4), ("d", 2)])]
+        var csv = "period,area,w,y\n", i = 0
+        for (wave, levels) in counts {
+            for (level, n) in levels {
+                for _ in 0..<n {
+                    i += 1
+                    csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
+                }
+            }
+        }
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+        let evaluator = BarometerEvaluator(config: config, minimumCell: 3)
+        let then = try evaluator.evaluate(period: "2010").goals[0].measures[0]
+        let result = try evaluator.evaluate(period: "2011")
+        let now = result.goals[0].measures[0]
+        func withheld(_ m: MeasureResult) -> [String] { m.breakdown.filter { $0.current.suppressed != nil }.map(\.level) }
+        XCTAssertEqual(withheld(then), ["b", "c"])
+        XCTAssertEqual(withheld(now), ["b", "d"])
+        let cause = DisclosureControl(minimumCell: 3).complementaryCause
+        let level = Dictionary(uniqueKeysWithValues: now.breakdown.map { ($0.level, $0) })
+        XCTAssertEqual(level["b"]?.current.suppressed, cause)
+        XCTAssertEqual(level["b"]?.current.revealsWithheld, true)
+        XCTAssertEqual(level["d"]?.current.suppressed, "rests on fewer than 3 observations")
+        XCTAssertEqual(level["c"]?.changeSinceBaseline?.suppressed, cause, "c is withheld in 2010's run")
+        XCTAssertNotNil(level["a"]?.changeSinceBaseline?.value)
+        for m in [then, now] {
+            // The line of a wave: withheld levels none or two or more, their populations withheld
+            // with them (the measure's population less the others' would give a lone one away).
+            XCTAssertNotEqual(withheld(m).count, 1)
+            for row in m.breakdown { XCTAssertEqual(row.population == nil, row.current.suppressed != nil, "\(m.wave) \(row.level)") }
+            XCTAssertNotNil(m.current.value)
+            XCTAssertNotNil(m.population)
+        }
+        // A change shown only where the figure is shown in both runs (or one would be the other ∓ the change).
+        for row in now.breakdown where row.changeSinceBaseline?.value != nil {
+            XCTAssertFalse(withheld(now).contains(row.level) || withheld(then).contains(row.level), row.level)
+        }
+        XCTAssertEqual(result.suppressedCount, 7, "b and d: estimate, change, population; c's change; the measure's none")
+        // The CSV names each withheld figure with its own reason; the note says why.
+        let rows = Report.barometer(result, language: .en).rendered(as: .csv).split(separator: "\n")
+        XCTAssert(rows.contains { $0.contains(",b,2011,") && $0.contains("\"estimate, population: \(cause); change: rests on fewer than 3 observations\"") }, "\(rows)")
+        XCTAssert(Report.barometer(result).notes.contains("7 figures withheld: resting on fewer than 3 observations, or with which such a figure could be worked out (secondary suppression) (shown as ..)"))
+        // The report's breakdown table withholds the populations too, each with its reason.
+        let html = BarometerHTML.render(result, config: config, context: try .unstored(result, config: config), language: .en)
+        XCTAssert(html.contains("<td class=\"num\">3</td><td class=\"num\"><span class=\"withheld\" title=\"\(cause)\">..</span></td>"), "b's population")
+        XCTAssert(html.contains("<b>m1</b>: b now, b change, b population, c change, d now, d change, d population"))
+        // With nothing withheld, every level is shown: the withholding above is disclosure control's alone.
+        XCTAssertEqual(withheld(try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2011").goals[0].measures[0]), [])
     }
 
     /// The history keeps each figure's own disclosure apart from its change's, and its smallest
