@@ -43,7 +43,11 @@ relative):
     sum w_i (y_i-mu_i)^2 x_i x_i', case replication) though not for clusters; the point
     estimates and the classical covariance are the same under both. nobs and df_resid with
     var_weights are the row count n and n-p, as the engine's.
-  * GLM nonrobust: (X'WX)^-1 with scale 1 for binomial and Poisson: the engine's classical.
+  * GLM nonrobust: (X'WX)^-1 with scale 1 for binomial and Poisson, fitted on var_weights
+    w / mean(w) (the weights normalised to mean 1; R's glm(weights = w / mean(w))): the
+    engine's classical, whose standard errors do not depend on the weights' scale. (On w
+    itself, scale 1 takes the weights as frequency weights: weights x 100, a tenth the SEs.)
+    The other covariances are the same on w and on w / mean(w).
   * GLM HC1: statsmodels' GLM results have no cov_HC1 attribute, so get_robustcov_results
     falls back to sandwich_covariance.cov_white_simple(use_correction=False) for every HCx:
     its GLM 'HC1' (and 'HC2', 'HC3') is HC0, silently. The engine's hc1 is HC0 n/(n-p); the
@@ -184,7 +188,7 @@ def engine_formula_covariance(X, y, w, beta, family, cov, groups):
     bread = np.linalg.inv(X.T @ (omega[:, None] * X))
     e = y - mu
     if cov == "classical":
-        phi = np.sum(w * e ** 2) / (n - p) if family == "gaussian" else 1.0
+        phi = np.sum(w * e ** 2) / (n - p) if family == "gaussian" else np.mean(w)
         return phi * bread
     u = (w * e * dmu / var)[:, None] * X
     if cov in ("hc0", "hc1", "hc2", "hc3"):
@@ -230,6 +234,8 @@ def fit_statsmodels(y, X, family, w, cov, groups):
         own_t = (np.asarray(res.pvalues), np.asarray(res.conf_int(alpha=1 - LEVEL)), df)
     else:
         fam = sm.families.Binomial() if family == "binomial" else sm.families.Poisson()
+        if cov == "classical" and w is not None:
+            w = w / w.mean()
         model = sm.GLM(y, X, family=fam, var_weights=w) if w is not None else sm.GLM(y, X, family=fam)
         res = model.fit(tol=1e-13, tol_criterion="params", maxiter=200, **kw)
         assert res.converged

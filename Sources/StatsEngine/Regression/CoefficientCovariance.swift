@@ -6,7 +6,10 @@ public enum CovarianceType: String, Sendable, CaseIterable {
     /// Design-based, as R's `svyglm`: Taylor linearization through the variance engine, or
     /// the replicate spread of refitted coefficients on a replicate design (`--bootstrap`).
     case design
-    /// Model-based: φ·(X'ΩX)⁻¹, φ estimated for gaussian, 1 for binomial and Poisson.
+    /// Model-based: φ·(X'ΩX)⁻¹, φ estimated for gaussian (R's `lm(weights = w)`), 1 for
+    /// binomial and Poisson with the weights normalised to mean 1 over the model's rows with
+    /// weight (R's `glm(weights = w / mean(w))`), so that no family's standard errors depend on
+    /// the weights' scale.
     case classical
     /// Heteroskedasticity-consistent sandwiches, as statsmodels' HC0–HC3.
     case hc0, hc1, hc2, hc3

@@ -251,7 +251,13 @@ public struct RegressionEstimator: Sendable {
             let v = try VarianceEngine(design: design).covariance(influence.blocks(rows: x.rows))
             return (v.values, Double(design.degreesOfFreedom(rows: x.rows) + 1 - k))
         case .classical:
-            let dispersion = fit.family == .gaussian ? fit.residualSumOfSquares / Double(n - k) : 1
+            // Gaussian: φ = the weighted RSS/(n − k), R's lm(weights = w), free of the weights'
+            // scale. Binomial and Poisson fix φ at 1, where (X'ΩX)⁻¹ on the weights as given
+            // would take them as frequency weights (×100 the weights, a tenth the standard
+            // errors): they are normalised to mean 1 over the rows with weight, R's
+            // glm(weights = w / mean(w)), whose (X'ΩX)⁻¹ is the bread times that mean.
+            let dispersion = fit.family == .gaussian ? fit.residualSumOfSquares / Double(n - k)
+                : weights.reduce(0, +) / Double(n)
             return (influence.bread.map { $0 * dispersion }, Double(n - k))
         case .hc0, .hc1:
             var v = OuterProducts.sum(influence.values(), width: k)

@@ -12,7 +12,7 @@ public struct RegressOptions: ParsableArguments {
     public var family: Family = .gaussian
 
     /// `--vcov`: how coefficient standard errors are computed.
-    @Option(help: "design (linearization, or the design's replicates with --bootstrap), classical, hc0, hc1, hc2, hc3 or cluster.")
+    @Option(help: "design (linearization, or the design's replicates with --bootstrap), classical (model-based; binomial and poisson on the weights normalised to mean 1, as glm on w/mean(w)), hc0, hc1, hc2, hc3 or cluster.")
     public var vcov: CovarianceType = .design
 
     /// `--level`: the confidence level, a share strictly between 0 and 1.
