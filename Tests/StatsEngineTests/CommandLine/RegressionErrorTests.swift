@@ -53,6 +53,36 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         XCTAssertTrue(rows[2]["estimate"] is NSNull)
     }
 
+    /// An aliased coefficient's row says so in every format, not only the table's facts and
+    /// JSON's `aliased`: the CSV file's `note` column on its row, the count on standard error,
+    /// and the workbook's coefficients sheet (its `note` column) and notes sheet.
+    func testAliasedCoefficientsAreNotedInCSVAndWorkbook() throws {
+        let data = directory.appendingPathComponent("d.csv")
+        try self.data.write(to: data, atomically: true, encoding: .utf8)
+        let note = "aliased: a linear combination of the other terms, no coefficient (--allow-aliased)"
+        let result = try CommandLine.run(["regress", "y ~ x + x2 + g", "--allow-aliased", "--data", data.path, "--format", "csv"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first?.hasSuffix(",section,ndf,ddf,note"), true, lines.first ?? "")
+        XCTAssertEqual(lines.first { $0.hasPrefix("x2,") }, "x2,,,,,,,coefficient,,,\"\(note)\"")
+        XCTAssertEqual(lines.filter { $0.hasSuffix(",coefficient,,,") }.count, 4, result.stdout)
+        XCTAssertEqual(result.stderr, "disparity: note: 1 row: \(note)\n")
+
+        let table = try CSVReader.parse(Array(self.data.utf8), source: "d.csv")
+        let fit = try RegressionEstimator(table: table, design: SurveyDesign(spec: DesignSpec(), table: table))
+            .fit(RegressionRequest(formula: "y ~ x + x2 + g", allowAliased: true))
+        let report = Report.regression(fit, design: try SurveyDesign(spec: DesignSpec(), table: table))
+        let sheet = try XCTUnwrap(report.sheets.first { $0.title == "coefficients" }).tabular
+        XCTAssertEqual(sheet.columns.last, "note")
+        XCTAssertEqual(sheet.rows.compactMap { $0.last }, fit.coefficients.map { $0.term == "x2" ? .text(note) : .text(nil) })
+        XCTAssertEqual(report.notes, ["1 row: \(note)"])
+        // Without an aliased term, no note column.
+        let plain = Report.regression(try RegressionEstimator(table: table, design: SurveyDesign(spec: DesignSpec(), table: table))
+            .fit(RegressionRequest(formula: "y ~ x + g")), design: try SurveyDesign(spec: DesignSpec(), table: table))
+        XCTAssertFalse(plain.tabular.columns.contains("note"))
+        XCTAssertFalse(plain.sheets[0].tabular.columns.contains("note"))
+    }
+
     func testFactorWithOneLevel() throws {
         try assertFails(data, ["y ~ x + one"], mentions: ["factor 'one'", "only the level 'k'"])
     }
