@@ -15,16 +15,20 @@ struct TermTests {
 
     /// Every term with more than one estimable coefficient, then each requested group; and a
     /// note for each term that could not be tested on its own (a factor with more levels than
-    /// the design has degrees of freedom).
+    /// the design has degrees of freedom). A group is tested once: a requested group of the
+    /// same coefficients as an automatic test (`--test "factor(g)"`) or as an earlier request
+    /// (its terms in another order) is that test, not a second row; one whose automatic test
+    /// failed still fails as a request.
     /// - Throws: `DisparityError.analysis` when a requested group cannot be tested;
     ///   `.usage` when it names a term the model does not have.
     func run(requested: [String]) throws -> (tests: [TermTest], notes: [String]) {
         var tests: [TermTest] = [], notes: [String] = []
+        var tested: Set<[Int]> = []
         for (t, term) in design.formula.terms.enumerated() {
             let columns = kept.indices.filter { design.termOfColumn[kept[$0]] == t }
             guard columns.count > 1 else { continue }
             switch test(columns, label: term.label) {
-            case .success(let result): tests.append(result)
+            case .success(let result): tests.append(result); tested.insert(columns)
             case .failure(let reason): notes.append("no Wald test of \(quoted: term.label): \(reason.text)")
             }
         }
@@ -38,8 +42,9 @@ struct TermTests {
                 columns += kept.indices.filter { design.termOfColumn[kept[$0]] == t }
             }
             guard !columns.isEmpty else { throw DisparityError.analysis("--test \(quoted: text): every coefficient of these terms is aliased") }
+            guard !tested.contains(columns.sorted()) else { continue }
             switch test(columns, label: wanted.map(\.label).joined(separator: " + ")) {
-            case .success(let result): tests.append(result)
+            case .success(let result): tests.append(result); tested.insert(columns.sorted())
             case .failure(let reason): throw DisparityError.analysis("--test \(quoted: text): cannot be tested: \(reason.text)")
             }
         }

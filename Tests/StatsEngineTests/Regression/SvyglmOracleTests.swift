@@ -105,6 +105,33 @@ final class SvyglmOracleTests: XCTestCase {
         }
     }
 
+    /// A requested `--test` of the same coefficients as an automatic test (a factor, an
+    /// interaction of factors) or as an earlier request (its terms in another order) is
+    /// reported once, R's `regTermTest` values: the fits' tests are exactly R's rows.
+    func testARequestedTestEqualToAnotherIsReportedOnce() throws {
+        let coefficientRecords = try Self.records("expected_coefficients", columns: [
+            "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "term", "r_term",
+            "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df_residual", "n"])
+        let testRecords = try Self.records("expected_tests", columns: [
+            "case", "terms", "r_terms", "requested", "F", "df_num", "df_den", "p"])
+        let fits = OracleFixture.cases(coefficientRecords).records, tests = OracleFixture.cases(testRecords).records
+        var tables: [String: Table] = [:]
+        for (id, requested) in [("cluster1_w | binomial | bin ~ factor(cat) * region", ["factor(cat):region", "factor(cat)", "factor(cat)"]),
+                                ("cluster1 | gaussian | y ~ x + num + cat", ["x + num", "num + x", "cat"])] {
+            let first = try XCTUnwrap(fits[id]?.first, id), expected = try XCTUnwrap(tests[id], id)
+            let table = try OracleFixture.table(first["data"], in: "Fixtures/svyglm", cache: &tables)
+            let result = try RegressionEstimator(table: table, design: SurveyDesign(spec: first.designSpec(), table: table))
+                .fit(first.regressionRequest(tests: requested))
+            XCTAssertEqual(result.tests.map(\.terms), expected.map { $0["terms"] }, id)
+            for (row, ours) in zip(expected, result.tests) {
+                var fields: [String] = []
+                OracleFixture.compare(row, "F", ours.statistic, into: &fields)
+                OracleFixture.compare(row, "p", ours.pValue, absolute: 1e-12, into: &fields)
+                XCTAssertEqual(fields, [], "\(id) \(row["terms"])")
+            }
+        }
+    }
+
     private static func records(_ name: String, columns: [String]) throws -> [OracleRecord] {
         try OracleFixture.bundledRecords(name, in: "Fixtures/svyglm", columns: columns)
     }
