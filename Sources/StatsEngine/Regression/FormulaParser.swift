@@ -143,11 +143,11 @@ struct FormulaParser {
             return .factor(column)
         case "I":
             let e = try nested { try $0.arithmetic() }
-            guard accept(")") else { throw error("missing ')'", at: position) }
+            try closeArithmetic()
             return .expression(e, label: "I(\(e.text))")
         case _ where ArithmeticExpression.functions.contains(name):
             let e = try nested { try $0.arithmetic() }
-            guard accept(")") else { throw error("missing ')'", at: position) }
+            try closeArithmetic()
             let call = ArithmeticExpression.call(name, e)
             return .expression(call, label: call.text)
         default:
@@ -185,7 +185,7 @@ struct FormulaParser {
         let start = position
         if accept("(") {
             let e = try nested { try $0.arithmetic() }
-            guard accept(")") else { throw error("missing ')'", at: position) }
+            try closeArithmetic()
             return e
         }
         if let c = peek, c.isNumber || c == "." && position + 1 < text.count && text[position + 1].isNumber {
@@ -198,11 +198,29 @@ struct FormulaParser {
                 throw error("unknown function \(quoted: name) (use log, exp, sqrt, abs, log10 or log2)", at: start)
             }
             let e = try nested { try $0.arithmetic() }
-            guard accept(")") else { throw error("missing ')'", at: position) }
+            try closeArithmetic()
             return .call(name, e)
         }
         return .column(name)
     }
+
+    /// The ')' closing an arithmetic expression (inside I(), a function or parentheses), or an
+    /// error: naming an operator arithmetic here does not have (a comparison, a logical
+    /// operator) where one stands, else "missing ')'".
+    private mutating func closeArithmetic() throws {
+        skipSpace()
+        guard accept(")") else {
+            if let c = peek, Self.unsupportedOperators.contains(c) {
+                var op = String(c)
+                if position + 1 < text.count, "=&|".contains(text[position + 1]) { op.append(text[position + 1]) }
+                throw error("the operator \(quoted: op) is not supported in I() or a function's argument (supported: +, -, *, /, ^ and the functions log, exp, sqrt, abs, log10, log2)", at: position)
+            }
+            throw error("missing ')'", at: position)
+        }
+    }
+
+    /// The first characters of R's comparison, logical and %...% operators, none of them arithmetic.
+    private static let unsupportedOperators: Set<Character> = ["<", ">", "=", "!", "&", "|", "%"]
 
     // MARK: tokens
 

@@ -34,10 +34,17 @@ struct TermTests {
         }
         for text in requested {
             let wanted = try ModelFormula("y ~ " + text).terms
+            // A power written bare reads as R reads it in a formula (x^2 is x): where the model
+            // has the power as I(), the request surely meant it, not x.
+            if text.contains("^"), let power = try? ModelFormula("y ~ I(\(text))").terms, power.count == 1,
+               design.formula.terms.contains(where: { $0.label == power[0].label }) {
+                throw DisparityError.usage("--test \(quoted: text): in a formula \(quoted: text) reads as \(quoted: wanted.map(\.label).joined(separator: " + ")), as in R; the model's term is \(quoted: power[0].label): --test \(quoted: power[0].label)")
+            }
             var columns: [Int] = []
             for w in wanted {
                 guard let t = design.formula.terms.firstIndex(where: { Set($0.variables) == Set(w.variables) }) else {
-                    throw DisparityError.usage("--test \(quoted: text): the model has no term \(quoted: w.label) (terms: \(listed: design.formula.terms.map(\.label)))")
+                    let read = w.label == text.filter { !$0.isWhitespace } ? "" : " (\(quoted: text) reads as \(quoted: w.label) in a formula, as in R)"
+                    throw DisparityError.usage("--test \(quoted: text): the model has no term \(quoted: w.label)\(read); its terms: \(listed: design.formula.terms.map(\.label))")
                 }
                 columns += kept.indices.filter { design.termOfColumn[kept[$0]] == t }
             }

@@ -112,6 +112,30 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         try assertFails(data, ["y ~ x + spline(x)"], code: 2, mentions: ["unknown function 'spline'", "character 9"])
     }
 
+    /// A comparison or logical operator inside I() or a function is named as not supported,
+    /// with the operators that are (it was "missing ')'"); an unclosed I() is still that.
+    func testUnsupportedOperatorInsideIIsNamed() throws {
+        let supported = "supported: +, -, *, /, ^ and the functions log, exp, sqrt, abs, log10, log2"
+        try assertFails(data, ["y ~ x + I(x > 5)"], code: 2, mentions: ["the operator '>' is not supported in I()", supported, "character 13"])
+        try assertFails(data, ["y ~ log(x >= 5)"], code: 2, mentions: ["the operator '>=' is not supported", supported])
+        try assertFails(data, ["y ~ I((x == 5) * 2)"], code: 2, mentions: ["the operator '==' is not supported"])
+        try assertFails(data, ["y ~ I(x & b)"], code: 2, mentions: ["the operator '&' is not supported"])
+        try assertFails(data, ["y ~ I(x + 5"], code: 2, mentions: ["missing ')'", "character 12"])
+    }
+
+    /// `--test "x^2"` reads as x in a formula, as in R: where the model has I(x^2) (with or
+    /// without x, which it would silently have tested) the error says so and names the term;
+    /// a term the model lacks is named with what was asked and the model's terms.
+    func testTestOfABarePowerNamesTheModelsTerm() throws {
+        for formula in ["y ~ x + I(x^2)", "y ~ I(x^2) + g"] {
+            try assertFails(data, [formula, "--test", "x^2"], code: 2,
+                            mentions: ["--test 'x^2': in a formula 'x^2' reads as 'x', as in R; the model's term is 'I(x^2)': --test 'I(x^2)'"])
+        }
+        try assertFails(data, ["y ~ g", "--test", "x ^ 2"], code: 2,
+                        mentions: ["--test 'x ^ 2': the model has no term 'x' ('x ^ 2' reads as 'x' in a formula, as in R); its terms: g"])
+        try assertFails(data, ["y ~ g", "--test", "x"], code: 2, mentions: ["--test 'x': the model has no term 'x'; its terms: g"])
+    }
+
     func testUnknownColumnIsNamedWithItsPlace() throws {
         try assertFails(data, ["y ~ x + agee"], mentions: ["'agee'", "no such column", "character 9"])
     }
