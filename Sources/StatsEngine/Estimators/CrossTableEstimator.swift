@@ -85,6 +85,10 @@ public struct CrossTableEstimator: Sendable {
         return factor
     }
 
+    /// Why a table with cells withheld under `--min-cell` shows no test: its statistic, with the
+    /// shown shares and n's, would let a reader solve for the withheld shares.
+    static let withheldCellsTestNote = "no test: cells are withheld under --min-cell, and the test statistic would give them away"
+
     /// The cells and the test of one domain from its statistics and their covariance, with each
     /// cell's note on replicates left out (`notes`, one per cell; empty: none).
     private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, notes: [String?]) -> CrossTable {
@@ -151,6 +155,13 @@ public struct CrossTableEstimator: Sendable {
         // measures nothing, and R's svychisq gives an F of about 1e32 with p = 0 (Chisq p = 0).
         guard let nu = nu.map(Double.init), nu > 0 else {
             result.testNote = "no test: the design leaves these rows 0 degrees of freedom (one PSU or one observation), whose covariance measures nothing"
+            return result
+        }
+        // A withheld cell is one unknown the test statistic pins down: with the shown shares and
+        // n's, X² (or F, Wald) is an equation in the withheld shares that a reader can solve, so a
+        // table with withheld cells (primary ones; secondary ones come only with them) shows no test.
+        guard !primary.contains(true) else {
+            result.testNote = Self.withheldCellsTestNote
             return result
         }
         switch request.test {

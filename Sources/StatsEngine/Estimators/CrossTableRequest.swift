@@ -36,7 +36,8 @@ public struct CrossTableRequest: Sendable {
     /// `confint(svymean(...))`; `design` takes t with the design df of the domain's rows that
     /// have both variables.
     public var degreesOfFreedom: DegreesOfFreedom = .automatic
-    /// Which cells are withheld for resting on too few observations (`--min-cell`).
+    /// Which cells are withheld for resting on too few observations (`--min-cell`); a domain
+    /// with withheld cells has no test.
     public var disclosure: DisclosureControl = .none
 
     /// A request for the table of `row` by `column` with the default options.

@@ -32,7 +32,7 @@ public struct TableOptions: ParsableArguments {
     public var df: String = "auto"
 
     /// `--min-cell`: the fewest unweighted observations a cell may rest on (1 withholds nothing).
-    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold cells with fewer unweighted observations (1, the default, withholds nothing).")
+    @Option(name: .customLong("min-cell"), parsing: .unconditional, help: "Disclosure control: withhold cells with fewer unweighted observations, the cells that would reveal them, and then the domain's test (1, the default, withholds nothing).")
     public var minCell: Int = 1
 
     /// Keys that hold the positional arguments in run specs, in order.

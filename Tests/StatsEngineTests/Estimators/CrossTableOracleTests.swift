@@ -64,7 +64,7 @@ final class CrossTableOracleTests: XCTestCase {
 
     /// The cell counts sum to the rows with both variables, the shares of each row level (and
     /// of each column level) sum to 1, and --min-cell withholds every small cell (and the cells
-    /// that would reveal one: `SecondarySuppressionTests`).
+    /// that would reveal one, and the test: `SecondarySuppressionTests`).
     func testSharesAndDisclosure() throws {
         let table = try FixtureFiles.table("nested", in: "survey")
         let design = try SurveyDesign(spec: DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true), table: table)
@@ -81,7 +81,7 @@ final class CrossTableOracleTests: XCTestCase {
             XCTAssert(cell.cell.estimate.isNaN)
             XCTAssertEqual(cell.note, "withheld: rests on fewer than \(smallest + 1) observations")
         }
-        XCTAssertNotNil(withheld.test)
+        XCTAssertNil(withheld.test, "no test beside withheld cells: SecondarySuppressionTests")
     }
 
     /// A domain whose rows lie in one PSU leaves the design 0 degrees of freedom: every test

@@ -100,4 +100,29 @@ final class SecondarySuppressionTests: XCTestCase {
             XCTAssertEqual(cell.n, original.n)
         }
     }
+
+    /// A table with withheld cells shows no test, whichever test: the statistic with the shown
+    /// shares and n's is an equation a reader could solve for the withheld shares. The domain
+    /// bin=0 (region Øst has 2 rows of blomme and 2 of æble) is withheld under --min-cell 5 and
+    /// has no test, with the note; bin=1 (no cell under 5 rows) keeps the test of the open table.
+    func testATableWithWithheldCellsShowsNoTest() throws {
+        let table = try FixtureFiles.table("nested", in: "survey")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", strata: "stratum", clusters: ["psu"], nest: true), table: table)
+        for test in [IndependenceTest.f, .chisq, .wald, .adjWald] {
+            var request = CrossTableRequest(row: "region", column: "cat")
+            request.by = ["bin"]
+            request.test = test
+            let open = try CrossTableEstimator(table: table, design: design).estimate(request)
+            request.disclosure = DisclosureControl(minimumCell: 5)
+            let tables = try CrossTableEstimator(table: table, design: design).estimate(request)
+            XCTAssertEqual(tables.map { $0.domain.map(\.level) }, [["0"], ["1"]], "\(test)")
+            XCTAssert(tables[0].cells.contains { $0.cell.estimate.isNaN }, "\(test)")
+            XCTAssertNil(tables[0].test, "\(test)")
+            XCTAssertEqual(tables[0].testNote, "no test: cells are withheld under --min-cell, and the test statistic would give them away", "\(test)")
+            XCTAssertFalse(tables[1].cells.contains { $0.cell.estimate.isNaN }, "\(test)")
+            XCTAssertNotNil(open[0].test, "\(test)")
+            XCTAssertEqual(try XCTUnwrap(tables[1].test).statistic, try XCTUnwrap(open[1].test).statistic, "\(test)")
+            XCTAssertNil(tables[1].testNote, "\(test)")
+        }
+    }
 }
