@@ -5,7 +5,8 @@ extension Report {
     /// theirs, `n`, `df` (null for the normal), `note` when any (the cell's, then its domain's test's), then the domain's test repeated on each of its rows
     /// (`test`, `test_statistic`, `test_ndf`, `test_ddf`, `test_p_value`). JSON: `results` (the
     /// cells, `group` {ROW: level, COL: level} after any `--by` columns) and `test` (INTERFACE's
-    /// name) — with `--by`, an array of tests, one per domain with its `group`.
+    /// name), the table's test; with `--by`, `tests` instead, an array of one test per domain
+    /// with its `group` (README).
     public static func crossTables(_ tables: [CrossTable], request: CrossTableRequest, design: SurveyDesign) -> Report {
         let cells = tables.flatMap { table in table.cells.map { (table, $0) } }
         // A row's note: its cell's and its domain's test's (the test is repeated on each of the
@@ -47,7 +48,8 @@ extension Report {
             return .object(fields)
         }
         let (row, column, level) = (request.row, request.column, request.level)
-        let tests: JSONValue = request.by.isEmpty ? tables.first.map(test) ?? .null : .array(tables.map(test))
+        // One table: `test`, its object; with --by: `tests`, one per domain with its `group`.
+        let tests: (String, JSONValue) = request.by.isEmpty ? ("test", tables.first.map(test) ?? .null) : ("tests", .array(tables.map(test)))
         return Report(tabular: tabular, json: .object([
             ("command", .string("table")),
             ("design", design.summary),
@@ -55,7 +57,7 @@ extension Report {
             ("col", .string(column)),
             ("level", .number(level)),
             ("results", .array(results)),
-            ("test", tests),
+            tests,
         ]), notes: Report.counted(notes))
     }
 }

@@ -71,6 +71,8 @@ final class TableCommandTests: ScratchFolderTestCase {
         for (given, method) in [("F", "F"), ("f", "F"), ("chisq", "Chisq"), ("CHISQ", "Chisq"), ("adjwald", "adjWald"), ("adjWald", "adjWald"), ("wald", "Wald")] {
             let output = try json(["g", "h", "--test", given])
             let test = try XCTUnwrap(output["test"] as? [String: Any], given)
+            XCTAssertNil(output["tests"], given)
+            XCTAssertNil(test["group"], given)
             XCTAssertEqual(test["method"] as? String, method, given)
             XCTAssertNotNil(test["statistic"] as? Double, given)
             XCTAssertNotNil(test["p_value"] as? Double, given)
@@ -97,9 +99,15 @@ final class TableCommandTests: ScratchFolderTestCase {
 
     func testByGivesATestPerDomainAndMinCellWithholds() throws {
         let output = try json(["g", "h", "--by", "k", "--min-cell", "6"])
-        let tests = try XCTUnwrap(output["test"] as? [[String: Any]])
+        // With --by the key is `tests`, an array of one object per domain with its `group`
+        // (README, Output); `test` is the object of a table without --by.
+        XCTAssertNil(output["test"])
+        let tests = try XCTUnwrap(output["tests"] as? [[String: Any]])
         XCTAssertEqual(tests.count, 2)
-        XCTAssertEqual((tests[0]["group"] as? [String: String])?["k"], "0")
+        XCTAssertEqual(tests.map { ($0["group"] as? [String: String])?["k"] }, ["0", "1"])
+        for test in tests {
+            XCTAssertEqual(Set(test.keys).subtracting(["note"]), ["group", "statistic", "ndf", "ddf", "p_value", "method"])
+        }
         let rows = try XCTUnwrap(output["results"] as? [[String: Any]])
         XCTAssertEqual(rows.count, 12)
         for row in rows {
