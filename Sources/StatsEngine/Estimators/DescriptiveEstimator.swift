@@ -133,7 +133,9 @@ public struct DescriptiveEstimator: Sendable {
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
             do {
-                out += try statistic(domains.rows[d]).map { var row = $0; row.group = group; return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d]) }
+                out += try notingNothingToAverage(statistic(domains.rows[d]).map {
+                    var row = $0; row.group = group; return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d])
+                }, request, domain: domains.rows[d])
             } catch let error as NotEstimable {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
                 guard !group.isEmpty else {
@@ -144,11 +146,23 @@ public struct DescriptiveEstimator: Sendable {
                                        designEffect: nil, note: "\(place) \(error.reason)"))
             }
         }
-        let averaging = design.spec.lonelyPSU == .average && design.spec.varianceMethod == .linearization && standardErrors
-        for i in out.indices where averaging && out[i].estimate.isFinite && !(out[i].standardError?.isFinite ?? false) && out[i].note == nil {
-            out[i].note = "no standard error: --lonely-psu average has no stratum to average over (each stratum of these rows has one PSU in them; R gives NaN)"
-        }
         return withholding(out, request.disclosure)
+    }
+
+    /// `rows` of a statistic of `domain`'s rows with a note where `--lonely-psu average` found
+    /// nothing to average over, leaving an estimate without a standard error (R's NaN): the
+    /// note says at which stage and where (`VarianceEngine.nothingToAverage`).
+    private func notingNothingToAverage(_ rows: [EstimateRow], _ request: EstimateRequest, domain: [Int32]) throws -> [EstimateRow] {
+        guard design.spec.lonelyPSU == .average, design.spec.varianceMethod == .linearization, standardErrors,
+              rows.contains(where: { $0.estimate.isFinite && !($0.standardError?.isFinite ?? false) && $0.note == nil })
+        else { return rows }
+        let reason = engine.nothingToAverage(rows: try rowsUsed(request, domain: domain)) ?? "nothing to average over"
+        return rows.map { row in
+            guard row.estimate.isFinite, !(row.standardError?.isFinite ?? false), row.note == nil else { return row }
+            var row = row
+            row.note = "no standard error: --lonely-psu average has \(reason); R gives NaN"
+            return row
+        }
     }
 
     /// `row` of a statistic of `domain`'s rows with a note where its standard error (R's 0, kept)

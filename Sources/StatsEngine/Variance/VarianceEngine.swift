@@ -347,16 +347,11 @@ public struct VarianceEngine: Sendable {
         let present = units.count
         let rule = design.spec.lonelyPSU
         let domainLonely = design.spec.adjustDomainLonely
-        if n == 1 {
-            switch rule {
-            case .fail:
-                let unit = stage == 1 ? "PSU" : "second-stage unit"
-                throw DisparityError.analysis("\(design.source): \(label) has only one \(unit) at stage \(stage); choose --lonely-psu remove, certainty, adjust or average")
-            case .average: return nil
-            case .remove, .certainty, .adjust: break
-            }
+        if n == 1, rule == .fail {
+            let unit = stage == 1 ? "PSU" : "second-stage unit"
+            throw DisparityError.analysis("\(design.source): \(label) has only one \(unit) at stage \(stage); choose --lonely-psu remove, certainty, adjust or average")
         }
-        if present == 1, n > 1, domainLonely, rule == .average { return nil }
+        if averageLeavesOut(sampled: n, present: present, population: population) { return nil }
         // The centre: the stratum's total over all n units sampled (absent ones count as 0)
         // divided by n; the present units' sums of squares about it are those about their own
         // mean plus present · (their mean − centre)², the absent units' n − present · centre².
@@ -374,5 +369,46 @@ public struct VarianceEngine: Sendable {
             }
         }
         return out
+    }
+    /// Whether the `average` rule leaves a stratum (at stage 2, a PSU's second-stage units) out
+    /// of `onestage`'s sum: one unit sampled, or (`--adjust-domain-lonely`) one of the `present`
+    /// units in the domain among several sampled; never a stratum sampled completely.
+    private func averageLeavesOut(sampled n: Int, present: Int, population: Double) -> Bool {
+        design.spec.lonelyPSU == .average
+            && Self.samplingComplement(sampled: n, population: population) >= Self.censusTolerance
+            && (n == 1 || (present == 1 && design.spec.adjustDomainLonely))
+    }
+
+    /// Why `--lonely-psu average` finds nothing to average over for statistics on `rows` (a
+    /// domain's rows used), which leaves their variance not a number as R's (0 · nstrat/0):
+    /// at stage 1 every stratum of the rows left out (`averageLeavesOut`), at stage 2 (where it
+    /// counts) a PSU of the rows whose second-stage units are all left out, named with its
+    /// stratum and the count of PSUs alike; both where both do. Nil where each stage finds
+    /// something to average over.
+    public func nothingToAverage(rows: [Int32]) -> String? {
+        guard design.spec.lonelyPSU == .average, !rows.isEmpty else { return nil }
+        var reasons: [String] = []
+        var psusOfStratum: [Int32: Set<Int32>] = [:]
+        for r in rows { psusOfStratum[design.stratum[Int(r)], default: []].insert(design.psu[Int(r)]) }
+        if psusOfStratum.allSatisfy({ h, psus in
+            averageLeavesOut(sampled: design.psuCount[Int(h)], present: psus.count, population: design.psuPopulation[Int(h)])
+        }) {
+            reasons.append("no stratum to average over (each stratum of these rows has one PSU in them)")
+        }
+        if design.usesSecondStage, let second = design.secondStage {
+            var unitsOfPSU: [Int32: Set<Int32>] = [:]
+            for r in rows { unitsOfPSU[design.psu[Int(r)], default: []].insert(second.unit[Int(r)]) }
+            let lonely = unitsOfPSU.keys.sorted().filter { p in
+                let h = Int(design.psuStratum[Int(p)])
+                return Double(design.psuCount[h]) / design.psuPopulation[h] > 0
+                    && averageLeavesOut(sampled: second.unitCount[Int(p)], present: unitsOfPSU[p]!.count, population: second.unitPopulation[Int(p)])
+            }
+            if let p = lonely.first.map(Int.init) {
+                let why = second.unitCount[p] == 1 ? "which has one second-stage unit" : "whose second-stage units of these rows are one"
+                let others = lonely.count > 1 ? " (and \(lonely.count - 1) more PSU\(lonely.count > 2 ? "s" : "") alike)" : ""
+                reasons.append("nothing to average over within PSU '\(design.psuLabel(p))' of stratum '\(design.strataLabels[Int(design.psuStratum[p])])' (stage 2), \(why)\(others)")
+            }
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: ", and ")
     }
 }

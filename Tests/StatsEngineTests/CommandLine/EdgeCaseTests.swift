@@ -15,6 +15,46 @@ final class EdgeCaseTests: XCTestCase {
         }
     }
 
+    /// `--lonely-psu average --adjust-domain-lonely` on a two-stage design: a domain's missing
+    /// standard error (R's NaN) is noted with the stage where the average found nothing, as R's
+    /// warnings name it (`oracle/lonely_average_stages.R`): stage 1 when every stratum of the
+    /// domain's rows is warned of at stage 1, and at stage 2 the first PSU R warns of, with the
+    /// count of the others; the estimable domain's SE is R's.
+    func testAverageNoteNamesTheStageThatFoundNothing() throws {
+        let t = try FixtureFiles.table("lonely_average_stages", in: "survey")
+        var spec = DesignSpec(weights: "w", strata: "st", clusters: ["psu", "ssu"], fpc: ["N1", "N2"], lonelyPSU: .average)
+        spec.adjustDomainLonely = true
+        let design = try SurveyDesign(spec: spec, table: t)
+        let rows = try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .mean, variable: "y", by: ["g"]))
+        let expected = try String(contentsOf: FixtureFiles.url("lonely_average_stages_expected", "csv", in: "survey"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.map { $0.group[0].level }, expected.map { $0[0] })
+        let g = try t.proportionCategories("g"), st = try t.numeric("st")
+        for (row, record) in zip(rows, expected) {
+            let level = record[0], warnings = record[3].split(separator: ";").map(String.init)
+            assertClose(row.estimate, Double(record[1]), rel: 1e-12, level)
+            guard record[2] == "NaN" else {
+                assertClose(row.standardError, Double(record[2]), rel: 1e-12, level)
+                XCTAssertNil(row.note, level)
+                continue
+            }
+            XCTAssertFalse(row.standardError?.isFinite ?? false, level)
+            let note = try XCTUnwrap(row.note, level)
+            let strata = Set(st.indices.filter { g.codes[$0] >= 0 && g.levels[Int(g.codes[$0])] == level }.map { Int(st[$0]) })
+            XCTAssertEqual(note.contains("has no stratum to average over (each stratum of these rows has one PSU in them)"),
+                           strata.allSatisfy { warnings.contains("\($0)@1") }, "\(level): \(note)")
+            let stageTwo = warnings.filter { $0.hasSuffix("@2") }.map { $0.dropLast(2).split(separator: ".").map(String.init) }
+            if let (stratum, psu) = stageTwo.first.map({ ($0[0], $0[1]) }) {
+                let others = stageTwo.count == 1 ? "" : " (and \(stageTwo.count - 1) more PSU\(stageTwo.count > 2 ? "s" : "") alike)"
+                XCTAssert(note.contains("nothing to average over within PSU '\(psu)' of stratum '\(stratum)' (stage 2), whose second-stage units of these rows are one\(others)"),
+                          "\(level): \(note)")
+            } else {
+                XCTAssertFalse(note.contains("stage 2"), "\(level): \(note)")
+            }
+            XCTAssert(note.hasPrefix("no standard error: --lonely-psu average has ") && note.hasSuffix("; R gives NaN"), note)
+        }
+    }
+
     /// `--lonely-psu average` with `--adjust-domain-lonely` on a domain whose only stratum has
     /// one PSU in it has nothing to average over: no standard error (R's NaN), with a note, never
     /// a standard error of 0; without the adjustment the stratum's other PSUs count as zeros.
