@@ -17,12 +17,16 @@ import XCTest
 /// the engine tests unasked, then the requested ones). Numbers agree to 1e-6 relative;
 /// p-values to 1e-6 relative or 1e-12 absolute.
 final class SvyglmOracleTests: XCTestCase {
-    func testEngineMatchesRSvyglm() throws {
-        let coefficientRecords = try Self.records("expected_coefficients", columns: [
+    /// The committed svyglm fixture's coefficient and `regTermTest` records.
+    private static func fixtureRecords() throws -> (coefficients: [OracleRecord], tests: [OracleRecord]) {
+        (try records("expected_coefficients", columns: [
             "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "term", "r_term",
-            "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df_residual", "n"])
-        let testRecords = try Self.records("expected_tests", columns: [
-            "case", "terms", "r_terms", "requested", "F", "df_num", "df_den", "p"])
+            "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df_residual", "n"]),
+         try records("expected_tests", columns: ["case", "terms", "r_terms", "requested", "F", "df_num", "df_den", "p"]))
+    }
+
+    func testEngineMatchesRSvyglm() throws {
+        let (coefficientRecords, testRecords) = try Self.fixtureRecords()
         XCTAssertGreaterThan(coefficientRecords.count, 100, "expected_coefficients.csv has too few rows")
 
         // Fits in file order, each with its expected coefficient and test rows.
@@ -109,11 +113,7 @@ final class SvyglmOracleTests: XCTestCase {
     /// interaction of factors) or as an earlier request (its terms in another order) is
     /// reported once, R's `regTermTest` values: the fits' tests are exactly R's rows.
     func testARequestedTestEqualToAnotherIsReportedOnce() throws {
-        let coefficientRecords = try Self.records("expected_coefficients", columns: [
-            "case", "data", "weights", "strata", "cluster", "fpc", "nest", "family", "formula", "term", "r_term",
-            "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df_residual", "n"])
-        let testRecords = try Self.records("expected_tests", columns: [
-            "case", "terms", "r_terms", "requested", "F", "df_num", "df_den", "p"])
+        let (coefficientRecords, testRecords) = try Self.fixtureRecords()
         let fits = OracleFixture.cases(coefficientRecords).records, tests = OracleFixture.cases(testRecords).records
         var tables: [String: Table] = [:]
         for (id, requested) in [("cluster1_w | binomial | bin ~ factor(cat) * region", ["factor(cat):region", "factor(cat)", "factor(cat)"]),
