@@ -44,7 +44,7 @@
 #   group,category           the by level (empty without by) and the proportion's level
 #   estimate,std_error,conf_low,conf_high
 #   df_value                 the df R used for the interval (empty: normal)
-#   deff                     R's design effect (deff = TRUE of svymean, svytotal, svymean of
+#   deff                     R's design effect (deff = TRUE of svymean, svytotal, svyratio, svymean of
 #                            factor(variable) for Wald proportions, svyby with deff = TRUE by
 #                            domain); empty for other statistics and where R's is not finite
 #                            (unweighted cluster1: sum of weights = n, so R's deff is Inf)
@@ -336,14 +336,14 @@ ratio_case <- function(spec, des, by, lonely = "fail") {
     b <- svyby(~num, formula_of(by), des, svyratio, denominator = ~x, na.rm = TRUE)
   }
   for (dom in domains(des, d, by)) {
-    r <- svyratio(~num, ~x, dom$des, na.rm = TRUE)
+    r <- svyratio(~num, ~x, dom$des, na.rm = TRUE, deff = TRUE)
     ci <- confint(r)
     if (by != "") {
       key <- which(as.character(b[[by]]) == dom$group)
       same(coef(r), coef(b)[key]); same(SE(r), SE(b)[key])
     }
     emit(case, spec, lonely, FALSE, "ratio", "num", by, NA, "x", "", "auto", dom$group, "",
-         coef(r), SE(r), ci[1, 1], ci[1, 2], NA)
+         coef(r), SE(r), ci[1, 1], ci[1, 2], NA, attr(r, "deff")[1, 1])
   }
 }
 

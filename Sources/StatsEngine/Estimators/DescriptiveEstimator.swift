@@ -358,7 +358,35 @@ public struct DescriptiveEstimator: Sendable {
         }
         guard ratio.estimate.isFinite else { throw overflow(request, "its ratio to \(quoted: request.denominator!) (or the weighted sum of either)") }
         let se = standardErrors ? try variance(Influence(rows: used, width: 1, values: ratio.values), request).standardError : .nan
-        return [row(request, estimate: ratio.estimate, se: se, used: used)]
+        var result = row(request, estimate: ratio.estimate, se: se, used: used)
+        result.designEffect = ratioDesignEffect(standardError: se, influence: ratio.values, used: used)
+        return [result]
+    }
+
+    /// A ratio's design effect as R's `svyratio(..., deff = TRUE)` gives it: `deff(svytotal(r))`
+    /// of r = (y − R̂x)/X̂ (the influence values over the weights), the variance over the simple
+    /// random sample's, svyvar(r)·W²·(W − n)/(W·n) with n the rows of non-zero weight; nil where
+    /// that is 0 or not finite (one row, or weights all 1: W = n), where R's is Inf or NaN.
+    private func ratioDesignEffect(standardError se: Double, influence values: [Double], used: [Int32]) -> Double? {
+        let w = design.weights
+        var W = 0.0, total = 0.0, observed = 0
+        for (i, r) in used.enumerated() where w[Int(r)] != 0 {
+            W += w[Int(r)]
+            total += values[i]
+            observed += 1
+        }
+        guard observed > 1, se.isFinite else { return nil }
+        let mean = total / W
+        var spread = 0.0
+        for (i, r) in used.enumerated() where w[Int(r)] != 0 {
+            let d = values[i] / w[Int(r)] - mean
+            spread += w[Int(r)] * d * d
+        }
+        let n = Double(observed)
+        let srs = spread / W * n / (n - 1) * W * W * (W - n) / (W * n)
+        guard srs > 0, srs.isFinite else { return nil }
+        let ratio = se / srs.squareRoot()
+        return ratio * ratio
     }
 
     /// One row per category of `factor` that occurs in the domain, in level order: the weighted

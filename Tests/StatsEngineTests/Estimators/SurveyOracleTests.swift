@@ -12,7 +12,7 @@ import XCTest
 /// (rerun with `Rscript oracle/survey_fixtures.R` from the package root). Each row of it is one
 /// expected output row; rows sharing a `case` are one engine request. Every number must agree
 /// to 1e-6 relative (1e-12 absolute near zero); an empty field means the engine must leave
-/// the value out too, except `deff`: R's design effect, given for means, totals and Wald
+/// the value out too, except `deff`: R's design effect, given for means, totals, ratios and Wald
 /// proportions where R has a finite one, and checked only where given.
 final class SurveyOracleTests: XCTestCase {
     func testEngineMatchesRSurvey() throws {
