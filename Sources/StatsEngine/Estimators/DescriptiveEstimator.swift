@@ -141,8 +141,11 @@ public struct DescriptiveEstimator: Sendable {
                 guard !group.isEmpty else {
                     throw DisparityError.data(file: table.source, column: request.variable, "\(place) \(error.reason)")
                 }
+                // n: the rows with a value it has (of weight 0, or a denominator totalling 0), as a
+                // noted row of a statistic that does not exist counts them.
                 out.append(EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: group, category: nil,
-                                       estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil, df: nil, n: 0,
+                                       estimate: .nan, standardError: nil, confidenceLow: nil, confidenceHigh: nil, df: nil,
+                                       n: try rowsUsed(request, domain: domains.rows[d]).count,
                                        designEffect: nil, note: "\(place) \(error.reason)"))
             }
         }

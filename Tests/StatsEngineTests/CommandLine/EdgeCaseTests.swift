@@ -240,6 +240,8 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(ratios.map(\.note), [nil, "domain g=b has a weighted total of 'd' of zero, so the ratio is undefined",
                                             "domain g=c has no rows with a positive weight"])
         XCTAssertEqual(ratios[0].estimate, (1 + 4) / (2 + 6.0), accuracy: 1e-15)
+        // Each noted row counts its rows with values (it said n 0 for two).
+        XCTAssertEqual(ratios.map(\.n), [2, 2, 2])
         // Rows with values but no weight: the note says so (a lower mean's said it had no values).
         for stat in [Statistic.mean, .total, .sd, .quantile, .lowerMean] {
             let rows = try estimator.estimate(EstimateRequest(statistic: stat, variable: "x", by: ["g"]))
@@ -279,7 +281,7 @@ final class EdgeCaseTests: XCTestCase {
             guard let first = estimates.first else { continue }
             XCTAssertEqual(first.group.map(\.level), ["a"])
             XCTAssertEqual(first.note, "domain g=a has no rows with a positive weight", "\(method)")
-            XCTAssertEqual(first.n, 0, "\(method)")
+            XCTAssertEqual(first.n, 2, "\(method): its two rows, of weight 0")
             XCTAssertNil(first.category)
             XCTAssertFalse(first.estimate.isFinite)
             let mean = try DescriptiveEstimator(table: full, design: try SurveyDesign(spec: spec, table: full))
