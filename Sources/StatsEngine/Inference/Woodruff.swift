@@ -78,14 +78,22 @@ struct WoodruffQuantile {
     /// replicates (for `init`'s `shareStandardError`): each replicate's share at or below the
     /// full sample's quantile, held fixed, combined by the design's replicate variance, as R's
     /// `svyquantile` on a replicate design (`interval.type = "mean"`, its default); NaN where the
-    /// design has no replicates.
-    static func replicateShareStandardError(_ y: [Double], rows: [Int32], design: SurveyDesign)
+    /// design has no replicates. `note`, when given, receives the replicate variance's note
+    /// (replicates that gave no share, left out of it).
+    static func replicateShareStandardError(_ y: [Double], rows: [Int32], design: SurveyDesign, note: ReplicateNote? = nil)
         -> (_ share: Double, _ influence: [Double], _ estimate: Double) throws -> Double {
         { share, _, estimate in
             let covariance = try design.replicateCovariance(estimates: [share]) { replicate in
                 [WoodruffQuantile.share(y, replicate.weights, rows: rows, atOrBelow: estimate)]
             }
+            note?.text = covariance?.note(0)
             return covariance?.standardError(0) ?? .nan
         }
+    }
+
+    /// Where `replicateShareStandardError` leaves its replicate variance's note.
+    final class ReplicateNote {
+        /// The note, nil for none.
+        var text: String?
     }
 }

@@ -56,6 +56,21 @@ final class ReplicateEmptyDomainOracleTests: XCTestCase {
         assertClose(try estimator.estimate(alone)[0].standardError, c.standardError, rel: 1e-12, "domain c alone")
     }
 
+    /// A domain's quantile leaves out of its share's replicate variance the replicates without
+    /// the domain's rows, and says so, as its mean does (it said nothing).
+    func testDomainQuantilesSayWhichReplicatesTheyLeaveOut() throws {
+        let (table, design, _) = try fixture()
+        let rows = try DescriptiveEstimator(table: table, design: design).estimate(EstimateRequest(statistic: .quantile, variable: "y", by: ["g"]))
+        XCTAssertEqual(rows.count, 4)
+        for row in rows {
+            if row.group[0].level == "r" {
+                XCTAssert(row.note?.hasPrefix("1 of 12 replicates gave no estimate") == true, "\(String(describing: row.note))")
+            } else {
+                XCTAssertNil(row.note, row.group[0].level)
+            }
+        }
+    }
+
     /// The contrast of two domains has the standard error of R's `svycontrast` on those two
     /// domains, whether or not the rare domain is compared in the same call.
     func testGapOfTwoDomainsDoesNotDependOnTheOtherDomains() throws {
