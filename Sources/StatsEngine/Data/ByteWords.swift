@@ -109,6 +109,27 @@ enum ByteWords {
         return (v &* (1 + (10_000 << 32))) >> 32
     }
 
+    /// Whether `bytes[start..<end]` holds a carriage return that is not followed by a line feed
+    /// (one that is not part of a CRLF), sixteen bytes at a time; the byte after each one is
+    /// read up to `limit` (≥ `end`), so a slice of a larger text is judged as in the whole. A
+    /// carriage return at `limit`'s last byte does not count: it ends the text's last line
+    /// whichever way it is read.
+    static func hasLoneCarriageReturn(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, limit: Int) -> Bool {
+        let carriageReturn = SIMD16<UInt8>(repeating: ASCII.carriageReturn), lineFeed = SIMD16<UInt8>(repeating: ASCII.newline)
+        var i = start
+        while i + 16 <= end, i + 17 <= limit {
+            let v = UnsafeRawPointer(bytes + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            let next = UnsafeRawPointer(bytes + i + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+            if any((v .== carriageReturn) .& (next .!= lineFeed)) { return true }
+            i += 16
+        }
+        while i < end {
+            if bytes[i] == ASCII.carriageReturn, i + 1 < limit, bytes[i + 1] != ASCII.newline { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The line feeds in `bytes[start..<end]`, sixteen bytes at a time: each lane of a vector of
     /// byte counters counts its column's line feeds for up to 255 steps before they are summed.
     static func lineFeeds(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {

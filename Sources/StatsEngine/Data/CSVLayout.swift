@@ -31,17 +31,34 @@ extension CSVReader {
         }
     }
 
-    /// The text of a file whose lines end in carriage returns alone (classic Mac OS, Excel for
-    /// Mac's old "CSV" export): a carriage return somewhere and no line feed anywhere. Each
-    /// carriage return becomes a line feed, as R's `read.csv` reads them (its `scan` takes a
-    /// lone CR for a line end): between records a line end, inside a quoted field the line
-    /// break it is there (a line feed in the cell, as in R), so records and line numbers are
-    /// those an editor shows. Nil for any other text, read as it is: with line feeds, a lone
-    /// carriage return is a character of its field and a CR before a LF part of the line end.
+    /// The text of a file with a line that ends in a carriage return alone (classic Mac OS,
+    /// Excel for Mac's old "CSV" export, or such lines pasted into a file of line feeds): each
+    /// carriage return not followed by a line feed becomes a line feed, as R's `read.csv` reads
+    /// it (its `scan` takes a lone CR for a line end wherever it stands, LF and CRLF lines
+    /// around it or not): between records a line end, inside a quoted field the line break it
+    /// is there (a line feed in the cell, as in R), so records and line numbers are those an
+    /// editor shows (a lone CR starts a new line there too). A CRLF stays a line end, as it is.
+    /// A record a lone CR cuts short is then an error naming its line (R fills it with NAs),
+    /// never a value holding a carriage return. Nil for text without a lone carriage return
+    /// (one ending the text is its last line's end either way), read as it is; only a file
+    /// with a carriage return is scanned, in parallel.
     static func carriageReturnLines(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard let base = bytes.baseAddress, memchr(base, Int32(ASCII.newline), bytes.count) == nil,
-              memchr(base, Int32(ASCII.carriageReturn), bytes.count) != nil else { return nil }
-        return bytes.map { $0 == ASCII.carriageReturn ? ASCII.newline : $0 }
+        guard let base = bytes.baseAddress, let first = memchr(base, Int32(ASCII.carriageReturn), bytes.count) else { return nil }
+        let from = UnsafeRawPointer(first) - UnsafeRawPointer(base), count = bytes.count
+        let slices = max(1, min(4 * ProcessInfo.processInfo.activeProcessorCount, (count - from) >> 20))
+        let size = (count - from + slices - 1) / slices
+        var found = [Bool](repeating: false, count: slices)
+        found.withUnsafeMutableBufferPointer { slots in
+            let shared = UnsafeSendable((slots, base))
+            DispatchQueue.concurrentPerform(iterations: slices) { k in
+                let start = from + k * size
+                shared.value.0[k] = ByteWords.hasLoneCarriageReturn(shared.value.1, from: start, to: min(count, start + size), limit: count)
+            }
+        }
+        guard found.contains(true) else { return nil }
+        var lines = Array(bytes)
+        for i in from..<(count - 1) where lines[i] == ASCII.carriageReturn && lines[i + 1] != ASCII.newline { lines[i] = ASCII.newline }
+        return lines
     }
 
     static func readStandardInput() throws -> InputBytes {

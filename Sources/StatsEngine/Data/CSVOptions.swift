@@ -62,4 +62,16 @@ enum ASCII {
     static let semicolon: UInt8 = 0x3B
     static let tab: UInt8 = 0x09
     static let pipe: UInt8 = 0x7C
+
+    /// The line `text`'s next byte would stand on, as an editor counts lines and the CSV reader
+    /// reads them (`CSVReader.carriageReturnLines`): a line feed, a CRLF and a carriage return
+    /// alone each end one.
+    static func line<S: Sequence>(after text: S) -> Int where S.Element == UInt8 {
+        var line = 1, previous: UInt8 = 0
+        for b in text {
+            if b == carriageReturn || (b == newline && previous != carriageReturn) { line += 1 }
+            previous = b
+        }
+        return line
+    }
 }

@@ -33,8 +33,9 @@ public enum CSVReader {
 
     /// `parse(_:source:options:columns:)` on bytes held elsewhere (a mapped file), read in place
     /// when they are UTF-8; `release` is told the byte ranges parsed, which are not needed again
-    /// unless an error is reported or a column turns to text in a later chunk. A file whose lines
-    /// end in carriage returns alone is read from a copy with line feeds (`carriageReturnLines`).
+    /// unless an error is reported or a column turns to text in a later chunk. A file with a line
+    /// that ends in a carriage return alone is read from a copy with line feeds there
+    /// (`carriageReturnLines`).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions(),
                              columns: ColumnSelection = .all, release: (@Sendable (Range<Int>) -> Void)? = nil) throws -> Table {
         if options.encoding == .utf8, bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {

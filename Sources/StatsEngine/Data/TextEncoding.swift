@@ -99,7 +99,6 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
         }
         var out = [UInt8]()
         out.reserveCapacity((bytes.count - start) / 2 + 16)
-        var line = 1
         var pending: UInt32? = nil
         var i = start
         while i < bytes.count {
@@ -115,12 +114,12 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable {
                 pending = unit
                 break
             } else {
-                if unit == 0x0A { line += 1 }
                 appendUTF8(unit, to: &out)
             }
         }
         if pending != nil {
-            throw DisparityError.data(file: source, line: line, "not UTF-16: an unpaired surrogate (check --encoding)")
+            // The line of the text before it, as the reader counts lines (a CR alone ends one).
+            throw DisparityError.data(file: source, line: ASCII.line(after: out), "not UTF-16: an unpaired surrogate (check --encoding)")
         }
         return out
     }

@@ -133,8 +133,9 @@ final class CSVReaderTests: XCTestCase {
     /// "CSV") is read line by line, as R's read.csv reads it: it was one line, its header every
     /// cell of the file ('has a header but no data rows', or a column name twice). Blank lines
     /// are skipped, line numbers are the editor's (in chunks of every size), and a line break
-    /// inside a quoted field is one in the cell (a line feed, as in R), counted as a line. Files
-    /// with line feeds are read as before: CRLF a line end, a lone CR a character of its field.
+    /// inside a quoted field is one in the cell (a line feed, as in R), counted as a line. In a
+    /// file with line feeds CRLF is a line end, and a lone CR is one too, as in R (it was a
+    /// character of its field, so a record it ended ran on into the next line's cells).
     func testCarriageReturnLineEnds() throws {
         for chunkSize in [nil, 1, 7, 64] {
             var options = CSVOptions()
@@ -159,10 +160,23 @@ final class CSVReaderTests: XCTestCase {
         latin.chunkSize = 7
         let transcoded = try CSVReader.parse([0x67, 0x0D, 0xE6, 0x0D, 0x62], source: "t.csv", options: latin)
         XCTAssertEqual(try labels(transcoded, "g"), ["æ", "b"])
-        // Line feeds present: a CR before a LF ends the line with it, a lone CR is data.
-        let lf = try read("a,b\r\n1,x\ry\r\n2,z\n")
-        XCTAssertEqual(try labels(lf, "b"), ["x\ry", "z"])
-        XCTAssertEqual(try numbers(lf, "a"), [1, 2])
+        // Line feeds present: a CR before a LF ends the line with it, and a lone CR ends a line
+        // too, as R's read.csv reads it (rows 1 2 / 3 4 / 5 6; in quotes a line feed, "x\ny").
+        for chunkSize in [nil, 1, 7, 64] {
+            var options = CSVOptions()
+            options.chunkSize = chunkSize
+            let mixed = try read("a,b\n1,2\r3,4\r\n5,6\n", options)
+            XCTAssertEqual(try numbers(mixed, "a"), [1, 3, 5])
+            XCTAssertEqual(try numbers(mixed, "b"), [2, 4, 6])
+            XCTAssertEqual((0..<3).map(mixed.line(ofRow:)), [2, 3, 4])
+            XCTAssertEqual(try labels(try read("a,b\n1,\"x\ry\"\n2,z\r\n", options), "b"), ["x\ny", "z"])
+        }
+        // A record a lone CR cuts short (R: a row "y", NA, and a column of text) is an error at
+        // its line, never a value holding a carriage return.
+        assertError("a,b\r\n1,x\ry\r\n2,z\n", contains: "t.csv:3: 1 field where the header has 2")
+        XCTAssertThrowsError(try read("a,b\n1,2\r3,x\n4,5\n").numeric("b")) { XCTAssert("\($0)".hasPrefix("t.csv:3, column 'b'"), "\($0)") }
+        // A CR ending the file is its last line's end, as before.
+        XCTAssertEqual(try numbers(try read("a,b\n1,2\r"), "b"), [2])
     }
 
     func testUnknownAndNonNumericColumnsAreNamed() throws {

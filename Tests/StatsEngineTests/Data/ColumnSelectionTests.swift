@@ -234,7 +234,7 @@ final class ColumnSelectionTests: ScratchFolderTestCase {
             }
             if r % 9 == 4 { row[(r / 9) % 12] = "\"q,\"\"x\"\"\ny\"" }
             if r % 11 == 6 { row[(r + 3) % 12] = "ab\"c" }
-            if r % 13 == 7 { row[(r + 5) % 12] = "1\r5" }
+            if r % 13 == 7 { row[(r + 5) % 12] = "\"1\r5\"" }  // a line break in the cell (a lone CR outside quotes ends the line)
             rows.append(row.joined(separator: ",") + (r % 3 == 0 ? "\r\n" : "\n") + (r % 17 == 8 ? "\n" : ""))
         }
         let good = names.joined(separator: ",") + "\n" + rows.joined()

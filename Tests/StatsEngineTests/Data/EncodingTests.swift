@@ -127,6 +127,21 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    /// An unpaired surrogate in UTF-16 is an error at the line an editor shows, whichever line
+    /// ends the file uses: a CR alone (classic Mac OS; counted by line feeds it was line 1), LF,
+    /// CRLF or a mix, as the reader counts them.
+    func testUnpairedSurrogateNamesItsLineWhateverTheLineEnds() throws {
+        for (lineEnd, label) in [("\r", "CR"), ("\n", "LF"), ("\r\n", "CRLF")] {
+            for prefix in ["x,g\(lineEnd)1,a\(lineEnd)2,", "x,g\r\n1,a\(lineEnd)2,"] {
+                let units = Array(prefix.utf16) + [0xD800] + Array("b\(lineEnd)3,c\(lineEnd)".utf16)
+                let bytes: [UInt8] = [0xFF, 0xFE] + units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+                XCTAssertThrowsError(try CSVReader.parse(bytes, source: "u.csv", options: CSVOptions(encoding: .utf16)), label) {
+                    XCTAssertEqual("\($0)", "u.csv:3: not UTF-16: an unpaired surrogate (check --encoding)", label)
+                }
+            }
+        }
+    }
+
     /// `|` is detected like `,` `;` and tab; a space is a delimiter by name.
     func testPipeIsDetectedAndSpaceIsNamed() throws {
         XCTAssertEqual(try CSVReader.parse(Array("x|g\n1|a\n2|b\n".utf8), source: "p.csv").numeric("x"), [1, 2])

@@ -12,25 +12,29 @@ final class LineNumberTests: ScratchFolderTestCase {
 
     /// A CSV file of `rows` records (`x` = the row's index, `w` = 1, a quoted `note`), with
     /// blank lines, CRLF blank lines and notes spanning lines scattered by a fixed generator;
-    /// `x` at `textRow` is `zz` and `w` at `negativeRow` is -1. Returns the text and each row's
-    /// true line.
-    private func scatteredFile(rows: Int, textRow: Int? = nil, negativeRow: Int? = nil) -> (text: String, lines: [Int]) {
+    /// `x` at `textRow` is `zz` and `w` at `negativeRow` is -1. With `mixedLineEnds` each line
+    /// (a blank one, one inside a note, a record's last) ends in LF, CRLF or a CR alone, as in a
+    /// file pasted together from Windows, Unix and classic Mac files. Returns the text and each
+    /// row's true line.
+    private func scatteredFile(rows: Int, textRow: Int? = nil, negativeRow: Int? = nil,
+                               mixedLineEnds: Bool = false) -> (text: String, lines: [Int]) {
         var state: UInt64 = 20_261_129
         func next(_ n: UInt64) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % n)
         }
-        var text = "x,note,w\n", line = 2, lines: [Int] = []
+        func lineEnd() -> String { mixedLineEnds ? ["\n", "\r\n", "\r"][next(3)] : "\n" }
+        var text = "x,note,w" + lineEnd(), line = 2, lines: [Int] = []
         for r in 0..<rows {
             switch next(6) {
-            case 0: text += "\n"; line += 1
+            case 0: text += mixedLineEnds ? "\r" : "\n"; line += 1
             case 1: text += "\r\n"; line += 1
             default: break
             }
             lines.append(line)
             let breaks = next(4) == 0 ? 1 + next(3) : 0
-            let note = "\"a" + String(repeating: "\nb", count: breaks) + "\""
-            text += "\(r == textRow ? "zz" : String(r)),\(note),\(r == negativeRow ? -1 : 1)\n"
+            let note = "\"a" + (0..<breaks).map { _ in lineEnd() + "b" }.joined() + "\""
+            text += "\(r == textRow ? "zz" : String(r)),\(note),\(r == negativeRow ? -1 : 1)" + lineEnd()
             line += 1 + breaks
         }
         return (text, lines)
@@ -54,6 +58,33 @@ final class LineNumberTests: ScratchFolderTestCase {
             let table = try read(text, chunkSize: size)
             XCTAssertEqual(table.rowCount, 300)
             XCTAssertEqual((0..<300).map { table.line(ofRow: $0) }, lines, "chunk size \(size.map(String.init) ?? "default")")
+        }
+    }
+
+    /// A file whose lines end in LF, CRLF and a lone CR mixed (blank lines and line breaks in
+    /// quoted notes too): R's read.csv takes a lone CR for a line end wherever it stands, and so
+    /// does the reader, so every row is read with its values and its line as an editor shows it,
+    /// a lone CR in a note is a line feed in the cell (as in R), and an error names the line.
+    /// (A lone CR beside line feeds was a character of its field: the records it ended ran on.)
+    func testLoneCarriageReturnsAmongLineFeedsEndLines() throws {
+        let (text, lines) = scatteredFile(rows: 300, mixedLineEnds: true)
+        XCTAssert(text.utf8.indices.contains { i in
+            text.utf8[i] == 0x0D && text.utf8.index(after: i) < text.utf8.endIndex && text.utf8[text.utf8.index(after: i)] != 0x0A
+        } && text.contains("\r\n") && text.contains("\n"), "all three line ends")
+        for size in chunkSizes {
+            let table = try read(text, chunkSize: size)
+            XCTAssertEqual(table.rowCount, 300)
+            XCTAssertEqual(try table.numeric("x"), (0..<300).map(Double.init))
+            XCTAssertEqual(try table.numeric("w"), Array(repeating: 1, count: 300))
+            // A lone CR in a note is a line feed in the cell (a CRLF there stays as it was).
+            XCTAssertFalse(try table.categorical("note").levels.contains { $0.replacingOccurrences(of: "\r\n", with: "\n").utf8.contains(0x0D) },
+                           "a lone CR in a cell is a line feed")
+            XCTAssertEqual((0..<300).map { table.line(ofRow: $0) }, lines, "chunk size \(size.map(String.init) ?? "default")")
+        }
+        let bad = scatteredFile(rows: 200, textRow: 173, mixedLineEnds: true)
+        for size in chunkSizes {
+            let error = message { _ = try read(bad.text, chunkSize: size).numeric("x") }
+            XCTAssert(error.hasPrefix("t.csv:\(bad.lines[173]), column 'x': expected a number, found 'zz'"), error)
         }
     }
 

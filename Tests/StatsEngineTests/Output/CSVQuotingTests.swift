@@ -53,7 +53,9 @@ final class CSVQuotingTests: ScratchFolderTestCase {
         // The texts as a category and as the rows' ids, read from a quoted CSV (quotes doubled
         // byte by byte: `replacingOccurrences` would miss a quote followed by a combining mark).
         func field(_ s: String) -> String { "\"" + String(decoding: s.utf8.flatMap { $0 == UInt8(ascii: "\"") ? [$0, $0] : [$0] }, as: UTF8.self) + "\"" }
-        let levels = Array(Self.texts.dropFirst(1))
+        // A lone CR in a CSV cell is read as a line feed (as R's read.csv reads it), so "i\r" comes
+        // from no CSV file; the writers quote it in the test above.
+        let levels = Array(Self.texts.dropFirst(1)).filter { $0 != "i\r" }
         var data = "id,g,w\r\n"
         for (i, text) in levels.enumerated() { data += "\(field(text)),\(field(text)),\(i + 1)\r\n" }
         try data.write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
