@@ -32,16 +32,24 @@ public struct GapEstimator: Sendable {
         // On replicate weights a quantile cell's own interval is R's default there, as `estimate quantile`'s.
         let comparisons = try self.comparisons(request, replicateShares: design.spec.varianceMethod.usesReplicateWeights)
         let rows = try replicated(try linearized(comparisons, request), comparisons, request)
-        return flaggingZeroDegreesOfFreedom(rows, comparisons, request)
+        return try flaggingZeroDegreesOfFreedom(rows, comparisons, request)
     }
 
     /// `rows` without the verdicts that rest on a cell whose own standard error measures nothing
     /// (`SurveyDesign.measuresNothing`: a group's mean, share or ratio of rows in one PSU, 0 by
     /// construction), each such row noted: a difference carries the other group's error alone
-    /// (R's svycontrast, kept). A quantile's cells have their own 0-df rule (no Woodruff interval).
-    private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) -> [GapRow] {
+    /// (R's svycontrast, kept). So are the parts of a decomposition (`--adjust`) of a wave whose
+    /// group so rests: that group's means and coefficients have influence values summing to 0
+    /// in its one PSU too, so the parts' standard errors carry the other group's error alone. A
+    /// quantile's cells have their own 0-df rule (no Woodruff interval).
+    private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
         guard request.statistic != .quantile, let width = comparisons.first?.cells.count else { return rows }
-        let cellsOf = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.cells) })
+        var cellsOf = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.cells) })
+        // A decomposition's parts rest on both groups' cells of its wave (named by its prefix).
+        let decompositions = try self.decompositions(request, domain: nil)
+        for row in rows where cellsOf[row.component] == nil {
+            if let parts = decompositions.last(where: { row.component.hasPrefix($0.prefix) }) { cellsOf[row.component] = parts.cells }
+        }
         let ownRow = CellFunction.ownRows(cells: width)
         let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.map { ($0.label, $0) })
         var flat: [String: Set<Int>] = [:]

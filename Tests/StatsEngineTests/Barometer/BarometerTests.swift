@@ -454,6 +454,31 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(full.notes, [])
     }
 
+    /// A decomposition's part (`adjust`, `report: unexplained`) of a wave whose focal group lies
+    /// in one PSU: its standard error leaves that group out (`gap`'s note on the parts), so it is
+    /// shown without one, with the note, and its statistical verdict is inconclusive; the
+    /// baseline wave's groups lie in several PSUs and keep theirs. (It was judged on the
+    /// reference group's error alone.)
+    func testADecompositionPartOfAGroupInOnePSUHasNoVerdict() throws {
+        var csv = "period,psu,g,x,y\n"
+        for i in 0..<48 {
+            let period = i < 24 ? "2010" : "2011", g = i % 3 == 0 ? 1 : 0
+            let psu = g == 1 && period == "2011" ? 9 : 1 + i % 6
+            let x = Double((i * 37) % 23) / 4
+            csv += "\(period),\(psu),\(g),\(x),\(1 + x + (period == "2011" ? 3 : 2) * Double(g) + Double((i * 13) % 7) / 3)\n"
+        }
+        let yaml = Self.oneGoal(["{id: m1, label: unexplained, unit: score points, variable: y, group: g, focal: \"1\", reference: \"0\", adjust: x, report: unexplained}"],
+                                design: "{cluster: psu}")
+        let m = try XCTUnwrap(BarometerEvaluator(config: load(csv, yaml), minimumCell: 1).evaluate().goals.first?.measures.first)
+        let now = try XCTUnwrap(m.current.value)
+        XCTAssert(now.estimate.isFinite)
+        XCTAssertNil(now.standardError)
+        XCTAssertNil(now.low)
+        XCTAssertNotNil(m.baseline?.value?.standardError, "the baseline's groups lie in several PSUs")
+        XCTAssertEqual(m.verdict, .inconclusive)
+        XCTAssert(m.notes.contains("wave 2011: \(SurveyDesign.zeroDegreesOfFreedomNote)"), "\(m.notes)")
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])

@@ -116,6 +116,52 @@ final class OaxacaDecompositionTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(rows(table, design, requests[0])["difference"]).estimate, mean(1) - mean(0), accuracy: 1e-12)
     }
 
+    /// A decomposition of a wave whose focal group lies in one PSU (0 design degrees of freedom):
+    /// that group's means and coefficients have influence values summing to 0 in the PSU, so the
+    /// parts' standard errors leave its sampling error out, as the group's own row and the
+    /// difference do. Every part (twofold, pooled, threefold, the detail, the logit's) says so
+    /// with the group rows' note, and none carries a verdict; with `--period` only the wave whose
+    /// group so lies (the baseline here, 2021: focal rows in PSU 3 alone; in 2023 in three PSUs).
+    /// (The parts had neither note nor flag: a standard error of the reference group alone.)
+    func testPartsOfAGroupInOnePSUAreFlagged() throws {
+        var csv = "psu,w,g,x,b,y,wave\n"
+        for i in 0..<96 {
+            let wave = i < 48 ? "2021" : "2023", g = i % 4 == 0 ? 1 : 0
+            let psu = g == 1 && wave == "2021" ? 3 : g == 1 ? 1 + (i / 4) % 3 : 1 + i % 6
+            let x = Double((i * 37) % 23) / 4
+            csv += "\(psu),\(1 + Double(i % 5) / 2),\(g),\(x),\((i * 7) % 10 < 4 + g ? 1 : 0),\(1 + x + 2 * Double(g) + Double((i * 13) % 7) / 3),\(wave)\n"
+        }
+        let table = try CSVReader.parse(Array(csv.utf8), source: "one-psu.csv")
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"]), table: table)
+        let note = SurveyDesign.zeroDegreesOfFreedomNote
+        var twofold = GapRequest(variable: "y", group: "g", reference: "0", focal: "1")
+        (twofold.adjust, twofold.subset, twofold.target) = ("x", try RowFilter(parsing: "wave == 2021"), try Target(parsing: "<= 10"))
+        var pooled = twofold, threefold = twofold, logit = twofold
+        pooled.pooled = true
+        threefold.threefold = true
+        (logit.variable, logit.statistic, logit.logit) = ("b", .proportion, true)
+        for request in [twofold, pooled, threefold, logit] {
+            let rows = try GapEstimator(table: table, design: design).estimate(request)
+            XCTAssertEqual(try XCTUnwrap(rows.first { $0.component == "focal" }).note, note, "the group's own row")
+            let parts = rows.filter { !["focal", "reference", "difference", "ratio"].contains($0.component) }
+            XCTAssertGreaterThanOrEqual(parts.count, request.threefold ? 6 : 2)
+            for part in parts {
+                XCTAssertEqual(part.note, note, "\(request.pooled ? "pooled " : "")\(request.threefold ? "threefold " : "")\(part.component)")
+                XCTAssertNil(part.verdict)
+                XCTAssertNil(part.targetPValue)
+                XCTAssert(part.estimate.isFinite && part.standardError.isFinite, "R's figures kept: \(part.component)")
+            }
+        }
+        // With a period: the baseline wave's parts are flagged, the current wave's are not.
+        var period = GapRequest(variable: "y", group: "g", reference: "0", focal: "1")
+        (period.adjust, period.period) = ("x", Period(column: "wave", baseline: "2021", current: "2023"))
+        let rows = try GapEstimator(table: table, design: design).estimate(period)
+        for part in ["explained", "unexplained", "explained[x]", "unexplained[(Intercept)]", "unexplained[x]"] {
+            XCTAssertNil(try XCTUnwrap(rows.first { $0.component == part }).note, part)
+            XCTAssertEqual(try XCTUnwrap(rows.first { $0.component == "baseline " + part }).note, note, "baseline " + part)
+        }
+    }
+
     /// A group without a row at a factor's base level cannot tell the factor's other levels from
     /// the intercept: the error names the level and the group (not a dummy to drop).
     func testGroupLackingTheBaseLevelIsNamed() throws {
