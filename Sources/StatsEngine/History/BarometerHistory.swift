@@ -46,9 +46,11 @@ public struct BarometerHistory {
         /// before it was kept.
         public var smallestCell: Int? = nil
 
-        /// The point as disclosure control at `minimumCell` shows it: withheld (no estimate, no
-        /// interval) when it rests on fewer observations, as the evaluation withholds a figure;
-        /// unchanged when it is withheld already or its cells were not stored.
+        /// The point as disclosure control at `minimumCell` shows it by its own cells: withheld (no
+        /// estimate, no interval) when it rests on fewer observations, as the evaluation withholds
+        /// a figure; unchanged when it is withheld already or its cells were not stored. A
+        /// breakdown level's secondary suppression needs its period's other levels: read it with
+        /// `trend(goal:measure:level:in:minimumCell:)`.
         public func disclosed(minimumCell: Int) -> Point {
             guard suppressed == nil, let smallestCell, smallestCell < minimumCell else { return self }
             var withheld = self
@@ -164,16 +166,44 @@ public struct BarometerHistory {
     }
 
     /// A measure's figures over every stored period, in the schedule's order (breakdown level
-    /// `level`, or the whole measure).
-    public func trend(goal: String, measure: String, level: String = "", in schedule: PeriodSchedule) throws -> [Point] {
+    /// `level`, or the whole measure). With `minimumCell`, each as disclosure control at that
+    /// threshold shows it, as a run at it would: a figure on fewer observations withheld
+    /// (`Point.disclosed`), and a breakdown level's also where, with it, a withheld level of its
+    /// period could be worked out: the period's levels are a line whose total, the measure, is
+    /// shown, so where one alone is withheld the shown level of the fewest rows is withheld with
+    /// it (`DisclosureControl.complementary`, as `BarometerEvaluator` withholds them; a level of
+    /// no rows hides nothing, one stored without its cells is chosen last). The whole measure is
+    /// no part of a line (its levels' cells are subsets of its own, so they are withheld
+    /// wherever it is), and its own cells decide alone.
+    public func trend(goal: String, measure: String, level: String = "", in schedule: PeriodSchedule,
+                      minimumCell: Int? = nil) throws -> [Point] {
         let rows = try read {
             try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT period, wave, estimate, conf_low, conf_high, suppressed, smallest_cell FROM figures WHERE goal = ? AND measure = ? AND level = ?",
-                                 arguments: [goal, measure, level])
+                try Row.fetchAll(db, sql: "SELECT period, level, wave, estimate, conf_low, conf_high, suppressed, smallest_cell FROM figures WHERE goal = ? AND measure = ? AND (level = ? OR (? AND level <> ''))",
+                                 arguments: [goal, measure, level, level != "" && minimumCell != nil])
             }
         }
-        return rows.map { Point(period: $0["period"], wave: $0["wave"], estimate: $0["estimate"], low: $0["conf_low"],
-                                high: $0["conf_high"], suppressed: $0["suppressed"], smallestCell: $0["smallest_cell"]) }
+        var points = rows.map { (level: $0["level"] as String,
+                                 point: Point(period: $0["period"], wave: $0["wave"], estimate: $0["estimate"], low: $0["conf_low"],
+                                              high: $0["conf_high"], suppressed: $0["suppressed"], smallestCell: $0["smallest_cell"])) }
+        if let minimumCell {
+            for i in points.indices { points[i].point = points[i].point.disclosed(minimumCell: minimumCell) }
+            if level != "" {
+                // Each period's levels, a line: its lone withheld level's complement withheld too.
+                for line in Dictionary(grouping: points.indices, by: { points[$0].point.period }).values {
+                    let figures = line.map { points[$0].point }
+                    let counts = figures.map { $0.estimate == nil && $0.suppressed == nil ? 0 : $0.smallestCell ?? .max }
+                    for k in DisclosureControl.complementary(counts: counts, withheld: figures.map { $0.suppressed != nil },
+                                                             lines: [Array(line.indices)]) {
+                        var point = figures[k]
+                        (point.estimate, point.low, point.high) = (nil, nil, nil)
+                        point.suppressed = DisclosureControl(minimumCell: minimumCell).complementaryCause
+                        points[line[k]].point = point
+                    }
+                }
+            }
+        }
+        return points.filter { $0.level == level }.map(\.point)
             .sorted { (schedule.position($0.period) ?? .max) < (schedule.position($1.period) ?? .max) }
     }
 

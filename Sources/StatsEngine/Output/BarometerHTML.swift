@@ -34,8 +34,7 @@ public enum BarometerHTML {
             var trends: [String: [BarometerHistory.Point]] = [:]
             for goal in config.goals {
                 for m in goal.measures {
-                    trends[m.id] = try history.trend(goal: goal.id, measure: m.id, in: config.schedule)
-                        .map { $0.disclosed(minimumCell: minimumCell) }
+                    trends[m.id] = try history.trend(goal: goal.id, measure: m.id, in: config.schedule, minimumCell: minimumCell)
                 }
             }
             return Context(trends: trends, runs: try history.runs(in: config.schedule))

@@ -258,6 +258,58 @@ final class BarometerTests: XCTestCase {
         XCTAssertNil(try XCTUnwrap(context.trends["m1"]?.first).estimate, "6 rows in 2011: withheld at 7")
     }
 
+    /// A history stored at a looser `--min-cell` and read back at a stricter one withholds what a
+    /// run at the stricter one withholds: a breakdown level newly withheld alone among its
+    /// period's levels would be the measure (its total) less the others, so the shown level of
+    /// the fewest rows is withheld with it (secondary suppression), as the evaluation does. The
+    /// levels of the test above, stored at 1 (nothing withheld) and read at 3: 2010 b (2 rows)
+    /// and c with it, 2011 d (2 rows) and b with it. (Read back, only b in 2010 and d in 2011
+    /// were withheld: each alone on its line.) The whole measure's points are withheld by their
+    /// own cells alone: every level's cells are a subset of them.
+    func testAHistoryReadAtAStricterMinCellWithholdsTheComplementsToo() throws {
+        let counts = [("2010", [("a", 6), ("b", 2), ("c", 3), ("d", 5)]), ("2011", [("a", 5), ("b", 3), ("c", 4), ("d", 2)])]
+        var csv = "period,area,w,y\n", i = 0
+        for (wave, levels) in counts {
+            for (level, n) in levels {
+                for _ in 0..<n {
+                    i += 1
+                    csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
+                }
+            }
+        }
+        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).sqlite").path
+        defer { BarometerHistory.remove(at: path) }
+        let history = try BarometerHistory(path: path)
+        for period in ["2010", "2011"] {
+            try history.store(try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: period), config: config)
+        }
+        for minimumCell in [1, 3, 4] {
+            var stored: [String: [String]] = [:]
+            for level in ["a", "b", "c", "d"] {
+                for point in try history.trend(goal: "1", measure: "m1", level: level, in: config.schedule, minimumCell: minimumCell)
+                where point.suppressed != nil {
+                    XCTAssertNil(point.estimate)
+                    XCTAssertNil(point.low)
+                    stored[point.period, default: []].append(level)
+                }
+            }
+            for period in ["2010", "2011"] {
+                let fresh = try BarometerEvaluator(config: config, minimumCell: minimumCell).evaluate(period: period).goals[0].measures[0]
+                XCTAssertEqual(stored[period] ?? [], fresh.breakdown.filter { $0.current.suppressed != nil }.map(\.level),
+                               "\(period) at --min-cell \(minimumCell)")
+                XCTAssertNotEqual(stored[period]?.count, 1, "no line with one withheld level")
+                let whole = try XCTUnwrap(history.trend(goal: "1", measure: "m1", in: config.schedule, minimumCell: minimumCell)
+                    .first { $0.period == period })
+                XCTAssertEqual(whole.suppressed == nil, fresh.current.suppressed == nil, "\(period) at --min-cell \(minimumCell)")
+            }
+        }
+        let complement = try XCTUnwrap(history.trend(goal: "1", measure: "m1", level: "b", in: config.schedule, minimumCell: 3).last)
+        XCTAssertEqual(complement.suppressed, DisclosureControl(minimumCell: 3).complementaryCause)
+        // As stored, the levels are as the run at 1 showed them.
+        XCTAssert(try history.trend(goal: "1", measure: "m1", level: "b", in: config.schedule).allSatisfy { $0.estimate != nil })
+    }
+
     /// A quantile gap whose group has no Woodruff interval in a wave (its rows leave 0 design
     /// df) is shown without an interval, with a note and an inconclusive statistical verdict.
     func testFigureWithoutVarianceSaysSo() throws {
