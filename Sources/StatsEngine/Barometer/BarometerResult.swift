@@ -92,6 +92,17 @@ public struct Figure: Sendable {
     /// Whether the figure is withheld for what it would give away, not for its own cells: with
     /// it, a withheld figure could be worked out (secondary suppression).
     public var revealsWithheld = false
+    /// Whether the figure rests on a cell whose rows leave the design 0 degrees of freedom (one
+    /// PSU, or one observation): its standard error is R's (0 for that cell's own figure; a
+    /// change carries the other wave's error alone), which measures nothing there
+    /// (`SurveyDesign.zeroDegreesOfFreedomNote`), so no statistical verdict rests on it.
+    public var standardErrorMeasuresNothing = false
+
+    /// The statistical verdict of the figure's interval against `target`: inconclusive where
+    /// its standard error measures nothing (`standardErrorMeasuresNothing`); nil without a value.
+    func verdict(against target: Target) -> Target.Verdict? {
+        value.map { standardErrorMeasuresNothing ? .inconclusive : $0.verdict(against: target) }
+    }
 
     /// A figure that cannot be estimated (its wave has no rows): no value, nothing withheld.
     static let notEstimable = Figure(value: nil, suppressed: nil, smallestCell: 0)

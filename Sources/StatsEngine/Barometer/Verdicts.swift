@@ -3,7 +3,8 @@ import Foundation
 extension BarometerEvaluator {
     /// A judged measure's two verdicts. Statistical: a target or band goal judges the current
     /// interval against the target; a direction goal judges the change since the baseline
-    /// against zero (met: the whole interval lies on the better side). Official: the same
+    /// against zero (met: the whole interval lies on the better side); inconclusive where the
+    /// judged figure's standard error measures nothing (0 design df). Official: the same
     /// question asked of the figures rounded as published (`MeasureUnit.decimals`), as the
     /// national barometer reads them. Both are nil where the figures are withheld or there is
     /// nothing to judge yet (at the baseline).
@@ -12,9 +13,9 @@ extension BarometerEvaluator {
         switch goal.kind {
         case .target, .band:
             guard let target = goal.target, let current = r.current.value else { return (nil, nil) }
-            return (current.verdict(against: target), target.isSatisfied(by: rounded(current.estimate)) ? .met : .notMet)
+            return (r.current.verdict(against: target), target.isSatisfied(by: rounded(current.estimate)) ? .met : .notMet)
         case .direction:
-            guard let direction = goal.direction, let change = r.changeSinceBaseline?.value,
+            guard let direction = goal.direction, let change = r.changeSinceBaseline, change.value != nil,
                   let now = r.current.value, let then = r.baseline?.value else { return (nil, nil) }
             let better = Target(comparison: direction == .higher ? .above : .below, value: 0)
             let step = rounded(now.estimate) - rounded(then.estimate)

@@ -37,7 +37,10 @@ struct WaveContrasts {
         let scope = try estimator.scope(request, domain: allowed)
         let periods = try table.categorical(periodColumn)
         let groups = request.group.isEmpty ? nil : try table.categorical(request.group)
-        let linearize = try estimator.linearizer(for: request)
+        // On replicate weights a quantile's cells take Woodruff's interval from the replicates'
+        // variance of their shares, `estimate quantile`'s there (R's svyquantile default).
+        let woodruffOnReplicates = request.statistic == .quantile && design.spec.varianceMethod.usesReplicateWeights
+        let linearize = try estimator.linearizer(for: request, replicateShares: woodruffOnReplicates)
         // The distinct waves, and per wave one cell (a level) or two (focal, reference).
         let waveList = [waves.current, waves.baseline, waves.previous].compactMap { $0 }.reduce(into: [String]()) {
             if !$0.contains($1) { $0.append($1) }
@@ -104,19 +107,37 @@ struct WaveContrasts {
         var variances = linear.map(\.variance)
         var notes = empty.map(Self.noRowsNote)
         let estimates = linear.map(\.estimate)
-        var replicatedDesign = false
-        if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
+        // Whether the figures' variances are the replicates' spread of their estimates (not of
+        // the Woodruff-linearized cells, whose levels then show their own intervals).
+        var spreadOfEstimates = false
+        let shown = definitions.indices.filter { definitions[$0] != nil }
+        if woodruffOnReplicates {
+            // Each figure's variance from the cells' quantiles linearized through their Woodruff
+            // intervals, as under linearization: a level's is its interval's SE², a change's
+            // counts what its waves' shares share over the replicates.
+            let y = try table.numeric(request.variable)
+            if let replicated = try WoodruffQuantile.replicateCovariance(cells, y, design: design) {
+                variances = definitions.map { definition in
+                    guard let definition else { return .nan }
+                    let (c, used) = (definition.coefficients, definition.cells)
+                    return used.reduce(0.0) { sum, a in used.reduce(sum) { $0 + c[a] * replicated.covariance[a, $1] * c[$1] } }
+                }
+                if let note = replicated.shares.note(Set(shown.flatMap { definitions[$0]!.cells })) { notes.append(note) }
+            }
+        } else if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
             try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
                               domain: domain, minimumCell: 0, level: level).estimates
         }) {
-            replicatedDesign = true
+            spreadOfEstimates = true
             variances = estimates.indices.map { replicated[$0, $0] }
-            if let note = replicated.note(definitions.indices.filter { definitions[$0] != nil }) { notes.append(note) }
+            if let note = replicated.note(shown) { notes.append(note) }
         }
         // A cell whose rows leave the design 0 degrees of freedom (one observation, or one PSU)
-        // has a standard error of 0 that measures nothing, as `estimate` gives a standard
-        // deviation of one observation none: the figures resting on it have no standard error
-        // or interval, and a shown one says so (a cell without a variance has its own note below).
+        // has a standard error of 0 (R's) that measures nothing: as `estimate` and `gap` do, the
+        // figures resting on it keep R's standard errors and intervals (a change the other
+        // wave's error alone, as R's svycontrast), with the note, and no statistical verdict
+        // rests on them (`Figure.standardErrorMeasuresNothing`); a cell without a variance has
+        // its own note below.
         let flat = Set(cells.indices.filter { c in
             joint?.ownVariances[c].isFinite == true && design.degreesOfFreedom(rows: cells[c].rows) == 0
         })
@@ -127,24 +148,25 @@ struct WaveContrasts {
             if smallest < minimumCell {
                 return Figure.withheld(below: minimumCell, smallestCell: smallest)
             }
-            guard !used.contains(where: flat.contains) else {
-                flatShown.formUnion(flat.intersection(used))
-                return Figure(value: Inferred(estimate: estimates[i], standardError: nil, df: nil, low: nil, high: nil).scaled(by: request.scale),
-                              suppressed: nil, smallestCell: smallest)
-            }
             let df = request.degreesOfFreedom.resolved(designByDefault: request.statistic == .quantile) {
                 design.degreesOfFreedom(rows: joint.rows(used))
             }
             var value = Inferred.wald(estimates[i], variance: variances[i], df: df, level: level)
-            // A quantile's level in a wave shows its own (Woodruff) interval, as `estimate quantile`.
-            if !replicatedDesign, used.count == 1, let interval = cells[used[0]].interval, interval.standardError != nil {
-                (value.low, value.high, value.df) = (interval.low, interval.high, interval.df)
+            // A quantile's level in a wave shows its own (Woodruff) interval, its SE and df, as
+            // `estimate quantile` (on replicate weights too, from its share's replicate variance):
+            // where the interval leaves the data, the end it has and no SE.
+            if !spreadOfEstimates, used.count == 1, let interval = cells[used[0]].interval {
+                value = Inferred(estimate: estimates[i], standardError: interval.standardError, df: interval.df,
+                                 low: interval.low, high: interval.high)
             }
-            return Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)
+            var figure = Figure(value: value.scaled(by: request.scale), suppressed: nil, smallestCell: smallest)
+            if used.contains(where: flat.contains) {
+                flatShown.formUnion(flat.intersection(used))
+                figure.standardErrorMeasuresNothing = true
+            }
+            return figure
         }
-        notes += flatShown.sorted().map {
-            "\(names[$0]): its rows leave the design 0 degrees of freedom (one observation or one PSU), whose standard error of 0 measures nothing: the figures resting on them have no standard error or interval, and their statistical verdict is inconclusive"
-        }
+        notes += flatShown.sorted().map { "\(names[$0]): \(SurveyDesign.zeroDegreesOfFreedomNote)" }
         // A figure whose variance the design cannot estimate (R: NaN) is shown without an
         // interval, and says so.
         if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite }) {

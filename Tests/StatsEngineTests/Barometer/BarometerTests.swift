@@ -351,6 +351,86 @@ final class BarometerTests: XCTestCase {
         }
     }
 
+    /// A quantile level on replicate weights (JK1, bootstrap) showed a Wald interval on the
+    /// replicates' spread of the quantile, where `estimate quantile` gives Woodruff's. Now each
+    /// wave's figure is `estimate quantile`'s on that wave's rows (Woodruff's interval from the
+    /// replicates' variance of the share at or below it, its SE and df; where it leaves the data,
+    /// the end it has and no SE), and a change is Wald on the waves' quantiles linearized through
+    /// their Woodruff intervals over the replicates, as under linearization; both against R
+    /// (svyquantile on subset(svrepdesign), svrVar of the waves' shares:
+    /// oracle/barometer_replicate_quantile.R). The fixtures' regions serve as the waves.
+    func testQuantileOnReplicateWeightsIsEstimateQuantiles() throws {
+        let expected = try OracleFixture.bundledRecords("barometer_replicate_quantile_expected", in: "Fixtures/replicate",
+                                                        columns: ["data", "type", "q", "figure", "estimate", "std_error", "conf_low",
+                                                                  "conf_high", "df_value"])
+        XCTAssertEqual(expected.count, 20)
+        var compared = 0
+        for (data, type) in [("rep_jk1", ReplicateType.jk1), ("rep_boot", .bootstrap)] {
+            let path = try FixtureFiles.url(data, "csv", in: "replicate").path
+            let yaml = """
+                periods: {column: region, baseline: Nord, order: [Nord, Syd, Øst]}
+                goals:
+                  - id: "1"
+                    label: Test
+                    kind: direction
+                    direction: higher
+                    data: \(path)
+                    design: {weights: w, replicate-weights: 'repw*', replicate-type: \(type.rawValue)}
+                    measures:
+                      - {id: median, label: median, unit: score points, stat: quantile, variable: y, q: 0.5}
+                      - {id: quartile, label: quartile, unit: score points, stat: quantile, variable: y, q: 0.25}
+
+                """
+            let measures = try BarometerEvaluator(config: load("", yaml), minimumCell: 1).evaluate(period: "Øst").goals[0].measures
+            let table = try FixtureFiles.table(data, in: "replicate")
+            var spec = DesignSpec(weights: "w")
+            spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "repw*", type: type))
+            let design = try SurveyDesign(spec: spec, table: table)
+            for m in measures {
+                let q = m.measure.id == "median" ? 0.5 : 0.25
+                XCTAssertEqual([m.wave, m.baselineWave, m.previousWave], ["Øst", "Nord", "Syd"])
+                let figures = [("current", m.current), ("baseline", m.baseline), ("previous", m.previous),
+                               ("change since baseline", m.changeSinceBaseline), ("change since previous", m.changeSincePrevious)]
+                for (name, figure) in figures {
+                    let what = "\(data) q=\(q) \(name)"
+                    let value = try XCTUnwrap(figure?.value, what)
+                    let r = try XCTUnwrap(expected.first { $0["data"] == data && $0["q"] == "\(q)" && $0["figure"] == name }, what)
+                    assertClose(value.estimate, Double(r["estimate"]), rel: 1e-12, what)
+                    assertClose(value.standardError, Double(r["std_error"]), rel: 1e-9, "\(what) SE")
+                    assertClose(value.low, Double(r["conf_low"]), rel: 1e-9, "\(what) low")
+                    assertClose(value.high, Double(r["conf_high"]), rel: 1e-9, "\(what) high")
+                    XCTAssertEqual(value.df, Double(r["df_value"]), "\(what) df")
+                    compared += 1
+                }
+                // Each wave's figure is `estimate quantile`'s on the wave's rows, to the last digits.
+                for (wave, figure) in [("Øst", m.current), ("Nord", m.baseline), ("Syd", m.previous)] {
+                    var request = EstimateRequest(statistic: .quantile, variable: "y")
+                    request.q = q
+                    request.subset = try RowFilter(parsing: "region == \"\(wave)\"")
+                    let alone = try XCTUnwrap(DescriptiveEstimator(table: table, design: design).estimate(request).first)
+                    let value = try XCTUnwrap(figure?.value)
+                    let what = "\(data) q=\(q) \(wave)"
+                    XCTAssertEqual(value.estimate, alone.estimate, what)
+                    assertClose(value.standardError, alone.standardError, rel: 1e-12, "\(what) SE")
+                    XCTAssertEqual(value.low, alone.confidenceLow, what)
+                    XCTAssertEqual(value.high, alone.confidenceHigh, what)
+                    XCTAssertEqual(value.df, alone.df, what)
+                }
+            }
+            // The JK1 quartile's Woodruff interval at Øst leaves the data: no SE, so no change
+            // resting on it has one, said in a note, and no verdict.
+            if type == .jk1 {
+                let quartile = measures[1]
+                XCTAssertNil(quartile.current.value?.standardError)
+                XCTAssertNotNil(quartile.current.value?.high)
+                XCTAssertNil(quartile.changeSinceBaseline?.value?.standardError)
+                XCTAssertEqual(quartile.verdict, .inconclusive)
+                XCTAssert(quartile.notes.contains { $0.hasPrefix("a figure has no standard error") }, "\(quartile.notes)")
+            }
+        }
+        XCTAssertEqual(compared, 20)
+    }
+
     /// A configuration of one goal (a rise over the waves 2010 and 2011 of d.csv) with
     /// `measures` (one YAML flow mapping each) and, optionally, a design.
     private static func oneGoal(_ measures: [String], design: String? = nil) -> String {
@@ -471,38 +551,56 @@ final class BarometerTests: XCTestCase {
     }
 
     /// A wave of one observation under `--min-cell 1`, or of one PSU: its standard error of 0
-    /// (the design leaves its rows 0 degrees of freedom) measured nothing yet gave an interval of
-    /// width 0 and a change judged "met" on the other wave's error alone. Now the figures resting
-    /// on it have no standard error or interval, an inconclusive verdict and a note naming the
-    /// cell; the same measure on waves with degrees of freedom has neither; at the default
-    /// `--min-cell` the figure is withheld, without the note.
-    func testAFigureOfOneObservationOrPSUHasNoStandardError() throws {
-        let note = "period=2011: its rows leave the design 0 degrees of freedom (one observation or one PSU), whose standard error of 0 measures nothing: the figures resting on them have no standard error or interval, and their statistical verdict is inconclusive"
+    /// (the design leaves its rows 0 degrees of freedom) measures nothing. It gave an interval of
+    /// width 0 and a change judged "met" on the other wave's error alone, and then no standard
+    /// error or interval at all, where `estimate` shows R's 0 with a note. Now the figures
+    /// resting on it are as `estimate` and `gap` show them: R's standard errors (0 for the wave's
+    /// own figure, equal to `estimate`'s on the wave's rows; the change the baseline's error
+    /// alone, as R's svycontrast) with their intervals, `estimate`'s note named by the cell, and
+    /// an inconclusive statistical verdict, a target's on the figure itself too (the official
+    /// verdict reads the rounded figures); the same measure on waves with degrees of freedom has
+    /// neither; at the default `--min-cell` the figure is withheld, without the note.
+    func testAFigureOfOneObservationOrPSUShowsRsZeroWithoutAVerdict() throws {
+        let note = "period=2011: \(SurveyDesign.zeroDegreesOfFreedomNote)"
         let level = Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y}"])
-        let one = try XCTUnwrap(BarometerEvaluator(config: load("period,y\n2010,1\n2010,2\n2010,4\n2011,5\n", level), minimumCell: 1)
+        let oneRow = "period,y\n2010,1\n2010,2\n2010,4\n2011,5\n", onePSU = "period,psu,y\n2010,1,1\n2010,2,2\n2010,3,4\n2011,4,5\n2011,4,6\n2011,4,9\n"
+        let one = try XCTUnwrap(BarometerEvaluator(config: load(oneRow, level), minimumCell: 1).evaluate().goals.first?.measures.first)
+        let clustered = try XCTUnwrap(BarometerEvaluator(config: load(onePSU, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y}"], design: "{cluster: psu}")))
             .evaluate().goals.first?.measures.first)
-        let clustered = try XCTUnwrap(BarometerEvaluator(config: load("period,psu,y\n2010,1,1\n2010,2,2\n2010,3,4\n2011,4,5\n2011,4,6\n2011,4,9\n",
-                                                                      Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y}"], design: "{cluster: psu}")))
-            .evaluate().goals.first?.measures.first)
-        for m in [one, clustered] {
+        for (m, csv, spec) in [(one, oneRow, DesignSpec()), (clustered, onePSU, DesignSpec(clusters: ["psu"]))] {
             let now = try XCTUnwrap(m.current.value)
-            XCTAssertNil(now.standardError)
-            XCTAssertNil(now.low)
+            let table = try CSVReader.parse(Array(csv.utf8), source: "d.csv")
+            var request = EstimateRequest(statistic: .mean, variable: "y")
+            request.subset = try RowFilter(parsing: "period == 2011")
+            let alone = try XCTUnwrap(DescriptiveEstimator(table: table, design: SurveyDesign(spec: spec, table: table)).estimate(request).first)
+            XCTAssertEqual(alone.note, SurveyDesign.zeroDegreesOfFreedomNote)
+            XCTAssertEqual(now.estimate, alone.estimate)
+            XCTAssertEqual(try XCTUnwrap(now.standardError), try XCTUnwrap(alone.standardError), accuracy: 1e-12)
+            XCTAssertLessThan(try XCTUnwrap(now.standardError), 1e-12, "R's 0, up to rounding")
+            XCTAssertNotNil(now.low)
+            XCTAssertTrue(m.current.standardErrorMeasuresNothing)
+            let baseline = try XCTUnwrap(m.baseline?.value?.standardError, "the baseline's rows have degrees of freedom")
+            XCTAssertFalse(try XCTUnwrap(m.baseline).standardErrorMeasuresNothing)
             let change = try XCTUnwrap(m.changeSinceBaseline?.value)
-            XCTAssertNil(change.standardError)
-            XCTAssertNil(change.high)
-            XCTAssertNotNil(m.baseline?.value?.standardError, "the baseline's rows have degrees of freedom")
+            XCTAssertEqual(try XCTUnwrap(change.standardError), baseline, accuracy: 1e-9 * baseline, "the baseline's error alone")
+            XCTAssertNotNil(change.high)
+            XCTAssertTrue(try XCTUnwrap(m.changeSinceBaseline).standardErrorMeasuresNothing)
             XCTAssertEqual(m.verdict, .inconclusive)
             XCTAssertEqual(m.notes, [note])
         }
         XCTAssertEqual(one.current.value?.estimate, 5)
         XCTAssertEqual(one.official, .improved, "the official verdict reads the rounded figures")
-        let withheld = try XCTUnwrap(BarometerEvaluator(config: load("period,y\n2010,1\n2010,2\n2010,4\n2011,5\n", level))
-            .evaluate().goals.first?.measures.first)
+        let target = try XCTUnwrap(BarometerEvaluator(config: load(oneRow, goal("{id: m1, label: level, unit: score points, variable: y}", "kind: target, target: '<= 10'")),
+                                                      minimumCell: 1).evaluate().goals.first?.measures.first)
+        XCTAssertEqual(target.current.value?.high, 5, "an interval of width 0")
+        XCTAssertEqual(target.verdict, .inconclusive, "no verdict on a standard error that measures nothing")
+        XCTAssertEqual(target.official, .met)
+        let withheld = try XCTUnwrap(BarometerEvaluator(config: load(oneRow, level)).evaluate().goals.first?.measures.first)
         XCTAssertNotNil(withheld.current.suppressed)
         XCTAssertEqual(withheld.notes, [])
         let full = try XCTUnwrap(BarometerEvaluator(config: load(Self.data, level)).evaluate().goals.first?.measures.first)
         XCTAssertNotNil(full.current.value?.standardError)
+        XCTAssertFalse(full.current.standardErrorMeasuresNothing)
         XCTAssertEqual(full.notes, [])
     }
 
