@@ -8,13 +8,19 @@
 # Each wave's figure is R's svyquantile(~y, subset(rdes, region == wave), q) with R's default for
 # replicate designs (interval.type = "mean": Woodruff's interval from the replicate variance of
 # the share at or below the estimate, t on degf(subset)); its SE is the interval's width over
-# 2 qt(0.975, df), as R reports it. A change (q_now - q_then) is linearized as the barometer does
-# under linearization: each wave's quantile through its Woodruff interval, its influence the
-# share's times -slope with slope = SE(quantile) / SE(share), so that
-#   Var(change) = s_now^2 V_now,now + s_then^2 V_then,then - 2 s_now s_then V_now,then
-# with V the replicates' covariance (survey's svrVar on the design's scale, rscales and mse) of
-# the two shares, each at or below its own wave's estimate held fixed; the interval is Wald, t on
-# degf(subset(rdes, region %in% c(now, then))).
+# 2 qt(0.975, df), as R reports it. A change (q_now - q_then) takes the replicates' spread of the
+# difference of the two waves' quantiles, as `gap` takes its contrasts of quantiles on replicate
+# weights: R's svycontrast(svyby(~y, ~region, rdes, svyquantile, covmat = TRUE), c(1, -1)). In
+# survey 4.1.1 that svyby call fails (covmat needs return.replicates, which svyquantile
+# implements only for interval.type = "quantile", and there its estimates come back NULL:
+# `qi$qhat` for `qi$quantile`), so the script does what svyby would: each wave's replicate
+# quantiles from svyquantile(..., interval.type = "quantile", return.replicates = TRUE)
+# (qrule "math" on each replicate's weights of the wave's rows), their joint svrVar (the design's
+# scale, rscales and mse, centred on the full-sample quantiles) as an svrepstat's variance, and
+# svycontrast on it; checked equal to svrVar of the replicates' differences, and each wave's
+# variance to svyquantile(..., interval.type = "quantile")'s SE^2. The interval is Wald, t on
+# degf(subset(rdes, region %in% c(now, then))), as the barometer's changes of a quantile (`gap
+# --df design` gives the same).
 #
 # Columns of barometer_replicate_quantile_expected.csv:
 #   data, type, q            the design (rep_jk1 jk1, rep_boot bootstrap) and the quantile
@@ -42,14 +48,16 @@ for (d in list(list(data = "rep_jk1", type = "JK1", our = "jk1"), list(data = "r
                                               std_error = num17(se), conf_low = num17(low), conf_high = num17(high),
                                               df_value = as.character(df), stringsAsFactors = FALSE)
     }
-    # Each wave: its quantile with Woodruff's interval, and its share at or below the estimate.
+    # Each wave: its quantile with Woodruff's interval, and its replicates' quantiles.
     at <- lapply(waves, function(wave) {
       sub <- subset(rdes, region == wave)
       sq <- svyquantile(~y, sub, q, ci = TRUE)
       estimate <- sq$y[1, "quantile"]
-      share <- svymean(~I(y <= estimate), sub)
-      list(estimate = estimate, low = sq$y[1, 2], high = sq$y[1, 3], se = sq$y[1, 4], df = degf(sub),
-           slope = sq$y[1, 4] / SE(share)[[1]], indicator = as.numeric(data$y <= estimate), wave = wave)
+      reps <- suppressWarnings(svyquantile(~y, sub, q, interval.type = "quantile", return.replicates = TRUE))$replicates[, 1]
+      spread <- suppressWarnings(svyquantile(~y, sub, q, interval.type = "quantile", ci = TRUE))
+      stopifnot(spread$y[1, "quantile"] == estimate,
+                abs(spread$y[1, 4]^2 - svrVar(reps, rdes$scale, rdes$rscales, mse = rdes$mse, coef = estimate)) <= 1e-12 * spread$y[1, 4]^2)
+      list(estimate = estimate, low = sq$y[1, 2], high = sq$y[1, 3], se = sq$y[1, 4], df = degf(sub), replicates = reps, wave = wave)
     })
     for (figure in names(waves)) {
       a <- at[[figure]]
@@ -57,19 +65,21 @@ for (d in list(list(data = "rep_jk1", type = "JK1", our = "jk1"), list(data = "r
     }
     for (then in c("baseline", "previous")) {
       a <- at[["current"]]; b <- at[[then]]
-      # The two shares on each replicate (each wave's rows, its own indicator), their svrVar.
-      shares <- function(w) {
-        inA <- data$region == a$wave; inB <- data$region == b$wave
-        c(sum(w[inA] * a$indicator[inA]) / sum(w[inA]), sum(w[inB] * b$indicator[inB]) / sum(w[inB]))
-      }
-      full <- shares(weights(rdes, "sampling"))
-      reps <- t(apply(weights(rdes, "analysis"), 2, shares))
-      v <- svrVar(reps, rdes$scale, rdes$rscales, mse = rdes$mse, coef = full)
-      variance <- a$slope^2 * v[1, 1] + b$slope^2 * v[2, 2] - 2 * a$slope * b$slope * v[1, 2]
+      # What svyby(..., svyquantile, covmat = TRUE) would return, and svycontrast on it.
+      estimates <- c(now = a$estimate, then = b$estimate)
+      reps <- cbind(now = a$replicates, then = b$replicates)
+      both <- estimates
+      attr(both, "var") <- svrVar(reps, rdes$scale, rdes$rscales, mse = rdes$mse, coef = estimates)
+      attr(both, "statistic") <- "quantile"
+      class(both) <- "svrepstat"
+      change <- svycontrast(both, c(now = 1, then = -1))
+      estimate <- coef(change)[[1]]
+      se <- SE(change)[[1]]
+      direct <- svrVar(reps[, 1] - reps[, 2], rdes$scale, rdes$rscales, mse = rdes$mse, coef = estimate)
+      stopifnot(estimate == a$estimate - b$estimate, abs(se^2 - direct) <= 1e-12 * direct)
       df <- degf(subset(rdes, region %in% c(a$wave, b$wave)))
-      estimate <- a$estimate - b$estimate
-      half <- qt(0.975, df) * sqrt(variance)
-      add(paste("change since", then), estimate, sqrt(variance), estimate - half, estimate + half, df)
+      half <- qt(0.975, df) * se
+      add(paste("change since", then), estimate, se, estimate - half, estimate + half, df)
     }
   }
 }

@@ -107,12 +107,12 @@ public struct BarometerEvaluator: Sendable {
                     population = try self.population(atWave, data, design)
                 }
                 // A part resting on a group whose rows leave the design 0 degrees of freedom (the
-                // gap's note) has a standard error without that group's: shown without one, as a
-                // figure on such rows is, so no verdict rests on it (inconclusive).
-                let flat = row.note?.contains(SurveyDesign.zeroDegreesOfFreedomNote) == true
-                let value = flat ? Inferred(estimate: row.inferred.estimate, standardError: nil, df: nil, low: nil, high: nil) : row.inferred
-                return WaveByWave.AtWave(value: value, smallestCell: cells.map(\.n).min() ?? 0,
-                                         strata: [try strata(atWave.subset, data, design)], notes: row.note.map { [$0] } ?? [])
+                // gap's note) has a standard error without that group's: as `gap --adjust` shows
+                // it and as a figure on such rows is, R's standard error and interval with the
+                // note, and no statistical verdict rests on it (inconclusive).
+                return WaveByWave.AtWave(value: row.inferred, smallestCell: cells.map(\.n).min() ?? 0,
+                                         strata: [try strata(atWave.subset, data, design)], notes: row.note.map { [$0] } ?? [],
+                                         standardErrorMeasuresNothing: row.note?.contains(SurveyDesign.zeroDegreesOfFreedomNote) == true)
             }
             result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
                                    current: figures.current, baseline: figures.baseline, previous: figures.previous,

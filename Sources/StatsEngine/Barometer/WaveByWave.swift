@@ -4,13 +4,16 @@
 /// drawn on its own, as the bundled surveys are) — and otherwise only its estimate, with a note.
 struct WaveByWave {
     /// One wave's figure, the fewest observations among its cells, the strata its rows occupy
-    /// in each design it rests on (empty for a census, which has no sampling variance), and the
-    /// notes on its standard error (replicates left out).
+    /// in each design it rests on (empty for a census, which has no sampling variance), the
+    /// notes on its standard error (replicates left out), and whether that standard error
+    /// measures nothing (a group whose rows leave the design 0 degrees of freedom:
+    /// `Figure.standardErrorMeasuresNothing`, of the figure and the changes resting on it).
     struct AtWave {
         var value: Inferred
         var smallestCell: Int
         var strata: [Set<Int32>]
         var notes: [String] = []
+        var standardErrorMeasuresNothing = false
     }
 
     var current: Figure
@@ -26,9 +29,10 @@ struct WaveByWave {
         let now = try estimate(waves.current)
         func figure(_ at: AtWave?) -> Figure {
             guard let at else { return Figure.notEstimable }
-            return at.smallestCell < minimumCell
-                ? Figure.withheld(below: minimumCell, smallestCell: at.smallestCell)
-                : Figure(value: at.value, suppressed: nil, smallestCell: at.smallestCell)
+            guard at.smallestCell >= minimumCell else { return Figure.withheld(below: minimumCell, smallestCell: at.smallestCell) }
+            var figure = Figure(value: at.value, suppressed: nil, smallestCell: at.smallestCell)
+            figure.standardErrorMeasuresNothing = at.standardErrorMeasuresNothing
+            return figure
         }
         var notes: [String] = []
         func change(to then: AtWave?, _ wave: String) -> Figure {
@@ -39,13 +43,17 @@ struct WaveByWave {
             }
             let estimate = now.value.estimate - then.value.estimate
             let independent = zip(now.strata, then.strata).allSatisfy { $0.isDisjoint(with: $1) }
-            guard independent, let a = now.value.standardError, let b = then.value.standardError else {
+            var figure: Figure
+            if independent, let a = now.value.standardError, let b = then.value.standardError {
+                figure = Figure(value: Inferred.wald(estimate, variance: a * a + b * b, df: nil, level: level), suppressed: nil,
+                                smallestCell: smallest)
+            } else {
                 notes.append("the change since \(wave) has no standard error: the two figures rest on overlapping samples (strata in common), whose covariance is not estimated here")
-                return Figure(value: Inferred(estimate: estimate, standardError: nil, df: nil, low: nil, high: nil),
-                              suppressed: nil, smallestCell: smallest)
+                figure = Figure(value: Inferred(estimate: estimate, standardError: nil, df: nil, low: nil, high: nil),
+                                suppressed: nil, smallestCell: smallest)
             }
-            return Figure(value: Inferred.wald(estimate, variance: a * a + b * b, df: nil, level: level), suppressed: nil,
-                          smallestCell: smallest)
+            figure.standardErrorMeasuresNothing = now.standardErrorMeasuresNothing || then.standardErrorMeasuresNothing
+            return figure
         }
         // A wave's own notes, or the note that it has no rows.
         func waveNotes(_ at: AtWave?, _ wave: String) -> [String] {

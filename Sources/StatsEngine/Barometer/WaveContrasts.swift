@@ -107,28 +107,18 @@ struct WaveContrasts {
         var variances = linear.map(\.variance)
         var notes = empty.map(Self.noRowsNote)
         let estimates = linear.map(\.estimate)
-        // Whether the figures' variances are the replicates' spread of their estimates (not of
-        // the Woodruff-linearized cells, whose levels then show their own intervals).
-        var spreadOfEstimates = false
+        // Under replicate variance every figure's variance is the replicates' spread of its
+        // estimate: each replicate re-estimates the waves' cells and so the changes (and a gap),
+        // as `gap` (`--period`) takes its contrasts, a quantile's too (R: svrVar of the
+        // replicates' quantiles, the svycontrast of svyby(..., svyquantile) on an svrepdesign).
+        // A quantile's level in a wave on replicate weights keeps its own Woodruff interval below.
+        var replicatedDesign = false
         let shown = definitions.indices.filter { definitions[$0] != nil }
-        if woodruffOnReplicates {
-            // Each figure's variance from the cells' quantiles linearized through their Woodruff
-            // intervals, as under linearization: a level's is its interval's SE², a change's
-            // counts what its waves' shares share over the replicates.
-            let y = try table.numeric(request.variable)
-            if let replicated = try WoodruffQuantile.replicateCovariance(cells, y, design: design) {
-                variances = definitions.map { definition in
-                    guard let definition else { return .nan }
-                    let (c, used) = (definition.coefficients, definition.cells)
-                    return used.reduce(0.0) { sum, a in used.reduce(sum) { $0 + c[a] * replicated.covariance[a, $1] * c[$1] } }
-                }
-                if let note = replicated.shares.note(Set(shown.flatMap { definitions[$0]!.cells })) { notes.append(note) }
-            }
-        } else if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
+        if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
             try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
                               domain: domain, minimumCell: 0, level: level).estimates
         }) {
-            spreadOfEstimates = true
+            replicatedDesign = true
             variances = estimates.indices.map { replicated[$0, $0] }
             if let note = replicated.note(shown) { notes.append(note) }
         }
@@ -153,9 +143,10 @@ struct WaveContrasts {
             }
             var value = Inferred.wald(estimates[i], variance: variances[i], df: df, level: level)
             // A quantile's level in a wave shows its own (Woodruff) interval, its SE and df, as
-            // `estimate quantile` (on replicate weights too, from its share's replicate variance):
-            // where the interval leaves the data, the end it has and no SE.
-            if !spreadOfEstimates, used.count == 1, let interval = cells[used[0]].interval {
+            // `estimate quantile` (on replicate weights too, from its share's replicate variance;
+            // a Rao-Wu bootstrap's is the replicates' spread): where the interval leaves the
+            // data, the end it has and no SE.
+            if !replicatedDesign || woodruffOnReplicates, used.count == 1, let interval = cells[used[0]].interval {
                 value = Inferred(estimate: estimates[i], standardError: interval.standardError, df: interval.df,
                                  low: interval.low, high: interval.high)
             }
@@ -168,8 +159,10 @@ struct WaveContrasts {
         }
         notes += flatShown.sorted().map { "\(names[$0]): \(SurveyDesign.zeroDegreesOfFreedomNote)" }
         // A figure whose variance the design cannot estimate (R: NaN) is shown without an
-        // interval, and says so.
-        if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite }) {
+        // interval, and says so; so is a quantile's level whose Woodruff interval leaves the data
+        // (on replicate weights its variance is the replicates', which its level does not show).
+        if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite })
+            || figures.contains(where: { $0.value.map { $0.estimate.isFinite && $0.standardError == nil } == true }) {
             notes.append("a figure has no standard error: the design gives one of its groups none (R gives NaN), so it has no interval and its statistical verdict is inconclusive")
         }
         current = figures[0]

@@ -91,36 +91,6 @@ struct WoodruffQuantile {
         }
     }
 
-    /// The covariance of several cells' quantiles on `design`'s replicate weights, each
-    /// linearized through its Woodruff interval as `linearized` does for the variance engine:
-    /// the replicates' covariance of the cells' shares at or below their quantiles (each held at
-    /// the full sample's, as `replicateShareStandardError`), each share scaled by its cell's
-    /// slope SE / SE(share). A cell's own variance is so its interval's SE², and a contrast of
-    /// cells (a change between waves, a gap) counts what their shares share over the replicates,
-    /// as the joint linearization counts shared PSUs. NaN for a cell without a standard error
-    /// (no interval, or a share without variance); nil under linearization.
-    /// - Parameters:
-    ///   - cells: the quantiles (`estimate`, `rows`, and `interval` with its standard error, as
-    ///     made with the replicates' share variance).
-    ///   - y: the variable, one value per table row.
-    /// - Returns: the quantiles' covariance, and the shares' replicate covariance for its notes
-    ///   (replicates that gave a cell no share, left out of it).
-    static func replicateCovariance(_ cells: [Linearized], _ y: [Double], design: SurveyDesign) throws
-        -> (covariance: Covariance, shares: ReplicateCovariance)? {
-        let shares = cells.map { share(y, design.weights, rows: $0.rows, atOrBelow: $0.estimate) }
-        guard let replicated = try design.replicateCovariance(estimates: shares, { replicate in
-            cells.map { share(y, replicate.weights, rows: $0.rows, atOrBelow: $0.estimate) }
-        }) else { return nil }
-        let slopes = cells.indices.map { c in
-            guard let se = cells[c].interval?.standardError, let shareSE = replicated.standardError(c), shareSE > 0 else { return Double.nan }
-            return se / shareSE
-        }
-        let k = cells.count
-        var values = [Double](repeating: 0, count: k * k)
-        for a in 0..<k { for b in 0..<k { values[a * k + b] = slopes[a] * replicated[a, b] * slopes[b] } }
-        return (Covariance(size: k, values: values), replicated)
-    }
-
     /// Where `replicateShareStandardError` leaves its replicate variance's note.
     final class ReplicateNote {
         /// The note, nil for none.

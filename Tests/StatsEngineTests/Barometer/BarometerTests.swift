@@ -351,20 +351,24 @@ final class BarometerTests: XCTestCase {
         }
     }
 
-    /// A quantile level on replicate weights (JK1, bootstrap) showed a Wald interval on the
-    /// replicates' spread of the quantile, where `estimate quantile` gives Woodruff's. Now each
-    /// wave's figure is `estimate quantile`'s on that wave's rows (Woodruff's interval from the
-    /// replicates' variance of the share at or below it, its SE and df; where it leaves the data,
-    /// the end it has and no SE), and a change is Wald on the waves' quantiles linearized through
-    /// their Woodruff intervals over the replicates, as under linearization; both against R
-    /// (svyquantile on subset(svrepdesign), svrVar of the waves' shares:
-    /// oracle/barometer_replicate_quantile.R). The fixtures' regions serve as the waves.
+    /// A quantile on replicate weights (JK1, bootstrap): each wave's level is `estimate
+    /// quantile`'s on that wave's rows (Woodruff's interval from the replicates' variance of the
+    /// share at or below it, its SE and df; where it leaves the data, the end it has and no SE),
+    /// and a change between waves is the replicates' spread of the difference of the waves'
+    /// quantiles, Wald on t with the waves' replicate df, as `gap` takes its contrasts of
+    /// quantiles on replicate weights (R: svrVar of the replicates' quantiles, svycontrast as on
+    /// svyby(..., svyquantile, covmat = TRUE): oracle/barometer_replicate_quantile.R). Each change
+    /// equals R's and the `gap` command's difference row of the same two waves (`--df design`,
+    /// the barometer's df for quantiles); a quantile gap measure's figures and changes equal
+    /// `gap --period`'s difference, baseline difference and change difference rows. (The changes
+    /// were Wald on the waves' Woodruff-linearized shares, which `gap` does not give.) The
+    /// fixtures' regions serve as the waves.
     func testQuantileOnReplicateWeightsIsEstimateQuantiles() throws {
         let expected = try OracleFixture.bundledRecords("barometer_replicate_quantile_expected", in: "Fixtures/replicate",
                                                         columns: ["data", "type", "q", "figure", "estimate", "std_error", "conf_low",
                                                                   "conf_high", "df_value"])
         XCTAssertEqual(expected.count, 20)
-        var compared = 0
+        var compared = 0, comparedWithGap = 0
         for (data, type) in [("rep_jk1", ReplicateType.jk1), ("rep_boot", .bootstrap)] {
             let path = try FixtureFiles.url(data, "csv", in: "replicate").path
             let yaml = """
@@ -379,14 +383,24 @@ final class BarometerTests: XCTestCase {
                     measures:
                       - {id: median, label: median, unit: score points, stat: quantile, variable: y, q: 0.5}
                       - {id: quartile, label: quartile, unit: score points, stat: quantile, variable: y, q: 0.25}
+                      - {id: gap, label: gap, unit: score points, stat: quantile, variable: y, q: 0.5, group: bin, focal: "1", reference: "0"}
 
                 """
             let measures = try BarometerEvaluator(config: load("", yaml), minimumCell: 1).evaluate(period: "Øst").goals[0].measures
+            XCTAssertEqual(measures.count, 3)
             let table = try FixtureFiles.table(data, in: "replicate")
             var spec = DesignSpec(weights: "w")
             spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: "repw*", type: type))
             let design = try SurveyDesign(spec: spec, table: table)
-            for m in measures {
+            func assertSame(_ value: Inferred, _ row: GapRow, _ what: String) {
+                XCTAssertEqual(value.estimate, row.estimate, what)
+                assertClose(value.standardError, row.standardError, rel: 1e-12, "\(what) SE")
+                assertClose(value.low, row.confidenceLow, rel: 1e-12, "\(what) low")
+                assertClose(value.high, row.confidenceHigh, rel: 1e-12, "\(what) high")
+                XCTAssertEqual(value.df, row.df, "\(what) df")
+                comparedWithGap += 1
+            }
+            for m in measures.prefix(2) {
                 let q = m.measure.id == "median" ? 0.5 : 0.25
                 XCTAssertEqual([m.wave, m.baselineWave, m.previousWave], ["Øst", "Nord", "Syd"])
                 let figures = [("current", m.current), ("baseline", m.baseline), ("previous", m.previous),
@@ -416,19 +430,41 @@ final class BarometerTests: XCTestCase {
                     XCTAssertEqual(value.high, alone.confidenceHigh, what)
                     XCTAssertEqual(value.df, alone.df, what)
                 }
+                // Each change is the `gap` command's difference of the two waves (the waves as
+                // its groups), with the barometer's df for quantiles (`--df design`).
+                for (then, figure) in [("Nord", m.changeSinceBaseline), ("Syd", m.changeSincePrevious)] {
+                    let gap = GapRequest(variable: "y", group: "region", reference: then, focal: "Øst", statistic: .quantile, q: q,
+                                         degreesOfFreedom: .design)
+                    let row = try XCTUnwrap(GapEstimator(table: table, design: design).estimate(gap).first { $0.component == "difference" })
+                    assertSame(try XCTUnwrap(figure?.value), row, "\(data) q=\(q) change since \(then) vs gap")
+                }
             }
-            // The JK1 quartile's Woodruff interval at Øst leaves the data: no SE, so no change
-            // resting on it has one, said in a note, and no verdict.
+            // A quantile gap measure: each wave's gap and its changes are `gap --period`'s rows.
+            let gapMeasure = measures[2]
+            for (then, figure, change) in [("Nord", gapMeasure.baseline, gapMeasure.changeSinceBaseline),
+                                           ("Syd", gapMeasure.previous, gapMeasure.changeSincePrevious)] {
+                var gap = GapRequest(variable: "y", group: "bin", reference: "0", focal: "1", statistic: .quantile, q: 0.5,
+                                     degreesOfFreedom: .design)
+                gap.period = Period(column: "region", baseline: then, current: "Øst")
+                let rows = try GapEstimator(table: table, design: design).estimate(gap)
+                func row(_ component: String) throws -> GapRow { try XCTUnwrap(rows.first { $0.component == component }, component) }
+                assertSame(try XCTUnwrap(gapMeasure.current.value), try row("difference"), "\(data) gap now (baseline \(then))")
+                assertSame(try XCTUnwrap(figure?.value), try row("baseline difference"), "\(data) gap at \(then)")
+                assertSame(try XCTUnwrap(change?.value), try row("change difference"), "\(data) gap's change since \(then)")
+            }
+            // The JK1 quartile's Woodruff interval at Øst leaves the data: no SE there, said in a
+            // note; its changes keep the replicates' spread, as `gap` gives them.
             if type == .jk1 {
                 let quartile = measures[1]
                 XCTAssertNil(quartile.current.value?.standardError)
                 XCTAssertNotNil(quartile.current.value?.high)
-                XCTAssertNil(quartile.changeSinceBaseline?.value?.standardError)
-                XCTAssertEqual(quartile.verdict, .inconclusive)
+                XCTAssertNotNil(quartile.changeSinceBaseline?.value?.standardError)
                 XCTAssert(quartile.notes.contains { $0.hasPrefix("a figure has no standard error") }, "\(quartile.notes)")
+                XCTAssertFalse(measures[0].notes.contains { $0.hasPrefix("a figure has no standard error") }, "\(measures[0].notes)")
             }
         }
         XCTAssertEqual(compared, 20)
+        XCTAssertEqual(comparedWithGap, 2 * (2 * 2 + 2 * 3))
     }
 
     /// A configuration of one goal (a rise over the waves 2010 and 2011 of d.csv) with
@@ -605,10 +641,13 @@ final class BarometerTests: XCTestCase {
     }
 
     /// A decomposition's part (`adjust`, `report: unexplained`) of a wave whose focal group lies
-    /// in one PSU: its standard error leaves that group out (`gap`'s note on the parts), so it is
-    /// shown without one, with the note, and its statistical verdict is inconclusive; the
-    /// baseline wave's groups lie in several PSUs and keep theirs. (It was judged on the
-    /// reference group's error alone.)
+    /// in one PSU: its standard error leaves that group out (`gap`'s note on the parts). It was
+    /// judged on it, then shown without standard error or interval, where every other figure on
+    /// such rows keeps R's with a note. Now it is as `gap --adjust` shows it on the wave's rows:
+    /// R's standard error and interval, the note, and an inconclusive statistical verdict
+    /// (`Figure.standardErrorMeasuresNothing`, the changes resting on it too), a target's on
+    /// the figure itself as well (the official verdict reads the rounded figure); the baseline
+    /// wave's groups lie in several PSUs and keep theirs without the flag.
     func testADecompositionPartOfAGroupInOnePSUHasNoVerdict() throws {
         var csv = "period,psu,g,x,y\n"
         for i in 0..<48 {
@@ -617,16 +656,37 @@ final class BarometerTests: XCTestCase {
             let x = Double((i * 37) % 23) / 4
             csv += "\(period),\(psu),\(g),\(x),\(1 + x + (period == "2011" ? 3 : 2) * Double(g) + Double((i * 13) % 7) / 3)\n"
         }
-        let yaml = Self.oneGoal(["{id: m1, label: unexplained, unit: score points, variable: y, group: g, focal: \"1\", reference: \"0\", adjust: x, report: unexplained}"],
-                                design: "{cluster: psu}")
-        let m = try XCTUnwrap(BarometerEvaluator(config: load(csv, yaml), minimumCell: 1).evaluate().goals.first?.measures.first)
+        let part = "{id: m1, label: unexplained, unit: score points, variable: y, group: g, focal: \"1\", reference: \"0\", adjust: x, report: unexplained}"
+        let m = try XCTUnwrap(BarometerEvaluator(config: load(csv, Self.oneGoal([part], design: "{cluster: psu}")), minimumCell: 1)
+            .evaluate().goals.first?.measures.first)
+        // `gap --adjust` on the wave's rows: the same part, R's standard error and interval, the note.
+        let table = try CSVReader.parse(Array(csv.utf8), source: "d.csv")
+        let design = try SurveyDesign(spec: DesignSpec(clusters: ["psu"]), table: table)
+        var request = GapRequest(variable: "y", group: "g", reference: "0", focal: "1", adjust: "x")
+        request.subset = try RowFilter(parsing: "period == 2011")
+        let row = try XCTUnwrap(GapEstimator(table: table, design: design).estimate(request).first { $0.component == "unexplained" })
+        XCTAssert(row.note?.contains(SurveyDesign.zeroDegreesOfFreedomNote) == true, "\(row.note ?? "no note")")
+        XCTAssertNil(row.verdict)
         let now = try XCTUnwrap(m.current.value)
-        XCTAssert(now.estimate.isFinite)
-        XCTAssertNil(now.standardError)
-        XCTAssertNil(now.low)
+        XCTAssertEqual(now.estimate, row.estimate)
+        XCTAssertEqual(try XCTUnwrap(now.standardError), row.standardError, accuracy: 1e-12 * row.standardError)
+        XCTAssertGreaterThan(row.standardError, 0, "the reference group's error")
+        assertClose(now.low, row.confidenceLow, rel: 1e-12, "low")
+        assertClose(now.high, row.confidenceHigh, rel: 1e-12, "high")
+        XCTAssertEqual(now.df, row.df)
+        XCTAssertTrue(m.current.standardErrorMeasuresNothing)
         XCTAssertNotNil(m.baseline?.value?.standardError, "the baseline's groups lie in several PSUs")
+        XCTAssertFalse(try XCTUnwrap(m.baseline).standardErrorMeasuresNothing)
+        XCTAssertTrue(try XCTUnwrap(m.changeSinceBaseline).standardErrorMeasuresNothing)
         XCTAssertEqual(m.verdict, .inconclusive)
         XCTAssert(m.notes.contains("wave 2011: \(SurveyDesign.zeroDegreesOfFreedomNote)"), "\(m.notes)")
+        // A target judged on the part itself: its interval lies wholly below, yet no verdict rests on it.
+        let high = try XCTUnwrap(now.high)
+        let target = try XCTUnwrap(BarometerEvaluator(config: load(csv, Self.head + "goals:\n  - {id: x1, label: Test, data: d.csv, kind: target, target: '<= \(Int(high.rounded(.up)) + 1)', design: {cluster: psu}, measures: [\(part)]}\n"),
+                                                      minimumCell: 1).evaluate().goals.first?.measures.first)
+        XCTAssertEqual(target.current.value?.high, high)
+        XCTAssertEqual(target.verdict, .inconclusive)
+        XCTAssertEqual(target.official, .met)
     }
 
     func testMeasureNamingAMissingColumn() {
