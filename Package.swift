@@ -25,12 +25,13 @@ let package = Package(
         .systemLibrary(name: "CXLSXWriter", path: "Sources/CXLSXWriter"),
         .systemLibrary(name: "CReadStat", path: "Sources/CReadStat"),
         .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
+        .systemLibrary(name: "CProcessorFeatures", path: "Sources/CProcessorFeatures"),
         // The cross-product kernel of X'ΩX, optimised in every build (it picks AVX2 at run time).
         .target(name: "CCrossProducts", path: "Sources/CCrossProducts", cSettings: [.unsafeFlags(["-O2"])]),
         .target(
             name: "StatsEngine",
             dependencies: [
-                "CLapack", "CXLSXWriter", "CReadStat", "CVectorMath", "CCrossProducts", .product(name: "Yams", package: "Yams"),
+                "CLapack", "CXLSXWriter", "CReadStat", "CVectorMath", "CProcessorFeatures", "CCrossProducts", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

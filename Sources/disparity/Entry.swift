@@ -9,7 +9,8 @@ import StatsEngine
 enum Entry {
     static func main() {
         AllocatorTuning.reuseLargeAllocations()
-        BlasThreading.useSingleThread()
+        BlasSetup.useProcessorKernels()
+        BlasSetup.useSingleThread()
         do {
             var command = try Disparity.parseAsRoot()
             try command.run()

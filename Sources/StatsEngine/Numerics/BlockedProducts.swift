@@ -109,7 +109,7 @@ enum BlockedProducts {
     /// at least four blocks — so the sums combined from them are the same on any number of
     /// cores, and a core slowed by other work holds up only a small range.
     static func partitioned(_ n: Int, _ body: @Sendable (Range<Int>) -> [Double]) -> [[Double]] {
-        BlasThreading.useSingleThread()
+        BlasSetup.useSingleThread()
         let parts = max(1, min(maximumPartitions, n / (4 * blockRows)))
         var results = [[Double]](repeating: [], count: parts)
         results.withUnsafeMutableBufferPointer { slots in

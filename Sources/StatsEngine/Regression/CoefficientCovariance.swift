@@ -112,7 +112,7 @@ struct CoefficientInfluence {
         guard k > 0, !range.isEmpty else { return }
         precondition(range.lowerBound % blockRows == 0, "ranges start on a block boundary")
         let blocks = (range.count + blockRows - 1) / blockRows
-        BlasThreading.useSingleThread()
+        BlasSetup.useSingleThread()
         let shared = UnsafeSendable(target)
         DispatchQueue.concurrentPerform(iterations: blocks) { b in
             let start = range.lowerBound + b * blockRows, m = min(blockRows, range.upperBound - start)
