@@ -181,17 +181,7 @@ final class BarometerTests: XCTestCase {
     /// 2010 a 6, b 2, c 3, d 5 → b, and c with it; 2011 a 5, b 3, c 4, d 2 → d, and b with it;
     /// so in 2011 only a's change is shown. No withheld figure can be worked out from the rest.
     func testAWithheldBreakdownLevelCannotBeWorkedOutFromTheOthers() throws {
-        let counts = [("2010", [("a", 6), ("b", 2), ("c", 3), ("d", 5)]), ("2011", [("a", 5), ("b", 3), ("c", 4), ("d", 2)])]
-        var csv = "period,area,w,y\n", i = 0
-        for (wave, levels) in counts {
-            for (level, n) in levels {
-                for _ in 0..<n {
-                    i += 1
-                    csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
-                }
-            }
-        }
-        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+        let config = try fourLevelsInTwoWaves()
         let evaluator = BarometerEvaluator(config: config, minimumCell: 3)
         let then = try evaluator.evaluate(period: "2010").goals[0].measures[0]
         let result = try evaluator.evaluate(period: "2011")
@@ -258,15 +248,9 @@ final class BarometerTests: XCTestCase {
         XCTAssertNil(try XCTUnwrap(context.trends["m1"]?.first).estimate, "6 rows in 2011: withheld at 7")
     }
 
-    /// A history stored at a looser `--min-cell` and read back at a stricter one withholds what a
-    /// run at the stricter one withholds: a breakdown level newly withheld alone among its
-    /// period's levels would be the measure (its total) less the others, so the shown level of
-    /// the fewest rows is withheld with it (secondary suppression), as the evaluation does. The
-    /// levels of the test above, stored at 1 (nothing withheld) and read at 3: 2010 b (2 rows)
-    /// and c with it, 2011 d (2 rows) and b with it. (Read back, only b in 2010 and d in 2011
-    /// were withheld: each alone on its line.) The whole measure's points are withheld by their
-    /// own cells alone: every level's cells are a subset of them.
-    func testAHistoryReadAtAStricterMinCellWithholdsTheComplementsToo() throws {
+    /// One goal's mean of y by area in waves 2010 and 2011, the levels' rows (a, b, c, d) 6, 2, 3, 5
+    /// and 5, 3, 4, 2: at --min-cell 3, b and d are each withheld alone on their wave's line.
+    private func fourLevelsInTwoWaves() throws -> BarometerConfig {
         let counts = [("2010", [("a", 6), ("b", 2), ("c", 3), ("d", 5)]), ("2011", [("a", 5), ("b", 3), ("c", 4), ("d", 2)])]
         var csv = "period,area,w,y\n", i = 0
         for (wave, levels) in counts {
@@ -277,7 +261,19 @@ final class BarometerTests: XCTestCase {
                 }
             }
         }
-        let config = try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+        return try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+    }
+
+    /// A history stored at a looser `--min-cell` and read back at a stricter one withholds what a
+    /// run at the stricter one withholds: a breakdown level newly withheld alone among its
+    /// period's levels would be the measure (its total) less the others, so the shown level of
+    /// the fewest rows is withheld with it (secondary suppression), as the evaluation does. The
+    /// levels of the test above, stored at 1 (nothing withheld) and read at 3: 2010 b (2 rows)
+    /// and c with it, 2011 d (2 rows) and b with it. (Read back, only b in 2010 and d in 2011
+    /// were withheld: each alone on its line.) The whole measure's points are withheld by their
+    /// own cells alone: every level's cells are a subset of them.
+    func testAHistoryReadAtAStricterMinCellWithholdsTheComplementsToo() throws {
+        let config = try fourLevelsInTwoWaves()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).sqlite").path
         defer { BarometerHistory.remove(at: path) }
         let history = try BarometerHistory(path: path)
