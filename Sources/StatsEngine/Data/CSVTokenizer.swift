@@ -106,7 +106,8 @@ struct CSVTokenizer: @unchecked Sendable {
     let fieldCount: Int
 
     /// Whether `pos` holds a carriage return that ends a line: one before a line feed or at the
-    /// end. A lone carriage return inside a line is a character of its field, whichever path
+    /// end (a chunk ends after a line feed or at the end of the text, so only the text's last
+    /// byte). A lone carriage return inside a line is a character of its field, whichever path
     /// reads the field, so a record never depends on a column's type.
     @inline(__always)
     func isLineEnd(carriageReturnAt pos: Int) -> Bool {
@@ -130,9 +131,13 @@ struct CSVTokenizer: @unchecked Sendable {
         var record = 0
         while pos < end, record < recordLimit {
             if bytes[pos] == ASCII.newline { visitor.extraLines(1, before: record); pos += 1; continue }
-            if bytes[pos] == ASCII.carriageReturn, pos + 1 < end, bytes[pos + 1] == ASCII.newline {
+            // A blank line ended by a CRLF, or by a CR ending the text: one a record would end
+            // at too (`isLineEnd`), so a file's last blank line of a lone CR (classic Mac's
+            // "\r\r", or "\n\r", which `CSVReader.carriageReturnLines` leaves as it is) is no
+            // record of one empty field.
+            if isLineEnd(carriageReturnAt: pos) {
                 visitor.extraLines(1, before: record)
-                pos += 2
+                pos += pos + 1 == end ? 1 : 2
                 continue
             }
             var column = 0

@@ -179,6 +179,37 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(try numbers(try read("a,b\n1,2\r"), "b"), [2])
     }
 
+    /// Blank lines ending the file, each a LF, a CRLF or a carriage return alone, in any mix and
+    /// after lines of any of the three, are skipped as R's read.csv (read.csv2 for `;`) skips
+    /// them: 2 rows for every tail and body here, R's SE of the mean 0.5 (0.25 for 1.5 and 2).
+    /// A last blank line of a lone CR was a record: in a file of one column a row without a
+    /// value (SE 0.43301), with two columns '1 field where the header has 2'.
+    func testBlankLinesEndingTheFileInAnyLineEnds() throws {
+        let tails = ["\r\r", "\n\r", "\r\n\r", "\r\r\r", "\n\r\n\r", "\r\n\r\r\n", "\r\r\n", "\n\n\r", "\r\n\r\n\r",
+                     "\r\n\n\r\r\n\r", "\r\n\r\n", "\n\n"]
+        let bodies: [(text: String, y: [Double], se: Double)] = [
+            ("y\r1\r2", [1, 2], 0.5), ("y,w\r1,1\r2,1", [1, 2], 0.5), ("y,w\n1,1\r\n2,1", [1, 2], 0.5),
+            ("y,w\r\n1,1\r\n2,1", [1, 2], 0.5), ("y;w\r1,5;1\r2;1", [1.5, 2], 0.25), ("y\n1\n2", [1, 2], 0.5),
+        ]
+        for tail in tails {
+            for body in bodies {
+                for chunkSize in [nil, 1, 7, 64] {
+                    let label = "\((body.text + tail).debugDescription), chunk size \(chunkSize.map(String.init) ?? "default")"
+                    var options = CSVOptions()
+                    options.chunkSize = chunkSize
+                    let t: Table
+                    do { t = try read(body.text + tail, options) } catch { XCTFail("\(label): \(error)"); continue }
+                    XCTAssertEqual(t.rowCount, 2, label)
+                    XCTAssertEqual(try numbers(t, "y"), body.y, label)
+                    XCTAssertEqual((0..<t.rowCount).map(t.line(ofRow:)), [2, 3], label)
+                    let design = try SurveyDesign(spec: DesignSpec(), table: t)
+                    let row = try DescriptiveEstimator(table: t, design: design).estimate(EstimateRequest(statistic: .mean, variable: "y"))[0]
+                    XCTAssertEqual(row.standardError ?? 0, body.se, accuracy: 1e-15, label)
+                }
+            }
+        }
+    }
+
     func testUnknownAndNonNumericColumnsAreNamed() throws {
         let t = try read("a,b\n1,x\n")
         XCTAssertThrowsError(try t.numeric("zz")) { XCTAssert("\($0)".contains("'zz'")) }

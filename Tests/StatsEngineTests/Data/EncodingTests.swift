@@ -142,6 +142,35 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    /// A Danish `;` file in UTF-16 (either byte order, with and without a byte-order mark) or
+    /// Windows-1252 whose last lines are blank, made of a carriage return alone (classic Mac
+    /// OS's `\r\r`) or after LF and CRLF lines: 2 rows, as R's read.csv2 reads them
+    /// (fileEncoding "UTF-16LE": x 1.5 2, g ø å). The last blank line was a record: '1 field
+    /// where the header has 2'.
+    func testBlankLinesEndingATranscodedFile() throws {
+        for tail in ["\r\r", "\n\r", "\r\n\r", "\r\r\n\r"] {
+            let text = "x;g\r1,5;ø\r2;å" + tail
+            let little = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+            let big = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+            let windows = Array(text.unicodeScalars.map { UInt8($0.value) })
+            for (bytes, encoding, label) in [(little, TextEncoding.utf16, "UTF-16LE"), (big, .utf16, "UTF-16BE"),
+                                             ([0xFF, 0xFE] + little, .utf16, "UTF-16LE, BOM"), ([0xFE, 0xFF] + big, .utf16, "UTF-16BE, BOM"),
+                                             (windows, .windows1252, "Windows-1252")] {
+                for chunkSize in [nil, 1, 7] {
+                    let name = "\(label), tail \(tail.debugDescription), chunk size \(chunkSize.map(String.init) ?? "default")"
+                    var options = CSVOptions(encoding: encoding)
+                    options.chunkSize = chunkSize
+                    let table: Table
+                    do { table = try CSVReader.parse(bytes, source: "u.csv", options: options) } catch { XCTFail("\(name): \(error)"); continue }
+                    XCTAssertEqual(table.rowCount, 2, name)
+                    XCTAssertEqual(try table.numeric("x"), [1.5, 2], name)
+                    let g = try table.categorical("g")
+                    XCTAssertEqual(g.codes.map { g.levels[Int($0)] }, ["ø", "å"], name)
+                }
+            }
+        }
+    }
+
     /// `|` is detected like `,` `;` and tab; a space is a delimiter by name.
     func testPipeIsDetectedAndSpaceIsNamed() throws {
         XCTAssertEqual(try CSVReader.parse(Array("x|g\n1|a\n2|b\n".utf8), source: "p.csv").numeric("x"), [1, 2])

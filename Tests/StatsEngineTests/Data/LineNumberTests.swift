@@ -88,6 +88,26 @@ final class LineNumberTests: ScratchFolderTestCase {
         }
     }
 
+    /// Blank lines ending the file (a CR alone, LF and CRLF in any mix) are skipped at every
+    /// chunk size, so a chunk may hold nothing else, whichever line ends the file's lines have:
+    /// every row keeps its values and its line. A last blank line of a lone CR was a record of
+    /// one empty field ('1 field where the header has 3').
+    func testBlankLinesEndingTheFileAreSkippedAtEveryChunkSize() throws {
+        for mixed in [false, true] {
+            let (text, lines) = scatteredFile(rows: 300, mixedLineEnds: mixed)
+            for tail in ["\r", "\r\r", "\n\r", "\r\n\r", "\r\r\n\n\r\n\r", "\n\r\n\r\r"] {
+                for size in chunkSizes {
+                    let label = "\(mixed ? "mixed" : "LF") lines, tail \(tail.debugDescription), chunk size \(size.map(String.init) ?? "default")"
+                    let table: Table
+                    do { table = try read(text + tail, chunkSize: size) } catch { XCTFail("\(label): \(error)"); continue }
+                    XCTAssertEqual(table.rowCount, 300, label)
+                    XCTAssertEqual(try table.numeric("x"), (0..<300).map(Double.init), label)
+                    XCTAssertEqual((0..<table.rowCount).map { table.line(ofRow: $0) }, lines, label)
+                }
+            }
+        }
+    }
+
     func testAnOrdinaryFileStoresNoBreakpoints() throws {
         let text = "x,w\n" + (0..<100).map { "\($0),1\n" }.joined()
         for size in chunkSizes {
