@@ -112,24 +112,35 @@ struct WaveContrasts {
         // as `gap` (`--period`) takes its contrasts, a quantile's too (R: svrVar of the
         // replicates' quantiles, the svycontrast of svyby(..., svyquantile) on an svrepdesign).
         // A quantile's level in a wave on replicate weights keeps its own Woodruff interval below.
+        // Every cell's own variance too (for the 0-df rule below): its linearized one, or its
+        // replicates' spread, which a quantile's cells have where their linearization has none.
         var replicatedDesign = false
+        var cellVariances = cells.indices.map { joint?.ownVariances[$0] ?? .nan }
         let shown = definitions.indices.filter { definitions[$0] != nil }
-        if let replicated = try design.replicateCovariance(estimates: estimates, { replicate in
-            try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
-                              domain: domain, minimumCell: 0, level: level).estimates
+        let cellEstimates = Self.cellEstimates(cells, waves: waveList, firstCell: firstCell, sides: k)
+        if let replicated = try design.replicateCovariance(estimates: estimates + cellEstimates, { replicate in
+            let contrasts = try WaveContrasts(request, table: table, design: replicate, periodColumn: periodColumn, waves: waves,
+                                              domain: domain, minimumCell: 0, level: level)
+            return contrasts.estimates + contrasts.cellEstimates
         }) {
             replicatedDesign = true
             variances = estimates.indices.map { replicated[$0, $0] }
+            for (w, wave) in waveList.enumerated() {
+                guard let first = firstCell[wave] else { continue }
+                for side in 0..<k { cellVariances[first + side] = replicated[estimates.count + w * k + side, estimates.count + w * k + side] }
+            }
             if let note = replicated.note(shown) { notes.append(note) }
         }
         // A cell whose rows leave the design 0 degrees of freedom (one observation, or one PSU)
-        // has a standard error of 0 (R's) that measures nothing: as `estimate` and `gap` do, the
-        // figures resting on it keep R's standard errors and intervals (a change the other
-        // wave's error alone, as R's svycontrast), with the note, and no statistical verdict
-        // rests on them (`Figure.standardErrorMeasuresNothing`); a cell without a variance has
-        // its own note below.
+        // has a standard error of 0 (R's) that measures nothing (`SurveyDesign.measuresNothing`,
+        // of whichever statistic: a quantile's too, whose replicates' spread is 0 there): as
+        // `estimate` and `gap` do, the figures resting on it keep R's standard errors and
+        // intervals (a change the other wave's error alone, as R's svycontrast), with the note,
+        // and no statistical verdict rests on them (`Figure.standardErrorMeasuresNothing`); a
+        // cell without a variance (a quantile's under linearization, no Woodruff interval on 0
+        // df) has its own note below.
         let flat = Set(cells.indices.filter { c in
-            joint?.ownVariances[c].isFinite == true && design.degreesOfFreedom(rows: cells[c].rows) == 0
+            design.measuresNothing(standardError: cellVariances[c].squareRoot(), estimate: cells[c].estimate, rows: cells[c].rows)
         })
         var flatShown = Set<Int>()
         let figures = definitions.indices.map { i -> Figure in
@@ -174,10 +185,19 @@ struct WaveContrasts {
         population = currentCells.reduce(0.0) { total, c in cells[c].rows.reduce(total) { $0 + design.weights[Int($1)] } }
         self.notes = notes
         self.estimates = estimates
+        self.cellEstimates = cellEstimates
     }
 
     /// Every figure's estimate in the statistic's own unit, in definition order (for replicates).
     private(set) var estimates: [Double] = []
+    /// Every cell's estimate, wave by wave (`cellEstimates(_:waves:firstCell:sides:)`, for replicates).
+    private(set) var cellEstimates: [Double] = []
+
+    /// The cells' estimates, `sides` per wave in `waves`' order, NaN for a wave without cells
+    /// (so that a replicate's line up with the full sample's whichever waves it leaves empty).
+    private static func cellEstimates(_ cells: [Linearized], waves: [String], firstCell: [String: Int], sides: Int) -> [Double] {
+        waves.flatMap { wave in (0..<sides).map { side in firstCell[wave].map { cells[$0 + side].estimate } ?? .nan } }
+    }
 
     /// The note on a wave in which the measure's subset or a compared group (or breakdown
     /// level) has no row with the variable and a positive weight.

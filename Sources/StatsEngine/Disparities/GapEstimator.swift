@@ -31,19 +31,24 @@ public struct GapEstimator: Sendable {
     public func estimate(_ request: GapRequest) throws -> [GapRow] {
         // On replicate weights a quantile cell's own interval is R's default there, as `estimate quantile`'s.
         let comparisons = try self.comparisons(request, replicateShares: design.spec.varianceMethod.usesReplicateWeights)
-        let rows = try replicated(try linearized(comparisons, request), comparisons, request)
-        return try flaggingZeroDegreesOfFreedom(rows, comparisons, request)
+        let (rows, spreads) = try replicated(try linearized(comparisons, request), comparisons, request)
+        return try flaggingZeroDegreesOfFreedom(rows, comparisons, request, ownSpreads: spreads)
     }
 
-    /// `rows` without the verdicts that rest on a cell whose own standard error measures nothing
-    /// (`SurveyDesign.measuresNothing`: a group's mean, share or ratio of rows in one PSU, 0 by
-    /// construction), each such row noted: a difference carries the other group's error alone
-    /// (R's svycontrast, kept). So are the parts of a decomposition (`--adjust`) of a wave whose
+    /// `rows` without the verdicts that rest on a cell whose own spread measures nothing
+    /// (`SurveyDesign.measuresNothing`: a group's statistic of rows in one PSU, whichever it is, 0
+    /// by construction), each such row noted: a difference carries the other group's error alone
+    /// (R's svycontrast, kept). A cell's spread is the standard error its contrasts take from it:
+    /// its own row's or, where that row shows another (a quantile's Woodruff interval on
+    /// replicate weights, none on 0 df), the replicates' spread of its estimates (`ownSpreads`,
+    /// by row). So are the parts of a decomposition (`--adjust`) of a wave whose
     /// group so rests: that group's means and coefficients have influence values summing to 0
     /// in its one PSU too, so the parts' standard errors carry the other group's error alone. A
-    /// quantile's cells have their own 0-df rule (no Woodruff interval).
-    private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
-        guard request.statistic != .quantile, let width = comparisons.first?.cells.count else { return rows }
+    /// row without a standard error (a quantile's contrasts under linearization: no Woodruff
+    /// interval on 0 df, so no linearization) has its own note.
+    private func flaggingZeroDegreesOfFreedom(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest,
+                                              ownSpreads: [Int: Double]) throws -> [GapRow] {
+        guard let width = comparisons.first?.cells.count else { return rows }
         var cellsOf = Dictionary(uniqueKeysWithValues: CellFunction.rows(cells: width).map { ($0.component, $0.cells) })
         // A decomposition's parts rest on both groups' cells of its wave (named by its prefix).
         let decompositions = try self.decompositions(request, domain: nil)
@@ -53,9 +58,10 @@ public struct GapEstimator: Sendable {
         let ownRow = CellFunction.ownRows(cells: width)
         let comparisonOf = Dictionary(uniqueKeysWithValues: comparisons.map { ($0.label, $0) })
         var flat: [String: Set<Int>] = [:]
-        for row in rows {
+        for (i, row) in rows.enumerated() {
             guard let cell = ownRow[row.component], let cells = comparisonOf[row.focal]?.cells,
-                  design.measuresNothing(standardError: row.inferred.standardError, estimate: row.estimate, rows: cells[cell].rows)
+                  design.measuresNothing(standardError: ownSpreads[i] ?? row.inferred.standardError, estimate: row.estimate,
+                                         rows: cells[cell].rows)
             else { continue }
             flat[row.focal, default: []].insert(cell)
         }
@@ -172,9 +178,11 @@ public struct GapEstimator: Sendable {
     /// The rows with standard errors, intervals and verdicts from the design's replicates: the
     /// spread of every row's estimate over the replicate designs (Wald intervals on it). Means,
     /// proportions and ratios without `--adjust` take every replicate's cells in one pass over
-    /// the rows (`RatiosOfTotals`), the rows following from the cells as in `compare`.
-    private func replicated(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> [GapRow] {
-        guard design.spec.varianceMethod != .linearization else { return rows }
+    /// the rows (`RatiosOfTotals`), the rows following from the cells as in `compare`. Also the
+    /// replicates' spread of each own row that shows another standard error (a quantile's
+    /// Woodruff interval), by row.
+    private func replicated(_ rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> ([GapRow], [Int: Double]) {
+        guard design.spec.varianceMethod != .linearization else { return (rows, [:]) }
         let table = self.table
         let estimates = rows.map(\.estimate)
         let replicated: ReplicateCovariance?
@@ -191,20 +199,22 @@ public struct GapEstimator: Sendable {
             }
         } else {
             replicated = try design.replicateCovariance(estimates: estimates) { replicate in
-                try GapEstimator(table: table, design: replicate).estimates(like: rows, request)
+                try GapEstimator(table: table, design: replicate).estimates(like: rows, comparisons, request)
             }
         }
-        guard let replicated else { return rows }
+        guard let replicated else { return (rows, [:]) }
         // A quantile cell's own row on replicate weights is already `estimate quantile`'s (its
-        // Woodruff interval from the replicates' variance of its share): it keeps it, noting the
-        // replicates that cannot give the cell. Its contrasts take the replicates' spread.
+        // Woodruff interval from the replicates' variance of its share) with its notes (the
+        // replicates its share's variance left out, why it has no interval): it keeps them. Its
+        // contrasts take the replicates' spread.
         let ownWoodruff = request.statistic == .quantile && design.spec.varianceMethod.usesReplicateWeights
             ? CellFunction.ownRows(cells: comparisons[0].cells.count) : [:]
-        return try rows.enumerated().map { i, row in
+        var spreads: [Int: Double] = [:]
+        let out = try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
             if ownWoodruff[row.component] != nil {
-                row.note = row.note ?? replicated.note(i)
+                spreads[i] = replicated.standardError(i) ?? .nan
                 return row
             }
             guard replicated.standardError(i) != .infinity else {
@@ -218,12 +228,16 @@ public struct GapEstimator: Sendable {
             row.note = replicated.note(i)
             return row
         }
+        return (out, spreads)
     }
 
-    /// The estimates of `rows` (the full sample's, in their order) on this design, a replicate:
-    /// each comparison on its own, so that one whose group the replicate leaves without rows or
-    /// weight gives its rows no value (left out of their variances only), not the replicate.
-    private func estimates(like rows: [GapRow], _ request: GapRequest) throws -> [Double] {
+    /// The estimates of `rows` (the full sample's, in their order, of `comparisons`) on this
+    /// design, a replicate: each comparison on its own, so that one whose group the replicate
+    /// leaves without rows or weight gives its rows no value (left out of their variances only),
+    /// not the replicate; and a cell's own row (focal, reference) from the cell alone where its
+    /// comparison gives none, as R's `svyby` estimates each group on its own: a group's standard
+    /// error does not depend on which group it is compared with.
+    private func estimates(like rows: [GapRow], _ comparisons: [Comparison], _ request: GapRequest) throws -> [Double] {
         var values: [String: [String: Double]] = [:]
         func take(_ estimated: [GapRow]) {
             for row in estimated { values[row.focal, default: [:]][row.component] = row.estimate }
@@ -239,11 +253,25 @@ public struct GapEstimator: Sendable {
                 do { take(try linearized(one)) } catch let error as DisparityError where error.kind != .usage { continue }
             }
         }
-        // The reference's rows are the same cells in every comparison: a failed comparison's
-        // take another's, so the reference's variance does not depend on the focal group.
-        let shared = values.values.first ?? [:]
-        return rows.map { row in
-            values[row.focal]?[row.component] ?? (["reference", "baseline reference"].contains(row.component) ? shared[row.component] ?? .nan : .nan)
+        // A failed comparison's own rows: each cell alone (the reference's cells are the same in
+        // every comparison, so estimated once), in the rows' unit (`--scale`).
+        let ownRow = CellFunction.ownRows(cells: comparisons[0].cells.count)
+        let cellsOf = Dictionary(uniqueKeysWithValues: comparisons.map { ($0.label, $0.cells) })
+        let statistic = try linearizer(for: request)
+        var reference: [String: Double] = values.values.first ?? [:]
+        return try rows.map { row in
+            if let value = values[row.focal]?[row.component] { return value }
+            let isReference = ["reference", "baseline reference"].contains(row.component)
+            if isReference, let value = reference[row.component] { return value }
+            guard let cell = ownRow[row.component], let cellRows = cellsOf[row.focal]?[cell].rows else { return .nan }
+            let value: Double
+            do {
+                value = request.scale * (try statistic(cellRows, "the \(row.component) group \(request.group)=\(row.focal)").estimate)
+            } catch let error as DisparityError where error.kind != .usage {
+                value = .nan
+            }
+            if isReference { reference[row.component] = value }
+            return value
         }
     }
 
@@ -299,18 +327,20 @@ public struct GapEstimator: Sendable {
             if let undefined { return withheld(component, cells: used, note: undefined) }
             var df = request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: c.rows(used)) }
             var inferred = Inferred.wald(value.estimate, variance: value.variance, df: df, level: request.level).scaled(by: scale)
-            // A quantile cell's own row is `estimate quantile`'s: Woodruff's interval, its SE and df.
+            // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
+            var note = value.estimate.isFinite && !value.variance.isFinite
+                ? "no standard error: the design gives a group of this row none (R gives NaN: --lonely-psu average with no stratum to average over, a quantile without Woodruff's interval)" : nil
+            // A quantile cell's own row is `estimate quantile`'s: Woodruff's interval, its SE and
+            // df, and its notes (replicates its share's variance left out; why it has no interval).
             if used.count == 1, let own = cells[used[0]].interval {
                 df = own.df
                 inferred = Inferred(estimate: value.estimate, standardError: own.standardError, df: df, low: own.low, high: own.high)
                     .scaled(by: scale)
+                note = cells[used[0]].note
             }
-            // A cell whose variance the design cannot estimate (R: NaN) leaves the row none.
-            let unestimable = value.estimate.isFinite && !value.variance.isFinite
             return GapRow(focal: label, component: component, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
                           confidenceLow: inferred.low, confidenceHigh: inferred.high, df: df, n: c.count(used),
-                          verdict: nil, targetPValue: nil,
-                          note: unestimable ? "no standard error: the design gives a group of this row none (R gives NaN: --lonely-psu average with no stratum to average over, a quantile without Woodruff's interval)" : nil)
+                          verdict: nil, targetPValue: nil, note: note)
         }
         var rows: [GapRow] = []
         for part in CellFunction.rows(cells: cells.count) {
@@ -445,13 +475,18 @@ public struct GapEstimator: Sendable {
     /// uses on the same rows (and with `replicateShares` its share's replicate variance).
     private func quantile(_ y: [Double], rows: [Int32], _ request: GapRequest, replicateShares: Bool) throws -> Linearized {
         let df = request.degreesOfFreedom.resolved(designByDefault: true) { design.degreesOfFreedom(rows: rows) }
+        let replicateNote = WoodruffQuantile.ReplicateNote()
         let woodruff = try WoodruffQuantile(y, design.weights, rows: rows, q: request.q, level: request.level, df: df, engine: engine,
-                                            shareStandardError: replicateShares ? WoodruffQuantile.replicateShareStandardError(y, rows: rows, design: design) : nil)
+                                            shareStandardError: replicateShares
+                                                ? WoodruffQuantile.replicateShareStandardError(y, rows: rows, design: design, note: replicateNote) : nil)
         // Without an interval the cell has no variance (not finite influence values): its
         // comparison's rows get none, with a note, and the other comparisons are unaffected; its
-        // own row shows what there is of the interval, as `estimate quantile`.
-        return woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan },
-                                                 interval: (woodruff.low, woodruff.high, df, nil))
+        // own row shows what there is of the interval, as `estimate quantile`, with its notes.
+        var cell = woodruff.linearized ?? Linearized(estimate: woodruff.estimate, rows: rows, values: rows.map { _ in .nan },
+                                                     interval: (woodruff.low, woodruff.high, df, nil))
+        let notes = [replicateNote.text, woodruff.noStandardErrorNote].compactMap { $0 }
+        cell.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        return cell
     }
 
     /// Whether every group the request compares (its focal level when named, and its

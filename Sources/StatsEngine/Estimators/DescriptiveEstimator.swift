@@ -471,10 +471,7 @@ public struct DescriptiveEstimator: Sendable {
         guard woodruff.standardError?.isFinite != false else { throw overflow(request, "the width of its Woodruff interval") }
         // Without both ends of Woodruff's interval there is no standard error: say why; replicates
         // left out of the share's variance are said too.
-        let missing = woodruff.standardError != nil ? nil : df == 0
-            ? "no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)"
-            : "no standard error: Woodruff's interval leaves the data (the share's interval passes 0 or 1; R gives NA)"
-        let notes = [replicateNote.text, missing].compactMap { $0 }
+        let notes = [replicateNote.text, woodruff.noStandardErrorNote].compactMap { $0 }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return [EstimateRow(variable: request.variable, statistic: request.statistic.rawValue, group: [], category: nil,
                             estimate: woodruff.estimate, standardError: woodruff.standardError, confidenceLow: woodruff.low,

@@ -12,6 +12,9 @@ public struct Linearized: Sendable {
     /// its width over 2t; an end, and then the standard error, nil where it does not exist),
     /// which the statistic's figure shows in place of a Wald interval; nil for the others.
     public var interval: (low: Double?, high: Double?, df: Double?, standardError: Double?)? = nil
+    /// The note of the statistic's own figure where it shows `interval`, as `estimate quantile`
+    /// notes it: replicates its share's variance left out, why it has no standard error.
+    public var note: String? = nil
 }
 
 /// The linearizations of the smooth statistics, shared by `estimate` and the disparity measures.

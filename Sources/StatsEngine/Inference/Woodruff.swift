@@ -65,6 +65,15 @@ struct WoodruffQuantile {
         return (high - low) / (2 * z)
     }
 
+    /// Why the interval gives no standard error, nil where it does: the rows' 0 degrees of
+    /// freedom (no t), or an end of the share's interval beyond 0 or 1. `estimate quantile`'s
+    /// note, and a gap's on the group's own row.
+    var noStandardErrorNote: String? {
+        standardError != nil ? nil : df == 0
+            ? "no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)"
+            : "no standard error: Woodruff's interval leaves the data (the share's interval passes 0 or 1; R gives NA)"
+    }
+
     /// The quantile's influence values: −slope × the share's, with slope = SE / SE(share), and
     /// its interval; nil where the interval does not exist or the share has no variance.
     var linearized: Linearized? {

@@ -4,7 +4,8 @@ extension SurveyDesign {
     static let zeroDegreesOfFreedomNote = "rows in one PSU (or one observation) leave the design 0 degrees of freedom: the standard error of 0 there (R's too) measures nothing, and no verdict rests on it"
 
     /// Whether `standardError`, of a statistic normalised by its rows' weight (a mean, share,
-    /// ratio, standard deviation or lower mean) estimated as `estimate` on `rows`, is 0 only
+    /// ratio, standard deviation, lower mean, or a quantile's replicate spread) estimated as
+    /// `estimate` on `rows`, is 0 only
     /// because those rows leave the design 0 degrees of freedom: rows in one PSU (one
     /// observation among them) have influence values that sum to 0 in that PSU by construction,
     /// and replicates that scale that PSU's rows alike leave the statistic unchanged, so the

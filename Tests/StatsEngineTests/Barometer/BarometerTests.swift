@@ -685,6 +685,57 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(target.official, .met)
     }
 
+    /// A quantile's change since a wave whose rows lie in one PSU (0 df), on replicate weights
+    /// (JK1, bootstrap): R's standard error, the other wave's replicate spread alone
+    /// (oracle/replicate_one_psu_group.R), with the wave's note and an inconclusive verdict, as a
+    /// mean's and a lower mean's on the same rows. It was judged "met" without the note: the
+    /// 0-df rule asked for a linearized variance of the wave's cell, which a quantile on
+    /// replicates has none of (no Woodruff interval on 0 df).
+    func testAQuantilesChangeSinceAOnePSUWaveOnReplicatesHasNoVerdict() throws {
+        let path = try FixtureFiles.url("one_psu_group", "csv", in: "replicate").path
+        let expected = try OracleFixture.bundledRecords("one_psu_group_expected", in: "Fixtures/replicate",
+                                                        columns: ["type", "figure", "estimate", "std_error", "conf_low", "conf_high", "df"])
+        for (type, columns) in [("jk1", "jkw*"), ("bootstrap", "bsw*")] {
+            let yaml = """
+                periods: {column: period, baseline: "2010", order: ["2010", "2011", "2012"]}
+                goals:
+                  - id: "1"
+                    label: Test
+                    kind: direction
+                    direction: higher
+                    data: \(path)
+                    design: {weights: w, replicate-weights: '\(columns)', replicate-type: \(type)}
+                    measures:
+                      - {id: q25, label: quartile, unit: score points, stat: quantile, variable: y, q: 0.25}
+                      - {id: lm, label: lower mean, unit: score points, stat: lower-mean, variable: y, q: 0.25}
+                      - {id: mn, label: mean, unit: score points, variable: y}
+
+                """
+            let measures = try BarometerEvaluator(config: load("", yaml), minimumCell: 1).evaluate(period: "2012").goals[0].measures
+            XCTAssertEqual(measures.count, 3)
+            for m in measures {
+                let what = "\(type) \(m.measure.id)"
+                XCTAssertTrue(m.current.standardErrorMeasuresNothing, what)
+                XCTAssertFalse(try XCTUnwrap(m.baseline).standardErrorMeasuresNothing, what)
+                let change = try XCTUnwrap(m.changeSinceBaseline)
+                XCTAssertTrue(change.standardErrorMeasuresNothing, what)
+                XCTAssertNotNil(change.value?.standardError, what)
+                XCTAssertEqual(m.verdict, .inconclusive, what)
+                XCTAssert(m.notes.contains("period=2012: \(SurveyDesign.zeroDegreesOfFreedomNote)"), "\(what): \(m.notes)")
+                guard m.measure.id != "mn" else { continue }
+                let r = try XCTUnwrap(expected.first { $0["type"] == type && $0["figure"] == "\(m.measure.id == "q25" ? "quantile" : "lowermean") 2012-2010" })
+                let value = try XCTUnwrap(change.value)
+                assertClose(value.estimate, Double(r["estimate"]), rel: 1e-12, what)
+                assertClose(value.standardError, Double(r["std_error"]), rel: 1e-9, "\(what) SE")
+                // A quantile's changes are t on the waves' df, as R's (a lower mean's normal, the barometer's default).
+                guard m.measure.id == "q25" else { continue }
+                XCTAssertEqual(value.df, Double(r["df"]), what)
+                assertClose(value.low, Double(r["conf_low"]), rel: 1e-9, "\(what) low")
+                assertClose(value.high, Double(r["conf_high"]), rel: 1e-9, "\(what) high")
+            }
+        }
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])

@@ -80,6 +80,30 @@ final class ZeroDegreesOfFreedomTests: XCTestCase {
         }
     }
 
+    /// Every statistic of a gap, on replicates too: a quantile's or lower mean's difference with
+    /// a group in one PSU carries the reference's replicate spread alone and has no verdict,
+    /// with the note, as a mean's. A quantile's was judged (the 0-df rule asked for an own
+    /// standard error of about 0, where the group's own quantile row has none: no Woodruff
+    /// interval on 0 df) and noted nothing.
+    func testAGapOfAnyStatisticWithAGroupInOnePSUOnReplicatesHasNoVerdict() throws {
+        for method in [VarianceMethod.madeReplicates(MakeReplicatesSpec(kind: .jk1)),
+                       .madeReplicates(MakeReplicatesSpec(kind: .bootstrap, replicates: 30, seed: 3))] {
+            let (table, design) = try design(method)
+            for statistic in [GapStatistic.mean, .lowerMean, .quantile] {
+                var request = GapRequest(variable: "y", group: "g", reference: "a", focal: "b", statistic: statistic, q: 0.5)
+                request.target = try Target(parsing: ">= -100")
+                let rows = try GapEstimator(table: table, design: design).estimate(request)
+                for component in ["difference", "ratio"] {
+                    let row = try XCTUnwrap(rows.first { $0.component == component })
+                    XCTAssert(row.standardError.isFinite, "\(method) \(statistic) \(component): the reference's spread alone")
+                    XCTAssertNil(row.verdict, "\(method) \(statistic) \(component): a verdict on the reference's error alone")
+                    XCTAssertNil(row.targetPValue, "\(method) \(statistic) \(component)")
+                    XCTAssert(row.note?.hasSuffix(SurveyDesign.zeroDegreesOfFreedomNote) == true, "\(method) \(statistic) \(component): \(String(describing: row.note))")
+                }
+            }
+        }
+    }
+
     func testATableOfRowsInOnePSUHasItsZeroStandardErrorsFlagged() throws {
         let (table, design) = try design()
         var request = CrossTableRequest(row: "g", column: "k")

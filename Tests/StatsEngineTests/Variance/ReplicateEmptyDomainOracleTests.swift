@@ -152,4 +152,87 @@ final class ReplicateEmptyDomainOracleTests: XCTestCase {
             assertClose(test.pValue, oracle.pValue, rel: 1e-9, "\(statistic) p")
         }
     }
+
+    // MARK: a group in one PSU (oracle/replicate_one_psu_group.R)
+
+    /// The periods 2010 and 2011 lie in ten PSUs each, 2012 in one (0 df): the JK1 replicate that
+    /// leaves out its PSU (and the 16 of 40 bootstrap replicates that do not draw it) give 2012
+    /// no rows. R's figures, by replicate type and name.
+    private func onePSUGroup() throws -> (table: Table, designs: [(type: String, design: SurveyDesign)], expected: [String: OracleRecord]) {
+        let table = try FixtureFiles.table("one_psu_group", in: "replicate")
+        let records = try OracleFixture.bundledRecords("one_psu_group_expected", in: "Fixtures/replicate",
+                                                       columns: ["type", "figure", "estimate", "std_error", "conf_low", "conf_high", "df"])
+        XCTAssertEqual(records.count, 12)
+        let designs = try [("jk1", "jkw*", ReplicateType.jk1), ("bootstrap", "bsw*", .bootstrap)].map { name, columns, type in
+            var spec = DesignSpec(weights: "w")
+            spec.varianceMethod = .replicateWeights(ReplicateWeightsSpec(columns: columns, type: type))
+            return (name, try SurveyDesign(spec: spec, table: table))
+        }
+        return (table, designs, Dictionary(uniqueKeysWithValues: records.map { ("\($0["type"]) \($0["figure"])", $0) }))
+    }
+
+    /// A reference group's own lower mean (and quantile) has one standard error whichever group
+    /// it is compared with: R's, re-estimated on every replicate of its own rows (svyby; svrVar),
+    /// `estimate`'s on its rows alone, without a note. A replicate that gave the focal group no
+    /// rows left the whole comparison without a value there, the reference's own row included:
+    /// the 2010 lower mean's bootstrap SE was 1.55152 beside 2012 (16 of 40 replicates left out,
+    /// with their note) against 1.72192 beside 2011 and R's 1.72192. The difference with 2012
+    /// keeps R's spread over the replicates that give 2012.
+    func testAReferenceGroupsOwnRowKeepsEveryReplicateWhateverItIsComparedWith() throws {
+        let (table, designs, expected) = try onePSUGroup()
+        for (type, design) in designs {
+            for statistic in [GapStatistic.lowerMean, .quantile] {
+                let name = statistic == .lowerMean ? "lowermean" : "quantile"
+                var alone = EstimateRequest(statistic: statistic == .lowerMean ? .lowerMean : .quantile, variable: "y")
+                alone.q = 0.25
+                alone.subset = try RowFilter(parsing: "period == 2010")
+                let own = try XCTUnwrap(DescriptiveEstimator(table: table, design: design).estimate(alone).first)
+                let oracle = try XCTUnwrap(expected["\(type) \(name) 2010"])
+                assertClose(own.standardError, Double(oracle["std_error"]), rel: 1e-9, "\(type) \(name) 2010 alone")
+                for focal in ["2011", "2012", nil] {
+                    let what = "\(type) \(name) reference 2010, focal \(focal ?? "all")"
+                    let rows = try GapEstimator(table: table, design: design)
+                        .estimate(GapRequest(variable: "y", group: "period", reference: "2010", focal: focal, statistic: statistic, q: 0.25))
+                    for reference in rows.filter({ $0.component == "reference" }) {
+                        XCTAssertEqual(reference.estimate, own.estimate, what)
+                        assertClose(reference.standardError, Double(oracle["std_error"]), rel: 1e-9, what)
+                        XCTAssertNil(reference.note, what)
+                    }
+                    guard focal != "2011" else { continue }
+                    let difference = try XCTUnwrap(rows.first { $0.focal == "2012" && $0.component == "difference" }, what)
+                    let change = try XCTUnwrap(expected["\(type) \(name) 2012-2010"])
+                    assertClose(difference.estimate, Double(change["estimate"]), rel: 1e-12, "\(what) difference")
+                    assertClose(difference.standardError, Double(change["std_error"]), rel: 1e-9, "\(what) difference SE")
+                }
+            }
+        }
+    }
+
+    /// Each note of a quantile gap on replicate weights sits on the row it is true of: the focal
+    /// group in one PSU (a replicate without its rows, no Woodruff interval on 0 df) has
+    /// `estimate quantile`'s notes for its rows, the reference (every replicate, R's interval)
+    /// none. The replicate note was on the reference row and missing from the focal row, whose
+    /// note blamed "--lonely-psu average" or a quantile without Woodruff's interval alike.
+    func testAQuantileGapsNotesAreOnTheRowsTheyAreTrueOf() throws {
+        let (table, designs, expected) = try onePSUGroup()
+        for (type, design) in designs {
+            let rows = try GapEstimator(table: table, design: design)
+                .estimate(GapRequest(variable: "y", group: "period", reference: "2010", focal: "2012", statistic: .quantile, q: 0.25))
+            for (wave, component) in [("2012", "focal"), ("2010", "reference")] {
+                let row = try XCTUnwrap(rows.first { $0.component == component })
+                var alone = EstimateRequest(statistic: .quantile, variable: "y")
+                alone.q = 0.25
+                alone.subset = try RowFilter(parsing: "period == \(wave)")
+                let own = try XCTUnwrap(DescriptiveEstimator(table: table, design: design).estimate(alone).first)
+                XCTAssertEqual(row.note, own.note, "\(type) \(component)")
+                let oracle = try XCTUnwrap(expected["\(type) quantile \(wave)"])
+                assertClose(row.standardError.isFinite ? row.standardError : nil, Double(oracle["std_error"]), rel: 1e-9, "\(type) \(component) SE")
+                XCTAssertEqual(row.df, Double(oracle["df"]), "\(type) \(component) df")
+            }
+            let focal = try XCTUnwrap(rows.first { $0.component == "focal" }?.note)
+            XCTAssert(focal.hasPrefix(type == "jk1" ? "1 of 21 replicates gave no estimate" : "16 of 40 replicates gave no estimate"), focal)
+            XCTAssert(focal.hasSuffix("no standard error: the design leaves these rows 0 degrees of freedom (R gives NaN)"), focal)
+            XCTAssertFalse(focal.contains("lonely-psu"), focal)
+        }
+    }
 }
