@@ -450,7 +450,12 @@ public struct DescriptiveEstimator: Sendable {
                 result.proportionInterval(request, variance: variance, logitStandardError: se / (p * (1 - p)))
             case .kornGraubard:
                 result.df = Double(design.degreesOfFreedom(rows: used))
-                result.proportionInterval(request, variance: variance, logitStandardError: .nan)
+                // The t ratio's row count is R's nrow(design): the domain's rows, but every row of a
+                // calibrated design, whose subsets and domains R keeps whole (`[.survey.design2`
+                // zeroes the other rows' weights); replicates (--bootstrap too) drop them, as R.
+                let calibrated = design.calibration != nil && design.spec.varianceMethod == .linearization
+                result.proportionInterval(request, variance: variance, logitStandardError: .nan,
+                                          rows: calibrated ? design.rowCount : used.count)
             }
             return result
         }
@@ -569,10 +574,10 @@ public struct DescriptiveEstimator: Sendable {
 extension EstimateRow {
     /// Sets a proportion row's interval by the request's method (`Intervals.proportion`) from
     /// the variance of its share and the standard error of its logit, on the row's `n` rows
-    /// and `df`; without degrees of freedom left for the method, no interval and no df.
-    mutating func proportionInterval(_ request: EstimateRequest, variance: Double, logitStandardError: Double) {
+    /// (or `rows`, Korn-Graubard's count where it differs) and `df`; without degrees of freedom left for the method, no interval and no df.
+    mutating func proportionInterval(_ request: EstimateRequest, variance: Double, logitStandardError: Double, rows: Int? = nil) {
         let interval = Intervals.proportion(request.proportionInterval, estimate, variance: variance, logitStandardError: logitStandardError,
-                                            rows: n, df: df, level: request.level)
+                                            rows: rows ?? n, df: df, level: request.level)
         (confidenceLow, confidenceHigh) = (interval?.0, interval?.1)
         if interval == nil { df = nil }
     }

@@ -57,6 +57,62 @@ final class ProportionIntervalOracleTests: XCTestCase {
         XCTAssertEqual(designs, ["linearization", "jk1", "jk1_mse", "bootstrap"])
     }
 
+    /// A domain of a calibrated design (`--poststratify`, `--calibrate` with bounds; two stages,
+    /// fpcs): R keeps every row of a calibrated design in its subsets, so svyciprop's
+    /// Korn-Graubard t ratio counts the whole sample's rows (nrow 187 for a domain of 93), not
+    /// the domain's; the logit interval (df only) as a control
+    /// (`oracle/calibrated_proportion_intervals.R`). Bounds to 1e-6 relative, df exactly.
+    func testKornGraubardInADomainOfACalibratedDesignCountsEveryRowAsR() throws {
+        let folder = "Fixtures/intervals"
+        guard let url = Bundle.module.url(forResource: "calibrated_expected", withExtension: "csv", subdirectory: folder) else {
+            throw OracleFailure("\(folder)/calibrated_expected.csv is missing")
+        }
+        let records = try OracleFixture.records(String(contentsOf: url, encoding: .utf8),
+                                                columns: ["case", "calibration", "method", "group", "estimate", "conf_low", "conf_high",
+                                                          "df_value", "rows"],
+                                                file: "intervals/calibrated_expected.csv")
+        let (order, cases) = OracleFixture.cases(records)
+        var tables: [String: Table] = [:]
+        let table = try OracleFixture.table("calibrated", in: folder, cache: &tables)
+        func totals(_ name: String) throws -> String {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: folder) else {
+                throw OracleFailure("\(folder)/\(name).csv is missing")
+            }
+            return url.path
+        }
+        let base = ["--weights", "w", "--strata", "st", "--cluster", "psu,ssu", "--fpc", "N1,N2", "--nest"]
+        var mismatches: [String] = [], checked = 0
+        for id in order {
+            let expected = cases[id]!, first = expected[0]
+            let calibration: [String] = first["calibration"] == "poststratify"
+                ? ["--poststratify", "a", "--totals", try totals("calibrated_totals_ps")]
+                : ["--calibrate", "~sex+agegrp+x", "--totals", try totals("calibrated_totals_cal"), "--bounds", "0.5,2"]
+            let design = try SurveyDesign(spec: DesignOptions.parse(base + calibration).spec(), table: table)
+            guard let method = ProportionInterval(rawValue: first["method"]) else { throw OracleFailure("unknown method \(first["method"])") }
+            let estimator = DescriptiveEstimator(table: table, design: design)
+            let whole = try estimator.estimate(EstimateRequest(statistic: .proportion, variable: "z", proportionInterval: method))
+            let bySex = try estimator.estimate(EstimateRequest(statistic: .proportion, variable: "z", by: ["sex"], proportionInterval: method))
+            for row in expected {
+                let place = "\(id) [\(row["group"])]"
+                let found = (row["group"].isEmpty ? whole : bySex)
+                    .filter { ($0.group.first?.level ?? "") == row["group"] && $0.category == "1" }
+                guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
+                for (name, ours, column) in [("estimate", found[0].estimate, "estimate"), ("low", found[0].confidenceLow, "conf_low"),
+                                             ("high", found[0].confidenceHigh, "conf_high")] {
+                    let wanted = Double(row[column])!
+                    guard let ours, abs(ours - wanted) <= 1e-6 * abs(wanted) else {
+                        mismatches.append("\(place): \(name) R \(wanted), ours \(ours.map { "\($0)" } ?? "none")")
+                        continue
+                    }
+                }
+                if found[0].df != Double(row["df_value"]) { mismatches.append("\(place): df R \(row["df_value"]), ours \(String(describing: found[0].df))") }
+                checked += 1
+            }
+        }
+        XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
+        XCTAssertEqual(checked, 12, "every expected row compared")
+    }
+
     /// A share of 0 or 1 on a replicate design has a logit in no replicate: its logit interval
     /// is the point, as under linearization, with no note of replicates left out.
     func testALogitIntervalOfAShareOfZeroOnReplicatesIsThePointWithoutANote() throws {
