@@ -101,7 +101,8 @@ public struct Table: Sendable {
     /// The numeric column `name` with what the reader learnt of its spelling. A categorical
     /// column is an error naming its first text cell (line and text), how many cells are text,
     /// and the option that would read it: `--na` for a missing-value code, `--decimal` for the
-    /// other decimal mark; digit grouping (`1.234,5`) is named as such, which no option reads.
+    /// other decimal mark; digit grouping (`1.234,5`) is named as such, which no option reads;
+    /// a column without a number is named categorical, with the commands that read it.
     public func numericColumn(_ name: String) throws -> NumericColumn {
         switch try column(name) {
         case .numeric(let c): return c
@@ -149,6 +150,9 @@ public struct Table: Sendable {
             hint = "a number with the other decimal mark: --decimal \(cell.contains(",") ? "," : ".") reads it"
         } else if NumberParser.isBeyondRange(cell) {
             hint = "\(quoted: cell) is a number beyond the range of a double (±1.8e308), which no option reads"
+        } else if offending == present {
+            // No cell is a number: the column is categorical, and --na would leave it empty.
+            hint = "no cell is a number, so it is categorical: `estimate proportion` gives its levels' shares, `table` its cross-tables"
         } else {
             let codes = Array(Set(c.levels.filter { !NumberParser.isNumber($0) })).sorted().prefix(3)
             hint = "if it marks a missing value, pass --na \"\(shortened: codes.joined(separator: ","))\""

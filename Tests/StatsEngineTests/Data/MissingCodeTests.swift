@@ -69,6 +69,16 @@ final class MissingCodeTests: XCTestCase {
         }
     }
 
+    /// A number asked of a column whose every cell is text (`estimate total a` of levels hi,
+    /// lo, mid) names it categorical and what reads it, rather than suggesting --na for its
+    /// levels, which would leave no value at all (a review found that advice).
+    func testNumberOfACategoricalColumnSaysItIsCategorical() throws {
+        let t = try CSVReader.parse(Array("a,w\nhi,1\nlo,2\nmid,1\nhi,3\n".utf8), source: "d.csv")
+        XCTAssertThrowsError(try t.numeric("a")) { error in
+            XCTAssertEqual("\(error)", "d.csv:2, column 'a': expected a number, found 'hi' (4 of 4 cells are not numbers); no cell is a number, so it is categorical: `estimate proportion` gives its levels' shares, `table` its cross-tables")
+        }
+    }
+
     /// A proportion of a column of numbers with a few text cells is that error, not one
     /// category per number.
     func testProportionOfAlmostNumericColumnFails() throws {
