@@ -39,17 +39,7 @@ final class ProportionIntervalOracleTests: XCTestCase {
             for row in expected {
                 let place = "\(id) [\(row["group"]) \(row["category"])]"
                 let found = rows.filter { ($0.group.first?.level ?? "") == row["group"] && $0.category == row["category"] }
-                guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
-                for (name, ours, column) in [("estimate", found[0].estimate, "estimate"), ("low", found[0].confidenceLow, "conf_low"),
-                                             ("high", found[0].confidenceHigh, "conf_high")] {
-                    let wanted = Double(row[column])!
-                    guard let ours, abs(ours - wanted) <= 1e-6 * abs(wanted) else {
-                        mismatches.append("\(place): \(name) R \(wanted), ours \(ours.map { "\($0)" } ?? "none")")
-                        continue
-                    }
-                }
-                if found[0].df != Double(row["df_value"]) { mismatches.append("\(place): df R \(row["df_value"]), ours \(String(describing: found[0].df))") }
-                checked += 1
+                if Self.compare(found, with: row, at: place, into: &mismatches) { checked += 1 }
             }
         }
         XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
@@ -96,17 +86,7 @@ final class ProportionIntervalOracleTests: XCTestCase {
                 let place = "\(id) [\(row["group"])]"
                 let found = (row["group"].isEmpty ? whole : bySex)
                     .filter { ($0.group.first?.level ?? "") == row["group"] && $0.category == "1" }
-                guard found.count == 1 else { mismatches.append("\(place): \(found.count) matching rows"); continue }
-                for (name, ours, column) in [("estimate", found[0].estimate, "estimate"), ("low", found[0].confidenceLow, "conf_low"),
-                                             ("high", found[0].confidenceHigh, "conf_high")] {
-                    let wanted = Double(row[column])!
-                    guard let ours, abs(ours - wanted) <= 1e-6 * abs(wanted) else {
-                        mismatches.append("\(place): \(name) R \(wanted), ours \(ours.map { "\($0)" } ?? "none")")
-                        continue
-                    }
-                }
-                if found[0].df != Double(row["df_value"]) { mismatches.append("\(place): df R \(row["df_value"]), ours \(String(describing: found[0].df))") }
-                checked += 1
+                if Self.compare(found, with: row, at: place, into: &mismatches) { checked += 1 }
             }
         }
         XCTAssert(mismatches.isEmpty, "\(mismatches.count) disagreements with R:\n" + mismatches.joined(separator: "\n"))
@@ -134,5 +114,23 @@ final class ProportionIntervalOracleTests: XCTestCase {
         let share = try XCTUnwrap(rows.first { $0.group.first?.level == "p" && $0.category == "1" })
         XCTAssertLessThan(share.confidenceLow!, share.estimate)
         XCTAssertGreaterThan(share.confidenceHigh!, share.estimate)
+    }
+
+    /// Compares the one row of `found` with R's `row` (estimate and interval ends to 1e-6
+    /// relative, df exactly), adding what disagrees at `place` to `mismatches`; false when
+    /// `found` is not one row.
+    private static func compare(_ found: [EstimateRow], with row: OracleRecord, at place: String, into mismatches: inout [String]) -> Bool {
+        guard found.count == 1 else {
+            mismatches.append("\(place): \(found.count) matching rows")
+            return false
+        }
+        for (name, ours, column) in [("estimate", found[0].estimate, "estimate"), ("low", found[0].confidenceLow, "conf_low"),
+                                     ("high", found[0].confidenceHigh, "conf_high")] {
+            let wanted = Double(row[column])!
+            if let ours, abs(ours - wanted) <= 1e-6 * abs(wanted) { continue }
+            mismatches.append("\(place): \(name) R \(wanted), ours \(ours.map { "\($0)" } ?? "none")")
+        }
+        if found[0].df != Double(row["df_value"]) { mismatches.append("\(place): df R \(row["df_value"]), ours \(String(describing: found[0].df))") }
+        return true
     }
 }
