@@ -250,12 +250,16 @@ public struct BarometerEvaluator: Sendable {
             let focalBenchmark = (0..<benchmark.rowCount).filter { inBenchmark[$0] && benchmarkGroup.codes[$0] >= 0
                 && benchmarkGroup.levels[Int(benchmarkGroup.codes[$0])] == r.request.focal }.count
             if wave == waves.current { n = inPopulation.filter { $0 }.count }
+            // A sampled side whose rows lie in one PSU (0 design df) gives the row R's standard
+            // error with the note that it measures nothing: as every figure on such rows, the
+            // figure and the changes resting on it are flagged and no statistical verdict rests
+            // on them (`Figure.standardErrorMeasuresNothing`).
             let value = Inferred(estimate: row.estimate, standardError: row.standardError.isFinite ? row.standardError : nil,
                                  df: nil, low: row.confidenceLow, high: row.confidenceHigh)
             return WaveByWave.AtWave(value: value, smallestCell: min(focalRows.count, focalBenchmark),
                                      strata: [r.populationCensus ? [] : try strata(request.subset, population, populationDesign),
                                               r.benchmarkCensus ? [] : try strata(request.benchmarkSubset, benchmark, benchmarkDesign)],
-                                     notes: row.note.map { [$0] } ?? [])
+                                     notes: row.note.map { [$0] } ?? [], standardErrorMeasuresNothing: row.standardErrorMeasuresNothing)
         }
         var notes = figures.notes
         if benchmarkWaves.current != waves.current {

@@ -72,6 +72,11 @@ public struct RepresentationRow: Sendable {
     public var confidenceHigh: Double?
     /// A note on the standard error (replicates left out, in the population or the benchmark).
     public var note: String? = nil
+    /// Whether the row rests on a sampled side whose compared rows leave its design 0 degrees of
+    /// freedom (one PSU, or one observation): the group's share there has a standard error of 0
+    /// (R's) that measures nothing (`SurveyDesign.zeroDegreesOfFreedomNote`, in `note`), so no
+    /// verdict rests on the row (the barometer's `Figure.standardErrorMeasuresNothing`).
+    public var standardErrorMeasuresNothing = false
 }
 
 /// `disparity representation`: the group's share in a population against its share in an
@@ -114,6 +119,8 @@ public struct RepresentationEstimator: Sendable {
             : "population: \(s.withoutLevel) row\(s.withoutLevel == 1 ? "" : "s") without a value of \(quoted: request.standardise!) left out, the share too: it rests on the rows with one, as the expected share does"
         let notes = [leftOut, s.note.map { "population: \($0)" }, b.note.map { "benchmark: \($0)" }].compactMap { $0 }
         let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        // Every row carries the note of a side whose share measures nothing, and so its flag.
+        let measuresNothing = s.measuresNothing || b.measuresNothing
         func row(_ name: String, _ value: Double, populationGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
@@ -121,7 +128,8 @@ public struct RepresentationEstimator: Sendable {
             } }
             let inferred = Inferred.wald(value, variance: max(0, v), df: nil, level: request.level).scaled(by: scale)
             return RepresentationRow(component: name, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
-                                     confidenceLow: inferred.low, confidenceHigh: inferred.high, note: note)
+                                     confidenceLow: inferred.low, confidenceHigh: inferred.high, note: note,
+                                     standardErrorMeasuresNothing: measuresNothing)
         }
         let P = s.values[0], B = b.values[0]
         func unit(_ i: Int) -> [Double] { (0..<k).map { $0 == i ? 1 : 0 } }
@@ -152,10 +160,12 @@ public struct RepresentationEstimator: Sendable {
     /// within the level (true: the benchmark's), with their joint covariance. On the full sample
     /// (`replicate` false) rows all of weight 0 are an error; a replicate's give NaN shares, which
     /// leave it out of the variance. `withoutLevel` counts the rows of the group column left out
-    /// for want of a level of the characteristic (the population's mix only).
+    /// for want of a level of the characteristic (the population's mix only); `measuresNothing`
+    /// whether the group's share has a standard error of 0 from rows leaving the design 0
+    /// degrees of freedom (`SurveyDesign.measuresNothing`, the note then says so).
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
                         levels: [String], withinLevels: Bool, replicate: Bool = false)
-        throws -> (values: [Double], covariance: Covariance, note: String?, withoutLevel: Int) {
+        throws -> (values: [Double], covariance: Covariance, note: String?, withoutLevel: Int, measuresNothing: Bool) {
         let table = source.table
         let group = try table.categorical(request.column)
         guard let focal = table.level(request.focal, among: group.levels, ofColumn: request.column) else {
@@ -209,7 +219,7 @@ public struct RepresentationEstimator: Sendable {
             }
             values.append(withinLevels ? totals[e] / weightAt[e] : weightAt[e] / W)
         }
-        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil, withoutLevel) }
+        guard !source.census else { return (values, Covariance(size: k, values: [Double](repeating: 0, count: k * k)), nil, withoutLevel, false) }
         let estimator = self
         if let replicated = try source.design.replicateCovariance(estimates: values, { replicate in
             try estimator.shares(RepresentationSource(table: source.table, design: replicate, census: false), request,
@@ -217,7 +227,7 @@ public struct RepresentationEstimator: Sendable {
         }) {
             let flat = !replicate && source.design.measuresNothing(standardError: replicated.covariance[0, 0].squareRoot(), estimate: values[0], rows: rows)
             let note = [replicated.note, flat ? SurveyDesign.zeroDegreesOfFreedomNote : nil].compactMap { $0 }
-            return (values, replicated.covariance, note.isEmpty ? nil : note.joined(separator: "; "), withoutLevel)
+            return (values, replicated.covariance, note.isEmpty ? nil : note.joined(separator: "; "), withoutLevel, flat)
         }
         var influence = [Double](repeating: 0, count: rows.count * k)
         for (i, r) in rows.enumerated() {
@@ -231,6 +241,6 @@ public struct RepresentationEstimator: Sendable {
         let covariance = try VarianceEngine(design: source.design).covariance(Influence(rows: rows, width: k, values: influence))
         // Rows in one PSU give the group's share a standard error of 0 that measures nothing.
         let flat = source.design.measuresNothing(standardError: covariance[0, 0].squareRoot(), estimate: values[0], rows: rows)
-        return (values, covariance, flat ? SurveyDesign.zeroDegreesOfFreedomNote : nil, withoutLevel)
+        return (values, covariance, flat ? SurveyDesign.zeroDegreesOfFreedomNote : nil, withoutLevel, flat)
     }
 }

@@ -736,6 +736,65 @@ final class BarometerTests: XCTestCase {
         }
     }
 
+    /// A representation measure (goal 3's kind) whose sampled side's compared rows (managers) in a
+    /// wave lie in one PSU: the benchmark's beside a staff register, or the staff's beside a census benchmark.
+    /// `representation` on the wave's rows says its standard error of 0 (R's) measures nothing
+    /// and no verdict rests on it, yet the barometer judged the index on it ("met" on an
+    /// interval of width 0). Now it is as every figure on such rows: R's standard error kept,
+    /// the note, the figure and the change resting on it flagged
+    /// (`Figure.standardErrorMeasuresNothing`), an inconclusive statistical verdict, a
+    /// target's on the figure itself too; the official verdict reads the rounded figures as before.
+    func testARepresentationWhoseSampledSideLiesInOnePSUHasNoVerdict() throws {
+        // Each wave its own stratum (independent samples); the managers of 2011 in its PSU 5 alone.
+        let staff = "period,s,psu,role,g\n2010,1,1,m,a\n2010,1,1,m,b\n2010,1,2,m,b\n2010,1,2,m,a\n2010,1,3,m,a\n2010,1,3,m,b\n2010,1,4,m,b\n2010,1,4,m,b\n2011,2,5,m,a\n2011,2,5,m,a\n2011,2,5,m,b\n2011,2,5,m,b\n2011,2,6,o,a\n2011,2,6,o,b\n"
+        let labour = "period,s,psu,role,g\n2010,1,1,m,a\n2010,1,1,m,b\n2010,1,2,m,a\n2010,1,2,m,a\n2010,1,3,m,b\n2010,1,3,m,b\n2010,1,4,m,a\n2010,1,4,m,b\n2011,2,5,m,a\n2011,2,5,m,b\n2011,2,5,m,b\n2011,2,5,m,b\n2011,2,6,o,a\n2011,2,6,o,b\n"
+        let bench = FileManager.default.temporaryDirectory.appendingPathComponent("benchmark-\(UUID().uuidString).csv")
+        try labour.write(to: bench, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bench) }
+        let sides = [("benchmark", "", "census: true, benchmark: {data: \(bench.path), design: {strata: s, cluster: psu}, subset: \"role == m\"}"),
+                     ("population", "    design: {strata: s, cluster: psu}\n", "benchmark: {data: \(bench.path), census: true, subset: \"role == m\"}")]
+        for (side, design, keys) in sides {
+            let measure = "{id: r, label: index, unit: index, measure: representation, variable: g, focal: a, subset: \"role == m\", \(keys)}"
+            func evaluate(_ kind: String) throws -> MeasureResult {
+                let yaml = Self.head + "goals:\n  - id: \"1\"\n    label: Test\n    \(kind)\n    data: d.csv\n\(design)    measures:\n      - \(measure)\n"
+                return try XCTUnwrap(BarometerEvaluator(config: load(staff, yaml), minimumCell: 1).evaluate().goals.first?.measures.first)
+            }
+            let m = try evaluate("kind: direction\n    direction: higher")
+            // `representation` on the wave's rows: R's standard error of 0, with the note.
+            let table = try CSVReader.parse(Array(staff.utf8), source: "d.csv"), other = try CSVReader.parse(Array(labour.utf8), source: "b.csv")
+            let sampled = DesignSpec(strata: "s", clusters: ["psu"])
+            let estimator = RepresentationEstimator(
+                population: RepresentationSource(table: table, design: try SurveyDesign(spec: side == "population" ? sampled : DesignSpec(), table: table),
+                                                 census: side == "benchmark"),
+                benchmark: RepresentationSource(table: other, design: try SurveyDesign(spec: side == "benchmark" ? sampled : DesignSpec(), table: other),
+                                                census: side == "population"))
+            let row = try XCTUnwrap(estimator.estimate(RepresentationRequest(column: "g", focal: "a", subset: try RowFilter(parsing: "period == 2011 & role == m"),
+                                                                             benchmarkSubset: try RowFilter(parsing: "period == 2011 & role == m")))
+                .first { $0.component == "index" })
+            XCTAssertEqual(row.note, "\(side): \(SurveyDesign.zeroDegreesOfFreedomNote)", side)
+            let now = try XCTUnwrap(m.current.value, side)
+            XCTAssertEqual(now.estimate, 2, accuracy: 1e-12, side)
+            XCTAssertEqual(try XCTUnwrap(now.standardError, side), row.standardError, accuracy: 1e-12, side)
+            XCTAssertLessThan(try XCTUnwrap(now.standardError, side), 1e-12, "\(side): R's 0, up to rounding")
+            XCTAssertTrue(m.current.standardErrorMeasuresNothing, side)
+            let baseline = try XCTUnwrap(m.baseline?.value?.standardError, "\(side): the baseline's rows lie in four PSUs")
+            XCTAssertGreaterThan(baseline, 0, side)
+            XCTAssertFalse(try XCTUnwrap(m.baseline, side).standardErrorMeasuresNothing, side)
+            let change = try XCTUnwrap(m.changeSinceBaseline, side)
+            XCTAssertEqual(try XCTUnwrap(change.value?.standardError, side), baseline, accuracy: 1e-9 * baseline, "\(side): the baseline's error alone")
+            XCTAssertTrue(change.standardErrorMeasuresNothing, side)
+            XCTAssertEqual(m.verdict, .inconclusive, side)
+            XCTAssertEqual(m.official, .improved, "\(side): the official verdict reads the rounded figures")
+            XCTAssert(m.notes.contains("wave 2011: \(side): \(SurveyDesign.zeroDegreesOfFreedomNote)"), "\(side): \(m.notes)")
+            // A target judged on the index itself, an interval of width 0 wholly above: no verdict rests on it.
+            let target = try evaluate("kind: target\n    target: '>= 1'")
+            XCTAssertEqual(target.current.value?.low ?? .nan, 2, accuracy: 1e-9, side)
+            XCTAssertTrue(target.current.standardErrorMeasuresNothing, side)
+            XCTAssertEqual(target.verdict, .inconclusive, side)
+            XCTAssertEqual(target.official, .met, side)
+        }
+    }
+
     func testMeasureNamingAMissingColumn() {
         assertFails(goal("{id: m, label: L, unit: '%', stat: mean, variable: income}"), evaluate: true,
                     mentions: ["goal x1, measure m", "'income'", "no such column"])
