@@ -142,7 +142,16 @@ private struct AnalysisDecoder {
             throw node["bootstrap"]!.usageError("\(node.place): 'bootstrap' resamples the design's PSUs, which its replicate weights leave unknown (--replicate-weights and --bootstrap cannot be combined)", placed: false)
         }
         let options = try SpecArguments<DesignOptions>(ownKeys: Set(node.keys).subtracting(varianceKeys)).decode(node)
-        let method = try node.placing { try options.spec().varianceMethod }
+        let given = try node.placing { try options.spec().varianceMethod }
+        // An analysis's own bootstrap without a seed takes the seed the design gives its own
+        // bootstrap (`seed:` beside the design's `bootstrap` or made bootstrap replicates), as the
+        // design's bootstrap does, rather than the default 1.
+        let method: VarianceMethod
+        if node["seed"] == nil, case .bootstrap(let replicates, _) = given, let seed = design.varianceMethod.bootstrapSeed {
+            method = .bootstrap(replicates: replicates, seed: seed)
+        } else {
+            method = given
+        }
         var analysed = design
         analysed.varianceMethod = method
         let analysis = try self.analysis(command, under: analysed)

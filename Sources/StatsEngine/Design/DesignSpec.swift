@@ -66,6 +66,16 @@ public enum VarianceMethod: Sendable, Equatable {
     /// Replicate weights made from the design (R's `as.svrepdesign`); thereafter as
     /// `replicateWeights`.
     case madeReplicates(MakeReplicatesSpec)
+
+    /// The seed of a bootstrap: a Rao-Wu bootstrap's, or made bootstrap replicates'; nil for
+    /// the other methods.
+    var bootstrapSeed: UInt64? {
+        switch self {
+        case .bootstrap(_, let seed): return seed
+        case .madeReplicates(let made): return made.seed
+        case .linearization, .replicateWeights: return nil
+        }
+    }
 }
 
 /// How replicate estimates combine into a variance: R's `svrepdesign` `type`.

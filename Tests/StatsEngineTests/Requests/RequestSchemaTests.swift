@@ -136,6 +136,28 @@ final class RequestSchemaTests: ScratchFolderTestCase {
         XCTAssertEqual(perAnalysis[1], linear[1])
     }
 
+    /// An analysis's own `bootstrap` without a `seed` takes the seed written beside the design's
+    /// bootstrap (a review found it silently took 1): the analysis's 40 replicates under the
+    /// design's seed 9 are those of the design's own bootstrap of 40 with seed 9, not seed 1's.
+    func testAnAnalysissBootstrapWithoutASeedTakesTheDesignsSeed() throws {
+        let spec = directory.appendingPathComponent("s.yaml")
+        func reports(_ design: String, _ analysis: String) throws -> String {
+            try "data: d.csv\ndesign: {\(design)}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y\(analysis)}\n"
+                .write(to: spec, atomically: true, encoding: .utf8)
+            let run = try RunSpec.load(path: spec.path)
+            let table = try CSVReader.read(path: run.data)
+            return try run.analyses[0].run(table, try SurveyDesign(spec: run.design, table: table)).rendered(as: .csv)
+        }
+        let sampling = "weights: w, strata: stratum, cluster: psu"
+        let inherited = try reports(sampling + ", bootstrap: 20, seed: 9", ", bootstrap: 40")
+        XCTAssertEqual(inherited, try reports(sampling + ", bootstrap: 40, seed: 9", ""))
+        XCTAssertEqual(inherited, try reports(sampling + ", bootstrap: 20, seed: 9", ", bootstrap: 40, seed: 9"))
+        XCTAssertNotEqual(inherited, try reports(sampling, ", bootstrap: 40, seed: 1"))
+        // Made bootstrap replicates' seed too; an analysis's own seed still wins.
+        XCTAssertEqual(try reports(sampling + ", make-replicates: bootstrap, replicates: 20, seed: 9", ", bootstrap: 40"), inherited)
+        XCTAssertEqual(try reports(sampling + ", bootstrap: 20, seed: 9", ", bootstrap: 40, seed: 1"), try reports(sampling, ", bootstrap: 40, seed: 1"))
+    }
+
     func testInvalidSpecNumbersAreUsageErrors() throws {
         for (pair, fragment) in [("bootstrap: 1e30", "bootstrap '1e30'"), ("bootstrap: 9.3e18", "bootstrap '9.3e18'"),
                                  ("bootstrap: 50, seed: -1", "seed '-1'"), ("bootstrap: 50, seed: nan", "seed 'nan'"),
