@@ -112,7 +112,7 @@ public struct BarometerEvaluator: Sendable {
                 // note, and no statistical verdict rests on it (inconclusive).
                 return WaveByWave.AtWave(value: row.inferred, smallestCell: cells.map(\.n).min() ?? 0,
                                          strata: [try strata(atWave.subset, data, design)], notes: row.note.map { [$0] } ?? [],
-                                         standardErrorMeasuresNothing: row.note?.contains(SurveyDesign.zeroDegreesOfFreedomNote) == true)
+                                         standardErrorMeasuresNothing: row.standardErrorMeasuresNothing)
             }
             result = MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
                                    current: figures.current, baseline: figures.baseline, previous: figures.previous,

@@ -174,7 +174,7 @@ struct WaveContrasts {
         // (on replicate weights its variance is the replicates', which its level does not show).
         if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite })
             || figures.contains(where: { $0.value.map { $0.estimate.isFinite && $0.standardError == nil } == true }) {
-            notes.append("a figure has no standard error: the design gives one of its groups none (R gives NaN), so it has no interval and its statistical verdict is inconclusive")
+            notes.append("a figure has no standard error: the design gives one of its groups none (R gives NaN), or a quantile's Woodruff interval leaves the data (R gives NA), so it has no interval (at most an end) and its statistical verdict is inconclusive")
         }
         current = figures[0]
         var next = 1

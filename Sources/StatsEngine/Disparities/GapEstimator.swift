@@ -70,7 +70,7 @@ public struct GapEstimator: Sendable {
             guard let used = cellsOf[row.component], let cells = flat[row.focal], !cells.isDisjoint(with: used),
                   row.standardError.isFinite else { return row }
             var row = row
-            (row.verdict, row.targetPValue) = (nil, nil)
+            (row.verdict, row.targetPValue, row.standardErrorMeasuresNothing) = (nil, nil, true)
             row.note = [row.note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
             return row
         }

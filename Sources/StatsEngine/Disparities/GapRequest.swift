@@ -159,6 +159,11 @@ public struct GapRow: Sendable {
     public var targetPValue: Double?
     /// What qualifies the row (replicates left out), nil for most rows.
     public var note: String? = nil
+    /// Whether the row rests on a group whose rows leave the design 0 degrees of freedom (one
+    /// PSU, or one observation): its standard error is R's, without that group's error, which
+    /// measures nothing there (`SurveyDesign.zeroDegreesOfFreedomNote`, in `note`), so the row
+    /// has no verdict (the barometer's `Figure.standardErrorMeasuresNothing`).
+    public var standardErrorMeasuresNothing = false
 
     /// The estimate, SE, df and interval as one value.
     public var inferred: Inferred {

@@ -149,6 +149,7 @@ final class OaxacaDecompositionTests: XCTestCase {
                 XCTAssertEqual(part.note, note, "\(request.pooled ? "pooled " : "")\(request.threefold ? "threefold " : "")\(part.component)")
                 XCTAssertNil(part.verdict)
                 XCTAssertNil(part.targetPValue)
+                XCTAssert(part.standardErrorMeasuresNothing, "flagged: \(part.component)")
                 XCTAssert(part.estimate.isFinite && part.standardError.isFinite, "R's figures kept: \(part.component)")
             }
         }
@@ -158,6 +159,7 @@ final class OaxacaDecompositionTests: XCTestCase {
         let rows = try GapEstimator(table: table, design: design).estimate(period)
         for part in ["explained", "unexplained", "explained[x]", "unexplained[(Intercept)]", "unexplained[x]"] {
             XCTAssertNil(try XCTUnwrap(rows.first { $0.component == part }).note, part)
+            XCTAssertFalse(try XCTUnwrap(rows.first { $0.component == part }).standardErrorMeasuresNothing, part)
             XCTAssertEqual(try XCTUnwrap(rows.first { $0.component == "baseline " + part }).note, note, "baseline " + part)
         }
     }
