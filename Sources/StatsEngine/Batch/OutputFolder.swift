@@ -4,8 +4,8 @@ import Foundation
 /// the target (`.NAME.partial-PID`), which then takes the target's place in one atomic exchange
 /// (Linux `renameat2(RENAME_EXCHANGE)`), so the target holds either the complete new set or the
 /// complete previous one, never a mix. The previous set is then removed. An interrupted run
-/// (SIGINT, SIGTERM) removes its staging folder; a killed one leaves it, and the next run into
-/// the same target removes it.
+/// (SIGINT, SIGTERM) removes its staging folder and ends with the signal's exit status (128 + its
+/// number); a killed one leaves it, and the next run into the same target removes it.
 ///
 /// The target must be the run's own: missing, empty, or a previous run's folder (it holds
 /// `manifest.json`), so that exchanging it can never take away anything else.
@@ -14,6 +14,13 @@ final class OutputFolder: @unchecked Sendable {
     let staging: URL
     private let fileManager = FileManager.default
     private var interruption: [DispatchSourceSignal] = []
+    /// Held by the exchange and by `discard` while they change the folders, and taken for good
+    /// by an interruption: a write that fails because the interruption removed the staging
+    /// folder waits in `discard` for the interruption's exit, rather than ending the run as a
+    /// failed one (exit 1) first.
+    private let folders = NSLock()
+    /// Whether the exchange has put the new set in place (read under `folders`).
+    private var committed = false
 
     /// Prepares the staging folder for `path`.
     /// - Throws: `DisparityError.usage` when the target holds files of its own, `.data` when a
@@ -57,36 +64,53 @@ final class OutputFolder: @unchecked Sendable {
     /// Puts the staged set in the target's place, atomically, and removes the previous set.
     /// - Throws: `DisparityError.data` when the exchange fails (the target is then unchanged).
     func commit() throws {
-        defer { interruption.forEach { $0.cancel() } }
+        folders.lock()
+        defer {
+            folders.unlock()
+            interruption.forEach { $0.cancel() }
+        }
         if fileManager.fileExists(atPath: target.path) {
             guard Self.exchange(staging.path, target.path) else {
-                discard()
+                try? fileManager.removeItem(at: staging)
                 throw DisparityError.data(file: target.path, "could not replace the folder's previous outputs (\(String(cString: strerror(errno)))); it is unchanged")
             }
             try? fileManager.removeItem(at: staging)  // now the previous set
         } else {
             guard rename(staging.path, target.path) == 0 else {
-                discard()
+                try? fileManager.removeItem(at: staging)
                 throw DisparityError.data(file: target.path, "could not create the output folder (\(String(cString: strerror(errno))))")
             }
         }
+        committed = true
     }
 
     /// Removes the staging folder (a run that failed before writing its outputs).
     func discard() {
+        folders.lock()
+        defer {
+            folders.unlock()
+            interruption.forEach { $0.cancel() }
+        }
         try? fileManager.removeItem(at: staging)
     }
 
-    /// SIGINT and SIGTERM remove the staging folder and end the process as those signals do.
+    /// SIGINT and SIGTERM remove the staging folder and end the process with exit status
+    /// 128 + the signal's number, as a shell reports a process those signals ended. The handlers
+    /// run on a queue of their own: the shared pool may be busy with the analyses' passes until
+    /// the run is writing its outputs.
     private func removeOnInterruption() {
+        let queue = DispatchQueue(label: "disparity.interruption", qos: .userInteractive)
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            let staging = self.staging
-            source.setEventHandler {
-                try? FileManager.default.removeItem(at: staging)
-                FileHandle.standardError.write(Data("disparity: interrupted; the output folder is unchanged\n".utf8))
-                exit(128 + signalNumber)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { [self] in
+                folders.lock()  // never unlocked: the process ends here
+                try? fileManager.removeItem(at: staging)
+                let outcome = committed ? "the outputs were complete and are in place" : "the output folder is unchanged"
+                FileHandle.standardError.write(Data("disparity: interrupted; \(outcome)\n".utf8))
+                // _exit, not exit: the analyses' threads still run, and exit's clean-up of the
+                // libraries they use (OpenBLAS's) would race them.
+                _exit(128 + signalNumber)
             }
             source.resume()
             interruption.append(source)

@@ -59,13 +59,14 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         let analyses = try spec("  - {name: m, command: estimate, stat: mean, variable: y}\n")
         XCTAssertEqual(try CommandLine.run(["run", analyses, "--out", out.path]).status, 0)
         let before = try Data(contentsOf: out.appendingPathComponent("m.csv"))
-        // A run that takes a while (40 large bootstraps: seconds in the optimised build),
-        // interrupted with SIGINT.
-        let slow = try spec((1...40).map { "  - {name: m\($0), command: estimate, stat: mean, variable: y, bootstrap: 100000}\n" }.joined())
+        // A run that takes a while (200 large bootstraps: about 20 s in the debug build, on
+        // two cores), interrupted with SIGINT.
+        let slow = try spec((1...200).map { "  - {name: m\($0), command: estimate, stat: mean, variable: y, bootstrap: 100000}\n" }.joined())
         let process = Process()
         process.executableURL = CommandLine.executable
         process.arguments = ["run", slow, "--out", out.path]
-        process.standardError = Pipe()
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
         // Interrupted once its staging folder exists (before, SIGINT would end it as it ends
         // any process, however loaded the machine is).
@@ -74,9 +75,15 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
             Thread.sleep(forTimeInterval: 0.05)
         }
         Thread.sleep(forTimeInterval: 0.2)
+        let interrupted = Date()
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
+        // It ends at once, not when the analyses are done: its handler once waited for a thread
+        // of the pool the analyses held, then raced the outputs' writing (exit 1, "cannot write").
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 5, "the interruption waited for the analyses")
         XCTAssertEqual(process.terminationStatus, 128 + SIGINT)
+        XCTAssertEqual(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                       "disparity: interrupted; the output folder is unchanged\n")
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("m.csv")), before, "the previous set is untouched")
         XCTAssertEqual(try files(directory).filter { $0.hasPrefix(".") }, [], "no staging folder left")
     }
