@@ -1,5 +1,7 @@
+import Foundation
+
 /// The columns of a data file a reader keeps (`ReadOptions.columns`): all of them, or those an
-/// analysis names — column names and glob patterns (`repw*`, `rep?`, as `--replicate-weights`
+/// analysis names — column names and glob patterns (`repw*`, `rep?`, `b[0-9]*`, as `--replicate-weights`
 /// takes them). The other columns are walked over to find the records but never parsed or
 /// stored, so memory follows the columns used, not the file.
 public enum ColumnSelection: Sendable, Hashable {
@@ -27,29 +29,14 @@ public enum ColumnSelection: Sendable, Hashable {
         }
     }
 
-    /// Whether `item` names the column `name`: a glob (`*` any run, `?` one character) matches by
-    /// pattern, any other item only its own name.
+    /// Whether `item` names the column `name`: its own name, or a glob (POSIX `fnmatch`: `*` any
+    /// run, `?` one character, `[0-9]` and `[!_]` one character of a class) that matches it.
     public static func item(_ item: String, matches name: String) -> Bool {
-        guard isPattern(item) else { return item == name }
-        let p = Array(item), s = Array(name)
-        var pi = 0, si = 0, star = -1, mark = 0
-        while si < s.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == s[si] {
-                pi += 1; si += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi; mark = si; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; si = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        item == name || (isPattern(item) && fnmatch(item, name, 0) == 0)
     }
 
     /// Whether `item` is a glob pattern rather than a column name.
-    static func isPattern(_ item: String) -> Bool { item.contains("*") || item.contains("?") }
+    static func isPattern(_ item: String) -> Bool { item.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
 }
 
 /// A request or design that knows which columns of its data it reads, so that only those are

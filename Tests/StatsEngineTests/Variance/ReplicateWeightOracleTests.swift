@@ -77,6 +77,25 @@ final class ReplicateWeightOracleTests: XCTestCase {
         XCTAssertFalse(ColumnSelection.item("repw*", matches: "w"))
         XCTAssertFalse(ColumnSelection.item("repw?", matches: "repw12"))
         XCTAssertTrue(ColumnSelection.item("*w*2", matches: "repw12"))
+        // Classes: `b[0-9]*` once matched nothing, and `b*`, the way round it, also took `bin`.
+        XCTAssertTrue(ColumnSelection.item("b[0-9]*", matches: "b12"))
+        XCTAssertFalse(ColumnSelection.item("b[0-9]*", matches: "bin"))
+        XCTAssertFalse(ColumnSelection.item("b[0-9]*", matches: "bs1"))
+        XCTAssertTrue(ColumnSelection.item("b[!0-9]*", matches: "bs1"))
+        XCTAssertTrue(ColumnSelection.item("x[1]", matches: "x[1]"), "a column's own name, brackets and all")
+    }
+
+    /// A class in `--replicate-weights` picks its columns when reading only the used columns
+    /// too, and gives the same design as listing them.
+    func testGlobWithAClassPicksItsColumns() throws {
+        let csv = "y,w,bin,b1,b2,b3,bs1\n1,1,1,1,0,2,1\n2,1,0,2,1,0,1\n3,2,1,0,2,2,1\n4,1,0,1,1,1,1\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("class-\(getpid()).csv")
+        try csv.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let spec = try DesignOptions.parse(["--weights", "w", "--replicate-weights", "b[0-9]*", "--replicate-type", "jk1"]).spec()
+        let table = try TableFile.read(path: url.path, options: ReadOptions(columns: spec.columnsUsed.union(ColumnSelection(["y"]))))
+        XCTAssertEqual(table.names.sorted(), ["b1", "b2", "b3", "w", "y"])
+        XCTAssertEqual(try SurveyDesign(spec: spec, table: table).replicateWeights?.columns, ["b1", "b2", "b3"])
     }
 }
 
