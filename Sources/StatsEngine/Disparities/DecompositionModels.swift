@@ -29,6 +29,7 @@ struct GroupModels {
         let inDomain = domain ?? [Bool](repeating: true, count: groups.codes.count)
         inFocal = groups.codes.indices.map { groups.codes[$0] == focalCode && inDomain[$0] }
         inReference = groups.codes.indices.map { groups.codes[$0] == referenceCode && inDomain[$0] }
+        try FormulaParser.checkTerms(covariates, option: "--adjust")
         formula = try ModelFormula("\(OaxacaBlinder.quoted(outcome)) ~ \(covariates)")
         guard formula.hasIntercept else { throw DisparityError.usage("--adjust \(quoted: covariates): the decomposition needs an intercept") }
         (focalName, referenceName) = (focal, reference)

@@ -14,12 +14,15 @@ struct FormulaParser {
 
     private let text: [Character]
     private let source: String
+    /// What the errors call the text: `formula`, or the option that gave a list of terms.
+    private let label: String
     private var position = 0
     private var nesting = 0
     private var operators = 0
 
-    init(_ source: String) {
+    init(_ source: String, label: String = "formula") {
         self.source = source
+        self.label = label
         self.text = Array(source)
     }
 
@@ -47,7 +50,7 @@ struct FormulaParser {
 
     /// A one-line error that quotes the formula (its start, when long) and points at a character.
     func error(_ message: String, at index: Int) -> DisparityError {
-        DisparityError.usage("formula \(quoted: source): \(message) (at character \(index + 1))")
+        DisparityError.usage("\(label) \(quoted: source): \(message) (at character \(index + 1))")
     }
 
     // MARK: bounds
@@ -251,7 +254,7 @@ struct FormulaParser {
         }
         while let c = peek, c.isLetter || c.isNumber || c == "_" || c == "." { position += 1 }
         guard position > start, !text[start].isNumber else {
-            throw error(peek.map { "expected a column name, found \(quoted: $0)" } ?? "the formula ends where a column name is expected", at: start)
+            throw error(peek.map { "expected a column name, found \(quoted: $0)" } ?? "the \(label == "formula" ? "formula" : "text") ends where a column name is expected", at: start)
         }
         return String(text[start..<position])
     }
@@ -284,5 +287,21 @@ extension FormulaParser {
             throw parser.error("unexpected '\(parser.text[parser.position])'", at: parser.position)
         }
         return rhs
+    }
+
+    /// Checks the syntax of a list of terms that an option gives without a response or `~`
+    /// (`--test "x1 + x2"`, `--adjust "age + factor(edu)"`), which the caller then reads as a
+    /// formula's right-hand side: an error names the option and points at a character of the
+    /// text as the user wrote it.
+    /// - Throws: `DisparityError.usage` "OPTION 'TEXT': what is wrong (at character N)".
+    static func checkTerms(_ terms: String, option: String) throws {
+        var parser = FormulaParser(terms, label: option)
+        parser.skipSpace()
+        if parser.peek == "~" { throw parser.error("give the terms without '~' (as \"x1 + x2\")", at: parser.position) }
+        _ = try parser.sum()
+        parser.skipSpace()
+        if parser.position < parser.text.count {
+            throw parser.error("unexpected \(quoted: parser.text[parser.position])", at: parser.position)
+        }
     }
 }

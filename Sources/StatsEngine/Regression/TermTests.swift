@@ -33,6 +33,7 @@ struct TermTests {
             }
         }
         for text in requested {
+            try FormulaParser.checkTerms(text, option: "--test")
             let wanted = try ModelFormula("y ~ " + text).terms
             // A power written bare reads as R reads it in a formula (x^2 is x): where the model
             // has the power as I(), the request surely meant it, not x.

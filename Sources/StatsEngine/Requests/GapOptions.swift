@@ -129,6 +129,7 @@ public struct GapOptions: ParsableArguments {
         request.normalize = normalize
         request.subset = try subset.map(RowFilter.init(parsing:))
         request.disclosure = try DisclosureControl(checked: minCell)
+        if let adjust { try FormulaParser.checkTerms(adjust, option: "--adjust") }
         try request.validate()
         return request
     }

@@ -65,6 +65,7 @@ public struct RegressOptions: ParsableArguments {
                                         tolerance: tolerance ?? RegressionRequest.defaultTolerance, allowAliased: allowAliased)
         request.subset = try subset.map(RowFilter.init(parsing:))
         _ = try ModelFormula(formula)
+        for test in tests { try FormulaParser.checkTerms(test, option: "--test") }
         try request.validate()
         if family == .gaussian, let option = [(maxIterations != nil, "--max-iterations"), (tolerance != nil, "--tolerance")].first(where: \.0)?.1 {
             throw DisparityError.usage("\(option) has no effect on a linear model (--family gaussian), which is solved directly, not by iterations: drop it, or fit --family binomial or poisson")

@@ -136,6 +136,19 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         try assertFails(data, ["y ~ g", "--test", "x"], code: 2, mentions: ["--test 'x': the model has no term 'x'; its terms: g"])
     }
 
+    /// A `--test` (and a gap's `--adjust`) that is not a list of terms is named as written, by
+    /// its option, pointing at its own character (it was named as a formula 'y ~ …' the user
+    /// never wrote, counting 4 characters more), before any model is fitted.
+    func testATestOrAdjustThatIsNoListOfTermsIsNamedAsWritten() throws {
+        try assertFails(data, ["y ~ x + g", "--test", "x,"], code: 2, mentions: ["--test 'x,': unexpected ',' (at character 2)"])
+        try assertFails(data, ["y ~ x + g", "--test", "x +"], code: 2,
+                        mentions: ["--test 'x +': the text ends where a column name is expected (at character 4)"])
+        try assertCommandFails(in: directory, data, ["gap", "y", "--group", "g", "--reference", "a", "--adjust", "x ++ )"], code: 2,
+                               mentions: ["--adjust 'x ++ )': expected a column name, found '+' (at character 4)"])
+        try assertCommandFails(in: directory, data, ["gap", "y", "--group", "g", "--reference", "a", "--adjust", "~ x"], code: 2,
+                               mentions: ["--adjust '~ x': give the terms without '~'"])
+    }
+
     func testUnknownColumnIsNamedWithItsPlace() throws {
         try assertFails(data, ["y ~ x + agee"], mentions: ["'agee'", "no such column", "character 9"])
     }
