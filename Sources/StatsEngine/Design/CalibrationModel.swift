@@ -2,7 +2,7 @@
 /// row (R's `model.matrix(formula, model.frame(design))`) and the population total of each of
 /// its columns, matched from a `PopulationTotals` file. `--poststratify COL` is the formula
 /// `~ factor(COL) - 1` and `--rake "A,B"` is `~ factor(A) + factor(B)` whose population size is
-/// the sum of A's levels. With `within`, each level of that column is calibrated on its own.
+/// the sum of A's levels (or the totals' `(Intercept)`, when given, which every factor must sum to). With `within`, each level of that column is calibrated on its own.
 struct CalibrationModel {
     /// Column-major, `rowCount × names.count`, every table row.
     let x: [Double]
@@ -20,8 +20,9 @@ struct CalibrationModel {
     /// - Throws: `DisparityError.usage` for an interaction term; `.data` naming the totals file
     ///   (and line) for a level of the totals absent from the data, a level of the data absent
     ///   from the totals or with a population count of 0 there, a variable of the totals not in the model, a missing `(Intercept)`
-    ///   where the model has an intercept, or a factor whose levels do not sum to the
-    ///   population size; naming the data file and line for a row where a calibration variable
+    ///   where the model has an intercept (raking's and a post-stratification's may give one,
+    ///   an `(Intercept)` where the model has neither an intercept nor a factor), or a factor
+    ///   whose levels do not sum to the population size; naming the data file and line for a row where a calibration variable
     ///   is missing; and the design matrix's errors.
     init(_ spec: CalibrationSpec, table: Table, totals: PopulationTotals) throws {
         let formula = try spec.formula()
@@ -55,8 +56,11 @@ struct CalibrationModel {
         var population: Double? = nil
         var populationSource = "'(Intercept)'"
         if formula.hasIntercept && !impliedIntercept {
-            let rows = try entries("(Intercept)")
-            population = rows[0].total
+            population = try entries("(Intercept)")[0].total
+        } else if byVariable["(Intercept)"] != nil, formula.terms.contains(where: { matrix.factorLevels[$0.variables[0]] != nil }) {
+            // Raking's and a post-stratification's totals may give the population size: each
+            // factor's levels must then sum to it, as they must to a calibration's intercept.
+            population = try entries("(Intercept)")[0].total
         }
         for term in formula.terms {
             let v = term.variables[0]
@@ -98,6 +102,9 @@ struct CalibrationModel {
             }
         }
         if let unused = totals.entries.first(where: { !used.contains($0.variable) }) {
+            if unused.variable == "(Intercept)" {
+                throw DisparityError.data(file: totals.source, line: unused.line, "'(Intercept)': the calibration model '\(formula.text)' has no intercept, nor a factor whose levels would sum to it; drop the row")
+            }
             throw DisparityError.data(file: totals.source, line: unused.line, "'\(unused.variable)' is not a variable of the calibration model '\(formula.text)'")
         }
         if let population { totalOf["(Intercept)"] = population }

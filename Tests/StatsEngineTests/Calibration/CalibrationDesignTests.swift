@@ -39,6 +39,31 @@ final class CalibrationDesignTests: ScratchFolderTestCase {
         XCTAssertEqual(se, try expected("raking/mean", "std_error"), accuracy: 1e-9 * se)
     }
 
+    /// One totals file serves `--calibrate`, `--rake` and `--poststratify`: raking's and a
+    /// post-stratification's totals may give `(Intercept)`, the population size every factor
+    /// sums to (they were refused, "'(Intercept)' is not a variable of the calibration model"),
+    /// and then give the same numbers as without it.
+    func testRakingAndPostStratificationTakeTheInterceptsTotal() throws {
+        for (option, value, file) in [("--rake", "sex,agegrp,origin", "totals_rake"), ("--poststratify", "district", "totals_district")] {
+            let given = try String(contentsOf: fixture(file), encoding: .utf8)
+            let lines = given.split(separator: "\n").map(String.init)
+            let population = lines.dropFirst().compactMap { line -> Double? in
+                let cells = line.split(separator: ",")
+                return cells[0] == (option == "--rake" ? "\"sex\"" : "\"district\"") ? Double(cells[2]) : nil
+            }.reduce(0, +)
+            let withIntercept = directory.appendingPathComponent("\(file)_intercept.csv")
+            try ([lines[0], "\"(Intercept)\",,\(population)"] + lines.dropFirst()).joined(separator: "\n")
+                .write(to: withIntercept, atomically: true, encoding: .utf8)
+            func run(_ totals: String) throws -> String {
+                let result = try CommandLine.run(["estimate", "mean", "y", "--data", fixture("calib").path, "--weights", "w", "--strata", "stratum",
+                                                  "--cluster", "psu", "--nest", option, value, "--totals", totals, "--format", "csv"])
+                XCTAssertEqual(result.status, 0, "\(option): \(result.stderr)")
+                return result.stdout
+            }
+            XCTAssertEqual(try run(withIntercept.path), try run(fixture(file).path), option)
+        }
+    }
+
     func testRunSpecReadsTotalsBesideTheSpec() throws {
         try FileManager.default.copyItem(at: fixture("totals_linear"), to: directory.appendingPathComponent("population.csv"))
         let spec = directory.appendingPathComponent("spec.yaml")

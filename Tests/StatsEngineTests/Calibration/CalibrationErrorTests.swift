@@ -117,6 +117,17 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
     func testLevelsThatDoNotSumToThePopulation() throws {
         try fails("variable,level,total\n(Intercept),,100\nsex,F,50\nsex,M,40\n", ["--calibrate", "~ sex"], mentions: ["'sex'", "sum to 90", "100"])
         try fails("variable,level,total\nsex,F,50\nsex,M,50\nage,a,30\nage,b,60\n", ["--rake", "sex,age"], mentions: ["'age'", "sum to 90", "100"])
+        // Raking's and a post-stratification's `(Intercept)`, when given, is the size the levels must sum to.
+        try fails("variable,level,total\n(Intercept),,100\nsex,F,50\nsex,M,40\nage,a,30\nage,b,60\n", ["--rake", "sex,age"],
+                  mentions: ["'sex'", "sum to 90", "100", "'(Intercept)'"])
+        try fails("variable,level,total\n(Intercept),,80\nsex,F,50\nsex,M,40\n", ["--poststratify", "sex"],
+                  mentions: ["'sex'", "sum to 90", "80", "'(Intercept)'"])
+    }
+
+    /// An `(Intercept)` that no constraint and no factor reads: named, not ignored.
+    func testAnInterceptTheModelDoesNotTake() throws {
+        try fails("variable,level,total\n(Intercept),,100\ninc,,560\n", ["--calibrate", "~ inc - 1"],
+                  mentions: ["totals.csv:2", "'(Intercept)'", "has no intercept"])
     }
 
     func testMoreConstraintsThanPSUs() throws {
