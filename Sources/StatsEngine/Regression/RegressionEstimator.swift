@@ -59,10 +59,31 @@ public struct RegressionEstimator: Sendable {
                                           covariance: covariance, type: request.covariance, weights: weights)
                 .compute(level: request.level, df: df)
         }
+        var notes = (replicated?.note.map { [$0] } ?? []) + testNotes
+        if Self.fitsEssentiallyPerfectly(fit, weights: weights, rank: k) {
+            notes.append("essentially perfect fit: the residuals are rounding errors, so the standard errors, tests and intervals measure nothing (R's summary.lm warns the same)")
+        }
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: Self.rowsWithWeight(weights), rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
-                                deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: (replicated?.note.map { [$0] } ?? []) + testNotes)
+                                deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: notes)
+    }
+
+    /// Whether a linear model fits its rows exactly, to rounding: R's `summary.lm` test
+    /// (residual variance below 1e-30 times mean(f)² + var(f), f the fitted values), with the
+    /// weights taken at mean 1 over the rows with weight so that the test does not depend on
+    /// their scale (R's uses them as given). Its residuals are then rounding errors, and every
+    /// standard error built from them (whatever the covariance) is noise: a t of 1e16, or of
+    /// −401 for a term with no effect at all.
+    static func fitsEssentiallyPerfectly(_ fit: GLMFit, weights: [Double], rank: Int) -> Bool {
+        let n = rowsWithWeight(weights)
+        guard fit.family == .gaussian, n > rank, !fit.mean.isEmpty else { return false }
+        let fitted = zip(fit.mean, weights).filter { $0.1 > 0 }.map(\.0)
+        let mean = fitted.reduce(0, +) / Double(n)
+        let variance = n > 1 ? fitted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) : 0
+        let weightsMean = weights.reduce(0, +) / Double(n)
+        let residualVariance = fit.residualSumOfSquares / weightsMean / Double(n - rank)
+        return residualVariance.isFinite && residualVariance < (mean * mean + variance) * 1e-30
     }
 
     /// A fitted model with what every variance needs: the design matrix, the fit, the

@@ -62,4 +62,24 @@ final class ClassicalCovarianceTests: XCTestCase {
             }
         }
     }
+
+    /// A linear model that fits its rows exactly (y = 1 + 2x, z without effect) is flagged as R's
+    /// summary.lm warns ("essentially perfect fit"): its standard errors are rounding noise (a t
+    /// of 1e16, a p-value of 0.24 for z where R's is 0.80), under every covariance; the same
+    /// model on y plus noise is not, nor a logistic fit.
+    func testAnEssentiallyPerfectFitIsFlagged() throws {
+        let table = try table()
+        let x = try table.numeric("x"), noise = try table.numeric("y")
+        let exact = table.adding("exact", .numeric(NumericColumn(x.map { 1 + 2 * $0 })))
+            .adding("noisy", .numeric(NumericColumn(zip(x, noise).map { 1 + 2 * $0 + 1e-6 * $1 })))
+        let design = try SurveyDesign(spec: DesignSpec(weights: "w", clusters: ["psu"]), table: exact)
+        func notes(_ formula: String, _ covariance: CovarianceType, family: Family = .gaussian) throws -> [String] {
+            try RegressionEstimator(table: exact, design: design).fit(RegressionRequest(formula: formula, family: family, covariance: covariance)).notes
+        }
+        for covariance in [CovarianceType.design, .classical, .hc1] {
+            XCTAssertTrue(try notes("exact ~ x + z", covariance).contains { $0.hasPrefix("essentially perfect fit") }, "\(covariance)")
+            XCTAssertFalse(try notes("noisy ~ x + z", covariance).contains { $0.hasPrefix("essentially perfect fit") }, "\(covariance)")
+        }
+        XCTAssertFalse(try notes("bin ~ x + z", .classical, family: .binomial).contains { $0.hasPrefix("essentially perfect fit") })
+    }
 }
