@@ -1,10 +1,12 @@
 /// One field of a CSV record as a byte range into the file; nothing is copied unless the field
-/// holds doubled quotes, which only `text` needs to undo.
+/// holds doubled quotes or CRLF line breaks, which only `text` needs to undo.
 struct CSVField {
     var start: Int
     var end: Int
-    /// The field was quoted and contains `""` pairs standing for one quote each.
-    var hasEscapedQuotes: Bool
+    /// The field was quoted and contains `""` pairs standing for one quote each, or CRLF line
+    /// breaks, each read as a line feed (R's `read.csv`, whose lone carriage returns
+    /// `CSVReader.carriageReturnLines` has already made line feeds).
+    var needsUnescaping: Bool
 
     /// The field's text; bytes that are not valid UTF-8 are an error at the first of them
     /// (never a replacement character, which would merge distinct labels), naming `column`, and
@@ -17,11 +19,12 @@ struct CSVField {
                                  message: "a NUL byte (0x00) in a text cell: the file is not plain text in its encoding (check --encoding)")
         }
         var decoded: String?
-        if hasEscapedQuotes {
+        if needsUnescaping {
             var out: [UInt8] = []
             out.reserveCapacity(raw.count)
             var k = 0
             while k < raw.count {
+                if raw[k] == ASCII.carriageReturn, k + 1 < raw.count, raw[k + 1] == ASCII.newline { k += 1 }
                 out.append(raw[k])
                 k += raw[k] == ASCII.quote ? 2 : 1
             }
@@ -173,11 +176,14 @@ struct CSVTokenizer: @unchecked Sendable {
                                 if pos + 1 < end, bytes[pos + 1] == ASCII.quote { escaped = true; pos += 2; continue }
                                 break
                             }
-                            if bytes[pos] == ASCII.newline { lineBreaks += 1 }
+                            if bytes[pos] == ASCII.newline {
+                                lineBreaks += 1
+                                if bytes[pos - 1] == ASCII.carriageReturn { escaped = true }
+                            }
                             pos += 1
                         }
                         if lineBreaks > 0 { visitor.extraLines(lineBreaks, before: record + 1) }
-                        field = CSVField(start: open + 1, end: pos, hasEscapedQuotes: escaped)
+                        field = CSVField(start: open + 1, end: pos, needsUnescaping: escaped)
                         pos += 1
                         if pos < end, bytes[pos] != delimiter, bytes[pos] != ASCII.newline, !isLineEnd(carriageReturnAt: pos) {
                             throw CSVSyntaxError(offset: pos, message: "unexpected character after a closing quote")
@@ -189,7 +195,7 @@ struct CSVTokenizer: @unchecked Sendable {
                         if fieldEnd > fieldStart, bytes[fieldEnd - 1] == ASCII.carriageReturn, pos >= end || bytes[pos] == ASCII.newline {
                             fieldEnd -= 1
                         }
-                        field = CSVField(start: fieldStart, end: fieldEnd, hasEscapedQuotes: false)
+                        field = CSVField(start: fieldStart, end: fieldEnd, needsUnescaping: false)
                     }
                     try visitor.visit(record: record, column: column, field: field)
                 }

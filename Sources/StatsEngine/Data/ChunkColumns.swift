@@ -156,7 +156,7 @@ struct ChunkColumns: CSVVisitor {
         var places = 0
         if missing.matches(bytes, field) {
             numbers.set(.nan, record: record, column: slot)
-        } else if !field.hasEscapedQuotes, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &places) {
+        } else if !field.needsUnescaping, let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &places) {
             if missing.hasNumericCodes, missing.matches(number: v) {
                 numbers.set(.nan, record: record, column: slot)
             } else {
@@ -173,12 +173,12 @@ struct ChunkColumns: CSVVisitor {
     /// matched on their bytes first, so the common case makes no string at all.
     mutating func code(of field: CSVField, column: Int) throws -> Int32 {
         if missing.matches(bytes, field) { return CategoricalColumn.missingCode }
-        if missing.hasNumericCodes, !field.hasEscapedQuotes {
+        if missing.hasNumericCodes, !field.needsUnescaping {
             var places = 0
             if let v = NumberParser.parse(bytes, field.start, field.end, decimalComma: decimalComma, decimals: &places),
                missing.matches(number: v) { return CategoricalColumn.missingCode }
         }
-        if !field.hasEscapedQuotes, levels[column].count <= 16 {
+        if !field.needsUnescaping, levels[column].count <= 16 {
             let length = field.end - field.start
             for (c, level) in levelBytes[column].enumerated() where level.count == length {
                 if level.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes + field.start, length) == 0 }) { return Int32(c) }
@@ -189,7 +189,7 @@ struct ChunkColumns: CSVVisitor {
         let c = Int32(levels[column].count)
         levels[column].append(text)
         levelIndex[column][text] = c
-        levelBytes[column].append(field.hasEscapedQuotes ? [] : Array(UnsafeBufferPointer(start: bytes + field.start, count: field.end - field.start)))
+        levelBytes[column].append(field.needsUnescaping ? [] : Array(UnsafeBufferPointer(start: bytes + field.start, count: field.end - field.start)))
         if levels[column].count > 16 {
             levelKeys[column] = []
         } else if let key = levelBytes[column][Int(c)].withUnsafeBufferPointer({ LevelKey($0, code: c) }) {

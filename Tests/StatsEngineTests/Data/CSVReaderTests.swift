@@ -170,6 +170,14 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual(try numbers(mixed, "b"), [2, 4, 6])
             XCTAssertEqual((0..<3).map(mixed.line(ofRow:)), [2, 3, 4])
             XCTAssertEqual(try labels(try read("a,b\n1,\"x\ry\"\n2,z\r\n", options), "b"), ["x\ny", "z"])
+            // A CRLF in quotes is a line feed too, in a file of line feeds or of CRLFs, beside
+            // doubled quotes (R's read.csv: "a\nb"; it was kept as "a\r\nb", another label).
+            for file in ["g,y\n\"a\r\nb\",1\n\"c\",2\n\"a\r\nb\",3\n", "g,y\r\n\"a\r\nb\",1\r\n\"c\",2\r\n\"a\r\nb\",3\r\n"] {
+                let quoted = try read(file, options)
+                XCTAssertEqual(try labels(quoted, "g"), ["a\nb", "c", "a\nb"])
+                XCTAssertEqual((0..<3).map(quoted.line(ofRow:)), [2, 4, 5])
+            }
+            XCTAssertEqual(try labels(try read("g,y\n\"say \"\"a\"\"\r\nb\",1\n", options), "g"), ["say \"a\"\nb"])
         }
         // A record a lone CR cuts short (R: a row "y", NA, and a column of text) is an error at
         // its line, never a value holding a carriage return.
