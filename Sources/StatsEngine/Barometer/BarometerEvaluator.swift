@@ -177,7 +177,19 @@ public struct BarometerEvaluator: Sendable {
             return BreakdownRow(level: level, current: figures.current, changeSinceBaseline: figures.changeSinceBaseline,
                                 n: figures.n, population: figures.population)
         }
-        return (Self.withholdingComplements(rows, baselines: baselines, minimumCell: minimumCell), notes)
+        // The rows without a level are no row of their own, but a cell of each wave's line all
+        // the same: the measure less its levels gives them away. Should their figures fail to
+        // be estimated, they are taken as withheld, so that a level covers them.
+        var unlisted: (current: Figure, baseline: Figure?)?
+        let withoutLevel = column.codes.map { $0 < 0 }
+        if withoutLevel.contains(true) {
+            let figures = try? WaveContrasts(request, table: table, design: design, periodColumn: config.schedule.column,
+                                             waves: WaveContrasts.Waves(current: waves.current, baseline: waves.baseline, previous: nil),
+                                             domain: withoutLevel, minimumCell: minimumCell, level: config.level)
+            let withheld = Figure.withheld(below: minimumCell, smallestCell: 1)
+            unlisted = figures.map { ($0.current, $0.baseline) } ?? (withheld, waves.baseline == nil ? nil : withheld)
+        }
+        return (Self.withholdingComplements(rows, baselines: baselines, unlisted: unlisted, minimumCell: minimumCell), notes)
     }
 
     /// Secondary suppression across a breakdown (`DisclosureControl.complementary`, as `estimate`
@@ -191,10 +203,17 @@ public struct BarometerEvaluator: Sendable {
     /// change since the baseline is withheld where its figure is withheld now or at the baseline
     /// wave (as a run at the baseline's period withholds it, the line of that wave): otherwise
     /// the withheld figure would be the shown one less or plus the change.
+    /// The rows whose `by` value is missing are a cell of each line too, never shown: where they
+    /// are too few, a level is withheld with them (the measure less the levels would be their
+    /// figure, a single respondent's value and weight); where they are enough, they may be the
+    /// line's cover, which shows nothing more.
     /// - Parameters:
     ///   - rows: the levels' rows, disclosure control applied to each figure's own cells.
     ///   - baselines: each level's figure at the baseline wave (nil without one), so withheld.
-    static func withholdingComplements(_ rows: [BreakdownRow], baselines: [Figure?], minimumCell: Int) -> [BreakdownRow] {
+    ///   - unlisted: the figures of the rows without a level now and at the baseline; nil
+    ///     where every row has one.
+    static func withholdingComplements(_ rows: [BreakdownRow], baselines: [Figure?], unlisted: (current: Figure, baseline: Figure?)? = nil,
+                                       minimumCell: Int) -> [BreakdownRow] {
         // A wave's withheld levels: the ones of too few rows, and their complements; a level
         // without rows in the wave (not estimable) hides nothing and is not chosen.
         func withheld(_ figures: [Figure?]) -> [Bool] {
@@ -205,7 +224,8 @@ public struct BarometerEvaluator: Sendable {
             }
             return hidden
         }
-        let now = withheld(rows.map(\.current)), then = withheld(baselines)
+        let now = withheld(rows.map(\.current) + (unlisted.map { [$0.current] } ?? []))
+        let then = withheld(baselines + (unlisted.map { [$0.baseline] } ?? []))
         return rows.indices.map { i in
             var row = rows[i]
             if now[i] {

@@ -221,6 +221,37 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(withheld(try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: "2011").goals[0].measures[0]), [])
     }
 
+    /// Rows whose breakdown column is missing belong to no level, but to the measure: with one
+    /// such row among levels of enough rows, the measure's figure and population less the levels'
+    /// gave that row's value and weight exactly (a review's 66.97 over 1.939), nothing withheld.
+    /// Now they are a cell of each wave's line: too few, and the level of the fewest rows is
+    /// withheld with them (its change too); enough, and nothing is withheld.
+    func testRowsWithoutABreakdownLevelAreACellOfTheLine() throws {
+        func config(unlisted: Int) throws -> BarometerConfig {
+            var csv = "period,area,w,y\n", i = 0
+            for wave in ["2010", "2011"] {
+                for (level, n) in [("a", 6), ("b", 4), ("c", 5)] + (wave == "2011" ? [("", unlisted)] : []) {
+                    for _ in 0..<n {
+                        i += 1
+                        csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
+                    }
+                }
+            }
+            return try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+        }
+        let cause = DisclosureControl(minimumCell: 3).complementaryCause
+        let leaking = try BarometerEvaluator(config: config(unlisted: 1), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
+        XCTAssertEqual(leaking.breakdown.map(\.level), ["a", "b", "c"], "no row for the rows without a level")
+        XCTAssertEqual(leaking.breakdown.filter { $0.current.suppressed != nil }.map(\.level), ["b"])
+        let b = try XCTUnwrap(leaking.breakdown.first { $0.level == "b" })
+        XCTAssertEqual(b.current.suppressed, cause)
+        XCTAssertNil(b.population)
+        XCTAssertEqual(b.changeSinceBaseline?.suppressed, cause)
+        XCTAssertNotNil(leaking.current.value)
+        let enough = try BarometerEvaluator(config: config(unlisted: 3), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
+        XCTAssertEqual(enough.breakdown.filter { $0.current.suppressed != nil || $0.changeSinceBaseline?.suppressed != nil }.map(\.level), [])
+    }
+
     /// The history keeps each figure's own disclosure apart from its change's, and its smallest
     /// cell: a figure shown with a withheld change is stored as shown, and a report at a
     /// stricter `--min-cell` withholds the stored figures that rest on fewer observations.
