@@ -54,10 +54,13 @@ final class CSVQuotingTests: ScratchFolderTestCase {
         // byte by byte: `replacingOccurrences` would miss a quote followed by a combining mark).
         func field(_ s: String) -> String { "\"" + String(decoding: s.utf8.flatMap { $0 == UInt8(ascii: "\"") ? [$0, $0] : [$0] }, as: UTF8.self) + "\"" }
         // A lone CR in a CSV cell is read as a line feed (as R's read.csv reads it), so "i\r" comes
-        // from no CSV file; the writers quote it in the test above.
-        let levels = Array(Self.texts.dropFirst(1)).filter { $0 != "i\r" }
+        // from no CSV file; the writers quote it in the test above. A CRLF in a cell is read as a
+        // line feed too (R's read.csv), so "c\r\nd" is the level "c\nd".
+        let written = Array(Self.texts.dropFirst(1)).filter { $0 != "i\r" }
+        let levels = written.map { $0.replacingOccurrences(of: "\r\n", with: "\n") }
+        XCTAssert(levels.contains("c\nd"))
         var data = "id,g,w\r\n"
-        for (i, text) in levels.enumerated() { data += "\(field(text)),\(field(text)),\(i + 1)\r\n" }
+        for (i, text) in written.enumerated() { data += "\(field(text)),\(field(text)),\(i + 1)\r\n" }
         try data.write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
         let estimate = ["estimate", "proportion", "g", "--data", directory.appendingPathComponent("d.csv").path, "--weights", "w"]
 

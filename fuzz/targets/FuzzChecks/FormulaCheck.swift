@@ -2,8 +2,9 @@ import StatsEngine
 
 /// The fuzz check of the formula parser (`FormulaFuzz`, and the kept inputs' replay in the
 /// tests): the input (as UTF-8, invalid bytes repaired) is parsed as a model formula and, when
-/// it parses, its design matrix is built on a six-row table. The only acceptable outcomes are a
-/// matrix or a `DisparityError` whose message is one short line (`FuzzCheck`).
+/// it parses, its design matrix is built on a six-row table; and as a `--test`'s list of terms
+/// (checked with the request, `FormulaParser.checkTerms`). The only acceptable outcomes are a
+/// matrix (a request) or a `DisparityError` whose message is one short line (`FuzzCheck`).
 public enum FormulaCheck {
     /// The finding for `bytes` (nil when acceptable).
     public static func finding(_ bytes: [UInt8]) -> String? {
@@ -11,6 +12,11 @@ public enum FormulaCheck {
         return FuzzCheck.finding {
             let formula = try ModelFormula(text)
             _ = try DesignMatrix(formula: formula, table: table)
+        } ?? FuzzCheck.finding {
+            var options = RegressOptions()
+            options.formula = "y ~ x1"
+            options.tests = [text]
+            _ = try options.request()
         }
     }
 
