@@ -68,6 +68,8 @@ struct BarometerCommand: ParsableCommand {
                     let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration, minimumCell: minCell) }
                         ?? BarometerHTML.Context.unstored(result!, config: configuration)
                     try AtomicFile.write(BarometerHTML.render(result!, config: configuration, context: context, language: lang), to: report)
+                    // Figures of another definition of a measure left out of its trend: said here too.
+                    for note in context.notes(configuration) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
                 }
                 try output.emit(.barometer(result!, language: lang))
             }

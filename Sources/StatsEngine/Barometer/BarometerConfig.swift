@@ -129,7 +129,7 @@ public struct BarometerConfig: Sendable {
             throw at.usageError("'measures' lists no measures")
         }
         let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec(),
-                                                   reading: try BarometerMeasure.readOptions(at, data: at["data"]?.scalar ?? "-"))
+                                                   reading: try BarometerMeasure.readOptions(at, data: at["data"]?.scalar ?? "-"), goal: at)
         let measures = try measureNodes.enumerated().map { i, m in
             try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }

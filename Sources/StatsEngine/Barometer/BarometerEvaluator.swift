@@ -69,7 +69,9 @@ public struct BarometerEvaluator: Sendable {
     private func evaluate(_ measure: BarometerMeasure, of goal: BarometerConfig.Goal, at period: String,
                           table: (String) throws -> Table) throws -> MeasureResult {
         let data = try table(measure.data)
-        let waves = try self.waves(of: data, at: period)
+        guard let waves = try self.waves(of: data, at: period) else {
+            return try notYetAvailable(measure, data: data, at: period)
+        }
         let minimumCell = measure.minimumCell ?? self.minimumCell
         var result: MeasureResult
         switch measure.kind {
@@ -119,8 +121,12 @@ public struct BarometerEvaluator: Sendable {
                                    changeSinceBaseline: figures.changeSinceBaseline, changeSincePrevious: figures.changeSincePrevious,
                                    n: n, population: population, verdict: nil, official: nil, breakdown: [], notes: figures.notes)
         case .representation(let representation):
-            result = try evaluate(measure, representation, population: data, benchmark: table(representation.benchmarkData),
-                                  waves: waves, period: period, minimumCell: minimumCell)
+            let benchmark = try table(representation.benchmarkData)
+            guard let benchmarkWaves = try self.waves(of: benchmark, at: period) else {
+                return try notYetAvailable(measure, data: benchmark, at: period, benchmark: representation.benchmarkData)
+            }
+            result = try evaluate(measure, representation, population: data, benchmark: benchmark, waves: waves,
+                                  benchmarkWave: benchmarkWaves.current, minimumCell: minimumCell)
         }
         // Without a baseline wave there is no change to judge: the measure says why it has no verdict.
         if waves.baselineAbsent {
@@ -130,9 +136,24 @@ public struct BarometerEvaluator: Sendable {
         return result
     }
 
-    /// The data's waves for `period`: its latest at or before it, its latest at or before the
-    /// baseline (nil when that is the current one) and the one before the current.
-    private func waves(of data: Table, at period: String) throws -> WaveContrasts.Waves {
+    /// A measure whose data (or benchmark) have no wave yet at `period` (a register that starts
+    /// after the baseline): shown as not available, every figure not estimable, with a note
+    /// naming the data's first wave, and no verdict; the other measures are reported as usual.
+    private func notYetAvailable(_ measure: BarometerMeasure, data: Table, at period: String,
+                                 benchmark: String? = nil) throws -> MeasureResult {
+        let present = try waveLabels(of: data)
+        let first = config.schedule.order.first(where: present.contains)
+        let what = benchmark.map { "the benchmark \($0) has" } ?? "the data have"
+        let note = "\(what) no wave at or before \(period)\(first.map { " (the first is \($0))" } ?? ""): no figure yet"
+        return MeasureResult(measure: measure, wave: nil, baselineWave: nil, previousWave: nil, current: .notEstimable, baseline: nil,
+                             previous: nil, changeSinceBaseline: nil, changeSincePrevious: nil, n: 0, population: nil, verdict: nil,
+                             official: nil, breakdown: [], notes: [note])
+    }
+
+    /// The period labels that occur in `data`'s period column, each checked against the
+    /// schedule.
+    /// - Throws: `DisparityError.data` naming a label the configuration's periods lack.
+    private func waveLabels(of data: Table) throws -> Set<String> {
         let column = try data.categorical(config.schedule.column)
         var present = Set<String>()
         for code in column.codes where code >= 0 { present.insert(column.levels[Int(code)]) }
@@ -141,9 +162,15 @@ public struct BarometerEvaluator: Sendable {
             throw DisparityError.data(file: data.source, column: config.schedule.column,
                                       "the period \(quoted: label) is not in the configuration's periods\(NearestName.hint(for: label, among: config.schedule.order))")
         }
-        guard let current = config.schedule.latest(atOrBefore: period, among: present) else {
-            throw DisparityError.data(file: data.source, column: config.schedule.column, "no wave at or before \(period)")
-        }
+        return present
+    }
+
+    /// The data's waves for `period`: its latest at or before it, its latest at or before the
+    /// baseline (nil when that is the current one) and the one before the current; nil when
+    /// the data have no wave at or before `period` yet.
+    private func waves(of data: Table, at period: String) throws -> WaveContrasts.Waves? {
+        let present = try waveLabels(of: data)
+        guard let current = config.schedule.latest(atOrBefore: period, among: present) else { return nil }
         let baseline = config.schedule.latest(atOrBefore: config.schedule.baseline, among: present)
         return WaveContrasts.Waves(current: current, baseline: baseline == current ? nil : baseline,
                                    previous: config.schedule.latest(before: current, among: present), baselineAbsent: baseline == nil)
@@ -242,15 +269,19 @@ public struct BarometerEvaluator: Sendable {
     /// A representation measure: at each of the population's waves, the benchmark's latest
     /// wave at or before it.
     private func evaluate(_ measure: BarometerMeasure, _ r: BarometerMeasure.Representation, population: Table, benchmark: Table,
-                          waves: WaveContrasts.Waves, period: String, minimumCell: Int) throws -> MeasureResult {
+                          waves: WaveContrasts.Waves, benchmarkWave: String, minimumCell: Int) throws -> MeasureResult {
         let populationDesign = try SurveyDesign(spec: measure.design, table: population)
         try populationDesign.saveReplicatesIfRequested(table: population)
         let benchmarkDesign = try SurveyDesign(spec: r.benchmarkDesign, table: benchmark)
-        let benchmarkWaves = try self.waves(of: benchmark, at: period)
         let column = config.schedule.column
         var n = 0
+        var benchmarkMissing: [String] = []
         let figures = try WaveByWave(waves: waves, minimumCell: minimumCell, level: config.level) { wave in
-            let benchmarkWave = try self.waves(of: benchmark, at: wave)
+            // A population wave before the benchmark's first has no index (not estimable), with its note.
+            guard let benchmarkWave = try self.waves(of: benchmark, at: wave) else {
+                benchmarkMissing.append(wave)
+                return nil
+            }
             var request = r.request
             request.subset = RowFilter.and(r.request.subset, column, equals: wave)
             request.benchmarkSubset = RowFilter.and(r.request.benchmarkSubset, column, equals: benchmarkWave.current)
@@ -281,9 +312,11 @@ public struct BarometerEvaluator: Sendable {
                                               r.benchmarkCensus ? [] : try strata(request.benchmarkSubset, benchmark, benchmarkDesign)],
                                      notes: row.note.map { [$0] } ?? [], standardErrorMeasuresNothing: row.standardErrorMeasuresNothing)
         }
-        var notes = figures.notes
-        if benchmarkWaves.current != waves.current {
-            notes.append("the benchmark is \(r.benchmarkData)'s wave \(benchmarkWaves.current)")
+        // A wave without a benchmark wave says so instead of "no rows".
+        var notes = figures.notes.filter { note in !benchmarkMissing.contains { note == WaveContrasts.noRowsNote($0) } }
+        notes += benchmarkMissing.map { "wave \($0): the benchmark \(r.benchmarkData) has no wave at or before it: no figure then, and no change or verdict resting on it" }
+        if benchmarkWave != waves.current {
+            notes.append("the benchmark is \(r.benchmarkData)'s wave \(benchmarkWave)")
         }
         return MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
                              current: figures.current, baseline: figures.baseline, previous: figures.previous,

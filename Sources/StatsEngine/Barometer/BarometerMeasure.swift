@@ -22,6 +22,9 @@ public struct BarometerMeasure: Sendable {
     public var by: String?
     /// The measure's own disclosure threshold (`min-cell`), overriding the barometer's.
     public var minimumCell: Int?
+    /// The fingerprint of what the figures depend on (`MeasureDefinition`): a history keeps it
+    /// with each figure, so that a trend leaves out figures of another definition of the measure.
+    public var definition: String = ""
 
     /// What the measure estimates.
     public enum Kind: Sendable {
@@ -57,6 +60,8 @@ public struct BarometerMeasure: Sendable {
         var data: String?
         var design: DesignSpec?
         var reading: ReadOptions?
+        /// The goal's mapping, whose `data`, `design` and data options the measure inherits.
+        var goal: ConfigNode? = nil
     }
 
     /// The data options (`DataOptions`) a goal or measure may carry, `data` itself aside.
@@ -78,6 +83,7 @@ public struct BarometerMeasure: Sendable {
     /// Decodes one entry of a goal's `measures`.
     init(_ node: ConfigNode, goal: String, index: Int, inherited: Inherited, level: Double) throws {
         id = node["id"]?.scalar ?? "\(goal)\(String(UnicodeScalar(UInt8(97 + min(index, 25)))))"
+        definition = MeasureDefinition.fingerprint(measure: node, goal: inherited.goal, level: level)
         let at = node.named("goal \(goal), measure \(id)")
         guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
         self.label = label

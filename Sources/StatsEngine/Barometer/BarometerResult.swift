@@ -17,6 +17,22 @@ public struct BarometerResult: Sendable {
     public var suppressedCount: Int {
         goals.flatMap(\.measures).reduce(0) { $0 + $1.suppressedCount }
     }
+
+    /// The disclosure threshold `m`'s figures are withheld under: its own `min-cell`, else the run's.
+    public func minimumCell(of m: MeasureResult) -> Int { m.measure.minimumCell ?? minimumCell }
+
+    /// The withheld figures' count by the threshold they were withheld under, the run's first
+    /// (where any), then the measures' own in increasing order, with the measures of each own one.
+    public var suppressedByThreshold: [(minimumCell: Int, count: Int, ownOf: [String])] {
+        var out: [Int: (count: Int, ownOf: [String])] = [:]
+        for m in goals.flatMap(\.measures) where m.suppressedCount > 0 {
+            let below = minimumCell(of: m)
+            out[below, default: (0, [])].count += m.suppressedCount
+            if m.measure.minimumCell != nil { out[below]!.ownOf.append(m.measure.id) }
+        }
+        return out.map { (minimumCell: $0.key, count: $0.value.count, ownOf: $0.value.ownOf) }
+            .sorted { ($0.ownOf.isEmpty ? 0 : 1, $0.minimumCell) < ($1.ownOf.isEmpty ? 0 : 1, $1.minimumCell) }
+    }
 }
 
 /// One goal at one period.
@@ -33,8 +49,9 @@ public struct GoalResult: Sendable {
 public struct MeasureResult: Sendable {
     /// The measure as configured.
     public var measure: BarometerMeasure
-    /// The data's wave used as "now": its latest at or before the period evaluated.
-    public var wave: String
+    /// The data's wave used as "now": its latest at or before the period evaluated; nil when
+    /// the data have no wave yet then (every figure not estimable, with a note).
+    public var wave: String?
     /// The data's wave used as the baseline (its latest at or before the baseline period); nil
     /// when the data have none.
     public var baselineWave: String?

@@ -71,6 +71,11 @@ extension MeasureResult {
             }
             return text
         }
+        // Data that have no wave yet at the period: nothing to say but that.
+        guard let wave else {
+            let text = "\(measure.label): " + (da ? "endnu ingen data." : "no data yet.")
+            return text + (measure.context ? (da ? " (Baggrund.)" : " (Context.)") : (da ? " Endnu ingen vurdering." : " No verdict yet."))
+        }
         var text = "\(measure.label): \(figure(current)!) \(da ? "i" : "in") \(wave)"
         if let change = changeSinceBaseline, let baselineWave, let shown = figure(change, change: true) {
             if let value = change.value {

@@ -54,9 +54,11 @@ struct WaveContrasts {
             }
         } ?? [("", nil)]
         // A wave in which a compared group has no usable row (the subset, a group or the
-        // breakdown level is empty then) has no cells: the figures resting on it are not
-        // estimable, with a note, and the other waves' are reported as usual.
+        // breakdown level is empty then), or in which the statistic is undefined on a cell (a
+        // ratio over a denominator whose weighted total is zero), has no cells: the figures
+        // resting on it are not estimable, with a note, and the other waves' are reported as usual.
         var cells: [Linearized] = [], names: [String] = [], firstCell: [String: Int] = [:], empty: [String] = []
+        var undefined: [String] = []
         for wave in waveList {
             guard let waveCode = periods.levels.firstIndex(of: wave).map(Int32.init) else {
                 throw DisparityError.data(file: table.source, column: periodColumn, "the wave \(quoted: wave) does not occur")
@@ -66,16 +68,23 @@ struct WaveContrasts {
                 empty.append(wave)
                 continue
             }
-            firstCell[wave] = cells.count
-            for side in sides {
+            let waveCells = sides.map { side in
                 let rows = (0..<table.rowCount).compactMap { r -> Int32? in
                     guard inWave[r] else { return nil }
                     if let code = side.code, groups!.codes[r] != code { return nil }
                     return Int32(r)
                 }
-                let name = [side.label, "\(periodColumn)=\(wave)"].filter { !$0.isEmpty }.joined(separator: ", ")
-                cells.append(try linearize(rows, name))
-                names.append(name)
+                return (rows: rows, name: [side.label, "\(periodColumn)=\(wave)"].filter { !$0.isEmpty }.joined(separator: ", "))
+            }
+            let reasons = try waveCells.compactMap { c in try estimator.undefinedReason(request, rows: c.rows).map { "\(c.name): \($0)" } }
+            guard reasons.isEmpty else {
+                undefined += reasons.map(Self.undefinedNote)
+                continue
+            }
+            firstCell[wave] = cells.count
+            for c in waveCells {
+                cells.append(try linearize(c.rows, c.name))
+                names.append(c.name)
             }
         }
         let k = sides.count
@@ -105,7 +114,7 @@ struct WaveContrasts {
             definition.flatMap { d in joint?.contrast(d.coefficients) } ?? (estimate: .nan, variance: .nan)
         }
         var variances = linear.map(\.variance)
-        var notes = empty.map(Self.noRowsNote)
+        var notes = empty.map(Self.noRowsNote) + undefined
         let estimates = linear.map(\.estimate)
         // Under replicate variance every figure's variance is the replicates' spread of its
         // estimate: each replicate re-estimates the waves' cells and so the changes (and a gap),
@@ -197,6 +206,12 @@ struct WaveContrasts {
     /// (so that a replicate's line up with the full sample's whichever waves it leaves empty).
     private static func cellEstimates(_ cells: [Linearized], waves: [String], firstCell: [String: Int], sides: Int) -> [Double] {
         waves.flatMap { wave in (0..<sides).map { side in firstCell[wave].map { cells[$0 + side].estimate } ?? .nan } }
+    }
+
+    /// The note on a wave whose cell (named, with the reason) leaves the statistic undefined
+    /// (`GapEstimator.undefinedReason`).
+    static func undefinedNote(_ cellAndReason: String) -> String {
+        "\(cellAndReason): no figure then, and no change or verdict resting on it"
     }
 
     /// The note on a wave in which the measure's subset or a compared group (or breakdown

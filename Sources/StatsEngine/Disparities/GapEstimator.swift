@@ -489,6 +489,19 @@ public struct GapEstimator: Sendable {
         return cell
     }
 
+    /// Why the request's statistic is undefined on a cell of `rows` that has rows with the
+    /// analysed values and a positive weight (`comparesRows`): a ratio whose denominator's
+    /// weighted total is zero there (`estimate ratio`'s note); nil where it is defined. Every
+    /// other statistic is defined on such rows. The barometer shows a wave of such a cell as
+    /// not estimable, where `linearizer(for:replicateShares:)` stops with an error.
+    func undefinedReason(_ request: GapRequest, rows: [Int32]) throws -> String? {
+        guard request.statistic == .ratio else { return nil }
+        let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!)
+        let used = rowsWithValues(rows, in: [y, x])
+        guard WeightedMean.of(x, design.weights, rows: used).mean == 0 else { return nil }
+        return "the weighted total of \(quoted: request.denominator!) is zero, so the ratio is undefined"
+    }
+
     /// Whether every group the request compares (its focal level when named, and its
     /// reference; a level measure's one group) has a row in `domain` (nil: all rows) with the
     /// analysed values and a positive weight, where `estimate` would stop with an error naming

@@ -45,6 +45,9 @@ public struct BarometerHistory {
         /// The fewest unweighted observations among the figure's cells; nil in a history stored
         /// before it was kept.
         public var smallestCell: Int? = nil
+        /// The fingerprint of the measure's definition the figure was made under
+        /// (`BarometerMeasure.definition`); nil in a history stored before it was kept.
+        public var definition: String? = nil
 
         /// The point as disclosure control at `minimumCell` shows it by its own cells: withheld (no
         /// estimate, no interval) when it rests on fewer observations, as the evaluation withholds
@@ -113,6 +116,11 @@ public struct BarometerHistory {
                 t.add(column: "change_suppressed", .text)
             }
         }
+        // v3: the fingerprint of the measure's definition each figure was made under, so that a
+        // trend does not mix figures of a measure's earlier definition with its current one.
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "figures") { t in t.add(column: "definition_sha256", .text) }
+        }
         return migrator
     }
 
@@ -128,12 +136,14 @@ public struct BarometerHistory {
                 try db.execute(sql: "INSERT INTO runs (period, config_sha256, data_sha256, version, time) VALUES (?, ?, ?, ?, ?)",
                                arguments: [result.period, configSHA256, data, version, stamp])
                 for goal in result.goals {
+                    // A measure whose data have no wave yet at the period has no figure to store.
                     for m in goal.measures {
-                        try insert(db, result.period, goal.goal.id, m.measure.id, level: "", wave: m.wave, m.current,
+                        guard let wave = m.wave else { continue }
+                        try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: "", wave: wave, m.current,
                                    change: m.changeSinceBaseline, n: m.n, population: m.population,
                                    verdict: m.verdict?.rawValue, official: m.official?.rawValue)
                         for b in m.breakdown {
-                            try insert(db, result.period, goal.goal.id, m.measure.id, level: b.level, wave: m.wave, b.current,
+                            try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: b.level, wave: wave, b.current,
                                        change: b.changeSinceBaseline, n: b.n, population: b.population, verdict: nil, official: nil)
                         }
                     }
@@ -142,17 +152,17 @@ public struct BarometerHistory {
         }
     }
 
-    private func insert(_ db: Database, _ period: String, _ goal: String, _ measure: String, level: String, wave: String,
+    private func insert(_ db: Database, _ period: String, _ goal: String, _ measure: String, _ definition: String, level: String, wave: String,
                         _ figure: Figure, change: Figure?, n: Int, population: Double?, verdict: String?, official: String?) throws {
         let v = figure.value, c = change?.value
         try db.execute(sql: """
             INSERT INTO figures (period, goal, measure, level, wave, estimate, std_error, conf_low, conf_high, change,
                                  change_std_error, change_conf_low, change_conf_high, population, n, verdict, official_verdict, suppressed,
-                                 smallest_cell, change_suppressed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 smallest_cell, change_suppressed, definition_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [period, goal, measure, level, wave, v?.estimate, v?.standardError, v?.low, v?.high, c?.estimate,
                              c?.standardError, c?.low, c?.high, population, n, verdict, official, figure.suppressed,
-                             figure.smallestCell, change?.suppressed])
+                             figure.smallestCell, change?.suppressed, definition])
     }
 
     /// The stored runs, in the schedule's order.
@@ -179,13 +189,14 @@ public struct BarometerHistory {
                       minimumCell: Int? = nil) throws -> [Point] {
         let rows = try read {
             try queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT period, level, wave, estimate, conf_low, conf_high, suppressed, smallest_cell FROM figures WHERE goal = ? AND measure = ? AND (level = ? OR (? AND level <> ''))",
+                try Row.fetchAll(db, sql: "SELECT period, level, wave, estimate, conf_low, conf_high, suppressed, smallest_cell, definition_sha256 FROM figures WHERE goal = ? AND measure = ? AND (level = ? OR (? AND level <> ''))",
                                  arguments: [goal, measure, level, level != "" && minimumCell != nil])
             }
         }
         var points = rows.map { (level: $0["level"] as String,
                                  point: Point(period: $0["period"], wave: $0["wave"], estimate: $0["estimate"], low: $0["conf_low"],
-                                              high: $0["conf_high"], suppressed: $0["suppressed"], smallestCell: $0["smallest_cell"])) }
+                                              high: $0["conf_high"], suppressed: $0["suppressed"], smallestCell: $0["smallest_cell"],
+                                              definition: $0["definition_sha256"])) }
         if let minimumCell {
             for i in points.indices { points[i].point = points[i].point.disclosed(minimumCell: minimumCell) }
             if level != "" {

@@ -19,11 +19,43 @@ public enum BarometerHTML {
         /// The runs whose provenance the appendix lists, in schedule order; the reported
         /// period's run supplies the checksums of the inputs.
         public var runs: [BarometerHistory.Run]
+        /// Measure id → the periods whose stored figures were made under another definition of
+        /// the measure (`BarometerMeasure.definition`): left out of `trends`, and named in the
+        /// report beside the trend.
+        public var otherDefinitions: [String: [String]] = [:]
+        /// Measure id → the periods whose stored figures carry no definition (a history stored
+        /// before definitions were kept): drawn, and named in the report as unchecked.
+        public var unrecordedDefinitions: [String: [String]] = [:]
 
         /// A context of these trends and runs.
         public init(trends: [String: [BarometerHistory.Point]], runs: [BarometerHistory.Run]) {
             self.trends = trends
             self.runs = runs
+        }
+
+        /// The notes on the trends (figures left out for another definition, or unchecked), one
+        /// per measure in configuration order, for standard error.
+        public func notes(_ config: BarometerConfig) -> [String] {
+            config.goals.flatMap(\.measures).flatMap { m -> [String] in
+                var out: [String] = []
+                if let periods = otherDefinitions[m.id] {
+                    out.append("measure \(m.id): \(Self.otherDefinitionNote(periods))")
+                }
+                if let periods = unrecordedDefinitions[m.id] {
+                    out.append("measure \(m.id): \(Self.unrecordedNote(periods))")
+                }
+                return out
+            }
+        }
+
+        /// Why the stored figures of `periods` are left out of a measure's trend.
+        static func otherDefinitionNote(_ periods: [String]) -> String {
+            "the history's figures for \(periods.joined(separator: ", ")) were made under another definition of the measure (its configuration has changed since): left out of the trend; run \(periods.count == 1 ? "that period" : "those periods") again with --history to replace them"
+        }
+
+        /// Why the stored figures of `periods` could not be checked against the definition.
+        static func unrecordedNote(_ periods: [String]) -> String {
+            "the history's figures for \(periods.joined(separator: ", ")) were stored by a release that did not record the measure's definition: drawn in the trend, but not checked against the current definition; run \(periods.count == 1 ? "that period" : "those periods") again with --history to record it"
         }
 
         /// Every measure's figures over the periods stored in `history`, each as disclosure
@@ -32,12 +64,21 @@ public enum BarometerHTML {
         public static func stored(in history: BarometerHistory, config: BarometerConfig,
                                   minimumCell: Int = BarometerEvaluator.defaultMinimumCell) throws -> Context {
             var trends: [String: [BarometerHistory.Point]] = [:]
+            var other: [String: [String]] = [:], unrecorded: [String: [String]] = [:]
             for goal in config.goals {
                 for m in goal.measures {
-                    trends[m.id] = try history.trend(goal: goal.id, measure: m.id, in: config.schedule, minimumCell: minimumCell)
+                    // Only the figures of the measure's current definition make its trend.
+                    let points = try history.trend(goal: goal.id, measure: m.id, in: config.schedule, minimumCell: minimumCell)
+                    trends[m.id] = points.filter { $0.definition == nil || $0.definition == m.definition }
+                    let changed = points.filter { $0.definition != nil && $0.definition != m.definition }.map(\.period)
+                    if !changed.isEmpty { other[m.id] = changed }
+                    let unchecked = points.filter { $0.definition == nil }.map(\.period)
+                    if !unchecked.isEmpty { unrecorded[m.id] = unchecked }
                 }
             }
-            return Context(trends: trends, runs: try history.runs(in: config.schedule))
+            var context = Context(trends: trends, runs: try history.runs(in: config.schedule))
+            (context.otherDefinitions, context.unrecordedDefinitions) = (other, unrecorded)
+            return context
         }
 
         /// Without a history: no stored trend, and the period's run with the inputs' checksums
@@ -70,23 +111,27 @@ private struct Page {
     func e(_ text: String) -> String { HTMLText.escape(text) }
 
     var percent: String { language.number(result.level * 100, decimals: 0) }
-    var withheldReason: String {
-        t("bygger på færre end \(result.minimumCell) observationer", "rests on fewer than \(result.minimumCell) observations")
+    /// Why a figure is withheld under the threshold `minimumCell` (a measure's own `min-cell`,
+    /// or the run's).
+    func withheldReason(_ minimumCell: Int) -> String {
+        t("bygger på færre end \(minimumCell) observationer", "rests on fewer than \(minimumCell) observations")
     }
-    /// Why a figure is withheld by secondary suppression.
-    var complementReason: String {
-        t("med det kunne et tal med færre end \(result.minimumCell) observationer regnes ud (sekundær diskretionering)",
-          "with it, a figure of fewer than \(result.minimumCell) observations could be worked out (secondary suppression)")
+    /// Why a figure is withheld by secondary suppression under the threshold `minimumCell`.
+    func complementReason(_ minimumCell: Int) -> String {
+        t("med det kunne et tal med færre end \(minimumCell) observationer regnes ud (sekundær diskretionering)",
+          "with it, a figure of fewer than \(minimumCell) observations could be worked out (secondary suppression)")
     }
-    /// Withheld figures' reasons, the secondary suppression's too where `m` has it.
+    /// Withheld figures' reasons under `m`'s threshold, the secondary suppression's too where `m` has it.
     func withheldReasons(_ m: MeasureResult) -> String {
-        guard m.withholdsComplements else { return withheldReason }
-        return withheldReason + t(", eller ville lade et sådant tal regne ud (sekundær diskretionering)",
-                                  ", or would let such a figure be worked out (secondary suppression)")
+        let reason = withheldReason(result.minimumCell(of: m))
+        guard m.withholdsComplements else { return reason }
+        return reason + t(", eller ville lade et sådant tal regne ud (sekundær diskretionering)",
+                          ", or would let such a figure be worked out (secondary suppression)")
     }
-    /// A withheld figure's mark, its reason on hover.
-    func withheldMark(complement: Bool) -> String {
-        "<span class=\"withheld\" title=\"\(e(complement ? complementReason : withheldReason))\">..</span>"
+    /// A withheld figure's mark, its reason (under the threshold it was withheld by) on hover.
+    func withheldMark(_ f: Figure) -> String {
+        let below = f.withheldBelow ?? result.minimumCell
+        return "<span class=\"withheld\" title=\"\(e(f.revealsWithheld ? complementReason(below) : withheldReason(below)))\">..</span>"
     }
 
     func html() -> String {
@@ -241,7 +286,7 @@ private struct Page {
 
     /// The figure table: now, baseline, change, previous, change, target.
     func figures(_ m: MeasureResult, target: Target?) -> String {
-        var rows: [(String, String)] = [(t("Nu", "Now") + " (\(m.wave))", figure(m.current, m))]
+        var rows: [(String, String)] = [(t("Nu", "Now") + (m.wave.map { " (\($0))" } ?? ""), figure(m.current, m))]
         if let wave = m.baselineWave {
             rows.append((t("Basis", "Baseline") + " (\(wave))", m.baseline.map { figure($0, m) } ?? "–"))
             rows.append((t("Ændring siden basis", "Change since baseline"), m.changeSinceBaseline.map { figure($0, m, signed: true) } ?? "–"))
@@ -259,7 +304,7 @@ private struct Page {
 
     /// What the current figure rests on.
     func basis(_ m: MeasureResult) -> String {
-        var parts = [t("Bølge", "Wave") + " \(e(m.wave))", "n = \(grouped(Double(m.n)))"]
+        var parts = [t("Bølge", "Wave") + " \(e(m.wave ?? "–"))", "n = \(grouped(Double(m.n)))"]
         if let population = m.population { parts.append(t("vægtet population", "weighted population") + " \(grouped(population))") }
         parts.append(e(t("data", "data")) + " <code>\(e(m.measure.data))</code>")
         var out = "<p class=\"basis\">\(parts.joined(separator: " · "))</p>"
@@ -301,7 +346,15 @@ private struct Page {
             ? t("\(m.measure.id) over de \(stored) perioder i historikken; en periode uden ny bølge af data står tom.",
                 "\(m.measure.id) over the \(stored) periods in the history; a period without a new wave of data stays empty.")
             : t("\(m.measure.id): nu, basis og forrige bølge (ingen historik givet).", "\(m.measure.id): now, baseline and previous wave (no history given).")
-        return chart.svg() + "<figcaption>\(e(caption))</figcaption>"
+        // Stored figures of another (or an unrecorded) definition of the measure, said beside the chart.
+        var notes = ""
+        if let periods = context.otherDefinitions[m.measure.id] {
+            notes += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(t("historikkens tal for \(periods.joined(separator: ", ")) blev lavet efter en anden definition af målet (konfigurationen er ændret siden) og er udeladt af udviklingen; kør de perioder igen med --history for at erstatte dem", BarometerHTML.Context.otherDefinitionNote(periods))))</p>"
+        }
+        if let periods = context.unrecordedDefinitions[m.measure.id] {
+            notes += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(t("historikkens tal for \(periods.joined(separator: ", ")) blev gemt af en version, der ikke registrerede målets definition: de vises, men er ikke kontrolleret mod den nuværende definition; kør de perioder igen med --history for at registrere den", BarometerHTML.Context.unrecordedNote(periods))))</p>"
+        }
+        return notes + chart.svg() + "<figcaption>\(e(caption))</figcaption>"
     }
 
     /// A breakdown: a table and a dot-and-interval chart by level.
@@ -311,7 +364,7 @@ private struct Page {
         for b in m.breakdown {
             rows += "<tr><th scope=\"row\">\(e(b.level))</th><td class=\"num\">\(figure(b.current, m))</td>"
                 + "<td class=\"num\">\(b.changeSinceBaseline.map { figure($0, m, signed: true) } ?? "–")</td>"
-                + "<td class=\"num\">\(grouped(Double(b.n)))</td><td class=\"num\">\(b.population.map(grouped) ?? withheldMark(complement: b.current.revealsWithheld))</td></tr>"
+                + "<td class=\"num\">\(grouped(Double(b.n)))</td><td class=\"num\">\(b.population.map(grouped) ?? withheldMark(b.current))</td></tr>"
         }
         let chart = IntervalChart(rows: m.breakdown.map { IntervalChart.Row(label: $0.level, value: $0.current.value, withheld: $0.current.suppressed != nil) },
                                   reference: m.current.value.map { ($0.estimate, t("alle", "all")) }, target: nil,
@@ -319,7 +372,7 @@ private struct Page {
                                   title: t("\(m.measure.label) efter \(by)", "\(m.measure.label) by \(by)"))
         return """
         <div class="breakdown">
-        <h4>\(e(t("Fordelt på", "By"))) <code>\(e(by))</code> (\(e(m.wave)))</h4>
+        <h4>\(e(t("Fordelt på", "By"))) <code>\(e(by))</code> (\(e(m.wave ?? "–")))</h4>
         <div class="breakdown-body">
         <div class="scroll"><table class="figures">
         <thead><tr><th scope="col">\(e(by))</th><th scope="col" class="num">\(e(t("Nu", "Now")))</th><th scope="col" class="num">\(e(t("Ændring siden basis", "Change since baseline")))</th><th scope="col" class="num">n</th><th scope="col" class="num">\(e(t("Vægtet population", "Weighted population")))</th></tr></thead>
@@ -411,7 +464,7 @@ private struct Page {
         for g in result.goals {
             for m in g.measures {
                 measures += "<tr><th scope=\"row\">\(e(m.measure.id))</th><td><code>\(e(m.measure.data))</code></td>"
-                    + "<td>\(e(m.wave))</td><td>\(e(m.baselineWave ?? "–"))</td><td>\(e(m.previousWave ?? "–"))</td>"
+                    + "<td>\(e(m.wave ?? "–"))</td><td>\(e(m.baselineWave ?? "–"))</td><td>\(e(m.previousWave ?? "–"))</td>"
                     + "<td class=\"num\">\(grouped(Double(m.n)))</td><td class=\"num\">\(m.population.map(grouped) ?? "–")</td>"
                     + "<td class=\"num\">\(m.current.value?.df.map { language.number($0, decimals: 0) } ?? e(t("normal", "normal")))</td></tr>"
             }
@@ -497,6 +550,11 @@ private struct Page {
         let count = result.suppressedCount
         var out = "<p>" + e(t("Tal, der bygger på færre end \(result.minimumCell) uvægtede observationer i den mindste celle, offentliggøres ikke og vises som „..“. ",
                               "Figures resting on fewer than \(result.minimumCell) unweighted observations in their smallest cell are not published and show as \"..\". "))
+        // Measures with a threshold of their own (`min-cell`) are named with it.
+        let own = result.goals.flatMap(\.measures).compactMap { m in m.measure.minimumCell.map { "\(m.measure.id): \($0)" } }
+        if !own.isEmpty {
+            out += e(t("Egen grænse for målene \(own.joined(separator: ", ")). ", "Measures with a threshold of their own: \(own.joined(separator: ", ")). "))
+        }
         if result.goals.contains(where: { $0.measures.contains(where: \.withholdsComplements) }) {
             out += e(t("Heller ikke tal, hvormed et tilbageholdt tal kunne regnes ud, offentliggøres: en opdelings niveauer summerer til helheden (sekundær diskretionering). ",
                        "Nor are figures with which a withheld one could be worked out: a breakdown's levels add up to the whole (secondary suppression). "))
@@ -542,7 +600,7 @@ private struct Page {
 
     /// A figure as HTML: the estimate, its interval in brackets, `..` with the reason when withheld.
     func figure(_ f: Figure, _ m: MeasureResult, signed: Bool = false) -> String {
-        if f.suppressed != nil { return withheldMark(complement: f.revealsWithheld) }
+        if f.suppressed != nil { return withheldMark(f) }
         let text = Report.shown(f, m, language, signed: signed)
         guard let bracket = text.range(of: " [") else { return "<span class=\"est\">\(e(text))</span>" }
         return "<span class=\"est\">\(e(String(text[..<bracket.lowerBound])))</span> <span class=\"ci\">\(e(String(text[bracket.lowerBound...]).trimmingCharacters(in: .whitespaces)))</span>"

@@ -40,7 +40,13 @@ extension Report {
         if result.suppressedCount > 0 {
             let secondary = result.goals.contains { $0.measures.contains(where: \.withholdsComplements) }
                 ? ", or with which such a figure could be worked out (secondary suppression)" : ""
-            notes.append("\(result.suppressedCount) figure\(result.suppressedCount == 1 ? "" : "s") withheld: resting on fewer than \(result.minimumCell) observations\(secondary) (shown as ..)")
+            // Each threshold the figures were withheld under: the run's, and a measure's own min-cell.
+            let groups = result.suppressedByThreshold
+            let reasons = groups.map { g in
+                let own = g.ownOf.isEmpty ? "" : " (the min-cell of measure\(g.ownOf.count == 1 ? "" : "s") \(g.ownOf.joined(separator: ", ")))"
+                return (groups.count == 1 ? "" : "\(g.count) ") + "resting on fewer than \(g.minimumCell) observations" + own
+            }
+            notes.append("\(result.suppressedCount) figure\(result.suppressedCount == 1 ? "" : "s") withheld: \(reasons.joined(separator: "; "))\(secondary) (shown as ..)")
         }
         let json: JSONValue = .object([
             ("command", .string("barometer")), ("title", .string(result.title)), ("period", .string(result.period)),

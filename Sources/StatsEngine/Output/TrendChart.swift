@@ -103,7 +103,7 @@ struct TrendChart {
     var marks: [Mark]
     /// The baseline's and the current figure's periods.
     var baseline: String?
-    var current: String
+    var current: String?
     var target: Target?
     /// The value axis' title (the unit in words).
     var unitName: String

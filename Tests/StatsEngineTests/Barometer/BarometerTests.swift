@@ -30,7 +30,7 @@ final class BarometerTests: XCTestCase {
                 for m in goal.measures {
                     let waves = try XCTUnwrap(measures[m.measure.id], "measure \(m.measure.id)")
                     XCTAssertEqual(m.wave, config.schedule.latest(atOrBefore: period, among: Set(waves.keys)), "\(m.measure.id) at \(period)")
-                    let expected = try XCTUnwrap(waves[m.wave])
+                    let expected = try XCTUnwrap(waves[try XCTUnwrap(m.wave)])
                     let value = try XCTUnwrap(m.current.value, "\(m.measure.id) at \(period)")
                     // A representation measure's benchmark is a sample even where its population is a census.
                     let isCensus = census.contains(m.measure.data) && !m.measure.kind.isRepresentation
@@ -51,7 +51,7 @@ final class BarometerTests: XCTestCase {
             let safety = try XCTUnwrap(result.goals.first { $0.goal.id == "5" }?.measures.first)
             XCTAssertEqual(Set(safety.breakdown.map(\.level)), Set(areas.keys))
             for row in safety.breakdown {
-                let expected = try XCTUnwrap(areas[row.level]?[safety.wave])
+                let expected = try XCTUnwrap(areas[row.level]?[try XCTUnwrap(safety.wave)])
                 let value = try XCTUnwrap(row.current.value)
                 XCTAssertLessThan(abs(value.estimate - expected), 4 * value.standardError!, "area \(row.level) at \(period)")
             }

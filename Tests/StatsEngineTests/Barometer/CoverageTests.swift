@@ -149,7 +149,7 @@ final class CoverageTests: XCTestCase {
             for measure in try outcome!.get() {
                 let id = measure.measure.id
                 let values = try XCTUnwrap(truth[id]), baselineWave = try XCTUnwrap(measure.baselineWave)
-                let now = try XCTUnwrap(values[measure.wave]), then = try XCTUnwrap(values[baselineWave])
+                let now = try XCTUnwrap(values[try XCTUnwrap(measure.wave)]), then = try XCTUnwrap(values[baselineWave])
                 func covers(_ figure: Figure?, _ value: Double) -> Bool {
                     guard let low = figure?.value?.low, let high = figure?.value?.high else {
                         withoutInterval.append(id)
