@@ -9,15 +9,13 @@ public enum FormulaCheck {
     /// The finding for `bytes` (nil when acceptable).
     public static func finding(_ bytes: [UInt8]) -> String? {
         let text = String(decoding: bytes, as: UTF8.self)
-        return FuzzCheck.finding {
+        if let found = FuzzCheck.finding({
             let formula = try ModelFormula(text)
             _ = try DesignMatrix(formula: formula, table: table)
-        } ?? FuzzCheck.finding {
-            var options = RegressOptions()
-            options.formula = "y ~ x1"
-            options.tests = [text]
-            _ = try options.request()
-        }
+        }) { return found }
+        // A text the option parser itself refuses never reaches the request.
+        guard let options = try? RegressOptions.parse(["y ~ x1", "--test=\(text)"]) else { return nil }
+        return FuzzCheck.finding { _ = try options.request() }
     }
 
     /// A tiny table every formula is built on: a numeric response, two numeric columns, a
