@@ -18,15 +18,30 @@ public struct DisparityError: Error, CustomStringConvertible, Equatable, Sendabl
     /// How much of a message's end a cut keeps: what to do about the problem comes last.
     static let keptEnd = 100
 
-    /// Control characters in quoted data (a newline inside a cell) are escaped, so the message
-    /// stays on one line; a message over `longestMessage` characters loses its middle to `…`,
-    /// keeping the place at its start and the advice at its end.
+    /// Control characters in quoted data (a newline inside a cell) are escaped as R and Python
+    /// print them (`visible`), so the message stays on one line; a message over
+    /// `longestMessage` characters loses its middle to `…`, keeping the place at its start and
+    /// the advice at its end.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        let line = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        let line = message.unicodeScalars.map(Self.visible).joined()
         self.message = line.count > Self.longestMessage
             ? String(line.prefix(Self.longestMessage - 1 - Self.keptEnd)) + "…" + String(line.suffix(Self.keptEnd))
             : line
+    }
+
+    /// `scalar` as a message shows it: a control character as R and Python escape it in a
+    /// string (`\n`, `\r`, `\t`, `\x1B`), anything else as it is.
+    static func visible(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "\\x" + (hex.count < 2 ? "0" : "") + hex
+        default: return String(scalar)
+        }
     }
 
     /// A problem at a place in an input file; `line` is 1-based as editors show it, and

@@ -37,11 +37,11 @@ public struct Target: Sendable, Equatable {
     /// Parses `<= 5.8`, `<5.8`, `>= 0` and the like, or a band `within 0.9..1.1`.
     /// - Throws: `DisparityError.usage` naming the text for anything else.
     public init(parsing text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix(Operator.within.rawValue) {
             let band = trimmed.dropFirst(Operator.within.rawValue.count).components(separatedBy: "..")
-            guard band.count == 2, let low = Double(band[0].trimmingCharacters(in: .whitespaces)),
-                  let high = Double(band[1].trimmingCharacters(in: .whitespaces)), low.isFinite, high.isFinite, low < high else {
+            guard band.count == 2, let low = Double(band[0].trimmingCharacters(in: .whitespacesAndNewlines)),
+                  let high = Double(band[1].trimmingCharacters(in: .whitespacesAndNewlines)), low.isFinite, high.isFinite, low < high else {
                 throw DisparityError.usage("a band target reads \"within LOW..HIGH\" with LOW < HIGH, such as \"within 0.9..1.1\" (got \(quoted: text))")
             }
             self.init(comparison: .within, value: low, upper: high)
@@ -49,7 +49,7 @@ public struct Target: Sendable, Equatable {
         }
         guard let op = Operator.allCases.filter({ $0 != .within }).sorted(by: { $0.rawValue.count > $1.rawValue.count })
                 .first(where: { trimmed.hasPrefix($0.rawValue) }),
-              let value = Double(trimmed.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)), value.isFinite else {
+              let value = Double(trimmed.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespacesAndNewlines)), value.isFinite else {
             throw DisparityError.usage("--target must be an operator (<=, <, >=, >) and a number, such as \"<= 5.8\", or a band \"within 0.9..1.1\" (got \(quoted: text))")
         }
         self.init(comparison: op, value: value)

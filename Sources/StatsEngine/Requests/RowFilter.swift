@@ -56,8 +56,8 @@ public struct RowFilter: Sendable, Equatable {
             guard let (range, comparison) = Self.operatorRange(in: clause) else {
                 throw DisparityError.usage("subset \(quoted: text): each condition must read 'column OP value' with OP one of == != < <= > >= (got \(quoted: clause))")
             }
-            let column = clause[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            var value = clause[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let column = clause[..<range.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+            var value = clause[range.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
             if value.count >= 2, value.first == "\"" || value.first == "'", value.last == value.first { value = String(value.dropFirst().dropLast()) }
             guard !column.isEmpty, !value.isEmpty else {
                 throw DisparityError.usage("subset \(quoted: text): each condition needs a column and a value (got \(quoted: clause))")
@@ -95,11 +95,11 @@ public struct RowFilter: Sendable, Equatable {
         var parts: [String] = [], current = "", quote: Character?
         for c in text {
             if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c } else if c == "&" {
-                parts.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue
+                parts.append(current.trimmingCharacters(in: .whitespacesAndNewlines)); current = ""; continue
             }
             current.append(c)
         }
-        return parts + [current.trimmingCharacters(in: .whitespaces)]
+        return parts + [current.trimmingCharacters(in: .whitespacesAndNewlines)]
     }
 
     /// The first comparison operator in `clause` (two-character ones before `<` and `>`).

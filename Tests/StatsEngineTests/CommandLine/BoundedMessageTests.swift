@@ -69,7 +69,7 @@ final class BoundedMessageTests: XCTestCase {
         XCTAssertEqual(ErrorQuoting.listed((1...30).map(String.init)), "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, … (30 in all)")
         XCTAssertEqual(ErrorQuoting.listed([long, long]), String(repeating: "x", count: 19) + "…, " + String(repeating: "x", count: 19) + "…")
         XCTAssertEqual(DisparityError.usage(long).message.count, DisparityError.longestMessage)
-        XCTAssertEqual(DisparityError.usage("a\nb").message, "a\\u{a}b")
+        XCTAssertEqual(DisparityError.usage("a\nb\r\tc\u{1}d\u{7F}").message, "a\\nb\\r\\tc\\x01d\\x7F", "escaped as R and Python print them, never Swift's \\u{a}")
         // A long path gives way to the message: its end and the whole advice stay.
         let path = "/" + String(repeating: "deep/", count: 60) + "file.dta"
         let advice = "is not a readable Stata file: " + String(repeating: "y", count: 150) + ": pass --encoding with the one it is in"

@@ -25,6 +25,14 @@ final class SubsetTests: XCTestCase {
         }
     }
 
+    /// Line breaks around a condition (a YAML block scalar's last one, `--subset "$(cat f)"`)
+    /// are space, not part of a column or value: `a\n` was a value that does not occur.
+    func testLineBreaksAroundConditionsAreSpace() throws {
+        let filter = try RowFilter(parsing: "\n x <= 6 &\r\n c == a\n\t& d != 'r s'\n")
+        XCTAssertEqual(filter.conditions.map(\.column), ["x", "c", "d"])
+        XCTAssertEqual(filter.conditions.map(\.value), ["6", "a", "r s"])
+    }
+
     /// Each operator: the subset's estimates (mean, its SE, design df) equal those of the
     /// same rows as a `--by` domain of an indicator column; the df is PSUs minus strata of those rows.
     func testSubsetEqualsTheDomainOfItsRows() throws {
