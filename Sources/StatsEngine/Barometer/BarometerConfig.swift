@@ -63,26 +63,28 @@ public struct BarometerConfig: Sendable {
     ///   unreadable file.
     public static func load(path: String) throws -> BarometerConfig {
         let root = try ConfigNode.load(path: path)
+        try root.requireMapping(like: "(title:, level:, periods:, goals:)")
         try root.rejectUnknownKeys(["title", "level", "periods", "goals"])
         let level = try root["level"].map { node in
-            try node.placing {
-                guard let text = node.scalar, let v = Double(text), v > 0, v < 1 else {
-                    throw DisparityError.usage("\(quoted: node.scalar ?? "") is not a confidence level strictly between 0 and 1")
+            let text = try node.text()
+            return try node.placing {
+                guard let v = Double(text), v > 0, v < 1 else {
+                    throw DisparityError.usage("\(quoted: text) is not a confidence level strictly between 0 and 1")
                 }
                 // The command line's check of --level: a level whose intervals have a critical value.
                 if let problem = ProbabilityOptions.problem(level: v) { throw DisparityError.usage(problem) }
                 return v
             }
         } ?? 0.95
-        guard let periods = root["periods"] else {
+        guard let periods = try root.mapping("periods", like: "{column: period, baseline: \"2010\", order: [...]}") else {
             throw root.usageError("'periods' is missing: {column: period, baseline: \"2010\", order: [\"2010\", ...]}")
         }
         try periods.rejectUnknownKeys(["column", "baseline", "order"])
-        let schedule = try periods.placing {
-            try PeriodSchedule(column: periods["column"]?.scalar ?? "period", order: periods["order"]?.sequence?.compactMap(\.scalar) ?? [],
-                               baseline: periods["baseline"]?.scalar ?? "")
-        }
-        guard let goalNodes = root["goals"]?.sequence, !goalNodes.isEmpty else {
+        let column = try periods.text("column", takes: "one column") ?? "period"
+        let order = try periods.texts("order", of: "the periods") ?? []
+        let baseline = try periods.text("baseline", takes: "one period") ?? ""
+        let schedule = try periods.placing { try PeriodSchedule(column: column, order: order, baseline: baseline) }
+        guard let goalNodes = try root.list("goals", of: "goals, one '- {id: ..., label: ..., measures: [...]}' entry each"), !goalNodes.isEmpty else {
             throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
         }
         var ids = Set<String>()
@@ -95,24 +97,25 @@ public struct BarometerConfig: Sendable {
         for measure in goals.flatMap(\.measures) where !measureIDs.insert(measure.id).inserted {
             throw DisparityError.usage("\(path): measure id \(quoted: measure.id) is used twice")
         }
-        return BarometerConfig(title: root["title"]?.scalar ?? "Barometer", level: level, schedule: schedule, goals: goals,
+        return BarometerConfig(title: try root.text("title") ?? "Barometer", level: level, schedule: schedule, goals: goals,
                                folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path).resolvingTotals()
     }
 
     private static func goal(_ node: ConfigNode, index: Int, level: Double) throws -> Goal {
-        let id = node["id"]?.scalar ?? "\(index + 1)"
+        try node.requireMapping(named: "goal \(index + 1) of 'goals'", like: "{id: ..., label: ..., kind: ..., measures: [...]}")
+        let id = try node.named("goal \(index + 1)").text("id") ?? "\(index + 1)"
         let at = node.named("goal \(id)")
         try at.rejectUnknownKeys(goalKeys)
-        guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
-        let kindText = at["kind"]?.scalar ?? "direction"
+        guard let label = try at.text("label"), !label.isEmpty else { throw at.usageError("'label' is missing") }
+        let kindText = try at.text("kind") ?? "direction"
         guard let kind = GoalKind(rawValue: kindText) else {
             throw at.usageError("kind \(quoted: kindText) is not one of \(GoalKind.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: kindText, among: GoalKind.allCases.map(\.rawValue)))")
         }
-        let direction = try at["direction"]?.scalar.map { text -> Direction in
+        let direction = try at.text("direction").map { text -> Direction in
             guard let d = Direction(rawValue: text) else { throw at.usageError("direction must be 'higher' or 'lower' (got \(quoted: text))") }
             return d
         }
-        let target = try at["target"]?.scalar.map { text in try at.placing { try Target(parsing: text) } }
+        let target = try at.text("target").map { text in try at.placing { try Target(parsing: text) } }
         switch kind {
         case .direction where direction == nil:
             throw at.usageError("a goal of kind direction needs 'direction: higher' or 'lower'")
@@ -125,11 +128,12 @@ public struct BarometerConfig: Sendable {
             throw at.usageError("a goal of kind band needs 'target' such as \"within 0.9..1.1\"")
         default: break
         }
-        guard let measureNodes = at["measures"]?.sequence, !measureNodes.isEmpty else {
+        guard let measureNodes = try at.list("measures", of: "measures, one '- {label: ..., unit: ..., ...}' entry each"), !measureNodes.isEmpty else {
             throw at.usageError("'measures' lists no measures")
         }
-        let inherited = BarometerMeasure.Inherited(data: at["data"]?.scalar, design: try at["design"]?.designSpec(),
-                                                   reading: try BarometerMeasure.readOptions(at, data: at["data"]?.scalar ?? "-"), goal: at)
+        let data = try at.text("data", takes: "one data file")
+        let inherited = BarometerMeasure.Inherited(data: data, design: try at["design"]?.designSpec(),
+                                                   reading: try BarometerMeasure.readOptions(at, data: data ?? "-"), goal: at)
         let measures = try measureNodes.enumerated().map { i, m in
             try BarometerMeasure(m, goal: id, index: i, inherited: inherited, level: level)
         }

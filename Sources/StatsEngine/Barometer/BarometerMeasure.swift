@@ -82,24 +82,25 @@ public struct BarometerMeasure: Sendable {
 
     /// Decodes one entry of a goal's `measures`.
     init(_ node: ConfigNode, goal: String, index: Int, inherited: Inherited, level: Double) throws {
-        id = node["id"]?.scalar ?? "\(goal)\(String(UnicodeScalar(UInt8(97 + min(index, 25)))))"
+        try node.requireMapping(named: "measure \(index + 1) of goal \(goal)'s 'measures'", like: "{label: ..., unit: ..., ...}")
+        id = try node.named("goal \(goal), measure \(index + 1)").text("id") ?? "\(goal)\(String(UnicodeScalar(UInt8(97 + min(index, 25)))))"
         definition = MeasureDefinition.fingerprint(measure: node, goal: inherited.goal, level: level)
         let at = node.named("goal \(goal), measure \(id)")
-        guard let label = at["label"]?.scalar, !label.isEmpty else { throw at.usageError("'label' is missing") }
+        guard let label = try at.text("label"), !label.isEmpty else { throw at.usageError("'label' is missing") }
         self.label = label
-        let unitText = at["unit"]?.scalar ?? ""
+        let unitText = try at.text("unit") ?? ""
         guard let unit = MeasureUnit(rawValue: unitText) else {
             throw at.usageError("unit \(quoted: unitText) is not one of \(MeasureUnit.allCases.map(\.rawValue).joined(separator: ", "))\(NearestName.hint(for: unitText, among: MeasureUnit.allCases.map(\.rawValue)))")
         }
         self.unit = unit
         context = try Self.flag(at, "context")
-        guard let data = at["data"]?.scalar ?? inherited.data else { throw at.usageError("'data' is missing (on the measure or its goal)") }
+        guard let data = try at.text("data", takes: "one data file") ?? inherited.data else { throw at.usageError("'data' is missing (on the measure or its goal)") }
         self.data = data
         reading = try Self.readOptions(at, data: data) ?? inherited.reading ?? ReadOptions()
         design = try at["design"]?.designSpec() ?? inherited.design ?? DesignSpec()
-        by = at["by"]?.scalar
+        by = try at.text("by", takes: "one column (a measure breaks down by one column; a breakdown by another is another measure)")
         let levelArgument = "--level=\(level)"
-        switch at["measure"]?.scalar {
+        switch try at.text("measure") {
         case "representation"?:
             kind = .representation(try Self.representation(at, level: levelArgument, like: design))
             guard by == nil else { throw at.usageError("a representation measure has no breakdown ('by')") }
@@ -115,7 +116,7 @@ public struct BarometerMeasure: Sendable {
             if at["min-cell"] != nil { minimumCell = request.disclosure.minimumCell }
             // The barometer withholds figures itself, cell by cell across waves.
             request.disclosure = .none
-            if let report = at["report"]?.scalar {
+            if let report = try at.text("report") {
                 guard request.adjust != nil else { throw at.usageError("'report' picks a part of a decomposition: it needs 'adjust'") }
                 let parts = ["explained", "unexplained"] + (request.threefold ? ["endowments", "coefficients", "interaction"] : [])
                 guard parts.contains(report) else {
@@ -139,7 +140,7 @@ public struct BarometerMeasure: Sendable {
     }
 
     private static func flag(_ at: ConfigNode, _ key: String) throws -> Bool {
-        switch at[key]?.scalar {
+        switch try at.text(key, takes: "true or false") {
         case nil, "false"?: return false
         case "true"?: return true
         case let text?: throw at.usageError("\(key) \(quoted: text) is not true or false")
@@ -149,7 +150,8 @@ public struct BarometerMeasure: Sendable {
     /// `disparity representation`'s options, the benchmark given as a block
     /// `benchmark: {data, design, subset, census}`.
     private static func representation(_ at: ConfigNode, level: String, like design: DesignSpec) throws -> Representation {
-        guard let benchmark = at["benchmark"], let data = benchmark["data"]?.scalar else {
+        guard let benchmark = try at.mapping("benchmark", like: "{data: ..., design: ..., subset: ..., census: ...}"),
+              let data = try benchmark.text("data", takes: "one data file") else {
             throw at.usageError("a representation measure needs 'benchmark' with its 'data'")
         }
         try benchmark.rejectUnknownKeys(["data", "design", "subset", "census"])
@@ -163,12 +165,12 @@ public struct BarometerMeasure: Sendable {
             }
         }
         var extra = [level, "--benchmark=\(data)"]
-        if let subset = benchmark["subset"]?.scalar { extra.append("--benchmark-subset=\(subset)") }
-        if benchmark["census"]?.scalar == "true" { extra.append("--benchmark-census") }
+        if let subset = try benchmark.text("subset") { extra.append("--benchmark-subset=\(subset)") }
+        if try flag(benchmark, "census") { extra.append("--benchmark-census") }
         let options = try SpecArguments<RepresentationOptions>(positionalKeys: RepresentationOptions.positionalKeys,
                                                                ownKeys: ownKeys)
             .decode(at, adding: extra)
-        let component = at["report"]?.scalar ?? (options.standardise == nil ? "index" : "standardised index")
+        let component = try at.text("report") ?? (options.standardise == nil ? "index" : "standardised index")
         guard ["index", "difference", "standardised index", "standardised difference"].contains(component),
               options.standardise != nil || !component.hasPrefix("standardised") else {
             throw at.usageError("report \(quoted: component) is not index, difference, or (with standardise) standardised index or difference")

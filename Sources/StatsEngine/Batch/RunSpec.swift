@@ -46,34 +46,34 @@ public struct RunSpec: Sendable {
     /// errors naming the file, the analysis and the key.
     public static func load(path: String) throws -> RunSpec {
         let root = try ConfigNode.load(path: path)
+        try root.requireMapping(like: "(data:, design:, analyses:)")
         let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         @Sendable func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
         let reading = try root.placing { try dataOptions.readOptions() }
         var design = try root["design"]?.designSpec() ?? DesignSpec()
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
-        let csvStyle = try root["csv-style"].map { node in
-            guard let style = node.scalar.flatMap(CSVStyle.init(rawValue:)) else {
-                throw node.usageError("csv-style \(quoted: node.scalar ?? "") is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+        let csvStyle = try root.text("csv-style").map { text in
+            guard let style = CSVStyle(rawValue: text) else {
+                throw root["csv-style"]!.usageError("csv-style \(quoted: text) is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return style
         } ?? .standard
-        if let analyses = root["analyses"], analyses.sequence == nil, !analyses.isNull {
-            throw analyses.usageError("'analyses' is a list, one '- {name: ..., command: ...}' entry per analysis, not \(analyses.scalar == nil ? "a mapping" : "a single value")", placed: false)
+        let list = root["analyses"]?.isNull == true ? [] : try root.list("analyses", of: "analyses, one '- {name: ..., command: ...}' entry each")
+        guard let entries = list, !entries.isEmpty else { throw (root["analyses"] ?? root).usageError("'analyses' lists no analysis", placed: false) }
+        for (index, entry) in entries.enumerated() {
+            try entry.requireMapping(named: "analysis \(index + 1) of 'analyses'", like: "{name: ..., command: ..., ...}")
         }
-        guard let entries = root["analyses"]?.sequence, !entries.isEmpty else { throw (root["analyses"] ?? root).usageError("'analyses' lists no analysis", placed: false) }
-        if let (index, entry) = entries.enumerated().first(where: { $0.1.node.mapping == nil }) {
-            throw entry.usageError("analysis \(index + 1) of 'analyses' is \(entry.scalar.map { "the value \(quoted: $0)" } ?? "a list"), not a mapping {name: ..., command: ..., ...}", placed: false)
-        }
-        let named = entries.enumerated().map { index, entry in
-            let name = entry["name"]?.scalar ?? "analysis_\(index + 1)"
+        let named = try entries.enumerated().map { index, entry in
+            let name = try entry.named("analysis \(index + 1)").text("name") ?? "analysis_\(index + 1)"
             return (name: name, node: entry.named("analysis \(quoted: name)"))
         }
         // The entries are decoded on all cores (each parses its options through ArgumentParser);
         // the first error in spec order is reported, a bad name before its entry's own errors.
         var decoded = [Result<Analysis, Error>?](repeating: nil, count: named.count)
         // A design that only census representations use would describe sampling none applies.
-        let censusOnly = named.allSatisfy { $0.node["command"]?.scalar == "representation" && $0.node["census"]?.scalar == "true" }
+        // (A command or census of the wrong shape is the entry's own error, when it is decoded.)
+        let censusOnly = named.allSatisfy { (try? $0.node.text("command")) == "representation" && (try? $0.node.text("census")) == "true" }
         decoded.withUnsafeMutableBufferPointer { slots in
             let (out, inputs) = (UnsafeSendable(slots), UnsafeSendable((named, design, reading)))
             DispatchQueue.concurrentPerform(iterations: named.count) { k in
@@ -123,7 +123,7 @@ private struct AnalysisDecoder {
     static let commands = ["estimate", "table", "regress", "gap", "representation"]
 
     func analysis() throws -> RunSpec.Analysis {
-        guard let command = node["command"]?.scalar, !command.isEmpty else { throw node.usageError("'command' is missing") }
+        guard let command = try node.text("command"), !command.isEmpty else { throw node.usageError("'command' is missing") }
         // The data, the design and the output are set once, for the whole spec; the variance
         // method (`bootstrap`, `seed`) may differ by analysis.
         let varianceKeys: Set<String> = ["bootstrap", "seed"]

@@ -33,39 +33,32 @@ struct SpecArguments<Options: ParsableArguments> {
             let hint = ConfigNode.unknownKeyHint(key, among: catalog.names + positionalKeys + ownKeys.sorted())
             throw node[key]!.usageError("unknown \(noun) \(quoted: key) in \(node.place.isEmpty ? "the file" : node.place)\(hint)", placed: false)
         }
-        /// An error at `key`'s value, the place named before the message.
-        func failure(_ key: String, _ message: String) -> DisparityError {
-            node[key]!.usageError(node.place.isEmpty ? message : "\(node.place): \(message)", placed: false)
-        }
         for key in optionKeys + positionalKeys where node[key]?.isNull == true {
-            throw failure(key, "\(quoted: key) has no value (YAML's null): give one, or leave the key out")
+            _ = try node.text(key)
         }
         for key in positionalKeys {
-            if node[key]?.sequence != nil { throw failure(key, "\(quoted: key) takes one value, not a list") }
-            guard let value = node[key]?.scalar else { throw node.usageError("\(quoted: key) is missing") }
+            guard let value = try node.text(key) else { throw node.usageError("\(quoted: key) is missing") }
             positionals.append(value)
         }
         for key in optionKeys {
             let value = node[key]!
             let entry = catalog[key]!
             if entry.isFlag {
-                switch value.scalar {
-                case "true"?: options.append("--\(key)")
-                case "false"?: break
-                case let text?: throw value.usageError("\(quoted: text) is not true or false")
-                case nil: throw failure(key, "\(quoted: key) is true or false, not a list or a mapping")
+                switch value.value {
+                case .text("true"): options.append("--\(key)")
+                case .text("false"): break
+                case .text(let text): throw value.usageError("\(quoted: text) is not true or false")
+                default: _ = try node.text(key, takes: "true or false")
                 }
-            } else if let items = value.sequence {
-                guard entry.isRepeating || entry.takesList else { throw failure(key, "\(quoted: key) takes one value, not a list") }
+            } else if case .list(let items) = value.value {
+                guard entry.isRepeating || entry.takesList else { _ = try node.text(key); continue }
                 let texts = try items.map { item -> String in
-                    guard let text = item.scalar, !item.isNull else { throw value.usageError("expected a value or a list of values") }
+                    guard case .text(let text) = item.value else { throw value.usageError("expected a value or a list of values") }
                     return text
                 }
                 options += entry.isRepeating ? texts.map { "--\(key)=\($0)" } : ["--\(key)=\(texts.joined(separator: ","))"]
-            } else if let text = value.scalar {
-                options.append("--\(key)=\(text)")
             } else {
-                throw value.usageError("expected a value, not a mapping")
+                options.append("--\(key)=\(try node.text(key)!)")
             }
         }
         let argv = extra + options + (positionals.isEmpty ? [] : ["--"] + positionals)
@@ -94,7 +87,7 @@ struct SpecArguments<Options: ParsableArguments> {
         }
         if let m = captures(#"^The value '(.*)' is invalid for '(--[\w-]+|<[\w-]+>)[^']*'(?::\s*(.*)|\.)?"#) {
             let name = key(m[2])
-            let written = node[name]?.scalar ?? m[1]
+            let written = (try? node.text(name)) ?? m[1]
             let reason = m.count > 3 && !m[3].isEmpty ? m[3]
                 : catalog[name].map { $0.values.isEmpty ? "" : "choose \($0.values.joined(separator: ", "))" } ?? ""
             return ("\(name) \(quoted: written) is not a valid value\(reason.isEmpty ? "" : ": \(reason)")", name)
@@ -117,7 +110,7 @@ extension ConfigNode {
 
     /// A usage error (exit 2) at this node: the file and line, and the place unless `placed` is false.
     func usageError(_ message: String, placed: Bool = true) -> DisparityError {
-        let file = path + (node.mark.map { ":\($0.line)" } ?? "")
+        let file = path + (line.map { ":\($0)" } ?? "")
         return DisparityError(.usage, "\(file): \(placed && !place.isEmpty ? "\(place): " : "")\(message)")
     }
 
@@ -130,7 +123,9 @@ extension ConfigNode {
     }
 
     /// A design given by the long names of the design options (`DesignOptions`).
+    /// - Throws: `DisparityError.usage` naming the key and line where the node is not a mapping.
     func designSpec() throws -> DesignSpec {
+        try requireMapping(like: "{weights: w, strata: s, cluster: psu, ...}")
         let options = try SpecArguments<DesignOptions>(noun: "design option").decode(self)
         return try placing { try options.spec() }
     }

@@ -857,6 +857,87 @@ final class BarometerTests: XCTestCase {
     }
 }
 
+extension BarometerTests {
+    /// A list, a mapping or a null where one value belongs, and a value where a list or a
+    /// mapping belongs, is an error naming the key and its line, for every key of a
+    /// configuration: none is dropped or defaulted (`by: [g]` gave no breakdown, `title: [T, U]`
+    /// the title "Barometer", `id: [m1]` the id "x1a", `column: [period]` the column `period`; an
+    /// item of `order` that is a list or `~` was dropped).
+    func testValuesOfTheWrongShapeAreNamedByKeyAndLine() {
+        let measure = "{label: L, unit: '%', variable: y}"
+        let plain: String = goal(measure)
+        func edited(_ old: String, _ new: String) -> String { plain.replacingOccurrences(of: old, with: new) }
+        let cases: [(String, String)] = [
+            (goal("{label: L, unit: '%', variable: y, by: [g]}"),
+             "b.yaml:3: goal x1, measure x1a: 'by' takes one column (a measure breaks down by one column; a breakdown by another is another measure), not a list"),
+            (goal("{label: L, unit: '%', variable: y, by: {g: 1}}"), "b.yaml:3: goal x1, measure x1a: 'by' takes one column"),
+            (plain + "title: [T, U]\n", "b.yaml:4: 'title' takes one value, not a list"),
+            (plain + "title: ~\n", "b.yaml:4: 'title' has no value (YAML's null): give one, or leave the key out"),
+            (plain + "level: [0.9]\n", "b.yaml:4: 'level' takes one value, not a list"),
+            (goal("{id: [m1], label: L, unit: '%', variable: y}"), "b.yaml:3: goal x1, measure 1: 'id' takes one value, not a list"),
+            (goal("{label: [L], unit: '%', variable: y}"), "b.yaml:3: goal x1, measure x1a: 'label' takes one value, not a list"),
+            (goal("{label: L, unit: [score points], variable: y}"), "b.yaml:3: goal x1, measure x1a: 'unit' takes one value, not a list"),
+            (goal("{label: L, unit: '%', variable: y, data: [d.csv]}"), "b.yaml:3: goal x1, measure x1a: 'data' takes one data file, not a list"),
+            (goal("{label: L, unit: '%', variable: y, report: [explained]}"), "'report' takes one value, not a list"),
+            (goal("{label: L, unit: '%', variable: y, context: [true]}"), "'context' takes true or false, not a list"),
+            (goal("{label: L, unit: '%', variable: y, measure: ~}"), "'measure' has no value (YAML's null)"),
+            (goal("{label: L, unit: index, variable: g, focal: a, measure: representation, benchmark: [d.csv]}"),
+             "'benchmark' is a mapping of keys {data: ..., design: ..., subset: ..., census: ...}, not a list"),
+            (goal("{label: L, unit: index, variable: g, focal: a, measure: representation, benchmark: {data: d.csv, census: [true]}}"),
+             "benchmark: 'census' takes true or false, not a list"),
+            (goal("{label: L, unit: index, variable: g, focal: a, measure: representation, benchmark: {data: d.csv, subset: [g == a]}}"),
+             "benchmark: 'subset' takes one value, not a list"),
+            (goal(measure, "kind: direction, direction: [higher]"), "b.yaml:3: goal x1: 'direction' takes one value, not a list"),
+            (goal(measure, "kind: [target], target: '<= 3'"), "b.yaml:3: goal x1: 'kind' takes one value, not a list"),
+            (goal(measure, "kind: target, target: ['<= 3']"), "b.yaml:3: goal x1: 'target' takes one value, not a list"),
+            (edited("label: Test", "label: [Test]"), "b.yaml:3: goal x1: 'label' takes one value, not a list"),
+            (edited("id: x1", "id: [x1]"), "b.yaml:3: goal 1: 'id' takes one value, not a list"),
+            (edited("data: d.csv", "data: [d.csv]"), "b.yaml:3: goal x1: 'data' takes one data file, not a list"),
+            (edited("data: d.csv", "data: d.csv, design: [weights, w]"),
+             "b.yaml:3: goal x1: 'design' is a mapping of keys {weights: w, strata: s, cluster: psu, ...}, not a list"),
+            (edited("measures: [\(measure)]", "measures: {a: 1}"),
+             "b.yaml:3: goal x1: 'measures' is a list of measures"),
+            (goal("m1"), "b.yaml:3: measure 1 of goal x1's 'measures' is a mapping of keys {label: ..., unit: ..., ...}, not the value 'm1'"),
+            (Self.head + "goals:\n  - g1\n", "b.yaml:3: goal 1 of 'goals' is a mapping of keys"),
+            (Self.head + "goals: {id: g1}\n", "b.yaml:2: 'goals' is a list of goals"),
+            ("- " + Self.head, "b.yaml:1: the file is a mapping of keys (title:, level:, periods:, goals:), not a list"),
+            (edited("column: period", "column: [period]"), "b.yaml:1: periods: 'column' takes one column, not a list"),
+            (edited("baseline: \"2010\"", "baseline: [\"2010\"]"), "b.yaml:1: periods: 'baseline' takes one period, not a list"),
+            (edited("[\"2010\", \"2011\"]", "[\"2010\", [\"2011\"]]"),
+             "b.yaml:1: periods: item 2 of 'order' is a list, not one value"),
+            (edited("[\"2010\", \"2011\"]", "[\"2010\", ~, \"2011\"]"),
+             "b.yaml:1: periods: item 2 of 'order' is a null (~), not one value"),
+            (edited("[\"2010\", \"2011\"]", "\"2010\""),
+             "b.yaml:1: periods: 'order' is a list of the periods, not the value '2010'"),
+            (edited("periods: {column: period, baseline: \"2010\", order: [\"2010\", \"2011\"]}", "periods: [\"2010\"]"),
+             "b.yaml:1: 'periods' is a mapping of keys"),
+        ]
+        for (yaml, fragment) in cases {
+            assertFails(yaml, mentions: [fragment])
+        }
+    }
+
+    /// A subset (or another value) written as a YAML block scalar, `subset: >` and the
+    /// conditions on the lines below, is read without the line break YAML keeps at its end:
+    /// the figures are those of the subset on one line (it was "the value 'a\u{a}' does not occur").
+    func testABlockScalarIsReadWithoutItsLineBreaks() throws {
+        let data = "period,g,y\n2010,a,1\n2010,b,2\n2010,a,3\n2010,b,4\n2011,a,2\n2011,b,2\n2011,a,5\n2011,b,4\n"
+        func estimate(_ measure: String) throws -> Double {
+            let yaml = Self.head + "goals:\n  - id: x1\n    label: Test\n    direction: higher\n    data: d.csv\n    measures:\n" + measure
+            let result = try BarometerEvaluator(config: load(data, yaml), minimumCell: 1).evaluate()
+            return try XCTUnwrap(result.goals.first?.measures.first?.current.value?.estimate)
+        }
+        let block = try estimate("      - label: >\n          Mean\n          of y\n        unit: score points\n        variable: y\n        subset: >\n          g == a &\n          y > 1\n\n")
+        let literal = try estimate("      - label: L\n        unit: |\n          score points\n        variable: y\n        subset: |\n          g == a & y > 1\n")
+        XCTAssertEqual(block, try estimate("      - {label: L, unit: score points, variable: y, subset: 'g == a & y > 1'}\n"))
+        XCTAssertEqual(block, 3.5)
+        XCTAssertEqual(literal, 3.5)
+        let config = try load(data, Self.head + "goals:\n  - id: x1\n    label: |\n      Test\n    direction: higher\n    data: d.csv\n    measures:\n"
+                              + "      - {label: L, unit: score points, variable: y}\n")
+        XCTAssertEqual(config.goals.first?.label, "Test")
+    }
+}
+
 extension BarometerMeasure.Kind {
     var isRepresentation: Bool { if case .representation = self { return true } else { return false } }
 }

@@ -70,9 +70,9 @@ final class RunRobustnessTests: ScratchFolderTestCase {
         let analysis = "analyses:\n  - {name: a, command: estimate, stat: mean, variable: score}"
         for (text, fragment) in [
             ("data: data.csv\nanalyses: {name: a, command: estimate, stat: mean, variable: score}",
-             "spec.yaml:2: 'analyses' is a list, one '- {name: ..., command: ...}' entry per analysis, not a mapping"),
+             "spec.yaml:2: 'analyses' is a list of analyses, one '- {name: ..., command: ...}' entry each, not a mapping"),
             ("data: data.csv\nanalyses:\n  - mean_of_score",
-             "spec.yaml:3: analysis 1 of 'analyses' is the value 'mean_of_score', not a mapping {name: ..., command: ..., ...}"),
+             "spec.yaml:3: analysis 1 of 'analyses' is a mapping of keys {name: ..., command: ..., ...}, not the value 'mean_of_score'"),
             ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: ~}",
              "spec.yaml:3: analysis 'a': 'variable' has no value (YAML's null)"),
             ("data: data.csv\ndesign: {weights: [weight, psu]}\n" + analysis, "spec.yaml:2: design: 'weights' takes one value, not a list"),
@@ -81,7 +81,16 @@ final class RunRobustnessTests: ScratchFolderTestCase {
              "spec.yaml:3: analysis 'a': 'level' takes one value, not a list"),
             ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: [mean], variable: score}",
              "analysis 'a': 'stat' takes one value, not a list"),
-            ("data: data.csv\ndesign: {strata: stratum, cluster: psu, nest: [true]}\n" + analysis, "design: 'nest' is true or false, not a list or a mapping"),
+            ("data: data.csv\ndesign: {strata: stratum, cluster: psu, nest: [true]}\n" + analysis, "design: 'nest' takes true or false, not a list"),
+            ("data: data.csv\nanalyses:\n  - {name: [a], command: estimate, stat: mean, variable: score}",
+             "spec.yaml:3: analysis 1: 'name' takes one value, not a list"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: [estimate], stat: mean, variable: score}",
+             "spec.yaml:3: analysis 'a': 'command' takes one value, not a list"),
+            ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score, bootstrap: [20]}",
+             "spec.yaml:3: analysis 'a': 'bootstrap' takes one value, not a list"),
+            ("data: data.csv\ncsv-style: [danish]\n" + analysis, "spec.yaml:2: 'csv-style' takes one value, not a list"),
+            ("data: data.csv\ndesign: [weight]\n" + analysis, "spec.yaml:2: 'design' is a mapping of keys {weights: w, strata: s, cluster: psu, ...}, not a list"),
+            ("- data: data.csv\n", "spec.yaml:1: the file is a mapping of keys (data:, design:, analyses:), not a list"),
             ("data: data.csv\nweights: weight\n" + analysis,
              "spec.yaml:2: unknown key 'weights' in the file; 'weights' is a design option: it belongs under 'design:'"),
             ("data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score, variable: weight}",
@@ -104,6 +113,58 @@ final class RunRobustnessTests: ScratchFolderTestCase {
 
         """)
         let result = try CommandLine.run(["run", lists, "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
+    /// A value written as a YAML block scalar (`subset: >`, `formula: |` and the text on the
+    /// lines below) is read without the line break YAML keeps at its end, so that it gives the
+    /// results of the value on one line: the subset's `a` was `a\n`, "a value that does not
+    /// occur", shown as Swift's `\u{a}`. A line break a message quotes shows as `\n`.
+    func testABlockScalarIsReadWithoutItsLineBreaks() throws {
+        func results(_ name: String, _ analysis: String) throws -> String {
+            let spec = try write(name, "data: data.csv\ndesign: {weights: weight}\nanalyses:\n" + analysis)
+            let out = directory.appendingPathComponent("out-\(name)")
+            let result = try CommandLine.run(["run", spec, "--out", out.path])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            return try String(contentsOf: out.appendingPathComponent("a.csv"), encoding: .utf8)
+        }
+        let subset = try results("subset.yaml", "  - name: a\n    command: estimate\n    stat: mean\n    variable: score\n    subset: >\n      stratum == 1 &\n      psu >= 9\n\n")
+        XCTAssertEqual(subset, try results("line.yaml", "  - {name: a, command: estimate, stat: mean, variable: score, subset: 'stratum == 1 & psu >= 9'}\n"))
+        let formula = try results("formula.yaml", "  - name: a\n    command: regress\n    formula: |\n      score ~ psu +\n        factor(stratum)\n")
+        XCTAssertEqual(formula, try results("oneline.yaml", "  - {name: a, command: regress, formula: 'score ~ psu + factor(stratum)'}\n"))
+        // A line break inside a quoted value is the user's: kept, and shown as R shows it.
+        let spec = try write("quoted.yaml", "data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score, subset: 'stratum == \"1\n\n2\"'}\n")
+        let result = try CommandLine.run(["run", spec, "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssert(result.stderr.contains("the value '1\\n2' does not occur"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("\\u{"), result.stderr)
+    }
+
+    /// A spec or configuration saved as UTF-16 or UTF-32 (with a byte-order mark) or in another
+    /// encoding is a one-line error saying so and what to do, for `run` and `barometer` alike
+    /// (it was "cannot read the file"); a UTF-8 byte-order mark is skipped.
+    func testASpecThatIsNotUTF8IsNamedAsSuch() throws {
+        let text = "data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score}\n"
+        let files: [(String, [UInt8], String)] = [
+            ("le.yaml", [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8"),
+            ("be.yaml", [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, "the file is UTF-16"),
+            ("32.yaml", [0xFF, 0xFE, 0, 0] + text.unicodeScalars.flatMap { [UInt8($0.value & 0xFF), 0, 0, 0] }, "the file is UTF-32"),
+            ("latin1.yaml", Array("data: data.csv\n# K\u{F8}benhavn\nanalyses: []\n".data(using: .isoLatin1)!),
+             "latin1.yaml:2: the file is not valid UTF-8 (is it Windows-1252 or Latin-1?): save it as UTF-8"),
+        ]
+        for (name, bytes, fragment) in files {
+            let url = directory.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            for command in [["run", url.path, "--out", directory.appendingPathComponent("out").path], ["barometer", url.path]] {
+                let result = try CommandLine.run(command)
+                XCTAssertEqual(result.status, 1, "\(name): \(result.stderr)")
+                XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+                XCTAssert(result.stderr.contains(fragment), "\(name): '\(result.stderr)' lacks '\(fragment)'")
+            }
+        }
+        let bom = directory.appendingPathComponent("bom.yaml")
+        try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: bom)
+        let result = try CommandLine.run(["run", bom.path, "--out", directory.appendingPathComponent("out").path])
         XCTAssertEqual(result.status, 0, result.stderr)
     }
 }
