@@ -10,7 +10,7 @@ import Yams
 /// options) and the confidence level of the intervals. They are taken as written, in a canonical
 /// form (mapping keys sorted, scalars as text), so the fingerprint does not depend on the order
 /// of keys, on YAML's or JSON's spelling, or on the release that computed it; a definition
-/// spelled two ways (`by: area` and `by: [area]`) counts as two, which can only ask for a rerun.
+/// spelled two ways (a default written out, `stat: mean`, or left out) counts as two, which can only ask for a rerun.
 enum MeasureDefinition {
     /// The measure's keys that leave its figures unchanged.
     static let presentationKeys: Set<String> = ["id", "label", "unit", "context", "min-cell"]
@@ -21,9 +21,9 @@ enum MeasureDefinition {
     /// The fingerprint of `measure` (a measure's mapping) under `goal` (its goal's mapping) at
     /// the confidence `level`: lowercase hex SHA-256.
     static func fingerprint(measure: ConfigNode, goal: ConfigNode?, level: Double) -> String {
-        let own = canonical(measure.node, dropping: presentationKeys)
+        let own = measure.canonical(dropping: presentationKeys)
         // The goal's keys the measure does not set itself: those it inherits.
-        let inherited = goal.map { g in canonical(g.node, keeping: inheritedKeys.subtracting(measure.keys)) } ?? "{}"
+        let inherited = goal.map { g in g.canonical(keeping: inheritedKeys.subtracting(measure.keys)) } ?? "{}"
         let text = "measure=\(own);goal=\(inherited);level=\(level)"
         return SHA256.hex(Array(text.utf8))
     }

@@ -192,4 +192,10 @@ struct ConfigNode {
 
     /// The keys of a mapping, in file order.
     var keys: [String] { node.mapping?.keys.compactMap { $0.string } ?? [] }
+
+    /// The node as canonical text (`MeasureDefinition.canonical`): at the top level, a mapping's
+    /// keys in `dropping` left out, or only those in `keeping`.
+    func canonical(dropping: Set<String> = [], keeping: Set<String>? = nil) -> String {
+        MeasureDefinition.canonical(node, dropping: dropping, keeping: keeping)
+    }
 }
