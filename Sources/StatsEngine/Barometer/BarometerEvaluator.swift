@@ -89,6 +89,7 @@ public struct BarometerEvaluator: Sendable {
                 let levels = try breakdown(request, by: by, table: data, design: design, waves: waves, minimumCell: minimumCell)
                 result.breakdown = levels.rows
                 result.notes += levels.notes
+                result.unlistedCell = levels.unlistedCell
             }
         case .decomposition(let request, let component):
             let design = try SurveyDesign(spec: measure.design, table: data)
@@ -182,7 +183,7 @@ public struct BarometerEvaluator: Sendable {
     /// the note naming the wave. Disclosure control withholds a level of too few rows and the
     /// figures that would give it away (`withholdingComplements`).
     private func breakdown(_ request: GapRequest, by: String, table: Table, design: SurveyDesign,
-                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> (rows: [BreakdownRow], notes: [String]) {
+                           waves: WaveContrasts.Waves, minimumCell: Int) throws -> (rows: [BreakdownRow], notes: [String], unlistedCell: Int?) {
         let column = try table.categorical(by)
         let periods = try table.categorical(config.schedule.column)
         let now = config.schedule.position(waves.current)!
@@ -216,7 +217,8 @@ public struct BarometerEvaluator: Sendable {
             let withheld = Figure.withheld(below: minimumCell, smallestCell: 1)
             unlisted = figures.map { ($0.current, $0.baseline) } ?? (withheld, waves.baseline == nil ? nil : withheld)
         }
-        return (Self.withholdingComplements(rows, baselines: baselines, unlisted: unlisted, minimumCell: minimumCell), notes)
+        return (Self.withholdingComplements(rows, baselines: baselines, unlisted: unlisted, minimumCell: minimumCell), notes,
+                unlisted?.current.smallestCell)
     }
 
     /// Secondary suppression across a breakdown (`DisclosureControl.complementary`, as `estimate`

@@ -81,6 +81,11 @@ public struct MeasureResult: Sendable {
     public var breakdown: [BreakdownRow]
     /// What qualifies the figures (a change without a standard error, replicates left out).
     public var notes: [String]
+    /// For a breakdown, the fewest observations of the current figure of the rows whose
+    /// breakdown column is missing (0 without such rows now): never shown, they are a cell of
+    /// the levels' line all the same (`BarometerEvaluator.withholdingComplements`), and the
+    /// history keeps it for a report at a stricter `--min-cell`. Nil where every row has a level.
+    public var unlistedCell: Int? = nil
 
     /// Figures withheld by disclosure control, breakdown cells (and their populations) included.
     public var suppressedCount: Int {

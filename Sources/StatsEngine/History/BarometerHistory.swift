@@ -121,6 +121,11 @@ public struct BarometerHistory {
         migrator.registerMigration("v3") { db in
             try db.alter(table: "figures") { t in t.add(column: "definition_sha256", .text) }
         }
+        // v4: on a measure's own row, the fewest observations of its breakdown's rows without a
+        // level (`MeasureResult.unlistedCell`), a cell of the levels' line at a stricter --min-cell.
+        migrator.registerMigration("v4") { db in
+            try db.alter(table: "figures") { t in t.add(column: "unlisted_cell", .integer) }
+        }
         return migrator
     }
 
@@ -141,7 +146,7 @@ public struct BarometerHistory {
                         guard let wave = m.wave else { continue }
                         try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: "", wave: wave, m.current,
                                    change: m.changeSinceBaseline, n: m.n, population: m.population,
-                                   verdict: m.verdict?.rawValue, official: m.official?.rawValue)
+                                   verdict: m.verdict?.rawValue, official: m.official?.rawValue, unlistedCell: m.unlistedCell)
                         for b in m.breakdown {
                             try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: b.level, wave: wave, b.current,
                                        change: b.changeSinceBaseline, n: b.n, population: b.population, verdict: nil, official: nil)
@@ -153,16 +158,17 @@ public struct BarometerHistory {
     }
 
     private func insert(_ db: Database, _ period: String, _ goal: String, _ measure: String, _ definition: String, level: String, wave: String,
-                        _ figure: Figure, change: Figure?, n: Int, population: Double?, verdict: String?, official: String?) throws {
+                        _ figure: Figure, change: Figure?, n: Int, population: Double?, verdict: String?, official: String?,
+                        unlistedCell: Int? = nil) throws {
         let v = figure.value, c = change?.value
         try db.execute(sql: """
             INSERT INTO figures (period, goal, measure, level, wave, estimate, std_error, conf_low, conf_high, change,
                                  change_std_error, change_conf_low, change_conf_high, population, n, verdict, official_verdict, suppressed,
-                                 smallest_cell, change_suppressed, definition_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 smallest_cell, change_suppressed, definition_sha256, unlisted_cell)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [period, goal, measure, level, wave, v?.estimate, v?.standardError, v?.low, v?.high, c?.estimate,
                              c?.standardError, c?.low, c?.high, population, n, verdict, official, figure.suppressed,
-                             figure.smallestCell, change?.suppressed, definition])
+                             figure.smallestCell, change?.suppressed, definition, unlistedCell])
     }
 
     /// The stored runs, in the schedule's order.
@@ -182,7 +188,8 @@ public struct BarometerHistory {
     /// period could be worked out: the period's levels are a line whose total, the measure, is
     /// shown, so where one alone is withheld the shown level of the fewest rows is withheld with
     /// it (`DisclosureControl.complementary`, as `BarometerEvaluator` withholds them; a level of
-    /// no rows hides nothing, one stored without its cells is chosen last). The whole measure is
+    /// no rows hides nothing, one stored without its cells is chosen last; the rows without a
+    /// level, whose cell the measure's row keeps, are a cell of the line never shown). The whole measure is
     /// no part of a line (its levels' cells are subsets of its own, so they are withheld
     /// wherever it is), and its own cells decide alone.
     public func trend(goal: String, measure: String, level: String = "", in schedule: PeriodSchedule,
@@ -200,12 +207,26 @@ public struct BarometerHistory {
         if let minimumCell {
             for i in points.indices { points[i].point = points[i].point.disclosed(minimumCell: minimumCell) }
             if level != "" {
+                // Per period, the cell of the breakdown's rows without a level (stored on the
+                // measure's own row): never shown, a cell of the line, withheld when too small.
+                let unlisted = try read {
+                    try queue.read { db in
+                        try Row.fetchAll(db, sql: "SELECT period, unlisted_cell FROM figures WHERE goal = ? AND measure = ? AND level = '' AND unlisted_cell IS NOT NULL",
+                                         arguments: [goal, measure])
+                    }
+                }
+                let unlistedCell = Dictionary(unlisted.map { ($0["period"] as String, $0["unlisted_cell"] as Int) }, uniquingKeysWith: { a, _ in a })
                 // Each period's levels, a line: its lone withheld level's complement withheld too.
                 for line in Dictionary(grouping: points.indices, by: { points[$0].point.period }).values {
                     let figures = line.map { points[$0].point }
-                    let counts = figures.map { $0.estimate == nil && $0.suppressed == nil ? 0 : $0.smallestCell ?? .max }
-                    for k in DisclosureControl.complementary(counts: counts, withheld: figures.map { $0.suppressed != nil },
-                                                             lines: [Array(line.indices)]) {
+                    var counts = figures.map { $0.estimate == nil && $0.suppressed == nil ? 0 : $0.smallestCell ?? .max }
+                    var withheld = figures.map { $0.suppressed != nil }
+                    if let cell = unlistedCell[figures[0].period], cell > 0 {
+                        counts.append(cell)
+                        withheld.append(cell < minimumCell)
+                    }
+                    for k in DisclosureControl.complementary(counts: counts, withheld: withheld,
+                                                             lines: [Array(counts.indices)]) where k < line.count {
                         var point = figures[k]
                         (point.estimate, point.low, point.high) = (nil, nil, nil)
                         point.suppressed = DisclosureControl(minimumCell: minimumCell).complementaryCause

@@ -227,20 +227,8 @@ final class BarometerTests: XCTestCase {
     /// Now they are a cell of each wave's line: too few, and the level of the fewest rows is
     /// withheld with them (its change too); enough, and nothing is withheld.
     func testRowsWithoutABreakdownLevelAreACellOfTheLine() throws {
-        func config(unlisted: Int) throws -> BarometerConfig {
-            var csv = "period,area,w,y\n", i = 0
-            for wave in ["2010", "2011"] {
-                for (level, n) in [("a", 6), ("b", 4), ("c", 5)] + (wave == "2011" ? [("", unlisted)] : []) {
-                    for _ in 0..<n {
-                        i += 1
-                        csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
-                    }
-                }
-            }
-            return try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
-        }
         let cause = DisclosureControl(minimumCell: 3).complementaryCause
-        let leaking = try BarometerEvaluator(config: config(unlisted: 1), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
+        let leaking = try BarometerEvaluator(config: threeLevelsAndRowsWithoutOne(unlisted: 1), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
         XCTAssertEqual(leaking.breakdown.map(\.level), ["a", "b", "c"], "no row for the rows without a level")
         XCTAssertEqual(leaking.breakdown.filter { $0.current.suppressed != nil }.map(\.level), ["b"])
         let b = try XCTUnwrap(leaking.breakdown.first { $0.level == "b" })
@@ -248,8 +236,51 @@ final class BarometerTests: XCTestCase {
         XCTAssertNil(b.population)
         XCTAssertEqual(b.changeSinceBaseline?.suppressed, cause)
         XCTAssertNotNil(leaking.current.value)
-        let enough = try BarometerEvaluator(config: config(unlisted: 3), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
+        let enough = try BarometerEvaluator(config: threeLevelsAndRowsWithoutOne(unlisted: 3), minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
         XCTAssertEqual(enough.breakdown.filter { $0.current.suppressed != nil || $0.changeSinceBaseline?.suppressed != nil }.map(\.level), [])
+    }
+
+    /// One goal's mean of y by area in waves 2010 and 2011, the levels' rows (a, b, c) 6, 4, 5 in
+    /// each, and in 2011 `unlisted` rows whose area is missing.
+    private func threeLevelsAndRowsWithoutOne(unlisted: Int) throws -> BarometerConfig {
+        var csv = "period,area,w,y\n", i = 0
+        for wave in ["2010", "2011"] {
+            for (level, n) in [("a", 6), ("b", 4), ("c", 5)] + (wave == "2011" ? [("", unlisted)] : []) {
+                for _ in 0..<n {
+                    i += 1
+                    csv += "\(wave),\(level),\(1 + i % 3),\((i * 7) % 11)\n"
+                }
+            }
+        }
+        return try load(csv, Self.oneGoal(["{id: m1, label: level, unit: score points, variable: y, by: area}"], design: "{weights: w}"))
+    }
+
+    /// A history stored at a looser `--min-cell` keeps the cell of the rows without a level, so
+    /// that a trend read at a stricter one withholds their cover as a run at it would: 2 such
+    /// rows in 2011, shown at 1, are too few at 3, and b (4 rows, the fewest) is withheld with
+    /// them (before, nothing: the measure less a and c gave b and the 2 rows' figure together
+    /// at 1, their own at 3 once b was shown).
+    func testAHistoryAtAStricterMinCellCountsTheRowsWithoutALevel() throws {
+        let config = try threeLevelsAndRowsWithoutOne(unlisted: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID().uuidString).sqlite").path
+        defer { BarometerHistory.remove(at: path) }
+        let history = try BarometerHistory(path: path)
+        for period in ["2010", "2011"] {
+            let result = try BarometerEvaluator(config: config, minimumCell: 1).evaluate(period: period)
+            XCTAssertEqual(result.suppressedCount, 0)
+            try history.store(result, config: config)
+        }
+        func shown(_ level: String, at minimumCell: Int) throws -> [String] {
+            try history.trend(goal: "1", measure: "m1", level: level, in: config.schedule, minimumCell: minimumCell)
+                .filter { $0.estimate != nil }.map(\.period)
+        }
+        XCTAssertEqual(try shown("b", at: 1), ["2010", "2011"])
+        XCTAssertEqual(try shown("b", at: 3), ["2010"], "withheld in 2011 with the 2 rows without a level")
+        XCTAssertEqual(try shown("a", at: 3), ["2010", "2011"])
+        XCTAssertEqual(try shown("c", at: 3), ["2010", "2011"])
+        // As a run at 3 withholds it.
+        let run = try BarometerEvaluator(config: config, minimumCell: 3).evaluate(period: "2011").goals[0].measures[0]
+        XCTAssertEqual(run.breakdown.filter { $0.current.suppressed != nil }.map(\.level), ["b"])
     }
 
     /// The history keeps each figure's own disclosure apart from its change's, and its smallest
