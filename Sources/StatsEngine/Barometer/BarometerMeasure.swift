@@ -100,6 +100,11 @@ public struct BarometerMeasure: Sendable {
         design = try at["design"]?.designSpec() ?? inherited.design ?? DesignSpec()
         by = try at.text("by", takes: "one column (a measure breaks down by one column; a breakdown by another is another measure)")
         let levelArgument = "--level=\(level)"
+        // Every figure's interval is at the configuration's level (its sentences, report and
+        // history say one): a measure's own would be overridden by it, silently.
+        if at["level"] != nil {
+            throw at.usageError("'level' belongs to the whole configuration (a top-level 'level: \(NumberFormat.label(level))'), not to a measure")
+        }
         switch try at.text("measure") {
         case "representation"?:
             kind = .representation(try Self.representation(at, level: levelArgument, like: design))

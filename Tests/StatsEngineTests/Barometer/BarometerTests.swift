@@ -880,6 +880,10 @@ final class BarometerTests: XCTestCase {
         assertFails(goal("{label: L, unit: '%', variable: y, context: true}"), mentions: ["every measure is context"])
         assertFails(goal("{label: L, unit: '%', stat: proportion, variable: y}"), mentions: ["scale: pp"])
         assertFails(goal("{label: L, unit: '%', variable: y, period: period}"), mentions: ["'period' belongs to the configuration's 'periods'"])
+        // A measure's own 'level' was overridden by the configuration's (its intervals at 95 %), silently.
+        assertFails(goal("{label: L, unit: '%', variable: y, level: 0.5}"), mentions: ["'level' belongs to the whole configuration", "level: 0.95"])
+        assertFails(goal("{label: L, unit: index, variable: g, focal: a, measure: representation, benchmark: {data: d.csv}, level: 0.9}"),
+                    mentions: ["'level' belongs to the whole configuration"])
         assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "baseline: \"2010\"", with: "baseline: \"2009\""),
                     mentions: ["baseline '2009' is not in 'order'"])
         assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "[\"2010\", \"2011\"]", with: "[\"2010\"]"),
