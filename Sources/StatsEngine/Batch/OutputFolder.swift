@@ -95,13 +95,17 @@ final class OutputFolder: @unchecked Sendable {
     }
 
     /// SIGINT and SIGTERM remove the staging folder and end the process with exit status
-    /// 128 + the signal's number, as a shell reports a process those signals ended. The handlers
+    /// 128 + the signal's number, as a shell reports a process those signals ended, unless the
+    /// process was started ignoring them. The handlers
     /// run on a queue of their own: the shared pool may be busy with the analyses' passes until
     /// the run is writing its outputs.
     private func removeOnInterruption() {
         let queue = DispatchQueue(label: "disparity.interruption", qos: .userInteractive)
         for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
+            // A signal the process was started ignoring (`nohup`, a script's background job)
+            // stays ignored: the run then ends as it would without the handler.
+            let previous = signal(signalNumber, SIG_IGN)
+            guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { continue }
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler { [self] in
                 folders.lock()  // never unlocked: the process ends here

@@ -88,6 +88,28 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         XCTAssertEqual(try files(directory).filter { $0.hasPrefix(".") }, [], "no staging folder left")
     }
 
+    /// A run started ignoring SIGINT (`nohup`, a script's background job: `trap '' INT`) keeps
+    /// ignoring it: the handler it installs once its staging folder exists replaced the ignored
+    /// setting, so an interrupt then ended a run meant to go on (exit 130).
+    func testARunStartedIgnoringInterruptsIgnoresThem() throws {
+        let out = directory.appendingPathComponent("out")
+        let slow = try spec((1...20).map { "  - {name: m\($0), command: estimate, stat: mean, variable: y, bootstrap: 100000}\n" }.joined())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' INT; exec \"$0\" run \"$1\" --out \"$2\"", CommandLine.executable.path, slow, out.path]
+        process.standardError = Pipe()
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while try files(directory).filter({ $0.hasPrefix(".") }).isEmpty, process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertTrue(try files(out).contains("m20.csv"))
+    }
+
     func testNamesThatCannotBeFileNamesAreRefusedBeforeAnyWork() throws {
         let long = String(repeating: "n", count: 250)
         let result = try CommandLine.run(["run", try spec("  - {name: \(long), command: estimate, stat: mean, variable: y}\n"),
