@@ -175,6 +175,16 @@ struct ConfigNode {
         if let (encoding, _) = marks.first(where: { bytes.starts(with: $0.1) }) {
             throw DisparityError.data(file: path, "the file is \(encoding) (it starts with a \(encoding) byte-order mark), not UTF-8: save it as UTF-8")
         }
+        // UTF-16 without a byte-order mark: text of ASCII characters with a 0 byte beside each
+        // (YAML allows no NUL, so a 0 there says so in any case).
+        if bytes.count >= 2, bytes.prefix(64).contains(0) {
+            let head = bytes.prefix(64)
+            let zeroAtOdd = stride(from: 1, to: head.count, by: 2).allSatisfy { head[$0] == 0 }
+            let zeroAtEven = stride(from: 0, to: head.count, by: 2).allSatisfy { head[$0] == 0 }
+            let encoding = zeroAtOdd ? "UTF-16 (little-endian, without a byte-order mark)" : zeroAtEven ? "UTF-16 (big-endian, without a byte-order mark)" : nil
+            throw DisparityError.data(file: path, encoding.map { "the file is \($0), not UTF-8: save it as UTF-8" }
+                                                  ?? "the file holds NUL bytes: it is not UTF-8 text (is it UTF-16 or UTF-32?): save it as UTF-8")
+        }
         var iterator = bytes.makeIterator(), decoder = UTF8(), valid = 0
         while true {
             switch decoder.decode(&iterator) {

@@ -149,6 +149,10 @@ final class RunRobustnessTests: ScratchFolderTestCase {
             ("le.yaml", [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, "the file is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8"),
             ("be.yaml", [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, "the file is UTF-16"),
             ("32.yaml", [0xFF, 0xFE, 0, 0] + text.unicodeScalars.flatMap { [UInt8($0.value & 0xFF), 0, 0, 0] }, "the file is UTF-32"),
+            // Without a byte-order mark (iconv -t utf-16le): was "not valid YAML or JSON: ... control characters are not allowed:".
+            ("le-nobom.yaml", text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+             "the file is UTF-16 (little-endian, without a byte-order mark), not UTF-8: save it as UTF-8"),
+            ("be-nobom.yaml", text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, "the file is UTF-16 (big-endian, without a byte-order mark)"),
             ("latin1.yaml", Array("data: data.csv\n# K\u{F8}benhavn\nanalyses: []\n".data(using: .isoLatin1)!),
              "latin1.yaml:2: the file is not valid UTF-8 (is it Windows-1252 or Latin-1?): save it as UTF-8"),
         ]
