@@ -11,6 +11,7 @@ enum AnalysisCommand {
         let spec = try design.spec()
         try spec.refuseLonelyRuleOnReplicateWeights()
         try spec.refuseSavingOver([data.data])
+        try spec.refuseTotalsFromStandardInput(beside: [("--data", data.data)])
         try output.refuseColliding(with: spec.savedFiles)
         let timer = PhaseTimer(enabled: output.timings)
         let table = try timer.measure("read") { try data.readTable(columns: spec.columnsUsed.union(columns)) }

@@ -21,6 +21,7 @@ struct RepresentationCommand: ParsableCommand {
         let populationSpec = try design.spec()
         if options.census { try populationSpec.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) }
         try populationSpec.refuseSavingOver([data.data, options.benchmark])
+        try populationSpec.refuseTotalsFromStandardInput(beside: [("--data", data.data), ("--benchmark", options.benchmark)])
         try output.refuseColliding(with: populationSpec.savedFiles)
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)
         let timer = PhaseTimer(enabled: output.timings)

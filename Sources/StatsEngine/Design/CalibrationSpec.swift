@@ -83,3 +83,14 @@ extension BarometerConfig {
         return copy
     }
 }
+
+extension DesignSpec {
+    /// Refuses `--totals -` beside another input read from standard input (`--data -`, a
+    /// benchmark's): both would read it, and it can be read once (the second read found it
+    /// empty, "the file is empty").
+    /// - Throws: `DisparityError.usage` naming both.
+    public func refuseTotalsFromStandardInput(beside inputs: [(option: String, path: String)]) throws {
+        guard calibration?.totals == "-", let other = inputs.first(where: { $0.path == "-" }) else { return }
+        throw DisparityError.usage("\(other.option) - and --totals - would both read standard input, which can be read once: name a file for one")
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A population totals file for calibration: CSV `variable,level,total`, one row per level of
 /// each factor (the reference level included), one row with an empty level per numeric
 /// variable, and `(Intercept)` for the population size. Read with the project's CSV reader
@@ -25,9 +27,18 @@ public struct PopulationTotals: Sendable {
     ///   one of the columns `variable`, `level`, `total`, has a missing variable, a total that is
     ///   not a finite number, a negative population count (a level's or the `(Intercept)`'s), or
     ///   the same variable and level twice.
+    /// A file in UTF-16 (by its byte-order mark, or a NUL in every other byte) is read as such:
+    /// `--encoding` is the data's, so the reader's advice to pass it could not be followed for
+    /// the totals alone.
     public init(path: String) throws {
-        let table = try CSVReader.read(path: path)
-        try self.init(table: table)
+        var options = CSVOptions()
+        if path != "-", let handle = FileHandle(forReadingAtPath: path) {
+            let head = [UInt8]((try? handle.read(upToCount: 4096)) ?? Data())
+            try? handle.close()
+            let marked = head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF])
+            if marked || head.withUnsafeBufferPointer({ TextEncoding.unmarkedUTF16Order($0) }) != nil { options.encoding = .utf16 }
+        }
+        try self.init(table: try CSVReader.read(path: path, options: options))
     }
 
     /// The totals of an already read table (tests, readers of other formats).

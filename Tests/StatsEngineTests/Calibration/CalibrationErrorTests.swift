@@ -124,6 +124,36 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
                   mentions: ["'sex'", "sum to 90", "80", "'(Intercept)'"])
     }
 
+    /// `--data -` and `--totals -` would both read standard input: refused before reading
+    /// (the second read found it empty: "<stdin>: the file is empty").
+    func testTotalsAndDataFromStandardInputAreRefused() throws {
+        let result = try CommandLine.run(["estimate", "mean", "y", "--data", "-", "--weights", "w", "--poststratify", "sex", "--totals", "-"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertEqual(result.stderr, "disparity: --data - and --totals - would both read standard input, which can be read once: name a file for one\n")
+    }
+
+    /// A totals file in UTF-16 (with a byte-order mark, or without: iconv's utf-16le) is read
+    /// as such; the reader's advice, "pass --encoding utf-16", would have read the data so too.
+    func testAUTF16TotalsFileIsRead() throws {
+        let utf8 = try totals(Self.totals)
+        func run(_ path: String) throws -> String {
+            let data = directory.appendingPathComponent("data.csv")
+            try Self.csv.write(to: data, atomically: true, encoding: .utf8)
+            let result = try CommandLine.run(["estimate", "mean", "y", "--data", data.path, "--weights", "w", "--cluster", "psu",
+                                              "--calibrate", "~ sex + inc", "--totals", path, "--format", "csv"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return result.stdout
+        }
+        let expected = try run(utf8)
+        let littleEndian: [UInt8] = Self.totals.utf16.flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let files: [(String, [UInt8])] = [("bom.csv", [0xFF, 0xFE] + littleEndian), ("le.csv", littleEndian)]
+        for (name, bytes) in files {
+            let url = directory.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            XCTAssertEqual(try run(url.path), expected, name)
+        }
+    }
+
     /// An `(Intercept)` that no constraint and no factor reads: named, not ignored.
     func testAnInterceptTheModelDoesNotTake() throws {
         try fails("variable,level,total\n(Intercept),,100\ninc,,560\n", ["--calibrate", "~ inc - 1"],
