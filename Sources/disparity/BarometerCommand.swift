@@ -56,13 +56,15 @@ struct BarometerCommand: ParsableCommand {
         let evaluator = BarometerEvaluator(config: configuration, minimumCell: minCell)
         // A history this run creates is removed again if the run fails: a failed run leaves nothing.
         let creating = history.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+        // Every period is evaluated before the history is opened, and all are stored in one
+        // transaction: an interrupted or failed run leaves the history as it was (before, an
+        // interrupt left the periods stored so far, a new history half filled).
+        var results: [BarometerResult] = []
+        for p in periods { results.append(try timer.measure("estimate") { try evaluator.evaluate(period: p) }) }
+        let result = results.last
         do {
             let store = try history.map { try BarometerHistory(path: $0) }
-            var result: BarometerResult?
-            for p in periods {
-                result = try timer.measure("estimate") { try evaluator.evaluate(period: p) }
-                try timer.measure("write") { try store?.store(result!, config: configuration) }
-            }
+            try timer.measure("write") { try store?.store(results, config: configuration) }
             try timer.measure("write") {
                 if let report {
                     let context = try store.map { try BarometerHTML.Context.stored(in: $0, config: configuration, minimumCell: minCell) }

@@ -14,6 +14,9 @@ final class OutputFolder: @unchecked Sendable {
     let staging: URL
     private let fileManager = FileManager.default
     private var interruption: [DispatchSourceSignal] = []
+    /// The dispositions the handlers replaced, given back once the folder is committed or
+    /// discarded (a process that goes on, such as the tests', keeps its own).
+    private var replaced: [(signal: Int32, handler: __sighandler_t?)] = []
     /// Held by the exchange and by `discard` while they change the folders, and taken for good
     /// by an interruption: a write that fails because the interruption removed the staging
     /// folder waits in `discard` for the interruption's exit, rather than ending the run as a
@@ -67,7 +70,7 @@ final class OutputFolder: @unchecked Sendable {
         folders.lock()
         defer {
             folders.unlock()
-            interruption.forEach { $0.cancel() }
+            stopHandlingInterruptions()
         }
         if fileManager.fileExists(atPath: target.path) {
             guard Self.exchange(staging.path, target.path) else {
@@ -89,9 +92,17 @@ final class OutputFolder: @unchecked Sendable {
         folders.lock()
         defer {
             folders.unlock()
-            interruption.forEach { $0.cancel() }
+            stopHandlingInterruptions()
         }
         try? fileManager.removeItem(at: staging)
+    }
+
+    /// Cancels the interruption handlers and gives the signals their earlier dispositions.
+    private func stopHandlingInterruptions() {
+        interruption.forEach { $0.cancel() }
+        interruption = []
+        for (number, handler) in replaced { signal(number, handler) }
+        replaced = []
     }
 
     /// SIGINT and SIGTERM remove the staging folder and end the process with exit status
@@ -106,6 +117,7 @@ final class OutputFolder: @unchecked Sendable {
             // stays ignored: the run then ends as it would without the handler.
             let previous = signal(signalNumber, SIG_IGN)
             guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { continue }
+            replaced.append((signalNumber, previous))
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
             source.setEventHandler { [self] in
                 folders.lock()  // never unlocked: the process ends here

@@ -133,23 +133,32 @@ public struct BarometerHistory {
     /// transaction.
     public func store(_ result: BarometerResult, configSHA256: String, dataSHA256: [String: String], version: String,
                       time: Date = Date()) throws {
+        try store([result], configSHA256: configSHA256, dataSHA256: dataSHA256, version: version, time: time)
+    }
+
+    /// Stores each of `results` as its period's run, replacing earlier runs of those periods,
+    /// all in one transaction: an interrupted or failed write leaves the history as it was.
+    public func store(_ results: [BarometerResult], configSHA256: String, dataSHA256: [String: String], version: String,
+                      time: Date = Date()) throws {
         let stamp = ISO8601DateFormatter().string(from: time)
         let data = String(decoding: try JSONSerialization.data(withJSONObject: dataSHA256, options: [.sortedKeys]), as: UTF8.self)
         try write {
             try queue.write { db in
-                try db.execute(sql: "DELETE FROM runs WHERE period = ?", arguments: [result.period])
-                try db.execute(sql: "INSERT INTO runs (period, config_sha256, data_sha256, version, time) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [result.period, configSHA256, data, version, stamp])
-                for goal in result.goals {
-                    // A measure whose data have no wave yet at the period has no figure to store.
-                    for m in goal.measures {
-                        guard let wave = m.wave else { continue }
-                        try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: "", wave: wave, m.current,
-                                   change: m.changeSinceBaseline, n: m.n, population: m.population,
-                                   verdict: m.verdict?.rawValue, official: m.official?.rawValue, unlistedCell: m.unlistedCell)
-                        for b in m.breakdown {
-                            try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: b.level, wave: wave, b.current,
-                                       change: b.changeSinceBaseline, n: b.n, population: b.population, verdict: nil, official: nil)
+                for result in results {
+                    try db.execute(sql: "DELETE FROM runs WHERE period = ?", arguments: [result.period])
+                    try db.execute(sql: "INSERT INTO runs (period, config_sha256, data_sha256, version, time) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [result.period, configSHA256, data, version, stamp])
+                    for goal in result.goals {
+                        // A measure whose data have no wave yet at the period has no figure to store.
+                        for m in goal.measures {
+                            guard let wave = m.wave else { continue }
+                            try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: "", wave: wave, m.current,
+                                       change: m.changeSinceBaseline, n: m.n, population: m.population,
+                                       verdict: m.verdict?.rawValue, official: m.official?.rawValue, unlistedCell: m.unlistedCell)
+                            for b in m.breakdown {
+                                try insert(db, result.period, goal.goal.id, m.measure.id, m.measure.definition, level: b.level, wave: wave, b.current,
+                                           change: b.changeSinceBaseline, n: b.n, population: b.population, verdict: nil, official: nil)
+                            }
                         }
                     }
                 }
@@ -256,7 +265,12 @@ extension BarometerHistory {
     /// Stores `result` with the SHA-256 of `config`'s file and of every data file its measures
     /// read (benchmarks included), the release version and the time.
     public func store(_ result: BarometerResult, config: BarometerConfig, time: Date = Date()) throws {
+        try store([result], config: config, time: time)
+    }
+
+    /// Stores `results` (every period of `--every-period`) so, in one transaction.
+    public func store(_ results: [BarometerResult], config: BarometerConfig, time: Date = Date()) throws {
         let sums = try config.checksums()
-        try store(result, configSHA256: sums.config, dataSHA256: sums.data, version: Release.version, time: time)
+        try store(results, configSHA256: sums.config, dataSHA256: sums.data, version: Release.version, time: time)
     }
 }
