@@ -16,12 +16,12 @@ public enum NotebookExport {
         // A Danish CSV (`csv-style: danish`) is read with its separator, decimal comma and BOM.
         let readOptions = spec.csvStyle == .danish ? ", sep=\";\", decimal=\",\", encoding=\"utf-8-sig\"" : ""
         for outcome in results {
-            guard outcome.report != nil else {
+            guard let report = outcome.report else {
                 cells.append(markdown("## \(outcome.name)\n\nThis analysis failed: \(outcome.error ?? "")"))
                 continue
             }
             cells.append(markdown("## \(outcome.name) (`\(outcome.command)`)"))
-            cells.append(code("table = pd.read_csv(\"\(outcome.name).csv\"\(readOptions))\ntable"))
+            cells.append(code("table = pd.read_csv(\"\(outcome.name).csv\"\(readOptions)\(labelOptions(report.tabular)))\ntable"))
             if outcome.command == "gap" {
                 cells.append(code("""
                 differences = table[table["component"] == "difference"]
@@ -59,6 +59,24 @@ public enum NotebookExport {
             ("nbformat_minor", .number(5)),
         ])
         return document.serialized(pretty: true) + "\n"
+    }
+
+    /// pandas' options that read a CSV file as it was written: only an empty cell is missing
+    /// (`keep_default_na=False, na_values=[""]`), and every column holding text (group columns,
+    /// `category`, `term`, `component`, notes, ...) is read as text (`dtype=str`). pandas' defaults
+    /// would read a level `None`, `null`, `NaN`, `N/A` or `nan` as missing, so those domains could
+    /// not be told apart, and a level `007` as the number 7. The text columns are those of the
+    /// analysis's own output with a text cell, so numbers stay numbers.
+    static func labelOptions(_ tabular: Tabular) -> String {
+        let text = tabular.columns.indices.filter { column in
+            tabular.rows.contains { row in
+                if case .text = row[column] { return true }
+                return false
+            }
+        }.map { JSONValue.string(tabular.columns[$0]) }
+        // A JSON array of strings is a Python list literal: its escapes (\", \\, \n, \uXXXX) are Python's.
+        let dtype = text.isEmpty ? "" : ", dtype=dict.fromkeys(\(JSONValue.array(text).serialized()), str)"
+        return ", keep_default_na=False, na_values=[\"\"]" + dtype
     }
 
     private static func markdown(_ text: String) -> JSONValue {

@@ -115,6 +115,79 @@ final class BatchRunTests: ScratchFolderTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("over_unemployment.png").path), "the gap chart was drawn")
     }
 
+    /// The notebook reads each CSV file as it was written: levels that pandas would take for
+    /// missing by default (`None`, `null`, `NaN`, `nan`, `N/A`, `#N/A`) stay domains of their own,
+    /// `007` stays text, only an empty cell is missing, and the numbers stay numbers. (Before, the
+    /// notebook's `pd.read_csv` showed `None` and `null` both as NaN and `007` as 7.) The notebook is
+    /// executed with nbclient, a cell after each table printing its values and column types.
+    func testNotebookKeepsLevelsPandasWouldReadAsMissingOrNumbers() throws {
+        let levels = ["None", "null", "NaN", "nan", "N/A", "#N/A", "007"]
+        var csv = "st,psu,w,y,g\n"
+        for row in 0..<112 {
+            let stratum = row / 56 + 1, psu = row / 14 + 1
+            csv += "\(stratum),\(psu),\(1 + Double(row % 5) / 4),\(10 + Double((row * 7) % 11) / 3),\(levels[row % levels.count])\n"
+        }
+        try csv.write(to: directory.appendingPathComponent("levels.csv"), atomically: true, encoding: .utf8)
+        let spec = directory.appendingPathComponent("levels.yaml")
+        try """
+        data: \(directory.appendingPathComponent("levels.csv").path)
+        design: {weights: w, strata: st, cluster: psu}
+        analyses:
+          - {name: m, command: estimate, stat: mean, variable: y, by: g}
+          - {name: p, command: estimate, stat: proportion, variable: g}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try CommandLine.run(["run", spec.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        // Each table's cells (NaN as null) and pandas' kind of each column, one JSON line a table.
+        let script = directory.appendingPathComponent("tables.py")
+        try #"""
+        import os, sys, nbformat
+        from nbclient import NotebookClient
+        path = sys.argv[1]
+        nb = nbformat.read(path, as_version=4)
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell.cell_type == "code" and cell.source.startswith("table = pd.read_csv"):
+                cells.append(nbformat.v4.new_code_cell('print(json.dumps({"cells": table.astype(object).where(table.notna(), None).to_dict("list"), '
+                                                       '"kinds": {c: table[c].dtype.kind for c in table}}))'))
+        nb.cells = cells
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}}).execute()
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.get("name") == "stdout":
+                    sys.stdout.write(output["text"])
+        """#.write(to: script, atomically: true, encoding: .utf8)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", script.path, out.appendingPathComponent("results.ipynb").path]
+        let output = Pipe(), errors = Pipe()
+        check.standardOutput = output
+        check.standardError = errors
+        try check.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, "the notebook must execute: \(message.suffix(2000))")
+        let tables = try printed.split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Any]])
+        }
+        XCTAssertEqual(tables.count, 2, printed)
+        guard tables.count == 2 else { return }
+        for (table, column) in zip(tables, ["g", "category"]) {
+            let cells = try XCTUnwrap(table["cells"]?[column] as? [Any], "\(table)")
+            XCTAssertEqual(cells.compactMap { $0 as? String }.sorted(), levels.sorted(), "\(column): every level, as text: \(cells)")
+            XCTAssertEqual(table["kinds"]?[column] as? String, "O")
+            XCTAssertEqual(table["kinds"]?["estimate"] as? String, "f", "numbers stay numbers")
+            XCTAssertEqual(table["kinds"]?["n"] as? String, "i")
+        }
+        // The mean's empty `category` column: every cell missing.
+        let empty = try XCTUnwrap(tables[0]["cells"]?["category"] as? [Any])
+        XCTAssertEqual(empty.count, levels.count)
+        XCTAssertTrue(empty.allSatisfy { $0 is NSNull }, "\(empty)")
+    }
+
     func testBadSpecs() throws {
         func fails(_ yaml: String, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) throws {
             let spec = directory.appendingPathComponent("bad.yaml")
