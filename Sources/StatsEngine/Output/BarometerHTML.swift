@@ -163,7 +163,7 @@ private struct Page {
     // MARK: Header and summary
 
     func masthead() -> String {
-        let withheld = result.suppressedCount
+        let withheld = withheldCount
         var facts = [t("Periode", "Period") + " <b>\(e(result.period))</b>", t("basis", "baseline") + " \(e(result.baseline))",
                      e(t("\(percent) %-konfidensintervaller", "\(percent) % confidence intervals")),
                      "disparity \(e(Release.version))"]
@@ -327,7 +327,7 @@ private struct Page {
     /// The measure's figures over the schedule: the stored ones, and the result's own.
     func trend(_ m: MeasureResult, of g: GoalResult) -> String {
         var marks: [String: TrendChart.Mark] = [:]
-        for p in context.trends[m.measure.id] ?? [] where marks[p.wave] == nil {
+        for p in storedTrendPoints(m) {
             marks[p.wave] = TrendChart.Mark(period: p.wave, estimate: p.estimate, low: p.low, high: p.high, withheld: p.suppressed != nil)
         }
         for (wave, f) in [(m.wave, m.current), (m.baselineWave, m.baseline), (m.previousWave, m.previous)] {
@@ -355,6 +355,27 @@ private struct Page {
             notes += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(t("historikkens tal for \(periods.joined(separator: ", ")) blev gemt af en version, der ikke registrerede målets definition: de vises, men er ikke kontrolleret mod den nuværende definition; kør de perioder igen med --history for at registrere den", BarometerHTML.Context.unrecordedNote(periods))))</p>"
         }
         return notes + chart.svg() + "<figcaption>\(e(caption))</figcaption>"
+    }
+
+    /// The history's points `m`'s trend chart draws: the first stored point of each wave, but
+    /// for the waves of the result's own figures (now, baseline, previous), which it draws instead.
+    func storedTrendPoints(_ m: MeasureResult) -> [BarometerHistory.Point] {
+        let own = Set([(m.wave, m.current), (m.baselineWave, m.baseline), (m.previousWave, m.previous)].compactMap { $0.1 == nil ? nil : $0.0 })
+        var seen = Set<String>()
+        return (context.trends[m.measure.id] ?? []).filter { seen.insert($0.wave).inserted && !own.contains($0.wave) }
+    }
+
+    /// The waves of `m`'s trend chart whose stored point the report withholds (`..`), in the
+    /// history's order: withheld when stored, or by the threshold it is read at (a stricter
+    /// `--min-cell` than it was stored at). Counted and named with the result's withheld figures.
+    func withheldTrendWaves(_ m: MeasureResult) -> [String] {
+        storedTrendPoints(m).filter { $0.suppressed != nil }.map(\.wave)
+    }
+
+    /// Every figure the report withholds: the result's (`BarometerResult.suppressedCount`) and
+    /// the stored trend points its charts show as `..`.
+    var withheldCount: Int {
+        result.suppressedCount + result.goals.flatMap(\.measures).reduce(0) { $0 + withheldTrendWaves($1).count }
     }
 
     /// A breakdown: a table and a dot-and-interval chart by level.
@@ -547,7 +568,7 @@ private struct Page {
     }
 
     func disclosure() -> String {
-        let count = result.suppressedCount
+        let count = withheldCount
         var out = "<p>" + e(t("Tal, der bygger på færre end \(result.minimumCell) uvægtede observationer i den mindste celle, offentliggøres ikke og vises som „..“. ",
                               "Figures resting on fewer than \(result.minimumCell) unweighted observations in their smallest cell are not published and show as \"..\". "))
         // Measures with a threshold of their own (`min-cell`) are named with it.
@@ -574,6 +595,7 @@ private struct Page {
                 if b.changeSinceBaseline?.suppressed != nil { what.append("\(b.level) " + t("ændring", "change")) }
                 if b.population == nil { what.append("\(b.level) " + t("population", "population")) }
             }
+            what += withheldTrendWaves(m).map { t("udvikling", "trend") + " \($0)" }
             if !what.isEmpty { items.append("<li><b>\(e(m.measure.id))</b>: \(e(what.joined(separator: ", ")))</li>") }
         }
         return out + "<ul class=\"withheld-list\">\(items.joined())</ul>"

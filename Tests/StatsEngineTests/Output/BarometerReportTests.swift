@@ -127,6 +127,50 @@ final class BarometerReportTests: XCTestCase {
         for svg in svgs(html) { XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse()) }
     }
 
+    /// A trend point the report withholds is counted and named with the other withheld figures:
+    /// 2011's 4 rows, stored at the default `--min-cell` 3 (shown), are read at 5 and drawn as `..`;
+    /// the header counts it and "Disclosure control" names it (before, both said nothing was
+    /// withheld beside the chart's `..`).
+    func testAWithheldTrendPointIsCountedAndNamed() throws {
+        let folder = try temporaryFolder()
+        var csv = "period,st,psu,w,y\n"
+        for period in ["2010", "2011", "2012", "2013"] {
+            for i in 0..<(period == "2011" ? 4 : 16) {
+                csv += "\(period),\(i % 2),\(period)_\(i % 4),\(1 + Double(i % 3) / 2),\(10 + Double((i * 7 + Int(period)!) % 11) / 3)\n"
+            }
+        }
+        try csv.write(to: folder.appendingPathComponent("trend.csv"), atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("trend.yaml")
+        try """
+        title: T
+        periods: {column: period, baseline: "2010", order: ["2010", "2011", "2012", "2013"]}
+        goals:
+          - id: "1"
+            label: G1
+            kind: direction
+            direction: higher
+            data: trend.csv
+            design: {weights: w, strata: st, cluster: psu}
+            measures:
+              - {id: m, label: mean, unit: "score points", stat: mean, variable: y}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let history = folder.appendingPathComponent("h.sqlite").path
+        let stored = try CommandLine.run(["barometer", config.path, "--every-period", "--history", history, "--format", "csv"])
+        XCTAssertEqual(stored.status, 0, stored.stderr)
+        for (language, header, section, item) in [("en", "1 figure withheld (..)", "1 figure is withheld:", "<li><b>m</b>: trend 2011</li>"),
+                                                  ("da", "1 tal tilbageholdt (..)", "1 tal er tilbageholdt:", "<li><b>m</b>: udvikling 2011</li>")] {
+            let report = folder.appendingPathComponent("r-\(language).html").path
+            let run = try CommandLine.run(["barometer", config.path, "--period", "2013", "--history", history, "--min-cell", "5",
+                                           "--lang", language, "--report", report, "--format", "csv"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let html = try String(contentsOfFile: report, encoding: .utf8)
+            XCTAssertEqual(html.components(separatedBy: "class=\"withheld\">..</text>").count - 1, 1, "2011's point drawn as ..")
+            XCTAssertTrue(html.contains(header), "the header counts it")
+            XCTAssertTrue(html.contains(section) && html.contains(item), "the section names it")
+            XCTAssertFalse(html.contains("No figure in this report is withheld") || html.contains("intet tal tilbageholdt"))
+        }
+    }
+
     func testEscapingOfConfiguredText() {
         XCTAssertEqual(HTMLText.escape(#"<b> & "x" 'y'"#), "&lt;b&gt; &amp; &quot;x&quot; &#39;y&#39;")
     }
