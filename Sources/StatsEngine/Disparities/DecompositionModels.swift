@@ -22,6 +22,11 @@ struct GroupModels {
     /// Design columns that are 0 in every weighted row of the focal (reference) group.
     let absentInFocal: [Int]
     let absentInReference: [Int]
+    /// The note that a group's linear model fits its rows essentially perfectly
+    /// (`RegressionEstimator.fitsEssentiallyPerfectly`, `regress`'s test and note), naming the
+    /// group or groups; nil otherwise. The coefficients' influence values are then rounding
+    /// errors, and so is every standard error of a part resting on them.
+    let essentiallyPerfectFitNote: String?
 
     init(estimator: RegressionEstimator, outcome: String, covariates: String, family: Family, groups: CategoricalColumn,
          focal: String, reference: String, domain: [Bool]?) throws {
@@ -29,9 +34,7 @@ struct GroupModels {
         let inDomain = domain ?? [Bool](repeating: true, count: groups.codes.count)
         inFocal = groups.codes.indices.map { groups.codes[$0] == focalCode && inDomain[$0] }
         inReference = groups.codes.indices.map { groups.codes[$0] == referenceCode && inDomain[$0] }
-        try FormulaParser.checkTerms(covariates, option: "--adjust")
-        formula = try ModelFormula("\(OaxacaBlinder.quoted(outcome)) ~ \(covariates)")
-        guard formula.hasIntercept else { throw DisparityError.usage("--adjust \(quoted: covariates): the decomposition needs an intercept") }
+        formula = try Self.formula(outcome: outcome, covariates: covariates)
         (focalName, referenceName) = (focal, reference)
         let request = RegressionRequest(formula: formula.text, family: family, allowAliased: true)
         let levels = try DesignMatrix(formula: formula, table: estimator.table, within: zip(inFocal, inReference).map { $0 || $1 }).factorLevels
@@ -56,12 +59,27 @@ struct GroupModels {
                 throw DisparityError.analysis("group \(name) (\(role)): \(variable)=\(base), the factor's base level, has no rows in this group, so its other levels cannot be told from the intercept; leave the level out (--subset \"\(variable) != \(base)\") or merge it with another")
             }
             if !aliased.isEmpty {
-                throw DisparityError.analysis("group \(name) (\(role)): formula \(quoted: formula.text): singular design: \(listed: aliased) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")
+                throw DisparityError.analysis("group \(name) (\(role)): \(formula.label): singular design: \(listed: aliased) \(aliased.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms in this group (drop \(aliased.count == 1 ? "it" : "them") from --adjust)")
             }
             return (model, absent)
         }
-        (self.focal, absentInFocal) = try fit(inFocal, focal, "focal")
-        (self.reference, absentInReference) = try fit(inReference, reference, "reference")
+        let (focalModel, focalAbsent) = try fit(inFocal, focal, "focal")
+        let (referenceModel, referenceAbsent) = try fit(inReference, reference, "reference")
+        (self.focal, absentInFocal, self.reference, absentInReference) = (focalModel, focalAbsent, referenceModel, referenceAbsent)
+        let exact = [(focalModel, "group \(focal) (focal)"), (referenceModel, "group \(reference) (reference)")].filter { model, _ in
+            RegressionEstimator.fitsEssentiallyPerfectly(model.fit, weights: model.weights, rank: model.influence.rank)
+        }.map(\.1)
+        essentiallyPerfectFitNote = exact.isEmpty ? nil
+            : RegressionEstimator.essentiallyPerfectFitNote(of: "the linear model\(exact.count > 1 ? "s" : "") of \(exact.joined(separator: " and "))")
+    }
+
+    /// The groups' model, `outcome ~ covariates`, its errors naming `--adjust` and its text.
+    /// - Throws: `DisparityError.usage` for covariates that are no list of terms, or that
+    ///   remove the intercept (`"0"`, `"x - 1"`): the decomposition needs one.
+    static func formula(outcome: String, covariates: String) throws -> ModelFormula {
+        let formula = try ModelFormula(response: OaxacaBlinder.quoted(outcome), terms: covariates, option: "--adjust")
+        guard formula.hasIntercept else { throw DisparityError.usage("--adjust \(quoted: covariates): the decomposition needs an intercept") }
+        return formula
     }
 
     /// Fails when `side`'s regression lacks a coefficient that `user` (the part of the

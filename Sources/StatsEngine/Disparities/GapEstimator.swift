@@ -150,7 +150,7 @@ public struct GapEstimator: Sendable {
         if let covariates = request.adjust {
             // A decomposition's cells are its regressions' rows (those with the outcome and every
             // covariate), so that its parts add up to the difference, as Stata's oaxaca does.
-            let formula = try ModelFormula("\(OaxacaBlinder.quoted(request.variable)) ~ \(covariates)")
+            let formula = try GroupModels.formula(outcome: request.variable, covariates: covariates)
             var sample = [Bool](repeating: false, count: table.rowCount)
             for r in try DesignMatrix(formula: formula, table: table, within: domain).rows { sample[Int(r)] = true }
             domain = sample
@@ -225,7 +225,9 @@ public struct GapEstimator: Sendable {
                 row.verdict = row.inferred.verdict(against: target)
                 row.targetPValue = row.inferred.pValue(against: target)
             }
-            row.note = replicated.note(i)
+            // A part whose standard error measures nothing (an essentially perfect fit) keeps its note.
+            row.note = row.standardErrorMeasuresNothing
+                ? [row.note, replicated.note(i)].compactMap { $0 }.joined(separator: "; ") : replicated.note(i)
             return row
         }
         return (out, spreads)
@@ -377,6 +379,12 @@ public struct GapEstimator: Sendable {
                     var r = try row(decomposition.prefix + part.name, (part.estimate, part.variance), cells: decomposition.cells,
                                     scale: request.scale)
                     r.n = part.n
+                    // A group's linear model fitting essentially perfectly: the part's standard
+                    // error is rounding errors, and no verdict rests on it (as on a one-PSU group's).
+                    if let note = part.note, r.standardError.isFinite {
+                        (r.verdict, r.targetPValue, r.standardErrorMeasuresNothing) = (nil, nil, true)
+                        r.note = [r.note, note].compactMap { $0 }.joined(separator: "; ")
+                    }
                     return r
                 }
             }

@@ -161,8 +161,10 @@ public struct GapRow: Sendable {
     public var note: String? = nil
     /// Whether the row rests on a group whose rows leave the design 0 degrees of freedom (one
     /// PSU, or one observation): its standard error is R's, without that group's error, which
-    /// measures nothing there (`SurveyDesign.zeroDegreesOfFreedomNote`, in `note`), so the row
-    /// has no verdict (the barometer's `Figure.standardErrorMeasuresNothing`).
+    /// measures nothing there (`SurveyDesign.zeroDegreesOfFreedomNote`, in `note`), or a part of
+    /// a decomposition whose group's linear model fits essentially perfectly (its standard error
+    /// rounding errors: `GroupModels.essentiallyPerfectFitNote`, in `note`), so the row has no
+    /// verdict (the barometer's `Figure.standardErrorMeasuresNothing`).
     public var standardErrorMeasuresNothing = false
 
     /// The estimate, SE, df and interval as one value.

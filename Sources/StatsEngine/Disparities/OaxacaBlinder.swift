@@ -22,6 +22,9 @@ struct OaxacaBlinder {
         var estimate: Double
         var variance: Double
         var n: Int
+        /// Why the standard error measures nothing (a group's linear model fitting essentially
+        /// perfectly: `GroupModels.essentiallyPerfectFitNote`); nil otherwise.
+        var note: String? = nil
     }
 
     let estimator: RegressionEstimator
@@ -99,7 +102,7 @@ struct OaxacaBlinder {
             var gradient = [Double](repeating: 0, count: width)
             var estimate = 0.0
             for j in columns { estimate += terms(j, &gradient) }
-            return Component(name: name, estimate: estimate, variance: variance(gradient), n: n)
+            return Component(name: name, estimate: estimate, variance: variance(gradient), n: n, note: models.essentiallyPerfectFitNote)
         }
         let all = Array(0..<q)
         let star = weighting == .pooled ? 4 * q : 3 * q

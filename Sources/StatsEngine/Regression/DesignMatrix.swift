@@ -66,7 +66,7 @@ public struct DesignMatrix: Sendable {
         let rows = kept == keep.count ? Array(0..<Int32(kept)) : keep.indices.compactMap { keep[$0] ? Int32($0) : nil }
         guard !rows.isEmpty else {
             let reason = within.map { $0.contains(true) ? "no row of the subset has every variable of the model" : "the subset selects no row" }
-            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): \(reason ?? "no row has every variable of the model")")
+            throw DisparityError.data(file: table.source, "\(formula.label): \(reason ?? "no row has every variable of the model")")
         }
         var factors: [ModelVariable: PresentLevels] = [:]
         for (v, r) in resolved {
@@ -74,13 +74,13 @@ public struct DesignMatrix: Sendable {
                 let present = PresentLevels(codes: codes, levels: levels, rows: rows, fixed: fixedLevels?[v], base: base)
                 if present.levels.count < 2 {
                     throw DisparityError.data(file: table.source, column: base,
-                                              "formula \(quoted: formula.text): factor \(quoted: base) has \(present.levels.count == 1 ? "only the level \(quoted: present.levels[0])" : "no levels") in the rows used; a factor needs two or more")
+                                              "\(formula.label): factor \(quoted: base) has \(present.levels.count == 1 ? "only the level \(quoted: present.levels[0])" : "no levels") in the rows used; a factor needs two or more")
                 }
                 // Fewer than two rows a level estimate nothing, and the fit's work grows with the
                 // square of the levels: refused at once (most often a number taken as a factor).
                 if present.levels.count > Self.mostLevelsUnguarded, 2 * present.levels.count > rows.count {
                     throw DisparityError.data(file: table.source, column: base,
-                                              "formula \(quoted: formula.text): factor \(quoted: base) has \(present.levels.count) levels among \(rows.count) rows, fewer than two rows a level (a numeric column taken as a factor?)")
+                                              "\(formula.label): factor \(quoted: base) has \(present.levels.count) levels among \(rows.count) rows, fewer than two rows a level (a numeric column taken as a factor?)")
                 }
                 factors[v] = present
             }
@@ -136,12 +136,12 @@ public struct DesignMatrix: Sendable {
         let bytes = Double(MemoryLayout<Double>.size) * (3 * Double(n) * p + p * p)
         guard bytes > memoryBudget else { return }
         let gigabytes = { (b: Double) in NumberFormat.label((b / 1e8).rounded(.up) / 10) }
-        throw DisparityError.analysis("formula \(quoted: formula.text): the model would have \(NumberFormat.label(p)) columns for \(n) rows and need \(gigabytes(bytes)) GB (at most \(gigabytes(memoryBudget))); drop terms or merge factor levels")
+        throw DisparityError.analysis("\(formula.label): the model would have \(NumberFormat.label(p)) columns for \(n) rows and need \(gigabytes(bytes)) GB (at most \(gigabytes(memoryBudget))); drop terms or merge factor levels")
     }
 
     /// The same matrix in double-double, numeric inputs lifted exactly from their decimals.
     func extendedValues() throws -> [DoubleDouble] {
-        let evaluation = ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text)", rows: rows)
+        let evaluation = ArithmeticEvaluation(table: table, label: "\(formula.label)", rows: rows)
         return try Self.inputs(plan: Self.plan(formula: formula, factors: factors), rowCount: rows.count, factors: factors) { v -> [DoubleDouble] in
             switch v {
             case .column(let name): return try evaluation.values(.column(name))
@@ -153,7 +153,7 @@ public struct DesignMatrix: Sendable {
 
     /// The response in double-double, lifted exactly from its decimals.
     func extendedResponse() throws -> [DoubleDouble] {
-        let evaluation = ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text)", rows: rows)
+        let evaluation = ArithmeticEvaluation(table: table, label: "\(formula.label)", rows: rows)
         switch formula.response {
         case .column(let name): return try evaluation.values(.column(name))
         case .expression(let e, _): return try evaluation.values(e)

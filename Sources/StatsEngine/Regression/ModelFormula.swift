@@ -11,8 +11,13 @@ public struct ModelFormula: Sendable, Equatable {
 
     }
 
-    /// The formula as written.
+    /// The formula as written (for one an option's terms make, `response ~ terms`).
     public let text: String
+    /// What errors call the formula: "formula 'y ~ x'", or for one an option's list of terms
+    /// makes (`init(response:terms:option:)`) the option and its own text, "--adjust 'x'".
+    public let label: String
+    /// The option's own text of the terms, for a formula an option's terms make; nil otherwise.
+    let optionTerms: String?
     /// The left-hand side.
     public let response: ModelVariable
     /// Whether the model has an intercept (no `- 1` or `+ 0`).
@@ -36,11 +41,38 @@ public struct ModelFormula: Sendable, Equatable {
         try self.init(text, parsed: (.expression(.number(1), label: "1"), try FormulaParser.parseRightHandSide(text)))
     }
 
-    private init(_ text: String, parsed: (response: ModelVariable, rhs: FormulaNode)) throws {
+    /// The formula `response ~ terms` that an option's list of terms makes (`--adjust "x + z"`
+    /// with the gap's variable, `--test "x"`), named in errors by the option and its own text,
+    /// positions counted in that text: syntax (`FormulaParser.checkTerms`), expansion, columns.
+    /// A list of no terms without an intercept (`"0"`) is not refused here: the caller says
+    /// what its option needs.
+    /// - Parameter response: the response as a formula spells it (quoted where it must be).
+    /// - Throws: `DisparityError.usage` "OPTION 'TERMS': what is wrong".
+    init(response: String, terms: String, option: String) throws {
+        try FormulaParser.checkTerms(terms, option: option)
+        let text = "\(response) ~ \(terms)"
+        try self.init(text, parsed: try FormulaParser.parse(text), label: "\(option) \(quoted: terms)", optionTerms: terms)
+    }
+
+    /// Whether the formula is one an option's list of terms made (`init(response:terms:option:)`).
+    var isOptionTerms: Bool { optionTerms != nil }
+
+    /// The 1-based position of `name` in the text the user wrote (the option's terms, or the
+    /// formula), nil where it does not occur there (a gap's variable as the response).
+    func position(of name: String) -> Int? {
+        let written = optionTerms ?? text
+        return written.range(of: name).map { written.distance(from: written.startIndex, to: $0.lowerBound) + 1 }
+    }
+
+    private init(_ text: String, parsed: (response: ModelVariable, rhs: FormulaNode), label: String? = nil,
+                 optionTerms: String? = nil) throws {
         let (response, rhs) = parsed
         var intercept = true
-        let expanded = try Self.expand(rhs, intercept: &intercept, formula: text)
+        let label = label ?? "formula \(quoted: text)"
+        let expanded = try Self.expand(rhs, intercept: &intercept, formula: label)
         self.text = text
+        self.label = label
+        self.optionTerms = optionTerms
         self.response = response
         self.hasIntercept = intercept
         // R's variable order: first appearance in the formula as written. Each term lists its
@@ -53,8 +85,8 @@ public struct ModelFormula: Sendable, Equatable {
         self.terms = expanded.enumerated()
             .sorted { ($0.element.variables.count, $0.offset) < ($1.element.variables.count, $1.offset) }
             .map { Term(variables: $0.element.variables.sorted { rank[$0]! < rank[$1]! }) }
-        if terms.isEmpty && !hasIntercept {
-            throw DisparityError.usage("formula \(quoted: text): the model has no terms and no intercept")
+        if terms.isEmpty && !hasIntercept && optionTerms == nil {
+            throw DisparityError.usage("\(label): the model has no terms and no intercept")
         }
     }
 
@@ -72,7 +104,7 @@ public struct ModelFormula: Sendable, Equatable {
     /// Expands a parsed right-hand side into its terms as R's `terms()`: `+` unions, `:`
     /// interacts, `*` both, `^` the interactions up to that order, `-` removes; `1`/`0` set
     /// `intercept`.
-    /// - Throws: `DisparityError.usage` naming `formula` when the expansion would exceed
+    /// - Throws: `DisparityError.usage` naming `formula` (the formula's label) when the expansion would exceed
     ///   `maximumTerms` (counted before the terms are built).
     private static func expand(_ node: FormulaNode, intercept: inout Bool, formula: String) throws -> [Term] {
         switch node {
@@ -124,7 +156,7 @@ public struct ModelFormula: Sendable, Equatable {
     /// A usage error when a formula would expand to more than `maximumTerms` terms.
     private static func refuseMoreThanMaximumTerms(_ count: Double, formula: String) throws {
         guard count <= Double(maximumTerms) else {
-            throw DisparityError.usage("formula \(quoted: formula): the model would have \(NumberFormat.label(count.rounded())) terms (at most \(maximumTerms)); drop or merge terms")
+            throw DisparityError.usage("\(formula): the model would have \(NumberFormat.label(count.rounded())) terms (at most \(maximumTerms)); drop or merge terms")
         }
     }
 

@@ -61,12 +61,18 @@ public struct RegressionEstimator: Sendable {
         }
         var notes = (replicated?.note.map { [$0] } ?? []) + testNotes
         if Self.fitsEssentiallyPerfectly(fit, weights: weights, rank: k) {
-            notes.append("essentially perfect fit: the residuals are rounding errors, so the standard errors, tests and intervals measure nothing (R's summary.lm warns the same)")
+            notes.append(Self.essentiallyPerfectFitNote())
         }
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: Self.rowsWithWeight(weights), rank: k,
                                 aliased: aliasedNames, converged: fit.converged, iterations: fit.iterations,
                                 deviance: fit.deviance, tests: tests, marginalEffects: effects, notes: notes)
+    }
+
+    /// The note on a fit for which `fitsEssentiallyPerfectly` holds; `of` names the model where
+    /// the note is not on its own output (a decomposition's group: "group b (focal)'s model").
+    static func essentiallyPerfectFitNote(of model: String? = nil) -> String {
+        "essentially perfect fit\(model.map { " of \($0)" } ?? ""): the residuals are rounding errors, so the standard errors, tests and intervals measure nothing (R's summary.lm warns the same)"
     }
 
     /// Whether a linear model fits its rows exactly, to rounding: R's `summary.lm` test
@@ -105,14 +111,14 @@ public struct RegressionEstimator: Sendable {
         try request.family.validate(response: x.response, rows: x.rows, name: formula.response.label, table: table)
         let weights = x.atRows(design.weights)
         guard weights.contains(where: { $0 > 0 }) else {
-            throw DisparityError.data(file: table.source, "formula \(quoted: formula.text): the \(x.rowCount) rows of the model all have weight 0")
+            throw DisparityError.data(file: table.source, "\(formula.label): the \(x.rowCount) rows of the model all have weight 0")
         }
         // Linear calibration may leave weights below 0; R's glm refuses them ("negative
         // weights not allowed"), and no least-squares path here gives them a meaning.
         if let first = weights.firstIndex(where: { $0 < 0 }) {
             let count = weights.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
             let more = count == 1 ? "" : ", as are \(count - 1) more of the model's rows"
-            throw table.rowError(Int(x.rows[first]), "formula \(quoted: formula.text): calibrated weight \(weights[first]) is negative\(more); a regression needs weights ≥ 0, as R's glm (calibrate with --bounds, or --calfun raking or logit)")
+            throw table.rowError(Int(x.rows[first]), "\(formula.label): calibrated weight \(weights[first]) is negative\(more); a regression needs weights ≥ 0, as R's glm (calibrate with --bounds, or --calfun raking or logit)")
         }
         try refuseOverflow(x, weights: weights, family: request.family)
         let fit: GLMFit
@@ -120,7 +126,7 @@ public struct RegressionEstimator: Sendable {
             fit = try IRLS(family: request.family, tolerance: request.tolerance, maximumIterations: request.maximumIterations)
                 .fit(x, weights: weights, weightsMean: request.family == .gaussian ? nil : priorWeightsMean(within: within))
         } catch let failure as IRLS.NonConvergence {
-            throw DisparityError.analysis("formula \(quoted: formula.text): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
+            throw DisparityError.analysis("\(formula.label): the fit did not converge in \(failure.iterations) iteration\(failure.iterations == 1 ? "" : "s")\(regressOptions ? " (raise --max-iterations)" : "")")
         } catch is IRLS.Overflow {
             throw meanOverflow(formula)
         }
@@ -129,7 +135,7 @@ public struct RegressionEstimator: Sendable {
             let them = names.count == 1 ? "it" : "them"
             // The terms whole (room for 90 characters of them in the 280 of a message), not cut
             // to a list's 20 characters each: the name says which term to drop.
-            throw DisparityError.analysis("formula \(quoted: formula.text): singular design: \(listed: names, whole: 90) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
+            throw DisparityError.analysis("\(formula.label): singular design: \(listed: names, whole: 90) \(names.count == 1 ? "is a linear combination" : "are linear combinations") of earlier terms (drop \(them)\(regressOptions ? ", or pass --allow-aliased to report \(them) as NA like R" : ""))")
         }
         return LinearizedModel(design: x, fit: fit, influence: CoefficientInfluence(design: x, fit: fit), weights: weights)
     }

@@ -61,6 +61,6 @@ extension RegressionEstimator {
 
     /// The error that `what`, in the model of `formula`, exceeds a double.
     private func overflow(_ formula: ModelFormula, _ what: String) -> DisparityError {
-        .overflow(file: table.source, "formula \(quoted: formula.text): \(what)")
+        .overflow(file: table.source, "\(formula.label): \(what)")
     }
 }

@@ -33,8 +33,11 @@ struct TermTests {
             }
         }
         for text in requested {
-            try FormulaParser.checkTerms(text, option: "--test")
-            let wanted = try ModelFormula("y ~ " + text).terms
+            // Errors name --test and its own text (never the formula 'y ~ …' made of it).
+            let wanted = try ModelFormula(response: "y", terms: text, option: "--test").terms
+            guard !wanted.isEmpty else {
+                throw DisparityError.usage("--test \(quoted: text): names no term (the intercept, '1' or '0', is none); the model's terms: \(listed: design.formula.terms.map(\.label))")
+            }
             // A power written bare reads as R reads it in a formula (x^2 is x): where the model
             // has the power as I(), the request surely meant it, not x.
             if text.contains("^"), let power = try? ModelFormula("y ~ I(\(text))").terms, power.count == 1,

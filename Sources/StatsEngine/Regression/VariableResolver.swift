@@ -46,30 +46,30 @@ struct VariableResolver {
         switch v {
         case .column(let name):
             guard case .numeric(let c) = try column(name) else {
-                throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): the \(role) \(quoted: name) must be numeric")
+                throw DisparityError.data(file: table.source, column: name, "\(formula.label): the \(role) \(quoted: name) must be numeric")
             }
             return c.values
         case .factor(let name):
-            throw DisparityError.usage("formula \(quoted: formula.text): factor(\(name)) cannot be the \(role)")
+            throw DisparityError.usage("\(formula.label): factor(\(name)) cannot be the \(role)")
         case .expression(let e, let label):
             for name in e.columns { _ = try column(name) }
-            return try ArithmeticEvaluation(table: table, label: "formula \(quoted: formula.text), \(label)").values(e, as: Double.self)
+            return try ArithmeticEvaluation(table: table, label: "\(formula.label), \(label)").values(e, as: Double.self)
         }
     }
 
     private func column(_ name: String) throws -> Column {
         // A column of the file that was not read is `Table.column`'s error, never "no such column".
         guard table.names.contains(name) || table.fileNames.contains(name) else {
-            let position = formula.text.range(of: name).map { formula.text.distance(from: formula.text.startIndex, to: $0.lowerBound) + 1 }
+            let position = formula.position(of: name)
             throw DisparityError.data(file: table.source, column: name,
-                                      "formula \(quoted: formula.text): no such column\(position.map { " (at character \($0))" } ?? "")\(NearestName.hint(for: name, among: table.fileNames))")
+                                      "\(formula.label): no such column\(formula.isOptionTerms ? " \(quoted: name)" : "")\(position.map { " (at character \($0))" } ?? "")\(NearestName.hint(for: name, among: table.fileNames))")
         }
         let column = try table.column(name)
         if case .numeric(let c) = column, c.values.allSatisfy(\.isNaN) {
-            throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): every value is missing")
+            throw DisparityError.data(file: table.source, column: name, "\(formula.label): every value is missing")
         }
         if case .categorical(let c) = column, c.codes.allSatisfy({ $0 < 0 }) {
-            throw DisparityError.data(file: table.source, column: name, "formula \(quoted: formula.text): every value is missing")
+            throw DisparityError.data(file: table.source, column: name, "\(formula.label): every value is missing")
         }
         return column
     }

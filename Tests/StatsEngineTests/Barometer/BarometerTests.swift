@@ -747,6 +747,30 @@ final class BarometerTests: XCTestCase {
         XCTAssertEqual(target.official, .met)
     }
 
+    /// A decomposition's part (`adjust`, `report: unexplained`) on groups whose linear models fit
+    /// essentially perfectly (y = 1e6 + 3x + an intercept for the focal group, 5 in 2010 and 2
+    /// in 2011, exactly): its standard errors are rounding errors, so the figures and the change
+    /// carry `gap --adjust`'s note and flag and the verdict is inconclusive. (It was judged on
+    /// them: a change of −3 with a standard error of about 1e-10.)
+    func testADecompositionPartOfAnEssentiallyPerfectFitHasNoVerdict() throws {
+        var csv = "period,psu,g,x,y\n"
+        for i in 0..<96 {
+            let period = i < 48 ? "2010" : "2011", g = i % 3 == 0 ? 1 : 0
+            let x = Double((i * 37) % 23) / 4
+            csv += "\(period),\(1 + i % 6),\(g),\(x),\(1e6 + 3 * x + (period == "2010" ? 5 : 2) * Double(g))\n"
+        }
+        let part = "{id: m1, label: unexplained, unit: score points, variable: y, group: g, focal: \"1\", reference: \"0\", adjust: x, report: unexplained}"
+        let m = try XCTUnwrap(BarometerEvaluator(config: load(csv, Self.oneGoal([part], design: "{cluster: psu}")), minimumCell: 1)
+            .evaluate().goals.first?.measures.first)
+        XCTAssertEqual(try XCTUnwrap(m.current.value).estimate, 2, accuracy: 1e-6)
+        XCTAssertTrue(m.current.standardErrorMeasuresNothing)
+        XCTAssertTrue(try XCTUnwrap(m.baseline).standardErrorMeasuresNothing)
+        XCTAssertTrue(try XCTUnwrap(m.changeSinceBaseline).standardErrorMeasuresNothing)
+        XCTAssertEqual(m.verdict, .inconclusive)
+        let note = RegressionEstimator.essentiallyPerfectFitNote(of: "the linear models of group 1 (focal) and group 0 (reference)")
+        for wave in ["2010", "2011"] { XCTAssert(m.notes.contains("wave \(wave): \(note)"), "\(wave): \(m.notes)") }
+    }
+
     /// A quantile's change since a wave whose rows lie in one PSU (0 df), on replicate weights
     /// (JK1, bootstrap): R's standard error, the other wave's replicate spread alone
     /// (oracle/replicate_one_psu_group.R), with the wave's note and an inconclusive verdict, as a

@@ -149,6 +149,20 @@ final class RegressionErrorTests: ScratchFolderTestCase {
                                mentions: ["--adjust '~ x': give the terms without '~'"])
     }
 
+    /// A `--test` or `--adjust` that is a list of terms the model cannot take is named as
+    /// written too, by its option, a column's place counted in its own text: no term (`"0"`,
+    /// `"1"`: `--test "1"` said every coefficient was aliased, the intercept being none), no
+    /// intercept for a decomposition, an unknown column. (They named the formula 'y ~ …' made
+    /// of it, counting 4 characters more.)
+    func testATestOrAdjustTheModelCannotTakeIsNamedAsWritten() throws {
+        try assertFails(data, ["y ~ x + g", "--test", "0"], code: 2, mentions: ["--test '0': names no term", "the model's terms: x, g"])
+        try assertFails(data, ["y ~ x + g", "--test", "1"], code: 2, mentions: ["--test '1': names no term", "the model's terms: x, g"])
+        let gap = ["gap", "y", "--group", "g", "--reference", "a", "--adjust"]
+        try assertCommandFails(in: directory, data, gap + ["0"], code: 2, mentions: ["--adjust '0': the decomposition needs an intercept"])
+        try assertCommandFails(in: directory, data, gap + ["zz"], code: 1, mentions: ["--adjust 'zz': no such column 'zz' (at character 1)"])
+        try assertCommandFails(in: directory, data, gap + ["x + zz"], code: 1, mentions: ["--adjust 'x + zz': no such column 'zz' (at character 5)"])
+    }
+
     func testUnknownColumnIsNamedWithItsPlace() throws {
         try assertFails(data, ["y ~ x + agee"], mentions: ["'agee'", "no such column", "character 9"])
     }

@@ -164,6 +164,57 @@ final class OaxacaDecompositionTests: XCTestCase {
         }
     }
 
+    /// A decomposition whose groups' linear models fit essentially perfectly (y = 1e6 + 3x in
+    /// every row, strata, clusters and weights as the reviewer's `gap --adjust`): the parts'
+    /// standard errors are rounding errors (`RegressionEstimator.fitsEssentiallyPerfectly`,
+    /// `regress`'s test), so every part carries `regress`'s note naming the groups, the flag, and
+    /// no verdict, twofold, pooled and threefold alike, and on bootstrap replicates too; a
+    /// perfect fit in the focal group alone names that group; noisy data none. (The parts had
+    /// neither: `unexplained,4.2e-12,2.78e-12` with a t of 1.5.)
+    func testPartsOfAnEssentiallyPerfectFitAreFlagged() throws {
+        func csv(focalNoise: Bool, referenceNoise: Bool) -> String {
+            var text = "st,psu,w,g,x,y\n"
+            for i in 0..<80 {
+                let g = i % 2 == 0 ? "a" : "b", x = Double((i * 37) % 23) / 4
+                let noisy = g == "a" ? referenceNoise : focalNoise
+                text += "\(i % 4),\(i % 4)-\(i % 5),\(1 + Double(i % 7) / 3),\(g),\(x),\(1e6 + 3 * x + (noisy ? Double((i * 13) % 7) / 3 : 0))\n"
+            }
+            return text
+        }
+        func parts(_ csv: String, _ request: GapRequest, bootstrap: Bool = false) throws -> [GapRow] {
+            let table = try CSVReader.parse(Array(csv.utf8), source: "pf.csv")
+            var spec = DesignSpec(weights: "w", strata: "st", clusters: ["psu"])
+            if bootstrap { spec.varianceMethod = .bootstrap(replicates: 50, seed: 1) }
+            let rows = try GapEstimator(table: table, design: try SurveyDesign(spec: spec, table: table)).estimate(request)
+            return rows.filter { !["focal", "reference", "difference", "ratio"].contains($0.component) }
+        }
+        var twofold = GapRequest(variable: "y", group: "g", reference: "a", focal: "b", adjust: "x")
+        twofold.target = try Target(parsing: "<= 10")
+        var pooled = twofold, threefold = twofold
+        pooled.pooled = true
+        threefold.threefold = true
+        let both = RegressionEstimator.essentiallyPerfectFitNote(of: "the linear models of group b (focal) and group a (reference)")
+        for (request, bootstrap) in [(twofold, false), (pooled, false), (threefold, false), (twofold, true)] {
+            let found = try parts(csv(focalNoise: false, referenceNoise: false), request, bootstrap: bootstrap)
+            XCTAssertGreaterThanOrEqual(found.count, request.threefold ? 6 : 2)
+            for part in found {
+                let what = "\(request.pooled ? "pooled " : "")\(request.threefold ? "threefold " : "")\(bootstrap ? "bootstrap " : "")\(part.component)"
+                XCTAssert(part.note?.contains(both) == true, "\(what): \(part.note ?? "no note")")
+                XCTAssert(part.standardErrorMeasuresNothing, what)
+                XCTAssertNil(part.verdict, what)
+                XCTAssertNil(part.targetPValue, what)
+            }
+        }
+        let focalOnly = RegressionEstimator.essentiallyPerfectFitNote(of: "the linear model of group b (focal)")
+        for part in try parts(csv(focalNoise: false, referenceNoise: true), twofold) {
+            XCTAssertEqual(part.note, focalOnly, part.component)
+        }
+        for part in try parts(csv(focalNoise: true, referenceNoise: true), twofold) {
+            XCTAssertNil(part.note, part.component)
+            XCTAssertFalse(part.standardErrorMeasuresNothing, part.component)
+        }
+    }
+
     /// A group without a row at a factor's base level cannot tell the factor's other levels from
     /// the intercept: the error names the level and the group (not a dummy to drop).
     func testGroupLackingTheBaseLevelIsNamed() throws {
