@@ -159,17 +159,9 @@ final class BatchRunTests: ScratchFolderTestCase {
                 if output.get("name") == "stdout":
                     sys.stdout.write(output["text"])
         """#.write(to: script, atomically: true, encoding: .utf8)
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", script.path, out.appendingPathComponent("results.ipynb").path]
-        let output = Pipe(), errors = Pipe()
-        check.standardOutput = output
-        check.standardError = errors
-        try check.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        check.waitUntilExit()
-        XCTAssertEqual(check.terminationStatus, 0, "the notebook must execute: \(message.suffix(2000))")
+        let check = try Python.run([script.path, out.appendingPathComponent("results.ipynb").path])
+        let printed = check.stdout
+        XCTAssertEqual(check.status, 0, "the notebook must execute: \(check.stderr.suffix(2000))")
         let tables = try printed.split(separator: "\n").map { line in
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Any]])
         }
