@@ -148,6 +148,9 @@ struct ConfigNode {
     func named(_ name: String) -> ConfigNode { ConfigNode(node: node, path: path, place: name) }
 
     /// Parses a YAML or JSON document, with errors naming the file.
+    /// - Throws: `DisparityError.usage` naming the file and line of a syntax error, a key given
+    ///   twice or a shape `YAMLShape` refuses; `DisparityError.data` for a file that cannot be
+    ///   read, is empty or is not UTF-8 (`readText`).
     static func load(path: String) throws -> ConfigNode {
         let text = try readText(path: path)
         do {
@@ -157,8 +160,12 @@ struct ConfigNode {
         } catch let error as DisparityError { throw error } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // One key twice in a mapping: which value was meant is the writer's to say.
             throw DisparityError(.usage, "\(path):\(context.mark.line): \(quoted: keys.first ?? "") is given twice in one mapping: keep one")
+        } catch YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
+                YamlError.composer(_, let problem, let mark, _) {
+            // The request is written wrong, as a key of the wrong shape is: a usage error at its place.
+            throw DisparityError(.usage, "\(path):\(mark.line): not valid YAML or JSON at column \(mark.column): \(problem)")
         } catch {
-            throw DisparityError.data(file: path, "not valid YAML or JSON: \(String(describing: error).split(separator: "\n").first ?? "")")
+            throw DisparityError(.usage, "\(path): not valid YAML or JSON: \(String(describing: error).split(separator: "\n").first ?? "")")
         }
     }
 

@@ -117,11 +117,15 @@ public struct RepresentationEstimator: Sendable {
         // the share and the expected share rest on the same rows: said, never silent.
         let leftOut = s.withoutLevel == 0 ? nil
             : "population: \(s.withoutLevel) row\(s.withoutLevel == 1 ? "" : "s") without a value of \(quoted: request.standardise!) left out, the share too: it rests on the rows with one, as the expected share does"
-        let notes = [leftOut, s.note.map { "population: \($0)" }, b.note.map { "benchmark: \($0)" }].compactMap { $0 }
-        let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        // Every row carries the note of a side whose share measures nothing, and so its flag.
-        let measuresNothing = s.measuresNothing || b.measuresNothing
+        // A row carries the notes of the sides it rests on (the benchmark's share on the
+        // benchmark alone, the population's share on the population alone, the rest on both),
+        // and so the flag of a side whose share measures nothing.
         func row(_ name: String, _ value: Double, populationGradient: [Double], benchmarkGradient: [Double], scale: Double) -> RepresentationRow {
+            let onPopulation = name != "benchmark", onBenchmark = name != "share"
+            let notes = [leftOut, onPopulation ? s.note.map { "population: \($0)" } : nil,
+                         onBenchmark ? b.note.map { "benchmark: \($0)" } : nil].compactMap { $0 }
+            let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+            let measuresNothing = onPopulation && s.measuresNothing || onBenchmark && b.measuresNothing
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
                 v += populationGradient[a] * s.covariance[a, c] * populationGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]

@@ -65,7 +65,7 @@ public struct DescriptiveEstimator: Sendable {
             ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), totals!, overflow: overflow(request, "its proportion estimate"),
                                              transform: { $0.map(Intervals.logit) })
             : nil
-        return try rows.enumerated().map { i, row in
+        let replicatedRows = try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
             guard replicated.standardError(i) != .infinity else { throw overflow(request, "a sum in the replicate variance of its \(request.statistic.rawValue) estimate") }
@@ -85,8 +85,10 @@ public struct DescriptiveEstimator: Sendable {
             row.designEffect = nil
             // A share of 0 or 1 has no logit in any replicate (its interval is the point), so no note on them.
             row.note = row.note ?? replicated.note(i) ?? (row.estimate > 0 && row.estimate < 1 ? logits?.note(i) : nil)
-            guard let d = domainOf[row.group.map(\.level)] else { return row }
-            return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d])
+            return row
+        }
+        return try flaggingZeroDegreesOfFreedom(replicatedRows, request, domains: domains) { i in
+            replicatedRows[i].estimate.isFinite ? domainOf[replicatedRows[i].group.map(\.level)] : nil
         }
     }
 
@@ -133,9 +135,9 @@ public struct DescriptiveEstimator: Sendable {
         for d in domains.rows.indices {
             let group = zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) }
             do {
-                out += try notingNothingToAverage(statistic(domains.rows[d]).map {
-                    var row = $0; row.group = group; return try flaggingZeroDegreesOfFreedom(row, request, domain: domains.rows[d])
-                }, request, domain: domains.rows[d])
+                let rows = try statistic(domains.rows[d]).map { var row = $0; row.group = group; return row }
+                out += try notingNothingToAverage(flaggingZeroDegreesOfFreedom(rows, request, domains: domains) { _ in d },
+                                                  request, domain: domains.rows[d])
             } catch let error as NotEstimable {
                 let place = group.isEmpty ? "the data" : "domain " + group.map { "\($0.column)=\($0.level)" }.joined(separator: ", ")
                 guard !group.isEmpty else {
@@ -168,15 +170,22 @@ public struct DescriptiveEstimator: Sendable {
         }
     }
 
-    /// `row` of a statistic of `domain`'s rows with a note where its standard error (R's 0, kept)
-    /// measures nothing (`SurveyDesign.measuresNothing`: a mean, share or ratio of rows in one PSU).
-    private func flaggingZeroDegreesOfFreedom(_ row: EstimateRow, _ request: EstimateRequest, domain: [Int32]) throws -> EstimateRow {
-        guard request.statistic.isNormalisedByWeight,
-              design.measuresNothing(standardError: row.standardError, estimate: row.estimate, rows: try rowsUsed(request, domain: domain))
-        else { return row }
-        var row = row
-        row.note = [row.note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
-        return row
+    /// `rows` of statistics with a note where a standard error (R's 0, kept) measures nothing
+    /// (`SurveyDesign.measuresNothing`: a mean, share or ratio of rows in one PSU), row i being
+    /// of domain `domainOf(i)` (nil: none to flag). A domain's rows used and their df are counted
+    /// once, and only for a standard error of 0: a factor's 20,000 shares cost one count.
+    private func flaggingZeroDegreesOfFreedom(_ rows: [EstimateRow], _ request: EstimateRequest, domains: Domains,
+                                              domainOf: (Int) -> Int?) throws -> [EstimateRow] {
+        guard request.statistic.isNormalisedByWeight else { return rows }
+        var flat: [Int: Bool] = [:]
+        return try rows.enumerated().map { i, row in
+            guard SurveyDesign.isZero(row.standardError, of: row.estimate), let d = domainOf(i) else { return row }
+            if flat[d] == nil { flat[d] = design.degreesOfFreedom(rows: try rowsUsed(request, domain: domains.rows[d])) == 0 }
+            guard flat[d]! else { return row }
+            var row = row
+            row.note = [row.note, SurveyDesign.zeroDegreesOfFreedomNote].compactMap { $0 }.joined(separator: "; ")
+            return row
+        }
     }
 
     /// `rows` under disclosure control: each figure resting on too few observations withheld
@@ -392,6 +401,10 @@ public struct DescriptiveEstimator: Sendable {
         return ratio * ratio
     }
 
+    /// The most categories whose shares' variances come from their joint covariance; beyond,
+    /// from each share's own (`VarianceEngine.shareVariances`).
+    static let jointShareLimit = 64
+
     /// One row per category of `factor` that occurs in the domain, in level order: the weighted
     /// share of the domain's rows with a value, with the requested interval (`ProportionInterval`).
     private func proportions(_ request: EstimateRequest, _ factor: CategoricalColumn, domain: [Int32]) throws -> [EstimateRow] {
@@ -411,9 +424,11 @@ public struct DescriptiveEstimator: Sendable {
         shares = shares.map { $0 / W }
         // Each category's variance (NaN when the linearization's standard errors are skipped).
         // The joint call costs k² per stratum, so a variable with very many categories (a
-        // proportion of a continuous variable, say) goes category by category instead.
+        // proportion of a continuous variable, say) takes the shares' variances alone, each in
+        // time for its own rows (`VarianceEngine.shareVariances`), or category by category
+        // where the design needs every row for each (calibration, a second stage).
         var variances = [Double](repeating: .nan, count: k)
-        if standardErrors, k <= 64 {
+        if standardErrors, k <= Self.jointShareLimit {
             var values = [Double](repeating: 0, count: used.count * k)
             for (i, r) in used.enumerated() {
                 let c = Int(factor.codes[Int(r)])
@@ -422,6 +437,8 @@ public struct DescriptiveEstimator: Sendable {
             }
             let covariance = try engine.covariance(Influence(rows: used, width: k, values: values))
             for j in 0..<k { variances[j] = covariance[j, j] }
+        } else if standardErrors, let sparse = try engine.shareVariances(rows: used, codes: factor.codes, count: k, shares: shares, weight: W) {
+            variances = sparse
         } else if standardErrors {
             for j in 0..<k {
                 let values = used.map { r in w[Int(r)] / W * ((Int(factor.codes[Int(r)]) == j ? 1 : 0) - shares[j]) }
@@ -429,6 +446,12 @@ public struct DescriptiveEstimator: Sendable {
             }
         }
         let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
+        // The df the interval takes, the same for every category: counted once.
+        let df: Double? = switch request.proportionInterval {
+        case .wald: degreesOfFreedom(request, rows: used, designByDefault: false)
+        case .logit, .wilson: degreesOfFreedom(request, rows: used, designByDefault: request.proportionInterval == .logit)
+        case .kornGraubard: Double(design.degreesOfFreedom(rows: used))
+        }
         return (0..<k).map { j in
             let p = shares[j]
             let variance = variances[j]
@@ -442,14 +465,13 @@ public struct DescriptiveEstimator: Sendable {
             let se = variance.squareRoot()
             switch request.proportionInterval {
             case .wald:
-                result.inferred = Inferred.wald(p, standardError: se, df: degreesOfFreedom(request, rows: used, designByDefault: false),
-                                                level: request.level)
+                result.inferred = Inferred.wald(p, standardError: se, df: df, level: request.level)
             case .logit, .wilson:
-                result.df = degreesOfFreedom(request, rows: used, designByDefault: request.proportionInterval == .logit)
+                result.df = df
                 // The logit's standard error by the delta method: the intercept-only fit's under linearization.
                 result.proportionInterval(request, variance: variance, logitStandardError: se / (p * (1 - p)))
             case .kornGraubard:
-                result.df = Double(design.degreesOfFreedom(rows: used))
+                result.df = df
                 // The t ratio's row count is R's nrow(design): the domain's rows, but every row of a
                 // calibrated design, whose subsets and domains R keeps whole (`[.survey.design2`
                 // zeroes the other rows' weights); replicates (--bootstrap too) drop them, as R.

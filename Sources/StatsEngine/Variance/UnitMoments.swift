@@ -21,6 +21,14 @@ struct UnitMoments {
         squares = [Double](repeating: 0, count: k * k)
     }
 
+    /// The moments of `count` units whose totals have this mean and these sums of squares and
+    /// products about it (k and k × k values, column-major).
+    init(count: Int, mean: [Double], squares: [Double]) {
+        self.count = count
+        self.mean = mean
+        self.squares = squares
+    }
+
     /// Adds `units` units whose totals are `values` (column-major, `units` × k, leading
     /// dimension `units`), which it centres in place.
     mutating func add(_ values: UnsafeMutablePointer<Double>, units c: Int) {

@@ -340,8 +340,8 @@ public struct VarianceEngine: Sendable {
     /// R's `onestrat`: the scaled sum of squares of the unit totals about their mean, where units
     /// of the stratum that the domain does not touch count as zero totals. Nil means "left out"
     /// (the `average` rule).
-    private func oneStratum(_ units: UnitMoments, width k: Int, sampled n: Int,
-                            population: Double, label: String, stage: Int) throws -> [Double]? {
+    func oneStratum(_ units: UnitMoments, width k: Int, sampled n: Int,
+                    population: Double, label: @autoclosure () -> String, stage: Int) throws -> [Double]? {
         let f = Self.samplingComplement(sampled: n, population: population)
         if f < Self.censusTolerance { return [Double](repeating: 0, count: k * k) }
         let present = units.count
@@ -349,7 +349,7 @@ public struct VarianceEngine: Sendable {
         let domainLonely = design.spec.adjustDomainLonely
         if n == 1, rule == .fail {
             let unit = stage == 1 ? "PSU" : "second-stage unit"
-            throw DisparityError.analysis("\(design.source): \(label) has only one \(unit) at stage \(stage); choose --lonely-psu remove, certainty, adjust or average")
+            throw DisparityError.analysis("\(design.source): \(label()) has only one \(unit) at stage \(stage); choose --lonely-psu remove, certainty, adjust or average")
         }
         if averageLeavesOut(sampled: n, present: present, population: population) { return nil }
         // The centre: the stratum's total over all n units sampled (absent ones count as 0)

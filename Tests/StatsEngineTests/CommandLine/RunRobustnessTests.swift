@@ -62,6 +62,21 @@ final class RunRobustnessTests: ScratchFolderTestCase {
         XCTAssert(barometer.stderr.contains("flow.yaml:2: a key must be a plain value"), barometer.stderr)
     }
 
+    /// A spec or configuration that is not YAML is written wrong, as a key of the wrong shape
+    /// is: a usage error (exit 2, not 1, an analysis's failure) naming the file, the line and
+    /// column libyaml stopped at, and its problem.
+    func testAYAMLSyntaxErrorIsAUsageErrorAtItsLine() throws {
+        let spec = try write("broken.yaml", "data: data.csv\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: score\n")
+        let result = try CommandLine.run(["run", spec, "--out", directory.appendingPathComponent("out").path])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssert(result.stderr.contains("broken.yaml:4: not valid YAML or JSON at column 1: "), result.stderr)
+        let configuration = try write("barometer.yaml", "title: x\ngoals:\n  - id: [1\n")
+        let barometer = try CommandLine.run(["barometer", configuration])
+        XCTAssertEqual(barometer.status, 2, barometer.stderr)
+        XCTAssert(barometer.stderr.contains("barometer.yaml:4: not valid YAML or JSON"), barometer.stderr)
+    }
+
     /// Values of the wrong YAML type are usage errors naming the key and its line, never the
     /// items joined with commas or the text `~`: a list where one value belongs, a null, a
     /// mapping or a string where a list or a mapping belongs, a key given twice, a design option

@@ -80,7 +80,8 @@ final class RepresentationTests: XCTestCase {
     }
 
     /// A sampled staff's compared rows in one PSU give the share a standard error of 0 (R's
-    /// too) that measures nothing: every row says so and is flagged; in two PSUs none is.
+    /// too) that measures nothing: every row resting on the staff says so and is flagged, the
+    /// benchmark's share (the labour force's alone) neither; in two PSUs none is.
     func testSharesOfRowsInOnePSUAreFlagged() throws {
         let staff = try CSVReader.parse(Array("g,psu,w\na,1,1\nb,1,2\na,1,1\nb,2,3\na,2,1\nb,2,1\n".utf8), source: "staff.csv")
         let labour = try CSVReader.parse(Array("g,w\na,1\nb,2\na,1\nb,3\n".utf8), source: "bench.csv")
@@ -90,10 +91,13 @@ final class RepresentationTests: XCTestCase {
         let one = try estimator.estimate(RepresentationRequest(column: "g", focal: "a", subset: try RowFilter(parsing: "psu == 1")))
         XCTAssertEqual(one[0].estimate, 50, accuracy: 1e-12)
         XCTAssertEqual(one[0].standardError, 0, accuracy: 1e-12)
-        for row in one {
+        XCTAssertEqual(one.map(\.component), ["share", "benchmark", "difference", "index"])
+        for row in one where row.component != "benchmark" {
             XCTAssertEqual(row.note, "population: " + SurveyDesign.zeroDegreesOfFreedomNote, row.component)
             XCTAssertTrue(row.standardErrorMeasuresNothing, row.component)
         }
+        XCTAssertNil(one[1].note)
+        XCTAssertFalse(one[1].standardErrorMeasuresNothing)
         let both = try estimator.estimate(RepresentationRequest(column: "g", focal: "a"))
         XCTAssertGreaterThan(both[0].standardError, 0)
         XCTAssert(both.allSatisfy { $0.note == nil && !$0.standardErrorMeasuresNothing })

@@ -50,7 +50,8 @@ final class FormulaBoundsTests: XCTestCase {
     }
 
     /// A sum of k copies of x1 inside I() is k·x1: the same coefficients as I(k*x1), and a
-    /// 31-term and a 500-term sum (exponential time before) fit in well under a second.
+    /// 31-term and a 500-term sum (exponential time before: hours) fit in a second, on a loaded
+    /// machine within five.
     func testLongArithmeticSumsFitInLinearTime() throws {
         let (table, design) = try sample()
         let estimator = RegressionEstimator(table: table, design: design)
@@ -58,7 +59,7 @@ final class FormulaBoundsTests: XCTestCase {
             let sum = "score ~ I(x1" + String(repeating: "+x1", count: k - 1) + ")"
             let start = Date()
             let long = try estimator.fit(RegressionRequest(formula: sum))
-            XCTAssertLessThan(Date().timeIntervalSince(start), 0.5, "\(k) terms")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 5, "\(k) terms (exponential time: hours)")
             let product = try estimator.fit(RegressionRequest(formula: "score ~ I(\(k)*x1)"))
             for (a, b) in zip(long.coefficients, product.coefficients) {
                 assertClose(a.estimate!, b.estimate!, rel: 1e-12, "\(k) terms: \(a.term)")

@@ -247,8 +247,8 @@ final class ReplicateVarianceTests: XCTestCase {
     }
 
     /// Representation's replicates in which the benchmark has no row at a level of the
-    /// standardising characteristic are left out, and every row's note says so; a barometer
-    /// figure carries its waves' notes.
+    /// standardising characteristic are left out, and the note of every row resting on the
+    /// benchmark says so (not the staff's own share's); a barometer figure carries its waves' notes.
     func testRepresentationReplicatesLeftOutAreAnnounced() throws {
         // The benchmark's level "rare" lies in one PSU of six: a replicate that misses it has no
         // group share there.
@@ -261,9 +261,11 @@ final class ReplicateVarianceTests: XCTestCase {
         let staff = RepresentationSource(table: table, design: try SurveyDesign(spec: DesignSpec(), table: table), census: true)
         let request = RepresentationRequest(column: "group", focal: "focal", standardise: "level")
         let rows = try RepresentationEstimator(population: staff, benchmark: benchmark).estimate(request)
-        let note = try XCTUnwrap(rows.first?.note, "the left-out replicates must be announced")
+        XCTAssertEqual(rows.first?.component, "share")
+        XCTAssertNil(rows.first?.note, "the staff's census share rests on no replicate")
+        let note = try XCTUnwrap(rows[1].note, "the left-out replicates must be announced")
         XCTAssertTrue(note.hasPrefix("benchmark: ") && note.contains("replicates gave no estimate"), note)
-        XCTAssertTrue(rows.allSatisfy { $0.note == note })
+        XCTAssertTrue(rows.dropFirst().allSatisfy { $0.note == note })
         let report = Report.representation(rows, request: request)
         XCTAssertEqual(report.tabular.columns.last, "note")
         XCTAssertTrue(report.notes.contains { $0.contains(note) }, "\(report.notes)")
