@@ -33,6 +33,8 @@ public struct BatchRunner {
         let written = spec.analyses.map { "\($0.name).csv" } + ["results.json", "results.xlsx", "results.ipynb", "manifest.json"]
         try OutputGuard.refuse(written.map { ("--out", "\(directory)/\($0)") }, overwriting: spec.inputs)
         try spec.design.refuseSavingOver(spec.inputs)
+        try OutputGuard.refuseWithin("--out", folder: directory, spec.inputs.map { ("its input", $0) }
+                                         + spec.design.savedFiles.map { ("its output \($0.option)", $0.path) })
         let started = Date()
         var timings: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {

@@ -53,6 +53,7 @@ public struct RunSpec: Sendable {
         let reading = try root.placing { try dataOptions.readOptions() }
         var design = try root["design"]?.designSpec() ?? DesignSpec()
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }
+        if let saved = design.saveReplicates?.path { design.saveReplicates?.path = resolved(saved) }
         let csvStyle = try root.text("csv-style").map { text in
             guard let style = CSVStyle(rawValue: text) else {
                 throw root["csv-style"]!.usageError("csv-style \(quoted: text) is not a valid value: choose \(CSVStyle.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -26,6 +26,24 @@ public enum OutputGuard {
         }
     }
 
+    /// Throws a usage error (exit 2) when a file in `files` (inputs, or outputs written beside the
+    /// folder's) lies within `folder`, which `option` replaces whole (`run --out`: the previous
+    /// folder is removed): an input there would be deleted by the run that reads it, an output
+    /// written there lost. Folders are compared by identity, symlinks followed, at any depth;
+    /// files that do not exist yet are placed by the folder they would be written in.
+    public static func refuseWithin(_ option: String, folder: String, _ files: [(role: String, path: String)]) throws {
+        guard let replaced = identity(folder) else { return }
+        for (role, path) in files where path != "-" && !path.isEmpty {
+            var url = URL(fileURLWithPath: target(of: path))
+            while url.path != "/" {
+                url = url.deletingLastPathComponent()
+                if identity(url.path) == replaced {
+                    throw DisparityError.usage("\(option) \(folder) is replaced whole by the run, and \(role) \(path) is in it: move it out or name another folder")
+                }
+            }
+        }
+    }
+
     /// Throws a usage error (exit 2), "`a` and `b` name the same file", when two of `outputs`
     /// (nil paths left out) would write one file: their absolute paths compared with symbolic
     /// links resolved, whether the file exists yet or not.

@@ -43,6 +43,38 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         XCTAssertEqual(try files(directory), ["d.csv", "s.yaml"], "nothing written, nothing replaced")
     }
 
+    /// The run replaces its folder whole, so an input inside it (the data, the spec, through a
+    /// symbolic link too) or a saved replicate file written there would be deleted: refused
+    /// (exit 2, one line naming the folder and the file) before anything is read, every file kept.
+    func testAnInputOrSavedFileInsideTheFolderIsRefused() throws {
+        let out = directory.appendingPathComponent("out")
+        let first = try CommandLine.run(["run", try spec("  - {name: big, command: estimate, stat: mean, variable: y}\n"), "--out", out.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let fm = FileManager.default
+        try fm.copyItem(at: directory.appendingPathComponent("d.csv"), to: out.appendingPathComponent("data.csv"))
+        try fm.createSymbolicLink(at: directory.appendingPathComponent("link"), withDestinationURL: out)
+        let inside = directory.appendingPathComponent("out/inner.yaml")
+        try "data: ../d.csv\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y}\n".write(to: inside, atomically: true, encoding: .utf8)
+        let saving = directory.appendingPathComponent("save.yaml")
+        try "data: d.csv\ndesign: {make-replicates: jk1, save-replicates: out/reps.csv}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y}\n"
+            .write(to: saving, atomically: true, encoding: .utf8)
+        let before = try files(out)
+        for (spec, file) in [("data: out/data.csv", "out/data.csv"), ("data: link/data.csv", "link/data.csv")] {
+            let path = directory.appendingPathComponent("s.yaml")
+            try "\(spec)\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y}\n".write(to: path, atomically: true, encoding: .utf8)
+            let result = try CommandLine.run(["run", path.path, "--out", out.path])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            XCTAssert(result.stderr.contains("is replaced whole by the run, and its input \(directory.path)/\(file) is in it"), result.stderr)
+        }
+        for (spec, what) in [(inside.path, "its input \(inside.path)"), (saving.path, "its output --save-replicates")] {
+            let result = try CommandLine.run(["run", spec, "--out", out.path])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssert(result.stderr.contains(what), result.stderr)
+        }
+        XCTAssertEqual(try files(out), before, "every file kept")
+    }
+
     func testAStagingFolderLeftByAKilledRunIsRemoved() throws {
         let out = directory.appendingPathComponent("out")
         // No process has this id (above Linux's pid_max of 4194304).
