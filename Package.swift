@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "FuzzChecks", dependencies: ["StatsEngine"], path: "fuzz/targets/FuzzChecks"),
         .testTarget(
             name: "StatsEngineTests",
-            dependencies: ["StatsEngine", "CVectorMath", "CCrossProducts", "FuzzChecks"],
+            dependencies: ["StatsEngine", "CVectorMath", "CCrossProducts", "FuzzChecks", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -64,14 +64,34 @@ public struct BarometerHistory {
     }
 
     /// Opens (creating when missing) the history at `path`.
-    /// - Throws: `DisparityError.data` naming the file when it cannot be opened or is not a history.
+    /// - Throws: `DisparityError.data` naming the file when it cannot be opened or is not a history:
+    ///   a database of tables of its own, or of another program's migrations, is refused before
+    ///   anything is written to it (`refuseForeign`).
     public init(path: String) throws {
         self.path = path
         do {
             queue = try DatabaseQueue(path: path)
+            try Self.refuseForeign(queue, path: path)
             try Self.migrator.migrate(queue)
         } catch let error as DatabaseError {
             throw DisparityError.data(file: path, "not a barometer history (SQLite said: \(error.message ?? "\(error.resultCode)"))")
+        }
+    }
+
+    /// Refuses a database that holds tables but is not a history (its `runs` and `figures` and
+    /// the migrations' own table, none but this history's migrations applied), reading only:
+    /// migrating it would add tables to another program's database.
+    private static func refuseForeign(_ queue: DatabaseQueue, path: String) throws {
+        let (tables, applied) = try queue.read { db -> (Set<String>, Set<String>) in
+            let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+            let applied = tables.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+            return (tables, Set(applied))
+        }
+        guard !tables.isEmpty else { return }
+        let known = Set(migrator.migrations)
+        guard tables.isSuperset(of: ["runs", "figures", "grdb_migrations"]), applied.isSubset(of: known) else {
+            let listed = tables.sorted().prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (tables.count > 3 ? ", …" : "")
+            throw DisparityError.data(file: path, "not a barometer history: its tables (\(listed)) are another database's; name a new file or an earlier run's history (nothing was written to it)")
         }
     }
 

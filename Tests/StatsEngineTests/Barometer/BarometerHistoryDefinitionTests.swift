@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import StatsEngine
 
@@ -35,6 +36,27 @@ final class BarometerHistoryDefinitionTests: XCTestCase {
         let path = folder.appendingPathComponent("b.yaml")
         try yaml.write(to: path, atomically: true, encoding: .utf8)
         return try BarometerConfig.load(path: path.path)
+    }
+
+    /// A database that is not a history (another program's tables, or a table named `runs` of
+    /// its own) is refused before anything is written: its bytes unchanged, no migrations' table
+    /// added. A new file and an earlier history open as before.
+    func testADatabaseThatIsNotAHistoryIsRefusedUntouched() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("foreign-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, sql) in [("other.sqlite", "CREATE TABLE foo(x); INSERT INTO foo VALUES (1);"), ("runs.sqlite", "CREATE TABLE runs(a);")] {
+            let path = folder.appendingPathComponent(name).path
+            try DatabaseQueue(path: path).write { try $0.execute(sql: sql) }
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try BarometerHistory(path: path)) {
+                XCTAssert("\($0)".contains("\(name): not a barometer history: its tables ('\(name == "other.sqlite" ? "foo" : "runs")') are another database's"), "\($0)")
+            }
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, name)
+        }
+        let fresh = folder.appendingPathComponent("new.sqlite").path
+        XCTAssertNoThrow(try BarometerHistory(path: fresh))
+        XCTAssertNoThrow(try BarometerHistory(path: fresh), "an earlier history reopens")
     }
 
     func testFiguresOfAnotherDefinitionAreLeftOutOfTheTrendWithANote() throws {
