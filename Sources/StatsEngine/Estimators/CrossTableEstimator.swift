@@ -14,6 +14,14 @@ public struct CrossTableEstimator: Sendable {
 
     /// More distinct numbers than this make a numeric column continuous: not a table variable.
     public static let maximumNumericLevels = 50
+    /// The most cells whose statistics (3K shares and the contrasts) take one joint covariance;
+    /// beyond, each family of shares its variances alone, in time for its own rows.
+    static let jointCellLimit = 64
+    /// The most cells a test of independence is computed for: its covariance is the cells'
+    /// (K × K, Rao-Scott) or the contrasts' ((R − 1)(C − 1) squared, Wald).
+    public static let testCellLimit = 400
+    /// The most cells a table shows; a larger one is an error (a variable to group first).
+    public static let maximumCells = 10_000
 
     /// An estimator on `table` under `design`.
     public init(table: Table, design: SurveyDesign) {
@@ -34,14 +42,16 @@ public struct CrossTableEstimator: Sendable {
         if domains.columns.isEmpty, layouts.allSatisfy({ $0.used.isEmpty }) {
             throw DisparityError.data(file: table.source, "no row has values of both \(quoted: request.row) and \(quoted: request.column)")
         }
+        if let largest = layouts.max(by: { $0.nr * $0.nc < $1.nr * $1.nc }), largest.nr * largest.nc > Self.maximumCells {
+            throw DisparityError.data(file: table.source, "the table of \(quoted: request.row) by \(quoted: request.column) has \(largest.nr * largest.nc) cells (\(largest.nr) × \(largest.nc) levels\(largest.domain.isEmpty ? "" : " in a domain")): more than the \(Self.maximumCells) a table shows; group the categories")
+        }
         let engine = VarianceEngine(design: design)
-        var estimates: [[Double]] = [], covariances: [[Double]] = []
-        for layout in layouts {
-            let (theta, influence) = layout.statistics(design.weights)
-            estimates.append(theta)
-            guard !layout.used.isEmpty else { covariances.append([]); continue }
-            let covariance = try engine.covariance(Influence(rows: layout.used, width: theta.count, values: influence))
-            covariances.append(covariance.values)
+        let testWidths = layouts.map { testWidth($0, request) }
+        let estimates = layouts.indices.map { layouts[$0].estimates(design.weights, contrasts: testWidths[$0] > 0 && request.test.isWald) }
+        var spreads: [(variances: [Double], test: [Double]?)] = []
+        for (layout, (theta, width)) in zip(layouts, zip(estimates, testWidths)) {
+            guard !layout.used.isEmpty else { spreads.append(([], nil)); continue }
+            spreads.append(try linearized(layout, theta: theta, testWidth: width, request: request, engine: engine))
         }
         // Per domain, each cell's note on the replicates that gave none of its three shares.
         var notes = layouts.map { _ in [String?]() }
@@ -49,16 +59,19 @@ public struct CrossTableEstimator: Sendable {
         // The shares re-estimated on each replicate (R's svymean and svyby on the replicate
         // design); the Wald contrasts linearized about the full sample's totals (R's svychisq).
         let references = layouts.map { $0.totals(design.weights) }
+        let contrasting = estimates.indices.map { estimates[$0].count > 3 * layouts[$0].nr * layouts[$0].nc }
         if let replicated = try design.replicateCovariance(estimates: all, { replicate in
-            zip(layouts, references).flatMap { layout, reference in
-                let shares = 3 * layout.nr * layout.nc
-                return layout.statistics(replicate.weights).theta.prefix(shares) + layout.linearizedContrasts(replicate.weights, about: reference)
+            zip(layouts, zip(references, contrasting)).flatMap { layout, reference in
+                layout.estimates(replicate.weights, contrasts: false)
+                    + (reference.1 ? layout.linearizedContrasts(replicate.weights, about: reference.0) : [])
             }
         }) {
             var offset = 0
             for (d, theta) in estimates.enumerated() {
-                let width = theta.count, k = layouts[d].nr * layouts[d].nc
-                covariances[d] = (0..<(width * width)).map { replicated[offset + $0 / width, offset + $0 % width] }
+                let k = layouts[d].nr * layouts[d].nc, width = testWidths[d]
+                let first = contrasting[d] ? offset + 3 * k : offset
+                spreads[d] = ((0..<(3 * k)).map { replicated[offset + $0, offset + $0] },
+                              width == 0 ? nil : (0..<(width * width)).map { replicated[first + $0 / width, first + $0 % width] })
                 notes[d] = (0..<k).map { c in
                     // Named by share when not all three lack the same replicates.
                     let shares = [("share", c), ("row share", k + c), ("column share", 2 * k + c)]
@@ -66,12 +79,44 @@ public struct CrossTableEstimator: Sendable {
                     guard shares.count < 3 || Set(shares.map(\.1)).count > 1 else { return shares[0].1 }
                     return shares.isEmpty ? nil : shares.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
                 }
-                offset += width
+                offset += theta.count
             }
         }
         return layouts.indices.map { d in
-            table(layouts[d], theta: estimates[d], covariance: covariances[d], request: request, notes: notes[d])
+            table(layouts[d], theta: estimates[d], spread: spreads[d], request: request, notes: notes[d])
         }
+    }
+
+    /// The size of the covariance the requested test takes: the K cells' for Rao-Scott, the
+    /// (R − 1)(C − 1) contrasts' for Wald; 0 where there is no test to compute (a variable of one
+    /// level, or more than `testCellLimit` cells).
+    private func testWidth(_ layout: Layout, _ request: CrossTableRequest) -> Int {
+        let k = layout.nr * layout.nc
+        guard layout.nr > 1, layout.nc > 1, k <= Self.testCellLimit else { return 0 }
+        return request.test.isWald ? (layout.nr - 1) * (layout.nc - 1) : k
+    }
+
+    /// The shares' variances (3K: cells, row shares, column shares) and the test's covariance by
+    /// linearization. Up to `jointCellLimit` cells from one joint covariance of every statistic;
+    /// beyond, each family's shares alone (`VarianceEngine.shareVariances`, or share by share
+    /// through the engine where it takes every row) and the test's statistics jointly. On a
+    /// replicate design (whose spread replaces them) only a joint call that could fail is made.
+    private func linearized(_ layout: Layout, theta: [Double], testWidth width: Int, request: CrossTableRequest,
+                            engine: VarianceEngine) throws -> (variances: [Double], test: [Double]?) {
+        let k = layout.nr * layout.nc
+        if k <= Self.jointCellLimit {
+            let all = theta.count
+            let v = try engine.covariance(Influence(rows: layout.used, width: all, values: layout.influence(design.weights, theta: theta))).values
+            let first = request.test.isWald ? 3 * k : 0
+            return ((0..<(3 * k)).map { v[$0 * all + $0] },
+                    width == 0 ? nil : (0..<(width * width)).map { v[(first + $0 / width) * all + first + $0 % width] })
+        }
+        guard design.spec.varianceMethod == .linearization || engine.mayFail else { return ([Double](repeating: .nan, count: 3 * k), nil) }
+        let variances = try layout.shareVariances(design.weights, theta: theta, engine: engine)
+        guard width > 0 else { return (variances, nil) }
+        let influence = request.test.isWald ? layout.contrastInfluence(design.weights, about: layout.totals(design.weights))
+                                            : layout.cellInfluence(design.weights, theta: theta)
+        return (variances, try engine.covariance(Influence(rows: layout.used, width: width, values: influence)).values)
     }
 
     /// The column `name` as table categories.
@@ -89,10 +134,12 @@ public struct CrossTableEstimator: Sendable {
     /// shown shares and n's, would let a reader solve for the withheld shares.
     static let withheldCellsTestNote = "no test: cells are withheld under --min-cell, and the test statistic would give them away"
 
-    /// The cells and the test of one domain from its statistics and their covariance, with each
-    /// cell's note on replicates left out (`notes`, one per cell; empty: none).
-    private func table(_ layout: Layout, theta: [Double], covariance v: [Double], request: CrossTableRequest, notes: [String?]) -> CrossTable {
-        let k = layout.nr * layout.nc, width = theta.count
+    /// The cells and the test of one domain from its statistics, their variances (3K shares;
+    /// empty: none) and the test's covariance (nil: none to compute), with each cell's note on
+    /// replicates left out (`notes`, one per cell; empty: none).
+    private func table(_ layout: Layout, theta: [Double], spread: (variances: [Double], test: [Double]?), request: CrossTableRequest,
+                       notes: [String?]) -> CrossTable {
+        let k = layout.nr * layout.nc, variances = spread.variances
         let df = layout.used.isEmpty ? nil
             : request.degreesOfFreedom.resolved(designByDefault: false) { design.degreesOfFreedom(rows: layout.used) }
         // The design's df on the table's rows: 0 (rows in one PSU, or one row) leaves the shares'
@@ -101,8 +148,8 @@ public struct CrossTableEstimator: Sendable {
         let nu = layout.rows.isEmpty ? nil : design.degreesOfFreedom(rows: layout.rows)
         var measuresNothing = Set<Int>()
         func inferred(_ i: Int) -> Inferred {
-            guard theta[i].isFinite, !v.isEmpty else { return Inferred(estimate: theta[i], standardError: nil, df: nil, low: nil, high: nil) }
-            let wald = Inferred.wald(theta[i], variance: v[i * width + i], df: df, level: request.level)
+            guard theta[i].isFinite, !variances.isEmpty else { return Inferred(estimate: theta[i], standardError: nil, df: nil, low: nil, high: nil) }
+            let wald = Inferred.wald(theta[i], variance: variances[i], df: df, level: request.level)
             if nu == 0, SurveyDesign.isZero(wald.standardError, of: theta[i]) { measuresNothing.insert(i % k) }
             return wald
         }
@@ -147,7 +194,7 @@ public struct CrossTableEstimator: Sendable {
             (cells[c].cell, cells[c].rowShare, cells[c].columnShare, cells[c].note) = (withheld, withheld, withheld, reason)
         }
         var result = CrossTable(domain: layout.domain, cells: cells, test: nil, testNote: nil)
-        guard layout.nr > 1, layout.nc > 1, !v.isEmpty else {
+        guard layout.nr > 1, layout.nc > 1, !variances.isEmpty else {
             result.testNote = "no test: the table needs two levels of each variable"
             return result
         }
@@ -164,14 +211,15 @@ public struct CrossTableEstimator: Sendable {
             result.testNote = Self.withheldCellsTestNote
             return result
         }
+        guard let block = spread.test else {
+            result.testNote = "no test: the table has \(k) cells, more than the \(Self.testCellLimit) whose joint covariance a test of independence takes; group the categories"
+            return result
+        }
         switch request.test {
         case .f, .chisq:
-            let block = (0..<(k * k)).map { v[($0 / k) * width + $0 % k] }
             result.test = IndependenceTests.raoScott(request.test, p: Array(theta[0..<k]), covariance: block,
                                                      nr: layout.nr, nc: layout.nc, rows: layout.rows.count, df: nu)
         case .wald, .adjWald:
-            let q = width - 3 * k
-            let block = (0..<(q * q)).map { v[(3 * k + $0 / q) * width + 3 * k + $0 % q] }
             result.test = IndependenceTests.wald(request.test, y: Array(theta[(3 * k)...]), covariance: block, df: nu)
         }
         // A statistic or p-value that is not a number (a covariance all but singular) is no test either.
@@ -219,22 +267,28 @@ private struct Layout {
         (self.used, self.rowOf, self.colOf, self.counts) = (used, rowOf, colOf, counts)
     }
 
-    /// The statistics under weights `w` — cell shares, row shares, column shares (K each, row
-    /// levels fastest) and the Wald contrasts of rows and columns after the first — and their
-    /// influence values on `used`, row-major.
-    func statistics(_ w: [Double]) -> (theta: [Double], influence: [Double]) {
-        let k = nr * nc, width = 3 * k + contrasts.count
+    /// The statistics under weights `w`: cell shares, row shares, column shares (K each, row
+    /// levels fastest) and, with `contrasts`, the Wald contrasts of rows and columns after the first.
+    func estimates(_ w: [Double], contrasts withContrasts: Bool) -> [Double] {
+        let k = nr * nc
         let (totals, rowTotals, colTotals, whole) = self.totals(w)
-        var theta = [Double](repeating: .nan, count: width)
+        var theta = [Double](repeating: .nan, count: 3 * k)
         for c in 0..<k {
             let (a, b) = (c % nr, c / nr)
             theta[c] = totals[c] / whole
             theta[k + c] = totals[c] / rowTotals[a]
             theta[2 * k + c] = totals[c] / colTotals[b]
         }
-        for (s, (a, b)) in contrasts.enumerated() {
-            theta[3 * k + s] = totals[a + b * nr] - rowTotals[a] * colTotals[b] / whole
-        }
+        guard withContrasts else { return theta }
+        return theta + contrasts.map { a, b in totals[a + b * nr] - rowTotals[a] * colTotals[b] / whole }
+    }
+
+    /// The influence values on `used` (row-major) of every statistic of `theta` (`estimates`:
+    /// the 3K shares, and the contrasts where it holds them).
+    func influence(_ w: [Double], theta: [Double]) -> [Double] {
+        let k = nr * nc, width = theta.count
+        let (_, rowTotals, colTotals, whole) = self.totals(w)
+        let contrasts = width > 3 * k ? self.contrasts : []
         var influence = [Double](repeating: 0, count: used.count * width)
         for (i, r) in used.enumerated() {
             let x = w[Int(r)], a = rowOf[i], b = colOf[i], base = i * width
@@ -251,7 +305,66 @@ private struct Layout {
                                                    - (b == cb ? rt / whole : 0) + rt * ct / (whole * whole))
             }
         }
-        return (theta, influence)
+        return influence
+    }
+
+    /// The cells' influence values alone (K per used row, row-major): the Rao-Scott test's.
+    func cellInfluence(_ w: [Double], theta: [Double]) -> [Double] {
+        let k = nr * nc, whole = totals(w).whole
+        var influence = [Double](repeating: 0, count: used.count * k)
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)], own = rowOf[i] + colOf[i] * nr
+            for c in 0..<k { influence[i * k + c] = x * ((c == own ? 1 : 0) - theta[c]) / whole }
+        }
+        return influence
+    }
+
+    /// The contrasts' influence values alone ((R − 1)(C − 1) per used row, row-major) at the
+    /// `reference` totals: the Wald test's.
+    func contrastInfluence(_ w: [Double], about reference: (cells: [Double], rows: [Double], columns: [Double], whole: Double)) -> [Double] {
+        let (_, rowTotals, colTotals, whole) = reference
+        let contrasts = self.contrasts, q = contrasts.count
+        var influence = [Double](repeating: 0, count: used.count * q)
+        for (i, r) in used.enumerated() {
+            let x = w[Int(r)], a = rowOf[i], b = colOf[i]
+            for (s, (ra, cb)) in contrasts.enumerated() {
+                let (rt, ct) = (rowTotals[ra], colTotals[cb])
+                influence[i * q + s] = x * ((a == ra && b == cb ? 1 : 0) - (a == ra ? ct / whole : 0) - (b == cb ? rt / whole : 0) + rt * ct / (whole * whole))
+            }
+        }
+        return influence
+    }
+
+    /// The 3K shares' variances family by family, each in time for its own rows
+    /// (`VarianceEngine.shareVariances`): the cells over the table's rows, each row level's
+    /// shares over its rows and each column level's over its, the table's rows present in
+    /// every one (R's `svyby` domains of the table). Share by share through the engine where it
+    /// takes every row (a calibrated or two-stage design). A family of weight 0: NaN.
+    func shareVariances(_ w: [Double], theta: [Double], engine: VarianceEngine) throws -> [Double] {
+        let k = nr * nc
+        let (_, rowTotals, colTotals, whole) = totals(w)
+        var codes = [Int32](repeating: -1, count: engine.design.rowCount)
+        /// The variances of `count` shares of rows coded by `code` (−1: outside), whose weight is `total`.
+        func family(_ count: Int, total: Double, shares: [Double], code: (Int) -> Int32) throws -> [Double] {
+            guard total > 0 else { return [Double](repeating: .nan, count: count) }
+            for (i, r) in used.enumerated() { codes[Int(r)] = code(i) }
+            if let sparse = try engine.shareVariances(rows: used, codes: codes, count: count, shares: shares, weight: total) { return sparse }
+            return try (0..<count).map { j in
+                let values = used.map { r in codes[Int(r)] < 0 ? 0 : w[Int(r)] / total * ((codes[Int(r)] == j ? 1 : 0) - shares[j]) }
+                return try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
+            }
+        }
+        var variances = try family(k, total: whole, shares: Array(theta[0..<k])) { Int32(rowOf[$0] + colOf[$0] * nr) }
+        variances += [Double](repeating: .nan, count: 2 * k)
+        for a in 0..<nr {
+            let own = try family(nc, total: rowTotals[a], shares: (0..<nc).map { theta[k + a + $0 * nr] }) { rowOf[$0] == a ? Int32(colOf[$0]) : -1 }
+            for j in 0..<nc { variances[k + a + j * nr] = own[j] }
+        }
+        for b in 0..<nc {
+            let own = try family(nr, total: colTotals[b], shares: (0..<nr).map { theta[2 * k + $0 + b * nr] }) { colOf[$0] == b ? Int32(rowOf[$0]) : -1 }
+            for l in 0..<nr { variances[2 * k + l + b * nr] = own[l] }
+        }
+        return variances
     }
 
     /// The Wald contrasts' cells (row level a, column level b), rows and columns after the first.

@@ -11,6 +11,10 @@ public enum IndependenceTest: String, Sendable, CaseIterable {
     /// The adjusted Wald test: the Wald statistic × (ν − q + 1)/(q ν), referred to F(q, ν − q + 1).
     case adjWald = "adjWald"
 
+    /// Whether the test is on the interaction contrasts (Wald, adjusted Wald) rather than the
+    /// cells' shares (Rao-Scott).
+    var isWald: Bool { self == .wald || self == .adjWald }
+
     /// R's name, matched regardless of case (`f`, `CHISQ`, `adjwald`).
     public init?(name: String) {
         guard let test = Self.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else { return nil }

@@ -13,9 +13,10 @@
 /// (`svymean(~factor, design)`), as the variance engine gives them, lonely-PSU rules and fpcs
 /// included, to rounding.
 extension VarianceEngine {
-    /// The variance of each of the `k` shares p_j = Σ w·1[c = j] / W over `rows` (a domain's
-    /// rows with a category; `codes[row]` in 0..<k), W their weight, in the domain scope
-    /// (`Scope.domain`): k variances in shares squared. Nil on a calibrated design (whose
+    /// The variance of each of the `k` shares p_j = Σ w·1[c = j] / W over the rows of `rows`
+    /// with a category (`codes[row]` in 0..<k), W their weight, in the domain scope of `rows`
+    /// (`Scope.domain`: their PSUs are present; rows of code −1 count there with influence 0, as
+    /// a cross-table's row shares' other rows): k variances in shares squared. Nil on a calibrated design (whose
     /// residuals need every row per category) or one whose second stage counts: there the
     /// caller takes each category's influence values through `covariance(_:scope:)`.
     /// - Throws: `DisparityError.analysis` naming a stratum with one PSU under `--lonely-psu fail`.
@@ -33,7 +34,7 @@ extension VarianceEngine {
                 b.append(0)
                 stratumOfSlot.append(design.stratum[Int(r)])
             }
-            b[Int(slotOfPSU[u])] += w[Int(r)] / W
+            if codes[Int(r)] >= 0 { b[Int(slotOfPSU[u])] += w[Int(r)] / W }
             return slotOfPSU[u]
         }
         var slotsOfStratum = [[Int32]](repeating: [], count: design.strataCount)
@@ -59,10 +60,10 @@ extension VarianceEngine {
 
         // The rows by category (a counting sort, row order kept within each).
         var start = [Int](repeating: 0, count: k + 1)
-        for r in rows { start[Int(codes[Int(r)]) + 1] += 1 }
+        for r in rows where codes[Int(r)] >= 0 { start[Int(codes[Int(r)]) + 1] += 1 }
         for j in 0..<k { start[j + 1] += start[j] }
-        var byCategory = [Int32](repeating: 0, count: rows.count), fill = start
-        for (i, r) in rows.enumerated() {
+        var byCategory = [Int32](repeating: 0, count: start[k]), fill = start
+        for (i, r) in rows.enumerated() where codes[Int(r)] >= 0 {
             let c = Int(codes[Int(r)])
             byCategory[fill[c]] = Int32(i)
             fill[c] += 1

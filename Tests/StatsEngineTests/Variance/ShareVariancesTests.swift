@@ -5,8 +5,9 @@ import XCTest
 /// (`VarianceEngine.shareVariances`) equal the variance engine's on each category's influence
 /// values, (w/W)(1[c = j] − p_j) on every row used: strata with PSUs of many rows and of one,
 /// fpcs (a stratum sampled completely), every lonely-PSU rule (`--adjust-domain-lonely` too), a
-/// domain's rows, rows of weight 0, categories in one PSU, in most PSUs, in every row of a
-/// stratum and in none, and many categories at once. The R oracle of the same path, through
+/// domain's rows, rows of weight 0, rows present outside the shares (a cross-table's row
+/// shares), categories in one PSU, in most PSUs, in every row of a stratum and in none, and many
+/// categories at once. The R oracle of the same path, through
 /// `estimate proportion` with more categories than the joint covariance takes, is
 /// `Estimators/ManyCategoriesOracleTests`.
 final class ShareVariancesTests: XCTestCase {
@@ -34,30 +35,32 @@ final class ShareVariancesTests: XCTestCase {
         ])
     }
 
-    /// The variance engine's variance of each share from its own influence values.
+    /// The variance engine's variance of each share from its own influence values (0 on the
+    /// rows of code −1).
     private func categoryByCategory(_ engine: VarianceEngine, rows: [Int32], codes: [Int32], k: Int) throws -> [Double] {
         let w = engine.design.weights
-        let W = rows.reduce(0) { $0 + w[Int($1)] }
+        let W = rows.reduce(0) { $0 + (codes[Int($1)] >= 0 ? w[Int($1)] : 0) }
         return try (0..<k).map { j in
             let p = rows.reduce(0) { $0 + (codes[Int($1)] == j ? w[Int($1)] : 0) } / W
-            let values = rows.map { r in w[Int(r)] / W * ((codes[Int(r)] == j ? 1 : 0) - p) }
+            let values = rows.map { r in codes[Int(r)] < 0 ? 0 : w[Int(r)] / W * ((codes[Int(r)] == j ? 1 : 0) - p) }
             return try engine.covariance(Influence(rows: rows, width: 1, values: values))[0, 0]
         }
     }
 
-    private func check(_ spec: DesignSpec, rows: (Int) -> Bool = { _ in true }, categories k: Int = 90,
-                       file: StaticString = #filePath, line: UInt = #line) throws {
+    private func check(_ spec: DesignSpec, rows: (Int) -> Bool = { _ in true }, outside: (Int) -> Bool = { _ in false },
+                       categories k: Int = 90, file: StaticString = #filePath, line: UInt = #line) throws {
         let table = table(categories: k)
         let design = try SurveyDesign(spec: spec, table: table)
         let engine = VarianceEngine(design: design)
         guard case .categorical(let factor) = table.columns[3] else { return XCTFail("no factor") }
         let used = (0..<Int32(table.rowCount)).filter { rows(Int($0)) }
+        let codes = factor.codes.enumerated().map { outside($0.offset) ? -1 : $0.element }
         let w = design.weights
-        let W = used.reduce(0) { $0 + w[Int($1)] }
-        let shares = (0..<k).map { j in used.reduce(0) { $0 + (factor.codes[Int($1)] == j ? w[Int($1)] : 0) } / W }
-        let sparse = try XCTUnwrap(try engine.shareVariances(rows: used, codes: factor.codes, count: k, shares: shares, weight: W),
+        let W = used.reduce(0) { $0 + (codes[Int($1)] >= 0 ? w[Int($1)] : 0) }
+        let shares = (0..<k).map { j in used.reduce(0) { $0 + (codes[Int($1)] == j ? w[Int($1)] : 0) } / W }
+        let sparse = try XCTUnwrap(try engine.shareVariances(rows: used, codes: codes, count: k, shares: shares, weight: W),
                                    file: file, line: line)
-        let dense = try categoryByCategory(engine, rows: used, codes: factor.codes, k: k)
+        let dense = try categoryByCategory(engine, rows: used, codes: codes, k: k)
         XCTAssertEqual(sparse.count, k, file: file, line: line)
         for j in 0..<k {
             if dense[j].isNaN {
@@ -85,6 +88,15 @@ final class ShareVariancesTests: XCTestCase {
                 try check(DesignSpec(weights: "w", strata: "h", clusters: ["psu"], nest: true, lonelyPSU: rule, adjustDomainLonely: adjust),
                           rows: inDomain)
             }
+        }
+    }
+
+    /// A cross-table's row shares: the rows of other row levels are present (their PSUs count)
+    /// with influence 0, code −1 here; a stratum of such rows only, too.
+    func testRowsPresentOutsideTheShares() throws {
+        for rule in [LonelyPSU.remove, .adjust, .average] {
+            try check(DesignSpec(weights: "w", strata: "h", clusters: ["psu"], nest: true, lonelyPSU: rule),
+                      outside: { r in r % 4 == 1 || (r % 5 == 4 && r < 380) })
         }
     }
 
