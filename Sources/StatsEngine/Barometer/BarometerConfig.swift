@@ -85,7 +85,7 @@ public struct BarometerConfig: Sendable {
         let baseline = try periods.text("baseline", takes: "one period") ?? ""
         let schedule = try periods.placing { try PeriodSchedule(column: column, order: order, baseline: baseline) }
         guard let goalNodes = try root.list("goals", of: "goals, one '- {id: ..., label: ..., measures: [...]}' entry each"), !goalNodes.isEmpty else {
-            throw DisparityError.data(file: path, "the configuration lists no goals (a 'goals:' sequence)")
+            throw DisparityError(.usage, "\(path): the configuration lists no goals (a 'goals:' sequence)")
         }
         var ids = Set<String>()
         let goals = try goalNodes.enumerated().map { index, node -> Goal in

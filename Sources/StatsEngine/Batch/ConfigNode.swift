@@ -149,13 +149,13 @@ struct ConfigNode {
 
     /// Parses a YAML or JSON document, with errors naming the file.
     /// - Throws: `DisparityError.usage` naming the file and line of a syntax error, a key given
-    ///   twice or a shape `YAMLShape` refuses; `DisparityError.data` for a file that cannot be
-    ///   read, is empty or is not UTF-8 (`readText`).
+    ///   twice, a shape `YAMLShape` refuses, an empty file or one not in UTF-8 (`readText`);
+    ///   `DisparityError.data` for a file that cannot be read.
     static func load(path: String) throws -> ConfigNode {
         let text = try readText(path: path)
         do {
             try YAMLShape.check(text, path: path)
-            guard let node = try Yams.compose(yaml: text) else { throw DisparityError.data(file: path, "the file is empty") }
+            guard let node = try Yams.compose(yaml: text) else { throw DisparityError(.usage, "\(path): the file is empty") }
             return ConfigNode(node: node, path: path, place: "")
         } catch let error as DisparityError { throw error } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // One key twice in a mapping: which value was meant is the writer's to say.
@@ -170,8 +170,9 @@ struct ConfigNode {
     }
 
     /// The file's text, which must be UTF-8 (a UTF-8 byte-order mark is skipped).
-    /// - Throws: `DisparityError.data` naming the file: missing or unreadable, UTF-16 or UTF-32
-    ///   (by its byte-order mark), or not valid UTF-8 (naming the line), each saying what to do.
+    /// - Throws: `DisparityError.data` naming the file when it is missing or unreadable; a usage
+    ///   error (the request is written wrong) when it is UTF-16 or UTF-32 (by its byte-order mark
+    ///   or its NUL bytes) or not valid UTF-8 (naming the line), each saying what to do.
     static func readText(path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DisparityError.data(file: path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
@@ -180,7 +181,7 @@ struct ConfigNode {
         let marks: [(String, [UInt8])] = [("UTF-32", [0xFF, 0xFE, 0, 0]), ("UTF-32", [0, 0, 0xFE, 0xFF]),
                                           ("UTF-16", [0xFF, 0xFE]), ("UTF-16", [0xFE, 0xFF])]
         if let (encoding, _) = marks.first(where: { bytes.starts(with: $0.1) }) {
-            throw DisparityError.data(file: path, "the file is \(encoding) (it starts with a \(encoding) byte-order mark), not UTF-8: save it as UTF-8")
+            throw DisparityError(.usage, "\(path): the file is \(encoding) (it starts with a \(encoding) byte-order mark), not UTF-8: save it as UTF-8")
         }
         // UTF-16 without a byte-order mark: text of ASCII characters with a 0 byte beside each
         // (YAML allows no NUL, so a 0 there says so in any case).
@@ -189,8 +190,8 @@ struct ConfigNode {
             let zeroAtOdd = stride(from: 1, to: head.count, by: 2).allSatisfy { head[$0] == 0 }
             let zeroAtEven = stride(from: 0, to: head.count, by: 2).allSatisfy { head[$0] == 0 }
             let encoding = zeroAtOdd ? "UTF-16 (little-endian, without a byte-order mark)" : zeroAtEven ? "UTF-16 (big-endian, without a byte-order mark)" : nil
-            throw DisparityError.data(file: path, encoding.map { "the file is \($0), not UTF-8: save it as UTF-8" }
-                                                  ?? "the file holds NUL bytes: it is not UTF-8 text (is it UTF-16 or UTF-32?): save it as UTF-8")
+            throw DisparityError(.usage, "\(path): " + (encoding.map { "the file is \($0), not UTF-8: save it as UTF-8" }
+                                                       ?? "the file holds NUL bytes: it is not UTF-8 text (is it UTF-16 or UTF-32?): save it as UTF-8"))
         }
         var iterator = bytes.makeIterator(), decoder = UTF8(), valid = 0
         while true {
@@ -199,7 +200,7 @@ struct ConfigNode {
             case .emptyInput: return String(decoding: bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...], as: UTF8.self)
             case .error:
                 let line = bytes[..<valid].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-                throw DisparityError.data(file: path, line: line, "the file is not valid UTF-8 (is it Windows-1252 or Latin-1?): save it as UTF-8")
+                throw DisparityError(.usage, "\(path):\(line): the file is not valid UTF-8 (is it Windows-1252 or Latin-1?): save it as UTF-8")
             }
         }
     }

@@ -36,6 +36,14 @@ public struct OutputOptions: ParsableArguments {
         case text(OutputFormat)
         /// An Excel workbook (`.xlsx`).
         case workbook
+
+        /// What the output is, as an error names it: "--format json", "a workbook".
+        var description: String {
+            switch self {
+            case .text(let format): "--format \(format.rawValue)"
+            case .workbook: "a workbook"
+            }
+        }
     }
 
     /// The extensions `--output` knows and what each writes.
@@ -53,10 +61,11 @@ public struct OutputOptions: ParsableArguments {
         _ = try kind()
     }
 
-    /// `--format`, else the output file's extension, else CSV with `--csv-style` or a name
-    /// without extension, else a table on a terminal and CSV elsewhere. An `.xlsx` output is a
-    /// workbook and takes no `--format`; `.csv` and `.json` take only their own; `.txt` takes
-    /// any; another extension needs `--format`; `--csv-style` needs CSV.
+    /// `--format`, else the output file's extension, else a table with `--width`, CSV with
+    /// `--csv-style` or a name without extension, else a table on a terminal and CSV elsewhere.
+    /// An `.xlsx` output is a workbook and takes no `--format`; `.csv` and `.json` take only their
+    /// own; `.txt` takes any; another extension needs `--format`; `--csv-style` needs CSV and
+    /// `--width` a table.
     public func kind() throws -> Kind {
         let ext = file.map { URL(fileURLWithPath: $0).pathExtension.lowercased() } ?? ""
         let named = Self.extensions.first { $0.0 == ext }?.1
@@ -72,10 +81,14 @@ public struct OutputOptions: ParsableArguments {
             let known = Self.extensions.map { "." + $0.0 }.joined(separator: ", ")
             throw ValidationError("--output \(file!): unknown extension '.\(ext)' (known: \(known)); give --format to write it anyway")
         case (nil, nil):
-            kind = csvStyle != nil || file != nil || isatty(STDOUT_FILENO) != 1 ? .text(.csv) : .text(.table)
+            kind = width != nil && csvStyle == nil ? .text(.table)
+                : csvStyle != nil || file != nil || isatty(STDOUT_FILENO) != 1 ? .text(.csv) : .text(.table)
         }
         if let csvStyle, kind != .text(.csv) {
             throw ValidationError("--csv-style \(csvStyle.rawValue) applies to CSV output only (--format csv or a .csv file)")
+        }
+        if let width, kind != .text(.table) {
+            throw ValidationError("--width \(width) lays out a table only (--format table or a .txt file), not \(kind.description)")
         }
         return kind
     }

@@ -156,8 +156,9 @@ final class RunRobustnessTests: ScratchFolderTestCase {
     }
 
     /// A spec or configuration saved as UTF-16 or UTF-32 (with a byte-order mark) or in another
-    /// encoding is a one-line error saying so and what to do, for `run` and `barometer` alike
-    /// (it was "cannot read the file"); a UTF-8 byte-order mark is skipped.
+    /// encoding is a one-line usage error (exit 2: the request is written wrong) saying so and
+    /// what to do, for `run` and `barometer` alike (it was "cannot read the file"); a UTF-8
+    /// byte-order mark is skipped. So are an empty spec and a configuration without goals.
     func testASpecThatIsNotUTF8IsNamedAsSuch() throws {
         let text = "data: data.csv\nanalyses:\n  - {name: a, command: estimate, stat: mean, variable: score}\n"
         let files: [(String, [UInt8], String)] = [
@@ -176,7 +177,7 @@ final class RunRobustnessTests: ScratchFolderTestCase {
             try Data(bytes).write(to: url)
             for command in [["run", url.path, "--out", directory.appendingPathComponent("out").path], ["barometer", url.path]] {
                 let result = try CommandLine.run(command)
-                XCTAssertEqual(result.status, 1, "\(name): \(result.stderr)")
+                XCTAssertEqual(result.status, 2, "\(name): \(result.stderr)")
                 XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
                 XCTAssert(result.stderr.contains(fragment), "\(name): '\(result.stderr)' lacks '\(fragment)'")
             }
@@ -185,5 +186,12 @@ final class RunRobustnessTests: ScratchFolderTestCase {
         try Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)).write(to: bom)
         let result = try CommandLine.run(["run", bom.path, "--out", directory.appendingPathComponent("out").path])
         XCTAssertEqual(result.status, 0, result.stderr)
+        for (name, text, command, fragment) in [("empty.yaml", "", "run", "the file is empty"), ("blank.yaml", "\n", "barometer", "the file is empty"),
+                                                ("nogoals.yaml", "periods: {column: p, baseline: \"1\", order: [\"1\"]}\ngoals: []\n", "barometer", "the configuration lists no goals")] {
+            let path = try write(name, text)
+            let result = try CommandLine.run(command == "run" ? ["run", path, "--out", directory.appendingPathComponent("out").path] : ["barometer", path])
+            XCTAssertEqual(result.status, 2, "\(name): \(result.stderr)")
+            XCTAssert(result.stderr.contains(fragment), "\(name): \(result.stderr)")
+        }
     }
 }

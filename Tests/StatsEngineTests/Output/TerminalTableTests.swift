@@ -131,10 +131,23 @@ final class TerminalTableTests: XCTestCase {
         }
     }
 
+    /// `--width` below 20 is refused; so is `--width` beside an output that is not a table (it
+    /// was accepted and did nothing), and alone it asks for a table, wherever the output goes.
     func testWidthOption() throws {
         let result = try CommandLine.run(["barometer", ReportCommands.data("barometer.yaml"), "--format", "table", "--width", "10"])
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssert(result.stderr.contains("--width"), result.stderr)
+        let mean = ["estimate", "mean", "age", "--data", ReportCommands.data("labour_force.csv"), "--width", "40"]
+        let book = FileManager.default.temporaryDirectory.appendingPathComponent("width-\(UUID().uuidString).xlsx").path
+        for (extra, what) in [(["--format", "json"], "not --format json"), (["--format", "csv"], "not --format csv"), (["--output", book], "not a workbook")] {
+            let refused = try CommandLine.run(mean + extra)
+            XCTAssertEqual(refused.status, 2, refused.stderr)
+            XCTAssert(refused.stderr.contains("--width 40 lays out a table only (--format table or a .txt file), \(what)"), refused.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: book))
+        let table = try CommandLine.run(mean)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssert(table.stdout.split(separator: "\n").allSatisfy { $0.count <= 40 } && table.stdout.contains("estimate"), table.stdout)
     }
 
     func testWidthFromColumnsWithoutATerminal() throws {
