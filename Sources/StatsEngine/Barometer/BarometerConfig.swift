@@ -122,6 +122,9 @@ public struct BarometerConfig: Sendable {
         case .direction where target != nil:
             // A direction goal is judged on its change; a target there would never be applied.
             throw at.usageError("a goal of kind direction is judged on its change since the baseline: its 'target' would not be used (use kind: target or band)")
+        case .target where direction != nil, .band where direction != nil:
+            // A target or band goal is judged against its target; a direction there would never be applied.
+            throw at.usageError("a goal of kind \(kind.rawValue) is judged against its target: its 'direction' would not be used (the target says which way is better; use kind: direction to judge the change)")
         case .target where target == nil || target?.comparison == .within:
             throw at.usageError("a goal of kind target needs 'target' such as \"<= 5.8\" (a band is kind: band)")
         case .band where target?.comparison != .within:

@@ -896,7 +896,12 @@ final class BarometerTests: XCTestCase {
         assertFails(goal("{label: L, unit: '%', variable: y, subsets: 'g == a'}"), mentions: ["unknown key 'subsets'", "did you mean 'subset'?"])
         assertFails(goal("{label: L, unit: '%', variable: y, group: g}"), mentions: ["measure x1a", "'reference' is missing"])
         assertFails(goal("{label: L, unit: index, variable: g, focal: a, measure: representation}"), mentions: ["needs 'benchmark'"])
-        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: target, direction: lower"), mentions: ["kind target needs 'target'"])
+        assertFails(goal("{label: L, unit: '%', variable: y}", "kind: target"), mentions: ["kind target needs 'target'"])
+        // A target or band goal's direction would not be used (the target says which way is better): refused.
+        for kind in ["kind: target, target: '<= 5.8'", "kind: band, target: 'within 0.9..1.1'"] {
+            assertFails(goal("{label: L, unit: '%', variable: y}", kind + ", direction: lower"),
+                        mentions: ["is judged against its target: its 'direction' would not be used"])
+        }
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: band, target: '<= 3'"), mentions: ["kind band needs 'target'"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: direction"), mentions: ["'direction: higher' or 'lower'"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: direction, direction: higher, target: '>= 3'"),
