@@ -93,9 +93,10 @@ public struct BarometerConfig: Sendable {
             guard ids.insert(goal.id).inserted else { throw node.usageError("goal id \(quoted: goal.id) is used twice", placed: false) }
             return goal
         }
-        var measureIDs = Set<String>()
-        for measure in goals.flatMap(\.measures) where !measureIDs.insert(measure.id).inserted {
-            throw DisparityError.usage("\(path): measure id \(quoted: measure.id) is used twice")
+        var measureLines: [String: Int?] = [:]
+        for measure in goals.flatMap(\.measures) {
+            guard let first = measureLines[measure.id] else { measureLines[measure.id] = measure.line; continue }
+            throw DisparityError.usage("\(path)\(measure.line.map { ":\($0)" } ?? ""): measure id \(quoted: measure.id) is used twice\(first.map { " (first at line \($0))" } ?? "")")
         }
         return BarometerConfig(title: try root.text("title") ?? "Barometer", level: level, schedule: schedule, goals: goals,
                                folder: URL(fileURLWithPath: path).deletingLastPathComponent(), path: path).resolvingTotals()

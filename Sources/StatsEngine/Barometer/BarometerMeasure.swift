@@ -3,6 +3,8 @@
 public struct BarometerMeasure: Sendable {
     /// The measure's id, unique in the configuration (default: goal id plus a letter, `1a`).
     public var id: String
+    /// The configuration's line the measure starts on (1-based), for errors; nil where unknown.
+    var line: Int?
     /// The measure's label as the report prints it.
     public var label: String
     /// The unit the figures are reported in, which also fixes the official figure's rounding.
@@ -85,6 +87,7 @@ public struct BarometerMeasure: Sendable {
         try node.requireMapping(named: "measure \(index + 1) of goal \(goal)'s 'measures'", like: "{label: ..., unit: ..., ...}")
         id = try node.named("goal \(goal), measure \(index + 1)").text("id") ?? "\(goal)\(String(UnicodeScalar(UInt8(97 + min(index, 25)))))"
         definition = MeasureDefinition.fingerprint(measure: node, goal: inherited.goal, level: level)
+        line = node.line
         let at = node.named("goal \(goal), measure \(id)")
         guard let label = try at.text("label"), !label.isEmpty else { throw at.usageError("'label' is missing") }
         self.label = label

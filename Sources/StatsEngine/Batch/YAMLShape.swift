@@ -3,9 +3,9 @@ import CYaml
 /// Checks a YAML document's shape on libyaml's event stream, before Yams builds the tree —
 /// which hashes each mapping's keys to find duplicates, so that a key aliasing a "billion
 /// laughs" tree (aliases of aliases, exponentially large) would take minutes. A mapping key must
-/// be a plain value (a scalar, or an alias to one), and the document may hold at most
-/// `maximumNodes` nodes once its aliases are expanded. Both are one-line errors naming the file
-/// and line, found in time linear in the text. Syntax errors are left to Yams, which names them.
+/// be a plain value (a scalar, or an alias to one) other than a merge key (`<<`), and the
+/// document may hold at most `maximumNodes` nodes once its aliases are expanded. Each is a
+/// one-line error naming the file and line, found in time linear in the text. Syntax errors are left to Yams, which names them.
 enum YAMLShape {
     /// Far above any spec or configuration, far below a billion laughs.
     static let maximumNodes = 100_000
@@ -19,7 +19,7 @@ enum YAMLShape {
 
     /// Walks `text`'s libyaml events, counting nodes with aliases expanded.
     /// - Throws: `DisparityError.usage` naming `path` and the line for a mapping key that is not
-    ///   a plain value or a document beyond `maximumNodes` nodes.
+    ///   a plain value, a merge key, or a document beyond `maximumNodes` nodes.
     static func check(_ text: String, path: String) throws {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
@@ -60,6 +60,12 @@ enum YAMLShape {
                     return
                 case YAML_SCALAR_EVENT:
                     if let anchor = name(event.data.scalar.anchor) { sizes[anchor] = 1; scalarAnchors.insert(anchor) }
+                    // A merge key (`<<: *anchor`), which Yams half applies: its keys are the
+                    // writer's to spell out, each where it is read.
+                    if let frame = stack.last, frame.isMapping, frame.expectingKey, event.data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+                       event.data.scalar.length == 2, event.data.scalar.value[0] == UInt8(ascii: "<"), event.data.scalar.value[1] == UInt8(ascii: "<") {
+                        throw failure(line, "a YAML merge key ('<<') is not supported: write the keys out (an anchor and alias may stand for a whole value)")
+                    }
                     try add(size: 1, isScalar: true, line: line)
                 case YAML_ALIAS_EVENT:
                     let anchor = name(event.data.alias.anchor) ?? ""

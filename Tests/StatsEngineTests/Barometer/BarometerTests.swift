@@ -897,6 +897,13 @@ final class BarometerTests: XCTestCase {
         assertFails(goal("{label: L, unit: '%', variable: y, group: g}"), mentions: ["measure x1a", "'reference' is missing"])
         assertFails(goal("{label: L, unit: index, variable: g, focal: a, measure: representation}"), mentions: ["needs 'benchmark'"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: target"), mentions: ["kind target needs 'target'"])
+        // A merge key, which Yams half applied (a measure "lacking" the unit its anchor gave it): refused at its line.
+        assertFails(Self.head + "goals:\n  - &g {id: x1, label: Test, data: d.csv, kind: direction, direction: higher, measures: [{id: m1, label: L, unit: '%', variable: y}]}\n"
+                    + "  - {<<: *g, id: x2}\n", mentions: [":", "a YAML merge key ('<<') is not supported"])
+        // A measure id used twice is named at its second line, with its first.
+        assertFails(Self.head + "goals:\n  - id: x1\n    label: Test\n    data: d.csv\n    direction: higher\n    measures:\n"
+                    + "      - {id: m, label: L, unit: '%', variable: y}\n      - {id: m, label: M, unit: '%', variable: y}\n",
+                    mentions: ["measure id 'm' is used twice (first at line"])
         // A target or band goal's direction would not be used (the target says which way is better): refused.
         for kind in ["kind: target, target: '<= 5.8'", "kind: band, target: 'within 0.9..1.1'"] {
             assertFails(goal("{label: L, unit: '%', variable: y}", kind + ", direction: lower"),
