@@ -22,6 +22,44 @@ final class CalibrationDesignTests: ScratchFolderTestCase {
         return value
     }
 
+    /// Rows of weight 0 change no calibrated standard error: they keep weight 0 and influence 0,
+    /// so a post-stratified or calibrated total and mean on data with such rows (each in a PSU
+    /// that keeps rows of weight) equal those on the data without them, to the last digits. R's
+    /// `postStratify` gives them influence instead (`psw[zeroes] <- 1`; its SEs differ by about
+    /// 1e-3 there, `docs/statistics.md`), and R's `calibrate` fails on them.
+    func testRowsOfWeightZeroChangeNoCalibratedStandardError() throws {
+        let lines = try String(contentsOf: fixture("calib"), encoding: .utf8).split(separator: "\n").map(String.init)
+        // Every 7th row's weight set to 0 (PSUs hold about 10 rows: each keeps rows of weight).
+        let zeroed = [lines[0]] + lines.dropFirst().enumerated().map { i, line in
+            guard i % 7 == 3 else { return line }
+            var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            cells[2] = "0"
+            return cells.joined(separator: ",")
+        }
+        let without = [lines[0]] + lines.dropFirst().enumerated().filter { $0.offset % 7 != 3 }.map(\.element)
+        let withZeros = directory.appendingPathComponent("zeros.csv"), dropped = directory.appendingPathComponent("dropped.csv")
+        try zeroed.joined(separator: "\n").write(to: withZeros, atomically: true, encoding: .utf8)
+        try without.joined(separator: "\n").write(to: dropped, atomically: true, encoding: .utf8)
+        let totals = try fixture("totals_district").path
+        for calibration in [["--poststratify", "district"], ["--calibrate", "~ factor(district) - 1"]] {
+            for statistic in ["total", "mean"] {
+                func run(_ data: URL) throws -> [String] {
+                    let result = try CommandLine.run(["estimate", statistic, "y", "--data", data.path, "--weights", "w", "--strata", "stratum",
+                                                      "--cluster", "psu", "--nest"] + calibration + ["--totals", totals, "--format", "csv"])
+                    XCTAssertEqual(result.status, 0, result.stderr)
+                    return result.stdout.split(separator: "\n").dropFirst().first.map { $0.split(separator: ",").map(String.init) } ?? []
+                }
+                let (a, b) = (try run(withZeros), try run(dropped))
+                // variable, statistic, category, estimate, std_error, ...
+                guard a.count > 4, b.count > 4, let ea = Double(a[3]), let eb = Double(b[3]), let sa = Double(a[4]), let sb = Double(b[4]) else {
+                    return XCTFail("\(calibration) \(statistic): rows \(a) and \(b) lack an estimate and a standard error")
+                }
+                XCTAssertEqual(ea, eb, accuracy: 1e-12 * abs(eb), "\(calibration) \(statistic) estimate")
+                XCTAssertEqual(sa, sb, accuracy: 1e-10 * sb, "\(calibration) \(statistic) standard error")
+            }
+        }
+    }
+
     func testJSONDesignBlockNamesTheCalibration() throws {
         let result = try CommandLine.run(["estimate", "mean", "y", "--data", fixture("calib").path, "--weights", "w", "--strata", "stratum",
                                           "--cluster", "psu", "--nest", "--rake", "sex,agegrp,origin", "--totals", fixture("totals_rake").path,
