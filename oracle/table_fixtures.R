@@ -5,6 +5,7 @@
 # rows, 5 strata of 6 PSUs of up to 3 SSUs, region of 12 levels by cat of 9, 108 cells):
 #   case        id of one design (a data set of Fixtures/survey/ and its design columns)
 #   data,weights,strata,cluster,fpc,nest   the design, as oracle/common.R builds it
+#   lonely,adjust_domain_lonely   R's options survey.lonely.psu and survey.adjust.domain.lonely
 #   subset      disparity's --subset (R's subset(design, ...)), empty for the whole design
 #   row,col     the cross-table's variables (region, cat)
 #   kind        cell      svymean(~interaction(row, col), na.rm = TRUE): share of the population
@@ -34,7 +35,7 @@ if (!file.exists(file.path(dir, "survey", "large_table.csv"))) {
                       region = region, cat = cat, x = round(runif(n, 0, 10), 2))
   write.csv(large, file.path(dir, "survey", "large_table.csv"), row.names = FALSE)
 }
-data <- list(nested = read("nested"), twostage = read("twostage"), large_table = read("large_table"))
+data <- list(nested = read("nested"), twostage = read("twostage"), large_table = read("large_table"), lonely = read("lonely"))
 source("oracle/common.R")
 
 designs <- list(
@@ -45,17 +46,28 @@ designs <- list(
   list(id = "large", data = "large_table", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE),
   list(id = "large_twostage", data = "large_table", weights = "w", strata = "stratum", cluster = "psu,ssu", fpc = "fpc1,fpc2", nest = FALSE),
   list(id = "large_subset", data = "large_table", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE,
-       subset = "x > 5", r = quote(x > 5))
+       subset = "x > 5", r = quote(x > 5)),
+  # Lonely PSUs (strata Ærø and Bornholm have one) where a row level lacks a stratum (Øst has no
+  # row in Bornholm): the row shares' domain is the level's own rows, whose strata count under
+  # average and whose PSUs under --adjust-domain-lonely.
+  list(id = "lonely_average", data = "lonely", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE,
+       lonely = "average"),
+  list(id = "lonely_average_domain", data = "lonely", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE,
+       lonely = "average", adl = TRUE),
+  list(id = "lonely_adjust_domain", data = "lonely", weights = "w", strata = "stratum", cluster = "psu", fpc = "", nest = TRUE,
+       lonely = "adjust", adl = TRUE)
 )
 rowvar <- "region"; colvar <- "cat"
 rows <- list()
 add <- function(spec, kind, rl, cl, est, se, method = "", stat = NA, ndf = NA, ddf = NA, p = NA) {
   rows[[length(rows) + 1]] <<- data.frame(case = spec$id, data = spec$data, weights = spec$weights, strata = spec$strata,
-    cluster = spec$cluster, fpc = spec$fpc, nest = spec$nest, subset = if (is.null(spec$subset)) "" else spec$subset, row = rowvar, col = colvar, kind = kind,
+    cluster = spec$cluster, fpc = spec$fpc, nest = spec$nest, lonely = if (is.null(spec$lonely)) "fail" else spec$lonely,
+    adjust_domain_lonely = isTRUE(spec$adl), subset = if (is.null(spec$subset)) "" else spec$subset, row = rowvar, col = colvar, kind = kind,
     row_level = rl, col_level = cl, estimate = est, std_error = se, method = method, statistic = stat,
     ndf = ndf, ddf = ddf, p_value = p, stringsAsFactors = FALSE)
 }
 for (spec in designs) {
+  options(survey.lonely.psu = if (is.null(spec$lonely)) "fail" else spec$lonely, survey.adjust.domain.lonely = isTRUE(spec$adl))
   des <- build_design(spec)
   if (!is.null(spec$r)) des <- eval(bquote(subset(des, .(spec$r))))   # disparity's --subset
   v <- des$variables

@@ -12,10 +12,10 @@ public struct PeriodSchedule: Sendable, Equatable {
 
     /// - Throws: `DisparityError.usage` when the order is empty, repeats a label or lacks the baseline.
     public init(column: String, order: [String], baseline: String) throws {
-        guard !order.isEmpty else { throw DisparityError.usage("periods: 'order' lists no periods") }
-        guard Set(order).count == order.count else { throw DisparityError.usage("periods: 'order' lists a period twice") }
+        guard !order.isEmpty else { throw DisparityError.usage("'order' lists no periods") }
+        guard Set(order).count == order.count else { throw DisparityError.usage("'order' lists a period twice") }
         guard order.contains(baseline) else {
-            throw DisparityError.usage("periods: the baseline \(quoted: baseline) is not in 'order' (\(listed: order))")
+            throw DisparityError.usage("the baseline \(quoted: baseline) is not in 'order' (\(listed: order))")
         }
         self.column = column
         self.order = order

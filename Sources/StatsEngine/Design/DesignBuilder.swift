@@ -10,7 +10,7 @@ extension SurveyDesign {
     /// Resolves `spec` against `table`: per-row weights (from `--weights`, else N_h/n_h with an
     /// fpc as R's `svydesign`, else 1), stratum and PSU codes, counts and population sizes.
     /// - Throws: `DisparityError.data` naming the file, line and column for a missing stratum or
-    ///   PSU id, a missing or negative weight, a missing or non-positive fpc, an fpc that differs
+    ///   PSU id, a missing, negative or subnormal (below 2.2e-308) weight, a missing or non-positive fpc, an fpc that differs
     ///   within a stratum (or PSU), a population smaller than the sample, a PSU id in two strata
     ///   without `--nest`, a design of one PSU (R's "Design has only one primary sampling unit"),
     ///   or weights summing beyond the largest double; `.usage` when `--fpc`
@@ -170,8 +170,11 @@ extension SurveyDesign {
         var weights: [Double]
         if let name = spec.weights {
             weights = try table.numeric(name)
-            for r in 0..<n where !(weights[r] >= 0) {
-                throw table.rowError(r, column: name, weights[r].isNaN ? "missing weight" : "negative weight \(weights[r])")
+            for r in 0..<n where !(weights[r] >= 0) || weights[r].isSubnormal {
+                // A subnormal weight (below 2.2e-308) holds a few bits: sums and fits on it are
+                // rounding noise, and a model's inverse of them beyond a double.
+                throw table.rowError(r, column: name, weights[r].isNaN ? "missing weight" : weights[r] < 0 ? "negative weight \(weights[r])"
+                                     : "weight \(weights[r]) is below \(Double.leastNormalMagnitude), the least a double holds to full precision: rescale the weights")
             }
         } else if spec.fpc.isEmpty {
             weights = [Double](repeating: 1, count: n)

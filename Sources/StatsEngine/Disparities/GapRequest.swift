@@ -82,7 +82,8 @@ public struct GapRequest: Sendable {
     ///   mean or proportion, `scale` with a statistic other than a proportion or ratio, equal
     ///   waves, `logit` without a proportion and `adjust` (or with `pooled`/`threefold`),
     ///   `pooled` or `threefold` without `adjust`, `normalize` without `adjust` or with `logit`,
-    ///   or `adjust` with `category`.
+    ///   `adjust` with `category`, or a column in two roles (the group as the variable, as the
+    ///   period's column or among the covariates; the variable as the period's column).
     public func validate() throws {
         try ProbabilityOptions.validate(q: q, level: level, degreesOfFreedom: degreesOfFreedom)
         if statistic == .ratio, denominator == nil { throw DisparityError.usage("--stat ratio needs --denominator COL") }
@@ -110,6 +111,14 @@ public struct GapRequest: Sendable {
         }
         if adjust != nil, category != nil {
             throw DisparityError.usage("--adjust needs a numeric outcome: decompose a 0/1 variable rather than --category")
+        }
+        // Columns in two roles at once: the comparison is then empty or meaningless.
+        if group == variable { throw DisparityError.usage("--group \(quoted: group) is the variable compared: group by another column") }
+        if let period, period.column == group || period.column == variable {
+            throw DisparityError.usage("--period \(quoted: period.column) is the \(period.column == group ? "--group" : "variable compared"): the waves are another column")
+        }
+        if let adjust, try GroupModels.formula(outcome: variable, covariates: adjust).terms.contains(where: { $0.variables.contains { $0.columns.contains(group) } }) {
+            throw DisparityError.usage("--adjust \(quoted: adjust) holds the --group column \(quoted: group): each group's model is fitted on its own rows, where it is constant")
         }
     }
 }

@@ -110,3 +110,11 @@ public struct Target: Sendable, Equatable {
             : "\(comparison.rawValue) \(NumberText.shortest(value))"
     }
 }
+
+extension Target {
+    /// The target as JSON fields: `operator`, `value` and `upper` (a band's upper end; null
+    /// otherwise), as `gap` and the barometer write it.
+    var jsonFields: [(String, JSONValue)] {
+        [("operator", .string(comparison.rawValue)), ("value", .number(value)), ("upper", .number(upper))]
+    }
+}

@@ -1,11 +1,12 @@
 /// `disparity table ROW COL`: the weighted cell, row and column proportions of a two-way table
 /// with design-based SEs, and the test of independence of R's `svychisq`.
 ///
-/// Per domain, every statistic — the K cell shares (`svymean(~interaction(ROW, COL))`), the K
-/// row shares (`svyby(~COL, ~ROW, svymean)`), the K column shares and the Wald contrasts — is
-/// one column of a single influence matrix, so the variance engine runs once (or the bootstrap
-/// recomputes them all on each replicate). Rows missing ROW or COL leave the table, as
-/// `na.rm = TRUE`; the levels are those present in the domain.
+/// Per domain, the K cell shares (`svymean(~interaction(ROW, COL))`), the K row shares
+/// (`svyby(~COL, ~ROW, svymean)`) and the K column shares, each family's variances on its own
+/// domain's rows (`Layout.shareVariances`), and the test's statistics (the cells, or the Wald
+/// contrasts) with their joint covariance; on replicates all re-estimated on each replicate.
+/// Rows missing ROW or COL leave the table, as `na.rm = TRUE`; the levels are those present in
+/// the domain.
 public struct CrossTableEstimator: Sendable {
     /// The data estimated on.
     public let table: Table
@@ -14,9 +15,6 @@ public struct CrossTableEstimator: Sendable {
 
     /// More distinct numbers than this make a numeric column continuous: not a table variable.
     public static let maximumNumericLevels = 50
-    /// The most cells whose statistics (3K shares and the contrasts) take one joint covariance;
-    /// beyond, each family of shares its variances alone, in time for its own rows.
-    static let jointCellLimit = 64
     /// The most cells a test of independence is computed for: its covariance is the cells'
     /// (K × K, Rao-Scott) or the contrasts' ((R − 1)(C − 1) squared, Wald).
     public static let testCellLimit = 400
@@ -97,20 +95,13 @@ public struct CrossTableEstimator: Sendable {
     }
 
     /// The shares' variances (3K: cells, row shares, column shares) and the test's covariance by
-    /// linearization. Up to `jointCellLimit` cells from one joint covariance of every statistic;
-    /// beyond, each family's shares alone (`VarianceEngine.shareVariances`, or share by share
-    /// through the engine where it takes every row) and the test's statistics jointly. On a
-    /// replicate design (whose spread replaces them) only a joint call that could fail is made.
+    /// linearization: each family of shares its variances alone, on its own domain's rows
+    /// (`Layout.shareVariances`), and the test's statistics (the cells, or the contrasts) their
+    /// joint covariance. On a replicate design (whose spread replaces them) only a call that
+    /// could fail (`--lonely-psu fail`) is made.
     private func linearized(_ layout: Layout, theta: [Double], testWidth width: Int, request: CrossTableRequest,
                             engine: VarianceEngine) throws -> (variances: [Double], test: [Double]?) {
         let k = layout.nr * layout.nc
-        if k <= Self.jointCellLimit {
-            let all = theta.count
-            let v = try engine.covariance(Influence(rows: layout.used, width: all, values: layout.influence(design.weights, theta: theta))).values
-            let first = request.test.isWald ? 3 * k : 0
-            return ((0..<(3 * k)).map { v[$0 * all + $0] },
-                    width == 0 ? nil : (0..<(width * width)).map { v[(first + $0 / width) * all + first + $0 % width] })
-        }
         guard design.spec.varianceMethod == .linearization || engine.mayFail else { return ([Double](repeating: .nan, count: 3 * k), nil) }
         let variances = try layout.shareVariances(design.weights, theta: theta, engine: engine)
         guard width > 0 else { return (variances, nil) }
@@ -283,31 +274,6 @@ private struct Layout {
         return theta + contrasts.map { a, b in totals[a + b * nr] - rowTotals[a] * colTotals[b] / whole }
     }
 
-    /// The influence values on `used` (row-major) of every statistic of `theta` (`estimates`:
-    /// the 3K shares, and the contrasts where it holds them).
-    func influence(_ w: [Double], theta: [Double]) -> [Double] {
-        let k = nr * nc, width = theta.count
-        let (_, rowTotals, colTotals, whole) = self.totals(w)
-        let contrasts = width > 3 * k ? self.contrasts : []
-        var influence = [Double](repeating: 0, count: used.count * width)
-        for (i, r) in used.enumerated() {
-            let x = w[Int(r)], a = rowOf[i], b = colOf[i], base = i * width
-            for c in 0..<k { influence[base + c] = x * ((c == a + b * nr ? 1 : 0) - theta[c]) / whole }
-            if rowTotals[a] > 0 {
-                for j in 0..<nc { influence[base + k + a + j * nr] = x * ((j == b ? 1 : 0) - theta[k + a + j * nr]) / rowTotals[a] }
-            }
-            if colTotals[b] > 0 {
-                for l in 0..<nr { influence[base + 2 * k + l + b * nr] = x * ((l == a ? 1 : 0) - theta[2 * k + l + b * nr]) / colTotals[b] }
-            }
-            for (s, (ra, cb)) in contrasts.enumerated() {
-                let (rt, ct) = (rowTotals[ra], colTotals[cb])
-                influence[base + 3 * k + s] = x * ((a == ra && b == cb ? 1 : 0) - (a == ra ? ct / whole : 0)
-                                                   - (b == cb ? rt / whole : 0) + rt * ct / (whole * whole))
-            }
-        }
-        return influence
-    }
-
     /// The cells' influence values alone (K per used row, row-major): the Rao-Scott test's.
     func cellInfluence(_ w: [Double], theta: [Double]) -> [Double] {
         let k = nr * nc, whole = totals(w).whole
@@ -335,33 +301,42 @@ private struct Layout {
         return influence
     }
 
-    /// The 3K shares' variances family by family, each in time for its own rows
-    /// (`VarianceEngine.shareVariances`): the cells over the table's rows, each row level's
-    /// shares over its rows and each column level's over its, the table's rows present in
-    /// every one (R's `svyby` domains of the table). Share by share through the engine where it
-    /// takes every row (a calibrated or two-stage design). A family of weight 0: NaN.
+    /// The 3K shares' variances family by family, each on its own domain's rows and in time for
+    /// them (`VarianceEngine.shareVariances`): the cells on the table's rows (R's
+    /// `svymean(~interaction(ROW, COL))`), each row level's shares on that level's rows and each
+    /// column level's on its (R's `svymean(~COL, subset(design, ROW == r))`, whose strata and
+    /// PSUs present are the level's: they count under `--lonely-psu average` and
+    /// `--adjust-domain-lonely`). Share by share through the engine where it takes every row (a
+    /// calibrated or two-stage design). A family of weight 0: NaN.
     func shareVariances(_ w: [Double], theta: [Double], engine: VarianceEngine) throws -> [Double] {
         let k = nr * nc
         let (_, rowTotals, colTotals, whole) = totals(w)
         var codes = [Int32](repeating: -1, count: engine.design.rowCount)
-        /// The variances of `count` shares of rows coded by `code` (−1: outside), whose weight is `total`.
-        func family(_ count: Int, total: Double, shares: [Double], code: (Int) -> Int32) throws -> [Double] {
+        /// The variances of `count` shares of `rows` (positions in `used`), coded by `code`, whose weight is `total`.
+        func family(_ count: Int, rows positions: [Int], total: Double, shares: [Double], code: (Int) -> Int32) throws -> [Double] {
             guard total > 0 else { return [Double](repeating: .nan, count: count) }
-            for (i, r) in used.enumerated() { codes[Int(r)] = code(i) }
-            if let sparse = try engine.shareVariances(rows: used, codes: codes, count: count, shares: shares, weight: total) { return sparse }
+            let rows = positions.map { used[$0] }
+            for i in positions { codes[Int(used[i])] = code(i) }
+            defer { for r in rows { codes[Int(r)] = -1 } }
+            if let sparse = try engine.shareVariances(rows: rows, codes: codes, count: count, shares: shares, weight: total) { return sparse }
             return try (0..<count).map { j in
-                let values = used.map { r in codes[Int(r)] < 0 ? 0 : w[Int(r)] / total * ((codes[Int(r)] == j ? 1 : 0) - shares[j]) }
-                return try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
+                let values = rows.map { r in w[Int(r)] / total * ((codes[Int(r)] == j ? 1 : 0) - shares[j]) }
+                return try engine.covariance(Influence(rows: rows, width: 1, values: values))[0, 0]
             }
         }
-        var variances = try family(k, total: whole, shares: Array(theta[0..<k])) { Int32(rowOf[$0] + colOf[$0] * nr) }
+        var ofRow = [[Int]](repeating: [], count: nr), ofColumn = [[Int]](repeating: [], count: nc)
+        for i in used.indices {
+            ofRow[rowOf[i]].append(i)
+            ofColumn[colOf[i]].append(i)
+        }
+        var variances = try family(k, rows: Array(used.indices), total: whole, shares: Array(theta[0..<k])) { Int32(rowOf[$0] + colOf[$0] * nr) }
         variances += [Double](repeating: .nan, count: 2 * k)
         for a in 0..<nr {
-            let own = try family(nc, total: rowTotals[a], shares: (0..<nc).map { theta[k + a + $0 * nr] }) { rowOf[$0] == a ? Int32(colOf[$0]) : -1 }
+            let own = try family(nc, rows: ofRow[a], total: rowTotals[a], shares: (0..<nc).map { theta[k + a + $0 * nr] }) { Int32(colOf[$0]) }
             for j in 0..<nc { variances[k + a + j * nr] = own[j] }
         }
         for b in 0..<nc {
-            let own = try family(nr, total: colTotals[b], shares: (0..<nr).map { theta[2 * k + $0 + b * nr] }) { colOf[$0] == b ? Int32(rowOf[$0]) : -1 }
+            let own = try family(nr, rows: ofColumn[b], total: colTotals[b], shares: (0..<nr).map { theta[2 * k + $0 + b * nr] }) { Int32(rowOf[$0]) }
             for l in 0..<nr { variances[2 * k + l + b * nr] = own[l] }
         }
         return variances

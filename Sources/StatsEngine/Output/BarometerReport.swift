@@ -146,7 +146,7 @@ enum BarometerColumns {
 
     static func json(_ target: Target?) -> JSONValue {
         guard let target else { return .null }
-        return .object([("operator", .string(target.comparison.rawValue)), ("value", .number(target.value)), ("upper", .number(target.upper))])
+        return .object(target.jsonFields)
     }
 
     static func json(_ goal: GoalResult, result: BarometerResult, language: ReportLanguage) -> JSONValue {

@@ -26,8 +26,7 @@ extension Report {
                 ("conf_high", .number(row.confidenceHigh)), ("df", .number(row.df)), ("n", .number(Double(row.n))),
             ]
             if let target = request.target, row.component == "difference" {
-                fields.append(("target", .object([
-                    ("operator", .string(target.comparison.rawValue)), ("value", .number(target.value)),
+                fields.append(("target", .object(target.jsonFields + [
                     ("verdict", .string(row.verdict?.rawValue)), ("p_value", .number(row.targetPValue)),
                 ])))
             } else {

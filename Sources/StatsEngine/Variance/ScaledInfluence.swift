@@ -10,7 +10,8 @@ extension InfluenceBlocks {
     /// The same blocks with column j of the influence values divided by `scales[j]`, a power of
     /// two near the column's largest size: the blocks' columns by their own, and for blocks
     /// given as a product, the factor's rows multiplied by those and its columns divided by the
-    /// influence values' scales. Nil when a block value is not finite (nothing to rescale).
+    /// influence values' scales. Nil when a block value or the factor is not finite (nothing to
+    /// rescale).
     func rescaled() -> (blocks: InfluenceBlocks, scales: [Double])? {
         let k = blockWidth
         var largest = [Double](repeating: 0, count: k)
@@ -25,7 +26,9 @@ extension InfluenceBlocks {
                 }
             }
         }
-        guard finite else { return nil }
+        // A factor beyond a double (the inverse of a subnormal X'WX: weights near 1e-320) has
+        // no exponent to rescale by either.
+        guard finite, factor?.allSatisfy(\.isFinite) ?? true else { return nil }
         // The exponents of the blocks' scales, then of the influence values' (a product's columns).
         let blockExponents = largest.map { $0 > 0 ? Int($0.exponent) : 0 }
         let exponents: [Int]

@@ -921,7 +921,11 @@ final class BarometerTests: XCTestCase {
         assertFails(goal("{label: L, unit: index, variable: g, focal: a, measure: representation, benchmark: {data: d.csv}, level: 0.9}"),
                     mentions: ["'level' belongs to the whole configuration"])
         assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "baseline: \"2010\"", with: "baseline: \"2009\""),
-                    mentions: ["baseline '2009' is not in 'order'"])
+                    mentions: ["periods: the baseline '2009' is not in 'order'"])
+        for (order, problem) in [("[]", "'order' lists no periods"), ("[\"2010\", \"2010\"]", "'order' lists a period twice")] {
+            let yaml = goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "[\"2010\", \"2011\"]", with: order)
+            assertFails(yaml, mentions: [":1: periods: " + problem])  // the key named once ("periods: periods: ..." before)
+        }
         assertFails(goal("{label: L, unit: '%', variable: y}").replacingOccurrences(of: "[\"2010\", \"2011\"]", with: "[\"2010\"]"),
                     evaluate: true, mentions: ["the period '2011' is not in the configuration's periods"])
         assertFails(goal("{label: L, unit: '%', variable: y}", "kind: feeling, direction: higher"), mentions: ["kind 'feeling'"])

@@ -36,6 +36,35 @@ final class GapCommandTests: ScratchFolderTestCase {
                                mentions: ["--baseline '1' and --current '1.0' name the same wave '1' of 'wave'"])
     }
 
+    /// A column in two roles is a usage error naming it (each failed as data, misleadingly: "the
+    /// reference level does not occur", "group ... has no rows", "the base level has no rows").
+    func testAColumnInTwoRolesIsRefused() throws {
+        let numeric = "g,y,wave,x\n0,1,1,2\n0,2,2,3\n1,3,1,1\n1,5,2,4\n1,4,1,2\n0,2,2,5\n"
+        for (arguments, message) in [
+            (["gap", "y", "--group", "y", "--reference", "1"], "--group 'y' is the variable compared"),
+            (["gap", "y", "--group", "g", "--reference", "0", "--period", "g", "--baseline", "0", "--current", "1"], "--period 'g' is the --group"),
+            (["gap", "y", "--group", "g", "--reference", "0", "--period", "y", "--baseline", "1", "--current", "2"], "--period 'y' is the variable compared"),
+            (["gap", "y", "--group", "g", "--reference", "0", "--adjust", "x + factor(g)"], "--adjust 'x + factor(g)' holds the --group column 'g'"),
+        ] {
+            try assertCommandFails(in: directory, numeric, arguments, code: 2, mentions: [message])
+        }
+    }
+
+    /// A band target's JSON keeps both ends (its upper end was dropped: `{"operator": "within",
+    /// "value": -1}`), as the barometer's does.
+    func testABandTargetKeepsItsUpperEndInJSON() throws {
+        let file = directory.appendingPathComponent("band.csv")
+        try "g,y\n0,1\n0,2\n1,3\n1,5\n1,4\n0,2\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try CommandLine.run(["gap", "y", "--group", "g", "--reference", "0", "--target", "within -1..1", "--data", file.path, "--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let rows = root?["results"] as? [[String: Any]] ?? []
+        let target = try XCTUnwrap(rows.compactMap { $0["target"] as? [String: Any] }.first, result.stdout)
+        XCTAssertEqual(target["operator"] as? String, "within")
+        XCTAssertEqual(target["value"] as? Double, -1)
+        XCTAssertEqual(target["upper"] as? Double, 1)
+    }
+
     func testGroupWithoutRows() throws {
         try assertCommandFails(in: directory, data, ["gap", "unemployed", "--group", "origin", "--reference", "danish", "--focal", "polish"],
                                mentions: ["group origin=polish has no rows with a value of 'unemployed'"])

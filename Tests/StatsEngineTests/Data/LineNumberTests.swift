@@ -136,6 +136,18 @@ final class LineNumberTests: ScratchFolderTestCase {
         }
     }
 
+    /// A subnormal weight (1e-320: a few bits, its sums rounding noise and a logistic fit's
+    /// inverse beyond a double, which crashed) is an error at its line, as a negative one.
+    func testASubnormalWeightIsNamedAtItsLine() throws {
+        let table = try read("y,w,b\n1,1,0\n2,1e-320,1\n3,1,1\n", chunkSize: nil)
+        let error = message { _ = try SurveyDesign(spec: DesignSpec(weights: "w"), table: table) }
+        XCTAssert(error.hasPrefix("t.csv:3, column 'w': weight 1e-320 is below 2.2250738585072014e-308, the least a double holds to full precision"), error)
+        let all = try CommandLine.run(["regress", "b ~ y", "--family", "binomial", "--data", "-", "--weights", "w"],
+                                      input: "y,w,b\n1,1e-320,0\n2,1e-320,1\n3,1e-320,1\n5,1e-320,0\n4,1e-320,1\n")
+        XCTAssertEqual(all.status, 1, all.stderr)
+        XCTAssert(all.stderr.contains("<stdin>:2, column 'w': weight 1e-320 is below"), all.stderr)
+    }
+
     func testSavedReplicatesLineColumnIsThePhysicalLine() throws {
         let (text, lines) = scatteredFile(rows: 40)
         let data = directory.appendingPathComponent("notes.csv"), saved = directory.appendingPathComponent("reps.csv")
