@@ -22,6 +22,27 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         try assertCommandFails(in: directory, csv, ["regress"] + arguments, code: code, mentions: mentions, file: file, line: line)
     }
 
+    /// More coefficients than the design's degrees of freedom (a coefficient per PSU): residual
+    /// df -1 as R's svyglm, standard errors of rounding noise (about 1e-13) that the JSON's
+    /// notes now say measure nothing; with fewer terms, no such note.
+    func testMoreCoefficientsThanDesignDegreesOfFreedomAreNoted() throws {
+        let file = directory.appendingPathComponent("psus.csv")
+        var text = "h,psu,y,x\n"
+        for i in 0..<36 { text += "\(i % 2),\(i % 6),\(Double(i % 7) + Double(i % 6)),\(i % 5)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        func notes(_ formula: String) throws -> (df: Double?, notes: [String]) {
+            let result = try CommandLine.run(["regress", formula, "--data", file.path, "--strata", "h", "--cluster", "psu", "--format", "json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let root = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return (root?["df_residual"] as? Double, root?["notes"] as? [String] ?? [])
+        }
+        let many = try notes("y ~ factor(psu)")
+        XCTAssertEqual(many.df, -1)
+        XCTAssert(many.notes.contains { $0.contains("the model's 6 coefficients leave the design's degrees of freedom none (residual df -1): its standard errors measure nothing") },
+                  "\(many.notes)")
+        XCTAssertFalse(try notes("y ~ x").notes.contains { $0.contains("measure nothing") })
+    }
+
     func testSingularDesignNamesTheAliasedTerm() throws {
         try assertFails(data, ["y ~ x + x2 + g"], mentions: ["singular design", "x2", "--allow-aliased"])
     }
