@@ -181,7 +181,10 @@ public struct RepresentationEstimator: Sendable {
         if let characteristic {
             for (i, l) in characteristic.levels.enumerated() { codeOf[i] = Int32(levels.firstIndex(of: l) ?? -1) }
             if withinLevels, let missing = levels.first(where: { !characteristic.levels.contains($0) }) {
-                throw DisparityError.data(file: table.source, column: request.standardise!, "the level \(quoted: missing) of the population does not occur in the benchmark")
+                // "hÃ¸j": UTF-8 text read as Windows-1252, the one --encoding given for both files.
+                let misread = missing.contains("\u{C3}") || missing.contains("\u{C2}")
+                    ? "; it reads like UTF-8 text decoded as Windows-1252 or Latin-1: --encoding applies to both files, so save them in one encoding" : ""
+                throw DisparityError.data(file: table.source, column: request.standardise!, "the level \(quoted: missing) of the population does not occur in the benchmark\(misread)")
             }
         }
         // The benchmark's overall share counts all its rows; the population's mix only rows with a level.

@@ -55,6 +55,25 @@ final class RepresentationTests: XCTestCase {
         XCTAssertNoThrow(try estimator.estimate(RepresentationRequest(column: "g", focal: "a", benchmarkSubset: try RowFilter(parsing: "c == u"))))
     }
 
+    /// A level that reads like UTF-8 decoded as Windows-1252 ("hÃ¸j": `--encoding` is one for
+    /// both files) is named with that hint; another missing level without it.
+    func testALevelMisreadByTheEncodingIsNamedAsSuch() throws {
+        let labour = try CSVReader.parse(Array("g,e,w\na,h\u{F8}j,1\nb,lav,2\n".utf8), source: "bench.csv")
+        let estimator = { (staffText: String) throws -> RepresentationEstimator in
+            let staff = try CSVReader.parse(Array(staffText.utf8), source: "staff.csv")
+            return RepresentationEstimator(
+                population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(), table: staff), census: true),
+                benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: labour), census: true))
+        }
+        let request = RepresentationRequest(column: "g", focal: "a", standardise: "e")
+        XCTAssertThrowsError(try estimator("g,e\na,h\u{C3}\u{B8}j\nb,lav\n").estimate(request)) {
+            XCTAssert("\($0)".contains("the level 'h\u{C3}\u{B8}j' of the population does not occur in the benchmark; it reads like UTF-8 text decoded as Windows-1252"), "\($0)")
+        }
+        XCTAssertThrowsError(try estimator("g,e\na,mellem\nb,lav\n").estimate(request)) {
+            XCTAssert("\($0)".hasSuffix("the level 'mellem' of the population does not occur in the benchmark"), "\($0)")
+        }
+    }
+
     /// Staff rows without a level of the standardising characteristic leave every figure, the
     /// raw share too (so that the share and the expected share rest on the same rows), and every
     /// row says so: the share moved from 2/5 to 2/4 without a word.
