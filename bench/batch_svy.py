@@ -6,29 +6,15 @@ Usage: python3 bench/batch_svy.py FILE [--check]
 svy is benchmark tooling only, never a dependency of disparity (pip install svy).
 svy sets its design up lazily: svy.Sample is cheap and the first estimate (the mean) carries a
 one-time cost of seconds on 1M rows, so compare design + mean, not each alone."""
-import os
 import sys
 import time
 
-# Two threads, as R's data.table and the machine the numbers are meant for.
-os.environ.setdefault("POLARS_MAX_THREADS", "2")
-os.environ.setdefault("RAYON_NUM_THREADS", "2")
-
-import svy  # noqa: E402
+from svy_timing import start, svy, t
 
 path = sys.argv[1]
 check = "--check" in sys.argv[2:]
 checks = []
 
-
-def t(label, body):
-    start = time.perf_counter()
-    value = body()
-    print(f"{label} {time.perf_counter() - start:.3f}", flush=True)
-    return value
-
-
-start = time.perf_counter()
 data = t("read", lambda: svy.read_csv(path))
 sample = t("design", lambda: svy.Sample(data, svy.Design(stratum="stratum", psu="psu", wgt="weight")))
 terms = ["minority", "age", svy.Cat("edu"), *[f"x{i}" for i in range(1, 9)]]

@@ -1,23 +1,11 @@
 """svy's side of bench/run-domains.sh: domain means with SEs of score in every municipality-by-age
 domain, timed per step as "step seconds" lines (bench/timing.R's format). With --check, also prints
 "check MUNICIPALITY.AGE estimate se" lines. Usage: python3 bench/domains_svy.py FILE [--check]"""
-import os
 import sys
 import time
 
-os.environ.setdefault("POLARS_MAX_THREADS", "2")
-os.environ.setdefault("RAYON_NUM_THREADS", "2")
-import svy  # noqa: E402
+from svy_timing import start, svy, t
 
-
-def t(label, body):
-    start = time.perf_counter()
-    value = body()
-    print(f"{label} {time.perf_counter() - start:.3f}", flush=True)
-    return value
-
-
-start = time.perf_counter()
 data = t("read", lambda: svy.read_csv(sys.argv[1]))
 sample = t("design", lambda: svy.Sample(data, svy.Design(stratum="stratum", psu="psu", wgt="weight")))
 domains = t("domains", lambda: sample.estimation.mean("score", by=("municipality", "age")).to_polars())

@@ -4,23 +4,11 @@ under linearization (method="taylor") and under the replicate weights (method="r
 timed per step as "step seconds" lines (bench/timing.R's format). The bootstrap's scale is set to
 1/(R-1), R's and disparity's (svy's default is 1/R). With --check, also prints "check NAME
 estimate se" lines for the replicate results. Usage: python3 bench/replicates_svy.py FILE [--check]"""
-import os
 import sys
 import time
 
-os.environ.setdefault("POLARS_MAX_THREADS", "2")
-os.environ.setdefault("RAYON_NUM_THREADS", "2")
-import svy  # noqa: E402
+from svy_timing import start, svy, t
 
-
-def t(label, body):
-    start = time.perf_counter()
-    value = body()
-    print(f"{label} {time.perf_counter() - start:.3f}", flush=True)
-    return value
-
-
-start = time.perf_counter()
 data = t("read", lambda: svy.read_csv(sys.argv[1]))
 R = sum(1 for c in data.columns if c.startswith("repw"))
 reps = svy.BootstrapWgts(prefix="repw", n_reps=R, scale=1 / (R - 1))

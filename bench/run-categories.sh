@@ -22,14 +22,8 @@ side_by_side_setup categories
 [ -f "$file" ] || python3 bench/gen_categories.py "$rows" "$levels" "$file" 7
 
 for run in $(seq "$runs"); do
-  # --timings prints "timings: read X s, design X s, estimate X s, write X s" on standard error.
-  /usr/bin/time -f "%e %M" -o "$runs_dir/time" "$bin" estimate proportion code --data "$file" \
-    --weights weight --strata stratum --cluster psu --format csv --output "$runs_dir/disparity.csv" --timings 2> "$runs_dir/err"
-  {
-    grep '^timings:' "$runs_dir/err" | sed -E 's/^timings: //; s/, /\n/g; s/ s$//; s/ s\n/\n/g' | sed -E 's/ s$//; s/^estimate /shares /'
-    echo "total $(cut -d' ' -f1 "$runs_dir/time")"
-    measured "$runs_dir/time"
-  } > "$runs_dir/disparity-$run.txt"
+  disparity_timed "$run" shares estimate proportion code --data "$file" \
+    --weights weight --strata stratum --cluster psu --format csv --output "$runs_dir/disparity.csv"
   compare_tools "$run" bench/categories.R bench/categories_svy.py "$file"
 done
 

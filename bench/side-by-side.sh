@@ -10,6 +10,9 @@
 #                               builds the release binary, sets bin and an empty runs_dir
 #                               (bench/out/NAME-runs).
 #   measured FILE               prints "process SECONDS" and "peak KB" from /usr/bin/time's record.
+#   disparity_timed RUN STEP ARGS...
+#                               runs disparity ARGS with --timings into $runs_dir/disparity-RUN.txt:
+#                               its steps (the "estimate" step named STEP), total, process and peak.
 #   compare_tools RUN R_SCRIPT SVY_SCRIPT FILE
 #                               runs R's and svy's scripts on FILE (unless skipped), each into
 #                               $runs_dir/TOOL-RUN.txt with its process time and peak memory.
@@ -46,6 +49,18 @@ side_by_side_setup() {
 }
 
 measured() { read -r seconds kb < "$1"; printf 'process %s\npeak %s\n' "$seconds" "$kb"; }
+
+disparity_timed() {
+  local run=$1 step=$2
+  shift 2
+  # --timings prints "timings: read X s, design X s, estimate X s, write X s" on standard error.
+  /usr/bin/time -f "%e %M" -o "$runs_dir/time" "$bin" "$@" --timings 2> "$runs_dir/err"
+  {
+    grep '^timings:' "$runs_dir/err" | sed -E 's/^timings: //; s/, /\n/g; s/ s$//; s/ s\n/\n/g' | sed -E "s/ s\$//; s/^estimate /$step /"
+    echo "total $(cut -d' ' -f1 "$runs_dir/time")"
+    measured "$runs_dir/time"
+  } > "$runs_dir/disparity-$run.txt"
+}
 
 compare_tools() {
   local run=$1 r_script=$2 svy_script=$3 file=$4
