@@ -28,7 +28,7 @@ struct RepresentationCommand: ParsableCommand {
         let (staffTable, benchmarkTable) = try timer.measure("read") {
             (try data.readTable(columns: populationSpec.columnsUsed.union(request.columnsUsed)),
              try TableFile.read(path: options.benchmark,
-                                options: data.readOptions().reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))))
+                                options: options.benchmarkReading(like: data.readOptions()).reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))))
         }
         let sources = try timer.measure("design") {
             (RepresentationSource(table: staffTable, design: try SurveyDesign(spec: populationSpec, table: staffTable), census: options.census),

@@ -50,7 +50,7 @@ public struct BarometerEvaluator: Sendable {
                 func table(_ name: String) throws -> Table {
                     if let t = self.tables[name] { return t }
                     let path = config.path(of: name)
-                    return try files.table(TableCache.Source(path: path, options: measure.reading.reading(columns[path] ?? .all)))
+                    return try files.table(TableCache.Source(path: path, options: measure.reading(of: name).reading(columns[path] ?? .all)))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)

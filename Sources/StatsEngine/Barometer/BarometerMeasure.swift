@@ -55,6 +55,18 @@ public struct BarometerMeasure: Sendable {
         public var populationCensus: Bool
         /// index, difference, standardised index or standardised difference.
         public var component: String
+        /// The benchmark's encoding where it differs from the measure's (`benchmark-encoding`).
+        public var benchmarkEncoding: TextEncoding? = nil
+    }
+
+    /// How the file `name` is read: the measure's data options, a representation's benchmark in
+    /// its own `benchmark-encoding` where given.
+    func reading(of name: String) -> ReadOptions {
+        guard case .representation(let r) = kind, name == r.benchmarkData, let encoding = r.benchmarkEncoding else { return reading }
+        var benchmark = reading
+        benchmark.encoding = encoding
+        benchmark.csv.encoding = encoding
+        return benchmark
     }
 
     /// A goal's `data` and `design`, which its measures inherit unless they set their own.
@@ -191,7 +203,8 @@ public struct BarometerMeasure: Sendable {
         if benchmark["design"] != nil { try at.placing { try design.refuseLonelyRuleOnReplicateWeights() } }
         return Representation(request: try at.placing { try options.request() }, benchmarkData: options.benchmark,
                               benchmarkDesign: try benchmark["design"]?.designSpec() ?? options.benchmarkSpec(like: design),
-                              benchmarkCensus: options.benchmarkCensus, populationCensus: options.census, component: component)
+                              benchmarkCensus: options.benchmarkCensus, populationCensus: options.census, component: component,
+                              benchmarkEncoding: try at.placing { try options.benchmarkEncoding.map(TextEncoding.init(named:)) })
     }
 }
 

@@ -177,7 +177,8 @@ private struct AnalysisDecoder {
             let request = try node.placing { try options.request() }
             if censusOnly { try node.placing { try analysed.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) } }
             let benchmarkSpec = options.benchmarkSpec(like: design)
-            let benchmarkReading = reading.reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))
+            let benchmarkReading = try node.placing { try options.benchmarkReading(like: reading) }
+                .reading(benchmarkSpec.columnsUsed.union(request.benchmarkColumnsUsed))
             let (benchmarkPath, census, benchmarkCensus) = (options.benchmark, options.census, options.benchmarkCensus)
             return RunSpec.Analysis(name: name, command: command, inputs: [benchmarkPath], columns: request.columnsUsed,
                                     workRank: request.workRank) { table, design in

@@ -27,6 +27,23 @@ public struct RepresentationOptions: ParsableArguments {
     @Option(help: "The benchmark data (CSV), e.g. a labour force survey.")
     public var benchmark: String
 
+    /// `--benchmark-encoding`: the benchmark's character encoding where it differs from the
+    /// data's (`--encoding`'s names); by default the benchmark is read as the data is.
+    @Option(name: .customLong("benchmark-encoding"),
+            help: "The benchmark's character encoding, where it differs from the data's --encoding: utf-8, windows-1252 (cp1252), latin1 or utf-16.")
+    public var benchmarkEncoding: String?
+
+    /// How the benchmark is read: as the data (`data`), in `--benchmark-encoding` where given.
+    /// - Throws: `DisparityError.usage` for an encoding not understood.
+    public func benchmarkReading(like data: ReadOptions) throws -> ReadOptions {
+        guard let benchmarkEncoding else { return data }
+        var reading = data
+        let encoding = try TextEncoding(named: benchmarkEncoding)
+        reading.encoding = encoding
+        reading.csv.encoding = encoding
+        return reading
+    }
+
     /// `--benchmark-subset`: only these benchmark rows, parsed by `RowFilter(parsing:)`.
     @Option(name: .customLong("benchmark-subset"), help: "Only these benchmark rows, e.g. \"in_labour_force == 1\".")
     public var benchmarkSubset: String?

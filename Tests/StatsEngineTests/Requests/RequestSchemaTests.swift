@@ -29,7 +29,7 @@ final class RequestSchemaTests: ScratchFolderTestCase {
         let samples = ["subset": "x >= 1", "benchmark-subset": "x >= 1", "target": "<= 5", "df": "design", "item-range": "1,5",
                        "test": "x", "adjust": "x", "benchmark": directory.appendingPathComponent("d.csv").path, "data": directory.appendingPathComponent("d.csv").path,
                        "output": directory.appendingPathComponent("out.csv").path, "delimiter": ",",
-                       "decimal": "."]
+                       "decimal": ".", "benchmark-encoding": "windows-1252"]
         return entry.values.first ?? samples[entry.name] ?? entry.defaultValue ?? "1"
     }
 
