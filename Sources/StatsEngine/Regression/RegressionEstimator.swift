@@ -63,11 +63,12 @@ public struct RegressionEstimator: Sendable {
         if Self.fitsEssentiallyPerfectly(fit, weights: weights, rank: k) {
             notes.append(Self.essentiallyPerfectFitNote())
         }
-        // More coefficients than the design's degrees of freedom (a coefficient per PSU, say):
-        // the PSU totals of the scores are then all but zero, and so are the standard errors,
-        // which measure nothing; R's svyglm gives the same negative residual df and no tests.
+        // As many coefficients as the design's degrees of freedom allow, or more (a coefficient
+        // per PSU, say): the coefficients' covariance from the PSU totals is singular, and standard
+        // errors near 0 (the scores' PSU totals all but zero) measure nothing; R's svyglm gives
+        // the same residual df (0 or negative) and no tests.
         if df <= 0, request.covariance == .design, design.spec.varianceMethod == .linearization {
-            notes.append("the model's \(k) coefficients leave the design's degrees of freedom none (residual df \(Int(df))): its standard errors measure nothing and nothing is tested; fit fewer terms or use a design with more PSUs")
+            notes.append("the model's \(k) coefficients leave the design's degrees of freedom none (residual df \(Int(df))): their covariance is singular, standard errors near 0 measure nothing, and nothing is tested; fit fewer terms or use a design with more PSUs")
         }
         return RegressionResult(formula: request.formula, family: request.family, covariance: request.covariance,
                                 coefficients: rows, covarianceMatrix: covariance, dfResidual: df, n: Self.rowsWithWeight(weights), rank: k,

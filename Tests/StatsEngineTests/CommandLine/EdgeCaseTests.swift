@@ -448,7 +448,8 @@ final class TermTestAndScaleTests: XCTestCase {
         let result = try RegressionEstimator(table: t, design: design).fit(RegressionRequest(formula: "y ~ factor(g)"))
         XCTAssertEqual(result.coefficients.count, 6)
         XCTAssertTrue(result.tests.isEmpty)
-        XCTAssertEqual(result.notes, ["no Wald test of 'factor(g)': the design's 5 degrees of freedom leave none beyond the model's 6 coefficients"])
+        XCTAssertEqual(result.notes, ["no Wald test of 'factor(g)': the design's 5 degrees of freedom leave none beyond the model's 6 coefficients",
+                                      "the model's 6 coefficients leave the design's degrees of freedom none (residual df 0): their covariance is singular, standard errors near 0 measure nothing, and nothing is tested; fit fewer terms or use a design with more PSUs"])
         XCTAssertThrowsError(try RegressionEstimator(table: t, design: design)
             .fit(RegressionRequest(formula: "y ~ factor(g)", tests: ["factor(g)"]))) {
             XCTAssert("\($0)".contains("--test 'factor(g)': cannot be tested: the design's 5 degrees of freedom leave none beyond the model's 6 coefficients"), "\($0)")

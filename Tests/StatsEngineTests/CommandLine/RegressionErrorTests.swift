@@ -23,8 +23,8 @@ final class RegressionErrorTests: ScratchFolderTestCase {
     }
 
     /// More coefficients than the design's degrees of freedom (a coefficient per PSU): residual
-    /// df -1 as R's svyglm, standard errors of rounding noise (about 1e-13) that the JSON's
-    /// notes now say measure nothing; with fewer terms, no such note.
+    /// df -1 as R's svyglm, a singular covariance and standard errors of rounding noise (about
+    /// 1e-13) that the JSON's notes now say measure nothing; with fewer terms, no such note.
     func testMoreCoefficientsThanDesignDegreesOfFreedomAreNoted() throws {
         let file = directory.appendingPathComponent("psus.csv")
         var text = "h,psu,y,x\n"
@@ -38,7 +38,7 @@ final class RegressionErrorTests: ScratchFolderTestCase {
         }
         let many = try notes("y ~ factor(psu)")
         XCTAssertEqual(many.df, -1)
-        XCTAssert(many.notes.contains { $0.contains("the model's 6 coefficients leave the design's degrees of freedom none (residual df -1): its standard errors measure nothing") },
+        XCTAssert(many.notes.contains { $0.contains("the model's 6 coefficients leave the design's degrees of freedom none (residual df -1): their covariance is singular, standard errors near 0 measure nothing") },
                   "\(many.notes)")
         XCTAssertFalse(try notes("y ~ x").notes.contains { $0.contains("measure nothing") })
     }
