@@ -32,6 +32,26 @@ public struct DescriptiveEstimator: Sendable {
     ///   rows at all, or a weighted sum of the variable (in an estimate or its variance) beyond
     ///   the largest double (`DisparityError.overflow`).
     public func estimate(_ request: EstimateRequest) throws -> [EstimateRow] {
+        try notingIntervalsBeyondRange(rows(request))
+    }
+
+    /// `rows` with a note where an interval's ends lie beyond the largest double (a t on a
+    /// fraction of a degree of freedom times a standard error near it, `--df 0.01`): no ends
+    /// then, as before, but said, never a blank.
+    private func notingIntervalsBeyondRange(_ rows: [EstimateRow]) -> [EstimateRow] {
+        rows.map { row in
+            guard row.estimate.isFinite, row.standardError?.isFinite == true,
+                  row.confidenceLow.map({ !$0.isFinite }) == true || row.confidenceHigh.map({ !$0.isFinite }) == true else { return row }
+            var row = row
+            (row.confidenceLow, row.confidenceHigh) = (nil, nil)
+            let why = "no interval: its ends lie beyond \(DisparityError.largestDouble), the critical value\(row.df.map { " on \($0) df" } ?? "") times the standard error"
+            row.note = [row.note, why].compactMap { $0 }.joined(separator: "; ")
+            return row
+        }
+    }
+
+    /// The rows of `estimate(_:)`, their intervals as computed.
+    private func rows(_ request: EstimateRequest) throws -> [EstimateRow] {
         if request.statistic == .quantile, design.spec.varianceMethod.usesReplicateWeights {
             return try linearized(request, replicateShares: true)
         }

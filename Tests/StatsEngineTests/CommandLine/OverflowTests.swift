@@ -22,6 +22,26 @@ final class OverflowTests: ScratchFolderTestCase {
         try assertCommandFails(in: directory, csv, arguments, mentions: fragments, file: file, line: line)
     }
 
+    /// An interval whose ends lie beyond a double (a t on 0.01 df times a standard error near
+    /// 1e190) has no ends, as before, and a note saying why (it was a blank, note null); the same
+    /// values on the design's df keep theirs.
+    func testAnIntervalBeyondADoubleIsNoted() throws {
+        let file = directory.appendingPathComponent("hv.csv")
+        try "y\n1e190\n5e190\n2e190\n3e190\n1e189\n".write(to: file, atomically: true, encoding: .utf8)
+        func row(_ df: String) throws -> [String: Any] {
+            let result = try CommandLine.run(["estimate", "mean", "y", "--data", file.path, "--df", df, "--format", "json"])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let root = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return try XCTUnwrap((root?["results"] as? [[String: Any]])?.first, result.stdout)
+        }
+        let tiny = try row("0.01")
+        XCTAssert(tiny["conf_low"] is NSNull && tiny["conf_high"] is NSNull, "\(tiny)")
+        XCTAssertEqual(tiny["note"] as? String,
+                       "no interval: its ends lie beyond the largest double (1.8e308), the critical value on 0.01 df times the standard error")
+        let design = try row("design")
+        XCTAssert(design["conf_low"] is Double && design["note"] is NSNull, "\(design)")
+    }
+
     func testWeightsSummingBeyondADoubleAreRefused() throws {
         let heavy = "y,w,g,x\n1,1e308,a,1\n2,1e308,b,2\n3,1,a,3\n4,1,b,1\n"
         let refused = ["data.csv, column 'w': the weights sum beyond the largest double (1.8e308); rescale them"]
