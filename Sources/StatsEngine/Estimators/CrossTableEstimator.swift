@@ -311,16 +311,13 @@ private struct Layout {
     func shareVariances(_ w: [Double], theta: [Double], engine: VarianceEngine) throws -> [Double] {
         let k = nr * nc
         let (_, rowTotals, colTotals, whole) = totals(w)
-        var codes = [Int32](repeating: -1, count: engine.design.rowCount)
         /// The variances of `count` shares of `rows` (positions in `used`), coded by `code`, whose weight is `total`.
         func family(_ count: Int, rows positions: [Int], total: Double, shares: [Double], code: (Int) -> Int32) throws -> [Double] {
             guard total > 0 else { return [Double](repeating: .nan, count: count) }
-            let rows = positions.map { used[$0] }
-            for i in positions { codes[Int(used[i])] = code(i) }
-            defer { for r in rows { codes[Int(r)] = -1 } }
+            let rows = positions.map { used[$0] }, codes = positions.map(code)
             if let sparse = try engine.shareVariances(rows: rows, codes: codes, count: count, shares: shares, weight: total) { return sparse }
             return try (0..<count).map { j in
-                let values = rows.map { r in w[Int(r)] / total * ((codes[Int(r)] == j ? 1 : 0) - shares[j]) }
+                let values = zip(rows, codes).map { r, c in w[Int(r)] / total * ((c == j ? 1 : 0) - shares[j]) }
                 return try engine.covariance(Influence(rows: rows, width: 1, values: values))[0, 0]
             }
         }

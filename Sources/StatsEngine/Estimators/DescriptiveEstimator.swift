@@ -457,7 +457,8 @@ public struct DescriptiveEstimator: Sendable {
             }
             let covariance = try engine.covariance(Influence(rows: used, width: k, values: values))
             for j in 0..<k { variances[j] = covariance[j, j] }
-        } else if standardErrors, let sparse = try engine.shareVariances(rows: used, codes: factor.codes, count: k, shares: shares, weight: W) {
+        } else if standardErrors, let sparse = try engine.shareVariances(rows: used, codes: used.map { factor.codes[Int($0)] }, count: k,
+                                                                                    shares: shares, weight: W) {
             variances = sparse
         } else if standardErrors {
             for j in 0..<k {

@@ -14,11 +14,12 @@
 /// included, to rounding.
 extension VarianceEngine {
     /// The variance of each of the `k` shares p_j = Σ w·1[c = j] / W over the rows of `rows`
-    /// with a category (`codes[row]` in 0..<k), W their weight, in the domain scope of `rows`
+    /// with a category (`codes[i]` in 0..<k for `rows[i]`), W their weight, in the domain scope of `rows`
     /// (`Scope.domain`: their PSUs are present; rows of code −1 count there with influence 0, as
     /// a cross-table's row shares' other rows): k variances in shares squared. Nil on a calibrated design (whose
     /// residuals need every row per category) or one whose second stage counts: there the
     /// caller takes each category's influence values through `covariance(_:scope:)`.
+    /// `codes` runs parallel to `rows` (one code per row given), so a call costs its rows, not the table's.
     /// - Throws: `DisparityError.analysis` naming a stratum with one PSU under `--lonely-psu fail`.
     func shareVariances(rows: [Int32], codes: [Int32], count k: Int, shares p: [Double], weight W: Double) throws -> [Double]? {
         guard design.calibration == nil, !design.usesSecondStage else { return nil }
@@ -27,14 +28,14 @@ extension VarianceEngine {
         // strata present with their slots.
         var slotOfPSU = [Int32](repeating: -1, count: design.psuTotal)
         var b: [Double] = [], stratumOfSlot: [Int32] = []
-        let slotOfRow = rows.map { r -> Int32 in
+        let slotOfRow = rows.enumerated().map { i, r -> Int32 in
             let u = Int(design.psu[Int(r)])
             if slotOfPSU[u] < 0 {
                 slotOfPSU[u] = Int32(b.count)
                 b.append(0)
                 stratumOfSlot.append(design.stratum[Int(r)])
             }
-            if codes[Int(r)] >= 0 { b[Int(slotOfPSU[u])] += w[Int(r)] / W }
+            if codes[i] >= 0 { b[Int(slotOfPSU[u])] += w[Int(r)] / W }
             return slotOfPSU[u]
         }
         var slotsOfStratum = [[Int32]](repeating: [], count: design.strataCount)
@@ -60,11 +61,11 @@ extension VarianceEngine {
 
         // The rows by category (a counting sort, row order kept within each).
         var start = [Int](repeating: 0, count: k + 1)
-        for r in rows where codes[Int(r)] >= 0 { start[Int(codes[Int(r)]) + 1] += 1 }
+        for c in codes where c >= 0 { start[Int(c) + 1] += 1 }
         for j in 0..<k { start[j + 1] += start[j] }
         var byCategory = [Int32](repeating: 0, count: start[k]), fill = start
-        for (i, r) in rows.enumerated() where codes[Int(r)] >= 0 {
-            let c = Int(codes[Int(r)])
+        for (i, code) in codes.enumerated() where code >= 0 {
+            let c = Int(code)
             byCategory[fill[c]] = Int32(i)
             fill[c] += 1
         }
