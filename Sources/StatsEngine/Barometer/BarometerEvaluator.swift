@@ -46,11 +46,12 @@ public struct BarometerEvaluator: Sendable {
         let columns = config.columnsUsed()
         let goals = try config.goals.map { goal in
             GoalResult(goal: goal, measures: try goal.measures.map { measure in
-                // Each file is read for the columns of every measure reading it, so once.
-                func table(_ name: String) throws -> Table {
+                // Each file is read for the columns of every measure reading it, so once (in each
+                // encoding it is read in: a benchmark's own, `benchmark-encoding`).
+                func table(_ name: String, benchmark: Bool) throws -> Table {
                     if let t = self.tables[name] { return t }
                     let path = config.path(of: name)
-                    return try files.table(TableCache.Source(path: path, options: measure.reading(of: name).reading(columns[path] ?? .all)))
+                    return try files.table(TableCache.Source(path: path, options: measure.reading(benchmark: benchmark).reading(columns[path] ?? .all)))
                 }
                 do {
                     return try evaluate(measure, of: goal, at: period, table: table)
@@ -67,8 +68,8 @@ public struct BarometerEvaluator: Sendable {
     /// changes, breakdown rows, disclosure control (the measure's `min-cell` or the evaluator's)
     /// and the goal's verdicts.
     private func evaluate(_ measure: BarometerMeasure, of goal: BarometerConfig.Goal, at period: String,
-                          table: (String) throws -> Table) throws -> MeasureResult {
-        let data = try table(measure.data)
+                          table: (_ name: String, _ benchmark: Bool) throws -> Table) throws -> MeasureResult {
+        let data = try table(measure.data, false)
         guard let waves = try self.waves(of: data, at: period) else {
             return try notYetAvailable(measure, data: data, at: period)
         }
@@ -122,7 +123,7 @@ public struct BarometerEvaluator: Sendable {
                                    changeSinceBaseline: figures.changeSinceBaseline, changeSincePrevious: figures.changeSincePrevious,
                                    n: n, population: population, verdict: nil, official: nil, breakdown: [], notes: figures.notes)
         case .representation(let representation):
-            let benchmark = try table(representation.benchmarkData)
+            let benchmark = try table(representation.benchmarkData, true)
             guard let benchmarkWaves = try self.waves(of: benchmark, at: period) else {
                 return try notYetAvailable(measure, data: benchmark, at: period, benchmark: representation.benchmarkData)
             }

@@ -59,14 +59,15 @@ public struct BarometerMeasure: Sendable {
         public var benchmarkEncoding: TextEncoding? = nil
     }
 
-    /// How the file `name` is read: the measure's data options, a representation's benchmark in
-    /// its own `benchmark-encoding` where given.
-    func reading(of name: String) -> ReadOptions {
-        guard case .representation(let r) = kind, name == r.benchmarkData, let encoding = r.benchmarkEncoding else { return reading }
-        var benchmark = reading
-        benchmark.encoding = encoding
-        benchmark.csv.encoding = encoding
-        return benchmark
+    /// How the measure's data are read (its data options), or with `benchmark` a
+    /// representation's benchmark: in its own `benchmark-encoding` where given, even when it is
+    /// the data's file (then read once in each encoding).
+    func reading(benchmark: Bool) -> ReadOptions {
+        guard benchmark, case .representation(let r) = kind, let encoding = r.benchmarkEncoding else { return reading }
+        var read = reading
+        read.encoding = encoding
+        read.csv.encoding = encoding
+        return read
     }
 
     /// A goal's `data` and `design`, which its measures inherit unless they set their own.

@@ -50,6 +50,14 @@ public struct ColumnMetadata: Sendable, Equatable {
             && a.valueLabels.map(\.code) == b.valueLabels.map(\.code) && a.valueLabels.map(\.label) == b.valueLabels.map(\.label)
     }
 
+    /// For a column of dates or times, the note that its values are the file's numbers in their
+    /// unit (the reader never converts them); nil for other columns.
+    public var temporalNote: String? {
+        guard let unit, [.date, .datetime, .time].contains(kind) else { return nil }
+        let values = kind == .date ? "dates" : kind == .datetime ? "points in time" : "times"
+        return "column \(quoted: name) holds \(values) as the numbers the file stores, \(unit): what is estimated of it is in those units"
+    }
+
     /// The JSON object: `name`, `label`, `type`, `format`, `unit` (dates and times) and
     /// `value_labels` (`[{"code", "label"}]`, for labelled columns).
     public var json: JSONValue {

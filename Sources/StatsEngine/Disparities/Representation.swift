@@ -167,6 +167,17 @@ public struct RepresentationEstimator: Sendable {
     /// for want of a level of the characteristic (the population's mix only); `measuresNothing`
     /// whether the group's share has a standard error of 0 from rows leaving the design 0
     /// degrees of freedom (`SurveyDesign.measuresNothing`, the note then says so).
+    /// Why a population level may be missing from the benchmark: it, or a benchmark level,
+    /// reads like UTF-8 text decoded as Windows-1252 or Latin-1 ("hÃ¸j"), one of the files read in
+    /// the other's encoding; "" when neither does.
+    private static func misreadHint(_ missing: String, benchmarkLevels: [String]) -> String {
+        func misread(_ level: String) -> Bool { level.contains("\u{C3}") || level.contains("\u{C2}") }
+        let remedy = ": --encoding sets the data's encoding, --benchmark-encoding the benchmark's"
+        if misread(missing) { return "; it reads like UTF-8 text decoded as Windows-1252 or Latin-1" + remedy }
+        guard let level = benchmarkLevels.first(where: misread) else { return "" }
+        return "; the benchmark's level \(quoted: level) reads like UTF-8 text decoded as Windows-1252 or Latin-1" + remedy
+    }
+
     private func shares(_ source: RepresentationSource, _ request: RepresentationRequest, subset: RowFilter?,
                         levels: [String], withinLevels: Bool, replicate: Bool = false)
         throws -> (values: [Double], covariance: Covariance, note: String?, withoutLevel: Int, measuresNothing: Bool) {
@@ -181,10 +192,9 @@ public struct RepresentationEstimator: Sendable {
         if let characteristic {
             for (i, l) in characteristic.levels.enumerated() { codeOf[i] = Int32(levels.firstIndex(of: l) ?? -1) }
             if withinLevels, let missing = levels.first(where: { !characteristic.levels.contains($0) }) {
-                // "hÃ¸j": UTF-8 text read as Windows-1252, the one --encoding given for both files.
-                let misread = missing.contains("\u{C3}") || missing.contains("\u{C2}")
-                    ? "; it reads like UTF-8 text decoded as Windows-1252 or Latin-1: --encoding applies to both files, so save them in one encoding" : ""
-                throw DisparityError.data(file: table.source, column: request.standardise!, "the level \(quoted: missing) of the population does not occur in the benchmark\(misread)")
+                throw DisparityError.data(file: table.source, column: request.standardise!,
+                                          "the level \(quoted: missing) of the population does not occur in the benchmark"
+                                          + Self.misreadHint(missing, benchmarkLevels: characteristic.levels))
             }
         }
         // The benchmark's overall share counts all its rows; the population's mix only rows with a level.

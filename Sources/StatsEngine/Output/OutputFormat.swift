@@ -55,13 +55,16 @@ public struct Report: Sendable {
     }
 
     /// The report with a `columns` block in its JSON: what the data file says about the columns
-    /// the analysis used (`ColumnMetadata`: name, label, type, format, unit). Unchanged when
-    /// there is none (a CSV file), so CSV-based JSON output stays as it was.
+    /// the analysis used (`ColumnMetadata`: name, label, type, format, unit), and a note for each
+    /// column of dates or times, whose values are the numbers the file stores (days since
+    /// 1960-01-01 for Stata's `%td`): its estimates are in those units, in every format.
+    /// Unchanged when there is none (a CSV file), so CSV-based JSON output stays as it was.
     public func describing(columns: [ColumnMetadata]) -> Report {
         guard !columns.isEmpty, case .object(var fields) = json else { return self }
         fields.append(("columns", .array(columns.map(\.json))))
         var report = self
         report.json = .object(fields)
+        report.notes += columns.compactMap(\.temporalNote)
         return report
     }
 

@@ -211,6 +211,25 @@ final class StatFileReaderTests: ScratchFolderTestCase {
         XCTAssertFalse(plain.stdout.contains("\"columns\""), plain.stdout)
     }
 
+    /// A column of dates is estimated as the numbers the file stores, and every format says so:
+    /// JSON's notes, the table's notes, CSV's standard error; a plain number column gets none.
+    func testAnEstimateOfDatesNotesTheirUnit() throws {
+        let note = "column 'born' holds dates as the numbers the file stores, days since 1960-01-01 (Stata %td)"
+        for ext in ["dta", "sav", "sas7bdat"] {
+            let data = try path("people", ext)
+            let json = try CommandLine.run(["estimate", "mean", "born", "--weights", "weight", "--data", data, "--format", "json"])
+            XCTAssertEqual(json.status, 0, json.stderr)
+            let notes = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["notes"] as? [String], ext)
+            XCTAssertEqual(notes.filter { $0.hasPrefix("column 'born' holds dates as the numbers the file stores") }.count, 1, "\(ext): \(notes)")
+            let csv = try CommandLine.run(["estimate", "mean", "born", "--data", data, "--format", "csv"])
+            XCTAssert(csv.stderr.contains("note: column 'born' holds dates"), "\(ext): \(csv.stderr)")
+            let plain = try CommandLine.run(["estimate", "mean", "income", "--weights", "weight", "--data", data, "--format", "json"])
+            XCTAssertFalse(plain.stdout.contains("holds dates"), plain.stdout)
+        }
+        let table = try CommandLine.run(["estimate", "mean", "born", "--data", path("people", "dta"), "--format", "table"])
+        XCTAssert(table.stdout.replacingOccurrences(of: "\n      ", with: " ").contains(note), table.stdout)
+    }
+
     /// `run` reads a binary file too, each analysis listing its own columns.
     func testRunSpecReadsAnSPSSFile() throws {
         let spec = directory.appendingPathComponent("spec.yaml")

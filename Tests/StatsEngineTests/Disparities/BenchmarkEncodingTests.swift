@@ -48,10 +48,10 @@ final class BenchmarkEncodingTests: ScratchFolderTestCase {
     }
 
     func testABarometerMeasureReadsItsBenchmarkInItsOwnEncoding() throws {
-        func run(_ benchmark: String, _ extra: String) throws -> CommandLine.Result {
+        func run(_ benchmark: String, _ extra: String, data: String = "staff.csv") throws -> CommandLine.Result {
             let config = directory.appendingPathComponent("b.yaml")
             try ("periods: {column: period, baseline: \"2010\", order: [\"2010\", \"2011\"]}\ngoals:\n"
-                 + "  - {id: \"3\", label: G, kind: band, target: 'within 0.9..1.1', data: staff.csv, measures: [{id: r, label: R, unit: index,"
+                 + "  - {id: \"3\", label: G, kind: band, target: 'within 0.9..1.1', data: \(data), measures: [{id: r, label: R, unit: index,"
                  + " measure: representation, census: true, variable: g, focal: a, standardise: e, benchmark-weights: w,"
                  + " benchmark: {data: \(benchmark), census: true}\(extra)}]}\n").write(to: config, atomically: true, encoding: .utf8)
             return try CommandLine.run(["barometer", config.path, "--format", "csv"])
@@ -64,5 +64,12 @@ final class BenchmarkEncodingTests: ScratchFolderTestCase {
         let without = try run("bench-1252.csv", "")
         XCTAssertEqual(without.status, 1, without.stderr)
         XCTAssert(without.stderr.contains("not UTF-8"), without.stderr)
+        // The measure's data file as its benchmark too, in another encoding: each read in its own
+        // (the data in UTF-8, the benchmark's levels then Windows-1252 readings, which do not
+        // match the data's), never both in the benchmark's.
+        let same = try run("bench-utf8.csv", ", benchmark-encoding: windows-1252", data: "bench-utf8.csv")
+        XCTAssertEqual(same.status, 1, same.stderr)
+        XCTAssert(same.stderr.contains("the benchmark's level 'h\u{C3}\u{B8}j' reads like"), same.stderr)
+        XCTAssertEqual(try run("bench-utf8.csv", "", data: "bench-utf8.csv").status, 0)
     }
 }

@@ -55,8 +55,9 @@ final class RepresentationTests: XCTestCase {
         XCTAssertNoThrow(try estimator.estimate(RepresentationRequest(column: "g", focal: "a", benchmarkSubset: try RowFilter(parsing: "c == u"))))
     }
 
-    /// A level that reads like UTF-8 decoded as Windows-1252 ("hÃ¸j": `--encoding` is one for
-    /// both files) is named with that hint; another missing level without it.
+    /// A level that reads like UTF-8 decoded as Windows-1252 ("hÃ¸j": one file read in the other's
+    /// encoding), the population's or the benchmark's, is named with that hint and the options
+    /// that set each file's encoding; another missing level without it.
     func testALevelMisreadByTheEncodingIsNamedAsSuch() throws {
         let labour = try CSVReader.parse(Array("g,e,w\na,h\u{F8}j,1\nb,lav,2\n".utf8), source: "bench.csv")
         let estimator = { (staffText: String) throws -> RepresentationEstimator in
@@ -71,6 +72,14 @@ final class RepresentationTests: XCTestCase {
         }
         XCTAssertThrowsError(try estimator("g,e\na,mellem\nb,lav\n").estimate(request)) {
             XCTAssert("\($0)".hasSuffix("the level 'mellem' of the population does not occur in the benchmark"), "\($0)")
+        }
+        let misreadLabour = try CSVReader.parse(Array("g,e,w\na,h\u{C3}\u{B8}j,1\nb,lav,2\n".utf8), source: "bench.csv")
+        let staff = try CSVReader.parse(Array("g,e\na,h\u{F8}j\nb,lav\n".utf8), source: "staff.csv")
+        let misread = RepresentationEstimator(
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(), table: staff), census: true),
+            benchmark: RepresentationSource(table: misreadLabour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: misreadLabour), census: true))
+        XCTAssertThrowsError(try misread.estimate(request)) {
+            XCTAssert("\($0)".hasSuffix("the level 'h\u{F8}j' of the population does not occur in the benchmark; the benchmark's level 'h\u{C3}\u{B8}j' reads like UTF-8 text decoded as Windows-1252 or Latin-1: --encoding sets the data's encoding, --benchmark-encoding the benchmark's"), "\($0)")
         }
     }
 
