@@ -173,7 +173,8 @@ final class StatTableBuilder {
     private func finish(_ v: Variable) -> (Column, ColumnMetadata) {
         if v.isText {
             let labels = v.labelSet.flatMap { keepCodes ? nil : textLabels[$0] } ?? [:]
-            let column = StatValueLabels.textColumn(codes: v.codes, texts: v.texts.map { labels[$0] ?? $0 }, missing: missingTexts)
+            let names = StatValueLabels.distinctNames(v.texts, labels: v.texts.map { labels[$0] }, missing: missingTexts)
+            let column = StatValueLabels.textColumn(codes: v.codes, texts: names, missing: missingTexts)
             return (.categorical(column), ColumnMetadata(name: v.name, label: v.label, kind: .text, format: v.format, unit: nil))
         }
         let numeric = NumericColumn(v.numbers, decimals: v.decimals <= NumericColumn.maximumDecimals ? v.decimals : nil)

@@ -3,7 +3,9 @@
 /// A numeric column with labels for values that occur becomes categorical: its levels are the
 /// codes that occur (missing ones aside), in code order, each named by its label; a code without
 /// a label is named by the code itself (`4`, as R's `haven::as_factor` does), and codes sharing
-/// a label are one level. Labels that name only missing values leave the column numeric.
+/// a name stay separate levels, as SPSS and Stata group them, each named `[code] label` (haven's
+/// `as_factor(levels = "both")`), so that no two groups are pooled under one name. Labels that
+/// name only missing values leave the column numeric.
 /// Labelled codes that never occur are no level (as a CSV of the same data would have them).
 /// A value whose label is an `--na` code is missing.
 enum StatValueLabels {
@@ -20,8 +22,18 @@ enum StatValueLabels {
         let byCode = Dictionary(labels.map { ($0.code, $0.label) }, uniquingKeysWith: { first, _ in first })
         let numbers = CategoricalColumn(numbers: column.values)
         // The levels are the numbers in numeric order, spelled as `NumberFormat.label`, which reads back exactly.
-        let names = numbers.levels.map { level in byCode[Double(level)!] ?? level }
-        return .categorical(merged(numbers.codes, names: names))
+        let names = distinctNames(numbers.levels, labels: numbers.levels.map { byCode[Double($0)!] })
+        return .categorical(CategoricalColumn(codes: numbers.codes, levels: names))
+    }
+
+    /// The names of values spelled `values` (distinct) with `labels` (nil: none): each its label,
+    /// else its own spelling; a name that several values share is `[value] name` for each,
+    /// unless it is one of the `missing` codes (`--na`: those values are missing all the same).
+    static func distinctNames(_ values: [String], labels: [String?], missing: Set<String> = []) -> [String] {
+        let names = zip(values, labels).map { $1 ?? $0 }
+        var uses: [String: Int] = [:]
+        for name in names { uses[name, default: 0] += 1 }
+        return zip(values, names).map { value, name in uses[name]! > 1 && !missing.contains(name) ? "[\(value)] \(name)" : name }
     }
 
     /// A text column from per-row codes into `texts` (in first-seen order), with levels in the
@@ -31,20 +43,6 @@ enum StatValueLabels {
         var index: [String: Int32] = [:]
         for (i, l) in levels.enumerated() { index[l] = Int32(i) }
         let map = texts.map { index[$0] ?? CategoricalColumn.missingCode }
-        return CategoricalColumn(codes: codes.map { $0 < 0 ? $0 : map[Int($0)] }, levels: levels)
-    }
-
-    /// Codes into `names` with repeated names made one level (at the first's place).
-    private static func merged(_ codes: [Int32], names: [String]) -> CategoricalColumn {
-        var levels: [String] = []
-        var index: [String: Int32] = [:]
-        let map = names.map { name -> Int32 in
-            if let i = index[name] { return i }
-            index[name] = Int32(levels.count)
-            levels.append(name)
-            return Int32(levels.count - 1)
-        }
-        guard levels.count < names.count else { return CategoricalColumn(codes: codes, levels: names) }
         return CategoricalColumn(codes: codes.map { $0 < 0 ? $0 : map[Int($0)] }, levels: levels)
     }
 }

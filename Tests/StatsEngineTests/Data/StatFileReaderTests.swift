@@ -92,6 +92,28 @@ final class StatFileReaderTests: ScratchFolderTestCase {
         }
     }
 
+    /// Codes that share a label (or a label spelled like another code) stay separate levels, as
+    /// SPSS and Stata group them, each named `[code] label`: pooled under one name before, two
+    /// groups became one without a word. Labels that are `--na` codes still make their codes
+    /// missing, shared or not; the other levels keep their plain names.
+    func testCodesSharingALabelStaySeparateLevels() throws {
+        let labels: [(code: Double, label: String)] = [(1, "same"), (2, "same"), (3, "other"), (5, "4"), (8, "Don't know"), (9, "Don't know")]
+        let numbers = NumericColumn([1, 2, 3, 4, 5, 1, 8, 9, .nan])
+        guard case .categorical(let column) = StatValueLabels.apply(labels, to: numbers, missing: [], keepCodes: false) else {
+            return XCTFail("labelled codes are categories")
+        }
+        XCTAssertEqual(column.levels, ["[1] same", "[2] same", "other", "[4] 4", "[5] 4", "[8] Don't know", "[9] Don't know"])
+        XCTAssertEqual(column.codes, [0, 1, 2, 3, 4, 0, 5, 6, CategoricalColumn.missingCode])
+        guard case .categorical(let withNA) = StatValueLabels.apply(labels, to: numbers, missing: ["Don't know"], keepCodes: false) else {
+            return XCTFail("labelled codes are categories")
+        }
+        XCTAssertEqual(withNA.levels, ["[1] same", "[2] same", "other", "[4] 4", "[5] 4"])
+        XCTAssertEqual(withNA.codes.filter { $0 < 0 }.count, 3)
+        // Text values with labels: the same rule, the `--na` label left as it is (missing).
+        XCTAssertEqual(StatValueLabels.distinctNames(["a", "b", "c", "x", "y"], labels: ["same", "same", nil, "NA", "NA"], missing: ["NA"]),
+                       ["[a] same", "[b] same", "c", "NA", "NA"])
+    }
+
     /// SPSS's user-missing values (9; the range 98–99), Stata's .a/.b and SAS's .A/.B are missing.
     func testUserDefinedMissingValuesAreMissing() throws {
         for ext in labelled + unlabelled {
