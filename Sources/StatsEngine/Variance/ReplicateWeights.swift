@@ -112,6 +112,16 @@ public struct ReplicateWeights: Sendable {
         case .bootstrap: defaultScale = 1 / (n - 1)
         case .sdr: defaultScale = 4 / n
         }
+        // BRR, Fay and SDR have their scale by definition (SDR its rscales too): R's svrepdesign
+        // replaces a scale given with it, so another would give a variance R never gives. The
+        // type's own, as a saved design's options spell it, is taken.
+        let fixed: [ReplicateType: String] = [.brr: "1/R", .fay: "1/(R(1 − ρ)²)", .sdr: "4/R"]
+        if let scale = spec.scale, let definition = fixed[spec.type], scale != defaultScale {
+            throw DisparityError.usage("--replicate-scale \(NumberText.shortest(scale)) does not apply to --replicate-type \(spec.type.rawValue), whose scale is \(definition) = \(NumberText.shortest(defaultScale)) (R's svrepdesign ignores another): --replicate-type other takes a scale of your choice")
+        }
+        if spec.type == .sdr, rscales.contains(where: { $0 != 1 }) {
+            throw DisparityError.usage("--replicate-rscales do not apply to --replicate-type sdr, whose replicates count alike (R's svrepdesign ignores them): --replicate-type other takes rscales of your choice")
+        }
         // The table's columns, used as they are; each checked on its own core as its block
         // sums are taken (for `degreesOfFreedom`), the first bad column in file order reported.
         let data = try columns.map { try table.numeric($0) }

@@ -123,6 +123,27 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
                                code: 2, mentions: ["--fay-rho in [0, 1)"])
     }
 
+    /// BRR, Fay and SDR have their scale by definition (SDR its rscales too), and R's
+    /// svrepdesign replaces another: a scale given was applied, a variance R never gives (brr
+    /// with scale 5: an SE 16 times R's). Refused, naming the type's own scale, which is taken
+    /// as a saved design's options spell it.
+    func testAScaleTheTypeDefinesIsRefused() throws {
+        let base = ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*"]
+        try assertCommandFails(in: directory, Self.csv, base + ["--replicate-type", "brr", "--replicate-scale", "5"],
+                               code: 2, mentions: ["--replicate-scale 5 does not apply to --replicate-type brr, whose scale is 1/R = 0.3333333333333333", "other"])
+        try assertCommandFails(in: directory, Self.csv, base + ["--replicate-type", "fay", "--fay-rho", "0.5", "--replicate-scale", "1"],
+                               code: 2, mentions: ["does not apply to --replicate-type fay, whose scale is 1/(R(1 − ρ)²) = 1.3333333333333333"])
+        try assertCommandFails(in: directory, Self.csv, base + ["--replicate-type", "sdr", "--replicate-scale", "4"],
+                               code: 2, mentions: ["whose scale is 4/R = 1.3333333333333333"])
+        try assertCommandFails(in: directory, Self.csv, base + ["--replicate-type", "sdr", "--replicate-rscales", "0.5"],
+                               code: 2, mentions: ["--replicate-rscales do not apply to --replicate-type sdr"])
+        let data = directory.appendingPathComponent("data.csv").path
+        let own = try CommandLine.run(base + ["--replicate-type", "brr", "--replicate-scale", "0.3333333333333333", "--replicate-rscales", "1",
+                                              "--data", data, "--format", "csv"])
+        XCTAssertEqual(own.status, 0, own.stderr)
+        XCTAssertEqual(own.stdout, try CommandLine.run(base + ["--replicate-type", "brr", "--data", data, "--format", "csv"]).stdout)
+    }
+
     func testNonNumericReplicateWeight() throws {
         try assertCommandFails(in: directory, "y,w,r1,r2\n1,1,1,0\n2,1,x,1\n", ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "r*", "--replicate-type", "jk1"],
                                mentions: ["r1", "data.csv:3"])
