@@ -85,6 +85,7 @@ public struct DescriptiveEstimator: Sendable {
             ? try design.replicateCovariance(estimates: estimates.map(Intervals.logit), totals!, overflow: overflow(request, "its proportion estimate"),
                                              transform: { $0.map(Intervals.logit) })
             : nil
+        let ratioEffects = request.statistic == .ratio ? try replicateRatioDesignEffects(request, in: domains, ratios: estimates) : nil
         let replicatedRows = try rows.enumerated().map { i, row in
             var row = row
             guard row.estimate.isFinite else { return row }
@@ -102,7 +103,9 @@ public struct DescriptiveEstimator: Sendable {
                     row.proportionInterval(request, variance: se * se, logitStandardError: logits?.standardError(i) ?? .nan)
                 }
             }
-            row.designEffect = nil
+            // The replicate variance over the simple random sample's (R's svymean.svyrep.design
+            // deff); a ratio's that of its residuals' total (svyratio.svyrep.design).
+            row.designEffect = ratioEffects.map { $0[i] } ?? se.flatMap { se in row.simpleRandomSamplingVariance.map { se * se / $0 } }
             // A share of 0 or 1 has no logit in any replicate (its interval is the point), so no note on them.
             row.note = row.note ?? replicated.note(i) ?? (row.estimate > 0 && row.estimate < 1 ? logits?.note(i) : nil)
             return row
@@ -327,10 +330,7 @@ public struct DescriptiveEstimator: Sendable {
         guard W != 0 else { throw NotEstimable.noWeight }
         // W is finite (`SurveyDesign` refuses weights summing beyond a double).
         guard mean.isFinite, request.statistic != .total || (mean * W).isFinite else { throw overflow(request, "its weighted sum") }
-        if !standardErrors, request.statistic != .sd {
-            return [row(request, estimate: request.statistic == .total ? mean * W : mean, se: .nan, used: used)]
-        }
-        let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
+        let observed = simpleRandomSampleSize(used)
         let spread = WeightedMean.squaredDeviations(y, w, rows: used, about: mean)
         // R's svyvar of the centred values: the design-effect denominator, in units of `unit²`
         // (1, or a power of two where the squared deviations are beyond a double).
@@ -370,6 +370,11 @@ public struct DescriptiveEstimator: Sendable {
             let v = try self.variance(Influence(rows: used, width: 1, values: values), request)
             return [row(request, estimate: sd, se: sd > 0 ? v.standardError / (2 * sd) : 0, used: used)]
         }
+        guard standardErrors else {
+            var result = row(request, estimate: estimate, se: .nan, used: used)
+            result.simpleRandomSamplingVariance = srsVariance.flatMap { $0 > 0 && $0.isFinite && unit == 1 ? $0 : nil }
+            return [result]
+        }
         let v = try variance(Influence(rows: used, width: 1, values: values), request)
         var result = row(request, estimate: estimate, se: v.standardError, used: used)
         if let srs = srsVariance, srs > 0, srs.isFinite {
@@ -378,6 +383,52 @@ public struct DescriptiveEstimator: Sendable {
             result.designEffect = v.variance.isFinite && unit == 1 ? ratio : ratio * ratio
         }
         return [result]
+    }
+
+    /// The design effects of a ratio per domain on a replicate design, as R's
+    /// `svyratio.svyrep.design(..., deff = TRUE)` gives them: `deff(svytotal(e))` of the residuals
+    /// e = y − R̂x at the domain's full-sample ratio R̂ (`ratios`, one per domain): the replicate
+    /// variance of e's total over the simple random sample's, svyvar(e)·W²/n·(W − n)/W with n
+    /// every row of the domain with both values (R's replicate designs count rows of weight 0).
+    /// Nil for a domain without a ratio or where that variance is 0 or not finite; all nil for
+    /// domains that share rows.
+    private func replicateRatioDesignEffects(_ request: EstimateRequest, in domains: Domains, ratios: [Double]) throws -> [Double?] {
+        let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!), w = design.weights
+        let none = [Double?](repeating: nil, count: ratios.count)
+        guard ratios.count == domains.rows.count else { return none }
+        let used = domains.rows.map { rows in rows.filter { !y[Int($0)].isNaN && !x[Int($0)].isNaN } }
+        // Each row's residual at its domain's ratio (a row of two domains has no one residual).
+        var residuals = [Double](repeating: .nan, count: table.rowCount)
+        for (d, rows) in used.enumerated() where ratios[d].isFinite {
+            for r in rows {
+                guard residuals[Int(r)].isNaN else { return none }
+                residuals[Int(r)] = y[Int(r)] - ratios[d] * x[Int(r)]
+            }
+        }
+        var totals = RatiosOfTotals()
+        totals.addPerDomain(used.indices.map { ratios[$0].isFinite ? used[$0] : [] }, rowCount: table.rowCount, totals: 1,
+                            ratios: [(0, nil)], perRow: 1, uses: { _ in true }) { r, _, first in (first, residuals[Int(r)]) }
+        let estimates = used.map { rows in rows.reduce(0.0) { $0 + w[Int($1)] * residuals[Int($1)] } }
+        guard let replicated = try design.replicateCovariance(estimates: estimates, totals, overflow: overflow(request, "its residual total"))
+        else { return none }
+        return used.indices.map { d -> Double? in
+            let rows = used[d], n = Double(rows.count)
+            guard ratios[d].isFinite, rows.count > 1, let se = replicated.standardError(d) else { return nil }
+            let (mean, W) = WeightedMean.of(residuals, w, rows: rows)
+            let unitVariance = WeightedMean.squaredDeviations(residuals, w, rows: rows, about: mean) / W * n / (n - 1)
+            let srs = unitVariance * W * W / n * (W - n) / W
+            return srs > 0 && srs.isFinite ? se * se / srs : nil
+        }
+    }
+
+    /// The sample size n of a simple random sample's variance (the design effect's
+    /// denominator, R's `vsrs`) for an estimate on `used`: the rows of non-zero weight
+    /// (`svymean.survey.design2`'s `nobs`), but on a replicate design every row, as
+    /// `svymean.svyrep.design` counts them (`length(design$pweights)`, and `svyvar`'s n).
+    private func simpleRandomSampleSize(_ used: [Int32]) -> Int {
+        guard design.spec.varianceMethod == .linearization else { return used.count }
+        let w = design.weights
+        return used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
     }
 
     /// The ratio of the weighted totals of `y` and `x` (R's `svyratio`), by linearization.
@@ -466,7 +517,7 @@ public struct DescriptiveEstimator: Sendable {
                 variances[j] = try engine.covariance(Influence(rows: used, width: 1, values: values))[0, 0]
             }
         }
-        let observed = used.reduce(0) { $0 + (w[Int($1)] != 0 ? 1 : 0) }
+        let observed = simpleRandomSampleSize(used)
         // The df the interval takes, the same for every category: counted once.
         let df: Double? = switch request.proportionInterval {
         case .wald: degreesOfFreedom(request, rows: used, designByDefault: false)
@@ -482,7 +533,10 @@ public struct DescriptiveEstimator: Sendable {
             result.categoryCount = counts[j]
             let unitVariance = p * (1 - p) * Double(observed) / Double(observed - 1)
             let srs = unitVariance * (W - Double(observed)) / (W * Double(observed))
-            if observed > 1, srs > 0, srs.isFinite { result.designEffect = variance / srs }
+            if observed > 1, srs > 0, srs.isFinite {
+                result.simpleRandomSamplingVariance = srs
+                if variance.isFinite { result.designEffect = variance / srs }
+            }
             let se = variance.squareRoot()
             switch request.proportionInterval {
             case .wald:

@@ -120,6 +120,11 @@ public struct EstimateRow: Sendable, Equatable {
     public var smallestCell: Int { categoryCount.flatMap { $0 > 0 ? min($0, n) : nil } ?? n }
     /// For a proportion, the rows in its category.
     var categoryCount: Int? = nil
+    /// The estimate's variance under simple random sampling of the same size (R's `vsrs`, the
+    /// design effect's denominator), in the estimate's unit squared; nil where it is not
+    /// defined (0 or beyond a double) or the statistic has no design effect. A replicate
+    /// design's design effect divides its replicate variance by it.
+    var simpleRandomSamplingVariance: Double? = nil
 
     /// The estimate, SE, df and interval as one value.
     public var inferred: Inferred {

@@ -33,6 +33,7 @@ extension EstimateRow {
         row.standardError = standardError.map { $0 / scale }
         row.confidenceLow = confidenceLow.map { $0 / scale }
         row.confidenceHigh = confidenceHigh.map { $0 / scale }
+        row.simpleRandomSamplingVariance = simpleRandomSamplingVariance.map { $0 / (scale * scale) }
         return row
     }
 }

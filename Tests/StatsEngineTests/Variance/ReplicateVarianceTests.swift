@@ -24,10 +24,14 @@ final class ReplicateVarianceTests: XCTestCase {
         let (linear, boot) = try designs(table, spec)
         let request = EstimateRequest(statistic: .mean, variable: "y", by: ["region"])
         let rows = try DescriptiveEstimator(table: table, design: boot).estimate(request)
+        let linearized = try DescriptiveEstimator(table: table, design: linear).estimate(request)
         let covariance = try byHand(linear) { d in try DescriptiveEstimator(table: table, design: d).estimate(request).map(\.estimate) }
         for (i, row) in rows.enumerated() {
             XCTAssertEqual(row.standardError!, covariance[i, i].squareRoot(), accuracy: 1e-12)
-            XCTAssertNil(row.designEffect, "no design effect from replicates")
+            // The design effect is the replicate variance over the same simple random sample's
+            // variance as linearization's (every weight is positive, so the same n).
+            let ratio = row.standardError! / linearized[i].standardError!
+            XCTAssertEqual(row.designEffect!, linearized[i].designEffect! * ratio * ratio, accuracy: 1e-12 * row.designEffect!)
             XCTAssertEqual(row.confidenceHigh! - row.estimate, 1.959963984540054 * row.standardError!, accuracy: 1e-9)
         }
 
