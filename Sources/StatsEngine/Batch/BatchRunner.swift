@@ -134,6 +134,15 @@ public struct BatchRunner {
         }))])
     }
 
+    /// The manifest's entry of an input besides the data (calibration totals, a benchmark):
+    /// path, bytes and SHA-256 of the file as it is when the run ends (it was read moments
+    /// before); null bytes and checksum where it cannot be read any more.
+    private static func inputEntry(_ path: String) -> JSONValue {
+        let bytes = FileManager.default.contents(atPath: path).map { Array($0) }
+        return .object([("path", .string(path)), ("bytes", .number(bytes.map { Double($0.count) })),
+                        ("sha256", .string(bytes.map { SHA256.hex($0) }))])
+    }
+
     private func manifestDocument(_ results: [Outcome], inputBytes: Int, checksum: String, started: Date, timings: [(String, Double)]) -> JSONValue {
         let stamp = ISO8601DateFormatter().string(from: started)
         let total = timings.reduce(0) { $0 + $1.1 } + results.reduce(0) { $0 + $1.seconds }
@@ -141,7 +150,7 @@ public struct BatchRunner {
             ("tool", .string("disparity")), ("version", .string(Release.version)), ("started", .string(stamp)),
             ("spec", .object([("path", .string(spec.path)), ("sha256", .string(SHA256.hex(Array(spec.text.utf8)))), ("text", .string(spec.text))])),
             ("inputs", .array([.object([("path", .string(spec.data)), ("bytes", .number(Double(inputBytes))),
-                                        ("sha256", .string(checksum))])])),
+                                        ("sha256", .string(checksum))])] + spec.otherInputs.map(Self.inputEntry))),
             ("timings", .array((timings.map { ($0.0, $0.1) } + results.map { ("analysis \($0.name)", $0.seconds) }).map { name, seconds in
                 .object([("step", .string(name)), ("seconds", .number(seconds)), ("share", .number(total > 0 ? seconds / total : 0))])
             })),

@@ -1,5 +1,6 @@
 /// A Jupyter notebook (nbformat 4) that reloads a run's CSV files with pandas, shows each as a
-/// table, and draws every gap with its confidence interval against its target with matplotlib.
+/// table, and draws every gap with its confidence interval against its target with matplotlib (a
+/// bound as a line, a band `within a..b` as a shaded span).
 /// It holds code and no outputs, so it is the same for the same spec and results, and runs
 /// wherever the output folder is.
 public enum NotebookExport {
@@ -34,8 +35,12 @@ public enum NotebookExport {
                 ax.set_yticklabels(differences["focal"].astype(str) + " vs " + differences["reference"].astype(str))
                 ax.axvline(0, color="grey", linewidth=0.8)
                 for target in differences["target"].dropna().unique():
-                    value = float(str(target).lstrip("<>=").strip())
-                    ax.axvline(value, color="red", linestyle="--", label="target " + str(target))
+                    text = str(target)
+                    if text.startswith("within "):
+                        low, high = (float(end) for end in text[len("within "):].split(".."))
+                        ax.axvspan(low, high, color="red", alpha=0.12, label="target " + text)
+                    else:
+                        ax.axvline(float(text.lstrip("<>=").strip()), color="red", linestyle="--", label="target " + text)
                     ax.legend()
                 ax.set_xlabel("difference (focal - reference)")
                 ax.set_title("\(outcome.name)")

@@ -36,8 +36,16 @@ public struct RunSpec: Sendable {
     /// The spec file's path.
     public var path: String
 
-    /// Every file the run reads: the spec, its data and the analyses' own inputs.
-    public var inputs: [String] { [path, data] + analyses.flatMap(\.inputs) }
+    /// Every file the run reads: the spec, its data, the design's calibration totals and the
+    /// analyses' own inputs.
+    public var inputs: [String] { [path, data] + otherInputs }
+
+    /// The files the run reads besides the spec and its data, each once, in the order given:
+    /// the design's calibration totals, then the analyses' own inputs (a representation's benchmark).
+    public var otherInputs: [String] {
+        var seen: Set<String> = [path, data]
+        return ([design.calibration?.totals].compactMap { $0 } + analyses.flatMap(\.inputs)).filter { $0 != "-" && seen.insert($0).inserted }
+    }
 
     /// The columns of the data the run reads: the design's and every analysis's.
     public var columnsUsed: ColumnSelection { analyses.map(\.columns).reduce(design.columnsUsed) { $0.union($1) } }
@@ -48,8 +56,12 @@ public struct RunSpec: Sendable {
         let root = try ConfigNode.load(path: path)
         try root.requireMapping(like: "(data:, design:, analyses:)")
         let dataOptions = try SpecArguments<DataOptions>(ownKeys: ["design", "analyses", "csv-style"]).decode(root)
+        // A relative path is the file's own path from the spec's folder (`..` and symbolic links
+        // resolved), so a run names the same files whichever folder it is started from.
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        @Sendable func resolved(_ file: String) -> String { file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path }
+        @Sendable func resolved(_ file: String) -> String {
+            file == "-" || file.hasPrefix("/") ? file : folder.appendingPathComponent(file).resolvingSymlinksInPath().path
+        }
         let reading = try root.placing { try dataOptions.readOptions() }
         var design = try root["design"]?.designSpec() ?? DesignSpec()
         if let totals = design.calibration?.totals { design.calibration?.totals = resolved(totals) }

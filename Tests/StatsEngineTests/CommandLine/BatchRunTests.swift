@@ -65,6 +65,40 @@ final class BatchRunTests: ScratchFolderTestCase {
         XCTAssertEqual(input, SHA256.hex(Array(try Data(contentsOf: CoverageTests.datasets.appendingPathComponent("labour_force.csv")))))
     }
 
+    /// The manifest lists every file the run read, each with its bytes and SHA-256: the data,
+    /// the calibration totals and a representation's benchmark (it listed the data alone, so a
+    /// changed totals file left it unchanged); and a path relative to the spec is the file's own
+    /// (`specs/../data/lf.csv` was written as such, so the same run started from another folder
+    /// wrote other text).
+    func testManifestListsEveryInputByItsOwnPath() throws {
+        let data = directory.appendingPathComponent("data"), specs = directory.appendingPathComponent("specs")
+        for folder in [data, specs] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(at: CoverageTests.datasets.appendingPathComponent("labour_force.csv"), to: data.appendingPathComponent("lf.csv"))
+        try FileManager.default.copyItem(at: CoverageTests.datasets.appendingPathComponent("municipal_staff.csv"), to: data.appendingPathComponent("staff.csv"))
+        try "variable,level,total\norigin,majority,400000\norigin,minority,100000\n".write(to: data.appendingPathComponent("totals.csv"), atomically: true, encoding: .utf8)
+        let spec = specs.appendingPathComponent("run.yaml")
+        try """
+        data: ../data/lf.csv
+        design: {weights: weight, strata: stratum, cluster: psu, poststratify: origin, totals: ../data/totals.csv}
+        analyses:
+          - {name: m, command: estimate, stat: mean, variable: age}
+          - {name: r, command: representation, variable: origin, focal: minority, benchmark: ../data/staff.csv, benchmark-census: true}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try CommandLine.run(["run", spec.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any])
+        let inputs = try XCTUnwrap(manifest["inputs"] as? [[String: Any]])
+        let real = data.resolvingSymlinksInPath()
+        XCTAssertEqual(inputs.map { $0["path"] as? String }, ["lf.csv", "totals.csv", "staff.csv"].map { real.appendingPathComponent($0).path })
+        for input in inputs {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(input["path"] as? String)))
+            XCTAssertEqual(input["sha256"] as? String, SHA256.hex(Array(bytes)), "\(input)")
+            XCTAssertEqual(input["bytes"] as? Int, bytes.count, "\(input)")
+        }
+        XCTAssertFalse(try String(contentsOf: out.appendingPathComponent("results.json"), encoding: .utf8).contains(".."))
+    }
+
     /// A failed analysis has its sheet in results.xlsx, as its entry in results.json: its name,
     /// command and error (the workbook left it out, and with every analysis failed held only an
     /// empty Sheet1).
@@ -113,6 +147,28 @@ final class BatchRunTests: ScratchFolderTestCase {
         check.waitUntilExit()
         XCTAssertEqual(check.terminationStatus, 0, "the notebook must validate and execute: \(message.suffix(2000))")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("over_unemployment.png").path), "the gap chart was drawn")
+    }
+
+    /// A gap's target drawn by the notebook in each form a target takes: a bound as a line, a
+    /// band (`within a..b`) as a span. The band's text was read as a number, so the notebook
+    /// stopped at that cell and drew nothing after it.
+    func testNotebookDrawsEveryFormOfTarget() throws {
+        let spec = directory.appendingPathComponent("targets.yaml")
+        try """
+        data: \(CoverageTests.datasets.appendingPathComponent("survey_sample.csv").path)
+        design: {weights: weight, strata: stratum, cluster: psu, nest: true}
+        analyses:
+          - {name: band, command: gap, variable: score, group: minority, reference: 0, target: 'within -40..-2.5e1'}
+          - {name: bound, command: gap, variable: score, group: minority, reference: 0, target: '>= -30'}
+        """.write(to: spec, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try CommandLine.run(["run", spec.path, "--out", out.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let check = try Python.run([Self.root.appendingPathComponent("scripts/check_notebook.py").path, out.appendingPathComponent("results.ipynb").path])
+        XCTAssertEqual(check.status, 0, "the notebook must execute: \(check.stderr.suffix(2000))")
+        for name in ["band", "bound"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(name).png").path), "the \(name) chart was drawn")
+        }
     }
 
     /// The notebook reads each CSV file as it was written: levels that pandas would take for
