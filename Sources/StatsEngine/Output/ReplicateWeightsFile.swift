@@ -1,8 +1,9 @@
 import Foundation
 
 /// `--save-replicates FILE`: the design's replicate weights as a CSV, one line per data row in
-/// the data's order — the row's id (the `--save-replicates-id` column, else `line`, the data's
-/// line number), `weight` (the sampling weight) and `repw1…repwR` (full replicate weights) —
+/// the data's order — the row's id (the `--save-replicates-id` column, else `data_line`, the
+/// data's line number), `sampling_weight` and `repw1…repwR` (full replicate weights), names no
+/// survey file is likely to hold already, so the columns join the data's without a clash —
 /// and beside it `FILE.options`, the options that reload them as a `--replicate-weights` design
 /// once the columns are joined to the data: type, scale and rscales written in full (shortest
 /// round-trip numbers), and `--mse` when set. Both files are written atomically.
@@ -20,10 +21,10 @@ extension SurveyDesign {
             idName = name
         } else {
             ids = (0..<rowCount).map { String(table.line(ofRow: $0)) }
-            idName = "line"
+            idName = "data_line"
         }
         let r = replicates.count
-        var text = ([idName, "weight"] + replicates.columns).map { Tabular.quoteCSV($0, separator: ",") }.joined(separator: ",") + "\n"
+        var text = ([idName, "sampling_weight"] + replicates.columns).map { Tabular.quoteCSV($0, separator: ",") }.joined(separator: ",") + "\n"
         text.reserveCapacity(rowCount * (r + 2) * 8)
         for i in 0..<rowCount {
             text += ids[i]
@@ -62,7 +63,7 @@ extension ReplicateWeights {
     /// design (the variance and `degf` are R's `svrepdesign` with the same settings).
     func reloadingOptions(file: String) -> String {
         let rscaleText = Set(rscales).count == 1 ? NumberText.shortest(rscales[0]) : rscales.map(NumberText.shortest).joined(separator: ",")
-        var options = ["--weights weight", "--replicate-weights 'repw*'", "--replicate-type \(type.rawValue)"]
+        var options = ["--weights sampling_weight", "--replicate-weights 'repw*'", "--replicate-type \(type.rawValue)"]
         if let rho { options.append("--fay-rho \(NumberText.shortest(rho))") }
         options += ["--replicate-scale \(NumberText.shortest(scale))", "--replicate-rscales \(rscaleText)"]
         if mse { options.append("--mse") }

@@ -103,7 +103,7 @@ public struct DesignOptions: ParsableArguments {
     public var replicates: Int?
 
     /// `--save-replicates`: write the design's replicate weights to this CSV.
-    @Option(name: .customLong("save-replicates"), help: "Write the replicate weights to this CSV (weight, repw1..repwR by data row), with FILE.options holding the options that reload them.")
+    @Option(name: .customLong("save-replicates"), help: "Write the replicate weights to this CSV (data_line, sampling_weight, repw1..repwR by data row), with FILE.options holding the options that reload them.")
     public var saveReplicates: String?
 
     /// `--save-replicates-id`: the column that identifies rows in `--save-replicates`' file.

@@ -59,7 +59,8 @@ final class RunOutputFolderTests: ScratchFolderTestCase {
         try "data: d.csv\ndesign: {make-replicates: jk1, save-replicates: out/reps.csv}\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y}\n"
             .write(to: saving, atomically: true, encoding: .utf8)
         let before = try files(out)
-        for (spec, file) in [("data: out/data.csv", "out/data.csv"), ("data: link/data.csv", "link/data.csv")] {
+        // A path through the link is named as the file it reaches.
+        for (spec, file) in [("data: out/data.csv", "out/data.csv"), ("data: link/data.csv", "out/data.csv")] {
             let path = directory.appendingPathComponent("s.yaml")
             try "\(spec)\nanalyses:\n  - {name: m, command: estimate, stat: mean, variable: y}\n".write(to: path, atomically: true, encoding: .utf8)
             let result = try CommandLine.run(["run", path.path, "--out", out.path])

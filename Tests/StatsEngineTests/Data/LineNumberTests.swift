@@ -155,7 +155,7 @@ final class LineNumberTests: ScratchFolderTestCase {
         let result = try CommandLine.run(["estimate", "mean", "x", "--data", data.path, "--weights", "w", "--make-replicates", "bootstrap",
                                           "--replicates", "5", "--save-replicates", saved.path])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(try CSVReader.read(path: saved.path).numeric("line"), lines.map(Double.init))
+        XCTAssertEqual(try CSVReader.read(path: saved.path).numeric("data_line"), lines.map(Double.init))
     }
 
     /// A `;` file is read with a decimal comma, so `2.5` is the cell that is not a number.

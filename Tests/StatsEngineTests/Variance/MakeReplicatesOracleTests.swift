@@ -263,26 +263,33 @@ final class MakeReplicatesCommandTests: ScratchFolderTestCase {
     }
 
     /// The saved file reloads, with the options written beside it, as a replicate-weights
-    /// design with the made design's numbers.
+    /// design with the made design's numbers, its columns joined to data whose weight column is
+    /// `weight` and which has a column `line` (the saved file's `weight` and `line` clashed
+    /// with them, so the README's join failed on most survey files).
     func testSavedReplicatesReload() throws {
-        guard let data = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
+        guard let bundled = Bundle.module.url(forResource: "strata12", withExtension: "csv", subdirectory: MakeReplicatesOracleTests.folder) else {
             return XCTFail("strata12.csv is missing")
         }
+        var lines = try String(contentsOf: bundled, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines = lines.enumerated().map { i, line in (i == 0 ? line.replacingOccurrences(of: "\"w\"", with: "\"weight\"") + ",line" : line + ",\(i)") }
+        XCTAssert(lines[0].split(separator: ",").contains("\"weight\""), lines[0])
+        let data = directory.appendingPathComponent("data.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: data, atomically: true, encoding: .utf8)
         let saved = directory.appendingPathComponent("reps.csv")
-        let made = try CommandLine.run(["estimate", "mean", "y", "--data", data.path, "--weights", "w", "--strata", "stratum", "--cluster", "psu",
+        let made = try CommandLine.run(["estimate", "mean", "y", "--data", data.path, "--weights", "weight", "--strata", "stratum", "--cluster", "psu",
                                         "--nest", "--make-replicates", "jkn", "--mse", "--save-replicates", saved.path, "--format", "json"])
         XCTAssertEqual(made.status, 0, made.stderr)
         let reps = try CSVReader.read(path: saved.path)
         let original = try CSVReader.read(path: data.path)
-        XCTAssertEqual(reps.names.prefix(3), ["line", "weight", "repw1"])
+        XCTAssertEqual(reps.names.prefix(3), ["data_line", "sampling_weight", "repw1"])
         XCTAssertEqual(reps.names.count, 2 + 24)
-        XCTAssertEqual(try reps.numeric("line"), (0..<original.rowCount).map { Double($0 + 2) })
-        XCTAssertEqual(try reps.numeric("weight"), try original.numeric("w"))
+        XCTAssertEqual(try reps.numeric("data_line"), (0..<original.rowCount).map { Double($0 + 2) })
+        XCTAssertEqual(try reps.numeric("sampling_weight"), try original.numeric("weight"))
         let options = try String(contentsOf: URL(fileURLWithPath: saved.path + ".options"), encoding: .utf8)
         let line = try XCTUnwrap(options.split(separator: "\n").last { !$0.hasPrefix("#") })
         XCTAssert(line.contains("--replicate-type jkn") && line.contains("--replicate-rscales 0.5") && line.contains("--mse"), String(line))
         // Join the columns to the data (same row order) and reload with the written options.
-        let originalLines = try String(contentsOf: data, encoding: .utf8).split(separator: "\n")
+        let originalLines = lines
         let savedLines = try String(contentsOf: saved, encoding: .utf8).split(separator: "\n")
         let joined = zip(originalLines, savedLines).map { "\($0),\($1)" }.joined(separator: "\n") + "\n"
         let both = directory.appendingPathComponent("both.csv")
