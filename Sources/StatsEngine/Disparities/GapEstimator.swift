@@ -146,7 +146,7 @@ public struct GapEstimator: Sendable {
                                       "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
         }
         let statistic = try linearizer(for: request, replicateShares: replicateShares)
-        var domain = try request.subset?.rows(of: table)
+        var domain = try request.subset?.selectedRows(of: table)
         if let covariates = request.adjust {
             // A decomposition's cells are its regressions' rows (those with the outcome and every
             // covariate), so that its parts add up to the difference, as Stata's oaxaca does.

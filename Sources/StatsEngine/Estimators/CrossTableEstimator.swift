@@ -32,7 +32,7 @@ public struct CrossTableEstimator: Sendable {
     public func estimate(_ request: CrossTableRequest) throws -> [CrossTable] {
         try request.validate()
         let rowFactor = try categories(request.row), colFactor = try categories(request.column)
-        let domains = try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+        let domains = try Domains(table: table, by: request.by).within(try request.subset?.selectedRows(of: table))
         let layouts = domains.rows.indices.map { d in
             Layout(domain: zip(domains.columns, domains.labels[d]).map { (column: $0, level: $1) },
                    rows: domains.rows[d], rowFactor: rowFactor, colFactor: colFactor)

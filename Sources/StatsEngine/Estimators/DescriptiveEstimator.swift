@@ -148,7 +148,7 @@ public struct DescriptiveEstimator: Sendable {
 
     /// The request's domains (`--by`), within its `--subset`.
     private func domains(_ request: EstimateRequest) throws -> Domains {
-        try Domains(table: table, by: request.by).within(try request.subset?.rows(of: table))
+        try Domains(table: table, by: request.by).within(try request.subset?.selectedRows(of: table))
     }
 
     /// `linearized(_:replicateShares:)` of a validated request on its `domains`.

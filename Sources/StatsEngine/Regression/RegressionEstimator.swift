@@ -29,7 +29,7 @@ public struct RegressionEstimator: Sendable {
         try request.validate()
         try request.validate(under: design.spec)
         let formula = try ModelFormula(request.formula)
-        let subset = try request.subset?.rows(of: table)
+        let subset = try request.subset?.selectedRows(of: table)
         let model = try linearized(formula, request: request, within: subset, regressOptions: true)
         let (x, fit, influence, weights) = (model.design, model.fit, model.influence, model.weights)
         let replicated = try replicateCovariance(formula, request: request, model: model, within: subset)

@@ -114,6 +114,17 @@ public struct RowFilter: Sendable, Equatable {
         return nil
     }
 
+    /// `rows(of:)` for an analysis the subset is the whole of (`estimate`, `table`, `regress`,
+    /// `gap`): a subset that keeps no row is a data error naming it, where the analysis would
+    /// otherwise say its variable had no values. (A barometer's wave without rows is a note.)
+    public func selectedRows(of table: Table) throws -> [Bool] {
+        let keep = try rows(of: table)
+        guard keep.contains(true) else {
+            throw DisparityError.data(file: table.source, "subset \(quoted: text) keeps no row of the data's \(table.rowCount)")
+        }
+        return keep
+    }
+
     /// Per row of `table`, whether it is in the domain (missing values are not). An unknown
     /// column, a label that does not occur, or an order comparison on a categorical column is a
     /// data error naming the column.

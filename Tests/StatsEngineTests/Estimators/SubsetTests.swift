@@ -111,6 +111,22 @@ final class SubsetTests: XCTestCase {
         XCTAssert(bad.stderr.contains("'region'"), bad.stderr)
     }
 
+    /// A subset that keeps no row is named as such by every command whose analysis it is the
+    /// whole of (they said the variable had no values, or a group no rows, when every row had
+    /// them): exit 1, one line naming the subset and the file.
+    func testASubsetKeepingNoRowIsNamed() throws {
+        let data = try FixtureFiles.url("nested", "csv", in: "svyglm").path
+        let design = ["--data", data, "--weights", "w", "--strata", "stratum", "--cluster", "psu", "--nest", "--subset", "x > 1e9"]
+        for arguments in [["estimate", "mean", "y"], ["estimate", "proportion", "region", "--by", "cat"], ["table", "region", "cat"],
+                          ["regress", "y ~ x"], ["gap", "y", "--group", "region", "--reference", "Nord"]] {
+            let result = try CommandLine.run(arguments + design)
+            XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            XCTAssert(result.stderr.contains("nested.csv") && result.stderr.contains("subset 'x > 1e9' keeps no row of the data's"),
+                      "\(arguments): \(result.stderr)")
+        }
+    }
+
     /// Average marginal effects after `--subset` are those of the same model fitted on the
     /// subset's rows alone (the counterfactual predictions use the fitted rows only).
     func testMarginalEffectsAfterASubsetEqualThoseOnTheSubsetsRows() throws {
