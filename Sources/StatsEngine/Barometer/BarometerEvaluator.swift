@@ -132,7 +132,7 @@ public struct BarometerEvaluator: Sendable {
         }
         // Without a baseline wave there is no change to judge: the measure says why it has no verdict.
         if waves.baselineAbsent {
-            result.notes.append("the data have no wave at or before the baseline \(config.schedule.baseline): no change since it")
+            result.notes.append(MeasureNotes.noBaselineWave(config.schedule.baseline))
         }
         if !measure.context { (result.verdict, result.official) = Self.verdicts(goal, result) }
         return result
@@ -316,10 +316,10 @@ public struct BarometerEvaluator: Sendable {
                                      notes: row.note.map { [$0] } ?? [], standardErrorMeasuresNothing: row.standardErrorMeasuresNothing)
         }
         // A wave without a benchmark wave says so instead of "no rows".
-        var notes = figures.notes.filter { note in !benchmarkMissing.contains { note == WaveContrasts.noRowsNote($0) } }
-        notes += benchmarkMissing.map { "wave \($0): the benchmark \(r.benchmarkData) has no wave at or before it: no figure then, and no change or verdict resting on it" }
+        var notes = figures.notes.filter { note in !benchmarkMissing.contains { note == MeasureNotes.noRows($0) } }
+        notes += benchmarkMissing.map { MeasureNotes.benchmarkWithoutWave($0, benchmark: r.benchmarkData) }
         if benchmarkWave != waves.current {
-            notes.append("the benchmark is \(r.benchmarkData)'s wave \(benchmarkWave)")
+            notes.append(MeasureNotes.benchmarkWave(benchmarkWave, benchmark: r.benchmarkData))
         }
         return MeasureResult(measure: measure, wave: waves.current, baselineWave: waves.baseline, previousWave: waves.previous,
                              current: figures.current, baseline: figures.baseline, previous: figures.previous,

@@ -48,7 +48,7 @@ struct WaveByWave {
                 figure = Figure(value: Inferred.wald(estimate, variance: a * a + b * b, df: nil, level: level), suppressed: nil,
                                 smallestCell: smallest)
             } else {
-                notes.append("the change since \(wave) has no standard error: the two figures rest on overlapping samples (strata in common), whose covariance is not estimated here")
+                notes.append(independent ? MeasureNotes.changeOfFigureWithoutStandardError(since: wave) : MeasureNotes.overlappingChange(since: wave))
                 figure = Figure(value: Inferred(estimate: estimate, standardError: nil, df: nil, low: nil, high: nil),
                                 suppressed: nil, smallestCell: smallest)
             }
@@ -57,7 +57,7 @@ struct WaveByWave {
         }
         // A wave's own notes, or the note that it has no rows.
         func waveNotes(_ at: AtWave?, _ wave: String) -> [String] {
-            at.map { $0.notes.map { "wave \(wave): \($0)" } } ?? [WaveContrasts.noRowsNote(wave)]
+            at.map { $0.notes.map { MeasureNotes.ofWave(wave, $0) } } ?? [MeasureNotes.noRows(wave)]
         }
         current = figure(now)
         notes += waveNotes(now, waves.current)

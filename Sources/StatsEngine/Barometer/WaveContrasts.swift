@@ -114,7 +114,7 @@ struct WaveContrasts {
             definition.flatMap { d in joint?.contrast(d.coefficients) } ?? (estimate: .nan, variance: .nan)
         }
         var variances = linear.map(\.variance)
-        var notes = empty.map(Self.noRowsNote) + undefined
+        var notes = empty.map { MeasureNotes.noRows($0) } + undefined
         let estimates = linear.map(\.estimate)
         // Under replicate variance every figure's variance is the replicates' spread of its
         // estimate: each replicate re-estimates the waves' cells and so the changes (and a gap),
@@ -183,7 +183,7 @@ struct WaveContrasts {
         // (on replicate weights its variance is the replicates', which its level does not show).
         if zip(estimates, variances).contains(where: { $0.isFinite && !$1.isFinite })
             || figures.contains(where: { $0.value.map { $0.estimate.isFinite && $0.standardError == nil } == true }) {
-            notes.append("a figure has no standard error: the design gives one of its groups none (R gives NaN), or a quantile's Woodruff interval leaves the data (R gives NA), so it has no interval (at most an end) and its statistical verdict is inconclusive")
+            notes.append(MeasureNotes.figureWithoutStandardError())
         }
         current = figures[0]
         var next = 1
@@ -214,9 +214,4 @@ struct WaveContrasts {
         "\(cellAndReason): no figure then, and no change or verdict resting on it"
     }
 
-    /// The note on a wave in which the measure's subset or a compared group (or breakdown
-    /// level) has no row with the variable and a positive weight.
-    static func noRowsNote(_ wave: String) -> String {
-        "wave \(wave) has no rows of the measure (none with a value and a positive weight in its subset or groups): no figure then, and no change or verdict resting on it"
-    }
 }

@@ -312,14 +312,16 @@ private struct Page {
         if withheld > 0 {
             out += "<p class=\"withheld-note\"><span class=\"withheld\">..</span> \(e(t("\(withheld) tal tilbageholdt: \(withheldReasons(m)).", "\(withheld) figure\(withheld == 1 ? "" : "s") withheld: \(withheldReasons(m)).")))</p>"
         }
-        if [m.changeSinceBaseline, m.changeSincePrevious].contains(where: { $0?.value != nil && $0?.value?.low == nil }) {
-            out += "<p class=\"withheld-note\">\(e(t("En ændring uden interval: de to tal bygger på overlappende stikprøver, hvis kovarians ikke er estimeret.", "A change without an interval: the two figures rest on overlapping samples, whose covariance is not estimated.")))</p>"
-        }
-        // The measure's own notes (what a figure rests on, replicates left out), each once, in
-        // the engine's words, as in every other format.
+        // The measure's own notes (what a figure rests on, why a change has no interval,
+        // replicates left out), each once: the barometer's in the report's language, the
+        // estimators' in their words, as in every other format.
+        let waves = config.schedule.order + [m.wave, m.baselineWave, m.previousWave].compactMap { $0 }
+        var benchmarks: [String] = []
+        if case .representation(let r) = m.measure.kind { benchmarks.append(r.benchmarkData) }
         var seen = Set<String>()
         for note in m.notes where seen.insert(note).inserted {
-            out += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(note))</p>"
+            let shown = MeasureNotes.translated(note, to: language, waves: waves, benchmarks: benchmarks, breakdown: m.measure.by)
+            out += "<p class=\"note\">\(e(t("Bemærk", "Note"))): \(e(shown))</p>"
         }
         return out
     }

@@ -633,7 +633,7 @@ final class BarometerTests: XCTestCase {
         XCTAssertNil(gone.changeSinceBaseline?.value)
         XCTAssertEqual(gone.n, 0)
         XCTAssertNotNil(m.breakdown[0].changeSinceBaseline?.value)
-        func note(_ level: String, _ wave: String) -> String { "area=\(level): \(WaveContrasts.noRowsNote(wave))" }
+        func note(_ level: String, _ wave: String) -> String { "area=\(level): \(MeasureNotes.noRows(wave))" }
         XCTAssertEqual(m.notes, [note("b", "2011"), note("c", "2010")])
         XCTAssertEqual(result.suppressedCount, 0)
         let json = Report.barometer(result, language: .en).rendered(as: .json)

@@ -105,6 +105,51 @@ final class BarometerReportTests: XCTestCase {
         for note in notes { XCTAssertTrue(html.contains("Note: \(HTMLText.escape(note))"), note) }
     }
 
+    /// In the Danish report the barometer's own notes are Danish, each once (the page repeated
+    /// the reason a change has no interval in Danish and then in English, and named the
+    /// benchmark's wave in English); the English report keeps them as every other format does.
+    func testMeasureNotesAreInTheReportsLanguage() throws {
+        let config = try BarometerConfig.load(path: CoverageTests.datasets.appendingPathComponent("barometer.yaml").path)
+        let result = try BarometerEvaluator(config: config).evaluate(period: "2011H1")
+        let notes = result.goals.flatMap(\.measures).flatMap(\.notes)
+        XCTAssert(notes.contains(MeasureNotes.overlappingChange(since: "2010")), "\(notes)")
+        XCTAssert(notes.contains(MeasureNotes.benchmarkWave("2010", benchmark: "labour_force.csv")), "\(notes)")
+        let danish = BarometerHTML.render(result, config: config, context: try .unstored(result, config: config), language: .da)
+        for english in ["the change since", "the benchmark is", "overlapping samples", "A change without an interval"] {
+            XCTAssertFalse(danish.contains(english), english)
+        }
+        XCTAssert(danish.contains("Bemærk: benchmarket er bølge 2010 af labour_force.csv"), "the benchmark's wave, in Danish")
+        XCTAssert(danish.contains("Bemærk: ændringen siden 2010 har ingen standardfejl: de to tal bygger på overlappende stikprøver"))
+        let english = BarometerHTML.render(result, config: config, context: try .unstored(result, config: config), language: .en)
+        XCTAssertFalse(english.contains("A change without an interval"), "the reason is the measure's note, once")
+        XCTAssert(english.contains("Note: \(HTMLText.escape(MeasureNotes.overlappingChange(since: "2010")))"))
+    }
+
+    /// Every kind of the barometer's own notes reads back in Danish, with a wave's or a
+    /// breakdown level's prefix kept around it; an estimator's note stays in its words.
+    func testEveryBarometerNoteHasItsDanish() {
+        let waves = ["2010", "2011H1"], benchmarks = ["lf.csv"]
+        let kinds: [(ReportLanguage) -> String] = [
+            { MeasureNotes.noBaselineWave("2010", in: $0) }, { MeasureNotes.benchmarkWithoutWave("2011H1", benchmark: "lf.csv", in: $0) },
+            { MeasureNotes.benchmarkWave("2010", benchmark: "lf.csv", in: $0) }, { MeasureNotes.overlappingChange(since: "2010", in: $0) },
+            { MeasureNotes.changeOfFigureWithoutStandardError(since: "2010", in: $0) }, { MeasureNotes.figureWithoutStandardError(in: $0) },
+            { MeasureNotes.noRows("2011H1", in: $0) },
+        ]
+        for kind in kinds {
+            XCTAssertNotEqual(kind(.da), kind(.en))
+            XCTAssertEqual(MeasureNotes.translated(kind(.en), to: .da, waves: waves, benchmarks: benchmarks, breakdown: nil), kind(.da))
+            XCTAssertEqual(MeasureNotes.translated(kind(.en), to: .en, waves: waves, benchmarks: benchmarks, breakdown: nil), kind(.en))
+            XCTAssertEqual(MeasureNotes.translated("area=Nord: " + kind(.en), to: .da, waves: waves, benchmarks: benchmarks, breakdown: "area"),
+                           "area=Nord: " + kind(.da))
+        }
+        let engine = SurveyDesign.zeroDegreesOfFreedomNote
+        XCTAssertEqual(MeasureNotes.translated(MeasureNotes.ofWave("2011H1", engine), to: .da, waves: waves, benchmarks: benchmarks, breakdown: nil),
+                       "bølge 2011H1: " + engine)
+        XCTAssertEqual(MeasureNotes.translated(MeasureNotes.ofWave("2011H1", MeasureNotes.figureWithoutStandardError()), to: .da, waves: waves,
+                                               benchmarks: benchmarks, breakdown: nil),
+                       "bølge 2011H1: " + MeasureNotes.figureWithoutStandardError(in: .da))
+    }
+
     func testEnglishReport() throws {
         let (html, result) = try report(language: .en)
         XCTAssertTrue(html.contains("<html lang=\"en\">") && html.contains("Overview") && html.contains("Verdict rules"))
@@ -279,4 +324,24 @@ final class BarometerReportTests: XCTestCase {
         prev = line
     print(w, h, nonwhite / (w * h), dark / (w * h))
     """#
+}
+
+/// Why a wave-by-wave change (a decomposition's part, a representation index) has no standard
+/// error: overlapping samples, or, between independent waves, a figure without one (which the
+/// note also called overlapping samples).
+final class WaveByWaveNoteTests: XCTestCase {
+    func testAChangeWithoutStandardErrorNamesItsReason() throws {
+        func changeNotes(strata: [Set<Int32>], baselineError: Double?) throws -> [String] {
+            let waves = WaveContrasts.Waves(current: "2011", baseline: "2010", previous: nil)
+            let figures = try WaveByWave(waves: waves, minimumCell: 3, level: 0.95) { wave in
+                let error = wave == "2010" ? baselineError : 0.1
+                return WaveByWave.AtWave(value: Inferred(estimate: 1, standardError: error, df: nil, low: nil, high: nil), smallestCell: 50,
+                                         strata: [wave == "2010" ? strata[0] : strata[1]])
+            }
+            XCTAssertNil(figures.changeSinceBaseline?.value?.standardError)
+            return figures.notes
+        }
+        XCTAssertEqual(try changeNotes(strata: [[1, 2], [3, 4]], baselineError: nil), [MeasureNotes.changeOfFigureWithoutStandardError(since: "2010")])
+        XCTAssertEqual(try changeNotes(strata: [[1, 2], [2, 3]], baselineError: 0.1), [MeasureNotes.overlappingChange(since: "2010")])
+    }
 }
