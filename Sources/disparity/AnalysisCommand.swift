@@ -7,10 +7,10 @@ import StatsEngine
 enum AnalysisCommand {
     static func run(data: DataOptions, design: DesignOptions, output: OutputOptions, columns: ColumnSelection,
                     _ compute: (Table, SurveyDesign) throws -> Report) throws {
-        try output.refuseReplacing([data.data])
         let spec = try design.spec()
+        try output.refuseReplacing([data.data] + spec.inputFiles)
         try spec.refuseLonelyRuleOnReplicateWeights()
-        try spec.refuseSavingOver([data.data])
+        try spec.refuseSavingOver([data.data] + spec.inputFiles)
         try spec.refuseTotalsFromStandardInput(beside: [("--data", data.data)])
         try output.refuseColliding(with: spec.savedFiles)
         let timer = PhaseTimer(enabled: output.timings)

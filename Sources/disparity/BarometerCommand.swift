@@ -45,9 +45,10 @@ struct BarometerCommand: ParsableCommand {
         guard seed == nil || bootstrap != nil else { throw DisparityError.usage("--seed needs --bootstrap") }
         let method = try bootstrap.map { try VarianceMethod.checkedBootstrap(replicates: $0, seed: seed ?? DesignOptions.defaultSeed) }
         let configuration = try timer.measure("read") { try BarometerConfig.load(path: config).withVarianceMethod(method) }
-        try refuseReplacing(configuration.dataFiles)
+        let inputs = configuration.dataFiles + configuration.totalsFiles
+        try refuseReplacing(inputs)
         for goal in configuration.goals {
-            for measure in goal.measures { try measure.design.refuseSavingOver([config] + configuration.dataFiles + (history.map { [$0] } ?? [])) }
+            for measure in goal.measures { try measure.design.refuseSavingOver([config] + inputs + (history.map { [$0] } ?? [])) }
         }
         guard minCell >= 1 else { throw DisparityError.usage("--min-cell must be at least 1 (got \(minCell))") }
         guard !everyPeriod || history != nil else { throw DisparityError.usage("--every-period stores each period: it needs --history FILE") }

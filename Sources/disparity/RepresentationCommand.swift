@@ -16,11 +16,11 @@ struct RepresentationCommand: ParsableCommand {
         if data.data == "-", options.benchmark == "-" {
             throw DisparityError.usage("--data - and --benchmark - would both read standard input, which can be read once: name a file for one")
         }
-        try output.refuseReplacing([data.data, options.benchmark])
-        let request = try options.request()
         let populationSpec = try design.spec()
+        try output.refuseReplacing([data.data, options.benchmark] + populationSpec.inputFiles)
+        let request = try options.request()
         if options.census { try populationSpec.refuseSamplingBesideCensus(benchmarkCensus: options.benchmarkCensus) }
-        try populationSpec.refuseSavingOver([data.data, options.benchmark])
+        try populationSpec.refuseSavingOver([data.data, options.benchmark] + populationSpec.inputFiles)
         try populationSpec.refuseTotalsFromStandardInput(beside: [("--data", data.data), ("--benchmark", options.benchmark)])
         try output.refuseColliding(with: populationSpec.savedFiles)
         let benchmarkSpec = options.benchmarkSpec(like: populationSpec)

@@ -134,6 +134,10 @@ public struct BarometerMeasure: Sendable {
             let options = try SpecArguments<GapOptions>(positionalKeys: GapOptions.positionalKeys, ownKeys: Self.ownKeys)
                 .decode(at, adding: [levelArgument])
             var request = try at.placing { try options.request(requiringGroup: false) }
+            // A measure is one figure: a gap between its focal group and the reference.
+            if !request.group.isEmpty, request.focal == nil {
+                throw at.usageError("a gap measure needs 'focal', the group compared with the reference \(quoted: request.reference) (a measure reports one gap; another focal group is another measure)")
+            }
             if at["min-cell"] != nil { minimumCell = request.disclosure.minimumCell }
             // The barometer withholds figures itself, cell by cell across waves.
             request.disclosure = .none

@@ -15,8 +15,7 @@ extension CSVReader {
         let size = Int(info.st_size)
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             // A named pipe or device has no size: read it to its end, as standard input.
-            let data = FileHandle(fileDescriptor: fd, closeOnDealloc: false).readDataToEndOfFile()
-            return InputBytes(capacity: data.count) { data.copyBytes(to: $0) }
+            return try readToEnd(fd, source: path)
         }
         if size > 0, let mapped = InputBytes(mapping: fd, size: size) { return mapped }
         return try InputBytes(capacity: size) { buffer in
@@ -61,9 +60,30 @@ extension CSVReader {
         return lines
     }
 
+    /// The bytes of standard input (`--data -`); a read error (standard input a directory) is a
+    /// data error naming `<stdin>`.
     static func readStandardInput() throws -> InputBytes {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        return InputBytes(capacity: data.count) { data.copyBytes(to: $0) }
+        try readToEnd(0, source: "<stdin>")
+    }
+
+    /// Everything `fd` gives until its end (a pipe, a device, standard input); a read error is a
+    /// data error naming `source` with the system's reason (Foundation's reading traps on one).
+    private static func readToEnd(_ fd: Int32, source: String) throws -> InputBytes {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DisparityError.data(file: source, "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[..<n])
+        }
+        return InputBytes(capacity: bytes.count) { buffer in
+            if !bytes.isEmpty { bytes.withUnsafeBufferPointer { buffer.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
+            return bytes.count
+        }
     }
 
     /// Walks the header line, calling `visit` with each byte outside quotes; returns where the

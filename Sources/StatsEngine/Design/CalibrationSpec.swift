@@ -67,6 +67,12 @@ public struct CalibrationSpec: Sendable, Equatable {
 }
 
 extension BarometerConfig {
+    /// Every measure's calibration totals file (resolved), each once: inputs no output may replace.
+    public var totalsFiles: [String] {
+        var seen = Set<String>()
+        return goals.flatMap(\.measures).flatMap(\.design.inputFiles).filter { seen.insert($0).inserted }
+    }
+
     /// The configuration with every measure's calibration totals file resolved against the
     /// configuration's folder, as its data files are, and each wave (period) calibrated to the
     /// totals on its own: the waves are samples of the population at different times.
@@ -85,6 +91,13 @@ extension BarometerConfig {
 }
 
 extension DesignSpec {
+    /// The files the design reads besides the data: its calibration totals (none from standard
+    /// input), which no output may replace.
+    public var inputFiles: [String] {
+        guard let totals = calibration?.totals, totals != "-" else { return [] }
+        return [totals]
+    }
+
     /// Refuses `--totals -` beside another input read from standard input (`--data -`, a
     /// benchmark's): both would read it, and it can be read once (the second read found it
     /// empty, "the file is empty").

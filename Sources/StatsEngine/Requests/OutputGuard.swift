@@ -15,9 +15,10 @@ public enum OutputGuard {
 
     /// Throws a usage error (exit 2), "`option` `path` is an input of this command", for the
     /// first output in `outputs` that is the same file as one of `inputs`. Paths that do not
-    /// exist yet and `-` (standard input) are never inputs.
+    /// exist yet are never inputs; `-` is what standard input reads (`< data.csv`: that file,
+    /// so `--output data.csv` or `/dev/stdin` would replace the data being read).
     public static func refuse(_ outputs: [(option: String, path: String)], overwriting inputs: [String]) throws {
-        let identities = Set(inputs.filter { $0 != "-" }.compactMap(identity))
+        let identities = Set(inputs.compactMap { $0 == "-" ? standardInputIdentity() : identity($0) })
         guard !identities.isEmpty else { return }
         for (option, path) in outputs {
             if let id = identity(path), identities.contains(id) {
@@ -71,6 +72,13 @@ public enum OutputGuard {
     private struct FileIdentity: Hashable {
         var device: UInt64
         var inode: UInt64
+    }
+
+    /// The file standard input reads, when it is one (not a pipe or a terminal).
+    private static func standardInputIdentity() -> FileIdentity? {
+        var info = stat()
+        guard fstat(0, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     private static func identity(_ path: String) -> FileIdentity? {

@@ -177,6 +177,54 @@ final class OutputGuardTests: ScratchFolderTestCase {
         XCTAssert(result.stdout.contains("x,mean,,2,1,"), result.stdout)
     }
 
+    /// The file standard input reads (`--data - < data.csv`) is an input: `--output data.csv` or
+    /// `/dev/stdin` replaced (or overwrote in place) the data being read. A read error on
+    /// standard input (a directory) is one line naming `<stdin>`, where it trapped.
+    func testTheFileStandardInputReadsIsAnInput() throws {
+        func shell(_ command: String) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            process.currentDirectoryURL = directory
+            process.environment = ["DISPARITY": CommandLine.executable.path, "PATH": "/usr/bin:/bin"]
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        for output in ["data.csv", "/dev/stdin", "link.csv"] {
+            let result = try shell("\"$DISPARITY\" estimate mean score --data - --output \(output) < data.csv")
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssertEqual(result.stderr, "disparity: --output \(output) is an input of this command\n")
+            XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("data.csv")), original, "data.csv unchanged")
+        }
+        XCTAssertEqual(try shell("cat data.csv | \"$DISPARITY\" estimate mean score --data - --output out.csv").status, 0)
+        let directoryRead = try shell("\"$DISPARITY\" estimate mean score --data - < .")
+        XCTAssertEqual(directoryRead.status, 1, directoryRead.stderr)
+        XCTAssertEqual(directoryRead.stderr, "disparity: <stdin>: cannot read: Is a directory\n")
+    }
+
+    /// Calibration totals are an input: `--output`, `--save-replicates`, and the barometer's
+    /// `--output` and `--report` naming a totals file replaced it.
+    func testCalibrationTotalsAreAnInput() throws {
+        let totals = "variable,level,total\nminority,0,8000\nminority,1,2000\n"
+        try totals.write(to: directory.appendingPathComponent("totals.csv"), atomically: true, encoding: .utf8)
+        let calibrated = ["estimate", "mean", "score", "--data", "data.csv", "--weights", "weight", "--poststratify", "minority", "--totals", "totals.csv"]
+        try assertRefused(calibrated + ["--output", "totals.csv"], naming: "--output totals.csv")
+        try assertRefused(calibrated + ["--strata", "stratum", "--cluster", "psu", "--make-replicates", "jk1", "--save-replicates", "./totals.csv"],
+                          naming: "--save-replicates ./totals.csv")
+        let config = try String(contentsOf: directory.appendingPathComponent("barometer.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "design: {weights: weight, strata: stratum, cluster: psu}",
+                                  with: "design: {weights: weight, strata: stratum, cluster: psu, poststratify: minority, totals: totals.csv}")
+        XCTAssert(config.contains("totals: totals.csv"))
+        try config.write(to: directory.appendingPathComponent("barometer.yaml"), atomically: true, encoding: .utf8)
+        try assertRefused(["barometer", "barometer.yaml", "--format", "csv", "--output", "totals.csv"], naming: "--output totals.csv")
+        try assertRefused(["barometer", "barometer.yaml", "--report", "totals.csv"], naming: "--report totals.csv")
+        XCTAssertEqual(try String(contentsOf: directory.appendingPathComponent("totals.csv"), encoding: .utf8), totals)
+    }
+
     func testBenchmarkConfigAndGoalDataAreRefused() throws {
         try FileManager.default.copyItem(atPath: directory.appendingPathComponent("data.csv").path,
                                          toPath: directory.appendingPathComponent("staff.csv").path)

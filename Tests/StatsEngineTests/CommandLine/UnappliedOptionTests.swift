@@ -262,6 +262,9 @@ final class UnappliedOptionTests: ScratchFolderTestCase {
     func testBarometerMeasureKeysItWouldNotApply() throws {
         assertUsageError(try barometer("{label: T, unit: score points, variable: y, target: '<= 3'}"),
                          "measure 1a: 'target' belongs to the goal (kind target or band), not to a measure", "barometer target")
+        // A gap measure without its focal group (it crashed: a measure reports one gap).
+        assertUsageError(try barometer("{label: T, unit: score points, variable: y, group: g, reference: a}"),
+                         "measure 1a: a gap measure needs 'focal', the group compared with the reference 'a'", "barometer focal")
         let representation = "label: T, unit: index, measure: representation, variable: g, focal: a"
         for (key, block) in [("benchmark-weights: w", "design: {weights: w}"), ("benchmark-subset: 'x > 1'", "subset: 'x > 2'"),
                              ("benchmark-census: true", "census: true")] {
