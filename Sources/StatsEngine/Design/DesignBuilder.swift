@@ -200,7 +200,7 @@ extension SurveyDesign {
         // Replicate weights: their columns resolved and read.
         var replicateWeights: ReplicateWeights? = nil
         if case .replicateWeights(let replicates) = spec.varianceMethod {
-            replicateWeights = try ReplicateWeights(spec: replicates, table: table)
+            replicateWeights = try ReplicateWeights(spec: replicates, table: table, weights: spec.weights)
         }
 
         self.init(spec: spec, source: source, rowNumbering: table.rowNumbering, weights: weights, stratum: stratum, strataLabels: strataLabels,

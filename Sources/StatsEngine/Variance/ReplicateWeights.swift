@@ -55,19 +55,24 @@ public struct ReplicateWeights: Sendable {
         self.made = made
     }
 
-    /// Resolves `spec` against `table`.
-    /// - Throws: `DisparityError.usage` when the columns match nothing, fewer than two replicates
-    ///   are found, or the type's settings are wrong (Fay without rho, JKn without rscales,
-    ///   rscales of the wrong length); `.data` naming the column and line for a missing,
+    /// Resolves `spec` against `table`, beside the full-sample weights of column `weights` (nil:
+    /// none).
+    /// - Throws: `DisparityError.usage` when the columns match nothing or the weights' column
+    ///   (`weight*` beside `--weights weight`: it would be one more replicate), fewer than two
+    ///   replicates are found, or the type's settings are wrong (Fay without rho, JKn without
+    ///   rscales, rscales of the wrong length); `.data` naming the column and line for a missing,
     ///   non-numeric or negative replicate weight, and the column of weights whose sum
     ///   overflows.
-    public init(spec: ReplicateWeightsSpec, table: Table) throws {
+    public init(spec: ReplicateWeightsSpec, table: Table, weights: String? = nil) throws {
         var columns: [String] = []
         for item in DesignOptions.list(spec.columns) where !item.isEmpty {
             // Matched against the file's columns: one the reader skipped is `Table.column`'s error.
             let matched = table.fileNames.filter { ColumnSelection.item(item, matches: $0) }
             guard !matched.isEmpty else {
                 throw DisparityError.usage("--replicate-weights '\(spec.columns)': '\(item)' matches no column of \(table.source)")
+            }
+            if let weights, matched.contains(weights) {
+                throw DisparityError.usage("--replicate-weights '\(spec.columns)': '\(item)' matches the full-sample weights' column \(quoted: weights) (--weights), which is no replicate: name the replicates alone (such as '\(weights)[0-9]*')")
             }
             // A column named twice would count twice in R's svrepdesign (and set its default
             // scale): refused rather than counted once or twice silently.

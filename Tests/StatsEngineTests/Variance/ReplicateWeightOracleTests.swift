@@ -123,6 +123,20 @@ final class ReplicateWeightErrorTests: ScratchFolderTestCase {
                                code: 2, mentions: ["--fay-rho in [0, 1)"])
     }
 
+    /// A glob that matches the full-sample weights' column (`w*` beside `--weights w`) took it
+    /// as one more replicate, changing the scale and the SE without a word: refused.
+    func testAGlobMatchingTheWeightsIsRefused() throws {
+        let csv = "y,w,w1,w2,w3\n1,1,1,0,2\n2,1,2,1,0\n3,2,0,2,2\n"
+        try assertCommandFails(in: directory, csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "w*", "--replicate-type", "jk1"],
+                               code: 2, mentions: ["'w*' matches the full-sample weights' column 'w' (--weights)", "'w[0-9]*'"])
+        try assertCommandFails(in: directory, csv, ["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "w1,w,w2", "--replicate-type", "jk1"],
+                               code: 2, mentions: ["'w' matches the full-sample weights' column 'w'"])
+        let data = directory.appendingPathComponent("data.csv").path
+        let alone = try CommandLine.run(["estimate", "mean", "y", "--weights", "w", "--replicate-weights", "w[0-9]*", "--replicate-type", "jk1",
+                                         "--data", data, "--format", "csv"])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+    }
+
     /// BRR, Fay and SDR have their scale by definition (SDR its rscales too), and R's
     /// svrepdesign replaces another: a scale given was applied, a variance R never gives (brr
     /// with scale 5: an SE 16 times R's). Refused, naming the type's own scale, which is taken
