@@ -74,16 +74,42 @@ public indirect enum ArithmeticExpression: Hashable, Sendable {
         return ordered
     }
 
-    /// Canonical R-like text: spaces around + and -, none around * / ^.
+    /// Canonical R-like text: spaces around + and -, none around * / ^, and the parentheses the
+    /// expression's structure needs, no more (`I((x + 1)*2)`, `(-x)^2` against `-x^2`), so that
+    /// two expressions never read alike. (Without them, `I((x+1)*2)` read `I(x + 1*2)`, and two
+    /// terms of a model could share a name.)
     var text: String {
         switch self {
         case .number(let v): return NumberFormat.label(v)
         case .column(let c): return c
-        case .negate(let e): return "-" + e.text
+        case .negate(let e): return "-" + e.operand(above: Self.unaryPrecedence, orEqual: true)
         case .binary(let op, let a, let b):
-            let spaced = op == "+" || op == "-"
-            return a.text + (spaced ? " \(op) " : "\(op)") + b.text
+            let spaced = op == "+" || op == "-", p = Self.precedence(op)
+            // `^` groups to the right (a^b^c is a^(b^c)); the others to the left.
+            return a.operand(above: p, orEqual: op == "^") + (spaced ? " \(op) " : "\(op)") + b.operand(above: p, orEqual: op != "^")
         case .call(let f, let e): return "\(f)(\(e.text))"
         }
+    }
+
+    /// R's precedence of unary minus: below `^`, above `*` and `/` (`-x^2` is -(x²), `-x*2` is (−x)·2).
+    private static let unaryPrecedence = 3
+
+    /// How tightly a binary operator binds: `+ -` 1, `* /` 2, `^` 4.
+    private static func precedence(_ op: Character) -> Int { op == "^" ? 4 : op == "*" || op == "/" ? 2 : 1 }
+
+    /// How tightly the expression's outermost operation binds (a negative number as unary minus).
+    private var precedence: Int {
+        switch self {
+        case .number(let v): return v < 0 || (v == 0 && v.sign == .minus) ? Self.unaryPrecedence : 5
+        case .column, .call: return 5
+        case .negate: return Self.unaryPrecedence
+        case .binary(let op, _, _): return Self.precedence(op)
+        }
+    }
+
+    /// The text as an operand of an operation of precedence `p`: in parentheses where it binds
+    /// less tightly (or, with `orEqual`, as tightly).
+    private func operand(above p: Int, orEqual: Bool) -> String {
+        precedence < p || (orEqual && precedence == p) ? "(\(text))" : text
     }
 }
