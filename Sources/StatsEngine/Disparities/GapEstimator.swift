@@ -129,7 +129,11 @@ public struct GapEstimator: Sendable {
             throw DisparityError.data(file: table.source, column: request.group,
                                       "the reference level \(quoted: request.reference) does not occur (levels: \(listed: groups.levels))")
         }
-        var focalCodes = groups.levels.indices.filter { $0 != referenceCode }
+        // Without --focal, every other level the subset keeps rows of (R's svyby drops the others).
+        let subset = try request.subset?.selectedRows(of: table)
+        var present = [Bool](repeating: subset == nil, count: groups.levels.count)
+        if let subset { for (i, code) in groups.codes.enumerated() where code >= 0 && subset[i] { present[Int(code)] = true } }
+        var focalCodes = groups.levels.indices.filter { $0 != referenceCode && present[$0] }
         if let focal = request.focal {
             guard let code = table.level(focal, among: groups.levels, ofColumn: request.group) else {
                 throw DisparityError.data(file: table.source, column: request.group,
@@ -146,7 +150,7 @@ public struct GapEstimator: Sendable {
                                       "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
         }
         let statistic = try linearizer(for: request, replicateShares: replicateShares)
-        var domain = try request.subset?.selectedRows(of: table)
+        var domain = subset
         if let covariates = request.adjust {
             // A decomposition's cells are its regressions' rows (those with the outcome and every
             // covariate), so that its parts add up to the difference, as Stata's oaxaca does.
@@ -436,7 +440,10 @@ public struct GapEstimator: Sendable {
             return { rows, cell in Linearization.mean(y, w, rows: try present(rows, [y], cell)) }
         case .proportion:
             let y = try indicator(request)
-            return { rows, cell in Linearization.mean(y, w, rows: try present(rows, [y], cell)) }
+            return { rows, cell in
+                try refuseNonIndicator(y, rows: rows, request)
+                return Linearization.mean(y, w, rows: try present(rows, [y], cell))
+            }
         case .ratio:
             let y = try table.numeric(request.variable), x = try table.numeric(request.denominator!)
             return { rows, cell in
@@ -457,7 +464,8 @@ public struct GapEstimator: Sendable {
         }
     }
 
-    /// 1{y = category} (or y itself for a 0/1 variable), NaN where y is missing.
+    /// 1{y = category} (or y itself for a 0/1 variable, checked on the rows a cell uses:
+    /// `refuseNonIndicator`), NaN where y is missing.
     private func indicator(_ request: GapRequest) throws -> [Double] {
         if let category = request.category {
             let c = try table.categorical(request.variable)
@@ -471,12 +479,15 @@ public struct GapEstimator: Sendable {
             throw DisparityError.data(file: table.source, column: request.variable,
                                       "categorical (levels \(listed: Array(c.levels.prefix(6)))): a proportion counts one level; name it with --category")
         }
-        let y = try table.numeric(request.variable)
-        if let r = y.firstIndex(where: { !$0.isNaN && $0 != 0 && $0 != 1 }) {
-            throw table.rowError(r, column: request.variable,
-                                      "a proportion needs a 0/1 variable (found \(NumberFormat.label(y[r]))); name the counted level with --category")
-        }
-        return y
+        return try table.numeric(request.variable)
+    }
+
+    /// Refuses a value other than 0 and 1 among `rows` of the proportion's variable `y` (only
+    /// the rows a cell uses: one outside `--subset` is none of the analysis's business).
+    private func refuseNonIndicator(_ y: [Double], rows: [Int32], _ request: GapRequest) throws {
+        guard request.category == nil, let r = rows.first(where: { let v = y[Int($0)]; return !v.isNaN && v != 0 && v != 1 }) else { return }
+        throw table.rowError(Int(r), column: request.variable,
+                             "a proportion needs a 0/1 variable (found \(NumberFormat.label(y[Int(r)]))); name the counted level with --category")
     }
 
     /// A quantile cell linearized through its Woodruff interval, with the df `estimate quantile`

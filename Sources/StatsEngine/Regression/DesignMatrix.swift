@@ -53,7 +53,7 @@ public struct DesignMatrix: Sendable {
     public init(formula: ModelFormula, table: Table, fixedLevels: [ModelVariable: [String]]? = nil, within: [Bool]? = nil) throws {
         self.formula = formula
         self.table = table
-        let resolver = VariableResolver(table: table, formula: formula)
+        let resolver = VariableResolver(table: table, formula: formula, within: within)
         let response = try resolver.numeric(formula.response, role: "response")
         var resolved: [ModelVariable: ResolvedVariable] = [:]
         for v in formula.terms.flatMap(\.variables) where resolved[v] == nil { resolved[v] = try resolver.resolve(v) }

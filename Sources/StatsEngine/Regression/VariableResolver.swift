@@ -20,6 +20,9 @@ enum ResolvedVariable {
 struct VariableResolver {
     let table: Table
     let formula: ModelFormula
+    /// The rows the model may use (`--subset`): an expression is evaluated on them alone, so a
+    /// row outside (a log's argument of 0 there) is no error; nil: every row.
+    var within: [Bool]? = nil
 
     func resolve(_ v: ModelVariable) throws -> ResolvedVariable {
         switch v {
@@ -53,7 +56,12 @@ struct VariableResolver {
             throw DisparityError.usage("\(formula.label): factor(\(name)) cannot be the \(role)")
         case .expression(let e, let label):
             for name in e.columns { _ = try column(name) }
-            return try ArithmeticEvaluation(table: table, label: "\(formula.label), \(label)").values(e, as: Double.self)
+            guard let within else { return try ArithmeticEvaluation(table: table, label: "\(formula.label), \(label)").values(e, as: Double.self) }
+            let rows = within.indices.filter { within[$0] }.map(Int32.init)
+            let inside = try ArithmeticEvaluation(table: table, label: "\(formula.label), \(label)", rows: rows).values(e, as: Double.self)
+            var values = [Double](repeating: .nan, count: table.rowCount)
+            for (k, r) in rows.enumerated() { values[Int(r)] = inside[k] }
+            return values
         }
     }
 

@@ -127,6 +127,37 @@ final class SubsetTests: XCTestCase {
         }
     }
 
+    /// Rows outside `--subset` are none of the analysis's business: a formula's `log(x)` or
+    /// `I(x^0.5)` is evaluated on the subset's rows alone (a row outside with x = −1 was an
+    /// error, so the subset could not keep the log defined), and a gap's proportion checks its
+    /// 0/1 values there too; without `--focal`, a level the subset keeps no row of is not compared.
+    func testRowsOutsideTheSubsetAreNotEvaluated() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("subset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rows = [(2.0, 5.0, 0), (3, 7, 1), (-1, -4, 2), (4, 8, 0), (5, 11, 1), (6, 12, 1), (7, 15, 0), (2, 6, 1), (3, 8, 0)]
+        let data = directory.appendingPathComponent("d.csv"), positive = directory.appendingPathComponent("p.csv")
+        try ("x,y,b\n" + rows.map { "\($0.0),\($0.1),\($0.2)\n" }.joined()).write(to: data, atomically: true, encoding: .utf8)
+        try ("x,y,b\n" + rows.filter { $0.0 > 0 }.map { "\($0.0),\($0.1),\($0.2)\n" }.joined()).write(to: positive, atomically: true, encoding: .utf8)
+        func estimates(_ arguments: [String]) throws -> [Double] {
+            let result = try CommandLine.run(arguments + ["--format", "json"])
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap(json["results"] as? [[String: Any]]).compactMap { ($0["estimate"] as? NSNumber)?.doubleValue }
+        }
+        for formula in ["y ~ log(x)", "y ~ I(x^0.5)"] {
+            let subset = try estimates(["regress", formula, "--subset", "x > 0", "--data", data.path])
+            let alone = try estimates(["regress", formula, "--data", positive.path])
+            XCTAssertEqual(subset.count, 2)
+            for (a, b) in zip(subset, alone) { XCTAssertEqual(a, b, accuracy: 1e-12 * abs(b), formula) }
+        }
+        let gap = try estimates(["gap", "b", "--group", "x", "--reference", "2", "--stat", "proportion", "--subset", "x > 0", "--data", data.path])
+        XCTAssertEqual(gap, try estimates(["gap", "b", "--group", "x", "--reference", "2", "--stat", "proportion", "--data", positive.path]))
+        let inside = try CommandLine.run(["gap", "b", "--group", "x", "--reference", "2", "--stat", "proportion", "--data", data.path])
+        XCTAssertEqual(inside.status, 1)
+        XCTAssert(inside.stderr.contains("d.csv:4, column 'b': a proportion needs a 0/1 variable (found 2)"), inside.stderr)
+    }
+
     /// Average marginal effects after `--subset` are those of the same model fitted on the
     /// subset's rows alone (the counterfactual predictions use the fitted rows only).
     func testMarginalEffectsAfterASubsetEqualThoseOnTheSubsetsRows() throws {
