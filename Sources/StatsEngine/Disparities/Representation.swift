@@ -126,11 +126,17 @@ public struct RepresentationEstimator: Sendable {
                          onBenchmark ? b.note.map { "benchmark: \($0)" } : nil].compactMap { $0 }
             let note = notes.isEmpty ? nil : notes.joined(separator: "; ")
             let measuresNothing = onPopulation && s.measuresNothing || onBenchmark && b.measuresNothing
+            // An index over a share of 0 does not exist: no figure, said (it showed a standard error of 0).
+            guard value.isFinite else {
+                let why = "no \(name): the \(name == "index" ? "benchmark's share" : "expected share") is 0, so the ratio is undefined"
+                return RepresentationRow(component: name, estimate: .nan, standardError: .nan, confidenceLow: nil, confidenceHigh: nil,
+                                         note: [note, why].compactMap { $0 }.joined(separator: "; "), standardErrorMeasuresNothing: false)
+            }
             var v = 0.0
             for a in 0..<k { for c in 0..<k {
                 v += populationGradient[a] * s.covariance[a, c] * populationGradient[c] + benchmarkGradient[a] * b.covariance[a, c] * benchmarkGradient[c]
             } }
-            let inferred = Inferred.wald(value, variance: max(0, v), df: nil, level: request.level).scaled(by: scale)
+            let inferred = Inferred.wald(value, variance: v.isNaN ? v : max(0, v), df: nil, level: request.level).scaled(by: scale)
             return RepresentationRow(component: name, estimate: inferred.estimate, standardError: inferred.standardError ?? .nan,
                                      confidenceLow: inferred.low, confidenceHigh: inferred.high, note: note,
                                      standardErrorMeasuresNothing: measuresNothing)

@@ -83,6 +83,24 @@ final class RepresentationTests: XCTestCase {
         }
     }
 
+    /// An index over a benchmark share (or expected share) of 0 does not exist: no estimate, no
+    /// standard error, a note (it showed a standard error of 0 beside a null estimate).
+    func testAnIndexOverAShareOfZeroIsUndefinedAndSaid() throws {
+        let staff = try CSVReader.parse(Array("g,e\na,x\nb,x\na,y\nb,y\n".utf8), source: "staff.csv")
+        let labour = try CSVReader.parse(Array("g,e,w\na,x,0\nb,y,1\nb,x,2\n".utf8), source: "bench.csv")
+        let estimator = RepresentationEstimator(
+            population: RepresentationSource(table: staff, design: try SurveyDesign(spec: DesignSpec(), table: staff), census: true),
+            benchmark: RepresentationSource(table: labour, design: try SurveyDesign(spec: DesignSpec(weights: "w"), table: labour), census: false))
+        for (request, component, why) in [(RepresentationRequest(column: "g", focal: "a"), "index", "benchmark's share"),
+                                          (RepresentationRequest(column: "g", focal: "a", standardise: "e"), "standardised index", "expected share")] {
+            let rows = try estimator.estimate(request)
+            let row = try XCTUnwrap(rows.first { $0.component == component })
+            XCTAssert(row.estimate.isNaN && row.standardError.isNaN && row.confidenceLow == nil, "\(row)")
+            XCTAssertEqual(row.note, "no \(component): the \(why) is 0, so the ratio is undefined")
+            XCTAssertEqual(rows.first { $0.component == "share" }?.estimate, 50, "in percent")
+        }
+    }
+
     /// Staff rows without a level of the standardising characteristic leave every figure, the
     /// raw share too (so that the share and the expected share rest on the same rows), and every
     /// row says so: the share moved from 2/5 to 2/4 without a word.
