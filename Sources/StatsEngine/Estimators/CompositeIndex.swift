@@ -6,7 +6,8 @@
 public struct CompositeIndex: Sendable, Equatable {
     /// The item columns, in the order given.
     public var items: [String]
-    /// One non-negative weight per item, in `items` order, not all zero; relative (equal by default).
+    /// One non-negative weight per item, in `items` order, not all zero; relative (equal by
+    /// default), stored scaled by a power of two that brings the largest near 1.
     public var weights: [Double]
     /// The items' common scale, e.g. 1...5 for a Likert item.
     public var low: Double
@@ -26,8 +27,15 @@ public struct CompositeIndex: Sendable, Equatable {
             throw DisparityError.usage("--item-weights must be non-negative and not all zero")
         }
         guard high > low else { throw DisparityError.usage("--item-range must run from low to high (got \(low),\(high))") }
+        guard (high - low).isFinite else {
+            throw DisparityError.usage("--item-range \(NumberFormat.label(low)),\(NumberFormat.label(high)) spans more than the largest double")
+        }
         self.items = items
-        self.weights = weights
+        // Scaled by the power of two that brings the largest near 1 (exactly: the index uses only
+        // their proportions, and its numbers stay those of the weights as given): a sum of
+        // weights near the largest double overflowed, and the index read 0.
+        let scale = Double(sign: .plus, exponent: -weights.max()!.exponent, significand: 1)
+        self.weights = weights.map { $0 * scale }
         self.low = low
         self.high = high
     }

@@ -640,12 +640,24 @@ public struct DescriptiveEstimator: Sendable {
     /// - Throws: `overflow` when an influence value or the standard error exceeds a double.
     private func variance(_ influence: Influence, _ request: EstimateRequest) throws -> (variance: Double, standardError: Double) {
         let covariance = try engine.covariance(influence)
-        let se = covariance.standardError(0)
+        var se = covariance.standardError(0)
         guard !se.isInfinite, influence.values.allSatisfy(\.isFinite) else {
             throw overflow(request, "a weighted sum in the variance of its \(request.statistic.rawValue) estimate")
         }
+        // Influence values so small that their squares underflow (values near 1e-200: an index
+        // on a range of 1e200) gave a variance, and so a standard error, of 0: the variance is
+        // taken again of the values scaled by a power of two (exactly), its root scaled back.
+        if se == 0, let largest = influence.values.lazy.map(abs).max(), largest > 0, largest < Self.underflowingInfluence {
+            let scale = Double(sign: .plus, exponent: -largest.exponent, significand: 1)
+            let scaled = try engine.covariance(Influence(rows: influence.rows, width: 1, values: influence.values.map { $0 * scale }))
+            se = scaled.standardError(0) / scale
+        }
         return (covariance[0, 0], se)
     }
+
+    /// Below this largest influence value, a variance of 0 may be an underflow of its squares
+    /// (2^-400, about 4e-121: squares and their sums stay normal doubles above it).
+    static let underflowingInfluence = 0x1p-400
 
     /// The error that `what` of the request's variable (its weighted sum, say) exceeds a double.
     private func overflow(_ request: EstimateRequest, _ what: String) -> DisparityError {

@@ -37,4 +37,27 @@ final class CompositeIndexTests: XCTestCase {
         XCTAssertThrowsError(try CompositeIndex(items: ["a"], weights: [1, 2], low: 1, high: 5))
         XCTAssertThrowsError(try CompositeIndex(items: ["a"], low: 5, high: 1))
     }
+
+    /// Weights count by their proportions at any scale (1e308 each: their sum overflowed and the
+    /// index read 0); a range wider than a double is refused; an index on a range of 1e200,
+    /// whose values are near 1e-198, has the standard error its scale gives (the variance's
+    /// squares underflowed to a standard error of 0, shown as exact).
+    func testExtremeWeightsAndRanges() throws {
+        let table = try CSVReader.parse(Array("a,b,c,w\n1,5,2,1\n3,3,4,2\n5,2,1,1\n2,4,5,3\n".utf8), source: "t.csv")
+        XCTAssertEqual(try CompositeIndex(items: ["a", "b", "c"], weights: [1e308, 1e308, 0], low: 1, high: 9).values(in: table),
+                       try CompositeIndex(items: ["a", "b", "c"], weights: [1, 1, 0], low: 1, high: 9).values(in: table))
+        XCTAssertThrowsError(try CompositeIndex(items: ["a"], low: -1e308, high: 1e308)) {
+            XCTAssert("\($0)".contains("--item-range -1e+308,1e+308 spans more than the largest double") || "\($0)".contains("spans more than the largest double"), "\($0)")
+        }
+        func row(_ high: Double) throws -> EstimateRow {
+            var request = EstimateRequest(statistic: .index, variable: "a,b,c")
+            request.index = try CompositeIndex(items: ["a", "b", "c"], low: 1, high: high)
+            let design = try SurveyDesign(spec: DesignSpec(weights: "w"), table: table)
+            return try XCTUnwrap(DescriptiveEstimator(table: table, design: design).estimate(request).first)
+        }
+        let (near, far) = (try row(9), try row(1e200))
+        let ratio = (1e200 - 1) / 8
+        XCTAssertEqual(far.estimate * ratio, near.estimate, accuracy: 1e-12 * near.estimate)
+        XCTAssertEqual(try XCTUnwrap(far.standardError) * ratio, try XCTUnwrap(near.standardError), accuracy: 1e-9 * near.standardError!)
+    }
 }
