@@ -117,6 +117,13 @@ public struct Calibration: Sendable {
     }
 
     /// R's `grake`: g-weights by Newton's method on the calibration equations.
+    /// How far a constraint is off its total, for an error: relative, or (a sum beyond a
+    /// double, which gives no number) that its weighted sums overflow.
+    private static func misfit(_ relative: Double) -> String {
+        relative.isFinite ? "off its total by \(relative) (relative)"
+            : "off its total by more than a double can tell: its weighted sums exceed \(DisparityError.largestDouble) (a total or variable too large?)"
+    }
+
     static func gWeights(_ spec: CalibrationSpec, x: [Double], names: [String], population: [Double], weights: [Double],
                          what: String) throws -> (g: [Double], iterations: Int) {
         let n = weights.count, p = names.count
@@ -156,7 +163,7 @@ public struct Calibration: Sendable {
             let tmat = crossProduct(x, rows: n, columns: p, weights: (0..<n).map { d[$0] * slope[$0] })
             guard var step = SmallLinearSystem.solve(tmat, misfit(), n: p, m: 1) else {
                 let furthest = worst(misfit(), names, population)
-                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge: at iteration \(iteration) no weight is left free to move \(furthest.name), off its total by \(furthest.relative) (relative)\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
+                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge: at iteration \(iteration) no weight is left free to move \(furthest.name), \(Self.misfit(furthest.relative))\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
             }
             for j in 0..<p { eta[j] += step[j] }
             evaluate()
@@ -172,7 +179,7 @@ public struct Calibration: Sendable {
             previousMisfit = furthest.relative
             iteration += 1
             if iteration > maximumIterations {
-                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge in \(maximumIterations) iterations: \(furthest.name) is off its total by \(furthest.relative) (relative)\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
+                throw DisparityError.analysis("\(what): \(spec.function.rawValue) calibration did not converge in \(maximumIterations) iterations: \(furthest.name) is \(Self.misfit(furthest.relative))\(spec.bounds == nil ? "" : "; the bounds \(bounds(spec)) may be infeasible")")
             }
         }
         if scale != 1 { for i in 0..<n { g[i] *= scale } }

@@ -86,6 +86,13 @@ final class CalibrationErrorTests: ScratchFolderTestCase {
                                code: 1, mentions: [":4:", "replicate 4's calibrated weight -0.118", "is negative", "--bounds"])
     }
 
+    /// A total near the largest double: the error says the weighted sums overflow, where it
+    /// said the constraint was off its total "by nan".
+    func testATotalBeyondADoubleIsNamedAsSuch() throws {
+        try fails("variable,level,total\n(Intercept),,100\ninc,,1e308\n", ["--calibrate", "~ inc"],
+                  mentions: ["its weighted sums exceed the largest double"])
+    }
+
     func testTotalsLevelAbsentFromTheData() throws {
         try fails(Self.totals + "sex,X,0\n", ["--calibrate", "~ sex + inc"], mentions: ["totals.csv:6", "level 'X' of 'sex'", "does not occur"])
     }
