@@ -149,6 +149,15 @@ public struct GapEstimator: Sendable {
             throw DisparityError.data(file: table.source, column: request.group,
                                       "the only level is the reference \(quoted: request.reference): there is no group to compare with it")
         }
+        // A proportion's variable is 0/1 on every row of the groups compared (named at its line
+        // before any group's own error); the cells check their rows too (a barometer's waves).
+        if request.statistic == .proportion {
+            let compared = Set([referenceCode] + focalCodes).map(Int32.init)
+            let y = try indicator(request)
+            try refuseNonIndicator(y, rows: (0..<table.rowCount).compactMap { i in
+                subset?[i] != false && compared.contains(groups.codes[i]) ? Int32(i) : nil
+            }, request)
+        }
         let statistic = try linearizer(for: request, replicateShares: replicateShares)
         var domain = subset
         if let covariates = request.adjust {

@@ -463,7 +463,7 @@ final class TermTestAndScaleTests: XCTestCase {
         let estimator = RegressionEstimator(table: t, design: try SurveyDesign(spec: DesignSpec(), table: t))
         var request = RegressionRequest(formula: "y ~ x")
         request.subset = try RowFilter(parsing: "x > 10")
-        XCTAssertThrowsError(try estimator.fit(request)) { XCTAssert("\($0)".contains("'y ~ x': the subset selects no row"), "\($0)") }
+        XCTAssertThrowsError(try estimator.fit(request)) { XCTAssert("\($0)".contains("subset 'x > 10' keeps no row of the data's 3"), "\($0)") }
         request.subset = try RowFilter(parsing: "z == c")
         XCTAssertThrowsError(try estimator.fit(request)) {
             XCTAssert("\($0)".contains("'y ~ x': no row of the subset has every variable of the model"), "\($0)")
